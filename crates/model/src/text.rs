@@ -1,0 +1,148 @@
+//! Text at the boundary: NFC-normalised, whitespace tidied, lengths counted in characters.
+//!
+//! Vietnamese arrives decomposed (NFD) from some keyboards and macOS, with non-breaking and doubled
+//! spaces from Word and Excel. Everything is brought to one form before it is stored or compared.
+
+use crate::error::FieldError;
+use unicode_normalization::UnicodeNormalization;
+
+/// NFC, every run of whitespace (including U+00A0 and tabs) collapsed to one space, trimmed.
+pub fn clean(input: &str) -> String {
+    let nfc: String = input.nfc().collect();
+    let mut out = String::with_capacity(nfc.len());
+    for word in nfc.split(|c: char| c.is_whitespace() || c == '\u{feff}' || c == '\u{200b}') {
+        if word.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// Like [`clean`] but keeps line breaks (for histories and notes written as paragraphs).
+pub fn clean_multiline(input: &str) -> String {
+    let lines: Vec<String> = input.lines().map(clean).collect();
+    let joined = lines.join("\n");
+    joined.trim_matches('\n').to_string()
+}
+
+/// The search key of a text: lower case, tone marks and vowel marks removed, đ → d, so that
+/// "dat dai", "ĐẤT ĐAI" and "đất đai" meet. Lossy by design; never shown to people.
+pub fn fold(input: &str) -> String {
+    clean(input)
+        .nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .map(|c| if c == 'đ' { 'd' } else { c })
+        .collect()
+}
+
+/// Length as TT 05/2025 counts it: characters of the NFC form.
+pub fn char_len(text: &str) -> usize {
+    text.chars().count()
+}
+
+/// A required text field of at most `max` characters.
+pub fn required(field: &str, label: &str, input: &str, max: usize) -> Result<String, FieldError> {
+    let text = clean(input);
+    if text.is_empty() {
+        return Err(FieldError::required(field, label));
+    }
+    within(field, label, text, max)
+}
+
+/// An optional text field of at most `max` characters; empty means absent.
+pub fn optional(field: &str, label: &str, input: &str, max: usize) -> Result<Option<String>, FieldError> {
+    let text = clean(input);
+    if text.is_empty() {
+        return Ok(None);
+    }
+    within(field, label, text, max).map(Some)
+}
+
+/// An optional multi-line text of at most `max` characters.
+pub fn optional_multiline(field: &str, label: &str, input: &str, max: usize) -> Result<Option<String>, FieldError> {
+    let text = clean_multiline(input);
+    if text.is_empty() {
+        return Ok(None);
+    }
+    within(field, label, text, max).map(Some)
+}
+
+fn within(field: &str, label: &str, text: String, max: usize) -> Result<String, FieldError> {
+    let len = char_len(&text);
+    if len > max {
+        return Err(FieldError::new(
+            field,
+            "too_long",
+            format!("{label}: dài {len} ký tự, vượt quá {max} ký tự cho phép."),
+        ));
+    }
+    Ok(text)
+}
+
+/// A whole number in `min..=max`, written with optional thousands dots ("1.234").
+pub fn number(field: &str, label: &str, input: &str, min: u64, max: u64) -> Result<u64, FieldError> {
+    let text = clean(input).replace(['.', ' '], "");
+    if text.is_empty() {
+        return Err(FieldError::required(field, label));
+    }
+    let value: u64 = text.parse().map_err(|_| {
+        FieldError::new(field, "not_a_number", format!("{label}: “{}” không phải là số nguyên không âm.", clean(input)))
+    })?;
+    if value < min || value > max {
+        return Err(FieldError::new(
+            field,
+            "out_of_range",
+            format!("{label}: phải từ {} đến {}.", crate::vn::integer(min as i64), crate::vn::integer(max as i64)),
+        ));
+    }
+    Ok(value)
+}
+
+/// An optional whole number; empty means absent.
+pub fn optional_number(field: &str, label: &str, input: &str, min: u64, max: u64) -> Result<Option<u64>, FieldError> {
+    if clean(input).is_empty() {
+        return Ok(None);
+    }
+    number(field, label, input, min, max).map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nfd_input_becomes_nfc_and_spaces_collapse() {
+        let nfd = "Ho\u{302}\u{323} ti\u{323}ch\u{a0}\u{a0} xa\u{303}  ";
+        assert_eq!(clean(nfd), "Hộ tịch xã");
+        assert_eq!(char_len(&clean(nfd)), 10);
+    }
+
+    #[test]
+    fn folding_meets_every_spelling() {
+        assert_eq!(fold("ĐẤT ĐAI"), "dat dai");
+        assert_eq!(fold("Hộ tịch"), "ho tich");
+        assert_eq!(fold("Ưu Ơn Ắ Ầ Ễ Ộ Ự ỳ"), "uu on a a e o u y");
+        assert_eq!(fold("Ho\u{302}\u{323} ti\u{323}ch"), "ho tich");
+    }
+
+    #[test]
+    fn length_counts_characters_not_bytes() {
+        let title = "Đ".repeat(1000);
+        assert!(required("title", "Tiêu đề", &title, 1000).is_ok());
+        let error = required("title", "Tiêu đề", &format!("{title}a"), 1000).unwrap_err();
+        assert_eq!(error.code, "too_long");
+        assert!(error.message.contains("1001"));
+    }
+
+    #[test]
+    fn numbers_accept_thousands_dots_and_refuse_words() {
+        assert_eq!(number("n", "Số tờ", "1.234", 0, 10_000).unwrap(), 1234);
+        assert_eq!(number("n", "Số tờ", "abc", 0, 10).unwrap_err().code, "not_a_number");
+        assert_eq!(number("n", "Số tờ", "-3", 0, 10).unwrap_err().code, "not_a_number");
+    }
+}

@@ -1,0 +1,580 @@
+//! Fonds, mục lục, hồ sơ and văn bản: create, read, update, list.
+//!
+//! Stored columns are read back through the model's parsers, so a row edited behind Kho's back
+//! surfaces as [`StoreError::Corrupt`] instead of an invalid value.
+
+use crate::{Store, StoreError};
+use kho_model::record::{
+    Document, DocumentFields, Dossier, DossierContext, DossierFields, Fonds, FondsFields, Inventory, InventoryFields, Unit,
+};
+use kho_model::{
+    ArchiveDate, Classification, ConfidenceLevel, DocumentType, DossierCode, FieldError, FondsCode, FondsStatus, Languages,
+    Maintenance, Mode, PhysicalState, RiskRecoveryStatus, text,
+};
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use sqlx::{AssertSqlSafe, Row};
+
+fn corrupt(what: &str, value: &str) -> StoreError {
+    StoreError::Corrupt(format!("{what} “{value}”"))
+}
+
+fn parse_code<T>(row: &AnyRow, column: &str, parse: fn(&str) -> Option<T>) -> Result<T, StoreError> {
+    let value: String = row.try_get(column)?;
+    parse(&value).ok_or_else(|| corrupt(column, &value))
+}
+
+fn parse_optional_code<T>(row: &AnyRow, column: &str, parse: fn(&str) -> Option<T>) -> Result<Option<T>, StoreError> {
+    match row.try_get::<Option<String>, _>(column)? {
+        Some(value) => parse(&value).map(Some).ok_or_else(|| corrupt(column, &value)),
+        None => Ok(None),
+    }
+}
+
+fn languages(row: &AnyRow) -> Result<Languages, StoreError> {
+    let value: String = row.try_get("language")?;
+    Languages::try_from(value.clone()).map_err(|_| corrupt("language", &value))
+}
+
+fn classification(row: &AnyRow) -> Result<Classification, StoreError> {
+    let level: i64 = row.try_get("classification")?;
+    Classification::from_level(level).ok_or_else(|| corrupt("classification", &level.to_string()))
+}
+
+fn conflict(field: &str, code: &'static str, message: String) -> StoreError {
+    StoreError::Conflict(FieldError::new(field, code, message))
+}
+
+// ---- fonds ----
+
+const FONDS_COLUMNS: &str =
+    "id, code, name, unit_id, status, history, start_date, end_date, custodian_unit_id, language, classification, description";
+
+fn fonds_from_row(row: &AnyRow) -> Result<Fonds, StoreError> {
+    Ok(Fonds {
+        id: row.try_get("id")?,
+        fields: FondsFields {
+            code: parse_code(row, "code", FondsCode::parse)?,
+            name: row.try_get("name")?,
+            unit_id: row.try_get("unit_id")?,
+            status: parse_code(row, "status", FondsStatus::from_code)?,
+            history: row.try_get("history")?,
+            start_date: parse_optional_code(row, "start_date", ArchiveDate::parse)?,
+            end_date: parse_optional_code(row, "end_date", ArchiveDate::parse)?,
+            custodian_unit_id: row.try_get("custodian_unit_id")?,
+            language: languages(row)?,
+            classification: classification(row)?,
+            description: row.try_get("description")?,
+        },
+    })
+}
+
+impl Store {
+    pub async fn list_fonds(&self) -> Result<Vec<Fonds>, StoreError> {
+        let sql = format!("SELECT {FONDS_COLUMNS} FROM fonds ORDER BY code");
+        let rows = sqlx::query(AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
+        rows.iter().map(fonds_from_row).collect()
+    }
+
+    pub async fn list_fonds_of_unit(&self, unit_id: i64) -> Result<Vec<Fonds>, StoreError> {
+        let sql = format!("SELECT {FONDS_COLUMNS} FROM fonds WHERE unit_id = $1 OR custodian_unit_id = $1 ORDER BY code");
+        let rows = sqlx::query(AssertSqlSafe(sql)).bind(unit_id).fetch_all(&self.pool).await?;
+        rows.iter().map(fonds_from_row).collect()
+    }
+
+    pub async fn fonds(&self, id: i64) -> Result<Fonds, StoreError> {
+        let sql = format!("SELECT {FONDS_COLUMNS} FROM fonds WHERE id = $1");
+        let row = sqlx::query(AssertSqlSafe(sql)).bind(id).fetch_optional(&self.pool).await?;
+        fonds_from_row(&row.ok_or(StoreError::NotFound("phông"))?)
+    }
+
+    pub async fn create_fonds(&self, fields: &FondsFields) -> Result<i64, StoreError> {
+        self.unit(fields.unit_id).await.map_err(|_| unknown_unit("unitId"))?;
+        if let Some(custodian) = fields.custodian_unit_id {
+            self.unit(custodian).await.map_err(|_| unknown_unit("custodianUnitId"))?;
+        }
+        let result = sqlx::query(
+            "INSERT INTO fonds (code, name, unit_id, status, history, start_date, end_date, custodian_unit_id, language, classification, description)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+        )
+        .bind(fields.code.to_string())
+        .bind(&fields.name)
+        .bind(fields.unit_id)
+        .bind(fields.status.code())
+        .bind(fields.history.clone())
+        .bind(fields.start_date.map(|d| d.sortable()))
+        .bind(fields.end_date.map(|d| d.sortable()))
+        .bind(fields.custodian_unit_id)
+        .bind(fields.language.codes())
+        .bind(fields.classification.level())
+        .bind(fields.description.clone())
+        .fetch_one(&self.pool)
+        .await;
+        match result {
+            Ok(row) => Ok(row.get(0)),
+            Err(e) if StoreError::is_unique_violation(&e) => Err(duplicate_fonds(&fields.code)),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub async fn update_fonds(&self, id: i64, fields: &FondsFields) -> Result<(), StoreError> {
+        let current = self.fonds(id).await?;
+        self.unit(fields.unit_id).await.map_err(|_| unknown_unit("unitId"))?;
+        if let Some(custodian) = fields.custodian_unit_id {
+            self.unit(custodian).await.map_err(|_| unknown_unit("custodianUnitId"))?;
+        }
+        let prefix_changes = current.fields.code != fields.code || current.fields.status != fields.status || current.fields.unit_id != fields.unit_id;
+        if prefix_changes && self.count_dossiers_of_fonds(id).await? > 0 {
+            // The mã hồ sơ of every dossier hangs on these; changing them is a renumbering, not an edit.
+            return Err(conflict(
+                "code",
+                "fonds_has_dossiers",
+                "Phông đã có hồ sơ: không đổi được mã phông, trạng thái hay đơn vị hình thành vì mã hồ sơ phụ thuộc vào chúng.".into(),
+            ));
+        }
+        let result = sqlx::query(
+            "UPDATE fonds SET code = $1, name = $2, unit_id = $3, status = $4, history = $5, start_date = $6, end_date = $7,
+                custodian_unit_id = $8, language = $9, classification = $10, description = $11, updated_at = $12 WHERE id = $13",
+        )
+        .bind(fields.code.to_string())
+        .bind(&fields.name)
+        .bind(fields.unit_id)
+        .bind(fields.status.code())
+        .bind(fields.history.clone())
+        .bind(fields.start_date.map(|d| d.sortable()))
+        .bind(fields.end_date.map(|d| d.sortable()))
+        .bind(fields.custodian_unit_id)
+        .bind(fields.language.codes())
+        .bind(fields.classification.level())
+        .bind(fields.description.clone())
+        .bind(crate::now())
+        .bind(id)
+        .execute(&self.pool)
+        .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) if StoreError::is_unique_violation(&e) => Err(duplicate_fonds(&fields.code)),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    async fn count_dossiers_of_fonds(&self, fonds_id: i64) -> Result<i64, StoreError> {
+        Ok(sqlx::query("SELECT COUNT(*) FROM dossiers WHERE fonds_id = $1").bind(fonds_id).fetch_one(&self.pool).await?.try_get(0)?)
+    }
+}
+
+fn unknown_unit(field: &str) -> StoreError {
+    conflict(field, "unknown_unit", "Đơn vị đã chọn không có trong danh sách đơn vị.".into())
+}
+
+fn duplicate_fonds(code: &FondsCode) -> StoreError {
+    conflict("code", "duplicate_fonds_code", format!("Mã phông “{code}” đã được dùng cho một phông khác."))
+}
+
+// ---- mục lục ----
+
+fn inventory_from_row(row: &AnyRow) -> Result<Inventory, StoreError> {
+    Ok(Inventory {
+        id: row.try_get("id")?,
+        fonds_id: row.try_get("fonds_id")?,
+        fields: InventoryFields {
+            number: row.try_get::<i64, _>("number")? as u32,
+            title: row.try_get("title")?,
+            maintenance: parse_optional_code(row, "maintenance", Maintenance::from_code)?,
+            description: row.try_get("description")?,
+        },
+    })
+}
+
+fn duplicate_inventory(number: u32) -> StoreError {
+    conflict("number", "duplicate_inventory_number", format!("Mục lục số {number} đã có trong phông này."))
+}
+
+impl Store {
+    pub async fn list_inventories(&self, fonds_id: i64) -> Result<Vec<Inventory>, StoreError> {
+        let rows = sqlx::query("SELECT id, fonds_id, number, title, maintenance, description FROM inventories WHERE fonds_id = $1 ORDER BY number")
+            .bind(fonds_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(inventory_from_row).collect()
+    }
+
+    pub async fn inventory(&self, id: i64) -> Result<Inventory, StoreError> {
+        let row = sqlx::query("SELECT id, fonds_id, number, title, maintenance, description FROM inventories WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        inventory_from_row(&row.ok_or(StoreError::NotFound("mục lục"))?)
+    }
+
+    pub async fn create_inventory(&self, fonds_id: i64, fields: &InventoryFields) -> Result<i64, StoreError> {
+        self.fonds(fonds_id).await?;
+        let result = sqlx::query("INSERT INTO inventories (fonds_id, number, title, maintenance, description) VALUES ($1, $2, $3, $4, $5) RETURNING id")
+            .bind(fonds_id)
+            .bind(fields.number as i64)
+            .bind(&fields.title)
+            .bind(fields.maintenance.map(|m| m.code()))
+            .bind(fields.description.clone())
+            .fetch_one(&self.pool)
+            .await;
+        match result {
+            Ok(row) => Ok(row.get(0)),
+            Err(e) if StoreError::is_unique_violation(&e) => Err(duplicate_inventory(fields.number)),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub async fn update_inventory(&self, id: i64, fields: &InventoryFields) -> Result<(), StoreError> {
+        let current = self.inventory(id).await?;
+        if current.fields.number != fields.number {
+            let used: i64 = sqlx::query("SELECT COUNT(*) FROM dossiers WHERE inventory_id = $1").bind(id).fetch_one(&self.pool).await?.try_get(0)?;
+            if used > 0 {
+                return Err(conflict(
+                    "number",
+                    "inventory_has_dossiers",
+                    "Mục lục đã có hồ sơ: không đổi được mục lục số vì mã hồ sơ chứa số này.".into(),
+                ));
+            }
+        }
+        let result = sqlx::query("UPDATE inventories SET number = $1, title = $2, maintenance = $3, description = $4, updated_at = $5 WHERE id = $6")
+            .bind(fields.number as i64)
+            .bind(&fields.title)
+            .bind(fields.maintenance.map(|m| m.code()))
+            .bind(fields.description.clone())
+            .bind(crate::now())
+            .bind(id)
+            .execute(&self.pool)
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) if StoreError::is_unique_violation(&e) => Err(duplicate_inventory(fields.number)),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// What a hồ sơ in this mục lục needs to build its code.
+    pub async fn dossier_context(&self, inventory_id: i64) -> Result<(Fonds, Inventory, DossierContext), StoreError> {
+        let inventory = self.inventory(inventory_id).await?;
+        let fonds = self.fonds(inventory.fonds_id).await?;
+        let creator: Unit = self.unit(fonds.fields.unit_id).await?;
+        let context = DossierContext { prefix: fonds.code_prefix(&creator), inventory_number: Some(inventory.fields.number) };
+        Ok((fonds, inventory, context))
+    }
+}
+
+// ---- hồ sơ ----
+
+const DOSSIER_COLUMNS: &str = "id, fonds_id, inventory_id, number, box_id, file_code, title, maintenance, mode, language, start_date, end_date,
+    keyword, total_doc, number_of_paper, number_of_page, format, infor_sign, confidence_level, paper_file_code, risk_recovery,
+    risk_recovery_status, description, classification";
+
+fn dossier_from_row(row: &AnyRow) -> Result<Dossier, StoreError> {
+    Ok(Dossier {
+        id: row.try_get("id")?,
+        fonds_id: row.try_get("fonds_id")?,
+        inventory_id: row.try_get("inventory_id")?,
+        number: row.try_get::<Option<i64>, _>("number")?.map(|n| n as u32),
+        box_id: row.try_get("box_id")?,
+        fields: DossierFields {
+            file_code: parse_code(row, "file_code", DossierCode::parse)?,
+            title: row.try_get("title")?,
+            maintenance: parse_code(row, "maintenance", Maintenance::from_code)?,
+            mode: parse_code(row, "mode", Mode::from_code)?,
+            language: languages(row)?,
+            start_date: parse_code(row, "start_date", ArchiveDate::parse)?,
+            end_date: parse_code(row, "end_date", ArchiveDate::parse)?,
+            keyword: row.try_get("keyword")?,
+            total_doc: row.try_get::<i64, _>("total_doc")? as u32,
+            number_of_paper: row.try_get::<Option<i64>, _>("number_of_paper")?.map(|n| n as u32),
+            number_of_page: row.try_get::<i64, _>("number_of_page")? as u32,
+            format: parse_optional_code(row, "format", PhysicalState::from_code)?,
+            infor_sign: row.try_get("infor_sign")?,
+            confidence_level: parse_optional_code(row, "confidence_level", ConfidenceLevel::from_code)?,
+            paper_file_code: row.try_get("paper_file_code")?,
+            risk_recovery: row.try_get::<i64, _>("risk_recovery")? != 0,
+            risk_recovery_status: parse_optional_code(row, "risk_recovery_status", RiskRecoveryStatus::from_code)?,
+            description: row.try_get("description")?,
+            classification: classification(row)?,
+        },
+    })
+}
+
+/// Which hồ sơ to list.
+#[derive(Debug, Clone, Default)]
+pub struct ListDossiers {
+    pub inventory_id: Option<i64>,
+    pub fonds_id: Option<i64>,
+    /// Words to find in the title, matched without tone marks.
+    pub query: Option<String>,
+    pub offset: u64,
+    pub limit: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DossierPage {
+    pub total: i64,
+    pub offset: u64,
+    pub limit: u64,
+    pub items: Vec<Dossier>,
+}
+
+fn duplicate_file_code(code: &DossierCode) -> StoreError {
+    conflict("notation", "duplicate_file_code", format!("Mã hồ sơ “{code}” đã có trong kho; hãy kiểm tra số và ký hiệu hồ sơ hoặc năm."))
+}
+
+fn bind_dossier<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    f: &'q DossierFields,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+    query
+        .bind(f.file_code.to_string())
+        .bind(f.file_code.notation().to_string())
+        .bind(f.file_code.year() as i64)
+        .bind(&f.title)
+        .bind(text::fold(&f.title))
+        .bind(f.maintenance.code())
+        .bind(f.mode.code())
+        .bind(f.language.codes())
+        .bind(f.start_date.sortable())
+        .bind(f.end_date.sortable())
+        .bind(f.keyword.clone())
+        .bind(f.total_doc as i64)
+        .bind(f.number_of_paper.map(|n| n as i64))
+        .bind(f.number_of_page as i64)
+        .bind(f.format.map(|v| v.code()))
+        .bind(f.infor_sign.clone())
+        .bind(f.confidence_level.map(|v| v.code()))
+        .bind(f.paper_file_code.clone())
+        .bind(f.risk_recovery as i64)
+        .bind(f.risk_recovery_status.map(|v| v.code()))
+        .bind(f.description.clone())
+        .bind(f.classification.level())
+}
+
+impl Store {
+    pub async fn dossier(&self, id: i64) -> Result<Dossier, StoreError> {
+        let sql = format!("SELECT {DOSSIER_COLUMNS} FROM dossiers WHERE id = $1");
+        let row = sqlx::query(AssertSqlSafe(sql)).bind(id).fetch_optional(&self.pool).await?;
+        dossier_from_row(&row.ok_or(StoreError::NotFound("hồ sơ"))?)
+    }
+
+    pub async fn list_dossiers(&self, filter: &ListDossiers) -> Result<DossierPage, StoreError> {
+        let mut conditions = Vec::new();
+        let mut args: Vec<Arg> = Vec::new();
+        if let Some(id) = filter.inventory_id {
+            args.push(Arg::Int(id));
+            conditions.push(format!("inventory_id = ${}", args.len()));
+        }
+        if let Some(id) = filter.fonds_id {
+            args.push(Arg::Int(id));
+            conditions.push(format!("fonds_id = ${}", args.len()));
+        }
+        if let Some(query) = filter.query.as_deref().map(text::fold).filter(|q| !q.is_empty()) {
+            for word in query.split(' ') {
+                args.push(Arg::Text(format!("%{}%", escape_like(word))));
+                conditions.push(format!("title_folded LIKE ${} ESCAPE '\\'", args.len()));
+            }
+        }
+        let where_clause = if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
+        let count_sql = format!("SELECT COUNT(*) FROM dossiers {where_clause}");
+        let mut count = sqlx::query(AssertSqlSafe(count_sql));
+        for arg in &args {
+            count = arg.bind(count);
+        }
+        let total: i64 = count.fetch_one(&self.pool).await?.try_get(0)?;
+        let list_sql = format!(
+            "SELECT {DOSSIER_COLUMNS} FROM dossiers {where_clause} ORDER BY inventory_id, number IS NULL, number, id LIMIT ${} OFFSET ${}",
+            args.len() + 1,
+            args.len() + 2
+        );
+        let mut list = sqlx::query(AssertSqlSafe(list_sql));
+        for arg in &args {
+            list = arg.bind(list);
+        }
+        let rows = list.bind(filter.limit as i64).bind(filter.offset as i64).fetch_all(&self.pool).await?;
+        let items = rows.iter().map(dossier_from_row).collect::<Result<_, _>>()?;
+        Ok(DossierPage { total, offset: filter.offset, limit: filter.limit, items })
+    }
+
+    pub async fn create_dossier(&self, inventory_id: i64, fields: &DossierFields) -> Result<i64, StoreError> {
+        let inventory = self.inventory(inventory_id).await?;
+        let sql = "INSERT INTO dossiers (file_code, notation, year, title, title_folded, maintenance, mode, language, start_date, end_date,
+                keyword, total_doc, number_of_paper, number_of_page, format, infor_sign, confidence_level, paper_file_code, risk_recovery,
+                risk_recovery_status, description, classification, fonds_id, inventory_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24) RETURNING id";
+        let result = bind_dossier(sqlx::query(sql), fields).bind(inventory.fonds_id).bind(inventory_id).fetch_one(&self.pool).await;
+        match result {
+            Ok(row) => Ok(row.get(0)),
+            Err(e) if StoreError::is_unique_violation(&e) => Err(duplicate_file_code(&fields.file_code)),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Updates a hồ sơ; when its code changes, its documents' docCodes follow in the same transaction.
+    pub async fn update_dossier(&self, id: i64, fields: &DossierFields) -> Result<(), StoreError> {
+        let current = self.dossier(id).await?;
+        let mut tx = self.pool.begin().await?;
+        let sql = "UPDATE dossiers SET file_code = $1, notation = $2, year = $3, title = $4, title_folded = $5, maintenance = $6, mode = $7,
+                language = $8, start_date = $9, end_date = $10, keyword = $11, total_doc = $12, number_of_paper = $13, number_of_page = $14,
+                format = $15, infor_sign = $16, confidence_level = $17, paper_file_code = $18, risk_recovery = $19, risk_recovery_status = $20,
+                description = $21, classification = $22, updated_at = $23 WHERE id = $24";
+        let result = bind_dossier(sqlx::query(sql), fields).bind(crate::now()).bind(id).execute(&mut *tx).await;
+        match result {
+            Ok(_) => {}
+            Err(e) if StoreError::is_unique_violation(&e) => return Err(duplicate_file_code(&fields.file_code)),
+            Err(e) => return Err(e.into()),
+        }
+        if current.fields.file_code != fields.file_code {
+            let documents = sqlx::query("SELECT id, doc_ordinal FROM documents WHERE dossier_id = $1").bind(id).fetch_all(&mut *tx).await?;
+            for document in documents {
+                let ordinal: i64 = document.try_get("doc_ordinal")?;
+                let document_id: i64 = document.try_get("id")?;
+                sqlx::query("UPDATE documents SET doc_code = $1 WHERE id = $2")
+                    .bind(fields.file_code.doc_code(ordinal as u32))
+                    .bind(document_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+fn escape_like(word: &str) -> String {
+    word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+/// A bind value for dynamically built queries.
+enum Arg {
+    Int(i64),
+    Text(String),
+}
+
+impl Arg {
+    fn bind<'q>(
+        &'q self,
+        query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+        match self {
+            Arg::Int(v) => query.bind(*v),
+            Arg::Text(v) => query.bind(v.as_str()),
+        }
+    }
+}
+
+// ---- văn bản ----
+
+const DOCUMENT_COLUMNS: &str = "id, dossier_id, doc_ordinal, doc_code, type_name, code_number, code_notation, issued_date, organ_name, subject,
+    language, number_of_page, infor_sign, keyword, mode, confidence_level, autograph, format, process, description, classification";
+
+fn document_from_row(row: &AnyRow) -> Result<Document, StoreError> {
+    Ok(Document {
+        id: row.try_get("id")?,
+        dossier_id: row.try_get("dossier_id")?,
+        doc_code: row.try_get("doc_code")?,
+        fields: DocumentFields {
+            doc_ordinal: row.try_get::<i64, _>("doc_ordinal")? as u32,
+            type_name: parse_code(row, "type_name", DocumentType::from_code)?,
+            code_number: row.try_get("code_number")?,
+            code_notation: row.try_get("code_notation")?,
+            issued_date: parse_code(row, "issued_date", ArchiveDate::parse)?,
+            organ_name: row.try_get("organ_name")?,
+            subject: row.try_get("subject")?,
+            language: languages(row)?,
+            number_of_page: row.try_get::<i64, _>("number_of_page")? as u32,
+            infor_sign: row.try_get("infor_sign")?,
+            keyword: row.try_get("keyword")?,
+            mode: parse_code(row, "mode", Mode::from_code)?,
+            confidence_level: parse_optional_code(row, "confidence_level", ConfidenceLevel::from_code)?,
+            autograph: row.try_get("autograph")?,
+            format: parse_optional_code(row, "format", PhysicalState::from_code)?,
+            process: row.try_get::<Option<i64>, _>("process")?.map(|p| p != 0),
+            description: row.try_get("description")?,
+            classification: classification(row)?,
+        },
+    })
+}
+
+fn bind_document<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    f: &'q DocumentFields,
+    doc_code: String,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+    query
+        .bind(f.doc_ordinal as i64)
+        .bind(doc_code)
+        .bind(f.type_name.code())
+        .bind(f.code_number.clone())
+        .bind(f.code_notation.clone())
+        .bind(f.issued_date.sortable())
+        .bind(&f.organ_name)
+        .bind(&f.subject)
+        .bind(text::fold(&f.subject))
+        .bind(f.language.codes())
+        .bind(f.number_of_page as i64)
+        .bind(f.infor_sign.clone())
+        .bind(f.keyword.clone())
+        .bind(f.mode.code())
+        .bind(f.confidence_level.map(|v| v.code()))
+        .bind(f.autograph.clone())
+        .bind(f.format.map(|v| v.code()))
+        .bind(f.process.map(|p| p as i64))
+        .bind(f.description.clone())
+        .bind(f.classification.level())
+}
+
+fn duplicate_ordinal(ordinal: u32) -> StoreError {
+    conflict("docOrdinal", "duplicate_doc_ordinal", format!("Hồ sơ đã có văn bản số thứ tự {ordinal}."))
+}
+
+impl Store {
+    pub async fn list_documents(&self, dossier_id: i64) -> Result<Vec<Document>, StoreError> {
+        let sql = format!("SELECT {DOCUMENT_COLUMNS} FROM documents WHERE dossier_id = $1 ORDER BY doc_ordinal");
+        let rows = sqlx::query(AssertSqlSafe(sql)).bind(dossier_id).fetch_all(&self.pool).await?;
+        rows.iter().map(document_from_row).collect()
+    }
+
+    pub async fn document(&self, id: i64) -> Result<Document, StoreError> {
+        let sql = format!("SELECT {DOCUMENT_COLUMNS} FROM documents WHERE id = $1");
+        let row = sqlx::query(AssertSqlSafe(sql)).bind(id).fetch_optional(&self.pool).await?;
+        document_from_row(&row.ok_or(StoreError::NotFound("văn bản"))?)
+    }
+
+    /// The next free ordinal in a hồ sơ, for the form's default.
+    pub async fn next_doc_ordinal(&self, dossier_id: i64) -> Result<u32, StoreError> {
+        let row = sqlx::query("SELECT COALESCE(MAX(doc_ordinal), 0) FROM documents WHERE dossier_id = $1").bind(dossier_id).fetch_one(&self.pool).await?;
+        Ok(row.try_get::<i64, _>(0)? as u32 + 1)
+    }
+
+    pub async fn create_document(&self, dossier_id: i64, fields: &DocumentFields) -> Result<i64, StoreError> {
+        let dossier = self.dossier(dossier_id).await?;
+        let sql = "INSERT INTO documents (doc_ordinal, doc_code, type_name, code_number, code_notation, issued_date, organ_name, subject,
+                subject_folded, language, number_of_page, infor_sign, keyword, mode, confidence_level, autograph, format, process, description,
+                classification, dossier_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) RETURNING id";
+        let doc_code = dossier.fields.file_code.doc_code(fields.doc_ordinal);
+        let result = bind_document(sqlx::query(sql), fields, doc_code).bind(dossier_id).fetch_one(&self.pool).await;
+        match result {
+            Ok(row) => Ok(row.get(0)),
+            Err(e) if StoreError::is_unique_violation(&e) => Err(duplicate_ordinal(fields.doc_ordinal)),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub async fn update_document(&self, id: i64, fields: &DocumentFields) -> Result<(), StoreError> {
+        let document = self.document(id).await?;
+        let dossier = self.dossier(document.dossier_id).await?;
+        let sql = "UPDATE documents SET doc_ordinal = $1, doc_code = $2, type_name = $3, code_number = $4, code_notation = $5, issued_date = $6,
+                organ_name = $7, subject = $8, subject_folded = $9, language = $10, number_of_page = $11, infor_sign = $12, keyword = $13,
+                mode = $14, confidence_level = $15, autograph = $16, format = $17, process = $18, description = $19, classification = $20,
+                updated_at = $21 WHERE id = $22";
+        let doc_code = dossier.fields.file_code.doc_code(fields.doc_ordinal);
+        let result = bind_document(sqlx::query(sql), fields, doc_code).bind(crate::now()).bind(id).execute(&self.pool).await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) if StoreError::is_unique_violation(&e) => Err(duplicate_ordinal(fields.doc_ordinal)),
+            Err(e) => Err(e.into()),
+        }
+    }
+}

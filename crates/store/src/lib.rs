@@ -1,0 +1,127 @@
+//! Kho's catalogue: the schema, its migrations and every query, on SQLite (the embedded default)
+//! or PostgreSQL (the province's server), chosen by the database URL.
+//!
+//! Only this crate writes SQL. Both backends run the same statements through sqlx's `Any` driver:
+//! placeholders are `$1…`, integers BIGINT, dates sortable text, so one test suite covers both.
+//! Where the dialects differ (identity columns, timestamps) the difference is spelled once, in
+//! [`Backend`].
+
+mod catalogue;
+mod error;
+mod migrate;
+mod plan;
+pub mod test_support;
+
+pub use catalogue::{DossierPage, ListDossiers};
+pub use error::StoreError;
+pub use plan::{StoredPlan, TargetRow};
+
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{AnyPool, Executor};
+use std::path::Path;
+use std::time::Duration;
+
+/// Which database is behind the catalogue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn from_url(url: &str) -> Option<Backend> {
+        if url.starts_with("sqlite:") {
+            Some(Backend::Sqlite)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Some(Backend::Postgres)
+        } else {
+            None
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "SQLite",
+            Backend::Postgres => "PostgreSQL",
+        }
+    }
+}
+
+/// The catalogue. Cheap to clone: it holds a connection pool.
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Store {
+    /// The embedded default: `kho.db` (SQLite, WAL) in the data folder, created when missing.
+    pub async fn open_embedded(data_dir: &Path) -> Result<Store, StoreError> {
+        std::fs::create_dir_all(data_dir).map_err(|e| StoreError::Io(format!("không tạo được thư mục dữ liệu {}: {e}", data_dir.display())))?;
+        let path = data_dir.join("kho.db");
+        Store::open(&format!("sqlite://{}?mode=rwc", path.display())).await
+    }
+
+    /// Opens the catalogue at `url` (`sqlite://…` or `postgres://…`) and brings its schema up to date.
+    pub async fn open(url: &str) -> Result<Store, StoreError> {
+        install_default_drivers();
+        let backend = Backend::from_url(url).ok_or_else(|| StoreError::Config(format!(
+            "địa chỉ cơ sở dữ liệu “{}” không được hỗ trợ; dùng sqlite://… hoặc postgres://…",
+            redact(url)
+        )))?;
+        let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(30));
+        let pool = match backend {
+            // One writer at a time is SQLite's rule; readers run beside it under WAL.
+            Backend::Sqlite => options
+                .max_connections(8)
+                .after_connect(|conn, _| {
+                    Box::pin(async move {
+                        conn.execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;").await?;
+                        Ok(())
+                    })
+                })
+                .connect(url)
+                .await?,
+            Backend::Postgres => options.max_connections(16).connect(url).await?,
+        };
+        if backend == Backend::Sqlite {
+            pool.execute("PRAGMA journal_mode = WAL;").await?;
+        }
+        let store = Store { pool, backend };
+        migrate::run(&store).await?;
+        Ok(store)
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// A cheap liveness probe for `/healthz`.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+}
+
+/// The URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Now, as stored: ISO 8601 UTC to the second.
+fn now() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}

@@ -1,0 +1,52 @@
+//! Fresh, empty catalogues for tests: one on SQLite always, one on PostgreSQL when
+//! `KHO_TEST_POSTGRES_URL` names a server (the test command starts one). With
+//! `KHO_REQUIRE_POSTGRES=1` a missing server fails the test instead of quietly testing less.
+
+use crate::Store;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// A catalogue that lives as long as the value: a temporary SQLite folder, or a PostgreSQL
+/// database created for this test.
+pub struct TestCatalogue {
+    pub store: Store,
+    pub label: &'static str,
+    /// The URL the store was opened with, for tests that start `kho` as a process.
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// Every backend this run can test, each with an empty catalogue.
+pub async fn catalogues() -> Vec<TestCatalogue> {
+    let mut out = vec![sqlite().await];
+    if let Some(pg) = postgres().await {
+        out.push(pg);
+    }
+    out
+}
+
+pub async fn sqlite() -> TestCatalogue {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("kho.db").display());
+    let store = Store::open(&url).await.expect("open SQLite catalogue");
+    TestCatalogue { store, label: "SQLite", url, _dir: Some(dir) }
+}
+
+pub async fn postgres() -> Option<TestCatalogue> {
+    let Ok(server) = std::env::var("KHO_TEST_POSTGRES_URL") else {
+        if std::env::var("KHO_REQUIRE_POSTGRES").as_deref() == Ok("1") {
+            panic!("KHO_REQUIRE_POSTGRES=1 but KHO_TEST_POSTGRES_URL is not set");
+        }
+        return None;
+    };
+    let name = format!("kho_test_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
+    sqlx::any::install_default_drivers();
+    let admin = sqlx::AnyPool::connect(&server).await.expect("connect to the test PostgreSQL server");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&admin).await.expect("create test database");
+    admin.close().await;
+    let (base, _) = server.rsplit_once('/').expect("URL with a database name");
+    let url = format!("{base}/{name}");
+    let store = Store::open(&url).await.expect("open PostgreSQL catalogue");
+    Some(TestCatalogue { store, label: "PostgreSQL", url, _dir: None })
+}

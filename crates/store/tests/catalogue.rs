@@ -1,0 +1,167 @@
+//! The catalogue on every backend: the plan, fonds, mục lục, hồ sơ, văn bản; refusals leave
+//! nothing behind.
+
+use kho_model::plan::{Plan, PlanFiles};
+use kho_model::record::{DocumentInput, DossierInput, FondsInput, InventoryInput};
+use kho_store::test_support::catalogues;
+use kho_store::{ListDossiers, Store, StoreError};
+
+fn demo_plan() -> Plan {
+    Plan::parse(&PlanFiles {
+        meta: include_str!("../../../demo/dien-bien/ke-hoach.csv"),
+        districts: include_str!("../../../demo/dien-bien/districts.csv"),
+        communes: include_str!("../../../demo/dien-bien/communes.csv"),
+        tasks: include_str!("../../../demo/dien-bien/tasks.csv"),
+    })
+    .unwrap()
+}
+
+async fn fonds_with_inventory(store: &Store, status: &str) -> (i64, i64) {
+    store.import_plan(&demo_plan()).await.unwrap();
+    let unit = store.units().await.unwrap().into_iter().find(|u| u.name == "Huyện Mường Ảng").unwrap();
+    let fonds = FondsInput {
+        code: "P12".into(),
+        name: "UBND huyện Mường Ảng".into(),
+        unit_id: unit.id.to_string(),
+        status: status.into(),
+        ..Default::default()
+    };
+    let fonds_id = store.create_fonds(&fonds.parse().unwrap()).await.unwrap();
+    let inventory = InventoryInput { number: "1".into(), title: "Mục lục hồ sơ vĩnh viễn".into(), maintenance: "01".into(), ..Default::default() };
+    let inventory_id = store.create_inventory(fonds_id, &inventory.parse().unwrap()).await.unwrap();
+    (fonds_id, inventory_id)
+}
+
+fn dossier(notation: &str, title: &str) -> DossierInput {
+    DossierInput {
+        notation: notation.into(),
+        title: title.into(),
+        maintenance: "01".into(),
+        mode: "01".into(),
+        start_date: "01/2015".into(),
+        end_date: "12/2015".into(),
+        total_doc: "2".into(),
+        number_of_page: "14".into(),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn plan_round_trips_through_the_catalogue() {
+    for catalogue in catalogues().await {
+        let store = &catalogue.store;
+        assert!(store.plan().await.unwrap().is_none());
+        store.import_plan(&demo_plan()).await.unwrap();
+        // Importing again replaces, and does not duplicate units.
+        store.import_plan(&demo_plan()).await.unwrap();
+        let stored = store.plan().await.unwrap().unwrap();
+        assert_eq!(stored.plan.districts.len(), 10, "{}", catalogue.label);
+        assert_eq!(stored.plan.communes.len(), 45);
+        assert_eq!(stored.plan.tasks.len(), 17);
+        assert_eq!(store.units().await.unwrap().len(), 55);
+        let discrepancies = stored.plan.discrepancies();
+        assert_eq!(discrepancies.len(), 1, "{}: {discrepancies:?}", catalogue.label);
+        let muong_ang = stored.plan.communes.iter().position(|c| c.name == "Xã Mường Ảng").unwrap();
+        let target = store.unit_target(stored.commune_units[muong_ang]).await.unwrap().unwrap();
+        assert_eq!(target.secret_metres.to_string(), "2,5");
+        assert_eq!(target.note.as_deref(), Some("Có tài liệu mật, cần ưu tiên bảo mật"));
+    }
+}
+
+#[tokio::test]
+async fn dossiers_and_documents_round_trip_with_their_codes() {
+    for catalogue in catalogues().await {
+        let store = &catalogue.store;
+        let (fonds_id, inventory_id) = fonds_with_inventory(store, "02").await;
+        let (_, _, context) = store.dossier_context(inventory_id).await.unwrap();
+        let input = DossierInput { language: "01,09".into(), keyword: "hộ tịch".into(), ..dossier("12-HT", "Sổ đăng ký khai sinh năm 2015") };
+        let fields = input.parse(&context).unwrap();
+        let id = store.create_dossier(inventory_id, &fields).await.unwrap();
+        let stored = store.dossier(id).await.unwrap();
+        assert_eq!(stored.fields, fields, "{}", catalogue.label);
+        assert_eq!(stored.fonds_id, fonds_id);
+        assert_eq!(stored.fields.file_code.to_string(), "P12.2015.12-HT.1");
+
+        let document = DocumentInput {
+            doc_ordinal: "1".into(),
+            type_name: "22".into(),
+            code_number: "15".into(),
+            code_notation: "UBND-VP".into(),
+            issued_date: "05/03/2015".into(),
+            organ_name: "UBND huyện Mường Ảng".into(),
+            subject: "V/v đăng ký hộ tịch".into(),
+            number_of_page: "2".into(),
+            mode: "01".into(),
+            ..Default::default()
+        };
+        let document_fields = document.parse().unwrap();
+        let document_id = store.create_document(id, &document_fields).await.unwrap();
+        let stored_document = store.document(document_id).await.unwrap();
+        assert_eq!(stored_document.doc_code, "P12.2015.12-HT.1.0000001");
+        assert_eq!(stored_document.fields, document_fields);
+        assert!(matches!(store.create_document(id, &document_fields).await, Err(StoreError::Conflict(e)) if e.code == "duplicate_doc_ordinal"));
+        assert_eq!(store.next_doc_ordinal(id).await.unwrap(), 2);
+
+        // A new số ký hiệu renames the hồ sơ and its documents' codes together.
+        let renamed = dossier("13-HT", "Sổ đăng ký khai sinh năm 2015").parse(&context).unwrap();
+        store.update_dossier(id, &renamed).await.unwrap();
+        assert_eq!(store.document(document_id).await.unwrap().doc_code, "P12.2015.13-HT.1.0000001");
+    }
+}
+
+#[tokio::test]
+async fn a_duplicate_file_code_is_refused_and_nothing_is_saved() {
+    for catalogue in catalogues().await {
+        let store = &catalogue.store;
+        let (_, inventory_id) = fonds_with_inventory(store, "02").await;
+        let (_, _, context) = store.dossier_context(inventory_id).await.unwrap();
+        store.create_dossier(inventory_id, &dossier("1", "Hồ sơ thứ nhất").parse(&context).unwrap()).await.unwrap();
+        let error = store.create_dossier(inventory_id, &dossier("1", "Hồ sơ trùng mã").parse(&context).unwrap()).await.unwrap_err();
+        match error {
+            StoreError::Conflict(e) => {
+                assert_eq!(e.code, "duplicate_file_code");
+                assert_eq!(e.field, "notation");
+                assert!(e.message.contains("P12.2015.1.1"), "{}", e.message);
+            }
+            other => panic!("{}: expected a conflict, got {other:?}", catalogue.label),
+        }
+        let page = store.list_dossiers(&ListDossiers { inventory_id: Some(inventory_id), limit: 100, ..Default::default() }).await.unwrap();
+        assert_eq!(page.total, 1);
+    }
+}
+
+#[tokio::test]
+async fn listing_finds_titles_without_tone_marks_and_pages() {
+    for catalogue in catalogues().await {
+        let store = &catalogue.store;
+        let (_, inventory_id) = fonds_with_inventory(store, "01").await;
+        let (_, _, context) = store.dossier_context(inventory_id).await.unwrap();
+        for (i, title) in ["Hồ sơ giao đất đai xã Ẳng Nưa", "Sổ hộ tịch 2015", "Báo cáo tài chính – ngân sách", "Hồ sơ đất ở 100%_x"].iter().enumerate() {
+            store.create_dossier(inventory_id, &dossier(&(i + 1).to_string(), title).parse(&context).unwrap()).await.unwrap();
+        }
+        let find = |q: &str| ListDossiers { inventory_id: Some(inventory_id), query: Some(q.into()), limit: 10, ..Default::default() };
+        assert_eq!(store.list_dossiers(&find("dat dai")).await.unwrap().total, 1, "{}", catalogue.label);
+        assert_eq!(store.list_dossiers(&find("ĐẤT")).await.unwrap().total, 2);
+        assert_eq!(store.list_dossiers(&find("HỘ TỊCH")).await.unwrap().total, 1);
+        assert_eq!(store.list_dossiers(&find("100%_")).await.unwrap().total, 1, "LIKE wildcards are literal");
+        assert_eq!(store.list_dossiers(&find("%")).await.unwrap().total, 1);
+        let page = store.list_dossiers(&ListDossiers { inventory_id: Some(inventory_id), offset: 1, limit: 2, ..Default::default() }).await.unwrap();
+        assert_eq!((page.total, page.items.len()), (4, 2));
+        assert_eq!(page.items[0].fields.title, "Sổ hộ tịch 2015");
+    }
+}
+
+#[tokio::test]
+async fn fonds_code_and_inventory_number_are_unique() {
+    for catalogue in catalogues().await {
+        let store = &catalogue.store;
+        let (fonds_id, _) = fonds_with_inventory(store, "02").await;
+        let fonds = store.fonds(fonds_id).await.unwrap();
+        let again = store.create_fonds(&fonds.fields).await.unwrap_err();
+        assert!(matches!(again, StoreError::Conflict(e) if e.code == "duplicate_fonds_code"), "{}", catalogue.label);
+        let inventory = InventoryInput { number: "1".into(), title: "Trùng số".into(), ..Default::default() };
+        let error = store.create_inventory(fonds_id, &inventory.parse().unwrap()).await.unwrap_err();
+        assert!(matches!(error, StoreError::Conflict(e) if e.code == "duplicate_inventory_number"));
+        assert!(matches!(store.dossier(999_999).await, Err(StoreError::NotFound(_))));
+    }
+}
