@@ -206,7 +206,7 @@ impl Recurrence {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PlanProblem {
     pub file: String,
-    /// 1-based line in the file (the header is line 1).
+    /// 1-based line in the file (the header is line 1); 0 for the file as a whole.
     pub row: usize,
     pub column: Option<String>,
     pub code: &'static str,
@@ -215,7 +215,10 @@ pub struct PlanProblem {
 
 impl fmt::Display for PlanProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}, dòng {}", self.file, self.row)?;
+        write!(f, "{}", self.file)?;
+        if self.row > 0 {
+            write!(f, ", dòng {}", self.row)?;
+        }
         if let Some(column) = &self.column {
             write!(f, ", cột {column}")?;
         }

@@ -70,6 +70,7 @@ pub struct NewUnit {
 
 /// Phông lưu trữ as a form or JSON body gives it.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct FondsInput {
     #[serde(deserialize_with = "text_like")]
@@ -201,6 +202,7 @@ impl Fonds {
 
 /// Mục lục hồ sơ as a form or JSON body gives it.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct InventoryInput {
     #[serde(deserialize_with = "text_like")]
@@ -264,6 +266,7 @@ pub struct Inventory {
 /// Hồ sơ as a form or JSON body gives it: the 18 TT05 elements (fileCode is built, not typed) plus
 /// the parts of the code and the state-secret level.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct DossierInput {
     /// Số và ký hiệu hồ sơ.
@@ -493,6 +496,7 @@ pub struct Dossier {
 
 /// Văn bản as a form or JSON body gives it (TT05 EAD_doc elements; docCode is built).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct DocumentInput {
     #[serde(deserialize_with = "text_like")]

@@ -578,3 +578,86 @@ impl Store {
         }
     }
 }
+
+// ---- bulk ----
+
+/// `($1, …, $n), ($n+1, …)`: the VALUES of a multi-row insert.
+fn values_rows(rows: usize, columns: usize) -> String {
+    (0..rows)
+        .map(|r| format!("({})", (1..=columns).map(|c| format!("${}", r * columns + c)).collect::<Vec<_>>().join(", ")))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Rows per statement: under SQLite's and PostgreSQL's bind-parameter limits for ~24 columns.
+const BULK_ROWS: usize = 500;
+
+impl Store {
+    /// Inserts many hồ sơ into one mục lục in a single transaction: all or nothing.
+    pub async fn insert_dossiers(&self, inventory_id: i64, items: &[DossierFields]) -> Result<(), StoreError> {
+        let inventory = self.inventory(inventory_id).await?;
+        let mut tx = self.pool.begin().await?;
+        for chunk in items.chunks(BULK_ROWS) {
+            let sql = format!(
+                "INSERT INTO dossiers (file_code, notation, year, title, title_folded, maintenance, mode, language, start_date, end_date,
+                    keyword, total_doc, number_of_paper, number_of_page, format, infor_sign, confidence_level, paper_file_code, risk_recovery,
+                    risk_recovery_status, description, classification, fonds_id, inventory_id) VALUES {}",
+                values_rows(chunk.len(), 24)
+            );
+            let mut query = sqlx::query(AssertSqlSafe(sql));
+            for fields in chunk {
+                query = bind_dossier(query, fields).bind(inventory.fonds_id).bind(inventory_id);
+            }
+            if let Err(e) = query.execute(&mut *tx).await {
+                return Err(if StoreError::is_unique_violation(&e) {
+                    conflict("notation", "duplicate_file_code", "Có mã hồ sơ trùng với hồ sơ đã có hoặc trùng nhau trong lô.".into())
+                } else {
+                    e.into()
+                });
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Ids and codes of a mục lục's hồ sơ, in order.
+    pub async fn dossier_codes(&self, inventory_id: i64) -> Result<Vec<(i64, DossierCode)>, StoreError> {
+        let rows = sqlx::query("SELECT id, file_code FROM dossiers WHERE inventory_id = $1 ORDER BY id").bind(inventory_id).fetch_all(&self.pool).await?;
+        rows.iter().map(|row| Ok((row.try_get("id")?, parse_code(row, "file_code", DossierCode::parse)?))).collect()
+    }
+
+    /// Inserts many văn bản, each with its hồ sơ, in a single transaction: all or nothing.
+    pub async fn insert_documents(&self, items: &[(i64, DossierCode, DocumentFields)]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        for chunk in items.chunks(BULK_ROWS) {
+            let sql = format!(
+                "INSERT INTO documents (doc_ordinal, doc_code, type_name, code_number, code_notation, issued_date, organ_name, subject,
+                    subject_folded, language, number_of_page, infor_sign, keyword, mode, confidence_level, autograph, format, process, description,
+                    classification, dossier_id) VALUES {}",
+                values_rows(chunk.len(), 21)
+            );
+            let mut query = sqlx::query(AssertSqlSafe(sql));
+            for (dossier_id, code, fields) in chunk {
+                query = bind_document(query, fields, code.doc_code(fields.doc_ordinal)).bind(*dossier_id);
+            }
+            if let Err(e) = query.execute(&mut *tx).await {
+                return Err(if StoreError::is_unique_violation(&e) {
+                    conflict("docOrdinal", "duplicate_doc_ordinal", "Có văn bản trùng số thứ tự trong cùng hồ sơ.".into())
+                } else {
+                    e.into()
+                });
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Bytes the catalogue takes on disk (SQLite file and its WAL; the PostgreSQL database).
+    pub async fn size_bytes(&self) -> Result<i64, StoreError> {
+        let sql = match self.backend {
+            crate::Backend::Sqlite => "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
+            crate::Backend::Postgres => "SELECT pg_database_size(current_database())",
+        };
+        Ok(sqlx::query(sql).fetch_one(&self.pool).await?.try_get(0)?)
+    }
+}

@@ -1,0 +1,140 @@
+//! `kho bench catalogue`: bulk-inserts hồ sơ and văn bản into a fresh catalogue, then times the
+//! listing of one mục lục over HTTP, as a client would see it. Prints figures; asserts nothing.
+
+use anyhow::{Context, Result};
+use kho_model::record::{DocumentInput, DossierInput, FondsInput, InventoryInput};
+use kho_store::Store;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+const TITLES: &[&str] = &[
+    "Hồ sơ giao đất, cho thuê đất",
+    "Sổ đăng ký khai sinh",
+    "Báo cáo quyết toán ngân sách",
+    "Tập quyết định về tổ chức cán bộ",
+    "Hồ sơ hội nghị tổng kết công tác",
+    "Kế hoạch phát triển kinh tế - xã hội",
+];
+
+pub async fn catalogue(data_dir: &Path, database_url: Option<&str>, dossiers: u64, documents: u64, listing: u64, requests: u32) -> Result<()> {
+    let bench_dir = data_dir.join("bench");
+    let store = match database_url {
+        Some(url) => Store::open(url).await?,
+        None => {
+            let _ = std::fs::remove_dir_all(&bench_dir);
+            Store::open_embedded(&bench_dir).await?
+        }
+    };
+    if !store.list_fonds().await?.is_empty() {
+        anyhow::bail!("bench cần một cơ sở dữ liệu trống");
+    }
+    println!("Kho bench catalogue trên {}: {dossiers} hồ sơ, {documents} văn bản, liệt kê mục lục {listing} hồ sơ", store.backend().name());
+    store.import_plan(&crate::demo::plan()).await?;
+    let unit = store.units().await?.into_iter().next().context("không có đơn vị")?;
+    let fonds = FondsInput { code: "P99".into(), name: "Phông đo hiệu năng".into(), unit_id: unit.id.to_string(), status: "02".into(), ..Default::default() };
+    let fonds_id = store.create_fonds(&fonds.parse()?).await?;
+
+    let per_inventory = listing.max(1);
+    let inventories = dossiers.div_ceil(per_inventory);
+    let started = Instant::now();
+    let mut first_inventory = None;
+    let mut inserted = 0u64;
+    for n in 1..=inventories {
+        let inventory = InventoryInput { number: n.to_string(), title: format!("Mục lục số {n}"), ..Default::default() };
+        let inventory_id = store.create_inventory(fonds_id, &inventory.parse()?).await?;
+        first_inventory.get_or_insert(inventory_id);
+        let (_, _, context) = store.dossier_context(inventory_id).await?;
+        let count = per_inventory.min(dossiers - inserted);
+        let mut batch = Vec::with_capacity(count as usize);
+        for i in 0..count {
+            let year = 2000 + (i % 25);
+            let input = DossierInput {
+                notation: format!("{}", i + 1),
+                year: year.to_string(),
+                title: format!("{} năm {year}, số {}", TITLES[(i as usize) % TITLES.len()], i + 1),
+                maintenance: if i % 3 == 0 { "01" } else { "05" }.into(),
+                mode: "01".into(),
+                start_date: format!("01/01/{year}"),
+                end_date: format!("31/12/{year}"),
+                total_doc: "10".into(),
+                number_of_page: "40".into(),
+                ..Default::default()
+            };
+            batch.push(input.parse(&context).map_err(|e| anyhow::anyhow!("{e}"))?);
+        }
+        store.insert_dossiers(inventory_id, &batch).await?;
+        inserted += count;
+    }
+    let dossier_time = started.elapsed();
+    println!("  thêm {inserted} hồ sơ: {:.1} s ({:.0} hồ sơ/s)", dossier_time.as_secs_f64(), inserted as f64 / dossier_time.as_secs_f64());
+
+    let started = Instant::now();
+    let mut documents_left = documents;
+    let per_dossier = documents.div_ceil(dossiers.max(1)).max(1);
+    let document = DocumentInput {
+        doc_ordinal: "1".into(),
+        type_name: "22".into(),
+        code_number: "15".into(),
+        code_notation: "UBND-VP".into(),
+        issued_date: "05/03/2015".into(),
+        organ_name: "Ủy ban nhân dân huyện".into(),
+        subject: "V/v triển khai công tác lưu trữ".into(),
+        number_of_page: "4".into(),
+        mode: "01".into(),
+        ..Default::default()
+    }
+    .parse()
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut written = 0u64;
+    'inventories: for inventory in store.list_inventories(fonds_id).await? {
+        let mut batch = Vec::new();
+        for (dossier_id, code) in store.dossier_codes(inventory.id).await? {
+            for ordinal in 1..=per_dossier {
+                if documents_left == 0 {
+                    break;
+                }
+                let mut fields = document.clone();
+                fields.doc_ordinal = ordinal as u32;
+                batch.push((dossier_id, code.clone(), fields));
+                documents_left -= 1;
+            }
+        }
+        written += batch.len() as u64;
+        store.insert_documents(&batch).await?;
+        if documents_left == 0 {
+            break 'inventories;
+        }
+    }
+    let document_time = started.elapsed();
+    println!("  thêm {written} văn bản: {:.1} s ({:.0} văn bản/s)", document_time.as_secs_f64(), written as f64 / document_time.as_secs_f64());
+    println!("  dung lượng cơ sở dữ liệu: {:.1} MiB", store.size_bytes().await? as f64 / 1024.0 / 1024.0);
+
+    let inventory_id = first_inventory.context("không có mục lục")?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let address = listener.local_addr()?;
+    let server = tokio::spawn(kho_web::serve(listener, kho_web::AppState::new(store.clone())));
+    let client = reqwest::Client::new();
+    for (label, url) in [
+        ("API JSON, cả mục lục", format!("http://{address}/api/v1/inventories/{inventory_id}/dossiers?limit={listing}")),
+        ("trang HTML, 100 hồ sơ đầu", format!("http://{address}/muc-luc/{inventory_id}")),
+    ] {
+        let mut times: Vec<Duration> = Vec::with_capacity(requests as usize);
+        let mut bytes = 0;
+        for _ in 0..requests {
+            let started = Instant::now();
+            let response = client.get(&url).send().await?.error_for_status()?;
+            bytes = response.bytes().await?.len();
+            times.push(started.elapsed());
+        }
+        times.sort();
+        let at = |q: f64| times[((times.len() as f64 * q).ceil() as usize).saturating_sub(1).min(times.len() - 1)];
+        println!(
+            "  liệt kê ({label}): p50 {:.1} ms, p95 {:.1} ms, {} byte, {requests} lần",
+            at(0.50).as_secs_f64() * 1e3,
+            at(0.95).as_secs_f64() * 1e3,
+            bytes
+        );
+    }
+    server.abort();
+    Ok(())
+}

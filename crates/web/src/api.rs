@@ -1,0 +1,265 @@
+//! The JSON API under `/api/v1/`. Every refusal is JSON with a stable code and a Vietnamese
+//! message; the OpenAPI document at `/api/v1/openapi.json` is generated from these handlers.
+
+use crate::AppState;
+use crate::error::{ApiError, ApiErrorBody};
+use crate::records::{self, Refused};
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use kho_model::record::{DocumentInput, DossierInput, FondsInput, InventoryInput};
+use kho_store::ListDossiers;
+use serde::Deserialize;
+use serde_json::json;
+use utoipa::OpenApi;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi))
+        .route("/plan", get(plan))
+        .route("/units", get(units))
+        .route("/units/{id}", get(unit))
+        .route("/fonds", get(fonds_list).post(fonds_create))
+        .route("/fonds/{id}", get(fonds_get).put(fonds_update))
+        .route("/fonds/{id}/inventories", get(inventories).post(inventory_create))
+        .route("/inventories/{id}", get(inventory_get).put(inventory_update))
+        .route("/inventories/{id}/dossiers", get(dossiers).post(dossier_create))
+        .route("/dossiers/{id}", get(dossier_get).put(dossier_update))
+        .route("/dossiers/{id}/documents", get(documents).post(document_create))
+        .route("/documents/{id}", get(document_get).put(document_update))
+        .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "Không có địa chỉ API này.") })
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Kho API", description = "Kho lưu trữ: kế hoạch, phông, mục lục, hồ sơ và văn bản theo TT 05/2025/TT-BNV."),
+    paths(
+        plan, units, unit, fonds_list, fonds_create, fonds_get, fonds_update, inventories, inventory_create, inventory_get,
+        inventory_update, dossiers, dossier_create, dossier_get, dossier_update, documents, document_create, document_get,
+        document_update
+    ),
+    components(schemas(ApiErrorBody, FondsInput, InventoryInput, DossierInput, DocumentInput, kho_model::FieldError))
+)]
+struct ApiDoc;
+
+async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+/// A JSON body, refused in Vietnamese when it is not JSON or not an object of the expected shape.
+struct Body<T>(T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<S> for Body<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(value)) => Ok(Body(value)),
+            Err(rejection) => Err(match rejection {
+                JsonRejection::MissingJsonContentType(_) => ApiError::new(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "unsupported_media_type",
+                    "Cần gửi nội dung JSON với Content-Type: application/json.",
+                ),
+                JsonRejection::JsonSyntaxError(e) => ApiError::new(StatusCode::BAD_REQUEST, "invalid_json", format!("Nội dung không phải JSON hợp lệ: {}.", e.body_text())),
+                JsonRejection::JsonDataError(e) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_json_shape", format!("JSON không đúng cấu trúc: {}.", e.body_text())),
+                other => ApiError::new(StatusCode::BAD_REQUEST, "invalid_body", format!("Không đọc được nội dung gửi lên: {}.", other.body_text())),
+            }),
+        }
+    }
+}
+
+fn created(outcome: Result<i64, Refused>, location: impl Fn(i64) -> String) -> Result<Response, ApiError> {
+    match outcome {
+        Ok(id) => Ok((StatusCode::CREATED, [(axum::http::header::LOCATION, location(id))], Json(json!({ "id": id }))).into_response()),
+        Err(refused) => Err(refusal(refused)),
+    }
+}
+
+fn updated(outcome: Result<i64, Refused>) -> Result<Response, ApiError> {
+    match outcome {
+        Ok(id) => Ok(Json(json!({ "id": id })).into_response()),
+        Err(refused) => Err(refusal(refused)),
+    }
+}
+
+fn refusal(refused: Refused) -> ApiError {
+    match refused {
+        Refused::Invalid(invalid) => ApiError::invalid(invalid),
+        Refused::Conflict(invalid) => ApiError::conflict(invalid),
+        Refused::Store(e) => e.into(),
+    }
+}
+
+/// The plan: units, volumes, tasks, deadlines, stated totals, totals from the rows, discrepancies.
+#[utoipa::path(get, path = "/api/v1/plan", tag = "Kế hoạch", responses(
+    (status = 200, description = "Kế hoạch với các đơn vị, khối lượng, nhiệm vụ, thời hạn; tổng theo kế hoạch, tổng cộng từ các dòng và các chỗ không khớp"),
+    (status = 404, description = "Chưa nạp kế hoạch", body = ApiErrorBody)))]
+async fn plan(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let Some(stored) = state.store.plan().await? else {
+        return Err(ApiError::new(StatusCode::NOT_FOUND, "no_plan", "Chưa nạp kế hoạch; dùng lệnh kho plan import."));
+    };
+    let plan = &stored.plan;
+    let districts: Vec<_> =
+        plan.districts.iter().zip(&stored.district_units).map(|(d, id)| json!({ "unitId": id, "target": d })).collect();
+    let communes: Vec<_> =
+        plan.communes.iter().zip(&stored.commune_units).map(|(c, id)| json!({ "unitId": id, "target": c })).collect();
+    Ok(Json(json!({
+        "name": plan.meta.name,
+        "issuer": plan.meta.issuer,
+        "province": plan.meta.province,
+        "repository": plan.meta.repository,
+        "importedAt": stored.imported_at,
+        "deadlines": {
+            "districts": plan.meta.district_deadline,
+            "communes": plan.meta.commune_deadline,
+            "communePriorityPhase": plan.meta.commune_priority_phase,
+            "communeExtendedPhase": plan.meta.commune_extended_phase,
+            "annualReport": plan.meta.annual_report_day,
+        },
+        "stated": {
+            "districtBags": plan.meta.district_bags_stated,
+            "districtMetres": plan.meta.district_metres_stated,
+            "communeMetres": plan.meta.commune_metres_stated,
+            "communeSecretMetres": plan.meta.commune_secret_metres_stated,
+        },
+        "computed": plan.computed(),
+        "discrepancies": plan.discrepancies(),
+        "districts": districts,
+        "communes": communes,
+        "tasks": plan.tasks,
+    }))
+    .into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/units", tag = "Đơn vị", responses((status = 200, description = "Các đơn vị")))]
+async fn units(State(state): State<AppState>) -> Result<Response, ApiError> {
+    Ok(Json(state.store.units().await?).into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/units/{id}", tag = "Đơn vị", params(("id" = i64, Path)), responses(
+    (status = 200, description = "Đơn vị và dòng của nó trong kế hoạch"), (status = 404, body = ApiErrorBody)))]
+async fn unit(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, ApiError> {
+    let unit = state.store.unit(id).await?;
+    let target = state.store.unit_target(id).await?;
+    Ok(Json(json!({ "unit": unit, "target": target })).into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/fonds", tag = "Phông", responses((status = 200, description = "Các phông")))]
+async fn fonds_list(State(state): State<AppState>) -> Result<Response, ApiError> {
+    Ok(Json(state.store.list_fonds().await?).into_response())
+}
+
+#[utoipa::path(post, path = "/api/v1/fonds", tag = "Phông", request_body = FondsInput, responses(
+    (status = 201, description = "Đã tạo"), (status = 422, description = "Dữ liệu không hợp lệ", body = ApiErrorBody),
+    (status = 409, description = "Trùng mã phông", body = ApiErrorBody)))]
+async fn fonds_create(State(state): State<AppState>, Body(input): Body<FondsInput>) -> Result<Response, ApiError> {
+    created(records::create_fonds(&state.store, &input).await, |id| format!("/api/v1/fonds/{id}"))
+}
+
+#[utoipa::path(get, path = "/api/v1/fonds/{id}", tag = "Phông", params(("id" = i64, Path)), responses(
+    (status = 200, description = "Phông"), (status = 404, body = ApiErrorBody)))]
+async fn fonds_get(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, ApiError> {
+    Ok(Json(state.store.fonds(id).await?).into_response())
+}
+
+#[utoipa::path(put, path = "/api/v1/fonds/{id}", tag = "Phông", params(("id" = i64, Path)), request_body = FondsInput, responses(
+    (status = 200, description = "Đã lưu"), (status = 422, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
+async fn fonds_update(State(state): State<AppState>, Path(id): Path<i64>, Body(input): Body<FondsInput>) -> Result<Response, ApiError> {
+    updated(records::update_fonds(&state.store, id, &input).await)
+}
+
+#[utoipa::path(get, path = "/api/v1/fonds/{id}/inventories", tag = "Mục lục", params(("id" = i64, Path)), responses(
+    (status = 200, description = "Các mục lục của phông"), (status = 404, body = ApiErrorBody)))]
+async fn inventories(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, ApiError> {
+    state.store.fonds(id).await?;
+    Ok(Json(state.store.list_inventories(id).await?).into_response())
+}
+
+#[utoipa::path(post, path = "/api/v1/fonds/{id}/inventories", tag = "Mục lục", params(("id" = i64, Path)), request_body = InventoryInput, responses(
+    (status = 201, description = "Đã tạo"), (status = 422, body = ApiErrorBody), (status = 409, body = ApiErrorBody)))]
+async fn inventory_create(State(state): State<AppState>, Path(id): Path<i64>, Body(input): Body<InventoryInput>) -> Result<Response, ApiError> {
+    created(records::create_inventory(&state.store, id, &input).await, |id| format!("/api/v1/inventories/{id}"))
+}
+
+#[utoipa::path(get, path = "/api/v1/inventories/{id}", tag = "Mục lục", params(("id" = i64, Path)), responses(
+    (status = 200, description = "Mục lục"), (status = 404, body = ApiErrorBody)))]
+async fn inventory_get(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, ApiError> {
+    Ok(Json(state.store.inventory(id).await?).into_response())
+}
+
+#[utoipa::path(put, path = "/api/v1/inventories/{id}", tag = "Mục lục", params(("id" = i64, Path)), request_body = InventoryInput, responses(
+    (status = 200, description = "Đã lưu"), (status = 422, body = ApiErrorBody)))]
+async fn inventory_update(State(state): State<AppState>, Path(id): Path<i64>, Body(input): Body<InventoryInput>) -> Result<Response, ApiError> {
+    updated(records::update_inventory(&state.store, id, &input).await)
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+struct DossierQuery {
+    /// Words of the title, with or without tone marks.
+    q: Option<String>,
+    #[serde(default)]
+    offset: u64,
+    /// At most 10.000; 100 when absent.
+    limit: Option<u64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/inventories/{id}/dossiers", tag = "Hồ sơ", params(("id" = i64, Path), DossierQuery), responses(
+    (status = 200, description = "Hồ sơ của mục lục, theo trang: total, offset, limit, items"), (status = 404, body = ApiErrorBody)))]
+async fn dossiers(State(state): State<AppState>, Path(id): Path<i64>, Query(q): Query<DossierQuery>) -> Result<Response, ApiError> {
+    state.store.inventory(id).await?;
+    let limit = q.limit.unwrap_or(100);
+    if limit > 10_000 {
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, "limit_too_large", "limit tối đa là 10.000 hồ sơ một lần."));
+    }
+    let page = state.store.list_dossiers(&ListDossiers { inventory_id: Some(id), query: q.q, offset: q.offset, limit, ..Default::default() }).await?;
+    Ok(Json(page).into_response())
+}
+
+#[utoipa::path(post, path = "/api/v1/inventories/{id}/dossiers", tag = "Hồ sơ", params(("id" = i64, Path)), request_body = DossierInput, responses(
+    (status = 201, description = "Đã tạo; mã hồ sơ được lập từ phông, năm, số ký hiệu và mục lục số"),
+    (status = 422, description = "Dữ liệu không hợp lệ, từng trường", body = ApiErrorBody),
+    (status = 409, description = "Trùng mã hồ sơ", body = ApiErrorBody)))]
+async fn dossier_create(State(state): State<AppState>, Path(id): Path<i64>, Body(input): Body<DossierInput>) -> Result<Response, ApiError> {
+    created(records::create_dossier(&state.store, id, &input).await, |id| format!("/api/v1/dossiers/{id}"))
+}
+
+#[utoipa::path(get, path = "/api/v1/dossiers/{id}", tag = "Hồ sơ", params(("id" = i64, Path)), responses(
+    (status = 200, description = "Hồ sơ với 18 thành phần TT05"), (status = 404, body = ApiErrorBody)))]
+async fn dossier_get(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, ApiError> {
+    Ok(Json(state.store.dossier(id).await?).into_response())
+}
+
+#[utoipa::path(put, path = "/api/v1/dossiers/{id}", tag = "Hồ sơ", params(("id" = i64, Path)), request_body = DossierInput, responses(
+    (status = 200, description = "Đã lưu"), (status = 422, body = ApiErrorBody), (status = 409, body = ApiErrorBody)))]
+async fn dossier_update(State(state): State<AppState>, Path(id): Path<i64>, Body(input): Body<DossierInput>) -> Result<Response, ApiError> {
+    updated(records::update_dossier(&state.store, id, &input).await)
+}
+
+#[utoipa::path(get, path = "/api/v1/dossiers/{id}/documents", tag = "Văn bản", params(("id" = i64, Path)), responses(
+    (status = 200, description = "Văn bản trong hồ sơ"), (status = 404, body = ApiErrorBody)))]
+async fn documents(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, ApiError> {
+    state.store.dossier(id).await?;
+    Ok(Json(state.store.list_documents(id).await?).into_response())
+}
+
+#[utoipa::path(post, path = "/api/v1/dossiers/{id}/documents", tag = "Văn bản", params(("id" = i64, Path)), request_body = DocumentInput, responses(
+    (status = 201, description = "Đã tạo"), (status = 422, body = ApiErrorBody), (status = 409, body = ApiErrorBody)))]
+async fn document_create(State(state): State<AppState>, Path(id): Path<i64>, Body(input): Body<DocumentInput>) -> Result<Response, ApiError> {
+    created(records::create_document(&state.store, id, &input).await, |id| format!("/api/v1/documents/{id}"))
+}
+
+#[utoipa::path(get, path = "/api/v1/documents/{id}", tag = "Văn bản", params(("id" = i64, Path)), responses(
+    (status = 200, description = "Văn bản"), (status = 404, body = ApiErrorBody)))]
+async fn document_get(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, ApiError> {
+    Ok(Json(state.store.document(id).await?).into_response())
+}
+
+#[utoipa::path(put, path = "/api/v1/documents/{id}", tag = "Văn bản", params(("id" = i64, Path)), request_body = DocumentInput, responses(
+    (status = 200, description = "Đã lưu"), (status = 422, body = ApiErrorBody), (status = 409, body = ApiErrorBody)))]
+async fn document_update(State(state): State<AppState>, Path(id): Path<i64>, Body(input): Body<DocumentInput>) -> Result<Response, ApiError> {
+    updated(records::update_document(&state.store, id, &input).await)
+}

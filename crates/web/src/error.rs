@@ -1,0 +1,100 @@
+//! How refusals and failures reach people: a page in Vietnamese, or JSON with a stable code.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use kho_model::{FieldError, Invalid};
+use kho_store::StoreError;
+use serde::Serialize;
+
+/// A JSON error body: `{"error": {"code", "message", "fields"?}}`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ApiErrorBody {
+    pub error: ApiErrorDetail,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ApiErrorDetail {
+    /// Stable: clients match on it.
+    pub code: String,
+    /// For people, in Vietnamese.
+    pub message: String,
+    /// One entry per refused field.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldError>,
+}
+
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    body: ApiErrorBody,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> ApiError {
+        ApiError { status, body: ApiErrorBody { error: ApiErrorDetail { code: code.into(), message: message.into(), fields: vec![] } } }
+    }
+
+    pub fn invalid(invalid: Invalid) -> ApiError {
+        let message = format!(
+            "Dữ liệu không hợp lệ: {}",
+            invalid.errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" ")
+        );
+        ApiError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            body: ApiErrorBody { error: ApiErrorDetail { code: "invalid".into(), message, fields: invalid.errors } },
+        }
+    }
+
+    pub fn conflict(invalid: Invalid) -> ApiError {
+        let mut error = ApiError::invalid(invalid);
+        error.status = StatusCode::CONFLICT;
+        error.body.error.code = "conflict".into();
+        error
+    }
+
+    pub fn not_found(what: &str) -> ApiError {
+        ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("Không tìm thấy {what}."))
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> ApiError {
+        match error {
+            StoreError::NotFound(what) => ApiError::not_found(what),
+            StoreError::Conflict(field) => ApiError::conflict(Invalid::one(field)),
+            other => {
+                tracing::error!(error = %other, "internal error");
+                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Lỗi hệ thống; đã ghi nhật ký. Vui lòng thử lại hoặc báo quản trị viên.")
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, Json(self.body)).into_response()
+    }
+}
+
+/// A failure while building a page; rendered by `pages::error_page`.
+#[derive(Debug)]
+pub enum PageError {
+    NotFound(&'static str),
+    Internal(String),
+}
+
+impl From<StoreError> for PageError {
+    fn from(error: StoreError) -> PageError {
+        match error {
+            StoreError::NotFound(what) => PageError::NotFound(what),
+            other => PageError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<minijinja::Error> for PageError {
+    fn from(error: minijinja::Error) -> PageError {
+        PageError::Internal(format!("template: {error:#}"))
+    }
+}

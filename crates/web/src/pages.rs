@@ -1,0 +1,769 @@
+//! The Vietnamese web pages: Tổng quan, Kế hoạch, units, and browse/create/edit for fonds,
+//! mục lục, hồ sơ and văn bản, with TT05 validation shown field by field.
+
+use crate::AppState;
+use crate::error::PageError;
+use crate::records::{self, Refused};
+use axum::Router;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use kho_model::codes::*;
+use kho_model::record::{Document, DocumentInput, Dossier, DossierInput, Fonds, FondsInput, InventoryInput};
+use kho_model::{Invalid, vn};
+use kho_store::ListDossiers;
+use minijinja::{Value, context};
+use serde::{Deserialize, Serialize};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(overview))
+        .route("/ke-hoach", get(plan))
+        .route("/don-vi/{id}", get(unit))
+        .route("/tra-cuu", get(search))
+        .route("/phong", get(fonds_list).post(fonds_create))
+        .route("/phong/moi", get(fonds_new))
+        .route("/phong/{id}", get(fonds_show).post(fonds_update))
+        .route("/phong/{id}/sua", get(fonds_edit))
+        .route("/phong/{id}/muc-luc", axum::routing::post(inventory_create))
+        .route("/phong/{id}/muc-luc/moi", get(inventory_new))
+        .route("/muc-luc/{id}", get(inventory_show).post(inventory_update))
+        .route("/muc-luc/{id}/sua", get(inventory_edit))
+        .route("/muc-luc/{id}/ho-so", axum::routing::post(dossier_create))
+        .route("/muc-luc/{id}/ho-so/moi", get(dossier_new))
+        .route("/ho-so/{id}", get(dossier_show).post(dossier_update))
+        .route("/ho-so/{id}/sua", get(dossier_edit))
+        .route("/ho-so/{id}/van-ban", axum::routing::post(document_create))
+        .route("/ho-so/{id}/van-ban/moi", get(document_new))
+        .route("/van-ban/{id}", get(document_show).post(document_update))
+        .route("/van-ban/{id}/sua", get(document_edit))
+}
+
+/// Anything serialisable, for a template.
+fn ser<T: Serialize>(value: &T) -> Value {
+    Value::from(minijinja::value::Serde(value))
+}
+
+// ---- layout ----
+
+/// The areas of the navigation, in the order of the work. Those without a page yet are shown,
+/// greyed, so people see what is coming.
+const AREAS: &[(&str, &str, Option<&str>)] = &[
+    ("tong-quan", "Tổng quan", Some("/")),
+    ("ke-hoach", "Kế hoạch", Some("/ke-hoach")),
+    ("tiep-nhan", "Tiếp nhận", None),
+    ("chinh-ly", "Chỉnh lý", Some("/phong")),
+    ("so-hoa", "Số hóa", None),
+    ("tra-cuu", "Tra cứu", Some("/tra-cuu")),
+    ("khai-thac", "Khai thác", None),
+    ("ban-giao", "Bàn giao", None),
+    ("bao-cao", "Báo cáo", None),
+    ("quan-tri", "Quản trị", None),
+];
+
+#[derive(Serialize)]
+struct Crumb {
+    label: String,
+    href: Option<String>,
+}
+
+fn crumb(label: impl Into<String>, href: impl Into<String>) -> Crumb {
+    Crumb { label: label.into(), href: Some(href.into()) }
+}
+
+fn here(label: impl Into<String>) -> Crumb {
+    Crumb { label: label.into(), href: None }
+}
+
+struct Page<'a> {
+    template: &'a str,
+    title: String,
+    area: &'a str,
+    crumbs: Vec<Crumb>,
+    status: StatusCode,
+}
+
+impl<'a> Page<'a> {
+    fn new(template: &'a str, area: &'a str, title: impl Into<String>) -> Self {
+        Page { template, title: title.into(), area, crumbs: vec![], status: StatusCode::OK }
+    }
+
+    fn crumbs(mut self, crumbs: Vec<Crumb>) -> Self {
+        self.crumbs = crumbs;
+        self
+    }
+
+    fn status(mut self, status: StatusCode) -> Self {
+        self.status = status;
+        self
+    }
+
+    fn render(self, state: &AppState, ctx: Value) -> Result<Response, PageError> {
+        let areas: Vec<Value> =
+            AREAS.iter().map(|(key, label, href)| context! { key => *key, label => *label, href => *href }).collect();
+        let base = context! { title => self.title, areas => areas, current => self.area, crumbs => ser(&self.crumbs) };
+        let html = state.templates.get_template(self.template)?.render(context! { ..ctx, ..base })?;
+        Ok((self.status, Html(html)).into_response())
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let (status, heading, message) = match &self {
+            PageError::NotFound(what) => (StatusCode::NOT_FOUND, "Không tìm thấy".to_string(), format!("Không tìm thấy {what} này. Có thể địa chỉ đã sai hoặc bản ghi không tồn tại.")),
+            PageError::Internal(detail) => {
+                tracing::error!(%detail, "page failed");
+                (StatusCode::INTERNAL_SERVER_ERROR, "Lỗi hệ thống".to_string(), "Đã có lỗi khi tạo trang; lỗi đã được ghi nhật ký. Vui lòng thử lại hoặc báo quản trị viên.".to_string())
+            }
+        };
+        let env = crate::templates::environment();
+        let areas: Vec<Value> = AREAS.iter().map(|(key, label, href)| context! { key => *key, label => *label, href => *href }).collect();
+        let html = env
+            .get_template("error.html")
+            .and_then(|t| t.render(context! { title => heading.clone(), heading => heading.clone(), message => message.clone(), areas => areas }))
+            .unwrap_or_else(|_| message.clone());
+        (status, Html(html)).into_response()
+    }
+}
+
+pub async fn not_found() -> PageError {
+    PageError::NotFound("trang")
+}
+
+#[derive(Deserialize, Default)]
+struct Flash {
+    #[serde(default)]
+    da_luu: Option<String>,
+}
+
+fn flash(query: &Flash) -> Option<&'static str> {
+    query.da_luu.as_ref().map(|_| "Đã lưu.")
+}
+
+fn saved(href: String) -> Response {
+    Redirect::to(&format!("{href}?da_luu=1")).into_response()
+}
+
+// ---- forms ----
+
+/// One input of a record form.
+struct FieldSpec {
+    name: &'static str,
+    label: &'static str,
+    required: bool,
+    hint: Option<&'static str>,
+    options: Option<Vec<(String, String)>>,
+    long: bool,
+    wide: bool,
+}
+
+fn field(name: &'static str, label: &'static str) -> FieldSpec {
+    FieldSpec { name, label, required: false, hint: None, options: None, long: false, wide: false }
+}
+
+impl FieldSpec {
+    fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+    fn hint(mut self, hint: &'static str) -> Self {
+        self.hint = Some(hint);
+        self
+    }
+    fn long(mut self) -> Self {
+        self.long = true;
+        self.wide = true;
+        self
+    }
+    fn wide(mut self) -> Self {
+        self.wide = true;
+        self
+    }
+    fn codes<T: Copy>(mut self, all: &[T], code: fn(T) -> &'static str, label: fn(T) -> &'static str) -> Self {
+        self.options = Some(all.iter().map(|v| (code(*v).to_string(), format!("{} – {}", code(*v), label(*v)))).collect());
+        self
+    }
+    fn choices(mut self, options: Vec<(String, String)>) -> Self {
+        self.options = Some(options);
+        self
+    }
+}
+
+fn date_hint() -> &'static str {
+    "NN/TT/NNNN, TT/NNNN hoặc NNNN"
+}
+
+fn fonds_fields(units: Vec<(String, String)>) -> Vec<FieldSpec> {
+    vec![
+        field("code", "Mã phông").required().hint("Ví dụ P12; bắt đầu bằng chữ cái, không dấu, không dấu chấm"),
+        field("name", "Tên phông").required().wide(),
+        field("unitId", "Đơn vị hình thành phông").required().choices(units.clone()),
+        field("status", "Trạng thái phông").required().codes(FondsStatus::ALL, FondsStatus::code, FondsStatus::label).hint("Phông của cơ quan đã giải thể là phông đóng"),
+        field("startDate", "Thời gian tài liệu từ").hint(date_hint()),
+        field("endDate", "Thời gian tài liệu đến").hint(date_hint()),
+        field("custodianUnitId", "Đơn vị đang quản lý").choices(units),
+        field("language", "Ngôn ngữ").hint("Mã ngôn ngữ TT05, nhiều mã ngăn bởi dấu phẩy: 01 Tiếng Việt, 09 Hán Nôm…"),
+        field("classification", "Độ mật").codes(Classification::ALL, Classification::code, Classification::label),
+        field("history", "Lịch sử đơn vị hình thành phông và lịch sử phông").long(),
+        field("description", "Ghi chú").long(),
+    ]
+}
+
+fn inventory_fields() -> Vec<FieldSpec> {
+    vec![
+        field("number", "Mục lục số").required(),
+        field("title", "Tên mục lục").required().wide(),
+        field("maintenance", "Thời hạn bảo quản của mục lục").codes(Maintenance::ALL, Maintenance::code, Maintenance::label),
+        field("description", "Ghi chú").long(),
+    ]
+}
+
+fn dossier_fields() -> Vec<FieldSpec> {
+    vec![
+        field("notation", "Số và ký hiệu hồ sơ").required().hint("Chữ không dấu, số, “-”; không dấu chấm"),
+        field("year", "Năm hình thành hồ sơ").hint("Để trống: lấy năm của thời gian bắt đầu"),
+        field("title", "Tiêu đề hồ sơ").required().long(),
+        field("maintenance", "Thời hạn bảo quản").required().codes(Maintenance::ALL, Maintenance::code, Maintenance::label),
+        field("mode", "Chế độ sử dụng").required().codes(Mode::ALL, Mode::code, Mode::label),
+        field("startDate", "Thời gian bắt đầu").required().hint(date_hint()),
+        field("endDate", "Thời gian kết thúc").required().hint(date_hint()),
+        field("language", "Ngôn ngữ").hint("01 Tiếng Việt; nhiều mã ngăn bởi dấu phẩy"),
+        field("keyword", "Từ khóa"),
+        field("totalDoc", "Tổng số văn bản trong hồ sơ").required(),
+        field("numberOfPaper", "Số lượng tờ").hint("Bắt buộc với hồ sơ số hóa"),
+        field("numberOfPage", "Số lượng trang").required(),
+        field("format", "Tình trạng vật lý").codes(PhysicalState::ALL, PhysicalState::code, PhysicalState::label),
+        field("inforSign", "Ký hiệu thông tin"),
+        field("confidenceLevel", "Mức độ tin cậy").codes(ConfidenceLevel::ALL, ConfidenceLevel::code, ConfidenceLevel::label),
+        field("paperFileCode", "Mã hồ sơ gốc giấy").hint("Bắt buộc khi mức độ tin cậy là 02 Số hóa"),
+        field("riskRecovery", "Chế độ dự phòng").required().choices(vec![("0".into(), "0 – Không".into()), ("1".into(), "1 – Có".into())]),
+        field("riskRecoveryStatus", "Tình trạng dự phòng").codes(RiskRecoveryStatus::ALL, RiskRecoveryStatus::code, RiskRecoveryStatus::label),
+        field("classification", "Độ mật").codes(Classification::ALL, Classification::code, Classification::label).hint("Tài liệu mật phải có chế độ sử dụng 03"),
+        field("description", "Ghi chú").long(),
+    ]
+}
+
+fn document_fields() -> Vec<FieldSpec> {
+    vec![
+        field("docOrdinal", "Số thứ tự trong hồ sơ").required(),
+        field("typeName", "Tên loại văn bản").required().codes(DocumentType::ALL, DocumentType::code, DocumentType::label),
+        field("codeNumber", "Số văn bản"),
+        field("codeNotation", "Ký hiệu văn bản"),
+        field("issuedDate", "Ngày, tháng, năm văn bản").required().hint(date_hint()),
+        field("organName", "Cơ quan, tổ chức ban hành").required().wide(),
+        field("subject", "Trích yếu nội dung").required().long(),
+        field("language", "Ngôn ngữ").hint("01 Tiếng Việt; nhiều mã ngăn bởi dấu phẩy"),
+        field("numberOfPage", "Số trang").required(),
+        field("mode", "Chế độ sử dụng").required().codes(Mode::ALL, Mode::code, Mode::label),
+        field("confidenceLevel", "Mức độ tin cậy").codes(ConfidenceLevel::ALL, ConfidenceLevel::code, ConfidenceLevel::label),
+        field("process", "Quy trình xử lý").choices(vec![("0".into(), "0 – Không".into()), ("1".into(), "1 – Có".into())]),
+        field("format", "Tình trạng vật lý").codes(PhysicalState::ALL, PhysicalState::code, PhysicalState::label),
+        field("inforSign", "Ký hiệu thông tin"),
+        field("keyword", "Từ khóa"),
+        field("classification", "Độ mật").codes(Classification::ALL, Classification::code, Classification::label),
+        field("autograph", "Bút tích").long(),
+        field("description", "Ghi chú").long(),
+    ]
+}
+
+/// The form's context: every field with its current value and, when refused, its message.
+fn form_context<T: Serialize>(specs: Vec<FieldSpec>, input: &T, invalid: Option<&Invalid>, action: String, cancel: String) -> Value {
+    let values = serde_json::to_value(input).unwrap_or_default();
+    let fields: Vec<Value> = specs
+        .into_iter()
+        .map(|f| {
+            let value = values.get(f.name).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+            let options = f.options.map(|o| o.into_iter().map(|(value, label)| context! { value, label }).collect::<Vec<_>>());
+            context! {
+                name => f.name, label => f.label, required => f.required, hint => f.hint, long => f.long, wide => f.wide,
+                options => options, value => value, error => invalid.and_then(|i| i.message_for(f.name)),
+            }
+        })
+        .collect();
+    let errors: Vec<Value> = invalid.map(|i| i.errors.iter().map(ser).collect()).unwrap_or_default();
+    context! { fields, errors, action, cancel }
+}
+
+fn form_page<T: Serialize>(
+    state: &AppState,
+    page: Page,
+    specs: Vec<FieldSpec>,
+    input: &T,
+    invalid: Option<&Invalid>,
+    action: String,
+    cancel: String,
+) -> Result<Response, PageError> {
+    let heading = page.title.clone();
+    let page = if invalid.is_some() { page.status(StatusCode::UNPROCESSABLE_ENTITY) } else { page };
+    let form = form_context(specs, input, invalid, action, cancel);
+    page.render(state, context! { heading, form })
+}
+
+/// After a POST: go to the record, or show the form again with what was refused.
+fn after_save<T: Serialize>(
+    state: &AppState,
+    outcome: Result<i64, Refused>,
+    target: impl Fn(i64) -> String,
+    page: Page,
+    specs: Vec<FieldSpec>,
+    input: &T,
+    action: String,
+    cancel: String,
+) -> Result<Response, PageError> {
+    match outcome {
+        Ok(id) => Ok(saved(target(id))),
+        Err(Refused::Invalid(invalid) | Refused::Conflict(invalid)) => form_page(state, page, specs, input, Some(&invalid), action, cancel),
+        Err(Refused::Store(e)) => Err(e.into()),
+    }
+}
+
+// ---- overview and plan ----
+
+async fn overview(State(state): State<AppState>) -> Result<Response, PageError> {
+    let stored = state.store.plan().await?;
+    let fonds = state.store.list_fonds().await?;
+    let dossiers = state.store.list_dossiers(&ListDossiers { limit: 0, ..Default::default() }).await?.total;
+    let (plan, totals, discrepancies) = match &stored {
+        Some(s) => (Some(&s.plan), Some(s.plan.computed()), s.plan.discrepancies()),
+        None => (None, None, vec![]),
+    };
+    Page::new("overview.html", "tong-quan", "Tổng quan").render(
+        &state,
+        context! { plan => ser(&plan), totals => ser(&totals), discrepancies => ser(&discrepancies), counts => context! { fonds => fonds.len(), dossiers } },
+    )
+}
+
+async fn plan(State(state): State<AppState>) -> Result<Response, PageError> {
+    let page = Page::new("plan.html", "ke-hoach", "Kế hoạch");
+    let Some(stored) = state.store.plan().await? else {
+        return page.render(&state, context! { plan => Value::from(()) });
+    };
+    let plan = &stored.plan;
+    let districts: Vec<Value> = plan
+        .districts
+        .iter()
+        .zip(&stored.district_units)
+        .map(|(d, unit_id)| context! { ordinal => d.ordinal, name => d.name.clone(), bags => d.bags, metres => ser(&d.metres), unit_id })
+        .collect();
+    let communes: Vec<Value> = plan
+        .communes
+        .iter()
+        .zip(&stored.commune_units)
+        .map(|(c, unit_id)| {
+            context! {
+                ordinal => c.ordinal, name => c.name.clone(), secret_metres => ser(&c.secret_metres), secret => !c.secret_metres.is_zero(),
+                metres => ser(&c.metres), before => ser(&c.metres_before_rounding), note => c.note.clone(), unit_id,
+            }
+        })
+        .collect();
+    let tasks: Vec<Value> = plan
+        .tasks
+        .iter()
+        .map(|t| {
+            context! {
+                group => t.group.label(), ordinal => t.ordinal, title => t.title.clone(), product => t.product.clone(), owner => t.owner.clone(),
+                co_agencies => t.co_agencies.clone(), period => t.period.clone(), starts_on => t.starts_on.clone(), due_on => t.due_on.clone(),
+                recurrence => t.recurrence.map(|r| r.label()),
+            }
+        })
+        .collect();
+    let totals = plan.computed();
+    let commune_total_differs = totals.commune_metres != plan.meta.commune_metres_stated;
+    page.render(
+        &state,
+        context! {
+            plan => ser(plan), totals => ser(&totals), districts, communes, tasks, commune_total_differs,
+            discrepancies => ser(&plan.discrepancies()), imported_at => stored.imported_at.replace('T', " ").replace('Z', " UTC"),
+        },
+    )
+}
+
+async fn unit(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, PageError> {
+    let unit = state.store.unit(id).await?;
+    let target = state.store.unit_target(id).await?;
+    let deadline = match (&target, state.store.plan().await?) {
+        (Some(t), Some(p)) if t.level == "district" => Some(p.plan.meta.district_deadline),
+        (Some(_), Some(p)) => Some(p.plan.meta.commune_deadline),
+        _ => None,
+    };
+    let fonds: Vec<Value> = state
+        .store
+        .list_fonds_of_unit(id)
+        .await?
+        .iter()
+        .map(|f| context! { id => f.id, code => f.fields.code.to_string(), name => f.fields.name.clone(), status => f.fields.status.label() })
+        .collect();
+    Page::new("unit.html", "ke-hoach", unit.name.clone())
+        .crumbs(vec![crumb("Kế hoạch", "/ke-hoach"), here(unit.name.clone())])
+        .render(&state, context! { unit_kind => unit.kind.label(), unit => ser(&unit), target => ser(&target), deadline, fonds })
+}
+
+// ---- fonds ----
+
+async fn unit_choices(state: &AppState) -> Result<Vec<(String, String)>, PageError> {
+    Ok(state.store.units().await?.into_iter().map(|u| (u.id.to_string(), u.name)).collect())
+}
+
+fn date_range(start: Option<&kho_model::ArchiveDate>, end: Option<&kho_model::ArchiveDate>) -> String {
+    match (start, end) {
+        (Some(s), Some(e)) => format!("{s} – {e}"),
+        (Some(s), None) => format!("từ {s}"),
+        (None, Some(e)) => format!("đến {e}"),
+        (None, None) => String::new(),
+    }
+}
+
+fn secret_label(c: Classification) -> Option<&'static str> {
+    c.is_classified().then(|| c.label())
+}
+
+async fn fonds_list(State(state): State<AppState>, Query(q): Query<Flash>) -> Result<Response, PageError> {
+    let units = state.store.units().await?;
+    let rows: Vec<Value> = state
+        .store
+        .list_fonds()
+        .await?
+        .iter()
+        .map(|f| {
+            let unit = units.iter().find(|u| u.id == f.fields.unit_id).map(|u| u.name.clone()).unwrap_or_default();
+            context! {
+                id => f.id, code => f.fields.code.to_string(), name => f.fields.name.clone(), unit, status => f.fields.status.label(),
+                dates => date_range(f.fields.start_date.as_ref(), f.fields.end_date.as_ref()), secret => secret_label(f.fields.classification),
+            }
+        })
+        .collect();
+    Page::new("fonds_list.html", "chinh-ly", "Phông lưu trữ").render(&state, context! { fonds => rows, flash => flash(&q) })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct NewFondsQuery {
+    unit_id: Option<String>,
+}
+
+async fn fonds_new(State(state): State<AppState>, Query(q): Query<NewFondsQuery>) -> Result<Response, PageError> {
+    let input = FondsInput { unit_id: q.unit_id.unwrap_or_default(), status: "01".into(), language: "01".into(), ..Default::default() };
+    let page = Page::new("form.html", "chinh-ly", "Thêm phông").crumbs(vec![crumb("Phông", "/phong"), here("Thêm phông")]);
+    form_page(&state, page, fonds_fields(unit_choices(&state).await?), &input, None, "/phong".into(), "/phong".into())
+}
+
+async fn fonds_create(State(state): State<AppState>, Form(input): Form<FondsInput>) -> Result<Response, PageError> {
+    let outcome = records::create_fonds(&state.store, &input).await;
+    let page = Page::new("form.html", "chinh-ly", "Thêm phông").crumbs(vec![crumb("Phông", "/phong"), here("Thêm phông")]);
+    let specs = fonds_fields(unit_choices(&state).await?);
+    after_save(&state, outcome, |id| format!("/phong/{id}"), page, specs, &input, "/phong".into(), "/phong".into())
+}
+
+fn fonds_facts(f: &Fonds, unit: &str, custodian: Option<&str>) -> Vec<(&'static str, String)> {
+    let x = &f.fields;
+    vec![
+        ("Mã phông", x.code.to_string()),
+        ("Tên phông", x.name.clone()),
+        ("Đơn vị hình thành phông", unit.to_string()),
+        ("Trạng thái", x.status.label().to_string()),
+        ("Thời gian tài liệu", date_range(x.start_date.as_ref(), x.end_date.as_ref())),
+        ("Đơn vị đang quản lý", custodian.unwrap_or("—").to_string()),
+        ("Ngôn ngữ", x.language.labels()),
+        ("Độ mật", x.classification.label().to_string()),
+        ("Lịch sử đơn vị hình thành phông", x.history.clone().unwrap_or_default()),
+        ("Ghi chú", x.description.clone().unwrap_or_default()),
+    ]
+}
+
+async fn fonds_show(State(state): State<AppState>, Path(id): Path<i64>, Query(q): Query<Flash>) -> Result<Response, PageError> {
+    let fonds = state.store.fonds(id).await?;
+    let unit = state.store.unit(fonds.fields.unit_id).await?;
+    let custodian = match fonds.fields.custodian_unit_id {
+        Some(c) => Some(state.store.unit(c).await?.name),
+        None => None,
+    };
+    let inventories: Vec<Value> = state
+        .store
+        .list_inventories(id)
+        .await?
+        .iter()
+        .map(|i| context! { id => i.id, number => i.fields.number, title => i.fields.title.clone(), maintenance => i.fields.maintenance.map(|m| m.label()) })
+        .collect();
+    let facts = fonds_facts(&fonds, &unit.name, custodian.as_deref());
+    let title = format!("Phông {}", fonds.fields.code);
+    Page::new("fonds.html", "chinh-ly", title.clone())
+        .crumbs(vec![crumb("Phông", "/phong"), here(title)])
+        .render(&state, context! { fonds => context! { id => fonds.id, code => fonds.fields.code.to_string(), name => fonds.fields.name }, facts, inventories, flash => flash(&q) })
+}
+
+async fn fonds_edit(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, PageError> {
+    let fonds = state.store.fonds(id).await?;
+    let input = FondsInput::from(&fonds.fields);
+    let page = Page::new("form.html", "chinh-ly", format!("Sửa phông {}", fonds.fields.code))
+        .crumbs(vec![crumb("Phông", "/phong"), crumb(format!("Phông {}", fonds.fields.code), format!("/phong/{id}")), here("Sửa")]);
+    form_page(&state, page, fonds_fields(unit_choices(&state).await?), &input, None, format!("/phong/{id}"), format!("/phong/{id}"))
+}
+
+async fn fonds_update(State(state): State<AppState>, Path(id): Path<i64>, Form(input): Form<FondsInput>) -> Result<Response, PageError> {
+    let outcome = records::update_fonds(&state.store, id, &input).await;
+    let page = Page::new("form.html", "chinh-ly", "Sửa phông").crumbs(vec![crumb("Phông", "/phong"), here("Sửa")]);
+    let specs = fonds_fields(unit_choices(&state).await?);
+    after_save(&state, outcome, |id| format!("/phong/{id}"), page, specs, &input, format!("/phong/{id}"), format!("/phong/{id}"))
+}
+
+// ---- mục lục ----
+
+async fn inventory_new(State(state): State<AppState>, Path(fonds_id): Path<i64>) -> Result<Response, PageError> {
+    let fonds = state.store.fonds(fonds_id).await?;
+    let next = state.store.list_inventories(fonds_id).await?.iter().map(|i| i.fields.number).max().unwrap_or(0) + 1;
+    let input = InventoryInput { number: next.to_string(), ..Default::default() };
+    let page = Page::new("form.html", "chinh-ly", format!("Thêm mục lục vào phông {}", fonds.fields.code))
+        .crumbs(vec![crumb("Phông", "/phong"), crumb(format!("Phông {}", fonds.fields.code), format!("/phong/{fonds_id}")), here("Thêm mục lục")]);
+    form_page(&state, page, inventory_fields(), &input, None, format!("/phong/{fonds_id}/muc-luc"), format!("/phong/{fonds_id}"))
+}
+
+async fn inventory_create(State(state): State<AppState>, Path(fonds_id): Path<i64>, Form(input): Form<InventoryInput>) -> Result<Response, PageError> {
+    let outcome = records::create_inventory(&state.store, fonds_id, &input).await;
+    let page = Page::new("form.html", "chinh-ly", "Thêm mục lục").crumbs(vec![crumb("Phông", "/phong"), crumb("Phông", format!("/phong/{fonds_id}")), here("Thêm mục lục")]);
+    after_save(&state, outcome, |id| format!("/muc-luc/{id}"), page, inventory_fields(), &input, format!("/phong/{fonds_id}/muc-luc"), format!("/phong/{fonds_id}"))
+}
+
+#[derive(Deserialize, Default)]
+struct ListQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    offset: u64,
+    #[serde(default)]
+    da_luu: Option<String>,
+}
+
+const PAGE_SIZE: u64 = 100;
+
+fn dossier_row(d: &Dossier) -> Value {
+    let f = &d.fields;
+    context! {
+        id => d.id, number => d.number, fileCode => f.file_code.to_string(), title => f.title.clone(),
+        dates => date_range(Some(&f.start_date), Some(&f.end_date)), maintenance => f.maintenance.label(),
+        paper => f.number_of_paper.map(|n| vn::integer(n as i64)).unwrap_or_default(), pages => f.number_of_page,
+        description => f.description.clone(), secret => secret_label(f.classification),
+    }
+}
+
+async fn inventory_show(State(state): State<AppState>, Path(id): Path<i64>, Query(q): Query<ListQuery>) -> Result<Response, PageError> {
+    let inventory = state.store.inventory(id).await?;
+    let fonds = state.store.fonds(inventory.fonds_id).await?;
+    let filter = ListDossiers { inventory_id: Some(id), query: Some(q.q.clone()), offset: q.offset, limit: PAGE_SIZE, ..Default::default() };
+    let page = state.store.list_dossiers(&filter).await?;
+    let rows: Vec<Value> = page.items.iter().map(dossier_row).collect();
+    let prev = (q.offset > 0).then(|| q.offset.saturating_sub(PAGE_SIZE));
+    let next = (q.offset + PAGE_SIZE < page.total as u64).then_some(q.offset + PAGE_SIZE);
+    let title = format!("Mục lục số {}", inventory.fields.number);
+    Page::new("inventory.html", "chinh-ly", title.clone())
+        .crumbs(vec![crumb("Phông", "/phong"), crumb(format!("Phông {}", fonds.fields.code), format!("/phong/{}", fonds.id)), here(title)])
+        .render(
+            &state,
+            context! {
+                inventory => context! { id => inventory.id, number => inventory.fields.number, title => inventory.fields.title },
+                page => context! { total => page.total, offset => page.offset }, rows, query => q.q, prev, next,
+                flash => q.da_luu.map(|_| "Đã lưu."),
+            },
+        )
+}
+
+async fn inventory_edit(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, PageError> {
+    let inventory = state.store.inventory(id).await?;
+    let input = InventoryInput::from(&inventory.fields);
+    let page = Page::new("form.html", "chinh-ly", format!("Sửa mục lục số {}", inventory.fields.number))
+        .crumbs(vec![crumb("Phông", "/phong"), crumb(format!("Mục lục số {}", inventory.fields.number), format!("/muc-luc/{id}")), here("Sửa")]);
+    form_page(&state, page, inventory_fields(), &input, None, format!("/muc-luc/{id}"), format!("/muc-luc/{id}"))
+}
+
+async fn inventory_update(State(state): State<AppState>, Path(id): Path<i64>, Form(input): Form<InventoryInput>) -> Result<Response, PageError> {
+    let outcome = records::update_inventory(&state.store, id, &input).await;
+    let page = Page::new("form.html", "chinh-ly", "Sửa mục lục").crumbs(vec![crumb("Phông", "/phong"), here("Sửa mục lục")]);
+    after_save(&state, outcome, |id| format!("/muc-luc/{id}"), page, inventory_fields(), &input, format!("/muc-luc/{id}"), format!("/muc-luc/{id}"))
+}
+
+// ---- hồ sơ ----
+
+async fn dossier_new(State(state): State<AppState>, Path(inventory_id): Path<i64>) -> Result<Response, PageError> {
+    let (fonds, inventory, context) = state.store.dossier_context(inventory_id).await?;
+    let input = DossierInput {
+        maintenance: inventory.fields.maintenance.map(|m| m.code().to_string()).unwrap_or_default(),
+        mode: "01".into(),
+        language: "01".into(),
+        risk_recovery: "0".into(),
+        classification: fonds.fields.classification.code().into(),
+        ..Default::default()
+    };
+    let page = Page::new("form.html", "chinh-ly", format!("Thêm hồ sơ vào mục lục số {}", inventory.fields.number))
+        .crumbs(vec![crumb("Phông", "/phong"), crumb(format!("Phông {}", fonds.fields.code), format!("/phong/{}", fonds.id)), crumb(format!("Mục lục số {}", inventory.fields.number), format!("/muc-luc/{inventory_id}")), here("Thêm hồ sơ")]);
+    let intro = format!("Mã hồ sơ sẽ là {}.<năm>.<số ký hiệu>.{}", context.prefix.as_str(), inventory.fields.number);
+    let form = form_context(dossier_fields(), &input, None, format!("/muc-luc/{inventory_id}/ho-so"), format!("/muc-luc/{inventory_id}"));
+    page.render(&state, context! { heading => format!("Thêm hồ sơ vào mục lục số {}", inventory.fields.number), intro, form })
+}
+
+async fn dossier_create(State(state): State<AppState>, Path(inventory_id): Path<i64>, Form(input): Form<DossierInput>) -> Result<Response, PageError> {
+    let outcome = records::create_dossier(&state.store, inventory_id, &input).await;
+    let page = Page::new("form.html", "chinh-ly", "Thêm hồ sơ").crumbs(vec![crumb("Phông", "/phong"), crumb("Mục lục", format!("/muc-luc/{inventory_id}")), here("Thêm hồ sơ")]);
+    after_save(&state, outcome, |id| format!("/ho-so/{id}"), page, dossier_fields(), &input, format!("/muc-luc/{inventory_id}/ho-so"), format!("/muc-luc/{inventory_id}"))
+}
+
+fn opt<T: ToString>(value: &Option<T>) -> String {
+    value.as_ref().map(|v| v.to_string()).unwrap_or_else(|| "—".into())
+}
+
+fn dossier_facts(d: &Dossier) -> Vec<(&'static str, String)> {
+    let f = &d.fields;
+    vec![
+        ("Mã hồ sơ", f.file_code.to_string()),
+        ("Hồ sơ số", opt(&d.number)),
+        ("Tiêu đề hồ sơ", f.title.clone()),
+        ("Thời hạn bảo quản", f.maintenance.label().into()),
+        ("Chế độ sử dụng", f.mode.label().into()),
+        ("Ngôn ngữ", f.language.labels()),
+        ("Thời gian bắt đầu", f.start_date.to_string()),
+        ("Thời gian kết thúc", f.end_date.to_string()),
+        ("Từ khóa", opt(&f.keyword)),
+        ("Tổng số văn bản", vn::integer(f.total_doc as i64)),
+        ("Số lượng tờ", f.number_of_paper.map(|n| vn::integer(n as i64)).unwrap_or_else(|| "—".into())),
+        ("Số lượng trang", vn::integer(f.number_of_page as i64)),
+        ("Tình trạng vật lý", opt(&f.format)),
+        ("Ký hiệu thông tin", opt(&f.infor_sign)),
+        ("Mức độ tin cậy", opt(&f.confidence_level)),
+        ("Mã hồ sơ gốc giấy", opt(&f.paper_file_code)),
+        ("Chế độ dự phòng", if f.risk_recovery { "Có" } else { "Không" }.into()),
+        ("Tình trạng dự phòng", opt(&f.risk_recovery_status)),
+        ("Độ mật", f.classification.label().into()),
+        ("Ghi chú", opt(&f.description)),
+    ]
+}
+
+fn document_row(d: &Document) -> Value {
+    let f = &d.fields;
+    let number = match (&f.code_number, &f.code_notation) {
+        (Some(n), Some(k)) => format!("{n}/{k}"),
+        (Some(n), None) => n.clone(),
+        (None, Some(k)) => k.clone(),
+        (None, None) => String::new(),
+    };
+    context! {
+        id => d.id, ordinal => f.doc_ordinal, number, date => f.issued_date.to_string(), type => f.type_name.label(),
+        subject => f.subject.clone(), organ => f.organ_name.clone(), pages => f.number_of_page,
+    }
+}
+
+async fn dossier_show(State(state): State<AppState>, Path(id): Path<i64>, Query(q): Query<Flash>) -> Result<Response, PageError> {
+    let dossier = state.store.dossier(id).await?;
+    let inventory = state.store.inventory(dossier.inventory_id).await?;
+    let fonds = state.store.fonds(dossier.fonds_id).await?;
+    let documents: Vec<Value> = state.store.list_documents(id).await?.iter().map(document_row).collect();
+    let title = format!("Hồ sơ {}", dossier.fields.file_code);
+    let actions = vec![
+        context! { href => format!("/ho-so/{id}/sua"), label => "Sửa hồ sơ", secondary => true },
+        context! { href => format!("/ho-so/{id}/van-ban/moi"), label => "Thêm văn bản" },
+    ];
+    Page::new("record.html", "chinh-ly", title.clone())
+        .crumbs(vec![
+            crumb("Phông", "/phong"),
+            crumb(format!("Phông {}", fonds.fields.code), format!("/phong/{}", fonds.id)),
+            crumb(format!("Mục lục số {}", inventory.fields.number), format!("/muc-luc/{}", inventory.id)),
+            here(title.clone()),
+        ])
+        .render(&state, context! { heading => title, facts => dossier_facts(&dossier), documents, actions, flash => flash(&q) })
+}
+
+async fn dossier_edit(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, PageError> {
+    let dossier = state.store.dossier(id).await?;
+    let input = DossierInput::from(&dossier.fields);
+    let page = Page::new("form.html", "chinh-ly", format!("Sửa hồ sơ {}", dossier.fields.file_code))
+        .crumbs(vec![crumb("Phông", "/phong"), crumb(format!("Hồ sơ {}", dossier.fields.file_code), format!("/ho-so/{id}")), here("Sửa")]);
+    form_page(&state, page, dossier_fields(), &input, None, format!("/ho-so/{id}"), format!("/ho-so/{id}"))
+}
+
+async fn dossier_update(State(state): State<AppState>, Path(id): Path<i64>, Form(input): Form<DossierInput>) -> Result<Response, PageError> {
+    let outcome = records::update_dossier(&state.store, id, &input).await;
+    let page = Page::new("form.html", "chinh-ly", "Sửa hồ sơ").crumbs(vec![crumb("Phông", "/phong"), crumb("Hồ sơ", format!("/ho-so/{id}")), here("Sửa")]);
+    after_save(&state, outcome, |id| format!("/ho-so/{id}"), page, dossier_fields(), &input, format!("/ho-so/{id}"), format!("/ho-so/{id}"))
+}
+
+// ---- văn bản ----
+
+async fn document_new(State(state): State<AppState>, Path(dossier_id): Path<i64>) -> Result<Response, PageError> {
+    let dossier = state.store.dossier(dossier_id).await?;
+    let input = DocumentInput {
+        doc_ordinal: state.store.next_doc_ordinal(dossier_id).await?.to_string(),
+        mode: dossier.fields.mode.code().into(),
+        language: "01".into(),
+        classification: dossier.fields.classification.code().into(),
+        ..Default::default()
+    };
+    let page = Page::new("form.html", "chinh-ly", format!("Thêm văn bản vào hồ sơ {}", dossier.fields.file_code))
+        .crumbs(vec![crumb("Phông", "/phong"), crumb(format!("Hồ sơ {}", dossier.fields.file_code), format!("/ho-so/{dossier_id}")), here("Thêm văn bản")]);
+    form_page(&state, page, document_fields(), &input, None, format!("/ho-so/{dossier_id}/van-ban"), format!("/ho-so/{dossier_id}"))
+}
+
+async fn document_create(State(state): State<AppState>, Path(dossier_id): Path<i64>, Form(input): Form<DocumentInput>) -> Result<Response, PageError> {
+    let outcome = records::create_document(&state.store, dossier_id, &input).await;
+    let page = Page::new("form.html", "chinh-ly", "Thêm văn bản").crumbs(vec![crumb("Phông", "/phong"), crumb("Hồ sơ", format!("/ho-so/{dossier_id}")), here("Thêm văn bản")]);
+    after_save(&state, outcome, |id| format!("/van-ban/{id}"), page, document_fields(), &input, format!("/ho-so/{dossier_id}/van-ban"), format!("/ho-so/{dossier_id}"))
+}
+
+fn document_facts(d: &Document) -> Vec<(&'static str, String)> {
+    let f = &d.fields;
+    vec![
+        ("Mã lưu trữ văn bản (docCode)", d.doc_code.clone()),
+        ("Số thứ tự trong hồ sơ", f.doc_ordinal.to_string()),
+        ("Tên loại văn bản", f.type_name.label().into()),
+        ("Số", opt(&f.code_number)),
+        ("Ký hiệu", opt(&f.code_notation)),
+        ("Ngày, tháng, năm", f.issued_date.to_string()),
+        ("Cơ quan, tổ chức ban hành", f.organ_name.clone()),
+        ("Trích yếu nội dung", f.subject.clone()),
+        ("Ngôn ngữ", f.language.labels()),
+        ("Số trang", vn::integer(f.number_of_page as i64)),
+        ("Ký hiệu thông tin", opt(&f.infor_sign)),
+        ("Từ khóa", opt(&f.keyword)),
+        ("Chế độ sử dụng", f.mode.label().into()),
+        ("Mức độ tin cậy", opt(&f.confidence_level)),
+        ("Bút tích", opt(&f.autograph)),
+        ("Tình trạng vật lý", opt(&f.format)),
+        ("Quy trình xử lý", f.process.map(|p| if p { "Có" } else { "Không" }.to_string()).unwrap_or_else(|| "—".into())),
+        ("Độ mật", f.classification.label().into()),
+        ("Ghi chú", opt(&f.description)),
+    ]
+}
+
+async fn document_show(State(state): State<AppState>, Path(id): Path<i64>, Query(q): Query<Flash>) -> Result<Response, PageError> {
+    let document = state.store.document(id).await?;
+    let dossier = state.store.dossier(document.dossier_id).await?;
+    let title = format!("Văn bản {}", document.doc_code);
+    let actions = vec![context! { href => format!("/van-ban/{id}/sua"), label => "Sửa văn bản", secondary => true }];
+    Page::new("record.html", "chinh-ly", title.clone())
+        .crumbs(vec![crumb("Phông", "/phong"), crumb(format!("Hồ sơ {}", dossier.fields.file_code), format!("/ho-so/{}", dossier.id)), here(title.clone())])
+        .render(&state, context! { heading => title, facts => document_facts(&document), actions, flash => flash(&q) })
+}
+
+async fn document_edit(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, PageError> {
+    let document = state.store.document(id).await?;
+    let input = DocumentInput::from(&document.fields);
+    let page = Page::new("form.html", "chinh-ly", format!("Sửa văn bản {}", document.doc_code))
+        .crumbs(vec![crumb("Phông", "/phong"), crumb(format!("Văn bản {}", document.doc_code), format!("/van-ban/{id}")), here("Sửa")]);
+    form_page(&state, page, document_fields(), &input, None, format!("/van-ban/{id}"), format!("/van-ban/{id}"))
+}
+
+async fn document_update(State(state): State<AppState>, Path(id): Path<i64>, Form(input): Form<DocumentInput>) -> Result<Response, PageError> {
+    let outcome = records::update_document(&state.store, id, &input).await;
+    let page = Page::new("form.html", "chinh-ly", "Sửa văn bản").crumbs(vec![crumb("Phông", "/phong"), crumb("Văn bản", format!("/van-ban/{id}")), here("Sửa")]);
+    after_save(&state, outcome, |id| format!("/van-ban/{id}"), page, document_fields(), &input, format!("/van-ban/{id}"), format!("/van-ban/{id}"))
+}
+
+// ---- tra cứu ----
+
+async fn search(State(state): State<AppState>, Query(q): Query<ListQuery>) -> Result<Response, PageError> {
+    let query = q.q.trim().to_string();
+    let (page, rows) = if query.is_empty() {
+        (context! { total => 0 }, vec![])
+    } else {
+        let found = state.store.list_dossiers(&ListDossiers { query: Some(query.clone()), limit: PAGE_SIZE, ..Default::default() }).await?;
+        (context! { total => found.total }, found.items.iter().map(dossier_row).collect())
+    };
+    Page::new("search.html", "tra-cuu", "Tra cứu").render(&state, context! { query, page, rows })
+}

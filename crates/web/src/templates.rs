@@ -1,0 +1,61 @@
+//! The page templates (embedded in the binary) and the filters that write numbers and dates the
+//! Vietnamese way.
+
+use kho_model::vn;
+use minijinja::{Environment, Value};
+
+const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../templates/base.html")),
+    ("macros.html", include_str!("../templates/macros.html")),
+    ("overview.html", include_str!("../templates/overview.html")),
+    ("plan.html", include_str!("../templates/plan.html")),
+    ("unit.html", include_str!("../templates/unit.html")),
+    ("fonds_list.html", include_str!("../templates/fonds_list.html")),
+    ("fonds.html", include_str!("../templates/fonds.html")),
+    ("inventory.html", include_str!("../templates/inventory.html")),
+    ("record.html", include_str!("../templates/record.html")),
+    ("form.html", include_str!("../templates/form.html")),
+    ("search.html", include_str!("../templates/search.html")),
+    ("error.html", include_str!("../templates/error.html")),
+];
+
+pub fn environment() -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
+    for (name, source) in TEMPLATES {
+        env.add_template(name, source).expect("templates are checked by the tests");
+    }
+    // 1.234.567
+    env.add_filter("so", |value: Value| -> String {
+        match i64::try_from(value.clone()) {
+            Ok(n) => vn::integer(n),
+            Err(_) => value.to_string(),
+        }
+    });
+    // Metres as the API gives them (4808.0, 2.5) → "4.808", "2,5".
+    env.add_filter("met", |value: Value| -> String {
+        match f64::try_from(value.clone()) {
+            Ok(m) => vn::hundredths((m * 100.0).round() as i64),
+            Err(_) => value.to_string(),
+        }
+    });
+    // 2030-12-15 → 15/12/2030
+    // Digits and slashes only, so it needs no escaping; anything else goes through the escaper.
+    env.add_filter("ngay", |value: String| -> Value {
+        let date = vn::iso_date(&value);
+        if date.bytes().all(|b| b.is_ascii_digit() || b == b'/') { Value::from_safe_string(date) } else { Value::from(date) }
+    });
+    env
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_template_parses_and_filters_write_vietnamese() {
+        let env = super::environment();
+        let out = env
+            .render_str("{{ 1234567|so }} {{ 4808.0|met }} {{ 2.5|met }} {{ '2030-12-15'|ngay }} {{ '<b>' }}", minijinja::context! {})
+            .unwrap();
+        assert_eq!(out, "1.234.567 4.808 2,5 15/12/2030 &lt;b&gt;");
+    }
+}
