@@ -1,5 +1,7 @@
-// Shared launcher for the real-browser tests: Debian's chromium driven by playwright-core.
+// Shared launcher for the real-browser tests: Debian's chromium driven by playwright-core, and
+// sign-in with the demo accounts `kho serve --demo` wrote (random passwords, never fixed ones).
 import { chromium } from 'playwright-core';
+import { readFileSync } from 'node:fs';
 
 export const baseUrl = process.env.KHO_URL ?? 'http://127.0.0.1:8080';
 
@@ -10,4 +12,27 @@ export async function openBrowser() {
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync'],
   });
+}
+
+export function password(username) {
+  const file = process.env.KHO_DEMO_ACCOUNTS;
+  if (!file) throw new Error('KHO_DEMO_ACCOUNTS must name the demo-accounts.txt of the running server');
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const [name, secret] = line.split('\t');
+    if (name === username) return secret;
+  }
+  throw new Error(`no demo account ${username}`);
+}
+
+/// A fresh browser context signed in as `username` through the login form.
+export async function signIn(browser, username) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${baseUrl}/`);
+  await page.waitForURL(/\/dang-nhap/);
+  await page.fill('#f-username', username);
+  await page.fill('#f-password', password(username));
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/dang-nhap'));
+  return page;
 }

@@ -2,14 +2,14 @@
 // saved until the input is right, then the hồ sơ is listed with its mã hồ sơ.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openBrowser, baseUrl } from './browser.mjs';
+import { openBrowser, baseUrl, signIn } from './browser.mjs';
 
 let browser;
 before(async () => { browser = await openBrowser(); });
 after(async () => { await browser?.close(); });
 
 test('hồ sơ form shows TT05 errors per field, then saves', async () => {
-  const page = await browser.newPage();
+  const page = await signIn(browser, 'luutru.tinh');
   await page.goto(`${baseUrl}/phong`);
   await page.getByRole('link', { name: 'P05' }).click();
   await page.getByRole('link', { name: 'Mục lục hồ sơ bảo quản vĩnh viễn' }).click();

@@ -1,15 +1,14 @@
 // The Kế hoạch page as a provincial operator sees it in Chromium.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openBrowser, baseUrl } from './browser.mjs';
+import { openBrowser, baseUrl, signIn } from './browser.mjs';
 
 let browser;
 before(async () => { browser = await openBrowser(); });
 after(async () => { await browser?.close(); });
 
 test('Kế hoạch shows the 45 communes, Mường Ảng’s secret metres and the discrepancy', async () => {
-  const page = await browser.newPage();
-  await page.goto(`${baseUrl}/`);
+  const page = await signIn(browser, 'luutru.tinh');
   await page.getByRole('link', { name: 'Kế hoạch', exact: true }).click();
   await page.waitForURL(/\/ke-hoach$/);
   assert.equal(await page.locator('h1').textContent(), 'Kế hoạch');
@@ -37,7 +36,7 @@ test('Kế hoạch shows the 45 communes, Mường Ảng’s secret metres and t
 });
 
 test('a unit page opens from the plan', async () => {
-  const page = await browser.newPage();
+  const page = await signIn(browser, 'lanhdao');
   await page.goto(`${baseUrl}/ke-hoach`);
   await page.getByRole('link', { name: 'Xã Mường Ảng' }).click();
   assert.equal(await page.locator('h1').textContent(), 'Xã Mường Ảng');

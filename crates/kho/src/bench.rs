@@ -3,6 +3,7 @@
 
 use anyhow::{Context, Result};
 use kho_model::record::{DocumentInput, DossierInput, FondsInput, InventoryInput};
+use kho_model::access::Visibility;
 use kho_store::Store;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -25,7 +26,7 @@ pub async fn catalogue(data_dir: &Path, database_url: Option<&str>, dossiers: u6
             Store::open_embedded(&bench_dir).await?
         }
     };
-    if !store.list_fonds().await?.is_empty() {
+    if !store.list_fonds(&Visibility::everything()).await?.is_empty() {
         anyhow::bail!("bench cần một cơ sở dữ liệu trống");
     }
     println!("Kho bench catalogue trên {}: {dossiers} hồ sơ, {documents} văn bản, liệt kê mục lục {listing} hồ sơ", store.backend().name());
@@ -86,7 +87,7 @@ pub async fn catalogue(data_dir: &Path, database_url: Option<&str>, dossiers: u6
     .parse()
     .map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut written = 0u64;
-    'inventories: for inventory in store.list_inventories(fonds_id).await? {
+    'inventories: for inventory in store.list_inventories(&Visibility::everything(), fonds_id).await? {
         let mut batch = Vec::new();
         for (dossier_id, code) in store.dossier_codes(inventory.id).await? {
             for ordinal in 1..=per_dossier {
@@ -110,9 +111,33 @@ pub async fn catalogue(data_dir: &Path, database_url: Option<&str>, dossiers: u6
     println!("  dung lượng cơ sở dữ liệu: {:.1} MiB", store.size_bytes().await? as f64 / 1024.0 / 1024.0);
 
     let inventory_id = first_inventory.context("không có mục lục")?;
+
+    // The cost of authorization inside the query: the same listing, unfiltered and as a commune
+    // clerk whose scope and clearance become SQL conditions.
+    let everything = Visibility::everything();
+    let mut clerk = kho_model::access::Actor::operator("bench");
+    clerk.all_units = false;
+    clerk.units = [unit.id].into();
+    clerk.role = kho_model::access::Role::Archivist;
+    for (label, visibility) in [("không lọc quyền", everything), ("lọc theo phạm vi và độ mật", clerk.visibility())] {
+        let mut times = Vec::with_capacity(requests as usize);
+        let mut found = 0;
+        for _ in 0..requests {
+            let started = Instant::now();
+            let page = store
+                .list_dossiers(&kho_store::ListDossiers { visibility: visibility.clone(), inventory_id: Some(inventory_id), fonds_id: None, query: None, offset: 0, limit: listing })
+                .await?;
+            found = page.items.len();
+            times.push(started.elapsed());
+        }
+        report(&format!("truy vấn {found} hồ sơ, {label}"), &mut times, None, requests);
+    }
+
+    accounts_for_bench(&store).await?;
+    let token = crate::accounts::create_token(&store, "bench", "bench").await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let address = listener.local_addr()?;
-    let server = tokio::spawn(kho_web::serve(listener, kho_web::AppState::new(store.clone())));
+    let server = tokio::spawn(kho_web::serve(listener, kho_web::AppState::new(store.clone(), kho_web::WebConfig::default())));
     let client = reqwest::Client::new();
     for (label, url) in [
         ("API JSON, cả mục lục", format!("http://{address}/api/v1/inventories/{inventory_id}/dossiers?limit={listing}")),
@@ -122,19 +147,41 @@ pub async fn catalogue(data_dir: &Path, database_url: Option<&str>, dossiers: u6
         let mut bytes = 0;
         for _ in 0..requests {
             let started = Instant::now();
-            let response = client.get(&url).send().await?.error_for_status()?;
+            let response = client.get(&url).bearer_auth(&token).send().await?.error_for_status()?;
             bytes = response.bytes().await?.len();
             times.push(started.elapsed());
         }
-        times.sort();
-        let at = |q: f64| times[((times.len() as f64 * q).ceil() as usize).saturating_sub(1).min(times.len() - 1)];
-        println!(
-            "  liệt kê ({label}): p50 {:.1} ms, p95 {:.1} ms, {} byte, {requests} lần",
-            at(0.50).as_secs_f64() * 1e3,
-            at(0.95).as_secs_f64() * 1e3,
-            bytes
-        );
+        report(&format!("HTTP, {label}"), &mut times, Some(bytes), requests);
     }
     server.abort();
+
+    // Login cost: one argon2id verification with the build's parameters.
+    let hash = kho_web::auth::hash_password("mat-khau-do-thu-1");
+    let mut times = Vec::new();
+    for _ in 0..20 {
+        let started = Instant::now();
+        assert!(kho_web::auth::verify_password(&hash, "mat-khau-do-thu-1"));
+        times.push(started.elapsed());
+    }
+    report(&format!("kiểm tra mật khẩu argon2id ({})", hash.split('$').nth(3).unwrap_or("")), &mut times, None, 20);
     Ok(())
+}
+
+async fn accounts_for_bench(store: &Store) -> Result<()> {
+    let new = crate::accounts::NewUser {
+        username: "bench".into(),
+        full_name: None,
+        role: kho_model::access::Role::Archivist,
+        clearance: kho_model::Classification::None,
+        units: vec![],
+    };
+    crate::accounts::add_user(store, new, Some("mat-khau-do-thu-1".into())).await?;
+    Ok(())
+}
+
+fn report(label: &str, times: &mut [Duration], bytes: Option<usize>, requests: u32) {
+    times.sort();
+    let at = |q: f64| times[((times.len() as f64 * q).ceil() as usize).saturating_sub(1).min(times.len() - 1)];
+    let size = bytes.map(|b| format!(", {b} byte")).unwrap_or_default();
+    println!("  {label}: p50 {:.1} ms, p95 {:.1} ms{size}, {requests} lần", at(0.50).as_secs_f64() * 1e3, at(0.95).as_secs_f64() * 1e3);
 }

@@ -1,10 +1,15 @@
-//! The Điện Biên demo: the province's plan as it was issued, and one small closed fonds so that
-//! every page has something to show. Loaded only into an empty catalogue.
+//! The Điện Biên demo: the province's plan as it was issued, a few fonds (one district's, two
+//! communes', one with Mật records), and demo accounts with random passwords written to
+//! `<data-dir>/demo-accounts.txt`. Loaded only into an empty catalogue; never a fixed password.
 
 use anyhow::Result;
+use kho_model::Classification;
+use kho_model::access::{Role, Visibility};
 use kho_model::plan::{Plan, PlanFiles};
 use kho_model::record::{DocumentInput, DossierInput, FondsInput, InventoryInput};
-use kho_store::Store;
+use kho_store::{Store, UserSettings};
+use std::collections::BTreeSet;
+use std::path::Path;
 
 /// The plan's appendices, as shipped in `demo/dien-bien/`.
 pub fn plan() -> Plan {
@@ -17,19 +22,51 @@ pub fn plan() -> Plan {
     .expect("the demo plan parses (tested)")
 }
 
-pub async fn load(store: &Store) -> Result<()> {
+pub const ACCOUNTS_FILE: &str = "demo-accounts.txt";
+
+pub async fn load(store: &Store, data_dir: &Path) -> Result<()> {
     if store.plan().await?.is_none() {
         store.import_plan(&plan()).await?;
         tracing::info!("loaded the Điện Biên demo plan");
     }
-    if !store.list_fonds().await?.is_empty() {
-        return Ok(());
+    let archive = crate::accounts::province_archive(store).await?;
+    let mut assigned_fonds = BTreeSet::new();
+    if store.list_fonds(&Visibility::everything()).await?.is_empty() {
+        assigned_fonds.insert(district_fonds(store).await?);
+        commune_fonds(store, "Xã Mường Ảng", "X27", true).await?;
+        commune_fonds(store, "Xã Mường Phăng", "X04", false).await?;
+        tracing::info!("loaded the demo fonds");
     }
-    let unit = store.units().await?.into_iter().find(|u| u.name == "Huyện Mường Ảng").expect("the demo plan names Huyện Mường Ảng");
+    if store.count_users().await? == 0 {
+        demo_accounts(store, data_dir, archive, assigned_fonds).await?;
+    }
+    Ok(())
+}
+
+async fn unit_id(store: &Store, name: &str) -> Result<i64> {
+    Ok(store.units().await?.into_iter().find(|u| u.name == name).map(|u| u.id).ok_or_else(|| anyhow::anyhow!("the demo plan names {name}"))?)
+}
+
+fn dossier(notation: &str, title: &str, start: &str, end: &str, total_doc: &str, pages: &str) -> DossierInput {
+    DossierInput {
+        notation: notation.into(),
+        title: title.into(),
+        maintenance: "01".into(),
+        mode: "01".into(),
+        start_date: start.into(),
+        end_date: end.into(),
+        total_doc: total_doc.into(),
+        number_of_page: pages.into(),
+        format: "02".into(),
+        ..Default::default()
+    }
+}
+
+async fn district_fonds(store: &Store) -> Result<i64> {
     let fonds = FondsInput {
         code: "P05".into(),
         name: "Ủy ban nhân dân huyện Mường Ảng".into(),
-        unit_id: unit.id.to_string(),
+        unit_id: unit_id(store, "Huyện Mường Ảng").await?.to_string(),
         status: "02".into(),
         start_date: "2007".into(),
         end_date: "2025".into(),
@@ -43,26 +80,14 @@ pub async fn load(store: &Store) -> Result<()> {
     let inventory_id = store.create_inventory(fonds_id, &inventory.parse()?).await?;
     let (_, _, context) = store.dossier_context(inventory_id).await?;
     let dossiers = [
-        ("01-VP", "Tập quyết định của UBND huyện về công tác tổ chức, cán bộ năm 2015", "01/01/2015", "31/12/2015", "12", "96"),
-        ("02-TP", "Sổ đăng ký khai sinh xã Ẳng Nưa năm 2016", "04/01/2016", "29/12/2016", "1", "200"),
-        ("03-TNMT", "Hồ sơ giao đất, cho thuê đất tại thị trấn Mường Ảng năm 2018", "03/2018", "11/2018", "27", "143"),
-        ("04-TCKH", "Báo cáo quyết toán ngân sách huyện năm 2019", "2019", "2020", "6", "58"),
+        dossier("01-VP", "Tập quyết định của UBND huyện về công tác tổ chức, cán bộ năm 2015", "01/01/2015", "31/12/2015", "12", "96"),
+        dossier("02-TP", "Sổ đăng ký khai sinh xã Ẳng Nưa năm 2016", "04/01/2016", "29/12/2016", "1", "200"),
+        dossier("03-TNMT", "Hồ sơ giao đất, cho thuê đất tại thị trấn Mường Ảng năm 2018", "03/2018", "11/2018", "27", "143"),
+        dossier("04-TCKH", "Báo cáo quyết toán ngân sách huyện năm 2019", "2019", "2020", "6", "58"),
     ];
-    for (notation, title, start, end, total_doc, pages) in dossiers {
-        let input = DossierInput {
-            notation: notation.into(),
-            title: title.into(),
-            maintenance: "01".into(),
-            mode: "01".into(),
-            start_date: start.into(),
-            end_date: end.into(),
-            total_doc: total_doc.into(),
-            number_of_page: pages.into(),
-            format: "02".into(),
-            ..Default::default()
-        };
+    for input in &dossiers {
         let dossier_id = store.create_dossier(inventory_id, &input.parse(&context)?).await?;
-        if notation == "01-VP" {
+        if input.notation == "01-VP" {
             let document = DocumentInput {
                 doc_ordinal: "1".into(),
                 type_name: "02".into(),
@@ -78,6 +103,64 @@ pub async fn load(store: &Store) -> Result<()> {
             store.create_document(dossier_id, &document.parse()?).await?;
         }
     }
-    tracing::info!("loaded the demo fonds P05");
+    Ok(fonds_id)
+}
+
+async fn commune_fonds(store: &Store, commune: &str, code: &str, with_secret: bool) -> Result<i64> {
+    let fonds = FondsInput {
+        code: code.into(),
+        name: format!("Ủy ban nhân dân {}", commune.to_lowercase()),
+        unit_id: unit_id(store, commune).await?.to_string(),
+        status: "01".into(),
+        start_date: "2025".into(),
+        ..Default::default()
+    };
+    let fonds_id = store.create_fonds(&fonds.parse()?).await?;
+    let inventory = InventoryInput { number: "1".into(), title: "Mục lục hồ sơ".into(), ..Default::default() };
+    let inventory_id = store.create_inventory(fonds_id, &inventory.parse()?).await?;
+    let (_, _, context) = store.dossier_context(inventory_id).await?;
+    let public = dossier("01-HT", &format!("Sổ đăng ký kết hôn {} năm 2025", commune.to_lowercase()), "07/2025", "12/2025", "1", "48");
+    store.create_dossier(inventory_id, &public.parse(&context)?).await?;
+    if with_secret {
+        let secret = DossierInput {
+            mode: "03".into(),
+            classification: "01".into(),
+            ..dossier("02-QS", "Hồ sơ về công tác quốc phòng, an ninh trên địa bàn xã năm 2025", "07/2025", "12/2025", "5", "31")
+        };
+        store.create_dossier(inventory_id, &secret.parse(&context)?).await?;
+    }
+    Ok(fonds_id)
+}
+
+async fn demo_accounts(store: &Store, data_dir: &Path, archive: i64, contractor_fonds: BTreeSet<i64>) -> Result<()> {
+    let muong_ang = unit_id(store, "Xã Mường Ảng").await?;
+    let muong_phang = unit_id(store, "Xã Mường Phăng").await?;
+    let accounts: [(&str, &str, Role, Classification, BTreeSet<i64>, BTreeSet<i64>, &str); 7] = [
+        ("quantri", "Quản trị hệ thống", Role::Admin, Classification::None, [archive].into(), BTreeSet::new(), "toàn tỉnh"),
+        ("lanhdao", "Lãnh đạo Trung tâm", Role::Leader, Classification::None, [archive].into(), BTreeSet::new(), "toàn tỉnh"),
+        ("luutru.tinh", "Lưu trữ viên tỉnh", Role::Archivist, Classification::Confidential, [archive].into(), BTreeSet::new(), "toàn tỉnh, độ Mật"),
+        ("canbo.muongang", "Văn thư xã Mường Ảng", Role::Archivist, Classification::Confidential, [muong_ang].into(), BTreeSet::new(), "Xã Mường Ảng, độ Mật"),
+        ("canbo.muongphang", "Văn thư xã Mường Phăng", Role::Archivist, Classification::None, [muong_phang].into(), BTreeSet::new(), "Xã Mường Phăng"),
+        ("sohoa", "Nhân viên đơn vị số hóa", Role::Contractor, Classification::None, BTreeSet::new(), contractor_fonds, "phông P05"),
+        ("docgia", "Độc giả phòng đọc", Role::Reader, Classification::None, [archive].into(), BTreeSet::new(), "tài liệu công khai"),
+    ];
+    let mut lines = vec!["# Tài khoản mẫu của Kho (mật khẩu ngẫu nhiên, chỉ dùng để thử)".to_string(), "# tên\tmật khẩu\tvai trò\tphạm vi".to_string()];
+    let operator = crate::accounts::operator();
+    for (username, full_name, role, clearance, units, fonds, scope) in accounts {
+        let password = kho_web::auth::new_secret()[..16].to_string();
+        let settings = UserSettings { full_name: full_name.into(), role, clearance, disabled: false, units, fonds };
+        let id = store.create_user(username, &kho_web::auth::hash_password(&password), &settings).await?;
+        crate::accounts::record(store, &operator, "user.create", "user", Some(id), Some(format!("tài khoản mẫu {username}"))).await?;
+        lines.push(format!("{username}\t{password}\t{}\t{scope}", role.label()));
+    }
+    std::fs::create_dir_all(data_dir)?;
+    let path = data_dir.join(ACCOUNTS_FILE);
+    std::fs::write(&path, lines.join("\n") + "\n")?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    eprintln!("Tài khoản mẫu (mật khẩu ngẫu nhiên) đã ghi vào {}", path.display());
     Ok(())
 }

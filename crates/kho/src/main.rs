@@ -1,6 +1,7 @@
 //! `kho`: the one binary. Parses the command line into a configuration, wires the catalogue,
 //! the web server and the commands, and prints errors once, in Vietnamese, with an exit code.
 
+mod accounts;
 mod bench;
 mod demo;
 mod plan_files;
@@ -34,9 +35,16 @@ enum Command {
         /// Địa chỉ lắng nghe.
         #[arg(long, env = "KHO_LISTEN", default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
-        /// Nạp dữ liệu mẫu của tỉnh Điện Biên (kế hoạch 2026–2035 và một phông mẫu) nếu kho còn trống.
+        /// Nạp dữ liệu mẫu của tỉnh Điện Biên (kế hoạch 2026–2035, vài phông mẫu và các tài khoản mẫu
+        /// với mật khẩu ngẫu nhiên, ghi vào THƯ_MỤC_DỮ_LIỆU/demo-accounts.txt) nếu kho còn trống.
         #[arg(long)]
         demo: bool,
+        /// Chế độ mạng LAN độc lập cho tài liệu mật (xem README): tắt mọi kết nối ra ngoài.
+        #[arg(long, env = "KHO_ENCLAVE")]
+        enclave: bool,
+        /// Đánh dấu cookie Secure (khi Kho chạy sau HTTPS).
+        #[arg(long, env = "KHO_SECURE_COOKIES")]
+        secure_cookies: bool,
     },
     /// Tạo thư mục dữ liệu và cơ sở dữ liệu (hoặc nâng cấp lược đồ) rồi thoát.
     Init,
@@ -44,6 +52,21 @@ enum Command {
     Plan {
         #[command(subcommand)]
         command: PlanCommand,
+    },
+    /// Tài khoản người dùng.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Mã truy cập API (bearer token).
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Nhật ký hệ thống.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
     },
     /// Đo hiệu năng (chạy bằng tay; in số liệu).
     Bench {
@@ -64,6 +87,56 @@ enum PlanCommand {
         #[arg(long)]
         dry_run: bool,
     },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Thêm tài khoản. Mật khẩu được hỏi hai lần (hoặc đọc một dòng từ đầu vào chuẩn); không có
+    /// mật khẩu mặc định. Tài khoản quản trị đầu tiên: kho user add TÊN --admin.
+    Add {
+        /// Tên đăng nhập.
+        username: String,
+        /// Vai trò Quản trị hệ thống (không tự động được xem tài liệu mật).
+        #[arg(long, conflicts_with = "role")]
+        admin: bool,
+        /// Vai trò: quan_tri, lanh_dao, luu_tru_vien, nhan_vien_so_hoa, doc_gia.
+        #[arg(long, default_value = "luu_tru_vien")]
+        role: String,
+        /// Họ và tên.
+        #[arg(long)]
+        full_name: Option<String>,
+        /// Đơn vị (tên đúng như trong kế hoạch, hoặc số); lặp lại được. Bỏ trống: Trung tâm Lưu trữ lịch sử (mọi đơn vị).
+        #[arg(long = "unit")]
+        units: Vec<String>,
+        /// Độ mật được tiếp cận: 00 không, 01 Mật, 02 Tối mật, 03 Tuyệt mật.
+        #[arg(long, default_value = "00")]
+        clearance: String,
+    },
+    /// Liệt kê tài khoản.
+    List,
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Cấp mã truy cập API cho một tài khoản; in mã ra một lần duy nhất.
+    Create {
+        /// Tài khoản dùng mã.
+        #[arg(long)]
+        user: String,
+        /// Tên gợi nhớ của mã.
+        #[arg(long, default_value = "Mã cấp từ dòng lệnh")]
+        name: String,
+    },
+    /// Thu hồi mã truy cập theo số.
+    Revoke { id: i64 },
+    /// Liệt kê các mã truy cập.
+    List,
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Kiểm tra chuỗi mã băm của nhật ký; báo bản ghi đầu tiên bị sửa, xóa hoặc đổi chỗ.
+    Verify,
 }
 
 #[derive(Subcommand)]
@@ -111,15 +184,19 @@ async fn open_store(cli: &Cli) -> Result<Store> {
 
 async fn run(cli: Cli) -> Result<ExitCode> {
     match &cli.command {
-        Command::Serve { listen, demo } => {
+        Command::Serve { listen, demo, enclave, secure_cookies } => {
             let store = open_store(&cli).await?;
             if *demo {
-                demo::load(&store).await.context("không nạp được dữ liệu mẫu")?;
+                demo::load(&store, &cli.data_dir).await.context("không nạp được dữ liệu mẫu")?;
+            }
+            if store.count_users().await? == 0 {
+                eprintln!("Chưa có tài khoản nào: tạo quản trị viên đầu tiên bằng lệnh  kho user add TÊN --admin");
             }
             let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("không mở được cổng {listen}"))?;
             tracing::info!(address = %listen, backend = store.backend().name(), "kho serving");
             eprintln!("Kho đang chạy: http://{listen}");
-            kho_web::serve(listener, kho_web::AppState::new(store.clone())).await.context("máy chủ web dừng vì lỗi")?;
+            let config = kho_web::WebConfig { secure_cookies: *secure_cookies, enclave: *enclave };
+            kho_web::serve(listener, kho_web::AppState::new(store.clone(), config)).await.context("máy chủ web dừng vì lỗi")?;
             store.close().await;
             Ok(ExitCode::SUCCESS)
         }
@@ -157,9 +234,48 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 return Ok(ExitCode::SUCCESS);
             }
             let store = open_store(&cli).await?;
+            let operator = accounts::operator();
+            accounts::require(&operator, kho_model::access::Action::PlanImport)?;
             store.import_plan(&plan).await.context("không nạp được kế hoạch")?;
+            accounts::record(&store, &operator, "plan.import", "plan", None, Some(dir.display().to_string())).await?;
             println!("Đã nạp kế hoạch.");
             Ok(ExitCode::SUCCESS)
+        }
+        Command::User { command: UserCommand::Add { username, admin, role, full_name, units, clearance } } => {
+            let role = if *admin {
+                kho_model::access::Role::Admin
+            } else {
+                kho_model::access::Role::from_code(role).with_context(|| format!("vai trò “{role}” không có (quan_tri, lanh_dao, luu_tru_vien, nhan_vien_so_hoa, doc_gia)"))?
+            };
+            let clearance = kho_model::Classification::from_code(clearance).with_context(|| format!("độ mật “{clearance}” không có (00, 01, 02, 03)"))?;
+            let store = open_store(&cli).await?;
+            let new = accounts::NewUser { username: username.clone(), full_name: full_name.clone(), role, clearance, units: units.clone() };
+            accounts::add_user(&store, new, None).await?;
+            println!("Đã tạo tài khoản {username} ({}).", role.label());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User { command: UserCommand::List } => {
+            accounts::list_users(&open_store(&cli).await?).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Token { command: TokenCommand::Create { user, name } } => {
+            let token = accounts::create_token(&open_store(&cli).await?, user, name).await?;
+            println!("{token}");
+            eprintln!("Mã chỉ hiện một lần; Kho chỉ lưu mã băm của nó.");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Token { command: TokenCommand::Revoke { id } } => {
+            accounts::revoke_token(&open_store(&cli).await?, *id).await?;
+            println!("Đã thu hồi mã số {id}.");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Token { command: TokenCommand::List } => {
+            accounts::list_tokens(&open_store(&cli).await?).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit { command: AuditCommand::Verify } => {
+            let intact = accounts::verify_audit(&open_store(&cli).await?).await?;
+            Ok(if intact { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
         Command::Bench { command: BenchCommand::Catalogue { dossiers, documents, listing, requests } } => {
             bench::catalogue(&cli.data_dir, cli.database_url.as_deref(), *dossiers, *documents, *listing, *requests).await?;

@@ -82,3 +82,61 @@ fn init_creates_the_embedded_catalogue() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(dir.path().join("kho.db").exists());
 }
+
+fn kho_with_stdin(database_url: &str, args: &[&str], stdin: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kho"))
+        .args(args)
+        .env("KHO_DATABASE_URL", database_url)
+        .env("KHO_LOG", "warn")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[tokio::test]
+async fn the_first_administrator_is_made_at_the_console_and_tokens_are_issued_and_revoked() {
+    for catalogue in catalogues().await {
+        let url = catalogue.url.as_str();
+        let short = kho_with_stdin(url, &["user", "add", "quantri", "--admin"], "ngan\n");
+        assert!(!short.status.success(), "{}", catalogue.label);
+        assert!(String::from_utf8_lossy(&short.stderr).contains("ít nhất 10 ký tự"));
+        let out = kho_with_stdin(url, &["user", "add", "quantri", "--admin", "--full-name", "Quản trị viên"], "mot-mat-khau-dai\n");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let user = catalogue.store.user_by_name("quantri").await.unwrap().unwrap();
+        assert_eq!(user.role, kho_model::access::Role::Admin);
+        assert!(kho_web::auth::verify_password(&user.password_hash, "mot-mat-khau-dai"));
+        assert!(!user.password_hash.contains("mot-mat-khau-dai"), "stored hashed");
+
+        let out = kho(url, &["token", "create", "--user", "quantri", "--name", "máy quét"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let token = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        assert!(token.starts_with("kho_") && token.len() == 68, "{token}");
+        assert_eq!(catalogue.store.token_user(&kho_web::auth::sha256_hex(&token)).await.unwrap(), Some(user.id));
+        let id = catalogue.store.list_tokens().await.unwrap()[0].id.to_string();
+        assert!(kho(url, &["token", "revoke", &id]).status.success());
+        assert_eq!(catalogue.store.token_user(&kho_web::auth::sha256_hex(&token)).await.unwrap(), None);
+        assert!(!kho(url, &["token", "revoke", &id]).status.success(), "revoking twice is refused");
+    }
+}
+
+#[tokio::test]
+async fn audit_verify_names_the_row_edited_in_the_database() {
+    for catalogue in catalogues().await {
+        let url = catalogue.url.as_str();
+        assert!(kho(url, &["plan", "import", DEMO]).status.success());
+        assert!(kho_with_stdin(url, &["user", "add", "ltv", "--full-name", "Lưu trữ viên"], "mot-mat-khau-dai\n").status.success());
+        let out = kho(url, &["audit", "verify"]);
+        assert!(out.status.success(), "{}: {}", catalogue.label, String::from_utf8_lossy(&out.stdout));
+        assert!(String::from_utf8_lossy(&out.stdout).contains("Nhật ký nguyên vẹn"));
+        catalogue.tamper("UPDATE audit_log SET actor_name = 'nguoi-khac' WHERE seq = 2").await;
+        let out = kho(url, &["audit", "verify"]);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(!out.status.success());
+        assert!(stdout.contains("bản ghi số 2"), "{stdout}");
+    }
+}

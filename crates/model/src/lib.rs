@@ -5,6 +5,7 @@
 //! an invalid title, code or date cannot be constructed, and every refusal carries a stable
 //! code and a Vietnamese message ([`FieldError`]).
 
+pub mod access;
 pub mod codes;
 pub mod date;
 pub mod error;

@@ -4,6 +4,7 @@
 //! surfaces as [`StoreError::Corrupt`] instead of an invalid value.
 
 use crate::{Store, StoreError};
+use kho_model::access::{FondsPlace, Visibility};
 use kho_model::record::{
     Document, DocumentFields, Dossier, DossierContext, DossierFields, Fonds, FondsFields, Inventory, InventoryFields, Unit,
 };
@@ -70,16 +71,31 @@ fn fonds_from_row(row: &AnyRow) -> Result<Fonds, StoreError> {
 }
 
 impl Store {
-    pub async fn list_fonds(&self) -> Result<Vec<Fonds>, StoreError> {
-        let sql = format!("SELECT {FONDS_COLUMNS} FROM fonds ORDER BY code");
-        let rows = sqlx::query(AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
+    /// The fonds `visibility` allows, by code.
+    pub async fn list_fonds(&self, visibility: &Visibility) -> Result<Vec<Fonds>, StoreError> {
+        let mut args = Vec::new();
+        let condition = visible_fonds(visibility, &mut args);
+        let sql = format!("SELECT {FONDS_COLUMNS} FROM fonds WHERE id IN ({condition}) ORDER BY code");
+        let rows = bind_all(sqlx::query(AssertSqlSafe(sql)), &args).fetch_all(&self.pool).await?;
         rows.iter().map(fonds_from_row).collect()
     }
 
-    pub async fn list_fonds_of_unit(&self, unit_id: i64) -> Result<Vec<Fonds>, StoreError> {
-        let sql = format!("SELECT {FONDS_COLUMNS} FROM fonds WHERE unit_id = $1 OR custodian_unit_id = $1 ORDER BY code");
-        let rows = sqlx::query(AssertSqlSafe(sql)).bind(unit_id).fetch_all(&self.pool).await?;
+    /// The visible fonds a unit created or keeps.
+    pub async fn list_fonds_of_unit(&self, visibility: &Visibility, unit_id: i64) -> Result<Vec<Fonds>, StoreError> {
+        let mut args = vec![Arg::Int(unit_id)];
+        let condition = visible_fonds(visibility, &mut args);
+        let sql = format!("SELECT {FONDS_COLUMNS} FROM fonds WHERE (unit_id = $1 OR custodian_unit_id = $1) AND id IN ({condition}) ORDER BY code");
+        let rows = bind_all(sqlx::query(AssertSqlSafe(sql)), &args).fetch_all(&self.pool).await?;
         rows.iter().map(fonds_from_row).collect()
+    }
+
+    /// Where a fonds sits and its classification, for `authorize`.
+    pub async fn fonds_place(&self, fonds_id: i64) -> Result<(FondsPlace, Classification), StoreError> {
+        let fonds = self.fonds(fonds_id).await?;
+        Ok((
+            FondsPlace { fonds_id, unit_id: fonds.fields.unit_id, custodian_unit_id: fonds.fields.custodian_unit_id },
+            fonds.fields.classification,
+        ))
     }
 
     pub async fn fonds(&self, id: i64) -> Result<Fonds, StoreError> {
@@ -191,11 +207,13 @@ fn duplicate_inventory(number: u32) -> StoreError {
 }
 
 impl Store {
-    pub async fn list_inventories(&self, fonds_id: i64) -> Result<Vec<Inventory>, StoreError> {
-        let rows = sqlx::query("SELECT id, fonds_id, number, title, maintenance, description FROM inventories WHERE fonds_id = $1 ORDER BY number")
-            .bind(fonds_id)
-            .fetch_all(&self.pool)
-            .await?;
+    pub async fn list_inventories(&self, visibility: &Visibility, fonds_id: i64) -> Result<Vec<Inventory>, StoreError> {
+        let mut args = vec![Arg::Int(fonds_id)];
+        let condition = visible_fonds(visibility, &mut args);
+        let sql = format!(
+            "SELECT id, fonds_id, number, title, maintenance, description FROM inventories WHERE fonds_id = $1 AND fonds_id IN ({condition}) ORDER BY number"
+        );
+        let rows = bind_all(sqlx::query(AssertSqlSafe(sql)), &args).fetch_all(&self.pool).await?;
         rows.iter().map(inventory_from_row).collect()
     }
 
@@ -299,9 +317,10 @@ fn dossier_from_row(row: &AnyRow) -> Result<Dossier, StoreError> {
     })
 }
 
-/// Which hồ sơ to list.
-#[derive(Debug, Clone, Default)]
+/// Which hồ sơ to list; only those `visibility` allows are ever read.
+#[derive(Debug, Clone)]
 pub struct ListDossiers {
+    pub visibility: Visibility,
     pub inventory_id: Option<i64>,
     pub fonds_id: Option<i64>,
     /// Words to find in the title, matched without tone marks.
@@ -359,8 +378,8 @@ impl Store {
     }
 
     pub async fn list_dossiers(&self, filter: &ListDossiers) -> Result<DossierPage, StoreError> {
-        let mut conditions = Vec::new();
         let mut args: Vec<Arg> = Vec::new();
+        let mut conditions = vec![visible_dossiers(&filter.visibility, &mut args)];
         if let Some(id) = filter.inventory_id {
             args.push(Arg::Int(id));
             conditions.push(format!("inventory_id = ${}", args.len()));
@@ -375,7 +394,7 @@ impl Store {
                 conditions.push(format!("title_folded LIKE ${} ESCAPE '\\'", args.len()));
             }
         }
-        let where_clause = if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
+        let where_clause = format!("WHERE {}", conditions.join(" AND "));
         let count_sql = format!("SELECT COUNT(*) FROM dossiers {where_clause}");
         let mut count = sqlx::query(AssertSqlSafe(count_sql));
         for arg in &args {
@@ -439,6 +458,51 @@ impl Store {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// `SELECT id FROM fonds WHERE …`: the fonds an actor may see (scope and clearance).
+fn visible_fonds(visibility: &Visibility, args: &mut Vec<Arg>) -> String {
+    args.push(Arg::Int(visibility.clearance));
+    let mut condition = format!("SELECT id FROM fonds WHERE classification <= ${}", args.len());
+    if !visibility.all_units {
+        let placeholders = |ids: &[i64], args: &mut Vec<Arg>| -> String {
+            if ids.is_empty() {
+                return "NULL".into();
+            }
+            ids.iter()
+                .map(|id| {
+                    args.push(Arg::Int(*id));
+                    format!("${}", args.len())
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let units = placeholders(&visibility.units, args);
+        let fonds = placeholders(&visibility.fonds, args);
+        condition.push_str(&format!(" AND (unit_id IN ({units}) OR custodian_unit_id IN ({units}) OR id IN ({fonds}))"));
+    }
+    condition
+}
+
+/// A condition on `dossiers` rows: in a visible fonds, within clearance, public for readers.
+fn visible_dossiers(visibility: &Visibility, args: &mut Vec<Arg>) -> String {
+    let fonds = visible_fonds(visibility, args);
+    args.push(Arg::Int(visibility.clearance));
+    let mut condition = format!("fonds_id IN ({fonds}) AND classification <= ${}", args.len());
+    if visibility.public_only {
+        condition.push_str(" AND mode = '01'");
+    }
+    condition
+}
+
+fn bind_all<'q>(
+    mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    args: &'q [Arg],
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+    for arg in args {
+        query = arg.bind(query);
+    }
+    query
 }
 
 fn escape_like(word: &str) -> String {
@@ -529,9 +593,16 @@ fn duplicate_ordinal(ordinal: u32) -> StoreError {
 }
 
 impl Store {
-    pub async fn list_documents(&self, dossier_id: i64) -> Result<Vec<Document>, StoreError> {
-        let sql = format!("SELECT {DOCUMENT_COLUMNS} FROM documents WHERE dossier_id = $1 ORDER BY doc_ordinal");
-        let rows = sqlx::query(AssertSqlSafe(sql)).bind(dossier_id).fetch_all(&self.pool).await?;
+    pub async fn list_documents(&self, visibility: &Visibility, dossier_id: i64) -> Result<Vec<Document>, StoreError> {
+        let mut args = vec![Arg::Int(dossier_id)];
+        let dossiers = visible_dossiers(visibility, &mut args);
+        args.push(Arg::Int(visibility.clearance));
+        let mut condition = format!("dossier_id = $1 AND dossier_id IN (SELECT id FROM dossiers WHERE {dossiers}) AND classification <= ${}", args.len());
+        if visibility.public_only {
+            condition.push_str(" AND mode = '01'");
+        }
+        let sql = format!("SELECT {DOCUMENT_COLUMNS} FROM documents WHERE {condition} ORDER BY doc_ordinal");
+        let rows = bind_all(sqlx::query(AssertSqlSafe(sql)), &args).fetch_all(&self.pool).await?;
         rows.iter().map(document_from_row).collect()
     }
 

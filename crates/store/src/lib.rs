@@ -6,12 +6,16 @@
 //! Where the dialects differ (identity columns, timestamps) the difference is spelled once, in
 //! [`Backend`].
 
+mod accounts;
+mod audit;
 mod catalogue;
 mod error;
 mod migrate;
 mod plan;
 pub mod test_support;
 
+pub use accounts::{ApiToken, Session, User, UserSettings};
+pub use audit::{AuditEntry, AuditEvent, AuditFilter, BrokenLink};
 pub use catalogue::{DossierPage, ListDossiers};
 pub use error::StoreError;
 pub use plan::{StoredPlan, TargetRow};

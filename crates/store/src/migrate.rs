@@ -4,7 +4,10 @@
 use crate::{Backend, Store, StoreError};
 use sqlx::{AssertSqlSafe, Row};
 
-const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "catalogue", include_str!("../migrations/0001_catalogue.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "catalogue", include_str!("../migrations/0001_catalogue.sql")),
+    (2, "accounts", include_str!("../migrations/0002_accounts.sql")),
+];
 
 impl Backend {
     /// The one place where the two dialects' schema spelling differs.

@@ -50,3 +50,14 @@ pub async fn postgres() -> Option<TestCatalogue> {
     let store = Store::open(&url).await.expect("open PostgreSQL catalogue");
     Some(TestCatalogue { store, label: "PostgreSQL", url, _dir: None })
 }
+
+impl TestCatalogue {
+    /// Runs SQL behind Kho's back, as an intruder or a careless operator would: for tests of
+    /// tamper detection and expiry only.
+    pub async fn tamper(&self, sql: &str) {
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(&self.url).await.expect("connect for tampering");
+        sqlx::query(sqlx::AssertSqlSafe(sql.to_string())).execute(&pool).await.expect("tampering statement");
+        pool.close().await;
+    }
+}

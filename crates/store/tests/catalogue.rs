@@ -4,7 +4,12 @@
 use kho_model::plan::{Plan, PlanFiles};
 use kho_model::record::{DocumentInput, DossierInput, FondsInput, InventoryInput};
 use kho_store::test_support::catalogues;
+use kho_model::access::Visibility;
 use kho_store::{ListDossiers, Store, StoreError};
+
+fn all() -> ListDossiers {
+    ListDossiers { visibility: Visibility::everything(), inventory_id: None, fonds_id: None, query: None, offset: 0, limit: 100 }
+}
 
 fn demo_plan() -> Plan {
     Plan::parse(&PlanFiles {
@@ -125,7 +130,7 @@ async fn a_duplicate_file_code_is_refused_and_nothing_is_saved() {
             }
             other => panic!("{}: expected a conflict, got {other:?}", catalogue.label),
         }
-        let page = store.list_dossiers(&ListDossiers { inventory_id: Some(inventory_id), limit: 100, ..Default::default() }).await.unwrap();
+        let page = store.list_dossiers(&ListDossiers { inventory_id: Some(inventory_id), limit: 100, ..all() }).await.unwrap();
         assert_eq!(page.total, 1);
     }
 }
@@ -139,13 +144,13 @@ async fn listing_finds_titles_without_tone_marks_and_pages() {
         for (i, title) in ["Hồ sơ giao đất đai xã Ẳng Nưa", "Sổ hộ tịch 2015", "Báo cáo tài chính – ngân sách", "Hồ sơ đất ở 100%_x"].iter().enumerate() {
             store.create_dossier(inventory_id, &dossier(&(i + 1).to_string(), title).parse(&context).unwrap()).await.unwrap();
         }
-        let find = |q: &str| ListDossiers { inventory_id: Some(inventory_id), query: Some(q.into()), limit: 10, ..Default::default() };
+        let find = |q: &str| ListDossiers { inventory_id: Some(inventory_id), query: Some(q.into()), limit: 10, ..all() };
         assert_eq!(store.list_dossiers(&find("dat dai")).await.unwrap().total, 1, "{}", catalogue.label);
         assert_eq!(store.list_dossiers(&find("ĐẤT")).await.unwrap().total, 2);
         assert_eq!(store.list_dossiers(&find("HỘ TỊCH")).await.unwrap().total, 1);
         assert_eq!(store.list_dossiers(&find("100%_")).await.unwrap().total, 1, "LIKE wildcards are literal");
         assert_eq!(store.list_dossiers(&find("%")).await.unwrap().total, 1);
-        let page = store.list_dossiers(&ListDossiers { inventory_id: Some(inventory_id), offset: 1, limit: 2, ..Default::default() }).await.unwrap();
+        let page = store.list_dossiers(&ListDossiers { inventory_id: Some(inventory_id), offset: 1, limit: 2, ..all() }).await.unwrap();
         assert_eq!((page.total, page.items.len()), (4, 2));
         assert_eq!(page.items[0].fields.title, "Sổ hộ tịch 2015");
     }

@@ -3,7 +3,10 @@
 
 use crate::AppState;
 use crate::error::{ApiError, ApiErrorBody};
+use crate::auth::Ctx;
 use crate::records::{self, Refused};
+use axum::Extension;
+use kho_model::access::Action;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -75,22 +78,14 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<
 fn created(outcome: Result<i64, Refused>, location: impl Fn(i64) -> String) -> Result<Response, ApiError> {
     match outcome {
         Ok(id) => Ok((StatusCode::CREATED, [(axum::http::header::LOCATION, location(id))], Json(json!({ "id": id }))).into_response()),
-        Err(refused) => Err(refusal(refused)),
+        Err(refused) => Err(refused.into()),
     }
 }
 
 fn updated(outcome: Result<i64, Refused>) -> Result<Response, ApiError> {
     match outcome {
         Ok(id) => Ok(Json(json!({ "id": id })).into_response()),
-        Err(refused) => Err(refusal(refused)),
-    }
-}
-
-fn refusal(refused: Refused) -> ApiError {
-    match refused {
-        Refused::Invalid(invalid) => ApiError::invalid(invalid),
-        Refused::Conflict(invalid) => ApiError::conflict(invalid),
-        Refused::Store(e) => e.into(),
+        Err(refused) => Err(refused.into()),
     }
 }
 
@@ -149,52 +144,52 @@ async fn unit(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Resp
 }
 
 #[utoipa::path(get, path = "/api/v1/fonds", tag = "Phông", responses((status = 200, description = "Các phông")))]
-async fn fonds_list(State(state): State<AppState>) -> Result<Response, ApiError> {
-    Ok(Json(state.store.list_fonds().await?).into_response())
+async fn fonds_list(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> Result<Response, ApiError> {
+    Ok(Json(state.store.list_fonds(&ctx.actor.visibility()).await?).into_response())
 }
 
 #[utoipa::path(post, path = "/api/v1/fonds", tag = "Phông", request_body = FondsInput, responses(
     (status = 201, description = "Đã tạo"), (status = 422, description = "Dữ liệu không hợp lệ", body = ApiErrorBody),
     (status = 409, description = "Trùng mã phông", body = ApiErrorBody)))]
-async fn fonds_create(State(state): State<AppState>, Body(input): Body<FondsInput>) -> Result<Response, ApiError> {
-    created(records::create_fonds(&state.store, &input).await, |id| format!("/api/v1/fonds/{id}"))
+async fn fonds_create(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Body(input): Body<FondsInput>) -> Result<Response, ApiError> {
+    created(records::create_fonds(&state, &ctx, &input).await, |id| format!("/api/v1/fonds/{id}"))
 }
 
 #[utoipa::path(get, path = "/api/v1/fonds/{id}", tag = "Phông", params(("id" = i64, Path)), responses(
     (status = 200, description = "Phông"), (status = 404, body = ApiErrorBody)))]
-async fn fonds_get(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, ApiError> {
-    Ok(Json(state.store.fonds(id).await?).into_response())
+async fn fonds_get(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, ApiError> {
+    Ok(Json(records::fonds_for(&state, &ctx, Action::CatalogueView, id).await?).into_response())
 }
 
 #[utoipa::path(put, path = "/api/v1/fonds/{id}", tag = "Phông", params(("id" = i64, Path)), request_body = FondsInput, responses(
     (status = 200, description = "Đã lưu"), (status = 422, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
-async fn fonds_update(State(state): State<AppState>, Path(id): Path<i64>, Body(input): Body<FondsInput>) -> Result<Response, ApiError> {
-    updated(records::update_fonds(&state.store, id, &input).await)
+async fn fonds_update(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, Body(input): Body<FondsInput>) -> Result<Response, ApiError> {
+    updated(records::update_fonds(&state, &ctx, id, &input).await)
 }
 
 #[utoipa::path(get, path = "/api/v1/fonds/{id}/inventories", tag = "Mục lục", params(("id" = i64, Path)), responses(
     (status = 200, description = "Các mục lục của phông"), (status = 404, body = ApiErrorBody)))]
-async fn inventories(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, ApiError> {
-    state.store.fonds(id).await?;
-    Ok(Json(state.store.list_inventories(id).await?).into_response())
+async fn inventories(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, ApiError> {
+    records::fonds_for(&state, &ctx, Action::CatalogueView, id).await?;
+    Ok(Json(state.store.list_inventories(&ctx.actor.visibility(), id).await?).into_response())
 }
 
 #[utoipa::path(post, path = "/api/v1/fonds/{id}/inventories", tag = "Mục lục", params(("id" = i64, Path)), request_body = InventoryInput, responses(
     (status = 201, description = "Đã tạo"), (status = 422, body = ApiErrorBody), (status = 409, body = ApiErrorBody)))]
-async fn inventory_create(State(state): State<AppState>, Path(id): Path<i64>, Body(input): Body<InventoryInput>) -> Result<Response, ApiError> {
-    created(records::create_inventory(&state.store, id, &input).await, |id| format!("/api/v1/inventories/{id}"))
+async fn inventory_create(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, Body(input): Body<InventoryInput>) -> Result<Response, ApiError> {
+    created(records::create_inventory(&state, &ctx, id, &input).await, |id| format!("/api/v1/inventories/{id}"))
 }
 
 #[utoipa::path(get, path = "/api/v1/inventories/{id}", tag = "Mục lục", params(("id" = i64, Path)), responses(
     (status = 200, description = "Mục lục"), (status = 404, body = ApiErrorBody)))]
-async fn inventory_get(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, ApiError> {
-    Ok(Json(state.store.inventory(id).await?).into_response())
+async fn inventory_get(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, ApiError> {
+    Ok(Json(records::inventory_for(&state, &ctx, Action::CatalogueView, id).await?.0).into_response())
 }
 
 #[utoipa::path(put, path = "/api/v1/inventories/{id}", tag = "Mục lục", params(("id" = i64, Path)), request_body = InventoryInput, responses(
     (status = 200, description = "Đã lưu"), (status = 422, body = ApiErrorBody)))]
-async fn inventory_update(State(state): State<AppState>, Path(id): Path<i64>, Body(input): Body<InventoryInput>) -> Result<Response, ApiError> {
-    updated(records::update_inventory(&state.store, id, &input).await)
+async fn inventory_update(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, Body(input): Body<InventoryInput>) -> Result<Response, ApiError> {
+    updated(records::update_inventory(&state, &ctx, id, &input).await)
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -209,13 +204,13 @@ struct DossierQuery {
 
 #[utoipa::path(get, path = "/api/v1/inventories/{id}/dossiers", tag = "Hồ sơ", params(("id" = i64, Path), DossierQuery), responses(
     (status = 200, description = "Hồ sơ của mục lục, theo trang: total, offset, limit, items"), (status = 404, body = ApiErrorBody)))]
-async fn dossiers(State(state): State<AppState>, Path(id): Path<i64>, Query(q): Query<DossierQuery>) -> Result<Response, ApiError> {
-    state.store.inventory(id).await?;
+async fn dossiers(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, Query(q): Query<DossierQuery>) -> Result<Response, ApiError> {
+    records::inventory_for(&state, &ctx, Action::CatalogueView, id).await?;
     let limit = q.limit.unwrap_or(100);
     if limit > 10_000 {
         return Err(ApiError::new(StatusCode::BAD_REQUEST, "limit_too_large", "limit tối đa là 10.000 hồ sơ một lần."));
     }
-    let page = state.store.list_dossiers(&ListDossiers { inventory_id: Some(id), query: q.q, offset: q.offset, limit, ..Default::default() }).await?;
+    let page = state.store.list_dossiers(&ListDossiers { visibility: ctx.actor.visibility(), inventory_id: Some(id), fonds_id: None, query: q.q, offset: q.offset, limit }).await?;
     Ok(Json(page).into_response())
 }
 
@@ -223,43 +218,43 @@ async fn dossiers(State(state): State<AppState>, Path(id): Path<i64>, Query(q): 
     (status = 201, description = "Đã tạo; mã hồ sơ được lập từ phông, năm, số ký hiệu và mục lục số"),
     (status = 422, description = "Dữ liệu không hợp lệ, từng trường", body = ApiErrorBody),
     (status = 409, description = "Trùng mã hồ sơ", body = ApiErrorBody)))]
-async fn dossier_create(State(state): State<AppState>, Path(id): Path<i64>, Body(input): Body<DossierInput>) -> Result<Response, ApiError> {
-    created(records::create_dossier(&state.store, id, &input).await, |id| format!("/api/v1/dossiers/{id}"))
+async fn dossier_create(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, Body(input): Body<DossierInput>) -> Result<Response, ApiError> {
+    created(records::create_dossier(&state, &ctx, id, &input).await, |id| format!("/api/v1/dossiers/{id}"))
 }
 
 #[utoipa::path(get, path = "/api/v1/dossiers/{id}", tag = "Hồ sơ", params(("id" = i64, Path)), responses(
     (status = 200, description = "Hồ sơ với 18 thành phần TT05"), (status = 404, body = ApiErrorBody)))]
-async fn dossier_get(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, ApiError> {
-    Ok(Json(state.store.dossier(id).await?).into_response())
+async fn dossier_get(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, ApiError> {
+    Ok(Json(records::dossier_for(&state, &ctx, Action::CatalogueView, id).await?.0).into_response())
 }
 
 #[utoipa::path(put, path = "/api/v1/dossiers/{id}", tag = "Hồ sơ", params(("id" = i64, Path)), request_body = DossierInput, responses(
     (status = 200, description = "Đã lưu"), (status = 422, body = ApiErrorBody), (status = 409, body = ApiErrorBody)))]
-async fn dossier_update(State(state): State<AppState>, Path(id): Path<i64>, Body(input): Body<DossierInput>) -> Result<Response, ApiError> {
-    updated(records::update_dossier(&state.store, id, &input).await)
+async fn dossier_update(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, Body(input): Body<DossierInput>) -> Result<Response, ApiError> {
+    updated(records::update_dossier(&state, &ctx, id, &input).await)
 }
 
 #[utoipa::path(get, path = "/api/v1/dossiers/{id}/documents", tag = "Văn bản", params(("id" = i64, Path)), responses(
     (status = 200, description = "Văn bản trong hồ sơ"), (status = 404, body = ApiErrorBody)))]
-async fn documents(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, ApiError> {
-    state.store.dossier(id).await?;
-    Ok(Json(state.store.list_documents(id).await?).into_response())
+async fn documents(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, ApiError> {
+    records::dossier_for(&state, &ctx, Action::CatalogueView, id).await?;
+    Ok(Json(state.store.list_documents(&ctx.actor.visibility(), id).await?).into_response())
 }
 
 #[utoipa::path(post, path = "/api/v1/dossiers/{id}/documents", tag = "Văn bản", params(("id" = i64, Path)), request_body = DocumentInput, responses(
     (status = 201, description = "Đã tạo"), (status = 422, body = ApiErrorBody), (status = 409, body = ApiErrorBody)))]
-async fn document_create(State(state): State<AppState>, Path(id): Path<i64>, Body(input): Body<DocumentInput>) -> Result<Response, ApiError> {
-    created(records::create_document(&state.store, id, &input).await, |id| format!("/api/v1/documents/{id}"))
+async fn document_create(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, Body(input): Body<DocumentInput>) -> Result<Response, ApiError> {
+    created(records::create_document(&state, &ctx, id, &input).await, |id| format!("/api/v1/documents/{id}"))
 }
 
 #[utoipa::path(get, path = "/api/v1/documents/{id}", tag = "Văn bản", params(("id" = i64, Path)), responses(
     (status = 200, description = "Văn bản"), (status = 404, body = ApiErrorBody)))]
-async fn document_get(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, ApiError> {
-    Ok(Json(state.store.document(id).await?).into_response())
+async fn document_get(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, ApiError> {
+    Ok(Json(records::document_for(&state, &ctx, Action::CatalogueView, id).await?.0).into_response())
 }
 
 #[utoipa::path(put, path = "/api/v1/documents/{id}", tag = "Văn bản", params(("id" = i64, Path)), request_body = DocumentInput, responses(
     (status = 200, description = "Đã lưu"), (status = 422, body = ApiErrorBody), (status = 409, body = ApiErrorBody)))]
-async fn document_update(State(state): State<AppState>, Path(id): Path<i64>, Body(input): Body<DocumentInput>) -> Result<Response, ApiError> {
-    updated(records::update_document(&state.store, id, &input).await)
+async fn document_update(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, Body(input): Body<DocumentInput>) -> Result<Response, ApiError> {
+    updated(records::update_document(&state, &ctx, id, &input).await)
 }

@@ -77,11 +77,39 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// A failure while building a page; rendered by `pages::error_page`.
+/// A failure while building a page; rendered as a Vietnamese error page.
 #[derive(Debug)]
 pub enum PageError {
     NotFound(&'static str),
+    Forbidden,
+    /// A form without the session's anti-forgery token (stale page, another site).
+    Csrf,
     Internal(String),
+}
+
+impl From<crate::records::Refused> for PageError {
+    fn from(refused: crate::records::Refused) -> PageError {
+        use crate::records::Refused;
+        match refused {
+            Refused::NotFound(what) => PageError::NotFound(what),
+            Refused::Forbidden => PageError::Forbidden,
+            Refused::Store(e) => e.into(),
+            Refused::Invalid(i) | Refused::Conflict(i) => PageError::Internal(format!("unexpected refusal: {i}")),
+        }
+    }
+}
+
+impl From<crate::records::Refused> for ApiError {
+    fn from(refused: crate::records::Refused) -> ApiError {
+        use crate::records::Refused;
+        match refused {
+            Refused::Invalid(invalid) => ApiError::invalid(invalid),
+            Refused::Conflict(invalid) => ApiError::conflict(invalid),
+            Refused::NotFound(what) => ApiError::not_found(what),
+            Refused::Forbidden => ApiError::new(StatusCode::FORBIDDEN, "forbidden", "Vai trò của bạn không được làm việc này."),
+            Refused::Store(e) => e.into(),
+        }
+    }
 }
 
 impl From<StoreError> for PageError {

@@ -4,9 +4,12 @@
 //! Handlers stay thin: they parse what came in, call [`records`] (which owns the
 //! parse-then-write sequence both the UI and the API share) or the store, and render. No SQL here.
 
+mod admin;
 mod api;
+pub mod auth;
 mod error;
 mod pages;
+pub mod policy;
 mod records;
 mod templates;
 
@@ -17,16 +20,38 @@ use axum::routing::get;
 use kho_store::Store;
 use std::sync::Arc;
 
+/// Largest form body read (CSRF check and form parsing).
+pub const FORM_LIMIT: usize = 2 * 1024 * 1024;
+
+/// How the server is deployed.
+#[derive(Debug, Clone, Default)]
+pub struct WebConfig {
+    /// Mark cookies `Secure` (Kho is behind TLS).
+    pub secure_cookies: bool,
+    /// The isolated-LAN profile for state-secret material (see README).
+    pub enclave: bool,
+}
+
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
+    pub config: Arc<WebConfig>,
     templates: Arc<minijinja::Environment<'static>>,
+    rate_limiter: Arc<auth::RateLimiter>,
+    /// Verified against when a login names no user, so timing does not reveal which names exist.
+    dummy_hash: Arc<String>,
 }
 
 impl AppState {
-    pub fn new(store: Store) -> AppState {
-        AppState { store, templates: Arc::new(templates::environment()) }
+    pub fn new(store: Store, config: WebConfig) -> AppState {
+        AppState {
+            store,
+            config: Arc::new(config),
+            templates: Arc::new(templates::environment()),
+            rate_limiter: Arc::new(auth::RateLimiter::default()),
+            dummy_hash: Arc::new(auth::hash_password(&auth::new_secret())),
+        }
     }
 }
 
@@ -34,10 +59,13 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages::routes())
+        .merge(admin::routes())
         .nest("/api/v1", api::routes())
         .route("/healthz", get(healthz))
         .route("/static/kho.css", get(stylesheet))
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::guard))
         .fallback(pages::not_found)
+        .layer(axum::extract::DefaultBodyLimit::max(FORM_LIMIT))
         .with_state(state)
 }
 
@@ -63,7 +91,9 @@ async fn stylesheet() -> impl IntoResponse {
 
 /// Serves `router` on `listener` until Ctrl-C or SIGTERM.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown_signal()).await
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
 }
 
 async fn shutdown_signal() {

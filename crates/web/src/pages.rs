@@ -2,8 +2,11 @@
 //! mục lục, hồ sơ and văn bản, with TT05 validation shown field by field.
 
 use crate::AppState;
+use crate::auth::{Ctx, MaybeCtx};
 use crate::error::PageError;
 use crate::records::{self, Refused};
+use axum::Extension;
+use kho_model::access::Action;
 use axum::Router;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
@@ -18,6 +21,9 @@ use serde::{Deserialize, Serialize};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/dang-nhap", get(login_form).post(login_submit))
+        .route("/dang-xuat", axum::routing::post(logout))
+        .route("/tai-khoan/mat-khau", get(password_form).post(password_submit))
         .route("/", get(overview))
         .route("/ke-hoach", get(plan))
         .route("/don-vi/{id}", get(unit))
@@ -99,26 +105,51 @@ impl<'a> Page<'a> {
         self
     }
 
-    fn render(self, state: &AppState, ctx: Value) -> Result<Response, PageError> {
-        let areas: Vec<Value> =
-            AREAS.iter().map(|(key, label, href)| context! { key => *key, label => *label, href => *href }).collect();
-        let base = context! { title => self.title, areas => areas, current => self.area, crumbs => ser(&self.crumbs) };
+    fn render(self, state: &AppState, me: Option<&Ctx>, ctx: Value) -> Result<Response, PageError> {
+        let base = context! {
+            title => self.title, areas => areas(me), current => self.area, crumbs => ser(&self.crumbs),
+            me => me.map(|c| context! { name => c.actor.name.clone(), role => c.actor.role.label(), clearance => c.actor.clearance.label() }),
+            csrf => me.and_then(|c| c.csrf.clone()),
+        };
         let html = state.templates.get_template(self.template)?.render(context! { ..ctx, ..base })?;
         Ok((self.status, Html(html)).into_response())
     }
+}
+
+/// The navigation for this person: Quản trị appears for those who administer.
+pub(crate) fn areas(me: Option<&Ctx>) -> Vec<Value> {
+    if me.is_none() {
+        return vec![];
+    }
+    AREAS
+        .iter()
+        .map(|(key, label, href)| {
+            let href = match *key {
+                "quan-tri" if me.is_some_and(|c| crate::auth::administers(&c.actor)) => Some(admin_home(me.expect("checked"))),
+                _ => href.map(str::to_string),
+            };
+            context! { key => *key, label => *label, href }
+        })
+        .collect()
+}
+
+fn admin_home(ctx: &Ctx) -> String {
+    if kho_model::access::Permissions::shipped().allows(ctx.actor.role, Action::UsersManage) { "/quan-tri".into() } else { "/quan-tri/nhat-ky".into() }
 }
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let (status, heading, message) = match &self {
             PageError::NotFound(what) => (StatusCode::NOT_FOUND, "Không tìm thấy".to_string(), format!("Không tìm thấy {what} này. Có thể địa chỉ đã sai hoặc bản ghi không tồn tại.")),
+            PageError::Forbidden => (StatusCode::FORBIDDEN, "Không được phép".to_string(), "Vai trò của bạn không được làm việc này. Nếu cần, hãy liên hệ quản trị viên.".to_string()),
+            PageError::Csrf => (StatusCode::FORBIDDEN, "Biểu mẫu đã hết hiệu lực".to_string(), "Biểu mẫu này không còn hợp lệ (trang đã cũ hoặc phiên làm việc đã đổi). Hãy tải lại trang rồi gửi lại.".to_string()),
             PageError::Internal(detail) => {
                 tracing::error!(%detail, "page failed");
                 (StatusCode::INTERNAL_SERVER_ERROR, "Lỗi hệ thống".to_string(), "Đã có lỗi khi tạo trang; lỗi đã được ghi nhật ký. Vui lòng thử lại hoặc báo quản trị viên.".to_string())
             }
         };
         let env = crate::templates::environment();
-        let areas: Vec<Value> = AREAS.iter().map(|(key, label, href)| context! { key => *key, label => *label, href => *href }).collect();
+        let areas: Vec<Value> = vec![];
         let html = env
             .get_template("error.html")
             .and_then(|t| t.render(context! { title => heading.clone(), heading => heading.clone(), message => message.clone(), areas => areas }))
@@ -268,7 +299,7 @@ fn document_fields() -> Vec<FieldSpec> {
 }
 
 /// The form's context: every field with its current value and, when refused, its message.
-fn form_context<T: Serialize>(specs: Vec<FieldSpec>, input: &T, invalid: Option<&Invalid>, action: String, cancel: String) -> Value {
+fn form_context<T: Serialize>(ctx: &Ctx, specs: Vec<FieldSpec>, input: &T, invalid: Option<&Invalid>, action: String, cancel: String) -> Value {
     let values = serde_json::to_value(input).unwrap_or_default();
     let fields: Vec<Value> = specs
         .into_iter()
@@ -282,11 +313,12 @@ fn form_context<T: Serialize>(specs: Vec<FieldSpec>, input: &T, invalid: Option<
         })
         .collect();
     let errors: Vec<Value> = invalid.map(|i| i.errors.iter().map(ser).collect()).unwrap_or_default();
-    context! { fields, errors, action, cancel }
+    context! { fields, errors, action, cancel, csrf => ctx.csrf.clone() }
 }
 
 fn form_page<T: Serialize>(
     state: &AppState,
+    ctx: &Ctx,
     page: Page,
     specs: Vec<FieldSpec>,
     input: &T,
@@ -296,13 +328,14 @@ fn form_page<T: Serialize>(
 ) -> Result<Response, PageError> {
     let heading = page.title.clone();
     let page = if invalid.is_some() { page.status(StatusCode::UNPROCESSABLE_ENTITY) } else { page };
-    let form = form_context(specs, input, invalid, action, cancel);
-    page.render(state, context! { heading, form })
+    let form = form_context(ctx, specs, input, invalid, action, cancel);
+    page.render(state, Some(ctx), context! { heading, form })
 }
 
 /// After a POST: go to the record, or show the form again with what was refused.
 fn after_save<T: Serialize>(
     state: &AppState,
+    ctx: &Ctx,
     outcome: Result<i64, Refused>,
     target: impl Fn(i64) -> String,
     page: Page,
@@ -313,31 +346,33 @@ fn after_save<T: Serialize>(
 ) -> Result<Response, PageError> {
     match outcome {
         Ok(id) => Ok(saved(target(id))),
-        Err(Refused::Invalid(invalid) | Refused::Conflict(invalid)) => form_page(state, page, specs, input, Some(&invalid), action, cancel),
-        Err(Refused::Store(e)) => Err(e.into()),
+        Err(Refused::Invalid(invalid) | Refused::Conflict(invalid)) => form_page(state, ctx, page, specs, input, Some(&invalid), action, cancel),
+        Err(other) => Err(other.into()),
     }
 }
 
 // ---- overview and plan ----
 
-async fn overview(State(state): State<AppState>) -> Result<Response, PageError> {
+async fn overview(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> Result<Response, PageError> {
     let stored = state.store.plan().await?;
-    let fonds = state.store.list_fonds().await?;
-    let dossiers = state.store.list_dossiers(&ListDossiers { limit: 0, ..Default::default() }).await?.total;
+    let visibility = ctx.actor.visibility();
+    let fonds = state.store.list_fonds(&visibility).await?;
+    let dossiers = state.store.list_dossiers(&ListDossiers { visibility, inventory_id: None, fonds_id: None, query: None, offset: 0, limit: 0 }).await?.total;
     let (plan, totals, discrepancies) = match &stored {
         Some(s) => (Some(&s.plan), Some(s.plan.computed()), s.plan.discrepancies()),
         None => (None, None, vec![]),
     };
     Page::new("overview.html", "tong-quan", "Tổng quan").render(
         &state,
+        Some(&ctx),
         context! { plan => ser(&plan), totals => ser(&totals), discrepancies => ser(&discrepancies), counts => context! { fonds => fonds.len(), dossiers } },
     )
 }
 
-async fn plan(State(state): State<AppState>) -> Result<Response, PageError> {
+async fn plan(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> Result<Response, PageError> {
     let page = Page::new("plan.html", "ke-hoach", "Kế hoạch");
     let Some(stored) = state.store.plan().await? else {
-        return page.render(&state, context! { plan => Value::from(()) });
+        return page.render(&state, Some(&ctx), context! { plan => Value::from(()) });
     };
     let plan = &stored.plan;
     let districts: Vec<Value> = plan
@@ -372,6 +407,7 @@ async fn plan(State(state): State<AppState>) -> Result<Response, PageError> {
     let commune_total_differs = totals.commune_metres != plan.meta.commune_metres_stated;
     page.render(
         &state,
+        Some(&ctx),
         context! {
             plan => ser(plan), totals => ser(&totals), districts, communes, tasks, commune_total_differs,
             discrepancies => ser(&plan.discrepancies()), imported_at => stored.imported_at.replace('T', " ").replace('Z', " UTC"),
@@ -379,7 +415,7 @@ async fn plan(State(state): State<AppState>) -> Result<Response, PageError> {
     )
 }
 
-async fn unit(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, PageError> {
+async fn unit(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
     let unit = state.store.unit(id).await?;
     let target = state.store.unit_target(id).await?;
     let deadline = match (&target, state.store.plan().await?) {
@@ -389,20 +425,29 @@ async fn unit(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Resp
     };
     let fonds: Vec<Value> = state
         .store
-        .list_fonds_of_unit(id)
+        .list_fonds_of_unit(&ctx.actor.visibility(), id)
         .await?
         .iter()
         .map(|f| context! { id => f.id, code => f.fields.code.to_string(), name => f.fields.name.clone(), status => f.fields.status.label() })
         .collect();
+    let may_add = kho_model::access::authorize(&ctx.actor, Action::CatalogueEdit, &kho_model::access::Resource::Unit { unit_id: id }).is_allowed();
     Page::new("unit.html", "ke-hoach", unit.name.clone())
         .crumbs(vec![crumb("Kế hoạch", "/ke-hoach"), here(unit.name.clone())])
-        .render(&state, context! { unit_kind => unit.kind.label(), unit => ser(&unit), target => ser(&target), deadline, fonds })
+        .render(&state, Some(&ctx), context! { unit_kind => unit.kind.label(), unit => ser(&unit), target => ser(&target), deadline, fonds, may_add })
 }
 
 // ---- fonds ----
 
-async fn unit_choices(state: &AppState) -> Result<Vec<(String, String)>, PageError> {
-    Ok(state.store.units().await?.into_iter().map(|u| (u.id.to_string(), u.name)).collect())
+/// The units this person may create fonds for.
+async fn unit_choices(state: &AppState, ctx: &Ctx) -> Result<Vec<(String, String)>, PageError> {
+    Ok(state
+        .store
+        .units()
+        .await?
+        .into_iter()
+        .filter(|u| ctx.actor.all_units || ctx.actor.units.contains(&u.id))
+        .map(|u| (u.id.to_string(), u.name))
+        .collect())
 }
 
 fn date_range(start: Option<&kho_model::ArchiveDate>, end: Option<&kho_model::ArchiveDate>) -> String {
@@ -418,11 +463,11 @@ fn secret_label(c: Classification) -> Option<&'static str> {
     c.is_classified().then(|| c.label())
 }
 
-async fn fonds_list(State(state): State<AppState>, Query(q): Query<Flash>) -> Result<Response, PageError> {
+async fn fonds_list(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Query(q): Query<Flash>) -> Result<Response, PageError> {
     let units = state.store.units().await?;
     let rows: Vec<Value> = state
         .store
-        .list_fonds()
+        .list_fonds(&ctx.actor.visibility())
         .await?
         .iter()
         .map(|f| {
@@ -433,7 +478,8 @@ async fn fonds_list(State(state): State<AppState>, Query(q): Query<Flash>) -> Re
             }
         })
         .collect();
-    Page::new("fonds_list.html", "chinh-ly", "Phông lưu trữ").render(&state, context! { fonds => rows, flash => flash(&q) })
+    let may_edit = kho_model::access::Permissions::shipped().allows(ctx.actor.role, Action::CatalogueEdit);
+    Page::new("fonds_list.html", "chinh-ly", "Phông lưu trữ").render(&state, Some(&ctx), context! { fonds => rows, flash => flash(&q), may_edit })
 }
 
 #[derive(Deserialize, Default)]
@@ -442,17 +488,20 @@ struct NewFondsQuery {
     unit_id: Option<String>,
 }
 
-async fn fonds_new(State(state): State<AppState>, Query(q): Query<NewFondsQuery>) -> Result<Response, PageError> {
-    let input = FondsInput { unit_id: q.unit_id.unwrap_or_default(), status: "01".into(), language: "01".into(), ..Default::default() };
-    let page = Page::new("form.html", "chinh-ly", "Thêm phông").crumbs(vec![crumb("Phông", "/phong"), here("Thêm phông")]);
-    form_page(&state, page, fonds_fields(unit_choices(&state).await?), &input, None, "/phong".into(), "/phong".into())
+fn fonds_new_page() -> Page<'static> {
+    Page::new("form.html", "chinh-ly", "Thêm phông").crumbs(vec![crumb("Phông", "/phong"), here("Thêm phông")])
 }
 
-async fn fonds_create(State(state): State<AppState>, Form(input): Form<FondsInput>) -> Result<Response, PageError> {
-    let outcome = records::create_fonds(&state.store, &input).await;
-    let page = Page::new("form.html", "chinh-ly", "Thêm phông").crumbs(vec![crumb("Phông", "/phong"), here("Thêm phông")]);
-    let specs = fonds_fields(unit_choices(&state).await?);
-    after_save(&state, outcome, |id| format!("/phong/{id}"), page, specs, &input, "/phong".into(), "/phong".into())
+async fn fonds_new(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Query(q): Query<NewFondsQuery>) -> Result<Response, PageError> {
+    let input = FondsInput { unit_id: q.unit_id.unwrap_or_default(), status: "01".into(), language: "01".into(), ..Default::default() };
+    let specs = fonds_fields(unit_choices(&state, &ctx).await?);
+    form_page(&state, &ctx, fonds_new_page(), specs, &input, None, "/phong".into(), "/phong".into())
+}
+
+async fn fonds_create(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Form(input): Form<FondsInput>) -> Result<Response, PageError> {
+    let outcome = records::create_fonds(&state, &ctx, &input).await;
+    let specs = fonds_fields(unit_choices(&state, &ctx).await?);
+    after_save(&state, &ctx, outcome, |id| format!("/phong/{id}"), fonds_new_page(), specs, &input, "/phong".into(), "/phong".into())
 }
 
 fn fonds_facts(f: &Fonds, unit: &str, custodian: Option<&str>) -> Vec<(&'static str, String)> {
@@ -471,8 +520,8 @@ fn fonds_facts(f: &Fonds, unit: &str, custodian: Option<&str>) -> Vec<(&'static 
     ]
 }
 
-async fn fonds_show(State(state): State<AppState>, Path(id): Path<i64>, Query(q): Query<Flash>) -> Result<Response, PageError> {
-    let fonds = state.store.fonds(id).await?;
+async fn fonds_show(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, Query(q): Query<Flash>) -> Result<Response, PageError> {
+    let fonds = records::fonds_for(&state, &ctx, Action::CatalogueView, id).await?;
     let unit = state.store.unit(fonds.fields.unit_id).await?;
     let custodian = match fonds.fields.custodian_unit_id {
         Some(c) => Some(state.store.unit(c).await?.name),
@@ -480,48 +529,52 @@ async fn fonds_show(State(state): State<AppState>, Path(id): Path<i64>, Query(q)
     };
     let inventories: Vec<Value> = state
         .store
-        .list_inventories(id)
+        .list_inventories(&ctx.actor.visibility(), id)
         .await?
         .iter()
         .map(|i| context! { id => i.id, number => i.fields.number, title => i.fields.title.clone(), maintenance => i.fields.maintenance.map(|m| m.label()) })
         .collect();
     let facts = fonds_facts(&fonds, &unit.name, custodian.as_deref());
     let title = format!("Phông {}", fonds.fields.code);
-    Page::new("fonds.html", "chinh-ly", title.clone())
-        .crumbs(vec![crumb("Phông", "/phong"), here(title)])
-        .render(&state, context! { fonds => context! { id => fonds.id, code => fonds.fields.code.to_string(), name => fonds.fields.name }, facts, inventories, flash => flash(&q) })
+    let may_edit = kho_model::access::Permissions::shipped().allows(ctx.actor.role, Action::CatalogueEdit);
+    Page::new("fonds.html", "chinh-ly", title.clone()).crumbs(vec![crumb("Phông", "/phong"), here(title)]).render(
+        &state,
+        Some(&ctx),
+        context! { fonds => context! { id => fonds.id, code => fonds.fields.code.to_string(), name => fonds.fields.name.clone() }, facts, inventories, flash => flash(&q), may_edit },
+    )
 }
 
-async fn fonds_edit(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, PageError> {
-    let fonds = state.store.fonds(id).await?;
+async fn fonds_edit(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
+    let fonds = records::fonds_for(&state, &ctx, Action::CatalogueEdit, id).await?;
     let input = FondsInput::from(&fonds.fields);
     let page = Page::new("form.html", "chinh-ly", format!("Sửa phông {}", fonds.fields.code))
         .crumbs(vec![crumb("Phông", "/phong"), crumb(format!("Phông {}", fonds.fields.code), format!("/phong/{id}")), here("Sửa")]);
-    form_page(&state, page, fonds_fields(unit_choices(&state).await?), &input, None, format!("/phong/{id}"), format!("/phong/{id}"))
+    let specs = fonds_fields(unit_choices(&state, &ctx).await?);
+    form_page(&state, &ctx, page, specs, &input, None, format!("/phong/{id}"), format!("/phong/{id}"))
 }
 
-async fn fonds_update(State(state): State<AppState>, Path(id): Path<i64>, Form(input): Form<FondsInput>) -> Result<Response, PageError> {
-    let outcome = records::update_fonds(&state.store, id, &input).await;
+async fn fonds_update(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, Form(input): Form<FondsInput>) -> Result<Response, PageError> {
+    let outcome = records::update_fonds(&state, &ctx, id, &input).await;
     let page = Page::new("form.html", "chinh-ly", "Sửa phông").crumbs(vec![crumb("Phông", "/phong"), here("Sửa")]);
-    let specs = fonds_fields(unit_choices(&state).await?);
-    after_save(&state, outcome, |id| format!("/phong/{id}"), page, specs, &input, format!("/phong/{id}"), format!("/phong/{id}"))
+    let specs = fonds_fields(unit_choices(&state, &ctx).await?);
+    after_save(&state, &ctx, outcome, |id| format!("/phong/{id}"), page, specs, &input, format!("/phong/{id}"), format!("/phong/{id}"))
 }
 
 // ---- mục lục ----
 
-async fn inventory_new(State(state): State<AppState>, Path(fonds_id): Path<i64>) -> Result<Response, PageError> {
-    let fonds = state.store.fonds(fonds_id).await?;
-    let next = state.store.list_inventories(fonds_id).await?.iter().map(|i| i.fields.number).max().unwrap_or(0) + 1;
+async fn inventory_new(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(fonds_id): Path<i64>) -> Result<Response, PageError> {
+    let fonds = records::fonds_for(&state, &ctx, Action::CatalogueEdit, fonds_id).await?;
+    let next = state.store.list_inventories(&ctx.actor.visibility(), fonds_id).await?.iter().map(|i| i.fields.number).max().unwrap_or(0) + 1;
     let input = InventoryInput { number: next.to_string(), ..Default::default() };
     let page = Page::new("form.html", "chinh-ly", format!("Thêm mục lục vào phông {}", fonds.fields.code))
         .crumbs(vec![crumb("Phông", "/phong"), crumb(format!("Phông {}", fonds.fields.code), format!("/phong/{fonds_id}")), here("Thêm mục lục")]);
-    form_page(&state, page, inventory_fields(), &input, None, format!("/phong/{fonds_id}/muc-luc"), format!("/phong/{fonds_id}"))
+    form_page(&state, &ctx, page, inventory_fields(), &input, None, format!("/phong/{fonds_id}/muc-luc"), format!("/phong/{fonds_id}"))
 }
 
-async fn inventory_create(State(state): State<AppState>, Path(fonds_id): Path<i64>, Form(input): Form<InventoryInput>) -> Result<Response, PageError> {
-    let outcome = records::create_inventory(&state.store, fonds_id, &input).await;
+async fn inventory_create(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(fonds_id): Path<i64>, Form(input): Form<InventoryInput>) -> Result<Response, PageError> {
+    let outcome = records::create_inventory(&state, &ctx, fonds_id, &input).await;
     let page = Page::new("form.html", "chinh-ly", "Thêm mục lục").crumbs(vec![crumb("Phông", "/phong"), crumb("Phông", format!("/phong/{fonds_id}")), here("Thêm mục lục")]);
-    after_save(&state, outcome, |id| format!("/muc-luc/{id}"), page, inventory_fields(), &input, format!("/phong/{fonds_id}/muc-luc"), format!("/phong/{fonds_id}"))
+    after_save(&state, &ctx, outcome, |id| format!("/muc-luc/{id}"), page, inventory_fields(), &input, format!("/phong/{fonds_id}/muc-luc"), format!("/phong/{fonds_id}"))
 }
 
 #[derive(Deserialize, Default)]
@@ -546,64 +599,71 @@ fn dossier_row(d: &Dossier) -> Value {
     }
 }
 
-async fn inventory_show(State(state): State<AppState>, Path(id): Path<i64>, Query(q): Query<ListQuery>) -> Result<Response, PageError> {
-    let inventory = state.store.inventory(id).await?;
-    let fonds = state.store.fonds(inventory.fonds_id).await?;
-    let filter = ListDossiers { inventory_id: Some(id), query: Some(q.q.clone()), offset: q.offset, limit: PAGE_SIZE, ..Default::default() };
+async fn inventory_show(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, Query(q): Query<ListQuery>) -> Result<Response, PageError> {
+    let (inventory, fonds) = records::inventory_for(&state, &ctx, Action::CatalogueView, id).await?;
+    let filter = ListDossiers { visibility: ctx.actor.visibility(), inventory_id: Some(id), fonds_id: None, query: Some(q.q.clone()), offset: q.offset, limit: PAGE_SIZE };
     let page = state.store.list_dossiers(&filter).await?;
     let rows: Vec<Value> = page.items.iter().map(dossier_row).collect();
     let prev = (q.offset > 0).then(|| q.offset.saturating_sub(PAGE_SIZE));
     let next = (q.offset + PAGE_SIZE < page.total as u64).then_some(q.offset + PAGE_SIZE);
     let title = format!("Mục lục số {}", inventory.fields.number);
+    let may_edit = kho_model::access::Permissions::shipped().allows(ctx.actor.role, Action::CatalogueEdit);
     Page::new("inventory.html", "chinh-ly", title.clone())
         .crumbs(vec![crumb("Phông", "/phong"), crumb(format!("Phông {}", fonds.fields.code), format!("/phong/{}", fonds.id)), here(title)])
         .render(
             &state,
+            Some(&ctx),
             context! {
-                inventory => context! { id => inventory.id, number => inventory.fields.number, title => inventory.fields.title },
-                page => context! { total => page.total, offset => page.offset }, rows, query => q.q, prev, next,
+                inventory => context! { id => inventory.id, number => inventory.fields.number, title => inventory.fields.title.clone() },
+                page => context! { total => page.total, offset => page.offset }, rows, query => q.q, prev, next, may_edit,
                 flash => q.da_luu.map(|_| "Đã lưu."),
             },
         )
 }
 
-async fn inventory_edit(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, PageError> {
-    let inventory = state.store.inventory(id).await?;
+async fn inventory_edit(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
+    let (inventory, _) = records::inventory_for(&state, &ctx, Action::CatalogueEdit, id).await?;
     let input = InventoryInput::from(&inventory.fields);
     let page = Page::new("form.html", "chinh-ly", format!("Sửa mục lục số {}", inventory.fields.number))
         .crumbs(vec![crumb("Phông", "/phong"), crumb(format!("Mục lục số {}", inventory.fields.number), format!("/muc-luc/{id}")), here("Sửa")]);
-    form_page(&state, page, inventory_fields(), &input, None, format!("/muc-luc/{id}"), format!("/muc-luc/{id}"))
+    form_page(&state, &ctx, page, inventory_fields(), &input, None, format!("/muc-luc/{id}"), format!("/muc-luc/{id}"))
 }
 
-async fn inventory_update(State(state): State<AppState>, Path(id): Path<i64>, Form(input): Form<InventoryInput>) -> Result<Response, PageError> {
-    let outcome = records::update_inventory(&state.store, id, &input).await;
+async fn inventory_update(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, Form(input): Form<InventoryInput>) -> Result<Response, PageError> {
+    let outcome = records::update_inventory(&state, &ctx, id, &input).await;
     let page = Page::new("form.html", "chinh-ly", "Sửa mục lục").crumbs(vec![crumb("Phông", "/phong"), here("Sửa mục lục")]);
-    after_save(&state, outcome, |id| format!("/muc-luc/{id}"), page, inventory_fields(), &input, format!("/muc-luc/{id}"), format!("/muc-luc/{id}"))
+    after_save(&state, &ctx, outcome, |id| format!("/muc-luc/{id}"), page, inventory_fields(), &input, format!("/muc-luc/{id}"), format!("/muc-luc/{id}"))
 }
 
 // ---- hồ sơ ----
 
-async fn dossier_new(State(state): State<AppState>, Path(inventory_id): Path<i64>) -> Result<Response, PageError> {
+async fn dossier_new(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(inventory_id): Path<i64>) -> Result<Response, PageError> {
+    records::inventory_for(&state, &ctx, Action::CatalogueEdit, inventory_id).await?;
     let (fonds, inventory, context) = state.store.dossier_context(inventory_id).await?;
     let input = DossierInput {
         maintenance: inventory.fields.maintenance.map(|m| m.code().to_string()).unwrap_or_default(),
-        mode: "01".into(),
+        mode: if fonds.fields.classification.is_classified() { "03" } else { "01" }.into(),
         language: "01".into(),
         risk_recovery: "0".into(),
         classification: fonds.fields.classification.code().into(),
         ..Default::default()
     };
-    let page = Page::new("form.html", "chinh-ly", format!("Thêm hồ sơ vào mục lục số {}", inventory.fields.number))
-        .crumbs(vec![crumb("Phông", "/phong"), crumb(format!("Phông {}", fonds.fields.code), format!("/phong/{}", fonds.id)), crumb(format!("Mục lục số {}", inventory.fields.number), format!("/muc-luc/{inventory_id}")), here("Thêm hồ sơ")]);
+    let heading = format!("Thêm hồ sơ vào mục lục số {}", inventory.fields.number);
+    let page = Page::new("form.html", "chinh-ly", heading.clone()).crumbs(vec![
+        crumb("Phông", "/phong"),
+        crumb(format!("Phông {}", fonds.fields.code), format!("/phong/{}", fonds.id)),
+        crumb(format!("Mục lục số {}", inventory.fields.number), format!("/muc-luc/{inventory_id}")),
+        here("Thêm hồ sơ"),
+    ]);
     let intro = format!("Mã hồ sơ sẽ là {}.<năm>.<số ký hiệu>.{}", context.prefix.as_str(), inventory.fields.number);
-    let form = form_context(dossier_fields(), &input, None, format!("/muc-luc/{inventory_id}/ho-so"), format!("/muc-luc/{inventory_id}"));
-    page.render(&state, context! { heading => format!("Thêm hồ sơ vào mục lục số {}", inventory.fields.number), intro, form })
+    let form = form_context(&ctx, dossier_fields(), &input, None, format!("/muc-luc/{inventory_id}/ho-so"), format!("/muc-luc/{inventory_id}"));
+    page.render(&state, Some(&ctx), context! { heading, intro, form })
 }
 
-async fn dossier_create(State(state): State<AppState>, Path(inventory_id): Path<i64>, Form(input): Form<DossierInput>) -> Result<Response, PageError> {
-    let outcome = records::create_dossier(&state.store, inventory_id, &input).await;
+async fn dossier_create(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(inventory_id): Path<i64>, Form(input): Form<DossierInput>) -> Result<Response, PageError> {
+    let outcome = records::create_dossier(&state, &ctx, inventory_id, &input).await;
     let page = Page::new("form.html", "chinh-ly", "Thêm hồ sơ").crumbs(vec![crumb("Phông", "/phong"), crumb("Mục lục", format!("/muc-luc/{inventory_id}")), here("Thêm hồ sơ")]);
-    after_save(&state, outcome, |id| format!("/ho-so/{id}"), page, dossier_fields(), &input, format!("/muc-luc/{inventory_id}/ho-so"), format!("/muc-luc/{inventory_id}"))
+    after_save(&state, &ctx, outcome, |id| format!("/ho-so/{id}"), page, dossier_fields(), &input, format!("/muc-luc/{inventory_id}/ho-so"), format!("/muc-luc/{inventory_id}"))
 }
 
 fn opt<T: ToString>(value: &Option<T>) -> String {
@@ -650,16 +710,22 @@ fn document_row(d: &Document) -> Value {
     }
 }
 
-async fn dossier_show(State(state): State<AppState>, Path(id): Path<i64>, Query(q): Query<Flash>) -> Result<Response, PageError> {
-    let dossier = state.store.dossier(id).await?;
+fn edit_actions(ctx: &Ctx, actions: Vec<Value>) -> Vec<Value> {
+    if kho_model::access::Permissions::shipped().allows(ctx.actor.role, Action::CatalogueEdit) { actions } else { vec![] }
+}
+
+async fn dossier_show(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, Query(q): Query<Flash>) -> Result<Response, PageError> {
+    let (dossier, fonds) = records::dossier_for(&state, &ctx, Action::CatalogueView, id).await?;
     let inventory = state.store.inventory(dossier.inventory_id).await?;
-    let fonds = state.store.fonds(dossier.fonds_id).await?;
-    let documents: Vec<Value> = state.store.list_documents(id).await?.iter().map(document_row).collect();
+    let documents: Vec<Value> = state.store.list_documents(&ctx.actor.visibility(), id).await?.iter().map(document_row).collect();
     let title = format!("Hồ sơ {}", dossier.fields.file_code);
-    let actions = vec![
-        context! { href => format!("/ho-so/{id}/sua"), label => "Sửa hồ sơ", secondary => true },
-        context! { href => format!("/ho-so/{id}/van-ban/moi"), label => "Thêm văn bản" },
-    ];
+    let actions = edit_actions(
+        &ctx,
+        vec![
+            context! { href => format!("/ho-so/{id}/sua"), label => "Sửa hồ sơ", secondary => true },
+            context! { href => format!("/ho-so/{id}/van-ban/moi"), label => "Thêm văn bản" },
+        ],
+    );
     Page::new("record.html", "chinh-ly", title.clone())
         .crumbs(vec![
             crumb("Phông", "/phong"),
@@ -667,27 +733,27 @@ async fn dossier_show(State(state): State<AppState>, Path(id): Path<i64>, Query(
             crumb(format!("Mục lục số {}", inventory.fields.number), format!("/muc-luc/{}", inventory.id)),
             here(title.clone()),
         ])
-        .render(&state, context! { heading => title, facts => dossier_facts(&dossier), documents, actions, flash => flash(&q) })
+        .render(&state, Some(&ctx), context! { heading => title, facts => dossier_facts(&dossier), documents, actions, flash => flash(&q) })
 }
 
-async fn dossier_edit(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, PageError> {
-    let dossier = state.store.dossier(id).await?;
+async fn dossier_edit(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
+    let (dossier, _) = records::dossier_for(&state, &ctx, Action::CatalogueEdit, id).await?;
     let input = DossierInput::from(&dossier.fields);
     let page = Page::new("form.html", "chinh-ly", format!("Sửa hồ sơ {}", dossier.fields.file_code))
         .crumbs(vec![crumb("Phông", "/phong"), crumb(format!("Hồ sơ {}", dossier.fields.file_code), format!("/ho-so/{id}")), here("Sửa")]);
-    form_page(&state, page, dossier_fields(), &input, None, format!("/ho-so/{id}"), format!("/ho-so/{id}"))
+    form_page(&state, &ctx, page, dossier_fields(), &input, None, format!("/ho-so/{id}"), format!("/ho-so/{id}"))
 }
 
-async fn dossier_update(State(state): State<AppState>, Path(id): Path<i64>, Form(input): Form<DossierInput>) -> Result<Response, PageError> {
-    let outcome = records::update_dossier(&state.store, id, &input).await;
+async fn dossier_update(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, Form(input): Form<DossierInput>) -> Result<Response, PageError> {
+    let outcome = records::update_dossier(&state, &ctx, id, &input).await;
     let page = Page::new("form.html", "chinh-ly", "Sửa hồ sơ").crumbs(vec![crumb("Phông", "/phong"), crumb("Hồ sơ", format!("/ho-so/{id}")), here("Sửa")]);
-    after_save(&state, outcome, |id| format!("/ho-so/{id}"), page, dossier_fields(), &input, format!("/ho-so/{id}"), format!("/ho-so/{id}"))
+    after_save(&state, &ctx, outcome, |id| format!("/ho-so/{id}"), page, dossier_fields(), &input, format!("/ho-so/{id}"), format!("/ho-so/{id}"))
 }
 
 // ---- văn bản ----
 
-async fn document_new(State(state): State<AppState>, Path(dossier_id): Path<i64>) -> Result<Response, PageError> {
-    let dossier = state.store.dossier(dossier_id).await?;
+async fn document_new(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(dossier_id): Path<i64>) -> Result<Response, PageError> {
+    let (dossier, _) = records::dossier_for(&state, &ctx, Action::CatalogueEdit, dossier_id).await?;
     let input = DocumentInput {
         doc_ordinal: state.store.next_doc_ordinal(dossier_id).await?.to_string(),
         mode: dossier.fields.mode.code().into(),
@@ -697,13 +763,13 @@ async fn document_new(State(state): State<AppState>, Path(dossier_id): Path<i64>
     };
     let page = Page::new("form.html", "chinh-ly", format!("Thêm văn bản vào hồ sơ {}", dossier.fields.file_code))
         .crumbs(vec![crumb("Phông", "/phong"), crumb(format!("Hồ sơ {}", dossier.fields.file_code), format!("/ho-so/{dossier_id}")), here("Thêm văn bản")]);
-    form_page(&state, page, document_fields(), &input, None, format!("/ho-so/{dossier_id}/van-ban"), format!("/ho-so/{dossier_id}"))
+    form_page(&state, &ctx, page, document_fields(), &input, None, format!("/ho-so/{dossier_id}/van-ban"), format!("/ho-so/{dossier_id}"))
 }
 
-async fn document_create(State(state): State<AppState>, Path(dossier_id): Path<i64>, Form(input): Form<DocumentInput>) -> Result<Response, PageError> {
-    let outcome = records::create_document(&state.store, dossier_id, &input).await;
+async fn document_create(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(dossier_id): Path<i64>, Form(input): Form<DocumentInput>) -> Result<Response, PageError> {
+    let outcome = records::create_document(&state, &ctx, dossier_id, &input).await;
     let page = Page::new("form.html", "chinh-ly", "Thêm văn bản").crumbs(vec![crumb("Phông", "/phong"), crumb("Hồ sơ", format!("/ho-so/{dossier_id}")), here("Thêm văn bản")]);
-    after_save(&state, outcome, |id| format!("/van-ban/{id}"), page, document_fields(), &input, format!("/ho-so/{dossier_id}/van-ban"), format!("/ho-so/{dossier_id}"))
+    after_save(&state, &ctx, outcome, |id| format!("/van-ban/{id}"), page, document_fields(), &input, format!("/ho-so/{dossier_id}/van-ban"), format!("/ho-so/{dossier_id}"))
 }
 
 fn document_facts(d: &Document) -> Vec<(&'static str, String)> {
@@ -731,39 +797,150 @@ fn document_facts(d: &Document) -> Vec<(&'static str, String)> {
     ]
 }
 
-async fn document_show(State(state): State<AppState>, Path(id): Path<i64>, Query(q): Query<Flash>) -> Result<Response, PageError> {
-    let document = state.store.document(id).await?;
-    let dossier = state.store.dossier(document.dossier_id).await?;
+async fn document_show(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, Query(q): Query<Flash>) -> Result<Response, PageError> {
+    let (document, dossier) = records::document_for(&state, &ctx, Action::CatalogueView, id).await?;
     let title = format!("Văn bản {}", document.doc_code);
-    let actions = vec![context! { href => format!("/van-ban/{id}/sua"), label => "Sửa văn bản", secondary => true }];
+    let actions = edit_actions(&ctx, vec![context! { href => format!("/van-ban/{id}/sua"), label => "Sửa văn bản", secondary => true }]);
     Page::new("record.html", "chinh-ly", title.clone())
         .crumbs(vec![crumb("Phông", "/phong"), crumb(format!("Hồ sơ {}", dossier.fields.file_code), format!("/ho-so/{}", dossier.id)), here(title.clone())])
-        .render(&state, context! { heading => title, facts => document_facts(&document), actions, flash => flash(&q) })
+        .render(&state, Some(&ctx), context! { heading => title, facts => document_facts(&document), actions, flash => flash(&q) })
 }
 
-async fn document_edit(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, PageError> {
-    let document = state.store.document(id).await?;
+async fn document_edit(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
+    let (document, _) = records::document_for(&state, &ctx, Action::CatalogueEdit, id).await?;
     let input = DocumentInput::from(&document.fields);
     let page = Page::new("form.html", "chinh-ly", format!("Sửa văn bản {}", document.doc_code))
         .crumbs(vec![crumb("Phông", "/phong"), crumb(format!("Văn bản {}", document.doc_code), format!("/van-ban/{id}")), here("Sửa")]);
-    form_page(&state, page, document_fields(), &input, None, format!("/van-ban/{id}"), format!("/van-ban/{id}"))
+    form_page(&state, &ctx, page, document_fields(), &input, None, format!("/van-ban/{id}"), format!("/van-ban/{id}"))
 }
 
-async fn document_update(State(state): State<AppState>, Path(id): Path<i64>, Form(input): Form<DocumentInput>) -> Result<Response, PageError> {
-    let outcome = records::update_document(&state.store, id, &input).await;
+async fn document_update(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, Form(input): Form<DocumentInput>) -> Result<Response, PageError> {
+    let outcome = records::update_document(&state, &ctx, id, &input).await;
     let page = Page::new("form.html", "chinh-ly", "Sửa văn bản").crumbs(vec![crumb("Phông", "/phong"), crumb("Văn bản", format!("/van-ban/{id}")), here("Sửa")]);
-    after_save(&state, outcome, |id| format!("/van-ban/{id}"), page, document_fields(), &input, format!("/van-ban/{id}"), format!("/van-ban/{id}"))
+    after_save(&state, &ctx, outcome, |id| format!("/van-ban/{id}"), page, document_fields(), &input, format!("/van-ban/{id}"), format!("/van-ban/{id}"))
 }
 
 // ---- tra cứu ----
 
-async fn search(State(state): State<AppState>, Query(q): Query<ListQuery>) -> Result<Response, PageError> {
+async fn search(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Query(q): Query<ListQuery>) -> Result<Response, PageError> {
     let query = q.q.trim().to_string();
     let (page, rows) = if query.is_empty() {
         (context! { total => 0 }, vec![])
     } else {
-        let found = state.store.list_dossiers(&ListDossiers { query: Some(query.clone()), limit: PAGE_SIZE, ..Default::default() }).await?;
+        let filter = ListDossiers { visibility: ctx.actor.visibility(), inventory_id: None, fonds_id: None, query: Some(query.clone()), offset: 0, limit: PAGE_SIZE };
+        let found = state.store.list_dossiers(&filter).await?;
         (context! { total => found.total }, found.items.iter().map(dossier_row).collect())
     };
-    Page::new("search.html", "tra-cuu", "Tra cứu").render(&state, context! { query, page, rows })
+    Page::new("search.html", "tra-cuu", "Tra cứu").render(&state, Some(&ctx), context! { query, page, rows })
+}
+
+// ---- tài khoản: đăng nhập, đăng xuất, đổi mật khẩu ----
+
+#[derive(Deserialize, Default)]
+struct LoginQuery {
+    #[serde(default)]
+    tiep: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct LoginForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    tiep: String,
+    #[serde(default)]
+    _csrf: String,
+}
+
+/// Only local paths are followed after login (no open redirect).
+fn safe_next(next: &str) -> String {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') { next.to_string() } else { "/".into() }
+}
+
+fn login_page(state: &AppState, status: StatusCode, username: &str, next: &str, error: Option<&str>) -> Result<Response, PageError> {
+    let token = crate::auth::new_secret();
+    let mut response = Page::new("login.html", "", "Đăng nhập")
+        .status(status)
+        .render(state, None, context! { username, next, error, login_csrf => token.clone() })?;
+    response.headers_mut().append(axum::http::header::SET_COOKIE, crate::auth::set_cookie(state, crate::auth::LOGIN_CSRF_COOKIE, &token, Some(3600)));
+    Ok(response)
+}
+
+async fn login_form(State(state): State<AppState>, Extension(me): Extension<MaybeCtx>, Query(q): Query<LoginQuery>) -> Result<Response, PageError> {
+    if me.0.is_some() {
+        return Ok(Redirect::to(&safe_next(q.tiep.as_deref().unwrap_or("/"))).into_response());
+    }
+    login_page(&state, StatusCode::OK, "", q.tiep.as_deref().unwrap_or("/"), None)
+}
+
+async fn login_submit(State(state): State<AppState>, headers: axum::http::HeaderMap, crate::auth::ClientAddress(address): crate::auth::ClientAddress, Form(form): Form<LoginForm>) -> Result<Response, PageError> {
+    // Login forms carry a token that must match their cookie, so another site cannot sign a
+    // browser in to an account of its choosing.
+    let cookie_token = crate::auth::cookie(&headers, crate::auth::LOGIN_CSRF_COOKIE).unwrap_or_default();
+    if cookie_token.is_empty() || cookie_token != form._csrf {
+        return login_page(&state, StatusCode::FORBIDDEN, &form.username, &form.tiep, Some("Biểu mẫu đăng nhập đã hết hiệu lực; hãy thử lại."));
+    }
+    match crate::auth::login(&state, &form.username, &form.password, address.as_deref()).await? {
+        Ok((secret, _)) => {
+            let mut response = Redirect::to(&safe_next(&form.tiep)).into_response();
+            let headers = response.headers_mut();
+            headers.append(axum::http::header::SET_COOKIE, crate::auth::set_cookie(&state, crate::auth::SESSION_COOKIE, &secret, None));
+            headers.append(axum::http::header::SET_COOKIE, crate::auth::set_cookie(&state, crate::auth::LOGIN_CSRF_COOKIE, "", Some(0)));
+            Ok(response)
+        }
+        Err(refused) => {
+            let status = match refused {
+                crate::auth::LoginRefused::Throttled => StatusCode::TOO_MANY_REQUESTS,
+                _ => StatusCode::UNAUTHORIZED,
+            };
+            login_page(&state, status, &form.username, &form.tiep, Some(refused.message()))
+        }
+    }
+}
+
+async fn logout(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> Result<Response, PageError> {
+    if let Some(hash) = &ctx.session_hash {
+        state.store.delete_session(hash).await?;
+    }
+    state.store.audit(ctx.event("logout", "session", None, "ok")).await?;
+    let mut response = Redirect::to("/dang-nhap").into_response();
+    response.headers_mut().append(axum::http::header::SET_COOKIE, crate::auth::set_cookie(&state, crate::auth::SESSION_COOKIE, "", Some(0)));
+    Ok(response)
+}
+
+#[derive(Deserialize, Default)]
+struct PasswordForm {
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    new: String,
+    #[serde(default)]
+    repeat: String,
+}
+
+async fn password_form(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> Result<Response, PageError> {
+    Page::new("password.html", "", "Đổi mật khẩu").render(&state, Some(&ctx), context! { error => Value::from(()) })
+}
+
+async fn password_submit(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Form(form): Form<PasswordForm>) -> Result<Response, PageError> {
+    let user = ctx.user.clone().ok_or(PageError::Forbidden)?;
+    let refuse = |message: String| Page::new("password.html", "", "Đổi mật khẩu").status(StatusCode::UNPROCESSABLE_ENTITY).render(&state, Some(&ctx), context! { error => message });
+    if !crate::auth::verify_password(&user.password_hash, &form.current) {
+        state.store.audit(ctx.event("password.change", "user", Some(user.id), "refused")).await?;
+        return refuse("Mật khẩu hiện tại không đúng.".into());
+    }
+    if form.new != form.repeat {
+        return refuse("Hai lần nhập mật khẩu mới không giống nhau.".into());
+    }
+    if let Err(message) = crate::auth::check_new_password(&user.username, &form.new) {
+        return refuse(message);
+    }
+    state.store.set_password(user.id, &crate::auth::hash_password(&form.new)).await?;
+    state.store.audit(ctx.event("password.change", "user", Some(user.id), "ok")).await?;
+    // Every session ended with the change; sign in again with the new password.
+    let mut response = Redirect::to("/dang-nhap").into_response();
+    response.headers_mut().append(axum::http::header::SET_COOKIE, crate::auth::set_cookie(&state, crate::auth::SESSION_COOKIE, "", Some(0)));
+    Ok(response)
 }

@@ -1,18 +1,25 @@
-//! The one sequence behind every create and edit, for the UI and the API alike: parse the input
-//! (all field errors at once), then write; a uniqueness conflict comes back as a field error.
+//! The one path to the catalogue for the UI and the API alike: every read of a record by id and
+//! every create and edit goes through here, which asks `authorize`, writes the audit trail, and
+//! turns input into fields (all field errors at once) before the store writes them.
 
-use kho_model::Invalid;
-use kho_model::record::{DocumentInput, DossierInput, FondsInput, InventoryInput};
-use kho_store::{Store, StoreError};
+use crate::AppState;
+use crate::auth::Ctx;
+use kho_model::access::{Action, Decision, Resource, authorize};
+use kho_model::record::{Document, DocumentInput, Dossier, DossierInput, Fonds, FondsInput, Inventory, InventoryInput};
+use kho_model::{Classification, FieldError, Invalid, Mode};
+use kho_store::StoreError;
 
-/// Why a write did not happen.
+/// Why something did not happen.
+#[derive(Debug)]
 pub enum Refused {
     /// The input, field by field: show it again with the messages.
     Invalid(Invalid),
-    /// Valid, but it collides with a stored record (a duplicate code): same treatment in forms,
-    /// 409 in the API.
+    /// Valid, but it collides with a stored record (a duplicate code): 409 in the API.
     Conflict(Invalid),
-    /// Anything else (not found, database down).
+    /// Absent — or out of scope, or above clearance, which look the same.
+    NotFound(&'static str),
+    /// The role may not do this.
+    Forbidden,
     Store(StoreError),
 }
 
@@ -20,6 +27,7 @@ impl From<StoreError> for Refused {
     fn from(error: StoreError) -> Refused {
         match error {
             StoreError::Conflict(field) => Refused::Conflict(Invalid::one(field)),
+            StoreError::NotFound(what) => Refused::NotFound(what),
             other => Refused::Store(other),
         }
     }
@@ -31,46 +39,202 @@ impl From<Invalid> for Refused {
     }
 }
 
-pub async fn create_fonds(store: &Store, input: &FondsInput) -> Result<i64, Refused> {
-    Ok(store.create_fonds(&input.parse()?).await?)
+/// Asks `authorize`; a denial is written to the audit trail and answered as absent or forbidden.
+async fn permit(state: &AppState, ctx: &Ctx, action: Action, resource: &Resource, kind: &'static str, id: Option<i64>) -> Result<(), Refused> {
+    match authorize(&ctx.actor, action, resource) {
+        Decision::Allow => Ok(()),
+        decision => {
+            state.store.audit(ctx.event(action.code(), kind, id, "denied")).await?;
+            Err(if decision == Decision::NotFound { Refused::NotFound(label(kind)) } else { Refused::Forbidden })
+        }
+    }
 }
 
-pub async fn update_fonds(store: &Store, id: i64, input: &FondsInput) -> Result<i64, Refused> {
-    store.fonds(id).await?;
-    store.update_fonds(id, &input.parse()?).await?;
-    Ok(id)
+fn label(kind: &str) -> &'static str {
+    match kind {
+        "fonds" => "phông",
+        "inventory" => "mục lục",
+        "dossier" => "hồ sơ",
+        "document" => "văn bản",
+        "unit" => "đơn vị",
+        _ => "bản ghi",
+    }
 }
 
-pub async fn create_inventory(store: &Store, fonds_id: i64, input: &InventoryInput) -> Result<i64, Refused> {
-    store.fonds(fonds_id).await?;
-    Ok(store.create_inventory(fonds_id, &input.parse()?).await?)
+/// Views of restricted (mode 02/03) or classified material are written to the audit trail.
+async fn audit_view(state: &AppState, ctx: &Ctx, action: Action, kind: &str, id: i64, classification: Classification, mode: Option<Mode>) -> Result<(), Refused> {
+    let restricted = classification.is_classified() || mode.is_some_and(|m| m != Mode::Public);
+    if action == Action::CatalogueView && restricted {
+        state.store.audit(ctx.event(&format!("{kind}.view"), kind, Some(id), "ok")).await?;
+    }
+    Ok(())
 }
 
-pub async fn update_inventory(store: &Store, id: i64, input: &InventoryInput) -> Result<i64, Refused> {
-    store.inventory(id).await?;
-    store.update_inventory(id, &input.parse()?).await?;
-    Ok(id)
+fn stricter(a: Option<Mode>, b: Option<Mode>) -> Option<Mode> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.max(y)),
+        (x, None) => x,
+        (None, y) => y,
+    }
 }
 
-pub async fn create_dossier(store: &Store, inventory_id: i64, input: &DossierInput) -> Result<i64, Refused> {
-    let (_, _, context) = store.dossier_context(inventory_id).await?;
-    Ok(store.create_dossier(inventory_id, &input.parse(&context)?).await?)
+/// A fonds the actor may `action`.
+pub async fn fonds_for(state: &AppState, ctx: &Ctx, action: Action, id: i64) -> Result<Fonds, Refused> {
+    let fonds = state.store.fonds(id).await?;
+    let (place, classification) = state.store.fonds_place(id).await?;
+    permit(state, ctx, action, &Resource::Record { place, classification, mode: None }, "fonds", Some(id)).await?;
+    audit_view(state, ctx, action, "fonds", id, classification, None).await?;
+    Ok(fonds)
 }
 
-pub async fn update_dossier(store: &Store, id: i64, input: &DossierInput) -> Result<i64, Refused> {
-    let dossier = store.dossier(id).await?;
-    let (_, _, context) = store.dossier_context(dossier.inventory_id).await?;
-    store.update_dossier(id, &input.parse(&context)?).await?;
-    Ok(id)
+pub async fn inventory_for(state: &AppState, ctx: &Ctx, action: Action, id: i64) -> Result<(Inventory, Fonds), Refused> {
+    let inventory = state.store.inventory(id).await?;
+    let (place, classification) = state.store.fonds_place(inventory.fonds_id).await?;
+    permit(state, ctx, action, &Resource::Record { place, classification, mode: None }, "inventory", Some(id)).await?;
+    let fonds = state.store.fonds(inventory.fonds_id).await?;
+    Ok((inventory, fonds))
 }
 
-pub async fn create_document(store: &Store, dossier_id: i64, input: &DocumentInput) -> Result<i64, Refused> {
-    store.dossier(dossier_id).await?;
-    Ok(store.create_document(dossier_id, &input.parse()?).await?)
+pub async fn dossier_for(state: &AppState, ctx: &Ctx, action: Action, id: i64) -> Result<(Dossier, Fonds), Refused> {
+    let dossier = state.store.dossier(id).await?;
+    let (place, fonds_classification) = state.store.fonds_place(dossier.fonds_id).await?;
+    let classification = fonds_classification.max(dossier.fields.classification);
+    let mode = Some(dossier.fields.mode);
+    permit(state, ctx, action, &Resource::Record { place, classification, mode }, "dossier", Some(id)).await?;
+    audit_view(state, ctx, action, "dossier", id, classification, mode).await?;
+    let fonds = state.store.fonds(dossier.fonds_id).await?;
+    Ok((dossier, fonds))
 }
 
-pub async fn update_document(store: &Store, id: i64, input: &DocumentInput) -> Result<i64, Refused> {
-    store.document(id).await?;
-    store.update_document(id, &input.parse()?).await?;
-    Ok(id)
+pub async fn document_for(state: &AppState, ctx: &Ctx, action: Action, id: i64) -> Result<(Document, Dossier), Refused> {
+    let document = state.store.document(id).await?;
+    let dossier = state.store.dossier(document.dossier_id).await?;
+    let (place, fonds_classification) = state.store.fonds_place(dossier.fonds_id).await?;
+    let classification = fonds_classification.max(dossier.fields.classification).max(document.fields.classification);
+    let mode = stricter(Some(dossier.fields.mode), Some(document.fields.mode));
+    permit(state, ctx, action, &Resource::Record { place, classification, mode }, "document", Some(id)).await?;
+    audit_view(state, ctx, action, "document", id, classification, mode).await?;
+    Ok((document, dossier))
+}
+
+/// Nobody records what they themselves could not see.
+fn within_clearance(ctx: &Ctx, classification: Classification) -> Result<(), Refused> {
+    if classification.level() > ctx.actor.clearance.level() {
+        return Err(Refused::Invalid(Invalid::one(FieldError::new(
+            "classification",
+            "above_clearance",
+            format!("Độ mật: bạn chỉ được tiếp cận tài liệu đến mức “{}”.", ctx.actor.clearance.label()),
+        ))));
+    }
+    Ok(())
+}
+
+/// Writes the outcome of a change to the audit trail and passes the result on.
+async fn audited(state: &AppState, ctx: &Ctx, action: &str, kind: &str, id: Option<i64>, result: Result<i64, Refused>) -> Result<i64, Refused> {
+    let (outcome, resource_id, detail) = match &result {
+        Ok(new_id) => ("ok", Some(*new_id), None),
+        Err(Refused::Invalid(i) | Refused::Conflict(i)) => {
+            ("refused", id, Some(i.errors.iter().map(|e| format!("{}:{}", e.field, e.code)).collect::<Vec<_>>().join(",")))
+        }
+        // Denials were written by `permit`.
+        Err(Refused::NotFound(_) | Refused::Forbidden) => return result,
+        Err(Refused::Store(_)) => ("failed", id, None),
+    };
+    let mut event = ctx.event(action, kind, resource_id, outcome);
+    event.detail = detail;
+    state.store.audit(event).await?;
+    result
+}
+
+pub async fn create_fonds(state: &AppState, ctx: &Ctx, input: &FondsInput) -> Result<i64, Refused> {
+    let result = async {
+        let fields = input.parse()?;
+        permit(state, ctx, Action::CatalogueEdit, &Resource::Unit { unit_id: fields.unit_id }, "unit", Some(fields.unit_id))
+            .await
+            .map_err(|e| match e {
+                Refused::NotFound(_) => Refused::Invalid(Invalid::one(FieldError::new("unitId", "unit_out_of_scope", "Đơn vị hình thành phông: bạn không được làm việc với đơn vị này."))),
+                other => other,
+            })?;
+        within_clearance(ctx, fields.classification)?;
+        Ok(state.store.create_fonds(&fields).await?)
+    }
+    .await;
+    audited(state, ctx, "fonds.create", "fonds", None, result).await
+}
+
+pub async fn update_fonds(state: &AppState, ctx: &Ctx, id: i64, input: &FondsInput) -> Result<i64, Refused> {
+    fonds_for(state, ctx, Action::CatalogueEdit, id).await?;
+    let result = async {
+        let fields = input.parse()?;
+        permit(state, ctx, Action::CatalogueEdit, &Resource::Unit { unit_id: fields.unit_id }, "unit", Some(fields.unit_id)).await?;
+        within_clearance(ctx, fields.classification)?;
+        state.store.update_fonds(id, &fields).await?;
+        Ok(id)
+    }
+    .await;
+    audited(state, ctx, "fonds.update", "fonds", Some(id), result).await
+}
+
+pub async fn create_inventory(state: &AppState, ctx: &Ctx, fonds_id: i64, input: &InventoryInput) -> Result<i64, Refused> {
+    fonds_for(state, ctx, Action::CatalogueEdit, fonds_id).await?;
+    let result = async { Ok(state.store.create_inventory(fonds_id, &input.parse()?).await?) }.await;
+    audited(state, ctx, "inventory.create", "inventory", None, result).await
+}
+
+pub async fn update_inventory(state: &AppState, ctx: &Ctx, id: i64, input: &InventoryInput) -> Result<i64, Refused> {
+    inventory_for(state, ctx, Action::CatalogueEdit, id).await?;
+    let result = async {
+        state.store.update_inventory(id, &input.parse()?).await?;
+        Ok(id)
+    }
+    .await;
+    audited(state, ctx, "inventory.update", "inventory", Some(id), result).await
+}
+
+pub async fn create_dossier(state: &AppState, ctx: &Ctx, inventory_id: i64, input: &DossierInput) -> Result<i64, Refused> {
+    inventory_for(state, ctx, Action::CatalogueEdit, inventory_id).await?;
+    let result = async {
+        let (_, _, context) = state.store.dossier_context(inventory_id).await?;
+        let fields = input.parse(&context)?;
+        within_clearance(ctx, fields.classification)?;
+        Ok(state.store.create_dossier(inventory_id, &fields).await?)
+    }
+    .await;
+    audited(state, ctx, "dossier.create", "dossier", None, result).await
+}
+
+pub async fn update_dossier(state: &AppState, ctx: &Ctx, id: i64, input: &DossierInput) -> Result<i64, Refused> {
+    let (dossier, _) = dossier_for(state, ctx, Action::CatalogueEdit, id).await?;
+    let result = async {
+        let (_, _, context) = state.store.dossier_context(dossier.inventory_id).await?;
+        let fields = input.parse(&context)?;
+        within_clearance(ctx, fields.classification)?;
+        state.store.update_dossier(id, &fields).await?;
+        Ok(id)
+    }
+    .await;
+    audited(state, ctx, "dossier.update", "dossier", Some(id), result).await
+}
+
+pub async fn create_document(state: &AppState, ctx: &Ctx, dossier_id: i64, input: &DocumentInput) -> Result<i64, Refused> {
+    dossier_for(state, ctx, Action::CatalogueEdit, dossier_id).await?;
+    let result = async {
+        let fields = input.parse()?;
+        within_clearance(ctx, fields.classification)?;
+        Ok(state.store.create_document(dossier_id, &fields).await?)
+    }
+    .await;
+    audited(state, ctx, "document.create", "document", None, result).await
+}
+
+pub async fn update_document(state: &AppState, ctx: &Ctx, id: i64, input: &DocumentInput) -> Result<i64, Refused> {
+    document_for(state, ctx, Action::CatalogueEdit, id).await?;
+    let result = async {
+        let fields = input.parse()?;
+        within_clearance(ctx, fields.classification)?;
+        state.store.update_document(id, &fields).await?;
+        Ok(id)
+    }
+    .await;
+    audited(state, ctx, "document.update", "document", Some(id), result).await
 }

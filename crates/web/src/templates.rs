@@ -17,6 +17,13 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("form.html", include_str!("../templates/form.html")),
     ("search.html", include_str!("../templates/search.html")),
     ("error.html", include_str!("../templates/error.html")),
+    ("login.html", include_str!("../templates/login.html")),
+    ("password.html", include_str!("../templates/password.html")),
+    ("admin_tabs.html", include_str!("../templates/admin_tabs.html")),
+    ("admin_users.html", include_str!("../templates/admin_users.html")),
+    ("admin_user.html", include_str!("../templates/admin_user.html")),
+    ("admin_tokens.html", include_str!("../templates/admin_tokens.html")),
+    ("admin_audit.html", include_str!("../templates/admin_audit.html")),
 ];
 
 pub fn environment() -> Environment<'static> {

@@ -1,52 +1,23 @@
 //! Black-box HTTP tests: each starts Kho on 127.0.0.1 against a fresh catalogue (SQLite and
 //! PostgreSQL) and talks to it as a browser or an API client would.
 
-use kho_model::plan::{Plan, PlanFiles};
-use kho_store::test_support::{TestCatalogue, catalogues};
+mod common;
+
+use common::{Api, App, Session, apps};
+use kho_model::Classification;
+use kho_model::access::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-struct App {
-    base: String,
-    client: reqwest::Client,
-    label: &'static str,
-    _catalogue: TestCatalogue,
+/// The province archivist, by API token and by browser session.
+async fn archivist(app: &App) -> (Api, Session) {
+    app.user("ltv", Role::Archivist, Classification::None, &[app.archive], &[]).await;
+    (app.api("ltv").await, app.login("ltv").await)
 }
 
-async fn apps() -> Vec<App> {
-    let mut apps = Vec::new();
-    for catalogue in catalogues().await {
-        let plan = Plan::parse(&PlanFiles {
-            meta: include_str!("../../../demo/dien-bien/ke-hoach.csv"),
-            districts: include_str!("../../../demo/dien-bien/districts.csv"),
-            communes: include_str!("../../../demo/dien-bien/communes.csv"),
-            tasks: include_str!("../../../demo/dien-bien/tasks.csv"),
-        })
-        .unwrap();
-        catalogue.store.import_plan(&plan).await.unwrap();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(kho_web::serve(listener, kho_web::AppState::new(catalogue.store.clone())));
-        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        apps.push(App { base, client, label: catalogue.label, _catalogue: catalogue });
-    }
-    apps
-}
-
-impl App {
-    async fn get(&self, path: &str) -> (StatusCode, String) {
-        let response = self.client.get(format!("{}{path}", self.base)).send().await.unwrap();
-        (response.status(), response.text().await.unwrap())
-    }
-
+impl Api {
     async fn json(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
-        let mut request = self.client.request(method, format!("{}{path}", self.base));
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.unwrap();
-        let status = response.status();
-        (status, response.json().await.unwrap_or(Value::Null))
+        self.call(method, path, body).await
     }
 
     async fn unit_id(&self, name: &str) -> i64 {
@@ -60,7 +31,7 @@ impl App {
         let (status, fonds) = self
             .json(reqwest::Method::POST, "/api/v1/fonds", Some(json!({ "code": "X27", "name": "UBND xã Mường Ảng", "unitId": unit })))
             .await;
-        assert_eq!(status, StatusCode::CREATED, "{}: {fonds}", self.label);
+        assert_eq!(status, StatusCode::CREATED, "{fonds}");
         let fonds_id = fonds["id"].as_i64().unwrap();
         let (status, inventory) = self
             .json(reqwest::Method::POST, &format!("/api/v1/fonds/{fonds_id}/inventories"), Some(json!({ "number": 1, "title": "Mục lục 1" })))
@@ -80,7 +51,8 @@ fn valid_dossier() -> Value {
 #[tokio::test]
 async fn plan_api_states_totals_computed_totals_and_the_discrepancy() {
     for app in apps().await {
-        let (status, plan) = app.json(reqwest::Method::GET, "/api/v1/plan", None).await;
+        let (api, _) = archivist(&app).await;
+        let (status, plan) = api.json(reqwest::Method::GET, "/api/v1/plan", None).await;
         assert_eq!(status, StatusCode::OK, "{}", app.label);
         assert_eq!(plan["communes"].as_array().unwrap().len(), 45);
         assert_eq!(plan["districts"].as_array().unwrap().len(), 10);
@@ -98,19 +70,20 @@ async fn plan_api_states_totals_computed_totals_and_the_discrepancy() {
 #[tokio::test]
 async fn a_dossier_is_created_read_and_edited_through_the_api() {
     for app in apps().await {
-        let inventory = app.inventory().await;
-        let (status, created) = app.json(reqwest::Method::POST, &format!("/api/v1/inventories/{inventory}/dossiers"), Some(valid_dossier())).await;
+        let (api, _) = archivist(&app).await;
+        let inventory = api.inventory().await;
+        let (status, created) = api.json(reqwest::Method::POST, &format!("/api/v1/inventories/{inventory}/dossiers"), Some(valid_dossier())).await;
         assert_eq!(status, StatusCode::CREATED, "{}: {created}", app.label);
         let id = created["id"].as_i64().unwrap();
-        let (_, dossier) = app.json(reqwest::Method::GET, &format!("/api/v1/dossiers/{id}"), None).await;
+        let (_, dossier) = api.json(reqwest::Method::GET, &format!("/api/v1/dossiers/{id}"), None).await;
         assert_eq!(dossier["fileCode"], "X27.2020.7.1");
         assert_eq!(dossier["maintenance"], "01");
         assert_eq!(dossier["startDate"], "01/01/2020");
         let mut edited = valid_dossier();
         edited["title"] = json!("Sổ đăng ký khai tử xã Mường Ảng năm 2020");
-        let (status, _) = app.json(reqwest::Method::PUT, &format!("/api/v1/dossiers/{id}"), Some(edited)).await;
+        let (status, _) = api.json(reqwest::Method::PUT, &format!("/api/v1/dossiers/{id}"), Some(edited)).await;
         assert_eq!(status, StatusCode::OK);
-        let (_, listed) = app.json(reqwest::Method::GET, &format!("/api/v1/inventories/{inventory}/dossiers?q=khai%20tu"), None).await;
+        let (_, listed) = api.json(reqwest::Method::GET, &format!("/api/v1/inventories/{inventory}/dossiers?q=khai%20tu"), None).await;
         assert_eq!(listed["total"], 1);
         assert_eq!(listed["items"][0]["title"], "Sổ đăng ký khai tử xã Mường Ảng năm 2020");
     }
@@ -119,9 +92,10 @@ async fn a_dossier_is_created_read_and_edited_through_the_api() {
 #[tokio::test]
 async fn bad_dossiers_are_refused_field_by_field_and_nothing_is_saved() {
     for app in apps().await {
-        let inventory = app.inventory().await;
+        let (api, session) = archivist(&app).await;
+        let inventory = api.inventory().await;
         let path = format!("/api/v1/inventories/{inventory}/dossiers");
-        let (_, first) = app.json(reqwest::Method::POST, &path, Some(valid_dossier())).await;
+        let (_, first) = api.json(reqwest::Method::POST, &path, Some(valid_dossier())).await;
         assert!(first["id"].is_i64());
         let cases: Vec<(Value, &str, &str)> = vec![
             (json!({ "endDate": "31/12/2019" }), "endDate", "end_before_start"),
@@ -136,7 +110,7 @@ async fn bad_dossiers_are_refused_field_by_field_and_nothing_is_saved() {
             for (k, v) in change.as_object().unwrap() {
                 body[k] = v.clone();
             }
-            let (status, error) = app.json(reqwest::Method::POST, &path, Some(body)).await;
+            let (status, error) = api.json(reqwest::Method::POST, &path, Some(body)).await;
             assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{}: {field} {error}", app.label);
             assert_eq!(error["error"]["code"], "invalid");
             let fields = error["error"]["fields"].as_array().unwrap();
@@ -144,12 +118,12 @@ async fn bad_dossiers_are_refused_field_by_field_and_nothing_is_saved() {
             assert!(error["error"]["message"].as_str().unwrap().chars().any(|c| "ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđ".contains(c)), "Vietnamese message: {error}");
         }
         // The same mã hồ sơ twice.
-        let (status, error) = app.json(reqwest::Method::POST, &path, Some(valid_dossier())).await;
+        let (status, error) = api.json(reqwest::Method::POST, &path, Some(valid_dossier())).await;
         assert_eq!(status, StatusCode::CONFLICT, "{error}");
         assert_eq!(error["error"]["fields"][0]["field"], "notation");
         assert_eq!(error["error"]["fields"][0]["code"], "duplicate_file_code");
 
-        let (_, listed) = app.json(reqwest::Method::GET, &format!("{path}?limit=100"), None).await;
+        let (_, listed) = api.json(reqwest::Method::GET, &format!("{path}?limit=100"), None).await;
         assert_eq!(listed["total"], 1, "nothing saved from the refused requests");
     }
 }
@@ -157,10 +131,12 @@ async fn bad_dossiers_are_refused_field_by_field_and_nothing_is_saved() {
 #[tokio::test]
 async fn malformed_requests_get_json_errors_in_vietnamese() {
     for app in apps().await {
-        let inventory = app.inventory().await;
-        let response = app
+        let (api, session) = archivist(&app).await;
+        let inventory = api.inventory().await;
+        let response = api
             .client
             .post(format!("{}/api/v1/inventories/{inventory}/dossiers", app.base))
+            .bearer_auth(&api.token)
             .header("content-type", "application/json")
             .body("{\"title\": ")
             .send()
@@ -170,16 +146,16 @@ async fn malformed_requests_get_json_errors_in_vietnamese() {
         let body: Value = response.json().await.unwrap();
         assert_eq!(body["error"]["code"], "invalid_json");
 
-        let (status, body) = app.json(reqwest::Method::GET, "/api/v1/dossiers/987654", None).await;
+        let (status, body) = api.json(reqwest::Method::GET, "/api/v1/dossiers/987654", None).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         assert_eq!(body["error"]["code"], "not_found");
         assert_eq!(body["error"]["message"], "Không tìm thấy hồ sơ.");
 
-        let (status, body) = app.json(reqwest::Method::GET, "/api/v1/khong-co", None).await;
+        let (status, body) = api.json(reqwest::Method::GET, "/api/v1/khong-co", None).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         assert_eq!(body["error"]["code"], "not_found");
 
-        let (status, _) = app.json(reqwest::Method::GET, &format!("/api/v1/inventories/{inventory}/dossiers?limit=20000"), None).await;
+        let (status, _) = api.json(reqwest::Method::GET, &format!("/api/v1/inventories/{inventory}/dossiers?limit=20000"), None).await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
     }
 }
@@ -187,7 +163,8 @@ async fn malformed_requests_get_json_errors_in_vietnamese() {
 #[tokio::test]
 async fn openapi_document_lists_every_api_route() {
     for app in apps().await.into_iter().take(1) {
-        let (status, doc) = app.json(reqwest::Method::GET, "/api/v1/openapi.json", None).await;
+        let (api, session) = archivist(&app).await;
+        let (status, doc) = api.json(reqwest::Method::GET, "/api/v1/openapi.json", None).await;
         assert_eq!(status, StatusCode::OK);
         let paths = doc["paths"].as_object().unwrap();
         for path in [
@@ -203,7 +180,7 @@ async fn openapi_document_lists_every_api_route() {
             assert!(paths.contains_key(path), "{path} missing from OpenAPI");
         }
         assert!(doc["components"]["schemas"]["DossierInput"]["properties"]["paperFileCode"].is_object());
-        let (status, health) = app.get("/healthz").await;
+        let (status, health) = session.get("/healthz").await;
         assert_eq!((status, health.as_str()), (StatusCode::OK, "ok"));
     }
 }
@@ -211,7 +188,8 @@ async fn openapi_document_lists_every_api_route() {
 #[tokio::test]
 async fn html_forms_show_errors_in_place_and_escape_what_was_typed() {
     for app in apps().await {
-        let inventory = app.inventory().await;
+        let (api, session) = archivist(&app).await;
+        let inventory = api.inventory().await;
         let form = [
             ("notation", "9"),
             ("title", "<img src=x onerror=alert(1)> Hồ sơ'; DROP TABLE dossiers;--"),
@@ -223,7 +201,7 @@ async fn html_forms_show_errors_in_place_and_escape_what_was_typed() {
             ("numberOfPage", "1"),
             ("riskRecovery", "0"),
         ];
-        let response = app.client.post(format!("{}/muc-luc/{inventory}/ho-so", app.base)).form(&form).send().await.unwrap();
+        let response = session.post(&format!("/muc-luc/{inventory}/ho-so"), &form).await;
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{}", app.label);
         let html = response.text().await.unwrap();
         assert!(html.contains("id=\"e-endDate\""), "the end date is marked");
@@ -231,18 +209,18 @@ async fn html_forms_show_errors_in_place_and_escape_what_was_typed() {
         assert!(!html.contains("<img src=x"), "never raw");
 
         let fixed: Vec<(&str, &str)> = form.iter().map(|&(k, v)| if k == "endDate" { (k, "2021") } else { (k, v) }).collect();
-        let response = app.client.post(format!("{}/muc-luc/{inventory}/ho-so", app.base)).form(&fixed).send().await.unwrap();
+        let response = session.post(&format!("/muc-luc/{inventory}/ho-so"), &fixed).await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
         let location = response.headers()["location"].to_str().unwrap().to_string();
-        let (status, page) = app.get(&location).await;
+        let (status, page) = session.get(&location).await;
         assert_eq!(status, StatusCode::OK);
         assert!(page.contains("DROP TABLE dossiers;--"), "stored as text");
         assert!(page.contains("X27.2021.9.1"));
 
-        let (status, page) = app.get("/ho-so/424242").await;
+        let (status, page) = session.get("/ho-so/424242").await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         assert!(page.contains("Không tìm thấy"));
-        let (status, page) = app.get("/tra-cuu?q=DROP%20TABLE").await;
+        let (status, page) = session.get("/tra-cuu?q=DROP%20TABLE").await;
         assert_eq!(status, StatusCode::OK);
         assert!(page.contains("X27.2021.9.1"));
     }
@@ -251,10 +229,11 @@ async fn html_forms_show_errors_in_place_and_escape_what_was_typed() {
 #[tokio::test]
 async fn every_page_renders_in_vietnamese() {
     for app in apps().await.into_iter().take(1) {
-        let inventory = app.inventory().await;
-        let (_, created) = app.json(reqwest::Method::POST, &format!("/api/v1/inventories/{inventory}/dossiers"), Some(valid_dossier())).await;
+        let (api, session) = archivist(&app).await;
+        let inventory = api.inventory().await;
+        let (_, created) = api.json(reqwest::Method::POST, &format!("/api/v1/inventories/{inventory}/dossiers"), Some(valid_dossier())).await;
         let dossier = created["id"].as_i64().unwrap();
-        let (status, document) = app
+        let (status, document) = api
             .json(
                 reqwest::Method::POST,
                 &format!("/api/v1/dossiers/{dossier}/documents"),
@@ -263,9 +242,9 @@ async fn every_page_renders_in_vietnamese() {
             .await;
         assert_eq!(status, StatusCode::CREATED, "{document}");
         let document = document["id"].as_i64().unwrap();
-        let (_, fonds) = app.json(reqwest::Method::GET, "/api/v1/fonds", None).await;
+        let (_, fonds) = api.json(reqwest::Method::GET, "/api/v1/fonds", None).await;
         let fonds = fonds[0]["id"].as_i64().unwrap();
-        let unit = app.unit_id("Xã Mường Ảng").await;
+        let unit = api.unit_id("Xã Mường Ảng").await;
         for (path, expect) in [
             ("/".to_string(), "Tổng quan"),
             ("/ke-hoach".to_string(), "Phụ lục II"),
@@ -285,7 +264,7 @@ async fn every_page_renders_in_vietnamese() {
             (format!("/van-ban/{document}/sua"), "Tên loại văn bản"),
             ("/tra-cuu?q=ho%20tich".to_string(), "X27.2020.7.1"),
         ] {
-            let (status, html) = app.get(&path).await;
+            let (status, html) = session.get(&path).await;
             assert_eq!(status, StatusCode::OK, "{path}");
             assert!(html.contains(expect), "{path} lacks {expect}");
             assert!(html.contains("<html lang=\"vi\">"));

@@ -1,0 +1,437 @@
+//! Quản trị: accounts (role, units, fonds, clearance), API tokens, and the audit trail with its
+//! XLSX export. Every change here is itself audited.
+
+use crate::AppState;
+use crate::auth::{self, Ctx};
+use crate::error::PageError;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Router};
+use kho_model::Classification;
+use kho_model::access::Role;
+use kho_store::{AuditFilter, UserSettings};
+use minijinja::{Value, context};
+use serde::Deserialize;
+use std::collections::BTreeSet;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/quan-tri", get(users))
+        .route("/quan-tri/tai-khoan/moi", get(user_new))
+        .route("/quan-tri/tai-khoan", post(user_create))
+        .route("/quan-tri/tai-khoan/{id}", get(user_edit).post(user_update))
+        .route("/quan-tri/tai-khoan/{id}/mat-khau", post(user_password))
+        .route("/quan-tri/ma-truy-cap", get(tokens).post(token_create))
+        .route("/quan-tri/ma-truy-cap/{id}/thu-hoi", post(token_revoke))
+        .route("/quan-tri/nhat-ky", get(audit))
+        .route("/quan-tri/nhat-ky.xlsx", get(audit_xlsx))
+}
+
+fn render(state: &AppState, ctx: &Ctx, template: &str, title: &str, status: StatusCode, values: Value) -> Result<Response, PageError> {
+    let areas = crate::pages::areas(Some(ctx));
+    let tabs = vec![
+        context! { href => "/quan-tri", label => "Tài khoản" },
+        context! { href => "/quan-tri/ma-truy-cap", label => "Mã truy cập API" },
+        context! { href => "/quan-tri/nhat-ky", label => "Nhật ký hệ thống" },
+    ];
+    let base = context! {
+        title, areas, current => "quan-tri", tabs,
+        me => context! { name => ctx.actor.name.clone(), role => ctx.actor.role.label(), clearance => ctx.actor.clearance.label() },
+        csrf => ctx.csrf.clone(),
+    };
+    let html = state.templates.get_template(template)?.render(context! { ..values, ..base })?;
+    Ok((status, axum::response::Html(html)).into_response())
+}
+
+async fn users(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> Result<Response, PageError> {
+    let units = state.store.units().await?;
+    let rows: Vec<Value> = state
+        .store
+        .list_users()
+        .await?
+        .iter()
+        .map(|u| {
+            let unit_names: Vec<String> = u.units.iter().filter_map(|id| units.iter().find(|x| x.id == *id)).map(|x| x.name.clone()).collect();
+            context! {
+                id => u.id, username => u.username.clone(), full_name => u.full_name.clone(), role => u.role.label(),
+                clearance => u.clearance.label(), disabled => u.disabled, units => unit_names.join(", "), fonds => u.fonds.len(),
+            }
+        })
+        .collect();
+    render(&state, &ctx, "admin_users.html", "Tài khoản", StatusCode::OK, context! { users => rows })
+}
+
+/// The account form as posted: repeated `units` and `fonds` boxes, so read as pairs.
+struct UserForm {
+    username: String,
+    full_name: String,
+    role: String,
+    clearance: String,
+    disabled: bool,
+    units: BTreeSet<i64>,
+    fonds: BTreeSet<i64>,
+    password: String,
+}
+
+impl UserForm {
+    fn from_pairs(pairs: Vec<(String, String)>) -> UserForm {
+        let mut form = UserForm {
+            username: String::new(),
+            full_name: String::new(),
+            role: String::new(),
+            clearance: "00".into(),
+            disabled: false,
+            units: BTreeSet::new(),
+            fonds: BTreeSet::new(),
+            password: String::new(),
+        };
+        for (key, value) in pairs {
+            match key.as_str() {
+                "username" => form.username = value.trim().to_string(),
+                "fullName" => form.full_name = kho_model::text::clean(&value),
+                "role" => form.role = value,
+                "clearance" => form.clearance = value,
+                "disabled" => form.disabled = value == "1",
+                "units" => form.units.extend(value.parse::<i64>().ok()),
+                "fonds" => form.fonds.extend(value.parse::<i64>().ok()),
+                "password" => form.password = value,
+                _ => {}
+            }
+        }
+        form
+    }
+
+    fn settings(&self) -> Result<UserSettings, String> {
+        let role = Role::from_code(&self.role).ok_or("Vai trò: hãy chọn một vai trò.")?;
+        let clearance = Classification::from_code(&self.clearance).ok_or("Độ mật được tiếp cận: giá trị không hợp lệ.")?;
+        if self.full_name.is_empty() {
+            return Err("Họ và tên: bắt buộc nhập.".into());
+        }
+        if self.units.is_empty() && self.fonds.is_empty() {
+            return Err("Phạm vi: mỗi tài khoản phải gắn với ít nhất một đơn vị (hoặc phông được giao).".into());
+        }
+        Ok(UserSettings { full_name: self.full_name.clone(), role, clearance, disabled: self.disabled, units: self.units.clone(), fonds: self.fonds.clone() })
+    }
+}
+
+fn valid_username(name: &str) -> bool {
+    (3..=40).contains(&name.len()) && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+}
+
+async fn user_form_page(state: &AppState, ctx: &Ctx, form: &UserForm, id: Option<i64>, error: Option<String>, status: StatusCode) -> Result<Response, PageError> {
+    let units: Vec<Value> = state
+        .store
+        .units()
+        .await?
+        .iter()
+        .map(|u| context! { id => u.id, name => u.name.clone(), checked => form.units.contains(&u.id) })
+        .collect();
+    let fonds: Vec<Value> = state
+        .store
+        .list_fonds(&ctx.actor.visibility())
+        .await?
+        .iter()
+        .map(|f| context! { id => f.id, name => format!("{} — {}", f.fields.code, f.fields.name), checked => form.fonds.contains(&f.id) })
+        .collect();
+    let roles: Vec<Value> = Role::ALL.iter().map(|r| context! { value => r.code(), label => r.label() }).collect();
+    let clearances: Vec<Value> = Classification::ALL.iter().map(|c| context! { value => c.code(), label => c.label() }).collect();
+    let title = if id.is_some() { format!("Tài khoản {}", form.username) } else { "Thêm tài khoản".into() };
+    let own = id.is_some() && id == ctx.actor.user_id;
+    render(
+        state,
+        ctx,
+        "admin_user.html",
+        &title,
+        status,
+        context! {
+            heading => title.clone(), id, error, units, fonds, roles, clearances, own,
+            form => context! { username => form.username.clone(), full_name => form.full_name.clone(), role => form.role.clone(), clearance => form.clearance.clone(), disabled => form.disabled },
+        },
+    )
+}
+
+async fn user_new(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> Result<Response, PageError> {
+    let form = UserForm::from_pairs(vec![("role".into(), Role::Archivist.code().into())]);
+    user_form_page(&state, &ctx, &form, None, None, StatusCode::OK).await
+}
+
+async fn user_create(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, PageError> {
+    let form = UserForm::from_pairs(pairs);
+    let checked = (|| {
+        if !valid_username(&form.username) {
+            return Err("Tên đăng nhập: 3–40 ký tự gồm chữ không dấu, số, “.”, “_” hoặc “-”.".to_string());
+        }
+        auth::check_new_password(&form.username, &form.password)?;
+        form.settings()
+    })();
+    let settings = match checked {
+        Ok(s) => s,
+        Err(message) => return user_form_page(&state, &ctx, &form, None, Some(message), StatusCode::UNPROCESSABLE_ENTITY).await,
+    };
+    match state.store.create_user(&form.username, &auth::hash_password(&form.password), &settings).await {
+        Ok(id) => {
+            let mut event = ctx.event("user.create", "user", Some(id), "ok");
+            event.detail = Some(format!("{} {} độ mật {}", form.username, settings.role.code(), settings.clearance.code()));
+            state.store.audit(event).await?;
+            Ok(Redirect::to("/quan-tri?da_luu=1").into_response())
+        }
+        Err(kho_store::StoreError::Conflict(e)) => user_form_page(&state, &ctx, &form, None, Some(e.message), StatusCode::CONFLICT).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn user_edit(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
+    let user = state.store.user(id).await?;
+    let form = UserForm {
+        username: user.username.clone(),
+        full_name: user.full_name.clone(),
+        role: user.role.code().into(),
+        clearance: user.clearance.code().into(),
+        disabled: user.disabled,
+        units: user.units.clone(),
+        fonds: user.fonds.clone(),
+        password: String::new(),
+    };
+    user_form_page(&state, &ctx, &form, Some(id), None, StatusCode::OK).await
+}
+
+async fn user_update(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, PageError> {
+    let user = state.store.user(id).await?;
+    let mut form = UserForm::from_pairs(pairs);
+    form.username = user.username.clone();
+    let mut settings = match form.settings() {
+        Ok(s) => s,
+        Err(message) => return user_form_page(&state, &ctx, &form, Some(id), Some(message), StatusCode::UNPROCESSABLE_ENTITY).await,
+    };
+    if ctx.actor.user_id == Some(id) {
+        // Nobody raises their own role or clearance, nor locks themselves out.
+        if settings.role != user.role || settings.clearance != user.clearance || settings.disabled {
+            return user_form_page(&state, &ctx, &form, Some(id), Some("Không tự thay đổi vai trò, độ mật hoặc khóa tài khoản của chính mình; nhờ một quản trị viên khác.".into()), StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+        settings.role = user.role;
+    }
+    state.store.update_user(id, &settings).await?;
+    let mut event = ctx.event("user.update", "user", Some(id), "ok");
+    event.detail = Some(format!(
+        "vai trò {} → {}; độ mật {} → {}; khóa {}; đơn vị {:?}; phông {:?}",
+        user.role.code(),
+        settings.role.code(),
+        user.clearance.code(),
+        settings.clearance.code(),
+        settings.disabled,
+        settings.units,
+        settings.fonds
+    ));
+    state.store.audit(event).await?;
+    Ok(Redirect::to("/quan-tri?da_luu=1").into_response())
+}
+
+#[derive(Deserialize)]
+struct NewPassword {
+    #[serde(default)]
+    password: String,
+}
+
+async fn user_password(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, Form(form): Form<NewPassword>) -> Result<Response, PageError> {
+    let user = state.store.user(id).await?;
+    if let Err(message) = auth::check_new_password(&user.username, &form.password) {
+        let edit = UserForm {
+            username: user.username.clone(),
+            full_name: user.full_name.clone(),
+            role: user.role.code().into(),
+            clearance: user.clearance.code().into(),
+            disabled: user.disabled,
+            units: user.units.clone(),
+            fonds: user.fonds.clone(),
+            password: String::new(),
+        };
+        return user_form_page(&state, &ctx, &edit, Some(id), Some(message), StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    state.store.set_password(id, &auth::hash_password(&form.password)).await?;
+    state.store.audit(ctx.event("user.password_reset", "user", Some(id), "ok")).await?;
+    Ok(Redirect::to("/quan-tri?da_luu=1").into_response())
+}
+
+// ---- API tokens ----
+
+async fn tokens_page(state: &AppState, ctx: &Ctx, created: Option<String>, error: Option<String>) -> Result<Response, PageError> {
+    let tokens: Vec<Value> = state
+        .store
+        .list_tokens()
+        .await?
+        .iter()
+        .map(|t| context! { id => t.id, username => t.username.clone(), name => t.name.clone(), created_at => t.created_at.clone(), revoked_at => t.revoked_at.clone(), last_used_at => t.last_used_at.clone() })
+        .collect();
+    let users: Vec<Value> = state.store.list_users().await?.iter().map(|u| context! { id => u.id, name => format!("{} ({})", u.username, u.full_name) }).collect();
+    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    render(state, ctx, "admin_tokens.html", "Mã truy cập API", status, context! { tokens, users, created, error })
+}
+
+async fn tokens(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> Result<Response, PageError> {
+    tokens_page(&state, &ctx, None, None).await
+}
+
+#[derive(Deserialize)]
+struct NewToken {
+    #[serde(default)]
+    user_id: String,
+    #[serde(default)]
+    name: String,
+}
+
+async fn token_create(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Form(form): Form<NewToken>) -> Result<Response, PageError> {
+    let name = kho_model::text::clean(&form.name);
+    let Ok(user_id) = form.user_id.parse::<i64>() else {
+        return tokens_page(&state, &ctx, None, Some("Hãy chọn tài khoản dùng mã.".into())).await;
+    };
+    if name.is_empty() || name.chars().count() > 100 {
+        return tokens_page(&state, &ctx, None, Some("Tên mã: bắt buộc, tối đa 100 ký tự (ví dụ “Máy quét phòng 2”).".into())).await;
+    }
+    let token = new_api_token();
+    let id = state.store.create_token(user_id, &name, &auth::sha256_hex(&token)).await?;
+    state.store.audit(ctx.event("token.create", "token", Some(id), "ok")).await?;
+    tokens_page(&state, &ctx, Some(token), None).await
+}
+
+/// `kho_` and 64 hex characters; shown once, stored only as its SHA-256.
+pub fn new_api_token() -> String {
+    format!("kho_{}", auth::new_secret())
+}
+
+async fn token_revoke(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
+    let revoked = state.store.revoke_token(id).await?;
+    state.store.audit(ctx.event("token.revoke", "token", Some(id), if revoked { "ok" } else { "refused" })).await?;
+    Ok(Redirect::to("/quan-tri/ma-truy-cap").into_response())
+}
+
+// ---- audit trail ----
+
+#[derive(Deserialize, Default)]
+struct AuditQuery {
+    #[serde(default)]
+    actor: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    offset: u64,
+}
+
+impl AuditQuery {
+    fn filter(&self, limit: u64) -> AuditFilter {
+        let date = |d: &str| kho_model::ArchiveDate::parse(d).map(|d| d.sortable());
+        AuditFilter {
+            actor: Some(self.actor.trim().to_string()),
+            action: Some(self.action.trim().to_string()),
+            resource_kind: Some(self.kind.trim().to_string()),
+            resource_id: None,
+            outcome: Some(self.outcome.trim().to_string()),
+            from: date(&self.from),
+            to: date(&self.to),
+            offset: self.offset,
+            limit,
+        }
+    }
+
+    fn query_string(&self) -> String {
+        serde_urlencoded::to_string([
+            ("actor", &self.actor),
+            ("action", &self.action),
+            ("kind", &self.kind),
+            ("outcome", &self.outcome),
+            ("from", &self.from),
+            ("to", &self.to),
+        ])
+        .unwrap_or_default()
+    }
+}
+
+fn when(at: &str) -> String {
+    // 2026-11-25T14:02:03.123Z → 25/11/2026 14:02:03 UTC
+    match (at.get(0..10), at.get(11..19)) {
+        (Some(day), Some(time)) => format!("{} {time} UTC", kho_model::vn::iso_date(day)),
+        _ => at.to_string(),
+    }
+}
+
+async fn audit(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Query(q): Query<AuditQuery>) -> Result<Response, PageError> {
+    let (total, entries) = state.store.list_audit(&q.filter(100)).await?;
+    let rows: Vec<Value> = entries
+        .iter()
+        .map(|e| {
+            context! {
+                seq => e.seq, at => when(&e.at), actor => e.actor_name.clone(), action => e.action.clone(), kind => e.resource_kind.clone(),
+                id => e.resource_id, outcome => e.outcome.clone(), address => e.address.clone(), detail => e.detail.clone(),
+            }
+        })
+        .collect();
+    let next = (q.offset + 100 < total as u64).then_some(q.offset + 100);
+    render(
+        &state,
+        &ctx,
+        "admin_audit.html",
+        "Nhật ký hệ thống",
+        StatusCode::OK,
+        context! {
+            rows, total, next, query => q.query_string(),
+            filter => context! { actor => q.actor.clone(), action => q.action.clone(), kind => q.kind.clone(), outcome => q.outcome.clone(), from => q.from.clone(), to => q.to.clone() },
+        },
+    )
+}
+
+/// The filtered trail as an XLSX workbook; values are written as text, never as formulas.
+async fn audit_xlsx(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Query(q): Query<AuditQuery>) -> Result<Response, PageError> {
+    let (_, entries) = state.store.list_audit(&q.filter(1_000_000)).await?;
+    state.store.audit(ctx.event("audit.export", "audit", None, "ok")).await?;
+    let bytes = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+        let mut workbook = rust_xlsxwriter::Workbook::new();
+        let sheet = workbook.add_worksheet();
+        sheet.set_name("Nhật ký")?;
+        let bold = rust_xlsxwriter::Format::new().set_bold();
+        let headers = ["Số", "Thời gian (UTC)", "Người thực hiện", "Hành động", "Đối tượng", "Mã đối tượng", "Kết quả", "Địa chỉ", "Chi tiết", "Mã băm trước", "Mã băm"];
+        for (col, title) in headers.iter().enumerate() {
+            sheet.write_string_with_format(0, col as u16, *title, &bold)?;
+        }
+        for (i, e) in entries.iter().enumerate() {
+            let row = i as u32 + 1;
+            sheet.write_number(row, 0, e.seq as f64)?;
+            let texts = [
+                e.at.clone(),
+                e.actor_name.clone(),
+                e.action.clone(),
+                e.resource_kind.clone(),
+                e.resource_id.map(|i| i.to_string()).unwrap_or_default(),
+                e.outcome.clone(),
+                e.address.clone().unwrap_or_default(),
+                e.detail.clone().unwrap_or_default(),
+                e.prev_hash.clone(),
+                e.hash.clone(),
+            ];
+            for (col, text) in texts.iter().enumerate() {
+                sheet.write_string(row, col as u16 + 1, text)?;
+            }
+        }
+        sheet.autofit();
+        workbook.save_to_buffer()
+    })
+    .await
+    .map_err(|e| PageError::Internal(e.to_string()))?
+    .map_err(|e| PageError::Internal(e.to_string()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"nhat-ky-kho.xlsx\"".to_string()),
+        ],
+        bytes,
+    )
+        .into_response())
+}

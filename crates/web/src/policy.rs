@@ -1,0 +1,102 @@
+//! Every route and the access it needs: one table, read by the guard on each request and walked
+//! by the matrix test. A route missing here answers 500, so none can be added unguarded.
+
+use axum::http::Method;
+use kho_model::access::Action;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone: the login page, health, assets.
+    Public,
+    /// Any signed-in user (their own password, sign out).
+    SignedIn,
+    /// A signed-in user whose role the permissions table allows this action; record-level scope
+    /// and clearance are then decided by `authorize` on the record itself.
+    Act(Action),
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Route {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub access: Access,
+}
+
+const fn route(method: &'static str, path: &'static str, access: Access) -> Route {
+    Route { method, path, access }
+}
+
+use Access::*;
+use Action::*;
+
+pub const ROUTES: &[Route] = &[
+    route("GET", "/healthz", Public),
+    route("GET", "/static/kho.css", Public),
+    route("GET", "/dang-nhap", Public),
+    route("POST", "/dang-nhap", Public),
+    route("POST", "/dang-xuat", SignedIn),
+    route("GET", "/tai-khoan/mat-khau", SignedIn),
+    route("POST", "/tai-khoan/mat-khau", SignedIn),
+    route("GET", "/", Act(CatalogueView)),
+    route("GET", "/ke-hoach", Act(PlanView)),
+    route("GET", "/don-vi/{id}", Act(PlanView)),
+    route("GET", "/tra-cuu", Act(CatalogueView)),
+    route("GET", "/phong", Act(CatalogueView)),
+    route("POST", "/phong", Act(CatalogueEdit)),
+    route("GET", "/phong/moi", Act(CatalogueEdit)),
+    route("GET", "/phong/{id}", Act(CatalogueView)),
+    route("POST", "/phong/{id}", Act(CatalogueEdit)),
+    route("GET", "/phong/{id}/sua", Act(CatalogueEdit)),
+    route("POST", "/phong/{id}/muc-luc", Act(CatalogueEdit)),
+    route("GET", "/phong/{id}/muc-luc/moi", Act(CatalogueEdit)),
+    route("GET", "/muc-luc/{id}", Act(CatalogueView)),
+    route("POST", "/muc-luc/{id}", Act(CatalogueEdit)),
+    route("GET", "/muc-luc/{id}/sua", Act(CatalogueEdit)),
+    route("POST", "/muc-luc/{id}/ho-so", Act(CatalogueEdit)),
+    route("GET", "/muc-luc/{id}/ho-so/moi", Act(CatalogueEdit)),
+    route("GET", "/ho-so/{id}", Act(CatalogueView)),
+    route("POST", "/ho-so/{id}", Act(CatalogueEdit)),
+    route("GET", "/ho-so/{id}/sua", Act(CatalogueEdit)),
+    route("POST", "/ho-so/{id}/van-ban", Act(CatalogueEdit)),
+    route("GET", "/ho-so/{id}/van-ban/moi", Act(CatalogueEdit)),
+    route("GET", "/van-ban/{id}", Act(CatalogueView)),
+    route("POST", "/van-ban/{id}", Act(CatalogueEdit)),
+    route("GET", "/van-ban/{id}/sua", Act(CatalogueEdit)),
+    route("GET", "/quan-tri", Act(UsersManage)),
+    route("GET", "/quan-tri/tai-khoan/moi", Act(UsersManage)),
+    route("POST", "/quan-tri/tai-khoan", Act(UsersManage)),
+    route("GET", "/quan-tri/tai-khoan/{id}", Act(UsersManage)),
+    route("POST", "/quan-tri/tai-khoan/{id}", Act(UsersManage)),
+    route("POST", "/quan-tri/tai-khoan/{id}/mat-khau", Act(UsersManage)),
+    route("GET", "/quan-tri/ma-truy-cap", Act(TokensManage)),
+    route("POST", "/quan-tri/ma-truy-cap", Act(TokensManage)),
+    route("POST", "/quan-tri/ma-truy-cap/{id}/thu-hoi", Act(TokensManage)),
+    route("GET", "/quan-tri/nhat-ky", Act(AuditView)),
+    route("GET", "/quan-tri/nhat-ky.xlsx", Act(AuditView)),
+    route("GET", "/api/v1/openapi.json", Public),
+    route("GET", "/api/v1/plan", Act(PlanView)),
+    route("GET", "/api/v1/units", Act(PlanView)),
+    route("GET", "/api/v1/units/{id}", Act(PlanView)),
+    route("GET", "/api/v1/fonds", Act(CatalogueView)),
+    route("POST", "/api/v1/fonds", Act(CatalogueEdit)),
+    route("GET", "/api/v1/fonds/{id}", Act(CatalogueView)),
+    route("PUT", "/api/v1/fonds/{id}", Act(CatalogueEdit)),
+    route("GET", "/api/v1/fonds/{id}/inventories", Act(CatalogueView)),
+    route("POST", "/api/v1/fonds/{id}/inventories", Act(CatalogueEdit)),
+    route("GET", "/api/v1/inventories/{id}", Act(CatalogueView)),
+    route("PUT", "/api/v1/inventories/{id}", Act(CatalogueEdit)),
+    route("GET", "/api/v1/inventories/{id}/dossiers", Act(CatalogueView)),
+    route("POST", "/api/v1/inventories/{id}/dossiers", Act(CatalogueEdit)),
+    route("GET", "/api/v1/dossiers/{id}", Act(CatalogueView)),
+    route("PUT", "/api/v1/dossiers/{id}", Act(CatalogueEdit)),
+    route("GET", "/api/v1/dossiers/{id}/documents", Act(CatalogueView)),
+    route("POST", "/api/v1/dossiers/{id}/documents", Act(CatalogueEdit)),
+    route("GET", "/api/v1/documents/{id}", Act(CatalogueView)),
+    route("PUT", "/api/v1/documents/{id}", Act(CatalogueEdit)),
+];
+
+/// The table entry for a matched route.
+pub fn find(method: &Method, path: &str) -> Option<&'static Route> {
+    let method = if method == Method::HEAD { "GET" } else { method.as_str() };
+    ROUTES.iter().find(|r| r.method == method && r.path == path)
+}

@@ -1,0 +1,163 @@
+//! A running Kho for black-box tests: a fresh catalogue (SQLite, PostgreSQL), the demo plan, the
+//! province archive, and helpers to sign in as anyone — by session (cookies + CSRF) or token.
+#![allow(dead_code)]
+
+use kho_model::access::Role;
+use kho_model::plan::{Plan, PlanFiles};
+use kho_model::{Classification, UnitKind};
+use kho_store::test_support::{TestCatalogue, catalogues};
+use kho_store::{Store, UserSettings};
+use reqwest::StatusCode;
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+pub struct App {
+    pub base: String,
+    pub label: &'static str,
+    pub store: Store,
+    pub archive: i64,
+    pub catalogue: TestCatalogue,
+}
+
+pub fn demo_plan() -> Plan {
+    Plan::parse(&PlanFiles {
+        meta: include_str!("../../../../demo/dien-bien/ke-hoach.csv"),
+        districts: include_str!("../../../../demo/dien-bien/districts.csv"),
+        communes: include_str!("../../../../demo/dien-bien/communes.csv"),
+        tasks: include_str!("../../../../demo/dien-bien/tasks.csv"),
+    })
+    .unwrap()
+}
+
+pub const PASSWORD: &str = "mat-khau-thu-nghiem";
+
+pub async fn apps() -> Vec<App> {
+    let mut apps = Vec::new();
+    for catalogue in catalogues().await {
+        catalogue.store.import_plan(&demo_plan()).await.unwrap();
+        let archive = catalogue
+            .store
+            .create_unit(&kho_model::record::NewUnit {
+                name: "Trung tâm Lưu trữ lịch sử tỉnh Điện Biên".into(),
+                kind: UnitKind::ProvinceArchive,
+                agency_code: None,
+                old_admin_code: None,
+                new_admin_code: None,
+                dissolved_on: None,
+            })
+            .await
+            .unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let state = kho_web::AppState::new(catalogue.store.clone(), kho_web::WebConfig::default());
+        tokio::spawn(kho_web::serve(listener, state));
+        apps.push(App { base, label: catalogue.label, store: catalogue.store.clone(), archive, catalogue });
+    }
+    apps
+}
+
+/// A signed-in browser: cookies kept, the page's CSRF token at hand.
+pub struct Session {
+    pub client: reqwest::Client,
+    pub csrf: String,
+    pub base: String,
+}
+
+pub fn csrf_in(html: &str) -> Option<String> {
+    for marker in ["name=\"csrf-token\" content=\"", "name=\"_csrf\" value=\""] {
+        if let Some(start) = html.find(marker) {
+            let rest = &html[start + marker.len()..];
+            return rest.find('"').map(|end| rest[..end].to_string());
+        }
+    }
+    None
+}
+
+impl App {
+    pub async fn user(&self, username: &str, role: Role, clearance: Classification, units: &[i64], fonds: &[i64]) -> i64 {
+        let settings = UserSettings {
+            full_name: username.into(),
+            role,
+            clearance,
+            disabled: false,
+            units: units.iter().copied().collect::<BTreeSet<_>>(),
+            fonds: fonds.iter().copied().collect::<BTreeSet<_>>(),
+        };
+        self.store.create_user(username, &kho_web::auth::hash_password(PASSWORD), &settings).await.unwrap()
+    }
+
+    pub async fn unit_id(&self, name: &str) -> i64 {
+        self.store.units().await.unwrap().into_iter().find(|u| u.name == name).unwrap().id
+    }
+
+    pub async fn token(&self, username: &str) -> String {
+        let user = self.store.user_by_name(username).await.unwrap().unwrap();
+        let token = format!("kho_{}", kho_web::auth::new_secret());
+        self.store.create_token(user.id, "test", &kho_web::auth::sha256_hex(&token)).await.unwrap();
+        token
+    }
+
+    pub fn client(&self) -> reqwest::Client {
+        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap()
+    }
+
+    /// Posts the login form; returns the response status and the client holding its cookies.
+    pub async fn try_login(&self, username: &str, password: &str) -> (StatusCode, reqwest::Client, String) {
+        let client = self.client();
+        let page = client.get(format!("{}/dang-nhap", self.base)).send().await.unwrap().text().await.unwrap();
+        let token = csrf_in(&page).expect("login form token");
+        let response = client
+            .post(format!("{}/dang-nhap", self.base))
+            .form(&[("username", username), ("password", password), ("tiep", "/"), ("_csrf", &token)])
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        let body = response.text().await.unwrap();
+        (status, client, body)
+    }
+
+    pub async fn login(&self, username: &str) -> Session {
+        let (status, client, body) = self.try_login(username, PASSWORD).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{}: login {username}: {body}", self.label);
+        let home = client.get(format!("{}/tai-khoan/mat-khau", self.base)).send().await.unwrap().text().await.unwrap();
+        Session { client, csrf: csrf_in(&home).expect("csrf meta"), base: self.base.clone() }
+    }
+
+    /// An API client with a bearer token.
+    pub async fn api(&self, username: &str) -> Api {
+        Api { client: self.client(), token: self.token(username).await, base: self.base.clone() }
+    }
+}
+
+impl Session {
+    pub async fn get(&self, path: &str) -> (StatusCode, String) {
+        let response = self.client.get(format!("{}{path}", self.base)).send().await.unwrap();
+        (response.status(), response.text().await.unwrap())
+    }
+
+    /// Posts a form with the session's CSRF token.
+    pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        let mut fields: Vec<(&str, &str)> = form.to_vec();
+        fields.push(("_csrf", &self.csrf));
+        self.client.post(format!("{}{path}", self.base)).form(&fields).send().await.unwrap()
+    }
+}
+
+pub struct Api {
+    pub client: reqwest::Client,
+    pub token: String,
+    pub base: String,
+}
+
+impl Api {
+    pub async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+        let mut request = self.client.request(method, format!("{}{path}", self.base)).bearer_auth(&self.token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+}

@@ -1,0 +1,211 @@
+//! The authorization matrix: every route of the policy table × every role × in or out of scope ×
+//! with or without clearance, each against a plain and a classified record, compared with what
+//! `policy/permissions.csv` and the scope and clearance rules say. Sessions for pages, tokens for
+//! the API. Runs on SQLite and PostgreSQL.
+
+mod common;
+
+use common::{Api, App, Session, apps};
+use kho_model::access::{Action, Permissions, Role};
+use kho_model::record::{DocumentInput, DossierInput, FondsInput, InventoryInput};
+use kho_model::{Classification, Mode};
+use kho_web::policy::{Access, ROUTES};
+use reqwest::{Method, StatusCode};
+
+
+/// One fixture record and what access needs to know of it.
+#[derive(Clone, Copy)]
+struct Target {
+    id: i64,
+    classification: Classification,
+    mode: Option<Mode>,
+}
+
+struct Fixtures {
+    fonds: [Target; 2],
+    inventory: [Target; 2],
+    dossier: [Target; 2],
+    document: [Target; 2],
+    unit: i64,
+    user: i64,
+    token: i64,
+}
+
+async fn fixtures(app: &App) -> Fixtures {
+    let store = &app.store;
+    let unit_a = app.unit_id("Xã Mường Ảng").await;
+    let mut fonds_ids = vec![];
+    let mut inventory_ids = vec![];
+    for (code, classification) in [("XA1", "00"), ("XA2", "01")] {
+        let input = FondsInput { code: code.into(), name: format!("Phông {code}"), unit_id: unit_a.to_string(), classification: classification.into(), ..Default::default() };
+        let fonds = store.create_fonds(&input.parse().unwrap()).await.unwrap();
+        let inventory = store.create_inventory(fonds, &InventoryInput { number: "1".into(), title: "Mục lục".into(), ..Default::default() }.parse().unwrap()).await.unwrap();
+        fonds_ids.push(fonds);
+        inventory_ids.push(inventory);
+    }
+    let (_, _, context) = store.dossier_context(inventory_ids[0]).await.unwrap();
+    let mut dossier_ids = vec![];
+    let mut document_ids = vec![];
+    for (notation, mode, classification) in [("1", "01", "00"), ("2", "03", "01")] {
+        let input = DossierInput {
+            notation: notation.into(),
+            title: "Hồ sơ".into(),
+            maintenance: "01".into(),
+            mode: mode.into(),
+            classification: classification.into(),
+            start_date: "2020".into(),
+            end_date: "2020".into(),
+            total_doc: "1".into(),
+            number_of_page: "1".into(),
+            ..Default::default()
+        };
+        let dossier = store.create_dossier(inventory_ids[0], &input.parse(&context).unwrap()).await.unwrap();
+        let document = DocumentInput {
+            doc_ordinal: "1".into(),
+            type_name: "22".into(),
+            issued_date: "2020".into(),
+            organ_name: "UBND".into(),
+            subject: "Văn bản".into(),
+            number_of_page: "1".into(),
+            mode: mode.into(),
+            classification: classification.into(),
+            ..Default::default()
+        };
+        document_ids.push(store.create_document(dossier, &document.parse().unwrap()).await.unwrap());
+        dossier_ids.push(dossier);
+    }
+    let plain = |id| Target { id, classification: Classification::None, mode: None };
+    let secret = |id| Target { id, classification: Classification::Confidential, mode: None };
+    let user = app.user("muc-tieu", Role::Reader, Classification::None, &[app.archive], &[]).await;
+    let _ = app.token("muc-tieu").await;
+    Fixtures {
+        fonds: [plain(fonds_ids[0]), secret(fonds_ids[1])],
+        inventory: [plain(inventory_ids[0]), secret(inventory_ids[1])],
+        dossier: [
+            Target { mode: Some(Mode::Public), ..plain(dossier_ids[0]) },
+            Target { mode: Some(Mode::Secret), ..secret(dossier_ids[1]) },
+        ],
+        document: [
+            Target { mode: Some(Mode::Public), ..plain(document_ids[0]) },
+            Target { mode: Some(Mode::Secret), ..secret(document_ids[1]) },
+        ],
+        unit: unit_a,
+        user,
+        token: app.store.list_tokens().await.unwrap()[0].id,
+    }
+}
+
+/// Which fixture a path's `{id}` names, if it is a catalogue record.
+fn record_targets<'f>(path: &str, f: &'f Fixtures) -> Option<&'f [Target; 2]> {
+    let p = path.trim_start_matches("/api/v1");
+    if p.starts_with("/phong/{id}") || p.starts_with("/fonds/{id}") {
+        Some(&f.fonds)
+    } else if p.starts_with("/muc-luc/{id}") || p.starts_with("/inventories/{id}") {
+        Some(&f.inventory)
+    } else if p.starts_with("/ho-so/{id}") || p.starts_with("/dossiers/{id}") {
+        Some(&f.dossier)
+    } else if p.starts_with("/van-ban/{id}") || p.starts_with("/documents/{id}") {
+        Some(&f.document)
+    } else {
+        None
+    }
+}
+
+fn other_id(path: &str, f: &Fixtures) -> i64 {
+    if path.contains("/tai-khoan/") {
+        f.user
+    } else if path.contains("/ma-truy-cap/") {
+        f.token
+    } else {
+        f.unit
+    }
+}
+
+#[derive(Debug, PartialEq, Eq, Clone, Copy)]
+enum Expect {
+    Allowed,
+    Forbidden,
+    NotFound,
+}
+
+fn expected(role: Role, in_scope: bool, clearance: Classification, action: Action, target: Option<Target>) -> Expect {
+    if !Permissions::shipped().allows(role, action) {
+        return Expect::Forbidden;
+    }
+    match target {
+        None => Expect::Allowed,
+        Some(t) => {
+            let cleared = t.classification.level() <= clearance.level();
+            let readable = role != Role::Reader || t.mode.is_none_or(|m| m == Mode::Public);
+            if in_scope && cleared && readable { Expect::Allowed } else { Expect::NotFound }
+        }
+    }
+}
+
+fn classify(status: StatusCode) -> Option<Expect> {
+    match status.as_u16() {
+        403 => Some(Expect::Forbidden),
+        404 => Some(Expect::NotFound),
+        401 | 500..=599 => None,
+        _ => Some(Expect::Allowed),
+    }
+}
+
+enum Caller {
+    Page(Session),
+    Api(Api),
+}
+
+async fn call(caller: &Caller, method: &str, path: &str) -> StatusCode {
+    match caller {
+        Caller::Page(session) => match method {
+            "GET" => session.get(path).await.0,
+            _ => session.post(path, &[]).await.status(),
+        },
+        Caller::Api(api) => {
+            let method = Method::from_bytes(method.as_bytes()).unwrap();
+            let body = (method != Method::GET).then(|| serde_json::json!({}));
+            api.call(method, path, body).await.0
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_route_role_scope_and_clearance_follows_the_policy() {
+    for app in apps().await {
+        let f = fixtures(&app).await;
+        let unit_b = app.unit_id("Xã Mường Phăng").await;
+        let mut checked = 0;
+        let mut failures = Vec::new();
+        for role in Role::ALL {
+            for (in_scope, unit) in [(true, f.unit), (false, unit_b)] {
+                for clearance in [Classification::None, Classification::Confidential] {
+                    let username = format!("{}-{}-{}", role.code(), if in_scope { "trong" } else { "ngoai" }, clearance.code());
+                    app.user(&username, *role, clearance, &[unit], &[]).await;
+                    let callers = [Caller::Page(app.login(&username).await), Caller::Api(app.api(&username).await)];
+                    for route in ROUTES {
+                        let Access::Act(action) = route.access else { continue };
+                        let is_api = route.path.starts_with("/api/");
+                        let caller = if is_api { &callers[1] } else { &callers[0] };
+                        let targets: Vec<Option<Target>> = match record_targets(route.path, &f) {
+                            Some(pair) => pair.iter().copied().map(Some).collect(),
+                            None => vec![None],
+                        };
+                        for target in targets {
+                            let id = target.map(|t| t.id).unwrap_or_else(|| other_id(route.path, &f));
+                            let path = route.path.replace("{id}", &id.to_string());
+                            let status = call(caller, route.method, &path).await;
+                            let want = expected(*role, in_scope, clearance, action, target);
+                            checked += 1;
+                            if classify(status) != Some(want) {
+                                failures.push(format!("{} {} {path} as {username}: got {status}, want {want:?}", app.label, route.method));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{} of {checked} checks failed:\n{}", failures.len(), failures.join("\n"));
+        assert!(checked > 1000, "the matrix walked {checked} cases");
+    }
+}
