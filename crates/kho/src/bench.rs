@@ -137,7 +137,7 @@ pub async fn catalogue(data_dir: &Path, database_url: Option<&str>, dossiers: u6
     let token = crate::accounts::create_token(&store, "bench", "bench").await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let address = listener.local_addr()?;
-    let server = tokio::spawn(kho_web::serve(listener, kho_web::AppState::new(store.clone(), kho_web::WebConfig::default())));
+    let server = tokio::spawn(kho_web::serve(listener, kho_web::AppState::new(store.clone(), kho_blobs::Blobs::open(&bench_dir.join("blobs"), None)?, kho_web::WebConfig::default())));
     let client = reqwest::Client::new();
     for (label, url) in [
         ("API JSON, cả mục lục", format!("http://{address}/api/v1/inventories/{inventory_id}/dossiers?limit={listing}")),

@@ -24,6 +24,10 @@ struct Cli {
     /// Địa chỉ cơ sở dữ liệu, ví dụ postgres://kho@127.0.0.1/kho. Bỏ trống: SQLite trong thư mục dữ liệu.
     #[arg(long, global = true, env = "KHO_DATABASE_URL")]
     database_url: Option<String>,
+    /// Tệp khóa mã hóa nội dung tài liệu mật (AES-256). Bỏ trống: THƯ_MỤC_DỮ_LIỆU/keys/content.key nếu có.
+    /// Giữ tệp này ngoài cơ sở dữ liệu và sao lưu riêng: mất khóa thì không đọc được nội dung mật.
+    #[arg(long, global = true, env = "KHO_KEY_FILE")]
+    key_file: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -67,6 +71,11 @@ enum Command {
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+    /// Khóa mã hóa nội dung tài liệu mật.
+    Key {
+        #[command(subcommand)]
+        command: KeyCommand,
     },
     /// Đo hiệu năng (chạy bằng tay; in số liệu).
     Bench {
@@ -134,6 +143,12 @@ enum TokenCommand {
 }
 
 #[derive(Subcommand)]
+enum KeyCommand {
+    /// Tạo khóa mới (quyền 600) tại --key-file hoặc THƯ_MỤC_DỮ_LIỆU/keys/content.key; không ghi đè khóa đã có.
+    Init,
+}
+
+#[derive(Subcommand)]
 enum AuditCommand {
     /// Kiểm tra chuỗi mã băm của nhật ký; báo bản ghi đầu tiên bị sửa, xóa hoặc đổi chỗ.
     Verify,
@@ -182,6 +197,21 @@ async fn open_store(cli: &Cli) -> Result<Store> {
     store.context("không mở được cơ sở dữ liệu")
 }
 
+fn key_path(cli: &Cli) -> PathBuf {
+    cli.key_file.clone().unwrap_or_else(|| cli.data_dir.join("keys").join("content.key"))
+}
+
+/// The blob store in the data folder, with the content key when there is one.
+fn open_blobs(cli: &Cli, require_key: bool) -> Result<kho_blobs::Blobs> {
+    let path = key_path(cli);
+    let key = if path.exists() || cli.key_file.is_some() || require_key {
+        Some(kho_blobs::ContentKey::load(&path).map_err(|e| anyhow::anyhow!("{e}{}", if path.exists() { "" } else { "; tạo khóa bằng “kho key init”" }))?)
+    } else {
+        None
+    };
+    Ok(kho_blobs::Blobs::open(&cli.data_dir.join("blobs"), key)?)
+}
+
 async fn run(cli: Cli) -> Result<ExitCode> {
     match &cli.command {
         Command::Serve { listen, demo, enclave, secure_cookies } => {
@@ -195,8 +225,13 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("không mở được cổng {listen}"))?;
             tracing::info!(address = %listen, backend = store.backend().name(), "kho serving");
             eprintln!("Kho đang chạy: http://{listen}");
-            let config = kho_web::WebConfig { secure_cookies: *secure_cookies, enclave: *enclave };
-            kho_web::serve(listener, kho_web::AppState::new(store.clone(), config)).await.context("máy chủ web dừng vì lỗi")?;
+            // The enclave holds classified content, which is sealed at rest: no key, no start.
+            let blobs = open_blobs(&cli, *enclave).context("chế độ mạng LAN độc lập cần khóa mã hóa nội dung")?;
+            if *enclave {
+                eprintln!("Chế độ mạng LAN độc lập: nội dung tài liệu mật được mã hóa khi lưu; không có kết nối ra ngoài.");
+            }
+            let config = kho_web::WebConfig { secure_cookies: *secure_cookies, enclave: *enclave, ..Default::default() };
+            kho_web::serve(listener, kho_web::AppState::new(store.clone(), blobs, config)).await.context("máy chủ web dừng vì lỗi")?;
             store.close().await;
             Ok(ExitCode::SUCCESS)
         }
@@ -271,6 +306,13 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Token { command: TokenCommand::List } => {
             accounts::list_tokens(&open_store(&cli).await?).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Key { command: KeyCommand::Init } => {
+            let path = key_path(&cli);
+            kho_blobs::ContentKey::generate(&path)?;
+            println!("Đã tạo khóa mã hóa nội dung tại {}.", path.display());
+            println!("Sao lưu tệp này ở nơi riêng, ngoài cơ sở dữ liệu: mất khóa thì không đọc được nội dung tài liệu mật.");
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit { command: AuditCommand::Verify } => {

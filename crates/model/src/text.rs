@@ -84,6 +84,20 @@ fn within(field: &str, label: &str, text: String, max: usize) -> Result<String, 
     Ok(text)
 }
 
+/// A file name as a person sees it, from whatever a browser or a scanner sent: only its last
+/// component (no folders, so no `../`), NFC, no control characters, at most 255 characters.
+pub fn file_name(field: &str, input: &str) -> Result<String, FieldError> {
+    let last = input.rsplit(['/', '\\']).next().unwrap_or_default();
+    let name: String = clean(last).chars().filter(|c| !c.is_control()).collect();
+    if name.is_empty() || name == "." || name == ".." {
+        return Err(FieldError::new(field, "invalid_file_name", format!("Tên tệp “{}” không hợp lệ.", clean(input))));
+    }
+    if char_len(&name) > 255 {
+        return Err(FieldError::new(field, "too_long", "Tên tệp dài quá 255 ký tự.".to_string()));
+    }
+    Ok(name)
+}
+
 /// A whole number in `min..=max`, written with optional thousands dots ("1.234").
 pub fn number(field: &str, label: &str, input: &str, min: u64, max: u64) -> Result<u64, FieldError> {
     let text = clean(input).replace(['.', ' '], "");
@@ -128,6 +142,15 @@ mod tests {
         assert_eq!(fold("Hộ tịch"), "ho tich");
         assert_eq!(fold("Ưu Ơn Ắ Ầ Ễ Ộ Ự ỳ"), "uu on a a e o u y");
         assert_eq!(fold("Ho\u{302}\u{323} ti\u{323}ch"), "ho tich");
+    }
+
+    #[test]
+    fn file_names_keep_only_their_last_part() {
+        assert_eq!(file_name("file", "../../etc/passwd").unwrap(), "passwd");
+        assert_eq!(file_name("file", "C:\\Scan\\Biên bản.pdf").unwrap(), "Biên bản.pdf");
+        assert_eq!(file_name("file", "a\u{0}b.tif").unwrap(), "ab.tif");
+        assert!(file_name("file", "../").is_err());
+        assert!(file_name("file", "..").is_err());
     }
 
     #[test]

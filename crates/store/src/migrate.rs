@@ -7,6 +7,7 @@ use sqlx::{AssertSqlSafe, Row};
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "catalogue", include_str!("../migrations/0001_catalogue.sql")),
     (2, "accounts", include_str!("../migrations/0002_accounts.sql")),
+    (3, "attachments", include_str!("../migrations/0003_attachments.sql")),
 ];
 
 impl Backend {

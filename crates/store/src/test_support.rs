@@ -12,7 +12,8 @@ pub struct TestCatalogue {
     pub label: &'static str,
     /// The URL the store was opened with, for tests that start `kho` as a process.
     pub url: String,
-    _dir: Option<tempfile::TempDir>,
+    /// A temporary folder that lives as long as the catalogue, for blobs and key files.
+    files: tempfile::TempDir,
 }
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
@@ -30,7 +31,7 @@ pub async fn sqlite() -> TestCatalogue {
     let dir = tempfile::tempdir().expect("temporary folder");
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("kho.db").display());
     let store = Store::open(&url).await.expect("open SQLite catalogue");
-    TestCatalogue { store, label: "SQLite", url, _dir: Some(dir) }
+    TestCatalogue { store, label: "SQLite", url, files: dir }
 }
 
 pub async fn postgres() -> Option<TestCatalogue> {
@@ -48,10 +49,15 @@ pub async fn postgres() -> Option<TestCatalogue> {
     let (base, _) = server.rsplit_once('/').expect("URL with a database name");
     let url = format!("{base}/{name}");
     let store = Store::open(&url).await.expect("open PostgreSQL catalogue");
-    Some(TestCatalogue { store, label: "PostgreSQL", url, _dir: None })
+    Some(TestCatalogue { store, label: "PostgreSQL", url, files: tempfile::tempdir().expect("temporary folder") })
 }
 
 impl TestCatalogue {
+    /// The test's own folder (blobs, keys).
+    pub fn dir(&self) -> &std::path::Path {
+        self.files.path()
+    }
+
     /// Runs SQL behind Kho's back, as an intruder or a careless operator would: for tests of
     /// tamper detection and expiry only.
     pub async fn tamper(&self, sql: &str) {

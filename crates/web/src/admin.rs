@@ -40,6 +40,7 @@ fn render(state: &AppState, ctx: &Ctx, template: &str, title: &str, status: Stat
         title, areas, current => "quan-tri", tabs,
         me => context! { name => ctx.actor.name.clone(), role => ctx.actor.role.label(), clearance => ctx.actor.clearance.label() },
         csrf => ctx.csrf.clone(),
+        enclave_banner => state.config.enclave,
     };
     let html = state.templates.get_template(template)?.render(context! { ..values, ..base })?;
     Ok((status, axum::response::Html(html)).into_response())

@@ -189,12 +189,22 @@ async fn identify(state: &AppState, headers: &HeaderMap, address: Option<String>
     Ok(Some(Ctx { actor, user: Some(user), csrf: Some(session.csrf_token), session_hash: Some(hash), address }))
 }
 
-/// Forms carry `_csrf`; scripts send `X-CSRF-Token`. Reads the body when it is a form and puts
-/// it back untouched.
+/// Forms carry `_csrf`; scripts send `X-CSRF-Token`; file uploads (multipart, whose body is not
+/// read here) carry it in the form's action URL. Reads the body when it is a form and puts it
+/// back untouched.
 async fn csrf_token_of(request: Request) -> (Option<String>, Request) {
     if let Some(token) = request.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()) {
         let token = token.to_string();
         return (Some(token), request);
+    }
+    let is_multipart = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if is_multipart {
+        let token = request.uri().query().and_then(|q| form_urlencoded_value(q.as_bytes(), "_csrf"));
+        return (token, request);
     }
     let is_form = request
         .headers()

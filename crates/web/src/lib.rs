@@ -24,18 +24,28 @@ use std::sync::Arc;
 pub const FORM_LIMIT: usize = 2 * 1024 * 1024;
 
 /// How the server is deployed.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct WebConfig {
     /// Mark cookies `Secure` (Kho is behind TLS).
     pub secure_cookies: bool,
-    /// The isolated-LAN profile for state-secret material (see README).
+    /// The isolated-LAN profile for state-secret material (see README). Content of classified
+    /// records is accepted only here.
     pub enclave: bool,
+    /// Largest file accepted by an upload, in bytes.
+    pub max_upload: usize,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig { secure_cookies: false, enclave: false, max_upload: 512 * 1024 * 1024 }
+    }
 }
 
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
+    pub blobs: Arc<kho_blobs::Blobs>,
     pub config: Arc<WebConfig>,
     templates: Arc<minijinja::Environment<'static>>,
     rate_limiter: Arc<auth::RateLimiter>,
@@ -44,9 +54,10 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(store: Store, config: WebConfig) -> AppState {
+    pub fn new(store: Store, blobs: kho_blobs::Blobs, config: WebConfig) -> AppState {
         AppState {
             store,
+            blobs: Arc::new(blobs),
             config: Arc::new(config),
             templates: Arc::new(templates::environment()),
             rate_limiter: Arc::new(auth::RateLimiter::default()),
@@ -59,6 +70,7 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages::routes())
+        .merge(pages::upload_routes(state.config.max_upload))
         .merge(admin::routes())
         .nest("/api/v1", api::routes())
         .route("/healthz", get(healthz))

@@ -57,6 +57,8 @@ pub const ROUTES: &[Route] = &[
     route("GET", "/ho-so/{id}", Act(CatalogueView)),
     route("POST", "/ho-so/{id}", Act(CatalogueEdit)),
     route("GET", "/ho-so/{id}/sua", Act(CatalogueEdit)),
+    route("POST", "/ho-so/{id}/tep", Act(CatalogueEdit)),
+    route("GET", "/tep/{id}", Act(CatalogueView)),
     route("POST", "/ho-so/{id}/van-ban", Act(CatalogueEdit)),
     route("GET", "/ho-so/{id}/van-ban/moi", Act(CatalogueEdit)),
     route("GET", "/van-ban/{id}", Act(CatalogueView)),

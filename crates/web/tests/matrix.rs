@@ -26,6 +26,7 @@ struct Fixtures {
     inventory: [Target; 2],
     dossier: [Target; 2],
     document: [Target; 2],
+    attachment: [Target; 2],
     unit: i64,
     user: i64,
     token: i64,
@@ -46,6 +47,8 @@ async fn fixtures(app: &App) -> Fixtures {
     let (_, _, context) = store.dossier_context(inventory_ids[0]).await.unwrap();
     let mut dossier_ids = vec![];
     let mut document_ids = vec![];
+    let mut attachment_ids = vec![];
+    let blobs = kho_blobs::Blobs::open(&app.catalogue.dir().join("blobs"), None).unwrap();
     for (notation, mode, classification) in [("1", "01", "00"), ("2", "03", "01")] {
         let input = DossierInput {
             notation: notation.into(),
@@ -72,6 +75,20 @@ async fn fixtures(app: &App) -> Fixtures {
             ..Default::default()
         };
         document_ids.push(store.create_document(dossier, &document.parse().unwrap()).await.unwrap());
+        let stored = blobs.put(format!("tệp {notation}").as_bytes(), false).unwrap();
+        let attachment = kho_store::Attachment {
+            id: 0,
+            dossier_id: dossier,
+            file_name: format!("tep-{notation}.pdf"),
+            media_type: "application/pdf".into(),
+            size: stored.size as i64,
+            sha256: stored.sha256,
+            blob: stored.name,
+            sealed: false,
+            uploaded_by: "test".into(),
+            uploaded_at: String::new(),
+        };
+        attachment_ids.push(store.create_attachment(&attachment).await.unwrap());
         dossier_ids.push(dossier);
     }
     let plain = |id| Target { id, classification: Classification::None, mode: None };
@@ -88,6 +105,10 @@ async fn fixtures(app: &App) -> Fixtures {
         document: [
             Target { mode: Some(Mode::Public), ..plain(document_ids[0]) },
             Target { mode: Some(Mode::Secret), ..secret(document_ids[1]) },
+        ],
+        attachment: [
+            Target { mode: Some(Mode::Public), ..plain(attachment_ids[0]) },
+            Target { mode: Some(Mode::Secret), ..secret(attachment_ids[1]) },
         ],
         unit: unit_a,
         user,
@@ -106,6 +127,8 @@ fn record_targets<'f>(path: &str, f: &'f Fixtures) -> Option<&'f [Target; 2]> {
         Some(&f.dossier)
     } else if p.starts_with("/van-ban/{id}") || p.starts_with("/documents/{id}") {
         Some(&f.document)
+    } else if p.starts_with("/tep/{id}") {
+        Some(&f.attachment)
     } else {
         None
     }

@@ -32,6 +32,11 @@ pub fn demo_plan() -> Plan {
 pub const PASSWORD: &str = "mat-khau-thu-nghiem";
 
 pub async fn apps() -> Vec<App> {
+    apps_with(kho_web::WebConfig::default(), false).await
+}
+
+/// Apps with a given configuration; `key` gives each a content key (as `kho key init` would).
+pub async fn apps_with(config: kho_web::WebConfig, key: bool) -> Vec<App> {
     let mut apps = Vec::new();
     for catalogue in catalogues().await {
         catalogue.store.import_plan(&demo_plan()).await.unwrap();
@@ -49,7 +54,9 @@ pub async fn apps() -> Vec<App> {
             .unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let state = kho_web::AppState::new(catalogue.store.clone(), kho_web::WebConfig::default());
+        let key = key.then(|| kho_blobs::ContentKey::generate(&catalogue.dir().join("keys/content.key")).unwrap());
+        let blobs = kho_blobs::Blobs::open(&catalogue.dir().join("blobs"), key).unwrap();
+        let state = kho_web::AppState::new(catalogue.store.clone(), blobs, config.clone());
         tokio::spawn(kho_web::serve(listener, state));
         apps.push(App { base, label: catalogue.label, store: catalogue.store.clone(), archive, catalogue });
     }
@@ -74,6 +81,15 @@ pub fn csrf_in(html: &str) -> Option<String> {
 }
 
 impl App {
+    /// A second server over the same catalogue and blob folder, with another key situation.
+    pub async fn restart(&self, config: kho_web::WebConfig, key: Option<kho_blobs::ContentKey>) -> String {
+        let blobs = kho_blobs::Blobs::open(&self.catalogue.dir().join("blobs"), key).unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(kho_web::serve(listener, kho_web::AppState::new(self.store.clone(), blobs, config)));
+        base
+    }
+
     pub async fn user(&self, username: &str, role: Role, clearance: Classification, units: &[i64], fonds: &[i64]) -> i64 {
         let settings = UserSettings {
             full_name: username.into(),

@@ -1,0 +1,158 @@
+//! Files on a hồ sơ: uploaded with hostile names and sizes, stored content-addressed, sealed with
+//! AES-256-GCM when the record is classified (and only on the enclave), served back only to
+//! those who may see the record — and unreadable, not the catalogue, when the key is lost.
+
+mod common;
+
+use common::{App, Session, apps, apps_with};
+use kho_model::Classification;
+use kho_model::access::Role;
+use kho_model::record::{DossierInput, FondsInput, InventoryInput};
+use kho_store::AuditFilter;
+use reqwest::StatusCode;
+
+const SECRET_TEXT: &str = "Phương án phòng thủ dân sự xã Mường Ảng — MẬT";
+
+/// A commune fonds with a public and a Mật dossier; returns their ids.
+async fn dossiers(app: &App) -> (i64, i64) {
+    let unit = app.unit_id("Xã Mường Ảng").await;
+    let fonds = FondsInput { code: "X27".into(), name: "UBND xã Mường Ảng".into(), unit_id: unit.to_string(), ..Default::default() };
+    let fonds = app.store.create_fonds(&fonds.parse().unwrap()).await.unwrap();
+    let inventory = app.store.create_inventory(fonds, &InventoryInput { number: "1".into(), title: "Mục lục".into(), ..Default::default() }.parse().unwrap()).await.unwrap();
+    let (_, _, context) = app.store.dossier_context(inventory).await.unwrap();
+    let mut ids = vec![];
+    for (notation, mode, classification) in [("1", "01", "00"), ("2", "03", "01")] {
+        let input = DossierInput {
+            notation: notation.into(),
+            title: format!("Hồ sơ {notation}"),
+            maintenance: "01".into(),
+            mode: mode.into(),
+            classification: classification.into(),
+            start_date: "2025".into(),
+            end_date: "2025".into(),
+            total_doc: "1".into(),
+            number_of_page: "1".into(),
+            ..Default::default()
+        };
+        ids.push(app.store.create_dossier(inventory, &input.parse(&context).unwrap()).await.unwrap());
+    }
+    (ids[0], ids[1])
+}
+
+async fn upload(session: &Session, dossier: i64, name: &str, bytes: Vec<u8>, with_csrf: bool) -> reqwest::Response {
+    let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_string());
+    let form = reqwest::multipart::Form::new().part("file", part);
+    let query = if with_csrf { format!("?_csrf={}", session.csrf) } else { String::new() };
+    session.client.post(format!("{}/ho-so/{dossier}/tep{query}", session.base)).multipart(form).send().await.unwrap()
+}
+
+fn attachment_id(page: &str) -> i64 {
+    let start = page.find("href=\"/tep/").expect("an attachment link") + "href=\"/tep/".len();
+    page[start..].split('"').next().unwrap().parse().unwrap()
+}
+
+fn blob_files_contain(app: &App, needle: &[u8]) -> bool {
+    fn walk(dir: &std::path::Path, needle: &[u8]) -> bool {
+        std::fs::read_dir(dir).into_iter().flatten().flatten().any(|entry| {
+            let path = entry.path();
+            if path.is_dir() { walk(&path, needle) } else { std::fs::read(&path).map(|b| b.windows(needle.len()).any(|w| w == needle)).unwrap_or(false) }
+        })
+    }
+    walk(&app.catalogue.dir().join("blobs"), needle)
+}
+
+#[tokio::test]
+async fn a_file_with_a_hostile_name_is_stored_by_its_hash_and_served_back() {
+    for app in apps().await {
+        let (public, _) = dossiers(&app).await;
+        app.user("ltv", Role::Archivist, Classification::None, &[app.archive], &[]).await;
+        let session = app.login("ltv").await;
+        let bytes = b"%PDF-1.4 bien ban giao nhan".to_vec();
+        let refused = upload(&session, public, "a.pdf", bytes.clone(), false).await;
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN, "{}: no CSRF token, no upload", app.label);
+
+        let response = upload(&session, public, "../../Biên bản giao nhận.pdf", bytes.clone(), true).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{}", app.label);
+        let (_, page) = session.get(&format!("/ho-so/{public}")).await;
+        assert!(page.contains("Biên bản giao nhận.pdf"), "only the last part of the name");
+        let id = attachment_id(&page);
+        let download = session.client.get(format!("{}/tep/{id}", app.base)).send().await.unwrap();
+        assert_eq!(download.status(), StatusCode::OK);
+        let disposition = download.headers()["content-disposition"].to_str().unwrap().to_string();
+        assert!(disposition.contains("filename*=UTF-8''Bi%C3%AAn%20b%E1%BA%A3n"), "{disposition}");
+        assert_eq!(download.headers()["content-type"], "application/pdf");
+        assert_eq!(download.bytes().await.unwrap().to_vec(), bytes);
+
+        let empty = upload(&session, public, "rong.pdf", vec![], true).await;
+        assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(empty.text().await.unwrap().contains("Tệp “rong.pdf” rỗng"));
+    }
+}
+
+#[tokio::test]
+async fn an_upload_over_the_limit_is_refused_with_its_name_and_nothing_is_kept() {
+    let config = kho_web::WebConfig { max_upload: 64 * 1024, ..Default::default() };
+    let app = apps_with(config, false).await.remove(0);
+    let (public, _) = dossiers(&app).await;
+    app.user("ltv", Role::Archivist, Classification::None, &[app.archive], &[]).await;
+    let session = app.login("ltv").await;
+    let response = upload(&session, public, "ban-do-lon.tif", vec![7u8; 200 * 1024], true).await;
+    let status = response.status();
+    let body = response.text().await.unwrap();
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("“ban-do-lon.tif” vượt quá giới hạn"), "{body}");
+    assert!(app.store.list_attachments(&kho_model::access::Visibility::everything(), public).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn classified_content_is_refused_outside_the_enclave() {
+    for app in apps().await {
+        let (_, secret) = dossiers(&app).await;
+        let unit = app.unit_id("Xã Mường Ảng").await;
+        app.user("canbo.mat", Role::Archivist, Classification::Confidential, &[unit], &[]).await;
+        let session = app.login("canbo.mat").await;
+        let response = upload(&session, secret, "phuong-an.pdf", SECRET_TEXT.as_bytes().to_vec(), true).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{}", app.label);
+        assert!(response.text().await.unwrap().contains("mạng LAN độc lập"));
+        assert!(!blob_files_contain(&app, SECRET_TEXT.as_bytes()));
+    }
+}
+
+#[tokio::test]
+async fn on_the_enclave_classified_content_is_sealed_and_unreadable_without_the_key() {
+    let config = kho_web::WebConfig { enclave: true, ..Default::default() };
+    for app in apps_with(config.clone(), true).await {
+        let (_, secret) = dossiers(&app).await;
+        let unit = app.unit_id("Xã Mường Ảng").await;
+        app.user("canbo.mat", Role::Archivist, Classification::Confidential, &[unit], &[]).await;
+        app.user("canbo", Role::Archivist, Classification::None, &[unit], &[]).await;
+        let session = app.login("canbo.mat").await;
+        let (_, page) = session.get(&format!("/ho-so/{secret}")).await;
+        assert!(page.contains("mạng LAN độc lập — xử lý tài liệu thuộc bí mật nhà nước"), "the enclave says so on every page");
+        let response = upload(&session, secret, "phuong-an.txt", SECRET_TEXT.as_bytes().to_vec(), true).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{}", app.label);
+        assert!(!blob_files_contain(&app, SECRET_TEXT.as_bytes()), "no plaintext at rest");
+        assert!(!blob_files_contain(&app, "Mường Ảng".as_bytes()));
+
+        let (_, page) = session.get(&format!("/ho-so/{secret}")).await;
+        let id = attachment_id(&page);
+        assert!(page.contains("mã hóa"));
+        let download = session.client.get(format!("{}/tep/{id}", app.base)).send().await.unwrap();
+        assert_eq!(download.status(), StatusCode::OK);
+        assert_eq!(download.text().await.unwrap(), SECRET_TEXT);
+        let (_, audit) = app.store.list_audit(&AuditFilter { action: Some("attachment.download".into()), limit: 10, ..Default::default() }).await.unwrap();
+        assert_eq!(audit.len(), 1, "the download is audited");
+
+        let uncleared = app.login("canbo").await;
+        assert_eq!(uncleared.get(&format!("/tep/{id}")).await.0, StatusCode::NOT_FOUND, "a file of a secret record does not exist for the uncleared");
+
+        // The key file is lost: the catalogue still answers; the content cannot be read.
+        let keyless = app.restart(config.clone(), None).await;
+        let client = session.client.clone();
+        let page = client.get(format!("{keyless}/ho-so/{secret}")).send().await.unwrap();
+        assert_eq!(page.status(), StatusCode::OK);
+        let file = client.get(format!("{keyless}/tep/{id}")).send().await.unwrap();
+        assert_eq!(file.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert!(file.text().await.unwrap().contains("khóa mã hóa"));
+    }
+}
