@@ -652,10 +652,15 @@ impl Store {
 
 // ---- bulk ----
 
-/// `($1, …, $n), ($n+1, …)`: the VALUES of a multi-row insert.
-fn values_rows(rows: usize, columns: usize) -> String {
+/// `($1, …, $n), ($n+1, …)`: the VALUES of a multi-row insert. SQLite gets plain `?`: it looks
+/// a numbered parameter's name up by a linear scan, which makes thousands of `$n` quadratic.
+fn values_rows(backend: crate::Backend, rows: usize, columns: usize) -> String {
+    let placeholder = |n: usize| match backend {
+        crate::Backend::Sqlite => "?".to_string(),
+        crate::Backend::Postgres => format!("${n}"),
+    };
     (0..rows)
-        .map(|r| format!("({})", (1..=columns).map(|c| format!("${}", r * columns + c)).collect::<Vec<_>>().join(", ")))
+        .map(|r| format!("({})", (1..=columns).map(|c| placeholder(r * columns + c)).collect::<Vec<_>>().join(", ")))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -673,7 +678,7 @@ impl Store {
                 "INSERT INTO dossiers (file_code, notation, year, title, title_folded, maintenance, mode, language, start_date, end_date,
                     keyword, total_doc, number_of_paper, number_of_page, format, infor_sign, confidence_level, paper_file_code, risk_recovery,
                     risk_recovery_status, description, classification, fonds_id, inventory_id) VALUES {}",
-                values_rows(chunk.len(), 24)
+                values_rows(self.backend, chunk.len(), 24)
             );
             let mut query = sqlx::query(AssertSqlSafe(sql));
             for fields in chunk {
@@ -705,7 +710,7 @@ impl Store {
                 "INSERT INTO documents (doc_ordinal, doc_code, type_name, code_number, code_notation, issued_date, organ_name, subject,
                     subject_folded, language, number_of_page, infor_sign, keyword, mode, confidence_level, autograph, format, process, description,
                     classification, dossier_id) VALUES {}",
-                values_rows(chunk.len(), 21)
+                values_rows(self.backend, chunk.len(), 21)
             );
             let mut query = sqlx::query(AssertSqlSafe(sql));
             for (dossier_id, code, fields) in chunk {
@@ -730,5 +735,76 @@ impl Store {
             crate::Backend::Postgres => "SELECT pg_database_size(current_database())",
         };
         Ok(sqlx::query(sql).fetch_one(&self.pool).await?.try_get(0)?)
+    }
+}
+
+// ---- tệp đính kèm ----
+
+/// A file attached to a hồ sơ.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Attachment {
+    pub id: i64,
+    pub dossier_id: i64,
+    pub file_name: String,
+    pub media_type: String,
+    pub size: i64,
+    pub sha256: String,
+    #[serde(skip)]
+    pub blob: String,
+    pub sealed: bool,
+    pub uploaded_by: String,
+    pub uploaded_at: String,
+}
+
+fn attachment_from_row(row: &AnyRow) -> Result<Attachment, StoreError> {
+    Ok(Attachment {
+        id: row.try_get("id")?,
+        dossier_id: row.try_get("dossier_id")?,
+        file_name: row.try_get("file_name")?,
+        media_type: row.try_get("media_type")?,
+        size: row.try_get("size")?,
+        sha256: row.try_get("sha256")?,
+        blob: row.try_get("blob")?,
+        sealed: row.try_get::<i64, _>("sealed")? != 0,
+        uploaded_by: row.try_get("uploaded_by")?,
+        uploaded_at: row.try_get("uploaded_at")?,
+    })
+}
+
+const ATTACHMENT_COLUMNS: &str = "id, dossier_id, file_name, media_type, size, sha256, blob, sealed, uploaded_by, uploaded_at";
+
+impl Store {
+    pub async fn create_attachment(&self, attachment: &Attachment) -> Result<i64, StoreError> {
+        self.dossier(attachment.dossier_id).await?;
+        Ok(sqlx::query(
+            "INSERT INTO attachments (dossier_id, file_name, media_type, size, sha256, blob, sealed, uploaded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(attachment.dossier_id)
+        .bind(&attachment.file_name)
+        .bind(&attachment.media_type)
+        .bind(attachment.size)
+        .bind(&attachment.sha256)
+        .bind(&attachment.blob)
+        .bind(attachment.sealed as i64)
+        .bind(&attachment.uploaded_by)
+        .fetch_one(&self.pool)
+        .await?
+        .try_get(0)?)
+    }
+
+    pub async fn attachment(&self, id: i64) -> Result<Attachment, StoreError> {
+        let sql = format!("SELECT {ATTACHMENT_COLUMNS} FROM attachments WHERE id = $1");
+        let row = sqlx::query(AssertSqlSafe(sql)).bind(id).fetch_optional(&self.pool).await?;
+        attachment_from_row(&row.ok_or(StoreError::NotFound("tệp"))?)
+    }
+
+    /// The files of a hồ sơ, if `visibility` allows the hồ sơ.
+    pub async fn list_attachments(&self, visibility: &Visibility, dossier_id: i64) -> Result<Vec<Attachment>, StoreError> {
+        let mut args = vec![Arg::Int(dossier_id)];
+        let dossiers = visible_dossiers(visibility, &mut args);
+        let sql = format!("SELECT {ATTACHMENT_COLUMNS} FROM attachments WHERE dossier_id = $1 AND dossier_id IN (SELECT id FROM dossiers WHERE {dossiers}) ORDER BY id");
+        let rows = bind_all(sqlx::query(AssertSqlSafe(sql)), &args).fetch_all(&self.pool).await?;
+        rows.iter().map(attachment_from_row).collect()
     }
 }
