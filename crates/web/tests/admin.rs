@@ -1,0 +1,67 @@
+//! Quản trị through its pages: an administrator creates an account with a scope and clearance,
+//! issues and revokes an API token, and reads and exports the audit trail.
+
+mod common;
+
+use common::{apps, csrf_in};
+use kho_model::Classification;
+use kho_model::access::Role;
+use reqwest::StatusCode;
+
+#[tokio::test]
+async fn an_administrator_manages_accounts_tokens_and_reads_the_audit_trail() {
+    for app in apps().await {
+        app.user("quantri", Role::Admin, Classification::None, &[app.archive], &[]).await;
+        let admin = app.login("quantri").await;
+        let commune = app.unit_id("Xã Nà Tấu").await.to_string();
+
+        let weak = admin.post("/quan-tri/tai-khoan", &[("username", "canbo.natau"), ("fullName", "Văn thư xã Nà Tấu"), ("role", "luu_tru_vien"), ("clearance", "00"), ("units", &commune), ("password", "ngan")]).await;
+        assert_eq!(weak.status(), StatusCode::UNPROCESSABLE_ENTITY, "{}", app.label);
+        assert!(weak.text().await.unwrap().contains("ít nhất 10 ký tự"));
+        let no_scope = admin.post("/quan-tri/tai-khoan", &[("username", "canbo.natau"), ("fullName", "Văn thư"), ("role", "luu_tru_vien"), ("password", "mot-mat-khau-dai")]).await;
+        assert!(no_scope.text().await.unwrap().contains("ít nhất một đơn vị"));
+
+        let created = admin
+            .post("/quan-tri/tai-khoan", &[("username", "canbo.natau"), ("fullName", "Văn thư xã Nà Tấu"), ("role", "luu_tru_vien"), ("clearance", "01"), ("units", &commune), ("password", "mot-mat-khau-dai")])
+            .await;
+        assert_eq!(created.status(), StatusCode::SEE_OTHER);
+        let user = app.store.user_by_name("canbo.natau").await.unwrap().unwrap();
+        assert_eq!((user.role, user.clearance), (Role::Archivist, Classification::Confidential));
+        assert_eq!(user.units.iter().map(|u| u.to_string()).collect::<Vec<_>>(), vec![commune.clone()]);
+        let (_, list) = admin.get("/quan-tri").await;
+        assert!(list.contains("Văn thư xã Nà Tấu") && list.contains("Xã Nà Tấu"));
+
+        let (status, _, _) = app.try_login("canbo.natau", "mot-mat-khau-dai").await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "the new account signs in");
+
+        let user_id = user.id.to_string();
+        let response = admin.post("/quan-tri/ma-truy-cap", &[("user_id", &user_id), ("name", "Máy quét phòng 2")]).await;
+        let page = response.text().await.unwrap();
+        let start = page.find("id=\"new-token\">").unwrap() + "id=\"new-token\">".len();
+        let token = page[start..].split('<').next().unwrap().to_string();
+        assert!(token.starts_with("kho_"));
+        let client = app.client();
+        let call = |t: String| {
+            let client = client.clone();
+            let url = format!("{}/api/v1/fonds", app.base);
+            async move { client.get(url).bearer_auth(t).send().await.unwrap().status() }
+        };
+        assert_eq!(call(token.clone()).await, StatusCode::OK);
+        let (_, tokens_page) = admin.get("/quan-tri/ma-truy-cap").await;
+        assert!(!tokens_page.contains(&token), "shown once only");
+        let token_id = app.store.list_tokens().await.unwrap().last().unwrap().id;
+        admin.post(&format!("/quan-tri/ma-truy-cap/{token_id}/thu-hoi"), &[]).await;
+        assert_eq!(call(token).await, StatusCode::UNAUTHORIZED);
+
+        let (status, audit) = admin.get("/quan-tri/nhat-ky?action=user.create").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(audit.contains("canbo.natau luu_tru_vien độ mật 01"), "the change is in the trail");
+        let export = admin.client.get(format!("{}/quan-tri/nhat-ky.xlsx?actor=quantri", app.base)).send().await.unwrap();
+        assert_eq!(export.status(), StatusCode::OK);
+        assert_eq!(export.headers()["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+        let bytes = export.bytes().await.unwrap();
+        assert_eq!(&bytes[..2], b"PK", "an XLSX (zip) workbook");
+        assert!(csrf_in(&audit).is_some());
+        assert_eq!(app.store.verify_audit(|_| {}).await.unwrap().map(|_| ()), Ok(()));
+    }
+}
