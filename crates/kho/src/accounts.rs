@@ -86,14 +86,7 @@ pub async fn province_archive(store: &Store) -> Result<i64> {
         None => "Trung tâm Lưu trữ lịch sử".to_string(),
     };
     Ok(store
-        .create_unit(&kho_model::record::NewUnit {
-            name,
-            kind: kho_model::UnitKind::ProvinceArchive,
-            agency_code: None,
-            old_admin_code: None,
-            new_admin_code: None,
-            dissolved_on: None,
-        })
+        .create_unit(&kho_model::record::NewUnit::named(name, kho_model::UnitKind::ProvinceArchive))
         .await?)
 }
 

@@ -51,6 +51,7 @@ enumeration! {
         PlanImport = "plan.import": "Nạp kế hoạch",
         CatalogueView = "catalogue.view": "Xem phông, mục lục, hồ sơ, văn bản",
         CatalogueEdit = "catalogue.edit": "Thêm, sửa phông, mục lục, hồ sơ, văn bản",
+        UnitsEdit = "units.edit": "Sửa thông tin đơn vị",
         UsersManage = "users.manage": "Quản lý tài khoản",
         TokensManage = "tokens.manage": "Quản lý mã truy cập API",
         AuditView = "audit.view": "Xem nhật ký hệ thống",

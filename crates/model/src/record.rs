@@ -57,6 +57,87 @@ pub struct Unit {
     pub successor_id: Option<i64>,
 }
 
+/// A unit's description as a form gives it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", default)]
+pub struct UnitInput {
+    #[serde(deserialize_with = "text_like")]
+    pub name: String,
+    #[serde(deserialize_with = "text_like")]
+    pub kind: String,
+    #[serde(deserialize_with = "text_like")]
+    pub agency_code: String,
+    #[serde(deserialize_with = "text_like")]
+    pub old_admin_code: String,
+    #[serde(deserialize_with = "text_like")]
+    pub new_admin_code: String,
+    #[serde(deserialize_with = "text_like")]
+    pub dissolved_on: String,
+    #[serde(deserialize_with = "text_like")]
+    pub successor_id: String,
+}
+
+fn admin_code(field: &str, label: &str, input: &str) -> Result<Option<String>, FieldError> {
+    let code = text::clean(input);
+    if code.is_empty() {
+        return Ok(None);
+    }
+    if !(2..=5).contains(&code.len()) || !code.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(FieldError::new(field, "invalid_admin_code", format!("{label}: “{code}” phải gồm 2 đến 5 chữ số (tỉnh 2 số, huyện 3 số, xã 5 số).")));
+    }
+    Ok(Some(code))
+}
+
+impl UnitInput {
+    pub fn parse(&self, id: i64) -> Result<NewUnit, Invalid> {
+        let mut c = Collector::default();
+        let name = c.take(text::required("name", "Tên đơn vị", &self.name, 300));
+        let kind = c.take(UnitKind::parse_field("kind", "Loại đơn vị", &self.kind));
+        let agency_code = if self.agency_code.trim().is_empty() {
+            Some(None)
+        } else {
+            c.take(AgencyCode::parse_field("agencyCode", "Mã định danh", &self.agency_code).map(Some))
+        };
+        let old_admin_code = c.take(admin_code("oldAdminCode", "Mã đơn vị hành chính cũ", &self.old_admin_code));
+        let new_admin_code = c.take(admin_code("newAdminCode", "Mã đơn vị hành chính mới", &self.new_admin_code));
+        let dissolved_on = c.take(ArchiveDate::parse_optional("dissolvedOn", "Ngày giải thể", &self.dissolved_on));
+        if let Some(Some(date)) = &dissolved_on {
+            if date.earliest() != date.latest() {
+                c.push(FieldError::new("dissolvedOn", "invalid_date", "Ngày giải thể: ghi đủ ngày, tháng, năm (NN/TT/NNNN)."));
+            }
+        }
+        let successor_id = c.take(optional_id("successorId", "Đơn vị kế thừa", &self.successor_id));
+        if successor_id == Some(Some(id)) {
+            c.push(FieldError::new("successorId", "self_successor", "Đơn vị kế thừa không thể là chính đơn vị này."));
+        }
+        c.finish()?;
+        Ok(NewUnit {
+            name: name.unwrap(),
+            kind: kind.unwrap(),
+            agency_code: agency_code.unwrap(),
+            old_admin_code: old_admin_code.unwrap(),
+            new_admin_code: new_admin_code.unwrap(),
+            dissolved_on: dissolved_on.unwrap().map(|d| d.sortable()),
+            successor_id: successor_id.unwrap(),
+        })
+    }
+}
+
+impl From<&Unit> for UnitInput {
+    fn from(u: &Unit) -> Self {
+        UnitInput {
+            name: u.name.clone(),
+            kind: u.kind.code().into(),
+            agency_code: or_empty(&u.agency_code),
+            old_admin_code: or_empty(&u.old_admin_code),
+            new_admin_code: or_empty(&u.new_admin_code),
+            dissolved_on: u.dissolved_on.as_deref().and_then(ArchiveDate::parse).map(|d| d.to_string()).unwrap_or_default(),
+            successor_id: or_empty(&u.successor_id),
+        }
+    }
+}
+
 /// A new unit, already checked.
 #[derive(Debug, Clone)]
 pub struct NewUnit {
@@ -65,7 +146,16 @@ pub struct NewUnit {
     pub agency_code: Option<AgencyCode>,
     pub old_admin_code: Option<String>,
     pub new_admin_code: Option<String>,
+    /// ISO date.
     pub dissolved_on: Option<String>,
+    pub successor_id: Option<i64>,
+}
+
+impl NewUnit {
+    /// A unit known only by name and kind, as the plan or the first administrator names it.
+    pub fn named(name: impl Into<String>, kind: UnitKind) -> NewUnit {
+        NewUnit { name: name.into(), kind, agency_code: None, old_admin_code: None, new_admin_code: None, dissolved_on: None, successor_id: None }
+    }
 }
 
 /// Phông lưu trữ as a form or JSON body gives it.

@@ -77,6 +77,18 @@ fn unit_from_row(row: &AnyRow) -> Result<Unit, StoreError> {
     })
 }
 
+fn unknown_successor() -> StoreError {
+    StoreError::Conflict(kho_model::FieldError::new("successorId", "unknown_unit", "Đơn vị kế thừa không có trong danh sách đơn vị."))
+}
+
+fn unit_conflict(error: sqlx::Error, unit: &kho_model::record::NewUnit) -> StoreError {
+    if StoreError::is_unique_violation(&error) {
+        StoreError::Conflict(kho_model::FieldError::new("name", "duplicate_unit", format!("Đơn vị “{}” hoặc mã định danh của nó đã có.", unit.name)))
+    } else {
+        error.into()
+    }
+}
+
 const UNIT_COLUMNS: &str = "id, name, kind, agency_code, old_admin_code, new_admin_code, dissolved_on, successor_id";
 
 impl Store {
@@ -263,8 +275,11 @@ impl Store {
 
     /// Creates a unit (the province archive, an agency) that no plan names.
     pub async fn create_unit(&self, unit: &kho_model::record::NewUnit) -> Result<i64, StoreError> {
+        if let Some(successor) = unit.successor_id {
+            self.unit(successor).await.map_err(|_| unknown_successor())?;
+        }
         let result = sqlx::query(
-            "INSERT INTO units (name, kind, agency_code, old_admin_code, new_admin_code, dissolved_on) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            "INSERT INTO units (name, kind, agency_code, old_admin_code, new_admin_code, dissolved_on, successor_id) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(&unit.name)
         .bind(unit.kind.code())
@@ -272,16 +287,55 @@ impl Store {
         .bind(unit.old_admin_code.clone())
         .bind(unit.new_admin_code.clone())
         .bind(unit.dissolved_on.clone())
+        .bind(unit.successor_id)
         .fetch_one(&self.pool)
         .await;
         match result {
             Ok(row) => Ok(row.get(0)),
-            Err(e) if StoreError::is_unique_violation(&e) => Err(StoreError::Conflict(kho_model::FieldError::new(
-                "name",
-                "duplicate_unit",
-                format!("Đơn vị “{}” hoặc mã định danh của nó đã có.", unit.name),
-            ))),
-            Err(e) => Err(e.into()),
+            Err(e) => Err(unit_conflict(e, unit)),
+        }
+    }
+
+    /// Rewrites a unit's description. Its mã định danh cannot change once an open fonds of the
+    /// unit has hồ sơ: their mã hồ sơ begin with it.
+    pub async fn update_unit(&self, id: i64, unit: &kho_model::record::NewUnit) -> Result<(), StoreError> {
+        let current = self.unit(id).await?;
+        if let Some(successor) = unit.successor_id {
+            self.unit(successor).await.map_err(|_| unknown_successor())?;
+        }
+        if current.agency_code != unit.agency_code {
+            let used: i64 = sqlx::query(
+                "SELECT COUNT(*) FROM dossiers d JOIN fonds f ON f.id = d.fonds_id WHERE f.unit_id = $1 AND f.status = $2",
+            )
+            .bind(id)
+            .bind(kho_model::FondsStatus::Open.code())
+            .fetch_one(&self.pool)
+            .await?
+            .try_get(0)?;
+            if used > 0 {
+                return Err(StoreError::Conflict(kho_model::FieldError::new(
+                    "agencyCode",
+                    "agency_code_in_use",
+                    format!("Mã định danh đã đứng đầu mã của {used} hồ sơ thuộc phông mở của đơn vị; không đổi được."),
+                )));
+            }
+        }
+        let result = sqlx::query(
+            "UPDATE units SET name = $1, kind = $2, agency_code = $3, old_admin_code = $4, new_admin_code = $5, dissolved_on = $6, successor_id = $7 WHERE id = $8",
+        )
+        .bind(&unit.name)
+        .bind(unit.kind.code())
+        .bind(unit.agency_code.as_ref().map(|c| c.to_string()))
+        .bind(unit.old_admin_code.clone())
+        .bind(unit.new_admin_code.clone())
+        .bind(unit.dissolved_on.clone())
+        .bind(unit.successor_id)
+        .bind(id)
+        .execute(&self.pool)
+        .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) => Err(unit_conflict(e, unit)),
         }
     }
 

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 async fn unit(store: &Store, name: &str, kind: UnitKind) -> i64 {
     store
-        .create_unit(&kho_model::record::NewUnit { name: name.into(), kind, agency_code: None, old_admin_code: None, new_admin_code: None, dissolved_on: None })
+        .create_unit(&kho_model::record::NewUnit::named(name, kind))
         .await
         .unwrap()
 }

@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use kho_model::codes::*;
-use kho_model::record::{Document, DocumentInput, Dossier, DossierInput, Fonds, FondsInput, InventoryInput};
+use kho_model::record::{Document, DocumentInput, Dossier, DossierInput, Fonds, FondsInput, InventoryInput, UnitInput};
 use kho_model::{Invalid, vn};
 use kho_store::ListDossiers;
 use minijinja::{Value, context};
@@ -27,6 +27,7 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(overview))
         .route("/ke-hoach", get(plan))
         .route("/don-vi/{id}", get(unit))
+        .route("/don-vi/{id}/sua", get(unit_edit).post(unit_update))
         .route("/tra-cuu", get(search))
         .route("/phong", get(fonds_list).post(fonds_create))
         .route("/phong/moi", get(fonds_new))
@@ -433,9 +434,40 @@ async fn unit(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Pat
         .map(|f| context! { id => f.id, code => f.fields.code.to_string(), name => f.fields.name.clone(), status => f.fields.status.label() })
         .collect();
     let may_add = kho_model::access::authorize(&ctx.actor, Action::CatalogueEdit, &kho_model::access::Resource::Unit { unit_id: id }).is_allowed();
+    let may_edit = kho_model::access::authorize(&ctx.actor, Action::UnitsEdit, &kho_model::access::Resource::Unit { unit_id: id }).is_allowed();
+    let successor = match unit.successor_id {
+        Some(s) => Some(state.store.unit(s).await?),
+        None => None,
+    };
     Page::new("unit.html", "ke-hoach", unit.name.clone())
         .crumbs(vec![crumb("Kế hoạch", "/ke-hoach"), here(unit.name.clone())])
-        .render(&state, Some(&ctx), context! { unit_kind => unit.kind.label(), unit => ser(&unit), target => ser(&target), deadline, fonds, may_add })
+        .render(&state, Some(&ctx), context! { unit_kind => unit.kind.label(), unit => ser(&unit), target => ser(&target), deadline, fonds, may_add, may_edit, successor => ser(&successor) })
+}
+
+async fn unit_fields(state: &AppState) -> Result<Vec<FieldSpec>, PageError> {
+    let units: Vec<(String, String)> = state.store.units().await?.into_iter().map(|u| (u.id.to_string(), u.name)).collect();
+    Ok(vec![
+        field("name", "Tên đơn vị").required().wide(),
+        field("kind", "Loại đơn vị").required().codes(UnitKind::ALL, UnitKind::code, UnitKind::label),
+        field("agencyCode", "Mã định danh điện tử").hint("QĐ 20/2020, sửa đổi QĐ 09/2025: dạng 000.00.00.H17; đứng đầu mã hồ sơ của phông mở"),
+        field("oldAdminCode", "Mã đơn vị hành chính cũ").hint("Trước 01/7/2025 (QĐ 124/2004)"),
+        field("newAdminCode", "Mã đơn vị hành chính mới").hint("Từ 01/7/2025 (QĐ 19/2025): xã 5 chữ số"),
+        field("dissolvedOn", "Ngày giải thể").hint("NN/TT/NNNN; các huyện giải thể ngày 01/07/2025"),
+        field("successorId", "Đơn vị kế thừa").choices(units),
+    ])
+}
+
+async fn unit_edit(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
+    let unit = records::unit_for(&state, &ctx, Action::UnitsEdit, id).await?;
+    let page = Page::new("form.html", "ke-hoach", format!("Sửa thông tin {}", unit.name))
+        .crumbs(vec![crumb("Kế hoạch", "/ke-hoach"), crumb(unit.name.clone(), format!("/don-vi/{id}")), here("Sửa")]);
+    form_page(&state, &ctx, page, unit_fields(&state).await?, &UnitInput::from(&unit), None, format!("/don-vi/{id}/sua"), format!("/don-vi/{id}"))
+}
+
+async fn unit_update(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, Form(input): Form<UnitInput>) -> Result<Response, PageError> {
+    let outcome = records::update_unit(&state, &ctx, id, &input).await;
+    let page = Page::new("form.html", "ke-hoach", "Sửa thông tin đơn vị").crumbs(vec![crumb("Kế hoạch", "/ke-hoach"), crumb("Đơn vị", format!("/don-vi/{id}")), here("Sửa")]);
+    after_save(&state, &ctx, outcome, |id| format!("/don-vi/{id}"), page, unit_fields(&state).await?, &input, format!("/don-vi/{id}/sua"), format!("/don-vi/{id}"))
 }
 
 // ---- fonds ----

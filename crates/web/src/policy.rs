@@ -40,6 +40,8 @@ pub const ROUTES: &[Route] = &[
     route("GET", "/", Act(CatalogueView)),
     route("GET", "/ke-hoach", Act(PlanView)),
     route("GET", "/don-vi/{id}", Act(PlanView)),
+    route("GET", "/don-vi/{id}/sua", Act(UnitsEdit)),
+    route("POST", "/don-vi/{id}/sua", Act(UnitsEdit)),
     route("GET", "/tra-cuu", Act(CatalogueView)),
     route("GET", "/phong", Act(CatalogueView)),
     route("POST", "/phong", Act(CatalogueEdit)),

@@ -5,7 +5,7 @@
 use crate::AppState;
 use crate::auth::Ctx;
 use kho_model::access::{Action, Decision, Resource, authorize};
-use kho_model::record::{Document, DocumentInput, Dossier, DossierInput, Fonds, FondsInput, Inventory, InventoryInput};
+use kho_model::record::{Document, DocumentInput, Dossier, DossierInput, Fonds, FondsInput, Inventory, InventoryInput, Unit, UnitInput};
 use kho_model::{Classification, FieldError, Invalid, Mode};
 use kho_store::StoreError;
 
@@ -237,4 +237,21 @@ pub async fn update_document(state: &AppState, ctx: &Ctx, id: i64, input: &Docum
     }
     .await;
     audited(state, ctx, "document.update", "document", Some(id), result).await
+}
+
+/// A unit the actor may describe (scope: their own units, or all from the province archive).
+pub async fn unit_for(state: &AppState, ctx: &Ctx, action: Action, id: i64) -> Result<Unit, Refused> {
+    let unit = state.store.unit(id).await?;
+    permit(state, ctx, action, &Resource::Unit { unit_id: id }, "unit", Some(id)).await?;
+    Ok(unit)
+}
+
+pub async fn update_unit(state: &AppState, ctx: &Ctx, id: i64, input: &UnitInput) -> Result<i64, Refused> {
+    unit_for(state, ctx, Action::UnitsEdit, id).await?;
+    let result = async {
+        state.store.update_unit(id, &input.parse(id)?).await?;
+        Ok(id)
+    }
+    .await;
+    audited(state, ctx, "unit.update", "unit", Some(id), result).await
 }

@@ -271,3 +271,29 @@ async fn every_page_renders_in_vietnamese() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_units_mã_định_danh_heads_the_codes_of_its_open_fonds_and_then_cannot_change() {
+    for app in apps().await {
+        let (api, session) = archivist(&app).await;
+        let unit = api.unit_id("Xã Mường Ảng").await;
+        let form = [("name", "Xã Mường Ảng"), ("kind", "02"), ("agencyCode", "000.27.17.H17"), ("newAdminCode", "03256"), ("dissolvedOn", "")];
+        let bad = session.post(&format!("/don-vi/{unit}/sua"), &[("name", "Xã Mường Ảng"), ("kind", "02"), ("agencyCode", "000.2025.17"), ("newAdminCode", "3A")]).await;
+        assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY, "{}", app.label);
+        let html = bad.text().await.unwrap();
+        assert!(html.contains("id=\"e-agencyCode\"") && html.contains("id=\"e-newAdminCode\""));
+        assert_eq!(session.post(&format!("/don-vi/{unit}/sua"), &form).await.status(), StatusCode::SEE_OTHER);
+        let (_, page) = session.get(&format!("/don-vi/{unit}")).await;
+        assert!(page.contains("000.27.17.H17") && page.contains("03256"));
+
+        let inventory = api.inventory().await;
+        let (_, created) = api.json(reqwest::Method::POST, &format!("/api/v1/inventories/{inventory}/dossiers"), Some(valid_dossier())).await;
+        let (_, dossier) = api.json(reqwest::Method::GET, &format!("/api/v1/dossiers/{}", created["id"]), None).await;
+        assert_eq!(dossier["fileCode"], "000.27.17.H17.2020.7.1", "an open fonds: mã định danh first");
+
+        let changed = [("name", "Xã Mường Ảng"), ("kind", "02"), ("agencyCode", "000.27.17.H18")];
+        let response = session.post(&format!("/don-vi/{unit}/sua"), &changed).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(response.text().await.unwrap().contains("không đổi được"));
+    }
+}

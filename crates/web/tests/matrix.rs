@@ -27,6 +27,8 @@ struct Fixtures {
     dossier: [Target; 2],
     document: [Target; 2],
     attachment: [Target; 2],
+    /// Unit A as a resource of its own (editing its description is scoped).
+    unit_target: [Target; 1],
     unit: i64,
     user: i64,
     token: i64,
@@ -110,6 +112,7 @@ async fn fixtures(app: &App) -> Fixtures {
             Target { mode: Some(Mode::Public), ..plain(attachment_ids[0]) },
             Target { mode: Some(Mode::Secret), ..secret(attachment_ids[1]) },
         ],
+        unit_target: [plain(unit_a)],
         unit: unit_a,
         user,
         token: app.store.list_tokens().await.unwrap()[0].id,
@@ -117,9 +120,11 @@ async fn fixtures(app: &App) -> Fixtures {
 }
 
 /// Which fixture a path's `{id}` names, if it is a catalogue record.
-fn record_targets<'f>(path: &str, f: &'f Fixtures) -> Option<&'f [Target; 2]> {
+fn record_targets<'f>(path: &str, f: &'f Fixtures) -> Option<&'f [Target]> {
     let p = path.trim_start_matches("/api/v1");
-    if p.starts_with("/phong/{id}") || p.starts_with("/fonds/{id}") {
+    if p == "/don-vi/{id}/sua" {
+        Some(&f.unit_target)
+    } else if p.starts_with("/phong/{id}") || p.starts_with("/fonds/{id}") {
         Some(&f.fonds)
     } else if p.starts_with("/muc-luc/{id}") || p.starts_with("/inventories/{id}") {
         Some(&f.inventory)

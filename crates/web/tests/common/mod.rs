@@ -42,14 +42,7 @@ pub async fn apps_with(config: kho_web::WebConfig, key: bool) -> Vec<App> {
         catalogue.store.import_plan(&demo_plan()).await.unwrap();
         let archive = catalogue
             .store
-            .create_unit(&kho_model::record::NewUnit {
-                name: "Trung tâm Lưu trữ lịch sử tỉnh Điện Biên".into(),
-                kind: UnitKind::ProvinceArchive,
-                agency_code: None,
-                old_admin_code: None,
-                new_admin_code: None,
-                dissolved_on: None,
-            })
+            .create_unit(&kho_model::record::NewUnit::named("Trung tâm Lưu trữ lịch sử tỉnh Điện Biên", UnitKind::ProvinceArchive))
             .await
             .unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
