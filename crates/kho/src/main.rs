@@ -72,6 +72,11 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Bảng thời hạn bảo quản.
+    Retention {
+        #[command(subcommand)]
+        command: RetentionCommand,
+    },
     /// Khóa mã hóa nội dung tài liệu mật.
     Key {
         #[command(subcommand)]
@@ -143,6 +148,13 @@ enum TokenCommand {
 }
 
 #[derive(Subcommand)]
+enum RetentionCommand {
+    /// Thay toàn bộ bảng thời hạn bằng tệp CSV (cột: source, group, item_no, title, retention,
+    /// retention_years, retention_code, confidence). Có lỗi thì không thay gì.
+    Import { file: PathBuf },
+}
+
+#[derive(Subcommand)]
 enum KeyCommand {
     /// Tạo khóa mới (quyền 600) tại --key-file hoặc THƯ_MỤC_DỮ_LIỆU/keys/content.key; không ghi đè khóa đã có.
     Init,
@@ -194,7 +206,13 @@ async fn open_store(cli: &Cli) -> Result<Store> {
         Some(url) => Store::open(url).await,
         None => Store::open_embedded(&cli.data_dir).await,
     };
-    store.context("không mở được cơ sở dữ liệu")
+    let store = store.context("không mở được cơ sở dữ liệu")?;
+    // A new catalogue starts with the retention schedule Kho ships; an administrator replaces it.
+    if store.retention_rules().await?.is_empty() {
+        let rules = kho_model::retention::parse(kho_model::retention::SHIPPED_CSV).expect("the shipped schedule parses (tested)");
+        store.replace_retention(&rules).await?;
+    }
+    Ok(store)
 }
 
 fn key_path(cli: &Cli) -> PathBuf {
@@ -306,6 +324,27 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Token { command: TokenCommand::List } => {
             accounts::list_tokens(&open_store(&cli).await?).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Retention { command: RetentionCommand::Import { file } } => {
+            let operator = accounts::operator();
+            accounts::require(&operator, kho_model::access::Action::RetentionManage)?;
+            let text = std::fs::read(file).with_context(|| format!("không đọc được {}", file.display()))?;
+            let text = String::from_utf8(text).map_err(|_| anyhow::anyhow!("{} không phải văn bản UTF-8", file.display()))?;
+            let rules = match kho_model::retention::parse(&text) {
+                Ok(rules) => rules,
+                Err(problems) => {
+                    eprintln!("Bảng thời hạn có {} lỗi; không nạp gì:", problems.len());
+                    for p in problems {
+                        eprintln!("  {p}");
+                    }
+                    return Ok(ExitCode::FAILURE);
+                }
+            };
+            let store = open_store(&cli).await?;
+            store.replace_retention(&rules).await?;
+            accounts::record(&store, &operator, "retention.replace", "retention", None, Some(format!("{} quy tắc từ {}", rules.len(), file.display()))).await?;
+            println!("Đã nạp {} quy tắc thời hạn bảo quản.", rules.len());
             Ok(ExitCode::SUCCESS)
         }
         Command::Key { command: KeyCommand::Init } => {

@@ -54,6 +54,7 @@ enumeration! {
         UnitsEdit = "units.edit": "Sửa thông tin đơn vị",
         UsersManage = "users.manage": "Quản lý tài khoản",
         TokensManage = "tokens.manage": "Quản lý mã truy cập API",
+        RetentionManage = "retention.manage": "Nạp bảng thời hạn bảo quản",
         AuditView = "audit.view": "Xem nhật ký hệ thống",
         DestructionApprove = "destruction.approve": "Quyết định hủy tài liệu",
         AccessApprove = "access.approve": "Duyệt yêu cầu khai thác",

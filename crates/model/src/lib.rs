@@ -12,6 +12,8 @@ pub mod error;
 pub mod ids;
 pub mod plan;
 pub mod record;
+pub mod retention;
+pub mod table;
 pub mod text;
 pub mod vn;
 

@@ -8,6 +8,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "catalogue", include_str!("../migrations/0001_catalogue.sql")),
     (2, "accounts", include_str!("../migrations/0002_accounts.sql")),
     (3, "attachments", include_str!("../migrations/0003_attachments.sql")),
+    (4, "retention", include_str!("../migrations/0004_retention.sql")),
 ];
 
 impl Backend {

@@ -359,3 +359,51 @@ impl Store {
         }))
     }
 }
+
+impl Store {
+    /// Replaces the whole retention schedule. All or nothing.
+    pub async fn replace_retention(&self, rules: &[kho_model::retention::RetentionRule]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM retention_rules").execute(&mut *tx).await?;
+        for (position, rule) in rules.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO retention_rules (position, source, rule_group, item_no, title, retention, years, maintenance, confidence)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(position as i64)
+            .bind(&rule.source)
+            .bind(&rule.group)
+            .bind(rule.item_no.clone())
+            .bind(&rule.title)
+            .bind(&rule.retention)
+            .bind(rule.years.map(i64::from))
+            .bind(rule.maintenance.code())
+            .bind(&rule.confidence)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn retention_rules(&self) -> Result<Vec<kho_model::retention::RetentionRule>, StoreError> {
+        let rows = sqlx::query("SELECT source, rule_group, item_no, title, retention, years, maintenance, confidence FROM retention_rules ORDER BY position")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|row| {
+                let code: String = row.try_get("maintenance")?;
+                Ok(kho_model::retention::RetentionRule {
+                    source: row.try_get("source")?,
+                    group: row.try_get("rule_group")?,
+                    item_no: row.try_get("item_no")?,
+                    title: row.try_get("title")?,
+                    retention: row.try_get("retention")?,
+                    years: row.try_get::<Option<i64>, _>("years")?.map(|y| y as u16),
+                    maintenance: kho_model::Maintenance::from_code(&code).ok_or_else(|| StoreError::Corrupt(format!("mã thời hạn “{code}”")))?,
+                    confidence: row.try_get("confidence")?,
+                })
+            })
+            .collect()
+    }
+}

@@ -31,11 +31,7 @@ pub fn routes() -> Router<AppState> {
 
 fn render(state: &AppState, ctx: &Ctx, template: &str, title: &str, status: StatusCode, values: Value) -> Result<Response, PageError> {
     let areas = crate::pages::areas(Some(ctx));
-    let tabs = vec![
-        context! { href => "/quan-tri", label => "Tài khoản" },
-        context! { href => "/quan-tri/ma-truy-cap", label => "Mã truy cập API" },
-        context! { href => "/quan-tri/nhat-ky", label => "Nhật ký hệ thống" },
-    ];
+    let tabs = tabs();
     let base = context! {
         title, areas, current => "quan-tri", tabs,
         me => context! { name => ctx.actor.name.clone(), role => ctx.actor.role.label(), clearance => ctx.actor.clearance.label() },
@@ -44,6 +40,16 @@ fn render(state: &AppState, ctx: &Ctx, template: &str, title: &str, status: Stat
     };
     let html = state.templates.get_template(template)?.render(context! { ..values, ..base })?;
     Ok((status, axum::response::Html(html)).into_response())
+}
+
+/// The tabs of Quản trị.
+pub fn tabs() -> Vec<Value> {
+    vec![
+        context! { href => "/quan-tri", label => "Tài khoản" },
+        context! { href => "/quan-tri/ma-truy-cap", label => "Mã truy cập API" },
+        context! { href => "/quan-tri/nhat-ky", label => "Nhật ký hệ thống" },
+        context! { href => "/quan-tri/thoi-han", label => "Bảng thời hạn bảo quản" },
+    ]
 }
 
 async fn users(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> Result<Response, PageError> {

@@ -11,6 +11,7 @@ mod error;
 mod pages;
 pub mod policy;
 mod records;
+mod retention;
 mod templates;
 
 use axum::Router;
@@ -72,6 +73,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::routes())
         .merge(pages::upload_routes(state.config.max_upload))
         .merge(admin::routes())
+        .merge(retention::routes())
         .nest("/api/v1", api::routes())
         .route("/healthz", get(healthz))
         .route("/static/kho.css", get(stylesheet))

@@ -765,6 +765,8 @@ async fn render_dossier(state: &AppState, ctx: &Ctx, id: i64, flash: Option<&str
         .collect();
     let classified = dossier.fields.classification.max(fonds.fields.classification).is_classified();
     let may_edit = kho_model::access::Permissions::shipped().allows(ctx.actor.role, Action::CatalogueEdit);
+    let rules = state.store.retention_rules().await?;
+    let retention = crate::retention::explain(&rules, &dossier.fields.title, Some(dossier.fields.end_date.year()));
     let title = format!("Hồ sơ {}", dossier.fields.file_code);
     let actions = edit_actions(
         &ctx,
@@ -783,6 +785,7 @@ async fn render_dossier(state: &AppState, ctx: &Ctx, id: i64, flash: Option<&str
         .status(status)
         .render(&state, Some(&ctx), context! {
             heading => title, facts => dossier_facts(&dossier), documents, actions, flash, attachments, upload_error,
+            retention, maintenance_code => dossier.fields.maintenance.code(), id,
             may_upload => may_edit, classified, enclave => state.config.enclave, csrf_query => ctx.csrf.as_deref().map(crate::auth::urlencode),
         })
 }

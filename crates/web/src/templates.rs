@@ -24,6 +24,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("admin_user.html", include_str!("../templates/admin_user.html")),
     ("admin_tokens.html", include_str!("../templates/admin_tokens.html")),
     ("admin_audit.html", include_str!("../templates/admin_audit.html")),
+    ("retention.html", include_str!("../templates/retention.html")),
+    ("admin_retention.html", include_str!("../templates/admin_retention.html")),
 ];
 
 pub fn environment() -> Environment<'static> {

@@ -40,6 +40,8 @@ pub async fn apps_with(config: kho_web::WebConfig, key: bool) -> Vec<App> {
     let mut apps = Vec::new();
     for catalogue in catalogues().await {
         catalogue.store.import_plan(&demo_plan()).await.unwrap();
+        let rules = kho_model::retention::parse(kho_model::retention::SHIPPED_CSV).unwrap();
+        catalogue.store.replace_retention(&rules).await.unwrap();
         let archive = catalogue
             .store
             .create_unit(&kho_model::record::NewUnit::named("Trung tâm Lưu trữ lịch sử tỉnh Điện Biên", UnitKind::ProvinceArchive))

@@ -1,0 +1,270 @@
+//! The retention schedule (thời hạn bảo quản) as data, and Kho's suggestion for a hồ sơ.
+//!
+//! Each rule keeps its source and how sure it is, because most rows shipped today come from the
+//! superseded TT 09/2011 (the official TT 10/2022 appendix was not available): the archivist
+//! always sees which rule matched and where it came from, and an administrator replaces the
+//! table when the official one is loaded. Retention is counted from the year the matter closed.
+
+use crate::codes::Maintenance;
+use crate::table::{Problem, read_table};
+use crate::text::fold;
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+
+/// The schedule shipped with Kho (see `reference/retention-schedule.md` for its sources).
+pub const SHIPPED_CSV: &str = include_str!("../../../reference/retention-schedule.csv");
+pub const FILE: &str = "retention-schedule.csv";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RetentionRule {
+    /// The instrument, e.g. "TT 04/2020/TT-BTP"; "(superseded)" marks one no longer in force.
+    pub source: String,
+    pub group: String,
+    pub item_no: Option<String>,
+    pub title: String,
+    /// The period as the source writes it: "Vĩnh viễn", "20 năm", "Tối thiểu 10 năm".
+    pub retention: String,
+    /// Whole years, when the period is a number of years from the year the matter closed.
+    pub years: Option<u16>,
+    /// TT05 maintenance code the period maps to.
+    pub maintenance: Maintenance,
+    /// "read" (checked against the text) or "secondary" (from a summary).
+    pub confidence: String,
+}
+
+impl RetentionRule {
+    pub fn superseded(&self) -> bool {
+        self.source.contains("superseded")
+    }
+
+    pub fn permanent(&self) -> bool {
+        self.maintenance == Maintenance::Permanent
+    }
+
+    /// The last year the records must be kept: closing year + years. None when permanent or
+    /// counted from another event.
+    pub fn expires(&self, closed_year: u16) -> Option<u16> {
+        if self.permanent() { None } else { self.years.map(|y| closed_year + y) }
+    }
+}
+
+/// Parses a schedule in the shipped CSV shape; all problems at once, nothing half-read.
+pub fn parse(csv_text: &str) -> Result<Vec<RetentionRule>, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let columns = ["source", "group", "item_no", "title", "retention", "retention_years", "retention_code", "confidence"];
+    let Some(table) = read_table(FILE, csv_text, &columns, &mut problems) else { return Err(problems) };
+    let mut rules = Vec::new();
+    for (line, row) in &table.rows {
+        let cell = |c: &str| row.get(c).cloned().unwrap_or_default();
+        let mut refuse = |column: &str, code: &'static str, message: String| problems.push(table.problem(*line, column, code, message));
+        if cell("title").is_empty() {
+            refuse("title", "required", "thiếu tên nhóm hồ sơ, tài liệu.".into());
+            continue;
+        }
+        if cell("source").is_empty() {
+            refuse("source", "required", "thiếu văn bản quy định (nguồn).".into());
+            continue;
+        }
+        let Some(maintenance) = Maintenance::from_code(&cell("retention_code")) else {
+            refuse("retention_code", "unknown_code", format!("mã thời hạn “{}” không có trong danh mục TT05 (01–07).", cell("retention_code")));
+            continue;
+        };
+        let years = match cell("retention_years").as_str() {
+            "" => None,
+            y => match y.parse::<u16>() {
+                Ok(n) if (1..=200).contains(&n) => Some(n),
+                _ => {
+                    refuse("retention_years", "not_a_number", format!("“{y}” không phải số năm."));
+                    continue;
+                }
+            },
+        };
+        if maintenance == Maintenance::Permanent && years.is_some() {
+            refuse("retention_years", "permanent_with_years", "thời hạn Vĩnh viễn không có số năm.".into());
+            continue;
+        }
+        if let (Some(y), Some(expected)) = (years, maintenance.years()) {
+            if y != expected {
+                refuse("retention_code", "code_years_mismatch", format!("mã {} là {} nhưng số năm là {y}.", maintenance.code(), maintenance.label()));
+                continue;
+            }
+        }
+        rules.push(RetentionRule {
+            source: cell("source"),
+            group: cell("group"),
+            item_no: Some(cell("item_no")).filter(|s| !s.is_empty()),
+            title: cell("title"),
+            retention: cell("retention"),
+            years,
+            maintenance,
+            confidence: cell("confidence"),
+        });
+    }
+    if rules.is_empty() && problems.is_empty() {
+        problems.push(Problem { file: FILE.into(), row: 0, column: None, code: "empty", message: "bảng thời hạn không có dòng nào.".into() });
+    }
+    if problems.is_empty() { Ok(rules) } else { Err(problems) }
+}
+
+/// Words that say nothing about which rule applies.
+const STOP_WORDS: &[&str] = &[
+    "ho", "so", "tai", "lieu", "ve", "cua", "cac", "nam", "va", "v", "vv", "nhung", "cho", "trong", "tu", "den", "theo", "voi", "do",
+    "la", "co", "duoc", "tap", "quan", "mot", "khac", "xa", "phuong", "huyen", "tinh", "ubnd",
+];
+
+/// What archivists call a record and what the schedule calls its category are often different
+/// words: a khai sinh book is a hộ tịch book. Phrases found in a title add the category's words.
+const CATEGORY_WORDS: &[(&str, &str)] = &[
+    ("khai sinh", "ho tich"),
+    ("khai tu", "ho tich"),
+    ("ket hon", "ho tich"),
+    ("giam ho", "ho tich"),
+    ("nhan cha", "ho tich"),
+    ("cai chinh", "ho tich"),
+    ("giao dat", "dat dai"),
+    ("thue dat", "dat dai"),
+    ("thu hoi dat", "dat dai"),
+    ("su dung dat", "dat dai"),
+    ("dia chinh", "dat dai"),
+    ("quyet toan", "tai chinh ngan sach"),
+    ("du toan", "tai chinh ngan sach"),
+];
+
+fn expand(title: &str) -> String {
+    let folded = fold(title);
+    let mut out = folded.clone();
+    for (phrase, category) in CATEGORY_WORDS {
+        if folded.contains(phrase) {
+            out.push(' ');
+            out.push_str(category);
+        }
+    }
+    out
+}
+
+fn words(text: &str) -> Vec<String> {
+    fold(text)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.len() > 1 && !w.chars().all(|c| c.is_ascii_digit()) && !STOP_WORDS.contains(w))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Kho's suggestion and why.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Suggestion {
+    pub rule: usize,
+    /// 0–1: the share of the rule's distinctive words found in the title.
+    pub score: f64,
+    pub matched: Vec<String>,
+}
+
+/// Matches titles to rules by their distinctive words (rarer words weigh more).
+pub struct Matcher<'r> {
+    rules: &'r [RetentionRule],
+    rule_words: Vec<Vec<String>>,
+    weight: HashMap<String, f64>,
+}
+
+impl<'r> Matcher<'r> {
+    pub fn new(rules: &'r [RetentionRule]) -> Matcher<'r> {
+        let rule_words: Vec<Vec<String>> = rules.iter().map(|r| {
+            let mut w = words(&r.title);
+            w.dedup();
+            w
+        }).collect();
+        let mut documents: HashMap<String, usize> = HashMap::new();
+        for ws in &rule_words {
+            for w in ws.iter().collect::<HashSet<_>>() {
+                *documents.entry(w.clone()).or_default() += 1;
+            }
+        }
+        let n = rules.len().max(1) as f64;
+        let weight = documents.into_iter().map(|(w, d)| (w, (1.0 + n / d as f64).ln())).collect();
+        Matcher { rules, rule_words, weight }
+    }
+
+    /// The best rule for a hồ sơ titled `title` (with the classification group's name, if any),
+    /// or None when nothing matches well enough to suggest.
+    pub fn suggest(&self, title: &str, group: Option<&str>) -> Option<Suggestion> {
+        let mut title_words: HashSet<String> = words(&expand(title)).into_iter().collect();
+        if let Some(group) = group {
+            title_words.extend(words(group));
+        }
+        let mut best: Option<Suggestion> = None;
+        for (i, rule_words) in self.rule_words.iter().enumerate() {
+            let total: f64 = rule_words.iter().map(|w| self.weight.get(w).copied().unwrap_or(0.0)).sum();
+            if total == 0.0 {
+                continue;
+            }
+            let matched: Vec<String> = rule_words.iter().filter(|w| title_words.contains(*w)).cloned().collect();
+            let found: f64 = matched.iter().map(|w| self.weight.get(w).copied().unwrap_or(0.0)).sum();
+            let mut score = found / total;
+            // Between equal matches, prefer a rule in force and one read from the text itself.
+            let rule = &self.rules[i];
+            if !rule.superseded() {
+                score += 0.02;
+            }
+            if rule.confidence == "read" {
+                score += 0.01;
+            }
+            if matched.len() >= 2 && best.as_ref().is_none_or(|b| score > b.score) {
+                best = Some(Suggestion { rule: i, score: score.min(1.0), matched });
+            }
+        }
+        best.filter(|s| s.score >= 0.5)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shipped() -> Vec<RetentionRule> {
+        parse(SHIPPED_CSV).unwrap()
+    }
+
+    #[test]
+    fn the_shipped_schedule_parses_whole() {
+        let rules = shipped();
+        assert_eq!(rules.len(), 343);
+        assert!(rules.iter().any(|r| r.superseded()));
+        let civil = rules.iter().find(|r| r.source == "TT 04/2020/TT-BTP").unwrap();
+        assert!(civil.permanent());
+    }
+
+    #[test]
+    fn civil_status_books_are_kept_forever_by_the_rule_in_force() {
+        let rules = shipped();
+        let matcher = Matcher::new(&rules);
+        let s = matcher.suggest("Sổ đăng ký khai sinh xã Ẳng Nưa năm 2016", None).expect("a suggestion");
+        let rule = &rules[s.rule];
+        assert!(rule.permanent(), "{rule:?}");
+        assert!(!rule.superseded());
+        assert!(s.matched.iter().any(|w| w == "tich" || w == "khai" || w == "sinh" || w == "dang"), "{:?}", s.matched);
+    }
+
+    #[test]
+    fn a_period_in_years_expires_counted_from_the_closing_year() {
+        let rules = shipped();
+        let ten = rules.iter().find(|r| r.years == Some(10)).unwrap();
+        assert_eq!(ten.expires(2015), Some(2025));
+        assert_eq!(rules.iter().find(|r| r.permanent()).unwrap().expires(2015), None);
+    }
+
+    #[test]
+    fn nothing_is_suggested_for_a_title_that_matches_nothing() {
+        let rules = shipped();
+        assert!(Matcher::new(&rules).suggest("Ảnh chụp lễ hội hoa ban", None).is_none());
+    }
+
+    #[test]
+    fn a_bad_schedule_is_refused_with_its_place() {
+        let bad = "source,group,item_no,title,retention,retention_years,retention_code,confidence\nX,G,,Hồ sơ A,10 năm,10,08,read\nX,G,,Hồ sơ B,Vĩnh viễn,5,01,read\nX,G,,Hồ sơ C,20 năm,20,06,read\n";
+        let problems = parse(bad).unwrap_err();
+        let codes: Vec<(usize, &str)> = problems.iter().map(|p| (p.row, p.code)).collect();
+        assert_eq!(codes, vec![(2, "unknown_code"), (3, "permanent_with_years"), (4, "code_years_mismatch")]);
+    }
+}

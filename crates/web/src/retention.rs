@@ -1,0 +1,137 @@
+//! Thời hạn bảo quản: the schedule as a page, Kho's suggestion for a title (and why), the API,
+//! and the administrator's replacement of the whole table from a CSV file.
+
+use crate::AppState;
+use crate::auth::Ctx;
+use crate::error::{ApiError, PageError};
+use axum::extract::{Multipart, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Extension, Json, Router};
+use kho_model::retention::{self, Matcher, RetentionRule};
+use minijinja::{Value, context};
+use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/thoi-han", get(schedule))
+        .route("/quan-tri/thoi-han", get(admin_page).post(admin_replace))
+        .route("/api/v1/retention", get(api_rules))
+        .route("/api/v1/retention/suggest", get(api_suggest))
+}
+
+/// A suggestion as the pages and the API show it.
+pub fn explain(rules: &[RetentionRule], title: &str, closed_year: Option<u16>) -> Option<Value> {
+    let suggestion = Matcher::new(rules).suggest(title, None)?;
+    let rule = &rules[suggestion.rule];
+    Some(context! {
+        title => rule.title.clone(), source => rule.source.clone(), item_no => rule.item_no.clone(), group => rule.group.clone(),
+        retention => rule.retention.clone(), maintenance => rule.maintenance.code(), maintenance_label => rule.maintenance.label(),
+        superseded => rule.superseded(), confidence => rule.confidence.clone(), score => (suggestion.score * 100.0).round() as i64,
+        matched => suggestion.matched.join(", "), expires => closed_year.and_then(|y| rule.expires(y)),
+    })
+}
+
+#[derive(Deserialize, Default)]
+struct ScheduleQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    tieu_de: String,
+    #[serde(default)]
+    nam: String,
+    #[serde(default)]
+    da_luu: Option<String>,
+}
+
+fn render(state: &AppState, ctx: &Ctx, template: &str, title: &str, current: &str, status: StatusCode, values: Value) -> Result<Response, PageError> {
+    let base = context! {
+        title, areas => crate::pages::areas(Some(ctx)), current,
+        me => context! { name => ctx.actor.name.clone(), role => ctx.actor.role.label(), clearance => ctx.actor.clearance.label() },
+        csrf => ctx.csrf.clone(), enclave_banner => state.config.enclave,
+    };
+    let html = state.templates.get_template(template)?.render(context! { ..values, ..base })?;
+    Ok((status, Html(html)).into_response())
+}
+
+fn rule_row(rule: &RetentionRule) -> Value {
+    context! {
+        source => rule.source.clone(), group => rule.group.clone(), item_no => rule.item_no.clone(), title => rule.title.clone(),
+        retention => rule.retention.clone(), code => rule.maintenance.code(), superseded => rule.superseded(), confidence => rule.confidence.clone(),
+    }
+}
+
+async fn schedule(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Query(q): Query<ScheduleQuery>) -> Result<Response, PageError> {
+    let rules = state.store.retention_rules().await?;
+    let filter = kho_model::text::fold(&q.q);
+    let rows: Vec<Value> = rules
+        .iter()
+        .filter(|r| filter.is_empty() || kho_model::text::fold(&format!("{} {} {}", r.title, r.group, r.source)).contains(&filter))
+        .map(rule_row)
+        .collect();
+    let closed = q.nam.trim().parse::<u16>().ok();
+    let suggestion = if q.tieu_de.trim().is_empty() { None } else { Some(explain(&rules, &q.tieu_de, closed)) };
+    render(
+        &state,
+        &ctx,
+        "retention.html",
+        "Thời hạn bảo quản",
+        "chinh-ly",
+        StatusCode::OK,
+        context! { rows, total => rules.len(), q => q.q, tieu_de => q.tieu_de, nam => q.nam, suggestion, flash => q.da_luu.map(|_| "Đã nạp bảng thời hạn mới.") },
+    )
+}
+
+async fn admin_page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> Result<Response, PageError> {
+    let count = state.store.retention_rules().await?.len();
+    render(&state, &ctx, "admin_retention.html", "Bảng thời hạn bảo quản", "quan-tri", StatusCode::OK, context! { count, problems => Vec::<Value>::new(), tabs => crate::admin::tabs() })
+}
+
+/// Replaces the schedule from an uploaded CSV: every problem listed, nothing changed on any.
+async fn admin_replace(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>) -> Result<Response, PageError> {
+    let refuse = |problems: Vec<String>| async {
+        let count = state.store.retention_rules().await?.len();
+        render(&state, &ctx, "admin_retention.html", "Bảng thời hạn bảo quản", "quan-tri", StatusCode::UNPROCESSABLE_ENTITY, context! { count, problems, tabs => crate::admin::tabs() })
+    };
+    let mut text = None;
+    if let Ok(mut multipart) = multipart {
+        while let Ok(Some(field)) = multipart.next_field().await {
+            if field.name() == Some("file") {
+                match field.bytes().await {
+                    Ok(bytes) => text = Some(bytes),
+                    Err(_) => return refuse(vec!["Tệp gửi lên bị gián đoạn hoặc quá lớn; hãy tải lại.".into()]).await,
+                }
+            }
+        }
+    }
+    let Some(bytes) = text.filter(|b| !b.is_empty()) else { return refuse(vec!["Chưa chọn tệp CSV.".into()]).await };
+    let Ok(text) = String::from_utf8(bytes.to_vec()) else {
+        return refuse(vec!["Tệp không phải văn bản UTF-8; hãy lưu dưới dạng “CSV UTF-8”.".into()]).await;
+    };
+    let rules = match retention::parse(&text) {
+        Ok(rules) => rules,
+        Err(problems) => return refuse(problems.iter().map(|p| p.to_string()).collect()).await,
+    };
+    state.store.replace_retention(&rules).await?;
+    let mut event = ctx.event("retention.replace", "retention", None, "ok");
+    event.detail = Some(format!("{} quy tắc", rules.len()));
+    state.store.audit(event).await?;
+    Ok(Redirect::to("/thoi-han?da_luu=1").into_response())
+}
+
+async fn api_rules(State(state): State<AppState>) -> Result<Response, ApiError> {
+    Ok(Json(state.store.retention_rules().await?).into_response())
+}
+
+#[derive(Deserialize)]
+struct SuggestQuery {
+    title: String,
+    /// The year the matter closed, to compute the year the retention ends.
+    closed: Option<u16>,
+}
+
+async fn api_suggest(State(state): State<AppState>, Query(q): Query<SuggestQuery>) -> Result<Response, ApiError> {
+    let rules = state.store.retention_rules().await?;
+    Ok(Json(explain(&rules, &q.title, q.closed)).into_response())
+}
