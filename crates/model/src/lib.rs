@@ -10,6 +10,7 @@ pub mod codes;
 pub mod date;
 pub mod error;
 pub mod ids;
+pub mod inventory_sheet;
 pub mod plan;
 pub mod record;
 pub mod retention;
