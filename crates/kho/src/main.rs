@@ -4,6 +4,7 @@
 mod accounts;
 mod bench;
 mod demo;
+mod import;
 mod plan_files;
 
 use anyhow::{Context, Result};
@@ -71,6 +72,11 @@ enum Command {
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+    /// Nhập dữ liệu từ tệp của đơn vị làm chỉnh lý.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
     },
     /// Bảng thời hạn bảo quản.
     Retention {
@@ -145,6 +151,32 @@ enum TokenCommand {
     Revoke { id: i64 },
     /// Liệt kê các mã truy cập.
     List,
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Nhập mục lục hồ sơ từ bảng tính (XLSX, XLS, CSV UTF-8 hoặc Windows-1258; chữ TCVN3/VNI được
+    /// chuyển sang Unicode). Chạy thử (--dry-run) cho biết Kho hiểu từng dòng thế nào và mọi lỗi theo
+    /// trang tính, dòng, cột; nhập thật là tất cả hoặc không gì cả. Mã thoát khác 0 khi có lỗi.
+    Mucluc {
+        /// Tệp bảng tính.
+        file: PathBuf,
+        /// Mã phông nhận mục lục.
+        #[arg(long)]
+        fonds: String,
+        /// Mục lục số; bỏ trống: lấy từ dòng “Mục lục số: …” trong tệp, hoặc 1.
+        #[arg(long = "muc-luc")]
+        inventory: Option<u32>,
+        /// Chỉ kiểm tra, không ghi gì.
+        #[arg(long)]
+        dry_run: bool,
+        /// In báo cáo dạng JSON (các hồ sơ đã đọc và các lỗi: sheet, row, column, code, message).
+        #[arg(long)]
+        json: bool,
+        /// Tài khoản thực hiện (cần quyền ghi hồ sơ với phông này), bắt buộc khi nhập thật.
+        #[arg(long = "as")]
+        user: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -325,6 +357,11 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Token { command: TokenCommand::List } => {
             accounts::list_tokens(&open_store(&cli).await?).await?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Import { command: ImportCommand::Mucluc { file, fonds, inventory, dry_run, json, user } } => {
+            let store = open_store(&cli).await?;
+            let options = import::Options { file: file.clone(), fonds: fonds.clone(), inventory: *inventory, dry_run: *dry_run, json: *json, user: user.clone() };
+            import::inventory(&store, &options).await
         }
         Command::Retention { command: RetentionCommand::Import { file } } => {
             let operator = accounts::operator();

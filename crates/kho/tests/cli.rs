@@ -140,3 +140,82 @@ async fn audit_verify_names_the_row_edited_in_the_database() {
         assert!(stdout.contains("bản ghi số 2"), "{stdout}");
     }
 }
+
+async fn fonds_and_clerk(catalogue: &kho_store::test_support::TestCatalogue) {
+    let store = &catalogue.store;
+    assert!(kho(&catalogue.url, &["plan", "import", DEMO]).status.success());
+    let unit = store.units().await.unwrap().into_iter().find(|u| u.name == "Huyện Mường Ảng").unwrap();
+    let fonds = kho_model::record::FondsInput { code: "P05".into(), name: "UBND huyện Mường Ảng".into(), unit_id: unit.id.to_string(), status: "02".into(), ..Default::default() };
+    store.create_fonds(&fonds.parse().unwrap()).await.unwrap();
+    assert!(kho_with_stdin(&catalogue.url, &["user", "add", "ltv", "--unit", "Huyện Mường Ảng"], "mot-mat-khau-dai\n").status.success());
+}
+
+const MUC_LUC: &str = "MỤC LỤC HỒ SƠ\nMục lục số: 3\n\nSố TT;Hộp số;Hồ sơ số;Tiêu đề hồ sơ;Thời gian;Thời hạn bảo quản;Số tờ;Ghi chú\nI. VĂN PHÒNG\n1;1;1;Tập quyết định về tổ chức năm 2015;01/01/2015 - 31/12/2015;Vĩnh viễn;96;\n2;1;2;Sổ đăng ký khai sinh;2016;VV;200;Rách bìa\nII. ĐẤT ĐAI\n3;2;3;Hồ sơ giao đất;3/2016-12/2016;20 năm;45;\nTổng cộng;;;;;;341;\n";
+
+#[tokio::test]
+async fn a_mục_lục_is_imported_from_a_spreadsheet_after_a_dry_run() {
+    for catalogue in catalogues().await {
+        fonds_and_clerk(&catalogue).await;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("muc-luc.csv");
+        std::fs::write(&file, MUC_LUC).unwrap();
+        let path = file.to_str().unwrap();
+
+        let out = kho(&catalogue.url, &["import", "mucluc", path, "--fonds", "P05", "--dry-run", "--json"]);
+        assert!(out.status.success(), "{}: {}", catalogue.label, String::from_utf8_lossy(&out.stderr));
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(report["dossiers"].as_array().unwrap().len(), 3);
+        assert_eq!(report["heading"]["inventoryNumber"], 3);
+        assert_eq!(report["dossiers"][2]["group"], "II. ĐẤT ĐAI");
+        assert!(report["problems"].as_array().unwrap().is_empty());
+
+        let refused = kho(&catalogue.url, &["import", "mucluc", path, "--fonds", "P05"]);
+        assert!(!refused.status.success(), "a real import needs --as");
+
+        let out = kho(&catalogue.url, &["import", "mucluc", path, "--fonds", "P05", "--as", "ltv"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let all = kho_model::access::Visibility::everything();
+        let fonds = catalogue.store.fonds_by_code("P05").await.unwrap();
+        let inventories = catalogue.store.list_inventories(&all, fonds.id).await.unwrap();
+        assert_eq!(inventories[0].fields.number, 3);
+        let page = catalogue
+            .store
+            .list_dossiers(&kho_store::ListDossiers { visibility: all.clone(), inventory_id: Some(inventories[0].id), fonds_id: None, query: None, offset: 0, limit: 10 })
+            .await
+            .unwrap();
+        let codes: Vec<String> = page.items.iter().map(|d| d.fields.file_code.to_string()).collect();
+        assert_eq!(codes, vec!["P05.2015.1.3", "P05.2016.2.3", "P05.2016.3.3"]);
+        assert_eq!(page.items[1].number, Some(2));
+        assert!(page.items[2].box_id.is_some());
+
+        // The same file again: every hồ sơ collides; nothing more is written.
+        let again = kho(&catalogue.url, &["import", "mucluc", path, "--fonds", "P05", "--as", "ltv"]);
+        assert!(!again.status.success());
+        assert_eq!(catalogue.store.list_dossiers(&kho_store::ListDossiers { visibility: all, inventory_id: None, fonds_id: None, query: None, offset: 0, limit: 0 }).await.unwrap().total, 3);
+    }
+}
+
+#[tokio::test]
+async fn a_bad_mục_lục_is_refused_whole_with_sheet_row_and_column() {
+    for catalogue in catalogues().await {
+        fonds_and_clerk(&catalogue).await;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("sai.csv");
+        let bad = MUC_LUC.replace("2;1;2;Sổ đăng ký khai sinh;2016;VV;200", "2;1;1;Sổ đăng ký khai sinh;2016;VV;-3").replace("3;2;3;Hồ sơ giao đất;3/2016-12/2016;20 năm", "3;2;3;;2017 - 2016;mãi mãi");
+        std::fs::write(&file, bad).unwrap();
+        let out = kho(&catalogue.url, &["import", "mucluc", file.to_str().unwrap(), "--fonds", "P05", "--as", "ltv", "--json"]);
+        assert!(!out.status.success(), "{}", catalogue.label);
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let problems = report["problems"].as_array().unwrap();
+        let found: Vec<(i64, &str)> = problems.iter().map(|p| (p["row"].as_i64().unwrap(), p["code"].as_str().unwrap())).collect();
+        assert!(found.contains(&(7, "not_a_number")), "{found:?}");
+        assert!(found.contains(&(9, "required")), "{found:?}");
+        assert!(problems.iter().all(|p| p["file"] == "sai.csv"));
+        assert!(catalogue.store.list_inventories(&kho_model::access::Visibility::everything(), catalogue.store.fonds_by_code("P05").await.unwrap().id).await.unwrap().is_empty(), "nothing imported");
+
+        std::fs::write(dir.path().join("anh.pdf"), b"%PDF-1.4").unwrap();
+        let out = kho(&catalogue.url, &["import", "mucluc", dir.path().join("anh.pdf").to_str().unwrap(), "--fonds", "P05", "--dry-run"]);
+        assert!(!out.status.success());
+        assert!(String::from_utf8_lossy(&out.stderr).contains("không phải bảng tính"));
+    }
+}

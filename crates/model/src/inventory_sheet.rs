@@ -270,8 +270,11 @@ fn layout(sheet: &Sheet) -> Option<Layout> {
         if let Some(sub) = sheet.rows.get(r + 1) {
             let sub_labels: Vec<String> = sub.iter().map(|c| fold(&c.text())).collect();
             let mut refined = false;
+            // Only the words of a second header row count: a data row right under a one-row header
+            // must not be taken for one.
+            const SUB_LABELS: &[&str] = &["bat dau", "ket thuc", "tu ngay", "den ngay", "tu", "den", "to", "trang", "so to", "so trang"];
             for (i, sub_label) in sub_labels.iter().enumerate() {
-                if sub_label.is_empty() || sub_label.chars().all(|c| c.is_ascii_digit()) {
+                if !SUB_LABELS.contains(&sub_label.as_str()) {
                     continue;
                 }
                 // The parent is the nearest label at or left of this column (merged cells keep
@@ -490,6 +493,86 @@ pub fn read(sheets: &[Sheet], known_years: &BTreeSet<u16>) -> Report {
         report.problems.push(Problem { file: String::new(), row: 0, column: None, code: "empty", message: "tệp không có hồ sơ nào.".into() });
     }
     report
+}
+
+impl ImportedDossier {
+    /// The row as a hồ sơ input, for the TT05 checks every hồ sơ passes: the số ký hiệu, or else
+    /// the hồ sơ số, becomes the code's notation; the year is the start's.
+    pub fn input(&self) -> crate::record::DossierInput {
+        let number = |v: Option<u32>| v.map(|n| n.to_string()).unwrap_or_default();
+        crate::record::DossierInput {
+            notation: self.notation.clone().unwrap_or_else(|| number(self.number.or(self.ordinal))),
+            title: self.title.clone(),
+            maintenance: self.maintenance.code().into(),
+            mode: "01".into(),
+            start_date: self.start.to_string(),
+            end_date: self.end.to_string(),
+            total_doc: "0".into(),
+            number_of_paper: number(self.sheets),
+            number_of_page: number(self.pages.or(Some(0))),
+            description: self.note.clone().unwrap_or_default(),
+            ..Default::default()
+        }
+    }
+}
+
+/// An import, understood and checked: what Kho read, every problem, and — only when there is no
+/// problem at all — the hồ sơ to write, each with its hồ sơ số and hộp số.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Prepared {
+    pub heading: InventoryHeading,
+    pub groups: Vec<String>,
+    pub dossiers: Vec<ImportedDossier>,
+    pub problems: Vec<Problem>,
+    #[serde(skip)]
+    pub rows: Vec<(crate::record::DossierFields, Option<u32>, Option<u32>)>,
+}
+
+/// Reads the sheets as a mục lục for `context` (prefix and mục lục số of the target).
+pub fn prepare(sheets: &[Sheet], known_years: &BTreeSet<u16>, context: &crate::record::DossierContext) -> Prepared {
+    let report = read(sheets, known_years);
+    let mut problems = report.problems.clone();
+    let mut rows = Vec::new();
+    match to_fields(&report, context) {
+        Ok(fields) => {
+            rows = fields.into_iter().zip(&report.dossiers).map(|(f, d)| (f, d.number, d.box_number)).collect();
+        }
+        Err(more) => problems.extend(more),
+    }
+    if !problems.is_empty() {
+        rows.clear();
+    }
+    Prepared { heading: report.heading, groups: report.groups, dossiers: report.dossiers, problems, rows }
+}
+
+/// Every row checked as a hồ sơ of the mục lục `context` describes; all problems, or all fields.
+pub fn to_fields(report: &Report, context: &crate::record::DossierContext) -> Result<Vec<crate::record::DossierFields>, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let mut fields = Vec::with_capacity(report.dossiers.len());
+    let mut codes = HashMap::new();
+    for d in &report.dossiers {
+        match d.input().parse(context) {
+            Ok(f) => {
+                if let Some(row) = codes.insert(f.file_code.to_string(), d.row) {
+                    problems.push(Problem {
+                        file: d.sheet.clone(),
+                        row: d.row,
+                        column: None,
+                        code: "duplicate_file_code",
+                        message: format!("mã hồ sơ {} trùng với dòng {row}.", f.file_code),
+                    });
+                }
+                fields.push(f);
+            }
+            Err(invalid) => {
+                for e in invalid.errors {
+                    problems.push(Problem { file: d.sheet.clone(), row: d.row, column: Some(e.field.clone()), code: e.code, message: e.message });
+                }
+            }
+        }
+    }
+    if problems.is_empty() { Ok(fields) } else { Err(problems) }
 }
 
 #[cfg(test)]

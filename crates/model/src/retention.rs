@@ -49,6 +49,11 @@ impl RetentionRule {
     }
 }
 
+/// The periods in years the schedule knows, for reading "20 năm" or "10" in a mục lục.
+pub fn known_years(rules: &[RetentionRule]) -> std::collections::BTreeSet<u16> {
+    rules.iter().filter_map(|r| r.years).collect()
+}
+
 /// Parses a schedule in the shipped CSV shape; all problems at once, nothing half-read.
 pub fn parse(csv_text: &str) -> Result<Vec<RetentionRule>, Vec<Problem>> {
     let mut problems = Vec::new();

@@ -15,6 +15,7 @@ use kho_model::{
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
+use std::collections::HashMap;
 
 fn corrupt(what: &str, value: &str) -> StoreError {
     StoreError::Corrupt(format!("{what} “{value}”"))
@@ -87,6 +88,19 @@ impl Store {
         let sql = format!("SELECT {FONDS_COLUMNS} FROM fonds WHERE (unit_id = $1 OR custodian_unit_id = $1) AND id IN ({condition}) ORDER BY code");
         let rows = bind_all(sqlx::query(AssertSqlSafe(sql)), &args).fetch_all(&self.pool).await?;
         rows.iter().map(fonds_from_row).collect()
+    }
+
+    pub async fn fonds_by_code(&self, code: &str) -> Result<Fonds, StoreError> {
+        let sql = format!("SELECT {FONDS_COLUMNS} FROM fonds WHERE code = $1");
+        let row = sqlx::query(AssertSqlSafe(sql)).bind(code).fetch_optional(&self.pool).await?;
+        fonds_from_row(&row.ok_or(StoreError::NotFound("phông"))?)
+    }
+
+    /// What a hồ sơ in mục lục số `number` of a fonds needs to build its code, whether or not that
+    /// mục lục exists yet.
+    pub async fn inventory_context(&self, fonds: &Fonds, number: u32) -> Result<DossierContext, StoreError> {
+        let creator = self.unit(fonds.fields.unit_id).await?;
+        Ok(DossierContext { prefix: fonds.code_prefix(&creator), inventory_number: Some(number) })
     }
 
     /// Where a fonds sits and its classification, for `authorize`.
@@ -665,35 +679,83 @@ fn values_rows(backend: crate::Backend, rows: usize, columns: usize) -> String {
         .join(", ")
 }
 
-/// Rows per statement: under SQLite's and PostgreSQL's bind-parameter limits for ~24 columns.
+/// A hồ sơ to insert in bulk, with its place from chỉnh lý when known.
+#[derive(Debug, Clone)]
+pub struct NewDossier {
+    pub fields: DossierFields,
+    /// Hồ sơ số within the mục lục.
+    pub number: Option<u32>,
+    pub box_id: Option<i64>,
+}
+
+/// Rows per statement: under SQLite's and PostgreSQL's bind-parameter limits for ~26 columns.
 const BULK_ROWS: usize = 500;
 
 impl Store {
     /// Inserts many hồ sơ into one mục lục in a single transaction: all or nothing.
-    pub async fn insert_dossiers(&self, inventory_id: i64, items: &[DossierFields]) -> Result<(), StoreError> {
+    pub async fn insert_dossiers(&self, inventory_id: i64, items: &[NewDossier]) -> Result<(), StoreError> {
         let inventory = self.inventory(inventory_id).await?;
         let mut tx = self.pool.begin().await?;
+        self.insert_dossier_rows(&mut tx, inventory.fonds_id, inventory_id, items).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn insert_dossier_rows(&self, tx: &mut sqlx::Transaction<'_, sqlx::Any>, fonds_id: i64, inventory_id: i64, items: &[NewDossier]) -> Result<(), StoreError> {
         for chunk in items.chunks(BULK_ROWS) {
             let sql = format!(
                 "INSERT INTO dossiers (file_code, notation, year, title, title_folded, maintenance, mode, language, start_date, end_date,
                     keyword, total_doc, number_of_paper, number_of_page, format, infor_sign, confidence_level, paper_file_code, risk_recovery,
-                    risk_recovery_status, description, classification, fonds_id, inventory_id) VALUES {}",
-                values_rows(self.backend, chunk.len(), 24)
+                    risk_recovery_status, description, classification, fonds_id, inventory_id, number, box_id) VALUES {}",
+                values_rows(self.backend, chunk.len(), 26)
             );
             let mut query = sqlx::query(AssertSqlSafe(sql));
-            for fields in chunk {
-                query = bind_dossier(query, fields).bind(inventory.fonds_id).bind(inventory_id);
+            for item in chunk {
+                query = bind_dossier(query, &item.fields).bind(fonds_id).bind(inventory_id).bind(item.number.map(i64::from)).bind(item.box_id);
             }
-            if let Err(e) = query.execute(&mut *tx).await {
+            if let Err(e) = query.execute(&mut **tx).await {
                 return Err(if StoreError::is_unique_violation(&e) {
-                    conflict("notation", "duplicate_file_code", "Có mã hồ sơ trùng với hồ sơ đã có hoặc trùng nhau trong lô.".into())
+                    conflict("notation", "duplicate_file_code", "Có mã hồ sơ hoặc hồ sơ số trùng với hồ sơ đã có, hoặc trùng nhau trong lô.".into())
                 } else {
                     e.into()
                 });
             }
         }
-        tx.commit().await?;
         Ok(())
+    }
+
+    /// A whole imported mục lục in one transaction: the mục lục (created when the fonds has no
+    /// mục lục of that number), its boxes, its hồ sơ. All or nothing.
+    pub async fn import_inventory(&self, fonds_id: i64, number: u32, title: &str, rows: &[(DossierFields, Option<u32>, Option<u32>)]) -> Result<i64, StoreError> {
+        self.fonds(fonds_id).await?;
+        let mut tx = self.pool.begin().await?;
+        let existing = sqlx::query("SELECT id FROM inventories WHERE fonds_id = $1 AND number = $2").bind(fonds_id).bind(number as i64).fetch_optional(&mut *tx).await?;
+        let inventory_id: i64 = match existing {
+            Some(row) => row.try_get(0)?,
+            None => sqlx::query("INSERT INTO inventories (fonds_id, number, title) VALUES ($1, $2, $3) RETURNING id")
+                .bind(fonds_id)
+                .bind(number as i64)
+                .bind(title)
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get(0)?,
+        };
+        let mut boxes: HashMap<u32, i64> = HashMap::new();
+        for box_number in rows.iter().filter_map(|r| r.2).collect::<std::collections::BTreeSet<_>>() {
+            let found = sqlx::query("SELECT id FROM boxes WHERE fonds_id = $1 AND number = $2").bind(fonds_id).bind(box_number as i64).fetch_optional(&mut *tx).await?;
+            let id: i64 = match found {
+                Some(row) => row.try_get(0)?,
+                None => sqlx::query("INSERT INTO boxes (fonds_id, number) VALUES ($1, $2) RETURNING id").bind(fonds_id).bind(box_number as i64).fetch_one(&mut *tx).await?.try_get(0)?,
+            };
+            boxes.insert(box_number, id);
+        }
+        let items: Vec<NewDossier> = rows
+            .iter()
+            .map(|(fields, number, box_number)| NewDossier { fields: fields.clone(), number: *number, box_id: box_number.and_then(|b| boxes.get(&b).copied()) })
+            .collect();
+        self.insert_dossier_rows(&mut tx, fonds_id, inventory_id, &items).await?;
+        tx.commit().await?;
+        Ok(inventory_id)
     }
 
     /// Ids and codes of a mục lục's hồ sơ, in order.

@@ -16,7 +16,7 @@ pub mod test_support;
 
 pub use accounts::{ApiToken, Session, User, UserSettings};
 pub use audit::{AuditEntry, AuditEvent, AuditFilter, BrokenLink};
-pub use catalogue::{Attachment, DossierPage, ListDossiers};
+pub use catalogue::{Attachment, DossierPage, ListDossiers, NewDossier};
 pub use error::StoreError;
 pub use plan::{StoredPlan, TargetRow};
 
