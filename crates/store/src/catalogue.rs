@@ -758,6 +758,12 @@ impl Store {
         Ok(inventory_id)
     }
 
+    /// Box numbers of a fonds by box id.
+    pub async fn box_numbers(&self, fonds_id: i64) -> Result<HashMap<i64, u32>, StoreError> {
+        let rows = sqlx::query("SELECT id, number FROM boxes WHERE fonds_id = $1").bind(fonds_id).fetch_all(&self.pool).await?;
+        rows.iter().map(|r| Ok((r.try_get::<i64, _>("id")?, r.try_get::<i64, _>("number")? as u32))).collect()
+    }
+
     /// Ids and codes of a mục lục's hồ sơ, in order.
     pub async fn dossier_codes(&self, inventory_id: i64) -> Result<Vec<(i64, DossierCode)>, StoreError> {
         let rows = sqlx::query("SELECT id, file_code FROM dossiers WHERE inventory_id = $1 ORDER BY id").bind(inventory_id).fetch_all(&self.pool).await?;

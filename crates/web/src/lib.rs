@@ -8,6 +8,7 @@ mod admin;
 mod api;
 pub mod auth;
 mod error;
+mod import;
 mod pages;
 pub mod policy;
 mod records;
@@ -74,6 +75,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::upload_routes(state.config.max_upload))
         .merge(admin::routes())
         .merge(retention::routes())
+        .merge(import::routes())
         .nest("/api/v1", api::routes())
         .route("/healthz", get(healthz))
         .route("/static/kho.css", get(stylesheet))

@@ -25,6 +25,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("admin_tokens.html", include_str!("../templates/admin_tokens.html")),
     ("admin_audit.html", include_str!("../templates/admin_audit.html")),
     ("retention.html", include_str!("../templates/retention.html")),
+    ("import.html", include_str!("../templates/import.html")),
     ("admin_retention.html", include_str!("../templates/admin_retention.html")),
 ];
 

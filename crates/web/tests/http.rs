@@ -297,3 +297,27 @@ async fn a_units_mã_định_danh_heads_the_codes_of_its_open_fonds_and_then_can
         assert!(response.text().await.unwrap().contains("không đổi được"));
     }
 }
+
+#[tokio::test]
+async fn a_mục_lục_exported_as_xlsx_reads_back_as_the_same_hồ_sơ() {
+    for app in apps().await {
+        let (api, session) = archivist(&app).await;
+        let inventory = api.inventory().await;
+        for notation in ["7", "8"] {
+            let mut body = valid_dossier();
+            body["notation"] = json!(notation);
+            body["title"] = json!(format!("=HYPERLINK(\"x\") hồ sơ {notation}"));
+            let (status, _) = api.json(reqwest::Method::POST, &format!("/api/v1/inventories/{inventory}/dossiers"), Some(body)).await;
+            assert_eq!(status, StatusCode::CREATED);
+        }
+        let response = session.client.get(format!("{}/muc-luc/{inventory}/xuat.xlsx", app.base)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{}", app.label);
+        let bytes = response.bytes().await.unwrap();
+        let sheets = kho_documents::read_workbook("xuat.xlsx", &bytes).unwrap();
+        assert!(sheets[0].rows.iter().flatten().all(|c| !matches!(c, kho_model::inventory_sheet::Cell::Formula(_))), "text that looks like a formula stays text");
+        let report = kho_model::inventory_sheet::read(&sheets, &[10, 20].into());
+        assert!(report.problems.is_empty(), "{:?}", report.problems);
+        let titles: Vec<String> = report.dossiers.iter().map(|d| d.title.clone()).collect();
+        assert_eq!(titles, vec!["=HYPERLINK(\"x\") hồ sơ 7", "=HYPERLINK(\"x\") hồ sơ 8"]);
+    }
+}

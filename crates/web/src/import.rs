@@ -1,0 +1,206 @@
+//! Nhập mục lục from a contractor's spreadsheet in the browser — upload, see what Kho understood
+//! row by row and every problem by sheet, row and column, then import all or nothing — and the
+//! mục lục back out as XLSX.
+
+use crate::AppState;
+use crate::auth::Ctx;
+use crate::error::PageError;
+use crate::records;
+use axum::extract::{Form, Multipart, Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Router};
+use kho_model::access::Action;
+use kho_model::inventory_sheet::{self, ImportedDossier, Prepared};
+use kho_model::record::Fonds;
+use minijinja::{Value, context};
+use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/phong/{id}/nhap-muc-luc",
+            get(form).post(upload).layer(axum::extract::DefaultBodyLimit::max(kho_documents::MAX_WORKBOOK_BYTES + 64 * 1024)),
+        )
+        .route("/phong/{id}/nhap-muc-luc/xac-nhan", post(confirm))
+        .route("/muc-luc/{id}/xuat.xlsx", get(export))
+}
+
+fn render(state: &AppState, ctx: &Ctx, fonds: &Fonds, status: StatusCode, values: Value) -> Result<Response, PageError> {
+    let base = context! {
+        title => format!("Nhập mục lục vào phông {}", fonds.fields.code), areas => crate::pages::areas(Some(ctx)), current => "chinh-ly",
+        me => context! { name => ctx.actor.name.clone(), role => ctx.actor.role.label(), clearance => ctx.actor.clearance.label() },
+        csrf => ctx.csrf.clone(), enclave_banner => state.config.enclave,
+        crumbs => vec![context! { label => "Phông", href => "/phong" }, context! { label => format!("Phông {}", fonds.fields.code), href => format!("/phong/{}", fonds.id) }, context! { label => "Nhập mục lục" }],
+        fonds => context! { id => fonds.id, code => fonds.fields.code.to_string(), name => fonds.fields.name.clone() },
+    };
+    let html = state.templates.get_template("import.html")?.render(context! { ..values, ..base })?;
+    Ok((status, Html(html)).into_response())
+}
+
+async fn form(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
+    let fonds = records::fonds_for(&state, &ctx, Action::CatalogueEdit, id).await?;
+    render(&state, &ctx, &fonds, StatusCode::OK, context! { stage => "upload" })
+}
+
+/// Reads a stored upload and checks it as mục lục số `number` (or the number the file names).
+async fn prepare(state: &AppState, fonds: &Fonds, file_name: &str, bytes: &[u8], number: Option<u32>) -> Result<Result<(u32, Prepared), String>, PageError> {
+    let sheets = match kho_documents::read_workbook(file_name, bytes) {
+        Ok(s) => s,
+        Err(e) => return Ok(Err(e.to_string())),
+    };
+    let years = kho_model::retention::known_years(&state.store.retention_rules().await?);
+    let number = number.or(inventory_sheet::read(&sheets, &years).heading.inventory_number).unwrap_or(1);
+    let context = state.store.inventory_context(fonds, number).await?;
+    Ok(Ok((number, inventory_sheet::prepare(&sheets, &years, &context))))
+}
+
+fn rows(prepared: &Prepared) -> Vec<Value> {
+    prepared
+        .dossiers
+        .iter()
+        .map(|d| {
+            context! {
+                sheet => d.sheet.clone(), row => d.row, number => d.number, box_number => d.box_number, notation => d.notation.clone(),
+                title => d.title.clone(), dates => format!("{} – {}", d.start, d.end), retention => d.maintenance.label(), sheets => d.sheets, group => d.group.clone(),
+            }
+        })
+        .collect()
+}
+
+async fn upload(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>) -> Result<Response, PageError> {
+    let fonds = records::fonds_for(&state, &ctx, Action::CatalogueEdit, id).await?;
+    let refuse = |message: String| render(&state, &ctx, &fonds, StatusCode::UNPROCESSABLE_ENTITY, context! { stage => "upload", error => message });
+    let Ok(mut multipart) = multipart else { return refuse("Không đọc được tệp gửi lên; hãy chọn tệp rồi bấm Kiểm tra.".into()) };
+    let (mut file, mut number) = (None, None);
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) => match field.name() {
+                Some("file") => {
+                    let name = kho_model::text::file_name("file", field.file_name().unwrap_or_default()).unwrap_or_else(|_| "muc-luc".into());
+                    match field.bytes().await {
+                        Ok(bytes) => file = Some((name, bytes)),
+                        Err(_) => return refuse(format!("Tệp gửi lên bị gián đoạn hoặc lớn quá {} MB.", kho_documents::MAX_WORKBOOK_BYTES / 1024 / 1024)),
+                    }
+                }
+                Some("number") => number = field.text().await.ok().and_then(|t| t.trim().parse::<u32>().ok()),
+                _ => {}
+            },
+            Ok(None) => break,
+            Err(_) => return refuse(format!("Tệp gửi lên bị gián đoạn hoặc lớn quá {} MB.", kho_documents::MAX_WORKBOOK_BYTES / 1024 / 1024)),
+        }
+    }
+    let Some((file_name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else { return refuse("Chưa chọn tệp, hoặc tệp rỗng.".into()) };
+    let (number, prepared) = match prepare(&state, &fonds, &file_name, &bytes, number).await? {
+        Ok(p) => p,
+        Err(message) => return refuse(message),
+    };
+    // Kept by its hash so the confirmation imports exactly what was checked.
+    let seal = fonds.fields.classification.is_classified() && state.blobs.has_key();
+    let blobs = state.blobs.clone();
+    let stored = tokio::task::spawn_blocking(move || blobs.put(&bytes, seal)).await.map_err(|e| PageError::Internal(e.to_string()))?.map_err(|e| PageError::Internal(e.to_string()))?;
+    let problems: Vec<String> = prepared.problems.iter().map(|p| p.to_string()).collect();
+    let status = if problems.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    render(
+        &state,
+        &ctx,
+        &fonds,
+        status,
+        context! {
+            stage => "review", file_name, number, rows => rows(&prepared), problems, groups => prepared.groups.clone(),
+            blob => stored.name, sha256 => stored.sha256, sealed => stored.sealed,
+        },
+    )
+}
+
+#[derive(Deserialize)]
+struct Confirm {
+    blob: String,
+    sha256: String,
+    #[serde(default)]
+    sealed: String,
+    file_name: String,
+    number: u32,
+}
+
+async fn confirm(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    form: Result<Form<Confirm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, PageError> {
+    // Authorise before looking at the body.
+    let fonds = records::fonds_for(&state, &ctx, Action::CatalogueEdit, id).await?;
+    let Ok(Form(form)) = form else {
+        return render(&state, &ctx, &fonds, StatusCode::UNPROCESSABLE_ENTITY, context! { stage => "upload", error => "Biểu mẫu xác nhận không đầy đủ; hãy tải tệp lên lại." });
+    };
+    let blobs = state.blobs.clone();
+    let (blob, sha256, sealed) = (form.blob.clone(), form.sha256.clone(), form.sealed == "true");
+    let bytes = tokio::task::spawn_blocking(move || blobs.get(&blob, sealed, &sha256)).await.map_err(|e| PageError::Internal(e.to_string()))?;
+    let bytes = bytes.map_err(|e| PageError::Unavailable(e.to_string()))?;
+    let (number, prepared) = match prepare(&state, &fonds, &form.file_name, &bytes, Some(form.number)).await? {
+        Ok(p) => p,
+        Err(message) => return render(&state, &ctx, &fonds, StatusCode::UNPROCESSABLE_ENTITY, context! { stage => "upload", error => message }),
+    };
+    let refuse = |problems: Vec<String>| {
+        render(&state, &ctx, &fonds, StatusCode::UNPROCESSABLE_ENTITY, context! { stage => "review", file_name => form.file_name.clone(), number, rows => rows(&prepared), problems })
+    };
+    if !prepared.problems.is_empty() {
+        return refuse(prepared.problems.iter().map(|p| p.to_string()).collect());
+    }
+    match state.store.import_inventory(fonds.id, number, &format!("Mục lục số {number}"), &prepared.rows).await {
+        Ok(inventory_id) => {
+            let mut event = ctx.event("inventory.import", "inventory", Some(inventory_id), "ok");
+            event.detail = Some(format!("{} hồ sơ từ {}", prepared.rows.len(), form.file_name));
+            state.store.audit(event).await?;
+            Ok(Redirect::to(&format!("/muc-luc/{inventory_id}?da_luu=1")).into_response())
+        }
+        Err(kho_store::StoreError::Conflict(e)) => refuse(vec![e.message]),
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn export(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
+    let (inventory, fonds) = records::inventory_for(&state, &ctx, Action::CatalogueView, id).await?;
+    let boxes = state.store.box_numbers(fonds.id).await?;
+    let filter = kho_store::ListDossiers { visibility: ctx.actor.visibility(), inventory_id: Some(id), fonds_id: None, query: None, offset: 0, limit: u64::MAX / 2 };
+    let page = state.store.list_dossiers(&filter).await?;
+    let dossiers: Vec<ImportedDossier> = page
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, d)| ImportedDossier {
+            sheet: String::new(),
+            row: 0,
+            ordinal: Some(i as u32 + 1),
+            box_number: d.box_id.and_then(|b| boxes.get(&b).copied()),
+            number: d.number,
+            notation: Some(d.fields.file_code.notation().to_string()),
+            title: d.fields.title.clone(),
+            start: d.fields.start_date,
+            end: d.fields.end_date,
+            maintenance: d.fields.maintenance,
+            retention_text: d.fields.maintenance.label().to_string(),
+            sheets: d.fields.number_of_paper,
+            pages: Some(d.fields.number_of_page),
+            note: d.fields.description.clone(),
+            group: None,
+        })
+        .collect();
+    let name = fonds.fields.name.clone();
+    let number = inventory.fields.number;
+    let bytes = tokio::task::spawn_blocking(move || kho_documents::write_inventory_xlsx(&name, number, &dossiers))
+        .await
+        .map_err(|e| PageError::Internal(e.to_string()))?
+        .map_err(|e| PageError::Internal(e.to_string()))?;
+    state.store.audit(ctx.event("inventory.export", "inventory", Some(id), "ok")).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"muc-luc-{}-{number}.xlsx\"", fonds.fields.code)),
+        ],
+        bytes,
+    )
+        .into_response())
+}
