@@ -185,3 +185,84 @@ fn report(label: &str, times: &mut [Duration], bytes: Option<usize>, requests: u
     let size = bytes.map(|b| format!(", {b} byte")).unwrap_or_default();
     println!("  {label}: p50 {:.1} ms, p95 {:.1} ms{size}, {requests} lần", at(0.50).as_secs_f64() * 1e3, at(0.95).as_secs_f64() * 1e3);
 }
+
+/// A contractor-style workbook of `rows` hồ sơ (title rows, two-row header, groups every 500 rows).
+fn workbook(rows: u32) -> Result<Vec<u8>> {
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.write_string(0, 0, "MỤC LỤC HỒ SƠ")?;
+    sheet.write_string(1, 0, "Mục lục số: 1")?;
+    for (c, h) in ["Số TT", "Hộp số", "Hồ sơ số", "Tiêu đề hồ sơ", "Thời gian", "", "Thời hạn bảo quản", "Số tờ", "Ghi chú"].iter().enumerate() {
+        sheet.write_string(3, c as u16, *h)?;
+    }
+    sheet.write_string(3, 4, "Thời gian")?;
+    sheet.write_string(4, 4, "Bắt đầu")?;
+    sheet.write_string(4, 5, "Kết thúc")?;
+    let mut r = 5u32;
+    for i in 0..rows {
+        if i % 500 == 0 {
+            sheet.write_string(r, 0, format!("{}. NHÓM {}", roman(i / 500 + 1), i / 500 + 1))?;
+            r += 1;
+        }
+        let year = 2000 + (i % 25);
+        sheet.write_number(r, 0, f64::from(i + 1))?;
+        sheet.write_number(r, 1, f64::from(i / 10 + 1))?;
+        sheet.write_number(r, 2, f64::from(i + 1))?;
+        sheet.write_string(r, 3, format!("{} năm {year}, số {}", TITLES[(i as usize) % TITLES.len()], i + 1))?;
+        sheet.write_string(r, 4, format!("01/01/{year}"))?;
+        sheet.write_string(r, 5, format!("31/12/{year}"))?;
+        sheet.write_string(r, 6, if i % 3 == 0 { "Vĩnh viễn" } else { "20 năm" })?;
+        sheet.write_number(r, 7, 40.0)?;
+        r += 1;
+    }
+    Ok(workbook.save_to_buffer()?)
+}
+
+fn roman(mut n: u32) -> String {
+    let table = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")];
+    let mut out = String::new();
+    for (value, letters) in table {
+        while n >= value {
+            out.push_str(letters);
+            n -= value;
+        }
+    }
+    out
+}
+
+/// `kho bench import`: dry run and commit of a large mục lục, as `kho import mucluc` does them.
+pub async fn import(data_dir: &Path, database_url: Option<&str>, rows: u32) -> Result<()> {
+    let bench_dir = data_dir.join("bench-import");
+    let store = match database_url {
+        Some(url) => Store::open(url).await?,
+        None => {
+            let _ = std::fs::remove_dir_all(&bench_dir);
+            Store::open_embedded(&bench_dir).await?
+        }
+    };
+    store.import_plan(&crate::demo::plan()).await?;
+    if store.retention_rules().await?.is_empty() {
+        store.replace_retention(&kho_model::retention::parse(kho_model::retention::SHIPPED_CSV).expect("shipped")).await?;
+    }
+    let unit = store.units().await?.into_iter().next().context("không có đơn vị")?;
+    let fonds = FondsInput { code: "P98".into(), name: "Phông đo nhập mục lục".into(), unit_id: unit.id.to_string(), status: "02".into(), ..Default::default() };
+    let fonds_id = store.create_fonds(&fonds.parse()?).await?;
+    let fonds = store.fonds(fonds_id).await?;
+    let started = Instant::now();
+    let bytes = workbook(rows)?;
+    println!("Kho bench import trên {}: bảng tính {rows} dòng, {:.1} MiB, tạo trong {:.1} s", store.backend().name(), bytes.len() as f64 / 1048576.0, started.elapsed().as_secs_f64());
+
+    let started = Instant::now();
+    let sheets = kho_documents::read_workbook("bench.xlsx", &bytes)?;
+    let read = started.elapsed();
+    let years = kho_model::retention::known_years(&store.retention_rules().await?);
+    let context = store.inventory_context(&fonds, 1).await?;
+    let prepared = kho_model::inventory_sheet::prepare(&sheets, &years, &context);
+    let dry_run = started.elapsed();
+    anyhow::ensure!(prepared.problems.is_empty(), "bench workbook has problems: {:?}", &prepared.problems[..prepared.problems.len().min(3)]);
+    println!("  chạy thử (đọc tệp {:.1} s + hiểu và kiểm tra): {:.1} s, {} hồ sơ, {} nhóm", read.as_secs_f64(), dry_run.as_secs_f64(), prepared.rows.len(), prepared.groups.len());
+    let started = Instant::now();
+    store.import_inventory(fonds_id, 1, "Mục lục số 1", &prepared.rows).await?;
+    println!("  nhập thật (một giao dịch): {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
+}

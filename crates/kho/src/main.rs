@@ -215,6 +215,12 @@ enum BenchCommand {
         #[arg(long, default_value_t = 50)]
         requests: u32,
     },
+    /// Tạo một bảng tính mục lục nhiều dòng, rồi đo thời gian chạy thử và nhập thật vào một kho trống.
+    Import {
+        /// Số dòng hồ sơ.
+        #[arg(long, default_value_t = 100_000)]
+        rows: u32,
+    },
 }
 
 fn main() -> ExitCode {
@@ -394,6 +400,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Audit { command: AuditCommand::Verify } => {
             let intact = accounts::verify_audit(&open_store(&cli).await?).await?;
             Ok(if intact { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
+        Command::Bench { command: BenchCommand::Import { rows } } => {
+            bench::import(&cli.data_dir, cli.database_url.as_deref(), *rows).await?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Bench { command: BenchCommand::Catalogue { dossiers, documents, listing, requests } } => {
             bench::catalogue(&cli.data_dir, cli.database_url.as_deref(), *dossiers, *documents, *listing, *requests).await?;
