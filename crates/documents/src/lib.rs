@@ -6,6 +6,7 @@
 //! No IO beyond the bytes handed in; no HTTP, no SQL.
 
 pub mod legacy;
+pub mod official;
 
 use calamine::{Data, Reader};
 use kho_model::inventory_sheet::{Cell, ImportedDossier, Sheet, excel_date};

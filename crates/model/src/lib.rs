@@ -6,6 +6,7 @@
 //! code and a Vietnamese message ([`FieldError`]).
 
 pub mod access;
+pub mod accession;
 pub mod codes;
 pub mod date;
 pub mod error;

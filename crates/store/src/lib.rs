@@ -6,6 +6,7 @@
 //! Where the dialects differ (identity columns, timestamps) the difference is spelled once, in
 //! [`Backend`].
 
+mod accessions;
 mod accounts;
 mod audit;
 mod catalogue;

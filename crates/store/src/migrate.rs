@@ -9,6 +9,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (2, "accounts", include_str!("../migrations/0002_accounts.sql")),
     (3, "attachments", include_str!("../migrations/0003_attachments.sql")),
     (4, "retention", include_str!("../migrations/0004_retention.sql")),
+    (5, "accessions", include_str!("../migrations/0005_accessions.sql")),
 ];
 
 impl Backend {

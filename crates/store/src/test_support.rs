@@ -41,7 +41,9 @@ pub async fn postgres() -> Option<TestCatalogue> {
         }
         return None;
     };
-    let name = format!("kho_test_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
+    // Process ids repeat across runs against a long-lived server; the clock makes names unique.
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or_default();
+    let name = format!("kho_test_{}_{}_{}", std::process::id(), nanos % 1_000_000_000_000, COUNTER.fetch_add(1, Ordering::SeqCst));
     sqlx::any::install_default_drivers();
     let admin = sqlx::AnyPool::connect(&server).await.expect("connect to the test PostgreSQL server");
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&admin).await.expect("create test database");

@@ -4,6 +4,7 @@
 //! Handlers stay thin: they parse what came in, call [`records`] (which owns the
 //! parse-then-write sequence both the UI and the API share) or the store, and render. No SQL here.
 
+mod accessions;
 mod admin;
 mod api;
 pub mod auth;
@@ -76,6 +77,7 @@ pub fn router(state: AppState) -> Router {
         .merge(admin::routes())
         .merge(retention::routes())
         .merge(import::routes())
+        .merge(accessions::routes())
         .nest("/api/v1", api::routes())
         .route("/healthz", get(healthz))
         .route("/static/kho.css", get(stylesheet))

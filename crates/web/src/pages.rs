@@ -59,7 +59,7 @@ fn ser<T: Serialize>(value: &T) -> Value {
 const AREAS: &[(&str, &str, Option<&str>)] = &[
     ("tong-quan", "Tổng quan", Some("/")),
     ("ke-hoach", "Kế hoạch", Some("/ke-hoach")),
-    ("tiep-nhan", "Tiếp nhận", None),
+    ("tiep-nhan", "Tiếp nhận", Some("/tiep-nhan")),
     ("chinh-ly", "Chỉnh lý", Some("/phong")),
     ("so-hoa", "Số hóa", None),
     ("tra-cuu", "Tra cứu", Some("/tra-cuu")),

@@ -255,3 +255,32 @@ pub async fn update_unit(state: &AppState, ctx: &Ctx, id: i64, input: &UnitInput
     .await;
     audited(state, ctx, "unit.update", "unit", Some(id), result).await
 }
+
+/// Is either party of an accession in the actor's scope? (A clerk hands over; the archive receives.)
+fn accession_decision(ctx: &Ctx, action: Action, giving: i64, receiving: i64) -> Decision {
+    let giving = authorize(&ctx.actor, action, &Resource::Unit { unit_id: giving });
+    if giving.is_allowed() { giving } else { authorize(&ctx.actor, action, &Resource::Unit { unit_id: receiving }) }
+}
+
+pub async fn accession_for(state: &AppState, ctx: &Ctx, action: Action, id: i64) -> Result<kho_model::accession::Accession, Refused> {
+    let accession = state.store.accession(id).await?;
+    match accession_decision(ctx, action, accession.fields.giving_unit_id, accession.fields.receiving_unit_id) {
+        Decision::Allow => Ok(accession),
+        decision => {
+            state.store.audit(ctx.event(action.code(), "accession", Some(id), "denied")).await?;
+            Err(if decision == Decision::NotFound { Refused::NotFound("biên bản giao nhận") } else { Refused::Forbidden })
+        }
+    }
+}
+
+pub async fn create_accession(state: &AppState, ctx: &Ctx, input: &kho_model::accession::AccessionInput) -> Result<i64, Refused> {
+    let result = async {
+        let fields = input.parse()?;
+        if !accession_decision(ctx, Action::CatalogueEdit, fields.giving_unit_id, fields.receiving_unit_id).is_allowed() {
+            return Err(Refused::Invalid(Invalid::one(FieldError::new("givingUnitId", "unit_out_of_scope", "Bên giao: bạn không được làm việc với đơn vị này."))));
+        }
+        Ok(state.store.create_accession(&fields, &ctx.actor.name).await?)
+    }
+    .await;
+    audited(state, ctx, "accession.create", "accession", None, result).await
+}

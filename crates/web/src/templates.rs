@@ -26,6 +26,9 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("admin_audit.html", include_str!("../templates/admin_audit.html")),
     ("retention.html", include_str!("../templates/retention.html")),
     ("import.html", include_str!("../templates/import.html")),
+    ("accessions.html", include_str!("../templates/accessions.html")),
+    ("accession_form.html", include_str!("../templates/accession_form.html")),
+    ("accession.html", include_str!("../templates/accession.html")),
     ("admin_retention.html", include_str!("../templates/admin_retention.html")),
 ];
 

@@ -29,6 +29,8 @@ struct Fixtures {
     attachment: [Target; 2],
     /// Unit A as a resource of its own (editing its description is scoped).
     unit_target: [Target; 1],
+    /// An accession from unit A to the province archive.
+    accession: [Target; 1],
     unit: i64,
     user: i64,
     token: i64,
@@ -95,6 +97,16 @@ async fn fixtures(app: &App) -> Fixtures {
     }
     let plain = |id| Target { id, classification: Classification::None, mode: None };
     let secret = |id| Target { id, classification: Classification::Confidential, mode: None };
+    let accession_input = kho_model::accession::AccessionInput {
+        received_on: "15/03/2026".into(),
+        giving_unit_id: unit_a.to_string(),
+        receiving_unit_id: app.archive.to_string(),
+        giving_person: "Bên giao".into(),
+        receiving_person: "Bên nhận".into(),
+        material: "Tài liệu xã".into(),
+        ..Default::default()
+    };
+    let accession = store.create_accession(&accession_input.parse().unwrap(), "test").await.unwrap();
     let user = app.user("muc-tieu", Role::Reader, Classification::None, &[app.archive], &[]).await;
     let _ = app.token("muc-tieu").await;
     Fixtures {
@@ -113,6 +125,7 @@ async fn fixtures(app: &App) -> Fixtures {
             Target { mode: Some(Mode::Secret), ..secret(attachment_ids[1]) },
         ],
         unit_target: [plain(unit_a)],
+        accession: [plain(accession)],
         unit: unit_a,
         user,
         token: app.store.list_tokens().await.unwrap()[0].id,
@@ -124,6 +137,8 @@ fn record_targets<'f>(path: &str, f: &'f Fixtures) -> Option<&'f [Target]> {
     let p = path.trim_start_matches("/api/v1");
     if p == "/don-vi/{id}/sua" {
         Some(&f.unit_target)
+    } else if p.starts_with("/tiep-nhan/{id}") {
+        Some(&f.accession)
     } else if p.starts_with("/phong/{id}") || p.starts_with("/fonds/{id}") {
         Some(&f.fonds)
     } else if p.starts_with("/muc-luc/{id}") || p.starts_with("/inventories/{id}") {

@@ -1,0 +1,338 @@
+//! Official papers (văn bản hành chính) as DOCX and PDF from one description: the national
+//! heading beside the issuing body, place and date, title, body paragraphs, signature blocks —
+//! Times New Roman 13–14 as NĐ 30/2020 asks (Liberation Serif, metrically identical, is embedded
+//! in the PDF so Vietnamese shows on any machine).
+
+use krilla::Document;
+use krilla::geom::{PathBuilder, Point};
+use krilla::page::PageSettings;
+use krilla::paint::{Fill, Stroke};
+use krilla::text::{Font, TextDirection};
+
+const REGULAR: &[u8] = include_bytes!("../fonts/LiberationSerif-Regular.ttf");
+const BOLD: &[u8] = include_bytes!("../fonts/LiberationSerif-Bold.ttf");
+const ITALIC: &[u8] = include_bytes!("../fonts/LiberationSerif-Italic.ttf");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    Normal,
+    Bold,
+    Italic,
+}
+
+#[derive(Debug, Clone)]
+pub struct Paragraph {
+    pub text: String,
+    pub style: Style,
+    /// Centred (headings inside the body) rather than left-aligned.
+    pub centred: bool,
+}
+
+impl Paragraph {
+    pub fn plain(text: impl Into<String>) -> Paragraph {
+        Paragraph { text: text.into(), style: Style::Normal, centred: false }
+    }
+
+    pub fn bold(text: impl Into<String>) -> Paragraph {
+        Paragraph { text: text.into(), style: Style::Bold, centred: false }
+    }
+}
+
+/// One signer's block: who signs, in what capacity.
+#[derive(Debug, Clone)]
+pub struct Signature {
+    pub capacity: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct OfficialDocument {
+    /// The issuing body, top left, e.g. ["UBND TỈNH ĐIỆN BIÊN", "TRUNG TÂM LƯU TRỮ LỊCH SỬ"].
+    pub issuer: Vec<String>,
+    /// "Điện Biên, ngày 25 tháng 11 năm 2026".
+    pub place_and_date: String,
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub body: Vec<Paragraph>,
+    pub signatures: Vec<Signature>,
+}
+
+pub const NATIONAL_HEADING: &str = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM";
+pub const MOTTO: &str = "Độc lập - Tự do - Hạnh phúc";
+
+/// The document as DOCX, editable in Word and LibreOffice.
+pub fn to_docx(doc: &OfficialDocument) -> Result<Vec<u8>, String> {
+    use docx_rs::{AlignmentType, Docx, Paragraph as P, Run, RunFonts, Table, TableCell, TableRow, WidthType};
+    let font = || RunFonts::new().ascii("Times New Roman").hi_ansi("Times New Roman").cs("Times New Roman").east_asia("Times New Roman");
+    let run = |text: &str, size: usize, style: Style| {
+        let r = Run::new().add_text(text).fonts(font()).size(size * 2);
+        match style {
+            Style::Bold => r.bold(),
+            Style::Italic => r.italic(),
+            Style::Normal => r,
+        }
+    };
+    let centred = |text: &str, size: usize, style: Style| P::new().add_run(run(text, size, style)).align(AlignmentType::Center);
+    let mut left = TableCell::new().width(3800, WidthType::Dxa);
+    for line in &doc.issuer {
+        left = left.add_paragraph(centred(line, 13, Style::Bold));
+    }
+    let right = TableCell::new()
+        .width(5500, WidthType::Dxa)
+        .add_paragraph(centred(NATIONAL_HEADING, 13, Style::Bold))
+        .add_paragraph(centred(MOTTO, 14, Style::Bold));
+    let heading = Table::new(vec![TableRow::new(vec![left, right])]).set_grid(vec![3800, 5500]).clear_all_border();
+    let mut docx = Docx::new().add_table(heading).add_paragraph(P::new().add_run(run(&doc.place_and_date, 14, Style::Italic)).align(AlignmentType::Right));
+    docx = docx.add_paragraph(centred(&doc.title, 14, Style::Bold));
+    if let Some(subtitle) = &doc.subtitle {
+        docx = docx.add_paragraph(centred(subtitle, 14, Style::Bold));
+    }
+    for p in &doc.body {
+        let paragraph = P::new().add_run(run(&p.text, 14, p.style));
+        docx = docx.add_paragraph(if p.centred { paragraph.align(AlignmentType::Center) } else { paragraph.align(AlignmentType::Both) });
+    }
+    if !doc.signatures.is_empty() {
+        let width = 9300 / doc.signatures.len();
+        let cells = doc
+            .signatures
+            .iter()
+            .map(|s| {
+                TableCell::new()
+                    .width(width, WidthType::Dxa)
+                    .add_paragraph(centred(&s.capacity, 13, Style::Bold))
+                    .add_paragraph(centred("(Ký, ghi rõ họ tên)", 13, Style::Italic))
+                    .add_paragraph(P::new())
+                    .add_paragraph(P::new())
+                    .add_paragraph(P::new())
+                    .add_paragraph(centred(&s.name, 14, Style::Bold))
+            })
+            .collect();
+        docx = docx.add_paragraph(P::new()).add_table(Table::new(vec![TableRow::new(cells)]).set_grid(vec![width; doc.signatures.len()]).clear_all_border());
+    }
+    let mut buffer = std::io::Cursor::new(Vec::new());
+    docx.build().pack(&mut buffer).map_err(|e| e.to_string())?;
+    Ok(buffer.into_inner())
+}
+
+/// Width of `text` in points at `size`, from the font's advances.
+fn width(face: &ttf_parser::Face, text: &str, size: f32) -> f32 {
+    let units: f32 = text.chars().map(|c| face.glyph_index(c).and_then(|g| face.glyph_hor_advance(g)).unwrap_or(500) as f32).sum();
+    units / face.units_per_em() as f32 * size
+}
+
+/// Splits `text` into lines no wider than `max` points.
+fn wrap(face: &ttf_parser::Face, text: &str, size: f32, max: f32) -> Vec<String> {
+    let mut lines = Vec::new();
+    for source_line in text.split('\n') {
+        let mut line = String::new();
+        for word in source_line.split(' ') {
+            let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
+            if width(face, &candidate, size) > max && !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+                line = word.to_string();
+            } else {
+                line = candidate;
+            }
+        }
+        lines.push(line);
+    }
+    lines
+}
+
+struct Fonts {
+    regular: (Font, ttf_parser::Face<'static>),
+    bold: (Font, ttf_parser::Face<'static>),
+    italic: (Font, ttf_parser::Face<'static>),
+}
+
+impl Fonts {
+    fn load() -> Fonts {
+        let load = |bytes: &'static [u8]| (Font::new(bytes.into(), 0).expect("embedded font"), ttf_parser::Face::parse(bytes, 0).expect("embedded font"));
+        Fonts { regular: load(REGULAR), bold: load(BOLD), italic: load(ITALIC) }
+    }
+
+    fn get(&self, style: Style) -> &(Font, ttf_parser::Face<'static>) {
+        match style {
+            Style::Normal => &self.regular,
+            Style::Bold => &self.bold,
+            Style::Italic => &self.italic,
+        }
+    }
+}
+
+const PAGE_W: f32 = 595.0;
+const PAGE_H: f32 = 842.0;
+const LEFT: f32 = 85.0;
+const RIGHT: f32 = 57.0;
+const TOP: f32 = 57.0;
+const BOTTOM: f32 = 57.0;
+
+/// Lays text out page by page.
+struct Writer<'f> {
+    fonts: &'f Fonts,
+    pages: Vec<Vec<(f32, f32, Style, f32, String)>>,
+    lines: Vec<(f32, f32, f32)>,
+    y: f32,
+}
+
+impl<'f> Writer<'f> {
+    fn new(fonts: &'f Fonts) -> Self {
+        Writer { fonts, pages: vec![vec![]], lines: vec![], y: TOP }
+    }
+
+    fn ensure(&mut self, height: f32) {
+        if self.y + height > PAGE_H - BOTTOM {
+            self.pages.push(vec![]);
+            self.y = TOP;
+        }
+    }
+
+    /// Text in a column [x0, x1], centred or left-aligned; returns the height used.
+    fn block(&mut self, text: &str, style: Style, size: f32, x0: f32, x1: f32, centred: bool, y: f32) -> f32 {
+        let face = &self.fonts.get(style).1;
+        let lines = wrap(face, text, size, x1 - x0);
+        let leading = size * 1.35;
+        for (i, line) in lines.iter().enumerate() {
+            let w = width(face, line, size);
+            let x = if centred { x0 + (x1 - x0 - w) / 2.0 } else { x0 };
+            self.pages.last_mut().expect("a page").push((x, y + size + i as f32 * leading, style, size, line.clone()));
+        }
+        lines.len() as f32 * leading
+    }
+
+    fn paragraph(&mut self, text: &str, style: Style, size: f32, centred: bool) {
+        let face = &self.fonts.get(style).1;
+        let height = wrap(face, text, size, PAGE_W - LEFT - RIGHT).len() as f32 * size * 1.35;
+        self.ensure(height);
+        let y = self.y;
+        self.y += self.block(text, style, size, LEFT, PAGE_W - RIGHT, centred, y) + size * 0.35;
+    }
+
+    fn finish(self) -> Result<Vec<u8>, String> {
+        let mut document = Document::new();
+        for (n, items) in self.pages.iter().enumerate() {
+            let mut page = document.start_page_with(PageSettings::from_wh(PAGE_W, PAGE_H).expect("A4"));
+            let mut surface = page.surface();
+            surface.set_fill(Some(Fill::default()));
+            for (x, y, style, size, text) in items {
+                surface.draw_text(Point::from_xy(*x, *y), self.fonts.get(*style).0.clone(), *size, text, false, TextDirection::Auto);
+            }
+            if n == 0 {
+                surface.set_fill(None);
+                surface.set_stroke(Some(Stroke::default()));
+                for (x0, x1, y) in &self.lines {
+                    let mut path = PathBuilder::new();
+                    path.move_to(*x0, *y);
+                    path.line_to(*x1, *y);
+                    if let Some(path) = path.finish() {
+                        surface.draw_path(&path);
+                    }
+                }
+            }
+            surface.finish();
+            page.finish();
+        }
+        document.finish().map_err(|e| format!("{e:?}"))
+    }
+}
+
+/// The document as PDF, fonts embedded.
+pub fn to_pdf(doc: &OfficialDocument) -> Result<Vec<u8>, String> {
+    let fonts = Fonts::load();
+    let mut w = Writer::new(&fonts);
+    let split = LEFT + 190.0;
+    let mut left_y = TOP;
+    for line in &doc.issuer {
+        left_y += w.block(line, Style::Bold, 12.0, LEFT - 30.0, split, true, left_y);
+    }
+    let mut right_y = TOP;
+    right_y += w.block(NATIONAL_HEADING, Style::Bold, 12.0, split, PAGE_W - RIGHT + 20.0, true, right_y);
+    right_y += w.block(MOTTO, Style::Bold, 13.0, split, PAGE_W - RIGHT + 20.0, true, right_y);
+    let motto_width = width(&fonts.bold.1, MOTTO, 13.0);
+    let centre = (split + PAGE_W - RIGHT + 20.0) / 2.0;
+    w.lines.push((centre - motto_width / 2.0, centre + motto_width / 2.0, right_y + 2.0));
+    w.y = left_y.max(right_y) + 10.0;
+    let y = w.y;
+    w.y += w.block(&doc.place_and_date, Style::Italic, 13.0, split, PAGE_W - RIGHT, true, y) + 14.0;
+    w.paragraph(&doc.title, Style::Bold, 14.0, true);
+    if let Some(subtitle) = &doc.subtitle {
+        w.paragraph(subtitle, Style::Bold, 14.0, true);
+    }
+    w.y += 8.0;
+    for p in &doc.body {
+        w.paragraph(&p.text, p.style, 13.0, p.centred);
+    }
+    if !doc.signatures.is_empty() {
+        w.ensure(120.0);
+        w.y += 16.0;
+        let column = (PAGE_W - LEFT - RIGHT) / doc.signatures.len() as f32;
+        let top = w.y;
+        let mut lowest = top;
+        for (i, s) in doc.signatures.iter().enumerate() {
+            let (x0, x1) = (LEFT + i as f32 * column, LEFT + (i + 1) as f32 * column);
+            let mut y = top;
+            y += w.block(&s.capacity, Style::Bold, 13.0, x0, x1, true, y);
+            y += w.block("(Ký, ghi rõ họ tên)", Style::Italic, 13.0, x0, x1, true, y);
+            y += 60.0;
+            y += w.block(&s.name, Style::Bold, 13.0, x0, x1, true, y);
+            lowest = lowest.max(y);
+        }
+        w.y = lowest;
+    }
+    w.finish()
+}
+
+/// "Điện Biên, ngày 05 tháng 03 năm 2026".
+pub fn place_and_date(place: &str, date: &kho_model::ArchiveDate) -> String {
+    let (y, m, d) = date.earliest();
+    format!("{place}, ngày {d:02} tháng {m:02} năm {y}")
+}
+
+/// The biên bản giao nhận tài liệu (NĐ 30/2020 Phụ lục V): parties, material, totals in hộp,
+/// hồ sơ and mét giá, condition, and two signatures.
+pub fn accession_record(accession: &kho_model::accession::AccessionFields, giving: &str, receiving: &str, province: &str) -> OfficialDocument {
+    use kho_model::vn;
+    let f = accession;
+    let count = |n: Option<u32>| n.map(|n| vn::integer(n as i64)).unwrap_or_else(|| "chưa xác định".into());
+    let mut body = Vec::new();
+    if let Some(basis) = &f.basis {
+        body.push(Paragraph::plain(basis.clone()));
+    }
+    body.push(Paragraph::plain(format!("Hôm nay, {}, tại {receiving}, chúng tôi gồm:", place_and_date(province, &f.received_on).split_once(", ").map(|(_, d)| d.to_string()).unwrap_or_default())));
+    body.push(Paragraph::bold(format!("BÊN GIAO: {giving}")));
+    body.push(Paragraph::plain(format!("Ông (bà): {}{}", f.giving_person, f.giving_position.as_ref().map(|p| format!(", chức vụ: {p}")).unwrap_or_default())));
+    body.push(Paragraph::bold(format!("BÊN NHẬN: {receiving}")));
+    body.push(Paragraph::plain(format!("Ông (bà): {}{}", f.receiving_person, f.receiving_position.as_ref().map(|p| format!(", chức vụ: {p}")).unwrap_or_default())));
+    body.push(Paragraph::plain("Thống nhất lập biên bản giao nhận tài liệu với nội dung như sau:"));
+    body.push(Paragraph::plain(format!("1. Tên khối tài liệu giao nộp: {}.", f.material)));
+    let span = match (&f.start_year, &f.end_year) {
+        (Some(s), Some(e)) => format!("{s} – {e}"),
+        (Some(s), None) => format!("từ {s}"),
+        (None, Some(e)) => format!("đến {e}"),
+        (None, None) => "chưa xác định".into(),
+    };
+    body.push(Paragraph::plain(format!("2. Thời gian của tài liệu: {span}.")));
+    let metres = f.metres.map(|m| format!("{} mét giá", vn::hundredths(m))).unwrap_or_else(|| "chưa xác định".into());
+    body.push(Paragraph::plain(format!(
+        "3. Số lượng tài liệu: tổng số bao (gói): {}; tổng số hộp (cặp): {}; tổng số hồ sơ (đơn vị bảo quản): {}; quy ra mét giá: {metres}.",
+        count(f.bags),
+        count(f.boxes),
+        count(f.dossiers)
+    )));
+    body.push(Paragraph::plain(format!("4. Tình trạng tài liệu giao nộp: {}.", f.condition.clone().unwrap_or_else(|| "không ghi nhận hư hỏng".into()))));
+    if let Some(notes) = &f.notes {
+        body.push(Paragraph::plain(format!("5. Ghi chú: {notes}")));
+    }
+    body.push(Paragraph::plain("Biên bản này được lập thành hai bản; bên giao giữ một bản, bên nhận giữ một bản."));
+    OfficialDocument {
+        issuer: vec![receiving.to_uppercase()],
+        place_and_date: place_and_date(province, &f.received_on),
+        title: "BIÊN BẢN".into(),
+        subtitle: Some("Về việc giao nhận tài liệu lưu trữ".into()),
+        body,
+        signatures: vec![
+            Signature { capacity: "ĐẠI DIỆN BÊN GIAO".into(), name: f.giving_person.clone() },
+            Signature { capacity: "ĐẠI DIỆN BÊN NHẬN".into(), name: f.receiving_person.clone() },
+        ],
+    }
+}

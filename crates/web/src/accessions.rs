@@ -1,0 +1,129 @@
+//! Tiếp nhận: accessions recorded through a form, listed for the units in scope, and their
+//! biên bản giao nhận downloaded as DOCX (to sign) or PDF.
+
+use crate::AppState;
+use crate::auth::Ctx;
+use crate::error::PageError;
+use crate::records::{self, Refused};
+use axum::extract::{Form, Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Extension, Router};
+use kho_model::Invalid;
+use kho_model::access::Action;
+use kho_model::accession::{Accession, AccessionInput};
+use kho_model::vn;
+use minijinja::{Value, context};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/tiep-nhan", get(list).post(create))
+        .route("/tiep-nhan/moi", get(new))
+        .route("/tiep-nhan/{id}", get(show))
+        .route("/tiep-nhan/{id}/bien-ban.docx", get(docx))
+        .route("/tiep-nhan/{id}/bien-ban.pdf", get(pdf))
+}
+
+fn render(state: &AppState, ctx: &Ctx, template: &str, title: &str, status: StatusCode, values: Value) -> Result<Response, PageError> {
+    let base = context! {
+        title, areas => crate::pages::areas(Some(ctx)), current => "tiep-nhan",
+        me => context! { name => ctx.actor.name.clone(), role => ctx.actor.role.label(), clearance => ctx.actor.clearance.label() },
+        csrf => ctx.csrf.clone(), enclave_banner => state.config.enclave,
+    };
+    let html = state.templates.get_template(template)?.render(context! { ..values, ..base })?;
+    Ok((status, Html(html)).into_response())
+}
+
+async fn unit_name(state: &AppState, id: i64) -> Result<String, PageError> {
+    Ok(state.store.unit(id).await?.name)
+}
+
+fn row(a: &Accession, giving: String, receiving: String) -> Value {
+    let f = &a.fields;
+    context! {
+        id => a.id, received_on => f.received_on.to_string(), giving, receiving, material => f.material.clone(),
+        bags => f.bags, boxes => f.boxes, dossiers => f.dossiers, metres => f.metres.map(vn::hundredths),
+    }
+}
+
+async fn list(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> Result<Response, PageError> {
+    let units: std::collections::HashMap<i64, String> = state.store.units().await?.into_iter().map(|u| (u.id, u.name)).collect();
+    let accessions = state.store.list_accessions(&ctx.actor.visibility()).await?;
+    let total_metres: i64 = accessions.iter().filter_map(|a| a.fields.metres).sum();
+    let rows: Vec<Value> = accessions
+        .iter()
+        .map(|a| row(a, units.get(&a.fields.giving_unit_id).cloned().unwrap_or_default(), units.get(&a.fields.receiving_unit_id).cloned().unwrap_or_default()))
+        .collect();
+    let may_edit = kho_model::access::Permissions::shipped().allows(ctx.actor.role, Action::CatalogueEdit);
+    render(&state, &ctx, "accessions.html", "Tiếp nhận", StatusCode::OK, context! { rows, total_metres => vn::hundredths(total_metres), may_edit })
+}
+
+async fn form_page(state: &AppState, ctx: &Ctx, input: &AccessionInput, invalid: Option<&Invalid>) -> Result<Response, PageError> {
+    let units: Vec<Value> = state.store.units().await?.iter().map(|u| context! { id => u.id.to_string(), name => u.name.clone() }).collect();
+    let values = serde_json::to_value(input).unwrap_or_default();
+    let errors: std::collections::HashMap<String, String> = invalid.map(|i| i.errors.iter().map(|e| (e.field.clone(), e.message.clone())).collect()).unwrap_or_default();
+    let status = if invalid.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    render(state, ctx, "accession_form.html", "Lập biên bản giao nhận", status, context! { units, values => Value::from(minijinja::value::Serde(&values)), errors, has_errors => invalid.is_some() })
+}
+
+async fn new(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> Result<Response, PageError> {
+    let archive = state.store.units().await?.into_iter().find(|u| u.kind == kho_model::UnitKind::ProvinceArchive).map(|u| u.id.to_string()).unwrap_or_default();
+    let input = AccessionInput { receiving_unit_id: archive, ..Default::default() };
+    form_page(&state, &ctx, &input, None).await
+}
+
+async fn create(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Form(input): Form<AccessionInput>) -> Result<Response, PageError> {
+    match records::create_accession(&state, &ctx, &input).await {
+        Ok(id) => Ok(Redirect::to(&format!("/tiep-nhan/{id}?da_luu=1")).into_response()),
+        Err(Refused::Invalid(invalid) | Refused::Conflict(invalid)) => form_page(&state, &ctx, &input, Some(&invalid)).await,
+        Err(other) => Err(other.into()),
+    }
+}
+
+async fn show(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
+    let accession = records::accession_for(&state, &ctx, Action::CatalogueView, id).await?;
+    let giving = unit_name(&state, accession.fields.giving_unit_id).await?;
+    let receiving = unit_name(&state, accession.fields.receiving_unit_id).await?;
+    let f = &accession.fields;
+    let facts: Vec<(&str, String)> = vec![
+        ("Ngày giao nhận", f.received_on.to_string()),
+        ("Bên giao", format!("{giving} — {}{}", f.giving_person, f.giving_position.as_ref().map(|p| format!(", {p}")).unwrap_or_default())),
+        ("Bên nhận", format!("{receiving} — {}{}", f.receiving_person, f.receiving_position.as_ref().map(|p| format!(", {p}")).unwrap_or_default())),
+        ("Tên khối tài liệu", f.material.clone()),
+        ("Thời gian tài liệu", format!("{} – {}", f.start_year.map(|d| d.to_string()).unwrap_or_default(), f.end_year.map(|d| d.to_string()).unwrap_or_default())),
+        ("Số bao", f.bags.map(|n| vn::integer(n as i64)).unwrap_or_else(|| "—".into())),
+        ("Số hộp", f.boxes.map(|n| vn::integer(n as i64)).unwrap_or_else(|| "—".into())),
+        ("Số hồ sơ", f.dossiers.map(|n| vn::integer(n as i64)).unwrap_or_else(|| "—".into())),
+        ("Mét giá", f.metres.map(vn::hundredths).unwrap_or_else(|| "—".into())),
+        ("Tình trạng", f.condition.clone().unwrap_or_else(|| "—".into())),
+        ("Căn cứ", f.basis.clone().unwrap_or_else(|| "—".into())),
+        ("Ghi chú", f.notes.clone().unwrap_or_else(|| "—".into())),
+        ("Người lập", accession.created_by.clone()),
+    ];
+    render(&state, &ctx, "accession.html", "Biên bản giao nhận", StatusCode::OK, context! { id, facts, material => f.material.clone() })
+}
+
+async fn document(state: &AppState, ctx: &Ctx, id: i64) -> Result<kho_documents::official::OfficialDocument, PageError> {
+    let accession = records::accession_for(state, ctx, Action::CatalogueView, id).await?;
+    let giving = unit_name(state, accession.fields.giving_unit_id).await?;
+    let receiving = unit_name(state, accession.fields.receiving_unit_id).await?;
+    let province = state.store.plan().await?.map(|p| p.plan.meta.province).unwrap_or_else(|| "……".into());
+    Ok(kho_documents::official::accession_record(&accession.fields, &giving, &receiving, &province))
+}
+
+fn download(bytes: Vec<u8>, media_type: &str, name: String) -> Response {
+    ([(header::CONTENT_TYPE, media_type.to_string()), (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\""))], bytes).into_response()
+}
+
+async fn docx(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
+    let doc = document(&state, &ctx, id).await?;
+    let bytes = tokio::task::spawn_blocking(move || kho_documents::official::to_docx(&doc)).await.map_err(|e| PageError::Internal(e.to_string()))?.map_err(PageError::Internal)?;
+    Ok(download(bytes, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", format!("bien-ban-giao-nhan-{id}.docx")))
+}
+
+async fn pdf(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
+    let doc = document(&state, &ctx, id).await?;
+    let bytes = tokio::task::spawn_blocking(move || kho_documents::official::to_pdf(&doc)).await.map_err(|e| PageError::Internal(e.to_string()))?.map_err(PageError::Internal)?;
+    Ok(download(bytes, "application/pdf", format!("bien-ban-giao-nhan-{id}.pdf")))
+}

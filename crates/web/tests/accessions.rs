@@ -1,0 +1,75 @@
+//! Tiếp nhận: a transfer recorded through the form, refused field by field when wrong, and its
+//! biên bản giao nhận read back from the DOCX and the PDF it produces.
+
+mod common;
+
+use common::apps;
+use kho_model::Classification;
+use kho_model::access::Role;
+use reqwest::StatusCode;
+
+fn pdf_text(bytes: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bien-ban.pdf");
+    std::fs::write(&path, bytes).unwrap();
+    let out = std::process::Command::new("pdftotext").arg(&path).arg("-").output().expect("pdftotext (poppler-utils) is installed by scripts/test");
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[tokio::test]
+async fn a_transfer_is_recorded_and_its_biên_bản_reads_back() {
+    for app in apps().await {
+        let district = app.unit_id("Huyện Mường Ảng").await.to_string();
+        let archive = app.archive.to_string();
+        app.user("ltv", Role::Archivist, Classification::None, &[app.archive], &[]).await;
+        let session = app.login("ltv").await;
+
+        let bad = session.post("/tiep-nhan", &[("receivedOn", "2026"), ("givingUnitId", &district), ("receivingUnitId", &district), ("metres", "nhiều")]).await;
+        assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY, "{}", app.label);
+        let html = bad.text().await.unwrap();
+        for field in ["receivedOn", "receivingUnitId", "givingPerson", "material", "metres"] {
+            assert!(html.contains(&format!("id=\"e-{field}\"")), "{field} marked");
+        }
+
+        let form = [
+            ("receivedOn", "15/03/2026"),
+            ("givingUnitId", district.as_str()),
+            ("receivingUnitId", archive.as_str()),
+            ("givingPerson", "Lò Văn Ảng"),
+            ("givingPosition", "Văn thư UBND xã Mường Ảng"),
+            ("receivingPerson", "Nguyễn Thị Hường"),
+            ("material", "Tài liệu của các cơ quan chuyên môn huyện Mường Ảng (2007–2025)"),
+            ("startYear", "2007"),
+            ("endYear", "2025"),
+            ("bags", "1385"),
+            ("metres", "1395"),
+            ("condition", "Bó gói, một số bao ẩm mốc"),
+        ];
+        let response = session.post("/tiep-nhan", &form).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let location = response.headers()["location"].to_str().unwrap().to_string();
+        let id = location.trim_start_matches("/tiep-nhan/").split('?').next().unwrap().to_string();
+        let (_, list) = session.get("/tiep-nhan").await;
+        assert!(list.contains("1.395") && list.contains("1.385"), "Vietnamese numbers in the list");
+
+        let docx = session.client.get(format!("{}/tiep-nhan/{id}/bien-ban.docx", app.base)).send().await.unwrap().bytes().await.unwrap();
+        let document = docx_rs::read_docx(&docx).expect("a DOCX Word and LibreOffice open");
+        let json = document.json();
+        for expected in ["BIÊN BẢN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Lò Văn Ảng", "quy ra mét giá: 1.395 mét giá", "Times New Roman"] {
+            assert!(json.contains(expected), "DOCX lacks {expected}");
+        }
+
+        let pdf = session.client.get(format!("{}/tiep-nhan/{id}/bien-ban.pdf", app.base)).send().await.unwrap().bytes().await.unwrap();
+        let text = pdf_text(&pdf);
+        for expected in ["BIÊN BẢN", "Về việc giao nhận tài liệu lưu trữ", "Điện Biên, ngày 15 tháng 03 năm 2026", "tổng số bao (gói): 1.385", "Nguyễn Thị Hường"] {
+            assert!(text.contains(expected), "PDF lacks {expected}: {text}");
+        }
+
+        let commune_b = app.unit_id("Xã Mường Phăng").await;
+        app.user("canbo.b", Role::Archivist, Classification::None, &[commune_b], &[]).await;
+        let other = app.login("canbo.b").await;
+        assert_eq!(other.get(&format!("/tiep-nhan/{id}")).await.0, StatusCode::NOT_FOUND, "another unit's transfer is absent");
+        assert!(!other.get("/tiep-nhan").await.1.contains("Mường Ảng (2007"));
+    }
+}
