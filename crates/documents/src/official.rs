@@ -38,6 +38,27 @@ impl Paragraph {
     }
 }
 
+/// A table: headers with relative widths, rows of text; the header repeats on every PDF page.
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub columns: Vec<(String, f32)>,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// What the body of a paper is made of.
+#[derive(Debug, Clone)]
+pub enum Block {
+    Paragraph(Paragraph),
+    Table(Table),
+    PageBreak,
+}
+
+impl From<Paragraph> for Block {
+    fn from(p: Paragraph) -> Block {
+        Block::Paragraph(p)
+    }
+}
+
 /// One signer's block: who signs, in what capacity.
 #[derive(Debug, Clone)]
 pub struct Signature {
@@ -49,11 +70,13 @@ pub struct Signature {
 pub struct OfficialDocument {
     /// The issuing body, top left, e.g. ["UBND TỈNH ĐIỆN BIÊN", "TRUNG TÂM LƯU TRỮ LỊCH SỬ"].
     pub issuer: Vec<String>,
+    /// The national heading beside the issuer (letters, biên bản); finding aids go without.
+    pub national_heading: bool,
     /// "Điện Biên, ngày 25 tháng 11 năm 2026".
-    pub place_and_date: String,
+    pub place_and_date: Option<String>,
     pub title: String,
     pub subtitle: Option<String>,
-    pub body: Vec<Paragraph>,
+    pub body: Vec<Block>,
     pub signatures: Vec<Signature>,
 }
 
@@ -73,23 +96,47 @@ pub fn to_docx(doc: &OfficialDocument) -> Result<Vec<u8>, String> {
         }
     };
     let centred = |text: &str, size: usize, style: Style| P::new().add_run(run(text, size, style)).align(AlignmentType::Center);
-    let mut left = TableCell::new().width(3800, WidthType::Dxa);
-    for line in &doc.issuer {
-        left = left.add_paragraph(centred(line, 13, Style::Bold));
+    let mut docx = Docx::new();
+    if doc.national_heading {
+        let mut left = TableCell::new().width(3800, WidthType::Dxa);
+        for line in &doc.issuer {
+            left = left.add_paragraph(centred(line, 13, Style::Bold));
+        }
+        let right = TableCell::new()
+            .width(5500, WidthType::Dxa)
+            .add_paragraph(centred(NATIONAL_HEADING, 13, Style::Bold))
+            .add_paragraph(centred(MOTTO, 14, Style::Bold));
+        docx = docx.add_table(Table::new(vec![TableRow::new(vec![left, right])]).set_grid(vec![3800, 5500]).clear_all_border());
+    } else {
+        for line in &doc.issuer {
+            docx = docx.add_paragraph(centred(line, 13, Style::Bold));
+        }
     }
-    let right = TableCell::new()
-        .width(5500, WidthType::Dxa)
-        .add_paragraph(centred(NATIONAL_HEADING, 13, Style::Bold))
-        .add_paragraph(centred(MOTTO, 14, Style::Bold));
-    let heading = Table::new(vec![TableRow::new(vec![left, right])]).set_grid(vec![3800, 5500]).clear_all_border();
-    let mut docx = Docx::new().add_table(heading).add_paragraph(P::new().add_run(run(&doc.place_and_date, 14, Style::Italic)).align(AlignmentType::Right));
+    if let Some(place_and_date) = &doc.place_and_date {
+        docx = docx.add_paragraph(P::new().add_run(run(place_and_date, 14, Style::Italic)).align(AlignmentType::Right));
+    }
     docx = docx.add_paragraph(centred(&doc.title, 14, Style::Bold));
     if let Some(subtitle) = &doc.subtitle {
         docx = docx.add_paragraph(centred(subtitle, 14, Style::Bold));
     }
-    for p in &doc.body {
-        let paragraph = P::new().add_run(run(&p.text, 14, p.style));
-        docx = docx.add_paragraph(if p.centred { paragraph.align(AlignmentType::Center) } else { paragraph.align(AlignmentType::Both) });
+    for block in &doc.body {
+        match block {
+            Block::Paragraph(p) => {
+                let paragraph = P::new().add_run(run(&p.text, 14, p.style));
+                docx = docx.add_paragraph(if p.centred { paragraph.align(AlignmentType::Center) } else { paragraph.align(AlignmentType::Both) });
+            }
+            Block::PageBreak => docx = docx.add_paragraph(P::new().add_run(Run::new().add_break(docx_rs::BreakType::Page))),
+            Block::Table(t) => {
+                let total: f32 = t.columns.iter().map(|(_, w)| w).sum();
+                let widths: Vec<usize> = t.columns.iter().map(|(_, w)| (9300.0 * w / total) as usize).collect();
+                let cell = |text: &str, width: usize, style: Style| TableCell::new().width(width, WidthType::Dxa).add_paragraph(P::new().add_run(run(text, 12, style)));
+                let mut rows = vec![TableRow::new(t.columns.iter().zip(&widths).map(|((h, _), w)| cell(h, *w, Style::Bold)).collect())];
+                for r in &t.rows {
+                    rows.push(TableRow::new(r.iter().zip(&widths).map(|(v, w)| cell(v, *w, Style::Normal)).collect()));
+                }
+                docx = docx.add_table(Table::new(rows).set_grid(widths));
+            }
+        }
     }
     if !doc.signatures.is_empty() {
         let width = 9300 / doc.signatures.len();
@@ -120,12 +167,29 @@ fn width(face: &ttf_parser::Face, text: &str, size: f32) -> f32 {
     units / face.units_per_em() as f32 * size
 }
 
-/// Splits `text` into lines no wider than `max` points.
+/// Splits `text` into lines no wider than `max` points; a word wider than a line (a long code in
+/// a narrow column) is broken between characters.
 fn wrap(face: &ttf_parser::Face, text: &str, size: f32, max: f32) -> Vec<String> {
     let mut lines = Vec::new();
     for source_line in text.split('\n') {
         let mut line = String::new();
+        let mut pieces = Vec::new();
         for word in source_line.split(' ') {
+            if width(face, word, size) <= max {
+                pieces.push(word.to_string());
+                continue;
+            }
+            let mut piece = String::new();
+            for c in word.chars() {
+                if !piece.is_empty() && width(face, &format!("{piece}{c}"), size) > max {
+                    pieces.push(std::mem::take(&mut piece));
+                }
+                piece.push(c);
+            }
+            pieces.push(piece);
+        }
+        for word in &pieces {
+            let word = word.as_str();
             let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
             if width(face, &candidate, size) > max && !line.is_empty() {
                 lines.push(std::mem::take(&mut line));
@@ -171,13 +235,14 @@ const BOTTOM: f32 = 57.0;
 struct Writer<'f> {
     fonts: &'f Fonts,
     pages: Vec<Vec<(f32, f32, Style, f32, String)>>,
-    lines: Vec<(f32, f32, f32)>,
+    /// Ruled lines: page, x0, x1, y0, y1.
+    rules: Vec<(usize, f32, f32, f32, f32)>,
     y: f32,
 }
 
 impl<'f> Writer<'f> {
     fn new(fonts: &'f Fonts) -> Self {
-        Writer { fonts, pages: vec![vec![]], lines: vec![], y: TOP }
+        Writer { fonts, pages: vec![vec![]], rules: vec![], y: TOP }
     }
 
     fn ensure(&mut self, height: f32) {
@@ -208,6 +273,54 @@ impl<'f> Writer<'f> {
         self.y += self.block(text, style, size, LEFT, PAGE_W - RIGHT, centred, y) + size * 0.35;
     }
 
+    /// A table with borders; the header row repeats after every page break.
+    fn table(&mut self, table: &Table) {
+        let size = 10.5;
+        let leading = size * 1.3;
+        let pad = 3.0;
+        let total: f32 = table.columns.iter().map(|(_, w)| w).sum();
+        let span = PAGE_W - LEFT - RIGHT;
+        let mut xs = vec![LEFT];
+        for (_, w) in &table.columns {
+            xs.push(xs.last().expect("start") + span * w / total);
+        }
+        let measure = |fonts: &Fonts, cells: &[String], style: Style| -> (Vec<Vec<String>>, f32) {
+            let face = &fonts.get(style).1;
+            let wrapped: Vec<Vec<String>> = cells.iter().enumerate().map(|(i, c)| wrap(face, c, size, xs[i + 1] - xs[i] - 2.0 * pad)).collect();
+            let lines = wrapped.iter().map(Vec::len).max().unwrap_or(1).max(1);
+            (wrapped, lines as f32 * leading + 2.0 * pad)
+        };
+        let header: Vec<String> = table.columns.iter().map(|(h, _)| h.clone()).collect();
+        let (header_lines, header_height) = measure(self.fonts, &header, Style::Bold);
+        let draw_row = |w: &mut Writer, wrapped: &[Vec<String>], height: f32, style: Style| {
+            let y = w.y;
+            for (i, lines) in wrapped.iter().enumerate() {
+                for (k, line) in lines.iter().enumerate() {
+                    w.pages.last_mut().expect("a page").push((xs[i] + pad, y + pad + size + k as f32 * leading, style, size, line.clone()));
+                }
+            }
+            let page = w.pages.len() - 1;
+            w.rules.push((page, xs[0], *xs.last().expect("end"), y, y));
+            w.rules.push((page, xs[0], *xs.last().expect("end"), y + height, y + height));
+            for x in &xs {
+                w.rules.push((page, *x, *x, y, y + height));
+            }
+            w.y += height;
+        };
+        self.ensure(header_height * 2.0);
+        draw_row(self, &header_lines, header_height, Style::Bold);
+        for row in &table.rows {
+            let (wrapped, height) = measure(self.fonts, row, Style::Normal);
+            if self.y + height > PAGE_H - BOTTOM {
+                self.pages.push(vec![]);
+                self.y = TOP;
+                draw_row(self, &header_lines, header_height, Style::Bold);
+            }
+            draw_row(self, &wrapped, height, Style::Normal);
+        }
+        self.y += 8.0;
+    }
+
     fn finish(self) -> Result<Vec<u8>, String> {
         let mut document = Document::new();
         for (n, items) in self.pages.iter().enumerate() {
@@ -217,16 +330,17 @@ impl<'f> Writer<'f> {
             for (x, y, style, size, text) in items {
                 surface.draw_text(Point::from_xy(*x, *y), self.fonts.get(*style).0.clone(), *size, text, false, TextDirection::Auto);
             }
-            if n == 0 {
+            let rules: Vec<_> = self.rules.iter().filter(|r| r.0 == n).collect();
+            if !rules.is_empty() {
                 surface.set_fill(None);
-                surface.set_stroke(Some(Stroke::default()));
-                for (x0, x1, y) in &self.lines {
-                    let mut path = PathBuilder::new();
-                    path.move_to(*x0, *y);
-                    path.line_to(*x1, *y);
-                    if let Some(path) = path.finish() {
-                        surface.draw_path(&path);
-                    }
+                surface.set_stroke(Some(Stroke { width: 0.5, ..Stroke::default() }));
+                let mut path = PathBuilder::new();
+                for (_, x0, x1, y0, y1) in rules {
+                    path.move_to(*x0, *y0);
+                    path.line_to(*x1, *y1);
+                }
+                if let Some(path) = path.finish() {
+                    surface.draw_path(&path);
                 }
             }
             surface.finish();
@@ -241,26 +355,42 @@ pub fn to_pdf(doc: &OfficialDocument) -> Result<Vec<u8>, String> {
     let fonts = Fonts::load();
     let mut w = Writer::new(&fonts);
     let split = LEFT + 190.0;
-    let mut left_y = TOP;
-    for line in &doc.issuer {
-        left_y += w.block(line, Style::Bold, 12.0, LEFT - 30.0, split, true, left_y);
+    if doc.national_heading {
+        let mut left_y = TOP;
+        for line in &doc.issuer {
+            left_y += w.block(line, Style::Bold, 12.0, LEFT - 30.0, split, true, left_y);
+        }
+        let mut right_y = TOP;
+        right_y += w.block(NATIONAL_HEADING, Style::Bold, 12.0, split, PAGE_W - RIGHT + 20.0, true, right_y);
+        right_y += w.block(MOTTO, Style::Bold, 13.0, split, PAGE_W - RIGHT + 20.0, true, right_y);
+        let motto_width = width(&fonts.bold.1, MOTTO, 13.0);
+        let centre = (split + PAGE_W - RIGHT + 20.0) / 2.0;
+        w.rules.push((0, centre - motto_width / 2.0, centre + motto_width / 2.0, right_y + 2.0, right_y + 2.0));
+        w.y = left_y.max(right_y) + 10.0;
+    } else {
+        for line in &doc.issuer {
+            w.paragraph(line, Style::Bold, 13.0, true);
+        }
+        w.y += 10.0;
     }
-    let mut right_y = TOP;
-    right_y += w.block(NATIONAL_HEADING, Style::Bold, 12.0, split, PAGE_W - RIGHT + 20.0, true, right_y);
-    right_y += w.block(MOTTO, Style::Bold, 13.0, split, PAGE_W - RIGHT + 20.0, true, right_y);
-    let motto_width = width(&fonts.bold.1, MOTTO, 13.0);
-    let centre = (split + PAGE_W - RIGHT + 20.0) / 2.0;
-    w.lines.push((centre - motto_width / 2.0, centre + motto_width / 2.0, right_y + 2.0));
-    w.y = left_y.max(right_y) + 10.0;
-    let y = w.y;
-    w.y += w.block(&doc.place_and_date, Style::Italic, 13.0, split, PAGE_W - RIGHT, true, y) + 14.0;
+    if let Some(place_and_date) = &doc.place_and_date {
+        let y = w.y;
+        w.y += w.block(place_and_date, Style::Italic, 13.0, split, PAGE_W - RIGHT, true, y) + 14.0;
+    }
     w.paragraph(&doc.title, Style::Bold, 14.0, true);
     if let Some(subtitle) = &doc.subtitle {
         w.paragraph(subtitle, Style::Bold, 14.0, true);
     }
     w.y += 8.0;
-    for p in &doc.body {
-        w.paragraph(&p.text, p.style, 13.0, p.centred);
+    for block in &doc.body {
+        match block {
+            Block::Paragraph(p) => w.paragraph(&p.text, p.style, 13.0, p.centred),
+            Block::Table(t) => w.table(t),
+            Block::PageBreak => {
+                w.pages.push(vec![]);
+                w.y = TOP;
+            }
+        }
     }
     if !doc.signatures.is_empty() {
         w.ensure(120.0);
@@ -326,10 +456,11 @@ pub fn accession_record(accession: &kho_model::accession::AccessionFields, givin
     body.push(Paragraph::plain("Biên bản này được lập thành hai bản; bên giao giữ một bản, bên nhận giữ một bản."));
     OfficialDocument {
         issuer: vec![receiving.to_uppercase()],
-        place_and_date: place_and_date(province, &f.received_on),
+        national_heading: true,
+        place_and_date: Some(place_and_date(province, &f.received_on)),
         title: "BIÊN BẢN".into(),
         subtitle: Some("Về việc giao nhận tài liệu lưu trữ".into()),
-        body,
+        body: body.into_iter().map(Block::from).collect(),
         signatures: vec![
             Signature { capacity: "ĐẠI DIỆN BÊN GIAO".into(), name: f.giving_person.clone() },
             Signature { capacity: "ĐẠI DIỆN BÊN NHẬN".into(), name: f.receiving_person.clone() },

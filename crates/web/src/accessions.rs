@@ -5,8 +5,9 @@ use crate::AppState;
 use crate::auth::Ctx;
 use crate::error::PageError;
 use crate::records::{self, Refused};
+use crate::respond::{DOCX, PDF, blocking, download};
 use axum::extract::{Form, Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Extension, Router};
@@ -112,18 +113,14 @@ async fn document(state: &AppState, ctx: &Ctx, id: i64) -> Result<kho_documents:
     Ok(kho_documents::official::accession_record(&accession.fields, &giving, &receiving, &province))
 }
 
-fn download(bytes: Vec<u8>, media_type: &str, name: String) -> Response {
-    ([(header::CONTENT_TYPE, media_type.to_string()), (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\""))], bytes).into_response()
-}
-
 async fn docx(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
     let doc = document(&state, &ctx, id).await?;
-    let bytes = tokio::task::spawn_blocking(move || kho_documents::official::to_docx(&doc)).await.map_err(|e| PageError::Internal(e.to_string()))?.map_err(PageError::Internal)?;
-    Ok(download(bytes, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", format!("bien-ban-giao-nhan-{id}.docx")))
+    let bytes = blocking(move || kho_documents::official::to_docx(&doc)).await?;
+    Ok(download(bytes, DOCX, format!("bien-ban-giao-nhan-{id}.docx")))
 }
 
 async fn pdf(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
     let doc = document(&state, &ctx, id).await?;
-    let bytes = tokio::task::spawn_blocking(move || kho_documents::official::to_pdf(&doc)).await.map_err(|e| PageError::Internal(e.to_string()))?.map_err(PageError::Internal)?;
-    Ok(download(bytes, "application/pdf", format!("bien-ban-giao-nhan-{id}.pdf")))
+    let bytes = blocking(move || kho_documents::official::to_pdf(&doc)).await?;
+    Ok(download(bytes, PDF, format!("bien-ban-giao-nhan-{id}.pdf")))
 }

@@ -5,7 +5,7 @@ use crate::AppState;
 use crate::auth::{self, Ctx};
 use crate::error::PageError;
 use axum::extract::{Form, Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
@@ -399,7 +399,12 @@ async fn audit(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Qu
 async fn audit_xlsx(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Query(q): Query<AuditQuery>) -> Result<Response, PageError> {
     let (_, entries) = state.store.list_audit(&q.filter(1_000_000)).await?;
     state.store.audit(ctx.event("audit.export", "audit", None, "ok")).await?;
-    let bytes = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let bytes = crate::respond::blocking(move || audit_workbook(&entries).map_err(|e| e.to_string())).await?;
+    Ok(crate::respond::download(bytes, crate::respond::XLSX, "nhat-ky-kho.xlsx".into()))
+}
+
+fn audit_workbook(entries: &[kho_store::AuditEntry]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    {
         let mut workbook = rust_xlsxwriter::Workbook::new();
         let sheet = workbook.add_worksheet();
         sheet.set_name("Nhật ký")?;
@@ -429,16 +434,5 @@ async fn audit_xlsx(State(state): State<AppState>, Extension(ctx): Extension<Ctx
         }
         sheet.autofit();
         workbook.save_to_buffer()
-    })
-    .await
-    .map_err(|e| PageError::Internal(e.to_string()))?
-    .map_err(|e| PageError::Internal(e.to_string()))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"nhat-ky-kho.xlsx\"".to_string()),
-        ],
-        bytes,
-    )
-        .into_response())
+    }
 }

@@ -6,8 +6,9 @@ use crate::AppState;
 use crate::auth::Ctx;
 use crate::error::PageError;
 use crate::records;
+use crate::respond::{DOCX, PDF, XLSX, blocking, download};
 use axum::extract::{Form, Multipart, Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
@@ -24,7 +25,9 @@ pub fn routes() -> Router<AppState> {
             get(form).post(upload).layer(axum::extract::DefaultBodyLimit::max(kho_documents::MAX_WORKBOOK_BYTES + 64 * 1024)),
         )
         .route("/phong/{id}/nhap-muc-luc/xac-nhan", post(confirm))
-        .route("/muc-luc/{id}/xuat.xlsx", get(export))
+        .route("/muc-luc/{id}/xuat.xlsx", get(export_xlsx))
+        .route("/muc-luc/{id}/xuat.docx", get(export_docx))
+        .route("/muc-luc/{id}/xuat.pdf", get(export_pdf))
 }
 
 fn render(state: &AppState, ctx: &Ctx, fonds: &Fonds, status: StatusCode, values: Value) -> Result<Response, PageError> {
@@ -161,12 +164,13 @@ async fn confirm(
     }
 }
 
-async fn export(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
-    let (inventory, fonds) = records::inventory_for(&state, &ctx, Action::CatalogueView, id).await?;
+/// A mục lục's hồ sơ as rows of the finding aid, with what its cover needs.
+async fn inventory_rows(state: &AppState, ctx: &Ctx, id: i64) -> Result<(kho_model::record::Inventory, Fonds, Vec<ImportedDossier>), PageError> {
+    let (inventory, fonds) = records::inventory_for(state, ctx, Action::CatalogueView, id).await?;
     let boxes = state.store.box_numbers(fonds.id).await?;
     let filter = kho_store::ListDossiers { visibility: ctx.actor.visibility(), inventory_id: Some(id), fonds_id: None, query: None, offset: 0, limit: u64::MAX / 2 };
     let page = state.store.list_dossiers(&filter).await?;
-    let dossiers: Vec<ImportedDossier> = page
+    let dossiers = page
         .items
         .iter()
         .enumerate()
@@ -188,19 +192,43 @@ async fn export(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, P
             group: None,
         })
         .collect();
-    let name = fonds.fields.name.clone();
-    let number = inventory.fields.number;
-    let bytes = tokio::task::spawn_blocking(move || kho_documents::write_inventory_xlsx(&name, number, &dossiers))
-        .await
-        .map_err(|e| PageError::Internal(e.to_string()))?
-        .map_err(|e| PageError::Internal(e.to_string()))?;
     state.store.audit(ctx.event("inventory.export", "inventory", Some(id), "ok")).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"muc-luc-{}-{number}.xlsx\"", fonds.fields.code)),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok((inventory, fonds, dossiers))
+}
+
+async fn export_xlsx(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
+    let (inventory, fonds, dossiers) = inventory_rows(&state, &ctx, id).await?;
+    let (name, number) = (fonds.fields.name.clone(), inventory.fields.number);
+    let bytes = blocking(move || kho_documents::write_inventory_xlsx(&name, number, &dossiers).map_err(|e| e.to_string())).await?;
+    Ok(download(bytes, XLSX, format!("muc-luc-{}-{number}.xlsx", fonds.fields.code)))
+}
+
+/// The finding aid's description: cover, lời nói đầu, table.
+async fn finding_aid(state: &AppState, ctx: &Ctx, id: i64) -> Result<(String, kho_documents::official::OfficialDocument), PageError> {
+    let (inventory, fonds, dossiers) = inventory_rows(state, ctx, id).await?;
+    let archive = match fonds.fields.custodian_unit_id {
+        Some(unit) => state.store.unit(unit).await?.name,
+        None => state.store.unit(fonds.fields.unit_id).await?.name,
+    };
+    let code = fonds.fields.code.to_string();
+    let cover = kho_documents::finding_aid::InventoryCover {
+        archive: &archive,
+        fonds_code: &code,
+        fonds_name: &fonds.fields.name,
+        inventory_number: inventory.fields.number,
+        history: fonds.fields.history.as_deref(),
+    };
+    Ok((format!("muc-luc-{code}-{}", inventory.fields.number), kho_documents::finding_aid::inventory(&cover, &dossiers)))
+}
+
+async fn export_docx(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
+    let (name, doc) = finding_aid(&state, &ctx, id).await?;
+    let bytes = blocking(move || kho_documents::official::to_docx(&doc)).await?;
+    Ok(download(bytes, DOCX, format!("{name}.docx")))
+}
+
+async fn export_pdf(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
+    let (name, doc) = finding_aid(&state, &ctx, id).await?;
+    let bytes = blocking(move || kho_documents::official::to_pdf(&doc)).await?;
+    Ok(download(bytes, PDF, format!("{name}.pdf")))
 }

@@ -13,6 +13,7 @@ mod import;
 mod pages;
 pub mod policy;
 mod records;
+mod respond;
 mod retention;
 mod templates;
 

@@ -61,6 +61,8 @@ pub const ROUTES: &[Route] = &[
     route("POST", "/phong/{id}/nhap-muc-luc", Act(CatalogueEdit)),
     route("POST", "/phong/{id}/nhap-muc-luc/xac-nhan", Act(CatalogueEdit)),
     route("GET", "/muc-luc/{id}/xuat.xlsx", Act(CatalogueView)),
+    route("GET", "/muc-luc/{id}/xuat.docx", Act(CatalogueView)),
+    route("GET", "/muc-luc/{id}/xuat.pdf", Act(CatalogueView)),
     route("GET", "/muc-luc/{id}", Act(CatalogueView)),
     route("POST", "/muc-luc/{id}", Act(CatalogueEdit)),
     route("GET", "/muc-luc/{id}/sua", Act(CatalogueEdit)),

@@ -73,3 +73,48 @@ async fn a_transfer_is_recorded_and_its_biên_bản_reads_back() {
         assert!(!other.get("/tiep-nhan").await.1.contains("Mường Ảng (2007"));
     }
 }
+
+#[tokio::test]
+async fn the_mục_lục_hồ_sơ_comes_out_as_docx_and_pdf_with_its_preface() {
+    for app in apps().await {
+        let unit = app.unit_id("Huyện Mường Ảng").await;
+        let fonds = kho_model::record::FondsInput {
+            code: "P05".into(),
+            name: "UBND huyện Mường Ảng".into(),
+            unit_id: unit.to_string(),
+            status: "02".into(),
+            history: "Huyện Mường Ảng được thành lập năm 2007.".into(),
+            ..Default::default()
+        };
+        let fonds = app.store.create_fonds(&fonds.parse().unwrap()).await.unwrap();
+        let inventory = app.store.create_inventory(fonds, &kho_model::record::InventoryInput { number: "1".into(), title: "Mục lục".into(), ..Default::default() }.parse().unwrap()).await.unwrap();
+        let (_, _, context) = app.store.dossier_context(inventory).await.unwrap();
+        for (notation, title, maintenance) in [("01-VP", "Tập quyết định về tổ chức cán bộ năm 2015", "01"), ("02-TC", "Báo cáo tài chính năm 2016", "05")] {
+            let input = kho_model::record::DossierInput {
+                notation: notation.into(),
+                title: title.into(),
+                maintenance: maintenance.into(),
+                mode: "01".into(),
+                start_date: "2015".into(),
+                end_date: "2016".into(),
+                total_doc: "1".into(),
+                number_of_page: "10".into(),
+                number_of_paper: "5".into(),
+                ..Default::default()
+            };
+            app.store.create_dossier(inventory, &input.parse(&context).unwrap()).await.unwrap();
+        }
+        app.user("ltv", Role::Archivist, Classification::None, &[app.archive], &[]).await;
+        let session = app.login("ltv").await;
+        let docx = session.client.get(format!("{}/muc-luc/{inventory}/xuat.docx", app.base)).send().await.unwrap().bytes().await.unwrap();
+        let json = docx_rs::read_docx(&docx).expect("a DOCX").json();
+        for expected in ["MỤC LỤC HỒ SƠ", "LỜI NÓI ĐẦU", "thành lập năm 2007", "Mục lục này gồm 2 hồ sơ", "Tập quyết định về tổ chức cán bộ năm 2015", "Thời hạn bảo quản"] {
+            assert!(json.contains(expected), "{}: DOCX lacks {expected}", app.label);
+        }
+        let pdf = session.client.get(format!("{}/muc-luc/{inventory}/xuat.pdf", app.base)).send().await.unwrap().bytes().await.unwrap();
+        let text = pdf_text(&pdf);
+        for expected in ["MỤC LỤC HỒ SƠ", "LỜI NÓI ĐẦU", "1 hồ sơ bảo quản vĩnh viễn", "Báo cáo tài chính năm 2016", "01-VP", "Vĩnh viễn", "20 năm"] {
+            assert!(text.contains(expected), "PDF lacks {expected}: {text}");
+        }
+    }
+}

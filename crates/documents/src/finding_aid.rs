@@ -1,0 +1,99 @@
+//! Finding aids (công cụ tra cứu) in the official layouts: the mục lục hồ sơ with its lời nói đầu,
+//! as DOCX and PDF through `official`, beside the XLSX of the crate root.
+
+use crate::official::{Block, OfficialDocument, Paragraph, Table};
+use kho_model::inventory_sheet::ImportedDossier;
+use kho_model::{Maintenance, vn};
+
+/// What the mục lục is of.
+pub struct InventoryCover<'a> {
+    /// The archive that keeps the fonds, top of the cover.
+    pub archive: &'a str,
+    pub fonds_code: &'a str,
+    pub fonds_name: &'a str,
+    pub inventory_number: u32,
+    /// The history of the creating body and of the fonds, as recorded on the fonds.
+    pub history: Option<&'a str>,
+}
+
+/// The mục lục hồ sơ: cover lines, lời nói đầu (history, size, span, retention), then the table
+/// (Hộp số, Hồ sơ số, Số ký hiệu, Tiêu đề, Thời gian, Thời hạn bảo quản, Số tờ, Ghi chú).
+pub fn inventory(cover: &InventoryCover, rows: &[ImportedDossier]) -> OfficialDocument {
+    let permanent = rows.iter().filter(|d| d.maintenance == Maintenance::Permanent).count();
+    let first = rows.iter().map(|d| d.start.earliest()).min();
+    let last = rows.iter().map(|d| d.end.latest()).max();
+    let sheets: u64 = rows.iter().filter_map(|d| d.sheets).map(u64::from).sum();
+    let mut body: Vec<Block> = vec![Paragraph { text: "LỜI NÓI ĐẦU".into(), style: crate::official::Style::Bold, centred: true }.into()];
+    if let Some(history) = cover.history {
+        for line in history.split('\n').filter(|l| !l.trim().is_empty()) {
+            body.push(Paragraph::plain(line.to_string()).into());
+        }
+    }
+    let span = match (first, last) {
+        (Some(f), Some(l)) => format!(", thời gian tài liệu từ năm {} đến năm {}", f.0, l.0),
+        _ => String::new(),
+    };
+    body.push(
+        Paragraph::plain(format!(
+            "Mục lục này gồm {} hồ sơ (đơn vị bảo quản){span}, {} tờ; trong đó {} hồ sơ bảo quản vĩnh viễn và {} hồ sơ bảo quản có thời hạn.",
+            vn::integer(rows.len() as i64),
+            vn::integer(sheets as i64),
+            vn::integer(permanent as i64),
+            vn::integer((rows.len() - permanent) as i64)
+        ))
+        .into(),
+    );
+    let mut groups: Vec<&str> = Vec::new();
+    for g in rows.iter().filter_map(|d| d.group.as_deref()) {
+        if !groups.contains(&g) {
+            groups.push(g);
+        }
+    }
+    if !groups.is_empty() {
+        body.push(Paragraph::plain(format!("Hồ sơ được sắp xếp theo phương án phân loại gồm các nhóm: {}.", groups.join("; "))).into());
+    }
+    body.push(Block::PageBreak);
+    let number = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();
+    let mut table_rows = Vec::with_capacity(rows.len() + groups.len());
+    let mut group: Option<&str> = None;
+    for d in rows {
+        if d.group.as_deref() != group {
+            group = d.group.as_deref();
+            if let Some(g) = group {
+                table_rows.push(vec![String::new(), String::new(), String::new(), g.to_uppercase(), String::new(), String::new(), String::new(), String::new()]);
+            }
+        }
+        table_rows.push(vec![
+            number(d.box_number),
+            number(d.number),
+            d.notation.clone().unwrap_or_default(),
+            d.title.clone(),
+            if d.start == d.end { d.start.to_string() } else { format!("{} – {}", d.start, d.end) },
+            d.maintenance.label().to_string(),
+            number(d.sheets),
+            d.note.clone().unwrap_or_default(),
+        ]);
+    }
+    body.push(Block::Table(Table {
+        columns: vec![
+            ("Hộp số".into(), 0.65),
+            ("Hồ sơ số".into(), 0.65),
+            ("Số, ký hiệu".into(), 1.0),
+            ("Tiêu đề hồ sơ".into(), 3.7),
+            ("Thời gian".into(), 1.8),
+            ("Thời hạn bảo quản".into(), 1.4),
+            ("Số tờ".into(), 0.6),
+            ("Ghi chú".into(), 1.0),
+        ],
+        rows: table_rows,
+    }));
+    OfficialDocument {
+        issuer: vec![cover.archive.to_uppercase()],
+        national_heading: false,
+        place_and_date: None,
+        title: "MỤC LỤC HỒ SƠ".into(),
+        subtitle: Some(format!("Phông: {} ({}) — Mục lục số {}", cover.fonds_name, cover.fonds_code, cover.inventory_number)),
+        body,
+        signatures: vec![],
+    }
+}

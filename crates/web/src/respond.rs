@@ -1,0 +1,19 @@
+//! Small shared answers: a file to save, and CPU-bound document work off the async threads.
+
+use crate::error::PageError;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+
+/// A generated file (DOCX, PDF, XLSX) offered for saving under `name` (ASCII).
+pub fn download(bytes: Vec<u8>, media_type: &str, name: String) -> Response {
+    ([(header::CONTENT_TYPE, media_type.to_string()), (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\""))], bytes).into_response()
+}
+
+/// Runs document generation on the blocking pool.
+pub async fn blocking<T: Send + 'static>(work: impl FnOnce() -> Result<T, String> + Send + 'static) -> Result<T, PageError> {
+    tokio::task::spawn_blocking(work).await.map_err(|e| PageError::Internal(e.to_string()))?.map_err(PageError::Internal)
+}
+
+pub const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub const PDF: &str = "application/pdf";
