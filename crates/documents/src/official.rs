@@ -87,8 +87,10 @@ pub const MOTTO: &str = "Độc lập - Tự do - Hạnh phúc";
 pub fn to_docx(doc: &OfficialDocument) -> Result<Vec<u8>, String> {
     use docx_rs::{AlignmentType, Docx, Paragraph as P, Run, RunFonts, Table, TableCell, TableRow, WidthType};
     let font = || RunFonts::new().ascii("Times New Roman").hi_ansi("Times New Roman").cs("Times New Roman").east_asia("Times New Roman");
+    // Fonts are set once for the document; runs carry only size and weight (a 20.000-row
+    // mục lục would otherwise repeat them 160.000 times).
     let run = |text: &str, size: usize, style: Style| {
-        let r = Run::new().add_text(text).fonts(font()).size(size * 2);
+        let r = Run::new().add_text(text).size(size * 2);
         match style {
             Style::Bold => r.bold(),
             Style::Italic => r.italic(),
@@ -96,7 +98,7 @@ pub fn to_docx(doc: &OfficialDocument) -> Result<Vec<u8>, String> {
         }
     };
     let centred = |text: &str, size: usize, style: Style| P::new().add_run(run(text, size, style)).align(AlignmentType::Center);
-    let mut docx = Docx::new();
+    let mut docx = Docx::new().default_fonts(font()).default_size(28);
     if doc.national_heading {
         let mut left = TableCell::new().width(3800, WidthType::Dxa);
         for line in &doc.issuer {
@@ -168,35 +170,43 @@ fn width(face: &ttf_parser::Face, text: &str, size: f32) -> f32 {
 }
 
 /// Splits `text` into lines no wider than `max` points; a word wider than a line (a long code in
-/// a narrow column) is broken between characters.
+/// a narrow column) is broken between characters. Widths are summed word by word, so a long
+/// paragraph costs one pass.
 fn wrap(face: &ttf_parser::Face, text: &str, size: f32, max: f32) -> Vec<String> {
+    let space = width(face, " ", size);
     let mut lines = Vec::new();
     for source_line in text.split('\n') {
-        let mut line = String::new();
-        let mut pieces = Vec::new();
+        let mut pieces: Vec<(String, f32)> = Vec::new();
         for word in source_line.split(' ') {
-            if width(face, word, size) <= max {
-                pieces.push(word.to_string());
+            let w = width(face, word, size);
+            if w <= max {
+                pieces.push((word.to_string(), w));
                 continue;
             }
-            let mut piece = String::new();
+            let (mut piece, mut piece_width) = (String::new(), 0.0);
             for c in word.chars() {
-                if !piece.is_empty() && width(face, &format!("{piece}{c}"), size) > max {
-                    pieces.push(std::mem::take(&mut piece));
+                let cw = width(face, c.encode_utf8(&mut [0; 4]), size);
+                if !piece.is_empty() && piece_width + cw > max {
+                    pieces.push((std::mem::take(&mut piece), piece_width));
+                    piece_width = 0.0;
                 }
                 piece.push(c);
+                piece_width += cw;
             }
-            pieces.push(piece);
+            pieces.push((piece, piece_width));
         }
-        for word in &pieces {
-            let word = word.as_str();
-            let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
-            if width(face, &candidate, size) > max && !line.is_empty() {
+        let (mut line, mut line_width) = (String::new(), 0.0);
+        for (word, w) in pieces {
+            if !line.is_empty() && line_width + space + w > max {
                 lines.push(std::mem::take(&mut line));
-                line = word.to_string();
-            } else {
-                line = candidate;
+                line_width = 0.0;
             }
+            if !line.is_empty() {
+                line.push(' ');
+                line_width += space;
+            }
+            line.push_str(&word);
+            line_width += w;
         }
         lines.push(line);
     }

@@ -264,5 +264,22 @@ pub async fn import(data_dir: &Path, database_url: Option<&str>, rows: u32) -> R
     let started = Instant::now();
     store.import_inventory(fonds_id, 1, "Mục lục số 1", &prepared.rows).await?;
     println!("  nhập thật (một giao dịch): {:.1} s", started.elapsed().as_secs_f64());
+
+    // The finding aid of a 20.000-hồ sơ mục lục.
+    let rows: Vec<_> = prepared.dossiers.iter().take(20_000).cloned().collect();
+    let cover = kho_documents::finding_aid::InventoryCover {
+        archive: "Trung tâm Lưu trữ lịch sử",
+        fonds_code: "P98",
+        fonds_name: "Phông đo nhập mục lục",
+        inventory_number: 1,
+        history: Some("Lịch sử đơn vị hình thành phông."),
+    };
+    let document = kho_documents::finding_aid::inventory(&cover, &rows);
+    let started = Instant::now();
+    let docx = kho_documents::official::to_docx(&document).map_err(anyhow::Error::msg)?;
+    println!("  mục lục {} hồ sơ ra DOCX: {:.1} s, {:.1} MiB", rows.len(), started.elapsed().as_secs_f64(), docx.len() as f64 / 1048576.0);
+    let started = Instant::now();
+    let pdf = kho_documents::official::to_pdf(&document).map_err(anyhow::Error::msg)?;
+    println!("  mục lục {} hồ sơ ra PDF: {:.1} s, {:.1} MiB", rows.len(), started.elapsed().as_secs_f64(), pdf.len() as f64 / 1048576.0);
     Ok(())
 }
