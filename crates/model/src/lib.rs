@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod accession;
+pub mod arrangement;
 pub mod codes;
 pub mod date;
 pub mod error;

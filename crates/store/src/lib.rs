@@ -8,6 +8,7 @@
 
 mod accessions;
 mod accounts;
+mod arrangement;
 mod audit;
 mod catalogue;
 mod error;
@@ -16,6 +17,7 @@ mod plan;
 pub mod test_support;
 
 pub use accounts::{ApiToken, Session, User, UserSettings};
+pub use arrangement::{Arrangement, StepRecord};
 pub use audit::{AuditEntry, AuditEvent, AuditFilter, BrokenLink};
 pub use catalogue::{Attachment, DossierPage, ListDossiers, NewDossier};
 pub use error::StoreError;

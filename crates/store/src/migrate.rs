@@ -10,6 +10,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (3, "attachments", include_str!("../migrations/0003_attachments.sql")),
     (4, "retention", include_str!("../migrations/0004_retention.sql")),
     (5, "accessions", include_str!("../migrations/0005_accessions.sql")),
+    (6, "arrangement", include_str!("../migrations/0006_arrangement.sql")),
 ];
 
 impl Backend {

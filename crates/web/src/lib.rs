@@ -6,6 +6,7 @@
 
 mod accessions;
 mod admin;
+mod arrangement;
 mod api;
 pub mod auth;
 mod error;
@@ -79,6 +80,7 @@ pub fn router(state: AppState) -> Router {
         .merge(retention::routes())
         .merge(import::routes())
         .merge(accessions::routes())
+        .merge(arrangement::routes())
         .nest("/api/v1", api::routes())
         .route("/healthz", get(healthz))
         .route("/static/kho.css", get(stylesheet))

@@ -29,6 +29,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("accessions.html", include_str!("../templates/accessions.html")),
     ("accession_form.html", include_str!("../templates/accession_form.html")),
     ("accession.html", include_str!("../templates/accession.html")),
+    ("arrangement.html", include_str!("../templates/arrangement.html")),
     ("admin_retention.html", include_str!("../templates/admin_retention.html")),
 ];
 

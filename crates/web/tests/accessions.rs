@@ -118,3 +118,33 @@ async fn the_mục_lục_hồ_sơ_comes_out_as_docx_and_pdf_with_its_preface() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_fonds_chỉnh_lý_is_tracked_step_by_step_with_its_scheme() {
+    for app in apps().await {
+        let unit = app.unit_id("Xã Mường Ảng").await;
+        let fonds = kho_model::record::FondsInput { code: "X27".into(), name: "UBND xã Mường Ảng".into(), unit_id: unit.to_string(), ..Default::default() };
+        let fonds = app.store.create_fonds(&fonds.parse().unwrap()).await.unwrap();
+        app.user("canbo", Role::Archivist, Classification::None, &[unit], &[]).await;
+        let session = app.login("canbo").await;
+        let (status, page) = session.get(&format!("/phong/{fonds}/chinh-ly")).await;
+        assert_eq!(status, StatusCode::OK, "{}", app.label);
+        assert!(page.contains("0/23"));
+        assert_eq!(page.matches("<tr id=\"buoc-").count(), 23);
+
+        let bad = session.post(&format!("/phong/{fonds}/chinh-ly/phuong-an"), &[("survey", "Tài liệu bó gói"), ("scheme", "I. Tổ chức\n1. Văn phòng\nIII. Đất đai")]).await;
+        assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = bad.text().await.unwrap();
+        assert!(html.contains("dòng 3") && html.contains("III. Đất đai"), "the message and the text typed are kept");
+
+        let good = session.post(&format!("/phong/{fonds}/chinh-ly/phuong-an"), &[("survey", "Tài liệu bó gói, 198 mét giá"), ("scheme", "I. Tổ chức\n1. Văn phòng\nII. Đất đai")]).await;
+        assert_eq!(good.status(), StatusCode::SEE_OTHER);
+        let step = session.post(&format!("/phong/{fonds}/chinh-ly/buoc"), &[("step", "1"), ("status", "da_xong"), ("note", "Biên bản số 12")]).await;
+        assert_eq!(step.status(), StatusCode::SEE_OTHER);
+        let wrong = session.post(&format!("/phong/{fonds}/chinh-ly/buoc"), &[("step", "24"), ("status", "da_xong")]).await;
+        assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let (_, page) = session.get(&format!("/phong/{fonds}/chinh-ly")).await;
+        assert!(page.contains("1/23") && page.contains("Biên bản số 12") && page.contains("II. Đất đai"), "{page}");
+        assert!(page.contains("data-status=\"da_xong\""));
+    }
+}

@@ -1,0 +1,148 @@
+//! Chỉnh lý of a fonds in the browser: the 23 steps of TT 16/2023 with who did each and when,
+//! the khảo sát findings and the phương án phân loại, checked as it is written.
+
+use crate::AppState;
+use crate::auth::Ctx;
+use crate::error::PageError;
+use crate::records;
+use axum::extract::{Form, Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Router};
+use kho_model::ArchiveDate;
+use kho_model::access::Action;
+use kho_model::arrangement::{STEPS, StepStatus, parse_scheme};
+use kho_model::record::Fonds;
+use kho_store::StepRecord;
+use minijinja::{Value, context};
+use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/phong/{id}/chinh-ly", get(page))
+        .route("/phong/{id}/chinh-ly/buoc", post(step))
+        .route("/phong/{id}/chinh-ly/phuong-an", post(scheme))
+}
+
+async fn render(state: &AppState, ctx: &Ctx, fonds: &Fonds, status: StatusCode, error: Option<String>, draft: Option<(&str, &str)>) -> Result<Response, PageError> {
+    let arrangement = state.store.arrangement(fonds.id).await?;
+    let done = arrangement.steps.iter().filter(|s| s.status == StepStatus::Done).count();
+    let steps: Vec<Value> = arrangement
+        .steps
+        .iter()
+        .map(|s| {
+            context! {
+                step => s.step, name => STEPS[s.step as usize - 1], status => s.status.code(), status_label => s.status.label(),
+                started_on => s.started_on.map(|d| d.to_string()), finished_on => s.finished_on.map(|d| d.to_string()),
+                done_by => s.done_by.clone(), note => s.note.clone(),
+            }
+        })
+        .collect();
+    let (survey, scheme_text) = match draft {
+        Some((survey, scheme)) => (Some(survey.to_string()), Some(scheme.to_string())),
+        None => (arrangement.survey.clone(), arrangement.scheme.clone()),
+    };
+    let groups: Vec<Value> = arrangement
+        .scheme
+        .as_deref()
+        .and_then(|s| parse_scheme(s).ok())
+        .unwrap_or_default()
+        .iter()
+        .map(|g| context! { numeral => g.numeral.clone(), title => g.title.clone(), subgroups => g.subgroups.iter().map(|(n, t)| format!("{n}. {t}")).collect::<Vec<_>>() })
+        .collect();
+    let statuses: Vec<Value> = StepStatus::ALL.iter().map(|s| context! { code => s.code(), label => s.label() }).collect();
+    let may_edit = kho_model::access::Permissions::shipped().allows(ctx.actor.role, Action::CatalogueEdit);
+    let base = context! {
+        title => format!("Chỉnh lý phông {}", fonds.fields.code), areas => crate::pages::areas(Some(ctx)), current => "chinh-ly",
+        me => context! { name => ctx.actor.name.clone(), role => ctx.actor.role.label(), clearance => ctx.actor.clearance.label() },
+        csrf => ctx.csrf.clone(), enclave_banner => state.config.enclave,
+        crumbs => vec![context! { label => "Phông", href => "/phong" }, context! { label => format!("Phông {}", fonds.fields.code), href => format!("/phong/{}", fonds.id) }, context! { label => "Chỉnh lý" }],
+    };
+    let values = context! {
+        fonds => context! { id => fonds.id, code => fonds.fields.code.to_string(), name => fonds.fields.name.clone() },
+        steps, done, total => STEPS.len(), survey, scheme_text, groups, statuses, may_edit, error,
+    };
+    let html = state.templates.get_template("arrangement.html")?.render(context! { ..values, ..base })?;
+    Ok((status, Html(html)).into_response())
+}
+
+async fn page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
+    let fonds = records::fonds_for(&state, &ctx, Action::CatalogueView, id).await?;
+    render(&state, &ctx, &fonds, StatusCode::OK, None, None).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct StepForm {
+    step: String,
+    status: String,
+    started_on: String,
+    finished_on: String,
+    note: String,
+}
+
+async fn step(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, form: Result<Form<StepForm>, axum::extract::rejection::FormRejection>) -> Result<Response, PageError> {
+    let fonds = records::fonds_for(&state, &ctx, Action::CatalogueEdit, id).await?;
+    let form = form.map(|Form(f)| f).unwrap_or_default();
+    let refuse = |message: String| async { render(&state, &ctx, &fonds, StatusCode::UNPROCESSABLE_ENTITY, Some(message), None).await };
+    let Some(number) = form.step.trim().parse::<u8>().ok().filter(|n| (1..=STEPS.len() as u8).contains(n)) else {
+        return refuse(format!("Bước “{}” không có; các bước đánh số 1 đến {}.", form.step.trim(), STEPS.len())).await;
+    };
+    let Some(status) = StepStatus::from_code(form.status.trim()) else {
+        return refuse(format!("Bước {number}: trạng thái không hợp lệ.")).await;
+    };
+    let date = |label: &str, text: &str| -> Result<Option<ArchiveDate>, String> {
+        if text.trim().is_empty() {
+            return Ok(None);
+        }
+        ArchiveDate::parse(text).filter(|d| d.earliest() == d.latest()).map(Some).ok_or_else(|| format!("Bước {number}: {label} “{}” không phải ngày NN/TT/NNNN.", text.trim()))
+    };
+    let (started_on, finished_on) = match (date("ngày bắt đầu", &form.started_on), date("ngày xong", &form.finished_on)) {
+        (Ok(s), Ok(f)) => (s, f),
+        (Err(e), _) | (_, Err(e)) => return refuse(e).await,
+    };
+    if let (Some(s), Some(f)) = (started_on, finished_on) {
+        if f.earliest() < s.earliest() {
+            return refuse(format!("Bước {number}: ngày xong {f} trước ngày bắt đầu {s}.")).await;
+        }
+    }
+    let today = {
+        use chrono::Datelike;
+        let d = chrono::Utc::now().date_naive();
+        ArchiveDate::full(d.year() as u16, d.month() as u8, d.day() as u8)
+    };
+    let record = StepRecord {
+        step: number,
+        status,
+        started_on: started_on.or(if status == StepStatus::NotStarted { None } else { today }),
+        finished_on: finished_on.or(if status == StepStatus::Done { today } else { None }),
+        done_by: Some(ctx.actor.name.clone()),
+        note: Some(kho_model::text::clean(&form.note)).filter(|n| !n.is_empty()),
+    };
+    state.store.set_step(id, &record).await?;
+    let mut event = ctx.event("arrangement.step", "fonds", Some(id), "ok");
+    event.detail = Some(format!("bước {number}: {}", status.label()));
+    state.store.audit(event).await?;
+    Ok(Redirect::to(&format!("/phong/{id}/chinh-ly#buoc-{number}")).into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct SchemeForm {
+    survey: String,
+    scheme: String,
+}
+
+async fn scheme(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, form: Result<Form<SchemeForm>, axum::extract::rejection::FormRejection>) -> Result<Response, PageError> {
+    let fonds = records::fonds_for(&state, &ctx, Action::CatalogueEdit, id).await?;
+    let form = form.map(|Form(f)| f).unwrap_or_default();
+    if let Err(e) = parse_scheme(&form.scheme) {
+        return render(&state, &ctx, &fonds, StatusCode::UNPROCESSABLE_ENTITY, Some(e.message), Some((&form.survey, &form.scheme))).await;
+    }
+    let survey = kho_model::text::clean_multiline(&form.survey);
+    let scheme = kho_model::text::clean_multiline(&form.scheme);
+    state.store.set_survey(id, Some(survey.as_str()).filter(|s| !s.is_empty()), Some(scheme.as_str()).filter(|s| !s.is_empty())).await?;
+    state.store.audit(ctx.event("arrangement.scheme", "fonds", Some(id), "ok")).await?;
+    Ok(Redirect::to(&format!("/phong/{id}/chinh-ly")).into_response())
+}
