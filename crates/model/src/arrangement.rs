@@ -146,3 +146,25 @@ mod tests {
         assert_eq!(roman_value("XIV"), Some(14));
     }
 }
+
+/// What TT 16/2023 asks of a hồ sơ at biên mục, and what is missing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BienMucGap {
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// The biên mục rules: sheets numbered (số tờ recorded) when retention is 20 years or more or
+/// permanent; a mục lục văn bản (văn bản listed) for every permanent hồ sơ.
+pub fn bien_muc_gaps(maintenance: crate::codes::Maintenance, number_of_paper: Option<u32>, documents_listed: i64) -> Vec<BienMucGap> {
+    use crate::codes::Maintenance;
+    let mut gaps = Vec::new();
+    let long = matches!(maintenance, Maintenance::Permanent | Maintenance::Years70 | Maintenance::Years50 | Maintenance::Years30 | Maintenance::Years20);
+    if long && number_of_paper.is_none_or(|n| n == 0) {
+        gaps.push(BienMucGap { code: "sheets_not_numbered", message: "chưa đánh số tờ (bắt buộc với hồ sơ bảo quản từ 20 năm trở lên)".into() });
+    }
+    if maintenance == Maintenance::Permanent && documents_listed == 0 {
+        gaps.push(BienMucGap { code: "no_document_list", message: "chưa có mục lục văn bản (bắt buộc với hồ sơ bảo quản vĩnh viễn)".into() });
+    }
+    gaps
+}

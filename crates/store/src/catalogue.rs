@@ -758,6 +758,57 @@ impl Store {
         Ok(inventory_id)
     }
 
+    /// Gives hồ sơ of a mục lục their official numbers (hồ sơ số) in one transaction. Their old
+    /// numbers are first cleared, so a renumbering that swaps numbers never collides; hồ sơ not
+    /// listed keep theirs.
+    pub async fn renumber(&self, inventory_id: i64, numbers: &[(i64, u32)]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        for (dossier_id, _) in numbers {
+            sqlx::query("UPDATE dossiers SET number = NULL WHERE id = $1 AND inventory_id = $2").bind(*dossier_id).bind(inventory_id).execute(&mut *tx).await?;
+        }
+        for (dossier_id, number) in numbers {
+            let done = sqlx::query("UPDATE dossiers SET number = $1, updated_at = $2 WHERE id = $3 AND inventory_id = $4")
+                .bind(*number as i64)
+                .bind(crate::now())
+                .bind(*dossier_id)
+                .bind(inventory_id)
+                .execute(&mut *tx)
+                .await;
+            match done {
+                Ok(r) if r.rows_affected() == 1 => {}
+                Ok(_) => return Err(StoreError::NotFound("hồ sơ")),
+                Err(e) if StoreError::is_unique_violation(&e) => {
+                    return Err(conflict("number", "duplicate_number", format!("Hồ sơ số {number} được gán hai lần.")));
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The hồ sơ số held in a mục lục by hồ sơ other than `numbering`.
+    pub async fn reserved_numbers(&self, inventory_id: i64, numbering: &[i64]) -> Result<std::collections::BTreeSet<u32>, StoreError> {
+        let rows = sqlx::query("SELECT id, number FROM dossiers WHERE inventory_id = $1 AND number IS NOT NULL").bind(inventory_id).fetch_all(&self.pool).await?;
+        let mut reserved = std::collections::BTreeSet::new();
+        for row in rows {
+            let id: i64 = row.try_get("id")?;
+            if !numbering.contains(&id) {
+                reserved.insert(row.try_get::<i64, _>("number")? as u32);
+            }
+        }
+        Ok(reserved)
+    }
+
+    /// How many văn bản each hồ sơ of a mục lục lists (for the mục lục văn bản rule).
+    pub async fn document_counts(&self, inventory_id: i64) -> Result<HashMap<i64, i64>, StoreError> {
+        let rows = sqlx::query("SELECT d.id, COUNT(v.id) AS n FROM dossiers d LEFT JOIN documents v ON v.dossier_id = d.id WHERE d.inventory_id = $1 GROUP BY d.id")
+            .bind(inventory_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| Ok((r.try_get::<i64, _>("id")?, r.try_get::<i64, _>("n")?))).collect()
+    }
+
     /// Box numbers of a fonds by box id.
     pub async fn box_numbers(&self, fonds_id: i64) -> Result<HashMap<i64, u32>, StoreError> {
         let rows = sqlx::query("SELECT id, number FROM boxes WHERE fonds_id = $1").bind(fonds_id).fetch_all(&self.pool).await?;

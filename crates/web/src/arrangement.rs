@@ -146,3 +146,89 @@ async fn scheme(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, P
     state.store.audit(ctx.event("arrangement.scheme", "fonds", Some(id), "ok")).await?;
     Ok(Redirect::to(&format!("/phong/{id}/chinh-ly")).into_response())
 }
+
+pub fn numbering_routes() -> Router<AppState> {
+    Router::new().route("/muc-luc/{id}/danh-so", get(numbering_preview).post(numbering_apply))
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+struct Order {
+    /// hien_tai (current order), thoi_gian (by start date), tieu_de (by title).
+    thu_tu: String,
+    /// The order the preview showed, as dossier ids; the apply refuses when it changed.
+    preview: String,
+}
+
+/// The hồ sơ of a mục lục in the order chosen, with their new numbers 1, 2, 3 …
+async fn proposed(state: &AppState, ctx: &Ctx, id: i64, order: &str) -> Result<Vec<(kho_model::record::Dossier, u32)>, PageError> {
+    let filter = kho_store::ListDossiers { visibility: ctx.actor.visibility(), inventory_id: Some(id), fonds_id: None, query: None, offset: 0, limit: u64::MAX / 2 };
+    let mut dossiers = state.store.list_dossiers(&filter).await?.items;
+    // Hồ sơ the actor may not see keep their numbers; the others are numbered around them.
+    let reserved = state.store.reserved_numbers(id, &dossiers.iter().map(|d| d.id).collect::<Vec<_>>()).await?;
+    match order {
+        "thoi_gian" => dossiers.sort_by_key(|d| (d.fields.start_date.earliest(), d.fields.end_date.latest(), d.id)),
+        "tieu_de" => dossiers.sort_by(|a, b| kho_model::text::fold(&a.fields.title).cmp(&kho_model::text::fold(&b.fields.title)).then(a.id.cmp(&b.id))),
+        _ => {}
+    }
+    let mut next = 0u32;
+    Ok(dossiers
+        .into_iter()
+        .map(|d| {
+            next += 1;
+            while reserved.contains(&next) {
+                next += 1;
+            }
+            (d, next)
+        })
+        .collect())
+}
+
+async fn numbering_render(state: &AppState, ctx: &Ctx, id: i64, order: &str, status: StatusCode, error: Option<&str>) -> Result<Response, PageError> {
+    let (inventory, fonds) = records::inventory_for(state, ctx, Action::CatalogueEdit, id).await?;
+    let proposal = proposed(state, ctx, id, order).await?;
+    let counts = state.store.document_counts(id).await?;
+    let rows: Vec<Value> = proposal
+        .iter()
+        .map(|(d, new)| {
+            let gaps = kho_model::arrangement::bien_muc_gaps(d.fields.maintenance, d.fields.number_of_paper, counts.get(&d.id).copied().unwrap_or(0));
+            context! {
+                id => d.id, old => d.number, new, changed => d.number != Some(*new), code => d.fields.file_code.to_string(), title => d.fields.title.clone(),
+                dates => format!("{} – {}", d.fields.start_date, d.fields.end_date), retention => d.fields.maintenance.label(),
+                gaps => gaps.iter().map(|g| g.message.clone()).collect::<Vec<_>>(),
+            }
+        })
+        .collect();
+    let changed = proposal.iter().filter(|(d, new)| d.number != Some(*new)).count();
+    let gaps: usize = rows.iter().map(|r| r.get_attr("gaps").ok().and_then(|g| g.len()).unwrap_or(0)).sum();
+    let preview = proposal.iter().map(|(d, _)| d.id.to_string()).collect::<Vec<_>>().join(",");
+    let base = context! {
+        title => format!("Đánh số hồ sơ — mục lục số {}", inventory.fields.number), areas => crate::pages::areas(Some(ctx)), current => "chinh-ly",
+        me => context! { name => ctx.actor.name.clone(), role => ctx.actor.role.label(), clearance => ctx.actor.clearance.label() },
+        csrf => ctx.csrf.clone(), enclave_banner => state.config.enclave,
+        crumbs => vec![context! { label => "Phông", href => "/phong" }, context! { label => format!("Phông {}", fonds.fields.code), href => format!("/phong/{}", fonds.id) }, context! { label => format!("Mục lục số {}", inventory.fields.number), href => format!("/muc-luc/{id}") }, context! { label => "Đánh số" }],
+    };
+    let values = context! { id, rows, changed, gaps, order, preview, error };
+    let html = state.templates.get_template("numbering.html")?.render(context! { ..values, ..base })?;
+    Ok((status, Html(html)).into_response())
+}
+
+async fn numbering_preview(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, axum::extract::Query(order): axum::extract::Query<Order>) -> Result<Response, PageError> {
+    numbering_render(&state, &ctx, id, &order.thu_tu, StatusCode::OK, None).await
+}
+
+async fn numbering_apply(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, form: Result<Form<Order>, axum::extract::rejection::FormRejection>) -> Result<Response, PageError> {
+    records::inventory_for(&state, &ctx, Action::CatalogueEdit, id).await?;
+    let order = form.map(|Form(o)| o).unwrap_or_default();
+    let proposal = proposed(&state, &ctx, id, &order.thu_tu).await?;
+    let now = proposal.iter().map(|(d, _)| d.id.to_string()).collect::<Vec<_>>().join(",");
+    if now != order.preview {
+        return numbering_render(&state, &ctx, id, &order.thu_tu, StatusCode::CONFLICT, Some("Mục lục đã thay đổi từ lúc xem trước; hãy xem lại bảng đánh số mới rồi áp dụng.")).await;
+    }
+    let numbers: Vec<(i64, u32)> = proposal.iter().map(|(d, n)| (d.id, *n)).collect();
+    state.store.renumber(id, &numbers).await?;
+    let mut event = ctx.event("inventory.renumber", "inventory", Some(id), "ok");
+    event.detail = Some(format!("{} hồ sơ, thứ tự {}", numbers.len(), if order.thu_tu.is_empty() { "hien_tai" } else { &order.thu_tu }));
+    state.store.audit(event).await?;
+    Ok(Redirect::to(&format!("/muc-luc/{id}?da_luu=1")).into_response())
+}

@@ -81,6 +81,7 @@ pub fn router(state: AppState) -> Router {
         .merge(import::routes())
         .merge(accessions::routes())
         .merge(arrangement::routes())
+        .merge(arrangement::numbering_routes())
         .nest("/api/v1", api::routes())
         .route("/healthz", get(healthz))
         .route("/static/kho.css", get(stylesheet))

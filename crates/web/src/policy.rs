@@ -69,6 +69,8 @@ pub const ROUTES: &[Route] = &[
     route("GET", "/muc-luc/{id}", Act(CatalogueView)),
     route("POST", "/muc-luc/{id}", Act(CatalogueEdit)),
     route("GET", "/muc-luc/{id}/sua", Act(CatalogueEdit)),
+    route("GET", "/muc-luc/{id}/danh-so", Act(CatalogueEdit)),
+    route("POST", "/muc-luc/{id}/danh-so", Act(CatalogueEdit)),
     route("POST", "/muc-luc/{id}/ho-so", Act(CatalogueEdit)),
     route("GET", "/muc-luc/{id}/ho-so/moi", Act(CatalogueEdit)),
     route("GET", "/ho-so/{id}", Act(CatalogueView)),

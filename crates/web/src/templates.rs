@@ -30,6 +30,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("accession_form.html", include_str!("../templates/accession_form.html")),
     ("accession.html", include_str!("../templates/accession.html")),
     ("arrangement.html", include_str!("../templates/arrangement.html")),
+    ("numbering.html", include_str!("../templates/numbering.html")),
     ("admin_retention.html", include_str!("../templates/admin_retention.html")),
 ];
 

@@ -148,3 +148,46 @@ async fn a_fonds_chỉnh_lý_is_tracked_step_by_step_with_its_scheme() {
         assert!(page.contains("data-status=\"da_xong\""));
     }
 }
+
+#[tokio::test]
+async fn hồ_sơ_are_numbered_after_a_preview_and_the_biên_mục_rules_are_shown() {
+    for app in apps().await {
+        let unit = app.unit_id("Xã Mường Ảng").await;
+        let fonds = kho_model::record::FondsInput { code: "X27".into(), name: "UBND xã".into(), unit_id: unit.to_string(), ..Default::default() };
+        let fonds = app.store.create_fonds(&fonds.parse().unwrap()).await.unwrap();
+        let inventory = app.store.create_inventory(fonds, &kho_model::record::InventoryInput { number: "1".into(), title: "Mục lục".into(), ..Default::default() }.parse().unwrap()).await.unwrap();
+        let (_, _, context) = app.store.dossier_context(inventory).await.unwrap();
+        for (notation, start, mode, classification) in [("A", "2019", "01", "00"), ("B", "2015", "01", "00"), ("C", "2017", "03", "01")] {
+            let input = kho_model::record::DossierInput {
+                notation: notation.into(),
+                title: format!("Hồ sơ {notation}"),
+                maintenance: "01".into(),
+                mode: mode.into(),
+                classification: classification.into(),
+                start_date: start.into(),
+                end_date: start.into(),
+                total_doc: "1".into(),
+                number_of_page: "1".into(),
+                ..Default::default()
+            };
+            app.store.create_dossier(inventory, &input.parse(&context).unwrap()).await.unwrap();
+        }
+        let secret = app.store.list_dossiers(&kho_store::ListDossiers { visibility: kho_model::access::Visibility::everything(), inventory_id: Some(inventory), fonds_id: None, query: Some("Hồ sơ C".into()), offset: 0, limit: 5 }).await.unwrap().items[0].id;
+        app.store.renumber(inventory, &[(secret, 1)]).await.unwrap();
+        app.user("canbo", Role::Archivist, Classification::None, &[unit], &[]).await;
+        let session = app.login("canbo").await;
+        let (status, preview) = session.get(&format!("/muc-luc/{inventory}/danh-so?thu_tu=thoi_gian")).await;
+        assert_eq!(status, StatusCode::OK, "{}", app.label);
+        assert!(preview.contains("chưa đánh số tờ") && preview.contains("chưa có mục lục văn bản"), "TT 16/2023 biên mục rules");
+        assert!(!preview.contains("Hồ sơ C"), "the secret hồ sơ stays out of sight");
+        let token = preview.split("name=\"preview\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+        let applied = session.post(&format!("/muc-luc/{inventory}/danh-so"), &[("thu_tu", "thoi_gian"), ("preview", &token)]).await;
+        assert_eq!(applied.status(), StatusCode::SEE_OTHER);
+        let all = kho_model::access::Visibility::everything();
+        let numbered = app.store.list_dossiers(&kho_store::ListDossiers { visibility: all, inventory_id: Some(inventory), fonds_id: None, query: None, offset: 0, limit: 10 }).await.unwrap();
+        let numbers: Vec<(String, Option<u32>)> = numbered.items.iter().map(|d| (d.fields.title.clone(), d.number)).collect();
+        assert_eq!(numbers, vec![("Hồ sơ C".to_string(), Some(1)), ("Hồ sơ B".to_string(), Some(2)), ("Hồ sơ A".to_string(), Some(3))], "by date, around the number the secret one holds");
+        let stale = session.post(&format!("/muc-luc/{inventory}/danh-so"), &[("thu_tu", "tieu_de"), ("preview", &token)]).await;
+        assert_eq!(stale.status(), StatusCode::CONFLICT, "an order other than the one previewed is refused");
+    }
+}
