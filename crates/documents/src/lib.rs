@@ -5,6 +5,7 @@
 //!
 //! No IO beyond the bytes handed in; no HTTP, no SQL.
 
+pub mod disposal;
 pub mod finding_aid;
 pub mod legacy;
 pub mod official;

@@ -580,6 +580,8 @@ pub struct Dossier {
     /// Hồ sơ số: the official number within the mục lục, given at chỉnh lý.
     pub number: Option<u32>,
     pub box_id: Option<i64>,
+    /// "xem_xet_huy" while proposed for destruction, "da_huy" once destroyed; never deleted.
+    pub disposal: Option<String>,
     #[serde(flatten)]
     pub fields: DossierFields,
 }

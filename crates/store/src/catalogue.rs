@@ -296,7 +296,7 @@ impl Store {
 
 // ---- hồ sơ ----
 
-const DOSSIER_COLUMNS: &str = "id, fonds_id, inventory_id, number, box_id, file_code, title, maintenance, mode, language, start_date, end_date,
+const DOSSIER_COLUMNS: &str = "id, fonds_id, inventory_id, number, box_id, disposal, file_code, title, maintenance, mode, language, start_date, end_date,
     keyword, total_doc, number_of_paper, number_of_page, format, infor_sign, confidence_level, paper_file_code, risk_recovery,
     risk_recovery_status, description, classification";
 
@@ -307,6 +307,7 @@ fn dossier_from_row(row: &AnyRow) -> Result<Dossier, StoreError> {
         inventory_id: row.try_get("inventory_id")?,
         number: row.try_get::<Option<i64>, _>("number")?.map(|n| n as u32),
         box_id: row.try_get("box_id")?,
+        disposal: row.try_get("disposal")?,
         fields: DossierFields {
             file_code: parse_code(row, "file_code", DossierCode::parse)?,
             title: row.try_get("title")?,

@@ -11,6 +11,7 @@ mod accounts;
 mod arrangement;
 mod audit;
 mod catalogue;
+mod disposal;
 mod error;
 mod migrate;
 mod plan;
@@ -18,6 +19,7 @@ pub mod test_support;
 
 pub use accounts::{ApiToken, Session, User, UserSettings};
 pub use arrangement::{Arrangement, StepRecord};
+pub use disposal::{DisposalList, DisposalStep};
 pub use audit::{AuditEntry, AuditEvent, AuditFilter, BrokenLink};
 pub use catalogue::{Attachment, DossierPage, ListDossiers, NewDossier};
 pub use error::StoreError;

@@ -11,6 +11,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (4, "retention", include_str!("../migrations/0004_retention.sql")),
     (5, "accessions", include_str!("../migrations/0005_accessions.sql")),
     (6, "arrangement", include_str!("../migrations/0006_arrangement.sql")),
+    (7, "disposal", include_str!("../migrations/0007_disposal.sql")),
 ];
 
 impl Backend {

@@ -84,6 +84,8 @@ pub enum PageError {
     Forbidden,
     /// A form without the session's anti-forgery token (stale page, another site).
     Csrf,
+    /// Not possible yet in the record's current state (409), e.g. a biên bản hủy before the hủy.
+    NotYet(String),
     /// Stored content that cannot be served now (missing key, damaged file): 503, the message says why.
     Unavailable(String),
     Internal(String),

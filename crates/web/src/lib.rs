@@ -9,6 +9,7 @@ mod admin;
 mod arrangement;
 mod api;
 pub mod auth;
+mod disposal;
 mod error;
 mod import;
 mod pages;
@@ -82,6 +83,7 @@ pub fn router(state: AppState) -> Router {
         .merge(accessions::routes())
         .merge(arrangement::routes())
         .merge(arrangement::numbering_routes())
+        .merge(disposal::routes())
         .nest("/api/v1", api::routes())
         .route("/healthz", get(healthz))
         .route("/static/kho.css", get(stylesheet))

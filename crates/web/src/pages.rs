@@ -144,6 +144,7 @@ impl IntoResponse for PageError {
         let (status, heading, message) = match &self {
             PageError::NotFound(what) => (StatusCode::NOT_FOUND, "Không tìm thấy".to_string(), format!("Không tìm thấy {what} này. Có thể địa chỉ đã sai hoặc bản ghi không tồn tại.")),
             PageError::Forbidden => (StatusCode::FORBIDDEN, "Không được phép".to_string(), "Vai trò của bạn không được làm việc này. Nếu cần, hãy liên hệ quản trị viên.".to_string()),
+            PageError::NotYet(reason) => (StatusCode::CONFLICT, "Chưa thực hiện được".to_string(), reason.clone()),
             PageError::Unavailable(reason) => (StatusCode::SERVICE_UNAVAILABLE, "Không mở được tệp".to_string(), format!("Không mở được tệp: {reason}.")),
             PageError::Csrf => (StatusCode::FORBIDDEN, "Biểu mẫu đã hết hiệu lực".to_string(), "Biểu mẫu này không còn hợp lệ (trang đã cũ hoặc phiên làm việc đã đổi). Hãy tải lại trang rồi gửi lại.".to_string()),
             PageError::Internal(detail) => {
@@ -727,6 +728,11 @@ fn dossier_facts(d: &Dossier) -> Vec<(&'static str, String)> {
         ("Tình trạng dự phòng", opt(&f.risk_recovery_status)),
         ("Độ mật", f.classification.label().into()),
         ("Ghi chú", opt(&f.description)),
+        ("Tình trạng hủy", match d.disposal.as_deref() {
+            Some("xem_xet_huy") => "Xem xét hủy".into(),
+            Some("da_huy") => "Đã hủy (hồ sơ được giữ lại trong dữ liệu với toàn bộ quá trình)".into(),
+            _ => "—".into(),
+        }),
     ]
 }
 

@@ -31,6 +31,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("accession.html", include_str!("../templates/accession.html")),
     ("arrangement.html", include_str!("../templates/arrangement.html")),
     ("numbering.html", include_str!("../templates/numbering.html")),
+    ("disposal_fonds.html", include_str!("../templates/disposal_fonds.html")),
+    ("disposal_list.html", include_str!("../templates/disposal_list.html")),
     ("admin_retention.html", include_str!("../templates/admin_retention.html")),
 ];
 

@@ -191,3 +191,71 @@ async fn hồ_sơ_are_numbered_after_a_preview_and_the_biên_mục_rules_are_sho
         assert_eq!(stale.status(), StatusCode::CONFLICT, "an order other than the one previewed is refused");
     }
 }
+
+#[tokio::test]
+async fn expired_hồ_sơ_go_through_council_appraisal_decision_and_destruction_and_stay_on_record() {
+    for app in apps().await {
+        let unit = app.unit_id("Xã Mường Ảng").await;
+        let fonds = kho_model::record::FondsInput { code: "X27".into(), name: "UBND xã Mường Ảng".into(), unit_id: unit.to_string(), ..Default::default() };
+        let fonds = app.store.create_fonds(&fonds.parse().unwrap()).await.unwrap();
+        let inventory = app.store.create_inventory(fonds, &kho_model::record::InventoryInput { number: "1".into(), title: "Mục lục".into(), ..Default::default() }.parse().unwrap()).await.unwrap();
+        let (_, _, context) = app.store.dossier_context(inventory).await.unwrap();
+        let mut ids = vec![];
+        for (notation, maintenance, year) in [("1", "06", "2010"), ("2", "01", "2010"), ("3", "05", "2020")] {
+            let input = kho_model::record::DossierInput {
+                notation: notation.into(),
+                title: format!("Công văn trao đổi {notation}"),
+                maintenance: maintenance.into(),
+                mode: "01".into(),
+                start_date: year.into(),
+                end_date: year.into(),
+                total_doc: "1".into(),
+                number_of_page: "1".into(),
+                ..Default::default()
+            };
+            ids.push(app.store.create_dossier(inventory, &input.parse(&context).unwrap()).await.unwrap().to_string());
+        }
+        app.user("canbo", Role::Archivist, Classification::None, &[unit], &[]).await;
+        app.user("lanhdao", Role::Leader, Classification::None, &[unit], &[]).await;
+        let clerk = app.login("canbo").await;
+        let (_, page) = clerk.get(&format!("/phong/{fonds}/huy")).await;
+        assert!(page.contains("còn thời hạn bảo quản đến hết năm 2040"), "{}", app.label);
+
+        let permanent_as_expired = format!("{}:het_han", ids[1]);
+        let refused = clerk.post(&format!("/phong/{fonds}/huy"), &[("title", "Danh mục 2026"), ("explanation", "Tài liệu hết thời hạn"), ("chon", &permanent_as_expired)]).await;
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.text().await.unwrap().contains("vĩnh viễn không được hủy"));
+
+        let (expired, duplicate) = (format!("{}:het_han", ids[0]), format!("{}:trung_lap", ids[1]));
+        let created = clerk.post(&format!("/phong/{fonds}/huy"), &[("title", "Danh mục tài liệu hết giá trị 2026"), ("explanation", "Công văn trao đổi đã hết thời hạn; một bản trùng."), ("chon", &expired), ("chon", &duplicate)]).await;
+        assert_eq!(created.status(), StatusCode::SEE_OTHER);
+        let list = created.headers()["location"].to_str().unwrap().to_string();
+        assert_eq!(app.store.dossier(ids[0].parse().unwrap()).await.unwrap().disposal.as_deref(), Some("xem_xet_huy"));
+
+        let early = clerk.post(&format!("{list}/huy"), &[("on", "01/01/2027")]).await;
+        assert_eq!(early.status(), StatusCode::CONFLICT, "no destruction before a decision");
+        assert_eq!(clerk.post(&format!("{list}/hoi-dong"), &[("opinions", "Nguyễn Văn A – Chủ tịch – đồng ý"), ("on", "01/12/2026")]).await.status(), StatusCode::SEE_OTHER);
+        assert_eq!(clerk.post(&format!("{list}/tham-dinh"), &[("body", "Sở Nội vụ tỉnh Điện Biên"), ("reference", "123/SNV-VTLT"), ("on", "10/12/2026")]).await.status(), StatusCode::SEE_OTHER);
+        assert_eq!(clerk.post(&format!("{list}/quyet-dinh"), &[("reference", "45/QĐ-UBND"), ("on", "20/12/2026")]).await.status(), StatusCode::FORBIDDEN, "only Lãnh đạo decides");
+        let leader = app.login("lanhdao").await;
+        assert_eq!(leader.post(&format!("{list}/quyet-dinh"), &[("reference", "45/QĐ-UBND"), ("on", "20/12/2026")]).await.status(), StatusCode::SEE_OTHER);
+        assert_eq!(clerk.post(&format!("{list}/huy"), &[("on", "10/01/2027")]).await.status(), StatusCode::SEE_OTHER);
+        let (_, page) = clerk.get(&list).await;
+        assert!(page.contains("Hủy muộn"), "21 days after the decision");
+
+        let pdf = clerk.client.get(format!("{}{list}/bien-ban-huy.pdf", app.base)).send().await.unwrap().bytes().await.unwrap();
+        let text = pdf_text(&pdf);
+        assert!(text.contains("Về việc hủy tài liệu hết giá trị") && text.contains("45/QĐ-UBND") && text.contains("2 hồ sơ"), "{text}");
+        let docx = clerk.client.get(format!("{}{list}/danh-muc.docx", app.base)).send().await.unwrap().bytes().await.unwrap();
+        let json = docx_rs::read_docx(&docx).unwrap().json();
+        assert!(json.contains("DANH MỤC TÀI LIỆU HẾT GIÁ TRỊ") && json.contains("BẢN THUYẾT MINH") && json.contains("Trùng lặp"));
+
+        let destroyed = app.store.dossier(ids[0].parse().unwrap()).await.unwrap();
+        assert_eq!(destroyed.disposal.as_deref(), Some("da_huy"), "kept in the catalogue, marked");
+        let (status, page) = clerk.get(&format!("/ho-so/{}", ids[0])).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("Đã hủy"));
+        let (_, trail) = app.store.list_audit(&kho_store::AuditFilter { resource_kind: Some("disposal".into()), limit: 20, ..Default::default() }).await.unwrap();
+        assert_eq!(trail.iter().filter(|e| e.outcome == "ok").count(), 5, "proposal and four steps in the audit trail");
+    }
+}

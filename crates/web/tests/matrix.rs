@@ -31,6 +31,8 @@ struct Fixtures {
     unit_target: [Target; 1],
     /// An accession from unit A to the province archive.
     accession: [Target; 1],
+    /// A danh mục tài liệu hủy of the plain fonds.
+    disposal: [Target; 1],
     unit: i64,
     user: i64,
     token: i64,
@@ -107,6 +109,7 @@ async fn fixtures(app: &App) -> Fixtures {
         ..Default::default()
     };
     let accession = store.create_accession(&accession_input.parse().unwrap(), "test").await.unwrap();
+    let disposal_list = store.create_disposal_list(fonds_ids[0], "Danh mục", "Thuyết minh", &[(dossier_ids[0], kho_model::disposal::Reason::Duplicate)], "test").await.unwrap();
     let user = app.user("muc-tieu", Role::Reader, Classification::None, &[app.archive], &[]).await;
     let _ = app.token("muc-tieu").await;
     Fixtures {
@@ -126,6 +129,7 @@ async fn fixtures(app: &App) -> Fixtures {
         ],
         unit_target: [plain(unit_a)],
         accession: [plain(accession)],
+        disposal: [plain(disposal_list)],
         unit: unit_a,
         user,
         token: app.store.list_tokens().await.unwrap()[0].id,
@@ -139,6 +143,8 @@ fn record_targets<'f>(path: &str, f: &'f Fixtures) -> Option<&'f [Target]> {
         Some(&f.unit_target)
     } else if p.starts_with("/tiep-nhan/{id}") {
         Some(&f.accession)
+    } else if p.starts_with("/danh-muc-huy/{id}") {
+        Some(&f.disposal)
     } else if p.starts_with("/phong/{id}") || p.starts_with("/fonds/{id}") {
         Some(&f.fonds)
     } else if p.starts_with("/muc-luc/{id}") || p.starts_with("/inventories/{id}") {

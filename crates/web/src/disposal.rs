@@ -1,0 +1,295 @@
+//! Hủy tài liệu in the browser: candidates of a fonds (expired by the schedule, or declared
+//! duplicate), the danh mục drawn up, then council, appraisal, decision (Lãnh đạo) and
+//! destruction, each recorded in turn; papers as DOCX and PDF. Nothing is ever deleted.
+
+use crate::AppState;
+use crate::auth::Ctx;
+use crate::error::PageError;
+use crate::records;
+use crate::respond::{DOCX, PDF, blocking, download};
+use axum::extract::{Form, Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Router};
+use kho_model::ArchiveDate;
+use kho_model::access::Action;
+use kho_model::disposal::{self, Reason, Stage};
+use kho_model::record::Fonds;
+use kho_store::{DisposalList, DisposalStep, ListDossiers};
+use minijinja::{Value, context};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/phong/{id}/huy", get(fonds_page).post(create))
+        .route("/danh-muc-huy/{id}", get(show))
+        .route("/danh-muc-huy/{id}/hoi-dong", post(council))
+        .route("/danh-muc-huy/{id}/tham-dinh", post(appraisal))
+        .route("/danh-muc-huy/{id}/quyet-dinh", post(decision))
+        .route("/danh-muc-huy/{id}/huy", post(destruction))
+        .route("/danh-muc-huy/{id}/danh-muc.docx", get(list_docx))
+        .route("/danh-muc-huy/{id}/bien-ban-huy.docx", get(record_docx))
+        .route("/danh-muc-huy/{id}/bien-ban-huy.pdf", get(record_pdf))
+}
+
+fn this_year() -> u16 {
+    use chrono::Datelike;
+    chrono::Utc::now().year() as u16
+}
+
+fn render(state: &AppState, ctx: &Ctx, fonds: &Fonds, template: &str, status: StatusCode, values: Value) -> Result<Response, PageError> {
+    let base = context! {
+        title => format!("Hủy tài liệu — phông {}", fonds.fields.code), areas => crate::pages::areas(Some(ctx)), current => "chinh-ly",
+        me => context! { name => ctx.actor.name.clone(), role => ctx.actor.role.label(), clearance => ctx.actor.clearance.label() },
+        csrf => ctx.csrf.clone(), enclave_banner => state.config.enclave,
+        crumbs => vec![context! { label => "Phông", href => "/phong" }, context! { label => format!("Phông {}", fonds.fields.code), href => format!("/phong/{}", fonds.id) }, context! { label => "Hủy tài liệu", href => format!("/phong/{}/huy", fonds.id) }],
+        fonds => context! { id => fonds.id, code => fonds.fields.code.to_string(), name => fonds.fields.name.clone() },
+    };
+    let html = state.templates.get_template(template)?.render(context! { ..values, ..base })?;
+    Ok((status, Html(html)).into_response())
+}
+
+async fn fonds_page_with(state: &AppState, ctx: &Ctx, id: i64, status: StatusCode, error: Option<String>) -> Result<Response, PageError> {
+    let fonds = records::fonds_for(state, ctx, Action::CatalogueView, id).await?;
+    let dossiers = state.store.list_dossiers(&ListDossiers { visibility: ctx.actor.visibility(), inventory_id: None, fonds_id: Some(id), query: None, offset: 0, limit: u64::MAX / 2 }).await?;
+    let year = this_year();
+    let candidates: Vec<Value> = dossiers
+        .items
+        .iter()
+        .filter(|d| d.disposal.is_none())
+        .map(|d| {
+            let expired = disposal::eligible(d.fields.maintenance, &d.fields.end_date, Reason::Expired, year);
+            context! {
+                id => d.id, code => d.fields.file_code.to_string(), title => d.fields.title.clone(), retention => d.fields.maintenance.label(),
+                dates => format!("{} – {}", d.fields.start_date, d.fields.end_date), expired => expired.is_ok(), why => expired.err(),
+            }
+        })
+        .collect();
+    let lists: Vec<Value> = state
+        .store
+        .disposal_lists(id)
+        .await?
+        .iter()
+        .map(|l| context! { id => l.id, title => l.title.clone(), stage => l.stage.label(), created_at => l.created_at.clone() })
+        .collect();
+    let may_edit = kho_model::access::Permissions::shipped().allows(ctx.actor.role, Action::CatalogueEdit);
+    render(state, ctx, &fonds, "disposal_fonds.html", status, context! { candidates, lists, may_edit, error, year })
+}
+
+async fn fonds_page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
+    fonds_page_with(&state, &ctx, id, StatusCode::OK, None).await
+}
+
+/// The form as pairs: `chon` = "<dossier id>:<reason>" per ticked hồ sơ.
+async fn create(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, form: Result<Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>) -> Result<Response, PageError> {
+    let fonds = records::fonds_for(&state, &ctx, Action::CatalogueEdit, id).await?;
+    let pairs = form.map(|Form(p)| p).unwrap_or_default();
+    let value = |key: &str| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| kho_model::text::clean_multiline(v)).unwrap_or_default();
+    let (title, explanation) = (value("title"), value("explanation"));
+    let mut items = Vec::new();
+    let mut problems = Vec::new();
+    let year = this_year();
+    for (_, v) in pairs.iter().filter(|(k, _)| k == "chon") {
+        let Some((dossier, reason)) = v.split_once(':').and_then(|(d, r)| Some((d.parse::<i64>().ok()?, Reason::from_code(r)?))) else { continue };
+        let Ok((d, _)) = records::dossier_for(&state, &ctx, Action::CatalogueEdit, dossier).await else { continue };
+        if d.fonds_id != fonds.id {
+            continue;
+        }
+        match disposal::eligible(d.fields.maintenance, &d.fields.end_date, reason, year) {
+            Ok(()) => items.push((dossier, reason)),
+            Err(why) => problems.push(format!("{}: {why}.", d.fields.file_code)),
+        }
+    }
+    if title.is_empty() {
+        problems.push("Tên danh mục: bắt buộc nhập.".into());
+    }
+    if explanation.is_empty() {
+        problems.push("Bản thuyết minh: bắt buộc (sự hình thành khối tài liệu, số lượng, thời gian, lý do hủy).".into());
+    }
+    if items.is_empty() {
+        problems.push("Chưa chọn hồ sơ nào.".into());
+    }
+    if !problems.is_empty() {
+        return fonds_page_with(&state, &ctx, id, StatusCode::UNPROCESSABLE_ENTITY, Some(problems.join(" "))).await;
+    }
+    match state.store.create_disposal_list(id, &title, &explanation, &items, &ctx.actor.name).await {
+        Ok(list) => {
+            let mut event = ctx.event("disposal.propose", "disposal", Some(list), "ok");
+            event.detail = Some(format!("{} hồ sơ của phông {}", items.len(), fonds.fields.code));
+            state.store.audit(event).await?;
+            Ok(Redirect::to(&format!("/danh-muc-huy/{list}")).into_response())
+        }
+        Err(kho_store::StoreError::Conflict(e)) => fonds_page_with(&state, &ctx, id, StatusCode::CONFLICT, Some(e.message)).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A danh mục the actor may `action`: the rule of its fonds.
+async fn list_for(state: &AppState, ctx: &Ctx, action: Action, id: i64) -> Result<(DisposalList, Fonds), PageError> {
+    let list = state.store.disposal_list(id).await?;
+    let fonds = records::fonds_for(state, ctx, action, list.fonds_id).await.map_err(|e| match e {
+        records::Refused::NotFound(_) => PageError::NotFound("danh mục tài liệu hủy"),
+        other => other.into(),
+    })?;
+    Ok((list, fonds))
+}
+
+async fn show_with(state: &AppState, ctx: &Ctx, id: i64, status: StatusCode, error: Option<String>) -> Result<Response, PageError> {
+    let (list, fonds) = list_for(state, ctx, Action::CatalogueView, id).await?;
+    let mut rows = Vec::new();
+    for (dossier_id, reason) in &list.items {
+        let d = state.store.dossier(*dossier_id).await?;
+        rows.push(context! { id => d.id, code => d.fields.file_code.to_string(), title => d.fields.title.clone(), reason => reason.label(), disposal => d.disposal.clone() });
+    }
+    let late = match (&list.decision_on, &list.destroyed_on) {
+        (Some(decided), Some(destroyed)) => disposal::late(decided, destroyed),
+        _ => false,
+    };
+    let table = kho_model::access::Permissions::shipped();
+    let role = ctx.actor.role;
+    let stages: Vec<Value> = Stage::ALL.iter().map(|s| context! { label => s.label(), done => *s <= list.stage, current => *s == list.stage }).collect();
+    let show = |d: &Option<ArchiveDate>| d.map(|d| d.to_string());
+    let values = context! {
+        list => context! {
+            id => list.id, title => list.title.clone(), explanation => list.explanation.clone(), stage => list.stage.code(), stage_label => list.stage.label(),
+            created_by => list.created_by.clone(), council => list.council.clone(), council_on => show(&list.council_on),
+            appraisal_body => list.appraisal_body.clone(), appraisal_ref => list.appraisal_ref.clone(), appraisal_on => show(&list.appraisal_on),
+            decision_ref => list.decision_ref.clone(), decision_on => show(&list.decision_on), decided_by => list.decided_by.clone(),
+            destroyed_on => show(&list.destroyed_on), destroyed_by => list.destroyed_by.clone(),
+        },
+        rows, stages, late, error,
+        may_edit => table.allows(role, Action::CatalogueEdit), may_decide => table.allows(role, Action::DestructionApprove),
+        next => list.stage.next().map(|s| s.code()),
+    };
+    render(state, ctx, &fonds, "disposal_list.html", status, values)
+}
+
+async fn show(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
+    show_with(&state, &ctx, id, StatusCode::OK, None).await
+}
+
+fn field(pairs: &[(String, String)], key: &str) -> String {
+    pairs.iter().find(|(k, _)| k == key).map(|(_, v)| kho_model::text::clean_multiline(v)).unwrap_or_default()
+}
+
+fn full_date(text: &str, label: &str) -> Result<ArchiveDate, String> {
+    ArchiveDate::parse(text).filter(|d| d.earliest() == d.latest()).ok_or_else(|| format!("{label}: “{}” không phải ngày NN/TT/NNNN.", text.trim()))
+}
+
+/// One step of the trail: authorised by `action`, checked, recorded, audited.
+async fn step(state: &AppState, ctx: &Ctx, id: i64, action: Action, pairs: Vec<(String, String)>, build: impl FnOnce(&[(String, String)], &str) -> Result<(Stage, String, ArchiveDate, String), String>) -> Result<Response, PageError> {
+    list_for(state, ctx, action, id).await?;
+    let (stage, a, date, b) = match build(&pairs, &ctx.actor.name) {
+        Ok(v) => v,
+        Err(message) => return show_with(state, ctx, id, StatusCode::UNPROCESSABLE_ENTITY, Some(message)).await,
+    };
+    let step = match stage {
+        Stage::Reviewed => DisposalStep::Council { opinions: &a, on: date },
+        Stage::Appraised => DisposalStep::Appraisal { body: &a, reference: &b, on: date },
+        Stage::Decided => DisposalStep::Decision { reference: &a, on: date, by: &b },
+        _ => DisposalStep::Destruction { on: date, by: &b },
+    };
+    match state.store.advance_disposal(id, step).await {
+        Ok(()) => {
+            state.store.audit(ctx.event(&format!("disposal.{}", stage.code()), "disposal", Some(id), "ok")).await?;
+            Ok(Redirect::to(&format!("/danh-muc-huy/{id}")).into_response())
+        }
+        Err(kho_store::StoreError::Conflict(e)) => show_with(state, ctx, id, StatusCode::CONFLICT, Some(e.message)).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+type Pairs = Result<Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>;
+
+async fn council(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, form: Pairs) -> Result<Response, PageError> {
+    step(&state, &ctx, id, Action::CatalogueEdit, form.map(|Form(p)| p).unwrap_or_default(), |p, _| {
+        let opinions = field(p, "opinions");
+        if opinions.is_empty() {
+            return Err("Ý kiến Hội đồng: ghi thành phần và ý kiến từng thành viên.".into());
+        }
+        Ok((Stage::Reviewed, opinions, full_date(&field(p, "on"), "Ngày họp Hội đồng")?, String::new()))
+    })
+    .await
+}
+
+async fn appraisal(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, form: Pairs) -> Result<Response, PageError> {
+    step(&state, &ctx, id, Action::CatalogueEdit, form.map(|Form(p)| p).unwrap_or_default(), |p, _| {
+        let (body, reference) = (field(p, "body"), field(p, "reference"));
+        if body.is_empty() || reference.is_empty() {
+            return Err("Thẩm định: ghi cơ quan thẩm định và số văn bản thẩm định.".into());
+        }
+        Ok((Stage::Appraised, body, full_date(&field(p, "on"), "Ngày văn bản thẩm định")?, reference))
+    })
+    .await
+}
+
+async fn decision(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, form: Pairs) -> Result<Response, PageError> {
+    step(&state, &ctx, id, Action::DestructionApprove, form.map(|Form(p)| p).unwrap_or_default(), |p, by| {
+        let reference = field(p, "reference");
+        if reference.is_empty() {
+            return Err("Quyết định hủy: ghi số quyết định.".into());
+        }
+        Ok((Stage::Decided, reference, full_date(&field(p, "on"), "Ngày quyết định")?, by.to_string()))
+    })
+    .await
+}
+
+async fn destruction(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, form: Pairs) -> Result<Response, PageError> {
+    step(&state, &ctx, id, Action::CatalogueEdit, form.map(|Form(p)| p).unwrap_or_default(), |p, by| Ok((Stage::Destroyed, String::new(), full_date(&field(p, "on"), "Ngày hủy")?, by.to_string()))).await
+}
+
+async fn papers(state: &AppState, ctx: &Ctx, id: i64) -> Result<(DisposalList, String, String, Vec<kho_documents::disposal::DisposalRow>), PageError> {
+    let (list, fonds) = list_for(state, ctx, Action::CatalogueView, id).await?;
+    let body = state.store.unit(fonds.fields.custodian_unit_id.unwrap_or(fonds.fields.unit_id)).await?.name;
+    let mut rows = Vec::new();
+    for (dossier_id, reason) in &list.items {
+        let d = state.store.dossier(*dossier_id).await?;
+        rows.push(kho_documents::disposal::DisposalRow {
+            number: d.number,
+            code: d.fields.file_code.to_string(),
+            title: d.fields.title.clone(),
+            dates: format!("{} – {}", d.fields.start_date, d.fields.end_date),
+            retention: d.fields.maintenance.label().into(),
+            reason: reason.label().into(),
+        });
+    }
+    Ok((list, body, format!("{} ({})", fonds.fields.name, fonds.fields.code), rows))
+}
+
+async fn list_docx(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
+    let (list, body, fonds, rows) = papers(&state, &ctx, id).await?;
+    let bytes = blocking(move || {
+        let p = kho_documents::disposal::DisposalPapers { body_name: &body, fonds: &fonds, title: &list.title, explanation: &list.explanation, rows: &rows };
+        kho_documents::official::to_docx(&kho_documents::disposal::list(&p))
+    })
+    .await?;
+    Ok(download(bytes, DOCX, format!("danh-muc-tai-lieu-het-gia-tri-{id}.docx")))
+}
+
+async fn record_document(state: &AppState, ctx: &Ctx, id: i64) -> Result<kho_documents::official::OfficialDocument, PageError> {
+    let (list, body, fonds, rows) = papers(state, ctx, id).await?;
+    let (Some(decision_ref), Some(decision_on), Some(destroyed_on)) = (&list.decision_ref, &list.decision_on, &list.destroyed_on) else {
+        return Err(PageError::NotYet("Danh mục chưa được hủy nên chưa có biên bản hủy.".into()));
+    };
+    let province = state.store.plan().await?.map(|p| p.plan.meta.province).unwrap_or_default();
+    let p = kho_documents::disposal::DisposalPapers { body_name: &body, fonds: &fonds, title: &list.title, explanation: &list.explanation, rows: &rows };
+    let facts = kho_documents::disposal::DestructionFacts {
+        province: &province,
+        decision_ref,
+        decision_on,
+        destroyed_on,
+        destroyed_by: list.destroyed_by.as_deref().unwrap_or_default(),
+        count: rows.len(),
+    };
+    Ok(kho_documents::disposal::record(&p, &facts))
+}
+
+async fn record_docx(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
+    let doc = record_document(&state, &ctx, id).await?;
+    Ok(download(blocking(move || kho_documents::official::to_docx(&doc)).await?, DOCX, format!("bien-ban-huy-{id}.docx")))
+}
+
+async fn record_pdf(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
+    let doc = record_document(&state, &ctx, id).await?;
+    Ok(download(blocking(move || kho_documents::official::to_pdf(&doc)).await?, PDF, format!("bien-ban-huy-{id}.pdf")))
+}
