@@ -14,6 +14,7 @@ mod catalogue;
 mod disposal;
 mod error;
 mod migrate;
+mod places;
 mod plan;
 pub mod test_support;
 
@@ -24,6 +25,7 @@ pub use audit::{AuditEntry, AuditEvent, AuditFilter, BrokenLink};
 pub use catalogue::{Attachment, DossierPage, ListDossiers, NewDossier};
 pub use error::StoreError;
 pub use plan::{StoredPlan, TargetRow};
+pub use places::{BoxRow, FondsStatistics, kind_from_code, kind_label};
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};

@@ -13,6 +13,7 @@ mod disposal;
 mod error;
 mod import;
 mod pages;
+mod places;
 pub mod policy;
 mod records;
 mod respond;
@@ -84,6 +85,7 @@ pub fn router(state: AppState) -> Router {
         .merge(arrangement::routes())
         .merge(arrangement::numbering_routes())
         .merge(disposal::routes())
+        .merge(places::routes())
         .nest("/api/v1", api::routes())
         .route("/healthz", get(healthz))
         .route("/static/kho.css", get(stylesheet))

@@ -773,6 +773,11 @@ async fn render_dossier(state: &AppState, ctx: &Ctx, id: i64, flash: Option<&str
     let may_edit = kho_model::access::Permissions::shipped().allows(ctx.actor.role, Action::CatalogueEdit);
     let rules = state.store.retention_rules().await?;
     let retention = crate::retention::explain(&rules, &dossier.fields.title, Some(dossier.fields.end_date.year()));
+    let mut facts = dossier_facts(&dossier);
+    if let Some(box_id) = dossier.box_id {
+        let (number, place) = state.store.dossier_place(box_id).await?;
+        facts.insert(2, ("Vị trí", format!("{}Hộp số {number}", place.map(|p| format!("{p} › ")).unwrap_or_default())));
+    }
     let title = format!("Hồ sơ {}", dossier.fields.file_code);
     let actions = edit_actions(
         &ctx,
@@ -790,7 +795,7 @@ async fn render_dossier(state: &AppState, ctx: &Ctx, id: i64, flash: Option<&str
         ])
         .status(status)
         .render(&state, Some(&ctx), context! {
-            heading => title, facts => dossier_facts(&dossier), documents, actions, flash, attachments, upload_error,
+            heading => title, facts, documents, actions, flash, attachments, upload_error,
             retention, maintenance_code => dossier.fields.maintenance.code(), id,
             may_upload => may_edit, classified, enclave => state.config.enclave, csrf_query => ctx.csrf.as_deref().map(crate::auth::urlencode),
         })

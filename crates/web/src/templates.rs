@@ -32,6 +32,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("arrangement.html", include_str!("../templates/arrangement.html")),
     ("numbering.html", include_str!("../templates/numbering.html")),
     ("disposal_fonds.html", include_str!("../templates/disposal_fonds.html")),
+    ("locations.html", include_str!("../templates/locations.html")),
+    ("boxes.html", include_str!("../templates/boxes.html")),
     ("disposal_list.html", include_str!("../templates/disposal_list.html")),
     ("admin_retention.html", include_str!("../templates/admin_retention.html")),
 ];

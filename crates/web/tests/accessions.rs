@@ -259,3 +259,46 @@ async fn expired_hồ_sơ_go_through_council_appraisal_decision_and_destruction_
         assert_eq!(trail.iter().filter(|e| e.outcome == "ok").count(), 5, "proposal and four steps in the audit trail");
     }
 }
+
+#[tokio::test]
+async fn boxes_stand_on_shelves_carry_labels_and_every_hồ_sơ_knows_where_it_is() {
+    for app in apps().await {
+        let unit = app.unit_id("Xã Mường Ảng").await;
+        let fonds = kho_model::record::FondsInput { code: "X27".into(), name: "UBND xã Mường Ảng".into(), unit_id: unit.to_string(), ..Default::default() };
+        let fonds = app.store.create_fonds(&fonds.parse().unwrap()).await.unwrap();
+        let inventory = app.store.create_inventory(fonds, &kho_model::record::InventoryInput { number: "1".into(), title: "Mục lục".into(), ..Default::default() }.parse().unwrap()).await.unwrap();
+        let (_, _, context) = app.store.dossier_context(inventory).await.unwrap();
+        let mut first = 0;
+        for n in 1..=3u32 {
+            let input = kho_model::record::DossierInput { notation: n.to_string(), title: format!("Hồ sơ {n}"), maintenance: "01".into(), mode: "01".into(), start_date: format!("{}", 2014 + n), end_date: format!("{}", 2014 + n), total_doc: "1".into(), number_of_page: "1".into(), ..Default::default() };
+            let id = app.store.create_dossier(inventory, &input.parse(&context).unwrap()).await.unwrap();
+            app.store.renumber(inventory, &[(id, n)]).await.unwrap();
+            if n == 1 {
+                first = id;
+            }
+        }
+        app.user("canbo", Role::Archivist, Classification::None, &[unit], &[]).await;
+        let session = app.login("canbo").await;
+        let wrong = session.post("/kho-luu-tru", &[("kind", "gia"), ("name", "3")]).await;
+        assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY, "{}: a giá must stand in a kho", app.label);
+        assert_eq!(session.post("/kho-luu-tru", &[("kind", "kho"), ("name", "1")]).await.status(), StatusCode::SEE_OTHER);
+        let kho = app.store.locations().await.unwrap()[0].id.to_string();
+        assert_eq!(session.post("/kho-luu-tru", &[("kind", "gia"), ("name", "3"), ("parent_id", &kho)]).await.status(), StatusCode::SEE_OTHER);
+        let gia = app.store.locations().await.unwrap()[1].id.to_string();
+        assert_eq!(session.post("/kho-luu-tru", &[("kind", "tang"), ("name", "2"), ("parent_id", &gia)]).await.status(), StatusCode::SEE_OTHER);
+        let tang = app.store.locations().await.unwrap()[2].id.to_string();
+
+        let inventory_id = inventory.to_string();
+        let empty = session.post(&format!("/phong/{fonds}/hop"), &[("number", "5"), ("inventory_id", &inventory_id), ("from", "40"), ("to", "45")]).await;
+        assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let filled = session.post(&format!("/phong/{fonds}/hop"), &[("number", "5"), ("location_id", &tang), ("thickness_mm", "100"), ("inventory_id", &inventory_id), ("from", "1"), ("to", "2")]).await;
+        assert_eq!(filled.status(), StatusCode::SEE_OTHER);
+        let (_, page) = session.get(&format!("/phong/{fonds}/hop")).await;
+        assert!(page.contains("Kho 1 › Giá 3 › Tầng 2") && page.contains("1 – 2") && page.contains("0,1 mét giá"), "{page}");
+        let (_, dossier) = session.get(&format!("/ho-so/{first}")).await;
+        assert!(dossier.contains("Kho 1 › Giá 3 › Tầng 2 › Hộp số 5"), "where it stands");
+        let pdf = session.client.get(format!("{}/phong/{fonds}/nhan-hop.pdf", app.base)).send().await.unwrap().bytes().await.unwrap();
+        let text = pdf_text(&pdf);
+        assert!(text.contains("HỘP SỐ: 5") && text.contains("Từ hồ sơ số 1 đến hồ sơ số 2") && text.contains("2015 – 2016"), "{text}");
+    }
+}

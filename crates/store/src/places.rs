@@ -1,0 +1,206 @@
+//! Where things stand: kho → giá → khoang → tầng, and the hộp of each fonds on them.
+
+use crate::{Store, StoreError};
+use kho_model::FieldError;
+use kho_model::record::{Location, LocationKind};
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+fn kind_code(kind: LocationKind) -> &'static str {
+    match kind {
+        LocationKind::Repository => "kho",
+        LocationKind::Shelving => "gia",
+        LocationKind::Bay => "khoang",
+        LocationKind::Shelf => "tang",
+    }
+}
+
+pub fn kind_from_code(code: &str) -> Option<LocationKind> {
+    [LocationKind::Repository, LocationKind::Shelving, LocationKind::Bay, LocationKind::Shelf].into_iter().find(|k| kind_code(*k) == code)
+}
+
+pub fn kind_label(kind: LocationKind) -> &'static str {
+    match kind {
+        LocationKind::Repository => "Kho",
+        LocationKind::Shelving => "Giá",
+        LocationKind::Bay => "Khoang",
+        LocationKind::Shelf => "Tầng",
+    }
+}
+
+fn location_from_row(row: &AnyRow) -> Result<Location, StoreError> {
+    let kind: String = row.try_get("kind")?;
+    Ok(Location {
+        id: row.try_get("id")?,
+        parent_id: row.try_get("parent_id")?,
+        kind: kind_from_code(&kind).ok_or_else(|| StoreError::Corrupt(format!("loại vị trí “{kind}”")))?,
+        name: row.try_get("name")?,
+    })
+}
+
+/// A hộp of a fonds with what it holds.
+#[derive(Debug, Clone, Serialize)]
+pub struct BoxRow {
+    pub id: i64,
+    pub number: u32,
+    pub location_id: Option<i64>,
+    pub thickness_mm: Option<u32>,
+    pub dossiers: i64,
+    pub first_number: Option<u32>,
+    pub last_number: Option<u32>,
+    pub first_year: Option<i64>,
+    pub last_year: Option<i64>,
+}
+
+impl Store {
+    pub async fn locations(&self) -> Result<Vec<Location>, StoreError> {
+        let rows = sqlx::query("SELECT id, parent_id, kind, name FROM locations ORDER BY id").fetch_all(&self.pool).await?;
+        rows.iter().map(location_from_row).collect()
+    }
+
+    /// Adds a place: a kho at the top, a giá in a kho, a khoang in a giá, a tầng in a giá or khoang.
+    pub async fn create_location(&self, parent_id: Option<i64>, kind: LocationKind, name: &str) -> Result<i64, StoreError> {
+        let parent_kind = match parent_id {
+            Some(p) => Some(self.locations().await?.into_iter().find(|l| l.id == p).ok_or(StoreError::NotFound("vị trí"))?.kind),
+            None => None,
+        };
+        let fits = matches!(
+            (kind, parent_kind),
+            (LocationKind::Repository, None)
+                | (LocationKind::Shelving, Some(LocationKind::Repository))
+                | (LocationKind::Bay, Some(LocationKind::Shelving))
+                | (LocationKind::Shelf, Some(LocationKind::Shelving | LocationKind::Bay))
+        );
+        if !fits {
+            return Err(StoreError::Conflict(FieldError::new(
+                "parentId",
+                "wrong_place",
+                format!("{} phải nằm trong {}.", kind_label(kind), match kind {
+                    LocationKind::Repository => "không vị trí nào (kho là cấp cao nhất)",
+                    LocationKind::Shelving => "một kho",
+                    LocationKind::Bay => "một giá",
+                    LocationKind::Shelf => "một giá hoặc một khoang",
+                }),
+            )));
+        }
+        Ok(sqlx::query("INSERT INTO locations (parent_id, kind, name) VALUES ($1, $2, $3) RETURNING id")
+            .bind(parent_id)
+            .bind(kind_code(kind))
+            .bind(name)
+            .fetch_one(&self.pool)
+            .await?
+            .try_get(0)?)
+    }
+
+    /// "Kho 1 › Giá 3 › Tầng 2" for a place.
+    pub async fn location_path(&self, id: i64) -> Result<String, StoreError> {
+        let all = self.locations().await?;
+        let mut parts = Vec::new();
+        let mut current = all.iter().find(|l| l.id == id);
+        while let Some(place) = current {
+            parts.push(format!("{} {}", kind_label(place.kind), place.name));
+            current = place.parent_id.and_then(|p| all.iter().find(|l| l.id == p));
+        }
+        parts.reverse();
+        Ok(parts.join(" › "))
+    }
+
+    pub async fn boxes(&self, fonds_id: i64) -> Result<Vec<BoxRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT b.id, b.number, b.location_id, b.thickness_mm, COUNT(d.id) AS dossiers, MIN(d.number) AS first_number, MAX(d.number) AS last_number,
+                    MIN(d.year) AS first_year, MAX(d.year) AS last_year
+             FROM boxes b LEFT JOIN dossiers d ON d.box_id = b.id WHERE b.fonds_id = $1
+             GROUP BY b.id, b.number, b.location_id, b.thickness_mm ORDER BY b.number",
+        )
+        .bind(fonds_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(BoxRow {
+                    id: r.try_get("id")?,
+                    number: r.try_get::<i64, _>("number")? as u32,
+                    location_id: r.try_get("location_id")?,
+                    thickness_mm: r.try_get::<Option<i64>, _>("thickness_mm")?.map(|t| t as u32),
+                    dossiers: r.try_get("dossiers")?,
+                    first_number: r.try_get::<Option<i64>, _>("first_number")?.map(|n| n as u32),
+                    last_number: r.try_get::<Option<i64>, _>("last_number")?.map(|n| n as u32),
+                    first_year: r.try_get("first_year")?,
+                    last_year: r.try_get("last_year")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Creates or updates hộp `number` of a fonds and puts hồ sơ số `from..=to` of a mục lục in
+    /// it. All or nothing.
+    pub async fn fill_box(&self, fonds_id: i64, number: u32, location_id: Option<i64>, thickness_mm: Option<u32>, inventory_id: Option<i64>, range: Option<(u32, u32)>) -> Result<i64, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let existing = sqlx::query("SELECT id FROM boxes WHERE fonds_id = $1 AND number = $2").bind(fonds_id).bind(number as i64).fetch_optional(&mut *tx).await?;
+        let box_id: i64 = match existing {
+            Some(row) => {
+                let id: i64 = row.try_get(0)?;
+                sqlx::query("UPDATE boxes SET location_id = $1, thickness_mm = $2 WHERE id = $3").bind(location_id).bind(thickness_mm.map(i64::from)).bind(id).execute(&mut *tx).await?;
+                id
+            }
+            None => sqlx::query("INSERT INTO boxes (fonds_id, number, location_id, thickness_mm) VALUES ($1, $2, $3, $4) RETURNING id")
+                .bind(fonds_id)
+                .bind(number as i64)
+                .bind(location_id)
+                .bind(thickness_mm.map(i64::from))
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get(0)?,
+        };
+        if let (Some(inventory), Some((from, to))) = (inventory_id, range) {
+            let moved = sqlx::query("UPDATE dossiers SET box_id = $1 WHERE inventory_id = $2 AND fonds_id = $3 AND number BETWEEN $4 AND $5")
+                .bind(box_id)
+                .bind(inventory)
+                .bind(fonds_id)
+                .bind(from as i64)
+                .bind(to as i64)
+                .execute(&mut *tx)
+                .await?;
+            if moved.rows_affected() == 0 {
+                return Err(StoreError::Conflict(FieldError::new("from", "no_dossiers", format!("Mục lục không có hồ sơ số nào từ {from} đến {to}; hãy đánh số hồ sơ trước."))));
+            }
+        }
+        tx.commit().await?;
+        Ok(box_id)
+    }
+
+    /// Where a hồ sơ stands: its box and the box's place, if known.
+    pub async fn dossier_place(&self, box_id: i64) -> Result<(u32, Option<String>), StoreError> {
+        let row = sqlx::query("SELECT number, location_id FROM boxes WHERE id = $1").bind(box_id).fetch_one(&self.pool).await?;
+        let place = match row.try_get::<Option<i64>, _>("location_id")? {
+            Some(l) => Some(self.location_path(l).await?),
+            None => None,
+        };
+        Ok((row.try_get::<i64, _>("number")? as u32, place))
+    }
+
+    /// Totals for the plan's figures, per fonds: boxes and their metres after chỉnh lý, hồ sơ,
+    /// văn bản, hồ sơ destroyed.
+    pub async fn fonds_statistics(&self, fonds_id: i64) -> Result<FondsStatistics, StoreError> {
+        let one = |sql: &'static str| async move { Ok::<i64, StoreError>(sqlx::query(sql).bind(fonds_id).fetch_one(&self.pool).await?.try_get::<Option<i64>, _>(0)?.unwrap_or(0)) };
+        Ok(FondsStatistics {
+            boxes: one("SELECT COUNT(*) FROM boxes WHERE fonds_id = $1").await?,
+            thickness_mm: one("SELECT CAST(SUM(thickness_mm) AS BIGINT) FROM boxes WHERE fonds_id = $1").await?,
+            dossiers: one("SELECT COUNT(*) FROM dossiers WHERE fonds_id = $1").await?,
+            documents: one("SELECT COUNT(*) FROM documents v JOIN dossiers d ON d.id = v.dossier_id WHERE d.fonds_id = $1").await?,
+            destroyed: one("SELECT COUNT(*) FROM dossiers WHERE fonds_id = $1 AND disposal = 'da_huy'").await?,
+            proposed: one("SELECT COUNT(*) FROM dossiers WHERE fonds_id = $1 AND disposal = 'xem_xet_huy'").await?,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct FondsStatistics {
+    pub boxes: i64,
+    pub thickness_mm: i64,
+    pub dossiers: i64,
+    pub documents: i64,
+    pub destroyed: i64,
+    pub proposed: i64,
+}
