@@ -61,7 +61,7 @@ pub async fn catalogue(data_dir: &Path, database_url: Option<&str>, dossiers: u6
                 number_of_page: "40".into(),
                 ..Default::default()
             };
-            batch.push(kho_store::NewDossier { fields: input.parse(&context).map_err(|e| anyhow::anyhow!("{e}"))?, number: Some(i as u32 + 1), box_id: None });
+            batch.push(kho_store::NewDossier { fields: input.parse(&context).map_err(|e| anyhow::anyhow!("{e}"))?, number: Some(i as u32 + 1), box_id: None, temp_number: None, scheme_group: None });
         }
         store.insert_dossiers(inventory_id, &batch).await?;
         inserted += count;

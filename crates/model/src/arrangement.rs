@@ -144,7 +144,33 @@ mod tests {
         assert!(parse_scheme("1. Văn phòng").is_err());
         assert!(parse_scheme("I. A\n2. B").is_err());
         assert_eq!(roman_value("XIV"), Some(14));
+        assert_eq!(group_rank(Some("II.3")), (2, 3));
+        assert_eq!(group_rank(Some("III. ĐẤT ĐAI")), (3, 0));
+        assert_eq!(group_rank(None), (u32::MAX, u32::MAX));
     }
+}
+
+/// The choices a phiếu tin offers for its group: ("I", "I. Tổ chức"), ("I.1", "I.1. Văn phòng") …
+pub fn scheme_choices(groups: &[SchemeGroup]) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for g in groups {
+        out.push((g.numeral.clone(), format!("{}. {}", g.numeral, g.title)));
+        for (n, title) in &g.subgroups {
+            out.push((format!("{}.{n}", g.numeral), format!("{}.{n}. {title}", g.numeral)));
+        }
+    }
+    out
+}
+
+/// Where a group written "I.2", "II" or "III. ĐẤT ĐAI" falls in the scheme's order: (group,
+/// subgroup); unknown groups sort last.
+pub fn group_rank(group: Option<&str>) -> (u32, u32) {
+    let Some(text) = group.map(str::trim) else { return (u32::MAX, u32::MAX) };
+    let numeral: String = text.chars().take_while(|c| "IVXLC".contains(*c)).collect();
+    let Some(major) = roman_value(&numeral) else { return (u32::MAX, u32::MAX) };
+    let rest = &text[numeral.len()..];
+    let minor = rest.strip_prefix('.').map(|r| r.chars().take_while(|c| c.is_ascii_digit()).collect::<String>()).and_then(|d| d.parse().ok()).unwrap_or(0);
+    (major, minor)
 }
 
 /// What TT 16/2023 asks of a hồ sơ at biên mục, and what is missing.

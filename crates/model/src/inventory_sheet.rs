@@ -217,7 +217,7 @@ pub fn parse_retention(text: &str, known_years: &BTreeSet<u16>) -> Option<Mainte
 }
 
 /// "01/01/2015 - 31/12/2015", "2015", "3/2016-12/2016", "2015 đến 2016", or a date cell.
-fn parse_range(text: &str) -> Option<(ArchiveDate, ArchiveDate)> {
+pub fn parse_range(text: &str) -> Option<(ArchiveDate, ArchiveDate)> {
     let text = clean(text);
     if let Some(single) = ArchiveDate::parse(&text) {
         return Some((single, single));
@@ -526,7 +526,16 @@ pub struct Prepared {
     pub dossiers: Vec<ImportedDossier>,
     pub problems: Vec<Problem>,
     #[serde(skip)]
-    pub rows: Vec<(crate::record::DossierFields, Option<u32>, Option<u32>)>,
+    pub rows: Vec<PreparedRow>,
+}
+
+/// A hồ sơ ready to write, with its place from chỉnh lý.
+#[derive(Debug, Clone)]
+pub struct PreparedRow {
+    pub fields: crate::record::DossierFields,
+    pub number: Option<u32>,
+    pub box_number: Option<u32>,
+    pub group: Option<String>,
 }
 
 /// Reads the sheets as a mục lục for `context` (prefix and mục lục số of the target).
@@ -536,7 +545,11 @@ pub fn prepare(sheets: &[Sheet], known_years: &BTreeSet<u16>, context: &crate::r
     let mut rows = Vec::new();
     match to_fields(&report, context) {
         Ok(fields) => {
-            rows = fields.into_iter().zip(&report.dossiers).map(|(f, d)| (f, d.number, d.box_number)).collect();
+            rows = fields
+                .into_iter()
+                .zip(&report.dossiers)
+                .map(|(fields, d)| PreparedRow { fields, number: d.number, box_number: d.box_number, group: d.group.clone() })
+                .collect();
         }
         Err(more) => problems.extend(more),
     }

@@ -582,6 +582,10 @@ pub struct Dossier {
     pub box_id: Option<i64>,
     /// "xem_xet_huy" while proposed for destruction, "da_huy" once destroyed; never deleted.
     pub disposal: Option<String>,
+    /// Số tạm of the phiếu tin, before official numbering.
+    pub temp_number: Option<u32>,
+    /// Its group in the phương án phân loại ("I.2", or the heading a spreadsheet gave).
+    pub scheme_group: Option<String>,
     #[serde(flatten)]
     pub fields: DossierFields,
 }

@@ -296,7 +296,7 @@ impl Store {
 
 // ---- hồ sơ ----
 
-const DOSSIER_COLUMNS: &str = "id, fonds_id, inventory_id, number, box_id, disposal, file_code, title, maintenance, mode, language, start_date, end_date,
+const DOSSIER_COLUMNS: &str = "id, fonds_id, inventory_id, number, box_id, disposal, temp_number, scheme_group, file_code, title, maintenance, mode, language, start_date, end_date,
     keyword, total_doc, number_of_paper, number_of_page, format, infor_sign, confidence_level, paper_file_code, risk_recovery,
     risk_recovery_status, description, classification";
 
@@ -308,6 +308,8 @@ fn dossier_from_row(row: &AnyRow) -> Result<Dossier, StoreError> {
         number: row.try_get::<Option<i64>, _>("number")?.map(|n| n as u32),
         box_id: row.try_get("box_id")?,
         disposal: row.try_get("disposal")?,
+        temp_number: row.try_get::<Option<i64>, _>("temp_number")?.map(|n| n as u32),
+        scheme_group: row.try_get("scheme_group")?,
         fields: DossierFields {
             file_code: parse_code(row, "file_code", DossierCode::parse)?,
             title: row.try_get("title")?,
@@ -687,7 +689,10 @@ pub struct NewDossier {
     /// Hồ sơ số within the mục lục.
     pub number: Option<u32>,
     pub box_id: Option<i64>,
+    pub temp_number: Option<u32>,
+    pub scheme_group: Option<String>,
 }
+
 
 /// Rows per statement: under SQLite's and PostgreSQL's bind-parameter limits for ~26 columns.
 const BULK_ROWS: usize = 500;
@@ -707,12 +712,18 @@ impl Store {
             let sql = format!(
                 "INSERT INTO dossiers (file_code, notation, year, title, title_folded, maintenance, mode, language, start_date, end_date,
                     keyword, total_doc, number_of_paper, number_of_page, format, infor_sign, confidence_level, paper_file_code, risk_recovery,
-                    risk_recovery_status, description, classification, fonds_id, inventory_id, number, box_id) VALUES {}",
-                values_rows(self.backend, chunk.len(), 26)
+                    risk_recovery_status, description, classification, fonds_id, inventory_id, number, box_id, temp_number, scheme_group) VALUES {}",
+                values_rows(self.backend, chunk.len(), 28)
             );
             let mut query = sqlx::query(AssertSqlSafe(sql));
             for item in chunk {
-                query = bind_dossier(query, &item.fields).bind(fonds_id).bind(inventory_id).bind(item.number.map(i64::from)).bind(item.box_id);
+                query = bind_dossier(query, &item.fields)
+                    .bind(fonds_id)
+                    .bind(inventory_id)
+                    .bind(item.number.map(i64::from))
+                    .bind(item.box_id)
+                    .bind(item.temp_number.map(i64::from))
+                    .bind(item.scheme_group.clone());
             }
             if let Err(e) = query.execute(&mut **tx).await {
                 return Err(if StoreError::is_unique_violation(&e) {
@@ -727,7 +738,7 @@ impl Store {
 
     /// A whole imported mục lục in one transaction: the mục lục (created when the fonds has no
     /// mục lục of that number), its boxes, its hồ sơ. All or nothing.
-    pub async fn import_inventory(&self, fonds_id: i64, number: u32, title: &str, rows: &[(DossierFields, Option<u32>, Option<u32>)]) -> Result<i64, StoreError> {
+    pub async fn import_inventory(&self, fonds_id: i64, number: u32, title: &str, rows: &[kho_model::inventory_sheet::PreparedRow]) -> Result<i64, StoreError> {
         self.fonds(fonds_id).await?;
         let mut tx = self.pool.begin().await?;
         let existing = sqlx::query("SELECT id FROM inventories WHERE fonds_id = $1 AND number = $2").bind(fonds_id).bind(number as i64).fetch_optional(&mut *tx).await?;
@@ -742,7 +753,7 @@ impl Store {
                 .try_get(0)?,
         };
         let mut boxes: HashMap<u32, i64> = HashMap::new();
-        for box_number in rows.iter().filter_map(|r| r.2).collect::<std::collections::BTreeSet<_>>() {
+        for box_number in rows.iter().filter_map(|r| r.box_number).collect::<std::collections::BTreeSet<_>>() {
             let found = sqlx::query("SELECT id FROM boxes WHERE fonds_id = $1 AND number = $2").bind(fonds_id).bind(box_number as i64).fetch_optional(&mut *tx).await?;
             let id: i64 = match found {
                 Some(row) => row.try_get(0)?,
@@ -752,7 +763,13 @@ impl Store {
         }
         let items: Vec<NewDossier> = rows
             .iter()
-            .map(|(fields, number, box_number)| NewDossier { fields: fields.clone(), number: *number, box_id: box_number.and_then(|b| boxes.get(&b).copied()) })
+            .map(|r| NewDossier {
+                fields: r.fields.clone(),
+                number: r.number,
+                box_id: r.box_number.and_then(|b| boxes.get(&b).copied()),
+                temp_number: None,
+                scheme_group: r.group.clone(),
+            })
             .collect();
         self.insert_dossier_rows(&mut tx, fonds_id, inventory_id, &items).await?;
         tx.commit().await?;
@@ -786,6 +803,12 @@ impl Store {
         }
         tx.commit().await?;
         Ok(())
+    }
+
+    /// The next số tạm of a mục lục's phiếu tin.
+    pub async fn next_temp_number(&self, inventory_id: i64) -> Result<u32, StoreError> {
+        let row = sqlx::query("SELECT CAST(COALESCE(MAX(temp_number), 0) AS BIGINT) FROM dossiers WHERE inventory_id = $1").bind(inventory_id).fetch_one(&self.pool).await?;
+        Ok(row.try_get::<i64, _>(0)? as u32 + 1)
     }
 
     /// The hồ sơ số held in a mục lục by hồ sơ other than `numbering`.

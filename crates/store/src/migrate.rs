@@ -12,6 +12,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (5, "accessions", include_str!("../migrations/0005_accessions.sql")),
     (6, "arrangement", include_str!("../migrations/0006_arrangement.sql")),
     (7, "disposal", include_str!("../migrations/0007_disposal.sql")),
+    (8, "phieu_tin", include_str!("../migrations/0008_phieu_tin.sql")),
 ];
 
 impl Backend {

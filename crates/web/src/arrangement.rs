@@ -167,6 +167,7 @@ async fn proposed(state: &AppState, ctx: &Ctx, id: i64, order: &str) -> Result<V
     // Hồ sơ the actor may not see keep their numbers; the others are numbered around them.
     let reserved = state.store.reserved_numbers(id, &dossiers.iter().map(|d| d.id).collect::<Vec<_>>()).await?;
     match order {
+        "phuong_an" => dossiers.sort_by_key(|d| (kho_model::arrangement::group_rank(d.scheme_group.as_deref()), d.fields.start_date.earliest(), d.temp_number, d.id)),
         "thoi_gian" => dossiers.sort_by_key(|d| (d.fields.start_date.earliest(), d.fields.end_date.latest(), d.id)),
         "tieu_de" => dossiers.sort_by(|a, b| kho_model::text::fold(&a.fields.title).cmp(&kho_model::text::fold(&b.fields.title)).then(a.id.cmp(&b.id))),
         _ => {}
@@ -231,4 +232,101 @@ async fn numbering_apply(State(state): State<AppState>, Extension(ctx): Extensio
     event.detail = Some(format!("{} hồ sơ, thứ tự {}", numbers.len(), if order.thu_tu.is_empty() { "hien_tai" } else { &order.thu_tu }));
     state.store.audit(event).await?;
     Ok(Redirect::to(&format!("/muc-luc/{id}?da_luu=1")).into_response())
+}
+
+pub fn phieu_tin_routes() -> Router<AppState> {
+    Router::new().route("/muc-luc/{id}/phieu-tin", get(phieu_tin).post(phieu_tin_save))
+}
+
+#[derive(Deserialize, Default, Clone, serde::Serialize)]
+#[serde(default)]
+struct PhieuTin {
+    tam: String,
+    nhom: String,
+    ky_hieu: String,
+    tieu_de: String,
+    thoi_gian: String,
+    thoi_han: String,
+    so_to: String,
+    ghi_chu: String,
+}
+
+async fn phieu_tin_render(state: &AppState, ctx: &Ctx, id: i64, draft: Option<&PhieuTin>, error: Option<String>, saved: Option<u32>) -> Result<Response, PageError> {
+    let (inventory, fonds) = records::inventory_for(state, ctx, Action::CatalogueEdit, id).await?;
+    let scheme = state.store.arrangement(fonds.id).await?.scheme.as_deref().and_then(|s| parse_scheme(s).ok()).unwrap_or_default();
+    let groups: Vec<Value> = kho_model::arrangement::scheme_choices(&scheme).into_iter().map(|(value, label)| context! { value, label }).collect();
+    let next = state.store.next_temp_number(id).await?;
+    let entered = state.store.list_dossiers(&kho_store::ListDossiers { visibility: ctx.actor.visibility(), inventory_id: Some(id), fonds_id: None, query: None, offset: 0, limit: u64::MAX / 2 }).await?;
+    let mut rows: Vec<&kho_model::record::Dossier> = entered.items.iter().filter(|d| d.temp_number.is_some()).collect();
+    rows.sort_by_key(|d| std::cmp::Reverse(d.temp_number));
+    let rows: Vec<Value> = rows
+        .iter()
+        .take(50)
+        .map(|d| context! { tam => d.temp_number, group => d.scheme_group.clone(), title => d.fields.title.clone(), dates => format!("{} – {}", d.fields.start_date, d.fields.end_date), retention => d.fields.maintenance.label(), sheets => d.fields.number_of_paper, id => d.id })
+        .collect();
+    let retentions: Vec<Value> = kho_model::Maintenance::ALL.iter().map(|m| context! { value => m.code(), label => m.label() }).collect();
+    let values = draft.cloned().unwrap_or(PhieuTin { tam: next.to_string(), nhom: String::new(), thoi_han: "01".into(), ..Default::default() });
+    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let base = context! {
+        title => format!("Phiếu tin — mục lục số {}", inventory.fields.number), areas => crate::pages::areas(Some(ctx)), current => "chinh-ly",
+        me => context! { name => ctx.actor.name.clone(), role => ctx.actor.role.label(), clearance => ctx.actor.clearance.label() },
+        csrf => ctx.csrf.clone(), enclave_banner => state.config.enclave,
+        crumbs => vec![context! { label => "Phông", href => "/phong" }, context! { label => format!("Phông {}", fonds.fields.code), href => format!("/phong/{}", fonds.id) }, context! { label => format!("Mục lục số {}", inventory.fields.number), href => format!("/muc-luc/{id}") }, context! { label => "Phiếu tin" }],
+    };
+    let values = context! { id, groups, rows, retentions, form => Value::from(minijinja::value::Serde(&values)), error, saved, fonds_id => fonds.id, total => entered.total };
+    let html = state.templates.get_template("phieu_tin.html")?.render(context! { ..values, ..base })?;
+    Ok((status, Html(html)).into_response())
+}
+
+#[derive(Deserialize, Default)]
+struct Saved {
+    luu: Option<u32>,
+}
+
+async fn phieu_tin(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, axum::extract::Query(q): axum::extract::Query<Saved>) -> Result<Response, PageError> {
+    phieu_tin_render(&state, &ctx, id, None, None, q.luu).await
+}
+
+/// One phiếu tin: checked as every hồ sơ is, kept with its số tạm and group; the form comes back
+/// empty, ready for the next, so entry runs from the keyboard.
+async fn phieu_tin_save(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, form: Result<Form<PhieuTin>, axum::extract::rejection::FormRejection>) -> Result<Response, PageError> {
+    records::inventory_for(&state, &ctx, Action::CatalogueEdit, id).await?;
+    let form = form.map(|Form(f)| f).unwrap_or_default();
+    let Some(temp) = form.tam.trim().parse::<u32>().ok().filter(|n| *n > 0) else {
+        return phieu_tin_render(&state, &ctx, id, Some(&form), Some("Số tạm: nhập số nguyên dương.".into()), None).await;
+    };
+    let Some((start, end)) = kho_model::inventory_sheet::parse_range(&form.thoi_gian) else {
+        return phieu_tin_render(&state, &ctx, id, Some(&form), Some(format!("Thời gian “{}” không đọc được (ví dụ 2015, 01/2015 - 12/2015).", form.thoi_gian.trim())), None).await;
+    };
+    let notation = if form.ky_hieu.trim().is_empty() { format!("T{temp}") } else { form.ky_hieu.trim().to_string() };
+    let input = kho_model::record::DossierInput {
+        notation,
+        title: form.tieu_de.clone(),
+        maintenance: form.thoi_han.clone(),
+        mode: "01".into(),
+        start_date: start.to_string(),
+        end_date: end.to_string(),
+        total_doc: "0".into(),
+        number_of_paper: form.so_to.clone(),
+        number_of_page: "0".into(),
+        description: form.ghi_chu.clone(),
+        ..Default::default()
+    };
+    let (_, _, context) = state.store.dossier_context(id).await?;
+    let fields = match input.parse(&context) {
+        Ok(f) => f,
+        Err(invalid) => return phieu_tin_render(&state, &ctx, id, Some(&form), Some(invalid.errors.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join(" ")), None).await,
+    };
+    let group = Some(form.nhom.trim().to_string()).filter(|g| !g.is_empty());
+    let row = kho_store::NewDossier { fields, number: None, box_id: None, temp_number: Some(temp), scheme_group: group };
+    match state.store.insert_dossiers(id, std::slice::from_ref(&row)).await {
+        Ok(()) => {
+            let mut event = ctx.event("dossier.create", "inventory", Some(id), "ok");
+            event.detail = Some(format!("phiếu tin số tạm {temp}"));
+            state.store.audit(event).await?;
+            Ok(Redirect::to(&format!("/muc-luc/{id}/phieu-tin?luu={temp}")).into_response())
+        }
+        Err(kho_store::StoreError::Conflict(e)) => phieu_tin_render(&state, &ctx, id, Some(&form), Some(e.message), None).await,
+        Err(e) => Err(e.into()),
+    }
 }

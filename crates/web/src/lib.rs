@@ -84,6 +84,7 @@ pub fn router(state: AppState) -> Router {
         .merge(accessions::routes())
         .merge(arrangement::routes())
         .merge(arrangement::numbering_routes())
+        .merge(arrangement::phieu_tin_routes())
         .merge(disposal::routes())
         .merge(places::routes())
         .nest("/api/v1", api::routes())

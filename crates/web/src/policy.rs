@@ -85,6 +85,8 @@ pub const ROUTES: &[Route] = &[
     route("POST", "/muc-luc/{id}", Act(CatalogueEdit)),
     route("GET", "/muc-luc/{id}/sua", Act(CatalogueEdit)),
     route("GET", "/muc-luc/{id}/danh-so", Act(CatalogueEdit)),
+    route("GET", "/muc-luc/{id}/phieu-tin", Act(CatalogueEdit)),
+    route("POST", "/muc-luc/{id}/phieu-tin", Act(CatalogueEdit)),
     route("POST", "/muc-luc/{id}/danh-so", Act(CatalogueEdit)),
     route("POST", "/muc-luc/{id}/ho-so", Act(CatalogueEdit)),
     route("GET", "/muc-luc/{id}/ho-so/moi", Act(CatalogueEdit)),

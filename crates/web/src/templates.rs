@@ -31,6 +31,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("accession.html", include_str!("../templates/accession.html")),
     ("arrangement.html", include_str!("../templates/arrangement.html")),
     ("numbering.html", include_str!("../templates/numbering.html")),
+    ("phieu_tin.html", include_str!("../templates/phieu_tin.html")),
     ("disposal_fonds.html", include_str!("../templates/disposal_fonds.html")),
     ("locations.html", include_str!("../templates/locations.html")),
     ("boxes.html", include_str!("../templates/boxes.html")),

@@ -302,3 +302,33 @@ async fn boxes_stand_on_shelves_carry_labels_and_every_hồ_sơ_knows_where_it_i
         assert!(text.contains("HỘP SỐ: 5") && text.contains("Từ hồ sơ số 1 đến hồ sơ số 2") && text.contains("2015 – 2016"), "{text}");
     }
 }
+
+#[tokio::test]
+async fn phiếu_tin_are_entered_one_after_another_and_systematised_by_the_scheme() {
+    for app in apps().await {
+        let unit = app.unit_id("Xã Mường Ảng").await;
+        let fonds = kho_model::record::FondsInput { code: "X27".into(), name: "UBND xã".into(), unit_id: unit.to_string(), ..Default::default() };
+        let fonds = app.store.create_fonds(&fonds.parse().unwrap()).await.unwrap();
+        let inventory = app.store.create_inventory(fonds, &kho_model::record::InventoryInput { number: "1".into(), title: "Mục lục".into(), ..Default::default() }.parse().unwrap()).await.unwrap();
+        app.user("canbo", Role::Archivist, Classification::None, &[unit], &[]).await;
+        let session = app.login("canbo").await;
+        session.post(&format!("/phong/{fonds}/chinh-ly/phuong-an"), &[("survey", ""), ("scheme", "I. Tổ chức\n1. Văn phòng\nII. Đất đai")]).await;
+        let (_, form) = session.get(&format!("/muc-luc/{inventory}/phieu-tin")).await;
+        assert!(form.contains("I.1. Văn phòng") && form.contains("value=\"1\""), "{}: groups and the next số tạm", app.label);
+        for (tam, group, title, dates) in [("1", "II", "Hồ sơ giao đất", "2015"), ("2", "I.1", "Sổ công văn đi", "2018"), ("3", "I.1", "Sổ công văn đến", "01/2016 - 12/2016")] {
+            let saved = session.post(&format!("/muc-luc/{inventory}/phieu-tin"), &[("tam", tam), ("nhom", group), ("tieu_de", title), ("thoi_gian", dates), ("thoi_han", "05"), ("so_to", "30")]).await;
+            assert_eq!(saved.status(), StatusCode::SEE_OTHER, "{title}");
+        }
+        let bad = session.post(&format!("/muc-luc/{inventory}/phieu-tin"), &[("tam", "4"), ("tieu_de", ""), ("thoi_gian", "2019"), ("thoi_han", "05"), ("ghi_chu", "giữ lại")]).await;
+        assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = bad.text().await.unwrap();
+        assert!(html.contains("Tiêu đề hồ sơ: bắt buộc nhập") && html.contains("giữ lại"), "message shown and input kept");
+
+        let (_, preview) = session.get(&format!("/muc-luc/{inventory}/danh-so?thu_tu=phuong_an")).await;
+        let token = preview.split("name=\"preview\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+        assert_eq!(session.post(&format!("/muc-luc/{inventory}/danh-so"), &[("thu_tu", "phuong_an"), ("preview", &token)]).await.status(), StatusCode::SEE_OTHER);
+        let page = app.store.list_dossiers(&kho_store::ListDossiers { visibility: kho_model::access::Visibility::everything(), inventory_id: Some(inventory), fonds_id: None, query: None, offset: 0, limit: 10 }).await.unwrap();
+        let order: Vec<(Option<u32>, String)> = page.items.iter().map(|d| (d.number, d.fields.title.clone())).collect();
+        assert_eq!(order, vec![(Some(1), "Sổ công văn đến".to_string()), (Some(2), "Sổ công văn đi".to_string()), (Some(3), "Hồ sơ giao đất".to_string())]);
+    }
+}
