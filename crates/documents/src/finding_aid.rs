@@ -97,3 +97,49 @@ pub fn inventory(cover: &InventoryCover, rows: &[ImportedDossier]) -> OfficialDo
         signatures: vec![],
     }
 }
+
+/// One văn bản on a mục lục văn bản.
+pub struct DocumentRow {
+    pub number_and_notation: String,
+    pub date: String,
+    pub type_and_subject: String,
+    pub author: String,
+    pub pages: u32,
+    pub note: String,
+}
+
+/// The mục lục văn bản of a hồ sơ (required for permanent hồ sơ by TT 16/2023): STT, số ký hiệu,
+/// ngày tháng, tên loại và trích yếu, tác giả, tờ/trang số (running through the hồ sơ), ghi chú.
+pub fn document_list(archive: &str, file_code: &str, title: &str, rows: &[DocumentRow]) -> OfficialDocument {
+    let mut first = 1u32;
+    let table_rows = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let last = first + r.pages.max(1) - 1;
+            let span = if r.pages <= 1 { first.to_string() } else { format!("{first}–{last}") };
+            first = last + 1;
+            vec![(i + 1).to_string(), r.number_and_notation.clone(), r.date.clone(), r.type_and_subject.clone(), r.author.clone(), span, r.note.clone()]
+        })
+        .collect();
+    OfficialDocument {
+        issuer: vec![archive.to_uppercase()],
+        national_heading: false,
+        place_and_date: None,
+        title: "MỤC LỤC VĂN BẢN".into(),
+        subtitle: Some(format!("Hồ sơ {file_code}: {title}")),
+        body: vec![Block::Table(Table {
+            columns: vec![
+                ("STT".into(), 0.6),
+                ("Số, ký hiệu văn bản".into(), 1.7),
+                ("Ngày tháng năm".into(), 1.1),
+                ("Tên loại và trích yếu nội dung".into(), 3.0),
+                ("Tác giả".into(), 1.4),
+                ("Tờ số".into(), 0.7),
+                ("Ghi chú".into(), 0.8),
+            ],
+            rows: table_rows,
+        })],
+        signatures: vec![],
+    }
+}

@@ -28,6 +28,8 @@ pub fn routes() -> Router<AppState> {
         .route("/muc-luc/{id}/xuat.xlsx", get(export_xlsx))
         .route("/muc-luc/{id}/xuat.docx", get(export_docx))
         .route("/muc-luc/{id}/xuat.pdf", get(export_pdf))
+        .route("/ho-so/{id}/muc-luc-van-ban.docx", get(documents_docx))
+        .route("/ho-so/{id}/muc-luc-van-ban.pdf", get(documents_pdf))
 }
 
 fn render(state: &AppState, ctx: &Ctx, fonds: &Fonds, status: StatusCode, values: Value) -> Result<Response, PageError> {
@@ -231,4 +233,40 @@ async fn export_pdf(State(state): State<AppState>, Extension(ctx): Extension<Ctx
     let (name, doc) = finding_aid(&state, &ctx, id).await?;
     let bytes = blocking(move || kho_documents::official::to_pdf(&doc)).await?;
     Ok(download(bytes, PDF, format!("{name}.pdf")))
+}
+
+/// A hồ sơ's mục lục văn bản, from the văn bản the actor may see.
+async fn document_list(state: &AppState, ctx: &Ctx, id: i64) -> Result<(String, kho_documents::official::OfficialDocument), PageError> {
+    let (dossier, fonds) = records::dossier_for(state, ctx, Action::CatalogueView, id).await?;
+    let archive = state.store.unit(fonds.fields.custodian_unit_id.unwrap_or(fonds.fields.unit_id)).await?.name;
+    let rows: Vec<kho_documents::finding_aid::DocumentRow> = state
+        .store
+        .list_documents(&ctx.actor.visibility(), id)
+        .await?
+        .iter()
+        .map(|d| {
+            let f = &d.fields;
+            kho_documents::finding_aid::DocumentRow {
+                number_and_notation: [f.code_number.clone(), f.code_notation.clone()].into_iter().flatten().collect::<Vec<_>>().join("/"),
+                date: f.issued_date.to_string(),
+                type_and_subject: format!("{}: {}", f.type_name.label(), f.subject),
+                author: f.organ_name.clone(),
+                pages: f.number_of_page,
+                note: f.description.clone().unwrap_or_default(),
+            }
+        })
+        .collect();
+    let code = dossier.fields.file_code.to_string();
+    let doc = kho_documents::finding_aid::document_list(&archive, &code, &dossier.fields.title, &rows);
+    Ok((format!("muc-luc-van-ban-{code}"), doc))
+}
+
+async fn documents_docx(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
+    let (name, doc) = document_list(&state, &ctx, id).await?;
+    Ok(download(blocking(move || kho_documents::official::to_docx(&doc)).await?, DOCX, format!("{name}.docx")))
+}
+
+async fn documents_pdf(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
+    let (name, doc) = document_list(&state, &ctx, id).await?;
+    Ok(download(blocking(move || kho_documents::official::to_pdf(&doc)).await?, PDF, format!("{name}.pdf")))
 }

@@ -93,6 +93,8 @@ pub const ROUTES: &[Route] = &[
     route("GET", "/ho-so/{id}", Act(CatalogueView)),
     route("POST", "/ho-so/{id}", Act(CatalogueEdit)),
     route("GET", "/ho-so/{id}/sua", Act(CatalogueEdit)),
+    route("GET", "/ho-so/{id}/muc-luc-van-ban.docx", Act(CatalogueView)),
+    route("GET", "/ho-so/{id}/muc-luc-van-ban.pdf", Act(CatalogueView)),
     route("POST", "/ho-so/{id}/tep", Act(CatalogueEdit)),
     route("GET", "/tep/{id}", Act(CatalogueView)),
     route("POST", "/ho-so/{id}/van-ban", Act(CatalogueEdit)),
