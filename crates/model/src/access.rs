@@ -17,23 +17,7 @@ use std::collections::BTreeSet;
 /// The permissions table, embedded at build time.
 const PERMISSIONS_CSV: &str = include_str!("../../../policy/permissions.csv");
 
-macro_rules! enumeration {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal : $label:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-        #[serde(into = "&'static str")]
-        pub enum $name { $($variant),+ }
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-            pub fn code(self) -> &'static str { match self { $($name::$variant => $code),+ } }
-            pub fn label(self) -> &'static str { match self { $($name::$variant => $label),+ } }
-            pub fn from_code(code: &str) -> Option<Self> { match code.trim() { $($code => Some($name::$variant),)+ _ => None } }
-        }
-        impl From<$name> for &'static str { fn from(v: $name) -> &'static str { v.code() } }
-    };
-}
-
-enumeration! {
+crate::codes::code_list! {
     /// What a person does in Kho.
     Role {
         Admin = "quan_tri": "Quản trị hệ thống",
@@ -44,7 +28,7 @@ enumeration! {
     }
 }
 
-enumeration! {
+crate::codes::code_list! {
     /// Everything that is authorised. Each route and command names one.
     Action {
         PlanView = "plan.view": "Xem kế hoạch",

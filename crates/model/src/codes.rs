@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 macro_rules! code_list {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal : $label:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
         #[serde(into = "&'static str", try_from = "String")]
         pub enum $name { $($variant),+ }
 
@@ -40,12 +40,12 @@ macro_rules! code_list {
             }
 
             /// Parses a required code field, naming the field and the allowed codes when refused.
-            pub fn parse_field(field: &str, label: &str, input: &str) -> Result<Self, FieldError> {
+            pub fn parse_field(field: &str, label: &str, input: &str) -> Result<Self, $crate::error::FieldError> {
                 let trimmed = input.trim();
                 if trimmed.is_empty() {
-                    return Err(FieldError::required(field, label));
+                    return Err($crate::error::FieldError::required(field, label));
                 }
-                Self::from_code(trimmed).ok_or_else(|| FieldError::new(
+                Self::from_code(trimmed).ok_or_else(|| $crate::error::FieldError::new(
                     field,
                     "unknown_code",
                     format!("{label}: mã “{trimmed}” không có trong danh mục ({}).",
@@ -54,7 +54,7 @@ macro_rules! code_list {
             }
 
             /// Like [`Self::parse_field`], but empty means absent.
-            pub fn parse_optional(field: &str, label: &str, input: &str) -> Result<Option<Self>, FieldError> {
+            pub fn parse_optional(field: &str, label: &str, input: &str) -> Result<Option<Self>, $crate::error::FieldError> {
                 if input.trim().is_empty() { Ok(None) } else { Self::parse_field(field, label, input).map(Some) }
             }
         }
@@ -77,6 +77,8 @@ macro_rules! code_list {
         }
     };
 }
+
+pub(crate) use code_list;
 
 code_list! {
     /// Thời hạn bảo quản (TT05 `maintenance`).

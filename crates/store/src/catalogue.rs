@@ -119,10 +119,7 @@ impl Store {
     }
 
     pub async fn create_fonds(&self, fields: &FondsFields) -> Result<i64, StoreError> {
-        self.unit(fields.unit_id).await.map_err(|_| unknown_unit("unitId"))?;
-        if let Some(custodian) = fields.custodian_unit_id {
-            self.unit(custodian).await.map_err(|_| unknown_unit("custodianUnitId"))?;
-        }
+        self.check_fonds_units(fields).await?;
         let result = sqlx::query(
             "INSERT INTO fonds (code, name, unit_id, status, history, start_date, end_date, custodian_unit_id, language, classification, description)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
@@ -149,10 +146,7 @@ impl Store {
 
     pub async fn update_fonds(&self, id: i64, fields: &FondsFields) -> Result<(), StoreError> {
         let current = self.fonds(id).await?;
-        self.unit(fields.unit_id).await.map_err(|_| unknown_unit("unitId"))?;
-        if let Some(custodian) = fields.custodian_unit_id {
-            self.unit(custodian).await.map_err(|_| unknown_unit("custodianUnitId"))?;
-        }
+        self.check_fonds_units(fields).await?;
         let prefix_changes = current.fields.code != fields.code || current.fields.status != fields.status || current.fields.unit_id != fields.unit_id;
         if prefix_changes && self.count_dossiers_of_fonds(id).await? > 0 {
             // The mã hồ sơ of every dossier hangs on these; changing them is a renumbering, not an edit.
@@ -186,6 +180,15 @@ impl Store {
             Err(e) if StoreError::is_unique_violation(&e) => Err(duplicate_fonds(&fields.code)),
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// The creating and custodian units of a fonds must exist.
+    async fn check_fonds_units(&self, fields: &FondsFields) -> Result<(), StoreError> {
+        self.unit(fields.unit_id).await.map_err(|_| unknown_unit("unitId"))?;
+        if let Some(custodian) = fields.custodian_unit_id {
+            self.unit(custodian).await.map_err(|_| unknown_unit("custodianUnitId"))?;
+        }
+        Ok(())
     }
 
     async fn count_dossiers_of_fonds(&self, fonds_id: i64) -> Result<i64, StoreError> {

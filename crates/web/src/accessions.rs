@@ -8,7 +8,7 @@ use crate::records::{self, Refused};
 use crate::respond::{DOCX, PDF, blocking, download};
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Extension, Router};
 use kho_model::Invalid;
@@ -27,13 +27,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 fn render(state: &AppState, ctx: &Ctx, template: &str, title: &str, status: StatusCode, values: Value) -> Result<Response, PageError> {
-    let base = context! {
-        title, areas => crate::pages::areas(Some(ctx)), current => "tiep-nhan",
-        me => context! { name => ctx.actor.name.clone(), role => ctx.actor.role.label(), clearance => ctx.actor.clearance.label() },
-        csrf => ctx.csrf.clone(), enclave_banner => state.config.enclave,
-    };
-    let html = state.templates.get_template(template)?.render(context! { ..values, ..base })?;
-    Ok((status, Html(html)).into_response())
+    crate::pages::Page::new(template, "tiep-nhan", title).status(status).render(state, Some(ctx), values)
 }
 
 async fn unit_name(state: &AppState, id: i64) -> Result<String, PageError> {

@@ -30,16 +30,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 fn render(state: &AppState, ctx: &Ctx, template: &str, title: &str, status: StatusCode, values: Value) -> Result<Response, PageError> {
-    let areas = crate::pages::areas(Some(ctx));
-    let tabs = tabs();
-    let base = context! {
-        title, areas, current => "quan-tri", tabs,
-        me => context! { name => ctx.actor.name.clone(), role => ctx.actor.role.label(), clearance => ctx.actor.clearance.label() },
-        csrf => ctx.csrf.clone(),
-        enclave_banner => state.config.enclave,
-    };
-    let html = state.templates.get_template(template)?.render(context! { ..values, ..base })?;
-    Ok((status, axum::response::Html(html)).into_response())
+    crate::pages::Page::new(template, "quan-tri", title).status(status).render(state, Some(ctx), context! { tabs => tabs(), ..values })
 }
 
 /// The tabs of Quản trị.
@@ -108,6 +99,20 @@ impl UserForm {
             }
         }
         form
+    }
+
+    /// The form filled with a stored account.
+    fn of(user: &kho_store::User) -> UserForm {
+        UserForm {
+            username: user.username.clone(),
+            full_name: user.full_name.clone(),
+            role: user.role.code().into(),
+            clearance: user.clearance.code().into(),
+            disabled: user.disabled,
+            units: user.units.clone(),
+            fonds: user.fonds.clone(),
+            password: String::new(),
+        }
     }
 
     fn settings(&self) -> Result<UserSettings, String> {
@@ -191,17 +196,7 @@ async fn user_create(State(state): State<AppState>, Extension(ctx): Extension<Ct
 
 async fn user_edit(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
     let user = state.store.user(id).await?;
-    let form = UserForm {
-        username: user.username.clone(),
-        full_name: user.full_name.clone(),
-        role: user.role.code().into(),
-        clearance: user.clearance.code().into(),
-        disabled: user.disabled,
-        units: user.units.clone(),
-        fonds: user.fonds.clone(),
-        password: String::new(),
-    };
-    user_form_page(&state, &ctx, &form, Some(id), None, StatusCode::OK).await
+    user_form_page(&state, &ctx, &UserForm::of(&user), Some(id), None, StatusCode::OK).await
 }
 
 async fn user_update(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, PageError> {
@@ -244,17 +239,7 @@ struct NewPassword {
 async fn user_password(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, Form(form): Form<NewPassword>) -> Result<Response, PageError> {
     let user = state.store.user(id).await?;
     if let Err(message) = auth::check_new_password(&user.username, &form.password) {
-        let edit = UserForm {
-            username: user.username.clone(),
-            full_name: user.full_name.clone(),
-            role: user.role.code().into(),
-            clearance: user.clearance.code().into(),
-            disabled: user.disabled,
-            units: user.units.clone(),
-            fonds: user.fonds.clone(),
-            password: String::new(),
-        };
-        return user_form_page(&state, &ctx, &edit, Some(id), Some(message), StatusCode::UNPROCESSABLE_ENTITY).await;
+        return user_form_page(&state, &ctx, &UserForm::of(&user), Some(id), Some(message), StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     state.store.set_password(id, &auth::hash_password(&form.password)).await?;
     state.store.audit(ctx.event("user.password_reset", "user", Some(id), "ok")).await?;

@@ -4,10 +4,11 @@
 use crate::AppState;
 use crate::auth::Ctx;
 use crate::error::PageError;
+use crate::pages::{Page, crumb, here};
 use crate::records;
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
 use kho_model::ArchiveDate;
@@ -53,18 +54,14 @@ async fn render(state: &AppState, ctx: &Ctx, fonds: &Fonds, status: StatusCode, 
         .collect();
     let statuses: Vec<Value> = StepStatus::ALL.iter().map(|s| context! { code => s.code(), label => s.label() }).collect();
     let may_edit = kho_model::access::Permissions::shipped().allows(ctx.actor.role, Action::CatalogueEdit);
-    let base = context! {
-        title => format!("Chỉnh lý phông {}", fonds.fields.code), areas => crate::pages::areas(Some(ctx)), current => "chinh-ly",
-        me => context! { name => ctx.actor.name.clone(), role => ctx.actor.role.label(), clearance => ctx.actor.clearance.label() },
-        csrf => ctx.csrf.clone(), enclave_banner => state.config.enclave,
-        crumbs => vec![context! { label => "Phông", href => "/phong" }, context! { label => format!("Phông {}", fonds.fields.code), href => format!("/phong/{}", fonds.id) }, context! { label => "Chỉnh lý" }],
-    };
     let values = context! {
         fonds => context! { id => fonds.id, code => fonds.fields.code.to_string(), name => fonds.fields.name.clone() },
         steps, done, total => STEPS.len(), survey, scheme_text, groups, statuses, may_edit, error,
     };
-    let html = state.templates.get_template("arrangement.html")?.render(context! { ..values, ..base })?;
-    Ok((status, Html(html)).into_response())
+    Page::new("arrangement.html", "chinh-ly", format!("Chỉnh lý phông {}", fonds.fields.code))
+        .crumbs(vec![crumb("Phông", "/phong"), crumb(format!("Phông {}", fonds.fields.code), format!("/phong/{}", fonds.id)), here("Chỉnh lý")])
+        .status(status)
+        .render(state, Some(ctx), values)
 }
 
 async fn page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
@@ -203,15 +200,16 @@ async fn numbering_render(state: &AppState, ctx: &Ctx, id: i64, order: &str, sta
     let changed = proposal.iter().filter(|(d, new)| d.number != Some(*new)).count();
     let gaps: usize = rows.iter().map(|r| r.get_attr("gaps").ok().and_then(|g| g.len()).unwrap_or(0)).sum();
     let preview = proposal.iter().map(|(d, _)| d.id.to_string()).collect::<Vec<_>>().join(",");
-    let base = context! {
-        title => format!("Đánh số hồ sơ — mục lục số {}", inventory.fields.number), areas => crate::pages::areas(Some(ctx)), current => "chinh-ly",
-        me => context! { name => ctx.actor.name.clone(), role => ctx.actor.role.label(), clearance => ctx.actor.clearance.label() },
-        csrf => ctx.csrf.clone(), enclave_banner => state.config.enclave,
-        crumbs => vec![context! { label => "Phông", href => "/phong" }, context! { label => format!("Phông {}", fonds.fields.code), href => format!("/phong/{}", fonds.id) }, context! { label => format!("Mục lục số {}", inventory.fields.number), href => format!("/muc-luc/{id}") }, context! { label => "Đánh số" }],
-    };
     let values = context! { id, rows, changed, gaps, order, preview, error };
-    let html = state.templates.get_template("numbering.html")?.render(context! { ..values, ..base })?;
-    Ok((status, Html(html)).into_response())
+    Page::new("numbering.html", "chinh-ly", format!("Đánh số hồ sơ — mục lục số {}", inventory.fields.number))
+        .crumbs(vec![
+            crumb("Phông", "/phong"),
+            crumb(format!("Phông {}", fonds.fields.code), format!("/phong/{}", fonds.id)),
+            crumb(format!("Mục lục số {}", inventory.fields.number), format!("/muc-luc/{id}")),
+            here("Đánh số"),
+        ])
+        .status(status)
+        .render(state, Some(ctx), values)
 }
 
 async fn numbering_preview(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, axum::extract::Query(order): axum::extract::Query<Order>) -> Result<Response, PageError> {
@@ -267,15 +265,16 @@ async fn phieu_tin_render(state: &AppState, ctx: &Ctx, id: i64, draft: Option<&P
     let retentions: Vec<Value> = kho_model::Maintenance::ALL.iter().map(|m| context! { value => m.code(), label => m.label() }).collect();
     let values = draft.cloned().unwrap_or(PhieuTin { tam: next.to_string(), nhom: String::new(), thoi_han: "01".into(), ..Default::default() });
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    let base = context! {
-        title => format!("Phiếu tin — mục lục số {}", inventory.fields.number), areas => crate::pages::areas(Some(ctx)), current => "chinh-ly",
-        me => context! { name => ctx.actor.name.clone(), role => ctx.actor.role.label(), clearance => ctx.actor.clearance.label() },
-        csrf => ctx.csrf.clone(), enclave_banner => state.config.enclave,
-        crumbs => vec![context! { label => "Phông", href => "/phong" }, context! { label => format!("Phông {}", fonds.fields.code), href => format!("/phong/{}", fonds.id) }, context! { label => format!("Mục lục số {}", inventory.fields.number), href => format!("/muc-luc/{id}") }, context! { label => "Phiếu tin" }],
-    };
     let values = context! { id, groups, rows, retentions, form => Value::from(minijinja::value::Serde(&values)), error, saved, fonds_id => fonds.id, total => entered.total };
-    let html = state.templates.get_template("phieu_tin.html")?.render(context! { ..values, ..base })?;
-    Ok((status, Html(html)).into_response())
+    Page::new("phieu_tin.html", "chinh-ly", format!("Phiếu tin — mục lục số {}", inventory.fields.number))
+        .crumbs(vec![
+            crumb("Phông", "/phong"),
+            crumb(format!("Phông {}", fonds.fields.code), format!("/phong/{}", fonds.id)),
+            crumb(format!("Mục lục số {}", inventory.fields.number), format!("/muc-luc/{id}")),
+            here("Phiếu tin"),
+        ])
+        .status(status)
+        .render(state, Some(ctx), values)
 }
 
 #[derive(Deserialize, Default)]

@@ -9,7 +9,7 @@ use crate::records;
 use crate::respond::{DOCX, PDF, blocking, download};
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
 use kho_model::ArchiveDate;
@@ -38,15 +38,11 @@ fn this_year() -> u16 {
 }
 
 fn render(state: &AppState, ctx: &Ctx, fonds: &Fonds, template: &str, status: StatusCode, values: Value) -> Result<Response, PageError> {
-    let base = context! {
-        title => format!("Hủy tài liệu — phông {}", fonds.fields.code), areas => crate::pages::areas(Some(ctx)), current => "chinh-ly",
-        me => context! { name => ctx.actor.name.clone(), role => ctx.actor.role.label(), clearance => ctx.actor.clearance.label() },
-        csrf => ctx.csrf.clone(), enclave_banner => state.config.enclave,
-        crumbs => vec![context! { label => "Phông", href => "/phong" }, context! { label => format!("Phông {}", fonds.fields.code), href => format!("/phong/{}", fonds.id) }, context! { label => "Hủy tài liệu", href => format!("/phong/{}/huy", fonds.id) }],
-        fonds => context! { id => fonds.id, code => fonds.fields.code.to_string(), name => fonds.fields.name.clone() },
-    };
-    let html = state.templates.get_template(template)?.render(context! { ..values, ..base })?;
-    Ok((status, Html(html)).into_response())
+    use crate::pages::{Page, crumb};
+    Page::new(template, "chinh-ly", format!("Hủy tài liệu — phông {}", fonds.fields.code))
+        .crumbs(vec![crumb("Phông", "/phong"), crumb(format!("Phông {}", fonds.fields.code), format!("/phong/{}", fonds.id)), crumb("Hủy tài liệu", format!("/phong/{}/huy", fonds.id))])
+        .status(status)
+        .render(state, Some(ctx), context! { fonds => context! { id => fonds.id, code => fonds.fields.code.to_string(), name => fonds.fields.name.clone() }, ..values })
 }
 
 async fn fonds_page_with(state: &AppState, ctx: &Ctx, id: i64, status: StatusCode, error: Option<String>) -> Result<Response, PageError> {

@@ -9,7 +9,7 @@ use crate::records;
 use crate::respond::{DOCX, PDF, XLSX, blocking, download};
 use axum::extract::{Form, Multipart, Path, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
 use kho_model::access::Action;
@@ -33,15 +33,11 @@ pub fn routes() -> Router<AppState> {
 }
 
 fn render(state: &AppState, ctx: &Ctx, fonds: &Fonds, status: StatusCode, values: Value) -> Result<Response, PageError> {
-    let base = context! {
-        title => format!("Nhập mục lục vào phông {}", fonds.fields.code), areas => crate::pages::areas(Some(ctx)), current => "chinh-ly",
-        me => context! { name => ctx.actor.name.clone(), role => ctx.actor.role.label(), clearance => ctx.actor.clearance.label() },
-        csrf => ctx.csrf.clone(), enclave_banner => state.config.enclave,
-        crumbs => vec![context! { label => "Phông", href => "/phong" }, context! { label => format!("Phông {}", fonds.fields.code), href => format!("/phong/{}", fonds.id) }, context! { label => "Nhập mục lục" }],
-        fonds => context! { id => fonds.id, code => fonds.fields.code.to_string(), name => fonds.fields.name.clone() },
-    };
-    let html = state.templates.get_template("import.html")?.render(context! { ..values, ..base })?;
-    Ok((status, Html(html)).into_response())
+    use crate::pages::{Page, crumb, here};
+    Page::new("import.html", "chinh-ly", format!("Nhập mục lục vào phông {}", fonds.fields.code))
+        .crumbs(vec![crumb("Phông", "/phong"), crumb(format!("Phông {}", fonds.fields.code), format!("/phong/{}", fonds.id)), here("Nhập mục lục")])
+        .status(status)
+        .render(state, Some(ctx), context! { fonds => context! { id => fonds.id, code => fonds.fields.code.to_string(), name => fonds.fields.name.clone() }, ..values })
 }
 
 async fn form(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {

@@ -70,20 +70,22 @@ const AREAS: &[(&str, &str, Option<&str>)] = &[
 ];
 
 #[derive(Serialize)]
-struct Crumb {
+pub(crate) struct Crumb {
     label: String,
     href: Option<String>,
 }
 
-fn crumb(label: impl Into<String>, href: impl Into<String>) -> Crumb {
+pub(crate) fn crumb(label: impl Into<String>, href: impl Into<String>) -> Crumb {
     Crumb { label: label.into(), href: Some(href.into()) }
 }
 
-fn here(label: impl Into<String>) -> Crumb {
+pub(crate) fn here(label: impl Into<String>) -> Crumb {
     Crumb { label: label.into(), href: None }
 }
 
-struct Page<'a> {
+/// A page: its template, area of the navigation, title, breadcrumbs and status; rendered with
+/// the layout's shared context (who is signed in, the CSRF token, the enclave banner).
+pub(crate) struct Page<'a> {
     template: &'a str,
     title: String,
     area: &'a str,
@@ -92,21 +94,21 @@ struct Page<'a> {
 }
 
 impl<'a> Page<'a> {
-    fn new(template: &'a str, area: &'a str, title: impl Into<String>) -> Self {
+    pub(crate) fn new(template: &'a str, area: &'a str, title: impl Into<String>) -> Self {
         Page { template, title: title.into(), area, crumbs: vec![], status: StatusCode::OK }
     }
 
-    fn crumbs(mut self, crumbs: Vec<Crumb>) -> Self {
+    pub(crate) fn crumbs(mut self, crumbs: Vec<Crumb>) -> Self {
         self.crumbs = crumbs;
         self
     }
 
-    fn status(mut self, status: StatusCode) -> Self {
+    pub(crate) fn status(mut self, status: StatusCode) -> Self {
         self.status = status;
         self
     }
 
-    fn render(self, state: &AppState, me: Option<&Ctx>, ctx: Value) -> Result<Response, PageError> {
+    pub(crate) fn render(self, state: &AppState, me: Option<&Ctx>, ctx: Value) -> Result<Response, PageError> {
         let base = context! {
             title => self.title, areas => areas(me), current => self.area, crumbs => ser(&self.crumbs),
             me => me.map(|c| context! { name => c.actor.name.clone(), role => c.actor.role.label(), clearance => c.actor.clearance.label() }),

@@ -6,7 +6,7 @@ use crate::auth::Ctx;
 use crate::error::{ApiError, PageError};
 use axum::extract::{Multipart, Query, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Extension, Json, Router};
 use kho_model::retention::{self, Matcher, RetentionRule};
@@ -46,13 +46,7 @@ struct ScheduleQuery {
 }
 
 fn render(state: &AppState, ctx: &Ctx, template: &str, title: &str, current: &str, status: StatusCode, values: Value) -> Result<Response, PageError> {
-    let base = context! {
-        title, areas => crate::pages::areas(Some(ctx)), current,
-        me => context! { name => ctx.actor.name.clone(), role => ctx.actor.role.label(), clearance => ctx.actor.clearance.label() },
-        csrf => ctx.csrf.clone(), enclave_banner => state.config.enclave,
-    };
-    let html = state.templates.get_template(template)?.render(context! { ..values, ..base })?;
-    Ok((status, Html(html)).into_response())
+    crate::pages::Page::new(template, current, title).status(status).render(state, Some(ctx), values)
 }
 
 fn rule_row(rule: &RetentionRule) -> Value {
