@@ -145,10 +145,8 @@ impl Blobs {
         let stored = if seal {
             let key = self.key.as_ref().ok_or(BlobError::NoKey)?;
             let nonce_bytes: [u8; 12] = rand::random();
-            let ciphertext = key
-                .cipher()
-                .encrypt(&Nonce::from(nonce_bytes), content)
-                .map_err(|_| BlobError::Unsealable("nội dung mới".into()))?;
+            let ciphertext =
+                key.cipher().encrypt(&Nonce::from(nonce_bytes), content).map_err(|_| BlobError::Unsealable("nội dung mới".into()))?;
             let mut sealed = Vec::with_capacity(SEAL_MAGIC.len() + 12 + ciphertext.len());
             sealed.extend_from_slice(SEAL_MAGIC);
             sealed.extend_from_slice(&nonce_bytes);

@@ -28,7 +28,17 @@ pub fn list(papers: &DisposalPapers) -> OfficialDocument {
         .rows
         .iter()
         .enumerate()
-        .map(|(i, r)| vec![(i + 1).to_string(), r.number.map(|n| n.to_string()).unwrap_or_default(), r.code.clone(), r.title.clone(), r.dates.clone(), r.retention.clone(), r.reason.clone()])
+        .map(|(i, r)| {
+            vec![
+                (i + 1).to_string(),
+                r.number.map(|n| n.to_string()).unwrap_or_default(),
+                r.code.clone(),
+                r.title.clone(),
+                r.dates.clone(),
+                r.retention.clone(),
+                r.reason.clone(),
+            ]
+        })
         .collect();
     let mut body: Vec<Block> = vec![
         Paragraph::plain(format!("Phông: {}. Tổng số: {} hồ sơ.", papers.fonds, papers.rows.len())).into(),
@@ -76,8 +86,16 @@ pub fn record(papers: &DisposalPapers, facts: &DestructionFacts) -> OfficialDocu
     let day = date.split_once(", ").map(|(_, d)| d.to_string()).unwrap_or_default();
     let (dy, dm, dd) = facts.decision_on.earliest();
     let body = vec![
-        Paragraph::plain(format!("Căn cứ Quyết định số {} ngày {dd:02}/{dm:02}/{dy} về việc hủy tài liệu hết giá trị;", facts.decision_ref)).into(),
-        Paragraph::plain(format!("Hôm nay, {day}, tại {}, chúng tôi tiến hành hủy tài liệu hết giá trị thuộc {}.", papers.body_name, papers.fonds)).into(),
+        Paragraph::plain(format!(
+            "Căn cứ Quyết định số {} ngày {dd:02}/{dm:02}/{dy} về việc hủy tài liệu hết giá trị;",
+            facts.decision_ref
+        ))
+        .into(),
+        Paragraph::plain(format!(
+            "Hôm nay, {day}, tại {}, chúng tôi tiến hành hủy tài liệu hết giá trị thuộc {}.",
+            papers.body_name, papers.fonds
+        ))
+        .into(),
         Paragraph::plain(format!("Tài liệu đã hủy: {} hồ sơ theo “{}” kèm theo.", facts.count, papers.title)).into(),
         Paragraph::plain("Phương pháp hủy: hủy toàn bộ, không thể phục hồi thông tin trên tài liệu.").into(),
         Paragraph::plain(format!("Người thực hiện hủy: {}.", facts.destroyed_by)).into(),

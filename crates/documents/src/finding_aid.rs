@@ -60,7 +60,16 @@ pub fn inventory(cover: &InventoryCover, rows: &[ImportedDossier]) -> OfficialDo
         if d.group.as_deref() != group {
             group = d.group.as_deref();
             if let Some(g) = group {
-                table_rows.push(vec![String::new(), String::new(), String::new(), g.to_uppercase(), String::new(), String::new(), String::new(), String::new()]);
+                table_rows.push(vec![
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    g.to_uppercase(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                ]);
             }
         }
         table_rows.push(vec![
@@ -119,7 +128,15 @@ pub fn document_list(archive: &str, file_code: &str, title: &str, rows: &[Docume
             let last = first + r.pages.max(1) - 1;
             let span = if r.pages <= 1 { first.to_string() } else { format!("{first}–{last}") };
             first = last + 1;
-            vec![(i + 1).to_string(), r.number_and_notation.clone(), r.date.clone(), r.type_and_subject.clone(), r.author.clone(), span, r.note.clone()]
+            vec![
+                (i + 1).to_string(),
+                r.number_and_notation.clone(),
+                r.date.clone(),
+                r.type_and_subject.clone(),
+                r.author.clone(),
+                span,
+                r.note.clone(),
+            ]
         })
         .collect();
     OfficialDocument {

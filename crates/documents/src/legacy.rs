@@ -97,12 +97,7 @@ enum Case {
 /// TCVN3 → Unicode, byte for byte, exactly like Unikey: accented capitals
 /// (which have no TCVN3 code) come out lowercase.
 pub fn tcvn3_to_unicode_literal(input: &str) -> String {
-    decode_tcvn3(input)
-        .into_iter()
-        .map(|(c, _)| c)
-        .collect::<String>()
-        .nfc()
-        .collect()
+    decode_tcvn3(input).into_iter().map(|(c, _)| c).collect::<String>().nfc().collect()
 }
 
 /// TCVN3 → Unicode with case recovery for `.VnTimeH` text.
@@ -134,11 +129,7 @@ pub fn tcvn3_to_unicode(input: &str) -> String {
             }
         }
     }
-    v.into_iter()
-        .map(|(c, _)| c)
-        .collect::<String>()
-        .nfc()
-        .collect()
+    v.into_iter().map(|(c, _)| c).collect::<String>().nfc().collect()
 }
 
 fn capitalize(run: &mut [(char, Case)]) {
@@ -214,11 +205,7 @@ fn fold(b: u8) -> (u8, bool) {
 fn vni_single(b: u8) -> Option<char> {
     let (l, up) = fold(b);
     let c = VNI_SINGLES.iter().find(|s| s.0 == l)?.1;
-    Some(if up {
-        c.to_uppercase().next().unwrap_or(c)
-    } else {
-        c
-    })
+    Some(if up { c.to_uppercase().next().unwrap_or(c) } else { c })
 }
 
 /// Combining marks for `mark` after base byte `base`, if VNI allows the pair.
@@ -233,9 +220,7 @@ fn vni_mark(base: u8, mark: u8) -> Option<&'static str> {
 
 /// The Unicode base letter for a VNI base byte (ASCII, or ơ/ư singles).
 fn vni_base_char(b: u8) -> char {
-    vni_single(b)
-        .filter(|_| matches!(fold(b).0, 0xF4 | 0xF6))
-        .unwrap_or(b as char)
+    vni_single(b).filter(|_| matches!(fold(b).0, 0xF4 | 0xF6)).unwrap_or(b as char)
 }
 
 pub fn vni_to_unicode(input: &str) -> String {
@@ -286,22 +271,14 @@ pub fn detect(input: &str) -> Option<Legacy> {
     if u.iter().any(|x| matches!(x, Unit::Other(_))) {
         return None;
     }
-    let b: Vec<u8> = u
-        .iter()
-        .map(|x| if let Unit::Byte(b) = x { *b } else { 0 })
-        .collect();
+    let b: Vec<u8> = u.iter().map(|x| if let Unit::Byte(b) = x { *b } else { 0 }).collect();
     if b.iter().all(|&c| c < 0x80) {
         return None;
     }
     let at = |i: isize| {
-        if i < 0 {
-            None
-        } else {
-            b.get(i as usize).copied()
-        }
+        if i < 0 { None } else { b.get(i as usize).copied() }
     };
-    let is_letter =
-        |c: Option<u8>| c.is_some_and(|c| c.is_ascii_alphabetic() || tcvn3_letter(c).is_some());
+    let is_letter = |c: Option<u8>| c.is_some_and(|c| c.is_ascii_alphabetic() || tcvn3_letter(c).is_some());
 
     let (mut t_strong, mut t_weak, mut t_miss) = (0u32, 0u32, 0u32);
     let (mut v_hit, mut v_weak, mut v_miss) = (0u32, 0u32, 0u32);
@@ -350,11 +327,7 @@ pub fn detect(input: &str) -> Option<Legacy> {
         (false, true) => Some(Legacy::Vni),
         (true, true) => {
             // Compare miss rates without floats: t_miss/t_letters vs v_miss/v_good.
-            if t_miss * v_good <= v_miss * t_letters {
-                Some(Legacy::Tcvn3)
-            } else {
-                Some(Legacy::Vni)
-            }
+            if t_miss * v_good <= v_miss * t_letters { Some(Legacy::Tcvn3) } else { Some(Legacy::Vni) }
         }
         (false, false) => None,
     }
@@ -398,10 +371,7 @@ mod tests {
             for base in "aeouyAEOUY".bytes().chain([0xF4, 0xF6, 0xD4, 0xD6]) {
                 for m in 0xC0u8..=0xFF {
                     let same_case = fold(base).1 == fold(m).1;
-                    if same_case
-                        && vni_to_unicode(&format!("{}{}", base as char, m as char))
-                            == c.to_string()
-                    {
+                    if same_case && vni_to_unicode(&format!("{}{}", base as char, m as char)) == c.to_string() {
                         out.push(base as char);
                         out.push(m as char);
                         continue 'chars;
@@ -428,19 +398,10 @@ mod tests {
         assert_eq!(tcvn3_to_unicode("Ninh B×nh"), "Ninh Bình"); // HRM comment
         assert_eq!(tcvn3_to_unicode("B¶o Th¾ng"), "Bảo Thắng");
         assert_eq!(tcvn3_to_unicode("B¸t X¸t"), "Bát Xát");
-        assert_eq!(
-            tcvn3_to_unicode("M\u{ad}êng Kh\u{ad}\u{ac}ng"),
-            "Mường Khương"
-        );
+        assert_eq!(tcvn3_to_unicode("M\u{ad}êng Kh\u{ad}\u{ac}ng"), "Mường Khương");
         assert_eq!(vni_to_unicode("Xin chaøo caùc baïn"), "Xin chào các bạn"); // duydev README
-        assert_eq!(
-            tcvn3_to_unicode("B¸o c¸o quyÕt to¸n ng©n s¸ch n¨m 2019"),
-            PHRASES[4]
-        );
-        assert_eq!(
-            vni_to_unicode("Baùo caùo quyeát toaùn ngaân saùch naêm 2019"),
-            PHRASES[4]
-        );
+        assert_eq!(tcvn3_to_unicode("B¸o c¸o quyÕt to¸n ng©n s¸ch n¨m 2019"), PHRASES[4]);
+        assert_eq!(vni_to_unicode("Baùo caùo quyeát toaùn ngaân saùch naêm 2019"), PHRASES[4]);
         assert_eq!(vni_to_unicode("ÑIEÄN BIEÂN"), "ĐIỆN BIÊN");
         assert_eq!(tcvn3_to_unicode("§IÖN BI£N"), "ĐIỆN BIÊN");
     }
@@ -452,10 +413,7 @@ mod tests {
             assert_eq!(vni_to_unicode(&enc), p, "via {enc:?}");
             assert_eq!(detect(&enc), Some(Legacy::Vni), "{enc:?}");
         }
-        assert_eq!(
-            to_vni("Ủy ban nhân dân xã Mường Ảng"),
-            "UÛy ban nhaân daân xaõ Möôøng AÛng"
-        );
+        assert_eq!(to_vni("Ủy ban nhân dân xã Mường Ảng"), "UÛy ban nhaân daân xaõ Möôøng AÛng");
     }
 
     #[test]
@@ -472,10 +430,7 @@ mod tests {
         // The same phrase typed in .VnTimeH (all caps) is recovered fully.
         let caps = "ỦY BAN NHÂN DÂN XÃ MƯỜNG ẢNG";
         assert_eq!(tcvn3_to_unicode(&to_tcvn3(caps)), caps);
-        assert_eq!(
-            tcvn3_to_unicode("Chñ tÞch UBND TØNH §IÖN BI£N"),
-            "Chủ tịch UBND TỈNH ĐIỆN BIÊN"
-        );
+        assert_eq!(tcvn3_to_unicode("Chñ tÞch UBND TØNH §IÖN BI£N"), "Chủ tịch UBND TỈNH ĐIỆN BIÊN");
         // Literal mode keeps the bytes' own (lowercase) reading, like Unikey.
         assert_eq!(tcvn3_to_unicode_literal("§IÖN BI£N"), "ĐIệN BIÊN");
         // Title case and acronyms are not mistaken for caps.

@@ -127,18 +127,28 @@ fn read_csv(name: &str, bytes: &[u8]) -> Result<Vec<Sheet>, ReadError> {
 /// The mục lục hồ sơ as an XLSX workbook in the layout of NĐ 30/2020 Phụ lục V, which
 /// [`read_workbook`] and `inventory_sheet::read` take back. Every value is written as a string
 /// cell, so text beginning with =, +, - or @ stays text and no spreadsheet runs it.
-pub fn write_inventory_xlsx(fonds: &str, inventory_number: u32, dossiers: &[ImportedDossier]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+pub fn write_inventory_xlsx(
+    fonds: &str,
+    inventory_number: u32,
+    dossiers: &[ImportedDossier],
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook};
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet();
     sheet.set_name("Mục lục hồ sơ")?;
     let title = Format::new().set_bold().set_font_size(14).set_align(FormatAlign::Center).set_font_name("Times New Roman");
-    let head = Format::new().set_bold().set_border(FormatBorder::Thin).set_text_wrap().set_align(FormatAlign::Center).set_font_name("Times New Roman");
+    let head = Format::new()
+        .set_bold()
+        .set_border(FormatBorder::Thin)
+        .set_text_wrap()
+        .set_align(FormatAlign::Center)
+        .set_font_name("Times New Roman");
     let body = Format::new().set_border(FormatBorder::Thin).set_text_wrap().set_font_name("Times New Roman");
     sheet.merge_range(0, 0, 0, 9, "MỤC LỤC HỒ SƠ", &title)?;
     sheet.write_string(1, 0, format!("Phông: {fonds}"))?;
     sheet.write_string(2, 0, format!("Mục lục số: {inventory_number}"))?;
-    let headers = ["Số TT", "Hộp số", "Hồ sơ số", "Số, ký hiệu hồ sơ", "Tiêu đề hồ sơ", "Thời gian", "", "Thời hạn bảo quản", "Số tờ", "Ghi chú"];
+    let headers =
+        ["Số TT", "Hộp số", "Hồ sơ số", "Số, ký hiệu hồ sơ", "Tiêu đề hồ sơ", "Thời gian", "", "Thời hạn bảo quản", "Số tờ", "Ghi chú"];
     for (c, h) in headers.iter().enumerate() {
         sheet.write_string_with_format(4, c as u16, *h, &head)?;
     }

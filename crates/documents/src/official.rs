@@ -125,13 +125,19 @@ pub fn to_docx(doc: &OfficialDocument) -> Result<Vec<u8>, String> {
         match block {
             Block::Paragraph(p) => {
                 let paragraph = P::new().add_run(run(&p.text, 14, p.style));
-                docx = docx.add_paragraph(if p.centred { paragraph.align(AlignmentType::Center) } else { paragraph.align(AlignmentType::Both) });
+                docx = docx.add_paragraph(if p.centred {
+                    paragraph.align(AlignmentType::Center)
+                } else {
+                    paragraph.align(AlignmentType::Both)
+                });
             }
             Block::PageBreak => docx = docx.add_paragraph(P::new().add_run(Run::new().add_break(docx_rs::BreakType::Page))),
             Block::Table(t) => {
                 let total: f32 = t.columns.iter().map(|(_, w)| w).sum();
                 let widths: Vec<usize> = t.columns.iter().map(|(_, w)| (9300.0 * w / total) as usize).collect();
-                let cell = |text: &str, width: usize, style: Style| TableCell::new().width(width, WidthType::Dxa).add_paragraph(P::new().add_run(run(text, 12, style)));
+                let cell = |text: &str, width: usize, style: Style| {
+                    TableCell::new().width(width, WidthType::Dxa).add_paragraph(P::new().add_run(run(text, 12, style)))
+                };
                 let mut rows = vec![TableRow::new(t.columns.iter().zip(&widths).map(|((h, _), w)| cell(h, *w, Style::Bold)).collect())];
                 for r in &t.rows {
                     rows.push(TableRow::new(r.iter().zip(&widths).map(|(v, w)| cell(v, *w, Style::Normal)).collect()));
@@ -156,7 +162,9 @@ pub fn to_docx(doc: &OfficialDocument) -> Result<Vec<u8>, String> {
                     .add_paragraph(centred(&s.name, 14, Style::Bold))
             })
             .collect();
-        docx = docx.add_paragraph(P::new()).add_table(Table::new(vec![TableRow::new(cells)]).set_grid(vec![width; doc.signatures.len()]).clear_all_border());
+        docx = docx
+            .add_paragraph(P::new())
+            .add_table(Table::new(vec![TableRow::new(cells)]).set_grid(vec![width; doc.signatures.len()]).clear_all_border());
     }
     let mut buffer = std::io::Cursor::new(Vec::new());
     docx.build().pack(&mut buffer).map_err(|e| e.to_string())?;
@@ -243,7 +251,9 @@ struct Fonts {
 
 impl Fonts {
     fn load() -> Fonts {
-        let load = |bytes: &'static [u8]| (Font::new(bytes.into(), 0).expect("embedded font"), ttf_parser::Face::parse(bytes, 0).expect("embedded font"));
+        let load = |bytes: &'static [u8]| {
+            (Font::new(bytes.into(), 0).expect("embedded font"), ttf_parser::Face::parse(bytes, 0).expect("embedded font"))
+        };
         Fonts { regular: load(REGULAR), bold: load(BOLD), italic: load(ITALIC) }
     }
 
@@ -318,7 +328,8 @@ impl<'f> Writer<'f> {
         }
         let measure = |fonts: &Fonts, cells: &[String], style: Style| -> (Vec<Vec<String>>, f32) {
             let face = &fonts.get(style).1;
-            let wrapped: Vec<Vec<String>> = cells.iter().enumerate().map(|(i, c)| wrap(face, c, size, xs[i + 1] - xs[i] - 2.0 * pad)).collect();
+            let wrapped: Vec<Vec<String>> =
+                cells.iter().enumerate().map(|(i, c)| wrap(face, c, size, xs[i + 1] - xs[i] - 2.0 * pad)).collect();
             let lines = wrapped.iter().map(Vec::len).max().unwrap_or(1).max(1);
             (wrapped, lines as f32 * leading + 2.0 * pad)
         };
@@ -452,7 +463,12 @@ pub fn place_and_date(place: &str, date: &kho_model::ArchiveDate) -> String {
 
 /// The biên bản giao nhận tài liệu (NĐ 30/2020 Phụ lục V): parties, material, totals in hộp,
 /// hồ sơ and mét giá, condition, and two signatures.
-pub fn accession_record(accession: &kho_model::accession::AccessionFields, giving: &str, receiving: &str, province: &str) -> OfficialDocument {
+pub fn accession_record(
+    accession: &kho_model::accession::AccessionFields,
+    giving: &str,
+    receiving: &str,
+    province: &str,
+) -> OfficialDocument {
     use kho_model::vn;
     let f = accession;
     let count = |n: Option<u32>| n.map(|n| vn::integer(n as i64)).unwrap_or_else(|| "chưa xác định".into());
@@ -460,11 +476,22 @@ pub fn accession_record(accession: &kho_model::accession::AccessionFields, givin
     if let Some(basis) = &f.basis {
         body.push(Paragraph::plain(basis.clone()));
     }
-    body.push(Paragraph::plain(format!("Hôm nay, {}, tại {receiving}, chúng tôi gồm:", place_and_date(province, &f.received_on).split_once(", ").map(|(_, d)| d.to_string()).unwrap_or_default())));
+    body.push(Paragraph::plain(format!(
+        "Hôm nay, {}, tại {receiving}, chúng tôi gồm:",
+        place_and_date(province, &f.received_on).split_once(", ").map(|(_, d)| d.to_string()).unwrap_or_default()
+    )));
     body.push(Paragraph::bold(format!("BÊN GIAO: {giving}")));
-    body.push(Paragraph::plain(format!("Ông (bà): {}{}", f.giving_person, f.giving_position.as_ref().map(|p| format!(", chức vụ: {p}")).unwrap_or_default())));
+    body.push(Paragraph::plain(format!(
+        "Ông (bà): {}{}",
+        f.giving_person,
+        f.giving_position.as_ref().map(|p| format!(", chức vụ: {p}")).unwrap_or_default()
+    )));
     body.push(Paragraph::bold(format!("BÊN NHẬN: {receiving}")));
-    body.push(Paragraph::plain(format!("Ông (bà): {}{}", f.receiving_person, f.receiving_position.as_ref().map(|p| format!(", chức vụ: {p}")).unwrap_or_default())));
+    body.push(Paragraph::plain(format!(
+        "Ông (bà): {}{}",
+        f.receiving_person,
+        f.receiving_position.as_ref().map(|p| format!(", chức vụ: {p}")).unwrap_or_default()
+    )));
     body.push(Paragraph::plain("Thống nhất lập biên bản giao nhận tài liệu với nội dung như sau:"));
     body.push(Paragraph::plain(format!("1. Tên khối tài liệu giao nộp: {}.", f.material)));
     let span = match (&f.start_year, &f.end_year) {
@@ -481,7 +508,10 @@ pub fn accession_record(accession: &kho_model::accession::AccessionFields, givin
         count(f.boxes),
         count(f.dossiers)
     )));
-    body.push(Paragraph::plain(format!("4. Tình trạng tài liệu giao nộp: {}.", f.condition.clone().unwrap_or_else(|| "không ghi nhận hư hỏng".into()))));
+    body.push(Paragraph::plain(format!(
+        "4. Tình trạng tài liệu giao nộp: {}.",
+        f.condition.clone().unwrap_or_else(|| "không ghi nhận hư hỏng".into())
+    )));
     if let Some(notes) = &f.notes {
         body.push(Paragraph::plain(format!("5. Ghi chú: {notes}")));
     }

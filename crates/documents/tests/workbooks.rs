@@ -77,7 +77,10 @@ fn a_contractors_xlsx_is_read_across_sheets() {
     assert!(report.problems.is_empty(), "{:?}", report.problems);
     assert_eq!(report.heading.inventory_number, Some(2));
     let titles: Vec<&str> = report.dossiers.iter().map(|d| d.title.as_str()).collect();
-    assert_eq!(titles, vec!["Tập quyết định về nâng lương năm 2015", "Hồ sơ giao đất tại thị trấn Mường Ảng", "Báo cáo quyết toán ngân sách năm 2019"]);
+    assert_eq!(
+        titles,
+        vec!["Tập quyết định về nâng lương năm 2015", "Hồ sơ giao đất tại thị trấn Mường Ảng", "Báo cáo quyết toán ngân sách năm 2019"]
+    );
     assert_eq!(report.dossiers[0].start.to_string(), "05/01/2015", "an Excel date cell");
     assert_eq!(report.dossiers[0].group.as_deref(), Some("I. TỔ CHỨC, CÁN BỘ"));
     assert_eq!(report.dossiers[1].box_number, Some(1));
@@ -142,7 +145,9 @@ fn an_exported_mục_lục_imports_back_to_the_same_records() {
     let exported = write_inventory_xlsx("UBND huyện Mường Ảng", 2, &original.dossiers).unwrap();
     let again = inventory_sheet::read(&read_workbook("xuat.xlsx", &exported).unwrap(), &years());
     assert!(again.problems.is_empty(), "{:?}", again.problems);
-    let strip = |d: &kho_model::inventory_sheet::ImportedDossier| (d.ordinal, d.box_number, d.number, d.title.clone(), d.start, d.end, d.maintenance, d.sheets, d.group.clone());
+    let strip = |d: &kho_model::inventory_sheet::ImportedDossier| {
+        (d.ordinal, d.box_number, d.number, d.title.clone(), d.start, d.end, d.maintenance, d.sheets, d.group.clone())
+    };
     let sorted = |ds: &[kho_model::inventory_sheet::ImportedDossier]| {
         let mut v: Vec<_> = ds.iter().map(strip).collect();
         v.sort_by_key(|d| d.2);
@@ -160,7 +165,10 @@ fn cells_typed_in_tcvn3_or_vni_become_unicode() {
         sheet.write_string(0, c as u16, *h).unwrap();
     }
     // .VnTime (TCVN3) and VNI-Times text, as the bytes of the old fonts read in Latin-1.
-    let rows = [("B¸o c¸o quyÕt to¸n ng©n s¸ch n¨m 2019", "Báo cáo quyết toán ngân sách năm 2019"), ("Baùo caùo toång keát coâng taùc naêm 2018", "Báo cáo tổng kết công tác năm 2018")];
+    let rows = [
+        ("B¸o c¸o quyÕt to¸n ng©n s¸ch n¨m 2019", "Báo cáo quyết toán ngân sách năm 2019"),
+        ("Baùo caùo toång keát coâng taùc naêm 2018", "Báo cáo tổng kết công tác năm 2018"),
+    ];
     for (r, (legacy, _)) in rows.iter().enumerate() {
         let r = r as u32 + 1;
         sheet.write_number(r, 0, f64::from(r)).unwrap();

@@ -85,9 +85,7 @@ pub async fn province_archive(store: &Store) -> Result<i64> {
         Some(plan) => format!("Trung tâm Lưu trữ lịch sử tỉnh {}", plan.plan.meta.province),
         None => "Trung tâm Lưu trữ lịch sử".to_string(),
     };
-    Ok(store
-        .create_unit(&kho_model::record::NewUnit::named(name, kho_model::UnitKind::ProvinceArchive))
-        .await?)
+    Ok(store.create_unit(&kho_model::record::NewUnit::named(name, kho_model::UnitKind::ProvinceArchive)).await?)
 }
 
 pub async fn add_user(store: &Store, new: NewUser, password: Option<String>) -> Result<i64> {
@@ -106,8 +104,17 @@ pub async fn add_user(store: &Store, new: NewUser, password: Option<String>) -> 
         units,
         fonds: BTreeSet::new(),
     };
-    let id = store.create_user(&new.username, &kho_web::auth::hash_password(&password), &settings).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-    record(store, &actor, "user.create", "user", Some(id), Some(format!("{} {} độ mật {}", new.username, new.role.code(), new.clearance.code()))).await?;
+    let id =
+        store.create_user(&new.username, &kho_web::auth::hash_password(&password), &settings).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    record(
+        store,
+        &actor,
+        "user.create",
+        "user",
+        Some(id),
+        Some(format!("{} {} độ mật {}", new.username, new.role.code(), new.clearance.code())),
+    )
+    .await?;
     Ok(id)
 }
 
@@ -145,7 +152,14 @@ pub async fn list_tokens(store: &Store) -> Result<()> {
 pub async fn list_users(store: &Store) -> Result<()> {
     require(&operator(), Action::UsersManage)?;
     for u in store.list_users().await? {
-        println!("{:<20} {:<32} {:<12} độ mật: {:<10} {}", u.username, u.full_name, u.role.code(), u.clearance.label(), if u.disabled { "đã khóa" } else { "" });
+        println!(
+            "{:<20} {:<32} {:<12} độ mật: {:<10} {}",
+            u.username,
+            u.full_name,
+            u.role.code(),
+            u.clearance.label(),
+            if u.disabled { "đã khóa" } else { "" }
+        );
     }
     Ok(())
 }

@@ -2,8 +2,8 @@
 //! listing of one mục lục over HTTP, as a client would see it. Prints figures; asserts nothing.
 
 use anyhow::{Context, Result};
-use kho_model::record::{DocumentInput, DossierInput, FondsInput, InventoryInput};
 use kho_model::access::Visibility;
+use kho_model::record::{DocumentInput, DossierInput, FondsInput, InventoryInput};
 use kho_store::Store;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -17,7 +17,14 @@ const TITLES: &[&str] = &[
     "Kế hoạch phát triển kinh tế - xã hội",
 ];
 
-pub async fn catalogue(data_dir: &Path, database_url: Option<&str>, dossiers: u64, documents: u64, listing: u64, requests: u32) -> Result<()> {
+pub async fn catalogue(
+    data_dir: &Path,
+    database_url: Option<&str>,
+    dossiers: u64,
+    documents: u64,
+    listing: u64,
+    requests: u32,
+) -> Result<()> {
     let bench_dir = data_dir.join("bench");
     let store = match database_url {
         Some(url) => Store::open(url).await?,
@@ -32,7 +39,13 @@ pub async fn catalogue(data_dir: &Path, database_url: Option<&str>, dossiers: u6
     println!("Kho bench catalogue trên {}: {dossiers} hồ sơ, {documents} văn bản, liệt kê mục lục {listing} hồ sơ", store.backend().name());
     store.import_plan(&crate::demo::plan()).await?;
     let unit = store.units().await?.into_iter().next().context("không có đơn vị")?;
-    let fonds = FondsInput { code: "P99".into(), name: "Phông đo hiệu năng".into(), unit_id: unit.id.to_string(), status: "02".into(), ..Default::default() };
+    let fonds = FondsInput {
+        code: "P99".into(),
+        name: "Phông đo hiệu năng".into(),
+        unit_id: unit.id.to_string(),
+        status: "02".into(),
+        ..Default::default()
+    };
     let fonds_id = store.create_fonds(&fonds.parse()?).await?;
 
     let per_inventory = listing.max(1);
@@ -61,7 +74,13 @@ pub async fn catalogue(data_dir: &Path, database_url: Option<&str>, dossiers: u6
                 number_of_page: "40".into(),
                 ..Default::default()
             };
-            batch.push(kho_store::NewDossier { fields: input.parse(&context).map_err(|e| anyhow::anyhow!("{e}"))?, number: Some(i as u32 + 1), box_id: None, temp_number: None, scheme_group: None });
+            batch.push(kho_store::NewDossier {
+                fields: input.parse(&context).map_err(|e| anyhow::anyhow!("{e}"))?,
+                number: Some(i as u32 + 1),
+                box_id: None,
+                temp_number: None,
+                scheme_group: None,
+            });
         }
         store.insert_dossiers(inventory_id, &batch).await?;
         inserted += count;
@@ -107,7 +126,11 @@ pub async fn catalogue(data_dir: &Path, database_url: Option<&str>, dossiers: u6
         }
     }
     let document_time = started.elapsed();
-    println!("  thêm {written} văn bản: {:.1} s ({:.0} văn bản/s)", document_time.as_secs_f64(), written as f64 / document_time.as_secs_f64());
+    println!(
+        "  thêm {written} văn bản: {:.1} s ({:.0} văn bản/s)",
+        document_time.as_secs_f64(),
+        written as f64 / document_time.as_secs_f64()
+    );
     println!("  dung lượng cơ sở dữ liệu: {:.1} MiB", store.size_bytes().await? as f64 / 1024.0 / 1024.0);
 
     let inventory_id = first_inventory.context("không có mục lục")?;
@@ -125,7 +148,14 @@ pub async fn catalogue(data_dir: &Path, database_url: Option<&str>, dossiers: u6
         for _ in 0..requests {
             let started = Instant::now();
             let page = store
-                .list_dossiers(&kho_store::ListDossiers { visibility: visibility.clone(), inventory_id: Some(inventory_id), fonds_id: None, query: None, offset: 0, limit: listing })
+                .list_dossiers(&kho_store::ListDossiers {
+                    visibility: visibility.clone(),
+                    inventory_id: Some(inventory_id),
+                    fonds_id: None,
+                    query: None,
+                    offset: 0,
+                    limit: listing,
+                })
                 .await?;
             found = page.items.len();
             times.push(started.elapsed());
@@ -137,7 +167,10 @@ pub async fn catalogue(data_dir: &Path, database_url: Option<&str>, dossiers: u6
     let token = crate::accounts::create_token(&store, "bench", "bench").await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let address = listener.local_addr()?;
-    let server = tokio::spawn(kho_web::serve(listener, kho_web::AppState::new(store.clone(), kho_blobs::Blobs::open(&bench_dir.join("blobs"), None)?, kho_web::WebConfig::default())));
+    let server = tokio::spawn(kho_web::serve(
+        listener,
+        kho_web::AppState::new(store.clone(), kho_blobs::Blobs::open(&bench_dir.join("blobs"), None)?, kho_web::WebConfig::default()),
+    ));
     let client = reqwest::Client::new();
     for (label, url) in [
         ("API JSON, cả mục lục", format!("http://{address}/api/v1/inventories/{inventory_id}/dossiers?limit={listing}")),
@@ -192,7 +225,9 @@ fn workbook(rows: u32) -> Result<Vec<u8>> {
     let sheet = workbook.add_worksheet();
     sheet.write_string(0, 0, "MỤC LỤC HỒ SƠ")?;
     sheet.write_string(1, 0, "Mục lục số: 1")?;
-    for (c, h) in ["Số TT", "Hộp số", "Hồ sơ số", "Tiêu đề hồ sơ", "Thời gian", "", "Thời hạn bảo quản", "Số tờ", "Ghi chú"].iter().enumerate() {
+    for (c, h) in
+        ["Số TT", "Hộp số", "Hồ sơ số", "Tiêu đề hồ sơ", "Thời gian", "", "Thời hạn bảo quản", "Số tờ", "Ghi chú"].iter().enumerate()
+    {
         sheet.write_string(3, c as u16, *h)?;
     }
     sheet.write_string(3, 4, "Thời gian")?;
@@ -219,7 +254,21 @@ fn workbook(rows: u32) -> Result<Vec<u8>> {
 }
 
 fn roman(mut n: u32) -> String {
-    let table = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")];
+    let table = [
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ];
     let mut out = String::new();
     for (value, letters) in table {
         while n >= value {
@@ -245,12 +294,23 @@ pub async fn import(data_dir: &Path, database_url: Option<&str>, rows: u32) -> R
         store.replace_retention(&kho_model::retention::parse(kho_model::retention::SHIPPED_CSV).expect("shipped")).await?;
     }
     let unit = store.units().await?.into_iter().next().context("không có đơn vị")?;
-    let fonds = FondsInput { code: "P98".into(), name: "Phông đo nhập mục lục".into(), unit_id: unit.id.to_string(), status: "02".into(), ..Default::default() };
+    let fonds = FondsInput {
+        code: "P98".into(),
+        name: "Phông đo nhập mục lục".into(),
+        unit_id: unit.id.to_string(),
+        status: "02".into(),
+        ..Default::default()
+    };
     let fonds_id = store.create_fonds(&fonds.parse()?).await?;
     let fonds = store.fonds(fonds_id).await?;
     let started = Instant::now();
     let bytes = workbook(rows)?;
-    println!("Kho bench import trên {}: bảng tính {rows} dòng, {:.1} MiB, tạo trong {:.1} s", store.backend().name(), bytes.len() as f64 / 1048576.0, started.elapsed().as_secs_f64());
+    println!(
+        "Kho bench import trên {}: bảng tính {rows} dòng, {:.1} MiB, tạo trong {:.1} s",
+        store.backend().name(),
+        bytes.len() as f64 / 1048576.0,
+        started.elapsed().as_secs_f64()
+    );
 
     let started = Instant::now();
     let sheets = kho_documents::read_workbook("bench.xlsx", &bytes)?;
@@ -259,8 +319,18 @@ pub async fn import(data_dir: &Path, database_url: Option<&str>, rows: u32) -> R
     let context = store.inventory_context(&fonds, 1).await?;
     let prepared = kho_model::inventory_sheet::prepare(&sheets, &years, &context);
     let dry_run = started.elapsed();
-    anyhow::ensure!(prepared.problems.is_empty(), "bench workbook has problems: {:?}", &prepared.problems[..prepared.problems.len().min(3)]);
-    println!("  chạy thử (đọc tệp {:.1} s + hiểu và kiểm tra): {:.1} s, {} hồ sơ, {} nhóm", read.as_secs_f64(), dry_run.as_secs_f64(), prepared.rows.len(), prepared.groups.len());
+    anyhow::ensure!(
+        prepared.problems.is_empty(),
+        "bench workbook has problems: {:?}",
+        &prepared.problems[..prepared.problems.len().min(3)]
+    );
+    println!(
+        "  chạy thử (đọc tệp {:.1} s + hiểu và kiểm tra): {:.1} s, {} hồ sơ, {} nhóm",
+        read.as_secs_f64(),
+        dry_run.as_secs_f64(),
+        prepared.rows.len(),
+        prepared.groups.len()
+    );
     let started = Instant::now();
     store.import_inventory(fonds_id, 1, "Mục lục số 1", &prepared.rows).await?;
     println!("  nhập thật (một giao dịch): {:.1} s", started.elapsed().as_secs_f64());

@@ -44,7 +44,13 @@ pub async fn load(store: &Store, data_dir: &Path) -> Result<()> {
 }
 
 async fn unit_id(store: &Store, name: &str) -> Result<i64> {
-    Ok(store.units().await?.into_iter().find(|u| u.name == name).map(|u| u.id).ok_or_else(|| anyhow::anyhow!("the demo plan names {name}"))?)
+    Ok(store
+        .units()
+        .await?
+        .into_iter()
+        .find(|u| u.name == name)
+        .map(|u| u.id)
+        .ok_or_else(|| anyhow::anyhow!("the demo plan names {name}"))?)
 }
 
 fn dossier(notation: &str, title: &str, start: &str, end: &str, total_doc: &str, pages: &str) -> DossierInput {
@@ -76,7 +82,12 @@ async fn district_fonds(store: &Store) -> Result<i64> {
         ..Default::default()
     };
     let fonds_id = store.create_fonds(&fonds.parse()?).await?;
-    let inventory = InventoryInput { number: "1".into(), title: "Mục lục hồ sơ bảo quản vĩnh viễn".into(), maintenance: "01".into(), ..Default::default() };
+    let inventory = InventoryInput {
+        number: "1".into(),
+        title: "Mục lục hồ sơ bảo quản vĩnh viễn".into(),
+        maintenance: "01".into(),
+        ..Default::default()
+    };
     let inventory_id = store.create_inventory(fonds_id, &inventory.parse()?).await?;
     let (_, _, context) = store.dossier_context(inventory_id).await?;
     let dossiers = [
@@ -138,13 +149,38 @@ async fn demo_accounts(store: &Store, data_dir: &Path, archive: i64, contractor_
     let accounts: [(&str, &str, Role, Classification, BTreeSet<i64>, BTreeSet<i64>, &str); 7] = [
         ("quantri", "Quản trị hệ thống", Role::Admin, Classification::None, [archive].into(), BTreeSet::new(), "toàn tỉnh"),
         ("lanhdao", "Lãnh đạo Trung tâm", Role::Leader, Classification::None, [archive].into(), BTreeSet::new(), "toàn tỉnh"),
-        ("luutru.tinh", "Lưu trữ viên tỉnh", Role::Archivist, Classification::Confidential, [archive].into(), BTreeSet::new(), "toàn tỉnh, độ Mật"),
-        ("canbo.muongang", "Văn thư xã Mường Ảng", Role::Archivist, Classification::Confidential, [muong_ang].into(), BTreeSet::new(), "Xã Mường Ảng, độ Mật"),
-        ("canbo.muongphang", "Văn thư xã Mường Phăng", Role::Archivist, Classification::None, [muong_phang].into(), BTreeSet::new(), "Xã Mường Phăng"),
+        (
+            "luutru.tinh",
+            "Lưu trữ viên tỉnh",
+            Role::Archivist,
+            Classification::Confidential,
+            [archive].into(),
+            BTreeSet::new(),
+            "toàn tỉnh, độ Mật",
+        ),
+        (
+            "canbo.muongang",
+            "Văn thư xã Mường Ảng",
+            Role::Archivist,
+            Classification::Confidential,
+            [muong_ang].into(),
+            BTreeSet::new(),
+            "Xã Mường Ảng, độ Mật",
+        ),
+        (
+            "canbo.muongphang",
+            "Văn thư xã Mường Phăng",
+            Role::Archivist,
+            Classification::None,
+            [muong_phang].into(),
+            BTreeSet::new(),
+            "Xã Mường Phăng",
+        ),
         ("sohoa", "Nhân viên đơn vị số hóa", Role::Contractor, Classification::None, BTreeSet::new(), contractor_fonds, "phông P05"),
         ("docgia", "Độc giả phòng đọc", Role::Reader, Classification::None, [archive].into(), BTreeSet::new(), "tài liệu công khai"),
     ];
-    let mut lines = vec!["# Tài khoản mẫu của Kho (mật khẩu ngẫu nhiên, chỉ dùng để thử)".to_string(), "# tên\tmật khẩu\tvai trò\tphạm vi".to_string()];
+    let mut lines =
+        vec!["# Tài khoản mẫu của Kho (mật khẩu ngẫu nhiên, chỉ dùng để thử)".to_string(), "# tên\tmật khẩu\tvai trò\tphạm vi".to_string()];
     let operator = crate::accounts::operator();
     for (username, full_name, role, clearance, units, fonds, scope) in accounts {
         let password = kho_web::auth::new_secret()[..16].to_string();

@@ -59,7 +59,10 @@ pub async fn inventory(store: &Store, options: &Options) -> Result<ExitCode> {
         Ok(sheets) => sheets,
         Err(e) => {
             if options.json {
-                println!("{}", serde_json::json!({ "file": name, "dossiers": [], "problems": [{ "sheet": name, "row": 0, "column": null, "code": "unreadable", "message": e.to_string() }] }));
+                println!(
+                    "{}",
+                    serde_json::json!({ "file": name, "dossiers": [], "problems": [{ "sheet": name, "row": 0, "column": null, "code": "unreadable", "message": e.to_string() }] })
+                );
             } else {
                 eprintln!("Lỗi: {e}");
             }
@@ -86,14 +89,19 @@ pub async fn inventory(store: &Store, options: &Options) -> Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let Some(username) = &options.user else { bail!("nhập thật cần --as TÊN_TÀI_KHOẢN có quyền ghi hồ sơ với phông {}", options.fonds) };
+    let Some(username) = &options.user else {
+        bail!("nhập thật cần --as TÊN_TÀI_KHOẢN có quyền ghi hồ sơ với phông {}", options.fonds)
+    };
     let user = store.user_by_name(username).await?.with_context(|| format!("không có tài khoản “{username}”"))?;
     let actor = store.actor(&user).await?;
     let (place, classification) = store.fonds_place(fonds.id).await?;
     if authorize(&actor, Action::CatalogueEdit, &Resource::Record { place, classification, mode: None }) != Decision::Allow {
         bail!("tài khoản “{username}” không được ghi hồ sơ vào phông {}", options.fonds);
     }
-    let inventory_id = store.import_inventory(fonds.id, number, &format!("Mục lục số {number}"), &prepared.rows).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let inventory_id = store
+        .import_inventory(fonds.id, number, &format!("Mục lục số {number}"), &prepared.rows)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     store
         .audit(AuditEvent {
             actor_id: Some(user.id),

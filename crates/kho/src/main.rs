@@ -261,7 +261,10 @@ fn key_path(cli: &Cli) -> PathBuf {
 fn open_blobs(cli: &Cli, require_key: bool) -> Result<kho_blobs::Blobs> {
     let path = key_path(cli);
     let key = if path.exists() || cli.key_file.is_some() || require_key {
-        Some(kho_blobs::ContentKey::load(&path).map_err(|e| anyhow::anyhow!("{e}{}", if path.exists() { "" } else { "; tạo khóa bằng “kho key init”" }))?)
+        Some(
+            kho_blobs::ContentKey::load(&path)
+                .map_err(|e| anyhow::anyhow!("{e}{}", if path.exists() { "" } else { "; tạo khóa bằng “kho key init”" }))?,
+        )
     } else {
         None
     };
@@ -336,9 +339,11 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let role = if *admin {
                 kho_model::access::Role::Admin
             } else {
-                kho_model::access::Role::from_code(role).with_context(|| format!("vai trò “{role}” không có (quan_tri, lanh_dao, luu_tru_vien, nhan_vien_so_hoa, doc_gia)"))?
+                kho_model::access::Role::from_code(role)
+                    .with_context(|| format!("vai trò “{role}” không có (quan_tri, lanh_dao, luu_tru_vien, nhan_vien_so_hoa, doc_gia)"))?
             };
-            let clearance = kho_model::Classification::from_code(clearance).with_context(|| format!("độ mật “{clearance}” không có (00, 01, 02, 03)"))?;
+            let clearance = kho_model::Classification::from_code(clearance)
+                .with_context(|| format!("độ mật “{clearance}” không có (00, 01, 02, 03)"))?;
             let store = open_store(&cli).await?;
             let new = accounts::NewUser { username: username.clone(), full_name: full_name.clone(), role, clearance, units: units.clone() };
             accounts::add_user(&store, new, None).await?;
@@ -366,7 +371,14 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Import { command: ImportCommand::Mucluc { file, fonds, inventory, dry_run, json, user } } => {
             let store = open_store(&cli).await?;
-            let options = import::Options { file: file.clone(), fonds: fonds.clone(), inventory: *inventory, dry_run: *dry_run, json: *json, user: user.clone() };
+            let options = import::Options {
+                file: file.clone(),
+                fonds: fonds.clone(),
+                inventory: *inventory,
+                dry_run: *dry_run,
+                json: *json,
+                user: user.clone(),
+            };
             import::inventory(&store, &options).await
         }
         Command::Retention { command: RetentionCommand::Import { file } } => {
@@ -386,7 +398,15 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             };
             let store = open_store(&cli).await?;
             store.replace_retention(&rules).await?;
-            accounts::record(&store, &operator, "retention.replace", "retention", None, Some(format!("{} quy tắc từ {}", rules.len(), file.display()))).await?;
+            accounts::record(
+                &store,
+                &operator,
+                "retention.replace",
+                "retention",
+                None,
+                Some(format!("{} quy tắc từ {}", rules.len(), file.display())),
+            )
+            .await?;
             println!("Đã nạp {} quy tắc thời hạn bảo quản.", rules.len());
             Ok(ExitCode::SUCCESS)
         }

@@ -35,7 +35,8 @@ async fn a_bad_plan_is_refused_with_file_row_and_column_and_nothing_is_imported(
         let dir = tempfile::tempdir().unwrap();
         copy_plan(dir.path());
         let communes = std::fs::read_to_string(dir.path().join("communes.csv")).unwrap();
-        let broken = communes.replace("Xã Nà Tấu,xa,0,132", "Xã Nà Tấu,xa,0,một trăm").replace("2,Phường Mường Thanh", "2,Phường Điện Biên Phủ");
+        let broken =
+            communes.replace("Xã Nà Tấu,xa,0,132", "Xã Nà Tấu,xa,0,một trăm").replace("2,Phường Mường Thanh", "2,Phường Điện Biên Phủ");
         std::fs::write(dir.path().join("communes.csv"), broken).unwrap();
         let tasks = std::fs::read_to_string(dir.path().join("tasks.csv")).unwrap();
         std::fs::write(dir.path().join("tasks.csv"), tasks.replacen("chu_tri,", "", 1)).unwrap();
@@ -78,7 +79,12 @@ fn help_explains_each_command_in_vietnamese() {
 #[test]
 fn init_creates_the_embedded_catalogue() {
     let dir = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_kho")).args(["init", "--data-dir"]).arg(dir.path()).env_remove("KHO_DATABASE_URL").output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_kho"))
+        .args(["init", "--data-dir"])
+        .arg(dir.path())
+        .env_remove("KHO_DATABASE_URL")
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(dir.path().join("kho.db").exists());
 }
@@ -145,7 +151,13 @@ async fn fonds_and_clerk(catalogue: &kho_store::test_support::TestCatalogue) {
     let store = &catalogue.store;
     assert!(kho(&catalogue.url, &["plan", "import", DEMO]).status.success());
     let unit = store.units().await.unwrap().into_iter().find(|u| u.name == "Huyện Mường Ảng").unwrap();
-    let fonds = kho_model::record::FondsInput { code: "P05".into(), name: "UBND huyện Mường Ảng".into(), unit_id: unit.id.to_string(), status: "02".into(), ..Default::default() };
+    let fonds = kho_model::record::FondsInput {
+        code: "P05".into(),
+        name: "UBND huyện Mường Ảng".into(),
+        unit_id: unit.id.to_string(),
+        status: "02".into(),
+        ..Default::default()
+    };
     store.create_fonds(&fonds.parse().unwrap()).await.unwrap();
     assert!(kho_with_stdin(&catalogue.url, &["user", "add", "ltv", "--unit", "Huyện Mường Ảng"], "mot-mat-khau-dai\n").status.success());
 }
@@ -180,7 +192,14 @@ async fn a_mục_lục_is_imported_from_a_spreadsheet_after_a_dry_run() {
         assert_eq!(inventories[0].fields.number, 3);
         let page = catalogue
             .store
-            .list_dossiers(&kho_store::ListDossiers { visibility: all.clone(), inventory_id: Some(inventories[0].id), fonds_id: None, query: None, offset: 0, limit: 10 })
+            .list_dossiers(&kho_store::ListDossiers {
+                visibility: all.clone(),
+                inventory_id: Some(inventories[0].id),
+                fonds_id: None,
+                query: None,
+                offset: 0,
+                limit: 10,
+            })
             .await
             .unwrap();
         let codes: Vec<String> = page.items.iter().map(|d| d.fields.file_code.to_string()).collect();
@@ -191,7 +210,22 @@ async fn a_mục_lục_is_imported_from_a_spreadsheet_after_a_dry_run() {
         // The same file again: every hồ sơ collides; nothing more is written.
         let again = kho(&catalogue.url, &["import", "mucluc", path, "--fonds", "P05", "--as", "ltv"]);
         assert!(!again.status.success());
-        assert_eq!(catalogue.store.list_dossiers(&kho_store::ListDossiers { visibility: all, inventory_id: None, fonds_id: None, query: None, offset: 0, limit: 0 }).await.unwrap().total, 3);
+        assert_eq!(
+            catalogue
+                .store
+                .list_dossiers(&kho_store::ListDossiers {
+                    visibility: all,
+                    inventory_id: None,
+                    fonds_id: None,
+                    query: None,
+                    offset: 0,
+                    limit: 0
+                })
+                .await
+                .unwrap()
+                .total,
+            3
+        );
     }
 }
 
@@ -201,7 +235,9 @@ async fn a_bad_mục_lục_is_refused_whole_with_sheet_row_and_column() {
         fonds_and_clerk(&catalogue).await;
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("sai.csv");
-        let bad = MUC_LUC.replace("2;1;2;Sổ đăng ký khai sinh;2016;VV;200", "2;1;1;Sổ đăng ký khai sinh;2016;VV;-3").replace("3;2;3;Hồ sơ giao đất;3/2016-12/2016;20 năm", "3;2;3;;2017 - 2016;mãi mãi");
+        let bad = MUC_LUC
+            .replace("2;1;2;Sổ đăng ký khai sinh;2016;VV;200", "2;1;1;Sổ đăng ký khai sinh;2016;VV;-3")
+            .replace("3;2;3;Hồ sơ giao đất;3/2016-12/2016;20 năm", "3;2;3;;2017 - 2016;mãi mãi");
         std::fs::write(&file, bad).unwrap();
         let out = kho(&catalogue.url, &["import", "mucluc", file.to_str().unwrap(), "--fonds", "P05", "--as", "ltv", "--json"]);
         assert!(!out.status.success(), "{}", catalogue.label);
@@ -211,7 +247,15 @@ async fn a_bad_mục_lục_is_refused_whole_with_sheet_row_and_column() {
         assert!(found.contains(&(7, "not_a_number")), "{found:?}");
         assert!(found.contains(&(9, "required")), "{found:?}");
         assert!(problems.iter().all(|p| p["file"] == "sai.csv"));
-        assert!(catalogue.store.list_inventories(&kho_model::access::Visibility::everything(), catalogue.store.fonds_by_code("P05").await.unwrap().id).await.unwrap().is_empty(), "nothing imported");
+        assert!(
+            catalogue
+                .store
+                .list_inventories(&kho_model::access::Visibility::everything(), catalogue.store.fonds_by_code("P05").await.unwrap().id)
+                .await
+                .unwrap()
+                .is_empty(),
+            "nothing imported"
+        );
 
         std::fs::write(dir.path().join("anh.pdf"), b"%PDF-1.4").unwrap();
         let out = kho(&catalogue.url, &["import", "mucluc", dir.path().join("anh.pdf").to_str().unwrap(), "--fonds", "P05", "--dry-run"]);

@@ -94,7 +94,11 @@ impl AccessionInput {
             match Metres::parse(&self.metres) {
                 Some(m) => Some(Some(m.hundredths())),
                 None => {
-                    c.push(FieldError::new("metres", "not_a_number", format!("Số mét giá: “{}” không phải số (ví dụ 15,5).", self.metres.trim())));
+                    c.push(FieldError::new(
+                        "metres",
+                        "not_a_number",
+                        format!("Số mét giá: “{}” không phải số (ví dụ 15,5).", self.metres.trim()),
+                    ));
                     None
                 }
             }

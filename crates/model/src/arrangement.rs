@@ -99,8 +99,12 @@ pub fn parse_scheme(text: &str) -> Result<Vec<SchemeGroup>, FieldError> {
         if line.is_empty() {
             continue;
         }
-        let refuse = |message: String| FieldError::new("scheme", "invalid_scheme", format!("Phương án phân loại, dòng {}: {message}", i + 1));
-        let (head, title) = line.split_once(['.', ')']).map(|(h, t)| (h.trim(), t.trim())).ok_or_else(|| refuse(format!("“{line}” cần bắt đầu bằng số La Mã (I., II.) hoặc số (1., 2.)")))?;
+        let refuse =
+            |message: String| FieldError::new("scheme", "invalid_scheme", format!("Phương án phân loại, dòng {}: {message}", i + 1));
+        let (head, title) = line
+            .split_once(['.', ')'])
+            .map(|(h, t)| (h.trim(), t.trim()))
+            .ok_or_else(|| refuse(format!("“{line}” cần bắt đầu bằng số La Mã (I., II.) hoặc số (1., 2.)")))?;
         if title.is_empty() {
             return Err(refuse("thiếu tên nhóm.".into()));
         }
@@ -136,7 +140,10 @@ mod tests {
 
     #[test]
     fn a_scheme_reads_groups_and_subgroups_in_order() {
-        let scheme = parse_scheme("I. Tổ chức, cán bộ\n1. Văn phòng\n2. Nội vụ\n\nII. Đất đai\n1. Giao đất\nIII. Tư pháp - hộ tịch\nIV. Tài chính\nIX) Khác").unwrap_err();
+        let scheme = parse_scheme(
+            "I. Tổ chức, cán bộ\n1. Văn phòng\n2. Nội vụ\n\nII. Đất đai\n1. Giao đất\nIII. Tư pháp - hộ tịch\nIV. Tài chính\nIX) Khác",
+        )
+        .unwrap_err();
         assert!(scheme.message.contains("dòng 9"), "{}", scheme.message);
         let scheme = parse_scheme("I. Tổ chức, cán bộ\n1. Văn phòng\n2. Nội vụ\nII. Đất đai\n1. Giao đất").unwrap();
         assert_eq!(scheme.len(), 2);
@@ -169,7 +176,11 @@ pub fn group_rank(group: Option<&str>) -> (u32, u32) {
     let numeral: String = text.chars().take_while(|c| "IVXLC".contains(*c)).collect();
     let Some(major) = roman_value(&numeral) else { return (u32::MAX, u32::MAX) };
     let rest = &text[numeral.len()..];
-    let minor = rest.strip_prefix('.').map(|r| r.chars().take_while(|c| c.is_ascii_digit()).collect::<String>()).and_then(|d| d.parse().ok()).unwrap_or(0);
+    let minor = rest
+        .strip_prefix('.')
+        .map(|r| r.chars().take_while(|c| c.is_ascii_digit()).collect::<String>())
+        .and_then(|d| d.parse().ok())
+        .unwrap_or(0);
     (major, minor)
 }
 
@@ -185,12 +196,21 @@ pub struct BienMucGap {
 pub fn bien_muc_gaps(maintenance: crate::codes::Maintenance, number_of_paper: Option<u32>, documents_listed: i64) -> Vec<BienMucGap> {
     use crate::codes::Maintenance;
     let mut gaps = Vec::new();
-    let long = matches!(maintenance, Maintenance::Permanent | Maintenance::Years70 | Maintenance::Years50 | Maintenance::Years30 | Maintenance::Years20);
+    let long = matches!(
+        maintenance,
+        Maintenance::Permanent | Maintenance::Years70 | Maintenance::Years50 | Maintenance::Years30 | Maintenance::Years20
+    );
     if long && number_of_paper.is_none_or(|n| n == 0) {
-        gaps.push(BienMucGap { code: "sheets_not_numbered", message: "chưa đánh số tờ (bắt buộc với hồ sơ bảo quản từ 20 năm trở lên)".into() });
+        gaps.push(BienMucGap {
+            code: "sheets_not_numbered",
+            message: "chưa đánh số tờ (bắt buộc với hồ sơ bảo quản từ 20 năm trở lên)".into(),
+        });
     }
     if maintenance == Maintenance::Permanent && documents_listed == 0 {
-        gaps.push(BienMucGap { code: "no_document_list", message: "chưa có mục lục văn bản (bắt buộc với hồ sơ bảo quản vĩnh viễn)".into() });
+        gaps.push(BienMucGap {
+            code: "no_document_list",
+            message: "chưa có mục lục văn bản (bắt buộc với hồ sơ bảo quản vĩnh viễn)".into(),
+        });
     }
     gaps
 }

@@ -39,9 +39,7 @@ impl ArchiveDate {
             [y, m] if y.len() == 4 => ArchiveDate { year: year(y)?, month: Some(number(m, 2)? as u8), day: None },
             [m, y] => ArchiveDate { year: year(y)?, month: Some(number(m, 2)? as u8), day: None },
             // ISO as stored: YYYY-MM-DD
-            [y, m, d] if y.len() == 4 => {
-                ArchiveDate { year: year(y)?, month: Some(number(m, 2)? as u8), day: Some(number(d, 2)? as u8) }
-            }
+            [y, m, d] if y.len() == 4 => ArchiveDate { year: year(y)?, month: Some(number(m, 2)? as u8), day: Some(number(d, 2)? as u8) },
             [d, m, y] => ArchiveDate { year: year(y)?, month: Some(number(m, 2)? as u8), day: Some(number(d, 2)? as u8) },
             _ => return None,
         };
@@ -111,11 +109,7 @@ fn days_in_month(year: u16, month: u8) -> u8 {
 /// Refuses an end date that is certainly before the start date.
 pub fn check_range(field: &str, start: &ArchiveDate, end: &ArchiveDate) -> Result<(), FieldError> {
     if end.latest() < start.earliest() {
-        return Err(FieldError::new(
-            field,
-            "end_before_start",
-            format!("Thời gian kết thúc ({end}) trước thời gian bắt đầu ({start})."),
-        ));
+        return Err(FieldError::new(field, "end_before_start", format!("Thời gian kết thúc ({end}) trước thời gian bắt đầu ({start}).")));
     }
     Ok(())
 }

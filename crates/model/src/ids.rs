@@ -29,9 +29,8 @@ impl AgencyCode {
     pub fn parse(input: &str) -> Option<Self> {
         let text = input.trim();
         let segments: Vec<&str> = text.split('.').collect();
-        let ok = text.len() <= 20
-            && (1..=5).contains(&segments.len())
-            && segments.iter().all(|s| code_chars_ok(s, &[]) && !is_year_like(s));
+        let ok =
+            text.len() <= 20 && (1..=5).contains(&segments.len()) && segments.iter().all(|s| code_chars_ok(s, &[]) && !is_year_like(s));
         ok.then(|| AgencyCode(text.to_ascii_uppercase()))
     }
 
@@ -61,9 +60,7 @@ pub struct FondsCode(String);
 impl FondsCode {
     pub fn parse(input: &str) -> Option<Self> {
         let text = input.trim();
-        let ok = text.len() <= 30
-            && text.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-            && code_chars_ok(text, &['_', '-']);
+        let ok = text.len() <= 30 && text.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) && code_chars_ok(text, &['_', '-']);
         ok.then(|| FondsCode(text.to_string()))
     }
 
@@ -150,12 +147,7 @@ pub struct DossierCode {
 }
 
 impl DossierCode {
-    pub fn build(
-        prefix: &CodePrefix,
-        year: u16,
-        notation: FileNotation,
-        inventory: Option<u32>,
-    ) -> Result<Self, FieldError> {
+    pub fn build(prefix: &CodePrefix, year: u16, notation: FileNotation, inventory: Option<u32>) -> Result<Self, FieldError> {
         let code = DossierCode { prefix: prefix.as_str().to_string(), year, notation, inventory };
         let len = code.to_string().len();
         if len > MAX_DOSSIER_CODE {

@@ -190,7 +190,10 @@ fn column_letter(index: usize) -> String {
 
 fn is_roman(text: &str) -> bool {
     let head: String = text.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
-    !head.is_empty() && head.len() <= 6 && head.chars().all(|c| "IVXLC".contains(c)) && text[head.len()..].trim_start().starts_with(['.', ')', ' ', '-'])
+    !head.is_empty()
+        && head.len() <= 6
+        && head.chars().all(|c| "IVXLC".contains(c))
+        && text[head.len()..].trim_start().starts_with(['.', ')', ' ', '-'])
         || (!head.is_empty() && head.chars().all(|c| "IVXLC".contains(c)) && head.len() == text.trim().len())
 }
 
@@ -300,7 +303,9 @@ fn layout(sheet: &Sheet) -> Option<Layout> {
         // A row of column numbers (1, 2, 3 …) under the header.
         if let Some(numbers) = sheet.rows.get(next) {
             let values: Vec<String> = numbers.iter().map(Cell::text).filter(|t| !t.is_empty()).collect();
-            if values.len() >= 3 && values.iter().enumerate().all(|(k, v)| v == &(k + 1).to_string() || v.trim_matches(['(', ')']) == (k + 1).to_string()) {
+            if values.len() >= 3
+                && values.iter().enumerate().all(|(k, v)| v == &(k + 1).to_string() || v.trim_matches(['(', ')']) == (k + 1).to_string())
+            {
                 next += 1;
             }
         }
@@ -358,16 +363,28 @@ pub fn read(sheets: &[Sheet], known_years: &BTreeSet<u16>) -> Report {
             }
             let first_text = filled[0].text();
             let first_folded = fold(&first_text);
-            if first_folded.starts_with("tong cong") || first_folded.starts_with("tong so") || first_folded == "cong" || first_folded.starts_with("cong:") {
+            if first_folded.starts_with("tong cong")
+                || first_folded.starts_with("tong so")
+                || first_folded == "cong"
+                || first_folded.starts_with("cong:")
+            {
                 break;
             }
             let ordinal_text = cell(Column::Ordinal).text();
             let title_cell = cell(Column::Title);
             let group_row = is_roman(&ordinal_text) && title_cell.is_empty()
                 || (filled.len() == 1 && matches!(filled[0], Cell::Text(_)) && (is_roman(&first_text) || title_cell.is_empty()))
-                || (is_roman(&ordinal_text) && !title_cell.is_empty() && cell(Column::Dates).is_empty() && cell(Column::Start).is_empty() && cell(Column::Retention).is_empty());
+                || (is_roman(&ordinal_text)
+                    && !title_cell.is_empty()
+                    && cell(Column::Dates).is_empty()
+                    && cell(Column::Start).is_empty()
+                    && cell(Column::Retention).is_empty());
             if group_row {
-                let name = if is_roman(&ordinal_text) && !title_cell.is_empty() { format!("{ordinal_text} {}", title_cell.text()) } else { first_text.clone() };
+                let name = if is_roman(&ordinal_text) && !title_cell.is_empty() {
+                    format!("{ordinal_text} {}", title_cell.text())
+                } else {
+                    first_text.clone()
+                };
                 report.groups.push(name.clone());
                 group = Some(name);
                 continue;
@@ -388,7 +405,13 @@ pub fn read(sheets: &[Sheet], known_years: &BTreeSet<u16>) -> Report {
                 continue;
             }
             if let Some((i, Cell::Error(e))) = row.iter().enumerate().find(|(_, c)| matches!(c, Cell::Error(_))) {
-                report.problems.push(Problem { file: sheet.name.clone(), row: line, column: Some(column_letter(i)), code: "cell_error", message: format!("ô có lỗi {e}.") });
+                report.problems.push(Problem {
+                    file: sheet.name.clone(),
+                    row: line,
+                    column: Some(column_letter(i)),
+                    code: "cell_error",
+                    message: format!("ô có lỗi {e}."),
+                });
                 continue;
             }
             let title = title_cell.text();
@@ -415,7 +438,15 @@ pub fn read(sheets: &[Sheet], known_years: &BTreeSet<u16>) -> Report {
                 match (start, end) {
                     (Some(s), Some(e)) => Some((s, e)),
                     _ => {
-                        problem(Column::Start, "invalid_date", format!("thời gian “{} – {}” không đọc được (NN/TT/NNNN, TT/NNNN hoặc NNNN).", cell(Column::Start).text(), cell(Column::End).text()));
+                        problem(
+                            Column::Start,
+                            "invalid_date",
+                            format!(
+                                "thời gian “{} – {}” không đọc được (NN/TT/NNNN, TT/NNNN hoặc NNNN).",
+                                cell(Column::Start).text(),
+                                cell(Column::End).text()
+                            ),
+                        );
                         None
                     }
                 }
@@ -427,7 +458,11 @@ pub fn read(sheets: &[Sheet], known_years: &BTreeSet<u16>) -> Report {
                     other => parse_range(&other.text()),
                 };
                 if parsed.is_none() {
-                    problem(Column::Dates, "invalid_date", format!("thời gian “{}” không đọc được (ví dụ 01/01/2015 - 31/12/2015, 3/2016-12/2016 hoặc 2015).", c.text()));
+                    problem(
+                        Column::Dates,
+                        "invalid_date",
+                        format!("thời gian “{}” không đọc được (ví dụ 01/01/2015 - 31/12/2015, 3/2016-12/2016 hoặc 2015).", c.text()),
+                    );
                 }
                 parsed
             };
@@ -441,7 +476,9 @@ pub fn read(sheets: &[Sheet], known_years: &BTreeSet<u16>) -> Report {
                 let message = if retention_text.is_empty() {
                     "thời hạn bảo quản để trống.".to_string()
                 } else {
-                    format!("thời hạn “{retention_text}” không có trong bảng thời hạn bảo quản (ghi Vĩnh viễn, VV, hoặc số năm như 20 năm, 10).")
+                    format!(
+                        "thời hạn “{retention_text}” không có trong bảng thời hạn bảo quản (ghi Vĩnh viễn, VV, hoặc số năm như 20 năm, 10)."
+                    )
                 };
                 problem(Column::Retention, "unknown_retention", message);
                 continue;
@@ -490,7 +527,13 @@ pub fn read(sheets: &[Sheet], known_years: &BTreeSet<u16>) -> Report {
         }
     }
     if report.dossiers.is_empty() && report.problems.is_empty() {
-        report.problems.push(Problem { file: String::new(), row: 0, column: None, code: "empty", message: "tệp không có hồ sơ nào.".into() });
+        report.problems.push(Problem {
+            file: String::new(),
+            row: 0,
+            column: None,
+            code: "empty",
+            message: "tệp không có hồ sơ nào.".into(),
+        });
     }
     report
 }
@@ -580,7 +623,13 @@ pub fn to_fields(report: &Report, context: &crate::record::DossierContext) -> Re
             }
             Err(invalid) => {
                 for e in invalid.errors {
-                    problems.push(Problem { file: d.sheet.clone(), row: d.row, column: Some(e.field.clone()), code: e.code, message: e.message });
+                    problems.push(Problem {
+                        file: d.sheet.clone(),
+                        row: d.row,
+                        column: Some(e.field.clone()),
+                        code: e.code,
+                        message: e.message,
+                    });
                 }
             }
         }
@@ -609,14 +658,54 @@ mod tests {
                 vec![t("Phông: UBND huyện Mường Ảng")],
                 vec![t("Mục lục số: 01")],
                 vec![],
-                vec![t("Số TT"), t("Hộp số"), t("Hồ sơ số"), t("Tiêu đề hồ sơ"), t("Thời gian"), e.clone(), t("Thời hạn bảo quản"), t("Số tờ"), t("Ghi chú")],
+                vec![
+                    t("Số TT"),
+                    t("Hộp số"),
+                    t("Hồ sơ số"),
+                    t("Tiêu đề hồ sơ"),
+                    t("Thời gian"),
+                    e.clone(),
+                    t("Thời hạn bảo quản"),
+                    t("Số tờ"),
+                    t("Ghi chú"),
+                ],
                 vec![e.clone(), e.clone(), e.clone(), e.clone(), t("Bắt đầu"), t("Kết thúc"), e.clone(), e.clone(), e.clone()],
                 vec![t("1"), t("2"), t("3"), t("4"), t("5"), t("6"), t("7"), t("8"), t("9")],
                 vec![t("I. TỔ CHỨC - HÀNH CHÍNH")],
-                vec![Cell::Number(1.0), Cell::Number(1.0), Cell::Number(1.0), t("Tập quyết định\u{a0}về  tổ chức năm 2015"), Cell::Date(ArchiveDate::parse("05/01/2015").unwrap()), t("31/12/2015"), t("Vĩnh viễn"), Cell::Number(96.0), e.clone()],
-                vec![Cell::Number(2.0), Cell::Number(1.0), Cell::Number(2.0), t("Sổ đăng ký khai sinh"), t("2016"), e.clone(), t("VV"), t("200"), t("Rách bìa")],
+                vec![
+                    Cell::Number(1.0),
+                    Cell::Number(1.0),
+                    Cell::Number(1.0),
+                    t("Tập quyết định\u{a0}về  tổ chức năm 2015"),
+                    Cell::Date(ArchiveDate::parse("05/01/2015").unwrap()),
+                    t("31/12/2015"),
+                    t("Vĩnh viễn"),
+                    Cell::Number(96.0),
+                    e.clone(),
+                ],
+                vec![
+                    Cell::Number(2.0),
+                    Cell::Number(1.0),
+                    Cell::Number(2.0),
+                    t("Sổ đăng ký khai sinh"),
+                    t("2016"),
+                    e.clone(),
+                    t("VV"),
+                    t("200"),
+                    t("Rách bìa"),
+                ],
                 vec![t("II"), e.clone(), e.clone(), t("ĐẤT ĐAI")],
-                vec![Cell::Number(3.0), Cell::Number(2.0), Cell::Number(3.0), t("Hồ sơ giao đất"), t("3/2016"), t("12/2016"), t("20 năm"), Cell::Number(45.0), e.clone()],
+                vec![
+                    Cell::Number(3.0),
+                    Cell::Number(2.0),
+                    Cell::Number(3.0),
+                    t("Hồ sơ giao đất"),
+                    t("3/2016"),
+                    t("12/2016"),
+                    t("20 năm"),
+                    Cell::Number(45.0),
+                    e.clone(),
+                ],
                 vec![e.clone(), e.clone(), e.clone(), t("Tổng cộng"), e.clone(), e.clone(), e.clone(), Cell::Number(341.0)],
                 vec![t("Người lập")],
             ],
@@ -662,7 +751,19 @@ mod tests {
         let mut sheet = contractor_sheet();
         sheet.rows[9][2] = Cell::Number(1.0); // duplicate hồ sơ số
         sheet.rows[11][7] = Cell::Number(-4.0); // negative sheets
-        sheet.rows.insert(12, vec![Cell::Number(4.0), Cell::Empty, Cell::Number(4.0), t("Báo cáo"), t("2019 - 2018"), Cell::Empty, t("15 năm"), Cell::Formula("SUM(H9:H11)".into())]);
+        sheet.rows.insert(
+            12,
+            vec![
+                Cell::Number(4.0),
+                Cell::Empty,
+                Cell::Number(4.0),
+                t("Báo cáo"),
+                t("2019 - 2018"),
+                Cell::Empty,
+                t("15 năm"),
+                Cell::Formula("SUM(H9:H11)".into()),
+            ],
+        );
         sheet.rows.insert(12, vec![Cell::Number(5.0), Cell::Empty, Cell::Number(5.0), t(""), t("2019"), Cell::Empty, t("10")]);
         sheet.rows.insert(12, vec![Cell::Number(6.0), Cell::Empty, Cell::Number(6.0), t("Sổ"), t("2019"), Cell::Empty, t("mãi mãi")]);
         let report = read(&[sheet], &years());

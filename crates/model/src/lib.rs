@@ -22,8 +22,8 @@ pub mod text;
 pub mod vn;
 
 pub use codes::{
-    Classification, ConfidenceLevel, DocumentType, FondsStatus, Language, Languages, Maintenance,
-    Mode, PhysicalState, RiskRecoveryStatus, UnitKind,
+    Classification, ConfidenceLevel, DocumentType, FondsStatus, Language, Languages, Maintenance, Mode, PhysicalState, RiskRecoveryStatus,
+    UnitKind,
 };
 pub use date::ArchiveDate;
 pub use error::{FieldError, Invalid};

@@ -236,7 +236,12 @@ fn check_unique_names(table: &Table, problems: &mut Vec<PlanProblem>) {
     for (line, row) in &table.rows {
         let name = row.get("ten_don_vi").cloned().unwrap_or_default().to_lowercase();
         if !name.is_empty() && !seen.insert(name) {
-            problems.push(table.problem(*line, "ten_don_vi", "duplicate_unit", format!("đơn vị “{}” xuất hiện hai lần.", row["ten_don_vi"])));
+            problems.push(table.problem(
+                *line,
+                "ten_don_vi",
+                "duplicate_unit",
+                format!("đơn vị “{}” xuất hiện hai lần.", row["ten_don_vi"]),
+            ));
         }
     }
 }
@@ -309,12 +314,22 @@ impl Plan {
                     let group_text = c.required("nhom", &mut problems)?;
                     let group = TaskGroup::parse(&group_text);
                     if group.is_none() {
-                        problems.push(t.problem(*line, "nhom", "unknown_group", format!("nhóm “{group_text}” không xác định (cap_huyen, cap_xa, chung).")));
+                        problems.push(t.problem(
+                            *line,
+                            "nhom",
+                            "unknown_group",
+                            format!("nhóm “{group_text}” không xác định (cap_huyen, cap_xa, chung)."),
+                        ));
                     }
                     let ordinal = c.integer("stt", &mut problems);
                     if let (Some(g), Some(o)) = (group, ordinal) {
                         if !seen.insert((g as u8, o)) {
-                            problems.push(t.problem(*line, "stt", "duplicate_task", format!("nhiệm vụ số {o} của nhóm “{group_text}” xuất hiện hai lần.")));
+                            problems.push(t.problem(
+                                *line,
+                                "stt",
+                                "duplicate_task",
+                                format!("nhiệm vụ số {o} của nhóm “{group_text}” xuất hiện hai lần."),
+                            ));
                         }
                     }
                     let recurrence_text = c.text("lap_lai").to_string();
@@ -323,7 +338,12 @@ impl Plan {
                     } else {
                         let r = Recurrence::parse(&recurrence_text);
                         if r.is_none() {
-                            problems.push(t.problem(*line, "lap_lai", "unknown_recurrence", format!("“{recurrence_text}” không xác định (hang_nam_15_12, hang_nam, thuong_xuyen, dinh_ky).")));
+                            problems.push(t.problem(
+                                *line,
+                                "lap_lai",
+                                "unknown_recurrence",
+                                format!("“{recurrence_text}” không xác định (hang_nam_15_12, hang_nam, thuong_xuyen, dinh_ky)."),
+                            ));
                         }
                         r.map(Some)
                     };
@@ -331,7 +351,12 @@ impl Plan {
                     let due_on = c.date("han_chot", &mut problems);
                     if let (Some(s), Some(d)) = (&starts_on, &due_on) {
                         if d < s {
-                            problems.push(t.problem(*line, "han_chot", "end_before_start", format!("hạn chót {} trước ngày bắt đầu {}.", vn::iso_date(d), vn::iso_date(s))));
+                            problems.push(t.problem(
+                                *line,
+                                "han_chot",
+                                "end_before_start",
+                                format!("hạn chót {} trước ngày bắt đầu {}.", vn::iso_date(d), vn::iso_date(s)),
+                            ));
                         }
                     }
                     Some(Task {
@@ -424,7 +449,10 @@ impl Plan {
                         code: "rounding_mismatch",
                         message: format!(
                             "{}: {} m trước làm tròn phải thành {} m, nhưng Phụ lục II ghi {} m.",
-                            commune.name, before, before.rounded(), commune.metres
+                            commune.name,
+                            before,
+                            before.rounded(),
+                            commune.metres
                         ),
                         stated: format!("{} m", commune.metres),
                         computed: format!("{} m", before.rounded()),
@@ -433,13 +461,19 @@ impl Plan {
                 match rounding_note_value(commune.note.as_deref()) {
                     Some(noted) if noted != before => found.push(Discrepancy {
                         code: "rounding_note_mismatch",
-                        message: format!("{}: ghi chú nói làm tròn từ {} m, nhưng cột trước làm tròn ghi {} m.", commune.name, noted, before),
+                        message: format!(
+                            "{}: ghi chú nói làm tròn từ {} m, nhưng cột trước làm tròn ghi {} m.",
+                            commune.name, noted, before
+                        ),
                         stated: format!("{noted} m"),
                         computed: format!("{before} m"),
                     }),
                     None => found.push(Discrepancy {
                         code: "rounding_note_missing",
-                        message: format!("{}: có số trước làm tròn ({} m) nhưng ghi chú không nói làm tròn từ bao nhiêu.", commune.name, before),
+                        message: format!(
+                            "{}: có số trước làm tròn ({} m) nhưng ghi chú không nói làm tròn từ bao nhiêu.",
+                            commune.name, before
+                        ),
                         stated: String::new(),
                         computed: format!("{before} m"),
                     }),
@@ -517,16 +551,39 @@ fn parse_meta(table: &Table, problems: &mut Vec<PlanProblem>) -> Option<PlanMeta
         }
     };
     let fields = [
-        "ten_ke_hoach", "co_quan_ban_hanh", "tinh", "kho_tiep_nhan", "cap_huyen_tong_so_bao", "cap_huyen_tong_met_gia",
-        "cap_huyen_han_chot", "cap_xa_tong_met_gia", "cap_xa_tong_met_gia_mat", "cap_xa_han_chot", "cap_xa_giai_doan_uu_tien",
-        "cap_xa_giai_doan_mo_rong", "bao_cao_hang_nam",
+        "ten_ke_hoach",
+        "co_quan_ban_hanh",
+        "tinh",
+        "kho_tiep_nhan",
+        "cap_huyen_tong_so_bao",
+        "cap_huyen_tong_met_gia",
+        "cap_huyen_han_chot",
+        "cap_xa_tong_met_gia",
+        "cap_xa_tong_met_gia_mat",
+        "cap_xa_han_chot",
+        "cap_xa_giai_doan_uu_tien",
+        "cap_xa_giai_doan_mo_rong",
+        "bao_cao_hang_nam",
     ]
     .map(|k| get(k));
     if problems.len() > before {
         return None;
     }
-    let [name, issuer, province, repository, bags, metres, district_deadline, commune_metres, secret, commune_deadline, priority, extended, report] =
-        fields;
+    let [
+        name,
+        issuer,
+        province,
+        repository,
+        bags,
+        metres,
+        district_deadline,
+        commune_metres,
+        secret,
+        commune_deadline,
+        priority,
+        extended,
+        report,
+    ] = fields;
     let line_of = |key: &str| values.get(key).map(|(l, _)| *l).unwrap_or(0);
     let mut metres_of = |key: &str, value: &str| {
         let parsed = Metres::parse(value);
@@ -540,11 +597,21 @@ fn parse_meta(table: &Table, problems: &mut Vec<PlanProblem>) -> Option<PlanMeta
     let secret = metres_of("cap_xa_tong_met_gia_mat", &secret);
     let bags_parsed = bags.parse::<i64>().ok();
     if bags_parsed.is_none() {
-        problems.push(table.problem(line_of("cap_huyen_tong_so_bao"), "gia_tri", "not_a_number", format!("“{bags}” không phải số nguyên.")));
+        problems.push(table.problem(
+            line_of("cap_huyen_tong_so_bao"),
+            "gia_tri",
+            "not_a_number",
+            format!("“{bags}” không phải số nguyên."),
+        ));
     }
     for (key, value) in [("cap_huyen_han_chot", &district_deadline), ("cap_xa_han_chot", &commune_deadline)] {
         if crate::date::ArchiveDate::parse(value).is_none_or(|d| d.sortable() != *value) {
-            problems.push(table.problem(line_of(key), "gia_tri", "invalid_date", format!("“{value}” (khóa {key}) không phải ngày dạng NNNN-TT-NN.")));
+            problems.push(table.problem(
+                line_of(key),
+                "gia_tri",
+                "invalid_date",
+                format!("“{value}” (khóa {key}) không phải ngày dạng NNNN-TT-NN."),
+            ));
         }
     }
     Some(PlanMeta {
@@ -593,7 +660,10 @@ mod tests {
         let discrepancies = plan.discrepancies();
         assert_eq!(discrepancies.len(), 1, "{discrepancies:#?}");
         assert_eq!(discrepancies[0].code, "commune_metres_total");
-        assert_eq!(discrepancies[0].message, "Tổng mét giá cấp xã: Phụ lục II ghi 4.808 m, nhưng cộng các dòng được 4.689 m (45 xã, phường).");
+        assert_eq!(
+            discrepancies[0].message,
+            "Tổng mét giá cấp xã: Phụ lục II ghi 4.808 m, nhưng cộng các dòng được 4.689 m (45 xã, phường)."
+        );
     }
 
     #[test]

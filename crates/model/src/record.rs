@@ -84,7 +84,11 @@ fn admin_code(field: &str, label: &str, input: &str) -> Result<Option<String>, F
         return Ok(None);
     }
     if !(2..=5).contains(&code.len()) || !code.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(FieldError::new(field, "invalid_admin_code", format!("{label}: “{code}” phải gồm 2 đến 5 chữ số (tỉnh 2 số, huyện 3 số, xã 5 số).")));
+        return Err(FieldError::new(
+            field,
+            "invalid_admin_code",
+            format!("{label}: “{code}” phải gồm 2 đến 5 chữ số (tỉnh 2 số, huyện 3 số, xã 5 số)."),
+        ));
     }
     Ok(Some(code))
 }
@@ -154,7 +158,15 @@ pub struct NewUnit {
 impl NewUnit {
     /// A unit known only by name and kind, as the plan or the first administrator names it.
     pub fn named(name: impl Into<String>, kind: UnitKind) -> NewUnit {
-        NewUnit { name: name.into(), kind, agency_code: None, old_admin_code: None, new_admin_code: None, dissolved_on: None, successor_id: None }
+        NewUnit {
+            name: name.into(),
+            kind,
+            agency_code: None,
+            old_admin_code: None,
+            new_admin_code: None,
+            dissolved_on: None,
+            successor_id: None,
+        }
     }
 }
 
@@ -225,7 +237,8 @@ impl FondsInput {
         let code = c.take(FondsCode::parse_field("code", "Mã phông", &self.code));
         let name = c.take(text::required("name", "Tên phông", &self.name, 500));
         let unit_id = c.take(id_field("unitId", "Đơn vị hình thành phông", &self.unit_id));
-        let status = c.take(FondsStatus::parse_optional("status", "Trạng thái phông", &self.status).map(|s| s.unwrap_or(FondsStatus::Open)));
+        let status =
+            c.take(FondsStatus::parse_optional("status", "Trạng thái phông", &self.status).map(|s| s.unwrap_or(FondsStatus::Open)));
         let history = c.take(text::optional_multiline("history", "Lịch sử đơn vị hình thành phông", &self.history, 20_000));
         let start_date = c.take(ArchiveDate::parse_optional("startDate", "Thời gian tài liệu từ", &self.start_date));
         let end_date = c.take(ArchiveDate::parse_optional("endDate", "Thời gian tài liệu đến", &self.end_date));
@@ -494,11 +507,7 @@ impl DossierInput {
         let risk_recovery_status =
             c.take(RiskRecoveryStatus::parse_optional("riskRecoveryStatus", "Tình trạng dự phòng", &self.risk_recovery_status));
         if risk_recovery == Some(true) && risk_recovery_status == Some(None) {
-            c.push(FieldError::new(
-                "riskRecoveryStatus",
-                "required",
-                "Tình trạng dự phòng: bắt buộc khi có chế độ dự phòng.",
-            ));
+            c.push(FieldError::new("riskRecoveryStatus", "required", "Tình trạng dự phòng: bắt buộc khi có chế độ dự phòng."));
         }
         let description = c.take(text::optional_multiline("description", "Ghi chú", &self.description, 2000));
         let classification = c.take(classification_or_none(&self.classification));
@@ -506,9 +515,7 @@ impl DossierInput {
             c.push(error);
         }
         let file_code = match (&notation, year) {
-            (Some(notation), Some(year)) => {
-                c.take(DossierCode::build(&context.prefix, year, notation.clone(), context.inventory_number))
-            }
+            (Some(notation), Some(year)) => c.take(DossierCode::build(&context.prefix, year, notation.clone(), context.inventory_number)),
             _ => None,
         };
         c.finish()?;
@@ -659,7 +666,8 @@ pub struct DocumentFields {
 impl DocumentInput {
     pub fn parse(&self) -> Result<DocumentFields, Invalid> {
         let mut c = Collector::default();
-        let doc_ordinal = c.take(text::number("docOrdinal", "Số thứ tự văn bản trong hồ sơ", &self.doc_ordinal, 1, 9_999_999).map(|n| n as u32));
+        let doc_ordinal =
+            c.take(text::number("docOrdinal", "Số thứ tự văn bản trong hồ sơ", &self.doc_ordinal, 1, 9_999_999).map(|n| n as u32));
         let type_name = c.take(DocumentType::parse_field("typeName", "Tên loại văn bản", &self.type_name));
         let code_number = c.take(text::optional("codeNumber", "Số văn bản", &self.code_number, 11));
         let code_notation = c.take(text::optional("codeNotation", "Ký hiệu văn bản", &self.code_notation, 30));

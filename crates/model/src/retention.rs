@@ -72,7 +72,11 @@ pub fn parse(csv_text: &str) -> Result<Vec<RetentionRule>, Vec<Problem>> {
             continue;
         }
         let Some(maintenance) = Maintenance::from_code(&cell("retention_code")) else {
-            refuse("retention_code", "unknown_code", format!("mã thời hạn “{}” không có trong danh mục TT05 (01–07).", cell("retention_code")));
+            refuse(
+                "retention_code",
+                "unknown_code",
+                format!("mã thời hạn “{}” không có trong danh mục TT05 (01–07).", cell("retention_code")),
+            );
             continue;
         };
         let years = match cell("retention_years").as_str() {
@@ -91,7 +95,11 @@ pub fn parse(csv_text: &str) -> Result<Vec<RetentionRule>, Vec<Problem>> {
         }
         if let (Some(y), Some(expected)) = (years, maintenance.years()) {
             if y != expected {
-                refuse("retention_code", "code_years_mismatch", format!("mã {} là {} nhưng số năm là {y}.", maintenance.code(), maintenance.label()));
+                refuse(
+                    "retention_code",
+                    "code_years_mismatch",
+                    format!("mã {} là {} nhưng số năm là {y}.", maintenance.code(), maintenance.label()),
+                );
                 continue;
             }
         }
@@ -107,15 +115,21 @@ pub fn parse(csv_text: &str) -> Result<Vec<RetentionRule>, Vec<Problem>> {
         });
     }
     if rules.is_empty() && problems.is_empty() {
-        problems.push(Problem { file: FILE.into(), row: 0, column: None, code: "empty", message: "bảng thời hạn không có dòng nào.".into() });
+        problems.push(Problem {
+            file: FILE.into(),
+            row: 0,
+            column: None,
+            code: "empty",
+            message: "bảng thời hạn không có dòng nào.".into(),
+        });
     }
     if problems.is_empty() { Ok(rules) } else { Err(problems) }
 }
 
 /// Words that say nothing about which rule applies.
 const STOP_WORDS: &[&str] = &[
-    "ho", "so", "tai", "lieu", "ve", "cua", "cac", "nam", "va", "v", "vv", "nhung", "cho", "trong", "tu", "den", "theo", "voi", "do",
-    "la", "co", "duoc", "tap", "quan", "mot", "khac", "xa", "phuong", "huyen", "tinh", "ubnd",
+    "ho", "so", "tai", "lieu", "ve", "cua", "cac", "nam", "va", "v", "vv", "nhung", "cho", "trong", "tu", "den", "theo", "voi", "do", "la",
+    "co", "duoc", "tap", "quan", "mot", "khac", "xa", "phuong", "huyen", "tinh", "ubnd",
 ];
 
 /// What archivists call a record and what the schedule calls its category are often different
@@ -175,11 +189,14 @@ pub struct Matcher<'r> {
 
 impl<'r> Matcher<'r> {
     pub fn new(rules: &'r [RetentionRule]) -> Matcher<'r> {
-        let rule_words: Vec<Vec<String>> = rules.iter().map(|r| {
-            let mut w = words(&r.title);
-            w.dedup();
-            w
-        }).collect();
+        let rule_words: Vec<Vec<String>> = rules
+            .iter()
+            .map(|r| {
+                let mut w = words(&r.title);
+                w.dedup();
+                w
+            })
+            .collect();
         let mut documents: HashMap<String, usize> = HashMap::new();
         for ws in &rule_words {
             for w in ws.iter().collect::<HashSet<_>>() {

@@ -47,7 +47,13 @@ pub fn read_table(file: &'static str, text: &str, columns: &[&str], problems: &m
     let headers: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(|h| h.trim().to_string()).collect(),
         Err(e) => {
-            problems.push(Problem { file: file.into(), row: 1, column: None, code: "unreadable", message: format!("không đọc được tệp CSV ({e}).") });
+            problems.push(Problem {
+                file: file.into(),
+                row: 1,
+                column: None,
+                code: "unreadable",
+                message: format!("không đọc được tệp CSV ({e})."),
+            });
             return None;
         }
     };
@@ -155,8 +161,7 @@ impl Cells<'_> {
 
     pub fn date(&self, column: &str, problems: &mut Vec<Problem>) -> Option<String> {
         let value = self.required(column, problems)?;
-        let ok = value.len() == 10
-            && crate::date::ArchiveDate::parse(&value).is_some_and(|d| d.sortable() == value);
+        let ok = value.len() == 10 && crate::date::ArchiveDate::parse(&value).is_some_and(|d| d.sortable() == value);
         if !ok {
             problems.push(self.table.problem(self.line, column, "invalid_date", format!("“{value}” không phải ngày dạng NNNN-TT-NN.")));
             return None;
@@ -164,4 +169,3 @@ impl Cells<'_> {
         Some(value)
     }
 }
-

@@ -75,11 +75,7 @@ pub fn optional_multiline(field: &str, label: &str, input: &str, max: usize) -> 
 fn within(field: &str, label: &str, text: String, max: usize) -> Result<String, FieldError> {
     let len = char_len(&text);
     if len > max {
-        return Err(FieldError::new(
-            field,
-            "too_long",
-            format!("{label}: dài {len} ký tự, vượt quá {max} ký tự cho phép."),
-        ));
+        return Err(FieldError::new(field, "too_long", format!("{label}: dài {len} ký tự, vượt quá {max} ký tự cho phép.")));
     }
     Ok(text)
 }
@@ -104,9 +100,9 @@ pub fn number(field: &str, label: &str, input: &str, min: u64, max: u64) -> Resu
     if text.is_empty() {
         return Err(FieldError::required(field, label));
     }
-    let value: u64 = text.parse().map_err(|_| {
-        FieldError::new(field, "not_a_number", format!("{label}: “{}” không phải là số nguyên không âm.", clean(input)))
-    })?;
+    let value: u64 = text
+        .parse()
+        .map_err(|_| FieldError::new(field, "not_a_number", format!("{label}: “{}” không phải là số nguyên không âm.", clean(input))))?;
     if value < min || value > max {
         return Err(FieldError::new(
             field,

@@ -53,7 +53,9 @@ impl Store {
         for unit in [fields.giving_unit_id, fields.receiving_unit_id] {
             self.unit(unit).await?;
         }
-        let sql = format!("INSERT INTO accessions ({FIELDS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id");
+        let sql = format!(
+            "INSERT INTO accessions ({FIELDS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id"
+        );
         Ok(sqlx::query(AssertSqlSafe(sql))
             .bind(fields.received_on.sortable())
             .bind(fields.giving_unit_id)

@@ -129,7 +129,11 @@ impl Store {
         let id: i64 = match result {
             Ok(row) => row.try_get(0)?,
             Err(e) if StoreError::is_unique_violation(&e) => {
-                return Err(StoreError::Conflict(FieldError::new("username", "duplicate_username", format!("Tên đăng nhập “{username}” đã có."))));
+                return Err(StoreError::Conflict(FieldError::new(
+                    "username",
+                    "duplicate_username",
+                    format!("Tên đăng nhập “{username}” đã có."),
+                )));
             }
             Err(e) => return Err(e.into()),
         };
@@ -197,15 +201,17 @@ impl Store {
 
     pub async fn create_session(&self, token_hash: &str, user_id: i64, csrf_token: &str, address: Option<&str>) -> Result<(), StoreError> {
         let now = crate::now();
-        sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, address) VALUES ($1, $2, $3, $4, $5, $6)")
-            .bind(token_hash)
-            .bind(user_id)
-            .bind(csrf_token)
-            .bind(&now)
-            .bind(&now)
-            .bind(address)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, address) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(csrf_token)
+        .bind(&now)
+        .bind(&now)
+        .bind(address)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
@@ -226,7 +232,11 @@ impl Store {
     }
 
     pub async fn touch_session(&self, token_hash: &str) -> Result<(), StoreError> {
-        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2").bind(crate::now()).bind(token_hash).execute(&self.pool).await?;
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+            .bind(crate::now())
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
@@ -285,7 +295,11 @@ impl Store {
 
     /// Revokes a token; false when there was no live token with that id.
     pub async fn revoke_token(&self, id: i64) -> Result<bool, StoreError> {
-        let done = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL").bind(crate::now()).bind(id).execute(&self.pool).await?;
+        let done = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+            .bind(crate::now())
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -293,7 +307,8 @@ impl Store {
 
     /// When the name is locked out, until when (ISO).
     pub async fn login_locked_until(&self, username: &str) -> Result<Option<String>, StoreError> {
-        let row = sqlx::query("SELECT locked_until FROM login_failures WHERE username = $1").bind(username).fetch_optional(&self.pool).await?;
+        let row =
+            sqlx::query("SELECT locked_until FROM login_failures WHERE username = $1").bind(username).fetch_optional(&self.pool).await?;
         let until: Option<String> = match row {
             Some(row) => row.try_get("locked_until")?,
             None => None,
@@ -304,13 +319,14 @@ impl Store {
     /// Counts a failure; after `limit` in a row the name is locked until `lock_until`.
     pub async fn record_login_failure(&self, username: &str, limit: i64, lock_until: &str) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
-        let failures: i64 = match sqlx::query("SELECT failures FROM login_failures WHERE username = $1").bind(username).fetch_optional(&mut *tx).await? {
-            Some(row) => row.try_get::<i64, _>(0)? + 1,
-            None => {
-                sqlx::query("INSERT INTO login_failures (username, failures) VALUES ($1, 0)").bind(username).execute(&mut *tx).await?;
-                1
-            }
-        };
+        let failures: i64 =
+            match sqlx::query("SELECT failures FROM login_failures WHERE username = $1").bind(username).fetch_optional(&mut *tx).await? {
+                Some(row) => row.try_get::<i64, _>(0)? + 1,
+                None => {
+                    sqlx::query("INSERT INTO login_failures (username, failures) VALUES ($1, 0)").bind(username).execute(&mut *tx).await?;
+                    1
+                }
+            };
         let (failures, locked) = if failures >= limit { (0, Some(lock_until.to_string())) } else { (failures, None) };
         sqlx::query("UPDATE login_failures SET failures = $1, locked_until = COALESCE($2, locked_until) WHERE username = $3")
             .bind(failures)

@@ -26,17 +26,23 @@ pub struct Arrangement {
 
 impl Store {
     pub async fn arrangement(&self, fonds_id: i64) -> Result<Arrangement, StoreError> {
-        let head = sqlx::query("SELECT survey, scheme FROM arrangements WHERE fonds_id = $1").bind(fonds_id).fetch_optional(&self.pool).await?;
+        let head =
+            sqlx::query("SELECT survey, scheme FROM arrangements WHERE fonds_id = $1").bind(fonds_id).fetch_optional(&self.pool).await?;
         let (survey, scheme) = match head {
             Some(row) => (row.try_get("survey")?, row.try_get("scheme")?),
             None => (None, None),
         };
-        let rows = sqlx::query("SELECT step, status, started_on, finished_on, done_by, note FROM arrangement_steps WHERE fonds_id = $1").bind(fonds_id).fetch_all(&self.pool).await?;
+        let rows = sqlx::query("SELECT step, status, started_on, finished_on, done_by, note FROM arrangement_steps WHERE fonds_id = $1")
+            .bind(fonds_id)
+            .fetch_all(&self.pool)
+            .await?;
         let mut steps: Vec<StepRecord> = (1..=STEPS.len() as u8).map(|step| StepRecord { step, ..Default::default() }).collect();
         for row in rows {
             let step: i64 = row.try_get("step")?;
             let status: String = row.try_get("status")?;
-            let date = |column: &str| -> Result<Option<ArchiveDate>, StoreError> { Ok(row.try_get::<Option<String>, _>(column)?.as_deref().and_then(ArchiveDate::parse)) };
+            let date = |column: &str| -> Result<Option<ArchiveDate>, StoreError> {
+                Ok(row.try_get::<Option<String>, _>(column)?.as_deref().and_then(ArchiveDate::parse))
+            };
             if let Some(record) = steps.get_mut(step as usize - 1) {
                 *record = StepRecord {
                     step: step as u8,
@@ -53,7 +59,11 @@ impl Store {
 
     pub async fn set_step(&self, fonds_id: i64, record: &StepRecord) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("DELETE FROM arrangement_steps WHERE fonds_id = $1 AND step = $2").bind(fonds_id).bind(record.step as i64).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM arrangement_steps WHERE fonds_id = $1 AND step = $2")
+            .bind(fonds_id)
+            .bind(record.step as i64)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query("INSERT INTO arrangement_steps (fonds_id, step, status, started_on, finished_on, done_by, note, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
             .bind(fonds_id)
             .bind(record.step as i64)

@@ -232,7 +232,9 @@ impl Store {
                     }));
                 }
                 if entry.computed_hash() != entry.hash {
-                    return Ok(Err(BrokenLink { seq: entry.seq, reason: format!("nội dung bản ghi số {} đã bị sửa", entry.seq) }));
+                    return Ok(Err(BrokenLink {
+                        seq: entry.seq, reason: format!("nội dung bản ghi số {} đã bị sửa", entry.seq)
+                    }));
                 }
                 prev_hash = entry.hash;
                 expected_seq += 1;

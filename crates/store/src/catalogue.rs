@@ -9,8 +9,8 @@ use kho_model::record::{
     Document, DocumentFields, Dossier, DossierContext, DossierFields, Fonds, FondsFields, Inventory, InventoryFields, Unit,
 };
 use kho_model::{
-    ArchiveDate, Classification, ConfidenceLevel, DocumentType, DossierCode, FieldError, FondsCode, FondsStatus, Languages,
-    Maintenance, Mode, PhysicalState, RiskRecoveryStatus, text,
+    ArchiveDate, Classification, ConfidenceLevel, DocumentType, DossierCode, FieldError, FondsCode, FondsStatus, Languages, Maintenance,
+    Mode, PhysicalState, RiskRecoveryStatus, text,
 };
 use serde::Serialize;
 use sqlx::any::AnyRow;
@@ -85,7 +85,9 @@ impl Store {
     pub async fn list_fonds_of_unit(&self, visibility: &Visibility, unit_id: i64) -> Result<Vec<Fonds>, StoreError> {
         let mut args = vec![Arg::Int(unit_id)];
         let condition = visible_fonds(visibility, &mut args);
-        let sql = format!("SELECT {FONDS_COLUMNS} FROM fonds WHERE (unit_id = $1 OR custodian_unit_id = $1) AND id IN ({condition}) ORDER BY code");
+        let sql = format!(
+            "SELECT {FONDS_COLUMNS} FROM fonds WHERE (unit_id = $1 OR custodian_unit_id = $1) AND id IN ({condition}) ORDER BY code"
+        );
         let rows = bind_all(sqlx::query(AssertSqlSafe(sql)), &args).fetch_all(&self.pool).await?;
         rows.iter().map(fonds_from_row).collect()
     }
@@ -147,7 +149,8 @@ impl Store {
     pub async fn update_fonds(&self, id: i64, fields: &FondsFields) -> Result<(), StoreError> {
         let current = self.fonds(id).await?;
         self.check_fonds_units(fields).await?;
-        let prefix_changes = current.fields.code != fields.code || current.fields.status != fields.status || current.fields.unit_id != fields.unit_id;
+        let prefix_changes =
+            current.fields.code != fields.code || current.fields.status != fields.status || current.fields.unit_id != fields.unit_id;
         if prefix_changes && self.count_dossiers_of_fonds(id).await? > 0 {
             // The mã hồ sơ of every dossier hangs on these; changing them is a renumbering, not an edit.
             return Err(conflict(
@@ -244,14 +247,16 @@ impl Store {
 
     pub async fn create_inventory(&self, fonds_id: i64, fields: &InventoryFields) -> Result<i64, StoreError> {
         self.fonds(fonds_id).await?;
-        let result = sqlx::query("INSERT INTO inventories (fonds_id, number, title, maintenance, description) VALUES ($1, $2, $3, $4, $5) RETURNING id")
-            .bind(fonds_id)
-            .bind(fields.number as i64)
-            .bind(&fields.title)
-            .bind(fields.maintenance.map(|m| m.code()))
-            .bind(fields.description.clone())
-            .fetch_one(&self.pool)
-            .await;
+        let result = sqlx::query(
+            "INSERT INTO inventories (fonds_id, number, title, maintenance, description) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(fonds_id)
+        .bind(fields.number as i64)
+        .bind(&fields.title)
+        .bind(fields.maintenance.map(|m| m.code()))
+        .bind(fields.description.clone())
+        .fetch_one(&self.pool)
+        .await;
         match result {
             Ok(row) => Ok(row.get(0)),
             Err(e) if StoreError::is_unique_violation(&e) => Err(duplicate_inventory(fields.number)),
@@ -262,7 +267,8 @@ impl Store {
     pub async fn update_inventory(&self, id: i64, fields: &InventoryFields) -> Result<(), StoreError> {
         let current = self.inventory(id).await?;
         if current.fields.number != fields.number {
-            let used: i64 = sqlx::query("SELECT COUNT(*) FROM dossiers WHERE inventory_id = $1").bind(id).fetch_one(&self.pool).await?.try_get(0)?;
+            let used: i64 =
+                sqlx::query("SELECT COUNT(*) FROM dossiers WHERE inventory_id = $1").bind(id).fetch_one(&self.pool).await?.try_get(0)?;
             if used > 0 {
                 return Err(conflict(
                     "number",
@@ -271,15 +277,17 @@ impl Store {
                 ));
             }
         }
-        let result = sqlx::query("UPDATE inventories SET number = $1, title = $2, maintenance = $3, description = $4, updated_at = $5 WHERE id = $6")
-            .bind(fields.number as i64)
-            .bind(&fields.title)
-            .bind(fields.maintenance.map(|m| m.code()))
-            .bind(fields.description.clone())
-            .bind(crate::now())
-            .bind(id)
-            .execute(&self.pool)
-            .await;
+        let result = sqlx::query(
+            "UPDATE inventories SET number = $1, title = $2, maintenance = $3, description = $4, updated_at = $5 WHERE id = $6",
+        )
+        .bind(fields.number as i64)
+        .bind(&fields.title)
+        .bind(fields.maintenance.map(|m| m.code()))
+        .bind(fields.description.clone())
+        .bind(crate::now())
+        .bind(id)
+        .execute(&self.pool)
+        .await;
         match result {
             Ok(_) => Ok(()),
             Err(e) if StoreError::is_unique_violation(&e) => Err(duplicate_inventory(fields.number)),
@@ -549,7 +557,8 @@ impl Arg {
 
 // ---- văn bản ----
 
-const DOCUMENT_COLUMNS: &str = "id, dossier_id, doc_ordinal, doc_code, type_name, code_number, code_notation, issued_date, organ_name, subject,
+const DOCUMENT_COLUMNS: &str =
+    "id, dossier_id, doc_ordinal, doc_code, type_name, code_number, code_notation, issued_date, organ_name, subject,
     language, number_of_page, infor_sign, keyword, mode, confidence_level, autograph, format, process, description, classification";
 
 fn document_from_row(row: &AnyRow) -> Result<Document, StoreError> {
@@ -617,7 +626,8 @@ impl Store {
         let mut args = vec![Arg::Int(dossier_id)];
         let dossiers = visible_dossiers(visibility, &mut args);
         args.push(Arg::Int(visibility.clearance));
-        let mut condition = format!("dossier_id = $1 AND dossier_id IN (SELECT id FROM dossiers WHERE {dossiers}) AND classification <= ${}", args.len());
+        let mut condition =
+            format!("dossier_id = $1 AND dossier_id IN (SELECT id FROM dossiers WHERE {dossiers}) AND classification <= ${}", args.len());
         if visibility.public_only {
             condition.push_str(" AND mode = '01'");
         }
@@ -634,7 +644,10 @@ impl Store {
 
     /// The next free ordinal in a hồ sơ, for the form's default.
     pub async fn next_doc_ordinal(&self, dossier_id: i64) -> Result<u32, StoreError> {
-        let row = sqlx::query("SELECT COALESCE(MAX(doc_ordinal), 0) FROM documents WHERE dossier_id = $1").bind(dossier_id).fetch_one(&self.pool).await?;
+        let row = sqlx::query("SELECT COALESCE(MAX(doc_ordinal), 0) FROM documents WHERE dossier_id = $1")
+            .bind(dossier_id)
+            .fetch_one(&self.pool)
+            .await?;
         Ok(row.try_get::<i64, _>(0)? as u32 + 1)
     }
 
@@ -656,7 +669,8 @@ impl Store {
     pub async fn update_document(&self, id: i64, fields: &DocumentFields) -> Result<(), StoreError> {
         let document = self.document(id).await?;
         let dossier = self.dossier(document.dossier_id).await?;
-        let sql = "UPDATE documents SET doc_ordinal = $1, doc_code = $2, type_name = $3, code_number = $4, code_notation = $5, issued_date = $6,
+        let sql =
+            "UPDATE documents SET doc_ordinal = $1, doc_code = $2, type_name = $3, code_number = $4, code_notation = $5, issued_date = $6,
                 organ_name = $7, subject = $8, subject_folded = $9, language = $10, number_of_page = $11, infor_sign = $12, keyword = $13,
                 mode = $14, confidence_level = $15, autograph = $16, format = $17, process = $18, description = $19, classification = $20,
                 updated_at = $21 WHERE id = $22";
@@ -696,7 +710,6 @@ pub struct NewDossier {
     pub scheme_group: Option<String>,
 }
 
-
 /// Rows per statement: under SQLite's and PostgreSQL's bind-parameter limits for ~26 columns.
 const BULK_ROWS: usize = 500;
 
@@ -710,7 +723,13 @@ impl Store {
         Ok(())
     }
 
-    async fn insert_dossier_rows(&self, tx: &mut sqlx::Transaction<'_, sqlx::Any>, fonds_id: i64, inventory_id: i64, items: &[NewDossier]) -> Result<(), StoreError> {
+    async fn insert_dossier_rows(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        fonds_id: i64,
+        inventory_id: i64,
+        items: &[NewDossier],
+    ) -> Result<(), StoreError> {
         for chunk in items.chunks(BULK_ROWS) {
             let sql = format!(
                 "INSERT INTO dossiers (file_code, notation, year, title, title_folded, maintenance, mode, language, start_date, end_date,
@@ -730,7 +749,11 @@ impl Store {
             }
             if let Err(e) = query.execute(&mut **tx).await {
                 return Err(if StoreError::is_unique_violation(&e) {
-                    conflict("notation", "duplicate_file_code", "Có mã hồ sơ hoặc hồ sơ số trùng với hồ sơ đã có, hoặc trùng nhau trong lô.".into())
+                    conflict(
+                        "notation",
+                        "duplicate_file_code",
+                        "Có mã hồ sơ hoặc hồ sơ số trùng với hồ sơ đã có, hoặc trùng nhau trong lô.".into(),
+                    )
                 } else {
                     e.into()
                 });
@@ -741,10 +764,20 @@ impl Store {
 
     /// A whole imported mục lục in one transaction: the mục lục (created when the fonds has no
     /// mục lục of that number), its boxes, its hồ sơ. All or nothing.
-    pub async fn import_inventory(&self, fonds_id: i64, number: u32, title: &str, rows: &[kho_model::inventory_sheet::PreparedRow]) -> Result<i64, StoreError> {
+    pub async fn import_inventory(
+        &self,
+        fonds_id: i64,
+        number: u32,
+        title: &str,
+        rows: &[kho_model::inventory_sheet::PreparedRow],
+    ) -> Result<i64, StoreError> {
         self.fonds(fonds_id).await?;
         let mut tx = self.pool.begin().await?;
-        let existing = sqlx::query("SELECT id FROM inventories WHERE fonds_id = $1 AND number = $2").bind(fonds_id).bind(number as i64).fetch_optional(&mut *tx).await?;
+        let existing = sqlx::query("SELECT id FROM inventories WHERE fonds_id = $1 AND number = $2")
+            .bind(fonds_id)
+            .bind(number as i64)
+            .fetch_optional(&mut *tx)
+            .await?;
         let inventory_id: i64 = match existing {
             Some(row) => row.try_get(0)?,
             None => sqlx::query("INSERT INTO inventories (fonds_id, number, title) VALUES ($1, $2, $3) RETURNING id")
@@ -757,10 +790,19 @@ impl Store {
         };
         let mut boxes: HashMap<u32, i64> = HashMap::new();
         for box_number in rows.iter().filter_map(|r| r.box_number).collect::<std::collections::BTreeSet<_>>() {
-            let found = sqlx::query("SELECT id FROM boxes WHERE fonds_id = $1 AND number = $2").bind(fonds_id).bind(box_number as i64).fetch_optional(&mut *tx).await?;
+            let found = sqlx::query("SELECT id FROM boxes WHERE fonds_id = $1 AND number = $2")
+                .bind(fonds_id)
+                .bind(box_number as i64)
+                .fetch_optional(&mut *tx)
+                .await?;
             let id: i64 = match found {
                 Some(row) => row.try_get(0)?,
-                None => sqlx::query("INSERT INTO boxes (fonds_id, number) VALUES ($1, $2) RETURNING id").bind(fonds_id).bind(box_number as i64).fetch_one(&mut *tx).await?.try_get(0)?,
+                None => sqlx::query("INSERT INTO boxes (fonds_id, number) VALUES ($1, $2) RETURNING id")
+                    .bind(fonds_id)
+                    .bind(box_number as i64)
+                    .fetch_one(&mut *tx)
+                    .await?
+                    .try_get(0)?,
             };
             boxes.insert(box_number, id);
         }
@@ -785,7 +827,11 @@ impl Store {
     pub async fn renumber(&self, inventory_id: i64, numbers: &[(i64, u32)]) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         for (dossier_id, _) in numbers {
-            sqlx::query("UPDATE dossiers SET number = NULL WHERE id = $1 AND inventory_id = $2").bind(*dossier_id).bind(inventory_id).execute(&mut *tx).await?;
+            sqlx::query("UPDATE dossiers SET number = NULL WHERE id = $1 AND inventory_id = $2")
+                .bind(*dossier_id)
+                .bind(inventory_id)
+                .execute(&mut *tx)
+                .await?;
         }
         for (dossier_id, number) in numbers {
             let done = sqlx::query("UPDATE dossiers SET number = $1, updated_at = $2 WHERE id = $3 AND inventory_id = $4")
@@ -810,13 +856,19 @@ impl Store {
 
     /// The next số tạm of a mục lục's phiếu tin.
     pub async fn next_temp_number(&self, inventory_id: i64) -> Result<u32, StoreError> {
-        let row = sqlx::query("SELECT CAST(COALESCE(MAX(temp_number), 0) AS BIGINT) FROM dossiers WHERE inventory_id = $1").bind(inventory_id).fetch_one(&self.pool).await?;
+        let row = sqlx::query("SELECT CAST(COALESCE(MAX(temp_number), 0) AS BIGINT) FROM dossiers WHERE inventory_id = $1")
+            .bind(inventory_id)
+            .fetch_one(&self.pool)
+            .await?;
         Ok(row.try_get::<i64, _>(0)? as u32 + 1)
     }
 
     /// The hồ sơ số held in a mục lục by hồ sơ other than `numbering`.
     pub async fn reserved_numbers(&self, inventory_id: i64, numbering: &[i64]) -> Result<std::collections::BTreeSet<u32>, StoreError> {
-        let rows = sqlx::query("SELECT id, number FROM dossiers WHERE inventory_id = $1 AND number IS NOT NULL").bind(inventory_id).fetch_all(&self.pool).await?;
+        let rows = sqlx::query("SELECT id, number FROM dossiers WHERE inventory_id = $1 AND number IS NOT NULL")
+            .bind(inventory_id)
+            .fetch_all(&self.pool)
+            .await?;
         let mut reserved = std::collections::BTreeSet::new();
         for row in rows {
             let id: i64 = row.try_get("id")?;
@@ -844,7 +896,10 @@ impl Store {
 
     /// Ids and codes of a mục lục's hồ sơ, in order.
     pub async fn dossier_codes(&self, inventory_id: i64) -> Result<Vec<(i64, DossierCode)>, StoreError> {
-        let rows = sqlx::query("SELECT id, file_code FROM dossiers WHERE inventory_id = $1 ORDER BY id").bind(inventory_id).fetch_all(&self.pool).await?;
+        let rows = sqlx::query("SELECT id, file_code FROM dossiers WHERE inventory_id = $1 ORDER BY id")
+            .bind(inventory_id)
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(|row| Ok((row.try_get("id")?, parse_code(row, "file_code", DossierCode::parse)?))).collect()
     }
 
@@ -949,7 +1004,9 @@ impl Store {
     pub async fn list_attachments(&self, visibility: &Visibility, dossier_id: i64) -> Result<Vec<Attachment>, StoreError> {
         let mut args = vec![Arg::Int(dossier_id)];
         let dossiers = visible_dossiers(visibility, &mut args);
-        let sql = format!("SELECT {ATTACHMENT_COLUMNS} FROM attachments WHERE dossier_id = $1 AND dossier_id IN (SELECT id FROM dossiers WHERE {dossiers}) ORDER BY id");
+        let sql = format!(
+            "SELECT {ATTACHMENT_COLUMNS} FROM attachments WHERE dossier_id = $1 AND dossier_id IN (SELECT id FROM dossiers WHERE {dossiers}) ORDER BY id"
+        );
         let rows = bind_all(sqlx::query(AssertSqlSafe(sql)), &args).fetch_all(&self.pool).await?;
         rows.iter().map(attachment_from_row).collect()
     }

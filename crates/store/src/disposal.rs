@@ -32,11 +32,14 @@ pub struct DisposalList {
     pub items: Vec<(i64, Reason)>,
 }
 
-const COLUMNS: &str = "id, fonds_id, title, explanation, stage, created_by, created_at, council, council_on, appraisal_body, appraisal_ref, appraisal_on,
+const COLUMNS: &str =
+    "id, fonds_id, title, explanation, stage, created_by, created_at, council, council_on, appraisal_body, appraisal_ref, appraisal_on,
     decision_ref, decision_on, decided_by, destroyed_on, destroyed_by";
 
 fn from_row(row: &AnyRow) -> Result<DisposalList, StoreError> {
-    let date = |c: &str| -> Result<Option<ArchiveDate>, StoreError> { Ok(row.try_get::<Option<String>, _>(c)?.as_deref().and_then(ArchiveDate::parse)) };
+    let date = |c: &str| -> Result<Option<ArchiveDate>, StoreError> {
+        Ok(row.try_get::<Option<String>, _>(c)?.as_deref().and_then(ArchiveDate::parse))
+    };
     let stage: String = row.try_get("stage")?;
     Ok(DisposalList {
         id: row.try_get("id")?,
@@ -86,17 +89,26 @@ fn conflict(message: String) -> StoreError {
 impl Store {
     /// Draws up a danh mục: the hồ sơ become "Xem xét hủy". A hồ sơ already on a danh mục or
     /// destroyed cannot be proposed again. All or nothing.
-    pub async fn create_disposal_list(&self, fonds_id: i64, title: &str, explanation: &str, items: &[(i64, Reason)], by: &str) -> Result<i64, StoreError> {
+    pub async fn create_disposal_list(
+        &self,
+        fonds_id: i64,
+        title: &str,
+        explanation: &str,
+        items: &[(i64, Reason)],
+        by: &str,
+    ) -> Result<i64, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let id: i64 = sqlx::query("INSERT INTO disposal_lists (fonds_id, title, explanation, stage, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id")
-            .bind(fonds_id)
-            .bind(title)
-            .bind(explanation)
-            .bind(Stage::Proposed.code())
-            .bind(by)
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get(0)?;
+        let id: i64 = sqlx::query(
+            "INSERT INTO disposal_lists (fonds_id, title, explanation, stage, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(fonds_id)
+        .bind(title)
+        .bind(explanation)
+        .bind(Stage::Proposed.code())
+        .bind(by)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get(0)?;
         for (dossier_id, reason) in items {
             let marked = sqlx::query("UPDATE dossiers SET disposal = 'xem_xet_huy' WHERE id = $1 AND fonds_id = $2 AND disposal IS NULL")
                 .bind(*dossier_id)
@@ -104,9 +116,18 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             if marked.rows_affected() != 1 {
-                return Err(StoreError::Conflict(FieldError::new("items", "not_available", format!("Hồ sơ số hiệu {dossier_id} đã nằm trong một danh mục hủy, đã hủy, hoặc không thuộc phông này."))));
+                return Err(StoreError::Conflict(FieldError::new(
+                    "items",
+                    "not_available",
+                    format!("Hồ sơ số hiệu {dossier_id} đã nằm trong một danh mục hủy, đã hủy, hoặc không thuộc phông này."),
+                )));
             }
-            sqlx::query("INSERT INTO disposal_items (list_id, dossier_id, reason) VALUES ($1, $2, $3)").bind(id).bind(*dossier_id).bind(reason.code()).execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO disposal_items (list_id, dossier_id, reason) VALUES ($1, $2, $3)")
+                .bind(id)
+                .bind(*dossier_id)
+                .bind(reason.code())
+                .execute(&mut *tx)
+                .await?;
         }
         tx.commit().await?;
         Ok(id)
@@ -114,12 +135,22 @@ impl Store {
 
     pub async fn disposal_list(&self, id: i64) -> Result<DisposalList, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM disposal_lists WHERE id = $1");
-        let row = sqlx::query(AssertSqlSafe(sql)).bind(id).fetch_optional(&self.pool).await?.ok_or(StoreError::NotFound("danh mục tài liệu hủy"))?;
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound("danh mục tài liệu hủy"))?;
         let mut list = from_row(&row)?;
-        let items = sqlx::query("SELECT dossier_id, reason FROM disposal_items WHERE list_id = $1 ORDER BY dossier_id").bind(id).fetch_all(&self.pool).await?;
+        let items = sqlx::query("SELECT dossier_id, reason FROM disposal_items WHERE list_id = $1 ORDER BY dossier_id")
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?;
         for item in items {
             let reason: String = item.try_get("reason")?;
-            list.items.push((item.try_get("dossier_id")?, Reason::from_code(&reason).ok_or_else(|| StoreError::Corrupt(format!("lý do hủy “{reason}”")))?));
+            list.items.push((
+                item.try_get("dossier_id")?,
+                Reason::from_code(&reason).ok_or_else(|| StoreError::Corrupt(format!("lý do hủy “{reason}”")))?,
+            ));
         }
         Ok(list)
     }
@@ -166,7 +197,10 @@ impl Store {
             return Err(conflict("Danh mục vừa được người khác cập nhật; hãy tải lại trang.".into()));
         }
         if let DisposalStep::Destruction { .. } = step {
-            sqlx::query("UPDATE dossiers SET disposal = 'da_huy' WHERE id IN (SELECT dossier_id FROM disposal_items WHERE list_id = $1)").bind(id).execute(&mut *tx).await?;
+            sqlx::query("UPDATE dossiers SET disposal = 'da_huy' WHERE id IN (SELECT dossier_id FROM disposal_items WHERE list_id = $1)")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
         }
         tx.commit().await?;
         Ok(())

@@ -20,12 +20,12 @@ pub mod test_support;
 
 pub use accounts::{ApiToken, Session, User, UserSettings};
 pub use arrangement::{Arrangement, StepRecord};
-pub use disposal::{DisposalList, DisposalStep};
 pub use audit::{AuditEntry, AuditEvent, AuditFilter, BrokenLink};
 pub use catalogue::{Attachment, DossierPage, ListDossiers, NewDossier};
+pub use disposal::{DisposalList, DisposalStep};
 pub use error::StoreError;
-pub use plan::{StoredPlan, TargetRow};
 pub use places::{BoxRow, FondsStatistics, kind_from_code, kind_label};
+pub use plan::{StoredPlan, TargetRow};
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};
@@ -68,7 +68,8 @@ pub struct Store {
 impl Store {
     /// The embedded default: `kho.db` (SQLite, WAL) in the data folder, created when missing.
     pub async fn open_embedded(data_dir: &Path) -> Result<Store, StoreError> {
-        std::fs::create_dir_all(data_dir).map_err(|e| StoreError::Io(format!("không tạo được thư mục dữ liệu {}: {e}", data_dir.display())))?;
+        std::fs::create_dir_all(data_dir)
+            .map_err(|e| StoreError::Io(format!("không tạo được thư mục dữ liệu {}: {e}", data_dir.display())))?;
         let path = data_dir.join("kho.db");
         Store::open(&format!("sqlite://{}?mode=rwc", path.display())).await
     }
@@ -76,23 +77,24 @@ impl Store {
     /// Opens the catalogue at `url` (`sqlite://…` or `postgres://…`) and brings its schema up to date.
     pub async fn open(url: &str) -> Result<Store, StoreError> {
         install_default_drivers();
-        let backend = Backend::from_url(url).ok_or_else(|| StoreError::Config(format!(
-            "địa chỉ cơ sở dữ liệu “{}” không được hỗ trợ; dùng sqlite://… hoặc postgres://…",
-            redact(url)
-        )))?;
+        let backend = Backend::from_url(url).ok_or_else(|| {
+            StoreError::Config(format!("địa chỉ cơ sở dữ liệu “{}” không được hỗ trợ; dùng sqlite://… hoặc postgres://…", redact(url)))
+        })?;
         let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(30));
         let pool = match backend {
             // One writer at a time is SQLite's rule; readers run beside it under WAL.
-            Backend::Sqlite => options
-                .max_connections(8)
-                .after_connect(|conn, _| {
-                    Box::pin(async move {
-                        conn.execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;").await?;
-                        Ok(())
+            Backend::Sqlite => {
+                options
+                    .max_connections(8)
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            conn.execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;").await?;
+                            Ok(())
+                        })
                     })
-                })
-                .connect(url)
-                .await?,
+                    .connect(url)
+                    .await?
+            }
             Backend::Postgres => options.max_connections(16).connect(url).await?,
         };
         if backend == Backend::Sqlite {

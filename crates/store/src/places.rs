@@ -4,8 +4,8 @@ use crate::{Store, StoreError};
 use kho_model::FieldError;
 use kho_model::record::{Location, LocationKind};
 use serde::Serialize;
-use sqlx::any::AnyRow;
 use sqlx::Row;
+use sqlx::any::AnyRow;
 
 fn kind_code(kind: LocationKind) -> &'static str {
     match kind {
@@ -76,12 +76,16 @@ impl Store {
             return Err(StoreError::Conflict(FieldError::new(
                 "parentId",
                 "wrong_place",
-                format!("{} phải nằm trong {}.", kind_label(kind), match kind {
-                    LocationKind::Repository => "không vị trí nào (kho là cấp cao nhất)",
-                    LocationKind::Shelving => "một kho",
-                    LocationKind::Bay => "một giá",
-                    LocationKind::Shelf => "một giá hoặc một khoang",
-                }),
+                format!(
+                    "{} phải nằm trong {}.",
+                    kind_label(kind),
+                    match kind {
+                        LocationKind::Repository => "không vị trí nào (kho là cấp cao nhất)",
+                        LocationKind::Shelving => "một kho",
+                        LocationKind::Bay => "một giá",
+                        LocationKind::Shelf => "một giá hoặc một khoang",
+                    }
+                ),
             )));
         }
         Ok(sqlx::query("INSERT INTO locations (parent_id, kind, name) VALUES ($1, $2, $3) RETURNING id")
@@ -135,13 +139,30 @@ impl Store {
 
     /// Creates or updates hộp `number` of a fonds and puts hồ sơ số `from..=to` of a mục lục in
     /// it. All or nothing.
-    pub async fn fill_box(&self, fonds_id: i64, number: u32, location_id: Option<i64>, thickness_mm: Option<u32>, inventory_id: Option<i64>, range: Option<(u32, u32)>) -> Result<i64, StoreError> {
+    pub async fn fill_box(
+        &self,
+        fonds_id: i64,
+        number: u32,
+        location_id: Option<i64>,
+        thickness_mm: Option<u32>,
+        inventory_id: Option<i64>,
+        range: Option<(u32, u32)>,
+    ) -> Result<i64, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let existing = sqlx::query("SELECT id FROM boxes WHERE fonds_id = $1 AND number = $2").bind(fonds_id).bind(number as i64).fetch_optional(&mut *tx).await?;
+        let existing = sqlx::query("SELECT id FROM boxes WHERE fonds_id = $1 AND number = $2")
+            .bind(fonds_id)
+            .bind(number as i64)
+            .fetch_optional(&mut *tx)
+            .await?;
         let box_id: i64 = match existing {
             Some(row) => {
                 let id: i64 = row.try_get(0)?;
-                sqlx::query("UPDATE boxes SET location_id = $1, thickness_mm = $2 WHERE id = $3").bind(location_id).bind(thickness_mm.map(i64::from)).bind(id).execute(&mut *tx).await?;
+                sqlx::query("UPDATE boxes SET location_id = $1, thickness_mm = $2 WHERE id = $3")
+                    .bind(location_id)
+                    .bind(thickness_mm.map(i64::from))
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
                 id
             }
             None => sqlx::query("INSERT INTO boxes (fonds_id, number, location_id, thickness_mm) VALUES ($1, $2, $3, $4) RETURNING id")
@@ -154,16 +175,21 @@ impl Store {
                 .try_get(0)?,
         };
         if let (Some(inventory), Some((from, to))) = (inventory_id, range) {
-            let moved = sqlx::query("UPDATE dossiers SET box_id = $1 WHERE inventory_id = $2 AND fonds_id = $3 AND number BETWEEN $4 AND $5")
-                .bind(box_id)
-                .bind(inventory)
-                .bind(fonds_id)
-                .bind(from as i64)
-                .bind(to as i64)
-                .execute(&mut *tx)
-                .await?;
+            let moved =
+                sqlx::query("UPDATE dossiers SET box_id = $1 WHERE inventory_id = $2 AND fonds_id = $3 AND number BETWEEN $4 AND $5")
+                    .bind(box_id)
+                    .bind(inventory)
+                    .bind(fonds_id)
+                    .bind(from as i64)
+                    .bind(to as i64)
+                    .execute(&mut *tx)
+                    .await?;
             if moved.rows_affected() == 0 {
-                return Err(StoreError::Conflict(FieldError::new("from", "no_dossiers", format!("Mục lục không có hồ sơ số nào từ {from} đến {to}; hãy đánh số hồ sơ trước."))));
+                return Err(StoreError::Conflict(FieldError::new(
+                    "from",
+                    "no_dossiers",
+                    format!("Mục lục không có hồ sơ số nào từ {from} đến {to}; hãy đánh số hồ sơ trước."),
+                )));
             }
         }
         tx.commit().await?;
@@ -183,7 +209,9 @@ impl Store {
     /// Totals for the plan's figures, per fonds: boxes and their metres after chỉnh lý, hồ sơ,
     /// văn bản, hồ sơ destroyed.
     pub async fn fonds_statistics(&self, fonds_id: i64) -> Result<FondsStatistics, StoreError> {
-        let one = |sql: &'static str| async move { Ok::<i64, StoreError>(sqlx::query(sql).bind(fonds_id).fetch_one(&self.pool).await?.try_get::<Option<i64>, _>(0)?.unwrap_or(0)) };
+        let one = |sql: &'static str| async move {
+            Ok::<i64, StoreError>(sqlx::query(sql).bind(fonds_id).fetch_one(&self.pool).await?.try_get::<Option<i64>, _>(0)?.unwrap_or(0))
+        };
         Ok(FondsStatistics {
             boxes: one("SELECT COUNT(*) FROM boxes WHERE fonds_id = $1").await?,
             thickness_mm: one("SELECT CAST(SUM(thickness_mm) AS BIGINT) FROM boxes WHERE fonds_id = $1").await?,

@@ -83,7 +83,11 @@ fn unknown_successor() -> StoreError {
 
 fn unit_conflict(error: sqlx::Error, unit: &kho_model::record::NewUnit) -> StoreError {
     if StoreError::is_unique_violation(&error) {
-        StoreError::Conflict(kho_model::FieldError::new("name", "duplicate_unit", format!("Đơn vị “{}” hoặc mã định danh của nó đã có.", unit.name)))
+        StoreError::Conflict(kho_model::FieldError::new(
+            "name",
+            "duplicate_unit",
+            format!("Đơn vị “{}” hoặc mã định danh của nó đã có.", unit.name),
+        ))
     } else {
         error.into()
     }
@@ -120,7 +124,8 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?
         .get(0);
-        let insert_target = "INSERT INTO plan_targets (plan_id, unit_id, level, ordinal, bags, metres, secret_metres, metres_before_rounding, note)
+        let insert_target =
+            "INSERT INTO plan_targets (plan_id, unit_id, level, ordinal, bags, metres, secret_metres, metres_before_rounding, note)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
         for d in &plan.districts {
             let unit_id = unit_id_for(&mut tx, &d.name, d.kind).await?;
@@ -304,14 +309,13 @@ impl Store {
             self.unit(successor).await.map_err(|_| unknown_successor())?;
         }
         if current.agency_code != unit.agency_code {
-            let used: i64 = sqlx::query(
-                "SELECT COUNT(*) FROM dossiers d JOIN fonds f ON f.id = d.fonds_id WHERE f.unit_id = $1 AND f.status = $2",
-            )
-            .bind(id)
-            .bind(kho_model::FondsStatus::Open.code())
-            .fetch_one(&self.pool)
-            .await?
-            .try_get(0)?;
+            let used: i64 =
+                sqlx::query("SELECT COUNT(*) FROM dossiers d JOIN fonds f ON f.id = d.fonds_id WHERE f.unit_id = $1 AND f.status = $2")
+                    .bind(id)
+                    .bind(kho_model::FondsStatus::Open.code())
+                    .fetch_one(&self.pool)
+                    .await?
+                    .try_get(0)?;
             if used > 0 {
                 return Err(StoreError::Conflict(kho_model::FieldError::new(
                     "agencyCode",
@@ -387,9 +391,11 @@ impl Store {
     }
 
     pub async fn retention_rules(&self) -> Result<Vec<kho_model::retention::RetentionRule>, StoreError> {
-        let rows = sqlx::query("SELECT source, rule_group, item_no, title, retention, years, maintenance, confidence FROM retention_rules ORDER BY position")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(
+            "SELECT source, rule_group, item_no, title, retention, years, maintenance, confidence FROM retention_rules ORDER BY position",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter()
             .map(|row| {
                 let code: String = row.try_get("maintenance")?;
@@ -400,7 +406,8 @@ impl Store {
                     title: row.try_get("title")?,
                     retention: row.try_get("retention")?,
                     years: row.try_get::<Option<i64>, _>("years")?.map(|y| y as u16),
-                    maintenance: kho_model::Maintenance::from_code(&code).ok_or_else(|| StoreError::Corrupt(format!("mã thời hạn “{code}”")))?,
+                    maintenance: kho_model::Maintenance::from_code(&code)
+                        .ok_or_else(|| StoreError::Corrupt(format!("mã thời hạn “{code}”")))?,
                     confidence: row.try_get("confidence")?,
                 })
             })

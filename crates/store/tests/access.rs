@@ -8,10 +8,7 @@ use kho_store::{AuditEvent, ListDossiers, Store, UserSettings};
 use std::collections::BTreeSet;
 
 async fn unit(store: &Store, name: &str, kind: UnitKind) -> i64 {
-    store
-        .create_unit(&kho_model::record::NewUnit::named(name, kind))
-        .await
-        .unwrap()
+    store.create_unit(&kho_model::record::NewUnit::named(name, kind)).await.unwrap()
 }
 
 /// A fonds for `unit_id` with one public, one restricted and one Mật dossier.
@@ -40,7 +37,15 @@ async fn fonds(store: &Store, code: &str, unit_id: i64) -> i64 {
 }
 
 fn actor(role: Role, clearance: Classification, units: &[i64]) -> Actor {
-    Actor { user_id: None, name: "t".into(), role, clearance, all_units: false, units: units.iter().copied().collect(), fonds: BTreeSet::new() }
+    Actor {
+        user_id: None,
+        name: "t".into(),
+        role,
+        clearance,
+        all_units: false,
+        units: units.iter().copied().collect(),
+        fonds: BTreeSet::new(),
+    }
 }
 
 async fn titles(store: &Store, visibility: Visibility) -> Vec<String> {
@@ -150,7 +155,17 @@ async fn concurrent_appends_keep_one_chain() {
                 let store = store.clone();
                 tokio::spawn(async move {
                     for j in 0..5 {
-                        store.audit(AuditEvent { actor_name: format!("u{i}"), action: "x".into(), resource_kind: "y".into(), resource_id: Some(j), outcome: "ok".into(), ..Default::default() }).await.unwrap();
+                        store
+                            .audit(AuditEvent {
+                                actor_name: format!("u{i}"),
+                                action: "x".into(),
+                                resource_kind: "y".into(),
+                                resource_id: Some(j),
+                                outcome: "ok".into(),
+                                ..Default::default()
+                            })
+                            .await
+                            .unwrap();
                     }
                 })
             })

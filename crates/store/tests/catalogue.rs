@@ -1,10 +1,10 @@
 //! The catalogue on every backend: the plan, fonds, mục lục, hồ sơ, văn bản; refusals leave
 //! nothing behind.
 
+use kho_model::access::Visibility;
 use kho_model::plan::{Plan, PlanFiles};
 use kho_model::record::{DocumentInput, DossierInput, FondsInput, InventoryInput};
 use kho_store::test_support::catalogues;
-use kho_model::access::Visibility;
 use kho_store::{ListDossiers, Store, StoreError};
 
 fn all() -> ListDossiers {
@@ -32,7 +32,10 @@ async fn fonds_with_inventory(store: &Store, status: &str) -> (i64, i64) {
         ..Default::default()
     };
     let fonds_id = store.create_fonds(&fonds.parse().unwrap()).await.unwrap();
-    let inventory = InventoryInput { number: "1".into(), title: "Mục lục hồ sơ vĩnh viễn".into(), maintenance: "01".into(), ..Default::default() };
+    let inventory =
+        InventoryInput {
+            number: "1".into(), title: "Mục lục hồ sơ vĩnh viễn".into(), maintenance: "01".into(), ..Default::default()
+        };
     let inventory_id = store.create_inventory(fonds_id, &inventory.parse().unwrap()).await.unwrap();
     (fonds_id, inventory_id)
 }
@@ -79,7 +82,10 @@ async fn dossiers_and_documents_round_trip_with_their_codes() {
         let store = &catalogue.store;
         let (fonds_id, inventory_id) = fonds_with_inventory(store, "02").await;
         let (_, _, context) = store.dossier_context(inventory_id).await.unwrap();
-        let input = DossierInput { language: "01,09".into(), keyword: "hộ tịch".into(), ..dossier("12-HT", "Sổ đăng ký khai sinh năm 2015") };
+        let input =
+            DossierInput {
+                language: "01,09".into(), keyword: "hộ tịch".into(), ..dossier("12-HT", "Sổ đăng ký khai sinh năm 2015")
+            };
         let fields = input.parse(&context).unwrap();
         let id = store.create_dossier(inventory_id, &fields).await.unwrap();
         let stored = store.dossier(id).await.unwrap();
@@ -104,7 +110,9 @@ async fn dossiers_and_documents_round_trip_with_their_codes() {
         let stored_document = store.document(document_id).await.unwrap();
         assert_eq!(stored_document.doc_code, "P12.2015.12-HT.1.0000001");
         assert_eq!(stored_document.fields, document_fields);
-        assert!(matches!(store.create_document(id, &document_fields).await, Err(StoreError::Conflict(e)) if e.code == "duplicate_doc_ordinal"));
+        assert!(
+            matches!(store.create_document(id, &document_fields).await, Err(StoreError::Conflict(e)) if e.code == "duplicate_doc_ordinal")
+        );
         assert_eq!(store.next_doc_ordinal(id).await.unwrap(), 2);
 
         // A new số ký hiệu renames the hồ sơ and its documents' codes together.
@@ -141,7 +149,9 @@ async fn listing_finds_titles_without_tone_marks_and_pages() {
         let store = &catalogue.store;
         let (_, inventory_id) = fonds_with_inventory(store, "01").await;
         let (_, _, context) = store.dossier_context(inventory_id).await.unwrap();
-        for (i, title) in ["Hồ sơ giao đất đai xã Ẳng Nưa", "Sổ hộ tịch 2015", "Báo cáo tài chính – ngân sách", "Hồ sơ đất ở 100%_x"].iter().enumerate() {
+        for (i, title) in
+            ["Hồ sơ giao đất đai xã Ẳng Nưa", "Sổ hộ tịch 2015", "Báo cáo tài chính – ngân sách", "Hồ sơ đất ở 100%_x"].iter().enumerate()
+        {
             store.create_dossier(inventory_id, &dossier(&(i + 1).to_string(), title).parse(&context).unwrap()).await.unwrap();
         }
         let find = |q: &str| ListDossiers { inventory_id: Some(inventory_id), query: Some(q.into()), limit: 10, ..all() };

@@ -48,27 +48,60 @@ async fn list(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> 
     let total_metres: i64 = accessions.iter().filter_map(|a| a.fields.metres).sum();
     let rows: Vec<Value> = accessions
         .iter()
-        .map(|a| row(a, units.get(&a.fields.giving_unit_id).cloned().unwrap_or_default(), units.get(&a.fields.receiving_unit_id).cloned().unwrap_or_default()))
+        .map(|a| {
+            row(
+                a,
+                units.get(&a.fields.giving_unit_id).cloned().unwrap_or_default(),
+                units.get(&a.fields.receiving_unit_id).cloned().unwrap_or_default(),
+            )
+        })
         .collect();
     let may_edit = kho_model::access::Permissions::shipped().allows(ctx.actor.role, Action::CatalogueEdit);
-    render(&state, &ctx, "accessions.html", "Tiếp nhận", StatusCode::OK, context! { rows, total_metres => vn::hundredths(total_metres), may_edit })
+    render(
+        &state,
+        &ctx,
+        "accessions.html",
+        "Tiếp nhận",
+        StatusCode::OK,
+        context! { rows, total_metres => vn::hundredths(total_metres), may_edit },
+    )
 }
 
 async fn form_page(state: &AppState, ctx: &Ctx, input: &AccessionInput, invalid: Option<&Invalid>) -> Result<Response, PageError> {
-    let units: Vec<Value> = state.store.units().await?.iter().map(|u| context! { id => u.id.to_string(), name => u.name.clone() }).collect();
+    let units: Vec<Value> =
+        state.store.units().await?.iter().map(|u| context! { id => u.id.to_string(), name => u.name.clone() }).collect();
     let values = serde_json::to_value(input).unwrap_or_default();
-    let errors: std::collections::HashMap<String, String> = invalid.map(|i| i.errors.iter().map(|e| (e.field.clone(), e.message.clone())).collect()).unwrap_or_default();
+    let errors: std::collections::HashMap<String, String> =
+        invalid.map(|i| i.errors.iter().map(|e| (e.field.clone(), e.message.clone())).collect()).unwrap_or_default();
     let status = if invalid.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    render(state, ctx, "accession_form.html", "Lập biên bản giao nhận", status, context! { units, values => Value::from(minijinja::value::Serde(&values)), errors, has_errors => invalid.is_some() })
+    render(
+        state,
+        ctx,
+        "accession_form.html",
+        "Lập biên bản giao nhận",
+        status,
+        context! { units, values => Value::from(minijinja::value::Serde(&values)), errors, has_errors => invalid.is_some() },
+    )
 }
 
 async fn new(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> Result<Response, PageError> {
-    let archive = state.store.units().await?.into_iter().find(|u| u.kind == kho_model::UnitKind::ProvinceArchive).map(|u| u.id.to_string()).unwrap_or_default();
+    let archive = state
+        .store
+        .units()
+        .await?
+        .into_iter()
+        .find(|u| u.kind == kho_model::UnitKind::ProvinceArchive)
+        .map(|u| u.id.to_string())
+        .unwrap_or_default();
     let input = AccessionInput { receiving_unit_id: archive, ..Default::default() };
     form_page(&state, &ctx, &input, None).await
 }
 
-async fn create(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Form(input): Form<AccessionInput>) -> Result<Response, PageError> {
+async fn create(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Form(input): Form<AccessionInput>,
+) -> Result<Response, PageError> {
     match records::create_accession(&state, &ctx, &input).await {
         Ok(id) => Ok(Redirect::to(&format!("/tiep-nhan/{id}?da_luu=1")).into_response()),
         Err(Refused::Invalid(invalid) | Refused::Conflict(invalid)) => form_page(&state, &ctx, &input, Some(&invalid)).await,
@@ -84,9 +117,19 @@ async fn show(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Pat
     let facts: Vec<(&str, String)> = vec![
         ("Ngày giao nhận", f.received_on.to_string()),
         ("Bên giao", format!("{giving} — {}{}", f.giving_person, f.giving_position.as_ref().map(|p| format!(", {p}")).unwrap_or_default())),
-        ("Bên nhận", format!("{receiving} — {}{}", f.receiving_person, f.receiving_position.as_ref().map(|p| format!(", {p}")).unwrap_or_default())),
+        (
+            "Bên nhận",
+            format!("{receiving} — {}{}", f.receiving_person, f.receiving_position.as_ref().map(|p| format!(", {p}")).unwrap_or_default()),
+        ),
         ("Tên khối tài liệu", f.material.clone()),
-        ("Thời gian tài liệu", format!("{} – {}", f.start_year.map(|d| d.to_string()).unwrap_or_default(), f.end_year.map(|d| d.to_string()).unwrap_or_default())),
+        (
+            "Thời gian tài liệu",
+            format!(
+                "{} – {}",
+                f.start_year.map(|d| d.to_string()).unwrap_or_default(),
+                f.end_year.map(|d| d.to_string()).unwrap_or_default()
+            ),
+        ),
         ("Số bao", f.bags.map(|n| vn::integer(n as i64)).unwrap_or_else(|| "—".into())),
         ("Số hộp", f.boxes.map(|n| vn::integer(n as i64)).unwrap_or_else(|| "—".into())),
         ("Số hồ sơ", f.dossiers.map(|n| vn::integer(n as i64)).unwrap_or_else(|| "—".into())),

@@ -51,7 +51,8 @@ async fn users(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) ->
         .await?
         .iter()
         .map(|u| {
-            let unit_names: Vec<String> = u.units.iter().filter_map(|id| units.iter().find(|x| x.id == *id)).map(|x| x.name.clone()).collect();
+            let unit_names: Vec<String> =
+                u.units.iter().filter_map(|id| units.iter().find(|x| x.id == *id)).map(|x| x.name.clone()).collect();
             context! {
                 id => u.id, username => u.username.clone(), full_name => u.full_name.clone(), role => u.role.label(),
                 clearance => u.clearance.label(), disabled => u.disabled, units => unit_names.join(", "), fonds => u.fonds.len(),
@@ -124,7 +125,14 @@ impl UserForm {
         if self.units.is_empty() && self.fonds.is_empty() {
             return Err("Phạm vi: mỗi tài khoản phải gắn với ít nhất một đơn vị (hoặc phông được giao).".into());
         }
-        Ok(UserSettings { full_name: self.full_name.clone(), role, clearance, disabled: self.disabled, units: self.units.clone(), fonds: self.fonds.clone() })
+        Ok(UserSettings {
+            full_name: self.full_name.clone(),
+            role,
+            clearance,
+            disabled: self.disabled,
+            units: self.units.clone(),
+            fonds: self.fonds.clone(),
+        })
     }
 }
 
@@ -132,7 +140,14 @@ fn valid_username(name: &str) -> bool {
     (3..=40).contains(&name.len()) && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
 }
 
-async fn user_form_page(state: &AppState, ctx: &Ctx, form: &UserForm, id: Option<i64>, error: Option<String>, status: StatusCode) -> Result<Response, PageError> {
+async fn user_form_page(
+    state: &AppState,
+    ctx: &Ctx,
+    form: &UserForm,
+    id: Option<i64>,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
     let units: Vec<Value> = state
         .store
         .units()
@@ -169,7 +184,11 @@ async fn user_new(State(state): State<AppState>, Extension(ctx): Extension<Ctx>)
     user_form_page(&state, &ctx, &form, None, None, StatusCode::OK).await
 }
 
-async fn user_create(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, PageError> {
+async fn user_create(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
     let form = UserForm::from_pairs(pairs);
     let checked = (|| {
         if !valid_username(&form.username) {
@@ -199,7 +218,12 @@ async fn user_edit(State(state): State<AppState>, Extension(ctx): Extension<Ctx>
     user_form_page(&state, &ctx, &UserForm::of(&user), Some(id), None, StatusCode::OK).await
 }
 
-async fn user_update(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, PageError> {
+async fn user_update(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
     let user = state.store.user(id).await?;
     let mut form = UserForm::from_pairs(pairs);
     form.username = user.username.clone();
@@ -210,7 +234,15 @@ async fn user_update(State(state): State<AppState>, Extension(ctx): Extension<Ct
     if ctx.actor.user_id == Some(id) {
         // Nobody raises their own role or clearance, nor locks themselves out.
         if settings.role != user.role || settings.clearance != user.clearance || settings.disabled {
-            return user_form_page(&state, &ctx, &form, Some(id), Some("Không tự thay đổi vai trò, độ mật hoặc khóa tài khoản của chính mình; nhờ một quản trị viên khác.".into()), StatusCode::UNPROCESSABLE_ENTITY).await;
+            return user_form_page(
+                &state,
+                &ctx,
+                &form,
+                Some(id),
+                Some("Không tự thay đổi vai trò, độ mật hoặc khóa tài khoản của chính mình; nhờ một quản trị viên khác.".into()),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
         }
         settings.role = user.role;
     }
@@ -236,7 +268,12 @@ struct NewPassword {
     password: String,
 }
 
-async fn user_password(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, Form(form): Form<NewPassword>) -> Result<Response, PageError> {
+async fn user_password(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    Form(form): Form<NewPassword>,
+) -> Result<Response, PageError> {
     let user = state.store.user(id).await?;
     if let Err(message) = auth::check_new_password(&user.username, &form.password) {
         return user_form_page(&state, &ctx, &UserForm::of(&user), Some(id), Some(message), StatusCode::UNPROCESSABLE_ENTITY).await;
@@ -256,7 +293,13 @@ async fn tokens_page(state: &AppState, ctx: &Ctx, created: Option<String>, error
         .iter()
         .map(|t| context! { id => t.id, username => t.username.clone(), name => t.name.clone(), created_at => t.created_at.clone(), revoked_at => t.revoked_at.clone(), last_used_at => t.last_used_at.clone() })
         .collect();
-    let users: Vec<Value> = state.store.list_users().await?.iter().map(|u| context! { id => u.id, name => format!("{} ({})", u.username, u.full_name) }).collect();
+    let users: Vec<Value> = state
+        .store
+        .list_users()
+        .await?
+        .iter()
+        .map(|u| context! { id => u.id, name => format!("{} ({})", u.username, u.full_name) })
+        .collect();
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     render(state, ctx, "admin_tokens.html", "Mã truy cập API", status, context! { tokens, users, created, error })
 }
@@ -273,7 +316,11 @@ struct NewToken {
     name: String,
 }
 
-async fn token_create(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Form(form): Form<NewToken>) -> Result<Response, PageError> {
+async fn token_create(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Form(form): Form<NewToken>,
+) -> Result<Response, PageError> {
     let name = kho_model::text::clean(&form.name);
     let Ok(user_id) = form.user_id.parse::<i64>() else {
         return tokens_page(&state, &ctx, None, Some("Hãy chọn tài khoản dùng mã.".into())).await;
@@ -381,7 +428,11 @@ async fn audit(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Qu
 }
 
 /// The filtered trail as an XLSX workbook; values are written as text, never as formulas.
-async fn audit_xlsx(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Query(q): Query<AuditQuery>) -> Result<Response, PageError> {
+async fn audit_xlsx(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Query(q): Query<AuditQuery>,
+) -> Result<Response, PageError> {
     let (_, entries) = state.store.list_audit(&q.filter(1_000_000)).await?;
     state.store.audit(ctx.event("audit.export", "audit", None, "ok")).await?;
     let bytes = crate::respond::blocking(move || audit_workbook(&entries).map_err(|e| e.to_string())).await?;
@@ -394,7 +445,19 @@ fn audit_workbook(entries: &[kho_store::AuditEntry]) -> Result<Vec<u8>, rust_xls
         let sheet = workbook.add_worksheet();
         sheet.set_name("Nhật ký")?;
         let bold = rust_xlsxwriter::Format::new().set_bold();
-        let headers = ["Số", "Thời gian (UTC)", "Người thực hiện", "Hành động", "Đối tượng", "Mã đối tượng", "Kết quả", "Địa chỉ", "Chi tiết", "Mã băm trước", "Mã băm"];
+        let headers = [
+            "Số",
+            "Thời gian (UTC)",
+            "Người thực hiện",
+            "Hành động",
+            "Đối tượng",
+            "Mã đối tượng",
+            "Kết quả",
+            "Địa chỉ",
+            "Chi tiết",
+            "Mã băm trước",
+            "Mã băm",
+        ];
         for (col, title) in headers.iter().enumerate() {
             sheet.write_string_with_format(0, col as u16, *title, &bold)?;
         }

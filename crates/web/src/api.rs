@@ -2,17 +2,17 @@
 //! message; the OpenAPI document at `/api/v1/openapi.json` is generated from these handlers.
 
 use crate::AppState;
-use crate::error::{ApiError, ApiErrorBody};
 use crate::auth::Ctx;
+use crate::error::{ApiError, ApiErrorBody};
 use crate::records::{self, Refused};
 use axum::Extension;
-use kho_model::access::Action;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use kho_model::access::Action;
 use kho_model::record::{DocumentInput, DossierInput, FondsInput, InventoryInput};
 use kho_store::ListDossiers;
 use serde::Deserialize;
@@ -40,8 +40,24 @@ pub fn routes() -> Router<AppState> {
 #[openapi(
     info(title = "Kho API", description = "Kho lưu trữ: kế hoạch, phông, mục lục, hồ sơ và văn bản theo TT 05/2025/TT-BNV."),
     paths(
-        plan, units, unit, fonds_list, fonds_create, fonds_get, fonds_update, inventories, inventory_create, inventory_get,
-        inventory_update, dossiers, dossier_create, dossier_get, dossier_update, documents, document_create, document_get,
+        plan,
+        units,
+        unit,
+        fonds_list,
+        fonds_create,
+        fonds_get,
+        fonds_update,
+        inventories,
+        inventory_create,
+        inventory_get,
+        inventory_update,
+        dossiers,
+        dossier_create,
+        dossier_get,
+        dossier_update,
+        documents,
+        document_create,
+        document_get,
         document_update
     ),
     components(schemas(ApiErrorBody, FondsInput, InventoryInput, DossierInput, DocumentInput, kho_model::FieldError))
@@ -67,9 +83,19 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<
                     "unsupported_media_type",
                     "Cần gửi nội dung JSON với Content-Type: application/json.",
                 ),
-                JsonRejection::JsonSyntaxError(e) => ApiError::new(StatusCode::BAD_REQUEST, "invalid_json", format!("Nội dung không phải JSON hợp lệ: {}.", e.body_text())),
-                JsonRejection::JsonDataError(e) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_json_shape", format!("JSON không đúng cấu trúc: {}.", e.body_text())),
-                other => ApiError::new(StatusCode::BAD_REQUEST, "invalid_body", format!("Không đọc được nội dung gửi lên: {}.", other.body_text())),
+                JsonRejection::JsonSyntaxError(e) => {
+                    ApiError::new(StatusCode::BAD_REQUEST, "invalid_json", format!("Nội dung không phải JSON hợp lệ: {}.", e.body_text()))
+                }
+                JsonRejection::JsonDataError(e) => ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid_json_shape",
+                    format!("JSON không đúng cấu trúc: {}.", e.body_text()),
+                ),
+                other => ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_body",
+                    format!("Không đọc được nội dung gửi lên: {}.", other.body_text()),
+                ),
             }),
         }
     }
@@ -98,10 +124,8 @@ async fn plan(State(state): State<AppState>) -> Result<Response, ApiError> {
         return Err(ApiError::new(StatusCode::NOT_FOUND, "no_plan", "Chưa nạp kế hoạch; dùng lệnh kho plan import."));
     };
     let plan = &stored.plan;
-    let districts: Vec<_> =
-        plan.districts.iter().zip(&stored.district_units).map(|(d, id)| json!({ "unitId": id, "target": d })).collect();
-    let communes: Vec<_> =
-        plan.communes.iter().zip(&stored.commune_units).map(|(c, id)| json!({ "unitId": id, "target": c })).collect();
+    let districts: Vec<_> = plan.districts.iter().zip(&stored.district_units).map(|(d, id)| json!({ "unitId": id, "target": d })).collect();
+    let communes: Vec<_> = plan.communes.iter().zip(&stored.commune_units).map(|(c, id)| json!({ "unitId": id, "target": c })).collect();
     Ok(Json(json!({
         "name": plan.meta.name,
         "issuer": plan.meta.issuer,
@@ -151,7 +175,11 @@ async fn fonds_list(State(state): State<AppState>, Extension(ctx): Extension<Ctx
 #[utoipa::path(post, path = "/api/v1/fonds", tag = "Phông", request_body = FondsInput, responses(
     (status = 201, description = "Đã tạo"), (status = 422, description = "Dữ liệu không hợp lệ", body = ApiErrorBody),
     (status = 409, description = "Trùng mã phông", body = ApiErrorBody)))]
-async fn fonds_create(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Body(input): Body<FondsInput>) -> Result<Response, ApiError> {
+async fn fonds_create(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Body(input): Body<FondsInput>,
+) -> Result<Response, ApiError> {
     created(records::create_fonds(&state, &ctx, &input).await, |id| format!("/api/v1/fonds/{id}"))
 }
 
@@ -163,7 +191,12 @@ async fn fonds_get(State(state): State<AppState>, Extension(ctx): Extension<Ctx>
 
 #[utoipa::path(put, path = "/api/v1/fonds/{id}", tag = "Phông", params(("id" = i64, Path)), request_body = FondsInput, responses(
     (status = 200, description = "Đã lưu"), (status = 422, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
-async fn fonds_update(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, Body(input): Body<FondsInput>) -> Result<Response, ApiError> {
+async fn fonds_update(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    Body(input): Body<FondsInput>,
+) -> Result<Response, ApiError> {
     updated(records::update_fonds(&state, &ctx, id, &input).await)
 }
 
@@ -176,7 +209,12 @@ async fn inventories(State(state): State<AppState>, Extension(ctx): Extension<Ct
 
 #[utoipa::path(post, path = "/api/v1/fonds/{id}/inventories", tag = "Mục lục", params(("id" = i64, Path)), request_body = InventoryInput, responses(
     (status = 201, description = "Đã tạo"), (status = 422, body = ApiErrorBody), (status = 409, body = ApiErrorBody)))]
-async fn inventory_create(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, Body(input): Body<InventoryInput>) -> Result<Response, ApiError> {
+async fn inventory_create(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    Body(input): Body<InventoryInput>,
+) -> Result<Response, ApiError> {
     created(records::create_inventory(&state, &ctx, id, &input).await, |id| format!("/api/v1/inventories/{id}"))
 }
 
@@ -188,7 +226,12 @@ async fn inventory_get(State(state): State<AppState>, Extension(ctx): Extension<
 
 #[utoipa::path(put, path = "/api/v1/inventories/{id}", tag = "Mục lục", params(("id" = i64, Path)), request_body = InventoryInput, responses(
     (status = 200, description = "Đã lưu"), (status = 422, body = ApiErrorBody)))]
-async fn inventory_update(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, Body(input): Body<InventoryInput>) -> Result<Response, ApiError> {
+async fn inventory_update(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    Body(input): Body<InventoryInput>,
+) -> Result<Response, ApiError> {
     updated(records::update_inventory(&state, &ctx, id, &input).await)
 }
 
@@ -204,13 +247,28 @@ struct DossierQuery {
 
 #[utoipa::path(get, path = "/api/v1/inventories/{id}/dossiers", tag = "Hồ sơ", params(("id" = i64, Path), DossierQuery), responses(
     (status = 200, description = "Hồ sơ của mục lục, theo trang: total, offset, limit, items"), (status = 404, body = ApiErrorBody)))]
-async fn dossiers(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, Query(q): Query<DossierQuery>) -> Result<Response, ApiError> {
+async fn dossiers(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    Query(q): Query<DossierQuery>,
+) -> Result<Response, ApiError> {
     records::inventory_for(&state, &ctx, Action::CatalogueView, id).await?;
     let limit = q.limit.unwrap_or(100);
     if limit > 10_000 {
         return Err(ApiError::new(StatusCode::BAD_REQUEST, "limit_too_large", "limit tối đa là 10.000 hồ sơ một lần."));
     }
-    let page = state.store.list_dossiers(&ListDossiers { visibility: ctx.actor.visibility(), inventory_id: Some(id), fonds_id: None, query: q.q, offset: q.offset, limit }).await?;
+    let page = state
+        .store
+        .list_dossiers(&ListDossiers {
+            visibility: ctx.actor.visibility(),
+            inventory_id: Some(id),
+            fonds_id: None,
+            query: q.q,
+            offset: q.offset,
+            limit,
+        })
+        .await?;
     Ok(Json(page).into_response())
 }
 
@@ -218,7 +276,12 @@ async fn dossiers(State(state): State<AppState>, Extension(ctx): Extension<Ctx>,
     (status = 201, description = "Đã tạo; mã hồ sơ được lập từ phông, năm, số ký hiệu và mục lục số"),
     (status = 422, description = "Dữ liệu không hợp lệ, từng trường", body = ApiErrorBody),
     (status = 409, description = "Trùng mã hồ sơ", body = ApiErrorBody)))]
-async fn dossier_create(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, Body(input): Body<DossierInput>) -> Result<Response, ApiError> {
+async fn dossier_create(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    Body(input): Body<DossierInput>,
+) -> Result<Response, ApiError> {
     created(records::create_dossier(&state, &ctx, id, &input).await, |id| format!("/api/v1/dossiers/{id}"))
 }
 
@@ -230,7 +293,12 @@ async fn dossier_get(State(state): State<AppState>, Extension(ctx): Extension<Ct
 
 #[utoipa::path(put, path = "/api/v1/dossiers/{id}", tag = "Hồ sơ", params(("id" = i64, Path)), request_body = DossierInput, responses(
     (status = 200, description = "Đã lưu"), (status = 422, body = ApiErrorBody), (status = 409, body = ApiErrorBody)))]
-async fn dossier_update(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, Body(input): Body<DossierInput>) -> Result<Response, ApiError> {
+async fn dossier_update(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    Body(input): Body<DossierInput>,
+) -> Result<Response, ApiError> {
     updated(records::update_dossier(&state, &ctx, id, &input).await)
 }
 
@@ -243,7 +311,12 @@ async fn documents(State(state): State<AppState>, Extension(ctx): Extension<Ctx>
 
 #[utoipa::path(post, path = "/api/v1/dossiers/{id}/documents", tag = "Văn bản", params(("id" = i64, Path)), request_body = DocumentInput, responses(
     (status = 201, description = "Đã tạo"), (status = 422, body = ApiErrorBody), (status = 409, body = ApiErrorBody)))]
-async fn document_create(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, Body(input): Body<DocumentInput>) -> Result<Response, ApiError> {
+async fn document_create(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    Body(input): Body<DocumentInput>,
+) -> Result<Response, ApiError> {
     created(records::create_document(&state, &ctx, id, &input).await, |id| format!("/api/v1/documents/{id}"))
 }
 
@@ -255,6 +328,11 @@ async fn document_get(State(state): State<AppState>, Extension(ctx): Extension<C
 
 #[utoipa::path(put, path = "/api/v1/documents/{id}", tag = "Văn bản", params(("id" = i64, Path)), request_body = DocumentInput, responses(
     (status = 200, description = "Đã lưu"), (status = 422, body = ApiErrorBody), (status = 409, body = ApiErrorBody)))]
-async fn document_update(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, Body(input): Body<DocumentInput>) -> Result<Response, ApiError> {
+async fn document_update(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    Body(input): Body<DocumentInput>,
+) -> Result<Response, ApiError> {
     updated(records::update_document(&state, &ctx, id, &input).await)
 }

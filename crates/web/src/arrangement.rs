@@ -26,7 +26,14 @@ pub fn routes() -> Router<AppState> {
         .route("/phong/{id}/chinh-ly/phuong-an", post(scheme))
 }
 
-async fn render(state: &AppState, ctx: &Ctx, fonds: &Fonds, status: StatusCode, error: Option<String>, draft: Option<(&str, &str)>) -> Result<Response, PageError> {
+async fn render(
+    state: &AppState,
+    ctx: &Ctx,
+    fonds: &Fonds,
+    status: StatusCode,
+    error: Option<String>,
+    draft: Option<(&str, &str)>,
+) -> Result<Response, PageError> {
     let arrangement = state.store.arrangement(fonds.id).await?;
     let done = arrangement.steps.iter().filter(|s| s.status == StepStatus::Done).count();
     let steps: Vec<Value> = arrangement
@@ -59,7 +66,11 @@ async fn render(state: &AppState, ctx: &Ctx, fonds: &Fonds, status: StatusCode, 
         steps, done, total => STEPS.len(), survey, scheme_text, groups, statuses, may_edit, error,
     };
     Page::new("arrangement.html", "chinh-ly", format!("Chỉnh lý phông {}", fonds.fields.code))
-        .crumbs(vec![crumb("Phông", "/phong"), crumb(format!("Phông {}", fonds.fields.code), format!("/phong/{}", fonds.id)), here("Chỉnh lý")])
+        .crumbs(vec![
+            crumb("Phông", "/phong"),
+            crumb(format!("Phông {}", fonds.fields.code), format!("/phong/{}", fonds.id)),
+            here("Chỉnh lý"),
+        ])
         .status(status)
         .render(state, Some(ctx), values)
 }
@@ -79,7 +90,12 @@ struct StepForm {
     note: String,
 }
 
-async fn step(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, form: Result<Form<StepForm>, axum::extract::rejection::FormRejection>) -> Result<Response, PageError> {
+async fn step(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    form: Result<Form<StepForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, PageError> {
     let fonds = records::fonds_for(&state, &ctx, Action::CatalogueEdit, id).await?;
     let form = form.map(|Form(f)| f).unwrap_or_default();
     let refuse = |message: String| async { render(&state, &ctx, &fonds, StatusCode::UNPROCESSABLE_ENTITY, Some(message), None).await };
@@ -93,7 +109,10 @@ async fn step(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Pat
         if text.trim().is_empty() {
             return Ok(None);
         }
-        ArchiveDate::parse(text).filter(|d| d.earliest() == d.latest()).map(Some).ok_or_else(|| format!("Bước {number}: {label} “{}” không phải ngày NN/TT/NNNN.", text.trim()))
+        ArchiveDate::parse(text)
+            .filter(|d| d.earliest() == d.latest())
+            .map(Some)
+            .ok_or_else(|| format!("Bước {number}: {label} “{}” không phải ngày NN/TT/NNNN.", text.trim()))
     };
     let (started_on, finished_on) = match (date("ngày bắt đầu", &form.started_on), date("ngày xong", &form.finished_on)) {
         (Ok(s), Ok(f)) => (s, f),
@@ -131,7 +150,12 @@ struct SchemeForm {
     scheme: String,
 }
 
-async fn scheme(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, form: Result<Form<SchemeForm>, axum::extract::rejection::FormRejection>) -> Result<Response, PageError> {
+async fn scheme(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    form: Result<Form<SchemeForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, PageError> {
     let fonds = records::fonds_for(&state, &ctx, Action::CatalogueEdit, id).await?;
     let form = form.map(|Form(f)| f).unwrap_or_default();
     if let Err(e) = parse_scheme(&form.scheme) {
@@ -159,14 +183,24 @@ struct Order {
 
 /// The hồ sơ of a mục lục in the order chosen, with their new numbers 1, 2, 3 …
 async fn proposed(state: &AppState, ctx: &Ctx, id: i64, order: &str) -> Result<Vec<(kho_model::record::Dossier, u32)>, PageError> {
-    let filter = kho_store::ListDossiers { visibility: ctx.actor.visibility(), inventory_id: Some(id), fonds_id: None, query: None, offset: 0, limit: u64::MAX / 2 };
+    let filter = kho_store::ListDossiers {
+        visibility: ctx.actor.visibility(),
+        inventory_id: Some(id),
+        fonds_id: None,
+        query: None,
+        offset: 0,
+        limit: u64::MAX / 2,
+    };
     let mut dossiers = state.store.list_dossiers(&filter).await?.items;
     // Hồ sơ the actor may not see keep their numbers; the others are numbered around them.
     let reserved = state.store.reserved_numbers(id, &dossiers.iter().map(|d| d.id).collect::<Vec<_>>()).await?;
     match order {
-        "phuong_an" => dossiers.sort_by_key(|d| (kho_model::arrangement::group_rank(d.scheme_group.as_deref()), d.fields.start_date.earliest(), d.temp_number, d.id)),
+        "phuong_an" => dossiers.sort_by_key(|d| {
+            (kho_model::arrangement::group_rank(d.scheme_group.as_deref()), d.fields.start_date.earliest(), d.temp_number, d.id)
+        }),
         "thoi_gian" => dossiers.sort_by_key(|d| (d.fields.start_date.earliest(), d.fields.end_date.latest(), d.id)),
-        "tieu_de" => dossiers.sort_by(|a, b| kho_model::text::fold(&a.fields.title).cmp(&kho_model::text::fold(&b.fields.title)).then(a.id.cmp(&b.id))),
+        "tieu_de" => dossiers
+            .sort_by(|a, b| kho_model::text::fold(&a.fields.title).cmp(&kho_model::text::fold(&b.fields.title)).then(a.id.cmp(&b.id))),
         _ => {}
     }
     let mut next = 0u32;
@@ -182,7 +216,14 @@ async fn proposed(state: &AppState, ctx: &Ctx, id: i64, order: &str) -> Result<V
         .collect())
 }
 
-async fn numbering_render(state: &AppState, ctx: &Ctx, id: i64, order: &str, status: StatusCode, error: Option<&str>) -> Result<Response, PageError> {
+async fn numbering_render(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    order: &str,
+    status: StatusCode,
+    error: Option<&str>,
+) -> Result<Response, PageError> {
     let (inventory, fonds) = records::inventory_for(state, ctx, Action::CatalogueEdit, id).await?;
     let proposal = proposed(state, ctx, id, order).await?;
     let counts = state.store.document_counts(id).await?;
@@ -212,17 +253,35 @@ async fn numbering_render(state: &AppState, ctx: &Ctx, id: i64, order: &str, sta
         .render(state, Some(ctx), values)
 }
 
-async fn numbering_preview(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, axum::extract::Query(order): axum::extract::Query<Order>) -> Result<Response, PageError> {
+async fn numbering_preview(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    axum::extract::Query(order): axum::extract::Query<Order>,
+) -> Result<Response, PageError> {
     numbering_render(&state, &ctx, id, &order.thu_tu, StatusCode::OK, None).await
 }
 
-async fn numbering_apply(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, form: Result<Form<Order>, axum::extract::rejection::FormRejection>) -> Result<Response, PageError> {
+async fn numbering_apply(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    form: Result<Form<Order>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, PageError> {
     records::inventory_for(&state, &ctx, Action::CatalogueEdit, id).await?;
     let order = form.map(|Form(o)| o).unwrap_or_default();
     let proposal = proposed(&state, &ctx, id, &order.thu_tu).await?;
     let now = proposal.iter().map(|(d, _)| d.id.to_string()).collect::<Vec<_>>().join(",");
     if now != order.preview {
-        return numbering_render(&state, &ctx, id, &order.thu_tu, StatusCode::CONFLICT, Some("Mục lục đã thay đổi từ lúc xem trước; hãy xem lại bảng đánh số mới rồi áp dụng.")).await;
+        return numbering_render(
+            &state,
+            &ctx,
+            id,
+            &order.thu_tu,
+            StatusCode::CONFLICT,
+            Some("Mục lục đã thay đổi từ lúc xem trước; hãy xem lại bảng đánh số mới rồi áp dụng."),
+        )
+        .await;
     }
     let numbers: Vec<(i64, u32)> = proposal.iter().map(|(d, n)| (d.id, *n)).collect();
     state.store.renumber(id, &numbers).await?;
@@ -249,12 +308,30 @@ struct PhieuTin {
     ghi_chu: String,
 }
 
-async fn phieu_tin_render(state: &AppState, ctx: &Ctx, id: i64, draft: Option<&PhieuTin>, error: Option<String>, saved: Option<u32>) -> Result<Response, PageError> {
+async fn phieu_tin_render(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    draft: Option<&PhieuTin>,
+    error: Option<String>,
+    saved: Option<u32>,
+) -> Result<Response, PageError> {
     let (inventory, fonds) = records::inventory_for(state, ctx, Action::CatalogueEdit, id).await?;
     let scheme = state.store.arrangement(fonds.id).await?.scheme.as_deref().and_then(|s| parse_scheme(s).ok()).unwrap_or_default();
-    let groups: Vec<Value> = kho_model::arrangement::scheme_choices(&scheme).into_iter().map(|(value, label)| context! { value, label }).collect();
+    let groups: Vec<Value> =
+        kho_model::arrangement::scheme_choices(&scheme).into_iter().map(|(value, label)| context! { value, label }).collect();
     let next = state.store.next_temp_number(id).await?;
-    let entered = state.store.list_dossiers(&kho_store::ListDossiers { visibility: ctx.actor.visibility(), inventory_id: Some(id), fonds_id: None, query: None, offset: 0, limit: u64::MAX / 2 }).await?;
+    let entered = state
+        .store
+        .list_dossiers(&kho_store::ListDossiers {
+            visibility: ctx.actor.visibility(),
+            inventory_id: Some(id),
+            fonds_id: None,
+            query: None,
+            offset: 0,
+            limit: u64::MAX / 2,
+        })
+        .await?;
     let mut rows: Vec<&kho_model::record::Dossier> = entered.items.iter().filter(|d| d.temp_number.is_some()).collect();
     rows.sort_by_key(|d| std::cmp::Reverse(d.temp_number));
     let rows: Vec<Value> = rows
@@ -263,7 +340,8 @@ async fn phieu_tin_render(state: &AppState, ctx: &Ctx, id: i64, draft: Option<&P
         .map(|d| context! { tam => d.temp_number, group => d.scheme_group.clone(), title => d.fields.title.clone(), dates => format!("{} – {}", d.fields.start_date, d.fields.end_date), retention => d.fields.maintenance.label(), sheets => d.fields.number_of_paper, id => d.id })
         .collect();
     let retentions: Vec<Value> = kho_model::Maintenance::ALL.iter().map(|m| context! { value => m.code(), label => m.label() }).collect();
-    let values = draft.cloned().unwrap_or(PhieuTin { tam: next.to_string(), nhom: String::new(), thoi_han: "01".into(), ..Default::default() });
+    let values =
+        draft.cloned().unwrap_or(PhieuTin { tam: next.to_string(), nhom: String::new(), thoi_han: "01".into(), ..Default::default() });
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let values = context! { id, groups, rows, retentions, form => Value::from(minijinja::value::Serde(&values)), error, saved, fonds_id => fonds.id, total => entered.total };
     Page::new("phieu_tin.html", "chinh-ly", format!("Phiếu tin — mục lục số {}", inventory.fields.number))
@@ -282,20 +360,38 @@ struct Saved {
     luu: Option<u32>,
 }
 
-async fn phieu_tin(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, axum::extract::Query(q): axum::extract::Query<Saved>) -> Result<Response, PageError> {
+async fn phieu_tin(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    axum::extract::Query(q): axum::extract::Query<Saved>,
+) -> Result<Response, PageError> {
     phieu_tin_render(&state, &ctx, id, None, None, q.luu).await
 }
 
 /// One phiếu tin: checked as every hồ sơ is, kept with its số tạm and group; the form comes back
 /// empty, ready for the next, so entry runs from the keyboard.
-async fn phieu_tin_save(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, form: Result<Form<PhieuTin>, axum::extract::rejection::FormRejection>) -> Result<Response, PageError> {
+async fn phieu_tin_save(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    form: Result<Form<PhieuTin>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, PageError> {
     records::inventory_for(&state, &ctx, Action::CatalogueEdit, id).await?;
     let form = form.map(|Form(f)| f).unwrap_or_default();
     let Some(temp) = form.tam.trim().parse::<u32>().ok().filter(|n| *n > 0) else {
         return phieu_tin_render(&state, &ctx, id, Some(&form), Some("Số tạm: nhập số nguyên dương.".into()), None).await;
     };
     let Some((start, end)) = kho_model::inventory_sheet::parse_range(&form.thoi_gian) else {
-        return phieu_tin_render(&state, &ctx, id, Some(&form), Some(format!("Thời gian “{}” không đọc được (ví dụ 2015, 01/2015 - 12/2015).", form.thoi_gian.trim())), None).await;
+        return phieu_tin_render(
+            &state,
+            &ctx,
+            id,
+            Some(&form),
+            Some(format!("Thời gian “{}” không đọc được (ví dụ 2015, 01/2015 - 12/2015).", form.thoi_gian.trim())),
+            None,
+        )
+        .await;
     };
     let notation = if form.ky_hieu.trim().is_empty() { format!("T{temp}") } else { form.ky_hieu.trim().to_string() };
     let input = kho_model::record::DossierInput {
@@ -314,7 +410,17 @@ async fn phieu_tin_save(State(state): State<AppState>, Extension(ctx): Extension
     let (_, _, context) = state.store.dossier_context(id).await?;
     let fields = match input.parse(&context) {
         Ok(f) => f,
-        Err(invalid) => return phieu_tin_render(&state, &ctx, id, Some(&form), Some(invalid.errors.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join(" ")), None).await,
+        Err(invalid) => {
+            return phieu_tin_render(
+                &state,
+                &ctx,
+                id,
+                Some(&form),
+                Some(invalid.errors.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join(" ")),
+                None,
+            )
+            .await;
+        }
     };
     let group = Some(form.nhom.trim().to_string()).filter(|g| !g.is_empty());
     let row = kho_store::NewDossier { fields, number: None, box_id: None, temp_number: Some(temp), scheme_group: group };

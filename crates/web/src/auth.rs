@@ -197,11 +197,8 @@ async fn csrf_token_of(request: Request) -> (Option<String>, Request) {
         let token = token.to_string();
         return (Some(token), request);
     }
-    let is_multipart = request
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let is_multipart =
+        request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("multipart/form-data"));
     if is_multipart {
         let token = request.uri().query().and_then(|q| form_urlencoded_value(q.as_bytes(), "_csrf"));
         return (token, request);
@@ -228,7 +225,12 @@ fn form_urlencoded_value(body: &[u8], key: &str) -> Option<String> {
 
 fn unauthenticated(path: &str, method: &Method) -> Response {
     if is_api(path) {
-        return crate::error::ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", "Cần đăng nhập: gửi mã truy cập trong tiêu đề Authorization: Bearer ….").into_response();
+        return crate::error::ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            "Cần đăng nhập: gửi mã truy cập trong tiêu đề Authorization: Bearer ….",
+        )
+        .into_response();
     }
     let next = if method == Method::GET { format!("?tiep={}", urlencode(path)) } else { String::new() };
     Redirect::to(&format!("/dang-nhap{next}")).into_response()
@@ -340,7 +342,12 @@ impl LoginRefused {
 }
 
 /// Checks a login and opens a session; returns the session secret and the user.
-pub async fn login(state: &AppState, username: &str, password: &str, address: Option<&str>) -> Result<Result<(String, User), LoginRefused>, kho_store::StoreError> {
+pub async fn login(
+    state: &AppState,
+    username: &str,
+    password: &str,
+    address: Option<&str>,
+) -> Result<Result<(String, User), LoginRefused>, kho_store::StoreError> {
     let store: &Store = &state.store;
     let username = username.trim();
     let event = |outcome: &str, user: Option<&User>| AuditEvent {
@@ -386,5 +393,7 @@ pub async fn login(state: &AppState, username: &str, password: &str, address: Op
 /// Whether a signed-in user's own page may show the Quản trị area.
 pub fn administers(actor: &Actor) -> bool {
     let table = Permissions::shipped();
-    table.allows(actor.role, Action::UsersManage) || table.allows(actor.role, Action::AuditView) || table.allows(actor.role, Action::TokensManage)
+    table.allows(actor.role, Action::UsersManage)
+        || table.allows(actor.role, Action::AuditView)
+        || table.allows(actor.role, Action::TokensManage)
 }

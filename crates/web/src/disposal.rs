@@ -47,7 +47,17 @@ fn render(state: &AppState, ctx: &Ctx, fonds: &Fonds, template: &str, status: St
 
 async fn fonds_page_with(state: &AppState, ctx: &Ctx, id: i64, status: StatusCode, error: Option<String>) -> Result<Response, PageError> {
     let fonds = records::fonds_for(state, ctx, Action::CatalogueView, id).await?;
-    let dossiers = state.store.list_dossiers(&ListDossiers { visibility: ctx.actor.visibility(), inventory_id: None, fonds_id: Some(id), query: None, offset: 0, limit: u64::MAX / 2 }).await?;
+    let dossiers = state
+        .store
+        .list_dossiers(&ListDossiers {
+            visibility: ctx.actor.visibility(),
+            inventory_id: None,
+            fonds_id: Some(id),
+            query: None,
+            offset: 0,
+            limit: u64::MAX / 2,
+        })
+        .await?;
     let year = this_year();
     let candidates: Vec<Value> = dossiers
         .items
@@ -77,7 +87,12 @@ async fn fonds_page(State(state): State<AppState>, Extension(ctx): Extension<Ctx
 }
 
 /// The form as pairs: `chon` = "<dossier id>:<reason>" per ticked hồ sơ.
-async fn create(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, form: Result<Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>) -> Result<Response, PageError> {
+async fn create(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    form: Result<Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, PageError> {
     let fonds = records::fonds_for(&state, &ctx, Action::CatalogueEdit, id).await?;
     let pairs = form.map(|Form(p)| p).unwrap_or_default();
     let value = |key: &str| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| kho_model::text::clean_multiline(v)).unwrap_or_default();
@@ -86,7 +101,9 @@ async fn create(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, P
     let mut problems = Vec::new();
     let year = this_year();
     for (_, v) in pairs.iter().filter(|(k, _)| k == "chon") {
-        let Some((dossier, reason)) = v.split_once(':').and_then(|(d, r)| Some((d.parse::<i64>().ok()?, Reason::from_code(r)?))) else { continue };
+        let Some((dossier, reason)) = v.split_once(':').and_then(|(d, r)| Some((d.parse::<i64>().ok()?, Reason::from_code(r)?))) else {
+            continue;
+        };
         let Ok((d, _)) = records::dossier_for(&state, &ctx, Action::CatalogueEdit, dossier).await else { continue };
         if d.fonds_id != fonds.id {
             continue;
@@ -143,7 +160,8 @@ async fn show_with(state: &AppState, ctx: &Ctx, id: i64, status: StatusCode, err
     };
     let table = kho_model::access::Permissions::shipped();
     let role = ctx.actor.role;
-    let stages: Vec<Value> = Stage::ALL.iter().map(|s| context! { label => s.label(), done => *s <= list.stage, current => *s == list.stage }).collect();
+    let stages: Vec<Value> =
+        Stage::ALL.iter().map(|s| context! { label => s.label(), done => *s <= list.stage, current => *s == list.stage }).collect();
     let show = |d: &Option<ArchiveDate>| d.map(|d| d.to_string());
     let values = context! {
         list => context! {
@@ -169,11 +187,20 @@ fn field(pairs: &[(String, String)], key: &str) -> String {
 }
 
 fn full_date(text: &str, label: &str) -> Result<ArchiveDate, String> {
-    ArchiveDate::parse(text).filter(|d| d.earliest() == d.latest()).ok_or_else(|| format!("{label}: “{}” không phải ngày NN/TT/NNNN.", text.trim()))
+    ArchiveDate::parse(text)
+        .filter(|d| d.earliest() == d.latest())
+        .ok_or_else(|| format!("{label}: “{}” không phải ngày NN/TT/NNNN.", text.trim()))
 }
 
 /// One step of the trail: authorised by `action`, checked, recorded, audited.
-async fn step(state: &AppState, ctx: &Ctx, id: i64, action: Action, pairs: Vec<(String, String)>, build: impl FnOnce(&[(String, String)], &str) -> Result<(Stage, String, ArchiveDate, String), String>) -> Result<Response, PageError> {
+async fn step(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    action: Action,
+    pairs: Vec<(String, String)>,
+    build: impl FnOnce(&[(String, String)], &str) -> Result<(Stage, String, ArchiveDate, String), String>,
+) -> Result<Response, PageError> {
     list_for(state, ctx, action, id).await?;
     let (stage, a, date, b) = match build(&pairs, &ctx.actor.name) {
         Ok(v) => v,
@@ -197,7 +224,12 @@ async fn step(state: &AppState, ctx: &Ctx, id: i64, action: Action, pairs: Vec<(
 
 type Pairs = Result<Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>;
 
-async fn council(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, form: Pairs) -> Result<Response, PageError> {
+async fn council(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    form: Pairs,
+) -> Result<Response, PageError> {
     step(&state, &ctx, id, Action::CatalogueEdit, form.map(|Form(p)| p).unwrap_or_default(), |p, _| {
         let opinions = field(p, "opinions");
         if opinions.is_empty() {
@@ -208,7 +240,12 @@ async fn council(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, 
     .await
 }
 
-async fn appraisal(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, form: Pairs) -> Result<Response, PageError> {
+async fn appraisal(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    form: Pairs,
+) -> Result<Response, PageError> {
     step(&state, &ctx, id, Action::CatalogueEdit, form.map(|Form(p)| p).unwrap_or_default(), |p, _| {
         let (body, reference) = (field(p, "body"), field(p, "reference"));
         if body.is_empty() || reference.is_empty() {
@@ -219,7 +256,12 @@ async fn appraisal(State(state): State<AppState>, Extension(ctx): Extension<Ctx>
     .await
 }
 
-async fn decision(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, form: Pairs) -> Result<Response, PageError> {
+async fn decision(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    form: Pairs,
+) -> Result<Response, PageError> {
     step(&state, &ctx, id, Action::DestructionApprove, form.map(|Form(p)| p).unwrap_or_default(), |p, by| {
         let reference = field(p, "reference");
         if reference.is_empty() {
@@ -230,11 +272,23 @@ async fn decision(State(state): State<AppState>, Extension(ctx): Extension<Ctx>,
     .await
 }
 
-async fn destruction(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, form: Pairs) -> Result<Response, PageError> {
-    step(&state, &ctx, id, Action::CatalogueEdit, form.map(|Form(p)| p).unwrap_or_default(), |p, by| Ok((Stage::Destroyed, String::new(), full_date(&field(p, "on"), "Ngày hủy")?, by.to_string()))).await
+async fn destruction(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    form: Pairs,
+) -> Result<Response, PageError> {
+    step(&state, &ctx, id, Action::CatalogueEdit, form.map(|Form(p)| p).unwrap_or_default(), |p, by| {
+        Ok((Stage::Destroyed, String::new(), full_date(&field(p, "on"), "Ngày hủy")?, by.to_string()))
+    })
+    .await
 }
 
-async fn papers(state: &AppState, ctx: &Ctx, id: i64) -> Result<(DisposalList, String, String, Vec<kho_documents::disposal::DisposalRow>), PageError> {
+async fn papers(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+) -> Result<(DisposalList, String, String, Vec<kho_documents::disposal::DisposalRow>), PageError> {
     let (list, fonds) = list_for(state, ctx, Action::CatalogueView, id).await?;
     let body = state.store.unit(fonds.fields.custodian_unit_id.unwrap_or(fonds.fields.unit_id)).await?.name;
     let mut rows = Vec::new();
@@ -255,7 +309,13 @@ async fn papers(state: &AppState, ctx: &Ctx, id: i64) -> Result<(DisposalList, S
 async fn list_docx(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
     let (list, body, fonds, rows) = papers(&state, &ctx, id).await?;
     let bytes = blocking(move || {
-        let p = kho_documents::disposal::DisposalPapers { body_name: &body, fonds: &fonds, title: &list.title, explanation: &list.explanation, rows: &rows };
+        let p = kho_documents::disposal::DisposalPapers {
+            body_name: &body,
+            fonds: &fonds,
+            title: &list.title,
+            explanation: &list.explanation,
+            rows: &rows,
+        };
         kho_documents::official::to_docx(&kho_documents::disposal::list(&p))
     })
     .await?;
@@ -268,7 +328,13 @@ async fn record_document(state: &AppState, ctx: &Ctx, id: i64) -> Result<kho_doc
         return Err(PageError::NotYet("Danh mục chưa được hủy nên chưa có biên bản hủy.".into()));
     };
     let province = state.store.plan().await?.map(|p| p.plan.meta.province).unwrap_or_default();
-    let p = kho_documents::disposal::DisposalPapers { body_name: &body, fonds: &fonds, title: &list.title, explanation: &list.explanation, rows: &rows };
+    let p = kho_documents::disposal::DisposalPapers {
+        body_name: &body,
+        fonds: &fonds,
+        title: &list.title,
+        explanation: &list.explanation,
+        rows: &rows,
+    };
     let facts = kho_documents::disposal::DestructionFacts {
         province: &province,
         decision_ref,

@@ -36,10 +36,7 @@ impl ApiError {
     }
 
     pub fn invalid(invalid: Invalid) -> ApiError {
-        let message = format!(
-            "Dữ liệu không hợp lệ: {}",
-            invalid.errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" ")
-        );
+        let message = format!("Dữ liệu không hợp lệ: {}", invalid.errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" "));
         ApiError {
             status: StatusCode::UNPROCESSABLE_ENTITY,
             body: ApiErrorBody { error: ApiErrorDetail { code: "invalid".into(), message, fields: invalid.errors } },
@@ -65,7 +62,11 @@ impl From<StoreError> for ApiError {
             StoreError::Conflict(field) => ApiError::conflict(Invalid::one(field)),
             other => {
                 tracing::error!(error = %other, "internal error");
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Lỗi hệ thống; đã ghi nhật ký. Vui lòng thử lại hoặc báo quản trị viên.")
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "Lỗi hệ thống; đã ghi nhật ký. Vui lòng thử lại hoặc báo quản trị viên.",
+                )
             }
         }
     }

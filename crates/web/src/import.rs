@@ -46,7 +46,13 @@ async fn form(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Pat
 }
 
 /// Reads a stored upload and checks it as mục lục số `number` (or the number the file names).
-async fn prepare(state: &AppState, fonds: &Fonds, file_name: &str, bytes: &[u8], number: Option<u32>) -> Result<Result<(u32, Prepared), String>, PageError> {
+async fn prepare(
+    state: &AppState,
+    fonds: &Fonds,
+    file_name: &str,
+    bytes: &[u8],
+    number: Option<u32>,
+) -> Result<Result<(u32, Prepared), String>, PageError> {
     let sheets = match kho_documents::read_workbook(file_name, bytes) {
         Ok(s) => s,
         Err(e) => return Ok(Err(e.to_string())),
@@ -70,29 +76,47 @@ fn rows(prepared: &Prepared) -> Vec<Value> {
         .collect()
 }
 
-async fn upload(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>) -> Result<Response, PageError> {
+async fn upload(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, PageError> {
     let fonds = records::fonds_for(&state, &ctx, Action::CatalogueEdit, id).await?;
-    let refuse = |message: String| render(&state, &ctx, &fonds, StatusCode::UNPROCESSABLE_ENTITY, context! { stage => "upload", error => message });
-    let Ok(mut multipart) = multipart else { return refuse("Không đọc được tệp gửi lên; hãy chọn tệp rồi bấm Kiểm tra.".into()) };
+    let refuse =
+        |message: String| render(&state, &ctx, &fonds, StatusCode::UNPROCESSABLE_ENTITY, context! { stage => "upload", error => message });
+    let Ok(mut multipart) = multipart else {
+        return refuse("Không đọc được tệp gửi lên; hãy chọn tệp rồi bấm Kiểm tra.".into());
+    };
     let (mut file, mut number) = (None, None);
     loop {
         match multipart.next_field().await {
             Ok(Some(field)) => match field.name() {
                 Some("file") => {
-                    let name = kho_model::text::file_name("file", field.file_name().unwrap_or_default()).unwrap_or_else(|_| "muc-luc".into());
+                    let name =
+                        kho_model::text::file_name("file", field.file_name().unwrap_or_default()).unwrap_or_else(|_| "muc-luc".into());
                     match field.bytes().await {
                         Ok(bytes) => file = Some((name, bytes)),
-                        Err(_) => return refuse(format!("Tệp gửi lên bị gián đoạn hoặc lớn quá {} MB.", kho_documents::MAX_WORKBOOK_BYTES / 1024 / 1024)),
+                        Err(_) => {
+                            return refuse(format!(
+                                "Tệp gửi lên bị gián đoạn hoặc lớn quá {} MB.",
+                                kho_documents::MAX_WORKBOOK_BYTES / 1024 / 1024
+                            ));
+                        }
                     }
                 }
                 Some("number") => number = field.text().await.ok().and_then(|t| t.trim().parse::<u32>().ok()),
                 _ => {}
             },
             Ok(None) => break,
-            Err(_) => return refuse(format!("Tệp gửi lên bị gián đoạn hoặc lớn quá {} MB.", kho_documents::MAX_WORKBOOK_BYTES / 1024 / 1024)),
+            Err(_) => {
+                return refuse(format!("Tệp gửi lên bị gián đoạn hoặc lớn quá {} MB.", kho_documents::MAX_WORKBOOK_BYTES / 1024 / 1024));
+            }
         }
     }
-    let Some((file_name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else { return refuse("Chưa chọn tệp, hoặc tệp rỗng.".into()) };
+    let Some((file_name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return refuse("Chưa chọn tệp, hoặc tệp rỗng.".into());
+    };
     let (number, prepared) = match prepare(&state, &fonds, &file_name, &bytes, number).await? {
         Ok(p) => p,
         Err(message) => return refuse(message),
@@ -100,7 +124,10 @@ async fn upload(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, P
     // Kept by its hash so the confirmation imports exactly what was checked.
     let seal = fonds.fields.classification.is_classified() && state.blobs.has_key();
     let blobs = state.blobs.clone();
-    let stored = tokio::task::spawn_blocking(move || blobs.put(&bytes, seal)).await.map_err(|e| PageError::Internal(e.to_string()))?.map_err(|e| PageError::Internal(e.to_string()))?;
+    let stored = tokio::task::spawn_blocking(move || blobs.put(&bytes, seal))
+        .await
+        .map_err(|e| PageError::Internal(e.to_string()))?
+        .map_err(|e| PageError::Internal(e.to_string()))?;
     let problems: Vec<String> = prepared.problems.iter().map(|p| p.to_string()).collect();
     let status = if problems.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     render(
@@ -134,18 +161,33 @@ async fn confirm(
     // Authorise before looking at the body.
     let fonds = records::fonds_for(&state, &ctx, Action::CatalogueEdit, id).await?;
     let Ok(Form(form)) = form else {
-        return render(&state, &ctx, &fonds, StatusCode::UNPROCESSABLE_ENTITY, context! { stage => "upload", error => "Biểu mẫu xác nhận không đầy đủ; hãy tải tệp lên lại." });
+        return render(
+            &state,
+            &ctx,
+            &fonds,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            context! { stage => "upload", error => "Biểu mẫu xác nhận không đầy đủ; hãy tải tệp lên lại." },
+        );
     };
     let blobs = state.blobs.clone();
     let (blob, sha256, sealed) = (form.blob.clone(), form.sha256.clone(), form.sealed == "true");
-    let bytes = tokio::task::spawn_blocking(move || blobs.get(&blob, sealed, &sha256)).await.map_err(|e| PageError::Internal(e.to_string()))?;
+    let bytes =
+        tokio::task::spawn_blocking(move || blobs.get(&blob, sealed, &sha256)).await.map_err(|e| PageError::Internal(e.to_string()))?;
     let bytes = bytes.map_err(|e| PageError::Unavailable(e.to_string()))?;
     let (number, prepared) = match prepare(&state, &fonds, &form.file_name, &bytes, Some(form.number)).await? {
         Ok(p) => p,
-        Err(message) => return render(&state, &ctx, &fonds, StatusCode::UNPROCESSABLE_ENTITY, context! { stage => "upload", error => message }),
+        Err(message) => {
+            return render(&state, &ctx, &fonds, StatusCode::UNPROCESSABLE_ENTITY, context! { stage => "upload", error => message });
+        }
     };
     let refuse = |problems: Vec<String>| {
-        render(&state, &ctx, &fonds, StatusCode::UNPROCESSABLE_ENTITY, context! { stage => "review", file_name => form.file_name.clone(), number, rows => rows(&prepared), problems })
+        render(
+            &state,
+            &ctx,
+            &fonds,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            context! { stage => "review", file_name => form.file_name.clone(), number, rows => rows(&prepared), problems },
+        )
     };
     if !prepared.problems.is_empty() {
         return refuse(prepared.problems.iter().map(|p| p.to_string()).collect());
@@ -163,10 +205,21 @@ async fn confirm(
 }
 
 /// A mục lục's hồ sơ as rows of the finding aid, with what its cover needs.
-async fn inventory_rows(state: &AppState, ctx: &Ctx, id: i64) -> Result<(kho_model::record::Inventory, Fonds, Vec<ImportedDossier>), PageError> {
+async fn inventory_rows(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+) -> Result<(kho_model::record::Inventory, Fonds, Vec<ImportedDossier>), PageError> {
     let (inventory, fonds) = records::inventory_for(state, ctx, Action::CatalogueView, id).await?;
     let boxes = state.store.box_numbers(fonds.id).await?;
-    let filter = kho_store::ListDossiers { visibility: ctx.actor.visibility(), inventory_id: Some(id), fonds_id: None, query: None, offset: 0, limit: u64::MAX / 2 };
+    let filter = kho_store::ListDossiers {
+        visibility: ctx.actor.visibility(),
+        inventory_id: Some(id),
+        fonds_id: None,
+        query: None,
+        offset: 0,
+        limit: u64::MAX / 2,
+    };
     let page = state.store.list_dossiers(&filter).await?;
     let dossiers = page
         .items

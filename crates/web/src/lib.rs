@@ -6,8 +6,8 @@
 
 mod accessions;
 mod admin;
-mod arrangement;
 mod api;
+mod arrangement;
 pub mod auth;
 mod disposal;
 mod error;

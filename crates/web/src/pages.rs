@@ -6,12 +6,12 @@ use crate::auth::{Ctx, MaybeCtx};
 use crate::error::PageError;
 use crate::records::{self, Refused};
 use axum::Extension;
-use kho_model::access::Action;
 use axum::Router;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
+use kho_model::access::Action;
 use kho_model::codes::*;
 use kho_model::record::{Document, DocumentInput, Dossier, DossierInput, Fonds, FondsInput, InventoryInput, UnitInput};
 use kho_model::{Invalid, vn};
@@ -138,27 +138,51 @@ pub(crate) fn areas(me: Option<&Ctx>) -> Vec<Value> {
 }
 
 fn admin_home(ctx: &Ctx) -> String {
-    if kho_model::access::Permissions::shipped().allows(ctx.actor.role, Action::UsersManage) { "/quan-tri".into() } else { "/quan-tri/nhat-ky".into() }
+    if kho_model::access::Permissions::shipped().allows(ctx.actor.role, Action::UsersManage) {
+        "/quan-tri".into()
+    } else {
+        "/quan-tri/nhat-ky".into()
+    }
 }
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let (status, heading, message) = match &self {
-            PageError::NotFound(what) => (StatusCode::NOT_FOUND, "Không tìm thấy".to_string(), format!("Không tìm thấy {what} này. Có thể địa chỉ đã sai hoặc bản ghi không tồn tại.")),
-            PageError::Forbidden => (StatusCode::FORBIDDEN, "Không được phép".to_string(), "Vai trò của bạn không được làm việc này. Nếu cần, hãy liên hệ quản trị viên.".to_string()),
+            PageError::NotFound(what) => (
+                StatusCode::NOT_FOUND,
+                "Không tìm thấy".to_string(),
+                format!("Không tìm thấy {what} này. Có thể địa chỉ đã sai hoặc bản ghi không tồn tại."),
+            ),
+            PageError::Forbidden => (
+                StatusCode::FORBIDDEN,
+                "Không được phép".to_string(),
+                "Vai trò của bạn không được làm việc này. Nếu cần, hãy liên hệ quản trị viên.".to_string(),
+            ),
             PageError::NotYet(reason) => (StatusCode::CONFLICT, "Chưa thực hiện được".to_string(), reason.clone()),
-            PageError::Unavailable(reason) => (StatusCode::SERVICE_UNAVAILABLE, "Không mở được tệp".to_string(), format!("Không mở được tệp: {reason}.")),
-            PageError::Csrf => (StatusCode::FORBIDDEN, "Biểu mẫu đã hết hiệu lực".to_string(), "Biểu mẫu này không còn hợp lệ (trang đã cũ hoặc phiên làm việc đã đổi). Hãy tải lại trang rồi gửi lại.".to_string()),
+            PageError::Unavailable(reason) => {
+                (StatusCode::SERVICE_UNAVAILABLE, "Không mở được tệp".to_string(), format!("Không mở được tệp: {reason}."))
+            }
+            PageError::Csrf => (
+                StatusCode::FORBIDDEN,
+                "Biểu mẫu đã hết hiệu lực".to_string(),
+                "Biểu mẫu này không còn hợp lệ (trang đã cũ hoặc phiên làm việc đã đổi). Hãy tải lại trang rồi gửi lại.".to_string(),
+            ),
             PageError::Internal(detail) => {
                 tracing::error!(%detail, "page failed");
-                (StatusCode::INTERNAL_SERVER_ERROR, "Lỗi hệ thống".to_string(), "Đã có lỗi khi tạo trang; lỗi đã được ghi nhật ký. Vui lòng thử lại hoặc báo quản trị viên.".to_string())
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Lỗi hệ thống".to_string(),
+                    "Đã có lỗi khi tạo trang; lỗi đã được ghi nhật ký. Vui lòng thử lại hoặc báo quản trị viên.".to_string(),
+                )
             }
         };
         let env = crate::templates::environment();
         let areas: Vec<Value> = vec![];
         let html = env
             .get_template("error.html")
-            .and_then(|t| t.render(context! { title => heading.clone(), heading => heading.clone(), message => message.clone(), areas => areas }))
+            .and_then(|t| {
+                t.render(context! { title => heading.clone(), heading => heading.clone(), message => message.clone(), areas => areas })
+            })
             .unwrap_or_else(|_| message.clone());
         (status, Html(html)).into_response()
     }
@@ -236,7 +260,10 @@ fn fonds_fields(units: Vec<(String, String)>) -> Vec<FieldSpec> {
         field("code", "Mã phông").required().hint("Ví dụ P12; bắt đầu bằng chữ cái, không dấu, không dấu chấm"),
         field("name", "Tên phông").required().wide(),
         field("unitId", "Đơn vị hình thành phông").required().choices(units.clone()),
-        field("status", "Trạng thái phông").required().codes(FondsStatus::ALL, FondsStatus::code, FondsStatus::label).hint("Phông của cơ quan đã giải thể là phông đóng"),
+        field("status", "Trạng thái phông")
+            .required()
+            .codes(FondsStatus::ALL, FondsStatus::code, FondsStatus::label)
+            .hint("Phông của cơ quan đã giải thể là phông đóng"),
         field("startDate", "Thời gian tài liệu từ").hint(date_hint()),
         field("endDate", "Thời gian tài liệu đến").hint(date_hint()),
         field("custodianUnitId", "Đơn vị đang quản lý").choices(units),
@@ -275,8 +302,14 @@ fn dossier_fields() -> Vec<FieldSpec> {
         field("confidenceLevel", "Mức độ tin cậy").codes(ConfidenceLevel::ALL, ConfidenceLevel::code, ConfidenceLevel::label),
         field("paperFileCode", "Mã hồ sơ gốc giấy").hint("Bắt buộc khi mức độ tin cậy là 02 Số hóa"),
         field("riskRecovery", "Chế độ dự phòng").required().choices(vec![("0".into(), "0 – Không".into()), ("1".into(), "1 – Có".into())]),
-        field("riskRecoveryStatus", "Tình trạng dự phòng").codes(RiskRecoveryStatus::ALL, RiskRecoveryStatus::code, RiskRecoveryStatus::label),
-        field("classification", "Độ mật").codes(Classification::ALL, Classification::code, Classification::label).hint("Tài liệu mật phải có chế độ sử dụng 03"),
+        field("riskRecoveryStatus", "Tình trạng dự phòng").codes(
+            RiskRecoveryStatus::ALL,
+            RiskRecoveryStatus::code,
+            RiskRecoveryStatus::label,
+        ),
+        field("classification", "Độ mật")
+            .codes(Classification::ALL, Classification::code, Classification::label)
+            .hint("Tài liệu mật phải có chế độ sử dụng 03"),
         field("description", "Ghi chú").long(),
     ]
 }
@@ -305,7 +338,14 @@ fn document_fields() -> Vec<FieldSpec> {
 }
 
 /// The form's context: every field with its current value and, when refused, its message.
-fn form_context<T: Serialize>(ctx: &Ctx, specs: Vec<FieldSpec>, input: &T, invalid: Option<&Invalid>, action: String, cancel: String) -> Value {
+fn form_context<T: Serialize>(
+    ctx: &Ctx,
+    specs: Vec<FieldSpec>,
+    input: &T,
+    invalid: Option<&Invalid>,
+    action: String,
+    cancel: String,
+) -> Value {
     let values = serde_json::to_value(input).unwrap_or_default();
     let fields: Vec<Value> = specs
         .into_iter()
@@ -352,7 +392,9 @@ fn after_save<T: Serialize>(
 ) -> Result<Response, PageError> {
     match outcome {
         Ok(id) => Ok(saved(target(id))),
-        Err(Refused::Invalid(invalid) | Refused::Conflict(invalid)) => form_page(state, ctx, page, specs, input, Some(&invalid), action, cancel),
+        Err(Refused::Invalid(invalid) | Refused::Conflict(invalid)) => {
+            form_page(state, ctx, page, specs, input, Some(&invalid), action, cancel)
+        }
         Err(other) => Err(other.into()),
     }
 }
@@ -363,7 +405,11 @@ async fn overview(State(state): State<AppState>, Extension(ctx): Extension<Ctx>)
     let stored = state.store.plan().await?;
     let visibility = ctx.actor.visibility();
     let fonds = state.store.list_fonds(&visibility).await?;
-    let dossiers = state.store.list_dossiers(&ListDossiers { visibility, inventory_id: None, fonds_id: None, query: None, offset: 0, limit: 0 }).await?.total;
+    let dossiers = state
+        .store
+        .list_dossiers(&ListDossiers { visibility, inventory_id: None, fonds_id: None, query: None, offset: 0, limit: 0 })
+        .await?
+        .total;
     let (plan, totals, discrepancies) = match &stored {
         Some(s) => (Some(&s.plan), Some(s.plan.computed()), s.plan.discrepancies()),
         None => (None, None, vec![]),
@@ -436,8 +482,10 @@ async fn unit(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Pat
         .iter()
         .map(|f| context! { id => f.id, code => f.fields.code.to_string(), name => f.fields.name.clone(), status => f.fields.status.label() })
         .collect();
-    let may_add = kho_model::access::authorize(&ctx.actor, Action::CatalogueEdit, &kho_model::access::Resource::Unit { unit_id: id }).is_allowed();
-    let may_edit = kho_model::access::authorize(&ctx.actor, Action::UnitsEdit, &kho_model::access::Resource::Unit { unit_id: id }).is_allowed();
+    let may_add =
+        kho_model::access::authorize(&ctx.actor, Action::CatalogueEdit, &kho_model::access::Resource::Unit { unit_id: id }).is_allowed();
+    let may_edit =
+        kho_model::access::authorize(&ctx.actor, Action::UnitsEdit, &kho_model::access::Resource::Unit { unit_id: id }).is_allowed();
     let successor = match unit.successor_id {
         Some(s) => Some(state.store.unit(s).await?),
         None => None,
@@ -452,7 +500,8 @@ async fn unit_fields(state: &AppState) -> Result<Vec<FieldSpec>, PageError> {
     Ok(vec![
         field("name", "Tên đơn vị").required().wide(),
         field("kind", "Loại đơn vị").required().codes(UnitKind::ALL, UnitKind::code, UnitKind::label),
-        field("agencyCode", "Mã định danh điện tử").hint("QĐ 20/2020, sửa đổi QĐ 09/2025: dạng 000.00.00.H17; đứng đầu mã hồ sơ của phông mở"),
+        field("agencyCode", "Mã định danh điện tử")
+            .hint("QĐ 20/2020, sửa đổi QĐ 09/2025: dạng 000.00.00.H17; đứng đầu mã hồ sơ của phông mở"),
         field("oldAdminCode", "Mã đơn vị hành chính cũ").hint("Trước 01/7/2025 (QĐ 124/2004)"),
         field("newAdminCode", "Mã đơn vị hành chính mới").hint("Từ 01/7/2025 (QĐ 19/2025): xã 5 chữ số"),
         field("dissolvedOn", "Ngày giải thể").hint("NN/TT/NNNN; các huyện giải thể ngày 01/07/2025"),
@@ -462,15 +511,46 @@ async fn unit_fields(state: &AppState) -> Result<Vec<FieldSpec>, PageError> {
 
 async fn unit_edit(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
     let unit = records::unit_for(&state, &ctx, Action::UnitsEdit, id).await?;
-    let page = Page::new("form.html", "ke-hoach", format!("Sửa thông tin {}", unit.name))
-        .crumbs(vec![crumb("Kế hoạch", "/ke-hoach"), crumb(unit.name.clone(), format!("/don-vi/{id}")), here("Sửa")]);
-    form_page(&state, &ctx, page, unit_fields(&state).await?, &UnitInput::from(&unit), None, format!("/don-vi/{id}/sua"), format!("/don-vi/{id}"))
+    let page = Page::new("form.html", "ke-hoach", format!("Sửa thông tin {}", unit.name)).crumbs(vec![
+        crumb("Kế hoạch", "/ke-hoach"),
+        crumb(unit.name.clone(), format!("/don-vi/{id}")),
+        here("Sửa"),
+    ]);
+    form_page(
+        &state,
+        &ctx,
+        page,
+        unit_fields(&state).await?,
+        &UnitInput::from(&unit),
+        None,
+        format!("/don-vi/{id}/sua"),
+        format!("/don-vi/{id}"),
+    )
 }
 
-async fn unit_update(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, Form(input): Form<UnitInput>) -> Result<Response, PageError> {
+async fn unit_update(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    Form(input): Form<UnitInput>,
+) -> Result<Response, PageError> {
     let outcome = records::update_unit(&state, &ctx, id, &input).await;
-    let page = Page::new("form.html", "ke-hoach", "Sửa thông tin đơn vị").crumbs(vec![crumb("Kế hoạch", "/ke-hoach"), crumb("Đơn vị", format!("/don-vi/{id}")), here("Sửa")]);
-    after_save(&state, &ctx, outcome, |id| format!("/don-vi/{id}"), page, unit_fields(&state).await?, &input, format!("/don-vi/{id}/sua"), format!("/don-vi/{id}"))
+    let page = Page::new("form.html", "ke-hoach", "Sửa thông tin đơn vị").crumbs(vec![
+        crumb("Kế hoạch", "/ke-hoach"),
+        crumb("Đơn vị", format!("/don-vi/{id}")),
+        here("Sửa"),
+    ]);
+    after_save(
+        &state,
+        &ctx,
+        outcome,
+        |id| format!("/don-vi/{id}"),
+        page,
+        unit_fields(&state).await?,
+        &input,
+        format!("/don-vi/{id}/sua"),
+        format!("/don-vi/{id}"),
+    )
 }
 
 // ---- fonds ----
@@ -516,7 +596,11 @@ async fn fonds_list(State(state): State<AppState>, Extension(ctx): Extension<Ctx
         })
         .collect();
     let may_edit = kho_model::access::Permissions::shipped().allows(ctx.actor.role, Action::CatalogueEdit);
-    Page::new("fonds_list.html", "chinh-ly", "Phông lưu trữ").render(&state, Some(&ctx), context! { fonds => rows, flash => flash(&q), may_edit })
+    Page::new("fonds_list.html", "chinh-ly", "Phông lưu trữ").render(
+        &state,
+        Some(&ctx),
+        context! { fonds => rows, flash => flash(&q), may_edit },
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -529,13 +613,21 @@ fn fonds_new_page() -> Page<'static> {
     Page::new("form.html", "chinh-ly", "Thêm phông").crumbs(vec![crumb("Phông", "/phong"), here("Thêm phông")])
 }
 
-async fn fonds_new(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Query(q): Query<NewFondsQuery>) -> Result<Response, PageError> {
+async fn fonds_new(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Query(q): Query<NewFondsQuery>,
+) -> Result<Response, PageError> {
     let input = FondsInput { unit_id: q.unit_id.unwrap_or_default(), status: "01".into(), language: "01".into(), ..Default::default() };
     let specs = fonds_fields(unit_choices(&state, &ctx).await?);
     form_page(&state, &ctx, fonds_new_page(), specs, &input, None, "/phong".into(), "/phong".into())
 }
 
-async fn fonds_create(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Form(input): Form<FondsInput>) -> Result<Response, PageError> {
+async fn fonds_create(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Form(input): Form<FondsInput>,
+) -> Result<Response, PageError> {
     let outcome = records::create_fonds(&state, &ctx, &input).await;
     let specs = fonds_fields(unit_choices(&state, &ctx).await?);
     after_save(&state, &ctx, outcome, |id| format!("/phong/{id}"), fonds_new_page(), specs, &input, "/phong".into(), "/phong".into())
@@ -557,7 +649,12 @@ fn fonds_facts(f: &Fonds, unit: &str, custodian: Option<&str>) -> Vec<(&'static 
     ]
 }
 
-async fn fonds_show(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, Query(q): Query<Flash>) -> Result<Response, PageError> {
+async fn fonds_show(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    Query(q): Query<Flash>,
+) -> Result<Response, PageError> {
     let fonds = records::fonds_for(&state, &ctx, Action::CatalogueView, id).await?;
     let unit = state.store.unit(fonds.fields.unit_id).await?;
     let custodian = match fonds.fields.custodian_unit_id {
@@ -584,13 +681,21 @@ async fn fonds_show(State(state): State<AppState>, Extension(ctx): Extension<Ctx
 async fn fonds_edit(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
     let fonds = records::fonds_for(&state, &ctx, Action::CatalogueEdit, id).await?;
     let input = FondsInput::from(&fonds.fields);
-    let page = Page::new("form.html", "chinh-ly", format!("Sửa phông {}", fonds.fields.code))
-        .crumbs(vec![crumb("Phông", "/phong"), crumb(format!("Phông {}", fonds.fields.code), format!("/phong/{id}")), here("Sửa")]);
+    let page = Page::new("form.html", "chinh-ly", format!("Sửa phông {}", fonds.fields.code)).crumbs(vec![
+        crumb("Phông", "/phong"),
+        crumb(format!("Phông {}", fonds.fields.code), format!("/phong/{id}")),
+        here("Sửa"),
+    ]);
     let specs = fonds_fields(unit_choices(&state, &ctx).await?);
     form_page(&state, &ctx, page, specs, &input, None, format!("/phong/{id}"), format!("/phong/{id}"))
 }
 
-async fn fonds_update(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, Form(input): Form<FondsInput>) -> Result<Response, PageError> {
+async fn fonds_update(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    Form(input): Form<FondsInput>,
+) -> Result<Response, PageError> {
     let outcome = records::update_fonds(&state, &ctx, id, &input).await;
     let page = Page::new("form.html", "chinh-ly", "Sửa phông").crumbs(vec![crumb("Phông", "/phong"), here("Sửa")]);
     let specs = fonds_fields(unit_choices(&state, &ctx).await?);
@@ -599,19 +704,46 @@ async fn fonds_update(State(state): State<AppState>, Extension(ctx): Extension<C
 
 // ---- mục lục ----
 
-async fn inventory_new(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(fonds_id): Path<i64>) -> Result<Response, PageError> {
+async fn inventory_new(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(fonds_id): Path<i64>,
+) -> Result<Response, PageError> {
     let fonds = records::fonds_for(&state, &ctx, Action::CatalogueEdit, fonds_id).await?;
-    let next = state.store.list_inventories(&ctx.actor.visibility(), fonds_id).await?.iter().map(|i| i.fields.number).max().unwrap_or(0) + 1;
+    let next =
+        state.store.list_inventories(&ctx.actor.visibility(), fonds_id).await?.iter().map(|i| i.fields.number).max().unwrap_or(0) + 1;
     let input = InventoryInput { number: next.to_string(), ..Default::default() };
-    let page = Page::new("form.html", "chinh-ly", format!("Thêm mục lục vào phông {}", fonds.fields.code))
-        .crumbs(vec![crumb("Phông", "/phong"), crumb(format!("Phông {}", fonds.fields.code), format!("/phong/{fonds_id}")), here("Thêm mục lục")]);
+    let page = Page::new("form.html", "chinh-ly", format!("Thêm mục lục vào phông {}", fonds.fields.code)).crumbs(vec![
+        crumb("Phông", "/phong"),
+        crumb(format!("Phông {}", fonds.fields.code), format!("/phong/{fonds_id}")),
+        here("Thêm mục lục"),
+    ]);
     form_page(&state, &ctx, page, inventory_fields(), &input, None, format!("/phong/{fonds_id}/muc-luc"), format!("/phong/{fonds_id}"))
 }
 
-async fn inventory_create(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(fonds_id): Path<i64>, Form(input): Form<InventoryInput>) -> Result<Response, PageError> {
+async fn inventory_create(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(fonds_id): Path<i64>,
+    Form(input): Form<InventoryInput>,
+) -> Result<Response, PageError> {
     let outcome = records::create_inventory(&state, &ctx, fonds_id, &input).await;
-    let page = Page::new("form.html", "chinh-ly", "Thêm mục lục").crumbs(vec![crumb("Phông", "/phong"), crumb("Phông", format!("/phong/{fonds_id}")), here("Thêm mục lục")]);
-    after_save(&state, &ctx, outcome, |id| format!("/muc-luc/{id}"), page, inventory_fields(), &input, format!("/phong/{fonds_id}/muc-luc"), format!("/phong/{fonds_id}"))
+    let page = Page::new("form.html", "chinh-ly", "Thêm mục lục").crumbs(vec![
+        crumb("Phông", "/phong"),
+        crumb("Phông", format!("/phong/{fonds_id}")),
+        here("Thêm mục lục"),
+    ]);
+    after_save(
+        &state,
+        &ctx,
+        outcome,
+        |id| format!("/muc-luc/{id}"),
+        page,
+        inventory_fields(),
+        &input,
+        format!("/phong/{fonds_id}/muc-luc"),
+        format!("/phong/{fonds_id}"),
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -636,9 +768,21 @@ fn dossier_row(d: &Dossier) -> Value {
     }
 }
 
-async fn inventory_show(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, Query(q): Query<ListQuery>) -> Result<Response, PageError> {
+async fn inventory_show(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, PageError> {
     let (inventory, fonds) = records::inventory_for(&state, &ctx, Action::CatalogueView, id).await?;
-    let filter = ListDossiers { visibility: ctx.actor.visibility(), inventory_id: Some(id), fonds_id: None, query: Some(q.q.clone()), offset: q.offset, limit: PAGE_SIZE };
+    let filter = ListDossiers {
+        visibility: ctx.actor.visibility(),
+        inventory_id: Some(id),
+        fonds_id: None,
+        query: Some(q.q.clone()),
+        offset: q.offset,
+        limit: PAGE_SIZE,
+    };
     let page = state.store.list_dossiers(&filter).await?;
     let rows: Vec<Value> = page.items.iter().map(dossier_row).collect();
     let prev = (q.offset > 0).then(|| q.offset.saturating_sub(PAGE_SIZE));
@@ -661,20 +805,42 @@ async fn inventory_show(State(state): State<AppState>, Extension(ctx): Extension
 async fn inventory_edit(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
     let (inventory, _) = records::inventory_for(&state, &ctx, Action::CatalogueEdit, id).await?;
     let input = InventoryInput::from(&inventory.fields);
-    let page = Page::new("form.html", "chinh-ly", format!("Sửa mục lục số {}", inventory.fields.number))
-        .crumbs(vec![crumb("Phông", "/phong"), crumb(format!("Mục lục số {}", inventory.fields.number), format!("/muc-luc/{id}")), here("Sửa")]);
+    let page = Page::new("form.html", "chinh-ly", format!("Sửa mục lục số {}", inventory.fields.number)).crumbs(vec![
+        crumb("Phông", "/phong"),
+        crumb(format!("Mục lục số {}", inventory.fields.number), format!("/muc-luc/{id}")),
+        here("Sửa"),
+    ]);
     form_page(&state, &ctx, page, inventory_fields(), &input, None, format!("/muc-luc/{id}"), format!("/muc-luc/{id}"))
 }
 
-async fn inventory_update(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, Form(input): Form<InventoryInput>) -> Result<Response, PageError> {
+async fn inventory_update(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    Form(input): Form<InventoryInput>,
+) -> Result<Response, PageError> {
     let outcome = records::update_inventory(&state, &ctx, id, &input).await;
     let page = Page::new("form.html", "chinh-ly", "Sửa mục lục").crumbs(vec![crumb("Phông", "/phong"), here("Sửa mục lục")]);
-    after_save(&state, &ctx, outcome, |id| format!("/muc-luc/{id}"), page, inventory_fields(), &input, format!("/muc-luc/{id}"), format!("/muc-luc/{id}"))
+    after_save(
+        &state,
+        &ctx,
+        outcome,
+        |id| format!("/muc-luc/{id}"),
+        page,
+        inventory_fields(),
+        &input,
+        format!("/muc-luc/{id}"),
+        format!("/muc-luc/{id}"),
+    )
 }
 
 // ---- hồ sơ ----
 
-async fn dossier_new(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(inventory_id): Path<i64>) -> Result<Response, PageError> {
+async fn dossier_new(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(inventory_id): Path<i64>,
+) -> Result<Response, PageError> {
     records::inventory_for(&state, &ctx, Action::CatalogueEdit, inventory_id).await?;
     let (fonds, inventory, context) = state.store.dossier_context(inventory_id).await?;
     let input = DossierInput {
@@ -693,14 +859,34 @@ async fn dossier_new(State(state): State<AppState>, Extension(ctx): Extension<Ct
         here("Thêm hồ sơ"),
     ]);
     let intro = format!("Mã hồ sơ sẽ là {}.<năm>.<số ký hiệu>.{}", context.prefix.as_str(), inventory.fields.number);
-    let form = form_context(&ctx, dossier_fields(), &input, None, format!("/muc-luc/{inventory_id}/ho-so"), format!("/muc-luc/{inventory_id}"));
+    let form =
+        form_context(&ctx, dossier_fields(), &input, None, format!("/muc-luc/{inventory_id}/ho-so"), format!("/muc-luc/{inventory_id}"));
     page.render(&state, Some(&ctx), context! { heading, intro, form })
 }
 
-async fn dossier_create(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(inventory_id): Path<i64>, Form(input): Form<DossierInput>) -> Result<Response, PageError> {
+async fn dossier_create(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(inventory_id): Path<i64>,
+    Form(input): Form<DossierInput>,
+) -> Result<Response, PageError> {
     let outcome = records::create_dossier(&state, &ctx, inventory_id, &input).await;
-    let page = Page::new("form.html", "chinh-ly", "Thêm hồ sơ").crumbs(vec![crumb("Phông", "/phong"), crumb("Mục lục", format!("/muc-luc/{inventory_id}")), here("Thêm hồ sơ")]);
-    after_save(&state, &ctx, outcome, |id| format!("/ho-so/{id}"), page, dossier_fields(), &input, format!("/muc-luc/{inventory_id}/ho-so"), format!("/muc-luc/{inventory_id}"))
+    let page = Page::new("form.html", "chinh-ly", "Thêm hồ sơ").crumbs(vec![
+        crumb("Phông", "/phong"),
+        crumb("Mục lục", format!("/muc-luc/{inventory_id}")),
+        here("Thêm hồ sơ"),
+    ]);
+    after_save(
+        &state,
+        &ctx,
+        outcome,
+        |id| format!("/ho-so/{id}"),
+        page,
+        dossier_fields(),
+        &input,
+        format!("/muc-luc/{inventory_id}/ho-so"),
+        format!("/muc-luc/{inventory_id}"),
+    )
 }
 
 fn opt<T: ToString>(value: &Option<T>) -> String {
@@ -730,11 +916,14 @@ fn dossier_facts(d: &Dossier) -> Vec<(&'static str, String)> {
         ("Tình trạng dự phòng", opt(&f.risk_recovery_status)),
         ("Độ mật", f.classification.label().into()),
         ("Ghi chú", opt(&f.description)),
-        ("Tình trạng hủy", match d.disposal.as_deref() {
-            Some("xem_xet_huy") => "Xem xét hủy".into(),
-            Some("da_huy") => "Đã hủy (hồ sơ được giữ lại trong dữ liệu với toàn bộ quá trình)".into(),
-            _ => "—".into(),
-        }),
+        (
+            "Tình trạng hủy",
+            match d.disposal.as_deref() {
+                Some("xem_xet_huy") => "Xem xét hủy".into(),
+                Some("da_huy") => "Đã hủy (hồ sơ được giữ lại trong dữ liệu với toàn bộ quá trình)".into(),
+                _ => "—".into(),
+            },
+        ),
     ]
 }
 
@@ -756,11 +945,23 @@ fn edit_actions(ctx: &Ctx, actions: Vec<Value>) -> Vec<Value> {
     if kho_model::access::Permissions::shipped().allows(ctx.actor.role, Action::CatalogueEdit) { actions } else { vec![] }
 }
 
-async fn dossier_show(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, Query(q): Query<Flash>) -> Result<Response, PageError> {
+async fn dossier_show(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    Query(q): Query<Flash>,
+) -> Result<Response, PageError> {
     render_dossier(&state, &ctx, id, flash(&q), None, StatusCode::OK).await
 }
 
-async fn render_dossier(state: &AppState, ctx: &Ctx, id: i64, flash: Option<&str>, upload_error: Option<String>, status: StatusCode) -> Result<Response, PageError> {
+async fn render_dossier(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    flash: Option<&str>,
+    upload_error: Option<String>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
     let (dossier, fonds) = records::dossier_for(state, ctx, Action::CatalogueView, id).await?;
     let inventory = state.store.inventory(dossier.inventory_id).await?;
     let documents: Vec<Value> = state.store.list_documents(&ctx.actor.visibility(), id).await?.iter().map(document_row).collect();
@@ -806,15 +1007,37 @@ async fn render_dossier(state: &AppState, ctx: &Ctx, id: i64, flash: Option<&str
 async fn dossier_edit(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
     let (dossier, _) = records::dossier_for(&state, &ctx, Action::CatalogueEdit, id).await?;
     let input = DossierInput::from(&dossier.fields);
-    let page = Page::new("form.html", "chinh-ly", format!("Sửa hồ sơ {}", dossier.fields.file_code))
-        .crumbs(vec![crumb("Phông", "/phong"), crumb(format!("Hồ sơ {}", dossier.fields.file_code), format!("/ho-so/{id}")), here("Sửa")]);
+    let page = Page::new("form.html", "chinh-ly", format!("Sửa hồ sơ {}", dossier.fields.file_code)).crumbs(vec![
+        crumb("Phông", "/phong"),
+        crumb(format!("Hồ sơ {}", dossier.fields.file_code), format!("/ho-so/{id}")),
+        here("Sửa"),
+    ]);
     form_page(&state, &ctx, page, dossier_fields(), &input, None, format!("/ho-so/{id}"), format!("/ho-so/{id}"))
 }
 
-async fn dossier_update(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, Form(input): Form<DossierInput>) -> Result<Response, PageError> {
+async fn dossier_update(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    Form(input): Form<DossierInput>,
+) -> Result<Response, PageError> {
     let outcome = records::update_dossier(&state, &ctx, id, &input).await;
-    let page = Page::new("form.html", "chinh-ly", "Sửa hồ sơ").crumbs(vec![crumb("Phông", "/phong"), crumb("Hồ sơ", format!("/ho-so/{id}")), here("Sửa")]);
-    after_save(&state, &ctx, outcome, |id| format!("/ho-so/{id}"), page, dossier_fields(), &input, format!("/ho-so/{id}"), format!("/ho-so/{id}"))
+    let page = Page::new("form.html", "chinh-ly", "Sửa hồ sơ").crumbs(vec![
+        crumb("Phông", "/phong"),
+        crumb("Hồ sơ", format!("/ho-so/{id}")),
+        here("Sửa"),
+    ]);
+    after_save(
+        &state,
+        &ctx,
+        outcome,
+        |id| format!("/ho-so/{id}"),
+        page,
+        dossier_fields(),
+        &input,
+        format!("/ho-so/{id}"),
+        format!("/ho-so/{id}"),
+    )
 }
 
 // ---- tệp đính kèm ----
@@ -853,7 +1076,13 @@ async fn attachment_upload(
     };
     if classified && !state.config.enclave {
         state.store.audit(ctx.event("attachment.upload", "dossier", Some(id), "refused")).await?;
-        return refuse_upload(&state, &ctx, id, "Nội dung tài liệu mật chỉ được lưu trên hệ thống mạng LAN độc lập (kho serve --enclave), không lưu trên máy chủ này.".into()).await;
+        return refuse_upload(
+            &state,
+            &ctx,
+            id,
+            "Nội dung tài liệu mật chỉ được lưu trên hệ thống mạng LAN độc lập (kho serve --enclave), không lưu trên máy chủ này.".into(),
+        )
+        .await;
     }
     let mut stored_files = 0;
     loop {
@@ -862,7 +1091,10 @@ async fn attachment_upload(
             Ok(None) => break,
             Err(e) => {
                 let message = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    format!("Tệp vượt quá giới hạn {} MB cho mỗi lần tải lên; không tệp nào được lưu thêm.", state.config.max_upload / 1024 / 1024)
+                    format!(
+                        "Tệp vượt quá giới hạn {} MB cho mỗi lần tải lên; không tệp nào được lưu thêm.",
+                        state.config.max_upload / 1024 / 1024
+                    )
                 } else {
                     format!("Tệp gửi lên bị gián đoạn hoặc không đúng định dạng ({}); hãy tải lại.", e.body_text())
                 };
@@ -895,7 +1127,8 @@ async fn attachment_upload(
             return refuse_upload(&state, &ctx, id, format!("Tệp “{file_name}” rỗng; không được lưu.")).await;
         }
         let blobs = state.blobs.clone();
-        let stored = tokio::task::spawn_blocking(move || blobs.put(&bytes, classified)).await.map_err(|e| PageError::Internal(e.to_string()))?;
+        let stored =
+            tokio::task::spawn_blocking(move || blobs.put(&bytes, classified)).await.map_err(|e| PageError::Internal(e.to_string()))?;
         let stored = match stored {
             Ok(s) => s,
             Err(kho_blobs::BlobError::NoKey) => return refuse_upload(&state, &ctx, id, kho_blobs::BlobError::NoKey.to_string()).await,
@@ -931,7 +1164,8 @@ async fn refuse_upload(state: &AppState, ctx: &Ctx, id: i64, message: String) ->
 
 /// `filename*` per RFC 5987 so Vietnamese names survive, with an ASCII fallback.
 fn content_disposition(file_name: &str) -> String {
-    let ascii: String = kho_model::text::fold(file_name).chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' }).collect();
+    let ascii: String =
+        kho_model::text::fold(file_name).chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' }).collect();
     let encoded: String = file_name
         .bytes()
         .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
@@ -939,7 +1173,11 @@ fn content_disposition(file_name: &str) -> String {
     format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 
-async fn attachment_download(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
+async fn attachment_download(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
     let attachment = state.store.attachment(id).await?;
     let (dossier, fonds) = records::dossier_for(&state, &ctx, Action::CatalogueView, attachment.dossier_id).await.map_err(|e| match e {
         Refused::NotFound(_) => PageError::NotFound("tệp"),
@@ -948,7 +1186,8 @@ async fn attachment_download(State(state): State<AppState>, Extension(ctx): Exte
     let restricted = attachment.sealed || dossier.fields.mode != kho_model::Mode::Public || fonds.fields.classification.is_classified();
     let blobs = state.blobs.clone();
     let (blob, sealed, sha256) = (attachment.blob.clone(), attachment.sealed, attachment.sha256.clone());
-    let content = tokio::task::spawn_blocking(move || blobs.get(&blob, sealed, &sha256)).await.map_err(|e| PageError::Internal(e.to_string()))?;
+    let content =
+        tokio::task::spawn_blocking(move || blobs.get(&blob, sealed, &sha256)).await.map_err(|e| PageError::Internal(e.to_string()))?;
     let outcome = if content.is_ok() { "ok" } else { "failed" };
     if restricted || content.is_err() {
         state.store.audit(ctx.event("attachment.download", "attachment", Some(id), outcome)).await?;
@@ -968,7 +1207,11 @@ async fn attachment_download(State(state): State<AppState>, Extension(ctx): Exte
 
 // ---- văn bản ----
 
-async fn document_new(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(dossier_id): Path<i64>) -> Result<Response, PageError> {
+async fn document_new(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(dossier_id): Path<i64>,
+) -> Result<Response, PageError> {
     let (dossier, _) = records::dossier_for(&state, &ctx, Action::CatalogueEdit, dossier_id).await?;
     let input = DocumentInput {
         doc_ordinal: state.store.next_doc_ordinal(dossier_id).await?.to_string(),
@@ -977,15 +1220,37 @@ async fn document_new(State(state): State<AppState>, Extension(ctx): Extension<C
         classification: dossier.fields.classification.code().into(),
         ..Default::default()
     };
-    let page = Page::new("form.html", "chinh-ly", format!("Thêm văn bản vào hồ sơ {}", dossier.fields.file_code))
-        .crumbs(vec![crumb("Phông", "/phong"), crumb(format!("Hồ sơ {}", dossier.fields.file_code), format!("/ho-so/{dossier_id}")), here("Thêm văn bản")]);
+    let page = Page::new("form.html", "chinh-ly", format!("Thêm văn bản vào hồ sơ {}", dossier.fields.file_code)).crumbs(vec![
+        crumb("Phông", "/phong"),
+        crumb(format!("Hồ sơ {}", dossier.fields.file_code), format!("/ho-so/{dossier_id}")),
+        here("Thêm văn bản"),
+    ]);
     form_page(&state, &ctx, page, document_fields(), &input, None, format!("/ho-so/{dossier_id}/van-ban"), format!("/ho-so/{dossier_id}"))
 }
 
-async fn document_create(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(dossier_id): Path<i64>, Form(input): Form<DocumentInput>) -> Result<Response, PageError> {
+async fn document_create(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(dossier_id): Path<i64>,
+    Form(input): Form<DocumentInput>,
+) -> Result<Response, PageError> {
     let outcome = records::create_document(&state, &ctx, dossier_id, &input).await;
-    let page = Page::new("form.html", "chinh-ly", "Thêm văn bản").crumbs(vec![crumb("Phông", "/phong"), crumb("Hồ sơ", format!("/ho-so/{dossier_id}")), here("Thêm văn bản")]);
-    after_save(&state, &ctx, outcome, |id| format!("/van-ban/{id}"), page, document_fields(), &input, format!("/ho-so/{dossier_id}/van-ban"), format!("/ho-so/{dossier_id}"))
+    let page = Page::new("form.html", "chinh-ly", "Thêm văn bản").crumbs(vec![
+        crumb("Phông", "/phong"),
+        crumb("Hồ sơ", format!("/ho-so/{dossier_id}")),
+        here("Thêm văn bản"),
+    ]);
+    after_save(
+        &state,
+        &ctx,
+        outcome,
+        |id| format!("/van-ban/{id}"),
+        page,
+        document_fields(),
+        &input,
+        format!("/ho-so/{dossier_id}/van-ban"),
+        format!("/ho-so/{dossier_id}"),
+    )
 }
 
 fn document_facts(d: &Document) -> Vec<(&'static str, String)> {
@@ -1013,27 +1278,58 @@ fn document_facts(d: &Document) -> Vec<(&'static str, String)> {
     ]
 }
 
-async fn document_show(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, Query(q): Query<Flash>) -> Result<Response, PageError> {
+async fn document_show(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    Query(q): Query<Flash>,
+) -> Result<Response, PageError> {
     let (document, dossier) = records::document_for(&state, &ctx, Action::CatalogueView, id).await?;
     let title = format!("Văn bản {}", document.doc_code);
     let actions = edit_actions(&ctx, vec![context! { href => format!("/van-ban/{id}/sua"), label => "Sửa văn bản", secondary => true }]);
     Page::new("record.html", "chinh-ly", title.clone())
-        .crumbs(vec![crumb("Phông", "/phong"), crumb(format!("Hồ sơ {}", dossier.fields.file_code), format!("/ho-so/{}", dossier.id)), here(title.clone())])
+        .crumbs(vec![
+            crumb("Phông", "/phong"),
+            crumb(format!("Hồ sơ {}", dossier.fields.file_code), format!("/ho-so/{}", dossier.id)),
+            here(title.clone()),
+        ])
         .render(&state, Some(&ctx), context! { heading => title, facts => document_facts(&document), actions, flash => flash(&q) })
 }
 
 async fn document_edit(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
     let (document, _) = records::document_for(&state, &ctx, Action::CatalogueEdit, id).await?;
     let input = DocumentInput::from(&document.fields);
-    let page = Page::new("form.html", "chinh-ly", format!("Sửa văn bản {}", document.doc_code))
-        .crumbs(vec![crumb("Phông", "/phong"), crumb(format!("Văn bản {}", document.doc_code), format!("/van-ban/{id}")), here("Sửa")]);
+    let page = Page::new("form.html", "chinh-ly", format!("Sửa văn bản {}", document.doc_code)).crumbs(vec![
+        crumb("Phông", "/phong"),
+        crumb(format!("Văn bản {}", document.doc_code), format!("/van-ban/{id}")),
+        here("Sửa"),
+    ]);
     form_page(&state, &ctx, page, document_fields(), &input, None, format!("/van-ban/{id}"), format!("/van-ban/{id}"))
 }
 
-async fn document_update(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, Form(input): Form<DocumentInput>) -> Result<Response, PageError> {
+async fn document_update(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    Form(input): Form<DocumentInput>,
+) -> Result<Response, PageError> {
     let outcome = records::update_document(&state, &ctx, id, &input).await;
-    let page = Page::new("form.html", "chinh-ly", "Sửa văn bản").crumbs(vec![crumb("Phông", "/phong"), crumb("Văn bản", format!("/van-ban/{id}")), here("Sửa")]);
-    after_save(&state, &ctx, outcome, |id| format!("/van-ban/{id}"), page, document_fields(), &input, format!("/van-ban/{id}"), format!("/van-ban/{id}"))
+    let page = Page::new("form.html", "chinh-ly", "Sửa văn bản").crumbs(vec![
+        crumb("Phông", "/phong"),
+        crumb("Văn bản", format!("/van-ban/{id}")),
+        here("Sửa"),
+    ]);
+    after_save(
+        &state,
+        &ctx,
+        outcome,
+        |id| format!("/van-ban/{id}"),
+        page,
+        document_fields(),
+        &input,
+        format!("/van-ban/{id}"),
+        format!("/van-ban/{id}"),
+    )
 }
 
 // ---- tra cứu ----
@@ -1043,7 +1339,14 @@ async fn search(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Q
     let (page, rows) = if query.is_empty() {
         (context! { total => 0 }, vec![])
     } else {
-        let filter = ListDossiers { visibility: ctx.actor.visibility(), inventory_id: None, fonds_id: None, query: Some(query.clone()), offset: 0, limit: PAGE_SIZE };
+        let filter = ListDossiers {
+            visibility: ctx.actor.visibility(),
+            inventory_id: None,
+            fonds_id: None,
+            query: Some(query.clone()),
+            offset: 0,
+            limit: PAGE_SIZE,
+        };
         let found = state.store.list_dossiers(&filter).await?;
         (context! { total => found.total }, found.items.iter().map(dossier_row).collect())
     };
@@ -1077,26 +1380,45 @@ fn safe_next(next: &str) -> String {
 
 fn login_page(state: &AppState, status: StatusCode, username: &str, next: &str, error: Option<&str>) -> Result<Response, PageError> {
     let token = crate::auth::new_secret();
-    let mut response = Page::new("login.html", "", "Đăng nhập")
-        .status(status)
-        .render(state, None, context! { username, next, error, login_csrf => token.clone() })?;
-    response.headers_mut().append(axum::http::header::SET_COOKIE, crate::auth::set_cookie(state, crate::auth::LOGIN_CSRF_COOKIE, &token, Some(3600)));
+    let mut response = Page::new("login.html", "", "Đăng nhập").status(status).render(
+        state,
+        None,
+        context! { username, next, error, login_csrf => token.clone() },
+    )?;
+    response
+        .headers_mut()
+        .append(axum::http::header::SET_COOKIE, crate::auth::set_cookie(state, crate::auth::LOGIN_CSRF_COOKIE, &token, Some(3600)));
     Ok(response)
 }
 
-async fn login_form(State(state): State<AppState>, Extension(me): Extension<MaybeCtx>, Query(q): Query<LoginQuery>) -> Result<Response, PageError> {
+async fn login_form(
+    State(state): State<AppState>,
+    Extension(me): Extension<MaybeCtx>,
+    Query(q): Query<LoginQuery>,
+) -> Result<Response, PageError> {
     if me.0.is_some() {
         return Ok(Redirect::to(&safe_next(q.tiep.as_deref().unwrap_or("/"))).into_response());
     }
     login_page(&state, StatusCode::OK, "", q.tiep.as_deref().unwrap_or("/"), None)
 }
 
-async fn login_submit(State(state): State<AppState>, headers: axum::http::HeaderMap, crate::auth::ClientAddress(address): crate::auth::ClientAddress, Form(form): Form<LoginForm>) -> Result<Response, PageError> {
+async fn login_submit(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    crate::auth::ClientAddress(address): crate::auth::ClientAddress,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, PageError> {
     // Login forms carry a token that must match their cookie, so another site cannot sign a
     // browser in to an account of its choosing.
     let cookie_token = crate::auth::cookie(&headers, crate::auth::LOGIN_CSRF_COOKIE).unwrap_or_default();
     if cookie_token.is_empty() || cookie_token != form._csrf {
-        return login_page(&state, StatusCode::FORBIDDEN, &form.username, &form.tiep, Some("Biểu mẫu đăng nhập đã hết hiệu lực; hãy thử lại."));
+        return login_page(
+            &state,
+            StatusCode::FORBIDDEN,
+            &form.username,
+            &form.tiep,
+            Some("Biểu mẫu đăng nhập đã hết hiệu lực; hãy thử lại."),
+        );
     }
     match crate::auth::login(&state, &form.username, &form.password, address.as_deref()).await? {
         Ok((secret, _)) => {
@@ -1122,7 +1444,9 @@ async fn logout(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -
     }
     state.store.audit(ctx.event("logout", "session", None, "ok")).await?;
     let mut response = Redirect::to("/dang-nhap").into_response();
-    response.headers_mut().append(axum::http::header::SET_COOKIE, crate::auth::set_cookie(&state, crate::auth::SESSION_COOKIE, "", Some(0)));
+    response
+        .headers_mut()
+        .append(axum::http::header::SET_COOKIE, crate::auth::set_cookie(&state, crate::auth::SESSION_COOKIE, "", Some(0)));
     Ok(response)
 }
 
@@ -1140,9 +1464,19 @@ async fn password_form(State(state): State<AppState>, Extension(ctx): Extension<
     Page::new("password.html", "", "Đổi mật khẩu").render(&state, Some(&ctx), context! { error => Value::from(()) })
 }
 
-async fn password_submit(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Form(form): Form<PasswordForm>) -> Result<Response, PageError> {
+async fn password_submit(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Form(form): Form<PasswordForm>,
+) -> Result<Response, PageError> {
     let user = ctx.user.clone().ok_or(PageError::Forbidden)?;
-    let refuse = |message: String| Page::new("password.html", "", "Đổi mật khẩu").status(StatusCode::UNPROCESSABLE_ENTITY).render(&state, Some(&ctx), context! { error => message });
+    let refuse = |message: String| {
+        Page::new("password.html", "", "Đổi mật khẩu").status(StatusCode::UNPROCESSABLE_ENTITY).render(
+            &state,
+            Some(&ctx),
+            context! { error => message },
+        )
+    };
     if !crate::auth::verify_password(&user.password_hash, &form.current) {
         state.store.audit(ctx.event("password.change", "user", Some(user.id), "refused")).await?;
         return refuse("Mật khẩu hiện tại không đúng.".into());
@@ -1157,6 +1491,8 @@ async fn password_submit(State(state): State<AppState>, Extension(ctx): Extensio
     state.store.audit(ctx.event("password.change", "user", Some(user.id), "ok")).await?;
     // Every session ended with the change; sign in again with the new password.
     let mut response = Redirect::to("/dang-nhap").into_response();
-    response.headers_mut().append(axum::http::header::SET_COOKIE, crate::auth::set_cookie(&state, crate::auth::SESSION_COOKIE, "", Some(0)));
+    response
+        .headers_mut()
+        .append(axum::http::header::SET_COOKIE, crate::auth::set_cookie(&state, crate::auth::SESSION_COOKIE, "", Some(0)));
     Ok(response)
 }

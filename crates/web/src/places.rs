@@ -54,14 +54,30 @@ struct NewLocation {
     name: String,
 }
 
-async fn create_location(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, form: Result<Form<NewLocation>, axum::extract::rejection::FormRejection>) -> Result<Response, PageError> {
+async fn create_location(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    form: Result<Form<NewLocation>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, PageError> {
     let form = form.map(|Form(f)| f).unwrap_or_default();
     let name = kho_model::text::clean(&form.name);
     let Some(kind) = kho_store::kind_from_code(form.kind.trim()) else {
-        return locations_page(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, Some("Loại vị trí: chọn kho, giá, khoang hoặc tầng.".into())).await;
+        return locations_page(
+            &state,
+            &ctx,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("Loại vị trí: chọn kho, giá, khoang hoặc tầng.".into()),
+        )
+        .await;
     };
     if name.is_empty() || name.chars().count() > 100 {
-        return locations_page(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, Some("Tên vị trí: bắt buộc, tối đa 100 ký tự (ví dụ “1”, “A”).".into())).await;
+        return locations_page(
+            &state,
+            &ctx,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("Tên vị trí: bắt buộc, tối đa 100 ký tự (ví dụ “1”, “A”).".into()),
+        )
+        .await;
     }
     let parent = form.parent_id.trim().parse::<i64>().ok();
     match state.store.create_location(parent, kind, &name).await {
@@ -88,7 +104,13 @@ async fn boxes_page(state: &AppState, ctx: &Ctx, fonds: &Fonds, status: StatusCo
         });
     }
     let stats = state.store.fonds_statistics(fonds.id).await?;
-    let inventories: Vec<Value> = state.store.list_inventories(&ctx.actor.visibility(), fonds.id).await?.iter().map(|i| context! { id => i.id, number => i.fields.number }).collect();
+    let inventories: Vec<Value> = state
+        .store
+        .list_inventories(&ctx.actor.visibility(), fonds.id)
+        .await?
+        .iter()
+        .map(|i| context! { id => i.id, number => i.fields.number })
+        .collect();
     let may_edit = kho_model::access::Permissions::shipped().allows(ctx.actor.role, Action::CatalogueEdit);
     render(
         state,
@@ -123,11 +145,18 @@ struct FillBox {
     to: String,
 }
 
-async fn fill_box(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>, form: Result<Form<FillBox>, axum::extract::rejection::FormRejection>) -> Result<Response, PageError> {
+async fn fill_box(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    form: Result<Form<FillBox>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, PageError> {
     let fonds = records::fonds_for(&state, &ctx, Action::CatalogueEdit, id).await?;
     let form = form.map(|Form(f)| f).unwrap_or_default();
     let refuse = |message: &str| boxes_page(&state, &ctx, &fonds, StatusCode::UNPROCESSABLE_ENTITY, Some(message.to_string()));
-    let Some(number) = form.number.trim().parse::<u32>().ok().filter(|n| *n > 0) else { return refuse("Hộp số: nhập số nguyên dương.").await };
+    let Some(number) = form.number.trim().parse::<u32>().ok().filter(|n| *n > 0) else {
+        return refuse("Hộp số: nhập số nguyên dương.").await;
+    };
     let thickness = match form.thickness_mm.trim() {
         "" => None,
         t => match t.parse::<u32>() {
@@ -173,7 +202,8 @@ async fn labels(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, P
         return Err(PageError::NotYet("Phông chưa có hộp nào để in nhãn.".into()));
     }
     let label = |b: &kho_store::BoxRow| {
-        let mut lines = vec![archive.to_uppercase(), format!("Phông: {} ({})", fonds.fields.name, fonds.fields.code), format!("HỘP SỐ: {}", b.number)];
+        let mut lines =
+            vec![archive.to_uppercase(), format!("Phông: {} ({})", fonds.fields.name, fonds.fields.code), format!("HỘP SỐ: {}", b.number)];
         if let (Some(a), Some(z)) = (b.first_number, b.last_number) {
             lines.push(format!("Từ hồ sơ số {a} đến hồ sơ số {z}"));
         }
@@ -182,14 +212,18 @@ async fn labels(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, P
         }
         lines.join("\n")
     };
-    let rows: Vec<Vec<String>> = boxes.chunks(2).map(|pair| pair.iter().map(label).chain(std::iter::once(String::new())).take(2).collect()).collect();
+    let rows: Vec<Vec<String>> =
+        boxes.chunks(2).map(|pair| pair.iter().map(label).chain(std::iter::once(String::new())).take(2).collect()).collect();
     let document = kho_documents::official::OfficialDocument {
         issuer: vec![],
         national_heading: false,
         place_and_date: None,
         title: "NHÃN HỘP".into(),
         subtitle: Some(format!("Phông {} — {} hộp", fonds.fields.code, boxes.len())),
-        body: vec![kho_documents::official::Block::Table(kho_documents::official::Table { columns: vec![(String::new(), 1.0), (String::new(), 1.0)], rows })],
+        body: vec![kho_documents::official::Block::Table(kho_documents::official::Table {
+            columns: vec![(String::new(), 1.0), (String::new(), 1.0)],
+            rows,
+        })],
         signatures: vec![],
     };
     let bytes = blocking(move || kho_documents::official::to_pdf(&document)).await?;

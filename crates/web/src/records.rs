@@ -40,7 +40,14 @@ impl From<Invalid> for Refused {
 }
 
 /// Asks `authorize`; a denial is written to the audit trail and answered as absent or forbidden.
-async fn permit(state: &AppState, ctx: &Ctx, action: Action, resource: &Resource, kind: &'static str, id: Option<i64>) -> Result<(), Refused> {
+async fn permit(
+    state: &AppState,
+    ctx: &Ctx,
+    action: Action,
+    resource: &Resource,
+    kind: &'static str,
+    id: Option<i64>,
+) -> Result<(), Refused> {
     match authorize(&ctx.actor, action, resource) {
         Decision::Allow => Ok(()),
         decision => {
@@ -62,7 +69,15 @@ fn label(kind: &str) -> &'static str {
 }
 
 /// Views of restricted (mode 02/03) or classified material are written to the audit trail.
-async fn audit_view(state: &AppState, ctx: &Ctx, action: Action, kind: &str, id: i64, classification: Classification, mode: Option<Mode>) -> Result<(), Refused> {
+async fn audit_view(
+    state: &AppState,
+    ctx: &Ctx,
+    action: Action,
+    kind: &str,
+    id: i64,
+    classification: Classification,
+    mode: Option<Mode>,
+) -> Result<(), Refused> {
     let restricted = classification.is_classified() || mode.is_some_and(|m| m != Mode::Public);
     if action == Action::CatalogueView && restricted {
         state.store.audit(ctx.event(&format!("{kind}.view"), kind, Some(id), "ok")).await?;
@@ -130,7 +145,14 @@ fn within_clearance(ctx: &Ctx, classification: Classification) -> Result<(), Ref
 }
 
 /// Writes the outcome of a change to the audit trail and passes the result on.
-async fn audited(state: &AppState, ctx: &Ctx, action: &str, kind: &str, id: Option<i64>, result: Result<i64, Refused>) -> Result<i64, Refused> {
+async fn audited(
+    state: &AppState,
+    ctx: &Ctx,
+    action: &str,
+    kind: &str,
+    id: Option<i64>,
+    result: Result<i64, Refused>,
+) -> Result<i64, Refused> {
     let (outcome, resource_id, detail) = match &result {
         Ok(new_id) => ("ok", Some(*new_id), None),
         Err(Refused::Invalid(i) | Refused::Conflict(i)) => {
@@ -152,7 +174,11 @@ pub async fn create_fonds(state: &AppState, ctx: &Ctx, input: &FondsInput) -> Re
         permit(state, ctx, Action::CatalogueEdit, &Resource::Unit { unit_id: fields.unit_id }, "unit", Some(fields.unit_id))
             .await
             .map_err(|e| match e {
-                Refused::NotFound(_) => Refused::Invalid(Invalid::one(FieldError::new("unitId", "unit_out_of_scope", "Đơn vị hình thành phông: bạn không được làm việc với đơn vị này."))),
+                Refused::NotFound(_) => Refused::Invalid(Invalid::one(FieldError::new(
+                    "unitId",
+                    "unit_out_of_scope",
+                    "Đơn vị hình thành phông: bạn không được làm việc với đơn vị này.",
+                ))),
                 other => other,
             })?;
         within_clearance(ctx, fields.classification)?;
@@ -277,7 +303,11 @@ pub async fn create_accession(state: &AppState, ctx: &Ctx, input: &kho_model::ac
     let result = async {
         let fields = input.parse()?;
         if !accession_decision(ctx, Action::CatalogueEdit, fields.giving_unit_id, fields.receiving_unit_id).is_allowed() {
-            return Err(Refused::Invalid(Invalid::one(FieldError::new("givingUnitId", "unit_out_of_scope", "Bên giao: bạn không được làm việc với đơn vị này."))));
+            return Err(Refused::Invalid(Invalid::one(FieldError::new(
+                "givingUnitId",
+                "unit_out_of_scope",
+                "Bên giao: bạn không được làm việc với đơn vị này.",
+            ))));
         }
         Ok(state.store.create_accession(&fields, &ctx.actor.name).await?)
     }

@@ -6,7 +6,8 @@ use axum::response::{IntoResponse, Response};
 
 /// A generated file (DOCX, PDF, XLSX) offered for saving under `name` (ASCII).
 pub fn download(bytes: Vec<u8>, media_type: &str, name: String) -> Response {
-    ([(header::CONTENT_TYPE, media_type.to_string()), (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\""))], bytes).into_response()
+    ([(header::CONTENT_TYPE, media_type.to_string()), (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\""))], bytes)
+        .into_response()
 }
 
 /// Runs document generation on the blocking pool.

@@ -45,7 +45,15 @@ struct ScheduleQuery {
     da_luu: Option<String>,
 }
 
-fn render(state: &AppState, ctx: &Ctx, template: &str, title: &str, current: &str, status: StatusCode, values: Value) -> Result<Response, PageError> {
+fn render(
+    state: &AppState,
+    ctx: &Ctx,
+    template: &str,
+    title: &str,
+    current: &str,
+    status: StatusCode,
+    values: Value,
+) -> Result<Response, PageError> {
     crate::pages::Page::new(template, current, title).status(status).render(state, Some(ctx), values)
 }
 
@@ -56,7 +64,11 @@ fn rule_row(rule: &RetentionRule) -> Value {
     }
 }
 
-async fn schedule(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Query(q): Query<ScheduleQuery>) -> Result<Response, PageError> {
+async fn schedule(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Query(q): Query<ScheduleQuery>,
+) -> Result<Response, PageError> {
     let rules = state.store.retention_rules().await?;
     let filter = kho_model::text::fold(&q.q);
     let rows: Vec<Value> = rules
@@ -79,14 +91,34 @@ async fn schedule(State(state): State<AppState>, Extension(ctx): Extension<Ctx>,
 
 async fn admin_page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> Result<Response, PageError> {
     let count = state.store.retention_rules().await?.len();
-    render(&state, &ctx, "admin_retention.html", "Bảng thời hạn bảo quản", "quan-tri", StatusCode::OK, context! { count, problems => Vec::<Value>::new(), tabs => crate::admin::tabs() })
+    render(
+        &state,
+        &ctx,
+        "admin_retention.html",
+        "Bảng thời hạn bảo quản",
+        "quan-tri",
+        StatusCode::OK,
+        context! { count, problems => Vec::<Value>::new(), tabs => crate::admin::tabs() },
+    )
 }
 
 /// Replaces the schedule from an uploaded CSV: every problem listed, nothing changed on any.
-async fn admin_replace(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>) -> Result<Response, PageError> {
+async fn admin_replace(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, PageError> {
     let refuse = |problems: Vec<String>| async {
         let count = state.store.retention_rules().await?.len();
-        render(&state, &ctx, "admin_retention.html", "Bảng thời hạn bảo quản", "quan-tri", StatusCode::UNPROCESSABLE_ENTITY, context! { count, problems, tabs => crate::admin::tabs() })
+        render(
+            &state,
+            &ctx,
+            "admin_retention.html",
+            "Bảng thời hạn bảo quản",
+            "quan-tri",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            context! { count, problems, tabs => crate::admin::tabs() },
+        )
     };
     let mut text = None;
     if let Ok(mut multipart) = multipart {

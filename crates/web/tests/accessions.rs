@@ -12,7 +12,11 @@ fn pdf_text(bytes: &[u8]) -> String {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("bien-ban.pdf");
     std::fs::write(&path, bytes).unwrap();
-    let out = std::process::Command::new("pdftotext").arg(&path).arg("-").output().expect("pdftotext (poppler-utils) is installed by scripts/test");
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed by scripts/test");
     assert!(out.status.success());
     // Lines wrap inside table cells: compare words, not layout.
     String::from_utf8(out.stdout).unwrap().split_whitespace().collect::<Vec<_>>().join(" ")
@@ -26,7 +30,9 @@ async fn a_transfer_is_recorded_and_its_biên_bản_reads_back() {
         app.user("ltv", Role::Archivist, Classification::None, &[app.archive], &[]).await;
         let session = app.login("ltv").await;
 
-        let bad = session.post("/tiep-nhan", &[("receivedOn", "2026"), ("givingUnitId", &district), ("receivingUnitId", &district), ("metres", "nhiều")]).await;
+        let bad = session
+            .post("/tiep-nhan", &[("receivedOn", "2026"), ("givingUnitId", &district), ("receivingUnitId", &district), ("metres", "nhiều")])
+            .await;
         assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY, "{}", app.label);
         let html = bad.text().await.unwrap();
         for field in ["receivedOn", "receivingUnitId", "givingPerson", "material", "metres"] {
@@ -57,13 +63,20 @@ async fn a_transfer_is_recorded_and_its_biên_bản_reads_back() {
         let docx = session.client.get(format!("{}/tiep-nhan/{id}/bien-ban.docx", app.base)).send().await.unwrap().bytes().await.unwrap();
         let document = docx_rs::read_docx(&docx).expect("a DOCX Word and LibreOffice open");
         let json = document.json();
-        for expected in ["BIÊN BẢN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Lò Văn Ảng", "quy ra mét giá: 1.395 mét giá", "Times New Roman"] {
+        for expected in ["BIÊN BẢN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Lò Văn Ảng", "quy ra mét giá: 1.395 mét giá", "Times New Roman"]
+        {
             assert!(json.contains(expected), "DOCX lacks {expected}");
         }
 
         let pdf = session.client.get(format!("{}/tiep-nhan/{id}/bien-ban.pdf", app.base)).send().await.unwrap().bytes().await.unwrap();
         let text = pdf_text(&pdf);
-        for expected in ["BIÊN BẢN", "Về việc giao nhận tài liệu lưu trữ", "Điện Biên, ngày 15 tháng 03 năm 2026", "tổng số bao (gói): 1.385", "Nguyễn Thị Hường"] {
+        for expected in [
+            "BIÊN BẢN",
+            "Về việc giao nhận tài liệu lưu trữ",
+            "Điện Biên, ngày 15 tháng 03 năm 2026",
+            "tổng số bao (gói): 1.385",
+            "Nguyễn Thị Hường",
+        ] {
             assert!(text.contains(expected), "PDF lacks {expected}: {text}");
         }
 
@@ -88,9 +101,18 @@ async fn the_mục_lục_hồ_sơ_comes_out_as_docx_and_pdf_with_its_preface() {
             ..Default::default()
         };
         let fonds = app.store.create_fonds(&fonds.parse().unwrap()).await.unwrap();
-        let inventory = app.store.create_inventory(fonds, &kho_model::record::InventoryInput { number: "1".into(), title: "Mục lục".into(), ..Default::default() }.parse().unwrap()).await.unwrap();
+        let inventory = app
+            .store
+            .create_inventory(
+                fonds,
+                &kho_model::record::InventoryInput { number: "1".into(), title: "Mục lục".into(), ..Default::default() }.parse().unwrap(),
+            )
+            .await
+            .unwrap();
         let (_, _, context) = app.store.dossier_context(inventory).await.unwrap();
-        for (notation, title, maintenance) in [("01-VP", "Tập quyết định về tổ chức cán bộ năm 2015", "01"), ("02-TC", "Báo cáo tài chính năm 2016", "05")] {
+        for (notation, title, maintenance) in
+            [("01-VP", "Tập quyết định về tổ chức cán bộ năm 2015", "01"), ("02-TC", "Báo cáo tài chính năm 2016", "05")]
+        {
             let input = kho_model::record::DossierInput {
                 notation: notation.into(),
                 title: title.into(),
@@ -109,12 +131,21 @@ async fn the_mục_lục_hồ_sơ_comes_out_as_docx_and_pdf_with_its_preface() {
         let session = app.login("ltv").await;
         let docx = session.client.get(format!("{}/muc-luc/{inventory}/xuat.docx", app.base)).send().await.unwrap().bytes().await.unwrap();
         let json = docx_rs::read_docx(&docx).expect("a DOCX").json();
-        for expected in ["MỤC LỤC HỒ SƠ", "LỜI NÓI ĐẦU", "thành lập năm 2007", "Mục lục này gồm 2 hồ sơ", "Tập quyết định về tổ chức cán bộ năm 2015", "Thời hạn bảo quản"] {
+        for expected in [
+            "MỤC LỤC HỒ SƠ",
+            "LỜI NÓI ĐẦU",
+            "thành lập năm 2007",
+            "Mục lục này gồm 2 hồ sơ",
+            "Tập quyết định về tổ chức cán bộ năm 2015",
+            "Thời hạn bảo quản",
+        ] {
             assert!(json.contains(expected), "{}: DOCX lacks {expected}", app.label);
         }
         let pdf = session.client.get(format!("{}/muc-luc/{inventory}/xuat.pdf", app.base)).send().await.unwrap().bytes().await.unwrap();
         let text = pdf_text(&pdf);
-        for expected in ["MỤC LỤC HỒ SƠ", "LỜI NÓI ĐẦU", "1 hồ sơ bảo quản vĩnh viễn", "Báo cáo tài chính năm 2016", "01-VP", "Vĩnh viễn", "20 năm"] {
+        for expected in
+            ["MỤC LỤC HỒ SƠ", "LỜI NÓI ĐẦU", "1 hồ sơ bảo quản vĩnh viễn", "Báo cáo tài chính năm 2016", "01-VP", "Vĩnh viễn", "20 năm"]
+        {
             assert!(text.contains(expected), "PDF lacks {expected}: {text}");
         }
     }
@@ -124,7 +155,12 @@ async fn the_mục_lục_hồ_sơ_comes_out_as_docx_and_pdf_with_its_preface() {
 async fn a_fonds_chỉnh_lý_is_tracked_step_by_step_with_its_scheme() {
     for app in apps().await {
         let unit = app.unit_id("Xã Mường Ảng").await;
-        let fonds = kho_model::record::FondsInput { code: "X27".into(), name: "UBND xã Mường Ảng".into(), unit_id: unit.to_string(), ..Default::default() };
+        let fonds = kho_model::record::FondsInput {
+            code: "X27".into(),
+            name: "UBND xã Mường Ảng".into(),
+            unit_id: unit.to_string(),
+            ..Default::default()
+        };
         let fonds = app.store.create_fonds(&fonds.parse().unwrap()).await.unwrap();
         app.user("canbo", Role::Archivist, Classification::None, &[unit], &[]).await;
         let session = app.login("canbo").await;
@@ -133,14 +169,26 @@ async fn a_fonds_chỉnh_lý_is_tracked_step_by_step_with_its_scheme() {
         assert!(page.contains("0/23"));
         assert_eq!(page.matches("<tr id=\"buoc-").count(), 23);
 
-        let bad = session.post(&format!("/phong/{fonds}/chinh-ly/phuong-an"), &[("survey", "Tài liệu bó gói"), ("scheme", "I. Tổ chức\n1. Văn phòng\nIII. Đất đai")]).await;
+        let bad = session
+            .post(
+                &format!("/phong/{fonds}/chinh-ly/phuong-an"),
+                &[("survey", "Tài liệu bó gói"), ("scheme", "I. Tổ chức\n1. Văn phòng\nIII. Đất đai")],
+            )
+            .await;
         assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let html = bad.text().await.unwrap();
         assert!(html.contains("dòng 3") && html.contains("III. Đất đai"), "the message and the text typed are kept");
 
-        let good = session.post(&format!("/phong/{fonds}/chinh-ly/phuong-an"), &[("survey", "Tài liệu bó gói, 198 mét giá"), ("scheme", "I. Tổ chức\n1. Văn phòng\nII. Đất đai")]).await;
+        let good = session
+            .post(
+                &format!("/phong/{fonds}/chinh-ly/phuong-an"),
+                &[("survey", "Tài liệu bó gói, 198 mét giá"), ("scheme", "I. Tổ chức\n1. Văn phòng\nII. Đất đai")],
+            )
+            .await;
         assert_eq!(good.status(), StatusCode::SEE_OTHER);
-        let step = session.post(&format!("/phong/{fonds}/chinh-ly/buoc"), &[("step", "1"), ("status", "da_xong"), ("note", "Biên bản số 12")]).await;
+        let step = session
+            .post(&format!("/phong/{fonds}/chinh-ly/buoc"), &[("step", "1"), ("status", "da_xong"), ("note", "Biên bản số 12")])
+            .await;
         assert_eq!(step.status(), StatusCode::SEE_OTHER);
         let wrong = session.post(&format!("/phong/{fonds}/chinh-ly/buoc"), &[("step", "24"), ("status", "da_xong")]).await;
         assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -154,9 +202,17 @@ async fn a_fonds_chỉnh_lý_is_tracked_step_by_step_with_its_scheme() {
 async fn hồ_sơ_are_numbered_after_a_preview_and_the_biên_mục_rules_are_shown() {
     for app in apps().await {
         let unit = app.unit_id("Xã Mường Ảng").await;
-        let fonds = kho_model::record::FondsInput { code: "X27".into(), name: "UBND xã".into(), unit_id: unit.to_string(), ..Default::default() };
+        let fonds =
+            kho_model::record::FondsInput { code: "X27".into(), name: "UBND xã".into(), unit_id: unit.to_string(), ..Default::default() };
         let fonds = app.store.create_fonds(&fonds.parse().unwrap()).await.unwrap();
-        let inventory = app.store.create_inventory(fonds, &kho_model::record::InventoryInput { number: "1".into(), title: "Mục lục".into(), ..Default::default() }.parse().unwrap()).await.unwrap();
+        let inventory = app
+            .store
+            .create_inventory(
+                fonds,
+                &kho_model::record::InventoryInput { number: "1".into(), title: "Mục lục".into(), ..Default::default() }.parse().unwrap(),
+            )
+            .await
+            .unwrap();
         let (_, _, context) = app.store.dossier_context(inventory).await.unwrap();
         for (notation, start, mode, classification) in [("A", "2019", "01", "00"), ("B", "2015", "01", "00"), ("C", "2017", "03", "01")] {
             let input = kho_model::record::DossierInput {
@@ -173,7 +229,20 @@ async fn hồ_sơ_are_numbered_after_a_preview_and_the_biên_mục_rules_are_sho
             };
             app.store.create_dossier(inventory, &input.parse(&context).unwrap()).await.unwrap();
         }
-        let secret = app.store.list_dossiers(&kho_store::ListDossiers { visibility: kho_model::access::Visibility::everything(), inventory_id: Some(inventory), fonds_id: None, query: Some("Hồ sơ C".into()), offset: 0, limit: 5 }).await.unwrap().items[0].id;
+        let secret = app
+            .store
+            .list_dossiers(&kho_store::ListDossiers {
+                visibility: kho_model::access::Visibility::everything(),
+                inventory_id: Some(inventory),
+                fonds_id: None,
+                query: Some("Hồ sơ C".into()),
+                offset: 0,
+                limit: 5,
+            })
+            .await
+            .unwrap()
+            .items[0]
+            .id;
         app.store.renumber(inventory, &[(secret, 1)]).await.unwrap();
         app.user("canbo", Role::Archivist, Classification::None, &[unit], &[]).await;
         let session = app.login("canbo").await;
@@ -185,9 +254,24 @@ async fn hồ_sơ_are_numbered_after_a_preview_and_the_biên_mục_rules_are_sho
         let applied = session.post(&format!("/muc-luc/{inventory}/danh-so"), &[("thu_tu", "thoi_gian"), ("preview", &token)]).await;
         assert_eq!(applied.status(), StatusCode::SEE_OTHER);
         let all = kho_model::access::Visibility::everything();
-        let numbered = app.store.list_dossiers(&kho_store::ListDossiers { visibility: all, inventory_id: Some(inventory), fonds_id: None, query: None, offset: 0, limit: 10 }).await.unwrap();
+        let numbered = app
+            .store
+            .list_dossiers(&kho_store::ListDossiers {
+                visibility: all,
+                inventory_id: Some(inventory),
+                fonds_id: None,
+                query: None,
+                offset: 0,
+                limit: 10,
+            })
+            .await
+            .unwrap();
         let numbers: Vec<(String, Option<u32>)> = numbered.items.iter().map(|d| (d.fields.title.clone(), d.number)).collect();
-        assert_eq!(numbers, vec![("Hồ sơ C".to_string(), Some(1)), ("Hồ sơ B".to_string(), Some(2)), ("Hồ sơ A".to_string(), Some(3))], "by date, around the number the secret one holds");
+        assert_eq!(
+            numbers,
+            vec![("Hồ sơ C".to_string(), Some(1)), ("Hồ sơ B".to_string(), Some(2)), ("Hồ sơ A".to_string(), Some(3))],
+            "by date, around the number the secret one holds"
+        );
         let stale = session.post(&format!("/muc-luc/{inventory}/danh-so"), &[("thu_tu", "tieu_de"), ("preview", &token)]).await;
         assert_eq!(stale.status(), StatusCode::CONFLICT, "an order other than the one previewed is refused");
     }
@@ -197,9 +281,21 @@ async fn hồ_sơ_are_numbered_after_a_preview_and_the_biên_mục_rules_are_sho
 async fn expired_hồ_sơ_go_through_council_appraisal_decision_and_destruction_and_stay_on_record() {
     for app in apps().await {
         let unit = app.unit_id("Xã Mường Ảng").await;
-        let fonds = kho_model::record::FondsInput { code: "X27".into(), name: "UBND xã Mường Ảng".into(), unit_id: unit.to_string(), ..Default::default() };
+        let fonds = kho_model::record::FondsInput {
+            code: "X27".into(),
+            name: "UBND xã Mường Ảng".into(),
+            unit_id: unit.to_string(),
+            ..Default::default()
+        };
         let fonds = app.store.create_fonds(&fonds.parse().unwrap()).await.unwrap();
-        let inventory = app.store.create_inventory(fonds, &kho_model::record::InventoryInput { number: "1".into(), title: "Mục lục".into(), ..Default::default() }.parse().unwrap()).await.unwrap();
+        let inventory = app
+            .store
+            .create_inventory(
+                fonds,
+                &kho_model::record::InventoryInput { number: "1".into(), title: "Mục lục".into(), ..Default::default() }.parse().unwrap(),
+            )
+            .await
+            .unwrap();
         let (_, _, context) = app.store.dossier_context(inventory).await.unwrap();
         let mut ids = vec![];
         for (notation, maintenance, year) in [("1", "06", "2010"), ("2", "01", "2010"), ("3", "05", "2020")] {
@@ -223,23 +319,60 @@ async fn expired_hồ_sơ_go_through_council_appraisal_decision_and_destruction_
         assert!(page.contains("còn thời hạn bảo quản đến hết năm 2040"), "{}", app.label);
 
         let permanent_as_expired = format!("{}:het_han", ids[1]);
-        let refused = clerk.post(&format!("/phong/{fonds}/huy"), &[("title", "Danh mục 2026"), ("explanation", "Tài liệu hết thời hạn"), ("chon", &permanent_as_expired)]).await;
+        let refused = clerk
+            .post(
+                &format!("/phong/{fonds}/huy"),
+                &[("title", "Danh mục 2026"), ("explanation", "Tài liệu hết thời hạn"), ("chon", &permanent_as_expired)],
+            )
+            .await;
         assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(refused.text().await.unwrap().contains("vĩnh viễn không được hủy"));
 
         let (expired, duplicate) = (format!("{}:het_han", ids[0]), format!("{}:trung_lap", ids[1]));
-        let created = clerk.post(&format!("/phong/{fonds}/huy"), &[("title", "Danh mục tài liệu hết giá trị 2026"), ("explanation", "Công văn trao đổi đã hết thời hạn; một bản trùng."), ("chon", &expired), ("chon", &duplicate)]).await;
+        let created = clerk
+            .post(
+                &format!("/phong/{fonds}/huy"),
+                &[
+                    ("title", "Danh mục tài liệu hết giá trị 2026"),
+                    ("explanation", "Công văn trao đổi đã hết thời hạn; một bản trùng."),
+                    ("chon", &expired),
+                    ("chon", &duplicate),
+                ],
+            )
+            .await;
         assert_eq!(created.status(), StatusCode::SEE_OTHER);
         let list = created.headers()["location"].to_str().unwrap().to_string();
         assert_eq!(app.store.dossier(ids[0].parse().unwrap()).await.unwrap().disposal.as_deref(), Some("xem_xet_huy"));
 
         let early = clerk.post(&format!("{list}/huy"), &[("on", "01/01/2027")]).await;
         assert_eq!(early.status(), StatusCode::CONFLICT, "no destruction before a decision");
-        assert_eq!(clerk.post(&format!("{list}/hoi-dong"), &[("opinions", "Nguyễn Văn A – Chủ tịch – đồng ý"), ("on", "01/12/2026")]).await.status(), StatusCode::SEE_OTHER);
-        assert_eq!(clerk.post(&format!("{list}/tham-dinh"), &[("body", "Sở Nội vụ tỉnh Điện Biên"), ("reference", "123/SNV-VTLT"), ("on", "10/12/2026")]).await.status(), StatusCode::SEE_OTHER);
-        assert_eq!(clerk.post(&format!("{list}/quyet-dinh"), &[("reference", "45/QĐ-UBND"), ("on", "20/12/2026")]).await.status(), StatusCode::FORBIDDEN, "only Lãnh đạo decides");
+        assert_eq!(
+            clerk
+                .post(&format!("{list}/hoi-dong"), &[("opinions", "Nguyễn Văn A – Chủ tịch – đồng ý"), ("on", "01/12/2026")])
+                .await
+                .status(),
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(
+            clerk
+                .post(
+                    &format!("{list}/tham-dinh"),
+                    &[("body", "Sở Nội vụ tỉnh Điện Biên"), ("reference", "123/SNV-VTLT"), ("on", "10/12/2026")]
+                )
+                .await
+                .status(),
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(
+            clerk.post(&format!("{list}/quyet-dinh"), &[("reference", "45/QĐ-UBND"), ("on", "20/12/2026")]).await.status(),
+            StatusCode::FORBIDDEN,
+            "only Lãnh đạo decides"
+        );
         let leader = app.login("lanhdao").await;
-        assert_eq!(leader.post(&format!("{list}/quyet-dinh"), &[("reference", "45/QĐ-UBND"), ("on", "20/12/2026")]).await.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            leader.post(&format!("{list}/quyet-dinh"), &[("reference", "45/QĐ-UBND"), ("on", "20/12/2026")]).await.status(),
+            StatusCode::SEE_OTHER
+        );
         assert_eq!(clerk.post(&format!("{list}/huy"), &[("on", "10/01/2027")]).await.status(), StatusCode::SEE_OTHER);
         let (_, page) = clerk.get(&list).await;
         assert!(page.contains("Hủy muộn"), "21 days after the decision");
@@ -256,7 +389,11 @@ async fn expired_hồ_sơ_go_through_council_appraisal_decision_and_destruction_
         let (status, page) = clerk.get(&format!("/ho-so/{}", ids[0])).await;
         assert_eq!(status, StatusCode::OK);
         assert!(page.contains("Đã hủy"));
-        let (_, trail) = app.store.list_audit(&kho_store::AuditFilter { resource_kind: Some("disposal".into()), limit: 20, ..Default::default() }).await.unwrap();
+        let (_, trail) = app
+            .store
+            .list_audit(&kho_store::AuditFilter { resource_kind: Some("disposal".into()), limit: 20, ..Default::default() })
+            .await
+            .unwrap();
         assert_eq!(trail.iter().filter(|e| e.outcome == "ok").count(), 5, "proposal and four steps in the audit trail");
     }
 }
@@ -265,13 +402,35 @@ async fn expired_hồ_sơ_go_through_council_appraisal_decision_and_destruction_
 async fn boxes_stand_on_shelves_carry_labels_and_every_hồ_sơ_knows_where_it_is() {
     for app in apps().await {
         let unit = app.unit_id("Xã Mường Ảng").await;
-        let fonds = kho_model::record::FondsInput { code: "X27".into(), name: "UBND xã Mường Ảng".into(), unit_id: unit.to_string(), ..Default::default() };
+        let fonds = kho_model::record::FondsInput {
+            code: "X27".into(),
+            name: "UBND xã Mường Ảng".into(),
+            unit_id: unit.to_string(),
+            ..Default::default()
+        };
         let fonds = app.store.create_fonds(&fonds.parse().unwrap()).await.unwrap();
-        let inventory = app.store.create_inventory(fonds, &kho_model::record::InventoryInput { number: "1".into(), title: "Mục lục".into(), ..Default::default() }.parse().unwrap()).await.unwrap();
+        let inventory = app
+            .store
+            .create_inventory(
+                fonds,
+                &kho_model::record::InventoryInput { number: "1".into(), title: "Mục lục".into(), ..Default::default() }.parse().unwrap(),
+            )
+            .await
+            .unwrap();
         let (_, _, context) = app.store.dossier_context(inventory).await.unwrap();
         let mut first = 0;
         for n in 1..=3u32 {
-            let input = kho_model::record::DossierInput { notation: n.to_string(), title: format!("Hồ sơ {n}"), maintenance: "01".into(), mode: "01".into(), start_date: format!("{}", 2014 + n), end_date: format!("{}", 2014 + n), total_doc: "1".into(), number_of_page: "1".into(), ..Default::default() };
+            let input = kho_model::record::DossierInput {
+                notation: n.to_string(),
+                title: format!("Hồ sơ {n}"),
+                maintenance: "01".into(),
+                mode: "01".into(),
+                start_date: format!("{}", 2014 + n),
+                end_date: format!("{}", 2014 + n),
+                total_doc: "1".into(),
+                number_of_page: "1".into(),
+                ..Default::default()
+            };
             let id = app.store.create_dossier(inventory, &input.parse(&context).unwrap()).await.unwrap();
             app.store.renumber(inventory, &[(id, n)]).await.unwrap();
             if n == 1 {
@@ -284,15 +443,35 @@ async fn boxes_stand_on_shelves_carry_labels_and_every_hồ_sơ_knows_where_it_i
         assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY, "{}: a giá must stand in a kho", app.label);
         assert_eq!(session.post("/kho-luu-tru", &[("kind", "kho"), ("name", "1")]).await.status(), StatusCode::SEE_OTHER);
         let kho = app.store.locations().await.unwrap()[0].id.to_string();
-        assert_eq!(session.post("/kho-luu-tru", &[("kind", "gia"), ("name", "3"), ("parent_id", &kho)]).await.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            session.post("/kho-luu-tru", &[("kind", "gia"), ("name", "3"), ("parent_id", &kho)]).await.status(),
+            StatusCode::SEE_OTHER
+        );
         let gia = app.store.locations().await.unwrap()[1].id.to_string();
-        assert_eq!(session.post("/kho-luu-tru", &[("kind", "tang"), ("name", "2"), ("parent_id", &gia)]).await.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            session.post("/kho-luu-tru", &[("kind", "tang"), ("name", "2"), ("parent_id", &gia)]).await.status(),
+            StatusCode::SEE_OTHER
+        );
         let tang = app.store.locations().await.unwrap()[2].id.to_string();
 
         let inventory_id = inventory.to_string();
-        let empty = session.post(&format!("/phong/{fonds}/hop"), &[("number", "5"), ("inventory_id", &inventory_id), ("from", "40"), ("to", "45")]).await;
+        let empty = session
+            .post(&format!("/phong/{fonds}/hop"), &[("number", "5"), ("inventory_id", &inventory_id), ("from", "40"), ("to", "45")])
+            .await;
         assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
-        let filled = session.post(&format!("/phong/{fonds}/hop"), &[("number", "5"), ("location_id", &tang), ("thickness_mm", "100"), ("inventory_id", &inventory_id), ("from", "1"), ("to", "2")]).await;
+        let filled = session
+            .post(
+                &format!("/phong/{fonds}/hop"),
+                &[
+                    ("number", "5"),
+                    ("location_id", &tang),
+                    ("thickness_mm", "100"),
+                    ("inventory_id", &inventory_id),
+                    ("from", "1"),
+                    ("to", "2"),
+                ],
+            )
+            .await;
         assert_eq!(filled.status(), StatusCode::SEE_OTHER);
         let (_, page) = session.get(&format!("/phong/{fonds}/hop")).await;
         assert!(page.contains("Kho 1 › Giá 3 › Tầng 2") && page.contains("1 – 2") && page.contains("0,1 mét giá"), "{page}");
@@ -308,29 +487,74 @@ async fn boxes_stand_on_shelves_carry_labels_and_every_hồ_sơ_knows_where_it_i
 async fn phiếu_tin_are_entered_one_after_another_and_systematised_by_the_scheme() {
     for app in apps().await {
         let unit = app.unit_id("Xã Mường Ảng").await;
-        let fonds = kho_model::record::FondsInput { code: "X27".into(), name: "UBND xã".into(), unit_id: unit.to_string(), ..Default::default() };
+        let fonds =
+            kho_model::record::FondsInput { code: "X27".into(), name: "UBND xã".into(), unit_id: unit.to_string(), ..Default::default() };
         let fonds = app.store.create_fonds(&fonds.parse().unwrap()).await.unwrap();
-        let inventory = app.store.create_inventory(fonds, &kho_model::record::InventoryInput { number: "1".into(), title: "Mục lục".into(), ..Default::default() }.parse().unwrap()).await.unwrap();
+        let inventory = app
+            .store
+            .create_inventory(
+                fonds,
+                &kho_model::record::InventoryInput { number: "1".into(), title: "Mục lục".into(), ..Default::default() }.parse().unwrap(),
+            )
+            .await
+            .unwrap();
         app.user("canbo", Role::Archivist, Classification::None, &[unit], &[]).await;
         let session = app.login("canbo").await;
-        session.post(&format!("/phong/{fonds}/chinh-ly/phuong-an"), &[("survey", ""), ("scheme", "I. Tổ chức\n1. Văn phòng\nII. Đất đai")]).await;
+        session
+            .post(&format!("/phong/{fonds}/chinh-ly/phuong-an"), &[("survey", ""), ("scheme", "I. Tổ chức\n1. Văn phòng\nII. Đất đai")])
+            .await;
         let (_, form) = session.get(&format!("/muc-luc/{inventory}/phieu-tin")).await;
         assert!(form.contains("I.1. Văn phòng") && form.contains("value=\"1\""), "{}: groups and the next số tạm", app.label);
-        for (tam, group, title, dates) in [("1", "II", "Hồ sơ giao đất", "2015"), ("2", "I.1", "Sổ công văn đi", "2018"), ("3", "I.1", "Sổ công văn đến", "01/2016 - 12/2016")] {
-            let saved = session.post(&format!("/muc-luc/{inventory}/phieu-tin"), &[("tam", tam), ("nhom", group), ("tieu_de", title), ("thoi_gian", dates), ("thoi_han", "05"), ("so_to", "30")]).await;
+        for (tam, group, title, dates) in [
+            ("1", "II", "Hồ sơ giao đất", "2015"),
+            ("2", "I.1", "Sổ công văn đi", "2018"),
+            ("3", "I.1", "Sổ công văn đến", "01/2016 - 12/2016"),
+        ] {
+            let saved = session
+                .post(
+                    &format!("/muc-luc/{inventory}/phieu-tin"),
+                    &[("tam", tam), ("nhom", group), ("tieu_de", title), ("thoi_gian", dates), ("thoi_han", "05"), ("so_to", "30")],
+                )
+                .await;
             assert_eq!(saved.status(), StatusCode::SEE_OTHER, "{title}");
         }
-        let bad = session.post(&format!("/muc-luc/{inventory}/phieu-tin"), &[("tam", "4"), ("tieu_de", ""), ("thoi_gian", "2019"), ("thoi_han", "05"), ("ghi_chu", "giữ lại")]).await;
+        let bad = session
+            .post(
+                &format!("/muc-luc/{inventory}/phieu-tin"),
+                &[("tam", "4"), ("tieu_de", ""), ("thoi_gian", "2019"), ("thoi_han", "05"), ("ghi_chu", "giữ lại")],
+            )
+            .await;
         assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let html = bad.text().await.unwrap();
         assert!(html.contains("Tiêu đề hồ sơ: bắt buộc nhập") && html.contains("giữ lại"), "message shown and input kept");
 
         let (_, preview) = session.get(&format!("/muc-luc/{inventory}/danh-so?thu_tu=phuong_an")).await;
         let token = preview.split("name=\"preview\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
-        assert_eq!(session.post(&format!("/muc-luc/{inventory}/danh-so"), &[("thu_tu", "phuong_an"), ("preview", &token)]).await.status(), StatusCode::SEE_OTHER);
-        let page = app.store.list_dossiers(&kho_store::ListDossiers { visibility: kho_model::access::Visibility::everything(), inventory_id: Some(inventory), fonds_id: None, query: None, offset: 0, limit: 10 }).await.unwrap();
+        assert_eq!(
+            session.post(&format!("/muc-luc/{inventory}/danh-so"), &[("thu_tu", "phuong_an"), ("preview", &token)]).await.status(),
+            StatusCode::SEE_OTHER
+        );
+        let page = app
+            .store
+            .list_dossiers(&kho_store::ListDossiers {
+                visibility: kho_model::access::Visibility::everything(),
+                inventory_id: Some(inventory),
+                fonds_id: None,
+                query: None,
+                offset: 0,
+                limit: 10,
+            })
+            .await
+            .unwrap();
         let order: Vec<(Option<u32>, String)> = page.items.iter().map(|d| (d.number, d.fields.title.clone())).collect();
-        assert_eq!(order, vec![(Some(1), "Sổ công văn đến".to_string()), (Some(2), "Sổ công văn đi".to_string()), (Some(3), "Hồ sơ giao đất".to_string())]);
+        assert_eq!(
+            order,
+            vec![
+                (Some(1), "Sổ công văn đến".to_string()),
+                (Some(2), "Sổ công văn đi".to_string()),
+                (Some(3), "Hồ sơ giao đất".to_string())
+            ]
+        );
     }
 }
 
@@ -338,24 +562,56 @@ async fn phiếu_tin_are_entered_one_after_another_and_systematised_by_the_schem
 async fn a_hồ_sơ_lists_its_văn_bản_in_a_mục_lục_văn_bản() {
     for app in apps().await {
         let unit = app.unit_id("Xã Mường Ảng").await;
-        let fonds = kho_model::record::FondsInput { code: "X27".into(), name: "UBND xã".into(), unit_id: unit.to_string(), ..Default::default() };
+        let fonds =
+            kho_model::record::FondsInput { code: "X27".into(), name: "UBND xã".into(), unit_id: unit.to_string(), ..Default::default() };
         let fonds = app.store.create_fonds(&fonds.parse().unwrap()).await.unwrap();
-        let inventory = app.store.create_inventory(fonds, &kho_model::record::InventoryInput { number: "1".into(), title: "Mục lục".into(), ..Default::default() }.parse().unwrap()).await.unwrap();
+        let inventory = app
+            .store
+            .create_inventory(
+                fonds,
+                &kho_model::record::InventoryInput { number: "1".into(), title: "Mục lục".into(), ..Default::default() }.parse().unwrap(),
+            )
+            .await
+            .unwrap();
         let (_, _, context) = app.store.dossier_context(inventory).await.unwrap();
-        let input = kho_model::record::DossierInput { notation: "1".into(), title: "Tập quyết định năm 2020".into(), maintenance: "01".into(), mode: "01".into(), start_date: "2020".into(), end_date: "2020".into(), total_doc: "2".into(), number_of_page: "5".into(), ..Default::default() };
+        let input = kho_model::record::DossierInput {
+            notation: "1".into(),
+            title: "Tập quyết định năm 2020".into(),
+            maintenance: "01".into(),
+            mode: "01".into(),
+            start_date: "2020".into(),
+            end_date: "2020".into(),
+            total_doc: "2".into(),
+            number_of_page: "5".into(),
+            ..Default::default()
+        };
         let dossier = app.store.create_dossier(inventory, &input.parse(&context).unwrap()).await.unwrap();
-        for (ordinal, number, subject, pages) in [("1", "12", "Về việc bổ nhiệm cán bộ", "2"), ("2", "15", "Về việc khen thưởng", "3")] {
-            let doc = kho_model::record::DocumentInput { doc_ordinal: ordinal.into(), type_name: "02".into(), code_number: number.into(), code_notation: "QĐ-UBND".into(), issued_date: "05/03/2020".into(), organ_name: "UBND xã Mường Ảng".into(), subject: subject.into(), number_of_page: pages.into(), mode: "01".into(), ..Default::default() };
+        for (ordinal, number, subject, pages) in [("1", "12", "Về việc bổ nhiệm cán bộ", "2"), ("2", "15", "Về việc khen thưởng", "3")]
+        {
+            let doc = kho_model::record::DocumentInput {
+                doc_ordinal: ordinal.into(),
+                type_name: "02".into(),
+                code_number: number.into(),
+                code_notation: "QĐ-UBND".into(),
+                issued_date: "05/03/2020".into(),
+                organ_name: "UBND xã Mường Ảng".into(),
+                subject: subject.into(),
+                number_of_page: pages.into(),
+                mode: "01".into(),
+                ..Default::default()
+            };
             app.store.create_document(dossier, &doc.parse().unwrap()).await.unwrap();
         }
         app.user("canbo", Role::Archivist, Classification::None, &[unit], &[]).await;
         let session = app.login("canbo").await;
-        let pdf = session.client.get(format!("{}/ho-so/{dossier}/muc-luc-van-ban.pdf", app.base)).send().await.unwrap().bytes().await.unwrap();
+        let pdf =
+            session.client.get(format!("{}/ho-so/{dossier}/muc-luc-van-ban.pdf", app.base)).send().await.unwrap().bytes().await.unwrap();
         let text = pdf_text(&pdf);
         for expected in ["MỤC LỤC VĂN BẢN", "12/QĐ-UBND", "Quyết định: Về việc khen thưởng", "1–2", "3–5"] {
             assert!(text.contains(expected), "{}: PDF lacks {expected}: {text}", app.label);
         }
-        let docx = session.client.get(format!("{}/ho-so/{dossier}/muc-luc-van-ban.docx", app.base)).send().await.unwrap().bytes().await.unwrap();
+        let docx =
+            session.client.get(format!("{}/ho-so/{dossier}/muc-luc-van-ban.docx", app.base)).send().await.unwrap().bytes().await.unwrap();
         assert!(docx_rs::read_docx(&docx).unwrap().json().contains("Về việc bổ nhiệm cán bộ"));
     }
 }

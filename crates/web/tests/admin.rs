@@ -15,14 +15,41 @@ async fn an_administrator_manages_accounts_tokens_and_reads_the_audit_trail() {
         let admin = app.login("quantri").await;
         let commune = app.unit_id("Xã Nà Tấu").await.to_string();
 
-        let weak = admin.post("/quan-tri/tai-khoan", &[("username", "canbo.natau"), ("fullName", "Văn thư xã Nà Tấu"), ("role", "luu_tru_vien"), ("clearance", "00"), ("units", &commune), ("password", "ngan")]).await;
+        let weak = admin
+            .post(
+                "/quan-tri/tai-khoan",
+                &[
+                    ("username", "canbo.natau"),
+                    ("fullName", "Văn thư xã Nà Tấu"),
+                    ("role", "luu_tru_vien"),
+                    ("clearance", "00"),
+                    ("units", &commune),
+                    ("password", "ngan"),
+                ],
+            )
+            .await;
         assert_eq!(weak.status(), StatusCode::UNPROCESSABLE_ENTITY, "{}", app.label);
         assert!(weak.text().await.unwrap().contains("ít nhất 10 ký tự"));
-        let no_scope = admin.post("/quan-tri/tai-khoan", &[("username", "canbo.natau"), ("fullName", "Văn thư"), ("role", "luu_tru_vien"), ("password", "mot-mat-khau-dai")]).await;
+        let no_scope = admin
+            .post(
+                "/quan-tri/tai-khoan",
+                &[("username", "canbo.natau"), ("fullName", "Văn thư"), ("role", "luu_tru_vien"), ("password", "mot-mat-khau-dai")],
+            )
+            .await;
         assert!(no_scope.text().await.unwrap().contains("ít nhất một đơn vị"));
 
         let created = admin
-            .post("/quan-tri/tai-khoan", &[("username", "canbo.natau"), ("fullName", "Văn thư xã Nà Tấu"), ("role", "luu_tru_vien"), ("clearance", "01"), ("units", &commune), ("password", "mot-mat-khau-dai")])
+            .post(
+                "/quan-tri/tai-khoan",
+                &[
+                    ("username", "canbo.natau"),
+                    ("fullName", "Văn thư xã Nà Tấu"),
+                    ("role", "luu_tru_vien"),
+                    ("clearance", "01"),
+                    ("units", &commune),
+                    ("password", "mot-mat-khau-dai"),
+                ],
+            )
             .await;
         assert_eq!(created.status(), StatusCode::SEE_OTHER);
         let user = app.store.user_by_name("canbo.natau").await.unwrap().unwrap();

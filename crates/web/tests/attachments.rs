@@ -18,7 +18,11 @@ async fn dossiers(app: &App) -> (i64, i64) {
     let unit = app.unit_id("Xã Mường Ảng").await;
     let fonds = FondsInput { code: "X27".into(), name: "UBND xã Mường Ảng".into(), unit_id: unit.to_string(), ..Default::default() };
     let fonds = app.store.create_fonds(&fonds.parse().unwrap()).await.unwrap();
-    let inventory = app.store.create_inventory(fonds, &InventoryInput { number: "1".into(), title: "Mục lục".into(), ..Default::default() }.parse().unwrap()).await.unwrap();
+    let inventory = app
+        .store
+        .create_inventory(fonds, &InventoryInput { number: "1".into(), title: "Mục lục".into(), ..Default::default() }.parse().unwrap())
+        .await
+        .unwrap();
     let (_, _, context) = app.store.dossier_context(inventory).await.unwrap();
     let mut ids = vec![];
     for (notation, mode, classification) in [("1", "01", "00"), ("2", "03", "01")] {
@@ -55,7 +59,11 @@ fn blob_files_contain(app: &App, needle: &[u8]) -> bool {
     fn walk(dir: &std::path::Path, needle: &[u8]) -> bool {
         std::fs::read_dir(dir).into_iter().flatten().flatten().any(|entry| {
             let path = entry.path();
-            if path.is_dir() { walk(&path, needle) } else { std::fs::read(&path).map(|b| b.windows(needle.len()).any(|w| w == needle)).unwrap_or(false) }
+            if path.is_dir() {
+                walk(&path, needle)
+            } else {
+                std::fs::read(&path).map(|b| b.windows(needle.len()).any(|w| w == needle)).unwrap_or(false)
+            }
         })
     }
     walk(&app.catalogue.dir().join("blobs"), needle)
@@ -140,11 +148,19 @@ async fn on_the_enclave_classified_content_is_sealed_and_unreadable_without_the_
         let download = session.client.get(format!("{}/tep/{id}", app.base)).send().await.unwrap();
         assert_eq!(download.status(), StatusCode::OK);
         assert_eq!(download.text().await.unwrap(), SECRET_TEXT);
-        let (_, audit) = app.store.list_audit(&AuditFilter { action: Some("attachment.download".into()), limit: 10, ..Default::default() }).await.unwrap();
+        let (_, audit) = app
+            .store
+            .list_audit(&AuditFilter { action: Some("attachment.download".into()), limit: 10, ..Default::default() })
+            .await
+            .unwrap();
         assert_eq!(audit.len(), 1, "the download is audited");
 
         let uncleared = app.login("canbo").await;
-        assert_eq!(uncleared.get(&format!("/tep/{id}")).await.0, StatusCode::NOT_FOUND, "a file of a secret record does not exist for the uncleared");
+        assert_eq!(
+            uncleared.get(&format!("/tep/{id}")).await.0,
+            StatusCode::NOT_FOUND,
+            "a file of a secret record does not exist for the uncleared"
+        );
 
         // The key file is lost: the catalogue still answers; the content cannot be read.
         let keyless = app.restart(config.clone(), None).await;

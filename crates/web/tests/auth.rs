@@ -22,7 +22,11 @@ async fn commune_records(app: &App, commune: &str, code: &str) -> (i64, i64) {
     let unit = app.unit_id(commune).await;
     let fonds = FondsInput { code: code.into(), name: format!("Phông {code}"), unit_id: unit.to_string(), ..Default::default() };
     let fonds = app.store.create_fonds(&fonds.parse().unwrap()).await.unwrap();
-    let inventory = app.store.create_inventory(fonds, &InventoryInput { number: "1".into(), title: "Mục lục".into(), ..Default::default() }.parse().unwrap()).await.unwrap();
+    let inventory = app
+        .store
+        .create_inventory(fonds, &InventoryInput { number: "1".into(), title: "Mục lục".into(), ..Default::default() }.parse().unwrap())
+        .await
+        .unwrap();
     let (_, _, context) = app.store.dossier_context(inventory).await.unwrap();
     let mut ids = vec![];
     for (notation, mode, classification) in [("1", "01", "00"), ("2", "03", "01")] {
@@ -64,7 +68,8 @@ async fn wrong_passwords_never_say_which_part_and_lock_the_name_after_five() {
         }
         let (_, _, body) = app.try_login("khong-ton-tai", "x").await;
         assert!(body.contains("tạm khóa"));
-        let (entries_total, _) = app.store.list_audit(&AuditFilter { action: Some("login".into()), limit: 100, ..Default::default() }).await.unwrap();
+        let (entries_total, _) =
+            app.store.list_audit(&AuditFilter { action: Some("login".into()), limit: 100, ..Default::default() }).await.unwrap();
         assert!(entries_total >= 12, "every attempt is in the audit trail");
     }
 }
@@ -134,7 +139,11 @@ async fn an_expired_session_ends_and_login_only_follows_local_paths() {
 
         let session = app.login("ltv").await;
         sql(&app, "UPDATE sessions SET created_at = '2020-01-01T00:00:00Z'").await;
-        assert_eq!(session.client.get(format!("{}/phong", app.base)).send().await.unwrap().status(), StatusCode::SEE_OTHER, "absolute timeout");
+        assert_eq!(
+            session.client.get(format!("{}/phong", app.base)).send().await.unwrap().status(),
+            StatusCode::SEE_OTHER,
+            "absolute timeout"
+        );
 
         let client = app.client();
         let page = client.get(format!("{}/dang-nhap", app.base)).send().await.unwrap().text().await.unwrap();
@@ -146,7 +155,13 @@ async fn an_expired_session_ends_and_login_only_follows_local_paths() {
             .await
             .unwrap();
         assert_eq!(response.headers()["location"], "/", "no open redirect");
-        let cookie = response.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).find(|c| c.starts_with("kho_session=")).unwrap();
+        let cookie = response
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_string())
+            .find(|c| c.starts_with("kho_session="))
+            .unwrap();
         assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
     }
 }
@@ -211,7 +226,11 @@ async fn another_communes_record_and_a_secret_above_clearance_answer_404_and_vie
             .await
             .unwrap();
         assert!(views.iter().any(|e| e.actor_name == "canbo.a.mat" && e.outcome == "ok"), "the view is audited");
-        let (_, denied) = app.store.list_audit(&AuditFilter { actor: Some("canbo.a".into()), outcome: Some("denied".into()), limit: 10, ..Default::default() }).await.unwrap();
+        let (_, denied) = app
+            .store
+            .list_audit(&AuditFilter { actor: Some("canbo.a".into()), outcome: Some("denied".into()), limit: 10, ..Default::default() })
+            .await
+            .unwrap();
         assert!(denied.len() >= 3, "guesses are audited too");
         assert_eq!(app.store.verify_audit(|_| {}).await.unwrap().map(|_| ()), Ok(()));
     }
@@ -249,7 +268,10 @@ async fn nobody_records_what_they_could_not_see_and_admins_cannot_raise_their_ow
         let admin = app.login("quantri").await;
         let archive = app.archive.to_string();
         let response = admin
-            .post(&format!("/quan-tri/tai-khoan/{admin_id}"), &[("fullName", "Quản trị"), ("role", "quan_tri"), ("clearance", "03"), ("units", &archive)])
+            .post(
+                &format!("/quan-tri/tai-khoan/{admin_id}"),
+                &[("fullName", "Quản trị"), ("role", "quan_tri"), ("clearance", "03"), ("units", &archive)],
+            )
             .await;
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(app.store.user(admin_id).await.unwrap().clearance, Classification::None);

@@ -34,7 +34,11 @@ impl Api {
         assert_eq!(status, StatusCode::CREATED, "{fonds}");
         let fonds_id = fonds["id"].as_i64().unwrap();
         let (status, inventory) = self
-            .json(reqwest::Method::POST, &format!("/api/v1/fonds/{fonds_id}/inventories"), Some(json!({ "number": 1, "title": "Mục lục 1" })))
+            .json(
+                reqwest::Method::POST,
+                &format!("/api/v1/fonds/{fonds_id}/inventories"),
+                Some(json!({ "number": 1, "title": "Mục lục 1" })),
+            )
             .await;
         assert_eq!(status, StatusCode::CREATED);
         inventory["id"].as_i64().unwrap()
@@ -72,7 +76,8 @@ async fn a_dossier_is_created_read_and_edited_through_the_api() {
     for app in apps().await {
         let (api, _) = archivist(&app).await;
         let inventory = api.inventory().await;
-        let (status, created) = api.json(reqwest::Method::POST, &format!("/api/v1/inventories/{inventory}/dossiers"), Some(valid_dossier())).await;
+        let (status, created) =
+            api.json(reqwest::Method::POST, &format!("/api/v1/inventories/{inventory}/dossiers"), Some(valid_dossier())).await;
         assert_eq!(status, StatusCode::CREATED, "{}: {created}", app.label);
         let id = created["id"].as_i64().unwrap();
         let (_, dossier) = api.json(reqwest::Method::GET, &format!("/api/v1/dossiers/{id}"), None).await;
@@ -115,7 +120,10 @@ async fn bad_dossiers_are_refused_field_by_field_and_nothing_is_saved() {
             assert_eq!(error["error"]["code"], "invalid");
             let fields = error["error"]["fields"].as_array().unwrap();
             assert!(fields.iter().any(|f| f["field"] == field && f["code"] == code), "{field}/{code}: {error}");
-            assert!(error["error"]["message"].as_str().unwrap().chars().any(|c| "ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđ".contains(c)), "Vietnamese message: {error}");
+            assert!(
+                error["error"]["message"].as_str().unwrap().chars().any(|c| "ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđ".contains(c)),
+                "Vietnamese message: {error}"
+            );
         }
         // The same mã hồ sơ twice.
         let (status, error) = api.json(reqwest::Method::POST, &path, Some(valid_dossier())).await;
@@ -231,7 +239,8 @@ async fn every_page_renders_in_vietnamese() {
     for app in apps().await.into_iter().take(1) {
         let (api, session) = archivist(&app).await;
         let inventory = api.inventory().await;
-        let (_, created) = api.json(reqwest::Method::POST, &format!("/api/v1/inventories/{inventory}/dossiers"), Some(valid_dossier())).await;
+        let (_, created) =
+            api.json(reqwest::Method::POST, &format!("/api/v1/inventories/{inventory}/dossiers"), Some(valid_dossier())).await;
         let dossier = created["id"].as_i64().unwrap();
         let (status, document) = api
             .json(
@@ -277,8 +286,14 @@ async fn a_units_mã_định_danh_heads_the_codes_of_its_open_fonds_and_then_can
     for app in apps().await {
         let (api, session) = archivist(&app).await;
         let unit = api.unit_id("Xã Mường Ảng").await;
-        let form = [("name", "Xã Mường Ảng"), ("kind", "02"), ("agencyCode", "000.27.17.H17"), ("newAdminCode", "03256"), ("dissolvedOn", "")];
-        let bad = session.post(&format!("/don-vi/{unit}/sua"), &[("name", "Xã Mường Ảng"), ("kind", "02"), ("agencyCode", "000.2025.17"), ("newAdminCode", "3A")]).await;
+        let form =
+            [("name", "Xã Mường Ảng"), ("kind", "02"), ("agencyCode", "000.27.17.H17"), ("newAdminCode", "03256"), ("dissolvedOn", "")];
+        let bad = session
+            .post(
+                &format!("/don-vi/{unit}/sua"),
+                &[("name", "Xã Mường Ảng"), ("kind", "02"), ("agencyCode", "000.2025.17"), ("newAdminCode", "3A")],
+            )
+            .await;
         assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY, "{}", app.label);
         let html = bad.text().await.unwrap();
         assert!(html.contains("id=\"e-agencyCode\"") && html.contains("id=\"e-newAdminCode\""));
@@ -287,7 +302,8 @@ async fn a_units_mã_định_danh_heads_the_codes_of_its_open_fonds_and_then_can
         assert!(page.contains("000.27.17.H17") && page.contains("03256"));
 
         let inventory = api.inventory().await;
-        let (_, created) = api.json(reqwest::Method::POST, &format!("/api/v1/inventories/{inventory}/dossiers"), Some(valid_dossier())).await;
+        let (_, created) =
+            api.json(reqwest::Method::POST, &format!("/api/v1/inventories/{inventory}/dossiers"), Some(valid_dossier())).await;
         let (_, dossier) = api.json(reqwest::Method::GET, &format!("/api/v1/dossiers/{}", created["id"]), None).await;
         assert_eq!(dossier["fileCode"], "000.27.17.H17.2020.7.1", "an open fonds: mã định danh first");
 
@@ -314,7 +330,10 @@ async fn a_mục_lục_exported_as_xlsx_reads_back_as_the_same_hồ_sơ() {
         assert_eq!(response.status(), StatusCode::OK, "{}", app.label);
         let bytes = response.bytes().await.unwrap();
         let sheets = kho_documents::read_workbook("xuat.xlsx", &bytes).unwrap();
-        assert!(sheets[0].rows.iter().flatten().all(|c| !matches!(c, kho_model::inventory_sheet::Cell::Formula(_))), "text that looks like a formula stays text");
+        assert!(
+            sheets[0].rows.iter().flatten().all(|c| !matches!(c, kho_model::inventory_sheet::Cell::Formula(_))),
+            "text that looks like a formula stays text"
+        );
         let report = kho_model::inventory_sheet::read(&sheets, &[10, 20].into());
         assert!(report.problems.is_empty(), "{:?}", report.problems);
         let titles: Vec<String> = report.dossiers.iter().map(|d| d.title.clone()).collect();

@@ -12,7 +12,6 @@ use kho_model::{Classification, Mode};
 use kho_web::policy::{Access, ROUTES};
 use reqwest::{Method, StatusCode};
 
-
 /// One fixture record and what access needs to know of it.
 #[derive(Clone, Copy)]
 struct Target {
@@ -44,9 +43,18 @@ async fn fixtures(app: &App) -> Fixtures {
     let mut fonds_ids = vec![];
     let mut inventory_ids = vec![];
     for (code, classification) in [("XA1", "00"), ("XA2", "01")] {
-        let input = FondsInput { code: code.into(), name: format!("Phông {code}"), unit_id: unit_a.to_string(), classification: classification.into(), ..Default::default() };
+        let input = FondsInput {
+            code: code.into(),
+            name: format!("Phông {code}"),
+            unit_id: unit_a.to_string(),
+            classification: classification.into(),
+            ..Default::default()
+        };
         let fonds = store.create_fonds(&input.parse().unwrap()).await.unwrap();
-        let inventory = store.create_inventory(fonds, &InventoryInput { number: "1".into(), title: "Mục lục".into(), ..Default::default() }.parse().unwrap()).await.unwrap();
+        let inventory = store
+            .create_inventory(fonds, &InventoryInput { number: "1".into(), title: "Mục lục".into(), ..Default::default() }.parse().unwrap())
+            .await
+            .unwrap();
         fonds_ids.push(fonds);
         inventory_ids.push(inventory);
     }
@@ -109,7 +117,10 @@ async fn fixtures(app: &App) -> Fixtures {
         ..Default::default()
     };
     let accession = store.create_accession(&accession_input.parse().unwrap(), "test").await.unwrap();
-    let disposal_list = store.create_disposal_list(fonds_ids[0], "Danh mục", "Thuyết minh", &[(dossier_ids[0], kho_model::disposal::Reason::Duplicate)], "test").await.unwrap();
+    let disposal_list = store
+        .create_disposal_list(fonds_ids[0], "Danh mục", "Thuyết minh", &[(dossier_ids[0], kho_model::disposal::Reason::Duplicate)], "test")
+        .await
+        .unwrap();
     let user = app.user("muc-tieu", Role::Reader, Classification::None, &[app.archive], &[]).await;
     let _ = app.token("muc-tieu").await;
     Fixtures {

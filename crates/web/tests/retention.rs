@@ -36,11 +36,15 @@ async fn an_administrator_replaces_the_schedule_all_or_nothing() {
         app.user("quantri", Role::Admin, Classification::None, &[app.archive], &[]).await;
         let admin = app.login("quantri").await;
         let upload = |csv: &'static str| {
-            let form = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("bang.csv"));
+            let form = reqwest::multipart::Form::new()
+                .part("file", reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("bang.csv"));
             admin.client.post(format!("{}/quan-tri/thoi-han?_csrf={}", app.base, admin.csrf)).multipart(form).send()
         };
         let header = "source,group,item_no,title,retention,retention_years,retention_code,confidence\n";
-        let bad: &'static str = Box::leak(format!("{header}TT 10/2022/TT-BNV,I,1,Hồ sơ hội nghị,Vĩnh viễn,,01,read\nTT 10/2022/TT-BNV,I,2,Công văn,10 năm,x,06,read\n").into_boxed_str());
+        let bad: &'static str = Box::leak(
+            format!("{header}TT 10/2022/TT-BNV,I,1,Hồ sơ hội nghị,Vĩnh viễn,,01,read\nTT 10/2022/TT-BNV,I,2,Công văn,10 năm,x,06,read\n")
+                .into_boxed_str(),
+        );
         let response = upload(bad).await.unwrap();
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{}", app.label);
         let page = response.text().await.unwrap();
@@ -54,8 +58,10 @@ async fn an_administrator_replaces_the_schedule_all_or_nothing() {
 
         app.user("ltv", Role::Archivist, Classification::None, &[app.archive], &[]).await;
         let clerk = app.login("ltv").await;
-        let form = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(good.as_bytes().to_vec()).file_name("bang.csv"));
-        let refused = clerk.client.post(format!("{}/quan-tri/thoi-han?_csrf={}", app.base, clerk.csrf)).multipart(form).send().await.unwrap();
+        let form =
+            reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(good.as_bytes().to_vec()).file_name("bang.csv"));
+        let refused =
+            clerk.client.post(format!("{}/quan-tri/thoi-han?_csrf={}", app.base, clerk.csrf)).multipart(form).send().await.unwrap();
         assert_eq!(refused.status(), StatusCode::FORBIDDEN, "only administrators replace the table");
     }
 }
