@@ -513,7 +513,7 @@ fn visible_fonds(visibility: &Visibility, args: &mut Vec<Arg>) -> String {
 }
 
 /// A condition on `dossiers` rows: in a visible fonds, within clearance, public for readers.
-fn visible_dossiers(visibility: &Visibility, args: &mut Vec<Arg>) -> String {
+pub(crate) fn visible_dossiers(visibility: &Visibility, args: &mut Vec<Arg>) -> String {
     let fonds = visible_fonds(visibility, args);
     args.push(Arg::Int(visibility.clearance));
     let mut condition = format!("fonds_id IN ({fonds}) AND classification <= ${}", args.len());
@@ -523,7 +523,7 @@ fn visible_dossiers(visibility: &Visibility, args: &mut Vec<Arg>) -> String {
     condition
 }
 
-fn bind_all<'q>(
+pub(crate) fn bind_all<'q>(
     mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
     args: &'q [Arg],
 ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
@@ -538,7 +538,8 @@ fn escape_like(word: &str) -> String {
 }
 
 /// A bind value for dynamically built queries.
-enum Arg {
+#[derive(Clone)]
+pub(crate) enum Arg {
     Int(i64),
     Text(String),
 }

@@ -1,11 +1,13 @@
 //! Where things stand: kho → giá → khoang → tầng, and the hộp of each fonds on them.
 
+use crate::catalogue::{Arg, bind_all, visible_dossiers};
 use crate::{Store, StoreError};
 use kho_model::FieldError;
+use kho_model::access::Visibility;
 use kho_model::record::{Location, LocationKind};
 use serde::Serialize;
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{AssertSqlSafe, Row};
 
 fn kind_code(kind: LocationKind) -> &'static str {
     match kind {
@@ -110,16 +112,18 @@ impl Store {
         Ok(parts.join(" › "))
     }
 
-    pub async fn boxes(&self, fonds_id: i64) -> Result<Vec<BoxRow>, StoreError> {
-        let rows = sqlx::query(
+    /// The boxes of a fonds, each with what it holds of what `visibility` allows (a box of a secret
+    /// hồ sơ shows empty to the uncleared).
+    pub async fn boxes(&self, visibility: &Visibility, fonds_id: i64) -> Result<Vec<BoxRow>, StoreError> {
+        let mut args = vec![Arg::Int(fonds_id)];
+        let visible = visible_dossiers(visibility, &mut args);
+        let sql = format!(
             "SELECT b.id, b.number, b.location_id, b.thickness_mm, COUNT(d.id) AS dossiers, MIN(d.number) AS first_number, MAX(d.number) AS last_number,
                     MIN(d.year) AS first_year, MAX(d.year) AS last_year
-             FROM boxes b LEFT JOIN dossiers d ON d.box_id = b.id WHERE b.fonds_id = $1
-             GROUP BY b.id, b.number, b.location_id, b.thickness_mm ORDER BY b.number",
-        )
-        .bind(fonds_id)
-        .fetch_all(&self.pool)
-        .await?;
+             FROM boxes b LEFT JOIN dossiers d ON d.box_id = b.id AND d.id IN (SELECT id FROM dossiers WHERE {visible}) WHERE b.fonds_id = $1
+             GROUP BY b.id, b.number, b.location_id, b.thickness_mm ORDER BY b.number"
+        );
+        let rows = bind_all(sqlx::query(AssertSqlSafe(sql)), &args).fetch_all(&self.pool).await?;
         rows.iter()
             .map(|r| {
                 Ok(BoxRow {
@@ -206,19 +210,30 @@ impl Store {
         Ok((row.try_get::<i64, _>("number")? as u32, place))
     }
 
-    /// Totals for the plan's figures, per fonds: boxes and their metres after chỉnh lý, hồ sơ,
-    /// văn bản, hồ sơ destroyed.
-    pub async fn fonds_statistics(&self, fonds_id: i64) -> Result<FondsStatistics, StoreError> {
-        let one = |sql: &'static str| async move {
-            Ok::<i64, StoreError>(sqlx::query(sql).bind(fonds_id).fetch_one(&self.pool).await?.try_get::<Option<i64>, _>(0)?.unwrap_or(0))
+    /// Totals for the plan's figures, per fonds: boxes and their metres after chỉnh lý, and of
+    /// what `visibility` allows, hồ sơ, văn bản, hồ sơ destroyed and proposed.
+    pub async fn fonds_statistics(&self, visibility: &Visibility, fonds_id: i64) -> Result<FondsStatistics, StoreError> {
+        let mut args = vec![Arg::Int(fonds_id)];
+        let visible = visible_dossiers(visibility, &mut args);
+        let count = |sql: String, args: Vec<Arg>| async move {
+            let row = bind_all(sqlx::query(AssertSqlSafe(sql)), &args).fetch_one(&self.pool).await?;
+            Ok::<i64, StoreError>(row.try_get::<Option<i64>, _>(0)?.unwrap_or(0))
         };
+        let dossiers = |condition: &str| format!("SELECT COUNT(*) FROM dossiers WHERE fonds_id = $1 AND {visible}{condition}");
+        let mut document_args = args.clone();
+        document_args.push(Arg::Int(visibility.clearance));
+        let documents = format!(
+            "SELECT COUNT(*) FROM documents WHERE dossier_id IN (SELECT id FROM dossiers WHERE fonds_id = $1 AND {visible}) AND classification <= ${}",
+            document_args.len()
+        );
         Ok(FondsStatistics {
-            boxes: one("SELECT COUNT(*) FROM boxes WHERE fonds_id = $1").await?,
-            thickness_mm: one("SELECT CAST(SUM(thickness_mm) AS BIGINT) FROM boxes WHERE fonds_id = $1").await?,
-            dossiers: one("SELECT COUNT(*) FROM dossiers WHERE fonds_id = $1").await?,
-            documents: one("SELECT COUNT(*) FROM documents v JOIN dossiers d ON d.id = v.dossier_id WHERE d.fonds_id = $1").await?,
-            destroyed: one("SELECT COUNT(*) FROM dossiers WHERE fonds_id = $1 AND disposal = 'da_huy'").await?,
-            proposed: one("SELECT COUNT(*) FROM dossiers WHERE fonds_id = $1 AND disposal = 'xem_xet_huy'").await?,
+            boxes: count("SELECT COUNT(*) FROM boxes WHERE fonds_id = $1".into(), vec![Arg::Int(fonds_id)]).await?,
+            thickness_mm: count("SELECT CAST(SUM(thickness_mm) AS BIGINT) FROM boxes WHERE fonds_id = $1".into(), vec![Arg::Int(fonds_id)])
+                .await?,
+            dossiers: count(dossiers(""), args.clone()).await?,
+            documents: count(documents, document_args).await?,
+            destroyed: count(dossiers(" AND disposal = 'da_huy'"), args.clone()).await?,
+            proposed: count(dossiers(" AND disposal = 'xem_xet_huy'"), args.clone()).await?,
         })
     }
 }

@@ -137,6 +137,25 @@ async fn create(
     }
 }
 
+/// The hồ sơ of a danh mục the actor may see, with their reasons: a secret hồ sơ on a danh mục
+/// stays out of sight of the uncleared, like everywhere else.
+async fn visible_items(state: &AppState, ctx: &Ctx, list: &DisposalList) -> Result<Vec<(kho_model::record::Dossier, Reason)>, PageError> {
+    let (place, fonds_classification) = state.store.fonds_place(list.fonds_id).await?;
+    let mut out = Vec::new();
+    for (dossier_id, reason) in &list.items {
+        let d = state.store.dossier(*dossier_id).await?;
+        let resource = kho_model::access::Resource::Record {
+            place: place.clone(),
+            classification: fonds_classification.max(d.fields.classification),
+            mode: Some(d.fields.mode),
+        };
+        if kho_model::access::authorize(&ctx.actor, Action::CatalogueView, &resource).is_allowed() {
+            out.push((d, *reason));
+        }
+    }
+    Ok(out)
+}
+
 /// A danh mục the actor may `action`: the rule of its fonds.
 async fn list_for(state: &AppState, ctx: &Ctx, action: Action, id: i64) -> Result<(DisposalList, Fonds), PageError> {
     let list = state.store.disposal_list(id).await?;
@@ -149,11 +168,11 @@ async fn list_for(state: &AppState, ctx: &Ctx, action: Action, id: i64) -> Resul
 
 async fn show_with(state: &AppState, ctx: &Ctx, id: i64, status: StatusCode, error: Option<String>) -> Result<Response, PageError> {
     let (list, fonds) = list_for(state, ctx, Action::CatalogueView, id).await?;
-    let mut rows = Vec::new();
-    for (dossier_id, reason) in &list.items {
-        let d = state.store.dossier(*dossier_id).await?;
-        rows.push(context! { id => d.id, code => d.fields.file_code.to_string(), title => d.fields.title.clone(), reason => reason.label(), disposal => d.disposal.clone() });
-    }
+    let rows: Vec<Value> = visible_items(state, ctx, &list)
+        .await?
+        .iter()
+        .map(|(d, reason)| context! { id => d.id, code => d.fields.file_code.to_string(), title => d.fields.title.clone(), reason => reason.label(), disposal => d.disposal.clone() })
+        .collect();
     let late = match (&list.decision_on, &list.destroyed_on) {
         (Some(decided), Some(destroyed)) => disposal::late(decided, destroyed),
         _ => false,
@@ -292,8 +311,7 @@ async fn papers(
     let (list, fonds) = list_for(state, ctx, Action::CatalogueView, id).await?;
     let body = state.store.unit(fonds.fields.custodian_unit_id.unwrap_or(fonds.fields.unit_id)).await?.name;
     let mut rows = Vec::new();
-    for (dossier_id, reason) in &list.items {
-        let d = state.store.dossier(*dossier_id).await?;
+    for (d, reason) in visible_items(state, ctx, &list).await? {
         rows.push(kho_documents::disposal::DisposalRow {
             number: d.number,
             code: d.fields.file_code.to_string(),

@@ -92,7 +92,7 @@ async fn create_location(
 
 async fn boxes_page(state: &AppState, ctx: &Ctx, fonds: &Fonds, status: StatusCode, error: Option<String>) -> Result<Response, PageError> {
     let mut rows = Vec::new();
-    for b in state.store.boxes(fonds.id).await? {
+    for b in state.store.boxes(&ctx.actor.visibility(), fonds.id).await? {
         let place = match b.location_id {
             Some(l) => Some(state.store.location_path(l).await?),
             None => None,
@@ -103,7 +103,7 @@ async fn boxes_page(state: &AppState, ctx: &Ctx, fonds: &Fonds, status: StatusCo
             years => match (b.first_year, b.last_year) { (Some(a), Some(z)) if a == z => a.to_string(), (Some(a), Some(z)) => format!("{a} – {z}"), _ => String::new() },
         });
     }
-    let stats = state.store.fonds_statistics(fonds.id).await?;
+    let stats = state.store.fonds_statistics(&ctx.actor.visibility(), fonds.id).await?;
     let inventories: Vec<Value> = state
         .store
         .list_inventories(&ctx.actor.visibility(), fonds.id)
@@ -197,7 +197,7 @@ async fn fill_box(
 async fn labels(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
     let fonds = records::fonds_for(&state, &ctx, Action::CatalogueView, id).await?;
     let archive = state.store.unit(fonds.fields.custodian_unit_id.unwrap_or(fonds.fields.unit_id)).await?.name;
-    let boxes = state.store.boxes(id).await?;
+    let boxes = state.store.boxes(&ctx.actor.visibility(), id).await?;
     if boxes.is_empty() {
         return Err(PageError::NotYet("Phông chưa có hộp nào để in nhãn.".into()));
     }

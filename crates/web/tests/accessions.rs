@@ -615,3 +615,72 @@ async fn a_hồ_sơ_lists_its_văn_bản_in_a_mục_lục_văn_bản() {
         assert!(docx_rs::read_docx(&docx).unwrap().json().contains("Về việc bổ nhiệm cán bộ"));
     }
 }
+
+#[tokio::test]
+async fn counts_of_boxes_and_fonds_figures_leave_out_what_the_clerk_may_not_see() {
+    for app in apps().await {
+        let unit = app.unit_id("Xã Mường Ảng").await;
+        let fonds =
+            kho_model::record::FondsInput { code: "X27".into(), name: "UBND xã".into(), unit_id: unit.to_string(), ..Default::default() };
+        let fonds = app.store.create_fonds(&fonds.parse().unwrap()).await.unwrap();
+        let inventory = app
+            .store
+            .create_inventory(
+                fonds,
+                &kho_model::record::InventoryInput { number: "1".into(), title: "Mục lục".into(), ..Default::default() }.parse().unwrap(),
+            )
+            .await
+            .unwrap();
+        let (_, _, context) = app.store.dossier_context(inventory).await.unwrap();
+        for (n, mode, classification) in [(1u32, "01", "00"), (2, "03", "01")] {
+            let input = kho_model::record::DossierInput {
+                notation: n.to_string(),
+                title: format!("Hồ sơ {n}"),
+                maintenance: "01".into(),
+                mode: mode.into(),
+                classification: classification.into(),
+                start_date: "2020".into(),
+                end_date: "2020".into(),
+                total_doc: "1".into(),
+                number_of_page: "1".into(),
+                ..Default::default()
+            };
+            let id = app.store.create_dossier(inventory, &input.parse(&context).unwrap()).await.unwrap();
+            app.store.renumber(inventory, &[(id, n)]).await.unwrap();
+        }
+        app.store.fill_box(fonds, 1, None, Some(100), Some(inventory), Some((1, 2))).await.unwrap();
+        let secret = app
+            .store
+            .list_dossiers(&kho_store::ListDossiers {
+                visibility: kho_model::access::Visibility::everything(),
+                inventory_id: Some(inventory),
+                fonds_id: None,
+                query: Some("Hồ sơ 2".into()),
+                offset: 0,
+                limit: 1,
+            })
+            .await
+            .unwrap()
+            .items[0]
+            .id;
+        app.store
+            .create_disposal_list(fonds, "Danh mục", "Thuyết minh", &[(secret, kho_model::disposal::Reason::Duplicate)], "test")
+            .await
+            .unwrap();
+        app.user("canbo", Role::Archivist, Classification::None, &[unit], &[]).await;
+        app.user("canbo.mat", Role::Archivist, Classification::Confidential, &[unit], &[]).await;
+        let plain = app.login("canbo").await;
+        let cleared = app.login("canbo.mat").await;
+        let figure = |page: &str| page.split("id=\"stat-dossiers\">").nth(1).unwrap().split('<').next().unwrap().to_string();
+        let (_, page) = plain.get(&format!("/phong/{fonds}/hop")).await;
+        assert_eq!(figure(&page), "1", "{}: one hồ sơ for the uncleared", app.label);
+        assert!(page.contains("<td class=\"num\">1</td><td>1 – 1</td>") || page.contains("1 – 1"), "the box shows only what they see");
+        let (_, page) = cleared.get(&format!("/phong/{fonds}/hop")).await;
+        assert_eq!(figure(&page), "2");
+        let list = app.store.disposal_lists(fonds).await.unwrap()[0].id;
+        let (_, page) = plain.get(&format!("/danh-muc-huy/{list}")).await;
+        assert!(!page.contains("Hồ sơ 2"), "a secret hồ sơ on a danh mục stays hidden");
+        let (_, page) = cleared.get(&format!("/danh-muc-huy/{list}")).await;
+        assert!(page.contains("Hồ sơ 2"));
+    }
+}
