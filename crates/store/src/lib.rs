@@ -24,7 +24,7 @@ pub use audit::{AuditEntry, AuditEvent, AuditFilter, BrokenLink};
 pub use catalogue::{Attachment, DossierPage, ListDossiers, NewDossier};
 pub use disposal::{DisposalList, DisposalStep};
 pub use error::StoreError;
-pub use places::{BoxRow, FondsStatistics, kind_from_code, kind_label};
+pub use places::{BoxRow, FondsStatistics, UnitProgress, kind_from_code, kind_label};
 pub use plan::{StoredPlan, TargetRow};
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};

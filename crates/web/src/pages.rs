@@ -427,11 +427,16 @@ async fn plan(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> 
         return page.render(&state, Some(&ctx), context! { plan => Value::from(()) });
     };
     let plan = &stored.plan;
+    let progress = state.store.progress_by_unit(&ctx.actor.visibility()).await?;
+    let done = |unit_id: &i64| {
+        let p = progress.get(unit_id).cloned().unwrap_or_default();
+        context! { received => (p.received > 0).then(|| vn::hundredths(p.received)), arranged => (p.arranged > 0).then(|| vn::hundredths(p.arranged)), dossiers => p.dossiers }
+    };
     let districts: Vec<Value> = plan
         .districts
         .iter()
         .zip(&stored.district_units)
-        .map(|(d, unit_id)| context! { ordinal => d.ordinal, name => d.name.clone(), bags => d.bags, metres => ser(&d.metres), unit_id })
+        .map(|(d, unit_id)| context! { ordinal => d.ordinal, name => d.name.clone(), bags => d.bags, metres => ser(&d.metres), unit_id, done => done(unit_id) })
         .collect();
     let communes: Vec<Value> = plan
         .communes
@@ -440,7 +445,7 @@ async fn plan(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> 
         .map(|(c, unit_id)| {
             context! {
                 ordinal => c.ordinal, name => c.name.clone(), secret_metres => ser(&c.secret_metres), secret => !c.secret_metres.is_zero(),
-                metres => ser(&c.metres), before => ser(&c.metres_before_rounding), note => c.note.clone(), unit_id,
+                metres => ser(&c.metres), before => ser(&c.metres_before_rounding), note => c.note.clone(), unit_id, done => done(unit_id),
             }
         })
         .collect();

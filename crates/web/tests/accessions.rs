@@ -59,6 +59,9 @@ async fn a_transfer_is_recorded_and_its_biên_bản_reads_back() {
         let id = location.trim_start_matches("/tiep-nhan/").split('?').next().unwrap().to_string();
         let (_, list) = session.get("/tiep-nhan").await;
         assert!(list.contains("1.395") && list.contains("1.385"), "Vietnamese numbers in the list");
+        let (_, plan) = session.get("/ke-hoach").await;
+        let row = plan.split("data-unit=\"Huyện Mường Ảng\"").nth(1).expect("the district's row").split("</tr>").next().unwrap();
+        assert!(row.contains("<td class=\"num received\">1.395</td>"), "the plan shows what was received: {row}");
 
         let docx = session.client.get(format!("{}/tiep-nhan/{id}/bien-ban.docx", app.base)).send().await.unwrap().bytes().await.unwrap();
         let document = docx_rs::read_docx(&docx).expect("a DOCX Word and LibreOffice open");
