@@ -393,6 +393,92 @@ impl<'f> Writer<'f> {
     }
 }
 
+/// The document as an XLSX workbook: one sheet, the heading above, each table with bordered
+/// cells so it can be sorted and filtered. Every value is a string cell, so text beginning with
+/// =, +, - or @ stays text and no spreadsheet runs it.
+pub fn to_xlsx(doc: &OfficialDocument) -> Result<Vec<u8>, String> {
+    use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook};
+    let xlsx = |e: rust_xlsxwriter::XlsxError| e.to_string();
+    let font = || Format::new().set_font_name("Times New Roman").set_font_size(12);
+    let bold = font().set_bold();
+    let centred = font().set_bold().set_font_size(14).set_align(FormatAlign::Center);
+    let head = font().set_bold().set_border(FormatBorder::Thin).set_text_wrap().set_align(FormatAlign::Center);
+    let cell = font().set_border(FormatBorder::Thin).set_text_wrap().set_align(FormatAlign::Top);
+    let width =
+        doc.body.iter().filter_map(|b| if let Block::Table(t) = b { Some(t.columns.len()) } else { None }).max().unwrap_or(1).max(1);
+    let last = (width - 1) as u16;
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    // Sheet names: at most 31 characters, none of []:*?/\.
+    let name: String = doc.title.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect();
+    sheet.set_name(name.trim()).map_err(xlsx)?;
+    let mut row = 0u32;
+    let line = |sheet: &mut rust_xlsxwriter::Worksheet, row: u32, text: &str, format: &Format| -> Result<(), String> {
+        if last == 0 {
+            sheet.write_string_with_format(row, 0, text, format).map(|_| ()).map_err(xlsx)
+        } else {
+            sheet.merge_range(row, 0, row, last, text, format).map(|_| ()).map_err(xlsx)
+        }
+    };
+    for issuer in &doc.issuer {
+        sheet.write_string_with_format(row, 0, issuer, &bold).map_err(xlsx)?;
+        row += 1;
+    }
+    if doc.national_heading {
+        line(sheet, row, NATIONAL_HEADING, &centred)?;
+        line(sheet, row + 1, MOTTO, &bold.clone().set_align(FormatAlign::Center))?;
+        row += 2;
+    }
+    if let Some(place) = &doc.place_and_date {
+        sheet.write_string_with_format(row, 0, place, &font().set_italic()).map_err(xlsx)?;
+        row += 1;
+    }
+    row += 1;
+    line(sheet, row, &doc.title, &centred)?;
+    row += 1;
+    if let Some(subtitle) = &doc.subtitle {
+        line(sheet, row, subtitle, &bold.clone().set_align(FormatAlign::Center))?;
+        row += 1;
+    }
+    row += 1;
+    for block in &doc.body {
+        match block {
+            Block::Paragraph(p) => {
+                let format = match p.style {
+                    Style::Normal => font(),
+                    Style::Bold => bold.clone(),
+                    Style::Italic => font().set_italic(),
+                };
+                sheet
+                    .write_string_with_format(row, 0, &p.text, &if p.centred { format.set_align(FormatAlign::Center) } else { format })
+                    .map_err(xlsx)?;
+                row += 1;
+            }
+            Block::Table(t) => {
+                for (c, (header, relative)) in t.columns.iter().enumerate() {
+                    sheet.write_string_with_format(row, c as u16, header, &head).map_err(xlsx)?;
+                    sheet.set_column_width(c as u16, (relative * 14.0).clamp(6.0, 80.0) as f64).map_err(xlsx)?;
+                }
+                row += 1;
+                for values in &t.rows {
+                    for (c, value) in values.iter().enumerate() {
+                        sheet.write_string_with_format(row, c as u16, value, &cell).map_err(xlsx)?;
+                    }
+                    row += 1;
+                }
+            }
+            Block::PageBreak => row += 1,
+        }
+    }
+    row += 1;
+    for (i, signature) in doc.signatures.iter().enumerate() {
+        let column = (last as usize).saturating_sub(i * 2) as u16;
+        sheet.write_string_with_format(row, column, &signature.capacity, &bold).map_err(xlsx)?;
+        sheet.write_string(row + 3, column, &signature.name).map_err(xlsx)?;
+    }
+    workbook.save_to_buffer().map_err(xlsx)
+}
+
 /// The document as PDF, fonts embedded.
 pub fn to_pdf(doc: &OfficialDocument) -> Result<Vec<u8>, String> {
     let fonts = Fonts::load();

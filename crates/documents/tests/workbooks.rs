@@ -186,3 +186,38 @@ fn cells_typed_in_tcvn3_or_vni_become_unicode() {
     assert_eq!(kho_documents::legacy::to_unicode("Sổ đăng ký khai sinh"), "Sổ đăng ký khai sinh");
     assert_eq!(kho_documents::legacy::to_unicode("Café crème"), "Café crème");
 }
+
+#[test]
+fn an_official_paper_as_xlsx_keeps_its_table_and_runs_no_formula() {
+    use kho_documents::official::{Block, OfficialDocument, Paragraph, Signature, Table, to_xlsx};
+    let hostile = ["=HYPERLINK(\"http://x.invalid\",\"bấm\")", "+1+1", "-2+3", "@SUM(A1)"];
+    let doc = OfficialDocument {
+        issuer: vec!["UBND XÃ MƯỜNG ẢNG".into()],
+        national_heading: true,
+        place_and_date: None,
+        title: "DANH MỤC TÀI LIỆU HẾT GIÁ TRỊ".into(),
+        subtitle: Some("Phông UBND xã Mường Ảng".into()),
+        body: vec![
+            Paragraph::plain("Tổng số: 4 hồ sơ.").into(),
+            Block::Table(Table {
+                columns: vec![("STT".into(), 0.5), ("Tiêu đề hồ sơ".into(), 3.0)],
+                rows: hostile.iter().enumerate().map(|(i, t)| vec![(i + 1).to_string(), t.to_string()]).collect(),
+            }),
+        ],
+        signatures: vec![Signature { capacity: "NGƯỜI LẬP".into(), name: "Lò Thị Hoa".into() }],
+    };
+    let bytes = to_xlsx(&doc).unwrap();
+    let sheets = read_workbook("danh-muc.xlsx", &bytes).unwrap();
+    assert_eq!(sheets.len(), 1);
+    let cells: Vec<&Cell> = sheets[0].rows.iter().flatten().collect();
+    assert!(!cells.iter().any(|c| matches!(c, Cell::Formula(_))), "no cell is a formula");
+    let texts: Vec<String> = cells.iter().filter_map(|c| if let Cell::Text(t) = c { Some(t.clone()) } else { None }).collect();
+    for expected in hostile.iter().copied().chain([
+        "DANH MỤC TÀI LIỆU HẾT GIÁ TRỊ",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Tiêu đề hồ sơ",
+        "Lò Thị Hoa",
+    ]) {
+        assert!(texts.iter().any(|t| t == expected), "{expected} kept as text: {texts:?}");
+    }
+}

@@ -6,7 +6,7 @@ use crate::AppState;
 use crate::auth::Ctx;
 use crate::error::PageError;
 use crate::records;
-use crate::respond::{DOCX, PDF, blocking, download};
+use crate::respond::{DOCX, PDF, XLSX, blocking, download};
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -28,6 +28,7 @@ pub fn routes() -> Router<AppState> {
         .route("/danh-muc-huy/{id}/quyet-dinh", post(decision))
         .route("/danh-muc-huy/{id}/huy", post(destruction))
         .route("/danh-muc-huy/{id}/danh-muc.docx", get(list_docx))
+        .route("/danh-muc-huy/{id}/danh-muc.xlsx", get(list_xlsx))
         .route("/danh-muc-huy/{id}/bien-ban-huy.docx", get(record_docx))
         .route("/danh-muc-huy/{id}/bien-ban-huy.pdf", get(record_pdf))
 }
@@ -324,20 +325,26 @@ async fn papers(
     Ok((list, body, format!("{} ({})", fonds.fields.name, fonds.fields.code), rows))
 }
 
+async fn list_document(state: &AppState, ctx: &Ctx, id: i64) -> Result<kho_documents::official::OfficialDocument, PageError> {
+    let (list, body, fonds, rows) = papers(state, ctx, id).await?;
+    let p = kho_documents::disposal::DisposalPapers {
+        body_name: &body,
+        fonds: &fonds,
+        title: &list.title,
+        explanation: &list.explanation,
+        rows: &rows,
+    };
+    Ok(kho_documents::disposal::list(&p))
+}
+
 async fn list_docx(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
-    let (list, body, fonds, rows) = papers(&state, &ctx, id).await?;
-    let bytes = blocking(move || {
-        let p = kho_documents::disposal::DisposalPapers {
-            body_name: &body,
-            fonds: &fonds,
-            title: &list.title,
-            explanation: &list.explanation,
-            rows: &rows,
-        };
-        kho_documents::official::to_docx(&kho_documents::disposal::list(&p))
-    })
-    .await?;
-    Ok(download(bytes, DOCX, format!("danh-muc-tai-lieu-het-gia-tri-{id}.docx")))
+    let doc = list_document(&state, &ctx, id).await?;
+    Ok(download(blocking(move || kho_documents::official::to_docx(&doc)).await?, DOCX, format!("danh-muc-tai-lieu-het-gia-tri-{id}.docx")))
+}
+
+async fn list_xlsx(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
+    let doc = list_document(&state, &ctx, id).await?;
+    Ok(download(blocking(move || kho_documents::official::to_xlsx(&doc)).await?, XLSX, format!("danh-muc-tai-lieu-het-gia-tri-{id}.xlsx")))
 }
 
 async fn record_document(state: &AppState, ctx: &Ctx, id: i64) -> Result<kho_documents::official::OfficialDocument, PageError> {

@@ -73,6 +73,7 @@ pub const ROUTES: &[Route] = &[
     route("POST", "/danh-muc-huy/{id}/quyet-dinh", Act(DestructionApprove)),
     route("POST", "/danh-muc-huy/{id}/huy", Act(CatalogueEdit)),
     route("GET", "/danh-muc-huy/{id}/danh-muc.docx", Act(CatalogueView)),
+    route("GET", "/danh-muc-huy/{id}/danh-muc.xlsx", Act(CatalogueView)),
     route("GET", "/danh-muc-huy/{id}/bien-ban-huy.docx", Act(CatalogueView)),
     route("GET", "/danh-muc-huy/{id}/bien-ban-huy.pdf", Act(CatalogueView)),
     route("GET", "/phong/{id}/nhap-muc-luc", Act(CatalogueEdit)),

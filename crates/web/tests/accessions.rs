@@ -386,6 +386,10 @@ async fn expired_hồ_sơ_go_through_council_appraisal_decision_and_destruction_
         let docx = clerk.client.get(format!("{}{list}/danh-muc.docx", app.base)).send().await.unwrap().bytes().await.unwrap();
         let json = docx_rs::read_docx(&docx).unwrap().json();
         assert!(json.contains("DANH MỤC TÀI LIỆU HẾT GIÁ TRỊ") && json.contains("BẢN THUYẾT MINH") && json.contains("Trùng lặp"));
+        let xlsx = clerk.client.get(format!("{}{list}/danh-muc.xlsx", app.base)).send().await.unwrap().bytes().await.unwrap();
+        let sheet = kho_documents::read_workbook("danh-muc.xlsx", &xlsx).expect("a workbook Excel opens").remove(0);
+        let text = format!("{:?}", sheet.rows);
+        assert!(text.contains("DANH MỤC TÀI LIỆU HẾT GIÁ TRỊ") && text.contains("Trùng lặp") && text.contains("Lý do hủy"), "{text}");
 
         let destroyed = app.store.dossier(ids[0].parse().unwrap()).await.unwrap();
         assert_eq!(destroyed.disposal.as_deref(), Some("da_huy"), "kept in the catalogue, marked");

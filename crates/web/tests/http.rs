@@ -97,7 +97,7 @@ async fn a_dossier_is_created_read_and_edited_through_the_api() {
 #[tokio::test]
 async fn bad_dossiers_are_refused_field_by_field_and_nothing_is_saved() {
     for app in apps().await {
-        let (api, session) = archivist(&app).await;
+        let (api, _session) = archivist(&app).await;
         let inventory = api.inventory().await;
         let path = format!("/api/v1/inventories/{inventory}/dossiers");
         let (_, first) = api.json(reqwest::Method::POST, &path, Some(valid_dossier())).await;
@@ -139,7 +139,7 @@ async fn bad_dossiers_are_refused_field_by_field_and_nothing_is_saved() {
 #[tokio::test]
 async fn malformed_requests_get_json_errors_in_vietnamese() {
     for app in apps().await {
-        let (api, session) = archivist(&app).await;
+        let (api, _session) = archivist(&app).await;
         let inventory = api.inventory().await;
         let response = api
             .client
