@@ -160,3 +160,69 @@ pub fn document_list(archive: &str, file_code: &str, title: &str, rows: &[Docume
         signatures: vec![],
     }
 }
+
+/// One hồ sơ on a danh mục hồ sơ.
+pub struct ListedDossier {
+    pub inventory_number: u32,
+    pub number: Option<u32>,
+    pub file_code: String,
+    pub title: String,
+    pub dates: String,
+    pub retention: String,
+    pub sheets: Option<u32>,
+    /// Hộp số where the hồ sơ is boxed.
+    pub box_number: Option<u32>,
+}
+
+/// The danh mục hồ sơ of a fonds: every hồ sơ of every mục lục in one table, with its mã hồ sơ
+/// and hộp — the list a reading room or a handover checks against the shelves.
+pub fn dossier_list(archive: &str, fonds_code: &str, fonds_name: &str, rows: &[ListedDossier]) -> OfficialDocument {
+    let number = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();
+    let permanent = rows.iter().filter(|r| r.retention == Maintenance::Permanent.label()).count();
+    OfficialDocument {
+        issuer: vec![archive.to_uppercase()],
+        national_heading: false,
+        place_and_date: None,
+        title: "DANH MỤC HỒ SƠ".into(),
+        subtitle: Some(format!("Phông: {fonds_name} ({fonds_code})")),
+        body: vec![
+            Paragraph::plain(format!(
+                "Tổng số: {} hồ sơ, trong đó {} hồ sơ bảo quản vĩnh viễn.",
+                vn::integer(rows.len() as i64),
+                vn::integer(permanent as i64)
+            ))
+            .into(),
+            Block::Table(Table {
+                columns: vec![
+                    ("STT".into(), 0.55),
+                    ("Mục lục số".into(), 0.65),
+                    ("Hồ sơ số".into(), 0.65),
+                    ("Mã hồ sơ".into(), 2.0),
+                    ("Tiêu đề hồ sơ".into(), 3.4),
+                    ("Thời gian".into(), 1.6),
+                    ("Thời hạn bảo quản".into(), 1.2),
+                    ("Số tờ".into(), 0.6),
+                    ("Hộp số".into(), 0.6),
+                ],
+                rows: rows
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| {
+                        vec![
+                            (i + 1).to_string(),
+                            r.inventory_number.to_string(),
+                            number(r.number),
+                            r.file_code.clone(),
+                            r.title.clone(),
+                            r.dates.clone(),
+                            r.retention.clone(),
+                            number(r.sheets),
+                            number(r.box_number),
+                        ]
+                    })
+                    .collect(),
+            }),
+        ],
+        signatures: vec![],
+    }
+}

@@ -5,7 +5,7 @@ use crate::AppState;
 use crate::auth::Ctx;
 use crate::error::PageError;
 use crate::records::{self, Refused};
-use crate::respond::{DOCX, PDF, blocking, download};
+use crate::respond::{PaperFormat, paper};
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -152,12 +152,10 @@ async fn document(state: &AppState, ctx: &Ctx, id: i64) -> Result<kho_documents:
 
 async fn docx(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
     let doc = document(&state, &ctx, id).await?;
-    let bytes = blocking(move || kho_documents::official::to_docx(&doc)).await?;
-    Ok(download(bytes, DOCX, format!("bien-ban-giao-nhan-{id}.docx")))
+    paper(doc, PaperFormat::Docx, &format!("bien-ban-giao-nhan-{id}")).await
 }
 
 async fn pdf(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
     let doc = document(&state, &ctx, id).await?;
-    let bytes = blocking(move || kho_documents::official::to_pdf(&doc)).await?;
-    Ok(download(bytes, PDF, format!("bien-ban-giao-nhan-{id}.pdf")))
+    paper(doc, PaperFormat::Pdf, &format!("bien-ban-giao-nhan-{id}")).await
 }

@@ -6,7 +6,7 @@ use crate::AppState;
 use crate::auth::Ctx;
 use crate::error::PageError;
 use crate::records;
-use crate::respond::{DOCX, PDF, XLSX, blocking, download};
+use crate::respond::{PaperFormat, paper};
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -338,13 +338,11 @@ async fn list_document(state: &AppState, ctx: &Ctx, id: i64) -> Result<kho_docum
 }
 
 async fn list_docx(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
-    let doc = list_document(&state, &ctx, id).await?;
-    Ok(download(blocking(move || kho_documents::official::to_docx(&doc)).await?, DOCX, format!("danh-muc-tai-lieu-het-gia-tri-{id}.docx")))
+    paper(list_document(&state, &ctx, id).await?, PaperFormat::Docx, &format!("danh-muc-tai-lieu-het-gia-tri-{id}")).await
 }
 
 async fn list_xlsx(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
-    let doc = list_document(&state, &ctx, id).await?;
-    Ok(download(blocking(move || kho_documents::official::to_xlsx(&doc)).await?, XLSX, format!("danh-muc-tai-lieu-het-gia-tri-{id}.xlsx")))
+    paper(list_document(&state, &ctx, id).await?, PaperFormat::Xlsx, &format!("danh-muc-tai-lieu-het-gia-tri-{id}")).await
 }
 
 async fn record_document(state: &AppState, ctx: &Ctx, id: i64) -> Result<kho_documents::official::OfficialDocument, PageError> {
@@ -373,10 +371,10 @@ async fn record_document(state: &AppState, ctx: &Ctx, id: i64) -> Result<kho_doc
 
 async fn record_docx(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
     let doc = record_document(&state, &ctx, id).await?;
-    Ok(download(blocking(move || kho_documents::official::to_docx(&doc)).await?, DOCX, format!("bien-ban-huy-{id}.docx")))
+    paper(doc, PaperFormat::Docx, &format!("bien-ban-huy-{id}")).await
 }
 
 async fn record_pdf(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
     let doc = record_document(&state, &ctx, id).await?;
-    Ok(download(blocking(move || kho_documents::official::to_pdf(&doc)).await?, PDF, format!("bien-ban-huy-{id}.pdf")))
+    paper(doc, PaperFormat::Pdf, &format!("bien-ban-huy-{id}")).await
 }

@@ -6,7 +6,7 @@ use crate::AppState;
 use crate::auth::Ctx;
 use crate::error::PageError;
 use crate::records;
-use crate::respond::{DOCX, PDF, XLSX, blocking, download};
+use crate::respond::{PaperFormat, XLSX, blocking, download, paper};
 use axum::extract::{Form, Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -17,6 +17,7 @@ use kho_model::inventory_sheet::{self, ImportedDossier, Prepared};
 use kho_model::record::Fonds;
 use minijinja::{Value, context};
 use serde::Deserialize;
+use std::collections::HashMap;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -27,6 +28,9 @@ pub fn routes() -> Router<AppState> {
         .route("/phong/{id}/nhap-muc-luc/xac-nhan", post(confirm))
         .route("/muc-luc/{id}/xuat.xlsx", get(export_xlsx))
         .route("/muc-luc/{id}/xuat.docx", get(export_docx))
+        .route("/phong/{id}/danh-muc-ho-so.docx", get(|s, c, p| dossier_list(s, c, p, PaperFormat::Docx)))
+        .route("/phong/{id}/danh-muc-ho-so.pdf", get(|s, c, p| dossier_list(s, c, p, PaperFormat::Pdf)))
+        .route("/phong/{id}/danh-muc-ho-so.xlsx", get(|s, c, p| dossier_list(s, c, p, PaperFormat::Xlsx)))
         .route("/muc-luc/{id}/xuat.pdf", get(export_pdf))
         .route("/ho-so/{id}/muc-luc-van-ban.docx", get(documents_docx))
         .route("/ho-so/{id}/muc-luc-van-ban.pdf", get(documents_pdf))
@@ -274,14 +278,55 @@ async fn finding_aid(state: &AppState, ctx: &Ctx, id: i64) -> Result<(String, kh
 
 async fn export_docx(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
     let (name, doc) = finding_aid(&state, &ctx, id).await?;
-    let bytes = blocking(move || kho_documents::official::to_docx(&doc)).await?;
-    Ok(download(bytes, DOCX, format!("{name}.docx")))
+    paper(doc, PaperFormat::Docx, &name).await
 }
 
 async fn export_pdf(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
     let (name, doc) = finding_aid(&state, &ctx, id).await?;
-    let bytes = blocking(move || kho_documents::official::to_pdf(&doc)).await?;
-    Ok(download(bytes, PDF, format!("{name}.pdf")))
+    paper(doc, PaperFormat::Pdf, &name).await
+}
+
+/// The danh mục hồ sơ of a fonds: what the actor may see of every mục lục, in order.
+async fn dossier_list(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    format: PaperFormat,
+) -> Result<Response, PageError> {
+    let fonds = records::fonds_for(&state, &ctx, Action::CatalogueView, id).await?;
+    let visibility = ctx.actor.visibility();
+    let inventories: HashMap<i64, u32> =
+        state.store.list_inventories(&visibility, id).await?.iter().map(|i| (i.id, i.fields.number)).collect();
+    let boxes: HashMap<i64, u32> = state.store.boxes(&visibility, id).await?.iter().map(|b| (b.id, b.number)).collect();
+    let filter =
+        kho_store::ListDossiers { visibility, inventory_id: None, fonds_id: Some(id), query: None, offset: 0, limit: u64::MAX / 2 };
+    let mut rows: Vec<kho_documents::finding_aid::ListedDossier> = state
+        .store
+        .list_dossiers(&filter)
+        .await?
+        .items
+        .iter()
+        .map(|d| kho_documents::finding_aid::ListedDossier {
+            inventory_number: inventories.get(&d.inventory_id).copied().unwrap_or_default(),
+            number: d.number,
+            file_code: d.fields.file_code.to_string(),
+            title: d.fields.title.clone(),
+            dates: if d.fields.start_date == d.fields.end_date {
+                d.fields.start_date.to_string()
+            } else {
+                format!("{} – {}", d.fields.start_date, d.fields.end_date)
+            },
+            retention: d.fields.maintenance.label().into(),
+            sheets: d.fields.number_of_paper,
+            box_number: d.box_id.and_then(|b| boxes.get(&b).copied()),
+        })
+        .collect();
+    rows.sort_by_key(|r| (r.inventory_number, r.number.is_none(), r.number));
+    state.store.audit(ctx.event("fonds.dossier_list", "fonds", Some(id), "ok")).await?;
+    let archive = state.store.unit(fonds.fields.custodian_unit_id.unwrap_or(fonds.fields.unit_id)).await?.name;
+    let code = fonds.fields.code.to_string();
+    let doc = kho_documents::finding_aid::dossier_list(&archive, &code, &fonds.fields.name, &rows);
+    paper(doc, format, &format!("danh-muc-ho-so-{code}")).await
 }
 
 /// A hồ sơ's mục lục văn bản, from the văn bản the actor may see.
@@ -312,10 +357,10 @@ async fn document_list(state: &AppState, ctx: &Ctx, id: i64) -> Result<(String, 
 
 async fn documents_docx(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
     let (name, doc) = document_list(&state, &ctx, id).await?;
-    Ok(download(blocking(move || kho_documents::official::to_docx(&doc)).await?, DOCX, format!("{name}.docx")))
+    paper(doc, PaperFormat::Docx, &name).await
 }
 
 async fn documents_pdf(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
     let (name, doc) = document_list(&state, &ctx, id).await?;
-    Ok(download(blocking(move || kho_documents::official::to_pdf(&doc)).await?, PDF, format!("{name}.pdf")))
+    paper(doc, PaperFormat::Pdf, &name).await
 }

@@ -5,7 +5,7 @@ use crate::AppState;
 use crate::auth::Ctx;
 use crate::error::PageError;
 use crate::records;
-use crate::respond::{PDF, blocking, download};
+use crate::respond::{PaperFormat, paper};
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -226,6 +226,5 @@ async fn labels(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, P
         })],
         signatures: vec![],
     };
-    let bytes = blocking(move || kho_documents::official::to_pdf(&document)).await?;
-    Ok(download(bytes, PDF, format!("nhan-hop-{}.pdf", fonds.fields.code)))
+    paper(document, PaperFormat::Pdf, &format!("nhan-hop-{}", fonds.fields.code)).await
 }

@@ -18,3 +18,22 @@ pub async fn blocking<T: Send + 'static>(work: impl FnOnce() -> Result<T, String
 pub const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 pub const PDF: &str = "application/pdf";
+
+/// The three forms an official paper is offered in.
+#[derive(Debug, Clone, Copy)]
+pub enum PaperFormat {
+    Docx,
+    Pdf,
+    Xlsx,
+}
+
+/// An official paper rendered off the async threads and offered as `{name}.docx|pdf|xlsx`.
+pub async fn paper(doc: kho_documents::official::OfficialDocument, format: PaperFormat, name: &str) -> Result<Response, PageError> {
+    use kho_documents::official::{to_docx, to_pdf, to_xlsx};
+    let (bytes, media_type, ext) = match format {
+        PaperFormat::Docx => (blocking(move || to_docx(&doc)).await?, DOCX, "docx"),
+        PaperFormat::Pdf => (blocking(move || to_pdf(&doc)).await?, PDF, "pdf"),
+        PaperFormat::Xlsx => (blocking(move || to_xlsx(&doc)).await?, XLSX, "xlsx"),
+    };
+    Ok(download(bytes, media_type, format!("{name}.{ext}")))
+}

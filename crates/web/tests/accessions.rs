@@ -487,6 +487,27 @@ async fn boxes_stand_on_shelves_carry_labels_and_every_hồ_sơ_knows_where_it_i
         let pdf = session.client.get(format!("{}/phong/{fonds}/nhan-hop.pdf", app.base)).send().await.unwrap().bytes().await.unwrap();
         let text = pdf_text(&pdf);
         assert!(text.contains("HỘP SỐ: 5") && text.contains("Từ hồ sơ số 1 đến hồ sơ số 2") && text.contains("2015 – 2016"), "{text}");
+
+        // The danh mục hồ sơ: every hồ sơ of the fonds, with its hộp where it has one.
+        let (_, fonds_page) = session.get(&format!("/phong/{fonds}")).await;
+        assert!(fonds_page.contains(&format!("/phong/{fonds}/danh-muc-ho-so.pdf")));
+        let xlsx =
+            session.client.get(format!("{}/phong/{fonds}/danh-muc-ho-so.xlsx", app.base)).send().await.unwrap().bytes().await.unwrap();
+        let sheet = kho_documents::read_workbook("danh-muc.xlsx", &xlsx).expect("a workbook").remove(0);
+        let row = |title: &str| {
+            sheet.rows.iter().find(|r| r.iter().any(|c| *c == kho_model::inventory_sheet::Cell::Text(title.into()))).expect(title).clone()
+        };
+        let text_of = |r: Vec<kho_model::inventory_sheet::Cell>| {
+            r.into_iter().map(|c| if let kho_model::inventory_sheet::Cell::Text(t) = c { t } else { String::new() }).collect::<Vec<_>>()
+        };
+        assert_eq!(text_of(row("Hồ sơ 2"))[8], "5", "hồ sơ 2 lies in hộp 5");
+        assert_eq!(text_of(row("Hồ sơ 3"))[8], "", "hồ sơ 3 is not boxed yet");
+        let pdf = session.client.get(format!("{}/phong/{fonds}/danh-muc-ho-so.pdf", app.base)).send().await.unwrap().bytes().await.unwrap();
+        let text = pdf_text(&pdf);
+        assert!(text.contains("DANH MỤC HỒ SƠ") && text.contains("Tổng số: 3 hồ sơ") && text.contains("Hồ sơ 3"), "{text}");
+        let docx =
+            session.client.get(format!("{}/phong/{fonds}/danh-muc-ho-so.docx", app.base)).send().await.unwrap().bytes().await.unwrap();
+        assert!(docx_rs::read_docx(&docx).unwrap().json().contains("Hồ sơ 1"));
     }
 }
 
