@@ -615,3 +615,54 @@ pub fn accession_record(
         ],
     }
 }
+
+/// The danh mục tài liệu giao nhận, the list that goes with the biên bản giao nhận.
+pub fn accession_items(
+    accession: &kho_model::accession::AccessionFields,
+    giving: &str,
+    receiving: &str,
+    province: &str,
+) -> OfficialDocument {
+    use kho_model::vn;
+    let f = accession;
+    let bags: u64 = f.items.iter().filter_map(|i| i.bags).map(u64::from).sum();
+    let metres: i64 = f.items.iter().filter_map(|i| i.metres).sum();
+    let mut rows: Vec<Vec<String>> = f
+        .items
+        .iter()
+        .enumerate()
+        .map(|(n, i)| {
+            vec![
+                (n + 1).to_string(),
+                i.name.clone(),
+                i.dates.clone().unwrap_or_default(),
+                i.bags.map(|b| vn::integer(b as i64)).unwrap_or_default(),
+                i.metres.map(vn::hundredths).unwrap_or_default(),
+                i.note.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    rows.push(vec![String::new(), "Cộng".into(), String::new(), vn::integer(bags as i64), vn::hundredths(metres), String::new()]);
+    OfficialDocument {
+        issuer: vec![receiving.to_uppercase()],
+        national_heading: false,
+        place_and_date: Some(place_and_date(province, &f.received_on)),
+        title: "DANH MỤC TÀI LIỆU GIAO NHẬN".into(),
+        subtitle: Some(format!("Kèm theo biên bản giao nhận tài liệu ngày {} giữa {giving} và {receiving}", f.received_on)),
+        body: vec![Block::Table(Table {
+            columns: vec![
+                ("STT".into(), 0.5),
+                ("Tên tài liệu".into(), 3.6),
+                ("Thời gian".into(), 1.3),
+                ("Số bao (gói)".into(), 0.9),
+                ("Mét giá".into(), 0.9),
+                ("Ghi chú".into(), 1.4),
+            ],
+            rows,
+        })],
+        signatures: vec![
+            Signature { capacity: "ĐẠI DIỆN BÊN GIAO".into(), name: f.giving_person.clone() },
+            Signature { capacity: "ĐẠI DIỆN BÊN NHẬN".into(), name: f.receiving_person.clone() },
+        ],
+    }
+}

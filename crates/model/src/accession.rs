@@ -32,6 +32,77 @@ pub struct AccessionInput {
     /// Căn cứ giao nhận.
     pub basis: String,
     pub notes: String,
+    /// Danh mục tài liệu giao nhận: one line per item, columns split by | or a tab (rows pasted
+    /// from Excel): tên tài liệu | thời gian | số bao | mét giá | ghi chú.
+    pub items: String,
+}
+
+/// One line of the danh mục tài liệu giao nhận.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct AccessionItem {
+    pub name: String,
+    pub dates: Option<String>,
+    pub bags: Option<u32>,
+    /// In hundredths of a metre.
+    pub metres: Option<i64>,
+    pub note: Option<String>,
+}
+
+/// Most lines a danh mục may have; a bigger one is a mục lục, imported as such.
+pub const MAX_ITEMS: usize = 2_000;
+
+/// The danh mục as typed or pasted; every bad line named.
+pub fn parse_items(input: &str) -> Result<Vec<AccessionItem>, Vec<FieldError>> {
+    let mut items = Vec::new();
+    let mut errors = Vec::new();
+    let lines: Vec<(usize, &str)> = input.lines().enumerate().filter(|(_, l)| !text::clean(l).is_empty()).collect();
+    if lines.len() > MAX_ITEMS {
+        let message = format!("Danh mục tài liệu: {} dòng, nhiều hơn {} dòng cho phép; hãy nhập thành mục lục.", lines.len(), MAX_ITEMS);
+        return Err(vec![FieldError::new("items", "too_many", message)]);
+    }
+    for (index, line) in lines {
+        let n = index + 1;
+        let cells: Vec<String> = line.split(['|', '\t']).map(text::clean).collect();
+        let cell = |i: usize| cells.get(i).filter(|c| !c.is_empty()).cloned();
+        let mut bad =
+            |message: String| errors.push(FieldError::new("items", "invalid_item", format!("Danh mục tài liệu, dòng {n}: {message}")));
+        if cells.len() > 5 {
+            bad(format!("có {} cột, nhiều nhất 5 (tên | thời gian | số bao | mét giá | ghi chú).", cells.len()));
+            continue;
+        }
+        let Some(name) = cell(0) else {
+            bad("thiếu tên tài liệu ở cột đầu.".into());
+            continue;
+        };
+        if text::char_len(&name) > 500 {
+            bad("tên tài liệu dài quá 500 ký tự.".into());
+            continue;
+        }
+        let bags = match cell(2) {
+            None => None,
+            Some(b) => match b.parse::<u32>() {
+                Ok(b) => Some(b),
+                Err(_) => {
+                    bad(format!("số bao “{b}” không phải số nguyên."));
+                    continue;
+                }
+            },
+        };
+        let metres = match cell(3) {
+            None => None,
+            Some(m) => match Metres::parse(&m) {
+                Some(m) => Some(m.hundredths()),
+                None => {
+                    bad(format!("mét giá “{m}” không phải số (ví dụ 15,5)."));
+                    continue;
+                }
+            },
+        };
+        items.push(AccessionItem { name, dates: cell(1), bags, metres, note: cell(4) });
+    }
+    if errors.is_empty() { Ok(items) } else { Err(errors) }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -55,6 +126,8 @@ pub struct AccessionFields {
     pub condition: Option<String>,
     pub basis: Option<String>,
     pub notes: Option<String>,
+    #[serde(default)]
+    pub items: Vec<AccessionItem>,
 }
 
 fn optional_count(field: &str, label: &str, input: &str) -> Result<Option<u32>, FieldError> {
@@ -106,6 +179,13 @@ impl AccessionInput {
         let condition = c.take(text::optional_multiline("condition", "Tình trạng tài liệu", &self.condition, 2000));
         let basis = c.take(text::optional_multiline("basis", "Căn cứ", &self.basis, 2000));
         let notes = c.take(text::optional_multiline("notes", "Ghi chú", &self.notes, 2000));
+        let items = match parse_items(&self.items) {
+            Ok(items) => Some(items),
+            Err(errors) => {
+                errors.into_iter().for_each(|e| c.push(e));
+                None
+            }
+        };
         c.finish()?;
         Ok(AccessionFields {
             received_on: received_on.unwrap(),
@@ -125,6 +205,7 @@ impl AccessionInput {
             condition: condition.unwrap(),
             basis: basis.unwrap(),
             notes: notes.unwrap(),
+            items: items.unwrap(),
         })
     }
 }
@@ -177,5 +258,23 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(ok.parse().unwrap().metres, Some(139_500));
+    }
+
+    #[test]
+    fn the_danh_mục_is_read_from_pasted_rows_and_bad_lines_are_named() {
+        let pasted = "Tài liệu Phòng Tư pháp\t2007–2025\t120\t95,5\n\n Hồ sơ hộ tịch | 1990-2025 | 15 |  | Bó gói ";
+        let items = parse_items(pasted).unwrap();
+        assert_eq!(items.len(), 2);
+        assert_eq!(items[0].metres, Some(9_550));
+        assert_eq!(
+            (items[1].name.as_str(), items[1].bags, items[1].metres, items[1].note.as_deref()),
+            ("Hồ sơ hộ tịch", Some(15), None, Some("Bó gói"))
+        );
+        let errors = parse_items("Tài liệu | 2010 | nhiều\n | 2011\nA|b|1|1|c|d").unwrap_err();
+        let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
+        assert!(messages[0].starts_with("Danh mục tài liệu, dòng 1: số bao “nhiều”"), "{messages:?}");
+        assert!(messages[1].starts_with("Danh mục tài liệu, dòng 2: thiếu tên"), "{messages:?}");
+        assert!(messages[2].starts_with("Danh mục tài liệu, dòng 3: có 6 cột"), "{messages:?}");
+        assert_eq!(parse_items(&"x\n".repeat(MAX_ITEMS + 1)).unwrap_err()[0].code, "too_many");
     }
 }

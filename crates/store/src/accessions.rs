@@ -9,7 +9,7 @@ use sqlx::{AssertSqlSafe, Row};
 
 /// Everything but the id, in insertion order.
 const FIELDS: &str = "received_on, giving_unit_id, receiving_unit_id, giving_person, giving_position, receiving_person, receiving_position,
-    material, start_year, end_year, bags, boxes, dossiers, metres, condition, basis, notes, created_by";
+    material, start_year, end_year, bags, boxes, dossiers, metres, condition, basis, notes, created_by, items";
 
 fn columns() -> String {
     format!("id, {FIELDS}")
@@ -43,6 +43,10 @@ fn from_row(row: &AnyRow) -> Result<Accession, StoreError> {
             condition: row.try_get("condition")?,
             basis: row.try_get("basis")?,
             notes: row.try_get("notes")?,
+            items: match row.try_get::<Option<String>, _>("items")? {
+                Some(json) => serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(format!("items: {e}")))?,
+                None => Vec::new(),
+            },
         },
         created_by: row.try_get("created_by")?,
     })
@@ -54,7 +58,7 @@ impl Store {
             self.unit(unit).await?;
         }
         let sql = format!(
-            "INSERT INTO accessions ({FIELDS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id"
+            "INSERT INTO accessions ({FIELDS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id"
         );
         Ok(sqlx::query(AssertSqlSafe(sql))
             .bind(fields.received_on.sortable())
@@ -75,6 +79,7 @@ impl Store {
             .bind(fields.basis.clone())
             .bind(fields.notes.clone())
             .bind(created_by)
+            .bind((!fields.items.is_empty()).then(|| serde_json::to_string(&fields.items).expect("items serialise")))
             .fetch_one(&self.pool)
             .await?
             .try_get(0)?)

@@ -13,6 +13,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (6, "arrangement", include_str!("../migrations/0006_arrangement.sql")),
     (7, "disposal", include_str!("../migrations/0007_disposal.sql")),
     (8, "phieu_tin", include_str!("../migrations/0008_phieu_tin.sql")),
+    (9, "accession_items", include_str!("../migrations/0009_accession_items.sql")),
 ];
 
 impl Backend {

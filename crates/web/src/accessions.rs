@@ -24,6 +24,9 @@ pub fn routes() -> Router<AppState> {
         .route("/tiep-nhan/{id}", get(show))
         .route("/tiep-nhan/{id}/bien-ban.docx", get(docx))
         .route("/tiep-nhan/{id}/bien-ban.pdf", get(pdf))
+        .route("/tiep-nhan/{id}/danh-muc.docx", get(|s, c, p| items(s, c, p, PaperFormat::Docx)))
+        .route("/tiep-nhan/{id}/danh-muc.pdf", get(|s, c, p| items(s, c, p, PaperFormat::Pdf)))
+        .route("/tiep-nhan/{id}/danh-muc.xlsx", get(|s, c, p| items(s, c, p, PaperFormat::Xlsx)))
 }
 
 fn render(state: &AppState, ctx: &Ctx, template: &str, title: &str, status: StatusCode, values: Value) -> Result<Response, PageError> {
@@ -71,8 +74,11 @@ async fn form_page(state: &AppState, ctx: &Ctx, input: &AccessionInput, invalid:
     let units: Vec<Value> =
         state.store.units().await?.iter().map(|u| context! { id => u.id.to_string(), name => u.name.clone() }).collect();
     let values = serde_json::to_value(input).unwrap_or_default();
-    let errors: std::collections::HashMap<String, String> =
-        invalid.map(|i| i.errors.iter().map(|e| (e.field.clone(), e.message.clone())).collect()).unwrap_or_default();
+    // A field may carry several messages (one per bad line of the danh mục): show them all.
+    let mut errors: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    for e in invalid.iter().flat_map(|i| &i.errors) {
+        errors.entry(e.field.clone()).and_modify(|m| *m = format!("{m} {}", e.message)).or_insert_with(|| e.message.clone());
+    }
     let status = if invalid.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     render(
         state,
@@ -139,15 +145,43 @@ async fn show(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Pat
         ("Ghi chú", f.notes.clone().unwrap_or_else(|| "—".into())),
         ("Người lập", accession.created_by.clone()),
     ];
-    render(&state, &ctx, "accession.html", "Biên bản giao nhận", StatusCode::OK, context! { id, facts, material => f.material.clone() })
+    render(
+        &state,
+        &ctx,
+        "accession.html",
+        "Biên bản giao nhận",
+        StatusCode::OK,
+        context! { id, facts, material => f.material.clone(), items => Value::from(minijinja::value::Serde(&f.items)) },
+    )
 }
 
-async fn document(state: &AppState, ctx: &Ctx, id: i64) -> Result<kho_documents::official::OfficialDocument, PageError> {
+/// The accession with its parties' names and the province, as its papers need them.
+async fn parties(state: &AppState, ctx: &Ctx, id: i64) -> Result<(Accession, String, String, String), PageError> {
     let accession = records::accession_for(state, ctx, Action::CatalogueView, id).await?;
     let giving = unit_name(state, accession.fields.giving_unit_id).await?;
     let receiving = unit_name(state, accession.fields.receiving_unit_id).await?;
     let province = state.store.plan().await?.map(|p| p.plan.meta.province).unwrap_or_else(|| "……".into());
+    Ok((accession, giving, receiving, province))
+}
+
+async fn document(state: &AppState, ctx: &Ctx, id: i64) -> Result<kho_documents::official::OfficialDocument, PageError> {
+    let (accession, giving, receiving, province) = parties(state, ctx, id).await?;
     Ok(kho_documents::official::accession_record(&accession.fields, &giving, &receiving, &province))
+}
+
+/// The danh mục tài liệu giao nhận that goes with the biên bản.
+async fn items(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    format: PaperFormat,
+) -> Result<Response, PageError> {
+    let (accession, giving, receiving, province) = parties(&state, &ctx, id).await?;
+    if accession.fields.items.is_empty() {
+        return Err(PageError::NotYet("Biên bản này chưa có danh mục tài liệu giao nhận.".into()));
+    }
+    let doc = kho_documents::official::accession_items(&accession.fields, &giving, &receiving, &province);
+    paper(doc, format, &format!("danh-muc-tai-lieu-giao-nhan-{id}")).await
 }
 
 async fn docx(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {

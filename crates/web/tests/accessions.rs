@@ -31,11 +31,21 @@ async fn a_transfer_is_recorded_and_its_biên_bản_reads_back() {
         let session = app.login("ltv").await;
 
         let bad = session
-            .post("/tiep-nhan", &[("receivedOn", "2026"), ("givingUnitId", &district), ("receivingUnitId", &district), ("metres", "nhiều")])
+            .post(
+                "/tiep-nhan",
+                &[
+                    ("receivedOn", "2026"),
+                    ("givingUnitId", &district),
+                    ("receivingUnitId", &district),
+                    ("metres", "nhiều"),
+                    ("items", "Tài liệu | 2010 | nhiều"),
+                ],
+            )
             .await;
         assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY, "{}", app.label);
         let html = bad.text().await.unwrap();
-        for field in ["receivedOn", "receivingUnitId", "givingPerson", "material", "metres"] {
+        assert!(html.contains("Danh mục tài liệu, dòng 1: số bao “nhiều” không phải số nguyên."), "the bad line is named");
+        for field in ["receivedOn", "receivingUnitId", "givingPerson", "material", "metres", "items"] {
             assert!(html.contains(&format!("id=\"e-{field}\"")), "{field} marked");
         }
 
@@ -52,6 +62,7 @@ async fn a_transfer_is_recorded_and_its_biên_bản_reads_back() {
             ("bags", "1385"),
             ("metres", "1395"),
             ("condition", "Bó gói, một số bao ẩm mốc"),
+            ("items", "Tài liệu Phòng Tư pháp\t2007–2025\t120\t95,5\n=1+1 | 2010 | 1 | 0,5 | dán từ Excel"),
         ];
         let response = session.post("/tiep-nhan", &form).await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
@@ -59,6 +70,22 @@ async fn a_transfer_is_recorded_and_its_biên_bản_reads_back() {
         let id = location.trim_start_matches("/tiep-nhan/").split('?').next().unwrap().to_string();
         let (_, list) = session.get("/tiep-nhan").await;
         assert!(list.contains("1.395") && list.contains("1.385"), "Vietnamese numbers in the list");
+        let (_, shown) = session.get(&format!("/tiep-nhan/{id}")).await;
+        assert!(shown.contains("Tài liệu Phòng Tư pháp") && shown.contains("95,5"), "the danh mục is on the page");
+        let xlsx = session.client.get(format!("{}/tiep-nhan/{id}/danh-muc.xlsx", app.base)).send().await.unwrap().bytes().await.unwrap();
+        let sheet = kho_documents::read_workbook("danh-muc.xlsx", &xlsx).expect("a workbook").remove(0);
+        let cells: Vec<String> = sheet.rows.iter().flatten().map(|c| format!("{c:?}")).collect();
+        assert!(cells.iter().any(|c| c.contains("=1+1")) && !cells.iter().any(|c| c.starts_with("Formula")), "kept as text: {cells:?}");
+        assert!(cells.iter().any(|c| c.contains("96")), "the total of 95,5 + 0,5 m: {cells:?}");
+        let pdf = session.client.get(format!("{}/tiep-nhan/{id}/danh-muc.pdf", app.base)).send().await.unwrap().bytes().await.unwrap();
+        let text = pdf_text(&pdf);
+        assert!(
+            text.contains("DANH MỤC TÀI LIỆU GIAO NHẬN")
+                && text.contains("Tài liệu Phòng Tư pháp")
+                && text.contains("Cộng")
+                && text.contains("121 96"),
+            "{text}"
+        );
         let (_, plan) = session.get("/ke-hoach").await;
         let row = plan.split("data-unit=\"Huyện Mường Ảng\"").nth(1).expect("the district's row").split("</tr>").next().unwrap();
         assert!(row.contains("<td class=\"num received\">1.395</td>"), "the plan shows what was received: {row}");
