@@ -14,12 +14,12 @@ pub struct DisposalRow {
     pub reason: String,
 }
 
-pub struct DisposalPapers<'a> {
-    pub body_name: &'a str,
-    pub fonds: &'a str,
-    pub title: &'a str,
-    pub explanation: &'a str,
-    pub rows: &'a [DisposalRow],
+pub struct DisposalPapers {
+    pub body_name: String,
+    pub fonds: String,
+    pub title: String,
+    pub explanation: String,
+    pub rows: Vec<DisposalRow>,
 }
 
 /// Danh mục tài liệu hết giá trị, then the bản thuyết minh on its own page.

@@ -22,8 +22,8 @@ pub fn routes() -> Router<AppState> {
         .route("/tiep-nhan", get(list).post(create))
         .route("/tiep-nhan/moi", get(new))
         .route("/tiep-nhan/{id}", get(show))
-        .route("/tiep-nhan/{id}/bien-ban.docx", get(docx))
-        .route("/tiep-nhan/{id}/bien-ban.pdf", get(pdf))
+        .route("/tiep-nhan/{id}/bien-ban.docx", get(|s, c, p| record(s, c, p, PaperFormat::Docx)))
+        .route("/tiep-nhan/{id}/bien-ban.pdf", get(|s, c, p| record(s, c, p, PaperFormat::Pdf)))
         .route("/tiep-nhan/{id}/danh-muc.docx", get(|s, c, p| items(s, c, p, PaperFormat::Docx)))
         .route("/tiep-nhan/{id}/danh-muc.pdf", get(|s, c, p| items(s, c, p, PaperFormat::Pdf)))
         .route("/tiep-nhan/{id}/danh-muc.xlsx", get(|s, c, p| items(s, c, p, PaperFormat::Xlsx)))
@@ -164,9 +164,16 @@ async fn parties(state: &AppState, ctx: &Ctx, id: i64) -> Result<(Accession, Str
     Ok((accession, giving, receiving, province))
 }
 
-async fn document(state: &AppState, ctx: &Ctx, id: i64) -> Result<kho_documents::official::OfficialDocument, PageError> {
-    let (accession, giving, receiving, province) = parties(state, ctx, id).await?;
-    Ok(kho_documents::official::accession_record(&accession.fields, &giving, &receiving, &province))
+/// The biên bản giao nhận.
+async fn record(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    format: PaperFormat,
+) -> Result<Response, PageError> {
+    let (accession, giving, receiving, province) = parties(&state, &ctx, id).await?;
+    let doc = kho_documents::official::accession_record(&accession.fields, &giving, &receiving, &province);
+    paper(doc, format, &format!("bien-ban-giao-nhan-{id}")).await
 }
 
 /// The danh mục tài liệu giao nhận that goes with the biên bản.
@@ -182,14 +189,4 @@ async fn items(
     }
     let doc = kho_documents::official::accession_items(&accession.fields, &giving, &receiving, &province);
     paper(doc, format, &format!("danh-muc-tai-lieu-giao-nhan-{id}")).await
-}
-
-async fn docx(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
-    let doc = document(&state, &ctx, id).await?;
-    paper(doc, PaperFormat::Docx, &format!("bien-ban-giao-nhan-{id}")).await
-}
-
-async fn pdf(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
-    let doc = document(&state, &ctx, id).await?;
-    paper(doc, PaperFormat::Pdf, &format!("bien-ban-giao-nhan-{id}")).await
 }

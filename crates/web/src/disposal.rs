@@ -27,10 +27,10 @@ pub fn routes() -> Router<AppState> {
         .route("/danh-muc-huy/{id}/tham-dinh", post(appraisal))
         .route("/danh-muc-huy/{id}/quyet-dinh", post(decision))
         .route("/danh-muc-huy/{id}/huy", post(destruction))
-        .route("/danh-muc-huy/{id}/danh-muc.docx", get(list_docx))
-        .route("/danh-muc-huy/{id}/danh-muc.xlsx", get(list_xlsx))
-        .route("/danh-muc-huy/{id}/bien-ban-huy.docx", get(record_docx))
-        .route("/danh-muc-huy/{id}/bien-ban-huy.pdf", get(record_pdf))
+        .route("/danh-muc-huy/{id}/danh-muc.docx", get(|s, c, p| list_paper(s, c, p, PaperFormat::Docx)))
+        .route("/danh-muc-huy/{id}/danh-muc.xlsx", get(|s, c, p| list_paper(s, c, p, PaperFormat::Xlsx)))
+        .route("/danh-muc-huy/{id}/bien-ban-huy.docx", get(|s, c, p| record_paper(s, c, p, PaperFormat::Docx)))
+        .route("/danh-muc-huy/{id}/bien-ban-huy.pdf", get(|s, c, p| record_paper(s, c, p, PaperFormat::Pdf)))
 }
 
 fn this_year() -> u16 {
@@ -304,13 +304,10 @@ async fn destruction(
     .await
 }
 
-async fn papers(
-    state: &AppState,
-    ctx: &Ctx,
-    id: i64,
-) -> Result<(DisposalList, String, String, Vec<kho_documents::disposal::DisposalRow>), PageError> {
+/// The list with what its papers say: issuing body, fonds, and the hồ sơ the actor may see.
+async fn papers(state: &AppState, ctx: &Ctx, id: i64) -> Result<(DisposalList, kho_documents::disposal::DisposalPapers), PageError> {
     let (list, fonds) = list_for(state, ctx, Action::CatalogueView, id).await?;
-    let body = state.store.unit(fonds.fields.custodian_unit_id.unwrap_or(fonds.fields.unit_id)).await?.name;
+    let body_name = state.store.unit(fonds.fields.custodian_unit_id.unwrap_or(fonds.fields.unit_id)).await?.name;
     let mut rows = Vec::new();
     for (d, reason) in visible_items(state, ctx, &list).await? {
         rows.push(kho_documents::disposal::DisposalRow {
@@ -322,59 +319,46 @@ async fn papers(
             reason: reason.label().into(),
         });
     }
-    Ok((list, body, format!("{} ({})", fonds.fields.name, fonds.fields.code), rows))
-}
-
-async fn list_document(state: &AppState, ctx: &Ctx, id: i64) -> Result<kho_documents::official::OfficialDocument, PageError> {
-    let (list, body, fonds, rows) = papers(state, ctx, id).await?;
-    let p = kho_documents::disposal::DisposalPapers {
-        body_name: &body,
-        fonds: &fonds,
-        title: &list.title,
-        explanation: &list.explanation,
-        rows: &rows,
+    let papers = kho_documents::disposal::DisposalPapers {
+        body_name,
+        fonds: format!("{} ({})", fonds.fields.name, fonds.fields.code),
+        title: list.title.clone(),
+        explanation: list.explanation.clone(),
+        rows,
     };
-    Ok(kho_documents::disposal::list(&p))
+    Ok((list, papers))
 }
 
-async fn list_docx(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
-    paper(list_document(&state, &ctx, id).await?, PaperFormat::Docx, &format!("danh-muc-tai-lieu-het-gia-tri-{id}")).await
+/// The danh mục tài liệu hết giá trị with its bản thuyết minh.
+async fn list_paper(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    format: PaperFormat,
+) -> Result<Response, PageError> {
+    let (_, papers) = papers(&state, &ctx, id).await?;
+    paper(kho_documents::disposal::list(&papers), format, &format!("danh-muc-tai-lieu-het-gia-tri-{id}")).await
 }
 
-async fn list_xlsx(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
-    paper(list_document(&state, &ctx, id).await?, PaperFormat::Xlsx, &format!("danh-muc-tai-lieu-het-gia-tri-{id}")).await
-}
-
-async fn record_document(state: &AppState, ctx: &Ctx, id: i64) -> Result<kho_documents::official::OfficialDocument, PageError> {
-    let (list, body, fonds, rows) = papers(state, ctx, id).await?;
+/// The biên bản hủy, once the list has been destroyed.
+async fn record_paper(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    format: PaperFormat,
+) -> Result<Response, PageError> {
+    let (list, papers) = papers(&state, &ctx, id).await?;
     let (Some(decision_ref), Some(decision_on), Some(destroyed_on)) = (&list.decision_ref, &list.decision_on, &list.destroyed_on) else {
         return Err(PageError::NotYet("Danh mục chưa được hủy nên chưa có biên bản hủy.".into()));
     };
     let province = state.store.plan().await?.map(|p| p.plan.meta.province).unwrap_or_default();
-    let p = kho_documents::disposal::DisposalPapers {
-        body_name: &body,
-        fonds: &fonds,
-        title: &list.title,
-        explanation: &list.explanation,
-        rows: &rows,
-    };
     let facts = kho_documents::disposal::DestructionFacts {
         province: &province,
         decision_ref,
         decision_on,
         destroyed_on,
         destroyed_by: list.destroyed_by.as_deref().unwrap_or_default(),
-        count: rows.len(),
+        count: papers.rows.len(),
     };
-    Ok(kho_documents::disposal::record(&p, &facts))
-}
-
-async fn record_docx(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
-    let doc = record_document(&state, &ctx, id).await?;
-    paper(doc, PaperFormat::Docx, &format!("bien-ban-huy-{id}")).await
-}
-
-async fn record_pdf(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
-    let doc = record_document(&state, &ctx, id).await?;
-    paper(doc, PaperFormat::Pdf, &format!("bien-ban-huy-{id}")).await
+    paper(kho_documents::disposal::record(&papers, &facts), format, &format!("bien-ban-huy-{id}")).await
 }

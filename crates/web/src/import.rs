@@ -27,13 +27,13 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/phong/{id}/nhap-muc-luc/xac-nhan", post(confirm))
         .route("/muc-luc/{id}/xuat.xlsx", get(export_xlsx))
-        .route("/muc-luc/{id}/xuat.docx", get(export_docx))
+        .route("/muc-luc/{id}/xuat.docx", get(|s, c, p| finding_aid(s, c, p, PaperFormat::Docx)))
         .route("/phong/{id}/danh-muc-ho-so.docx", get(|s, c, p| dossier_list(s, c, p, PaperFormat::Docx)))
         .route("/phong/{id}/danh-muc-ho-so.pdf", get(|s, c, p| dossier_list(s, c, p, PaperFormat::Pdf)))
         .route("/phong/{id}/danh-muc-ho-so.xlsx", get(|s, c, p| dossier_list(s, c, p, PaperFormat::Xlsx)))
-        .route("/muc-luc/{id}/xuat.pdf", get(export_pdf))
-        .route("/ho-so/{id}/muc-luc-van-ban.docx", get(documents_docx))
-        .route("/ho-so/{id}/muc-luc-van-ban.pdf", get(documents_pdf))
+        .route("/muc-luc/{id}/xuat.pdf", get(|s, c, p| finding_aid(s, c, p, PaperFormat::Pdf)))
+        .route("/ho-so/{id}/muc-luc-van-ban.docx", get(|s, c, p| document_list(s, c, p, PaperFormat::Docx)))
+        .route("/ho-so/{id}/muc-luc-van-ban.pdf", get(|s, c, p| document_list(s, c, p, PaperFormat::Pdf)))
 }
 
 fn render(state: &AppState, ctx: &Ctx, fonds: &Fonds, status: StatusCode, values: Value) -> Result<Response, PageError> {
@@ -259,8 +259,13 @@ async fn export_xlsx(State(state): State<AppState>, Extension(ctx): Extension<Ct
 }
 
 /// The finding aid's description: cover, lời nói đầu, table.
-async fn finding_aid(state: &AppState, ctx: &Ctx, id: i64) -> Result<(String, kho_documents::official::OfficialDocument), PageError> {
-    let (inventory, fonds, dossiers) = inventory_rows(state, ctx, id).await?;
+async fn finding_aid(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    format: PaperFormat,
+) -> Result<Response, PageError> {
+    let (inventory, fonds, dossiers) = inventory_rows(&state, &ctx, id).await?;
     let archive = match fonds.fields.custodian_unit_id {
         Some(unit) => state.store.unit(unit).await?.name,
         None => state.store.unit(fonds.fields.unit_id).await?.name,
@@ -273,17 +278,8 @@ async fn finding_aid(state: &AppState, ctx: &Ctx, id: i64) -> Result<(String, kh
         inventory_number: inventory.fields.number,
         history: fonds.fields.history.as_deref(),
     };
-    Ok((format!("muc-luc-{code}-{}", inventory.fields.number), kho_documents::finding_aid::inventory(&cover, &dossiers)))
-}
-
-async fn export_docx(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
-    let (name, doc) = finding_aid(&state, &ctx, id).await?;
-    paper(doc, PaperFormat::Docx, &name).await
-}
-
-async fn export_pdf(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
-    let (name, doc) = finding_aid(&state, &ctx, id).await?;
-    paper(doc, PaperFormat::Pdf, &name).await
+    let doc = kho_documents::finding_aid::inventory(&cover, &dossiers);
+    paper(doc, format, &format!("muc-luc-{code}-{}", inventory.fields.number)).await
 }
 
 /// The danh mục hồ sơ of a fonds: what the actor may see of every mục lục, in order.
@@ -330,8 +326,13 @@ async fn dossier_list(
 }
 
 /// A hồ sơ's mục lục văn bản, from the văn bản the actor may see.
-async fn document_list(state: &AppState, ctx: &Ctx, id: i64) -> Result<(String, kho_documents::official::OfficialDocument), PageError> {
-    let (dossier, fonds) = records::dossier_for(state, ctx, Action::CatalogueView, id).await?;
+async fn document_list(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    format: PaperFormat,
+) -> Result<Response, PageError> {
+    let (dossier, fonds) = records::dossier_for(&state, &ctx, Action::CatalogueView, id).await?;
     let archive = state.store.unit(fonds.fields.custodian_unit_id.unwrap_or(fonds.fields.unit_id)).await?.name;
     let rows: Vec<kho_documents::finding_aid::DocumentRow> = state
         .store
@@ -352,15 +353,5 @@ async fn document_list(state: &AppState, ctx: &Ctx, id: i64) -> Result<(String, 
         .collect();
     let code = dossier.fields.file_code.to_string();
     let doc = kho_documents::finding_aid::document_list(&archive, &code, &dossier.fields.title, &rows);
-    Ok((format!("muc-luc-van-ban-{code}"), doc))
-}
-
-async fn documents_docx(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
-    let (name, doc) = document_list(&state, &ctx, id).await?;
-    paper(doc, PaperFormat::Docx, &name).await
-}
-
-async fn documents_pdf(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
-    let (name, doc) = document_list(&state, &ctx, id).await?;
-    paper(doc, PaperFormat::Pdf, &name).await
+    paper(doc, format, &format!("muc-luc-van-ban-{code}")).await
 }
