@@ -77,6 +77,8 @@ pub struct DestructionFacts<'a> {
     pub decision_on: &'a ArchiveDate,
     pub destroyed_on: &'a ArchiveDate,
     pub destroyed_by: &'a str,
+    /// Mét giá destroyed, in hundredths, where it was measured.
+    pub metres: Option<i64>,
     pub count: usize,
 }
 
@@ -96,7 +98,13 @@ pub fn record(papers: &DisposalPapers, facts: &DestructionFacts) -> OfficialDocu
             papers.body_name, papers.fonds
         ))
         .into(),
-        Paragraph::plain(format!("Tài liệu đã hủy: {} hồ sơ theo “{}” kèm theo.", facts.count, papers.title)).into(),
+        Paragraph::plain(format!(
+            "Tài liệu đã hủy: {} hồ sơ{} theo “{}” kèm theo.",
+            facts.count,
+            facts.metres.map(|m| format!(", {} mét giá", kho_model::vn::hundredths(m))).unwrap_or_default(),
+            papers.title
+        ))
+        .into(),
         Paragraph::plain("Phương pháp hủy: hủy toàn bộ, không thể phục hồi thông tin trên tài liệu.").into(),
         Paragraph::plain(format!("Người thực hiện hủy: {}.", facts.destroyed_by)).into(),
         Paragraph::plain("Biên bản được lập thành hai bản; cơ quan có tài liệu hủy giữ một bản, cơ quan thực hiện hủy giữ một bản.").into(),

@@ -28,13 +28,15 @@ pub struct DisposalList {
     pub decided_by: Option<String>,
     pub destroyed_on: Option<ArchiveDate>,
     pub destroyed_by: Option<String>,
+    /// Mét giá destroyed, in hundredths.
+    pub destroyed_metres: Option<i64>,
     /// (hồ sơ id, reason)
     pub items: Vec<(i64, Reason)>,
 }
 
 const COLUMNS: &str =
     "id, fonds_id, title, explanation, stage, created_by, created_at, council, council_on, appraisal_body, appraisal_ref, appraisal_on,
-    decision_ref, decision_on, decided_by, destroyed_on, destroyed_by";
+    decision_ref, decision_on, decided_by, destroyed_on, destroyed_by, destroyed_metres";
 
 fn from_row(row: &AnyRow) -> Result<DisposalList, StoreError> {
     let date = |c: &str| -> Result<Option<ArchiveDate>, StoreError> {
@@ -59,6 +61,7 @@ fn from_row(row: &AnyRow) -> Result<DisposalList, StoreError> {
         decided_by: row.try_get("decided_by")?,
         destroyed_on: date("destroyed_on")?,
         destroyed_by: row.try_get("destroyed_by")?,
+        destroyed_metres: row.try_get("destroyed_metres")?,
         items: vec![],
     })
 }
@@ -68,7 +71,7 @@ pub enum DisposalStep<'a> {
     Council { opinions: &'a str, on: ArchiveDate },
     Appraisal { body: &'a str, reference: &'a str, on: ArchiveDate },
     Decision { reference: &'a str, on: ArchiveDate, by: &'a str },
-    Destruction { on: ArchiveDate, by: &'a str },
+    Destruction { on: ArchiveDate, by: &'a str, metres: Option<i64> },
 }
 
 impl DisposalStep<'_> {
@@ -184,10 +187,11 @@ impl Store {
                 .bind(*reference)
                 .bind(on.sortable())
                 .bind(*by),
-            DisposalStep::Destruction { on, by } => sqlx::query("UPDATE disposal_lists SET stage = $1, destroyed_on = $2, destroyed_by = $3 WHERE id = $4 AND stage = $5")
+            DisposalStep::Destruction { on, by, metres } => sqlx::query("UPDATE disposal_lists SET stage = $1, destroyed_on = $2, destroyed_by = $3, destroyed_metres = $4 WHERE id = $5 AND stage = $6")
                 .bind(target.code())
                 .bind(on.sortable())
-                .bind(*by),
+                .bind(*by)
+                .bind(*metres),
         }
         .bind(id)
         .bind(list.stage.code())

@@ -14,6 +14,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (7, "disposal", include_str!("../migrations/0007_disposal.sql")),
     (8, "phieu_tin", include_str!("../migrations/0008_phieu_tin.sql")),
     (9, "accession_items", include_str!("../migrations/0009_accession_items.sql")),
+    (10, "destroyed_metres", include_str!("../migrations/0010_destroyed_metres.sql")),
 ];
 
 impl Backend {

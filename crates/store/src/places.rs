@@ -258,6 +258,8 @@ pub struct UnitProgress {
     pub arranged: i64,
     pub dossiers: i64,
     pub destroyed: i64,
+    /// Mét giá destroyed (as the biên bản hủy recorded), in hundredths.
+    pub destroyed_metres: i64,
 }
 
 impl Store {
@@ -279,6 +281,15 @@ impl Store {
             let entry = progress.entry(row.try_get("unit_id")?).or_default();
             entry.boxes = row.try_get("n")?;
             entry.arranged = row.try_get::<Option<i64>, _>("mm")?.unwrap_or(0) / 10;
+        }
+        let destroyed = sqlx::query(
+            "SELECT f.unit_id, CAST(SUM(l.destroyed_metres) AS BIGINT) AS m FROM disposal_lists l JOIN fonds f ON f.id = l.fonds_id
+             WHERE l.stage = 'da_huy' GROUP BY f.unit_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        for row in destroyed {
+            progress.entry(row.try_get("unit_id")?).or_default().destroyed_metres = row.try_get::<Option<i64>, _>("m")?.unwrap_or(0);
         }
         let mut args = Vec::new();
         let visible = visible_dossiers(visibility, &mut args);

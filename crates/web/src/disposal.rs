@@ -189,7 +189,7 @@ async fn show_with(state: &AppState, ctx: &Ctx, id: i64, status: StatusCode, err
             created_by => list.created_by.clone(), council => list.council.clone(), council_on => show(&list.council_on),
             appraisal_body => list.appraisal_body.clone(), appraisal_ref => list.appraisal_ref.clone(), appraisal_on => show(&list.appraisal_on),
             decision_ref => list.decision_ref.clone(), decision_on => show(&list.decision_on), decided_by => list.decided_by.clone(),
-            destroyed_on => show(&list.destroyed_on), destroyed_by => list.destroyed_by.clone(),
+            destroyed_on => show(&list.destroyed_on), destroyed_by => list.destroyed_by.clone(), destroyed_metres => list.destroyed_metres.map(kho_model::vn::hundredths),
         },
         rows, stages, late, error,
         may_edit => table.allows(role, Action::CatalogueEdit), may_decide => table.allows(role, Action::DestructionApprove),
@@ -219,10 +219,10 @@ async fn step(
     id: i64,
     action: Action,
     pairs: Vec<(String, String)>,
-    build: impl FnOnce(&[(String, String)], &str) -> Result<(Stage, String, ArchiveDate, String), String>,
+    build: impl FnOnce(&[(String, String)], &str) -> Result<(Stage, String, ArchiveDate, String, Option<i64>), String>,
 ) -> Result<Response, PageError> {
     list_for(state, ctx, action, id).await?;
-    let (stage, a, date, b) = match build(&pairs, &ctx.actor.name) {
+    let (stage, a, date, b, metres) = match build(&pairs, &ctx.actor.name) {
         Ok(v) => v,
         Err(message) => return show_with(state, ctx, id, StatusCode::UNPROCESSABLE_ENTITY, Some(message)).await,
     };
@@ -230,7 +230,7 @@ async fn step(
         Stage::Reviewed => DisposalStep::Council { opinions: &a, on: date },
         Stage::Appraised => DisposalStep::Appraisal { body: &a, reference: &b, on: date },
         Stage::Decided => DisposalStep::Decision { reference: &a, on: date, by: &b },
-        _ => DisposalStep::Destruction { on: date, by: &b },
+        _ => DisposalStep::Destruction { on: date, by: &b, metres },
     };
     match state.store.advance_disposal(id, step).await {
         Ok(()) => {
@@ -255,7 +255,7 @@ async fn council(
         if opinions.is_empty() {
             return Err("Ý kiến Hội đồng: ghi thành phần và ý kiến từng thành viên.".into());
         }
-        Ok((Stage::Reviewed, opinions, full_date(&field(p, "on"), "Ngày họp Hội đồng")?, String::new()))
+        Ok((Stage::Reviewed, opinions, full_date(&field(p, "on"), "Ngày họp Hội đồng")?, String::new(), None))
     })
     .await
 }
@@ -271,7 +271,7 @@ async fn appraisal(
         if body.is_empty() || reference.is_empty() {
             return Err("Thẩm định: ghi cơ quan thẩm định và số văn bản thẩm định.".into());
         }
-        Ok((Stage::Appraised, body, full_date(&field(p, "on"), "Ngày văn bản thẩm định")?, reference))
+        Ok((Stage::Appraised, body, full_date(&field(p, "on"), "Ngày văn bản thẩm định")?, reference, None))
     })
     .await
 }
@@ -287,7 +287,7 @@ async fn decision(
         if reference.is_empty() {
             return Err("Quyết định hủy: ghi số quyết định.".into());
         }
-        Ok((Stage::Decided, reference, full_date(&field(p, "on"), "Ngày quyết định")?, by.to_string()))
+        Ok((Stage::Decided, reference, full_date(&field(p, "on"), "Ngày quyết định")?, by.to_string(), None))
     })
     .await
 }
@@ -299,7 +299,14 @@ async fn destruction(
     form: Pairs,
 ) -> Result<Response, PageError> {
     step(&state, &ctx, id, Action::CatalogueEdit, form.map(|Form(p)| p).unwrap_or_default(), |p, by| {
-        Ok((Stage::Destroyed, String::new(), full_date(&field(p, "on"), "Ngày hủy")?, by.to_string()))
+        let metres = match field(p, "metres") {
+            m if m.is_empty() => None,
+            m => match kho_model::plan::Metres::parse(&m) {
+                Some(m) => Some(m.hundredths()),
+                None => return Err(format!("Số mét giá đã hủy: “{m}” không phải số (ví dụ 1,5).")),
+            },
+        };
+        Ok((Stage::Destroyed, String::new(), full_date(&field(p, "on"), "Ngày hủy")?, by.to_string(), metres))
     })
     .await
 }
@@ -358,6 +365,7 @@ async fn record_paper(
         decision_on,
         destroyed_on,
         destroyed_by: list.destroyed_by.as_deref().unwrap_or_default(),
+        metres: list.destroyed_metres,
         count: papers.rows.len(),
     };
     paper(kho_documents::disposal::record(&papers, &facts), format, &format!("bien-ban-huy-{id}")).await

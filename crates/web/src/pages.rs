@@ -430,7 +430,7 @@ async fn plan(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> 
     let progress = state.store.progress_by_unit(&ctx.actor.visibility()).await?;
     let done = |unit_id: &i64| {
         let p = progress.get(unit_id).cloned().unwrap_or_default();
-        context! { received => (p.received > 0).then(|| vn::hundredths(p.received)), arranged => (p.arranged > 0).then(|| vn::hundredths(p.arranged)), dossiers => p.dossiers }
+        context! { received => (p.received > 0).then(|| vn::hundredths(p.received)), arranged => (p.arranged > 0).then(|| vn::hundredths(p.arranged)), dossiers => p.dossiers, destroyed => (p.destroyed_metres > 0).then(|| vn::hundredths(p.destroyed_metres)) }
     };
     let districts: Vec<Value> = plan
         .districts

@@ -403,13 +403,23 @@ async fn expired_hồ_sơ_go_through_council_appraisal_decision_and_destruction_
             leader.post(&format!("{list}/quyet-dinh"), &[("reference", "45/QĐ-UBND"), ("on", "20/12/2026")]).await.status(),
             StatusCode::SEE_OTHER
         );
-        assert_eq!(clerk.post(&format!("{list}/huy"), &[("on", "10/01/2027")]).await.status(), StatusCode::SEE_OTHER);
+        let bad = clerk.post(&format!("{list}/huy"), &[("on", "10/01/2027"), ("metres", "nửa mét")]).await;
+        assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(bad.text().await.unwrap().contains("Số mét giá đã hủy: “nửa mét” không phải số"));
+        assert_eq!(clerk.post(&format!("{list}/huy"), &[("on", "10/01/2027"), ("metres", "0,35")]).await.status(), StatusCode::SEE_OTHER);
         let (_, page) = clerk.get(&list).await;
         assert!(page.contains("Hủy muộn"), "21 days after the decision");
+        assert!(page.contains("0,35 mét giá"));
+        let (_, plan) = clerk.get("/ke-hoach").await;
+        let row = plan.split("data-unit=\"Xã Mường Ảng\"").nth(1).expect("the commune's row").split("</tr>").next().unwrap();
+        assert!(row.contains("<td class=\"num destroyed\">0,35</td>"), "the plan counts what was destroyed: {row}");
 
         let pdf = clerk.client.get(format!("{}{list}/bien-ban-huy.pdf", app.base)).send().await.unwrap().bytes().await.unwrap();
         let text = pdf_text(&pdf);
-        assert!(text.contains("Về việc hủy tài liệu hết giá trị") && text.contains("45/QĐ-UBND") && text.contains("2 hồ sơ"), "{text}");
+        assert!(
+            text.contains("Về việc hủy tài liệu hết giá trị") && text.contains("45/QĐ-UBND") && text.contains("2 hồ sơ, 0,35 mét giá"),
+            "{text}"
+        );
         let docx = clerk.client.get(format!("{}{list}/danh-muc.docx", app.base)).send().await.unwrap().bytes().await.unwrap();
         let json = docx_rs::read_docx(&docx).unwrap().json();
         assert!(json.contains("DANH MỤC TÀI LIỆU HẾT GIÁ TRỊ") && json.contains("BẢN THUYẾT MINH") && json.contains("Trùng lặp"));
