@@ -234,6 +234,11 @@ impl Store {
             documents: count(documents, document_args).await?,
             destroyed: count(dossiers(" AND disposal = 'da_huy'"), args.clone()).await?,
             proposed: count(dossiers(" AND disposal = 'xem_xet_huy'"), args.clone()).await?,
+            destroyed_metres: count(
+                "SELECT CAST(SUM(destroyed_metres) AS BIGINT) FROM disposal_lists WHERE fonds_id = $1 AND stage = 'da_huy'".into(),
+                vec![Arg::Int(fonds_id)],
+            )
+            .await?,
         })
     }
 }
@@ -245,6 +250,8 @@ pub struct FondsStatistics {
     pub dossiers: i64,
     pub documents: i64,
     pub destroyed: i64,
+    /// Mét giá destroyed, in hundredths, as the biên bản hủy recorded.
+    pub destroyed_metres: i64,
     pub proposed: i64,
 }
 

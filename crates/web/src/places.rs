@@ -124,6 +124,7 @@ async fn boxes_page(state: &AppState, ctx: &Ctx, fonds: &Fonds, status: StatusCo
             stats => context! {
                 boxes => stats.boxes, metres => vn::hundredths(stats.thickness_mm / 10), dossiers => stats.dossiers,
                 documents => stats.documents, destroyed => stats.destroyed, proposed => stats.proposed,
+                destroyed_metres => vn::hundredths(stats.destroyed_metres),
             },
         },
     )

@@ -413,6 +413,8 @@ async fn expired_hồ_sơ_go_through_council_appraisal_decision_and_destruction_
         let (_, plan) = clerk.get("/ke-hoach").await;
         let row = plan.split("data-unit=\"Xã Mường Ảng\"").nth(1).expect("the commune's row").split("</tr>").next().unwrap();
         assert!(row.contains("<td class=\"num destroyed\">0,35</td>"), "the plan counts what was destroyed: {row}");
+        let (_, figures) = clerk.get(&format!("/phong/{fonds}/hop")).await;
+        assert!(figures.contains("hồ sơ đã hủy (0,35 mét giá)"), "the fonds' figures count it too");
 
         let pdf = clerk.client.get(format!("{}{list}/bien-ban-huy.pdf", app.base)).send().await.unwrap().bytes().await.unwrap();
         let text = pdf_text(&pdf);
