@@ -130,16 +130,7 @@ async fn the_mục_lục_hồ_sơ_comes_out_as_docx_and_pdf_with_its_preface() {
             history: "Huyện Mường Ảng được thành lập năm 2007.".into(),
             ..Default::default()
         };
-        let fonds = app.store.create_fonds(&fonds.parse().unwrap()).await.unwrap();
-        let inventory = app
-            .store
-            .create_inventory(
-                fonds,
-                &kho_model::record::InventoryInput { number: "1".into(), title: "Mục lục".into(), ..Default::default() }.parse().unwrap(),
-            )
-            .await
-            .unwrap();
-        let (_, _, context) = app.store.dossier_context(inventory).await.unwrap();
+        let (_, inventory) = app.fonds_with_inventory(fonds).await;
         for (notation, title, maintenance) in
             [("01-VP", "Tập quyết định về tổ chức cán bộ năm 2015", "01"), ("02-TC", "Báo cáo tài chính năm 2016", "05")]
         {
@@ -155,7 +146,7 @@ async fn the_mục_lục_hồ_sơ_comes_out_as_docx_and_pdf_with_its_preface() {
                 number_of_paper: "5".into(),
                 ..Default::default()
             };
-            app.store.create_dossier(inventory, &input.parse(&context).unwrap()).await.unwrap();
+            app.dossier(inventory, &input).await;
         }
         app.user("ltv", Role::Archivist, Classification::None, &[app.archive], &[]).await;
         let session = app.login("ltv").await;
@@ -234,16 +225,7 @@ async fn hồ_sơ_are_numbered_after_a_preview_and_the_biên_mục_rules_are_sho
         let unit = app.unit_id("Xã Mường Ảng").await;
         let fonds =
             kho_model::record::FondsInput { code: "X27".into(), name: "UBND xã".into(), unit_id: unit.to_string(), ..Default::default() };
-        let fonds = app.store.create_fonds(&fonds.parse().unwrap()).await.unwrap();
-        let inventory = app
-            .store
-            .create_inventory(
-                fonds,
-                &kho_model::record::InventoryInput { number: "1".into(), title: "Mục lục".into(), ..Default::default() }.parse().unwrap(),
-            )
-            .await
-            .unwrap();
-        let (_, _, context) = app.store.dossier_context(inventory).await.unwrap();
+        let (_, inventory) = app.fonds_with_inventory(fonds).await;
         for (notation, start, mode, classification) in [("A", "2019", "01", "00"), ("B", "2015", "01", "00"), ("C", "2017", "03", "01")] {
             let input = kho_model::record::DossierInput {
                 notation: notation.into(),
@@ -257,7 +239,7 @@ async fn hồ_sơ_are_numbered_after_a_preview_and_the_biên_mục_rules_are_sho
                 number_of_page: "1".into(),
                 ..Default::default()
             };
-            app.store.create_dossier(inventory, &input.parse(&context).unwrap()).await.unwrap();
+            app.dossier(inventory, &input).await;
         }
         let secret = app
             .store
@@ -317,16 +299,7 @@ async fn expired_hồ_sơ_go_through_council_appraisal_decision_and_destruction_
             unit_id: unit.to_string(),
             ..Default::default()
         };
-        let fonds = app.store.create_fonds(&fonds.parse().unwrap()).await.unwrap();
-        let inventory = app
-            .store
-            .create_inventory(
-                fonds,
-                &kho_model::record::InventoryInput { number: "1".into(), title: "Mục lục".into(), ..Default::default() }.parse().unwrap(),
-            )
-            .await
-            .unwrap();
-        let (_, _, context) = app.store.dossier_context(inventory).await.unwrap();
+        let (fonds, inventory) = app.fonds_with_inventory(fonds).await;
         let mut ids = vec![];
         for (notation, maintenance, year) in [("1", "06", "2010"), ("2", "01", "2010"), ("3", "05", "2020")] {
             let input = kho_model::record::DossierInput {
@@ -340,7 +313,7 @@ async fn expired_hồ_sơ_go_through_council_appraisal_decision_and_destruction_
                 number_of_page: "1".into(),
                 ..Default::default()
             };
-            ids.push(app.store.create_dossier(inventory, &input.parse(&context).unwrap()).await.unwrap().to_string());
+            ids.push(app.dossier(inventory, &input).await.to_string());
         }
         app.user("canbo", Role::Archivist, Classification::None, &[unit], &[]).await;
         app.user("lanhdao", Role::Leader, Classification::None, &[unit], &[]).await;
@@ -454,16 +427,7 @@ async fn boxes_stand_on_shelves_carry_labels_and_every_hồ_sơ_knows_where_it_i
             unit_id: unit.to_string(),
             ..Default::default()
         };
-        let fonds = app.store.create_fonds(&fonds.parse().unwrap()).await.unwrap();
-        let inventory = app
-            .store
-            .create_inventory(
-                fonds,
-                &kho_model::record::InventoryInput { number: "1".into(), title: "Mục lục".into(), ..Default::default() }.parse().unwrap(),
-            )
-            .await
-            .unwrap();
-        let (_, _, context) = app.store.dossier_context(inventory).await.unwrap();
+        let (fonds, inventory) = app.fonds_with_inventory(fonds).await;
         let mut first = 0;
         for n in 1..=3u32 {
             let input = kho_model::record::DossierInput {
@@ -477,7 +441,7 @@ async fn boxes_stand_on_shelves_carry_labels_and_every_hồ_sơ_knows_where_it_i
                 number_of_page: "1".into(),
                 ..Default::default()
             };
-            let id = app.store.create_dossier(inventory, &input.parse(&context).unwrap()).await.unwrap();
+            let id = app.dossier(inventory, &input).await;
             app.store.renumber(inventory, &[(id, n)]).await.unwrap();
             if n == 1 {
                 first = id;
@@ -556,15 +520,7 @@ async fn phiếu_tin_are_entered_one_after_another_and_systematised_by_the_schem
         let unit = app.unit_id("Xã Mường Ảng").await;
         let fonds =
             kho_model::record::FondsInput { code: "X27".into(), name: "UBND xã".into(), unit_id: unit.to_string(), ..Default::default() };
-        let fonds = app.store.create_fonds(&fonds.parse().unwrap()).await.unwrap();
-        let inventory = app
-            .store
-            .create_inventory(
-                fonds,
-                &kho_model::record::InventoryInput { number: "1".into(), title: "Mục lục".into(), ..Default::default() }.parse().unwrap(),
-            )
-            .await
-            .unwrap();
+        let (fonds, inventory) = app.fonds_with_inventory(fonds).await;
         app.user("canbo", Role::Archivist, Classification::None, &[unit], &[]).await;
         let session = app.login("canbo").await;
         session
@@ -631,16 +587,7 @@ async fn a_hồ_sơ_lists_its_văn_bản_in_a_mục_lục_văn_bản() {
         let unit = app.unit_id("Xã Mường Ảng").await;
         let fonds =
             kho_model::record::FondsInput { code: "X27".into(), name: "UBND xã".into(), unit_id: unit.to_string(), ..Default::default() };
-        let fonds = app.store.create_fonds(&fonds.parse().unwrap()).await.unwrap();
-        let inventory = app
-            .store
-            .create_inventory(
-                fonds,
-                &kho_model::record::InventoryInput { number: "1".into(), title: "Mục lục".into(), ..Default::default() }.parse().unwrap(),
-            )
-            .await
-            .unwrap();
-        let (_, _, context) = app.store.dossier_context(inventory).await.unwrap();
+        let (_, inventory) = app.fonds_with_inventory(fonds).await;
         let input = kho_model::record::DossierInput {
             notation: "1".into(),
             title: "Tập quyết định năm 2020".into(),
@@ -652,7 +599,7 @@ async fn a_hồ_sơ_lists_its_văn_bản_in_a_mục_lục_văn_bản() {
             number_of_page: "5".into(),
             ..Default::default()
         };
-        let dossier = app.store.create_dossier(inventory, &input.parse(&context).unwrap()).await.unwrap();
+        let dossier = app.dossier(inventory, &input).await;
         for (ordinal, number, subject, pages) in [("1", "12", "Về việc bổ nhiệm cán bộ", "2"), ("2", "15", "Về việc khen thưởng", "3")]
         {
             let doc = kho_model::record::DocumentInput {
@@ -689,16 +636,7 @@ async fn counts_of_boxes_and_fonds_figures_leave_out_what_the_clerk_may_not_see(
         let unit = app.unit_id("Xã Mường Ảng").await;
         let fonds =
             kho_model::record::FondsInput { code: "X27".into(), name: "UBND xã".into(), unit_id: unit.to_string(), ..Default::default() };
-        let fonds = app.store.create_fonds(&fonds.parse().unwrap()).await.unwrap();
-        let inventory = app
-            .store
-            .create_inventory(
-                fonds,
-                &kho_model::record::InventoryInput { number: "1".into(), title: "Mục lục".into(), ..Default::default() }.parse().unwrap(),
-            )
-            .await
-            .unwrap();
-        let (_, _, context) = app.store.dossier_context(inventory).await.unwrap();
+        let (fonds, inventory) = app.fonds_with_inventory(fonds).await;
         for (n, mode, classification) in [(1u32, "01", "00"), (2, "03", "01")] {
             let input = kho_model::record::DossierInput {
                 notation: n.to_string(),
@@ -712,7 +650,7 @@ async fn counts_of_boxes_and_fonds_figures_leave_out_what_the_clerk_may_not_see(
                 number_of_page: "1".into(),
                 ..Default::default()
             };
-            let id = app.store.create_dossier(inventory, &input.parse(&context).unwrap()).await.unwrap();
+            let id = app.dossier(inventory, &input).await;
             app.store.renumber(inventory, &[(id, n)]).await.unwrap();
         }
         app.store.fill_box(fonds, 1, None, Some(100), Some(inventory), Some((1, 2))).await.unwrap();

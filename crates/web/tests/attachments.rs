@@ -7,7 +7,7 @@ mod common;
 use common::{App, Session, apps, apps_with};
 use kho_model::Classification;
 use kho_model::access::Role;
-use kho_model::record::{DossierInput, FondsInput, InventoryInput};
+use kho_model::record::{DossierInput, FondsInput};
 use kho_store::AuditFilter;
 use reqwest::StatusCode;
 
@@ -17,13 +17,7 @@ const SECRET_TEXT: &str = "Phương án phòng thủ dân sự xã Mường Ản
 async fn dossiers(app: &App) -> (i64, i64) {
     let unit = app.unit_id("Xã Mường Ảng").await;
     let fonds = FondsInput { code: "X27".into(), name: "UBND xã Mường Ảng".into(), unit_id: unit.to_string(), ..Default::default() };
-    let fonds = app.store.create_fonds(&fonds.parse().unwrap()).await.unwrap();
-    let inventory = app
-        .store
-        .create_inventory(fonds, &InventoryInput { number: "1".into(), title: "Mục lục".into(), ..Default::default() }.parse().unwrap())
-        .await
-        .unwrap();
-    let (_, _, context) = app.store.dossier_context(inventory).await.unwrap();
+    let (_, inventory) = app.fonds_with_inventory(fonds).await;
     let mut ids = vec![];
     for (notation, mode, classification) in [("1", "01", "00"), ("2", "03", "01")] {
         let input = DossierInput {
@@ -38,7 +32,7 @@ async fn dossiers(app: &App) -> (i64, i64) {
             number_of_page: "1".into(),
             ..Default::default()
         };
-        ids.push(app.store.create_dossier(inventory, &input.parse(&context).unwrap()).await.unwrap());
+        ids.push(app.dossier(inventory, &input).await);
     }
     (ids[0], ids[1])
 }

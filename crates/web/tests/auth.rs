@@ -7,7 +7,7 @@ mod common;
 use common::{App, PASSWORD, apps, csrf_in};
 use kho_model::Classification;
 use kho_model::access::Role;
-use kho_model::record::{DossierInput, FondsInput, InventoryInput};
+use kho_model::record::{DossierInput, FondsInput};
 use kho_store::AuditFilter;
 use reqwest::StatusCode;
 
@@ -21,13 +21,7 @@ async fn sql(app: &App, statement: &str) {
 async fn commune_records(app: &App, commune: &str, code: &str) -> (i64, i64) {
     let unit = app.unit_id(commune).await;
     let fonds = FondsInput { code: code.into(), name: format!("Phông {code}"), unit_id: unit.to_string(), ..Default::default() };
-    let fonds = app.store.create_fonds(&fonds.parse().unwrap()).await.unwrap();
-    let inventory = app
-        .store
-        .create_inventory(fonds, &InventoryInput { number: "1".into(), title: "Mục lục".into(), ..Default::default() }.parse().unwrap())
-        .await
-        .unwrap();
-    let (_, _, context) = app.store.dossier_context(inventory).await.unwrap();
+    let (_, inventory) = app.fonds_with_inventory(fonds).await;
     let mut ids = vec![];
     for (notation, mode, classification) in [("1", "01", "00"), ("2", "03", "01")] {
         let input = DossierInput {
@@ -42,7 +36,7 @@ async fn commune_records(app: &App, commune: &str, code: &str) -> (i64, i64) {
             number_of_page: "1".into(),
             ..Default::default()
         };
-        ids.push(app.store.create_dossier(inventory, &input.parse(&context).unwrap()).await.unwrap());
+        ids.push(app.dossier(inventory, &input).await);
     }
     (ids[0], ids[1])
 }

@@ -97,6 +97,19 @@ impl App {
         self.store.create_user(username, &kho_web::auth::hash_password(PASSWORD), &settings).await.unwrap()
     }
 
+    /// A fonds as `input` describes it, with mục lục số 1: (fonds id, mục lục id).
+    pub async fn fonds_with_inventory(&self, input: kho_model::record::FondsInput) -> (i64, i64) {
+        let fonds = self.store.create_fonds(&input.parse().unwrap()).await.unwrap();
+        let inventory = kho_model::record::InventoryInput { number: "1".into(), title: "Mục lục".into(), ..Default::default() };
+        (fonds, self.store.create_inventory(fonds, &inventory.parse().unwrap()).await.unwrap())
+    }
+
+    /// A hồ sơ in a mục lục, parsed against the mục lục as a form would be.
+    pub async fn dossier(&self, inventory: i64, input: &kho_model::record::DossierInput) -> i64 {
+        let (_, _, context) = self.store.dossier_context(inventory).await.unwrap();
+        self.store.create_dossier(inventory, &input.parse(&context).unwrap()).await.unwrap()
+    }
+
     pub async fn unit_id(&self, name: &str) -> i64 {
         self.store.units().await.unwrap().into_iter().find(|u| u.name == name).unwrap().id
     }
