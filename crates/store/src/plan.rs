@@ -283,16 +283,12 @@ impl Store {
         if let Some(successor) = unit.successor_id {
             self.unit(successor).await.map_err(|_| unknown_successor())?;
         }
-        let result = sqlx::query(
-            "INSERT INTO units (name, kind, agency_code, old_admin_code, new_admin_code, dissolved_on, successor_id) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        let result = bind_unit(
+            sqlx::query(
+                "INSERT INTO units (name, kind, agency_code, old_admin_code, new_admin_code, dissolved_on, successor_id) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            ),
+            unit,
         )
-        .bind(&unit.name)
-        .bind(unit.kind.code())
-        .bind(unit.agency_code.as_ref().map(|c| c.to_string()))
-        .bind(unit.old_admin_code.clone())
-        .bind(unit.new_admin_code.clone())
-        .bind(unit.dissolved_on.clone())
-        .bind(unit.successor_id)
         .fetch_one(&self.pool)
         .await;
         match result {
@@ -324,16 +320,12 @@ impl Store {
                 )));
             }
         }
-        let result = sqlx::query(
-            "UPDATE units SET name = $1, kind = $2, agency_code = $3, old_admin_code = $4, new_admin_code = $5, dissolved_on = $6, successor_id = $7 WHERE id = $8",
+        let result = bind_unit(
+            sqlx::query(
+                "UPDATE units SET name = $1, kind = $2, agency_code = $3, old_admin_code = $4, new_admin_code = $5, dissolved_on = $6, successor_id = $7 WHERE id = $8",
+            ),
+            unit,
         )
-        .bind(&unit.name)
-        .bind(unit.kind.code())
-        .bind(unit.agency_code.as_ref().map(|c| c.to_string()))
-        .bind(unit.old_admin_code.clone())
-        .bind(unit.new_admin_code.clone())
-        .bind(unit.dissolved_on.clone())
-        .bind(unit.successor_id)
         .bind(id)
         .execute(&self.pool)
         .await;
@@ -413,4 +405,20 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// Binds a unit's description as $1…$7 (name, kind, agency_code, old_admin_code, new_admin_code,
+/// dissolved_on, successor_id), the order both the insert and the update use.
+fn bind_unit<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    unit: &'q kho_model::record::NewUnit,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+    query
+        .bind(&unit.name)
+        .bind(unit.kind.code())
+        .bind(unit.agency_code.as_ref().map(|c| c.to_string()))
+        .bind(unit.old_admin_code.clone())
+        .bind(unit.new_admin_code.clone())
+        .bind(unit.dissolved_on.clone())
+        .bind(unit.successor_id)
 }
