@@ -93,16 +93,21 @@ impl Store {
 
     /// Accessions whose giving or receiving unit is in scope, newest first.
     pub async fn list_accessions(&self, visibility: &Visibility) -> Result<Vec<Accession>, StoreError> {
-        let condition = if visibility.all_units {
-            "1 = 1".to_string()
-        } else if visibility.units.is_empty() {
-            "1 = 0".to_string()
-        } else {
-            let ids = visibility.units.iter().map(|u| u.to_string()).collect::<Vec<_>>().join(", ");
-            format!("(giving_unit_id IN ({ids}) OR receiving_unit_id IN ({ids}))")
-        };
+        let condition = visible_accessions(visibility);
         let sql = format!("SELECT {} FROM accessions WHERE {condition} ORDER BY received_on DESC, id DESC", columns());
         let rows = sqlx::query(AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
         rows.iter().map(from_row).collect()
+    }
+}
+
+/// The SQL condition on `accessions` that keeps those whose giving or receiving unit is in scope.
+pub(crate) fn visible_accessions(visibility: &Visibility) -> String {
+    if visibility.all_units {
+        "1 = 1".to_string()
+    } else if visibility.units.is_empty() {
+        "1 = 0".to_string()
+    } else {
+        let ids = visibility.units.iter().map(|u| u.to_string()).collect::<Vec<_>>().join(", ");
+        format!("(giving_unit_id IN ({ids}) OR receiving_unit_id IN ({ids}))")
     }
 }

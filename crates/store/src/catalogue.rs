@@ -942,12 +942,21 @@ impl Store {
 
 // ---- tệp đính kèm ----
 
-/// A file attached to a hồ sơ.
+/// What a file is attached to: a hồ sơ (its scans, born-digital originals) or a biên bản giao
+/// nhận (the signed scan, the giving unit's letter).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase", tag = "kind", content = "id")]
+pub enum AttachmentOwner {
+    Dossier(i64),
+    Accession(i64),
+}
+
+/// A file attached to a hồ sơ or an accession.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Attachment {
     pub id: i64,
-    pub dossier_id: i64,
+    pub owner: AttachmentOwner,
     pub file_name: String,
     pub media_type: String,
     pub size: i64,
@@ -960,9 +969,14 @@ pub struct Attachment {
 }
 
 fn attachment_from_row(row: &AnyRow) -> Result<Attachment, StoreError> {
+    let owner = match (row.try_get::<Option<i64>, _>("dossier_id")?, row.try_get::<Option<i64>, _>("accession_id")?) {
+        (Some(dossier), _) => AttachmentOwner::Dossier(dossier),
+        (None, Some(accession)) => AttachmentOwner::Accession(accession),
+        (None, None) => return Err(StoreError::NotFound("chủ của tệp")),
+    };
     Ok(Attachment {
         id: row.try_get("id")?,
-        dossier_id: row.try_get("dossier_id")?,
+        owner,
         file_name: row.try_get("file_name")?,
         media_type: row.try_get("media_type")?,
         size: row.try_get("size")?,
@@ -974,15 +988,21 @@ fn attachment_from_row(row: &AnyRow) -> Result<Attachment, StoreError> {
     })
 }
 
-const ATTACHMENT_COLUMNS: &str = "id, dossier_id, file_name, media_type, size, sha256, blob, sealed, uploaded_by, uploaded_at";
+const ATTACHMENT_COLUMNS: &str =
+    "id, dossier_id, accession_id, file_name, media_type, size, sha256, blob, sealed, uploaded_by, uploaded_at";
 
 impl Store {
     pub async fn create_attachment(&self, attachment: &Attachment) -> Result<i64, StoreError> {
-        self.dossier(attachment.dossier_id).await?;
+        let (dossier, accession) = match attachment.owner {
+            AttachmentOwner::Dossier(id) => (Some(self.dossier(id).await?.id), None),
+            AttachmentOwner::Accession(id) => (None, Some(self.accession(id).await?.id)),
+        };
         Ok(sqlx::query(
-            "INSERT INTO attachments (dossier_id, file_name, media_type, size, sha256, blob, sealed, uploaded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            "INSERT INTO attachments (dossier_id, accession_id, file_name, media_type, size, sha256, blob, sealed, uploaded_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
         )
-        .bind(attachment.dossier_id)
+        .bind(dossier)
+        .bind(accession)
         .bind(&attachment.file_name)
         .bind(&attachment.media_type)
         .bind(attachment.size)
@@ -1001,13 +1021,22 @@ impl Store {
         attachment_from_row(&row.ok_or(StoreError::NotFound("tệp"))?)
     }
 
-    /// The files of a hồ sơ, if `visibility` allows the hồ sơ.
-    pub async fn list_attachments(&self, visibility: &Visibility, dossier_id: i64) -> Result<Vec<Attachment>, StoreError> {
-        let mut args = vec![Arg::Int(dossier_id)];
-        let dossiers = visible_dossiers(visibility, &mut args);
-        let sql = format!(
-            "SELECT {ATTACHMENT_COLUMNS} FROM attachments WHERE dossier_id = $1 AND dossier_id IN (SELECT id FROM dossiers WHERE {dossiers}) ORDER BY id"
-        );
+    /// The files of a hồ sơ or an accession, if `visibility` allows their owner.
+    pub async fn list_attachments(&self, visibility: &Visibility, owner: AttachmentOwner) -> Result<Vec<Attachment>, StoreError> {
+        let mut args = vec![];
+        let condition = match owner {
+            AttachmentOwner::Dossier(id) => {
+                args.push(Arg::Int(id));
+                let dossiers = visible_dossiers(visibility, &mut args);
+                format!("dossier_id = $1 AND dossier_id IN (SELECT id FROM dossiers WHERE {dossiers})")
+            }
+            AttachmentOwner::Accession(id) => {
+                args.push(Arg::Int(id));
+                let accessions = crate::accessions::visible_accessions(visibility);
+                format!("accession_id = $1 AND accession_id IN (SELECT id FROM accessions WHERE {accessions})")
+            }
+        };
+        let sql = format!("SELECT {ATTACHMENT_COLUMNS} FROM attachments WHERE {condition} ORDER BY id");
         let rows = bind_all(sqlx::query(AssertSqlSafe(sql)), &args).fetch_all(&self.pool).await?;
         rows.iter().map(attachment_from_row).collect()
     }

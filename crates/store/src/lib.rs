@@ -21,7 +21,7 @@ pub mod test_support;
 pub use accounts::{ApiToken, Session, User, UserSettings};
 pub use arrangement::{Arrangement, StepRecord};
 pub use audit::{AuditEntry, AuditEvent, AuditFilter, BrokenLink};
-pub use catalogue::{Attachment, DossierPage, ListDossiers, NewDossier};
+pub use catalogue::{Attachment, AttachmentOwner, DossierPage, ListDossiers, NewDossier};
 pub use disposal::{DisposalList, DisposalStep};
 pub use error::StoreError;
 pub use places::{BoxRow, FondsStatistics, UnitProgress, kind_from_code, kind_label};

@@ -15,6 +15,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (8, "phieu_tin", include_str!("../migrations/0008_phieu_tin.sql")),
     (9, "accession_items", include_str!("../migrations/0009_accession_items.sql")),
     (10, "destroyed_metres", include_str!("../migrations/0010_destroyed_metres.sql")),
+    (11, "attachment_owners", include_str!("../migrations/0011_attachment_owners.sql")),
 ];
 
 impl Backend {
@@ -27,7 +28,21 @@ impl Backend {
                 "(to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'))",
             ),
         };
-        sql.replace("{id}", id).replace("{now}", now)
+        let mut sql = sql.replace("{id}", id).replace("{now}", now);
+        // `{continue_ids:TABLE}`: after rows were copied with their ids, new ids continue after
+        // them (SQLite's AUTOINCREMENT does so by itself; PostgreSQL's identity must be told).
+        while let Some(start) = sql.find("{continue_ids:") {
+            let end = start + sql[start..].find('}').expect("closed placeholder");
+            let table = sql[start + "{continue_ids:".len()..end].to_string();
+            let statement = match self {
+                Backend::Sqlite => String::new(),
+                Backend::Postgres => format!(
+                    "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false);"
+                ),
+            };
+            sql.replace_range(start..=end, &statement);
+        }
+        sql
     }
 }
 

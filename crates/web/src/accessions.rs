@@ -116,9 +116,20 @@ async fn create(
 }
 
 async fn show(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
-    let accession = records::accession_for(&state, &ctx, Action::CatalogueView, id).await?;
-    let giving = unit_name(&state, accession.fields.giving_unit_id).await?;
-    let receiving = unit_name(&state, accession.fields.receiving_unit_id).await?;
+    render_show(&state, &ctx, id, None, StatusCode::OK).await
+}
+
+/// The accession's page; `upload_error` says why files just sent were refused.
+pub(crate) async fn render_show(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    upload_error: Option<String>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let accession = records::accession_for(state, ctx, Action::CatalogueView, id).await?;
+    let giving = unit_name(state, accession.fields.giving_unit_id).await?;
+    let receiving = unit_name(state, accession.fields.receiving_unit_id).await?;
     let f = &accession.fields;
     let facts: Vec<(&str, String)> = vec![
         ("Ngày giao nhận", f.received_on.to_string()),
@@ -145,13 +156,19 @@ async fn show(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Pat
         ("Ghi chú", f.notes.clone().unwrap_or_else(|| "—".into())),
         ("Người lập", accession.created_by.clone()),
     ];
+    let attachments = crate::attachments::listed(state, ctx, kho_store::AttachmentOwner::Accession(id)).await?;
+    let may_upload = kho_model::access::Permissions::shipped().allows(ctx.actor.role, Action::CatalogueEdit);
     render(
-        &state,
-        &ctx,
+        state,
+        ctx,
         "accession.html",
         "Biên bản giao nhận",
-        StatusCode::OK,
-        context! { id, facts, material => f.material.clone(), items => Value::from(minijinja::value::Serde(&f.items)) },
+        status,
+        context! {
+            id, facts, material => f.material.clone(), items => Value::from(minijinja::value::Serde(&f.items)),
+            attachments, upload_error, may_upload, upload_action => format!("/tiep-nhan/{id}/tep"),
+            csrf_query => ctx.csrf.as_deref().map(crate::auth::urlencode),
+        },
     )
 }
 

@@ -8,6 +8,7 @@ mod accessions;
 mod admin;
 mod api;
 mod arrangement;
+mod attachments;
 pub mod auth;
 mod disposal;
 mod error;
@@ -77,7 +78,7 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages::routes())
-        .merge(pages::upload_routes(state.config.max_upload))
+        .merge(attachments::routes(state.config.max_upload))
         .merge(admin::routes())
         .merge(retention::routes())
         .merge(import::routes())

@@ -202,7 +202,7 @@ fn flash(query: &Flash) -> Option<&'static str> {
     query.da_luu.as_ref().map(|_| "Đã lưu.")
 }
 
-fn saved(href: String) -> Response {
+pub(crate) fn saved(href: String) -> Response {
     Redirect::to(&format!("{href}?da_luu=1")).into_response()
 }
 
@@ -959,7 +959,7 @@ async fn dossier_show(
     render_dossier(&state, &ctx, id, flash(&q), None, StatusCode::OK).await
 }
 
-async fn render_dossier(
+pub(crate) async fn render_dossier(
     state: &AppState,
     ctx: &Ctx,
     id: i64,
@@ -970,13 +970,7 @@ async fn render_dossier(
     let (dossier, fonds) = records::dossier_for(state, ctx, Action::CatalogueView, id).await?;
     let inventory = state.store.inventory(dossier.inventory_id).await?;
     let documents: Vec<Value> = state.store.list_documents(&ctx.actor.visibility(), id).await?.iter().map(document_row).collect();
-    let attachments: Vec<Value> = state
-        .store
-        .list_attachments(&ctx.actor.visibility(), id)
-        .await?
-        .iter()
-        .map(|a| context! { id => a.id, name => a.file_name.clone(), size => a.size, sha256 => a.sha256.clone(), sealed => a.sealed, by => a.uploaded_by.clone(), at => a.uploaded_at.clone() })
-        .collect();
+    let attachments = crate::attachments::listed(state, ctx, kho_store::AttachmentOwner::Dossier(id)).await?;
     let classified = dossier.fields.classification.max(fonds.fields.classification).is_classified();
     let may_edit = kho_model::access::Permissions::shipped().allows(ctx.actor.role, Action::CatalogueEdit);
     let rules = state.store.retention_rules().await?;
@@ -1043,171 +1037,6 @@ async fn dossier_update(
         format!("/ho-so/{id}"),
         format!("/ho-so/{id}"),
     )
-}
-
-// ---- tệp đính kèm ----
-
-pub fn upload_routes(max_upload: usize) -> Router<AppState> {
-    Router::new()
-        .route("/ho-so/{id}/tep", axum::routing::post(attachment_upload).layer(axum::extract::DefaultBodyLimit::max(max_upload)))
-        .route("/tep/{id}", get(attachment_download))
-}
-
-/// Media types Kho names by extension; anything else is served as bytes to save.
-fn media_type(file_name: &str) -> &'static str {
-    match file_name.rsplit('.').next().map(|e| e.to_ascii_lowercase()).as_deref() {
-        Some("pdf") => "application/pdf",
-        Some("tif" | "tiff") => "image/tiff",
-        Some("jpg" | "jpeg") => "image/jpeg",
-        Some("png") => "image/png",
-        Some("docx") => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        Some("xlsx") => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        _ => "application/octet-stream",
-    }
-}
-
-async fn attachment_upload(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(id): Path<i64>,
-    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
-) -> Result<Response, PageError> {
-    // Authorise before reading a byte of the body.
-    let (dossier, fonds) = records::dossier_for(&state, &ctx, Action::CatalogueEdit, id).await?;
-    let classified = dossier.fields.classification.max(fonds.fields.classification).is_classified();
-    let mut multipart = match multipart {
-        Ok(m) => m,
-        Err(_) => return refuse_upload(&state, &ctx, id, "Không đọc được tệp gửi lên; hãy chọn tệp rồi bấm Tải lên.".into()).await,
-    };
-    if classified && !state.config.enclave {
-        state.store.audit(ctx.event("attachment.upload", "dossier", Some(id), "refused")).await?;
-        return refuse_upload(
-            &state,
-            &ctx,
-            id,
-            "Nội dung tài liệu mật chỉ được lưu trên hệ thống mạng LAN độc lập (kho serve --enclave), không lưu trên máy chủ này.".into(),
-        )
-        .await;
-    }
-    let mut stored_files = 0;
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(field)) => field,
-            Ok(None) => break,
-            Err(e) => {
-                let message = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    format!(
-                        "Tệp vượt quá giới hạn {} MB cho mỗi lần tải lên; không tệp nào được lưu thêm.",
-                        state.config.max_upload / 1024 / 1024
-                    )
-                } else {
-                    format!("Tệp gửi lên bị gián đoạn hoặc không đúng định dạng ({}); hãy tải lại.", e.body_text())
-                };
-                return refuse_upload(&state, &ctx, id, message).await;
-            }
-        };
-        if field.name() != Some("file") {
-            continue;
-        }
-        let raw_name = field.file_name().unwrap_or_default().to_string();
-        if raw_name.is_empty() {
-            continue;
-        }
-        let file_name = match kho_model::text::file_name("file", &raw_name) {
-            Ok(n) => n,
-            Err(e) => return refuse_upload(&state, &ctx, id, e.message).await,
-        };
-        let bytes = match field.bytes().await {
-            Ok(b) => b,
-            Err(e) => {
-                let message = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    format!("Tệp “{file_name}” vượt quá giới hạn {} MB; không được lưu.", state.config.max_upload / 1024 / 1024)
-                } else {
-                    format!("Tệp “{file_name}” bị gián đoạn khi tải lên; không được lưu.")
-                };
-                return refuse_upload(&state, &ctx, id, message).await;
-            }
-        };
-        if bytes.is_empty() {
-            return refuse_upload(&state, &ctx, id, format!("Tệp “{file_name}” rỗng; không được lưu.")).await;
-        }
-        let blobs = state.blobs.clone();
-        let stored =
-            tokio::task::spawn_blocking(move || blobs.put(&bytes, classified)).await.map_err(|e| PageError::Internal(e.to_string()))?;
-        let stored = match stored {
-            Ok(s) => s,
-            Err(kho_blobs::BlobError::NoKey) => return refuse_upload(&state, &ctx, id, kho_blobs::BlobError::NoKey.to_string()).await,
-            Err(e) => return Err(PageError::Internal(e.to_string())),
-        };
-        let attachment = kho_store::Attachment {
-            id: 0,
-            dossier_id: id,
-            media_type: media_type(&file_name).into(),
-            file_name,
-            size: stored.size as i64,
-            sha256: stored.sha256.clone(),
-            blob: stored.name.clone(),
-            sealed: stored.sealed,
-            uploaded_by: ctx.actor.name.clone(),
-            uploaded_at: String::new(),
-        };
-        let attachment_id = state.store.create_attachment(&attachment).await?;
-        let mut event = ctx.event("attachment.upload", "attachment", Some(attachment_id), "ok");
-        event.detail = Some(format!("hồ sơ {id}; {} byte; sha256 {}", stored.size, stored.sha256));
-        state.store.audit(event).await?;
-        stored_files += 1;
-    }
-    if stored_files == 0 {
-        return refuse_upload(&state, &ctx, id, "Chưa chọn tệp nào.".into()).await;
-    }
-    Ok(saved(format!("/ho-so/{id}")))
-}
-
-async fn refuse_upload(state: &AppState, ctx: &Ctx, id: i64, message: String) -> Result<Response, PageError> {
-    render_dossier(state, ctx, id, None, Some(message), StatusCode::UNPROCESSABLE_ENTITY).await
-}
-
-/// `filename*` per RFC 5987 so Vietnamese names survive, with an ASCII fallback.
-fn content_disposition(file_name: &str) -> String {
-    let ascii: String =
-        kho_model::text::fold(file_name).chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' }).collect();
-    let encoded: String = file_name
-        .bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
-        .collect();
-    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
-}
-
-async fn attachment_download(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(id): Path<i64>,
-) -> Result<Response, PageError> {
-    let attachment = state.store.attachment(id).await?;
-    let (dossier, fonds) = records::dossier_for(&state, &ctx, Action::CatalogueView, attachment.dossier_id).await.map_err(|e| match e {
-        Refused::NotFound(_) => PageError::NotFound("tệp"),
-        other => other.into(),
-    })?;
-    let restricted = attachment.sealed || dossier.fields.mode != kho_model::Mode::Public || fonds.fields.classification.is_classified();
-    let blobs = state.blobs.clone();
-    let (blob, sealed, sha256) = (attachment.blob.clone(), attachment.sealed, attachment.sha256.clone());
-    let content =
-        tokio::task::spawn_blocking(move || blobs.get(&blob, sealed, &sha256)).await.map_err(|e| PageError::Internal(e.to_string()))?;
-    let outcome = if content.is_ok() { "ok" } else { "failed" };
-    if restricted || content.is_err() {
-        state.store.audit(ctx.event("attachment.download", "attachment", Some(id), outcome)).await?;
-    }
-    let content = content.map_err(|e| PageError::Unavailable(e.to_string()))?;
-    Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, attachment.media_type.clone()),
-            (axum::http::header::CONTENT_DISPOSITION, content_disposition(&attachment.file_name)),
-            (axum::http::header::HeaderName::from_static("x-content-type-options"), "nosniff".to_string()),
-            (axum::http::header::CACHE_CONTROL, "private, no-store".to_string()),
-        ],
-        content,
-    )
-        .into_response())
 }
 
 // ---- văn bản ----

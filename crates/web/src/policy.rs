@@ -103,6 +103,7 @@ pub const ROUTES: &[Route] = &[
     route("GET", "/ho-so/{id}/muc-luc-van-ban.docx", Act(CatalogueView)),
     route("GET", "/ho-so/{id}/muc-luc-van-ban.pdf", Act(CatalogueView)),
     route("POST", "/ho-so/{id}/tep", Act(CatalogueEdit)),
+    route("POST", "/tiep-nhan/{id}/tep", Act(CatalogueEdit)),
     route("GET", "/tep/{id}", Act(CatalogueView)),
     route("POST", "/ho-so/{id}/van-ban", Act(CatalogueEdit)),
     route("GET", "/ho-so/{id}/van-ban/moi", Act(CatalogueEdit)),

@@ -38,10 +38,16 @@ async fn dossiers(app: &App) -> (i64, i64) {
 }
 
 async fn upload(session: &Session, dossier: i64, name: &str, bytes: Vec<u8>, with_csrf: bool) -> reqwest::Response {
-    let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_string());
-    let form = reqwest::multipart::Form::new().part("file", part);
+    upload_to(session, &format!("/ho-so/{dossier}/tep"), &[(name, bytes)], with_csrf).await
+}
+
+async fn upload_to(session: &Session, path: &str, files: &[(&str, Vec<u8>)], with_csrf: bool) -> reqwest::Response {
+    let mut form = reqwest::multipart::Form::new();
+    for (name, bytes) in files {
+        form = form.part("file", reqwest::multipart::Part::bytes(bytes.clone()).file_name(name.to_string()));
+    }
     let query = if with_csrf { format!("?_csrf={}", session.csrf) } else { String::new() };
-    session.client.post(format!("{}/ho-so/{dossier}/tep{query}", session.base)).multipart(form).send().await.unwrap()
+    session.client.post(format!("{}{path}{query}", session.base)).multipart(form).send().await.unwrap()
 }
 
 fn attachment_id(page: &str) -> i64 {
@@ -92,6 +98,58 @@ async fn a_file_with_a_hostile_name_is_stored_by_its_hash_and_served_back() {
 }
 
 #[tokio::test]
+async fn a_biên_bản_giao_nhận_keeps_its_signed_scan_and_the_giving_unit_s_letter() {
+    for app in apps().await {
+        let commune = app.unit_id("Xã Mường Ảng").await;
+        let input = kho_model::accession::AccessionInput {
+            received_on: "15/03/2026".into(),
+            giving_unit_id: commune.to_string(),
+            receiving_unit_id: app.archive.to_string(),
+            giving_person: "Lò Văn Ảng".into(),
+            receiving_person: "Nguyễn Thị Hường".into(),
+            material: "Tài liệu UBND xã Mường Ảng".into(),
+            ..Default::default()
+        };
+        let accession = app.store.create_accession(&input.parse().unwrap(), "test").await.unwrap();
+        app.user("vanthu", Role::Archivist, Classification::None, &[commune], &[]).await;
+        let session = app.login("vanthu").await;
+        let path = format!("/tiep-nhan/{accession}/tep");
+
+        let nothing = upload_to(&session, &path, &[("", vec![])], true).await;
+        assert_eq!(nothing.status(), StatusCode::UNPROCESSABLE_ENTITY, "{}", app.label);
+        assert!(nothing.text().await.unwrap().contains("Chưa chọn tệp nào."));
+
+        let scan = b"%PDF-1.4 bien ban da ky".to_vec();
+        let letter = b"%PDF-1.4 cong van de nghi giao nop".to_vec();
+        let response = upload_to(&session, &path, &[("Biên bản đã ký.pdf", scan.clone()), ("Công văn 12-UBND.pdf", letter)], true).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{}", app.label);
+        let (_, page) = session.get(&format!("/tiep-nhan/{accession}")).await;
+        assert!(page.contains("Biên bản đã ký.pdf") && page.contains("Công văn 12-UBND.pdf"), "{page}");
+        let id = attachment_id(&page);
+        let download = session.client.get(format!("{}/tep/{id}", app.base)).send().await.unwrap();
+        assert_eq!(download.status(), StatusCode::OK);
+        assert_eq!(download.bytes().await.unwrap().to_vec(), scan);
+
+        // Another commune's clerk sees neither the transfer nor its files, and may not add any.
+        let other_unit = app.unit_id("Xã Búng Lao").await;
+        app.user("khac", Role::Archivist, Classification::None, &[other_unit], &[]).await;
+        let other = app.login("khac").await;
+        assert_eq!(other.get(&format!("/tep/{id}")).await.0, StatusCode::NOT_FOUND);
+        let refused = upload_to(&other, &path, &[("x.pdf", b"x".to_vec())], true).await;
+        assert_eq!(refused.status(), StatusCode::NOT_FOUND);
+        let files = app
+            .store
+            .list_attachments(&kho_model::access::Visibility::everything(), kho_store::AttachmentOwner::Accession(accession))
+            .await
+            .unwrap();
+        assert_eq!(files.len(), 2, "nothing added by the refused upload");
+        let audit =
+            app.store.list_audit(&AuditFilter { action: Some("attachment.upload".into()), limit: 10, ..Default::default() }).await.unwrap();
+        assert!(audit.1.iter().any(|e| e.detail.as_deref().is_some_and(|d| d.starts_with(&format!("biên bản giao nhận {accession};")))));
+    }
+}
+
+#[tokio::test]
 async fn an_upload_over_the_limit_is_refused_with_its_name_and_nothing_is_kept() {
     let config = kho_web::WebConfig { max_upload: 64 * 1024, ..Default::default() };
     let app = apps_with(config, false).await.remove(0);
@@ -103,7 +161,13 @@ async fn an_upload_over_the_limit_is_refused_with_its_name_and_nothing_is_kept()
     let body = response.text().await.unwrap();
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("“ban-do-lon.tif” vượt quá giới hạn"), "{body}");
-    assert!(app.store.list_attachments(&kho_model::access::Visibility::everything(), public).await.unwrap().is_empty());
+    assert!(
+        app.store
+            .list_attachments(&kho_model::access::Visibility::everything(), kho_store::AttachmentOwner::Dossier(public))
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[tokio::test]

@@ -92,7 +92,7 @@ async fn fixtures(app: &App) -> Fixtures {
         let stored = blobs.put(format!("tệp {notation}").as_bytes(), false).unwrap();
         let attachment = kho_store::Attachment {
             id: 0,
-            dossier_id: dossier,
+            owner: kho_store::AttachmentOwner::Dossier(dossier),
             file_name: format!("tep-{notation}.pdf"),
             media_type: "application/pdf".into(),
             size: stored.size as i64,

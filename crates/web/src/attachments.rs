@@ -1,0 +1,209 @@
+//! Tệp đính kèm: files uploaded to a hồ sơ (scans, born-digital originals) or to a biên bản giao
+//! nhận (its signed scan, the giving unit's letter). One upload path serves both owners: each
+//! file is stored whole in the blob store (sealed when its hồ sơ is classified), then recorded and
+//! audited; a refused file is named in Vietnamese and leaves nothing half-stored.
+
+use crate::AppState;
+use crate::auth::Ctx;
+use crate::error::PageError;
+use crate::records::{self, Refused};
+use axum::Extension;
+use axum::Router;
+use axum::extract::multipart::{Multipart, MultipartRejection};
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use kho_model::access::Action;
+use kho_store::{Attachment, AttachmentOwner};
+use minijinja::{Value, context};
+
+pub fn routes(max_upload: usize) -> Router<AppState> {
+    Router::new()
+        .route("/ho-so/{id}/tep", post(dossier_upload).layer(DefaultBodyLimit::max(max_upload)))
+        .route("/tiep-nhan/{id}/tep", post(accession_upload).layer(DefaultBodyLimit::max(max_upload)))
+        .route("/tep/{id}", get(download))
+}
+
+/// The files of an owner as the page's `attachments` list (see the `attachments` macro).
+pub async fn listed(state: &AppState, ctx: &Ctx, owner: AttachmentOwner) -> Result<Vec<Value>, PageError> {
+    Ok(state
+        .store
+        .list_attachments(&ctx.actor.visibility(), owner)
+        .await?
+        .iter()
+        .map(|a| context! { id => a.id, name => a.file_name.clone(), size => a.size, sha256 => a.sha256.clone(), sealed => a.sealed, by => a.uploaded_by.clone(), at => a.uploaded_at.clone() })
+        .collect())
+}
+
+async fn dossier_upload(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Response, PageError> {
+    // Authorise before reading a byte of the body.
+    let (dossier, fonds) = records::dossier_for(&state, &ctx, Action::CatalogueEdit, id).await?;
+    let classified = dossier.fields.classification.max(fonds.fields.classification).is_classified();
+    let outcome = if classified && !state.config.enclave {
+        state.store.audit(ctx.event("attachment.upload", "dossier", Some(id), "refused")).await?;
+        Err("Nội dung tài liệu mật chỉ được lưu trên hệ thống mạng LAN độc lập (kho serve --enclave), không lưu trên máy chủ này.".into())
+    } else {
+        receive(&state, &ctx, AttachmentOwner::Dossier(id), classified, multipart).await?
+    };
+    match outcome {
+        Ok(()) => Ok(crate::pages::saved(format!("/ho-so/{id}"))),
+        Err(message) => crate::pages::render_dossier(&state, &ctx, id, None, Some(message), StatusCode::UNPROCESSABLE_ENTITY).await,
+    }
+}
+
+async fn accession_upload(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Response, PageError> {
+    records::accession_for(&state, &ctx, Action::CatalogueEdit, id).await?;
+    match receive(&state, &ctx, AttachmentOwner::Accession(id), false, multipart).await? {
+        Ok(()) => Ok(crate::pages::saved(format!("/tiep-nhan/{id}"))),
+        Err(message) => crate::accessions::render_show(&state, &ctx, id, Some(message), StatusCode::UNPROCESSABLE_ENTITY).await,
+    }
+}
+
+/// Media types Kho names by extension; anything else is served as bytes to save.
+fn media_type(file_name: &str) -> &'static str {
+    match file_name.rsplit('.').next().map(|e| e.to_ascii_lowercase()).as_deref() {
+        Some("pdf") => "application/pdf",
+        Some("tif" | "tiff") => "image/tiff",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("png") => "image/png",
+        Some("docx") => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        Some("xlsx") => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Stores every `file` field of the form for `owner`, one whole file at a time. The inner `Err`
+/// is the refusal to show the clerk; files before the refused one stay stored and recorded.
+async fn receive(
+    state: &AppState,
+    ctx: &Ctx,
+    owner: AttachmentOwner,
+    seal: bool,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Result<(), String>, PageError> {
+    let limit_mb = state.config.max_upload / 1024 / 1024;
+    let Ok(mut multipart) = multipart else {
+        return Ok(Err("Không đọc được tệp gửi lên; hãy chọn tệp rồi bấm Tải lên.".into()));
+    };
+    let mut stored_files = 0;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Ok(Err(format!("Tệp vượt quá giới hạn {limit_mb} MB cho mỗi lần tải lên; không tệp nào được lưu thêm.")));
+            }
+            Err(e) => return Ok(Err(format!("Tệp gửi lên bị gián đoạn hoặc không đúng định dạng ({}); hãy tải lại.", e.body_text()))),
+        };
+        if field.name() != Some("file") {
+            continue;
+        }
+        let raw_name = field.file_name().unwrap_or_default().to_string();
+        if raw_name.is_empty() {
+            continue;
+        }
+        let file_name = match kho_model::text::file_name("file", &raw_name) {
+            Ok(n) => n,
+            Err(e) => return Ok(Err(e.message)),
+        };
+        let bytes = match field.bytes().await {
+            Ok(b) => b,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Ok(Err(format!("Tệp “{file_name}” vượt quá giới hạn {limit_mb} MB; không được lưu.")));
+            }
+            Err(_) => return Ok(Err(format!("Tệp “{file_name}” bị gián đoạn khi tải lên; không được lưu."))),
+        };
+        if bytes.is_empty() {
+            return Ok(Err(format!("Tệp “{file_name}” rỗng; không được lưu.")));
+        }
+        let blobs = state.blobs.clone();
+        let stored = tokio::task::spawn_blocking(move || blobs.put(&bytes, seal)).await.map_err(|e| PageError::Internal(e.to_string()))?;
+        let stored = match stored {
+            Ok(s) => s,
+            Err(kho_blobs::BlobError::NoKey) => return Ok(Err(kho_blobs::BlobError::NoKey.to_string())),
+            Err(e) => return Err(PageError::Internal(e.to_string())),
+        };
+        let attachment = Attachment {
+            id: 0,
+            owner,
+            media_type: media_type(&file_name).into(),
+            file_name,
+            size: stored.size as i64,
+            sha256: stored.sha256.clone(),
+            blob: stored.name.clone(),
+            sealed: stored.sealed,
+            uploaded_by: ctx.actor.name.clone(),
+            uploaded_at: String::new(),
+        };
+        let attachment_id = state.store.create_attachment(&attachment).await?;
+        let mut event = ctx.event("attachment.upload", "attachment", Some(attachment_id), "ok");
+        let owner_name = match owner {
+            AttachmentOwner::Dossier(id) => format!("hồ sơ {id}"),
+            AttachmentOwner::Accession(id) => format!("biên bản giao nhận {id}"),
+        };
+        event.detail = Some(format!("{owner_name}; {} byte; sha256 {}", stored.size, stored.sha256));
+        state.store.audit(event).await?;
+        stored_files += 1;
+    }
+    Ok(if stored_files == 0 { Err("Chưa chọn tệp nào.".into()) } else { Ok(()) })
+}
+
+/// `filename*` per RFC 5987 so Vietnamese names survive, with an ASCII fallback.
+fn content_disposition(file_name: &str) -> String {
+    let ascii: String =
+        kho_model::text::fold(file_name).chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' }).collect();
+    let encoded: String = file_name
+        .bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect();
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}
+
+async fn download(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
+    let attachment = state.store.attachment(id).await?;
+    let hidden = |e: Refused| match e {
+        Refused::NotFound(_) => PageError::NotFound("tệp"),
+        other => other.into(),
+    };
+    // Who may see the owner may see its files; restricted ones are audited on every download.
+    let restricted = match attachment.owner {
+        AttachmentOwner::Dossier(dossier) => {
+            let (dossier, fonds) = records::dossier_for(&state, &ctx, Action::CatalogueView, dossier).await.map_err(hidden)?;
+            attachment.sealed || dossier.fields.mode != kho_model::Mode::Public || fonds.fields.classification.is_classified()
+        }
+        AttachmentOwner::Accession(accession) => {
+            records::accession_for(&state, &ctx, Action::CatalogueView, accession).await.map_err(hidden)?;
+            attachment.sealed
+        }
+    };
+    let blobs = state.blobs.clone();
+    let (blob, sealed, sha256) = (attachment.blob.clone(), attachment.sealed, attachment.sha256.clone());
+    let content =
+        tokio::task::spawn_blocking(move || blobs.get(&blob, sealed, &sha256)).await.map_err(|e| PageError::Internal(e.to_string()))?;
+    let outcome = if content.is_ok() { "ok" } else { "failed" };
+    if restricted || content.is_err() {
+        state.store.audit(ctx.event("attachment.download", "attachment", Some(id), outcome)).await?;
+    }
+    let content = content.map_err(|e| PageError::Unavailable(e.to_string()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, attachment.media_type.clone()),
+            (header::CONTENT_DISPOSITION, content_disposition(&attachment.file_name)),
+            (header::HeaderName::from_static("x-content-type-options"), "nosniff".to_string()),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        content,
+    )
+        .into_response())
+}
