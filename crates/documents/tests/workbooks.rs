@@ -221,3 +221,30 @@ fn an_official_paper_as_xlsx_keeps_its_table_and_runs_no_formula() {
         assert!(texts.iter().any(|t| t == expected), "{expected} kept as text: {texts:?}");
     }
 }
+
+/// Excel 97-2003 files (BIFF8) as contractors still save them; made by `fixtures/make_xls.py`.
+#[test]
+fn a_contractors_xls_from_excel_2003_is_read_like_its_xlsx() {
+    let bytes = include_bytes!("fixtures/muc-luc-2003.xls");
+    let sheets = read_workbook("muc-luc-2003.xls", bytes).unwrap();
+    assert_eq!(sheets.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), vec!["MLHS 1", "MLHS 2"]);
+    let report = inventory_sheet::read(&sheets, &years());
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    assert_eq!(report.heading.inventory_number, Some(3));
+    let titles: Vec<&str> = report.dossiers.iter().map(|d| d.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        vec!["Tập quyết định về nâng lương năm 2003", "Hồ sơ giao đất tại xã Quài Cang", "Báo cáo quyết toán ngân sách năm 2005"],
+        "spaces cleaned, TCVN3 converted"
+    );
+    assert_eq!((report.dossiers[0].start.to_string(), report.dossiers[0].end.to_string()), ("06/01/2003".into(), "30/12/2003".into()));
+    assert_eq!(report.dossiers[0].group.as_deref(), Some("I. TỔ CHỨC, CÁN BỘ"));
+    assert_eq!(report.dossiers[1].start.to_string(), "03/2004");
+    assert_eq!(report.dossiers[1].sheets, Some(45));
+    assert_eq!(report.dossiers[2].sheet, "MLHS 2");
+
+    let with_formula = read_workbook("muc-luc-2003-cong-thuc.xls", include_bytes!("fixtures/muc-luc-2003-cong-thuc.xls")).unwrap();
+    let report = inventory_sheet::read(&with_formula, &years());
+    let problem = report.problems.iter().find(|p| p.code == "formula").expect("the formula is refused");
+    assert_eq!((problem.file.as_str(), problem.row, problem.column.as_deref()), ("MLHS 1", 11, Some("H")));
+}
