@@ -1,20 +1,27 @@
-//! Kho's bytes, apart from the catalogue: content-addressed files named by SHA-256 under a data
-//! folder, written atomically (temporary file, fsync, rename), checked on every read.
+//! Kho's bytes, apart from the catalogue: content-addressed objects named by SHA-256, through the
+//! `object_store` crate — a local folder by default (written atomically, then fsynced), or an
+//! S3-compatible server (Garage on the province's own hardware) — and checked on every read.
+//! Puts are idempotent (same bytes, same name), so no put is ever used as a lock: S3 servers such
+//! as Garage do not honour create-only puts.
 //!
 //! Content of classified records is *sealed*: AES-256-GCM under a [`ContentKey`] kept in a key
 //! file outside the database. A sealed blob is named by the SHA-256 of its sealed bytes, so plain
 //! and sealed copies of the same content never collide; the catalogue keeps the plaintext SHA-256
 //! for fixity. Losing the key makes sealed content unreadable and nothing else.
 //!
-//! Knows nothing of the catalogue's meaning. (The S3-compatible backend of the scale path will
-//! sit behind this same interface.)
+//! Knows nothing of the catalogue's meaning.
 
 use aes_gcm::aead::{Aead, KeyInit};
 use aes_gcm::{Aes256Gcm, Nonce};
+use bytes::Bytes;
+use object_store::ObjectStoreExt;
+use object_store::path::Path as ObjectPath;
+use object_store::{ObjectStore, PutPayload};
 use sha2::{Digest, Sha256};
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Sealed blobs start with this, then a 12-byte nonce, then ciphertext and tag.
 const SEAL_MAGIC: &[u8; 8] = b"KHOSEAL1";
@@ -35,6 +42,8 @@ pub enum BlobError {
     Key { path: String, reason: String },
     #[error("lỗi đọc ghi tệp: {0}")]
     Io(#[from] std::io::Error),
+    #[error("kho lưu trữ đối tượng {0}: {1}")]
+    Store(String, String),
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -114,11 +123,25 @@ pub struct StoredBlob {
     pub sealed: bool,
 }
 
-/// Content-addressed bytes in a folder.
+/// An S3-compatible bucket (Garage, or any server speaking the S3 API).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct S3Config {
+    /// `http://127.0.0.1:3900` or `https://s3.example.vn`.
+    pub endpoint: String,
+    pub bucket: String,
+    pub region: String,
+    pub access_key_id: String,
+    pub secret_access_key: String,
+}
+
+/// Content-addressed bytes in a folder or a bucket.
 #[derive(Debug, Clone)]
 pub struct Blobs {
-    root: PathBuf,
+    objects: Arc<dyn ObjectStore>,
+    /// The folder, when local: written files are fsynced there.
+    folder: Option<PathBuf>,
     key: Option<ContentKey>,
+    label: String,
 }
 
 fn valid_name(name: &str) -> bool {
@@ -126,77 +149,129 @@ fn valid_name(name: &str) -> bool {
 }
 
 impl Blobs {
+    /// Blobs in a local folder (the default).
     pub fn open(root: &Path, key: Option<ContentKey>) -> Result<Blobs, BlobError> {
         fs::create_dir_all(root)?;
-        Ok(Blobs { root: root.to_path_buf(), key })
+        let objects = object_store::local::LocalFileSystem::new_with_prefix(root)
+            .map_err(|e| BlobError::Store(root.display().to_string(), e.to_string()))?;
+        Ok(Blobs { objects: Arc::new(objects), folder: Some(root.to_path_buf()), key, label: root.display().to_string() })
+    }
+
+    /// Blobs in an S3-compatible bucket.
+    pub fn s3(config: &S3Config, key: Option<ContentKey>) -> Result<Blobs, BlobError> {
+        let label = format!("{}/{}", config.endpoint.trim_end_matches('/'), config.bucket);
+        let objects = object_store::aws::AmazonS3Builder::new()
+            .with_endpoint(&config.endpoint)
+            .with_bucket_name(&config.bucket)
+            .with_region(&config.region)
+            .with_access_key_id(&config.access_key_id)
+            .with_secret_access_key(&config.secret_access_key)
+            .with_allow_http(config.endpoint.starts_with("http://"))
+            .with_virtual_hosted_style_request(false)
+            .build()
+            .map_err(|e| BlobError::Store(label.clone(), e.to_string()))?;
+        Ok(Blobs { objects: Arc::new(objects), folder: None, key, label })
+    }
+
+    /// Where the blobs are, for messages and logs.
+    pub fn label(&self) -> &str {
+        &self.label
     }
 
     pub fn has_key(&self) -> bool {
         self.key.is_some()
     }
 
-    fn path(&self, name: &str) -> PathBuf {
-        self.root.join(&name[..2]).join(&name[2..4]).join(name)
+    /// `ab/cd/abcd…`: two levels of fan-out keep folders small on a local disk.
+    pub fn location(name: &str) -> ObjectPath {
+        ObjectPath::from(format!("{}/{}/{name}", &name[..2], &name[2..4]))
+    }
+
+    /// The underlying store, for tools that must reach past the checks (tests that damage a blob).
+    pub fn objects(&self) -> Arc<dyn ObjectStore> {
+        self.objects.clone()
+    }
+
+    fn store_error(&self, e: object_store::Error) -> BlobError {
+        BlobError::Store(self.label.clone(), e.to_string())
     }
 
     /// Stores `content`, sealed when asked. Idempotent: the same bytes land on the same name.
-    pub fn put(&self, content: &[u8], seal: bool) -> Result<StoredBlob, BlobError> {
-        let sha256 = sha256_hex(content);
-        let stored = if seal {
-            let key = self.key.as_ref().ok_or(BlobError::NoKey)?;
-            let nonce_bytes: [u8; 12] = rand::random();
-            let ciphertext =
-                key.cipher().encrypt(&Nonce::from(nonce_bytes), content).map_err(|_| BlobError::Unsealable("nội dung mới".into()))?;
-            let mut sealed = Vec::with_capacity(SEAL_MAGIC.len() + 12 + ciphertext.len());
-            sealed.extend_from_slice(SEAL_MAGIC);
-            sealed.extend_from_slice(&nonce_bytes);
-            sealed.extend_from_slice(&ciphertext);
-            sealed
-        } else {
-            content.to_vec()
-        };
-        let name = sha256_hex(&stored);
-        let path = self.path(&name);
-        if !path.exists() {
-            let dir = path.parent().expect("blob paths have parents");
-            fs::create_dir_all(dir)?;
-            let temporary = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-            {
-                let mut file = fs::File::create(&temporary)?;
-                file.write_all(&stored)?;
-                file.sync_all()?;
+    pub async fn put(&self, content: impl Into<Bytes>, seal: bool) -> Result<StoredBlob, BlobError> {
+        let content: Bytes = content.into();
+        let key = if seal { Some(self.key.clone().ok_or(BlobError::NoKey)?) } else { None };
+        let size = content.len() as u64;
+        // Hashing and sealing a large scan is CPU work: off the async threads.
+        let (sha256, stored, name) = tokio::task::spawn_blocking(move || -> Result<_, BlobError> {
+            let sha256 = sha256_hex(&content);
+            let stored = match key {
+                Some(key) => Bytes::from(seal_bytes(&key, &content)?),
+                None => content,
+            };
+            let name = sha256_hex(&stored);
+            Ok((sha256, stored, name))
+        })
+        .await
+        .map_err(|e| BlobError::Store(self.label.clone(), e.to_string()))??;
+        let location = Blobs::location(&name);
+        match self.objects.head(&location).await {
+            Ok(meta) if meta.size == stored.len() as u64 => {}
+            Ok(_) | Err(object_store::Error::NotFound { .. }) => {
+                self.objects.put(&location, PutPayload::from_bytes(stored)).await.map_err(|e| self.store_error(e))?;
+                self.sync(&name).await?;
             }
-            fs::rename(&temporary, &path)?;
-            if let Ok(dir) = fs::File::open(dir) {
-                let _ = dir.sync_all();
-            }
+            Err(e) => return Err(self.store_error(e)),
         }
-        Ok(StoredBlob { name, sha256, size: content.len() as u64, sealed: seal })
+        Ok(StoredBlob { name, sha256, size, sealed: seal })
     }
 
-    /// Reads a blob back, unsealing it when sealed, and checks the content's SHA-256.
-    pub fn get(&self, name: &str, sealed: bool, expected_sha256: &str) -> Result<Vec<u8>, BlobError> {
+    /// On a local folder, the written file and its folder reach the disk before the catalogue
+    /// records them (an S3 server acknowledges a put once it is durable).
+    async fn sync(&self, name: &str) -> Result<(), BlobError> {
+        let Some(folder) = &self.folder else { return Ok(()) };
+        let path = folder.join(Blobs::location(name).as_ref());
+        tokio::task::spawn_blocking(move || -> std::io::Result<()> {
+            fs::File::open(&path)?.sync_all()?;
+            if let Some(dir) = path.parent() {
+                fs::File::open(dir)?.sync_all()?;
+            }
+            Ok(())
+        })
+        .await
+        .map_err(|e| BlobError::Store(self.label.clone(), e.to_string()))??;
+        Ok(())
+    }
+
+    /// The stored bytes of a blob, checked against its name.
+    async fn stored(&self, name: &str) -> Result<Bytes, BlobError> {
         if !valid_name(name) {
             return Err(BlobError::BadName);
         }
-        let stored = match fs::read(self.path(name)) {
-            Ok(bytes) => bytes,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(BlobError::Missing(name.into())),
-            Err(e) => return Err(e.into()),
+        let result = match self.objects.get(&Blobs::location(name)).await {
+            Ok(result) => result,
+            Err(object_store::Error::NotFound { .. }) => return Err(BlobError::Missing(name.into())),
+            Err(e) => return Err(self.store_error(e)),
         };
-        if sha256_hex(&stored) != name {
-            return Err(BlobError::Corrupt(name.into()));
-        }
+        let stored = result.bytes().await.map_err(|e| self.store_error(e))?;
+        let (name, stored) = (name.to_string(), stored);
+        tokio::task::spawn_blocking(move || if sha256_hex(&stored) == name { Ok(stored) } else { Err(BlobError::Corrupt(name)) })
+            .await
+            .map_err(|e| BlobError::Store(self.label.clone(), e.to_string()))?
+    }
+
+    /// Fixity: re-reads a blob and re-hashes it; its size when whole.
+    pub async fn check(&self, name: &str) -> Result<u64, BlobError> {
+        Ok(self.stored(name).await?.len() as u64)
+    }
+
+    /// Reads a blob back, unsealing it when sealed, and checks the content's SHA-256.
+    pub async fn get(&self, name: &str, sealed: bool, expected_sha256: &str) -> Result<Vec<u8>, BlobError> {
+        let stored = self.stored(name).await?;
         let content = if sealed {
             let key = self.key.as_ref().ok_or(BlobError::NoKey)?;
-            if stored.len() < SEAL_MAGIC.len() + 12 || &stored[..SEAL_MAGIC.len()] != SEAL_MAGIC {
-                return Err(BlobError::Unsealable(name.into()));
-            }
-            let (nonce, ciphertext) = stored[SEAL_MAGIC.len()..].split_at(12);
-            let nonce: [u8; 12] = nonce.try_into().expect("split at 12");
-            key.cipher().decrypt(&Nonce::from(nonce), ciphertext).map_err(|_| BlobError::Unsealable(name.into()))?
+            unseal_bytes(key, name, &stored)?
         } else {
-            stored
+            stored.to_vec()
         };
         if sha256_hex(&content) != expected_sha256 {
             return Err(BlobError::Corrupt(name.into()));
@@ -205,50 +280,77 @@ impl Blobs {
     }
 }
 
+fn seal_bytes(key: &ContentKey, content: &[u8]) -> Result<Vec<u8>, BlobError> {
+    let nonce_bytes: [u8; 12] = rand::random();
+    let ciphertext = key.cipher().encrypt(&Nonce::from(nonce_bytes), content).map_err(|_| BlobError::Unsealable("nội dung mới".into()))?;
+    let mut sealed = Vec::with_capacity(SEAL_MAGIC.len() + 12 + ciphertext.len());
+    sealed.extend_from_slice(SEAL_MAGIC);
+    sealed.extend_from_slice(&nonce_bytes);
+    sealed.extend_from_slice(&ciphertext);
+    Ok(sealed)
+}
+
+fn unseal_bytes(key: &ContentKey, name: &str, stored: &[u8]) -> Result<Vec<u8>, BlobError> {
+    if stored.len() < SEAL_MAGIC.len() + 12 || &stored[..SEAL_MAGIC.len()] != SEAL_MAGIC {
+        return Err(BlobError::Unsealable(name.into()));
+    }
+    let (nonce, ciphertext) = stored[SEAL_MAGIC.len()..].split_at(12);
+    let nonce: [u8; 12] = nonce.try_into().expect("split at 12");
+    key.cipher().decrypt(&Nonce::from(nonce), ciphertext).map_err(|_| BlobError::Unsealable(name.into()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     const SECRET: &[u8] = "Hồ sơ về công tác quốc phòng — MẬT".as_bytes();
 
-    #[test]
-    fn plain_content_is_stored_by_its_hash_and_read_back() {
-        let dir = tempfile::tempdir().unwrap();
-        let blobs = Blobs::open(dir.path(), None).unwrap();
-        let stored = blobs.put(b"trang 1", false).unwrap();
-        assert_eq!(stored.name, stored.sha256);
-        assert_eq!(blobs.put(b"trang 1", false).unwrap(), stored, "idempotent");
-        assert_eq!(blobs.get(&stored.name, false, &stored.sha256).unwrap(), b"trang 1");
-        assert!(matches!(blobs.put(SECRET, true), Err(BlobError::NoKey)), "no key, no sealing");
+    fn path(root: &Path, name: &str) -> PathBuf {
+        root.join(Blobs::location(name).as_ref())
     }
 
-    #[test]
-    fn sealed_content_is_unreadable_on_disk_and_without_the_key() {
+    #[tokio::test]
+    async fn plain_content_is_stored_by_its_hash_and_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let blobs = Blobs::open(dir.path(), None).unwrap();
+        let stored = blobs.put(&b"trang 1"[..], false).await.unwrap();
+        assert_eq!(stored.name, stored.sha256);
+        assert_eq!(blobs.put(&b"trang 1"[..], false).await.unwrap(), stored, "idempotent");
+        assert_eq!(blobs.get(&stored.name, false, &stored.sha256).await.unwrap(), b"trang 1");
+        assert_eq!(fs::read(path(dir.path(), &stored.name)).unwrap(), b"trang 1", "a plain file on disk");
+        assert!(matches!(blobs.put(SECRET, true).await, Err(BlobError::NoKey)), "no key, no sealing");
+    }
+
+    #[tokio::test]
+    async fn sealed_content_is_unreadable_on_disk_and_without_the_key() {
         let dir = tempfile::tempdir().unwrap();
         let key = ContentKey::generate(&dir.path().join("keys/content.key")).unwrap();
-        let blobs = Blobs::open(&dir.path().join("blobs"), Some(key)).unwrap();
-        let stored = blobs.put(SECRET, true).unwrap();
+        let root = dir.path().join("blobs");
+        let blobs = Blobs::open(&root, Some(key)).unwrap();
+        let stored = blobs.put(SECRET, true).await.unwrap();
         assert_ne!(stored.name, stored.sha256);
-        let on_disk = fs::read(blobs.path(&stored.name)).unwrap();
+        let on_disk = fs::read(path(&root, &stored.name)).unwrap();
         assert!(!on_disk.windows(SECRET.len()).any(|w| w == SECRET), "no plaintext on disk");
-        assert_eq!(blobs.get(&stored.name, true, &stored.sha256).unwrap(), SECRET);
+        assert_eq!(blobs.get(&stored.name, true, &stored.sha256).await.unwrap(), SECRET);
 
-        let keyless = Blobs::open(&dir.path().join("blobs"), None).unwrap();
-        assert!(matches!(keyless.get(&stored.name, true, &stored.sha256), Err(BlobError::NoKey)));
+        let keyless = Blobs::open(&root, None).unwrap();
+        assert!(matches!(keyless.get(&stored.name, true, &stored.sha256).await, Err(BlobError::NoKey)));
         let other_dir = tempfile::tempdir().unwrap();
-        let other = Blobs::open(&dir.path().join("blobs"), Some(ContentKey::generate(&other_dir.path().join("k")).unwrap())).unwrap();
-        assert!(matches!(other.get(&stored.name, true, &stored.sha256), Err(BlobError::Unsealable(_))));
+        let other = Blobs::open(&root, Some(ContentKey::generate(&other_dir.path().join("k")).unwrap())).unwrap();
+        assert!(matches!(other.get(&stored.name, true, &stored.sha256).await, Err(BlobError::Unsealable(_))));
     }
 
-    #[test]
-    fn tampered_or_hostile_names_are_refused() {
+    #[tokio::test]
+    async fn tampered_or_hostile_names_are_refused() {
         let dir = tempfile::tempdir().unwrap();
         let blobs = Blobs::open(dir.path(), None).unwrap();
-        let stored = blobs.put(b"trang 2", false).unwrap();
-        fs::write(blobs.path(&stored.name), b"trang 3").unwrap();
-        assert!(matches!(blobs.get(&stored.name, false, &stored.sha256), Err(BlobError::Corrupt(_))));
-        assert!(matches!(blobs.get("../../etc/passwd", false, ""), Err(BlobError::BadName)));
-        assert!(matches!(blobs.get(&"0".repeat(64), false, ""), Err(BlobError::Missing(_))));
+        let stored = blobs.put(&b"trang 2"[..], false).await.unwrap();
+        fs::write(path(dir.path(), &stored.name), b"trang 3").unwrap();
+        assert!(matches!(blobs.get(&stored.name, false, &stored.sha256).await, Err(BlobError::Corrupt(_))));
+        assert!(matches!(blobs.check(&stored.name).await, Err(BlobError::Corrupt(_))));
+        assert!(matches!(blobs.get("../../etc/passwd", false, "").await, Err(BlobError::BadName)));
+        assert!(matches!(blobs.get(&"0".repeat(64), false, "").await, Err(BlobError::Missing(_))));
+        assert!(matches!(blobs.check(&"0".repeat(64)).await, Err(BlobError::Missing(_))));
     }
 
     #[test]

@@ -29,6 +29,17 @@ struct Cli {
     /// Giữ tệp này ngoài cơ sở dữ liệu và sao lưu riêng: mất khóa thì không đọc được nội dung mật.
     #[arg(long, global = true, env = "KHO_KEY_FILE")]
     key_file: Option<PathBuf>,
+    /// Máy chủ lưu trữ đối tượng tương thích S3 (ví dụ Garage: http://127.0.0.1:3900). Bỏ trống:
+    /// tệp lưu trong THƯ_MỤC_DỮ_LIỆU/blobs. Khóa truy cập đọc từ KHO_S3_ACCESS_KEY_ID và
+    /// KHO_S3_SECRET_ACCESS_KEY.
+    #[arg(long, global = true, env = "KHO_S3_ENDPOINT")]
+    s3_endpoint: Option<String>,
+    /// Tên bucket trên máy chủ S3.
+    #[arg(long, global = true, env = "KHO_S3_BUCKET", default_value = "kho")]
+    s3_bucket: String,
+    /// Vùng (region) khai báo trên máy chủ S3; Garage mặc định là "garage".
+    #[arg(long, global = true, env = "KHO_S3_REGION", default_value = "garage")]
+    s3_region: String,
     #[command(subcommand)]
     command: Command,
 }
@@ -268,7 +279,21 @@ fn open_blobs(cli: &Cli, require_key: bool) -> Result<kho_blobs::Blobs> {
     } else {
         None
     };
-    Ok(kho_blobs::Blobs::open(&cli.data_dir.join("blobs"), key)?)
+    match &cli.s3_endpoint {
+        None => Ok(kho_blobs::Blobs::open(&cli.data_dir.join("blobs"), key)?),
+        Some(endpoint) => {
+            let secret =
+                |name: &str| std::env::var(name).map_err(|_| anyhow::anyhow!("dùng máy chủ S3 {endpoint} cần biến môi trường {name}"));
+            let config = kho_blobs::S3Config {
+                endpoint: endpoint.clone(),
+                bucket: cli.s3_bucket.clone(),
+                region: cli.s3_region.clone(),
+                access_key_id: secret("KHO_S3_ACCESS_KEY_ID")?,
+                secret_access_key: secret("KHO_S3_SECRET_ACCESS_KEY")?,
+            };
+            Ok(kho_blobs::Blobs::s3(&config, key)?)
+        }
+    }
 }
 
 async fn run(cli: Cli) -> Result<ExitCode> {

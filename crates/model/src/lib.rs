@@ -10,6 +10,7 @@ pub mod accession;
 pub mod arrangement;
 pub mod codes;
 pub mod date;
+pub mod digitization;
 pub mod disposal;
 pub mod error;
 pub mod ids;

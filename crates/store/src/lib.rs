@@ -11,6 +11,7 @@ mod accounts;
 mod arrangement;
 mod audit;
 mod catalogue;
+mod digitization;
 mod disposal;
 mod error;
 mod migrate;
@@ -22,6 +23,9 @@ pub use accounts::{ApiToken, Session, User, UserSettings};
 pub use arrangement::{Arrangement, StepRecord};
 pub use audit::{AuditEntry, AuditEvent, AuditFilter, BrokenLink};
 pub use catalogue::{Attachment, AttachmentOwner, DossierPage, ListDossiers, NewDossier};
+pub use digitization::{
+    Batch, BatchProgress, Job, JobKind, NewRendition, NewScanFile, PageResult, QueueCounts, QueueEntry, Rendition, ScanPage,
+};
 pub use disposal::{DisposalList, DisposalStep};
 pub use error::StoreError;
 pub use places::{BoxRow, FondsStatistics, UnitProgress, kind_from_code, kind_label};

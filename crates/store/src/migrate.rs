@@ -16,6 +16,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (9, "accession_items", include_str!("../migrations/0009_accession_items.sql")),
     (10, "destroyed_metres", include_str!("../migrations/0010_destroyed_metres.sql")),
     (11, "attachment_owners", include_str!("../migrations/0011_attachment_owners.sql")),
+    (12, "digitization", include_str!("../migrations/0012_digitization.sql")),
 ];
 
 impl Backend {

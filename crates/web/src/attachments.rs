@@ -127,9 +127,7 @@ async fn receive(
         if bytes.is_empty() {
             return Ok(Err(format!("Tệp “{file_name}” rỗng; không được lưu.")));
         }
-        let blobs = state.blobs.clone();
-        let stored = tokio::task::spawn_blocking(move || blobs.put(&bytes, seal)).await.map_err(|e| PageError::Internal(e.to_string()))?;
-        let stored = match stored {
+        let stored = match state.blobs.put(bytes, seal).await {
             Ok(s) => s,
             Err(kho_blobs::BlobError::NoKey) => return Ok(Err(kho_blobs::BlobError::NoKey.to_string())),
             Err(e) => return Err(PageError::Internal(e.to_string())),
@@ -187,10 +185,7 @@ async fn download(State(state): State<AppState>, Extension(ctx): Extension<Ctx>,
             attachment.sealed
         }
     };
-    let blobs = state.blobs.clone();
-    let (blob, sealed, sha256) = (attachment.blob.clone(), attachment.sealed, attachment.sha256.clone());
-    let content =
-        tokio::task::spawn_blocking(move || blobs.get(&blob, sealed, &sha256)).await.map_err(|e| PageError::Internal(e.to_string()))?;
+    let content = state.blobs.get(&attachment.blob, attachment.sealed, &attachment.sha256).await;
     let outcome = if content.is_ok() { "ok" } else { "failed" };
     if restricted || content.is_err() {
         state.store.audit(ctx.event("attachment.download", "attachment", Some(id), outcome)).await?;

@@ -127,11 +127,7 @@ async fn upload(
     };
     // Kept by its hash so the confirmation imports exactly what was checked.
     let seal = fonds.fields.classification.is_classified() && state.blobs.has_key();
-    let blobs = state.blobs.clone();
-    let stored = tokio::task::spawn_blocking(move || blobs.put(&bytes, seal))
-        .await
-        .map_err(|e| PageError::Internal(e.to_string()))?
-        .map_err(|e| PageError::Internal(e.to_string()))?;
+    let stored = state.blobs.put(bytes.clone(), seal).await.map_err(|e| PageError::Internal(e.to_string()))?;
     let problems: Vec<String> = prepared.problems.iter().map(|p| p.to_string()).collect();
     let status = if problems.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     render(
@@ -173,10 +169,7 @@ async fn confirm(
             context! { stage => "upload", error => "Biểu mẫu xác nhận không đầy đủ; hãy tải tệp lên lại." },
         );
     };
-    let blobs = state.blobs.clone();
-    let (blob, sha256, sealed) = (form.blob.clone(), form.sha256.clone(), form.sealed == "true");
-    let bytes =
-        tokio::task::spawn_blocking(move || blobs.get(&blob, sealed, &sha256)).await.map_err(|e| PageError::Internal(e.to_string()))?;
+    let bytes = state.blobs.get(&form.blob, form.sealed == "true", &form.sha256).await;
     let bytes = bytes.map_err(|e| PageError::Unavailable(e.to_string()))?;
     let (number, prepared) = match prepare(&state, &fonds, &form.file_name, &bytes, Some(form.number)).await? {
         Ok(p) => p,

@@ -89,7 +89,7 @@ async fn fixtures(app: &App) -> Fixtures {
             ..Default::default()
         };
         document_ids.push(store.create_document(dossier, &document.parse().unwrap()).await.unwrap());
-        let stored = blobs.put(format!("tệp {notation}").as_bytes(), false).unwrap();
+        let stored = blobs.put(format!("tệp {notation}").into_bytes(), false).await.unwrap();
         let attachment = kho_store::Attachment {
             id: 0,
             owner: kho_store::AttachmentOwner::Dossier(dossier),

@@ -1,0 +1,861 @@
+//! Số hóa in the catalogue: batches and their hồ sơ in priority order, masters and their pages,
+//! renditions, and the job queue the workers drain.
+//!
+//! The queue's contract: a job is claimed with a lease; a worker that dies stops renewing it and
+//! the job is claimed again once the lease runs out. Every `finish_*` checks, inside the same
+//! transaction as the results it writes, that the caller still holds the claim it was given, so a
+//! superseded worker's late answer changes nothing and no half-written result is ever visible.
+
+use crate::catalogue::{Arg, bind_all, visible_dossiers};
+use crate::{Backend, Store, StoreError};
+use kho_model::FieldError;
+use kho_model::access::Visibility;
+use kho_model::digitization::OriginalKind;
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use sqlx::{AssertSqlSafe, Row};
+
+/// A lô số hóa.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Batch {
+    pub id: i64,
+    pub unit_id: i64,
+    pub name: String,
+    pub original_kind: OriginalKind,
+    pub created_by: String,
+    pub created_at: String,
+}
+
+/// A batch with where its work stands.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BatchProgress {
+    pub dossiers: i64,
+    pub files: i64,
+    pub pages: i64,
+    pub pages_done: i64,
+    pub pages_rescan: i64,
+    pub pages_waiting: i64,
+    pub renditions: i64,
+    pub dossiers_done: i64,
+    pub jobs_failed: i64,
+}
+
+/// A hồ sơ's place in its batch's queue and why.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QueueEntry {
+    pub dossier_id: i64,
+    pub file_code: String,
+    pub title: String,
+    pub rank: i64,
+    pub reason: String,
+    pub override_rank: Option<i64>,
+    pub override_reason: Option<String>,
+    pub override_by: Option<String>,
+    pub pages: i64,
+    pub pages_done: i64,
+    pub pages_rescan: i64,
+    pub renditions: i64,
+}
+
+impl QueueEntry {
+    pub fn effective_rank(&self) -> i64 {
+        self.override_rank.unwrap_or(self.rank)
+    }
+}
+
+/// A master about to be recorded.
+#[derive(Debug, Clone)]
+pub struct NewScanFile {
+    pub batch_id: i64,
+    pub dossier_id: i64,
+    pub ordinal: Option<i64>,
+    pub file_name: String,
+    pub format: String,
+    pub size: i64,
+    pub sha256: String,
+    pub blob: String,
+    pub sealed: bool,
+    pub page_count: i64,
+    pub uploaded_by: String,
+}
+
+/// A page as a worker needs it: where its master is and what it must reach.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScanPage {
+    pub id: i64,
+    pub file_id: i64,
+    pub dossier_id: i64,
+    pub ordinal: Option<i64>,
+    pub page_no: i64,
+    pub state: String,
+    pub file_name: String,
+    pub format: String,
+    pub blob: String,
+    pub sha256: String,
+    pub sealed: bool,
+    pub original_kind: OriginalKind,
+    pub width: Option<i64>,
+    pub height: Option<i64>,
+    pub dpi: Option<i64>,
+    pub problems: Option<String>,
+    pub ocr_text: Option<String>,
+    pub ocr_confidence: Option<i64>,
+    pub words_blob: Option<String>,
+    pub image_blob: Option<String>,
+}
+
+/// What a worker found on a page.
+#[derive(Debug, Clone, Default)]
+pub struct PageResult {
+    pub width: i64,
+    pub height: i64,
+    pub dpi: i64,
+    pub colour: bool,
+    pub skew_centidegrees: i64,
+    /// JSON list of problems; `Some` sends the page to the re-scan queue.
+    pub problems: Option<String>,
+    pub ocr_text: Option<String>,
+    pub ocr_confidence: Option<i64>,
+    pub words_blob: Option<String>,
+    pub image_blob: Option<String>,
+}
+
+/// A finished two-layer PDF/A.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Rendition {
+    pub id: i64,
+    pub dossier_id: i64,
+    pub ordinal: Option<i64>,
+    pub file_name: String,
+    pub standard: String,
+    pub pages: i64,
+    pub size: i64,
+    pub sha256: String,
+    #[serde(skip)]
+    pub blob: String,
+    pub signed: bool,
+    pub created_at: String,
+}
+
+/// A rendition about to be recorded.
+#[derive(Debug, Clone)]
+pub struct NewRendition {
+    pub ordinal: Option<i64>,
+    pub file_name: String,
+    pub standard: String,
+    pub pages: i64,
+    pub size: i64,
+    pub sha256: String,
+    pub blob: String,
+    pub signed: bool,
+}
+
+/// What a job does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum JobKind {
+    /// Check one page, and read it when it passes.
+    Page,
+    /// Assemble (and sign) a hồ sơ's PDF/A once all its pages are read.
+    Assemble,
+}
+
+impl JobKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            JobKind::Page => "page",
+            JobKind::Assemble => "assemble",
+        }
+    }
+
+    fn parse(code: &str) -> Result<JobKind, StoreError> {
+        match code {
+            "page" => Ok(JobKind::Page),
+            "assemble" => Ok(JobKind::Assemble),
+            other => Err(StoreError::Corrupt(format!("loại việc “{other}”"))),
+        }
+    }
+}
+
+/// A claimed job: `attempt` is the claim token `finish_*` checks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    pub id: i64,
+    pub kind: JobKind,
+    pub subject_id: i64,
+    pub attempt: i64,
+    pub worker: String,
+}
+
+/// Counts of the queue, by state.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QueueCounts {
+    pub queued: i64,
+    pub running: i64,
+    pub done: i64,
+    pub failed: i64,
+}
+
+fn epoch() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+}
+
+fn batch_from_row(row: &AnyRow) -> Result<Batch, StoreError> {
+    let kind: String = row.try_get("original_kind")?;
+    Ok(Batch {
+        id: row.try_get("id")?,
+        unit_id: row.try_get("unit_id")?,
+        name: row.try_get("name")?,
+        original_kind: OriginalKind::from_code(&kind).ok_or_else(|| StoreError::Corrupt(format!("loại tài liệu gốc “{kind}”")))?,
+        created_by: row.try_get("created_by")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+fn page_from_row(row: &AnyRow) -> Result<ScanPage, StoreError> {
+    let kind: String = row.try_get("original_kind")?;
+    Ok(ScanPage {
+        id: row.try_get("id")?,
+        file_id: row.try_get("file_id")?,
+        dossier_id: row.try_get("dossier_id")?,
+        ordinal: row.try_get("ordinal")?,
+        page_no: row.try_get("page_no")?,
+        state: row.try_get("state")?,
+        file_name: row.try_get("file_name")?,
+        format: row.try_get("format")?,
+        blob: row.try_get("blob")?,
+        sha256: row.try_get("sha256")?,
+        sealed: row.try_get::<i64, _>("sealed")? != 0,
+        original_kind: OriginalKind::from_code(&kind).ok_or_else(|| StoreError::Corrupt(format!("loại tài liệu gốc “{kind}”")))?,
+        width: row.try_get("width")?,
+        height: row.try_get("height")?,
+        dpi: row.try_get("dpi")?,
+        problems: row.try_get("problems")?,
+        ocr_text: row.try_get("ocr_text")?,
+        ocr_confidence: row.try_get("ocr_confidence")?,
+        words_blob: row.try_get("words_blob")?,
+        image_blob: row.try_get("image_blob")?,
+    })
+}
+
+const PAGE_COLUMNS: &str = "p.id, p.file_id, p.dossier_id, f.ordinal, p.page_no, p.state, f.file_name, f.format, f.blob, f.sha256, f.sealed, \
+     b.original_kind, p.width, p.height, p.dpi, p.problems, p.ocr_text, p.ocr_confidence, p.words_blob, p.image_blob";
+const PAGE_FROM: &str = "scan_pages p JOIN scan_files f ON f.id = p.file_id JOIN scan_batches b ON b.id = f.batch_id";
+
+fn rendition_from_row(row: &AnyRow) -> Result<Rendition, StoreError> {
+    Ok(Rendition {
+        id: row.try_get("id")?,
+        dossier_id: row.try_get("dossier_id")?,
+        ordinal: row.try_get("ordinal")?,
+        file_name: row.try_get("file_name")?,
+        standard: row.try_get("standard")?,
+        pages: row.try_get("pages")?,
+        size: row.try_get("size")?,
+        sha256: row.try_get("sha256")?,
+        blob: row.try_get("blob")?,
+        signed: row.try_get::<i64, _>("signed")? != 0,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+/// Pages that count for a hồ sơ: those of masters not replaced by a re-scan.
+const CURRENT_PAGES: &str = "scan_pages WHERE file_id IN (SELECT id FROM scan_files WHERE replaced_by IS NULL)";
+
+impl Store {
+    // ---- batches ----
+
+    pub async fn create_batch(&self, unit_id: i64, name: &str, kind: OriginalKind, by: &str) -> Result<i64, StoreError> {
+        self.unit(unit_id).await?;
+        Ok(sqlx::query("INSERT INTO scan_batches (unit_id, name, original_kind, created_by) VALUES ($1, $2, $3, $4) RETURNING id")
+            .bind(unit_id)
+            .bind(name)
+            .bind(kind.code())
+            .bind(by)
+            .fetch_one(&self.pool)
+            .await?
+            .try_get(0)?)
+    }
+
+    pub async fn batch(&self, id: i64) -> Result<Batch, StoreError> {
+        let row = sqlx::query("SELECT * FROM scan_batches WHERE id = $1").bind(id).fetch_optional(&self.pool).await?;
+        batch_from_row(&row.ok_or(StoreError::NotFound("lô số hóa"))?)
+    }
+
+    /// Batches of the units in scope, newest first.
+    pub async fn list_batches(&self, visibility: &Visibility) -> Result<Vec<Batch>, StoreError> {
+        let condition = if visibility.all_units {
+            "1 = 1".to_string()
+        } else if visibility.units.is_empty() {
+            "1 = 0".to_string()
+        } else {
+            format!("unit_id IN ({})", visibility.units.iter().map(|u| u.to_string()).collect::<Vec<_>>().join(", "))
+        };
+        let sql = format!("SELECT * FROM scan_batches WHERE {condition} ORDER BY id DESC");
+        let rows = sqlx::query(AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
+        rows.iter().map(batch_from_row).collect()
+    }
+
+    /// Where a batch's work stands, counting only hồ sơ `visibility` allows.
+    pub async fn batch_progress(&self, visibility: &Visibility, batch_id: i64) -> Result<BatchProgress, StoreError> {
+        let mut args = vec![Arg::Int(batch_id)];
+        let dossiers = visible_dossiers(visibility, &mut args);
+        let sql = format!(
+            "SELECT \
+               (SELECT COUNT(*) FROM batch_dossiers WHERE batch_id = $1 AND dossier_id IN (SELECT id FROM dossiers WHERE {dossiers})), \
+               (SELECT COUNT(*) FROM scan_files WHERE batch_id = $1 AND replaced_by IS NULL AND dossier_id IN (SELECT id FROM dossiers WHERE {dossiers})), \
+               (SELECT COUNT(*) FROM {CURRENT_PAGES} AND dossier_id IN (SELECT dossier_id FROM batch_dossiers WHERE batch_id = $1) AND dossier_id IN (SELECT id FROM dossiers WHERE {dossiers})), \
+               (SELECT COUNT(*) FROM {CURRENT_PAGES} AND state = 'done' AND dossier_id IN (SELECT dossier_id FROM batch_dossiers WHERE batch_id = $1) AND dossier_id IN (SELECT id FROM dossiers WHERE {dossiers})), \
+               (SELECT COUNT(*) FROM {CURRENT_PAGES} AND state = 'rescan' AND dossier_id IN (SELECT dossier_id FROM batch_dossiers WHERE batch_id = $1) AND dossier_id IN (SELECT id FROM dossiers WHERE {dossiers})), \
+               (SELECT COUNT(*) FROM renditions WHERE dossier_id IN (SELECT dossier_id FROM batch_dossiers WHERE batch_id = $1) AND dossier_id IN (SELECT id FROM dossiers WHERE {dossiers})), \
+               (SELECT COUNT(DISTINCT dossier_id) FROM renditions WHERE dossier_id IN (SELECT dossier_id FROM batch_dossiers WHERE batch_id = $1) AND dossier_id IN (SELECT id FROM dossiers WHERE {dossiers})), \
+               (SELECT COUNT(*) FROM jobs WHERE batch_id = $1 AND state = 'failed')"
+        );
+        let row = bind_all(sqlx::query(AssertSqlSafe(sql)), &args).fetch_one(&self.pool).await?;
+        let pages: i64 = row.try_get(2)?;
+        let pages_done: i64 = row.try_get(3)?;
+        let pages_rescan: i64 = row.try_get(4)?;
+        Ok(BatchProgress {
+            dossiers: row.try_get(0)?,
+            files: row.try_get(1)?,
+            pages,
+            pages_done,
+            pages_rescan,
+            pages_waiting: pages - pages_done - pages_rescan,
+            renditions: row.try_get(5)?,
+            dossiers_done: row.try_get(6)?,
+            jobs_failed: row.try_get(7)?,
+        })
+    }
+
+    /// Puts hồ sơ into a batch with their computed priority. A hồ sơ already in a batch is
+    /// refused by its code; nothing is added then.
+    pub async fn add_to_batch(&self, batch_id: i64, entries: &[(i64, i64, &str)]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        for (dossier_id, rank, reason) in entries {
+            let inserted = sqlx::query("INSERT INTO batch_dossiers (batch_id, dossier_id, rank, reason) VALUES ($1, $2, $3, $4)")
+                .bind(batch_id)
+                .bind(*dossier_id)
+                .bind(*rank)
+                .bind(*reason)
+                .execute(&mut *tx)
+                .await;
+            if let Err(e) = inserted {
+                if StoreError::is_unique_violation(&e) {
+                    let code: String = sqlx::query("SELECT file_code FROM dossiers WHERE id = $1")
+                        .bind(*dossier_id)
+                        .fetch_one(&mut *tx)
+                        .await?
+                        .try_get(0)?;
+                    return Err(StoreError::Conflict(FieldError::new(
+                        "dossierIds",
+                        "already_in_batch",
+                        format!("Hồ sơ {code} đã thuộc một lô số hóa khác."),
+                    )));
+                }
+                return Err(e.into());
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The batch's hồ sơ in the order they are worked on, with why.
+    pub async fn batch_queue(&self, visibility: &Visibility, batch_id: i64) -> Result<Vec<QueueEntry>, StoreError> {
+        let mut args = vec![Arg::Int(batch_id)];
+        let dossiers = visible_dossiers(visibility, &mut args);
+        let sql = format!(
+            "SELECT q.dossier_id, d.file_code, d.title, q.rank, q.reason, q.override_rank, q.override_reason, q.override_by, \
+               (SELECT COUNT(*) FROM {CURRENT_PAGES} AND dossier_id = q.dossier_id) AS pages, \
+               (SELECT COUNT(*) FROM {CURRENT_PAGES} AND dossier_id = q.dossier_id AND state = 'done') AS pages_done, \
+               (SELECT COUNT(*) FROM {CURRENT_PAGES} AND dossier_id = q.dossier_id AND state = 'rescan') AS pages_rescan, \
+               (SELECT COUNT(*) FROM renditions WHERE dossier_id = q.dossier_id) AS renditions \
+             FROM batch_dossiers q JOIN dossiers d ON d.id = q.dossier_id \
+             WHERE q.batch_id = $1 AND q.dossier_id IN (SELECT id FROM dossiers WHERE {dossiers}) \
+             ORDER BY COALESCE(q.override_rank, q.rank), d.file_code"
+        );
+        let rows = bind_all(sqlx::query(AssertSqlSafe(sql)), &args).fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|row| {
+                Ok(QueueEntry {
+                    dossier_id: row.try_get("dossier_id")?,
+                    file_code: row.try_get("file_code")?,
+                    title: row.try_get("title")?,
+                    rank: row.try_get("rank")?,
+                    reason: row.try_get("reason")?,
+                    override_rank: row.try_get("override_rank")?,
+                    override_reason: row.try_get("override_reason")?,
+                    override_by: row.try_get("override_by")?,
+                    pages: row.try_get("pages")?,
+                    pages_done: row.try_get("pages_done")?,
+                    pages_rescan: row.try_get("pages_rescan")?,
+                    renditions: row.try_get("renditions")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The batch a hồ sơ is in, if any.
+    pub async fn batch_of(&self, dossier_id: i64) -> Result<Option<i64>, StoreError> {
+        let row =
+            sqlx::query("SELECT batch_id FROM batch_dossiers WHERE dossier_id = $1").bind(dossier_id).fetch_optional(&self.pool).await?;
+        Ok(row.map(|r| r.try_get(0)).transpose()?)
+    }
+
+    /// An operator moves a hồ sơ in the queue (`Some`: rank, reason) or gives it back its computed
+    /// place (`None`). Its waiting jobs move with it.
+    pub async fn set_priority(&self, batch_id: i64, dossier_id: i64, over: Option<(i64, &str)>, by: &str) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let (rank, reason, who) = match over {
+            Some((rank, reason)) => (Some(rank), Some(reason), Some(by)),
+            None => (None, None, None),
+        };
+        let updated = sqlx::query(
+            "UPDATE batch_dossiers SET override_rank = $1, override_reason = $2, override_by = $3 WHERE batch_id = $4 AND dossier_id = $5",
+        )
+        .bind(rank)
+        .bind(reason)
+        .bind(who)
+        .bind(batch_id)
+        .bind(dossier_id)
+        .execute(&mut *tx)
+        .await?;
+        if updated.rows_affected() == 0 {
+            return Err(StoreError::NotFound("hồ sơ trong lô số hóa"));
+        }
+        sqlx::query(
+            "UPDATE jobs SET priority = (SELECT COALESCE(override_rank, rank) FROM batch_dossiers WHERE dossier_id = $1) \
+             WHERE state = 'queued' AND ((kind = 'page' AND subject_id IN (SELECT id FROM scan_pages WHERE dossier_id = $1)) \
+                OR (kind = 'assemble' AND subject_id = $1))",
+        )
+        .bind(dossier_id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    // ---- masters and pages ----
+
+    /// Records a master and its pages and queues a job per page, in one transaction. The same
+    /// bytes for the same hồ sơ are recorded once: the existing file's id comes back, `false`.
+    /// A new file for a hồ sơ and STT that already had one replaces it (a re-scan).
+    pub async fn add_scan_file(&self, file: &NewScanFile) -> Result<(i64, bool), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        if let Some(row) = sqlx::query("SELECT id FROM scan_files WHERE dossier_id = $1 AND sha256 = $2")
+            .bind(file.dossier_id)
+            .bind(&file.sha256)
+            .fetch_optional(&mut *tx)
+            .await?
+        {
+            return Ok((row.try_get(0)?, false));
+        }
+        let priority: i64 = sqlx::query("SELECT COALESCE(override_rank, rank) FROM batch_dossiers WHERE batch_id = $1 AND dossier_id = $2")
+            .bind(file.batch_id)
+            .bind(file.dossier_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound("hồ sơ trong lô số hóa"))?
+            .try_get(0)?;
+        let id: i64 = sqlx::query(
+            "INSERT INTO scan_files (batch_id, dossier_id, ordinal, file_name, format, size, sha256, blob, sealed, page_count, uploaded_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+        )
+        .bind(file.batch_id)
+        .bind(file.dossier_id)
+        .bind(file.ordinal)
+        .bind(&file.file_name)
+        .bind(&file.format)
+        .bind(file.size)
+        .bind(&file.sha256)
+        .bind(&file.blob)
+        .bind(file.sealed as i64)
+        .bind(file.page_count)
+        .bind(&file.uploaded_by)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get(0)?;
+        // A re-scan replaces what was there for the same hồ sơ and STT; its queued pages are dropped.
+        let same_part = if file.ordinal.is_some() { "ordinal = $3" } else { "ordinal IS NULL" };
+        let replaced_sql = format!("SELECT id FROM scan_files WHERE dossier_id = $1 AND id <> $2 AND replaced_by IS NULL AND {same_part}");
+        let mut replaced_query = sqlx::query(AssertSqlSafe(replaced_sql)).bind(file.dossier_id).bind(id);
+        if let Some(ordinal) = file.ordinal {
+            replaced_query = replaced_query.bind(ordinal);
+        }
+        let replaced: Vec<i64> = replaced_query.fetch_all(&mut *tx).await?.iter().map(|r| r.try_get(0)).collect::<Result<_, _>>()?;
+        for old in replaced {
+            sqlx::query("UPDATE scan_files SET replaced_by = $1 WHERE id = $2").bind(id).bind(old).execute(&mut *tx).await?;
+            sqlx::query("UPDATE jobs SET state = 'done', finished_at = $1, error = 'thay bằng bản quét lại' WHERE kind = 'page' AND state = 'queued' AND subject_id IN (SELECT id FROM scan_pages WHERE file_id = $2)")
+                .bind(crate::now())
+                .bind(old)
+                .execute(&mut *tx)
+                .await?;
+        }
+        for page_no in 1..=file.page_count {
+            let page_id: i64 =
+                sqlx::query("INSERT INTO scan_pages (file_id, dossier_id, page_no, state) VALUES ($1, $2, $3, 'waiting') RETURNING id")
+                    .bind(id)
+                    .bind(file.dossier_id)
+                    .bind(page_no)
+                    .fetch_one(&mut *tx)
+                    .await?
+                    .try_get(0)?;
+            enqueue(&mut tx, JobKind::Page, page_id, file.batch_id, priority).await?;
+        }
+        tx.commit().await?;
+        Ok((id, true))
+    }
+
+    pub async fn scan_page(&self, id: i64) -> Result<ScanPage, StoreError> {
+        let sql = format!("SELECT {PAGE_COLUMNS} FROM {PAGE_FROM} WHERE p.id = $1");
+        let row = sqlx::query(AssertSqlSafe(sql)).bind(id).fetch_optional(&self.pool).await?;
+        page_from_row(&row.ok_or(StoreError::NotFound("trang"))?)
+    }
+
+    /// A hồ sơ's current pages in reading order: whole-hồ sơ masters, then by STT, then by page.
+    pub async fn dossier_pages(&self, dossier_id: i64) -> Result<Vec<ScanPage>, StoreError> {
+        let sql = format!(
+            "SELECT {PAGE_COLUMNS} FROM {PAGE_FROM} WHERE p.dossier_id = $1 AND f.replaced_by IS NULL \
+             ORDER BY COALESCE(f.ordinal, 0), f.id, p.page_no"
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql)).bind(dossier_id).fetch_all(&self.pool).await?;
+        rows.iter().map(page_from_row).collect()
+    }
+
+    /// Pages waiting for a re-scan in a batch, with why.
+    pub async fn rescan_pages(&self, batch_id: i64) -> Result<Vec<ScanPage>, StoreError> {
+        let sql = format!(
+            "SELECT {PAGE_COLUMNS} FROM {PAGE_FROM} WHERE f.batch_id = $1 AND f.replaced_by IS NULL AND p.state = 'rescan' \
+             ORDER BY p.dossier_id, COALESCE(f.ordinal, 0), p.page_no"
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql)).bind(batch_id).fetch_all(&self.pool).await?;
+        rows.iter().map(page_from_row).collect()
+    }
+
+    /// Writes what a worker found on a page and closes its job; when it was the hồ sơ's last
+    /// page to read and none awaits a re-scan, queues the hồ sơ's assembly. `false` when the
+    /// claim was lost (another worker holds the job now): nothing is written.
+    pub async fn finish_page(&self, job: &Job, page_id: i64, result: &PageResult) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        if !close_job(&mut tx, job, "done", None).await? {
+            return Ok(false);
+        }
+        let state = if result.problems.is_some() { "rescan" } else { "done" };
+        sqlx::query(
+            "UPDATE scan_pages SET state = $1, width = $2, height = $3, dpi = $4, colour = $5, skew_centidegrees = $6, problems = $7, \
+             ocr_text = $8, ocr_confidence = $9, words_blob = $10, image_blob = $11 WHERE id = $12",
+        )
+        .bind(state)
+        .bind(result.width)
+        .bind(result.height)
+        .bind(result.dpi)
+        .bind(result.colour as i64)
+        .bind(result.skew_centidegrees)
+        .bind(&result.problems)
+        .bind(&result.ocr_text)
+        .bind(result.ocr_confidence)
+        .bind(&result.words_blob)
+        .bind(&result.image_blob)
+        .bind(page_id)
+        .execute(&mut *tx)
+        .await?;
+        let row = sqlx::query(AssertSqlSafe(format!(
+            "SELECT p.dossier_id, f.batch_id, \
+               (SELECT COUNT(*) FROM {CURRENT_PAGES} AND dossier_id = p.dossier_id AND state <> 'done') \
+             FROM scan_pages p JOIN scan_files f ON f.id = p.file_id WHERE p.id = $1"
+        )))
+        .bind(page_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let (dossier_id, batch_id, unfinished): (i64, i64, i64) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+        if unfinished == 0 {
+            let priority: i64 = sqlx::query("SELECT COALESCE(override_rank, rank) FROM batch_dossiers WHERE dossier_id = $1")
+                .bind(dossier_id)
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get(0)?;
+            enqueue(&mut tx, JobKind::Assemble, dossier_id, batch_id, priority).await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    // ---- renditions ----
+
+    /// Replaces a hồ sơ's renditions with a new assembly and closes the job, in one transaction;
+    /// `false` when the claim was lost.
+    pub async fn finish_assembly(&self, job: &Job, dossier_id: i64, renditions: &[NewRendition]) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        if !close_job(&mut tx, job, "done", None).await? {
+            return Ok(false);
+        }
+        sqlx::query("DELETE FROM renditions WHERE dossier_id = $1").bind(dossier_id).execute(&mut *tx).await?;
+        for r in renditions {
+            sqlx::query(
+                "INSERT INTO renditions (dossier_id, ordinal, file_name, standard, pages, size, sha256, blob, signed) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(dossier_id)
+            .bind(r.ordinal)
+            .bind(&r.file_name)
+            .bind(&r.standard)
+            .bind(r.pages)
+            .bind(r.size)
+            .bind(&r.sha256)
+            .bind(&r.blob)
+            .bind(r.signed as i64)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    pub async fn renditions(&self, dossier_id: i64) -> Result<Vec<Rendition>, StoreError> {
+        let rows = sqlx::query("SELECT * FROM renditions WHERE dossier_id = $1 ORDER BY COALESCE(ordinal, 0), file_name")
+            .bind(dossier_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(rendition_from_row).collect()
+    }
+
+    pub async fn rendition(&self, id: i64) -> Result<Rendition, StoreError> {
+        let row = sqlx::query("SELECT * FROM renditions WHERE id = $1").bind(id).fetch_optional(&self.pool).await?;
+        rendition_from_row(&row.ok_or(StoreError::NotFound("bản số hóa"))?)
+    }
+
+    // ---- the queue ----
+
+    /// Claims the most urgent job that is waiting, or whose worker's lease ran out, for
+    /// `lease_seconds`. Jobs tried `max_attempts` times are failed instead of claimed again.
+    pub async fn claim_job(&self, worker: &str, lease_seconds: i64, max_attempts: i64) -> Result<Option<Job>, StoreError> {
+        let now = epoch();
+        sqlx::query(
+            "UPDATE jobs SET state = 'failed', finished_at = $1, error = COALESCE(error, 'Tiến trình xử lý dừng giữa chừng nhiều lần') \
+             WHERE state = 'running' AND lease_until < $2 AND attempts >= $3",
+        )
+        .bind(crate::now())
+        .bind(now)
+        .bind(max_attempts)
+        .execute(&self.pool)
+        .await?;
+        let lock = match self.backend {
+            // Many workers on many machines: each skips rows another is claiming.
+            Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+            // SQLite runs one writing statement at a time: the claim below is atomic as it stands.
+            Backend::Sqlite => "",
+        };
+        let sql = format!(
+            "UPDATE jobs SET state = 'running', worker = $1, lease_until = $2, attempts = attempts + 1 \
+             WHERE id = (SELECT id FROM jobs WHERE state = 'queued' OR (state = 'running' AND lease_until < $3) \
+                         ORDER BY priority, id LIMIT 1 {lock}) \
+             RETURNING id, kind, subject_id, attempts"
+        );
+        let row = sqlx::query(AssertSqlSafe(sql)).bind(worker).bind(now + lease_seconds).bind(now).fetch_optional(&self.pool).await?;
+        let Some(row) = row else { return Ok(None) };
+        let kind: String = row.try_get("kind")?;
+        Ok(Some(Job {
+            id: row.try_get("id")?,
+            kind: JobKind::parse(&kind)?,
+            subject_id: row.try_get("subject_id")?,
+            attempt: row.try_get("attempts")?,
+            worker: worker.to_string(),
+        }))
+    }
+
+    /// Extends a claim; `false` when it was lost.
+    pub async fn renew_job(&self, job: &Job, lease_seconds: i64) -> Result<bool, StoreError> {
+        let done = sqlx::query("UPDATE jobs SET lease_until = $1 WHERE id = $2 AND worker = $3 AND attempts = $4 AND state = 'running'")
+            .bind(epoch() + lease_seconds)
+            .bind(job.id)
+            .bind(&job.worker)
+            .bind(job.attempt)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// A job that cannot succeed as it stands (a damaged master, a missing blob): failed with
+    /// the reason, for the operator to see. `false` when the claim was lost.
+    pub async fn fail_job(&self, job: &Job, error: &str) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let closed = close_job(&mut tx, job, "failed", Some(error)).await?;
+        tx.commit().await?;
+        Ok(closed)
+    }
+
+    /// Gives a job back to the queue at once (a worker shutting down cleanly).
+    pub async fn release_job(&self, job: &Job) -> Result<(), StoreError> {
+        sqlx::query("UPDATE jobs SET state = 'queued', worker = NULL, lease_until = NULL WHERE id = $1 AND worker = $2 AND attempts = $3 AND state = 'running'")
+            .bind(job.id)
+            .bind(&job.worker)
+            .bind(job.attempt)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Puts failed jobs of a batch back in the queue (after the operator fixed the cause).
+    pub async fn retry_failed_jobs(&self, batch_id: i64) -> Result<u64, StoreError> {
+        let done = sqlx::query("UPDATE jobs SET state = 'queued', attempts = 0, worker = NULL, lease_until = NULL, error = NULL WHERE batch_id = $1 AND state = 'failed'")
+            .bind(batch_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// The queue by state, for one batch or all.
+    pub async fn queue_counts(&self, batch_id: Option<i64>) -> Result<QueueCounts, StoreError> {
+        let rows = match batch_id {
+            Some(batch) => {
+                sqlx::query("SELECT state, COUNT(*) FROM jobs WHERE batch_id = $1 GROUP BY state").bind(batch).fetch_all(&self.pool).await?
+            }
+            None => sqlx::query("SELECT state, COUNT(*) FROM jobs GROUP BY state").fetch_all(&self.pool).await?,
+        };
+        let mut counts = QueueCounts::default();
+        for row in rows {
+            let n: i64 = row.try_get(1)?;
+            match row.try_get::<String, _>(0)?.as_str() {
+                "queued" => counts.queued = n,
+                "running" => counts.running = n,
+                "done" => counts.done = n,
+                _ => counts.failed += n,
+            }
+        }
+        Ok(counts)
+    }
+
+    /// Failed jobs of a batch with their reasons.
+    pub async fn failed_jobs(&self, batch_id: i64) -> Result<Vec<(JobKind, i64, String)>, StoreError> {
+        let rows =
+            sqlx::query("SELECT kind, subject_id, COALESCE(error, '') FROM jobs WHERE batch_id = $1 AND state = 'failed' ORDER BY id")
+                .bind(batch_id)
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter().map(|r| Ok((JobKind::parse(&r.try_get::<String, _>(0)?)?, r.try_get(1)?, r.try_get(2)?))).collect()
+    }
+
+    // ---- fixity ----
+
+    /// Every blob the catalogue refers to, after `after` in name order, `limit` at a time:
+    /// (name, what refers to it).
+    pub async fn referenced_blobs(&self, after: &str, limit: i64) -> Result<Vec<(String, String)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT blob, MIN(what) FROM ( \
+               SELECT blob, 'tệp ' || file_name AS what FROM attachments \
+               UNION ALL SELECT blob, 'bản quét ' || file_name FROM scan_files \
+               UNION ALL SELECT words_blob, 'chữ nhận dạng trang ' || CAST(id AS TEXT) FROM scan_pages WHERE words_blob IS NOT NULL \
+               UNION ALL SELECT image_blob, 'ảnh trang ' || CAST(id AS TEXT) FROM scan_pages WHERE image_blob IS NOT NULL \
+               UNION ALL SELECT blob, 'bản PDF/A ' || file_name FROM renditions \
+             ) refs WHERE blob > $1 GROUP BY blob ORDER BY blob LIMIT $2",
+        )
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+    }
+
+    /// The unfinished fixity run to resume, or a new one: (id, last blob checked).
+    pub async fn fixity_run(&self, fresh: bool) -> Result<(i64, String), StoreError> {
+        if !fresh
+            && let Some(row) =
+                sqlx::query("SELECT id, COALESCE(last_blob, '') FROM fixity_runs WHERE finished_at IS NULL ORDER BY id DESC LIMIT 1")
+                    .fetch_optional(&self.pool)
+                    .await?
+        {
+            return Ok((row.try_get(0)?, row.try_get(1)?));
+        }
+        sqlx::query("UPDATE fixity_runs SET finished_at = $1 WHERE finished_at IS NULL").bind(crate::now()).execute(&self.pool).await?;
+        let id: i64 = sqlx::query("INSERT INTO fixity_runs (started_at) VALUES ($1) RETURNING id")
+            .bind(crate::now())
+            .fetch_one(&self.pool)
+            .await?
+            .try_get(0)?;
+        Ok((id, String::new()))
+    }
+
+    /// Records a stretch of a fixity run: the blobs checked up to `last`, and those that failed.
+    pub async fn fixity_progress(&self, run: i64, last: &str, checked: i64, failures: &[(String, &str)]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        for (blob, outcome) in failures {
+            sqlx::query("INSERT INTO fixity_failures (run_id, blob, outcome) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+                .bind(run)
+                .bind(blob)
+                .bind(*outcome)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let missing = failures.iter().filter(|(_, o)| *o == "missing").count() as i64;
+        let corrupt = failures.len() as i64 - missing;
+        sqlx::query(
+            "UPDATE fixity_runs SET last_blob = $1, checked = checked + $2, missing = missing + $3, corrupt = corrupt + $4 WHERE id = $5",
+        )
+        .bind(last)
+        .bind(checked)
+        .bind(missing)
+        .bind(corrupt)
+        .bind(run)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Closes a fixity run: (checked, failures as (blob, outcome)).
+    pub async fn finish_fixity_run(&self, run: i64) -> Result<(i64, Vec<(String, String)>), StoreError> {
+        sqlx::query("UPDATE fixity_runs SET finished_at = $1 WHERE id = $2").bind(crate::now()).bind(run).execute(&self.pool).await?;
+        let checked: i64 =
+            sqlx::query("SELECT checked FROM fixity_runs WHERE id = $1").bind(run).fetch_one(&self.pool).await?.try_get(0)?;
+        let rows = sqlx::query("SELECT blob, outcome FROM fixity_failures WHERE run_id = $1 ORDER BY blob")
+            .bind(run)
+            .fetch_all(&self.pool)
+            .await?;
+        let failures = rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect::<Result<_, StoreError>>()?;
+        Ok((checked, failures))
+    }
+}
+
+/// Queues a job, or re-queues it when it exists (a hồ sơ assembled again after a re-scan).
+async fn enqueue(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    kind: JobKind,
+    subject: i64,
+    batch: i64,
+    priority: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO jobs (kind, subject_id, batch_id, priority, state) VALUES ($1, $2, $3, $4, 'queued') \
+         ON CONFLICT (kind, subject_id) DO UPDATE SET state = 'queued', attempts = 0, worker = NULL, lease_until = NULL, error = NULL, \
+         priority = excluded.priority, finished_at = NULL",
+    )
+    .bind(kind.code())
+    .bind(subject)
+    .bind(batch)
+    .bind(priority)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Closes a job if `job` still holds its claim.
+async fn close_job(tx: &mut sqlx::Transaction<'_, sqlx::Any>, job: &Job, state: &str, error: Option<&str>) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE jobs SET state = $1, error = $2, finished_at = $3, lease_until = NULL \
+         WHERE id = $4 AND worker = $5 AND attempts = $6 AND state = 'running'",
+    )
+    .bind(state)
+    .bind(error)
+    .bind(crate::now())
+    .bind(job.id)
+    .bind(&job.worker)
+    .bind(job.attempt)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

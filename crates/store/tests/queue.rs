@@ -1,0 +1,184 @@
+//! The số hóa job queue on every backend: one claim per job however many workers ask at once, a
+//! dead worker's job claimed again when its lease runs out, a superseded worker's answer ignored,
+//! the plan's priorities respected, and a hồ sơ's assembly queued once its last page is read.
+
+use kho_model::UnitKind;
+use kho_model::access::Visibility;
+use kho_model::digitization::OriginalKind;
+use kho_model::record::{DossierInput, FondsInput, InventoryInput};
+use kho_store::test_support::catalogues;
+use kho_store::{JobKind, NewScanFile, PageResult, Store};
+use std::collections::BTreeSet;
+
+/// A batch with two hồ sơ: `low` (rank 7) and `urgent` (rank 1), each with a 3-page master.
+async fn batch(store: &Store) -> (i64, i64, i64) {
+    let unit = store.create_unit(&kho_model::record::NewUnit::named("Xã Mường Ảng", UnitKind::Commune)).await.unwrap();
+    let fonds = FondsInput { code: "X27".into(), name: "UBND xã Mường Ảng".into(), unit_id: unit.to_string(), ..Default::default() };
+    let fonds = store.create_fonds(&fonds.parse().unwrap()).await.unwrap();
+    let inventory = InventoryInput { number: "1".into(), title: "Mục lục 1".into(), ..Default::default() };
+    let inventory = store.create_inventory(fonds, &inventory.parse().unwrap()).await.unwrap();
+    let (_, _, context) = store.dossier_context(inventory).await.unwrap();
+    let mut ids = vec![];
+    for notation in ["1", "2"] {
+        let input = DossierInput {
+            notation: notation.into(),
+            title: format!("Hồ sơ {notation}"),
+            maintenance: "06".into(),
+            mode: "01".into(),
+            start_date: "2020".into(),
+            end_date: "2020".into(),
+            total_doc: "1".into(),
+            number_of_page: "3".into(),
+            ..Default::default()
+        };
+        ids.push(store.create_dossier(inventory, &input.parse(&context).unwrap()).await.unwrap());
+    }
+    let batch = store.create_batch(unit, "Lô 1", OriginalKind::Text, "test").await.unwrap();
+    store.add_to_batch(batch, &[(ids[0], 7, "Các hồ sơ còn lại"), (ids[1], 1, "Bảo quản vĩnh viễn")]).await.unwrap();
+    for (i, dossier) in ids.iter().enumerate() {
+        let file = NewScanFile {
+            batch_id: batch,
+            dossier_id: *dossier,
+            ordinal: None,
+            file_name: format!("{i}.tif"),
+            format: "tiff".into(),
+            size: 10,
+            sha256: format!("{i:064}"),
+            blob: format!("{i:064}"),
+            sealed: false,
+            page_count: 3,
+            uploaded_by: "test".into(),
+        };
+        assert!(store.add_scan_file(&file).await.unwrap().1);
+        assert!(!store.add_scan_file(&file).await.unwrap().1, "the same master twice is recorded once");
+    }
+    (batch, ids[0], ids[1])
+}
+
+#[tokio::test]
+async fn each_job_is_claimed_once_however_many_workers_ask() {
+    for catalogue in catalogues().await {
+        let store = &catalogue.store;
+        batch(store).await;
+        let mut handles = vec![];
+        for w in 0..8 {
+            let store = store.clone();
+            handles.push(tokio::spawn(async move {
+                let mut mine = vec![];
+                while let Some(job) = store.claim_job(&format!("w{w}"), 60, 3).await.unwrap() {
+                    mine.push(job.id);
+                }
+                mine
+            }));
+        }
+        let mut all = vec![];
+        for h in handles {
+            all.extend(h.await.unwrap());
+        }
+        let unique: BTreeSet<i64> = all.iter().copied().collect();
+        assert_eq!(all.len(), 6, "{}: six pages, six claims", catalogue.label);
+        assert_eq!(unique.len(), 6, "{}: no job claimed twice", catalogue.label);
+    }
+}
+
+#[tokio::test]
+async fn urgent_hồ_sơ_go_first_and_a_dead_workers_job_comes_back() {
+    for catalogue in catalogues().await {
+        let store = &catalogue.store;
+        let (batch, low, urgent) = batch(store).await;
+        let first = store.claim_job("a", 60, 3).await.unwrap().unwrap();
+        assert_eq!(store.scan_page(first.subject_id).await.unwrap().dossier_id, urgent, "{}: permanent first", catalogue.label);
+
+        // Worker "a" dies holding a job whose lease has run out: "b" gets it, and a's late answer
+        // changes nothing.
+        let dead = store.claim_job("a", -1, 3).await.unwrap().unwrap();
+        let again = store.claim_job("b", 60, 3).await.unwrap().unwrap();
+        assert_eq!(again.id, dead.id, "{}: the expired job is claimed again", catalogue.label);
+        assert_eq!(again.attempt, 2);
+        assert!(
+            !store.finish_page(&dead, dead.subject_id, &PageResult { ocr_text: Some("muộn".into()), ..Default::default() }).await.unwrap()
+        );
+        assert!(!store.renew_job(&dead, 60).await.unwrap());
+        assert!(
+            store
+                .finish_page(&again, again.subject_id, &PageResult { ocr_text: Some("trang".into()), ..Default::default() })
+                .await
+                .unwrap()
+        );
+        assert_eq!(store.scan_page(again.subject_id).await.unwrap().ocr_text.as_deref(), Some("trang"));
+
+        // The operator moves the low hồ sơ ahead; its pages now come before the urgent one's.
+        store.set_priority(batch, low, Some((0, "Lãnh đạo cần gấp")), "dieuhanh").await.unwrap();
+        let next = store.claim_job("b", 60, 3).await.unwrap().unwrap();
+        assert_eq!(store.scan_page(next.subject_id).await.unwrap().dossier_id, low, "{}", catalogue.label);
+        let queue = store.batch_queue(&Visibility::everything(), batch).await.unwrap();
+        assert_eq!((queue[0].dossier_id, queue[0].override_reason.as_deref()), (low, Some("Lãnh đạo cần gấp")));
+
+        // A job that kills its worker every time is failed after three tries, with a reason (the
+        // claim above was its first).
+        store.release_job(&next).await.unwrap();
+        for _ in 0..2 {
+            let j = store.claim_job("c", -1, 3).await.unwrap().unwrap();
+            assert_eq!(j.id, next.id);
+        }
+        let after = store.claim_job("c", 60, 3).await.unwrap().unwrap();
+        assert_ne!(after.id, next.id, "{}: the poison job is not handed out a fourth time", catalogue.label);
+        assert_eq!(store.failed_jobs(batch).await.unwrap().len(), 1);
+    }
+}
+
+#[tokio::test]
+async fn the_last_page_read_queues_the_hồ_sơ_assembly_and_a_failed_check_holds_it() {
+    for catalogue in catalogues().await {
+        let store = &catalogue.store;
+        let (batch, low, urgent) = batch(store).await;
+        let mut assembled = vec![];
+        while let Some(job) = store.claim_job("w", 60, 3).await.unwrap() {
+            match job.kind {
+                JobKind::Page => {
+                    let page = store.scan_page(job.subject_id).await.unwrap();
+                    let problems = (page.dossier_id == low && page.page_no == 2).then(|| "[\"trang trắng\"]".to_string());
+                    assert!(store.finish_page(&job, page.id, &PageResult { problems, ..Default::default() }).await.unwrap());
+                }
+                JobKind::Assemble => {
+                    assembled.push(job.subject_id);
+                    assert!(store.finish_assembly(&job, job.subject_id, &[]).await.unwrap());
+                }
+            }
+        }
+        assert_eq!(assembled, vec![urgent], "{}: the hồ sơ with a page to re-scan waits", catalogue.label);
+        let progress = store.batch_progress(&Visibility::everything(), batch).await.unwrap();
+        assert_eq!((progress.pages, progress.pages_done, progress.pages_rescan), (6, 5, 1));
+        let rescan = store.rescan_pages(batch).await.unwrap();
+        assert_eq!((rescan.len(), rescan[0].page_no, rescan[0].problems.as_deref()), (1, 2, Some("[\"trang trắng\"]")));
+
+        // The re-scan replaces the master; once read, the hồ sơ is assembled.
+        let file = NewScanFile {
+            batch_id: batch,
+            dossier_id: low,
+            ordinal: None,
+            file_name: "0-quet-lai.tif".into(),
+            format: "tiff".into(),
+            size: 10,
+            sha256: "f".repeat(64),
+            blob: "f".repeat(64),
+            sealed: false,
+            page_count: 3,
+            uploaded_by: "test".into(),
+        };
+        store.add_scan_file(&file).await.unwrap();
+        assert!(store.rescan_pages(batch).await.unwrap().is_empty(), "{}: the old pages no longer count", catalogue.label);
+        let mut assembled = vec![];
+        while let Some(job) = store.claim_job("w", 60, 3).await.unwrap() {
+            match job.kind {
+                JobKind::Page => assert!(store.finish_page(&job, job.subject_id, &PageResult::default()).await.unwrap()),
+                JobKind::Assemble => {
+                    assembled.push(job.subject_id);
+                    assert!(store.finish_assembly(&job, job.subject_id, &[]).await.unwrap());
+                }
+            }
+        }
+        assert_eq!(assembled, vec![low]);
+        assert_eq!(store.dossier_pages(low).await.unwrap().len(), 3);
+    }
+}
