@@ -1,0 +1,198 @@
+//! What TT 05/2025 asks of a scan, checked on each page before it is read: resolution (200 dpi
+//! for administrative papers, 300 for maps and drawings), 24-bit colour where the original is
+//! coloured, and that the page is neither blank, too dark, too faint nor too skewed. A page that
+//! fails goes to the re-scan queue with every reason; nothing passes silently.
+
+use crate::intake::PageImage;
+use image::{DynamicImage, GrayImage};
+use kho_model::digitization::OriginalKind;
+use serde::{Deserialize, Serialize};
+
+/// One reason a page must be scanned again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    pub code: String,
+    pub message: String,
+}
+
+impl Problem {
+    fn new(code: &str, message: String) -> Problem {
+        Problem { code: code.into(), message }
+    }
+}
+
+/// What the checks measured, and what failed.
+#[derive(Debug, Clone)]
+pub struct Findings {
+    pub width: u32,
+    pub height: u32,
+    pub dpi: u32,
+    pub colour: bool,
+    /// Skew of the text lines, degrees (positive: counter-clockwise); corrected before OCR.
+    pub skew_degrees: f32,
+    pub problems: Vec<Problem>,
+}
+
+/// Beyond this the page is scanned again rather than straightened.
+pub const MAX_SKEW_DEGREES: f32 = 5.0;
+
+/// A small grey copy, about `target` pixels wide, each pixel the mean of its block.
+pub fn thumbnail(grey: &GrayImage, target: u32) -> GrayImage {
+    let factor = (grey.width() / target).max(1);
+    let (w, h) = (grey.width() / factor, grey.height() / factor);
+    GrayImage::from_fn(w.max(1), h.max(1), |x, y| {
+        let mut sum = 0u32;
+        for dy in 0..factor {
+            for dx in 0..factor {
+                sum += u32::from(grey.get_pixel((x * factor + dx).min(grey.width() - 1), (y * factor + dy).min(grey.height() - 1))[0]);
+            }
+        }
+        image::Luma([(sum / (factor * factor)) as u8])
+    })
+}
+
+fn percentile(histogram: &[u64; 256], total: u64, fraction: f64) -> u8 {
+    let wanted = (total as f64 * fraction) as u64;
+    let mut seen = 0;
+    for (value, count) in histogram.iter().enumerate() {
+        seen += count;
+        if seen > wanted {
+            return value as u8;
+        }
+    }
+    255
+}
+
+/// True when the image carries colour: RGB whose channels differ somewhere noticeably.
+fn has_colour(image: &DynamicImage) -> bool {
+    let Some(rgb) = image.as_rgb8() else { return false };
+    rgb.pixels().step_by(7).any(|p| {
+        let [r, g, b] = p.0;
+        r.abs_diff(g) > 24 || g.abs_diff(b) > 24 || r.abs_diff(b) > 24
+    })
+}
+
+pub fn check(page: &PageImage, kind: OriginalKind) -> Findings {
+    let image = &page.image;
+    let mut problems = vec![];
+    if page.dpi < kind.min_dpi() {
+        let how = if page.dpi_inferred { " (tệp không ghi độ phân giải; tính theo khổ A4)" } else { "" };
+        problems.push(Problem::new(
+            "low_dpi",
+            format!("độ phân giải {} dpi{how}, thấp hơn {} dpi yêu cầu cho {}", page.dpi, kind.min_dpi(), kind.label().to_lowercase()),
+        ));
+    }
+    let colour = has_colour(image);
+    let is_24_bit = matches!(image, DynamicImage::ImageRgb8(_) | DynamicImage::ImageRgb16(_) | DynamicImage::ImageRgba8(_));
+    if kind.needs_colour() && !is_24_bit {
+        problems.push(Problem::new("not_colour", "ảnh đen trắng hoặc thang xám; bản gốc có màu phải quét màu 24-bit".into()));
+    }
+    let small = thumbnail(&image.to_luma8(), 600);
+    let mut histogram = [0u64; 256];
+    for p in small.pixels() {
+        histogram[usize::from(p[0])] += 1;
+    }
+    let total = u64::from(small.width()) * u64::from(small.height());
+    let paper = percentile(&histogram, total, 0.5);
+    let darkest = percentile(&histogram, total, 0.002);
+    let ink = histogram[..usize::from(paper.saturating_sub(60))].iter().sum::<u64>() as f64 / total as f64;
+    let mut skew = 0.0;
+    if paper < 110 {
+        problems.push(Problem::new("too_dark", format!("ảnh quá tối (độ sáng nền {paper}/255); hãy chỉnh độ sáng máy quét")));
+    } else if ink < 0.001 {
+        problems.push(Problem::new("blank", "trang trắng, không có chữ; nếu bản gốc là trang trắng thì bỏ khỏi tệp quét".into()));
+    } else {
+        if paper.saturating_sub(darkest) < 90 {
+            problems
+                .push(Problem::new("too_faint", format!("chữ quá mờ (độ tương phản {}/255); hãy tăng độ đậm khi quét", paper - darkest)));
+        }
+        skew = estimate_skew(&small, paper.saturating_sub(60));
+        if skew.abs() > MAX_SKEW_DEGREES {
+            problems.push(Problem::new(
+                "skewed",
+                format!("ảnh nghiêng {:.1}°, quá {MAX_SKEW_DEGREES}°; hãy đặt lại tài liệu ngay ngắn", skew.abs()),
+            ));
+        }
+    }
+    Findings { width: image.width(), height: image.height(), dpi: page.dpi, colour, skew_degrees: skew, problems }
+}
+
+/// The angle (degrees, within ±8) at which the rows of ink line up best: the projection profile
+/// of the ink, sheared by each candidate angle, is sharpest at the text's skew.
+pub fn estimate_skew(small: &GrayImage, ink_below: u8) -> f32 {
+    let ink: Vec<(i32, i32)> =
+        small.enumerate_pixels().filter(|(_, _, p)| p[0] < ink_below).map(|(x, y, _)| (x as i32, y as i32)).collect();
+    if ink.is_empty() {
+        return 0.0;
+    }
+    let height = small.height() as i32;
+    let score = |degrees: f32| -> f64 {
+        let slope = f64::from(degrees.to_radians().tan());
+        let mut rows = vec![0u32; (height * 2) as usize];
+        for (x, y) in &ink {
+            let row = (f64::from(*y) + f64::from(*x) * slope).round() as i32 + height / 2;
+            if (0..height * 2).contains(&row) {
+                rows[row as usize] += 1;
+            }
+        }
+        rows.iter().map(|r| f64::from(*r) * f64::from(*r)).sum()
+    };
+    let mut best = (0.0f32, score(0.0));
+    let mut step = 0.5f32;
+    let mut centre = 0.0f32;
+    let mut span = 8.0f32;
+    while step >= 0.05 {
+        let mut a = centre - span;
+        while a <= centre + span + 1e-3 {
+            let s = score(a);
+            if s > best.1 {
+                best = (a, s);
+            }
+            a += step;
+        }
+        centre = best.0;
+        span = step;
+        step /= 5.0;
+    }
+    // Lines that rise to the right (y falls as x grows) line up when sheared back by their slope.
+    best.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::intake::{Format, Limits, decode_page};
+
+    fn page(name: &str) -> PageImage {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/pages").join(name);
+        let bytes = std::fs::read(path).unwrap();
+        decode_page(Format::sniff(&bytes).unwrap(), &bytes, 1, &Limits::default()).unwrap()
+    }
+
+    fn codes(findings: &Findings) -> Vec<&str> {
+        findings.problems.iter().map(|p| p.code.as_str()).collect()
+    }
+
+    #[test]
+    fn clean_and_degraded_text_pages_pass() {
+        for name in ["trang1-300dpi.png", "trang1-200dpi-suy-giam.jpg", "trang2-200dpi.tif"] {
+            let findings = check(&page(name), OriginalKind::Text);
+            assert!(findings.problems.is_empty(), "{name}: {:?}", findings.problems);
+        }
+        let findings = check(&page("trang1-200dpi-suy-giam.jpg"), OriginalKind::Text);
+        assert_eq!(findings.dpi, 200);
+        assert!((findings.skew_degrees - 1.2).abs() < 0.4, "the page leans 1.2°: measured {}", findings.skew_degrees);
+    }
+
+    #[test]
+    fn blank_dark_low_resolution_and_grey_for_colour_pages_go_back_with_their_reasons() {
+        assert_eq!(codes(&check(&page("trang-trang.png"), OriginalKind::Text)), vec!["blank"]);
+        assert_eq!(codes(&check(&page("qua-toi.png"), OriginalKind::Text)), vec!["too_dark"]);
+        let low = check(&page("150dpi.png"), OriginalKind::Text);
+        assert_eq!(codes(&low), vec!["low_dpi"]);
+        assert!(low.problems[0].message.contains("150 dpi"), "{}", low.problems[0].message);
+        assert_eq!(codes(&check(&page("trang1-300dpi.png"), OriginalKind::Map)), vec!["not_colour"]);
+        assert!(check(&page("mau-300dpi.jpg"), OriginalKind::Map).problems.is_empty());
+        assert_eq!(codes(&check(&page("trang1-200dpi-suy-giam.jpg"), OriginalKind::Map)), vec!["low_dpi", "not_colour"]);
+    }
+}

@@ -1,0 +1,367 @@
+//! Intake: what a scanner's file is, whether Kho will take it, and its pages as images.
+//!
+//! Nothing is trusted: the format is read from the bytes (an extension that lies is refused),
+//! sizes and page counts are bounded before anything is decoded, every page is decoded once at
+//! intake so that a truncated or damaged file is refused with its name and the reason, and a
+//! PDF carrying JavaScript, embedded files or launch actions is refused outright.
+
+use image::{DynamicImage, GrayImage, ImageBuffer, ImageDecoder, ImageReader, RgbImage};
+use std::io::Cursor;
+
+/// What a master is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Tiff,
+    Jpeg,
+    Png,
+    Pdf,
+}
+
+impl Format {
+    pub fn code(self) -> &'static str {
+        match self {
+            Format::Tiff => "tiff",
+            Format::Jpeg => "jpeg",
+            Format::Png => "png",
+            Format::Pdf => "pdf",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Format> {
+        [Format::Tiff, Format::Jpeg, Format::Png, Format::Pdf].into_iter().find(|f| f.code() == code)
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Format::Tiff => "TIFF",
+            Format::Jpeg => "JPEG",
+            Format::Png => "PNG",
+            Format::Pdf => "PDF",
+        }
+    }
+
+    /// The format the bytes announce.
+    pub fn sniff(bytes: &[u8]) -> Option<Format> {
+        if bytes.starts_with(b"II*\0") || bytes.starts_with(b"MM\0*") {
+            Some(Format::Tiff)
+        } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+            Some(Format::Jpeg)
+        } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+            Some(Format::Png)
+        } else if bytes.len() >= 5 && bytes[..bytes.len().min(1024)].windows(5).any(|w| w == b"%PDF-") {
+            Some(Format::Pdf)
+        } else {
+            None
+        }
+    }
+
+    fn from_extension(name: &str) -> Option<Format> {
+        match name.rsplit_once('.')?.1.to_ascii_lowercase().as_str() {
+            "tif" | "tiff" => Some(Format::Tiff),
+            "jpg" | "jpeg" => Some(Format::Jpeg),
+            "png" => Some(Format::Png),
+            "pdf" => Some(Format::Pdf),
+            _ => None,
+        }
+    }
+}
+
+/// How much Kho takes from one file.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_bytes: u64,
+    pub max_pages: u32,
+    /// Pixels of one page: an A0 map at 300 dpi has 140 million.
+    pub max_pixels: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits { max_bytes: 2 << 30, max_pages: 2_000, max_pixels: 200_000_000 }
+    }
+}
+
+/// Why a file was refused: shown to the clerk with the file's name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("tệp rỗng")]
+    Empty,
+    #[error("không phải ảnh TIFF, JPEG, PNG hay tệp PDF")]
+    UnknownFormat,
+    #[error("phần mở rộng .{extension} nhưng nội dung là {actual}; hãy đặt đúng tên tệp")]
+    ExtensionLies { extension: String, actual: &'static str },
+    #[error("tệp hỏng hoặc không đầy đủ ({0}); hãy quét hoặc chép lại")]
+    Damaged(String),
+    #[error("tệp khai báo hơn {max} trang, vượt giới hạn một tệp; hãy chia nhỏ")]
+    TooManyPages { max: u32 },
+    #[error("trang {page} khai báo {width} × {height} điểm ảnh, vượt giới hạn {max} triệu điểm ảnh một trang")]
+    TooManyPixels { page: u32, width: u32, height: u32, max: u64 },
+    #[error("tệp {size} MB vượt giới hạn {max} MB")]
+    TooBig { size: u64, max: u64 },
+    #[error("tệp PDF chứa {0}, không được phép trong tài liệu lưu trữ")]
+    PdfActive(&'static str),
+    #[error("tệp PDF bị đặt mật khẩu hoặc mã hóa")]
+    PdfEncrypted,
+    #[error("tệp PDF không có trang nào")]
+    NoPages,
+    #[error("{0}")]
+    Unsupported(String),
+}
+
+/// A file named with what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("Tệp “{file}”: {refusal}.")]
+pub struct Refused {
+    pub file: String,
+    pub refusal: Refusal,
+}
+
+/// A master Kho accepts: its format and pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Master {
+    pub format: Format,
+    pub pages: u32,
+}
+
+/// Checks a file whole; `Ok` means every page decodes within the limits.
+pub fn inspect(file_name: &str, bytes: &[u8], limits: &Limits) -> Result<Master, Refused> {
+    inspect_inner(bytes, file_name, limits).map_err(|refusal| Refused { file: file_name.to_string(), refusal })
+}
+
+fn inspect_inner(bytes: &[u8], file_name: &str, limits: &Limits) -> Result<Master, Refusal> {
+    if bytes.is_empty() {
+        return Err(Refusal::Empty);
+    }
+    if bytes.len() as u64 > limits.max_bytes {
+        return Err(Refusal::TooBig { size: bytes.len() as u64 >> 20, max: limits.max_bytes >> 20 });
+    }
+    let format = Format::sniff(bytes).ok_or(Refusal::UnknownFormat)?;
+    if let Some(claimed) = Format::from_extension(file_name)
+        && claimed != format
+    {
+        let extension = file_name.rsplit_once('.').map(|(_, e)| e.to_string()).unwrap_or_default();
+        return Err(Refusal::ExtensionLies { extension, actual: format.label() });
+    }
+    let pages = match format {
+        Format::Pdf => crate::pdf_input::inspect(bytes, limits)?,
+        Format::Tiff => {
+            let count = tiff_pages(bytes, limits)?;
+            for page in 1..=count {
+                decode_page(format, bytes, page, limits)?;
+            }
+            count
+        }
+        Format::Jpeg | Format::Png => {
+            decode_page(format, bytes, 1, limits)?;
+            1
+        }
+    };
+    Ok(Master { format, pages })
+}
+
+/// A decoded page and the resolution its file declares (or that its size implies).
+pub struct PageImage {
+    pub image: DynamicImage,
+    pub dpi: u32,
+    /// True when the file declared no resolution and it was inferred from an A4 sheet.
+    pub dpi_inferred: bool,
+}
+
+fn damaged(e: impl std::fmt::Display) -> Refusal {
+    Refusal::Damaged(e.to_string())
+}
+
+fn tiff_decoder<'a>(bytes: &'a [u8], limits: &Limits) -> Result<tiff::decoder::Decoder<Cursor<&'a [u8]>>, Refusal> {
+    let mut tiff_limits = tiff::decoder::Limits::default();
+    tiff_limits.decoding_buffer_size = (limits.max_pixels * 8) as usize;
+    Ok(tiff::decoder::Decoder::new(Cursor::new(bytes)).map_err(damaged)?.with_limits(tiff_limits))
+}
+
+/// Counts a TIFF's pages, refusing more than the limit without reading past it.
+fn tiff_pages(bytes: &[u8], limits: &Limits) -> Result<u32, Refusal> {
+    let mut decoder = tiff_decoder(bytes, limits)?;
+    let mut count = 1;
+    while decoder.more_images() {
+        if count >= limits.max_pages {
+            return Err(Refusal::TooManyPages { max: limits.max_pages });
+        }
+        decoder.next_image().map_err(damaged)?;
+        count += 1;
+    }
+    Ok(count)
+}
+
+fn check_pixels(page: u32, width: u32, height: u32, limits: &Limits) -> Result<(), Refusal> {
+    if width == 0 || height == 0 {
+        return Err(Refusal::Damaged(format!("trang {page} không có điểm ảnh")));
+    }
+    if u64::from(width) * u64::from(height) > limits.max_pixels {
+        return Err(Refusal::TooManyPixels { page, width, height, max: limits.max_pixels / 1_000_000 });
+    }
+    Ok(())
+}
+
+/// Resolution from an A4 sheet (297 mm on the long side) when a file declares none.
+fn a4_dpi(width: u32, height: u32) -> u32 {
+    (f64::from(width.max(height)) / (297.0 / 25.4)).round() as u32
+}
+
+/// Decodes page `page` (from 1) of a master.
+pub fn decode_page(format: Format, bytes: &[u8], page: u32, limits: &Limits) -> Result<PageImage, Refusal> {
+    let (image, declared) = match format {
+        Format::Tiff => decode_tiff_page(bytes, page, limits)?,
+        Format::Jpeg | Format::Png => {
+            let mut reader = ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(damaged)?;
+            let mut image_limits = image::Limits::default();
+            image_limits.max_alloc = Some(limits.max_pixels * 4);
+            reader.limits(image_limits);
+            let decoder = reader.into_decoder().map_err(damaged)?;
+            let (width, height) = decoder.dimensions();
+            check_pixels(page, width, height, limits)?;
+            let image = DynamicImage::from_decoder(decoder).map_err(damaged)?;
+            let dpi = if format == Format::Jpeg { jpeg_dpi(bytes) } else { png_dpi(bytes) };
+            (image, dpi)
+        }
+        Format::Pdf => crate::pdf_input::render_page(bytes, page, limits)?,
+    };
+    let dpi_inferred = declared.is_none();
+    let dpi = declared.unwrap_or_else(|| a4_dpi(image.width(), image.height()));
+    Ok(PageImage { image, dpi, dpi_inferred })
+}
+
+fn decode_tiff_page(bytes: &[u8], page: u32, limits: &Limits) -> Result<(DynamicImage, Option<u32>), Refusal> {
+    use tiff::ColorType;
+    use tiff::decoder::DecodingResult;
+    let mut decoder = tiff_decoder(bytes, limits)?;
+    decoder.seek_to_image((page - 1) as usize).map_err(damaged)?;
+    let (width, height) = decoder.dimensions().map_err(damaged)?;
+    check_pixels(page, width, height, limits)?;
+    let colour = decoder.colortype().map_err(damaged)?;
+    let dpi = tiff_dpi(&mut decoder);
+    let pixels = decoder.read_image().map_err(damaged)?;
+    let wrong = || Refusal::Damaged(format!("trang {page}: dữ liệu ảnh không khớp kích thước"));
+    let image = match (colour, pixels) {
+        (ColorType::Gray(1), DecodingResult::U8(packed)) => {
+            let row_bytes = width.div_ceil(8) as usize;
+            if packed.len() < row_bytes * height as usize {
+                return Err(wrong());
+            }
+            let mut out = Vec::with_capacity((width * height) as usize);
+            for row in packed.chunks_exact(row_bytes).take(height as usize) {
+                for x in 0..width as usize {
+                    out.push(if row[x / 8] & (0x80 >> (x % 8)) != 0 { 255 } else { 0 });
+                }
+            }
+            DynamicImage::ImageLuma8(GrayImage::from_raw(width, height, out).ok_or_else(wrong)?)
+        }
+        (ColorType::Gray(8), DecodingResult::U8(v)) => DynamicImage::ImageLuma8(GrayImage::from_raw(width, height, v).ok_or_else(wrong)?),
+        (ColorType::Gray(16), DecodingResult::U16(v)) => {
+            DynamicImage::ImageLuma16(ImageBuffer::from_raw(width, height, v).ok_or_else(wrong)?)
+        }
+        (ColorType::RGB(8) | ColorType::YCbCr(8), DecodingResult::U8(v)) => {
+            DynamicImage::ImageRgb8(RgbImage::from_raw(width, height, v).ok_or_else(wrong)?)
+        }
+        (ColorType::RGB(16), DecodingResult::U16(v)) => {
+            DynamicImage::ImageRgb16(ImageBuffer::from_raw(width, height, v).ok_or_else(wrong)?)
+        }
+        (ColorType::RGBA(8), DecodingResult::U8(v)) => {
+            DynamicImage::ImageRgba8(ImageBuffer::from_raw(width, height, v).ok_or_else(wrong)?).to_rgb8().into()
+        }
+        (other, _) => {
+            return Err(Refusal::Unsupported(format!(
+                "trang {page} dùng hệ màu {other:?}, Kho chưa đọc được; hãy quét ở chế độ màu RGB hoặc thang xám"
+            )));
+        }
+    };
+    Ok((image, dpi))
+}
+
+fn tiff_dpi(decoder: &mut tiff::decoder::Decoder<Cursor<&[u8]>>) -> Option<u32> {
+    use tiff::tags::Tag;
+    let value = decoder.find_tag(Tag::XResolution).ok()??;
+    let resolution = match value {
+        tiff::decoder::ifd::Value::Rational(n, d) if d != 0 => f64::from(n) / f64::from(d),
+        other => other.into_f64().ok()?,
+    };
+    let unit = decoder.find_tag_unsigned::<u16>(Tag::ResolutionUnit).ok().flatten().unwrap_or(2);
+    let dpi = match unit {
+        3 => resolution * 2.54,
+        2 => resolution,
+        _ => return None,
+    };
+    (dpi >= 1.0).then(|| dpi.round() as u32)
+}
+
+/// The JFIF density of a JPEG, in dots per inch.
+fn jpeg_dpi(bytes: &[u8]) -> Option<u32> {
+    let mut i = 2;
+    while i + 4 <= bytes.len() && bytes[i] == 0xFF {
+        let marker = bytes[i + 1];
+        let length = usize::from(u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]));
+        if marker == 0xE0 && bytes.get(i + 4..i + 9) == Some(b"JFIF\0") {
+            let units = *bytes.get(i + 11)?;
+            let x = u16::from_be_bytes([*bytes.get(i + 12)?, *bytes.get(i + 13)?]);
+            return match units {
+                1 if x > 1 => Some(u32::from(x)),
+                2 if x > 1 => Some((f64::from(x) * 2.54).round() as u32),
+                _ => None,
+            };
+        }
+        if marker == 0xDA {
+            break;
+        }
+        i += 2 + length;
+    }
+    None
+}
+
+/// The pHYs density of a PNG, in dots per inch.
+fn png_dpi(bytes: &[u8]) -> Option<u32> {
+    let mut i = 8;
+    while i + 12 <= bytes.len() {
+        let length = u32::from_be_bytes(bytes[i..i + 4].try_into().ok()?) as usize;
+        let kind = &bytes[i + 4..i + 8];
+        if kind == b"pHYs" && length == 9 {
+            let data = bytes.get(i + 8..i + 17)?;
+            let x = u32::from_be_bytes(data[0..4].try_into().ok()?);
+            return (data[8] == 1 && x > 0).then(|| (f64::from(x) * 0.0254).round() as u32);
+        }
+        if kind == b"IDAT" {
+            return None;
+        }
+        i += 12 + length;
+    }
+    None
+}
+
+/// The files inside a zip of scans, refusing paths that climb out (`../`) or start at the
+/// root, and more bytes than the limit once unpacked (a zip bomb).
+pub fn unzip(file_name: &str, bytes: &[u8], limits: &Limits) -> Result<Vec<(String, Vec<u8>)>, Refused> {
+    let refused = |refusal| Refused { file: file_name.to_string(), refusal };
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| refused(damaged(e)))?;
+    let mut files = vec![];
+    let mut total = 0u64;
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).map_err(|e| refused(damaged(e)))?;
+        let name = entry.name().map_err(|e| refused(damaged(e)))?.replace('\\', "/");
+        if name.starts_with('/') || name.split('/').any(|part| part == "..") || name.contains(':') {
+            return Err(refused(Refusal::Unsupported(format!("có đường dẫn “{name}” trỏ ra ngoài thư mục; không giải nén"))));
+        }
+        if entry.is_dir() || name.starts_with("__MACOSX/") || name.rsplit('/').next().is_some_and(|n| n.starts_with('.')) {
+            continue;
+        }
+        total += entry.size();
+        if total > limits.max_bytes {
+            return Err(refused(Refusal::TooBig { size: total >> 20, max: limits.max_bytes >> 20 }));
+        }
+        let declared = entry.size();
+        let mut content = Vec::with_capacity(declared.min(64 << 20) as usize);
+        // Read at most what the header declared, plus one byte to catch a lying header.
+        std::io::Read::read_to_end(&mut std::io::Read::take(&mut entry, declared + 1), &mut content).map_err(|e| refused(damaged(e)))?;
+        if content.len() as u64 > declared {
+            return Err(refused(Refusal::Damaged(format!("“{name}” lớn hơn kích thước khai báo"))));
+        }
+        files.push((name, content));
+    }
+    Ok(files)
+}

@@ -1,0 +1,112 @@
+//! Scanned pages through checks, OCR and the PDF/A writer, the result read back by independent
+//! tools: PDFBox preflight (PDF/A-1b), qpdf, and poppler's pdftotext (the text layer).
+
+use kho_digitize::intake::{Format, Limits, decode_page, inspect};
+use kho_digitize::pdfa::{self, Conformance, Metadata};
+use kho_digitize::pipeline::read_page;
+use kho_model::digitization::OriginalKind;
+use std::path::Path;
+use std::process::Command;
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/pages").join(name)).unwrap()
+}
+
+async fn pdf(names: &[&str], conformance: Conformance) -> (Vec<u8>, String) {
+    let mut readings = vec![];
+    for name in names {
+        let bytes = fixture(name);
+        let master = inspect(name, &bytes, &Limits::default()).unwrap();
+        for page in 1..=master.pages {
+            let image = decode_page(master.format, &bytes, page, &Limits::default()).unwrap();
+            let dpi = image.dpi;
+            let read = read_page(image, OriginalKind::Text).await.unwrap();
+            assert!(read.findings.problems.is_empty(), "{name}: {:?}", read.findings.problems);
+            readings.push((read.read.unwrap(), dpi));
+        }
+    }
+    let pages: Vec<pdfa::Page> = readings
+        .iter()
+        .map(|(r, dpi)| pdfa::Page { jpeg: &r.jpeg, width: r.width, height: r.height, dpi: *dpi, colour: r.colour, words: &r.text.words })
+        .collect();
+    let meta = Metadata {
+        title: "Hồ sơ giao đất ở cho hộ gia đình tại bản Co Mận năm 2019".into(),
+        author: "Trung tâm Lưu trữ lịch sử tỉnh Điện Biên".into(),
+        subject: "H49.64.33.2019.15".into(),
+        keywords: "đất đai; giao đất".into(),
+        created: chrono::DateTime::parse_from_rfc3339("2026-11-25T09:30:00+07:00").unwrap(),
+    };
+    let text = readings.iter().map(|(r, _)| r.text.text.clone()).collect::<Vec<_>>().join("\n");
+    (pdfa::write(&pages, &meta, conformance), text)
+}
+
+fn run(program: &str, args: &[&str]) -> (bool, String) {
+    let output = Command::new(program).args(args).output().unwrap_or_else(|e| panic!("{program}: {e}"));
+    (output.status.success(), format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr)))
+}
+
+fn preflight(path: &Path) -> (bool, String) {
+    let classpath = ["preflight", "pdfbox2", "fontbox2", "xmpbox", "commons-logging", "javax.activation", "jaxb-api"]
+        .map(|jar| format!("/usr/share/java/{jar}.jar"))
+        .join(":");
+    let (_, out) = run("java", &["-cp", &classpath, "org.apache.pdfbox.preflight.Validator_A1b", path.to_str().unwrap()]);
+    (out.contains("is a valid PDF/A-1b file"), out)
+}
+
+#[tokio::test]
+async fn a_two_layer_pdf_a_1b_passes_preflight_and_its_text_extracts_with_diacritics() {
+    let dir = tempfile::tempdir().unwrap();
+    let (bytes, ocr_text) = pdf(&["trang1-300dpi-suy-giam.png", "trang3-200dpi-suy-giam.jpg"], Conformance::A1b).await;
+    let path = dir.path().join("a1b.pdf");
+    std::fs::write(&path, &bytes).unwrap();
+    let (valid, report) = preflight(&path);
+    assert!(valid, "PDFBox preflight: {report}");
+    let (ok, report) = run("qpdf", &["--check", path.to_str().unwrap()]);
+    assert!(ok && report.contains("No syntax or stream encoding errors"), "{report}");
+    let (_, text) = run("pdftotext", &[path.to_str().unwrap(), "-"]);
+    for phrase in [
+        "Luật Đất đai ngày 18 tháng 01 năm 2024",
+        "ĐĂNG KÝ KHAI SINH",
+        "Lường Thị Ngọc Diễm",
+        "Điều 1. Giao đất ở cho ông Lò Văn Thưởng và bà Quàng Thị Hương",
+    ] {
+        assert!(text.contains(phrase), "pdftotext lost “{phrase}”:\n{text}");
+    }
+    let lines =
+        |t: &str| t.lines().map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|l| !l.is_empty()).collect::<Vec<_>>();
+    assert_eq!(lines(&text), lines(&ocr_text), "lines as Tesseract read them, none split or merged");
+}
+
+#[tokio::test]
+async fn a_pdf_a_2b_declares_itself_and_keeps_only_allowed_features() {
+    let dir = tempfile::tempdir().unwrap();
+    let (bytes, ocr_text) = pdf(&["ho-so-3-trang.tif"], Conformance::A2b).await;
+    assert!(bytes.starts_with(b"%PDF-1.7"));
+    let path = dir.path().join("a2b.pdf");
+    std::fs::write(&path, &bytes).unwrap();
+    let (ok, report) = run("qpdf", &["--check", path.to_str().unwrap()]);
+    assert!(ok, "{report}");
+    let (_, json) = run("qpdf", &["--json", "--json-stream-data=none", path.to_str().unwrap()]);
+    let raw = String::from_utf8_lossy(&bytes);
+    assert!(raw.contains("<pdfaid:part>2</pdfaid:part>") && raw.contains("<pdfaid:conformance>B</pdfaid:conformance>"));
+    assert!(json.contains("/GTS_PDFA1") && json.contains("/DestOutputProfile"), "an sRGB output intent");
+    assert!(json.contains("/FontFile2"), "the font is embedded");
+    for forbidden in ["/JavaScript", "/JS", "/EmbeddedFiles", "/Encrypt", "/SMask", "/Transparency", "/Launch"] {
+        assert!(!json.contains(forbidden), "{forbidden} in a PDF/A");
+    }
+    let (_, info) = run("pdfinfo", &[path.to_str().unwrap()]);
+    let field = |name: &str| info.lines().find_map(|l| l.strip_prefix(name)).map(str::trim).unwrap_or_default().to_string();
+    assert_eq!(field("Pages:"), "3", "{info}");
+    assert_eq!(field("Title:"), "Hồ sơ giao đất ở cho hộ gia đình tại bản Co Mận năm 2019");
+    // The text layer gives back what Tesseract read, word for word, with no words merged.
+    let (_, text) = run("pdftotext", &[path.to_str().unwrap(), "-"]);
+    let words = |t: &str| t.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+    assert_eq!(words(&text), words(&ocr_text));
+    assert!(text.contains("Quàng Văn Thuận") && text.contains("chỉnh lý"), "{text}");
+}
+
+#[test]
+fn a_multi_page_tiff_is_taken_as_its_pages() {
+    let master = inspect("ho-so-3-trang.tif", &fixture("ho-so-3-trang.tif"), &Limits::default()).unwrap();
+    assert_eq!((master.format, master.pages), (Format::Tiff, 3));
+}
