@@ -264,6 +264,18 @@ impl Blobs {
         Ok(self.stored(name).await?.len() as u64)
     }
 
+    /// Reads a blob known only by its name (derived data: page images, word boxes): the stored
+    /// bytes are checked against the name, and sealed content is authenticated by AES-GCM.
+    pub async fn read(&self, name: &str, sealed: bool) -> Result<Vec<u8>, BlobError> {
+        let stored = self.stored(name).await?;
+        if sealed {
+            let key = self.key.as_ref().ok_or(BlobError::NoKey)?;
+            unseal_bytes(key, name, &stored)
+        } else {
+            Ok(stored.to_vec())
+        }
+    }
+
     /// Reads a blob back, unsealing it when sealed, and checks the content's SHA-256.
     pub async fn get(&self, name: &str, sealed: bool, expected_sha256: &str) -> Result<Vec<u8>, BlobError> {
         let stored = self.stored(name).await?;

@@ -152,6 +152,11 @@ fn inspect_inner(bytes: &[u8], file_name: &str, limits: &Limits) -> Result<Maste
             count
         }
         Format::Jpeg | Format::Png => {
+            // JPEG decoders fill a cut file with grey rather than fail: a whole JPEG ends with EOI.
+            let end = bytes.iter().rposition(|b| *b != 0).map(|i| &bytes[..=i]).unwrap_or_default();
+            if format == Format::Jpeg && !end.ends_with(&[0xFF, 0xD9]) {
+                return Err(Refusal::Damaged("ảnh JPEG thiếu phần cuối, tệp bị cắt".into()));
+            }
             decode_page(format, bytes, 1, limits)?;
             1
         }

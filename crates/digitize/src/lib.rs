@@ -4,8 +4,10 @@
 //! these as jobs from the catalogue's queue ([`worker`]).
 
 pub mod checks;
+pub mod ingest;
 pub mod intake;
 pub mod ocr;
 mod pdf_input;
 pub mod pdfa;
 pub mod pipeline;
+pub mod worker;

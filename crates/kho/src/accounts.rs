@@ -63,7 +63,7 @@ pub struct NewUser {
 }
 
 /// Finds units by id or exact name.
-async fn resolve_units(store: &Store, names: &[String]) -> Result<BTreeSet<i64>> {
+pub async fn resolve_units(store: &Store, names: &[String]) -> Result<BTreeSet<i64>> {
     let units = store.units().await?;
     let mut ids = BTreeSet::new();
     for name in names {

@@ -4,8 +4,10 @@
 mod accounts;
 mod bench;
 mod demo;
+mod digitization;
 mod import;
 mod plan_files;
+mod progress;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
@@ -99,10 +101,77 @@ enum Command {
         #[command(subcommand)]
         command: KeyCommand,
     },
+    /// Lô số hóa.
+    Batch {
+        #[command(subcommand)]
+        command: BatchCommand,
+    },
+    /// Nhận các tệp quét (TIFF, JPEG, PNG, PDF, hoặc tệp zip chứa chúng) từ thư mục của máy quét
+    /// vào một lô số hóa. Tệp đặt tên theo TT 05/2025 (<mã hồ sơ>.<STT>.tif) hoặc ghi trong tệp
+    /// danh sách (--manifest: tệp,mã hồ sơ,STT). Liệt kê tệp không xác định được hồ sơ hoặc bị từ chối.
+    Ingest {
+        /// Thư mục chứa tệp quét.
+        dir: PathBuf,
+        /// Số lô số hóa.
+        #[arg(long)]
+        batch: i64,
+        /// Tệp CSV: tệp,mã hồ sơ,STT (dòng đầu là tiêu đề).
+        #[arg(long)]
+        manifest: Option<PathBuf>,
+        /// Người nhận (ghi vào từng tệp).
+        #[arg(long = "as", default_value = "kho ingest")]
+        user: String,
+    },
+    /// Chạy dây chuyền số hóa: kiểm tra ảnh, nhận dạng chữ, lập PDF/A. Chạy được nhiều tiến trình,
+    /// trên nhiều máy (với PostgreSQL); tiến trình bị dừng đột ngột không làm mất việc.
+    Worker {
+        /// Số việc làm song song (mặc định: số nhân CPU).
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// Dừng khi hết việc trong hàng đợi.
+        #[arg(long)]
+        until_idle: bool,
+        /// Tên cơ quan số hóa ghi vào PDF/A.
+        #[arg(long, env = "KHO_ORGANISATION")]
+        organisation: Option<String>,
+        /// Thời hạn giữ một việc (giây): tiến trình chết thì sau thời hạn này việc được làm lại.
+        #[arg(long, env = "KHO_WORKER_LEASE", default_value_t = 120)]
+        lease: i64,
+    },
+    /// Kiểm tra toàn vẹn: đọc lại và tính lại SHA-256 của mọi tệp dữ liệu; báo tệp mất, tệp hỏng.
+    /// Lần kiểm tra bị ngắt sẽ được tiếp tục.
+    Verify {
+        /// Bắt đầu lại từ đầu thay vì tiếp tục lần dở dang.
+        #[arg(long)]
+        restart: bool,
+    },
     /// Đo hiệu năng (chạy bằng tay; in số liệu).
     Bench {
         #[command(subcommand)]
         command: BenchCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum BatchCommand {
+    /// Tạo lô số hóa cho một đơn vị với các hồ sơ của một phông (--fonds) hoặc các hồ sơ nêu tên
+    /// (--ho-so); hồ sơ được xếp thứ tự theo ưu tiên của kế hoạch. In số lô.
+    Create {
+        /// Đơn vị (tên như trong kế hoạch, hoặc số).
+        #[arg(long)]
+        unit: String,
+        /// Tên lô.
+        #[arg(long)]
+        name: String,
+        /// Loại tài liệu gốc: text (văn bản, ≥ 200 dpi), colour (có màu), map (bản đồ, bản vẽ: ≥ 300 dpi, màu).
+        #[arg(long, default_value = "text")]
+        kind: String,
+        /// Mã phông: mọi hồ sơ của phông.
+        #[arg(long)]
+        fonds: Option<String>,
+        /// Mã hồ sơ; lặp lại được.
+        #[arg(long = "ho-so")]
+        dossiers: Vec<String>,
     },
 }
 
@@ -318,6 +387,28 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             kho_web::serve(listener, kho_web::AppState::new(store.clone(), blobs, config)).await.context("máy chủ web dừng vì lỗi")?;
             store.close().await;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Batch { command: BatchCommand::Create { unit, name, kind, fonds, dossiers } } => {
+            let store = open_store(&cli).await?;
+            let id = digitization::create_batch(&store, unit, name, kind, fonds.as_deref(), dossiers, "kho batch").await?;
+            println!("{id}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Ingest { dir, batch, manifest, user } => {
+            let store = open_store(&cli).await?;
+            let blobs = open_blobs(&cli, false)?;
+            digitization::ingest(&store, &blobs, dir, *batch, manifest.as_deref(), user).await
+        }
+        Command::Worker { jobs, until_idle, organisation, lease } => {
+            let store = open_store(&cli).await?;
+            let blobs = open_blobs(&cli, false)?;
+            let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+            digitization::worker(store, blobs, jobs, *until_idle, organisation.clone(), *lease).await
+        }
+        Command::Verify { restart } => {
+            let store = open_store(&cli).await?;
+            let blobs = open_blobs(&cli, false)?;
+            digitization::verify(&store, &blobs, *restart).await
         }
         Command::Init => {
             let store = open_store(&cli).await?;

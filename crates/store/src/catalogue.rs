@@ -98,6 +98,24 @@ impl Store {
         fonds_from_row(&row.ok_or(StoreError::NotFound("phông"))?)
     }
 
+    /// The hồ sơ of a fonds, in mục lục and hồ sơ order (destroyed ones left out).
+    pub async fn fonds_dossier_ids(&self, fonds_id: i64) -> Result<Vec<i64>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT d.id FROM dossiers d JOIN inventories i ON i.id = d.inventory_id \
+             WHERE d.fonds_id = $1 AND (d.disposal IS NULL OR d.disposal <> 'da_huy') ORDER BY i.number, d.number, d.file_code",
+        )
+        .bind(fonds_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+    }
+
+    /// A hồ sơ by its mã hồ sơ.
+    pub async fn dossier_by_code(&self, code: &str) -> Result<Dossier, StoreError> {
+        let row = sqlx::query("SELECT id FROM dossiers WHERE file_code = $1").bind(code).fetch_optional(&self.pool).await?;
+        self.dossier(row.ok_or(StoreError::NotFound("hồ sơ"))?.try_get(0)?).await
+    }
+
     /// What a hồ sơ in mục lục số `number` of a fonds needs to build its code, whether or not that
     /// mục lục exists yet.
     pub async fn inventory_context(&self, fonds: &Fonds, number: u32) -> Result<DossierContext, StoreError> {

@@ -1,0 +1,101 @@
+//! Taking a scanner's file into a batch: checked whole ([`intake::inspect`]), kept untouched as
+//! the master in the blob store (sealed when its hồ sơ is classified), then recorded with a job
+//! per page — the one path for the browser upload and `kho ingest`.
+
+use crate::intake::{self, Limits, Refused};
+use kho_blobs::Blobs;
+use kho_model::digitization::{ScanName, scan_name};
+use kho_store::{NewScanFile, Store};
+use std::collections::HashMap;
+
+/// The hồ sơ of a batch by mã hồ sơ, to map files' names to them.
+pub struct BatchCodes {
+    pub batch_id: i64,
+    /// mã hồ sơ → (dossier id, sealed).
+    pub dossiers: HashMap<String, (i64, bool)>,
+}
+
+impl BatchCodes {
+    pub async fn load(store: &Store, batch_id: i64) -> Result<BatchCodes, kho_store::StoreError> {
+        let queue = store.batch_queue(&kho_model::access::Visibility::everything(), batch_id).await?;
+        let mut dossiers = HashMap::new();
+        for entry in queue {
+            let dossier = store.dossier(entry.dossier_id).await?;
+            let fonds = store.fonds(dossier.fonds_id).await?;
+            let sealed = dossier.fields.classification.max(fonds.fields.classification).is_classified();
+            dossiers.insert(entry.file_code, (entry.dossier_id, sealed));
+        }
+        Ok(BatchCodes { batch_id, dossiers })
+    }
+
+    /// Which hồ sơ (and văn bản STT) a file's name says it is.
+    pub fn map(&self, file_name: &str) -> Option<ScanName> {
+        scan_name(file_name, |code| self.dossiers.contains_key(code))
+    }
+}
+
+/// What became of a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Taken {
+    /// Recorded, with its pages queued.
+    New { file_id: i64, pages: u32 },
+    /// These bytes were already recorded for this hồ sơ.
+    Again { file_id: i64 },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("{0}")]
+    Refused(#[from] Refused),
+    #[error("{0}")]
+    Blob(#[from] kho_blobs::BlobError),
+    #[error("{0}")]
+    Store(#[from] kho_store::StoreError),
+}
+
+/// Checks a file and records it as a master of `dossier_id` (văn bản `ordinal`, or the whole hồ
+/// sơ) in the batch. Nothing is recorded unless the whole file passed.
+#[allow(clippy::too_many_arguments)]
+pub async fn take(
+    store: &Store,
+    blobs: &Blobs,
+    limits: &Limits,
+    batch_id: i64,
+    (dossier_id, sealed): (i64, bool),
+    ordinal: Option<u32>,
+    file_name: &str,
+    bytes: bytes::Bytes,
+    by: &str,
+) -> Result<Taken, IngestError> {
+    let (name, limits_copy, checked) = (file_name.to_string(), *limits, bytes.clone());
+    let master = tokio::task::spawn_blocking(move || intake::inspect(&name, &checked, &limits_copy))
+        .await
+        .map_err(|e| Refused { file: file_name.into(), refusal: intake::Refusal::Damaged(e.to_string()) })??;
+    let stored = blobs.put(bytes, sealed).await?;
+    let file = NewScanFile {
+        batch_id,
+        dossier_id,
+        ordinal: ordinal.map(i64::from),
+        file_name: file_name.to_string(),
+        format: master.format.code().into(),
+        size: stored.size as i64,
+        sha256: stored.sha256,
+        blob: stored.name,
+        sealed,
+        page_count: i64::from(master.pages),
+        uploaded_by: by.to_string(),
+    };
+    let (file_id, new) = store.add_scan_file(&file).await?;
+    Ok(if new { Taken::New { file_id, pages: master.pages } } else { Taken::Again { file_id } })
+}
+
+/// Puts hồ sơ into a batch, each with the plan's priority computed from its retention and title.
+pub async fn add_to_batch(store: &Store, batch_id: i64, dossier_ids: &[i64]) -> Result<(), kho_store::StoreError> {
+    let mut entries = vec![];
+    for id in dossier_ids {
+        let dossier = store.dossier(*id).await?;
+        let priority = kho_model::digitization::priority(&dossier.fields.title, dossier.fields.maintenance, false);
+        entries.push((*id, priority.rank, priority.reason));
+    }
+    store.add_to_batch(batch_id, &entries).await
+}

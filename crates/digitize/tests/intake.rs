@@ -1,0 +1,145 @@
+//! Hostile and damaged files at intake: each refused with its name and a reason a clerk can act
+//! on, before anything is stored.
+
+use kho_digitize::intake::{Limits, Refusal, inspect, unzip};
+use lopdf::{Document, Object, Stream, dictionary};
+use std::io::Write;
+use std::path::Path;
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/pages").join(name)).unwrap()
+}
+
+fn refusal(name: &str, bytes: &[u8]) -> Refusal {
+    let refused = inspect(name, bytes, &Limits::default()).expect_err(name);
+    assert_eq!(refused.file, name);
+    assert!(refused.to_string().starts_with(&format!("Tệp “{name}”: ")), "{refused}");
+    refused.refusal
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for b in bytes {
+        crc ^= u32::from(*b);
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+        }
+    }
+    !crc
+}
+
+fn png_chunk(out: &mut Vec<u8>, kind: &[u8], data: &[u8]) {
+    out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+    let mut body = kind.to_vec();
+    body.extend_from_slice(data);
+    out.extend_from_slice(&body);
+    out.extend_from_slice(&crc32(&body).to_be_bytes());
+}
+
+/// A few hundred bytes that declare a 50,000 × 50,000 image.
+fn bomb() -> Vec<u8> {
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = vec![];
+    ihdr.extend_from_slice(&50_000u32.to_be_bytes());
+    ihdr.extend_from_slice(&50_000u32.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 0, 0, 0, 0]);
+    png_chunk(&mut png, b"IHDR", &ihdr);
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    z.write_all(&vec![0u8; 1 << 20]).unwrap();
+    png_chunk(&mut png, b"IDAT", &z.finish().unwrap());
+    png_chunk(&mut png, b"IEND", &[]);
+    png
+}
+
+fn pdf_with(extra: impl FnOnce(&mut Document, lopdf::ObjectId)) -> Vec<u8> {
+    let mut doc = Document::with_version("1.7");
+    let pages = doc.new_object_id();
+    let content = doc.add_object(Stream::new(dictionary! {}, b"".to_vec()));
+    let page = doc.add_object(dictionary! { "Type" => "Page", "Parent" => pages, "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()], "Contents" => content });
+    doc.objects.insert(pages, Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 }));
+    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages });
+    doc.trailer.set("Root", catalog);
+    extra(&mut doc, catalog);
+    let mut out = vec![];
+    doc.save_to(&mut out).unwrap();
+    out
+}
+
+#[test]
+fn damaged_and_truncated_files_are_refused_by_name() {
+    let tiff = fixture("trang2-200dpi.tif");
+    assert!(matches!(refusal("trang2.tif", &tiff[..tiff.len() / 3]), Refusal::Damaged(_)));
+    let jpeg = fixture("trang1-200dpi-suy-giam.jpg");
+    assert!(matches!(refusal("trang1.jpg", &jpeg[..jpeg.len() / 2]), Refusal::Damaged(_)));
+    let png = fixture("trang1-300dpi.png");
+    assert!(matches!(refusal("trang1.png", &png[..png.len() / 2]), Refusal::Damaged(_)));
+    let pdf = pdf_with(|_, _| {});
+    assert!(inspect("ok.pdf", &pdf, &Limits::default()).is_ok(), "the untouched PDF is fine");
+    assert!(matches!(refusal("cut.pdf", &pdf[..pdf.len() / 3]), Refusal::Damaged(_) | Refusal::NoPages));
+    assert!(matches!(refusal("rong.tif", b""), Refusal::Empty));
+    assert!(matches!(refusal("ghi-chu.tif", b"day khong phai anh"), Refusal::UnknownFormat));
+}
+
+#[test]
+fn an_extension_that_lies_is_refused() {
+    let r = refusal("H49.64.33.2019.15.2.jpg", &fixture("trang1-300dpi.png"));
+    assert_eq!(r, Refusal::ExtensionLies { extension: "jpg".into(), actual: "PNG" });
+    assert!(r.to_string().contains("phần mở rộng .jpg nhưng nội dung là PNG"));
+}
+
+#[test]
+fn a_decompression_bomb_is_refused_before_it_is_decoded() {
+    let r = refusal("bom.png", &bomb());
+    assert!(matches!(r, Refusal::TooManyPixels { width: 50_000, height: 50_000, .. }), "{r:?}");
+    assert!(r.to_string().contains("50000 × 50000"), "{r}");
+}
+
+#[test]
+fn a_tiff_declaring_thousands_of_pages_is_refused_without_reading_them_all() {
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    let mut encoder = tiff::encoder::TiffEncoder::new(&mut bytes).unwrap();
+    for _ in 0..2_100 {
+        encoder.write_image::<tiff::encoder::colortype::Gray8>(1, 1, &[255]).unwrap();
+    }
+    let r = refusal("nhieu-trang.tif", bytes.get_ref());
+    assert_eq!(r, Refusal::TooManyPages { max: 2_000 });
+}
+
+#[test]
+fn a_pdf_with_javascript_or_embedded_files_is_refused_even_inside_object_streams() {
+    let js = pdf_with(|doc, catalog| {
+        let action = doc.add_object(dictionary! { "S" => "JavaScript", "JS" => Object::string_literal("app.alert(1)") });
+        doc.get_dictionary_mut(catalog).unwrap().set("OpenAction", action);
+    });
+    assert_eq!(refusal("co-ma.pdf", &js), Refusal::PdfActive("mã JavaScript"));
+    let embedded = pdf_with(|doc, catalog| {
+        let file = doc.add_object(Stream::new(dictionary! { "Type" => "EmbeddedFile" }, b"MZ".to_vec()));
+        let spec = doc
+            .add_object(dictionary! { "Type" => "Filespec", "F" => Object::string_literal("a.exe"), "EF" => dictionary! { "F" => file } });
+        let names = dictionary! { "EmbeddedFiles" => dictionary! { "Names" => vec![Object::string_literal("a.exe"), spec.into()] } };
+        doc.get_dictionary_mut(catalog).unwrap().set("Names", names);
+    });
+    assert_eq!(refusal("co-tep.pdf", &embedded), Refusal::PdfActive("tệp nhúng"));
+    // The same JavaScript packed into a compressed object stream.
+    let mut doc = Document::load_mem(&js).unwrap();
+    doc.version = "1.7".into();
+    let mut packed = vec![];
+    doc.save_modern(&mut packed).unwrap();
+    assert!(!packed.windows(10).any(|w| w == b"JavaScript"), "the name is inside a compressed stream");
+    assert_eq!(refusal("an-ma.pdf", &packed), Refusal::PdfActive("mã JavaScript"));
+}
+
+#[test]
+fn a_zip_with_paths_climbing_out_is_refused() {
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    {
+        let mut zip = zip::ZipWriter::new(&mut bytes);
+        zip.start_file("lo1/H49.64.33.2019.15.tif", zip::write::SimpleFileOptions::default()).unwrap();
+        zip.write_all(b"II*\0").unwrap();
+        zip.start_file("../../etc/cron.d/x", zip::write::SimpleFileOptions::default()).unwrap();
+        zip.write_all(b"* * * * * root sh").unwrap();
+        zip.finish().unwrap();
+    }
+    let refused = unzip("lo1.zip", bytes.get_ref(), &Limits::default()).unwrap_err();
+    assert!(refused.to_string().contains("“../../etc/cron.d/x” trỏ ra ngoài thư mục"), "{refused}");
+}

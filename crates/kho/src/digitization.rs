@@ -1,0 +1,256 @@
+//! The số hóa commands: batches, `kho ingest` (a scanner's output folder into a batch),
+//! `kho worker` (the production line) and `kho verify` (fixity of every blob).
+
+use crate::progress::Progress;
+use anyhow::{Context, Result, bail};
+use kho_blobs::{BlobError, Blobs};
+use kho_digitize::ingest::{self, BatchCodes, IngestError, Taken};
+use kho_digitize::intake::Limits;
+use kho_store::Store;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// Creates a batch for a unit with the hồ sơ of one fonds (or the codes given).
+pub async fn create_batch(
+    store: &Store,
+    unit: &str,
+    name: &str,
+    kind: &str,
+    fonds: Option<&str>,
+    codes: &[String],
+    by: &str,
+) -> Result<i64> {
+    let kind = kho_model::digitization::OriginalKind::from_code(kind)
+        .with_context(|| format!("loại tài liệu gốc “{kind}”: text, colour hoặc map"))?;
+    let unit_id = *crate::accounts::resolve_units(store, &[unit.to_string()]).await?.iter().next().context("đơn vị")?;
+    let mut ids = vec![];
+    if let Some(code) = fonds {
+        let fonds = store.fonds_by_code(code).await.with_context(|| format!("không có phông mã {code}"))?;
+        ids.extend(store.fonds_dossier_ids(fonds.id).await?);
+    }
+    for code in codes {
+        ids.push(store.dossier_by_code(code).await.with_context(|| format!("không có hồ sơ mã {code}"))?.id);
+    }
+    if ids.is_empty() {
+        bail!("lô số hóa cần ít nhất một hồ sơ: dùng --fonds MÃ_PHÔNG hoặc --ho-so MÃ_HỒ_SƠ");
+    }
+    let batch = store.create_batch(unit_id, name, kind, by).await?;
+    ingest::add_to_batch(store, batch, &ids).await?;
+    Ok(batch)
+}
+
+/// A manifest: `tệp,mã hồ sơ,STT` (header row; STT empty for the whole hồ sơ).
+fn read_manifest(path: &Path) -> Result<HashMap<String, (String, Option<u32>)>> {
+    let mut reader =
+        csv::ReaderBuilder::new().flexible(true).from_path(path).with_context(|| format!("không đọc được {}", path.display()))?;
+    let mut map = HashMap::new();
+    for (i, record) in reader.records().enumerate() {
+        let record = record.with_context(|| format!("{}, dòng {}", path.display(), i + 2))?;
+        let file = record.get(0).unwrap_or_default().trim().to_string();
+        let code = record.get(1).unwrap_or_default().trim().to_string();
+        let ordinal = match record.get(2).map(str::trim).filter(|s| !s.is_empty()) {
+            Some(n) => Some(n.parse::<u32>().with_context(|| format!("{}, dòng {}: STT “{n}” không phải số", path.display(), i + 2))?),
+            None => None,
+        };
+        if file.is_empty() || code.is_empty() {
+            bail!("{}, dòng {}: cần tên tệp và mã hồ sơ", path.display(), i + 2);
+        }
+        map.insert(file, (code, ordinal));
+    }
+    Ok(map)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    for entry in std::fs::read_dir(dir).with_context(|| format!("không đọc được thư mục {}", dir.display()))? {
+        let path = entry?.path();
+        if path.is_dir() {
+            walk(&path, out)?;
+        } else if !path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')) {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// `kho ingest DIR --batch N`: every file (and every file in a zip) mapped to its hồ sơ by its
+/// TT05 name or the manifest, checked, stored and queued; what could not be mapped or was
+/// refused is listed at the end, and the exit code says so.
+pub async fn ingest(store: &Store, blobs: &Blobs, dir: &Path, batch: i64, manifest: Option<&Path>, by: &str) -> Result<ExitCode> {
+    store.batch(batch).await.with_context(|| format!("không có lô số hóa số {batch}"))?;
+    let codes = BatchCodes::load(store, batch).await?;
+    let manifest = manifest.map(read_manifest).transpose()?.unwrap_or_default();
+    let mut files = vec![];
+    walk(dir, &mut files)?;
+    files.sort();
+    let limits = Limits::default();
+    let (mut taken, mut again, mut pages) = (0, 0, 0u64);
+    let mut unmapped: Vec<String> = vec![];
+    let mut refused: Vec<String> = vec![];
+    let mut progress = Progress::new("Nhận tệp quét", files.len() as u64);
+    for path in files {
+        let display = path.strip_prefix(dir).unwrap_or(&path).display().to_string();
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) => {
+                refused.push(format!("Tệp “{display}”: không đọc được ({e})."));
+                progress.tick();
+                continue;
+            }
+        };
+        let entries = if display.to_lowercase().ends_with(".zip") {
+            match kho_digitize::intake::unzip(&display, &bytes, &limits) {
+                Ok(entries) => entries.into_iter().map(|(name, b)| (format!("{display}/{name}"), name, b)).collect(),
+                Err(e) => {
+                    refused.push(e.to_string());
+                    progress.tick();
+                    continue;
+                }
+            }
+        } else {
+            vec![(display.clone(), display.clone(), bytes)]
+        };
+        for (shown, name, bytes) in entries {
+            let base = name.rsplit('/').next().unwrap_or(&name).to_string();
+            let target = match manifest.get(&base).or_else(|| manifest.get(&name)) {
+                Some((code, ordinal)) => codes.dossiers.get(code).map(|d| (*d, *ordinal)),
+                None => codes.map(&base).and_then(|s| codes.dossiers.get(&s.file_code).map(|d| (*d, s.ordinal))),
+            };
+            let Some((dossier, ordinal)) = target else {
+                unmapped.push(shown);
+                continue;
+            };
+            match ingest::take(store, blobs, &limits, batch, dossier, ordinal, &shown, bytes.into(), by).await {
+                Ok(Taken::New { pages: n, .. }) => {
+                    taken += 1;
+                    pages += u64::from(n);
+                }
+                Ok(Taken::Again { .. }) => again += 1,
+                Err(IngestError::Refused(r)) => refused.push(r.to_string()),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        progress.tick();
+    }
+    progress.finish();
+    println!("Đã nhận {taken} tệp ({pages} trang) vào lô số hóa {batch}; {again} tệp đã có từ trước.");
+    if !unmapped.is_empty() {
+        println!("Không xác định được hồ sơ cho {} tệp (đặt tên <mã hồ sơ>.<STT> hoặc ghi vào tệp danh sách):", unmapped.len());
+        for name in &unmapped {
+            println!("  {name}");
+        }
+    }
+    if !refused.is_empty() {
+        println!("Không nhận {} tệp:", refused.len());
+        for reason in &refused {
+            println!("  {reason}");
+        }
+    }
+    Ok(if unmapped.is_empty() && refused.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
+}
+
+/// `kho worker`: runs `jobs` claim loops until stopped (Ctrl-C, SIGTERM) or, with
+/// `until_idle`, until the queue is empty; a progress bar follows the queue.
+pub async fn worker(
+    store: Store,
+    blobs: Blobs,
+    jobs: usize,
+    until_idle: bool,
+    organisation: Option<String>,
+    lease: i64,
+) -> Result<ExitCode> {
+    let mut config = kho_digitize::worker::WorkerConfig { lease_seconds: lease.max(2), ..Default::default() };
+    if let Some(o) = organisation {
+        config.organisation = o;
+    }
+    let worker = Arc::new(kho_digitize::worker::Worker::new(store.clone(), blobs, config));
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("signal handler");
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+        let _ = stop_tx.send(true);
+    });
+    let counts = store.queue_counts(None).await?;
+    let mut progress = Progress::new("Xử lý số hóa", (counts.queued + counts.running + counts.done) as u64);
+    progress.inc(counts.done as u64);
+    let reporter = {
+        let store = store.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                if let Ok(c) = store.queue_counts(None).await {
+                    let done = (c.done + c.failed) as u64;
+                    progress.set_total((c.queued + c.running + c.done + c.failed) as u64);
+                    let step = done.saturating_sub(progress_done(&progress));
+                    for _ in 0..step {
+                        progress.tick();
+                    }
+                }
+            }
+        })
+    };
+    let done = worker.run(jobs, until_idle, stop_rx).await?;
+    reporter.abort();
+    eprintln!();
+    let counts = store.queue_counts(None).await?;
+    println!(
+        "Đã làm {done} việc. Hàng đợi: {} chờ, {} đang làm, {} xong, {} lỗi.",
+        counts.queued, counts.running, counts.done, counts.failed
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn progress_done(progress: &Progress) -> u64 {
+    progress.done()
+}
+
+/// `kho verify`: re-reads and re-hashes every blob the catalogue refers to, resuming an
+/// interrupted run unless `restart`; lists missing and corrupt blobs with what refers to them.
+pub async fn verify(store: &Store, blobs: &Blobs, restart: bool) -> Result<ExitCode> {
+    let (run, mut after) = store.fixity_run(restart).await?;
+    if !after.is_empty() {
+        eprintln!("Tiếp tục lần kiểm tra {run} sau {after}.");
+    }
+    let mut progress = Progress::new("Kiểm tra toàn vẹn", 0);
+    let mut what: HashMap<String, String> = HashMap::new();
+    loop {
+        let chunk = store.referenced_blobs(&after, 500).await?;
+        if chunk.is_empty() {
+            break;
+        }
+        progress.set_total(progress.total() + chunk.len() as u64);
+        let mut failures = vec![];
+        for (name, refers) in &chunk {
+            match blobs.check(name).await {
+                Ok(_) => {}
+                Err(BlobError::Missing(_)) => failures.push((name.clone(), "missing")),
+                Err(BlobError::Corrupt(_) | BlobError::BadName) => failures.push((name.clone(), "corrupt")),
+                Err(e) => return Err(e).context("không đọc được kho lưu trữ đối tượng; chạy lại để tiếp tục"),
+            }
+            if failures.last().is_some_and(|(n, _)| n == name) {
+                what.insert(name.clone(), refers.clone());
+            }
+            progress.tick();
+        }
+        after = chunk.last().expect("non-empty").0.clone();
+        store.fixity_progress(run, &after, chunk.len() as i64, &failures).await?;
+    }
+    progress.finish();
+    let (checked, failures) = store.finish_fixity_run(run).await?;
+    println!("Đã kiểm tra {checked} tệp dữ liệu trên {}.", blobs.label());
+    if failures.is_empty() {
+        println!("Tất cả nguyên vẹn.");
+        return Ok(ExitCode::SUCCESS);
+    }
+    for (name, outcome) in &failures {
+        let label = if outcome == "missing" { "MẤT" } else { "HỎNG" };
+        let refers = what.get(name).cloned().unwrap_or_default();
+        println!("{label}  {name}  {refers}");
+    }
+    println!("{} tệp mất hoặc hỏng: khôi phục từ bản sao lưu.", failures.len());
+    Ok(ExitCode::from(3))
+}

@@ -1,0 +1,159 @@
+//! Số hóa from the operator's side: a commune's hồ sơ scanned to files, `kho ingest` maps them
+//! and refuses the bad ones, `kho worker` is killed with SIGKILL mid-work and another finishes
+//! the batch with nothing lost or doubled, the PDF/A reads back, and `kho verify` finds a blob
+//! damaged behind Kho's back.
+
+use kho_model::UnitKind;
+use kho_model::digitization::OriginalKind;
+use kho_model::record::{DossierInput, FondsInput, InventoryInput};
+use kho_store::Store;
+use kho_store::test_support::catalogues;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const PAGES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../digitize/tests/pages");
+
+fn kho(url: &str, data: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_kho"))
+        .args(args)
+        .env("KHO_DATABASE_URL", url)
+        .env("KHO_DATA_DIR", data)
+        .env("KHO_LOG", "warn")
+        .output()
+        .unwrap()
+}
+
+/// A commune's fonds with one 3-page hồ sơ (a land file: second in the plan's order) and one
+/// permanent hồ sơ with a single page.
+async fn commune(store: &Store) -> (String, String) {
+    let unit = store.create_unit(&kho_model::record::NewUnit::named("Xã Mường Ảng", UnitKind::Commune)).await.unwrap();
+    let fonds = FondsInput { code: "X27".into(), name: "UBND xã Mường Ảng".into(), unit_id: unit.to_string(), ..Default::default() };
+    let fonds = store.create_fonds(&fonds.parse().unwrap()).await.unwrap();
+    let inventory = InventoryInput { number: "1".into(), title: "Mục lục 1".into(), ..Default::default() };
+    let inventory = store.create_inventory(fonds, &inventory.parse().unwrap()).await.unwrap();
+    let (_, _, context) = store.dossier_context(inventory).await.unwrap();
+    let mut codes = vec![];
+    for (notation, title, maintenance, pages) in
+        [("15", "Hồ sơ giao đất ở tại bản Co Mận năm 2019", "05", "3"), ("16", "Báo cáo tình hình chỉnh lý tài liệu năm 2026", "01", "1")]
+    {
+        let input = DossierInput {
+            notation: notation.into(),
+            title: title.into(),
+            maintenance: maintenance.into(),
+            mode: "01".into(),
+            start_date: "2019".into(),
+            end_date: "2019".into(),
+            total_doc: "1".into(),
+            number_of_page: pages.into(),
+            ..Default::default()
+        };
+        let id = store.create_dossier(inventory, &input.parse(&context).unwrap()).await.unwrap();
+        codes.push(store.dossier(id).await.unwrap().fields.file_code.to_string());
+    }
+    (codes[0].clone(), codes[1].clone())
+}
+
+#[tokio::test]
+async fn a_hồ_sơ_is_scanned_to_a_pdf_a_through_ingest_and_a_killed_worker() {
+    for catalogue in catalogues().await {
+        let store = &catalogue.store;
+        let data = catalogue.dir().join("data");
+        let (land, permanent) = commune(store).await;
+        let url = catalogue.url.as_str();
+        let out = kho(url, &data, &["batch", "create", "--unit", "Xã Mường Ảng", "--name", "Lô 1", "--fonds", "X27"]);
+        assert!(out.status.success(), "{}: {}", catalogue.label, String::from_utf8_lossy(&out.stderr));
+        let batch: i64 = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
+        let queue = store.batch_queue(&kho_model::access::Visibility::everything(), batch).await.unwrap();
+        assert_eq!(
+            queue.iter().map(|q| (q.file_code.as_str(), q.reason.as_str())).collect::<Vec<_>>(),
+            vec![(permanent.as_str(), "Bảo quản vĩnh viễn"), (land.as_str(), "Đất đai")]
+        );
+        assert_eq!(store.batch(batch).await.unwrap().original_kind, OriginalKind::Text);
+
+        // The scanner's folder: the land hồ sơ as one 3-page TIFF named by its code, the permanent
+        // one as văn bản 1; a file nobody named; a cut TIFF; a PNG calling itself JPEG.
+        let scans = catalogue.dir().join("may-quet");
+        std::fs::create_dir_all(scans.join("ngay-25")).unwrap();
+        std::fs::copy(Path::new(PAGES).join("ho-so-3-trang.tif"), scans.join(format!("{land}.tif"))).unwrap();
+        std::fs::copy(Path::new(PAGES).join("trang2-300dpi.png"), scans.join("ngay-25").join(format!("{permanent}.1.png"))).unwrap();
+        std::fs::copy(Path::new(PAGES).join("trang3-300dpi.png"), scans.join("scan0001.png")).unwrap();
+        let tiff = std::fs::read(Path::new(PAGES).join("trang2-200dpi.tif")).unwrap();
+        std::fs::write(scans.join(format!("{permanent}.2.tif")), &tiff[..tiff.len() / 3]).unwrap();
+        std::fs::copy(Path::new(PAGES).join("trang1-300dpi.png"), scans.join(format!("{permanent}.3.jpg"))).unwrap();
+        let out = kho(url, &data, &["ingest", scans.to_str().unwrap(), "--batch", &batch.to_string()]);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(2), "{}: {stdout}", catalogue.label);
+        assert!(stdout.contains("Đã nhận 2 tệp (4 trang)"), "{stdout}");
+        assert!(stdout.contains("scan0001.png"), "the unmapped file is listed: {stdout}");
+        assert!(stdout.contains(&format!("Tệp “{permanent}.2.tif”: tệp hỏng hoặc không đầy đủ")), "{stdout}");
+        assert!(stdout.contains(&format!("Tệp “{permanent}.3.jpg”: phần mở rộng .jpg nhưng nội dung là PNG")), "{stdout}");
+        let again = kho(url, &data, &["ingest", scans.to_str().unwrap(), "--batch", &batch.to_string()]);
+        assert!(String::from_utf8_lossy(&again.stdout).contains("Đã nhận 0 tệp (0 trang) vào lô số hóa"), "ingesting twice adds nothing");
+
+        // A worker is killed with SIGKILL as soon as it has finished a page, mid-way through the batch.
+        let mut worker = Command::new(env!("CARGO_BIN_EXE_kho"))
+            .args(["worker", "--jobs", "1", "--lease", "3"])
+            .env("KHO_DATABASE_URL", url)
+            .env("KHO_DATA_DIR", &data)
+            .env("KHO_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let started = Instant::now();
+        loop {
+            let counts = store.queue_counts(Some(batch)).await.unwrap();
+            if counts.done >= 1 && counts.running >= 1 {
+                break;
+            }
+            assert!(started.elapsed() < Duration::from_secs(120), "{}: the worker never got going: {counts:?}", catalogue.label);
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        worker.kill().unwrap();
+        worker.wait().unwrap();
+        let counts = store.queue_counts(Some(batch)).await.unwrap();
+        assert!(counts.running >= 1 && counts.queued + counts.running > 0, "{}: killed mid-batch: {counts:?}", catalogue.label);
+
+        // Another worker finishes the batch, taking up the dead worker's job once its lease runs out.
+        let out = kho(url, &data, &["worker", "--jobs", "2", "--lease", "3", "--until-idle"]);
+        assert!(out.status.success(), "{}: {}", catalogue.label, String::from_utf8_lossy(&out.stderr));
+        let counts = store.queue_counts(Some(batch)).await.unwrap();
+        assert_eq!((counts.queued, counts.running, counts.failed), (0, 0, 0), "{}: {counts:?}", catalogue.label);
+        let progress = store.batch_progress(&kho_model::access::Visibility::everything(), batch).await.unwrap();
+        assert_eq!((progress.pages, progress.pages_done, progress.dossiers_done), (4, 4, 2), "{}: {progress:?}", catalogue.label);
+
+        let land_id = store.dossier_by_code(&land).await.unwrap().id;
+        let renditions = store.renditions(land_id).await.unwrap();
+        assert_eq!(renditions.len(), 1, "{}: one PDF/A for the hồ sơ, no duplicate", catalogue.label);
+        assert_eq!(
+            (renditions[0].file_name.as_str(), renditions[0].pages, renditions[0].standard.as_str()),
+            (format!("{land}.pdf").as_str(), 3, "PDF/A-2b")
+        );
+        let permanent_id = store.dossier_by_code(&permanent).await.unwrap().id;
+        assert_eq!(store.renditions(permanent_id).await.unwrap()[0].file_name, format!("{permanent}.1.pdf"), "named by văn bản");
+        let blobs = kho_blobs::Blobs::open(&data.join("blobs"), None).unwrap();
+        let pdf = blobs.get(&renditions[0].blob, false, &renditions[0].sha256).await.unwrap();
+        let path = catalogue.dir().join("ho-so.pdf");
+        std::fs::write(&path, &pdf).unwrap();
+        let text = Command::new("pdftotext").arg(&path).arg("-").output().unwrap();
+        let text = String::from_utf8_lossy(&text.stdout);
+        assert!(text.contains("Luật Đất đai") && text.contains("Quàng Văn Thuận"), "{text}");
+        let page_text = store.dossier_pages(land_id).await.unwrap()[0].ocr_text.clone().unwrap();
+        assert!(page_text.contains("Giao đất ở cho ông Lò Văn Thưởng"), "OCR text kept per page for search: {page_text}");
+
+        // Fixity: all whole; then one page image is damaged on disk and `kho verify` names it.
+        let out = kho(url, &data, &["verify"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+        assert!(String::from_utf8_lossy(&out.stdout).contains("Tất cả nguyên vẹn."));
+        let damaged = &renditions[0].blob;
+        let on_disk = data.join("blobs").join(kho_blobs::Blobs::location(damaged).as_ref());
+        let mut bytes = std::fs::read(&on_disk).unwrap();
+        bytes[1000] ^= 0xFF;
+        std::fs::write(&on_disk, bytes).unwrap();
+        let out = kho(url, &data, &["verify"]);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(3), "{stdout}");
+        assert!(stdout.contains(&format!("HỎNG  {damaged}  bản PDF/A {land}.pdf")), "{stdout}");
+    }
+}
