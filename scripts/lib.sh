@@ -51,3 +51,58 @@ stop_postgres() {
   as_pg "$PG_STOP" >/dev/null 2>&1 || true
   rm -rf "$PG_DIR"; PG_DIR=""
 }
+
+# Garage, the S3-compatible server a province can run itself: built once from crates.io when
+# missing (about 10 minutes on 2 cores), then a single node on 127.0.0.1 for the tests.
+ensure_garage() {
+  command -v garage >/dev/null && return 0
+  log "cài Garage (máy chủ S3) từ crates.io — chỉ lần đầu, khoảng 10 phút"
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    cargo install garage --version 2.5.0 --locked
+}
+
+start_garage() {
+  GARAGE_DIR=$(mktemp -d /tmp/kho-garage.XXXXXX)
+  local s3 rpc secret
+  s3=$(free_port); rpc=$(free_port)
+  secret=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
+  printf '%s\n' \
+    "metadata_dir = \"$GARAGE_DIR/meta\"" \
+    "data_dir = \"$GARAGE_DIR/data\"" \
+    'db_engine = "sqlite"' \
+    'replication_factor = 1' \
+    "rpc_bind_addr = \"127.0.0.1:$rpc\"" \
+    "rpc_public_addr = \"127.0.0.1:$rpc\"" \
+    "rpc_secret = \"$secret\"" \
+    '[s3_api]' \
+    's3_region = "garage"' \
+    "api_bind_addr = \"127.0.0.1:$s3\"" \
+    'root_domain = ".s3.garage.localhost"' >"$GARAGE_DIR/garage.toml"
+  local g="garage -c $GARAGE_DIR/garage.toml"
+  $g server >"$GARAGE_DIR/log" 2>&1 &
+  GARAGE_PID=$!
+  local node=""
+  for _ in $(seq 1 50); do
+    node=$($g node id -q 2>/dev/null | cut -d@ -f1) && [ -n "$node" ] && break
+    sleep 0.2
+  done
+  [ -n "$node" ] || { cat "$GARAGE_DIR/log"; return 1; }
+  $g layout assign -z dc1 -c 1G "$node" >/dev/null
+  $g layout apply --version 1 >/dev/null
+  $g bucket create kho-test >/dev/null
+  local key
+  key=$($g key create kho-test-key)
+  $g bucket allow --read --write --owner kho-test --key kho-test-key >/dev/null
+  export KHO_TEST_S3_ENDPOINT="http://127.0.0.1:$s3"
+  export KHO_TEST_S3_BUCKET=kho-test
+  KHO_TEST_S3_ACCESS_KEY_ID=$(echo "$key" | awk '/Key ID:/ {print $3}')
+  KHO_TEST_S3_SECRET_ACCESS_KEY=$(echo "$key" | awk '/Secret key:/ {print $3}')
+  export KHO_TEST_S3_ACCESS_KEY_ID KHO_TEST_S3_SECRET_ACCESS_KEY
+  log "Garage (S3) chạy tại $KHO_TEST_S3_ENDPOINT"
+}
+
+stop_garage() {
+  [ -n "${GARAGE_PID:-}" ] && kill "$GARAGE_PID" 2>/dev/null && wait "$GARAGE_PID" 2>/dev/null || true
+  [ -n "${GARAGE_DIR:-}" ] && rm -rf "$GARAGE_DIR"
+  GARAGE_PID=""; GARAGE_DIR=""
+}

@@ -13,6 +13,8 @@
 
 use aes_gcm::aead::{Aead, KeyInit};
 use aes_gcm::{Aes256Gcm, Nonce};
+pub use object_store;
+
 use bytes::Bytes;
 use object_store::ObjectStoreExt;
 use object_store::path::Path as ObjectPath;
@@ -132,6 +134,25 @@ pub struct S3Config {
     pub region: String,
     pub access_key_id: String,
     pub secret_access_key: String,
+}
+
+impl S3Config {
+    /// The test S3 server the test command starts (`KHO_TEST_S3_*`); with `KHO_REQUIRE_S3=1` its
+    /// absence fails the test instead of quietly testing less.
+    pub fn test_server() -> Option<S3Config> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        match (var("KHO_TEST_S3_ENDPOINT"), var("KHO_TEST_S3_ACCESS_KEY_ID"), var("KHO_TEST_S3_SECRET_ACCESS_KEY")) {
+            (Some(endpoint), Some(access_key_id), Some(secret_access_key)) => Some(S3Config {
+                endpoint,
+                bucket: var("KHO_TEST_S3_BUCKET").unwrap_or_else(|| "kho-test".into()),
+                region: "garage".into(),
+                access_key_id,
+                secret_access_key,
+            }),
+            _ if std::env::var("KHO_REQUIRE_S3").as_deref() == Ok("1") => panic!("KHO_REQUIRE_S3=1 but KHO_TEST_S3_* is not set"),
+            _ => None,
+        }
+    }
 }
 
 /// Content-addressed bytes in a folder or a bucket.
@@ -363,6 +384,28 @@ mod tests {
         assert!(matches!(blobs.get("../../etc/passwd", false, "").await, Err(BlobError::BadName)));
         assert!(matches!(blobs.get(&"0".repeat(64), false, "").await, Err(BlobError::Missing(_))));
         assert!(matches!(blobs.check(&"0".repeat(64)).await, Err(BlobError::Missing(_))));
+    }
+
+    #[tokio::test]
+    async fn the_s3_server_keeps_blobs_by_hash_and_damage_is_found() {
+        let Some(config) = S3Config::test_server() else { return };
+        let dir = tempfile::tempdir().unwrap();
+        let key = ContentKey::generate(&dir.path().join("k")).unwrap();
+        let blobs = Blobs::s3(&config, Some(key)).unwrap();
+        let content = format!("trang quét {:?}", std::time::SystemTime::now()).into_bytes();
+        let stored = blobs.put(content.clone(), false).await.unwrap();
+        assert_eq!(blobs.put(content.clone(), false).await.unwrap(), stored, "idempotent on S3 too");
+        assert_eq!(blobs.get(&stored.name, false, &stored.sha256).await.unwrap(), content);
+        let sealed = blobs.put(SECRET.to_vec(), true).await.unwrap();
+        assert_eq!(blobs.get(&sealed.name, true, &sealed.sha256).await.unwrap(), SECRET);
+        let big = vec![7u8; 12 << 20];
+        let big_stored = blobs.put(big.clone(), false).await.unwrap();
+        assert_eq!(blobs.check(&big_stored.name).await.unwrap(), big.len() as u64);
+        // Damage behind Kho's back: overwrite the object with other bytes.
+        blobs.objects().put(&Blobs::location(&stored.name), PutPayload::from(b"hong".to_vec())).await.unwrap();
+        assert!(matches!(blobs.check(&stored.name).await, Err(BlobError::Corrupt(_))));
+        blobs.objects().delete(&Blobs::location(&stored.name)).await.unwrap();
+        assert!(matches!(blobs.check(&stored.name).await, Err(BlobError::Missing(_))));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! the batch with nothing lost or doubled, the PDF/A reads back, and `kho verify` finds a blob
 //! damaged behind Kho's back.
 
+use kho_blobs::object_store::ObjectStoreExt;
 use kho_model::UnitKind;
 use kho_model::digitization::OriginalKind;
 use kho_model::record::{DossierInput, FondsInput, InventoryInput};
@@ -14,14 +15,36 @@ use std::time::{Duration, Instant};
 
 const PAGES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../digitize/tests/pages");
 
-fn kho(url: &str, data: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_kho"))
-        .args(args)
-        .env("KHO_DATABASE_URL", url)
-        .env("KHO_DATA_DIR", data)
-        .env("KHO_LOG", "warn")
-        .output()
-        .unwrap()
+/// Where the blobs go: the local folder on SQLite (the embedded default), the real S3 server
+/// (Garage) on PostgreSQL (the province's scale path).
+struct Storage {
+    env: Vec<(&'static str, String)>,
+    blobs: kho_blobs::Blobs,
+}
+
+fn storage(label: &str, data: &Path) -> Storage {
+    match kho_blobs::S3Config::test_server().filter(|_| label == "PostgreSQL") {
+        Some(s3) => Storage {
+            env: vec![
+                ("KHO_S3_ENDPOINT", s3.endpoint.clone()),
+                ("KHO_S3_BUCKET", s3.bucket.clone()),
+                ("KHO_S3_REGION", s3.region.clone()),
+                ("KHO_S3_ACCESS_KEY_ID", s3.access_key_id.clone()),
+                ("KHO_S3_SECRET_ACCESS_KEY", s3.secret_access_key.clone()),
+            ],
+            blobs: kho_blobs::Blobs::s3(&s3, None).unwrap(),
+        },
+        None => Storage { env: vec![], blobs: kho_blobs::Blobs::open(&data.join("blobs"), None).unwrap() },
+    }
+}
+
+fn command(url: &str, data: &Path, storage: &Storage, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_kho"));
+    command.args(args).env("KHO_DATABASE_URL", url).env("KHO_DATA_DIR", data).env("KHO_LOG", "warn");
+    for (k, v) in &storage.env {
+        command.env(k, v);
+    }
+    command
 }
 
 /// A commune's fonds with one 3-page hồ sơ (a land file: second in the plan's order) and one
@@ -61,6 +84,8 @@ async fn a_hồ_sơ_is_scanned_to_a_pdf_a_through_ingest_and_a_killed_worker() {
         let data = catalogue.dir().join("data");
         let (land, permanent) = commune(store).await;
         let url = catalogue.url.as_str();
+        let storage = storage(catalogue.label, &data);
+        let kho = |url: &str, data: &Path, args: &[&str]| command(url, data, &storage, args).output().unwrap();
         let out = kho(url, &data, &["batch", "create", "--unit", "Xã Mường Ảng", "--name", "Lô 1", "--fonds", "X27"]);
         assert!(out.status.success(), "{}: {}", catalogue.label, String::from_utf8_lossy(&out.stderr));
         let batch: i64 = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
@@ -92,11 +117,7 @@ async fn a_hồ_sơ_is_scanned_to_a_pdf_a_through_ingest_and_a_killed_worker() {
         assert!(String::from_utf8_lossy(&again.stdout).contains("Đã nhận 0 tệp (0 trang) vào lô số hóa"), "ingesting twice adds nothing");
 
         // A worker is killed with SIGKILL as soon as it has finished a page, mid-way through the batch.
-        let mut worker = Command::new(env!("CARGO_BIN_EXE_kho"))
-            .args(["worker", "--jobs", "1", "--lease", "3"])
-            .env("KHO_DATABASE_URL", url)
-            .env("KHO_DATA_DIR", &data)
-            .env("KHO_LOG", "warn")
+        let mut worker = command(url, &data, &storage, &["worker", "--jobs", "1", "--lease", "3"])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -132,7 +153,7 @@ async fn a_hồ_sơ_is_scanned_to_a_pdf_a_through_ingest_and_a_killed_worker() {
         );
         let permanent_id = store.dossier_by_code(&permanent).await.unwrap().id;
         assert_eq!(store.renditions(permanent_id).await.unwrap()[0].file_name, format!("{permanent}.1.pdf"), "named by văn bản");
-        let blobs = kho_blobs::Blobs::open(&data.join("blobs"), None).unwrap();
+        let blobs = &storage.blobs;
         let pdf = blobs.get(&renditions[0].blob, false, &renditions[0].sha256).await.unwrap();
         let path = catalogue.dir().join("ho-so.pdf");
         std::fs::write(&path, &pdf).unwrap();
@@ -147,10 +168,12 @@ async fn a_hồ_sơ_is_scanned_to_a_pdf_a_through_ingest_and_a_killed_worker() {
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
         assert!(String::from_utf8_lossy(&out.stdout).contains("Tất cả nguyên vẹn."));
         let damaged = &renditions[0].blob;
-        let on_disk = data.join("blobs").join(kho_blobs::Blobs::location(damaged).as_ref());
-        let mut bytes = std::fs::read(&on_disk).unwrap();
+        let mut bytes = pdf.clone();
         bytes[1000] ^= 0xFF;
-        std::fs::write(&on_disk, bytes).unwrap();
+        blobs.objects().put(&kho_blobs::Blobs::location(damaged), bytes.into()).await.unwrap();
+        if storage.env.is_empty() {
+            assert!(data.join("blobs").join(kho_blobs::Blobs::location(damaged).as_ref()).exists(), "a local folder by default");
+        }
         let out = kho(url, &data, &["verify"]);
         let stdout = String::from_utf8_lossy(&out.stdout);
         assert_eq!(out.status.code(), Some(3), "{stdout}");
