@@ -132,6 +132,10 @@ async fn commune_fonds(store: &Store, commune: &str, code: &str, with_secret: bo
     let (_, _, context) = store.dossier_context(inventory_id).await?;
     let public = dossier("01-HT", &format!("Sổ đăng ký kết hôn {} năm 2025", commune.to_lowercase()), "07/2025", "12/2025", "1", "48");
     store.create_dossier(inventory_id, &public.parse(&context)?).await?;
+    // A small land file, ready to be scanned (three pages) in the số hóa demo.
+    let land =
+        dossier("03-DC", &format!("Hồ sơ giao đất ở tại bản Co Mận, {} năm 2019", commune.to_lowercase()), "03/2019", "11/2019", "3", "3");
+    store.create_dossier(inventory_id, &land.parse(&context)?).await?;
     if with_secret {
         let secret = DossierInput {
             mode: "03".into(),

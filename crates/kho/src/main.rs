@@ -63,6 +63,9 @@ enum Command {
         /// Đánh dấu cookie Secure (khi Kho chạy sau HTTPS).
         #[arg(long, env = "KHO_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// Số việc số hóa chạy ngay trong máy chủ (0: chỉ dùng các tiến trình “kho worker” riêng).
+        #[arg(long, env = "KHO_WORKERS", default_value_t = 1)]
+        workers: usize,
     },
     /// Tạo thư mục dữ liệu và cơ sở dữ liệu (hoặc nâng cấp lược đồ) rồi thoát.
     Init,
@@ -367,7 +370,7 @@ fn open_blobs(cli: &Cli, require_key: bool) -> Result<kho_blobs::Blobs> {
 
 async fn run(cli: Cli) -> Result<ExitCode> {
     match &cli.command {
-        Command::Serve { listen, demo, enclave, secure_cookies } => {
+        Command::Serve { listen, demo, enclave, secure_cookies, workers } => {
             let store = open_store(&cli).await?;
             if *demo {
                 demo::load(&store, &cli.data_dir).await.context("không nạp được dữ liệu mẫu")?;
@@ -384,7 +387,17 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 eprintln!("Chế độ mạng LAN độc lập: nội dung tài liệu mật được mã hóa khi lưu; không có kết nối ra ngoài.");
             }
             let config = kho_web::WebConfig { secure_cookies: *secure_cookies, enclave: *enclave, ..Default::default() };
+            // On one machine the server also runs the số hóa line; at scale, `kho worker` does.
+            let (stop, stopped) = tokio::sync::watch::channel(false);
+            let line = (*workers > 0).then(|| {
+                let worker = std::sync::Arc::new(kho_digitize::worker::Worker::new(store.clone(), blobs.clone(), Default::default()));
+                tokio::spawn(worker.run(*workers, false, stopped))
+            });
             kho_web::serve(listener, kho_web::AppState::new(store.clone(), blobs, config)).await.context("máy chủ web dừng vì lỗi")?;
+            let _ = stop.send(true);
+            if let Some(line) = line {
+                let _ = line.await;
+            }
             store.close().await;
             Ok(ExitCode::SUCCESS)
         }

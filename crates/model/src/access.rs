@@ -41,6 +41,7 @@ crate::codes::code_list! {
         RetentionManage = "retention.manage": "Nạp bảng thời hạn bảo quản",
         AuditView = "audit.view": "Xem nhật ký hệ thống",
         DestructionApprove = "destruction.approve": "Quyết định hủy tài liệu",
+        Digitize = "digitize": "Số hóa: lập lô, nhận tệp quét, đổi thứ tự ưu tiên",
         AccessApprove = "access.approve": "Duyệt yêu cầu khai thác",
         HandoverApprove = "handover.approve": "Duyệt bàn giao",
     }

@@ -10,6 +10,7 @@ mod api;
 mod arrangement;
 mod attachments;
 pub mod auth;
+mod digitization;
 mod disposal;
 mod error;
 mod import;
@@ -88,6 +89,7 @@ pub fn router(state: AppState) -> Router {
         .merge(arrangement::phieu_tin_routes())
         .merge(disposal::routes())
         .merge(places::routes())
+        .merge(digitization::routes(state.config.max_upload))
         .nest("/api/v1", api::routes())
         .route("/healthz", get(healthz))
         .route("/static/kho.css", get(stylesheet))

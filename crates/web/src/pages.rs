@@ -61,7 +61,7 @@ const AREAS: &[(&str, &str, Option<&str>)] = &[
     ("ke-hoach", "Kế hoạch", Some("/ke-hoach")),
     ("tiep-nhan", "Tiếp nhận", Some("/tiep-nhan")),
     ("chinh-ly", "Chỉnh lý", Some("/phong")),
-    ("so-hoa", "Số hóa", None),
+    ("so-hoa", "Số hóa", Some("/so-hoa")),
     ("tra-cuu", "Tra cứu", Some("/tra-cuu")),
     ("khai-thac", "Khai thác", None),
     ("ban-giao", "Bàn giao", None),
@@ -971,6 +971,13 @@ pub(crate) async fn render_dossier(
     let inventory = state.store.inventory(dossier.inventory_id).await?;
     let documents: Vec<Value> = state.store.list_documents(&ctx.actor.visibility(), id).await?.iter().map(document_row).collect();
     let attachments = crate::attachments::listed(state, ctx, kho_store::AttachmentOwner::Dossier(id)).await?;
+    let renditions: Vec<Value> = state
+        .store
+        .renditions(id)
+        .await?
+        .iter()
+        .map(|r| context! { id => r.id, name => r.file_name.clone(), standard => r.standard.clone(), pages => r.pages, size => r.size, sha256 => r.sha256.clone(), signed => r.signed, at => r.created_at.clone() })
+        .collect();
     let classified = dossier.fields.classification.max(fonds.fields.classification).is_classified();
     let may_edit = kho_model::access::Permissions::shipped().allows(ctx.actor.role, Action::CatalogueEdit);
     let rules = state.store.retention_rules().await?;
@@ -997,7 +1004,7 @@ pub(crate) async fn render_dossier(
         ])
         .status(status)
         .render(&state, Some(&ctx), context! {
-            heading => title, facts, documents, actions, flash, attachments, upload_error,
+            heading => title, facts, documents, actions, flash, attachments, upload_error, renditions,
             retention, maintenance_code => dossier.fields.maintenance.code(), id,
             may_upload => may_edit, classified, enclave => state.config.enclave, csrf_query => ctx.csrf.as_deref().map(crate::auth::urlencode),
         })

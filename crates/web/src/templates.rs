@@ -35,6 +35,9 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("disposal_fonds.html", include_str!("../templates/disposal_fonds.html")),
     ("locations.html", include_str!("../templates/locations.html")),
     ("boxes.html", include_str!("../templates/boxes.html")),
+    ("so_hoa.html", include_str!("../templates/so_hoa.html")),
+    ("so_hoa_moi.html", include_str!("../templates/so_hoa_moi.html")),
+    ("so_hoa_lo.html", include_str!("../templates/so_hoa_lo.html")),
     ("disposal_list.html", include_str!("../templates/disposal_list.html")),
     ("admin_retention.html", include_str!("../templates/admin_retention.html")),
 ];

@@ -32,6 +32,10 @@ struct Fixtures {
     accession: [Target; 1],
     /// A danh mục tài liệu hủy of the plain fonds.
     disposal: [Target; 1],
+    /// A lô số hóa of unit A.
+    batch: [Target; 1],
+    /// The PDF/A of the public hồ sơ.
+    rendition: [Target; 1],
     unit: i64,
     user: i64,
     token: i64,
@@ -117,6 +121,7 @@ async fn fixtures(app: &App) -> Fixtures {
         ..Default::default()
     };
     let accession = store.create_accession(&accession_input.parse().unwrap(), "test").await.unwrap();
+    let (batch, rendition) = digitized(store, &blobs, unit_a, dossier_ids[0]).await;
     let disposal_list = store
         .create_disposal_list(fonds_ids[0], "Danh mục", "Thuyết minh", &[(dossier_ids[0], kho_model::disposal::Reason::Duplicate)], "test")
         .await
@@ -141,10 +146,52 @@ async fn fixtures(app: &App) -> Fixtures {
         unit_target: [plain(unit_a)],
         accession: [plain(accession)],
         disposal: [plain(disposal_list)],
+        batch: [plain(batch)],
+        rendition: [Target { mode: Some(Mode::Public), ..plain(rendition) }],
         unit: unit_a,
         user,
         token: app.store.list_tokens().await.unwrap()[0].id,
     }
+}
+
+/// A batch holding `dossier`, taken through the queue to a rendition: (batch, rendition).
+async fn digitized(store: &kho_store::Store, blobs: &kho_blobs::Blobs, unit: i64, dossier: i64) -> (i64, i64) {
+    let batch = store.create_batch(unit, "Lô 1", kho_model::digitization::OriginalKind::Text, "test").await.unwrap();
+    store.add_to_batch(batch, &[(dossier, 1, "Bảo quản vĩnh viễn")]).await.unwrap();
+    let pdf = blobs.put(b"%PDF-1.7 ban so hoa".to_vec(), false).await.unwrap();
+    let file = kho_store::NewScanFile {
+        batch_id: batch,
+        dossier_id: dossier,
+        ordinal: None,
+        file_name: "quet.pdf".into(),
+        format: "pdf".into(),
+        size: pdf.size as i64,
+        sha256: pdf.sha256.clone(),
+        blob: pdf.name.clone(),
+        sealed: false,
+        page_count: 1,
+        uploaded_by: "test".into(),
+    };
+    store.add_scan_file(&file).await.unwrap();
+    while let Some(job) = store.claim_job("matrix", 60, 3).await.unwrap() {
+        match job.kind {
+            kho_store::JobKind::Page => assert!(store.finish_page(&job, job.subject_id, &Default::default()).await.unwrap()),
+            kho_store::JobKind::Assemble => {
+                let rendition = kho_store::NewRendition {
+                    ordinal: None,
+                    file_name: "ho-so.pdf".into(),
+                    standard: "PDF/A-2b".into(),
+                    pages: 1,
+                    size: pdf.size as i64,
+                    sha256: pdf.sha256.clone(),
+                    blob: pdf.name.clone(),
+                    signed: false,
+                };
+                assert!(store.finish_assembly(&job, dossier, &[rendition]).await.unwrap());
+            }
+        }
+    }
+    (batch, store.renditions(dossier).await.unwrap()[0].id)
 }
 
 /// Which fixture a path's `{id}` names, if it is a catalogue record.
@@ -154,6 +201,10 @@ fn record_targets<'f>(path: &str, f: &'f Fixtures) -> Option<&'f [Target]> {
         Some(&f.unit_target)
     } else if p.starts_with("/tiep-nhan/{id}") {
         Some(&f.accession)
+    } else if p.starts_with("/so-hoa/{id}") {
+        Some(&f.batch)
+    } else if p.starts_with("/ban-so-hoa/{id}") {
+        Some(&f.rendition)
     } else if p.starts_with("/danh-muc-huy/{id}") {
         Some(&f.disposal)
     } else if p.starts_with("/phong/{id}") || p.starts_with("/fonds/{id}") {

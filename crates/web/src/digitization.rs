@@ -1,0 +1,422 @@
+//! Số hóa in the browser: lô số hóa and their queue in the plan's order (with why, and the
+//! operator's changes), scans uploaded from the browser (each file checked and stored whole, a
+//! progress bar per file), live progress, the re-scan queue with its reasons, failed jobs with
+//! theirs, and each hồ sơ's PDF/A to download.
+
+use crate::AppState;
+use crate::auth::Ctx;
+use crate::error::PageError;
+use crate::records::{self, Refused};
+use axum::Extension;
+use axum::Router;
+use axum::extract::multipart::{Multipart, MultipartRejection};
+use axum::extract::{DefaultBodyLimit, Form, Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Json, Redirect, Response};
+use axum::routing::{get, post};
+use kho_digitize::ingest::{self, BatchCodes, IngestError, Taken};
+use kho_model::access::{Action, Resource, authorize};
+use kho_model::digitization::OriginalKind;
+use kho_store::Batch;
+use minijinja::{Value, context};
+use serde::Deserialize;
+
+pub fn routes(max_upload: usize) -> Router<AppState> {
+    Router::new()
+        .route("/so-hoa", get(list).post(create))
+        .route("/so-hoa/moi", get(new))
+        .route("/so-hoa/{id}", get(show))
+        .route("/so-hoa/{id}/tien-do", get(progress))
+        .route("/so-hoa/{id}/uu-tien", post(priority))
+        .route("/so-hoa/{id}/lam-lai", post(retry))
+        .route("/so-hoa/{id}/tep", post(upload).layer(DefaultBodyLimit::max(max_upload)))
+        .route("/ban-so-hoa/{id}", get(download))
+}
+
+fn render(state: &AppState, ctx: &Ctx, template: &str, title: &str, status: StatusCode, values: Value) -> Result<Response, PageError> {
+    crate::pages::Page::new(template, "so-hoa", title).status(status).render(state, Some(ctx), values)
+}
+
+/// A batch the person may act on: its unit in scope, or 404.
+async fn batch_for(state: &AppState, ctx: &Ctx, action: Action, id: i64) -> Result<Batch, PageError> {
+    let batch = state.store.batch(id).await?;
+    match authorize(&ctx.actor, action, &Resource::Unit { unit_id: batch.unit_id }) {
+        kho_model::access::Decision::Allow => Ok(batch),
+        decision => {
+            state.store.audit(ctx.event(action.code(), "batch", Some(id), "denied")).await?;
+            Err(if decision == kho_model::access::Decision::NotFound {
+                PageError::NotFound("lô số hóa")
+            } else {
+                Refused::Forbidden.into()
+            })
+        }
+    }
+}
+
+fn percent(part: i64, whole: i64) -> i64 {
+    if whole == 0 { 0 } else { part * 100 / whole }
+}
+
+async fn progress_value(state: &AppState, ctx: &Ctx, batch: i64) -> Result<serde_json::Value, PageError> {
+    let p = state.store.batch_progress(&ctx.actor.visibility(), batch).await?;
+    let q = state.store.queue_counts(Some(batch)).await?;
+    Ok(serde_json::json!({
+        "dossiers": p.dossiers, "dossiersDone": p.dossiers_done, "files": p.files,
+        "pages": p.pages, "pagesDone": p.pages_done, "pagesRescan": p.pages_rescan, "pagesWaiting": p.pages_waiting,
+        "renditions": p.renditions, "jobsFailed": p.jobs_failed, "jobsQueued": q.queued, "jobsRunning": q.running,
+        "percent": percent(p.pages_done, p.pages),
+    }))
+}
+
+async fn list(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> Result<Response, PageError> {
+    let units: std::collections::HashMap<i64, String> = state.store.units().await?.into_iter().map(|u| (u.id, u.name)).collect();
+    let mut rows = vec![];
+    for batch in state.store.list_batches(&ctx.actor.visibility()).await? {
+        let progress = progress_value(&state, &ctx, batch.id).await?;
+        rows.push(context! {
+            id => batch.id, name => batch.name, unit => units.get(&batch.unit_id).cloned().unwrap_or_default(),
+            kind => batch.original_kind.label(), created_at => batch.created_at, progress => Value::from(minijinja::value::Serde(&progress)),
+        });
+    }
+    let may_edit = kho_model::access::Permissions::shipped().allows(ctx.actor.role, Action::Digitize);
+    render(&state, &ctx, "so_hoa.html", "Số hóa", StatusCode::OK, context! { rows, may_edit })
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct NewBatch {
+    name: String,
+    fonds_id: String,
+    original_kind: String,
+}
+
+async fn form(state: &AppState, ctx: &Ctx, input: &NewBatch, error: Option<String>) -> Result<Response, PageError> {
+    let fonds: Vec<Value> = state
+        .store
+        .list_fonds(&ctx.actor.visibility())
+        .await?
+        .into_iter()
+        .filter(|f| authorize(&ctx.actor, Action::Digitize, &Resource::Unit { unit_id: f.fields.unit_id }).is_allowed())
+        .map(|f| context! { id => f.id, label => format!("{} — {}", f.fields.code, f.fields.name), selected => f.id.to_string() == input.fonds_id })
+        .collect();
+    let kinds: Vec<Value> = OriginalKind::ALL
+        .iter()
+        .map(|k| context! { code => k.code(), label => k.label(), min_dpi => k.min_dpi(), selected => k.code() == input.original_kind })
+        .collect();
+    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    render(state, ctx, "so_hoa_moi.html", "Lập lô số hóa", status, context! { fonds, kinds, name => input.name.clone(), error })
+}
+
+async fn new(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> Result<Response, PageError> {
+    form(&state, &ctx, &NewBatch { original_kind: "text".into(), ..Default::default() }, None).await
+}
+
+async fn create(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Form(input): Form<NewBatch>) -> Result<Response, PageError> {
+    let name = kho_model::text::clean(&input.name);
+    let Some(kind) = OriginalKind::from_code(&input.original_kind) else {
+        return form(&state, &ctx, &input, Some("Chọn loại tài liệu gốc.".into())).await;
+    };
+    if name.is_empty() {
+        return form(&state, &ctx, &input, Some("Đặt tên cho lô số hóa, ví dụ “Lô 1 — UBND xã Mường Ảng, 2015–2025”.".into())).await;
+    }
+    let Ok(fonds_id) = input.fonds_id.parse::<i64>() else {
+        return form(&state, &ctx, &input, Some("Chọn phông có các hồ sơ cần số hóa.".into())).await;
+    };
+    let fonds = match records::fonds_for(&state, &ctx, Action::Digitize, fonds_id).await {
+        Ok(f) => f,
+        Err(Refused::NotFound(_)) => return form(&state, &ctx, &input, Some("Phông không có hoặc ngoài phạm vi của bạn.".into())).await,
+        Err(e) => return Err(e.into()),
+    };
+    let ids = state.store.fonds_dossier_ids(fonds.id).await?;
+    if ids.is_empty() {
+        return form(&state, &ctx, &input, Some(format!("Phông {} chưa có hồ sơ nào để số hóa.", fonds.fields.code))).await;
+    }
+    let batch = state.store.create_batch(fonds.fields.unit_id, &name, kind, &ctx.actor.name).await?;
+    match ingest::add_to_batch(&state.store, batch, &ids).await {
+        Ok(()) => {}
+        Err(kho_store::StoreError::Conflict(e)) => return form(&state, &ctx, &input, Some(e.message)).await,
+        Err(e) => return Err(e.into()),
+    }
+    let mut event = ctx.event("digitize.batch.create", "batch", Some(batch), "ok");
+    event.detail = Some(format!("phông {}; {} hồ sơ", fonds.fields.code, ids.len()));
+    state.store.audit(event).await?;
+    Ok(Redirect::to(&format!("/so-hoa/{batch}")).into_response())
+}
+
+fn problems(json: Option<&str>) -> Vec<String> {
+    json.and_then(|j| serde_json::from_str::<Vec<kho_digitize::checks::Problem>>(j).ok())
+        .map(|ps| ps.into_iter().map(|p| p.message).collect())
+        .unwrap_or_default()
+}
+
+async fn render_batch(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    results: Option<Vec<Value>>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let batch = batch_for(state, ctx, Action::PlanView, id).await?;
+    let unit = state.store.unit(batch.unit_id).await?.name;
+    let progress = progress_value(state, ctx, id).await?;
+    let queue: Vec<Value> = state
+        .store
+        .batch_queue(&ctx.actor.visibility(), id)
+        .await?
+        .into_iter()
+        .enumerate()
+        .map(|(i, q)| {
+            context! {
+                place => i + 1, dossier_id => q.dossier_id, code => q.file_code.clone(), title => q.title.clone(),
+                rank => q.effective_rank(), reason => q.override_reason.clone().unwrap_or_else(|| q.reason.clone()),
+                computed => q.reason.clone(), overridden => q.override_rank.is_some(), by => q.override_by.clone(),
+                pages => q.pages, pages_done => q.pages_done, pages_rescan => q.pages_rescan, renditions => q.renditions,
+            }
+        })
+        .collect();
+    let mut rescan = vec![];
+    for page in state.store.rescan_pages(id).await? {
+        let code = state.store.dossier(page.dossier_id).await?.fields.file_code.to_string();
+        rescan
+            .push(context! { code, file => page.file_name.clone(), page => page.page_no, problems => problems(page.problems.as_deref()) });
+    }
+    let mut failed = vec![];
+    for (kind, subject, error) in state.store.failed_jobs(id).await? {
+        let what = match kind {
+            kho_store::JobKind::Page => {
+                let page = state.store.scan_page(subject).await?;
+                format!("Trang {} của “{}”", page.page_no, page.file_name)
+            }
+            kho_store::JobKind::Assemble => format!("Hồ sơ {}", state.store.dossier(subject).await?.fields.file_code),
+        };
+        failed.push(context! { what, error });
+    }
+    let may_edit = authorize(&ctx.actor, Action::Digitize, &Resource::Unit { unit_id: batch.unit_id }).is_allowed();
+    let reasons: Vec<Value> = [
+        (1, "Bảo quản vĩnh viễn"),
+        (2, "Đất đai"),
+        (3, "Hộ tịch"),
+        (4, "Tài chính – ngân sách"),
+        (5, "Sắp xếp tổ chức năm 2025"),
+        (6, "Thường xuyên được khai thác"),
+        (7, "Các hồ sơ còn lại"),
+    ]
+    .iter()
+    .map(|(rank, label)| context! { rank => *rank, label => *label })
+    .collect();
+    render(
+        state,
+        ctx,
+        "so_hoa_lo.html",
+        &format!("Lô số hóa: {}", batch.name),
+        status,
+        context! {
+            id, name => batch.name.clone(), unit, kind => batch.original_kind.label(), min_dpi => batch.original_kind.min_dpi(),
+            colour => batch.original_kind.needs_colour(), created_by => batch.created_by.clone(), created_at => batch.created_at.clone(),
+            progress => Value::from(minijinja::value::Serde(&progress)), queue, rescan, failed, may_edit, results, reasons,
+            csrf_query => ctx.csrf.as_deref().map(crate::auth::urlencode),
+        },
+    )
+}
+
+async fn show(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
+    render_batch(&state, &ctx, id, None, StatusCode::OK).await
+}
+
+/// Where the batch stands, for the page's live progress.
+async fn progress(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
+    batch_for(&state, &ctx, Action::PlanView, id).await?;
+    let value = progress_value(&state, &ctx, id).await?;
+    Ok(([(header::CACHE_CONTROL, "no-store")], Json(value)).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PriorityForm {
+    dossier_id: i64,
+    #[serde(default)]
+    rank: String,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn priority(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    form: Result<Form<PriorityForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, PageError> {
+    // Authorise before reading the form.
+    batch_for(&state, &ctx, Action::Digitize, id).await?;
+    let Ok(Form(form)) = form else {
+        return render_batch(
+            &state,
+            &ctx,
+            id,
+            Some(vec![context! { refused => "Chọn hồ sơ cần đổi thứ tự." }]),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    records::dossier_for(&state, &ctx, Action::CatalogueView, form.dossier_id).await?;
+    let reason = kho_model::text::clean(&form.reason);
+    let over = match form.rank.trim() {
+        "" => None,
+        rank => {
+            let Ok(rank) = rank.parse::<i64>() else {
+                return render_batch(
+                    &state,
+                    &ctx,
+                    id,
+                    Some(vec![context! { refused => "Thứ tự ưu tiên phải là số từ 0 đến 9." }]),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await;
+            };
+            if reason.is_empty() {
+                return render_batch(
+                    &state,
+                    &ctx,
+                    id,
+                    Some(vec![context! { refused => "Ghi lý do đổi thứ tự ưu tiên." }]),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await;
+            }
+            Some((rank.clamp(0, 9), reason.as_str()))
+        }
+    };
+    state.store.set_priority(id, form.dossier_id, over, &ctx.actor.name).await?;
+    let mut event = ctx.event("digitize.priority", "dossier", Some(form.dossier_id), "ok");
+    event.detail = Some(match over {
+        Some((rank, reason)) => format!("lô {id}; ưu tiên {rank}: {reason}"),
+        None => format!("lô {id}; trở lại thứ tự theo kế hoạch"),
+    });
+    state.store.audit(event).await?;
+    Ok(Redirect::to(&format!("/so-hoa/{id}")).into_response())
+}
+
+async fn retry(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
+    batch_for(&state, &ctx, Action::Digitize, id).await?;
+    let n = state.store.retry_failed_jobs(id).await?;
+    let mut event = ctx.event("digitize.retry", "batch", Some(id), "ok");
+    event.detail = Some(format!("{n} việc"));
+    state.store.audit(event).await?;
+    Ok(Redirect::to(&format!("/so-hoa/{id}")).into_response())
+}
+
+/// Scans sent from the browser: each file mapped to its hồ sơ by its TT05 name (or to the hồ
+/// sơ chosen in the form), checked whole and stored; the page lists what became of each.
+async fn upload(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Response, PageError> {
+    // Authorise before reading a byte of the body.
+    batch_for(&state, &ctx, Action::Digitize, id).await?;
+    let codes = BatchCodes::load(&state.store, id).await?;
+    let limit_mb = state.config.max_upload / 1024 / 1024;
+    let mut results = vec![];
+    let mut chosen: Option<i64> = None;
+    let refused = |message: String| context! { refused => message };
+    match multipart {
+        Err(_) => results.push(refused("Không đọc được tệp gửi lên; hãy chọn tệp rồi bấm Tải lên.".into())),
+        Ok(mut multipart) => loop {
+            let field = match multipart.next_field().await {
+                Ok(Some(field)) => field,
+                Ok(None) => break,
+                Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                    results.push(refused(format!("Tệp vượt quá giới hạn {limit_mb} MB cho mỗi lần tải lên; hãy gửi từng tệp.")));
+                    break;
+                }
+                Err(e) => {
+                    results.push(refused(format!("Tệp gửi lên bị gián đoạn ({}); hãy tải lại.", e.body_text())));
+                    break;
+                }
+            };
+            if field.name() == Some("dossier") {
+                chosen = field.text().await.ok().and_then(|t| t.trim().parse().ok());
+                continue;
+            }
+            if field.name() != Some("file") || field.file_name().is_none_or(str::is_empty) {
+                continue;
+            }
+            let name = match kho_model::text::file_name("file", field.file_name().unwrap_or_default()) {
+                Ok(n) => n,
+                Err(e) => {
+                    results.push(refused(e.message));
+                    continue;
+                }
+            };
+            let bytes = match field.bytes().await {
+                Ok(b) => b,
+                Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                    results.push(refused(format!("Tệp “{name}” vượt quá giới hạn {limit_mb} MB; không được lưu.")));
+                    break;
+                }
+                Err(_) => {
+                    results.push(refused(format!("Tệp “{name}” bị gián đoạn khi tải lên; không được lưu.")));
+                    break;
+                }
+            };
+            let mapped = codes.map(&name);
+            let target = match chosen {
+                Some(dossier) => codes.dossiers.values().find(|(d, _)| *d == dossier).map(|d| (*d, mapped.and_then(|m| m.ordinal))),
+                None => mapped.and_then(|m| codes.dossiers.get(&m.file_code).map(|d| (*d, m.ordinal))),
+            };
+            let Some((dossier, ordinal)) = target else {
+                results.push(refused(format!(
+                    "Tệp “{name}”: không xác định được hồ sơ. Đặt tên theo mã hồ sơ (ví dụ H49.64.33.2019.15.1.tif) hoặc chọn hồ sơ trước khi tải."
+                )));
+                continue;
+            };
+            if dossier.1 && !state.config.enclave {
+                results.push(refused(format!(
+                    "Tệp “{name}”: hồ sơ thuộc bí mật nhà nước; nội dung chỉ được lưu trên hệ thống mạng LAN độc lập."
+                )));
+                continue;
+            }
+            match ingest::take(&state.store, &state.blobs, &Default::default(), id, dossier, ordinal, &name, bytes, &ctx.actor.name).await {
+                Ok(Taken::New { file_id, pages }) => {
+                    let mut event = ctx.event("digitize.upload", "scan_file", Some(file_id), "ok");
+                    event.detail = Some(format!("lô {id}; {name}; {pages} trang"));
+                    state.store.audit(event).await?;
+                    results.push(context! { accepted => format!("Tệp “{name}”: nhận {pages} trang, đang chờ xử lý.") });
+                }
+                Ok(Taken::Again { .. }) => {
+                    results.push(context! { accepted => format!("Tệp “{name}”: đã nhận từ trước, không thêm lần nữa.") })
+                }
+                Err(IngestError::Refused(r)) => results.push(refused(r.to_string())),
+                Err(IngestError::Blob(kho_blobs::BlobError::NoKey)) => results.push(refused(kho_blobs::BlobError::NoKey.to_string())),
+                Err(e) => return Err(PageError::Internal(e.to_string())),
+            }
+        },
+    }
+    if results.is_empty() {
+        results.push(refused("Chưa chọn tệp nào.".into()));
+    }
+    let status = if results.iter().any(|r| r.get_attr("refused").is_ok_and(|v| !v.is_undefined())) {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    render_batch(&state, &ctx, id, Some(results), status).await
+}
+
+async fn download(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
+    let rendition = state.store.rendition(id).await?;
+    let (dossier, fonds) = records::dossier_for(&state, &ctx, Action::CatalogueView, rendition.dossier_id).await.map_err(|e| match e {
+        Refused::NotFound(_) => PageError::NotFound("bản số hóa"),
+        other => other.into(),
+    })?;
+    let sealed = dossier.fields.classification.max(fonds.fields.classification).is_classified();
+    let restricted = sealed || dossier.fields.mode != kho_model::Mode::Public;
+    let content = state.blobs.get(&rendition.blob, sealed, &rendition.sha256).await;
+    if restricted || content.is_err() {
+        let outcome = if content.is_ok() { "ok" } else { "failed" };
+        state.store.audit(ctx.event("rendition.download", "rendition", Some(id), outcome)).await?;
+    }
+    let content = content.map_err(|e| PageError::Unavailable(e.to_string()))?;
+    Ok(crate::respond::download(content, "application/pdf", rendition.file_name))
+}

@@ -1,0 +1,130 @@
+//! Số hóa in the browser's terms: an archivist makes a batch from a fonds, sees why each hồ sơ
+//! stands where it does and moves one with a reason, uploads scans (a good one, a bad one, one
+//! nobody can map), watches the progress as a worker reads the pages, and downloads the PDF/A
+//! from the hồ sơ's page. Another commune's clerk sees none of it.
+
+mod common;
+
+use common::{App, apps};
+use kho_model::Classification;
+use kho_model::access::Role;
+use kho_model::record::{DossierInput, FondsInput};
+use reqwest::StatusCode;
+use std::path::Path;
+
+const PAGES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../digitize/tests/pages");
+
+async fn commune_fonds(app: &App) -> (i64, String, String) {
+    let unit = app.unit_id("Xã Mường Ảng").await;
+    let fonds = FondsInput { code: "X27".into(), name: "UBND xã Mường Ảng".into(), unit_id: unit.to_string(), ..Default::default() };
+    let (fonds, inventory) = app.fonds_with_inventory(fonds).await;
+    let mut codes = vec![];
+    for (notation, title, maintenance, pages) in
+        [("15", "Hồ sơ giao đất ở tại bản Co Mận", "05", "3"), ("16", "Sổ theo dõi công văn đi", "06", "1")]
+    {
+        let input = DossierInput {
+            notation: notation.into(),
+            title: title.into(),
+            maintenance: maintenance.into(),
+            mode: "01".into(),
+            start_date: "2019".into(),
+            end_date: "2019".into(),
+            total_doc: "1".into(),
+            number_of_page: pages.into(),
+            ..Default::default()
+        };
+        let id = app.dossier(inventory, &input).await;
+        codes.push(app.store.dossier(id).await.unwrap().fields.file_code.to_string());
+    }
+    (fonds, codes[0].clone(), codes[1].clone())
+}
+
+async fn upload(session: &common::Session, batch: &str, files: &[(String, Vec<u8>)]) -> (StatusCode, String) {
+    let mut form = reqwest::multipart::Form::new().text("dossier", "");
+    for (name, bytes) in files {
+        form = form.part("file", reqwest::multipart::Part::bytes(bytes.clone()).file_name(name.clone()));
+    }
+    let response =
+        session.client.post(format!("{}/so-hoa/{batch}/tep?_csrf={}", session.base, session.csrf)).multipart(form).send().await.unwrap();
+    (response.status(), response.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn a_batch_is_made_ordered_fed_watched_and_its_pdf_a_downloaded() {
+    for app in apps().await {
+        let (fonds, land, register) = commune_fonds(&app).await;
+        let unit = app.unit_id("Xã Mường Ảng").await;
+        app.user("sohoa", Role::Archivist, Classification::None, &[unit], &[]).await;
+        let session = app.login("sohoa").await;
+
+        let refused = session.post("/so-hoa", &[("name", ""), ("fondsId", &fonds.to_string()), ("originalKind", "text")]).await;
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY, "{}", app.label);
+        assert!(refused.text().await.unwrap().contains("Đặt tên cho lô số hóa"));
+        let created =
+            session.post("/so-hoa", &[("name", "Lô 1 — xã Mường Ảng"), ("fondsId", &fonds.to_string()), ("originalKind", "text")]).await;
+        assert_eq!(created.status(), StatusCode::SEE_OTHER, "{}", app.label);
+        let location = created.headers()["location"].to_str().unwrap().to_string();
+        let batch = location.trim_start_matches("/so-hoa/").to_string();
+        let (status, page) = session.get(&location).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        let land_row = page.find(&format!("data-dossier=\"{land}\"")).unwrap();
+        let register_row = page.find(&format!("data-dossier=\"{register}\"")).unwrap();
+        assert!(land_row < register_row, "land before the rest");
+        assert!(page.contains("Đất đai") && page.contains("Các hồ sơ còn lại"));
+
+        // The operator moves the register ahead, with a reason; the page says who and why.
+        let register_id = app.store.dossier_by_code(&register).await.unwrap().id.to_string();
+        let no_reason =
+            session.post(&format!("/so-hoa/{batch}/uu-tien"), &[("dossierId", &register_id), ("rank", "0"), ("reason", "")]).await;
+        assert_eq!(no_reason.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let moved = session
+            .post(&format!("/so-hoa/{batch}/uu-tien"), &[("dossierId", &register_id), ("rank", "0"), ("reason", "Thanh tra huyện cần gấp")])
+            .await;
+        assert_eq!(moved.status(), StatusCode::SEE_OTHER);
+        let (_, page) = session.get(&location).await;
+        assert!(page.find(&format!("data-dossier=\"{register}\"")).unwrap() < page.find(&format!("data-dossier=\"{land}\"")).unwrap());
+        assert!(page.contains("Thanh tra huyện cần gấp") && page.contains("do sohoa đổi; theo kế hoạch: Các hồ sơ còn lại"));
+
+        // Scans: the land hồ sơ as a 3-page TIFF, a PNG calling itself JPEG, a name nobody knows.
+        let tiff = std::fs::read(Path::new(PAGES).join("ho-so-3-trang.tif")).unwrap();
+        let png = std::fs::read(Path::new(PAGES).join("trang1-300dpi.png")).unwrap();
+        let (status, page) = upload(
+            &session,
+            &batch,
+            &[(format!("{land}.tif"), tiff), (format!("{register}.1.jpg"), png.clone()), ("scan0001.png".into(), png)],
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.contains(&format!("Tệp “{land}.tif”: nhận 3 trang, đang chờ xử lý.")), "{page}");
+        assert!(page.contains(&format!("Tệp “{register}.1.jpg”: phần mở rộng .jpg nhưng nội dung là PNG")), "{page}");
+        assert!(page.contains("Tệp “scan0001.png”: không xác định được hồ sơ."), "{page}");
+        let progress: serde_json::Value = serde_json::from_str(&session.get(&format!("/so-hoa/{batch}/tien-do")).await.1).unwrap();
+        assert_eq!((progress["pages"].as_i64(), progress["pagesDone"].as_i64()), (Some(3), Some(0)));
+
+        // A worker reads the pages and assembles the hồ sơ; the progress says so.
+        let blobs = kho_blobs::Blobs::open(&app.catalogue.dir().join("blobs"), None).unwrap();
+        let worker = kho_digitize::worker::Worker::new(app.store.clone(), blobs, Default::default());
+        while worker.run_one(0).await.unwrap().is_some() {}
+        let progress: serde_json::Value = serde_json::from_str(&session.get(&format!("/so-hoa/{batch}/tien-do")).await.1).unwrap();
+        assert_eq!(
+            (progress["pagesDone"].as_i64(), progress["dossiersDone"].as_i64(), progress["percent"].as_i64()),
+            (Some(3), Some(1), Some(100))
+        );
+        let land_id = app.store.dossier_by_code(&land).await.unwrap().id;
+        let (_, record) = session.get(&format!("/ho-so/{land_id}")).await;
+        assert!(record.contains("Bản số hóa") && record.contains(&format!("{land}.pdf")) && record.contains("2b, hai lớp"), "{record}");
+        let rendition = app.store.renditions(land_id).await.unwrap()[0].id;
+        let pdf = session.client.get(format!("{}/ban-so-hoa/{rendition}", app.base)).send().await.unwrap();
+        assert_eq!(pdf.headers()["content-type"], "application/pdf");
+        assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF-1.7"));
+
+        // Another commune's clerk: no batch, no progress, no PDF.
+        let other = app.unit_id("Xã Búng Lao").await;
+        app.user("khac", Role::Archivist, Classification::None, &[other], &[]).await;
+        let outsider = app.login("khac").await;
+        assert_eq!(outsider.get(&location).await.0, StatusCode::NOT_FOUND);
+        assert_eq!(outsider.get(&format!("/so-hoa/{batch}/tien-do")).await.0, StatusCode::NOT_FOUND);
+        assert_eq!(outsider.get(&format!("/ban-so-hoa/{rendition}")).await.0, StatusCode::NOT_FOUND);
+        assert!(!outsider.get("/so-hoa").await.1.contains("Lô 1 — xã Mường Ảng"));
+    }
+}

@@ -1,0 +1,48 @@
+// Số hóa in the browser: a commune clerk makes a batch from her fonds, sends a 3-page scan of
+// the land file by its TT05 name with a progress bar, and watches the batch's progress climb
+// as the server's worker checks and reads the pages, until the hồ sơ has its PDF/A.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { openBrowser, baseUrl, signIn } from './browser.mjs';
+
+let browser;
+before(async () => { browser = await openBrowser(); });
+after(async () => { await browser?.close(); });
+
+const scan = readFileSync(new URL('../../crates/digitize/tests/pages/ho-so-3-trang.tif', import.meta.url));
+
+test('a batch is made, a scan uploaded, and its progress followed to the PDF/A', async () => {
+  const page = await signIn(browser, 'canbo.muongphang');
+  await page.getByRole('link', { name: 'Số hóa', exact: true }).click();
+  await page.getByRole('link', { name: 'Lập lô số hóa' }).click();
+  await page.fill('#f-name', 'Lô thử — xã Mường Phăng');
+  await page.selectOption('#f-fonds', { label: 'X04 — Ủy ban nhân dân xã mường phăng' });
+  await page.getByRole('button', { name: 'Lập lô' }).click();
+  await page.waitForURL(/\/so-hoa\/\d+$/);
+  assert.match(await page.locator('h1').innerText(), /Lô thử — xã Mường Phăng/);
+
+  // Why each hồ sơ stands where it does.
+  const land = page.locator('#queue tr[data-dossier]').filter({ hasText: 'giao đất' });
+  const code = await land.getAttribute('data-dossier');
+  assert.match(await land.locator('.reason').innerText(), /Bảo quản vĩnh viễn/);
+
+  await page.setInputFiles('#f-files', { name: `${code}.tif`, mimeType: 'image/tiff', buffer: scan });
+  await page.getByRole('button', { name: 'Tải lên' }).click();
+  const item = page.locator('#upload-progress li');
+  await item.filter({ hasText: 'nhận 3 trang' }).waitFor({ timeout: 30_000 });
+  assert.equal(await item.locator('progress').getAttribute('value'), '100');
+
+  // The live progress follows the worker, without reloading the page.
+  await page.waitForFunction(() => document.getElementById('p-percent')?.textContent === '100', null, { timeout: 180_000 });
+  await page.waitForFunction(() => document.getElementById('p-dossiers-done')?.textContent === '1', null, { timeout: 60_000 });
+  assert.equal(await page.locator('#p-pages-done').innerText(), '3');
+
+  await page.reload();
+  await page.locator('#queue tr[data-dossier]').filter({ hasText: 'giao đất' }).getByRole('link', { name: code }).click();
+  const link = page.locator('#renditions + table a', { hasText: `${code}.pdf` });
+  await link.waitFor();
+  const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+  const path = await download.path();
+  assert.ok(readFileSync(path).subarray(0, 8).toString().startsWith('%PDF-1.7'));
+});
