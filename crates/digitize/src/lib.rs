@@ -10,4 +10,7 @@ pub mod ocr;
 mod pdf_input;
 pub mod pdfa;
 pub mod pipeline;
+pub mod sign;
+#[doc(hidden)]
+pub mod testing;
 pub mod worker;

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Mutex;
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct WorkerConfig {
     /// Who holds a claim: host and process, plus the slot.
     pub name: String,
@@ -26,6 +26,9 @@ pub struct WorkerConfig {
     pub conformance: Conformance,
     /// How long an idle worker waits before asking again.
     pub idle_poll: Duration,
+    /// The digitizing organisation's key: each PDF/A is signed with it (PAdES). Without one the
+    /// PDF/A is kept unsigned and shown so.
+    pub signer: Option<Arc<dyn crate::sign::SigningKey>>,
 }
 
 impl Default for WorkerConfig {
@@ -38,6 +41,7 @@ impl Default for WorkerConfig {
             organisation: "Trung tâm Lưu trữ lịch sử tỉnh Điện Biên".into(),
             conformance: Conformance::A2b,
             idle_poll: Duration::from_secs(2),
+            signer: None,
         }
     }
 }
@@ -283,6 +287,8 @@ impl Worker {
                 created: chrono::Local::now().fixed_offset(),
             };
             let conformance = self.config.conformance;
+            let (signer, organisation) = (self.config.signer.clone(), self.config.organisation.clone());
+            let signed = signer.is_some();
             let bytes = tokio::task::spawn_blocking(move || {
                 let pages: Vec<pdfa::Page> = loaded
                     .iter()
@@ -295,10 +301,18 @@ impl Worker {
                         words: &w.words,
                     })
                     .collect();
-                pdfa::write(&pages, &meta, conformance)
+                let created = meta.created;
+                let pdf = pdfa::write(&pages, &meta, conformance);
+                // Signing is the last write: the PDF/A first, then the signature as an incremental update.
+                match signer {
+                    Some(key) => {
+                        crate::sign::sign(&pdf, key.as_ref(), &organisation, created).map_err(|e| WorkError::Transient(e.to_string()))
+                    }
+                    None => Ok(pdf),
+                }
             })
             .await
-            .map_err(|e| WorkError::Transient(e.to_string()))?;
+            .map_err(|e| WorkError::Transient(e.to_string()))??;
             let sealed = part.iter().any(|p| p.sealed);
             let stored = self.blobs.put(bytes, sealed).await?;
             renditions.push(NewRendition {
@@ -309,7 +323,7 @@ impl Worker {
                 size: stored.size as i64,
                 sha256: stored.sha256,
                 blob: stored.name,
-                signed: false,
+                signed,
             });
         }
         Ok(self.store.finish_assembly(job, dossier.id, &renditions).await?)

@@ -159,8 +159,12 @@ pub async fn worker(
     until_idle: bool,
     organisation: Option<String>,
     lease: i64,
+    signer: Option<Arc<dyn kho_digitize::sign::SigningKey>>,
 ) -> Result<ExitCode> {
-    let mut config = kho_digitize::worker::WorkerConfig { lease_seconds: lease.max(2), ..Default::default() };
+    if signer.is_none() {
+        eprintln!("Chưa cấu hình khóa ký số (--sign-p12 hoặc --sign-pkcs11-module): bản PDF/A được lập nhưng chưa ký số.");
+    }
+    let mut config = kho_digitize::worker::WorkerConfig { lease_seconds: lease.max(2), signer, ..Default::default() };
     if let Some(o) = organisation {
         config.organisation = o;
     }

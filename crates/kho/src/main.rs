@@ -3,6 +3,7 @@
 
 mod accounts;
 mod bench;
+mod bench_ocr;
 mod demo;
 mod digitization;
 mod import;
@@ -42,6 +43,17 @@ struct Cli {
     /// Vùng (region) khai báo trên máy chủ S3; Garage mặc định là "garage".
     #[arg(long, global = true, env = "KHO_S3_REGION", default_value = "garage")]
     s3_region: String,
+    /// Tệp PKCS#12 (.p12, .pfx) chứa khóa ký số của cơ quan số hóa; mật khẩu đọc từ biến môi
+    /// trường KHO_SIGN_P12_PASSWORD. Mỗi bản PDF/A được ký số (PAdES) bằng khóa này.
+    #[arg(long, global = true, env = "KHO_SIGN_P12")]
+    sign_p12: Option<PathBuf>,
+    /// Thư viện PKCS#11 của token ký số (ví dụ /usr/lib/softhsm/libsofthsm2.so); mã PIN đọc từ
+    /// biến môi trường KHO_SIGN_PKCS11_PIN.
+    #[arg(long, global = true, env = "KHO_SIGN_PKCS11_MODULE", conflicts_with = "sign_p12")]
+    sign_pkcs11_module: Option<PathBuf>,
+    /// Nhãn (label) của token ký số.
+    #[arg(long, global = true, env = "KHO_SIGN_PKCS11_TOKEN", requires = "sign_pkcs11_module")]
+    sign_pkcs11_token: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -298,6 +310,16 @@ enum BenchCommand {
         #[arg(long, default_value_t = 50)]
         requests: u32,
     },
+    /// Số hóa các trang mẫu qua Kho (1 và 2 worker) và so với tesseract, OCRmyPDF: thời gian,
+    /// trang/giây, CER, lỗi dấu, byte/trang, bộ nhớ đỉnh.
+    Ocr {
+        /// Thư mục các trang mẫu (ảnh kèm tệp .txt chữ đúng).
+        #[arg(long, default_value = "crates/digitize/tests/pages")]
+        pages: PathBuf,
+        /// Số lượt qua bộ trang.
+        #[arg(long, default_value_t = 2)]
+        rounds: usize,
+    },
     /// Tạo một bảng tính mục lục nhiều dòng, rồi đo thời gian chạy thử và nhập thật vào một kho trống.
     Import {
         /// Số dòng hồ sơ.
@@ -368,6 +390,21 @@ fn open_blobs(cli: &Cli, require_key: bool) -> Result<kho_blobs::Blobs> {
     }
 }
 
+/// The organisation's signing key, when one is configured.
+fn open_signer(cli: &Cli) -> Result<Option<std::sync::Arc<dyn kho_digitize::sign::SigningKey>>> {
+    if let Some(path) = &cli.sign_p12 {
+        let bytes = std::fs::read(path).with_context(|| format!("không đọc được tệp khóa ký số {}", path.display()))?;
+        let password = std::env::var("KHO_SIGN_P12_PASSWORD").unwrap_or_default();
+        return Ok(Some(std::sync::Arc::new(kho_digitize::sign::Pkcs12Key::open(&bytes, &password)?)));
+    }
+    if let Some(module) = &cli.sign_pkcs11_module {
+        let token = cli.sign_pkcs11_token.as_deref().context("cần --sign-pkcs11-token NHÃN")?;
+        let pin = std::env::var("KHO_SIGN_PKCS11_PIN").context("cần mã PIN của token trong biến môi trường KHO_SIGN_PKCS11_PIN")?;
+        return Ok(Some(std::sync::Arc::new(kho_digitize::sign::Pkcs11Key::open(module, token, &pin)?)));
+    }
+    Ok(None)
+}
+
 async fn run(cli: Cli) -> Result<ExitCode> {
     match &cli.command {
         Command::Serve { listen, demo, enclave, secure_cookies, workers } => {
@@ -388,9 +425,14 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             }
             let config = kho_web::WebConfig { secure_cookies: *secure_cookies, enclave: *enclave, ..Default::default() };
             // On one machine the server also runs the số hóa line; at scale, `kho worker` does.
+            let signer = open_signer(&cli)?;
+            if signer.is_none() && *workers > 0 {
+                eprintln!("Chưa cấu hình khóa ký số (--sign-p12 hoặc --sign-pkcs11-module): bản PDF/A được lập nhưng chưa ký số.");
+            }
             let (stop, stopped) = tokio::sync::watch::channel(false);
             let line = (*workers > 0).then(|| {
-                let worker = std::sync::Arc::new(kho_digitize::worker::Worker::new(store.clone(), blobs.clone(), Default::default()));
+                let config = kho_digitize::worker::WorkerConfig { signer: signer.clone(), ..Default::default() };
+                let worker = std::sync::Arc::new(kho_digitize::worker::Worker::new(store.clone(), blobs.clone(), config));
                 tokio::spawn(worker.run(*workers, false, stopped))
             });
             kho_web::serve(listener, kho_web::AppState::new(store.clone(), blobs, config)).await.context("máy chủ web dừng vì lỗi")?;
@@ -416,7 +458,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let store = open_store(&cli).await?;
             let blobs = open_blobs(&cli, false)?;
             let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
-            digitization::worker(store, blobs, jobs, *until_idle, organisation.clone(), *lease).await
+            let signer = open_signer(&cli)?;
+            digitization::worker(store, blobs, jobs, *until_idle, organisation.clone(), *lease, signer).await
         }
         Command::Verify { restart } => {
             let store = open_store(&cli).await?;
@@ -549,6 +592,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Audit { command: AuditCommand::Verify } => {
             let intact = accounts::verify_audit(&open_store(&cli).await?).await?;
             Ok(if intact { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
+        Command::Bench { command: BenchCommand::Ocr { pages, rounds } } => {
+            bench_ocr::ocr(pages, *rounds, &cli.data_dir.join("bench-ocr")).await?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Bench { command: BenchCommand::Import { rows } } => {
             bench::import(&cli.data_dir, cli.database_url.as_deref(), *rows).await?;

@@ -84,7 +84,13 @@ async fn a_hồ_sơ_is_scanned_to_a_pdf_a_through_ingest_and_a_killed_worker() {
         let data = catalogue.dir().join("data");
         let (land, permanent) = commune(store).await;
         let url = catalogue.url.as_str();
-        let storage = storage(catalogue.label, &data);
+        let mut storage = storage(catalogue.label, &data);
+        // The digitizing body's key, as a PKCS#12 file (a PKCS#11 token is tested in kho-digitize).
+        let pki_dir = catalogue.dir().join("pki");
+        std::fs::create_dir_all(&pki_dir).unwrap();
+        let pki = kho_digitize::testing::pki(&pki_dir);
+        storage.env.push(("KHO_SIGN_P12", pki.p12.display().to_string()));
+        storage.env.push(("KHO_SIGN_P12_PASSWORD", pki.password.to_string()));
         let kho = |url: &str, data: &Path, args: &[&str]| command(url, data, &storage, args).output().unwrap();
         let out = kho(url, &data, &["batch", "create", "--unit", "Xã Mường Ảng", "--name", "Lô 1", "--fonds", "X27"]);
         assert!(out.status.success(), "{}: {}", catalogue.label, String::from_utf8_lossy(&out.stderr));
@@ -157,9 +163,13 @@ async fn a_hồ_sơ_is_scanned_to_a_pdf_a_through_ingest_and_a_killed_worker() {
         let pdf = blobs.get(&renditions[0].blob, false, &renditions[0].sha256).await.unwrap();
         let path = catalogue.dir().join("ho-so.pdf");
         std::fs::write(&path, &pdf).unwrap();
+        let report = pki.pdfsig(&path);
+        assert!(report.contains("Signature is Valid.") && report.contains("Certificate is Trusted."), "{report}");
+        assert!(renditions[0].signed, "recorded as signed");
         let text = Command::new("pdftotext").arg(&path).arg("-").output().unwrap();
         let text = String::from_utf8_lossy(&text.stdout);
         assert!(text.contains("Luật Đất đai") && text.contains("Quàng Văn Thuận"), "{text}");
+        assert!(text.contains("Ký bởi: Trung tâm Lưu trữ lịch sử tỉnh Điện Biên"), "the visible signature block: {text}");
         let page_text = store.dossier_pages(land_id).await.unwrap()[0].ocr_text.clone().unwrap();
         assert!(page_text.contains("Giao đất ở cho ông Lò Văn Thưởng"), "OCR text kept per page for search: {page_text}");
 

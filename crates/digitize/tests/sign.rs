@@ -1,0 +1,107 @@
+//! The digitizing body's PAdES signature on a PDF/A, made with a key from a PKCS#12 file and with
+//! a key on a real PKCS#11 token (SoftHSM2), checked by independent validators: poppler's pdfsig
+//! (trusting the test CA through an NSS database), PDFBox preflight (still PDF/A-1b after
+//! signing) and qpdf; the signature block reads back at the top right of page 1.
+
+use kho_digitize::pdfa::{self, Conformance, Metadata};
+use kho_digitize::sign::{Pkcs11Key, Pkcs12Key, SigningKey, sign};
+use kho_digitize::testing::{TestPki, pki, run};
+use std::path::Path;
+use std::process::Command;
+
+const ORGANISATION: &str = "Trung tâm Lưu trữ lịch sử tỉnh Điện Biên";
+
+fn pdf_a() -> Vec<u8> {
+    let page = image::GrayImage::from_pixel(827, 1169, image::Luma([250]));
+    let mut jpeg = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageLuma8(page).write_to(&mut jpeg, image::ImageFormat::Jpeg).unwrap();
+    let jpeg = jpeg.into_inner();
+    let meta = Metadata {
+        title: "Hồ sơ giao đất".into(),
+        author: ORGANISATION.into(),
+        subject: "X27.2019.15.1".into(),
+        keywords: String::new(),
+        created: chrono::DateTime::parse_from_rfc3339("2026-11-25T09:30:00+07:00").unwrap(),
+    };
+    pdfa::write(&[pdfa::Page { jpeg: &jpeg, width: 827, height: 1169, dpi: 100, colour: false, words: &[] }], &meta, Conformance::A1b)
+}
+
+fn check(pki: &TestPki, name: &str, unsigned: &[u8], signed: &[u8]) {
+    let dir = pki.dir.as_path();
+    assert!(signed.starts_with(unsigned), "an incremental update: the PDF/A bytes are kept as they were");
+    let path = dir.join(name);
+    std::fs::write(&path, signed).unwrap();
+    let file = path.to_str().unwrap();
+    let report = pki.pdfsig(&path);
+    assert!(report.contains("Signature Validation: Signature is Valid."), "{report}");
+    assert!(report.contains("Certificate Validation: Certificate is Trusted."), "{report}");
+    assert!(report.contains("Signature Type: ETSI.CAdES.detached"), "{report}");
+    assert!(report.contains("Total document signed"), "{report}");
+    let qpdf = Command::new("qpdf").args(["--check", file]).output().unwrap();
+    assert!(qpdf.status.success(), "{}", String::from_utf8_lossy(&qpdf.stdout));
+    let classpath = ["preflight", "pdfbox2", "fontbox2", "xmpbox", "commons-logging", "javax.activation", "jaxb-api"]
+        .map(|jar| format!("/usr/share/java/{jar}.jar"))
+        .join(":");
+    let out = Command::new("java").args(["-cp", &classpath, "org.apache.pdfbox.preflight.Validator_A1b", file]).output().unwrap();
+    let preflight = String::from_utf8_lossy(&out.stdout);
+    assert!(preflight.contains("is a valid PDF/A-1b file"), "still PDF/A-1b after signing: {preflight}");
+    // The block, read back: the organisation and the time, at the top right of page 1.
+    let text = run(dir, "pdftotext", &["-layout", file, "-"]);
+    assert!(text.contains(&format!("Ký bởi: {ORGANISATION}")), "{text}");
+    assert!(text.contains("Thời gian ký: 25/11/2026 10:15:00 +07:00"), "{text}");
+    let bbox = run(dir, "pdftotext", &["-bbox", file, "-"]);
+    let line = bbox.lines().find(|l| l.contains(">Ký<")).expect("the word Ký with its box");
+    let x: f32 = line.split("xMin=\"").nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
+    let y: f32 = line.split("yMin=\"").nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
+    assert!(x > 595.0 / 3.0 && y < 842.0 / 6.0, "top right of the page: x {x}, y {y}");
+}
+
+#[test]
+fn a_pdf_a_is_signed_with_a_pkcs12_key_and_with_a_key_on_a_pkcs11_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let pki = pki(d);
+
+    let at = chrono::DateTime::parse_from_rfc3339("2026-11-25T10:15:00+07:00").unwrap();
+    let unsigned = pdf_a();
+    let p12 = Pkcs12Key::open(&std::fs::read(&pki.p12).unwrap(), pki.password).unwrap();
+    assert_eq!(p12.chain().len(), 2, "signer and CA");
+    assert!(Pkcs12Key::open(&std::fs::read(d.join("signer.p12")).unwrap(), "sai").is_err());
+    check(&pki, "p12.pdf", &unsigned, &sign(&unsigned, &p12, ORGANISATION, at).unwrap());
+
+    // A real PKCS#11 token: SoftHSM2 with the signer's key and certificate imported.
+    std::fs::create_dir(d.join("tokens")).unwrap();
+    let conf = d.join("softhsm2.conf");
+    std::fs::write(&conf, format!("directories.tokendir = {}\nobjectstore.backend = file\n", d.join("tokens").display())).unwrap();
+    unsafe { std::env::set_var("SOFTHSM2_CONF", &conf) };
+    run(d, "softhsm2-util", &["--init-token", "--free", "--label", "kho-ky-so", "--pin", "123456", "--so-pin", "654321"]);
+    run(d, "openssl", &["pkcs8", "-topk8", "-nocrypt", "-in", "signer.key", "-outform", "DER", "-out", "signer.key.der"]);
+    run(d, "openssl", &["x509", "-in", "signer.pem", "-outform", "DER", "-out", "signer.der"]);
+    let module = "/usr/lib/softhsm/libsofthsm2.so";
+    for (file, kind) in [("signer.key.der", "privkey"), ("signer.der", "cert")] {
+        run(
+            d,
+            "pkcs11-tool",
+            &[
+                "--module",
+                module,
+                "--token-label",
+                "kho-ky-so",
+                "--login",
+                "--pin",
+                "123456",
+                "--write-object",
+                file,
+                "--type",
+                kind,
+                "--id",
+                "01",
+                "--label",
+                "kho",
+            ],
+        );
+    }
+    assert!(Pkcs11Key::open(Path::new(module), "kho-ky-so", "000000").is_err(), "a wrong PIN is refused");
+    let token = Pkcs11Key::open(Path::new(module), "kho-ky-so", "123456").unwrap();
+    check(&pki, "pkcs11.pdf", &unsigned, &sign(&unsigned, &token, ORGANISATION, at).unwrap());
+}

@@ -1,0 +1,276 @@
+//! `kho bench ocr`: the số hóa line on the rendered test pages, beside its baselines. Each page
+//! goes through Kho as in production (a batch, ingest, `Worker` claim loops, two-layer PDF/A),
+//! with 1 and then 2 workers; the PDF's text layer (pdftotext) is compared with the page's
+//! ground truth. On the same pages: raw `tesseract -l vie` (1 and 2 processes) and, when
+//! installed, OCRmyPDF `--output-type pdfa-2 -l vie`. Prints figures; asserts nothing.
+
+use anyhow::{Context, Result, bail};
+use kho_model::UnitKind;
+use kho_model::digitization::OriginalKind;
+use kho_model::record::{DossierInput, FondsInput, InventoryInput};
+use kho_store::Store;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+use std::time::Instant;
+use unicode_normalization::UnicodeNormalization;
+
+/// A page and what it says.
+struct Page {
+    path: PathBuf,
+    truth: String,
+}
+
+fn pages(dir: &Path) -> Result<Vec<Page>> {
+    let mut out = vec![];
+    for entry in std::fs::read_dir(dir).with_context(|| format!("không đọc được {}", dir.display()))? {
+        let path = entry?.path();
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
+        if !["png", "jpg", "tif"].contains(&ext) || path.file_stem().is_some_and(|s| s.to_string_lossy().starts_with("ho-so")) {
+            continue;
+        }
+        let truth = path.with_extension("txt");
+        if let Ok(truth) = std::fs::read_to_string(&truth) {
+            out.push(Page { path, truth });
+        }
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    if out.is_empty() {
+        bail!("{} không có trang nào kèm tệp .txt chữ đúng", dir.display());
+    }
+    Ok(out)
+}
+
+fn normalise(text: &str) -> Vec<char> {
+    let nfc: String = text.nfc().collect();
+    nfc.split_whitespace().collect::<Vec<_>>().join(" ").chars().collect()
+}
+
+fn levenshtein(a: &[char], b: &[char]) -> usize {
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        current[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            current[j + 1] = (previous[j] + usize::from(ca != cb)).min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    previous[b.len()]
+}
+
+/// (character errors, of which only tone or vowel marks, characters of truth).
+fn errors(truth: &str, read: &str) -> (usize, usize, usize) {
+    let (t, r) = (normalise(truth), normalise(read));
+    let all = levenshtein(&t, &r);
+    let folded = levenshtein(&normalise(&kho_model::text::fold(truth)), &normalise(&kho_model::text::fold(read)));
+    (all, all.saturating_sub(folded), t.len())
+}
+
+#[derive(Default)]
+struct Score {
+    errors: usize,
+    diacritics: usize,
+    chars: usize,
+    bytes: u64,
+    pages: usize,
+}
+
+impl Score {
+    fn add(&mut self, truth: &str, read: &str, bytes: u64) {
+        let (e, d, n) = errors(truth, read);
+        self.errors += e;
+        self.diacritics += d;
+        self.chars += n;
+        self.bytes += bytes;
+        self.pages += 1;
+    }
+
+    fn cer(&self) -> f64 {
+        100.0 * self.errors as f64 / self.chars.max(1) as f64
+    }
+
+    fn diacritic_rate(&self) -> f64 {
+        100.0 * self.diacritics as f64 / self.chars.max(1) as f64
+    }
+}
+
+fn pdftotext(pdf: &Path) -> Result<String> {
+    let out = Command::new("pdftotext").arg(pdf).arg("-").output().context("pdftotext (gói poppler-utils)")?;
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn peak_rss_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kib: f64 =
+        status.lines().find_map(|l| l.strip_prefix("VmHWM:")).and_then(|v| v.split_whitespace().next()?.parse().ok()).unwrap_or(0.0);
+    kib / 1024.0
+}
+
+fn children_peak_rss_mib() -> f64 {
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: getrusage writes into the struct it is given.
+    unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
+    usage.ru_maxrss as f64 / 1024.0
+}
+
+/// Kho end to end with `workers` claim loops: (seconds, score).
+async fn kho_run(pages: &[Page], rounds: usize, workers: usize, scratch: &Path) -> Result<(f64, Score)> {
+    let dir = scratch.join(format!("kho-{workers}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    let store = Store::open_embedded(&dir).await?;
+    let blobs = kho_blobs::Blobs::open(&dir.join("blobs"), None)?;
+    let unit = store.create_unit(&kho_model::record::NewUnit::named("Xã đo hiệu năng", UnitKind::Commune)).await?;
+    let fonds = FondsInput { code: "X99".into(), name: "Phông đo".into(), unit_id: unit.to_string(), ..Default::default() };
+    let fonds = store.create_fonds(&fonds.parse()?).await?;
+    let inventory = store
+        .create_inventory(fonds, &InventoryInput { number: "1".into(), title: "Mục lục".into(), ..Default::default() }.parse()?)
+        .await?;
+    let (_, _, context) = store.dossier_context(inventory).await?;
+    let batch = store.create_batch(unit, "Lô đo", OriginalKind::Text, "bench").await?;
+    let mut expected = vec![];
+    for round in 0..rounds {
+        for (i, page) in pages.iter().enumerate() {
+            let input = DossierInput {
+                notation: format!("{}", round * pages.len() + i + 1),
+                title: format!("Hồ sơ đo {round}-{i}"),
+                maintenance: "06".into(),
+                mode: "01".into(),
+                start_date: "2019".into(),
+                end_date: "2019".into(),
+                total_doc: "1".into(),
+                number_of_page: "1".into(),
+                ..Default::default()
+            };
+            let id = store.create_dossier(inventory, &input.parse(&context)?).await?;
+            store.add_to_batch(batch, &[(id, 7, "đo")]).await?;
+            let bytes = std::fs::read(&page.path)?;
+            let name = page.path.file_name().unwrap_or_default().to_string_lossy().to_string();
+            kho_digitize::ingest::take(&store, &blobs, &Default::default(), batch, (id, false), None, &name, bytes.into(), "bench").await?;
+            expected.push((id, page.truth.clone()));
+        }
+    }
+    let worker = Arc::new(kho_digitize::worker::Worker::new(store.clone(), blobs.clone(), Default::default()));
+    let (_stop, stopped) = tokio::sync::watch::channel(false);
+    let started = Instant::now();
+    worker.run(workers, true, stopped).await?;
+    let seconds = started.elapsed().as_secs_f64();
+    let mut score = Score::default();
+    for (id, truth) in expected {
+        let rendition = store.renditions(id).await?.into_iter().next().context("a page without its PDF/A (see kho worker's log)")?;
+        let pdf = blobs.get(&rendition.blob, false, &rendition.sha256).await?;
+        let path = dir.join("out.pdf");
+        std::fs::write(&path, &pdf)?;
+        score.add(&truth, &pdftotext(&path)?, pdf.len() as u64);
+    }
+    store.close().await;
+    Ok((seconds, score))
+}
+
+/// Runs `make(page)` over every page, `parallel` at a time: (seconds, outputs in page order).
+fn parallel_run<T: Send>(items: &[&Page], parallel: usize, make: impl Fn(&Page, usize) -> Result<T> + Sync) -> Result<(f64, Vec<T>)> {
+    let started = Instant::now();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: std::sync::Mutex<Vec<(usize, T)>> = std::sync::Mutex::new(vec![]);
+    let failure: std::sync::Mutex<Option<anyhow::Error>> = std::sync::Mutex::new(None);
+    std::thread::scope(|scope| {
+        for _ in 0..parallel {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    let Some(page) = items.get(i) else { break };
+                    match make(page, i) {
+                        Ok(v) => results.lock().expect("lock").push((i, v)),
+                        Err(e) => {
+                            *failure.lock().expect("lock") = Some(e);
+                            break;
+                        }
+                    }
+                }
+            });
+        }
+    });
+    if let Some(e) = failure.into_inner().expect("lock") {
+        return Err(e);
+    }
+    let mut out = results.into_inner().expect("lock");
+    out.sort_by_key(|(i, _)| *i);
+    Ok((started.elapsed().as_secs_f64(), out.into_iter().map(|(_, v)| v).collect()))
+}
+
+fn tesseract_run(items: &[&Page], parallel: usize) -> Result<(f64, Score)> {
+    let (seconds, texts) = parallel_run(items, parallel, |page, _| {
+        let out = Command::new("tesseract").arg(&page.path).args(["stdout", "-l", "vie"]).env("OMP_THREAD_LIMIT", "1").output()?;
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    })?;
+    let mut score = Score::default();
+    for (page, text) in items.iter().zip(texts) {
+        score.add(&page.truth, &text, 0);
+    }
+    Ok((seconds, score))
+}
+
+fn ocrmypdf_run(items: &[&Page], parallel: usize, scratch: &Path) -> Result<(f64, Score)> {
+    let (seconds, outputs) = parallel_run(items, parallel, |page, i| {
+        let out = scratch.join(format!("ocrmypdf-{parallel}-{i}.pdf"));
+        let status = Command::new("ocrmypdf")
+            .args(["-l", "vie", "--output-type", "pdfa-2", "--jobs", "1", "-q"])
+            .arg(&page.path)
+            .arg(&out)
+            .env("OMP_THREAD_LIMIT", "1")
+            .status()?;
+        if !status.success() {
+            bail!("ocrmypdf dừng lỗi với {}", page.path.display());
+        }
+        Ok(out)
+    })?;
+    let mut score = Score::default();
+    for (page, pdf) in items.iter().zip(outputs) {
+        score.add(&page.truth, &pdftotext(&pdf)?, std::fs::metadata(&pdf)?.len());
+    }
+    Ok((seconds, score))
+}
+
+fn row(label: &str, seconds: f64, pages: usize, score: &Score, bytes: bool) {
+    let per_page =
+        if bytes && score.pages > 0 { format!("{:.0} KiB", score.bytes as f64 / score.pages as f64 / 1024.0) } else { "—".into() };
+    println!(
+        "| {label} | {:.1} s | {:.2} | {:.2} % | {:.2} % | {per_page} |",
+        seconds,
+        pages as f64 / seconds,
+        score.cer(),
+        score.diacritic_rate()
+    );
+}
+
+pub async fn ocr(dir: &Path, rounds: usize, scratch: &Path) -> Result<()> {
+    let pages = pages(dir)?;
+    std::fs::create_dir_all(scratch)?;
+    let items: Vec<&Page> = (0..rounds).flat_map(|_| pages.iter()).collect();
+    println!("Kho bench ocr: {} trang ({} trang mẫu × {rounds} lượt), {} nhân CPU", items.len(), pages.len(), num_cpus());
+    println!("| cách làm | thời gian | trang/giây | CER | lỗi dấu | byte/trang |");
+    println!("|---|---|---|---|---|---|");
+    for workers in [1, 2] {
+        let (seconds, score) = kho_run(&pages, rounds, workers, scratch).await?;
+        row(&format!("Kho, {workers} worker (PDF/A-2b hai lớp)"), seconds, items.len(), &score, true);
+        println!("|  bộ nhớ đỉnh: tiến trình Kho {:.0} MiB, tesseract {:.0} MiB | | | | | |", peak_rss_mib(), children_peak_rss_mib());
+    }
+    for parallel in [1, 2] {
+        let (seconds, score) = tesseract_run(&items, parallel)?;
+        row(&format!("tesseract -l vie, {parallel} tiến trình (chỉ chữ)"), seconds, items.len(), &score, false);
+    }
+    if Command::new("ocrmypdf").arg("--version").output().is_ok_and(|o| o.status.success()) {
+        for parallel in [1, 2] {
+            let (seconds, score) = ocrmypdf_run(&items, parallel, scratch)?;
+            row(&format!("OCRmyPDF --output-type pdfa-2, {parallel} tiến trình"), seconds, items.len(), &score, true);
+        }
+    } else {
+        println!("(OCRmyPDF không có trên máy: pip install ocrmypdf và apt install ghostscript để so sánh)");
+    }
+    println!("CER: lỗi ký tự / số ký tự của chữ đúng, sau NFC và gộp khoảng trắng; lỗi dấu: phần lỗi biến mất khi bỏ dấu (và chữ hoa).");
+    Ok(())
+}
+
+fn num_cpus() -> usize {
+    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+}
