@@ -51,6 +51,9 @@ struct Cli {
     /// biến môi trường KHO_SIGN_PKCS11_PIN.
     #[arg(long, global = true, env = "KHO_SIGN_PKCS11_MODULE", conflicts_with = "sign_p12")]
     sign_pkcs11_module: Option<PathBuf>,
+    /// Tên cơ quan số hóa, ghi vào siêu dữ liệu PDF/A và khối chữ ký số.
+    #[arg(long, global = true, env = "KHO_ORGANISATION")]
+    organisation: Option<String>,
     /// Nhãn (label) của token ký số.
     #[arg(long, global = true, env = "KHO_SIGN_PKCS11_TOKEN", requires = "sign_pkcs11_module")]
     sign_pkcs11_token: Option<String>,
@@ -146,9 +149,6 @@ enum Command {
         /// Dừng khi hết việc trong hàng đợi.
         #[arg(long)]
         until_idle: bool,
-        /// Tên cơ quan số hóa ghi vào PDF/A.
-        #[arg(long, env = "KHO_ORGANISATION")]
-        organisation: Option<String>,
         /// Thời hạn giữ một việc (giây): tiến trình chết thì sau thời hạn này việc được làm lại.
         #[arg(long, env = "KHO_WORKER_LEASE", default_value_t = 120)]
         lease: i64,
@@ -431,7 +431,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             }
             let (stop, stopped) = tokio::sync::watch::channel(false);
             let line = (*workers > 0).then(|| {
-                let config = kho_digitize::worker::WorkerConfig { signer: signer.clone(), ..Default::default() };
+                let mut config = kho_digitize::worker::WorkerConfig { signer: signer.clone(), ..Default::default() };
+                if let Some(organisation) = &cli.organisation {
+                    config.organisation = organisation.clone();
+                }
                 let worker = std::sync::Arc::new(kho_digitize::worker::Worker::new(store.clone(), blobs.clone(), config));
                 tokio::spawn(worker.run(*workers, false, stopped))
             });
@@ -454,12 +457,12 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let blobs = open_blobs(&cli, false)?;
             digitization::ingest(&store, &blobs, dir, *batch, manifest.as_deref(), user).await
         }
-        Command::Worker { jobs, until_idle, organisation, lease } => {
+        Command::Worker { jobs, until_idle, lease } => {
             let store = open_store(&cli).await?;
             let blobs = open_blobs(&cli, false)?;
             let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
             let signer = open_signer(&cli)?;
-            digitization::worker(store, blobs, jobs, *until_idle, organisation.clone(), *lease, signer).await
+            digitization::worker(store, blobs, jobs, *until_idle, cli.organisation.clone(), *lease, signer).await
         }
         Command::Verify { restart } => {
             let store = open_store(&cli).await?;
