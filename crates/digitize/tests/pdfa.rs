@@ -110,3 +110,34 @@ fn a_multi_page_tiff_is_taken_as_its_pages() {
     let master = inspect("ho-so-3-trang.tif", &fixture("ho-so-3-trang.tif"), &Limits::default()).unwrap();
     assert_eq!((master.format, master.pages), (Format::Tiff, 3));
 }
+
+/// A scanner's PDF (an image per page, no text) is taken page by page at the resolution of its
+/// images, and reads like the image it carries.
+#[tokio::test]
+async fn a_scanners_pdf_is_rendered_at_its_images_resolution_and_read() {
+    let png = fixture("trang2-300dpi.png");
+    let image = decode_page(Format::Png, &png, 1, &Limits::default()).unwrap();
+    let grey = image.image.to_luma8();
+    let mut jpeg = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageLuma8(grey.clone()).write_to(&mut jpeg, image::ImageFormat::Jpeg).unwrap();
+    let jpeg = jpeg.into_inner();
+    let meta = Metadata {
+        title: "Bản quét".into(),
+        author: "Máy quét".into(),
+        subject: String::new(),
+        keywords: String::new(),
+        created: chrono::DateTime::parse_from_rfc3339("2026-11-25T09:30:00+07:00").unwrap(),
+    };
+    let page = pdfa::Page { jpeg: &jpeg, width: grey.width(), height: grey.height(), dpi: 300, colour: false, words: &[] };
+    let scanned = pdfa::write(&[page], &meta, Conformance::A2b);
+    let master = inspect("may-quet.pdf", &scanned, &Limits::default()).unwrap();
+    assert_eq!((master.format, master.pages), (Format::Pdf, 1));
+    let rendered = decode_page(Format::Pdf, &scanned, 1, &Limits::default()).unwrap();
+    assert_eq!(rendered.dpi, 300, "the resolution of the page's image");
+    assert!(!rendered.dpi_inferred);
+    assert!((i64::from(rendered.image.width()) - i64::from(grey.width())).abs() <= 2, "{} vs {}", rendered.image.width(), grey.width());
+    let read = read_page(rendered, OriginalKind::Text).await.unwrap();
+    assert!(read.findings.problems.is_empty(), "{:?}", read.findings.problems);
+    let text = read.read.unwrap().text.text;
+    assert!(text.contains("Tình hình chỉnh lý tài liệu lưu trữ tồn đọng năm 2026"), "{text}");
+}

@@ -157,17 +157,8 @@ pub async fn worker(
     blobs: Blobs,
     jobs: usize,
     until_idle: bool,
-    organisation: Option<String>,
-    lease: i64,
-    signer: Option<Arc<dyn kho_digitize::sign::SigningKey>>,
+    config: kho_digitize::worker::WorkerConfig,
 ) -> Result<ExitCode> {
-    if signer.is_none() {
-        eprintln!("Chưa cấu hình khóa ký số (--sign-p12 hoặc --sign-pkcs11-module): bản PDF/A được lập nhưng chưa ký số.");
-    }
-    let mut config = kho_digitize::worker::WorkerConfig { lease_seconds: lease.max(2), signer, ..Default::default() };
-    if let Some(o) = organisation {
-        config.organisation = o;
-    }
     let worker = Arc::new(kho_digitize::worker::Worker::new(store.clone(), blobs, config));
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     tokio::spawn(async move {

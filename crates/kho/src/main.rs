@@ -51,6 +51,9 @@ struct Cli {
     /// biến môi trường KHO_SIGN_PKCS11_PIN.
     #[arg(long, global = true, env = "KHO_SIGN_PKCS11_MODULE", conflicts_with = "sign_p12")]
     sign_pkcs11_module: Option<PathBuf>,
+    /// Chuẩn PDF/A của bản số hóa: 2b (mặc định) hoặc 1b.
+    #[arg(long, global = true, env = "KHO_PDFA", default_value = "2b")]
+    pdfa: String,
     /// Tên cơ quan số hóa, ghi vào siêu dữ liệu PDF/A và khối chữ ký số.
     #[arg(long, global = true, env = "KHO_ORGANISATION")]
     organisation: Option<String>,
@@ -390,6 +393,24 @@ fn open_blobs(cli: &Cli, require_key: bool) -> Result<kho_blobs::Blobs> {
     }
 }
 
+/// How this process's workers make PDF/A: the organisation, the conformance, the signing key.
+fn worker_config(cli: &Cli, lease: i64) -> Result<kho_digitize::worker::WorkerConfig> {
+    let signer = open_signer(cli)?;
+    if signer.is_none() {
+        eprintln!("Chưa cấu hình khóa ký số (--sign-p12 hoặc --sign-pkcs11-module): bản PDF/A được lập nhưng chưa ký số.");
+    }
+    let mut config = kho_digitize::worker::WorkerConfig { lease_seconds: lease.max(2), signer, ..Default::default() };
+    if let Some(organisation) = &cli.organisation {
+        config.organisation = organisation.clone();
+    }
+    config.conformance = match cli.pdfa.as_str() {
+        "1b" => kho_digitize::pdfa::Conformance::A1b,
+        "2b" => kho_digitize::pdfa::Conformance::A2b,
+        other => anyhow::bail!("--pdfa {other}: chọn 2b (mặc định, theo TT 05/2025) hoặc 1b"),
+    };
+    Ok(config)
+}
+
 /// The organisation's signing key, when one is configured.
 fn open_signer(cli: &Cli) -> Result<Option<std::sync::Arc<dyn kho_digitize::sign::SigningKey>>> {
     if let Some(path) = &cli.sign_p12 {
@@ -425,19 +446,13 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             }
             let config = kho_web::WebConfig { secure_cookies: *secure_cookies, enclave: *enclave, ..Default::default() };
             // On one machine the server also runs the số hóa line; at scale, `kho worker` does.
-            let signer = open_signer(&cli)?;
-            if signer.is_none() && *workers > 0 {
-                eprintln!("Chưa cấu hình khóa ký số (--sign-p12 hoặc --sign-pkcs11-module): bản PDF/A được lập nhưng chưa ký số.");
-            }
             let (stop, stopped) = tokio::sync::watch::channel(false);
-            let line = (*workers > 0).then(|| {
-                let mut config = kho_digitize::worker::WorkerConfig { signer: signer.clone(), ..Default::default() };
-                if let Some(organisation) = &cli.organisation {
-                    config.organisation = organisation.clone();
-                }
-                let worker = std::sync::Arc::new(kho_digitize::worker::Worker::new(store.clone(), blobs.clone(), config));
-                tokio::spawn(worker.run(*workers, false, stopped))
-            });
+            let line = if *workers > 0 {
+                let worker = kho_digitize::worker::Worker::new(store.clone(), blobs.clone(), worker_config(&cli, 120)?);
+                Some(tokio::spawn(std::sync::Arc::new(worker).run(*workers, false, stopped)))
+            } else {
+                None
+            };
             kho_web::serve(listener, kho_web::AppState::new(store.clone(), blobs, config)).await.context("máy chủ web dừng vì lỗi")?;
             let _ = stop.send(true);
             if let Some(line) = line {
@@ -461,8 +476,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let store = open_store(&cli).await?;
             let blobs = open_blobs(&cli, false)?;
             let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
-            let signer = open_signer(&cli)?;
-            digitization::worker(store, blobs, jobs, *until_idle, cli.organisation.clone(), *lease, signer).await
+            digitization::worker(store, blobs, jobs, *until_idle, worker_config(&cli, *lease)?).await
         }
         Command::Verify { restart } => {
             let store = open_store(&cli).await?;

@@ -110,6 +110,18 @@ async fn a_batch_is_made_ordered_fed_watched_and_its_pdf_a_downloaded() {
             (progress["pagesDone"].as_i64(), progress["dossiersDone"].as_i64(), progress["percent"].as_i64()),
             (Some(3), Some(1), Some(100))
         );
+        // The register's phiếu tin says 1 page; a 3-page scan of it is not assembled, and says why.
+        let tiff = std::fs::read(Path::new(PAGES).join("ho-so-3-trang.tif")).unwrap();
+        let (status, _) = upload(&session, &batch, &[(format!("{register}.tif"), tiff)]).await;
+        assert_eq!(status, StatusCode::OK);
+        while worker.run_one(0).await.unwrap().is_some() {}
+        let (_, page) = session.get(&location).await;
+        assert!(
+            page.contains(&format!("Hồ sơ {register}")) && page.contains("hồ sơ có 3 trang quét nhưng phiếu tin ghi 1 trang"),
+            "{page}"
+        );
+        assert!(page.contains("Chạy lại các việc lỗi"));
+
         let land_id = app.store.dossier_by_code(&land).await.unwrap().id;
         let (_, record) = session.get(&format!("/ho-so/{land_id}")).await;
         assert!(record.contains("Bản số hóa") && record.contains(&format!("{land}.pdf")) && record.contains("2b, hai lớp"), "{record}");
