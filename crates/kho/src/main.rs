@@ -444,7 +444,12 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             if *enclave {
                 eprintln!("Chế độ mạng LAN độc lập: nội dung tài liệu mật được mã hóa khi lưu; không có kết nối ra ngoài.");
             }
-            let config = kho_web::WebConfig { secure_cookies: *secure_cookies, enclave: *enclave, ..Default::default() };
+            let config = kho_web::WebConfig {
+                secure_cookies: *secure_cookies,
+                enclave: *enclave,
+                upload_dir: Some(cli.data_dir.join("uploads")),
+                ..Default::default()
+            };
             // On one machine the server also runs the số hóa line; at scale, `kho worker` does.
             let (stop, stopped) = tokio::sync::watch::channel(false);
             let line = if *workers > 0 {

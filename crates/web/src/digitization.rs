@@ -30,6 +30,7 @@ pub fn routes(max_upload: usize) -> Router<AppState> {
         .route("/so-hoa/{id}/uu-tien", post(priority))
         .route("/so-hoa/{id}/lam-lai", post(retry))
         .route("/so-hoa/{id}/tep", post(upload).layer(DefaultBodyLimit::max(max_upload)))
+        .route("/so-hoa/{id}/tai-len", get(piece_status).put(piece_put))
         .route("/ban-so-hoa/{id}", get(download))
 }
 
@@ -360,37 +361,10 @@ async fn upload(
                     break;
                 }
             };
-            let mapped = codes.map(&name);
-            let target = match chosen {
-                Some(dossier) => codes.dossiers.values().find(|(d, _)| *d == dossier).map(|d| (*d, mapped.and_then(|m| m.ordinal))),
-                None => mapped.and_then(|m| codes.dossiers.get(&m.file_code).map(|d| (*d, m.ordinal))),
-            };
-            let Some((dossier, ordinal)) = target else {
-                results.push(refused(format!(
-                    "Tệp “{name}”: không xác định được hồ sơ. Đặt tên theo mã hồ sơ (ví dụ H49.64.33.2019.15.1.tif) hoặc chọn hồ sơ trước khi tải."
-                )));
-                continue;
-            };
-            if dossier.1 && !state.config.enclave {
-                results.push(refused(format!(
-                    "Tệp “{name}”: hồ sơ thuộc bí mật nhà nước; nội dung chỉ được lưu trên hệ thống mạng LAN độc lập."
-                )));
-                continue;
-            }
-            match ingest::take(&state.store, &state.blobs, &Default::default(), id, dossier, ordinal, &name, bytes, &ctx.actor.name).await {
-                Ok(Taken::New { file_id, pages }) => {
-                    let mut event = ctx.event("digitize.upload", "scan_file", Some(file_id), "ok");
-                    event.detail = Some(format!("lô {id}; {name}; {pages} trang"));
-                    state.store.audit(event).await?;
-                    results.push(context! { accepted => format!("Tệp “{name}”: nhận {pages} trang, đang chờ xử lý.") });
-                }
-                Ok(Taken::Again { .. }) => {
-                    results.push(context! { accepted => format!("Tệp “{name}”: đã nhận từ trước, không thêm lần nữa.") })
-                }
-                Err(IngestError::Refused(r)) => results.push(refused(r.to_string())),
-                Err(IngestError::Blob(kho_blobs::BlobError::NoKey)) => results.push(refused(kho_blobs::BlobError::NoKey.to_string())),
-                Err(e) => return Err(PageError::Internal(e.to_string())),
-            }
+            results.push(match take_file(&state, &ctx, id, &codes, chosen, &name, bytes).await? {
+                Ok(message) => context! { accepted => message },
+                Err(message) => context! { refused => message },
+            });
         },
     }
     if results.is_empty() {
@@ -402,6 +376,186 @@ async fn upload(
         StatusCode::OK
     };
     render_batch(&state, &ctx, id, Some(results), status).await
+}
+
+/// One file into the batch: mapped to its hồ sơ (the chosen one, or by its TT05 name), refused
+/// when classified outside the enclave, else taken. `Ok(message)` when taken, `Err(message)` why
+/// not; both name the file.
+async fn take_file(
+    state: &AppState,
+    ctx: &Ctx,
+    batch: i64,
+    codes: &BatchCodes,
+    chosen: Option<i64>,
+    name: &str,
+    bytes: axum::body::Bytes,
+) -> Result<Result<String, String>, PageError> {
+    let mapped = codes.map(name);
+    let target = match chosen {
+        Some(dossier) => codes.dossiers.values().find(|(d, _)| *d == dossier).map(|d| (*d, mapped.and_then(|m| m.ordinal))),
+        None => mapped.and_then(|m| codes.dossiers.get(&m.file_code).map(|d| (*d, m.ordinal))),
+    };
+    let Some((dossier, ordinal)) = target else {
+        return Ok(Err(format!(
+            "Tệp “{name}”: không xác định được hồ sơ. Đặt tên theo mã hồ sơ (ví dụ H49.64.33.2019.15.1.tif) hoặc chọn hồ sơ trước khi tải."
+        )));
+    };
+    if dossier.1 && !state.config.enclave {
+        return Ok(Err(format!("Tệp “{name}”: hồ sơ thuộc bí mật nhà nước; nội dung chỉ được lưu trên hệ thống mạng LAN độc lập.")));
+    }
+    match ingest::take(&state.store, &state.blobs, &Default::default(), batch, dossier, ordinal, name, bytes, &ctx.actor.name).await {
+        Ok(Taken::New { file_id, pages }) => {
+            let mut event = ctx.event("digitize.upload", "scan_file", Some(file_id), "ok");
+            event.detail = Some(format!("lô {batch}; {name}; {pages} trang"));
+            state.store.audit(event).await?;
+            Ok(Ok(format!("Tệp “{name}”: nhận {pages} trang, đang chờ xử lý.")))
+        }
+        Ok(Taken::Again { .. }) => Ok(Ok(format!("Tệp “{name}”: đã nhận từ trước, không thêm lần nữa."))),
+        Err(IngestError::Refused(r)) => Ok(Err(r.to_string())),
+        Err(IngestError::Blob(kho_blobs::BlobError::NoKey)) => Ok(Err(kho_blobs::BlobError::NoKey.to_string())),
+        Err(e) => Err(PageError::Internal(e.to_string())),
+    }
+}
+
+// ---- resumable upload: a large scan sent in pieces, resumed after a cut ----
+
+/// The largest piece one request carries.
+const PIECE_LIMIT: usize = 16 * 1024 * 1024;
+
+#[derive(Debug, Deserialize)]
+struct Piece {
+    /// The browser's token for this file (kept across reloads to resume).
+    ma: String,
+    ten: Option<String>,
+    tong: Option<u64>,
+    tu: Option<u64>,
+    #[serde(default)]
+    ho_so: String,
+}
+
+/// Where a file's pieces gather: per batch, person and token, in the server's upload folder.
+fn staging(state: &AppState, ctx: &Ctx, batch: i64, token: &str) -> Option<std::path::PathBuf> {
+    let valid = (16..=64).contains(&token.len()) && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    let who = &kho_blobs::sha256_hex(ctx.actor.name.as_bytes())[..12];
+    valid.then(|| state.config.upload_dir().join(format!("{batch}-{who}-{token}.part")))
+}
+
+fn piece_answer(status: StatusCode, received: u64, done: bool, accepted: bool, message: String) -> Response {
+    (
+        status,
+        [(header::CACHE_CONTROL, "no-store")],
+        Json(serde_json::json!({ "received": received, "done": done, "accepted": accepted, "message": message })),
+    )
+        .into_response()
+}
+
+/// How much of a file has arrived, so the browser resumes where the cut left it.
+async fn piece_status(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    query: Result<axum::extract::Query<Piece>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, PageError> {
+    batch_for(&state, &ctx, Action::Digitize, id).await?;
+    let Some(path) = query.ok().and_then(|q| staging(&state, &ctx, id, &q.ma)) else {
+        return Ok(piece_answer(StatusCode::UNPROCESSABLE_ENTITY, 0, false, false, "Mã tải lên không hợp lệ.".into()));
+    };
+    let received = tokio::fs::metadata(&path).await.map(|m| m.len()).unwrap_or(0);
+    Ok(piece_answer(StatusCode::OK, received, false, false, String::new()))
+}
+
+/// One piece of a file at its offset; the last one takes the file into the batch.
+async fn piece_put(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    query: Result<axum::extract::Query<Piece>, axum::extract::rejection::QueryRejection>,
+    body: axum::body::Body,
+) -> Result<Response, PageError> {
+    // Authorise before reading a byte of the body.
+    batch_for(&state, &ctx, Action::Digitize, id).await?;
+    let refuse = |status, received, message: String| Ok(piece_answer(status, received, false, false, message));
+    let Ok(axum::extract::Query(piece)) = query else {
+        return refuse(StatusCode::UNPROCESSABLE_ENTITY, 0, "Thiếu tên tệp, kích thước hoặc vị trí của phần gửi lên.".into());
+    };
+    let (Some(path), Some(raw_name), Some(total), Some(offset)) = (staging(&state, &ctx, id, &piece.ma), piece.ten, piece.tong, piece.tu)
+    else {
+        return refuse(StatusCode::UNPROCESSABLE_ENTITY, 0, "Thiếu tên tệp, kích thước hoặc vị trí của phần gửi lên.".into());
+    };
+    let name = match kho_model::text::file_name("file", &raw_name) {
+        Ok(n) => n,
+        Err(e) => return refuse(StatusCode::UNPROCESSABLE_ENTITY, 0, e.message),
+    };
+    let limits = kho_digitize::intake::Limits::default();
+    if total > limits.max_bytes {
+        return refuse(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            0,
+            format!("Tệp “{name}” {} MB vượt giới hạn {} MB một tệp.", total >> 20, limits.max_bytes >> 20),
+        );
+    }
+    tokio::fs::create_dir_all(state.config.upload_dir()).await.map_err(|e| PageError::Internal(e.to_string()))?;
+    if offset == 0 {
+        sweep_stale(&state.config.upload_dir()).await;
+    }
+    let received = tokio::fs::metadata(&path).await.map(|m| m.len()).unwrap_or(0);
+    if offset != received {
+        return refuse(StatusCode::CONFLICT, received, format!("Máy chủ đã có {received} byte của tệp “{name}”; gửi tiếp từ đó."));
+    }
+    let bytes = match axum::body::to_bytes(body, PIECE_LIMIT).await {
+        Ok(b) => b,
+        Err(_) => {
+            return refuse(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                received,
+                format!("Phần gửi lên của “{name}” quá lớn hoặc bị gián đoạn; gửi lại."),
+            );
+        }
+    };
+    if received + bytes.len() as u64 > total {
+        let _ = tokio::fs::remove_file(&path).await;
+        return refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            0,
+            format!("Tệp “{name}” gửi lên nhiều hơn kích thước đã khai; hãy gửi lại từ đầu."),
+        );
+    }
+    {
+        use tokio::io::AsyncWriteExt;
+        let mut file =
+            tokio::fs::OpenOptions::new().create(true).append(true).open(&path).await.map_err(|e| PageError::Internal(e.to_string()))?;
+        file.write_all(&bytes).await.map_err(|e| PageError::Internal(e.to_string()))?;
+        file.sync_data().await.map_err(|e| PageError::Internal(e.to_string()))?;
+    }
+    let received = received + bytes.len() as u64;
+    if received < total {
+        return Ok(piece_answer(StatusCode::OK, received, false, false, String::new()));
+    }
+    let whole = tokio::fs::read(&path).await.map_err(|e| PageError::Internal(e.to_string()))?;
+    let _ = tokio::fs::remove_file(&path).await;
+    let codes = BatchCodes::load(&state.store, id).await?;
+    let chosen = piece.ho_so.trim().parse().ok();
+    Ok(match take_file(&state, &ctx, id, &codes, chosen, &name, whole.into()).await? {
+        Ok(message) => piece_answer(StatusCode::OK, received, true, true, message),
+        Err(message) => piece_answer(StatusCode::UNPROCESSABLE_ENTITY, received, true, false, message),
+    })
+}
+
+/// Pieces of files abandoned for a week are removed.
+async fn sweep_stale(dir: &std::path::Path) {
+    let Ok(mut entries) = tokio::fs::read_dir(dir).await else { return };
+    while let Ok(Some(entry)) = entries.next_entry().await {
+        let old = entry
+            .metadata()
+            .await
+            .ok()
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age.as_secs() > 7 * 86_400);
+        if old && entry.file_name().to_string_lossy().ends_with(".part") {
+            let _ = tokio::fs::remove_file(entry.path()).await;
+        }
+    }
 }
 
 async fn download(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {

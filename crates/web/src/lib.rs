@@ -42,11 +42,20 @@ pub struct WebConfig {
     pub enclave: bool,
     /// Largest file accepted by an upload, in bytes.
     pub max_upload: usize,
+    /// Where pieces of large uploads gather until the file is whole (default: the system's
+    /// temporary folder; `kho serve` uses the data folder).
+    pub upload_dir: Option<std::path::PathBuf>,
+}
+
+impl WebConfig {
+    pub fn upload_dir(&self) -> std::path::PathBuf {
+        self.upload_dir.clone().unwrap_or_else(|| std::env::temp_dir().join("kho-uploads"))
+    }
 }
 
 impl Default for WebConfig {
     fn default() -> Self {
-        WebConfig { secure_cookies: false, enclave: false, max_upload: 512 * 1024 * 1024 }
+        WebConfig { secure_cookies: false, enclave: false, max_upload: 512 * 1024 * 1024, upload_dir: None }
     }
 }
 

@@ -113,6 +113,8 @@ pub const ROUTES: &[Route] = &[
     route("POST", "/so-hoa/{id}/uu-tien", Act(Digitize)),
     route("POST", "/so-hoa/{id}/lam-lai", Act(Digitize)),
     route("POST", "/so-hoa/{id}/tep", Act(Digitize)),
+    route("GET", "/so-hoa/{id}/tai-len", Act(Digitize)),
+    route("PUT", "/so-hoa/{id}/tai-len", Act(Digitize)),
     route("GET", "/ban-so-hoa/{id}", Act(CatalogueView)),
     route("POST", "/ho-so/{id}/van-ban", Act(CatalogueEdit)),
     route("GET", "/ho-so/{id}/van-ban/moi", Act(CatalogueEdit)),

@@ -140,3 +140,50 @@ async fn a_batch_is_made_ordered_fed_watched_and_its_pdf_a_downloaded() {
         assert!(!outsider.get("/so-hoa").await.1.contains("Lô 1 — xã Mường Ảng"));
     }
 }
+
+/// A large scan sent in pieces: a cut in the middle, the browser asks how much arrived, resumes
+/// there, and the last piece takes the file into the batch.
+#[tokio::test]
+async fn a_large_scan_is_sent_in_pieces_and_resumed_after_a_cut() {
+    for app in apps().await {
+        let (fonds, land, _) = commune_fonds(&app).await;
+        let unit = app.unit_id("Xã Mường Ảng").await;
+        app.user("sohoa", Role::Archivist, Classification::None, &[unit], &[]).await;
+        let session = app.login("sohoa").await;
+        let created = session.post("/so-hoa", &[("name", "Lô 2"), ("fondsId", &fonds.to_string()), ("originalKind", "text")]).await;
+        let batch = created.headers()["location"].to_str().unwrap().trim_start_matches("/so-hoa/").to_string();
+        let tiff = std::fs::read(Path::new(PAGES).join("ho-so-3-trang.tif")).unwrap();
+        let token = "7f3c2a1e-5b6d-4c8e-9f01-23456789abcd";
+        let name = format!("{land}.tif");
+        let put = |offset: usize, end: usize| {
+            let url = format!("{}/so-hoa/{batch}/tai-len?ma={token}&ten={name}&tong={}&tu={offset}", session.base, tiff.len());
+            session.client.put(url).header("x-csrf-token", &session.csrf).body(tiff[offset..end].to_vec()).send()
+        };
+        let third = tiff.len() / 3;
+        let first: serde_json::Value = put(0, third).await.unwrap().json().await.unwrap();
+        assert_eq!((first["received"].as_u64(), first["done"].as_bool()), (Some(third as u64), Some(false)), "{}", app.label);
+        // The connection dropped; the browser sends the third piece, not knowing the second never arrived.
+        let wrong = put(2 * third, tiff.len()).await.unwrap();
+        assert_eq!(wrong.status(), StatusCode::CONFLICT);
+        let wrong: serde_json::Value = wrong.json().await.unwrap();
+        assert_eq!(wrong["received"].as_u64(), Some(third as u64), "the server says where to resume");
+        let status: serde_json::Value =
+            session.client.get(format!("{}/so-hoa/{batch}/tai-len?ma={token}", session.base)).send().await.unwrap().json().await.unwrap();
+        assert_eq!(status["received"].as_u64(), Some(third as u64));
+        let second: serde_json::Value = put(third, 2 * third).await.unwrap().json().await.unwrap();
+        assert_eq!(second["done"].as_bool(), Some(false));
+        let last = put(2 * third, tiff.len()).await.unwrap();
+        assert_eq!(last.status(), StatusCode::OK);
+        let last: serde_json::Value = last.json().await.unwrap();
+        assert_eq!((last["done"].as_bool(), last["accepted"].as_bool()), (Some(true), Some(true)), "{last}");
+        assert_eq!(last["message"].as_str(), Some(format!("Tệp “{name}”: nhận 3 trang, đang chờ xử lý.").as_str()));
+        let progress: serde_json::Value = serde_json::from_str(&session.get(&format!("/so-hoa/{batch}/tien-do")).await.1).unwrap();
+        assert_eq!(progress["pages"].as_i64(), Some(3));
+
+        // A file that claims to be bigger than allowed is refused before any byte is kept.
+        let huge = format!("{}/so-hoa/{batch}/tai-len?ma={token}x&ten=lon.tif&tong={}&tu=0", session.base, 3u64 << 30);
+        let refused = session.client.put(huge).header("x-csrf-token", &session.csrf).body(vec![0u8; 10]).send().await.unwrap();
+        assert_eq!(refused.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        assert!(refused.text().await.unwrap().contains("vượt giới hạn"));
+    }
+}

@@ -271,7 +271,12 @@ async fn call(caller: &Caller, method: &str, path: &str) -> StatusCode {
     match caller {
         Caller::Page(session) => match method {
             "GET" => session.get(path).await.0,
-            _ => session.post(path, &[]).await.status(),
+            "POST" => session.post(path, &[]).await.status(),
+            other => {
+                let method = Method::from_bytes(other.as_bytes()).unwrap();
+                let url = format!("{}{path}", session.base);
+                session.client.request(method, url).header("x-csrf-token", &session.csrf).send().await.unwrap().status()
+            }
         },
         Caller::Api(api) => {
             let method = Method::from_bytes(method.as_bytes()).unwrap();
