@@ -81,12 +81,14 @@ start_garage() {
   local g="garage -c $GARAGE_DIR/garage.toml"
   $g server >"$GARAGE_DIR/log" 2>&1 &
   GARAGE_PID=$!
-  local node=""
-  for _ in $(seq 1 50); do
-    node=$($g node id -q 2>/dev/null | cut -d@ -f1) && [ -n "$node" ] && break
+  # `node id` reads the key file and can answer before the server listens: wait for `status`.
+  local node="" up=""
+  for _ in $(seq 1 100); do
+    if $g status >/dev/null 2>&1; then up=1; break; fi
     sleep 0.2
   done
-  [ -n "$node" ] || { cat "$GARAGE_DIR/log"; return 1; }
+  node=$($g node id -q 2>/dev/null | cut -d@ -f1)
+  [ -n "$up" ] && [ -n "$node" ] || { cat "$GARAGE_DIR/log"; return 1; }
   $g layout assign -z dc1 -c 1G "$node" >/dev/null
   $g layout apply --version 1 >/dev/null
   $g bucket create kho-test >/dev/null

@@ -38,17 +38,20 @@ pub const MAX_SKEW_DEGREES: f32 = 5.0;
 
 /// A small grey copy, about `target` pixels wide, each pixel the mean of its block.
 pub fn thumbnail(grey: &GrayImage, target: u32) -> GrayImage {
-    let factor = (grey.width() / target).max(1);
-    let (w, h) = (grey.width() / factor, grey.height() / factor);
-    GrayImage::from_fn(w.max(1), h.max(1), |x, y| {
-        let mut sum = 0u32;
-        for dy in 0..factor {
-            for dx in 0..factor {
-                sum += u32::from(grey.get_pixel((x * factor + dx).min(grey.width() - 1), (y * factor + dy).min(grey.height() - 1))[0]);
-            }
+    let factor = (grey.width() / target).max(1) as usize;
+    let (w, h) = (grey.width() as usize, grey.height() as usize);
+    let (tw, th) = ((w / factor).max(1), (h / factor).max(1));
+    let src = grey.as_raw();
+    let mut sums = vec![0u32; tw * th];
+    for y in 0..(th * factor).min(h) {
+        let row = &src[y * w..y * w + (tw * factor).min(w)];
+        let out = &mut sums[(y / factor) * tw..(y / factor + 1) * tw];
+        for (x, v) in row.iter().enumerate() {
+            out[x / factor] += u32::from(*v);
         }
-        image::Luma([(sum / (factor * factor)) as u8])
-    })
+    }
+    let n = (factor * factor) as u32;
+    GrayImage::from_raw(tw as u32, th as u32, sums.into_iter().map(|s| (s / n) as u8).collect()).expect("sized above")
 }
 
 fn percentile(histogram: &[u64; 256], total: u64, fraction: f64) -> u8 {
@@ -87,7 +90,15 @@ pub fn check(page: &PageImage, kind: OriginalKind) -> Findings {
     if kind.needs_colour() && !is_24_bit {
         problems.push(Problem::new("not_colour", "ảnh đen trắng hoặc thang xám; bản gốc có màu phải quét màu 24-bit".into()));
     }
-    let small = thumbnail(&image.to_luma8(), 600);
+    let converted;
+    let grey = match image.as_luma8() {
+        Some(grey) => grey,
+        None => {
+            converted = image.to_luma8();
+            &converted
+        }
+    };
+    let small = thumbnail(grey, 600);
     let mut histogram = [0u64; 256];
     for p in small.pixels() {
         histogram[usize::from(p[0])] += 1;

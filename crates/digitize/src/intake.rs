@@ -170,6 +170,9 @@ pub struct PageImage {
     pub dpi: u32,
     /// True when the file declared no resolution and it was inferred from an A4 sheet.
     pub dpi_inferred: bool,
+    /// The scanner's own JPEG bytes, when the page is a JPEG file: the PDF can carry them as
+    /// they are rather than a second, lossier encoding.
+    pub jpeg: Option<bytes::Bytes>,
 }
 
 fn damaged(e: impl std::fmt::Display) -> Refusal {
@@ -231,7 +234,9 @@ pub fn decode_page(format: Format, bytes: &[u8], page: u32, limits: &Limits) -> 
     };
     let dpi_inferred = declared.is_none();
     let dpi = declared.unwrap_or_else(|| a4_dpi(image.width(), image.height()));
-    Ok(PageImage { image, dpi, dpi_inferred })
+    let plain = matches!(image, DynamicImage::ImageLuma8(_) | DynamicImage::ImageRgb8(_));
+    let jpeg = (format == Format::Jpeg && plain).then(|| bytes::Bytes::copy_from_slice(bytes));
+    Ok(PageImage { image, dpi, dpi_inferred, jpeg })
 }
 
 fn decode_tiff_page(bytes: &[u8], page: u32, limits: &Limits) -> Result<(DynamicImage, Option<u32>), Refusal> {

@@ -23,6 +23,9 @@ pub struct Reading {
     pub colour: bool,
 }
 
+/// Below this the page is read as it is: Tesseract copes, and straightening costs a resampling.
+const MIN_SKEW_DEGREES: f32 = 0.3;
+
 /// JPEG quality of page images in the PDF: text stays crisp at 200–300 dpi.
 const JPEG_QUALITY: u8 = 80;
 
@@ -46,12 +49,27 @@ pub async fn read_page(page: PageImage, kind: OriginalKind) -> Result<ReadPage, 
     if !findings.problems.is_empty() {
         return Ok(ReadPage { findings, read: None });
     }
-    let (skew, colour, dpi) = (findings.skew_degrees, findings.colour || kind.needs_colour(), page.dpi);
+    let (skew, dpi) = (findings.skew_degrees, page.dpi);
+    // A JPEG from the scanner that needs no straightening goes into the PDF as it came.
+    let straighten = skew.abs() >= MIN_SKEW_DEGREES;
+    let source = page.jpeg.clone().filter(|_| !straighten);
+    let colour = match &source {
+        Some(_) => matches!(page.image, DynamicImage::ImageRgb8(_)),
+        None => findings.colour || kind.needs_colour(),
+    };
     let (upright, grey) = blocking(move || {
         // The text rises by `skew` counter-clockwise: turn it back.
-        let straight = crate::ocr::rotate(&page.image, -skew);
-        let straight = if colour { DynamicImage::ImageRgb8(straight.to_rgb8()) } else { DynamicImage::ImageLuma8(straight.to_luma8()) };
-        let grey = crate::ocr::despeckle(&straight.to_luma8());
+        let straight = if straighten { crate::ocr::rotate(&page.image, -skew) } else { page.image };
+        let straight = match (colour, straight) {
+            (false, DynamicImage::ImageLuma8(grey)) => DynamicImage::ImageLuma8(grey),
+            (false, other) => DynamicImage::ImageLuma8(other.to_luma8()),
+            (true, DynamicImage::ImageRgb8(rgb)) => DynamicImage::ImageRgb8(rgb),
+            (true, other) => DynamicImage::ImageRgb8(other.to_rgb8()),
+        };
+        let grey = match &straight {
+            DynamicImage::ImageLuma8(g) => crate::ocr::despeckle(g),
+            other => crate::ocr::despeckle(&other.to_luma8()),
+        };
         (straight, grey)
     })
     .await;
@@ -64,7 +82,11 @@ pub async fn read_page(page: PageImage, kind: OriginalKind) -> Result<ReadPage, 
             3 => upright.rotate270(),
             _ => upright,
         };
-        (jpeg(&upright), upright.width(), upright.height())
+        let bytes = match source.filter(|_| rotated == 0) {
+            Some(original) => original.to_vec(),
+            None => jpeg(&upright),
+        };
+        (bytes, upright.width(), upright.height())
     })
     .await;
     Ok(ReadPage { findings, read: Some(Reading { text, jpeg, width, height, colour }) })
