@@ -41,6 +41,7 @@ fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> impl F
 }
 
 pub async fn read_page(page: PageImage, kind: OriginalKind) -> Result<ReadPage, OcrError> {
+    let started = std::time::Instant::now();
     let (page, findings) = blocking(move || {
         let findings = checks::check(&page, kind);
         (page, findings)
@@ -73,7 +74,9 @@ pub async fn read_page(page: PageImage, kind: OriginalKind) -> Result<ReadPage, 
         (straight, grey)
     })
     .await;
+    let prepared = started.elapsed();
     let text = ocr::read(&grey, dpi).await?;
+    let read = started.elapsed();
     let rotated = text.rotated;
     let (jpeg, width, height) = blocking(move || {
         let upright = match rotated {
@@ -89,5 +92,11 @@ pub async fn read_page(page: PageImage, kind: OriginalKind) -> Result<ReadPage, 
         (bytes, upright.width(), upright.height())
     })
     .await;
+    tracing::debug!(
+        checks_and_preparation_ms = prepared.as_millis() as u64,
+        tesseract_ms = (read - prepared).as_millis() as u64,
+        jpeg_ms = (started.elapsed() - read).as_millis() as u64,
+        "page read"
+    );
     Ok(ReadPage { findings, read: Some(Reading { text, jpeg, width, height, colour }) })
 }

@@ -182,3 +182,24 @@ async fn the_last_page_read_queues_the_hồ_sơ_assembly_and_a_failed_check_hold
         assert_eq!(store.dossier_pages(low).await.unwrap().len(), 3);
     }
 }
+
+#[tokio::test]
+async fn an_interrupted_fixity_run_resumes_after_its_last_blob() {
+    for catalogue in catalogues().await {
+        let store = &catalogue.store;
+        let (run, after) = store.fixity_run(false).await.unwrap();
+        assert_eq!(after, "");
+        store.fixity_progress(run, &"a".repeat(64), 500, &[("0".repeat(64), "missing")]).await.unwrap();
+        // The process stops here; the next `kho verify` takes up the same run where it stopped.
+        let (again, after) = store.fixity_run(false).await.unwrap();
+        assert_eq!((again, after), (run, "a".repeat(64)), "{}", catalogue.label);
+        store.fixity_progress(run, &"f".repeat(64), 20, &[("b".repeat(64), "corrupt")]).await.unwrap();
+        let (checked, failures) = store.finish_fixity_run(run).await.unwrap();
+        assert_eq!(checked, 520);
+        assert_eq!(failures, vec![("0".repeat(64), "missing".to_string()), ("b".repeat(64), "corrupt".to_string())]);
+        let (fresh, after) = store.fixity_run(false).await.unwrap();
+        assert!(fresh != run && after.is_empty(), "a finished run is not resumed");
+        let (restarted, _) = store.fixity_run(true).await.unwrap();
+        assert_ne!(restarted, fresh, "--restart abandons the open run");
+    }
+}
