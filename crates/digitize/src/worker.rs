@@ -9,7 +9,7 @@ use crate::intake::{Format, Limits};
 use crate::ocr::Word;
 use crate::pdfa::{self, Conformance, Metadata};
 use kho_blobs::{BlobError, Blobs};
-use kho_store::{Job, JobKind, NewRendition, PageResult, Store, StoreError};
+use kho_store::{Job, JobKind, PageResult, RenditionFile, Store, StoreError};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Mutex;
@@ -315,7 +315,7 @@ impl Worker {
             .map_err(|e| WorkError::Transient(e.to_string()))??;
             let sealed = part.iter().any(|p| p.sealed);
             let stored = self.blobs.put(bytes, sealed).await?;
-            renditions.push(NewRendition {
+            renditions.push(RenditionFile {
                 ordinal,
                 file_name: name,
                 standard: conformance.label().into(),

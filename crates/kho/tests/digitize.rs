@@ -6,7 +6,6 @@
 use kho_blobs::object_store::ObjectStoreExt;
 use kho_model::UnitKind;
 use kho_model::digitization::OriginalKind;
-use kho_model::record::{DossierInput, FondsInput, InventoryInput};
 use kho_store::Store;
 use kho_store::test_support::catalogues;
 use std::path::Path;
@@ -51,29 +50,10 @@ fn command(url: &str, data: &Path, storage: &Storage, args: &[&str]) -> Command 
 /// permanent hồ sơ with a single page.
 async fn commune(store: &Store) -> (String, String) {
     let unit = store.create_unit(&kho_model::record::NewUnit::named("Xã Mường Ảng", UnitKind::Commune)).await.unwrap();
-    let fonds = FondsInput { code: "X27".into(), name: "UBND xã Mường Ảng".into(), unit_id: unit.to_string(), ..Default::default() };
-    let fonds = store.create_fonds(&fonds.parse().unwrap()).await.unwrap();
-    let inventory = InventoryInput { number: "1".into(), title: "Mục lục 1".into(), ..Default::default() };
-    let inventory = store.create_inventory(fonds, &inventory.parse().unwrap()).await.unwrap();
-    let (_, _, context) = store.dossier_context(inventory).await.unwrap();
-    let mut codes = vec![];
-    for (notation, title, maintenance, pages) in
-        [("15", "Hồ sơ giao đất ở tại bản Co Mận năm 2019", "05", "3"), ("16", "Báo cáo tình hình chỉnh lý tài liệu năm 2026", "01", "1")]
-    {
-        let input = DossierInput {
-            notation: notation.into(),
-            title: title.into(),
-            maintenance: maintenance.into(),
-            mode: "01".into(),
-            start_date: "2019".into(),
-            end_date: "2019".into(),
-            total_doc: "1".into(),
-            number_of_page: pages.into(),
-            ..Default::default()
-        };
-        let id = store.create_dossier(inventory, &input.parse(&context).unwrap()).await.unwrap();
-        codes.push(store.dossier(id).await.unwrap().fields.file_code.to_string());
-    }
+    let dossiers =
+        [("15", "Hồ sơ giao đất ở tại bản Co Mận năm 2019", "05", "3"), ("16", "Báo cáo tình hình chỉnh lý tài liệu năm 2026", "01", "1")];
+    let (_, made) = kho_store::test_support::fonds_with_dossiers(store, unit, "X27", &dossiers).await;
+    let codes: Vec<String> = made.into_iter().map(|(_, code)| code).collect();
     (codes[0].clone(), codes[1].clone())
 }
 

@@ -124,12 +124,10 @@ pub struct PageResult {
     pub image_blob: Option<String>,
 }
 
-/// A finished two-layer PDF/A.
+/// A two-layer PDF/A of a hồ sơ (or of its văn bản number `ordinal`), as written.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Rendition {
-    pub id: i64,
-    pub dossier_id: i64,
+pub struct RenditionFile {
     pub ordinal: Option<i64>,
     pub file_name: String,
     pub standard: String,
@@ -139,20 +137,24 @@ pub struct Rendition {
     #[serde(skip)]
     pub blob: String,
     pub signed: bool,
-    pub created_at: String,
 }
 
-/// A rendition about to be recorded.
-#[derive(Debug, Clone)]
-pub struct NewRendition {
-    pub ordinal: Option<i64>,
-    pub file_name: String,
-    pub standard: String,
-    pub pages: i64,
-    pub size: i64,
-    pub sha256: String,
-    pub blob: String,
-    pub signed: bool,
+/// A rendition as recorded: the file, whose hồ sơ, and when.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Rendition {
+    pub id: i64,
+    pub dossier_id: i64,
+    pub created_at: String,
+    #[serde(flatten)]
+    pub file: RenditionFile,
+}
+
+impl std::ops::Deref for Rendition {
+    type Target = RenditionFile;
+    fn deref(&self) -> &RenditionFile {
+        &self.file
+    }
 }
 
 /// What a job does.
@@ -252,15 +254,17 @@ fn rendition_from_row(row: &AnyRow) -> Result<Rendition, StoreError> {
     Ok(Rendition {
         id: row.try_get("id")?,
         dossier_id: row.try_get("dossier_id")?,
-        ordinal: row.try_get("ordinal")?,
-        file_name: row.try_get("file_name")?,
-        standard: row.try_get("standard")?,
-        pages: row.try_get("pages")?,
-        size: row.try_get("size")?,
-        sha256: row.try_get("sha256")?,
-        blob: row.try_get("blob")?,
-        signed: row.try_get::<i64, _>("signed")? != 0,
         created_at: row.try_get("created_at")?,
+        file: RenditionFile {
+            ordinal: row.try_get("ordinal")?,
+            file_name: row.try_get("file_name")?,
+            standard: row.try_get("standard")?,
+            pages: row.try_get("pages")?,
+            size: row.try_get("size")?,
+            sha256: row.try_get("sha256")?,
+            blob: row.try_get("blob")?,
+            signed: row.try_get::<i64, _>("signed")? != 0,
+        },
     })
 }
 
@@ -589,7 +593,7 @@ impl Store {
 
     /// Replaces a hồ sơ's renditions with a new assembly and closes the job, in one transaction;
     /// `false` when the claim was lost.
-    pub async fn finish_assembly(&self, job: &Job, dossier_id: i64, renditions: &[NewRendition]) -> Result<bool, StoreError> {
+    pub async fn finish_assembly(&self, job: &Job, dossier_id: i64, renditions: &[RenditionFile]) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await?;
         if !close_job(&mut tx, job, "done", None).await? {
             return Ok(false);

@@ -24,7 +24,7 @@ pub use arrangement::{Arrangement, StepRecord};
 pub use audit::{AuditEntry, AuditEvent, AuditFilter, BrokenLink};
 pub use catalogue::{Attachment, AttachmentOwner, DossierPage, ListDossiers, NewDossier};
 pub use digitization::{
-    Batch, BatchProgress, Job, JobKind, NewRendition, NewScanFile, PageResult, QueueCounts, QueueEntry, Rendition, ScanPage,
+    Batch, BatchProgress, Job, JobKind, NewScanFile, PageResult, QueueCounts, QueueEntry, Rendition, RenditionFile, ScanPage,
 };
 pub use disposal::{DisposalList, DisposalStep};
 pub use error::StoreError;

@@ -69,3 +69,34 @@ impl TestCatalogue {
         pool.close().await;
     }
 }
+
+/// A hồ sơ as tests write it: số ký hiệu, title, thời hạn bảo quản code, số trang.
+pub type DossierSpec<'a> = (&'a str, &'a str, &'a str, &'a str);
+
+/// A fonds of `unit_id` with mục lục số 1 and the given public hồ sơ (year 2019); returns the
+/// fonds and each hồ sơ's id and mã hồ sơ, in order.
+pub async fn fonds_with_dossiers(store: &Store, unit_id: i64, code: &str, dossiers: &[DossierSpec<'_>]) -> (i64, Vec<(i64, String)>) {
+    use kho_model::record::{DossierInput, FondsInput, InventoryInput};
+    let fonds = FondsInput { code: code.into(), name: format!("Phông {code}"), unit_id: unit_id.to_string(), ..Default::default() };
+    let fonds = store.create_fonds(&fonds.parse().expect("valid fonds")).await.expect("fonds");
+    let inventory = InventoryInput { number: "1".into(), title: "Mục lục 1".into(), ..Default::default() };
+    let inventory = store.create_inventory(fonds, &inventory.parse().expect("valid inventory")).await.expect("inventory");
+    let (_, _, context) = store.dossier_context(inventory).await.expect("context");
+    let mut out = vec![];
+    for (notation, title, maintenance, pages) in dossiers {
+        let input = DossierInput {
+            notation: (*notation).into(),
+            title: (*title).into(),
+            maintenance: (*maintenance).into(),
+            mode: "01".into(),
+            start_date: "2019".into(),
+            end_date: "2019".into(),
+            total_doc: "1".into(),
+            number_of_page: (*pages).into(),
+            ..Default::default()
+        };
+        let id = store.create_dossier(inventory, &input.parse(&context).expect("valid dossier")).await.expect("dossier");
+        out.push((id, store.dossier(id).await.expect("dossier").fields.file_code.to_string()));
+    }
+    (fonds, out)
+}

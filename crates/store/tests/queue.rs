@@ -5,7 +5,6 @@
 use kho_model::UnitKind;
 use kho_model::access::Visibility;
 use kho_model::digitization::OriginalKind;
-use kho_model::record::{DossierInput, FondsInput, InventoryInput};
 use kho_store::test_support::catalogues;
 use kho_store::{JobKind, NewScanFile, PageResult, Store};
 use std::collections::BTreeSet;
@@ -13,26 +12,9 @@ use std::collections::BTreeSet;
 /// A batch with two hồ sơ: `low` (rank 7) and `urgent` (rank 1), each with a 3-page master.
 async fn batch(store: &Store) -> (i64, i64, i64) {
     let unit = store.create_unit(&kho_model::record::NewUnit::named("Xã Mường Ảng", UnitKind::Commune)).await.unwrap();
-    let fonds = FondsInput { code: "X27".into(), name: "UBND xã Mường Ảng".into(), unit_id: unit.to_string(), ..Default::default() };
-    let fonds = store.create_fonds(&fonds.parse().unwrap()).await.unwrap();
-    let inventory = InventoryInput { number: "1".into(), title: "Mục lục 1".into(), ..Default::default() };
-    let inventory = store.create_inventory(fonds, &inventory.parse().unwrap()).await.unwrap();
-    let (_, _, context) = store.dossier_context(inventory).await.unwrap();
-    let mut ids = vec![];
-    for notation in ["1", "2"] {
-        let input = DossierInput {
-            notation: notation.into(),
-            title: format!("Hồ sơ {notation}"),
-            maintenance: "06".into(),
-            mode: "01".into(),
-            start_date: "2020".into(),
-            end_date: "2020".into(),
-            total_doc: "1".into(),
-            number_of_page: "3".into(),
-            ..Default::default()
-        };
-        ids.push(store.create_dossier(inventory, &input.parse(&context).unwrap()).await.unwrap());
-    }
+    let (_, dossiers) =
+        kho_store::test_support::fonds_with_dossiers(store, unit, "X27", &[("1", "Hồ sơ 1", "06", "3"), ("2", "Hồ sơ 2", "06", "3")]).await;
+    let ids: Vec<i64> = dossiers.iter().map(|(id, _)| *id).collect();
     let batch = store.create_batch(unit, "Lô 1", OriginalKind::Text, "test").await.unwrap();
     store.add_to_batch(batch, &[(ids[0], 7, "Các hồ sơ còn lại"), (ids[1], 1, "Bảo quản vĩnh viễn")]).await.unwrap();
     for (i, dossier) in ids.iter().enumerate() {

@@ -572,5 +572,5 @@ async fn download(State(state): State<AppState>, Extension(ctx): Extension<Ctx>,
         state.store.audit(ctx.event("rendition.download", "rendition", Some(id), outcome)).await?;
     }
     let content = content.map_err(|e| PageError::Unavailable(e.to_string()))?;
-    Ok(crate::respond::download(content, "application/pdf", rendition.file_name))
+    Ok(crate::respond::download(content, "application/pdf", rendition.file.file_name))
 }

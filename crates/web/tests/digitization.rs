@@ -8,7 +8,6 @@ mod common;
 use common::{App, apps};
 use kho_model::Classification;
 use kho_model::access::Role;
-use kho_model::record::{DossierInput, FondsInput};
 use reqwest::StatusCode;
 use std::path::Path;
 
@@ -16,27 +15,9 @@ const PAGES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../digitize/tests/page
 
 async fn commune_fonds(app: &App) -> (i64, String, String) {
     let unit = app.unit_id("Xã Mường Ảng").await;
-    let fonds = FondsInput { code: "X27".into(), name: "UBND xã Mường Ảng".into(), unit_id: unit.to_string(), ..Default::default() };
-    let (fonds, inventory) = app.fonds_with_inventory(fonds).await;
-    let mut codes = vec![];
-    for (notation, title, maintenance, pages) in
-        [("15", "Hồ sơ giao đất ở tại bản Co Mận", "05", "3"), ("16", "Sổ theo dõi công văn đi", "06", "1")]
-    {
-        let input = DossierInput {
-            notation: notation.into(),
-            title: title.into(),
-            maintenance: maintenance.into(),
-            mode: "01".into(),
-            start_date: "2019".into(),
-            end_date: "2019".into(),
-            total_doc: "1".into(),
-            number_of_page: pages.into(),
-            ..Default::default()
-        };
-        let id = app.dossier(inventory, &input).await;
-        codes.push(app.store.dossier(id).await.unwrap().fields.file_code.to_string());
-    }
-    (fonds, codes[0].clone(), codes[1].clone())
+    let dossiers = [("15", "Hồ sơ giao đất ở tại bản Co Mận", "05", "3"), ("16", "Sổ theo dõi công văn đi", "06", "1")];
+    let (fonds, made) = kho_store::test_support::fonds_with_dossiers(&app.store, unit, "X27", &dossiers).await;
+    (fonds, made[0].1.clone(), made[1].1.clone())
 }
 
 async fn upload(session: &common::Session, batch: &str, files: &[(String, Vec<u8>)]) -> (StatusCode, String) {

@@ -177,7 +177,7 @@ async fn digitized(store: &kho_store::Store, blobs: &kho_blobs::Blobs, unit: i64
         match job.kind {
             kho_store::JobKind::Page => assert!(store.finish_page(&job, job.subject_id, &Default::default()).await.unwrap()),
             kho_store::JobKind::Assemble => {
-                let rendition = kho_store::NewRendition {
+                let rendition = kho_store::RenditionFile {
                     ordinal: None,
                     file_name: "ho-so.pdf".into(),
                     standard: "PDF/A-2b".into(),
