@@ -75,23 +75,33 @@ pub async fn read_page(page: PageImage, kind: OriginalKind) -> Result<ReadPage, 
     })
     .await;
     let prepared = started.elapsed();
-    let text = ocr::read(&grey, dpi).await?;
-    let read = started.elapsed();
-    let rotated = text.rotated;
-    let (jpeg, width, height) = blocking(move || {
-        let upright = match rotated {
-            1 => upright.rotate90(),
-            2 => upright.rotate180(),
-            3 => upright.rotate270(),
-            _ => upright,
-        };
-        let bytes = match source.filter(|_| rotated == 0) {
+    // The page image for the PDF is encoded while Tesseract reads: on a spare core it costs nothing.
+    let upright = std::sync::Arc::new(upright);
+    let encoding = {
+        let (upright, source) = (upright.clone(), source.clone());
+        tokio::task::spawn_blocking(move || match source {
             Some(original) => original.to_vec(),
             None => jpeg(&upright),
-        };
-        (bytes, upright.width(), upright.height())
-    })
-    .await;
+        })
+    };
+    let text = ocr::read(&grey, dpi).await?;
+    let read = started.elapsed();
+    let encoded = encoding.await.expect("JPEG encoding does not panic");
+    let rotated = text.rotated;
+    let (jpeg, width, height) = if rotated == 0 {
+        (encoded, upright.width(), upright.height())
+    } else {
+        // Tesseract found the page turned: the PDF carries it upright, as the words are.
+        blocking(move || {
+            let upright = match rotated {
+                1 => upright.rotate90(),
+                2 => upright.rotate180(),
+                _ => upright.rotate270(),
+            };
+            (jpeg(&upright), upright.width(), upright.height())
+        })
+        .await
+    };
     tracing::debug!(
         checks_and_preparation_ms = prepared.as_millis() as u64,
         tesseract_ms = (read - prepared).as_millis() as u64,
