@@ -26,6 +26,26 @@ pub struct Reading {
 /// Below this the page is read as it is: Tesseract copes, and straightening costs a resampling.
 const MIN_SKEW_DEGREES: f32 = 0.3;
 
+/// Tesseract reads at this resolution at most: its recogniser scales each text line to a fixed
+/// height anyway, so a 300-dpi page read at 200 dpi reads as well and a third faster. The PDF
+/// keeps the full-resolution image; the word boxes are scaled back to it.
+const OCR_DPI: u32 = 200;
+
+async fn read_at_most(grey: image::GrayImage, dpi: u32) -> Result<ocr::PageText, OcrError> {
+    if dpi <= OCR_DPI + OCR_DPI / 5 {
+        return ocr::read(&grey, dpi).await;
+    }
+    let scale = OCR_DPI as f32 / dpi as f32;
+    let (width, height) = ((grey.width() as f32 * scale).round() as u32, (grey.height() as f32 * scale).round() as u32);
+    let small = blocking(move || image::imageops::thumbnail(&grey, width, height)).await;
+    let mut text = ocr::read(&small, OCR_DPI).await?;
+    let back = |v: u32| (v as f32 / scale).round() as u32;
+    for word in &mut text.words {
+        (word.left, word.top, word.width, word.height) = (back(word.left), back(word.top), back(word.width), back(word.height));
+    }
+    Ok(text)
+}
+
 /// JPEG quality of page images in the PDF: text stays crisp at 200–300 dpi.
 const JPEG_QUALITY: u8 = 80;
 
@@ -84,7 +104,7 @@ pub async fn read_page(page: PageImage, kind: OriginalKind) -> Result<ReadPage, 
             None => jpeg(&upright),
         })
     };
-    let text = ocr::read(&grey, dpi).await?;
+    let text = read_at_most(grey, dpi).await?;
     let read = started.elapsed();
     let encoded = encoding.await.expect("JPEG encoding does not panic");
     let rotated = text.rotated;
