@@ -104,13 +104,20 @@ pub fn despeckle(grey: &GrayImage) -> GrayImage {
     for y in 1..h.saturating_sub(1) {
         let (above, row, below) = (&src[(y - 1) * w..y * w], &src[y * w..(y + 1) * w], &src[(y + 1) * w..(y + 2) * w]);
         for x in 1..w - 1 {
-            let centre = i32::from(row[x]);
-            let neighbours = [above[x - 1], above[x], above[x + 1], row[x - 1], row[x + 1], below[x - 1], below[x], below[x + 1]];
-            // Most pixels have a neighbour like them: stop at the first.
-            if neighbours.iter().any(|v| (i32::from(*v) - centre).abs() < 80) {
+            let centre = row[x];
+            let like = |v: u8| v.abs_diff(centre) < 80;
+            // Most pixels have a neighbour like them, usually the one before: stop at the first.
+            if like(row[x - 1]) || like(row[x + 1]) || like(above[x]) || like(below[x]) {
                 continue;
             }
-            let sum: i32 = neighbours.iter().map(|v| i32::from(*v)).sum();
+            let neighbours = [above[x - 1], above[x + 1], below[x - 1], below[x + 1]];
+            if neighbours.iter().any(|v| like(*v)) {
+                continue;
+            }
+            let sum: i32 = [above[x - 1], above[x], above[x + 1], row[x - 1], row[x + 1], below[x - 1], below[x], below[x + 1]]
+                .iter()
+                .map(|v| i32::from(*v))
+                .sum();
             out[y * w + x] = (sum / 8) as u8;
         }
     }
