@@ -106,6 +106,7 @@ async fn a_batch_is_made_ordered_fed_watched_and_its_pdf_a_downloaded() {
         let land_id = app.store.dossier_by_code(&land).await.unwrap().id;
         let (_, record) = session.get(&format!("/ho-so/{land_id}")).await;
         assert!(record.contains("Bản số hóa") && record.contains(&format!("{land}.pdf")) && record.contains("2b, hai lớp"), "{record}");
+        assert!(record.contains("chưa ký số"), "no signing key configured: the PDF/A says it is unsigned");
         let rendition = app.store.renditions(land_id).await.unwrap()[0].id;
         let pdf = session.client.get(format!("{}/ban-so-hoa/{rendition}", app.base)).send().await.unwrap();
         assert_eq!(pdf.headers()["content-type"], "application/pdf");
