@@ -102,12 +102,18 @@ impl Store {
 
 /// The SQL condition on `accessions` that keeps those whose giving or receiving unit is in scope.
 pub(crate) fn visible_accessions(visibility: &Visibility) -> String {
+    in_scope_units(visibility, &["giving_unit_id", "receiving_unit_id"])
+}
+
+/// The SQL condition that keeps rows one of whose `columns` names a unit in scope.
+pub(crate) fn in_scope_units(visibility: &Visibility, columns: &[&str]) -> String {
     if visibility.all_units {
         "1 = 1".to_string()
     } else if visibility.units.is_empty() {
         "1 = 0".to_string()
     } else {
         let ids = visibility.units.iter().map(|u| u.to_string()).collect::<Vec<_>>().join(", ");
-        format!("(giving_unit_id IN ({ids}) OR receiving_unit_id IN ({ids}))")
+        let each: Vec<String> = columns.iter().map(|c| format!("{c} IN ({ids})")).collect();
+        format!("({})", each.join(" OR "))
     }
 }

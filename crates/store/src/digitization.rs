@@ -293,13 +293,7 @@ impl Store {
 
     /// Batches of the units in scope, newest first.
     pub async fn list_batches(&self, visibility: &Visibility) -> Result<Vec<Batch>, StoreError> {
-        let condition = if visibility.all_units {
-            "1 = 1".to_string()
-        } else if visibility.units.is_empty() {
-            "1 = 0".to_string()
-        } else {
-            format!("unit_id IN ({})", visibility.units.iter().map(|u| u.to_string()).collect::<Vec<_>>().join(", "))
-        };
+        let condition = crate::accessions::in_scope_units(visibility, &["unit_id"]);
         let sql = format!("SELECT * FROM scan_batches WHERE {condition} ORDER BY id DESC");
         let rows = sqlx::query(AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
         rows.iter().map(batch_from_row).collect()
