@@ -11,8 +11,8 @@ use axum::Extension;
 use axum::Router;
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{DefaultBodyLimit, Path, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::{get, post};
 use kho_model::access::Action;
 use kho_store::{Attachment, AttachmentOwner};
@@ -94,35 +94,15 @@ async fn receive(
 ) -> Result<Result<(), String>, PageError> {
     let limit_mb = state.config.max_upload / 1024 / 1024;
     let Ok(mut multipart) = multipart else {
-        return Ok(Err("Không đọc được tệp gửi lên; hãy chọn tệp rồi bấm Tải lên.".into()));
+        return Ok(Err(UNREADABLE.into()));
     };
     let mut stored_files = 0;
     loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(field)) => field,
+        let (file_name, bytes) = match next_part(&mut multipart, limit_mb).await {
             Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                return Ok(Err(format!("Tệp vượt quá giới hạn {limit_mb} MB cho mỗi lần tải lên; không tệp nào được lưu thêm.")));
-            }
-            Err(e) => return Ok(Err(format!("Tệp gửi lên bị gián đoạn hoặc không đúng định dạng ({}); hãy tải lại.", e.body_text()))),
-        };
-        if field.name() != Some("file") {
-            continue;
-        }
-        let raw_name = field.file_name().unwrap_or_default().to_string();
-        if raw_name.is_empty() {
-            continue;
-        }
-        let file_name = match kho_model::text::file_name("file", &raw_name) {
-            Ok(n) => n,
-            Err(e) => return Ok(Err(e.message)),
-        };
-        let bytes = match field.bytes().await {
-            Ok(b) => b,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                return Ok(Err(format!("Tệp “{file_name}” vượt quá giới hạn {limit_mb} MB; không được lưu.")));
-            }
-            Err(_) => return Ok(Err(format!("Tệp “{file_name}” bị gián đoạn khi tải lên; không được lưu."))),
+            Ok(Some(Part::File { name, bytes })) => (name, bytes),
+            Ok(Some(Part::Field { .. })) => continue,
+            Ok(Some(Part::BadName(message))) | Err(message) => return Ok(Err(message)),
         };
         if bytes.is_empty() {
             return Ok(Err(format!("Tệp “{file_name}” rỗng; không được lưu.")));
@@ -157,15 +137,52 @@ async fn receive(
     Ok(if stored_files == 0 { Err("Chưa chọn tệp nào.".into()) } else { Ok(()) })
 }
 
-/// `filename*` per RFC 5987 so Vietnamese names survive, with an ASCII fallback.
-fn content_disposition(file_name: &str) -> String {
-    let ascii: String =
-        kho_model::text::fold(file_name).chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' }).collect();
-    let encoded: String = file_name
-        .bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
-        .collect();
-    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+/// What an upload form refused to read at all.
+pub(crate) const UNREADABLE: &str = "Không đọc được tệp gửi lên; hãy chọn tệp rồi bấm Tải lên.";
+
+/// A part of an upload form.
+pub(crate) enum Part {
+    /// A chosen file, its name cleaned (only the last part of a path is kept).
+    File { name: String, bytes: axum::body::Bytes },
+    /// A file whose name cannot be kept: the message says why; the rest of the form can be read.
+    BadName(String),
+    /// A plain field of the form.
+    Field { name: String, value: String },
+}
+
+/// The next part of an upload form, read only after the handler has authorised the request.
+/// `Ok(None)` at the end; `Err` when the body is cut or over the limit and nothing more can be
+/// read (files already taken stay taken). File inputs left empty are skipped.
+pub(crate) async fn next_part(multipart: &mut Multipart, limit_mb: usize) -> Result<Option<Part>, String> {
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => return Ok(None),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(format!("Tệp vượt quá giới hạn {limit_mb} MB cho mỗi lần tải lên; không tệp nào được lưu thêm."));
+            }
+            Err(e) => return Err(format!("Tệp gửi lên bị gián đoạn hoặc không đúng định dạng ({}); hãy tải lại.", e.body_text())),
+        };
+        let field_name = field.name().unwrap_or_default().to_string();
+        let Some(raw_name) = field.file_name().map(str::to_string) else {
+            let value = field.text().await.unwrap_or_default();
+            return Ok(Some(Part::Field { name: field_name, value }));
+        };
+        if field_name != "file" || raw_name.is_empty() {
+            continue;
+        }
+        let name = match kho_model::text::file_name("file", &raw_name) {
+            Ok(n) => n,
+            Err(e) => return Ok(Some(Part::BadName(e.message))),
+        };
+        return match field.bytes().await {
+            Ok(bytes) => Ok(Some(Part::File { name, bytes })),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(format!("Tệp “{name}” vượt quá giới hạn {limit_mb} MB; không được lưu."))
+            }
+            Err(_) => Err(format!("Tệp “{name}” bị gián đoạn khi tải lên; không được lưu.")),
+        };
+    }
 }
 
 async fn download(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
@@ -191,14 +208,5 @@ async fn download(State(state): State<AppState>, Extension(ctx): Extension<Ctx>,
         state.store.audit(ctx.event("attachment.download", "attachment", Some(id), outcome)).await?;
     }
     let content = content.map_err(|e| PageError::Unavailable(e.to_string()))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, attachment.media_type.clone()),
-            (header::CONTENT_DISPOSITION, content_disposition(&attachment.file_name)),
-            (header::HeaderName::from_static("x-content-type-options"), "nosniff".to_string()),
-            (header::CACHE_CONTROL, "private, no-store".to_string()),
-        ],
-        content,
-    )
-        .into_response())
+    Ok(crate::respond::stored_file(content, &attachment.media_type, &attachment.file_name))
 }

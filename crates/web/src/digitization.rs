@@ -4,6 +4,7 @@
 //! theirs, and each hồ sơ's PDF/A to download.
 
 use crate::AppState;
+use crate::attachments::Part;
 use crate::auth::Ctx;
 use crate::error::PageError;
 use crate::records::{self, Refused};
@@ -322,49 +323,24 @@ async fn upload(
     let mut chosen: Option<i64> = None;
     let refused = |message: String| context! { refused => message };
     match multipart {
-        Err(_) => results.push(refused("Không đọc được tệp gửi lên; hãy chọn tệp rồi bấm Tải lên.".into())),
+        Err(_) => results.push(refused(crate::attachments::UNREADABLE.into())),
         Ok(mut multipart) => loop {
-            let field = match multipart.next_field().await {
-                Ok(Some(field)) => field,
+            match crate::attachments::next_part(&mut multipart, limit_mb).await {
                 Ok(None) => break,
-                Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                    results.push(refused(format!("Tệp vượt quá giới hạn {limit_mb} MB cho mỗi lần tải lên; hãy gửi từng tệp.")));
+                Ok(Some(Part::Field { name, value })) if name == "dossier" => chosen = value.trim().parse().ok(),
+                Ok(Some(Part::Field { .. })) => {}
+                Ok(Some(Part::BadName(message))) => results.push(refused(message)),
+                Ok(Some(Part::File { name, bytes })) => {
+                    results.push(match take_file(&state, &ctx, id, &codes, chosen, &name, bytes).await? {
+                        Ok(message) => context! { accepted => message },
+                        Err(message) => context! { refused => message },
+                    })
+                }
+                Err(message) => {
+                    results.push(refused(message));
                     break;
                 }
-                Err(e) => {
-                    results.push(refused(format!("Tệp gửi lên bị gián đoạn ({}); hãy tải lại.", e.body_text())));
-                    break;
-                }
-            };
-            if field.name() == Some("dossier") {
-                chosen = field.text().await.ok().and_then(|t| t.trim().parse().ok());
-                continue;
             }
-            if field.name() != Some("file") || field.file_name().is_none_or(str::is_empty) {
-                continue;
-            }
-            let name = match kho_model::text::file_name("file", field.file_name().unwrap_or_default()) {
-                Ok(n) => n,
-                Err(e) => {
-                    results.push(refused(e.message));
-                    continue;
-                }
-            };
-            let bytes = match field.bytes().await {
-                Ok(b) => b,
-                Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                    results.push(refused(format!("Tệp “{name}” vượt quá giới hạn {limit_mb} MB; không được lưu.")));
-                    break;
-                }
-                Err(_) => {
-                    results.push(refused(format!("Tệp “{name}” bị gián đoạn khi tải lên; không được lưu.")));
-                    break;
-                }
-            };
-            results.push(match take_file(&state, &ctx, id, &codes, chosen, &name, bytes).await? {
-                Ok(message) => context! { accepted => message },
-                Err(message) => context! { refused => message },
-            });
         },
     }
     if results.is_empty() {
@@ -572,5 +548,5 @@ async fn download(State(state): State<AppState>, Extension(ctx): Extension<Ctx>,
         state.store.audit(ctx.event("rendition.download", "rendition", Some(id), outcome)).await?;
     }
     let content = content.map_err(|e| PageError::Unavailable(e.to_string()))?;
-    Ok(crate::respond::download(content, "application/pdf", rendition.file.file_name))
+    Ok(crate::respond::stored_file(content, "application/pdf", &rendition.file_name))
 }

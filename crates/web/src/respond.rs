@@ -10,6 +10,32 @@ pub fn download(bytes: Vec<u8>, media_type: &str, name: String) -> Response {
         .into_response()
 }
 
+/// A file kept for a record (an attachment, a signed PDF/A), under its own — often Vietnamese —
+/// name: never sniffed, never cached by a shared cache.
+pub fn stored_file(bytes: Vec<u8>, media_type: &str, file_name: &str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, media_type.to_string()),
+            (header::CONTENT_DISPOSITION, content_disposition(file_name)),
+            (header::HeaderName::from_static("x-content-type-options"), "nosniff".to_string()),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// `filename*` per RFC 5987 so Vietnamese names survive, with an ASCII fallback.
+fn content_disposition(file_name: &str) -> String {
+    let ascii: String =
+        kho_model::text::fold(file_name).chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' }).collect();
+    let encoded: String = file_name
+        .bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect();
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}
+
 /// Runs document generation on the blocking pool.
 pub async fn blocking<T: Send + 'static>(work: impl FnOnce() -> Result<T, String> + Send + 'static) -> Result<T, PageError> {
     tokio::task::spawn_blocking(work).await.map_err(|e| PageError::Internal(e.to_string()))?.map_err(PageError::Internal)

@@ -110,6 +110,7 @@ async fn a_batch_is_made_ordered_fed_watched_and_its_pdf_a_downloaded() {
         let rendition = app.store.renditions(land_id).await.unwrap()[0].id;
         let pdf = session.client.get(format!("{}/ban-so-hoa/{rendition}", app.base)).send().await.unwrap();
         assert_eq!(pdf.headers()["content-type"], "application/pdf");
+        assert_eq!(pdf.headers()["cache-control"], "private, no-store", "a record's file, never kept by a shared cache");
         assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF-1.7"));
 
         // Another commune's clerk: no batch, no progress, no PDF.
