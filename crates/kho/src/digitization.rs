@@ -169,21 +169,19 @@ pub async fn worker(
         }
         let _ = stop_tx.send(true);
     });
-    let counts = store.queue_counts(None).await?;
-    let mut progress = Progress::new("Xử lý số hóa", (counts.queued + counts.running + counts.done) as u64);
-    progress.inc(counts.done as u64);
+    // The bar follows the whole queue (other workers' jobs count too): done or failed of all.
+    let finished_of = |c: &kho_store::QueueCounts| ((c.done + c.failed) as u64, (c.queued + c.running + c.done + c.failed) as u64);
+    let (finished, all) = finished_of(&store.queue_counts(None).await?);
+    let mut progress = Progress::new("Xử lý số hóa", all);
+    progress.set(finished, all);
     let reporter = {
         let store = store.clone();
         tokio::spawn(async move {
             loop {
                 tokio::time::sleep(std::time::Duration::from_secs(1)).await;
-                if let Ok(c) = store.queue_counts(None).await {
-                    let done = (c.done + c.failed) as u64;
-                    progress.set_total((c.queued + c.running + c.done + c.failed) as u64);
-                    let step = done.saturating_sub(progress_done(&progress));
-                    for _ in 0..step {
-                        progress.tick();
-                    }
+                if let Ok(counts) = store.queue_counts(None).await {
+                    let (finished, all) = finished_of(&counts);
+                    progress.set(finished, all);
                 }
             }
         })
@@ -197,10 +195,6 @@ pub async fn worker(
         counts.queued, counts.running, counts.done, counts.failed
     );
     Ok(ExitCode::SUCCESS)
-}
-
-fn progress_done(progress: &Progress) -> u64 {
-    progress.done()
 }
 
 /// `kho verify`: re-reads and re-hashes every blob the catalogue refers to, resuming an

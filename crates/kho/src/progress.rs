@@ -18,10 +18,6 @@ impl Progress {
         progress
     }
 
-    pub fn done(&self) -> u64 {
-        self.done
-    }
-
     pub fn total(&self) -> u64 {
         self.total
     }
@@ -31,9 +27,11 @@ impl Progress {
         self.draw();
     }
 
-    pub fn inc(&mut self, n: u64) {
-        self.done += n;
+    /// Both figures at once, as a queue reports them.
+    pub fn set(&mut self, done: u64, total: u64) {
+        (self.done, self.total) = (done, total);
         self.draw();
+        self.log_tenth();
     }
 
     fn draw(&self) {
@@ -57,8 +55,7 @@ impl Progress {
     }
 
     pub fn tick(&mut self) {
-        self.inc(1);
-        self.log_tenth();
+        self.set(self.done + 1, self.total);
     }
 
     pub fn finish(self) {
