@@ -18,7 +18,6 @@ use axum::routing::{get, post};
 use kho_digitize::ingest::{self, BatchCodes, IngestError, Taken};
 use kho_model::access::{Action, Resource, authorize};
 use kho_model::digitization::OriginalKind;
-use kho_store::Batch;
 use minijinja::{Value, context};
 use serde::Deserialize;
 
@@ -37,22 +36,6 @@ pub fn routes(max_upload: usize) -> Router<AppState> {
 
 fn render(state: &AppState, ctx: &Ctx, template: &str, title: &str, status: StatusCode, values: Value) -> Result<Response, PageError> {
     crate::pages::Page::new(template, "so-hoa", title).status(status).render(state, Some(ctx), values)
-}
-
-/// A batch the person may act on: its unit in scope, or 404.
-async fn batch_for(state: &AppState, ctx: &Ctx, action: Action, id: i64) -> Result<Batch, PageError> {
-    let batch = state.store.batch(id).await?;
-    match authorize(&ctx.actor, action, &Resource::Unit { unit_id: batch.unit_id }) {
-        kho_model::access::Decision::Allow => Ok(batch),
-        decision => {
-            state.store.audit(ctx.event(action.code(), "batch", Some(id), "denied")).await?;
-            Err(if decision == kho_model::access::Decision::NotFound {
-                PageError::NotFound("lô số hóa")
-            } else {
-                Refused::Forbidden.into()
-            })
-        }
-    }
 }
 
 fn percent(part: i64, whole: i64) -> i64 {
@@ -158,7 +141,7 @@ async fn render_batch(
     results: Option<Vec<Value>>,
     status: StatusCode,
 ) -> Result<Response, PageError> {
-    let batch = batch_for(state, ctx, Action::PlanView, id).await?;
+    let batch = records::batch_for(state, ctx, Action::PlanView, id).await?;
     let unit = state.store.unit(batch.unit_id).await?.name;
     let progress = progress_value(state, ctx, id).await?;
     let queue: Vec<Value> = state
@@ -227,7 +210,7 @@ async fn show(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Pat
 
 /// Where the batch stands, for the page's live progress.
 async fn progress(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
-    batch_for(&state, &ctx, Action::PlanView, id).await?;
+    records::batch_for(&state, &ctx, Action::PlanView, id).await?;
     let value = progress_value(&state, &ctx, id).await?;
     Ok(([(header::CACHE_CONTROL, "no-store")], Json(value)).into_response())
 }
@@ -249,7 +232,7 @@ async fn priority(
     form: Result<Form<PriorityForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, PageError> {
     // Authorise before reading the form.
-    batch_for(&state, &ctx, Action::Digitize, id).await?;
+    records::batch_for(&state, &ctx, Action::Digitize, id).await?;
     let Ok(Form(form)) = form else {
         return render_batch(
             &state,
@@ -299,7 +282,7 @@ async fn priority(
 }
 
 async fn retry(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
-    batch_for(&state, &ctx, Action::Digitize, id).await?;
+    records::batch_for(&state, &ctx, Action::Digitize, id).await?;
     let n = state.store.retry_failed_jobs(id).await?;
     let mut event = ctx.event("digitize.retry", "batch", Some(id), "ok");
     event.detail = Some(format!("{n} việc"));
@@ -316,7 +299,7 @@ async fn upload(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, PageError> {
     // Authorise before reading a byte of the body.
-    batch_for(&state, &ctx, Action::Digitize, id).await?;
+    records::batch_for(&state, &ctx, Action::Digitize, id).await?;
     let codes = BatchCodes::load(&state.store, id).await?;
     let limit_mb = state.config.max_upload / 1024 / 1024;
     let mut results = vec![];
@@ -432,7 +415,7 @@ async fn piece_status(
     Path(id): Path<i64>,
     query: Result<axum::extract::Query<Piece>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, PageError> {
-    batch_for(&state, &ctx, Action::Digitize, id).await?;
+    records::batch_for(&state, &ctx, Action::Digitize, id).await?;
     let Some(path) = query.ok().and_then(|q| staging(&state, &ctx, id, &q.ma)) else {
         return Ok(piece_answer(StatusCode::UNPROCESSABLE_ENTITY, 0, false, false, "Mã tải lên không hợp lệ.".into()));
     };
@@ -449,7 +432,7 @@ async fn piece_put(
     body: axum::body::Body,
 ) -> Result<Response, PageError> {
     // Authorise before reading a byte of the body.
-    batch_for(&state, &ctx, Action::Digitize, id).await?;
+    records::batch_for(&state, &ctx, Action::Digitize, id).await?;
     let refuse = |status, received, message: String| Ok(piece_answer(status, received, false, false, message));
     let Ok(axum::extract::Query(piece)) = query else {
         return refuse(StatusCode::UNPROCESSABLE_ENTITY, 0, "Thiếu tên tệp, kích thước hoặc vị trí của phần gửi lên.".into());

@@ -64,6 +64,7 @@ fn label(kind: &str) -> &'static str {
         "dossier" => "hồ sơ",
         "document" => "văn bản",
         "unit" => "đơn vị",
+        "batch" => "lô số hóa",
         _ => "bản ghi",
     }
 }
@@ -286,6 +287,13 @@ pub async fn update_unit(state: &AppState, ctx: &Ctx, id: i64, input: &UnitInput
 fn accession_decision(ctx: &Ctx, action: Action, giving: i64, receiving: i64) -> Decision {
     let giving = authorize(&ctx.actor, action, &Resource::Unit { unit_id: giving });
     if giving.is_allowed() { giving } else { authorize(&ctx.actor, action, &Resource::Unit { unit_id: receiving }) }
+}
+
+/// A lô số hóa the person may act on: its unit in scope.
+pub async fn batch_for(state: &AppState, ctx: &Ctx, action: Action, id: i64) -> Result<kho_store::Batch, Refused> {
+    let batch = state.store.batch(id).await?;
+    permit(state, ctx, action, &Resource::Unit { unit_id: batch.unit_id }, "batch", Some(id)).await?;
+    Ok(batch)
 }
 
 pub async fn accession_for(state: &AppState, ctx: &Ctx, action: Action, id: i64) -> Result<kho_model::accession::Accession, Refused> {
