@@ -16,15 +16,9 @@ pub struct BatchCodes {
 }
 
 impl BatchCodes {
+    /// One query, however large the batch: this runs on every upload.
     pub async fn load(store: &Store, batch_id: i64) -> Result<BatchCodes, kho_store::StoreError> {
-        let queue = store.batch_queue(&kho_model::access::Visibility::everything(), batch_id).await?;
-        let mut dossiers = HashMap::new();
-        for entry in queue {
-            let dossier = store.dossier(entry.dossier_id).await?;
-            let fonds = store.fonds(dossier.fonds_id).await?;
-            let sealed = dossier.fields.classification.max(fonds.fields.classification).is_classified();
-            dossiers.insert(entry.file_code, (entry.dossier_id, sealed));
-        }
+        let dossiers = store.batch_codes(batch_id).await?.into_iter().map(|(id, code, sealed)| (code, (id, sealed))).collect();
         Ok(BatchCodes { batch_id, dossiers })
     }
 

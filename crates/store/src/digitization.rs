@@ -398,6 +398,19 @@ impl Store {
             .collect()
     }
 
+    /// Every hồ sơ of a batch as intake needs it, in one query: (id, mã hồ sơ, classified — its
+    /// own classification or its fonds').
+    pub async fn batch_codes(&self, batch_id: i64) -> Result<Vec<(i64, String, bool)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT d.id, d.file_code, CASE WHEN d.classification > 0 OR f.classification > 0 THEN 1 ELSE 0 END AS classified \
+             FROM batch_dossiers q JOIN dossiers d ON d.id = q.dossier_id JOIN fonds f ON f.id = d.fonds_id WHERE q.batch_id = $1",
+        )
+        .bind(batch_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get::<i64, _>(2)? != 0))).collect()
+    }
+
     /// The batch a hồ sơ is in, if any.
     pub async fn batch_of(&self, dossier_id: i64) -> Result<Option<i64>, StoreError> {
         let row =
