@@ -96,6 +96,8 @@ pub enum Refusal {
     TooManyPages { max: u32 },
     #[error("trang {page} khai báo {width} × {height} điểm ảnh, vượt giới hạn {max} triệu điểm ảnh một trang")]
     TooManyPixels { page: u32, width: u32, height: u32, max: u64 },
+    #[error("trang {page} dài {width} × {height} điểm ảnh; mỗi cạnh tối đa {MAX_SIDE} điểm ảnh (giới hạn của JPEG trong PDF/A)")]
+    TooLong { page: u32, width: u32, height: u32 },
     #[error("tệp {size} MB vượt giới hạn {max} MB")]
     TooBig { size: u64, max: u64 },
     #[error("tệp PDF chứa {0}, không được phép trong tài liệu lưu trữ")]
@@ -199,12 +201,19 @@ fn tiff_pages(bytes: &[u8], limits: &Limits) -> Result<u32, Refusal> {
     Ok(count)
 }
 
-fn check_pixels(page: u32, width: u32, height: u32, limits: &Limits) -> Result<(), Refusal> {
+/// The longest side a page may have: its image goes into the PDF/A as a JPEG, whose sides are
+/// 16-bit.
+pub const MAX_SIDE: u32 = 65_000;
+
+pub(crate) fn check_pixels(page: u32, width: u32, height: u32, limits: &Limits) -> Result<(), Refusal> {
     if width == 0 || height == 0 {
         return Err(Refusal::Damaged(format!("trang {page} không có điểm ảnh")));
     }
     if u64::from(width) * u64::from(height) > limits.max_pixels {
         return Err(Refusal::TooManyPixels { page, width, height, max: limits.max_pixels / 1_000_000 });
+    }
+    if width > MAX_SIDE || height > MAX_SIDE {
+        return Err(Refusal::TooLong { page, width, height });
     }
     Ok(())
 }

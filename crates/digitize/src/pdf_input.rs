@@ -53,9 +53,7 @@ pub fn inspect(bytes: &[u8], limits: &Limits) -> Result<u32, Refusal> {
     for (number, id) in &pages {
         let (dpi, _, width, height) = page_geometry(&document, *id);
         let (w, h) = ((width / 72.0 * dpi as f32) as u32, (height / 72.0 * dpi as f32) as u32);
-        if u64::from(w) * u64::from(h) > limits.max_pixels {
-            return Err(Refusal::TooManyPixels { page: *number, width: w, height: h, max: limits.max_pixels / 1_000_000 });
-        }
+        crate::intake::check_pixels(*number, w, h, limits)?;
     }
     Ok(pages.len() as u32)
 }

@@ -37,11 +37,12 @@ fn png_chunk(out: &mut Vec<u8>, kind: &[u8], data: &[u8]) {
 }
 
 /// A few hundred bytes that declare a 50,000 × 50,000 image.
-fn bomb() -> Vec<u8> {
+/// A PNG declaring `width` × `height` grey pixels, its data a megabyte of zeros compressed.
+fn bomb_of(width: u32, height: u32) -> Vec<u8> {
     let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
     let mut ihdr = vec![];
-    ihdr.extend_from_slice(&50_000u32.to_be_bytes());
-    ihdr.extend_from_slice(&50_000u32.to_be_bytes());
+    ihdr.extend_from_slice(&width.to_be_bytes());
+    ihdr.extend_from_slice(&height.to_be_bytes());
     ihdr.extend_from_slice(&[8, 0, 0, 0, 0]);
     png_chunk(&mut png, b"IHDR", &ihdr);
     let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
@@ -49,6 +50,10 @@ fn bomb() -> Vec<u8> {
     png_chunk(&mut png, b"IDAT", &z.finish().unwrap());
     png_chunk(&mut png, b"IEND", &[]);
     png
+}
+
+fn bomb() -> Vec<u8> {
+    bomb_of(50_000, 50_000)
 }
 
 fn pdf_with(extra: impl FnOnce(&mut Document, lopdf::ObjectId)) -> Vec<u8> {
@@ -92,6 +97,13 @@ fn a_decompression_bomb_is_refused_before_it_is_decoded() {
     let r = refusal("bom.png", &bomb());
     assert!(matches!(r, Refusal::TooManyPixels { width: 50_000, height: 50_000, .. }), "{r:?}");
     assert!(r.to_string().contains("50000 × 50000"), "{r}");
+}
+
+#[test]
+fn a_strip_longer_than_a_jpeg_can_hold_is_refused() {
+    let r = refusal("dai.png", &bomb_of(70_000, 10));
+    assert_eq!(r, Refusal::TooLong { page: 1, width: 70_000, height: 10 });
+    assert!(r.to_string().contains("tối đa 65000 điểm ảnh"), "{r}");
 }
 
 #[test]
