@@ -36,24 +36,6 @@ pub struct Findings {
 /// Beyond this the page is scanned again rather than straightened.
 pub const MAX_SKEW_DEGREES: f32 = 5.0;
 
-/// A small grey copy, about `target` pixels wide, each pixel the mean of its block.
-pub fn thumbnail(grey: &GrayImage, target: u32) -> GrayImage {
-    let factor = (grey.width() / target).max(1) as usize;
-    let (w, h) = (grey.width() as usize, grey.height() as usize);
-    let (tw, th) = ((w / factor).max(1), (h / factor).max(1));
-    let src = grey.as_raw();
-    let mut sums = vec![0u32; tw * th];
-    for y in 0..(th * factor).min(h) {
-        let row = &src[y * w..y * w + (tw * factor).min(w)];
-        let out = &mut sums[(y / factor) * tw..(y / factor + 1) * tw];
-        for (x, v) in row.iter().enumerate() {
-            out[x / factor] += u32::from(*v);
-        }
-    }
-    let n = (factor * factor) as u32;
-    GrayImage::from_raw(tw as u32, th as u32, sums.into_iter().map(|s| (s / n) as u8).collect()).expect("sized above")
-}
-
 fn percentile(histogram: &[u64; 256], total: u64, fraction: f64) -> u8 {
     let wanted = (total as f64 * fraction) as u64;
     let mut seen = 0;
@@ -98,7 +80,7 @@ pub fn check(page: &PageImage, kind: OriginalKind) -> Findings {
             &converted
         }
     };
-    let small = thumbnail(grey, 600);
+    let small = crate::raster::thumbnail(grey, 600);
     let mut histogram = [0u64; 256];
     for p in small.pixels() {
         histogram[usize::from(p[0])] += 1;

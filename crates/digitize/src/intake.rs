@@ -172,9 +172,12 @@ pub struct PageImage {
     pub dpi: u32,
     /// True when the file declared no resolution and it was inferred from an A4 sheet.
     pub dpi_inferred: bool,
-    /// The scanner's own JPEG bytes, when the page is a JPEG file: the PDF can carry them as
-    /// they are rather than a second, lossier encoding.
-    pub jpeg: Option<bytes::Bytes>,
+    /// The file's own bytes when the PDF can carry them as they are (a JPEG, or a plain PNG:
+    /// see [`crate::png::embeddable`]) rather than encode the page again.
+    pub carried: Option<bytes::Bytes>,
+    /// The quality of the JPEG the pixels came from, if they did: encoding them losslessly, or
+    /// at a higher quality, spends bytes on the first encoding's noise.
+    pub jpeg_quality: Option<u8>,
 }
 
 fn damaged(e: impl std::fmt::Display) -> Refusal {
@@ -236,7 +239,7 @@ pub fn decode_page(format: Format, bytes: &[u8], page: u32, limits: &Limits) -> 
             let (width, height) = decoder.dimensions();
             check_pixels(page, width, height, limits)?;
             let image = DynamicImage::from_decoder(decoder).map_err(damaged)?;
-            let dpi = if format == Format::Jpeg { jpeg_dpi(bytes) } else { png_dpi(bytes) };
+            let dpi = if format == Format::Jpeg { jpeg_dpi(bytes) } else { crate::png::dpi(bytes) };
             (image, dpi)
         }
         Format::Pdf => crate::pdf_input::render_page(bytes, page, limits)?,
@@ -244,8 +247,14 @@ pub fn decode_page(format: Format, bytes: &[u8], page: u32, limits: &Limits) -> 
     let dpi_inferred = declared.is_none();
     let dpi = declared.unwrap_or_else(|| a4_dpi(image.width(), image.height()));
     let plain = matches!(image, DynamicImage::ImageLuma8(_) | DynamicImage::ImageRgb8(_));
-    let jpeg = (format == Format::Jpeg && plain).then(|| bytes::Bytes::copy_from_slice(bytes));
-    Ok(PageImage { image, dpi, dpi_inferred, jpeg })
+    let carriable = match format {
+        Format::Jpeg => plain,
+        Format::Png => plain && crate::png::carriable(bytes),
+        _ => false,
+    };
+    let carried = carriable.then(|| bytes::Bytes::copy_from_slice(bytes));
+    let jpeg_quality = if format == Format::Jpeg { Some(jpeg_quality(bytes).unwrap_or(100)) } else { None };
+    Ok(PageImage { image, dpi, dpi_inferred, carried, jpeg_quality })
 }
 
 fn decode_tiff_page(bytes: &[u8], page: u32, limits: &Limits) -> Result<(DynamicImage, Option<u32>), Refusal> {
@@ -312,43 +321,56 @@ fn tiff_dpi(decoder: &mut tiff::decoder::Decoder<Cursor<&[u8]>>) -> Option<u32> 
 }
 
 /// The JFIF density of a JPEG, in dots per inch.
-fn jpeg_dpi(bytes: &[u8]) -> Option<u32> {
+/// The segments of a JPEG before its image data: (marker, data).
+fn jpeg_segments(bytes: &[u8]) -> impl Iterator<Item = (u8, &[u8])> {
     let mut i = 2;
-    while i + 4 <= bytes.len() && bytes[i] == 0xFF {
-        let marker = bytes[i + 1];
-        let length = usize::from(u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]));
-        if marker == 0xE0 && bytes.get(i + 4..i + 9) == Some(b"JFIF\0") {
-            let units = *bytes.get(i + 11)?;
-            let x = u16::from_be_bytes([*bytes.get(i + 12)?, *bytes.get(i + 13)?]);
-            return match units {
-                1 if x > 1 => Some(u32::from(x)),
-                2 if x > 1 => Some((f64::from(x) * 2.54).round() as u32),
-                _ => None,
-            };
-        }
-        if marker == 0xDA {
-            break;
-        }
-        i += 2 + length;
-    }
-    None
-}
-
-/// The pHYs density of a PNG, in dots per inch.
-fn png_dpi(bytes: &[u8]) -> Option<u32> {
-    let mut i = 8;
-    while i + 12 <= bytes.len() {
-        let length = u32::from_be_bytes(bytes[i..i + 4].try_into().ok()?) as usize;
-        let kind = &bytes[i + 4..i + 8];
-        if kind == b"pHYs" && length == 9 {
-            let data = bytes.get(i + 8..i + 17)?;
-            let x = u32::from_be_bytes(data[0..4].try_into().ok()?);
-            return (data[8] == 1 && x > 0).then(|| (f64::from(x) * 0.0254).round() as u32);
-        }
-        if kind == b"IDAT" {
+    std::iter::from_fn(move || {
+        if bytes.get(i) != Some(&0xFF) || bytes.get(i + 1) == Some(&0xDA) {
             return None;
         }
-        i += 12 + length;
+        let marker = *bytes.get(i + 1)?;
+        let length = usize::from(u16::from_be_bytes([*bytes.get(i + 2)?, *bytes.get(i + 3)?]));
+        let data = bytes.get(i + 4..(i + 2 + length).max(i + 4))?;
+        i += 2 + length;
+        Some((marker, data))
+    })
+}
+
+fn jpeg_dpi(bytes: &[u8]) -> Option<u32> {
+    let (_, app0) = jpeg_segments(bytes).find(|(marker, data)| *marker == 0xE0 && data.starts_with(b"JFIF\0"))?;
+    let units = *app0.get(7)?;
+    let x = u16::from_be_bytes([*app0.get(8)?, *app0.get(9)?]);
+    match units {
+        1 if x > 1 => Some(u32::from(x)),
+        2 if x > 1 => Some((f64::from(x) * 2.54).round() as u32),
+        _ => None,
+    }
+}
+
+/// The IJG quality (1–100) a JPEG's luminance quantisation table corresponds to: the scale of
+/// the table against the standard one (Annex K), read back through libjpeg's quality formula.
+pub fn jpeg_quality(bytes: &[u8]) -> Option<u8> {
+    const STANDARD_SUM: u32 = 3_688; // the sum of ITU-T T.81 table K.1
+    for (marker, mut data) in jpeg_segments(bytes) {
+        if marker != 0xDB {
+            continue;
+        }
+        while let Some((&spec, rest)) = data.split_first() {
+            let (wide, table) = (spec >> 4 != 0, spec & 0x0F);
+            let size = if wide { 128 } else { 64 };
+            let values = rest.get(..size)?;
+            if table == 0 {
+                let sum: u32 = if wide {
+                    values.chunks(2).map(|v| u32::from(u16::from_be_bytes([v[0], v[1]]))).sum()
+                } else {
+                    values.iter().map(|v| u32::from(*v)).sum()
+                };
+                let scale = f64::from(sum) * 100.0 / f64::from(STANDARD_SUM);
+                let quality = if scale <= 100.0 { (200.0 - scale) / 2.0 } else { 5000.0 / scale };
+                return Some(quality.round().clamp(1.0, 100.0) as u8);
+            }
+            data = &rest[size..];
+        }
     }
     None
 }

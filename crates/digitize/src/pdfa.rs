@@ -10,7 +10,7 @@
 
 use crate::ocr::Word;
 use chrono::{DateTime, FixedOffset};
-use pdf_writer::types::{CidFontType, FontFlags, OutputIntentSubtype, SystemInfo, TextRenderingMode};
+use pdf_writer::types::{CidFontType, FontFlags, OutputIntentSubtype, Predictor, SystemInfo, TextRenderingMode};
 use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 use std::io::Write;
 
@@ -35,9 +35,23 @@ impl Conformance {
     }
 }
 
-/// A page to write: its image as JPEG, its resolution, and the words on it.
+/// A page's image as the PDF carries it: JPEG bytes (DCTDecode) or a PNG's compressed rows
+/// (FlateDecode with the PNG predictors), unchanged either way.
+pub enum Picture<'a> {
+    Jpeg(&'a [u8]),
+    Png(crate::png::Embeddable),
+}
+
+impl<'a> Picture<'a> {
+    /// The picture in a page image's bytes (JPEG, or a PNG the PDF can carry); `None` otherwise.
+    pub fn of(bytes: &'a [u8]) -> Option<Picture<'a>> {
+        if bytes.starts_with(&[0xFF, 0xD8]) { Some(Picture::Jpeg(bytes)) } else { crate::png::embeddable(bytes).map(Picture::Png) }
+    }
+}
+
+/// A page to write: its image, its size in pixels and resolution, and the words on it.
 pub struct Page<'a> {
-    pub jpeg: &'a [u8],
+    pub picture: Picture<'a>,
     pub width: u32,
     pub height: u32,
     pub dpi: u32,
@@ -231,9 +245,27 @@ endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n";
     for (page, (page_ref, image_ref, content_ref)) in pages.iter().zip(&page_refs) {
         let scale = 72.0 / page.dpi.max(1) as f32;
         let (w, h) = (page.width as f32 * scale, page.height as f32 * scale);
-        let mut image = pdf.image_xobject(*image_ref, page.jpeg);
-        image.filter(Filter::DctDecode);
-        image.width(page.width as i32).height(page.height as i32).bits_per_component(8).interpolate(false);
+        let mut image = match &page.picture {
+            Picture::Jpeg(bytes) => {
+                let mut image = pdf.image_xobject(*image_ref, bytes);
+                image.filter(Filter::DctDecode);
+                image.bits_per_component(8);
+                image
+            }
+            Picture::Png(png) => {
+                let mut image = pdf.image_xobject(*image_ref, &png.data);
+                image.filter(Filter::FlateDecode);
+                image.bits_per_component(i32::from(png.bits));
+                image
+                    .decode_parms()
+                    .predictor(Predictor::PngOptimum)
+                    .colors(i32::from(png.colours))
+                    .bits_per_component(i32::from(png.bits))
+                    .columns(png.width as i32);
+                image
+            }
+        };
+        image.width(page.width as i32).height(page.height as i32).interpolate(false);
         image.color_space_name(if page.colour { Name(b"DeviceRGB") } else { Name(b"DeviceGray") });
         image.finish();
         let mut content = Content::new();

@@ -10,14 +10,15 @@ use kho_model::digitization::OriginalKind;
 /// What became of a page.
 pub struct ReadPage {
     pub findings: Findings,
-    /// The page as it goes into the PDF (straightened, upright), as JPEG, with its size; `None`
-    /// when a check failed.
+    /// The page as it goes into the PDF (straightened, upright), with its size; `None` when a
+    /// check failed.
     pub read: Option<Reading>,
 }
 
 pub struct Reading {
     pub text: PageText,
-    pub jpeg: Vec<u8>,
+    /// JPEG or PNG bytes, as [`crate::pdfa::Picture::of`] reads them.
+    pub image: Vec<u8>,
     pub width: u32,
     pub height: u32,
     pub colour: bool,
@@ -37,7 +38,7 @@ async fn read_at_most(grey: image::GrayImage, dpi: u32) -> Result<ocr::PageText,
     }
     let scale = OCR_DPI as f32 / dpi as f32;
     let (width, height) = ((grey.width() as f32 * scale).round() as u32, (grey.height() as f32 * scale).round() as u32);
-    let small = blocking(move || ocr::shrink(&grey, width, height)).await;
+    let small = blocking(move || crate::raster::shrink(&grey, width, height)).await;
     let mut text = ocr::read(&small, OCR_DPI).await?;
     let back = |v: u32| (v as f32 / scale).round() as u32;
     for word in &mut text.words {
@@ -49,10 +50,26 @@ async fn read_at_most(grey: image::GrayImage, dpi: u32) -> Result<ocr::PageText,
 /// JPEG quality of page images in the PDF: text stays crisp at 200–300 dpi.
 const JPEG_QUALITY: u8 = 80;
 
+/// The page image for the PDF. Pixels that came from a JPEG become a JPEG again, at no higher
+/// quality than the scanner's own. Others are kept lossless (PNG, fast deflate; one bit per
+/// pixel for a black-and-white page) when that is no larger than JPEG — a clean page usually
+/// is, by half — else JPEG.
+fn encode(image: &DynamicImage, source_quality: Option<u8>) -> Vec<u8> {
+    if let Some(quality) = source_quality {
+        return jpeg(image, quality.min(JPEG_QUALITY));
+    }
+    let png = crate::png::encode(image);
+    if crate::png::embeddable(&png).is_some_and(|p| p.bits == 1) {
+        return png;
+    }
+    let jpeg = jpeg(image, JPEG_QUALITY);
+    if png.len() <= jpeg.len() { png } else { jpeg }
+}
+
 /// The page image as baseline JPEG (jpeg-encoder: SIMD, about twice the image crate's speed).
-fn jpeg(image: &DynamicImage) -> Vec<u8> {
+fn jpeg(image: &DynamicImage, quality: u8) -> Vec<u8> {
     let mut out = Vec::new();
-    let encoder = jpeg_encoder::Encoder::new(&mut out, JPEG_QUALITY);
+    let encoder = jpeg_encoder::Encoder::new(&mut out, quality);
     let (width, height) = (image.width() as u16, image.height() as u16);
     match image {
         DynamicImage::ImageLuma8(grey) => encoder.encode(grey.as_raw(), width, height, jpeg_encoder::ColorType::Luma),
@@ -77,16 +94,17 @@ pub async fn read_page(page: PageImage, kind: OriginalKind) -> Result<ReadPage, 
         return Ok(ReadPage { findings, read: None });
     }
     let (skew, dpi) = (findings.skew_degrees, page.dpi);
-    // A JPEG from the scanner that needs no straightening goes into the PDF as it came.
+    // A scanner's JPEG or PNG that needs no straightening goes into the PDF as it came.
     let straighten = skew.abs() >= MIN_SKEW_DEGREES;
-    let source = page.jpeg.clone().filter(|_| !straighten);
+    let source_quality = page.jpeg_quality;
+    let source = page.carried.clone().filter(|_| !straighten);
     let colour = match &source {
         Some(_) => matches!(page.image, DynamicImage::ImageRgb8(_)),
         None => findings.colour || kind.needs_colour(),
     };
     let (upright, grey) = blocking(move || {
         // The text rises by `skew` counter-clockwise: turn it back.
-        let straight = if straighten { crate::ocr::rotate(&page.image, -skew) } else { page.image };
+        let straight = if straighten { crate::raster::rotate(&page.image, -skew) } else { page.image };
         let straight = match (colour, straight) {
             (false, DynamicImage::ImageLuma8(grey)) => DynamicImage::ImageLuma8(grey),
             (false, other) => DynamicImage::ImageLuma8(other.to_luma8()),
@@ -94,8 +112,8 @@ pub async fn read_page(page: PageImage, kind: OriginalKind) -> Result<ReadPage, 
             (true, other) => DynamicImage::ImageRgb8(other.to_rgb8()),
         };
         let grey = match &straight {
-            DynamicImage::ImageLuma8(g) => crate::ocr::despeckle(g),
-            other => crate::ocr::despeckle(&other.to_luma8()),
+            DynamicImage::ImageLuma8(g) => crate::raster::despeckle(g),
+            other => crate::raster::despeckle(&other.to_luma8()),
         };
         (straight, grey)
     })
@@ -107,14 +125,14 @@ pub async fn read_page(page: PageImage, kind: OriginalKind) -> Result<ReadPage, 
         let (upright, source) = (upright.clone(), source.clone());
         tokio::task::spawn_blocking(move || match source {
             Some(original) => original.to_vec(),
-            None => jpeg(&upright),
+            None => encode(&upright, source_quality),
         })
     };
     let text = read_at_most(grey, dpi).await?;
     let read = started.elapsed();
     let encoded = encoding.await.expect("JPEG encoding does not panic");
     let rotated = text.rotated;
-    let (jpeg, width, height) = if rotated == 0 {
+    let (image, width, height) = if rotated == 0 {
         (encoded, upright.width(), upright.height())
     } else {
         // Tesseract found the page turned: the PDF carries it upright, as the words are.
@@ -124,15 +142,15 @@ pub async fn read_page(page: PageImage, kind: OriginalKind) -> Result<ReadPage, 
                 2 => upright.rotate180(),
                 _ => upright.rotate270(),
             };
-            (jpeg(&upright), upright.width(), upright.height())
+            (encode(&upright, source_quality), upright.width(), upright.height())
         })
         .await
     };
     tracing::debug!(
         checks_and_preparation_ms = prepared.as_millis() as u64,
         tesseract_ms = (read - prepared).as_millis() as u64,
-        jpeg_ms = (started.elapsed() - read).as_millis() as u64,
+        encoding_ms = (started.elapsed() - read).as_millis() as u64,
         "page read"
     );
-    Ok(ReadPage { findings, read: Some(Reading { text, jpeg, width, height, colour }) })
+    Ok(ReadPage { findings, read: Some(Reading { text, image, width, height, colour }) })
 }

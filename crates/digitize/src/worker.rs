@@ -227,7 +227,7 @@ impl Worker {
                     words: reading.text.words,
                 })
                 .expect("JSON");
-                let image = self.blobs.put(reading.jpeg, page.sealed).await?;
+                let image = self.blobs.put(reading.image, page.sealed).await?;
                 let words = self.blobs.put(words, page.sealed).await?;
                 result.ocr_text = Some(reading.text.text);
                 result.ocr_confidence = Some(reading.text.confidence.round() as i64);
@@ -266,11 +266,17 @@ impl Worker {
                 let (Some(image), Some(words)) = (&page.image_blob, &page.words_blob) else {
                     return Err(WorkError::Definitive(format!("trang {} của “{}” chưa có ảnh hoặc chữ", page.page_no, page.file_name)));
                 };
-                let jpeg = self.blobs.read(image, page.sealed).await?;
+                let image = self.blobs.read(image, page.sealed).await?;
                 let words_bytes = self.blobs.read(words, page.sealed).await?;
                 let words: PageWords =
                     serde_json::from_slice(&words_bytes).map_err(|e| WorkError::Definitive(format!("chữ của trang hỏng: {e}")))?;
-                loaded.push((jpeg, words, page.dpi.unwrap_or(300) as u32));
+                if pdfa::Picture::of(&image).is_none() {
+                    return Err(WorkError::Definitive(format!(
+                        "ảnh trang {} của “{}” không phải JPEG hay PNG",
+                        page.page_no, page.file_name
+                    )));
+                }
+                loaded.push((image, words, page.dpi.unwrap_or(300) as u32));
             }
             let name = match ordinal {
                 Some(n) => format!("{code}.{n}.pdf"),
@@ -292,8 +298,8 @@ impl Worker {
             let bytes = tokio::task::spawn_blocking(move || {
                 let pages: Vec<pdfa::Page> = loaded
                     .iter()
-                    .map(|(jpeg, w, dpi)| pdfa::Page {
-                        jpeg,
+                    .map(|(image, w, dpi)| pdfa::Page {
+                        picture: pdfa::Picture::of(image).expect("checked when loaded"),
                         width: w.width,
                         height: w.height,
                         dpi: *dpi,

@@ -155,3 +155,11 @@ fn a_zip_with_paths_climbing_out_is_refused() {
     let refused = unzip("lo1.zip", bytes.get_ref(), &Limits::default()).unwrap_err();
     assert!(refused.to_string().contains("“../../etc/cron.d/x” trỏ ra ngoài thư mục"), "{refused}");
 }
+
+#[test]
+fn a_jpegs_quality_is_read_from_its_quantisation_table() {
+    // make_pages.py saved these with Pillow (libjpeg) at quality 60 and 85.
+    assert_eq!(kho_digitize::intake::jpeg_quality(&fixture("trang1-200dpi-suy-giam.jpg")), Some(60));
+    assert_eq!(kho_digitize::intake::jpeg_quality(&fixture("mau-300dpi.jpg")), Some(85));
+    assert_eq!(kho_digitize::intake::jpeg_quality(&fixture("trang1-300dpi.png")), None);
+}

@@ -27,7 +27,14 @@ async fn pdf(names: &[&str], conformance: Conformance) -> (Vec<u8>, String) {
     }
     let pages: Vec<pdfa::Page> = readings
         .iter()
-        .map(|(r, dpi)| pdfa::Page { jpeg: &r.jpeg, width: r.width, height: r.height, dpi: *dpi, colour: r.colour, words: &r.text.words })
+        .map(|(r, dpi)| pdfa::Page {
+            picture: pdfa::Picture::of(&r.image).unwrap(),
+            width: r.width,
+            height: r.height,
+            dpi: *dpi,
+            colour: r.colour,
+            words: &r.text.words,
+        })
         .collect();
     let meta = Metadata {
         title: "Hồ sơ giao đất ở cho hộ gia đình tại bản Co Mận năm 2019".into(),
@@ -128,7 +135,8 @@ async fn a_scanners_pdf_is_rendered_at_its_images_resolution_and_read() {
         keywords: String::new(),
         created: chrono::DateTime::parse_from_rfc3339("2026-11-25T09:30:00+07:00").unwrap(),
     };
-    let page = pdfa::Page { jpeg: &jpeg, width: grey.width(), height: grey.height(), dpi: 300, colour: false, words: &[] };
+    let page =
+        pdfa::Page { picture: pdfa::Picture::Jpeg(&jpeg), width: grey.width(), height: grey.height(), dpi: 300, colour: false, words: &[] };
     let scanned = pdfa::write(&[page], &meta, Conformance::A2b);
     let master = inspect("may-quet.pdf", &scanned, &Limits::default()).unwrap();
     assert_eq!((master.format, master.pages), (Format::Pdf, 1));
@@ -140,4 +148,29 @@ async fn a_scanners_pdf_is_rendered_at_its_images_resolution_and_read() {
     assert!(read.findings.problems.is_empty(), "{:?}", read.findings.problems);
     let text = read.read.unwrap().text.text;
     assert!(text.contains("Tình hình chỉnh lý tài liệu lưu trữ tồn đọng năm 2026"), "{text}");
+}
+
+/// Page images stay lossless where that costs no more than JPEG: a scanner's clean PNG goes in as
+/// it came, a black-and-white Group 4 TIFF at one bit per pixel; a scanner's JPEG stays JPEG.
+#[tokio::test]
+async fn page_images_stay_lossless_where_that_is_no_larger() {
+    let dir = tempfile::tempdir().unwrap();
+    let (bytes, _) = pdf(&["trang2-300dpi.png", "trang3-300dpi-g4.tif", "trang3-200dpi-suy-giam.jpg"], Conformance::A1b).await;
+    let path = dir.path().join("anh.pdf");
+    std::fs::write(&path, &bytes).unwrap();
+    let (valid, report) = preflight(&path);
+    assert!(valid, "PDFBox preflight: {report}");
+    // pdfimages -list: page num type width height color comp bpc enc interp object ID x-ppi y-ppi size ratio
+    let (_, list) = run("pdfimages", &["-list", path.to_str().unwrap()]);
+    let rows: Vec<Vec<String>> = list.lines().skip(2).map(|l| l.split_whitespace().map(str::to_string).collect()).collect();
+    let described: Vec<(&str, &str, &str, &str)> =
+        rows.iter().map(|r| (r[5].as_str(), r[7].as_str(), r[8].as_str(), r[12].as_str())).collect();
+    assert_eq!(described, vec![("gray", "8", "image", "300"), ("gray", "1", "image", "300"), ("gray", "8", "jpeg", "200")], "{list}");
+    // The scanner's PNG is in the PDF unchanged: its compressed rows are the image stream.
+    let png = fixture("trang2-300dpi.png");
+    let carried = kho_digitize::png::embeddable(&png).unwrap();
+    assert!(bytes.windows(carried.data.len().min(4096)).any(|w| w == &carried.data[..w.len()]));
+    // The one-bit page was read like the others.
+    let (_, text) = run("pdftotext", &["-f", "2", "-l", "2", path.to_str().unwrap(), "-"]);
+    assert!(text.contains("Họ, chữ đệm, tên: Lường Thị Ngọc Diễm"), "{text}");
 }

@@ -23,7 +23,11 @@ fn pdf_a() -> Vec<u8> {
         keywords: String::new(),
         created: chrono::DateTime::parse_from_rfc3339("2026-11-25T09:30:00+07:00").unwrap(),
     };
-    pdfa::write(&[pdfa::Page { jpeg: &jpeg, width: 827, height: 1169, dpi: 100, colour: false, words: &[] }], &meta, Conformance::A1b)
+    pdfa::write(
+        &[pdfa::Page { picture: pdfa::Picture::Jpeg(&jpeg), width: 827, height: 1169, dpi: 100, colour: false, words: &[] }],
+        &meta,
+        Conformance::A1b,
+    )
 }
 
 fn check(pki: &TestPki, name: &str, unsigned: &[u8], signed: &[u8]) {

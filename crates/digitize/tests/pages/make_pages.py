@@ -4,7 +4,7 @@
 
 Each page is an A4 sheet of administrative text dense in diacritics, as a commune's records
 read. Variants: 300 and 200 dpi, clean and degraded (rotated, noisy, blurred, JPEG-compressed),
-a coloured letterhead, and the pages the checks must refuse: blank, too dark, 150 dpi. The
+a coloured letterhead, a black-and-white Group 4 TIFF, and the pages the checks must refuse: blank, too dark, 150 dpi. The
 multi-page TIFF is a hồ sơ of three pages at 200 dpi. The same seed gives the same bytes.
 """
 import random
@@ -106,6 +106,9 @@ def main():
         save(f"trang{n}-200dpi-suy-giam.jpg", degrade(render(lines, 200, DEJAVU, points=12), rng, 1.2), text, 200, quality=60)
     save("trang1-300dpi-suy-giam.png", degrade(render(TEXTS[0], 300), rng, -0.8), "\n".join(TEXTS[0]), 300, optimize=True)
     save("trang2-200dpi.tif", render(TEXTS[1], 200), "\n".join(TEXTS[1]), 200, compression="tiff_deflate")
+    # Black and white, CCITT Group 4: what production scanners write for text.
+    bilevel = render(TEXTS[2], 300).point(lambda v: 0 if v < 128 else 255).convert("1")
+    save("trang3-300dpi-g4.tif", bilevel, "\n".join(TEXTS[2]), 300, compression="group4")
     save("mau-300dpi.jpg", render(TEXTS[0], 300, colour=True), "\n".join(TEXTS[0]), 300, quality=85)
     pages = [render(lines, 200) for lines in TEXTS]
     pages[0].save(HERE / "ho-so-3-trang.tif", dpi=(200, 200), compression="tiff_deflate", save_all=True, append_images=pages[1:])
