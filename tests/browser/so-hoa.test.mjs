@@ -1,6 +1,6 @@
 // Số hóa in the browser: a commune clerk makes a batch from her fonds, sends a 3-page scan of
 // the land file by its TT05 name with a progress bar, and watches the batch's progress climb
-// as the server's worker checks and reads the pages, until the hồ sơ has its PDF/A.
+// as the server's worker checks and reads the pages, until the hồ sơ has its signed PDF/A.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -42,7 +42,11 @@ test('a batch is made, a scan uploaded, and its progress followed to the PDF/A',
   await page.locator('#queue tr[data-dossier]').filter({ hasText: 'giao đất' }).getByRole('link', { name: code }).click();
   const link = page.locator('#renditions + table a', { hasText: `${code}.pdf` });
   await link.waitFor();
+  // The demo signs with its test certificate, as a province signs with its own.
+  assert.match(await page.locator('#renditions + table tr', { hasText: `${code}.pdf` }).innerText(), /đã ký số/);
   const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
-  const path = await download.path();
-  assert.ok(readFileSync(path).subarray(0, 8).toString().startsWith('%PDF-1.7'));
+  const pdf = readFileSync(await download.path());
+  assert.ok(pdf.subarray(0, 8).toString().startsWith('%PDF-1.7'));
+  const text = pdf.toString('latin1');
+  assert.ok(text.includes('/ByteRange') && text.includes('/ETSI.CAdES.detached'), 'a PAdES signature');
 });

@@ -204,3 +204,53 @@ async fn demo_accounts(store: &Store, data_dir: &Path, archive: i64, contractor_
     eprintln!("Tài khoản mẫu (mật khẩu ngẫu nhiên) đã ghi vào {}", path.display());
     Ok(())
 }
+
+/// The demo's signing key: a self-signed certificate made once with openssl and kept in the data
+/// folder, so that the demo's PDF/A are signed as production's are. It proves nothing about who
+/// signed: a province signs with its organisation's certificate (`--sign-p12` or a token).
+pub const SIGNING_KEY_FILE: &str = "demo-ky-so.p12";
+const SIGNING_KEY_PASSWORD: &str = "kho-demo";
+
+pub fn signing_key(data_dir: &Path, organisation: &str) -> Result<std::sync::Arc<dyn kho_digitize::sign::SigningKey>> {
+    use anyhow::Context;
+    let path = data_dir.join(SIGNING_KEY_FILE);
+    if !path.exists() {
+        let work = tempfile::tempdir()?;
+        let openssl = |args: &[&str]| -> Result<()> {
+            let out = std::process::Command::new("openssl")
+                .args(args)
+                .current_dir(work.path())
+                .output()
+                .context("không chạy được openssl (gói openssl) để tạo chứng thư thử nghiệm")?;
+            anyhow::ensure!(out.status.success(), "openssl {}: {}", args[0], String::from_utf8_lossy(&out.stderr));
+            Ok(())
+        };
+        let subject = format!("/CN={organisation} (chứng thư thử nghiệm)/O=Kho demo/C=VN");
+        openssl(&[
+            "req",
+            "-x509",
+            "-utf8",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "key.pem",
+            "-out",
+            "cert.pem",
+            "-days",
+            "3650",
+            "-subj",
+            &subject,
+            "-addext",
+            "keyUsage=critical,digitalSignature,nonRepudiation",
+        ])?;
+        let pass = format!("pass:{SIGNING_KEY_PASSWORD}");
+        openssl(&["pkcs12", "-export", "-inkey", "key.pem", "-in", "cert.pem", "-out", "demo.p12", "-passout", &pass])?;
+        std::fs::create_dir_all(data_dir)?;
+        let partial = data_dir.join(format!("{SIGNING_KEY_FILE}.tmp"));
+        std::fs::copy(work.path().join("demo.p12"), &partial)?;
+        std::fs::rename(&partial, &path)?;
+    }
+    let bytes = std::fs::read(&path)?;
+    Ok(std::sync::Arc::new(kho_digitize::sign::Pkcs12Key::open(&bytes, SIGNING_KEY_PASSWORD)?))
+}

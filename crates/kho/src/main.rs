@@ -393,15 +393,24 @@ fn open_blobs(cli: &Cli, require_key: bool) -> Result<kho_blobs::Blobs> {
     }
 }
 
-/// How this process's workers make PDF/A: the organisation, the conformance, the signing key.
-fn worker_config(cli: &Cli, lease: i64) -> Result<kho_digitize::worker::WorkerConfig> {
-    let signer = open_signer(cli)?;
-    if signer.is_none() {
-        eprintln!("Chưa cấu hình khóa ký số (--sign-p12 hoặc --sign-pkcs11-module): bản PDF/A được lập nhưng chưa ký số.");
-    }
-    let mut config = kho_digitize::worker::WorkerConfig { lease_seconds: lease.max(2), signer, ..Default::default() };
+/// How this process's workers make PDF/A: the organisation, the conformance, the signing key
+/// (for the demo, when none is configured, its self-signed test certificate).
+fn worker_config(cli: &Cli, lease: i64, demo: bool) -> Result<kho_digitize::worker::WorkerConfig> {
+    let mut config = kho_digitize::worker::WorkerConfig { lease_seconds: lease.max(2), ..Default::default() };
     if let Some(organisation) = &cli.organisation {
         config.organisation = organisation.clone();
+    }
+    config.signer = open_signer(cli)?;
+    if config.signer.is_none() && demo {
+        config.signer = Some(demo::signing_key(&cli.data_dir, &config.organisation).context("không tạo được khóa ký số thử nghiệm")?);
+        eprintln!(
+            "Bản demo ký PDF/A bằng chứng thư thử nghiệm tự cấp ({}), không có giá trị pháp lý; \
+             cơ quan số hóa ký bằng chứng thư số của mình (--sign-p12 hoặc --sign-pkcs11-module).",
+            cli.data_dir.join(demo::SIGNING_KEY_FILE).display()
+        );
+    }
+    if config.signer.is_none() {
+        eprintln!("Chưa cấu hình khóa ký số (--sign-p12 hoặc --sign-pkcs11-module): bản PDF/A được lập nhưng chưa ký số.");
     }
     config.conformance = match cli.pdfa.as_str() {
         "1b" => kho_digitize::pdfa::Conformance::A1b,
@@ -453,7 +462,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             // On one machine the server also runs the số hóa line; at scale, `kho worker` does.
             let (stop, stopped) = tokio::sync::watch::channel(false);
             let line = if *workers > 0 {
-                let worker = kho_digitize::worker::Worker::new(store.clone(), blobs.clone(), worker_config(&cli, 120)?);
+                let worker = kho_digitize::worker::Worker::new(store.clone(), blobs.clone(), worker_config(&cli, 120, *demo)?);
                 Some(tokio::spawn(std::sync::Arc::new(worker).run(*workers, false, stopped)))
             } else {
                 None
@@ -481,7 +490,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let store = open_store(&cli).await?;
             let blobs = open_blobs(&cli, false)?;
             let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
-            digitization::worker(store, blobs, jobs, *until_idle, worker_config(&cli, *lease)?).await
+            digitization::worker(store, blobs, jobs, *until_idle, worker_config(&cli, *lease, false)?).await
         }
         Command::Verify { restart } => {
             let store = open_store(&cli).await?;
