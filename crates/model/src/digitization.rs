@@ -21,9 +21,21 @@ const GROUPS: &[(i64, &str, &[&str])] = &[
     (5, "Sắp xếp tổ chức năm 2025", &["sap xep", "sap nhap", "hop nhat", "giai the", "to chuc lai", "don vi hanh chinh"]),
 ];
 
+const PERMANENT: Priority = Priority { rank: 1, reason: "Bảo quản vĩnh viễn" };
+const FREQUENT_USE: Priority = Priority { rank: 6, reason: "Thường xuyên được khai thác" };
+const THE_REST: Priority = Priority { rank: 7, reason: "Các hồ sơ còn lại" };
+
+/// Every priority of the plan, in order.
+pub fn priorities() -> Vec<Priority> {
+    let mut all = vec![PERMANENT];
+    all.extend(GROUPS.iter().map(|(rank, reason, _)| Priority { rank: *rank, reason }));
+    all.extend([FREQUENT_USE, THE_REST]);
+    all
+}
+
 pub fn priority(title: &str, maintenance: Maintenance, frequent_use: bool) -> Priority {
     if maintenance == Maintenance::Permanent {
-        return Priority { rank: 1, reason: "Bảo quản vĩnh viễn" };
+        return PERMANENT;
     }
     let folded = fold(title);
     for (rank, reason, words) in GROUPS {
@@ -31,10 +43,7 @@ pub fn priority(title: &str, maintenance: Maintenance, frequent_use: bool) -> Pr
             return Priority { rank: *rank, reason };
         }
     }
-    if frequent_use {
-        return Priority { rank: 6, reason: "Thường xuyên được khai thác" };
-    }
-    Priority { rank: 7, reason: "Các hồ sơ còn lại" }
+    if frequent_use { FREQUENT_USE } else { THE_REST }
 }
 
 crate::codes::code_list! {

@@ -54,6 +54,8 @@ pub struct QueueEntry {
     pub override_rank: Option<i64>,
     pub override_reason: Option<String>,
     pub override_by: Option<String>,
+    /// Marked by the operator as consulted often (the plan's sixth priority).
+    pub frequent_use: bool,
     pub pages: i64,
     pub pages_done: i64,
     pub pages_rescan: i64,
@@ -368,7 +370,7 @@ impl Store {
         let mut args = vec![Arg::Int(batch_id)];
         let dossiers = visible_dossiers(visibility, &mut args);
         let sql = format!(
-            "SELECT q.dossier_id, d.file_code, d.title, q.rank, q.reason, q.override_rank, q.override_reason, q.override_by, \
+            "SELECT q.dossier_id, d.file_code, d.title, q.rank, q.reason, q.override_rank, q.override_reason, q.override_by, q.frequent_use, \
                (SELECT COUNT(*) FROM {CURRENT_PAGES} AND dossier_id = q.dossier_id) AS pages, \
                (SELECT COUNT(*) FROM {CURRENT_PAGES} AND dossier_id = q.dossier_id AND state = 'done') AS pages_done, \
                (SELECT COUNT(*) FROM {CURRENT_PAGES} AND dossier_id = q.dossier_id AND state = 'rescan') AS pages_rescan, \
@@ -389,6 +391,7 @@ impl Store {
                     override_rank: row.try_get("override_rank")?,
                     override_reason: row.try_get("override_reason")?,
                     override_by: row.try_get("override_by")?,
+                    frequent_use: row.try_get::<i64, _>("frequent_use")? != 0,
                     pages: row.try_get("pages")?,
                     pages_done: row.try_get("pages_done")?,
                     pages_rescan: row.try_get("pages_rescan")?,
@@ -421,22 +424,49 @@ impl Store {
     /// An operator moves a hồ sơ in the queue (`Some`: rank, reason) or gives it back its computed
     /// place (`None`). Its waiting jobs move with it.
     pub async fn set_priority(&self, batch_id: i64, dossier_id: i64, over: Option<(i64, &str)>, by: &str) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
         let (rank, reason, who) = match over {
             Some((rank, reason)) => (Some(rank), Some(reason), Some(by)),
             None => (None, None, None),
         };
-        let updated = sqlx::query(
+        let update = sqlx::query(
             "UPDATE batch_dossiers SET override_rank = $1, override_reason = $2, override_by = $3 WHERE batch_id = $4 AND dossier_id = $5",
         )
         .bind(rank)
         .bind(reason)
         .bind(who)
         .bind(batch_id)
-        .bind(dossier_id)
-        .execute(&mut *tx)
-        .await?;
-        if updated.rows_affected() == 0 {
+        .bind(dossier_id);
+        self.move_in_queue(dossier_id, update).await
+    }
+
+    /// Marks a hồ sơ of a batch as consulted often, or not, with the plan's priority that follows
+    /// (computed by the caller); its queued jobs move with it.
+    pub async fn set_frequent_use(
+        &self,
+        batch_id: i64,
+        dossier_id: i64,
+        frequent: bool,
+        (rank, reason): (i64, &str),
+    ) -> Result<(), StoreError> {
+        let update =
+            sqlx::query("UPDATE batch_dossiers SET frequent_use = $1, rank = $2, reason = $3 WHERE batch_id = $4 AND dossier_id = $5")
+                .bind(i64::from(frequent))
+                .bind(rank)
+                .bind(reason)
+                .bind(batch_id)
+                .bind(dossier_id);
+        self.move_in_queue(dossier_id, update).await
+    }
+
+    /// Runs `update` on the hồ sơ's row of its batch and gives its queued jobs their new place,
+    /// in one transaction.
+    async fn move_in_queue(
+        &self,
+        dossier_id: i64,
+        update: sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        if update.execute(&mut *tx).await?.rows_affected() == 0 {
             return Err(StoreError::NotFound("hồ sơ trong lô số hóa"));
         }
         sqlx::query(

@@ -28,6 +28,7 @@ pub fn routes(max_upload: usize) -> Router<AppState> {
         .route("/so-hoa/{id}", get(show))
         .route("/so-hoa/{id}/tien-do", get(progress))
         .route("/so-hoa/{id}/uu-tien", post(priority))
+        .route("/so-hoa/{id}/khai-thac", post(frequent_use))
         .route("/so-hoa/{id}/lam-lai", post(retry))
         .route("/so-hoa/{id}/tep", post(upload).layer(DefaultBodyLimit::max(max_upload)))
         .route("/so-hoa/{id}/tai-len", get(piece_status).put(piece_put))
@@ -155,6 +156,7 @@ async fn render_batch(
                 place => i + 1, dossier_id => q.dossier_id, code => q.file_code.clone(), title => q.title.clone(),
                 rank => q.effective_rank(), reason => q.override_reason.clone().unwrap_or_else(|| q.reason.clone()),
                 computed => q.reason.clone(), overridden => q.override_rank.is_some(), by => q.override_by.clone(),
+                frequent_use => q.frequent_use,
                 pages => q.pages, pages_done => q.pages_done, pages_rescan => q.pages_rescan, renditions => q.renditions,
             }
         })
@@ -177,18 +179,8 @@ async fn render_batch(
         failed.push(context! { what, error });
     }
     let may_edit = authorize(&ctx.actor, Action::Digitize, &Resource::Unit { unit_id: batch.unit_id }).is_allowed();
-    let reasons: Vec<Value> = [
-        (1, "Bảo quản vĩnh viễn"),
-        (2, "Đất đai"),
-        (3, "Hộ tịch"),
-        (4, "Tài chính – ngân sách"),
-        (5, "Sắp xếp tổ chức năm 2025"),
-        (6, "Thường xuyên được khai thác"),
-        (7, "Các hồ sơ còn lại"),
-    ]
-    .iter()
-    .map(|(rank, label)| context! { rank => *rank, label => *label })
-    .collect();
+    let reasons: Vec<Value> =
+        kho_model::digitization::priorities().iter().map(|p| context! { rank => p.rank, label => p.reason }).collect();
     render(
         state,
         ctx,
@@ -215,6 +207,11 @@ async fn progress(State(state): State<AppState>, Extension(ctx): Extension<Ctx>,
     Ok(([(header::CACHE_CONTROL, "no-store")], Json(value)).into_response())
 }
 
+/// The batch's page again, with why the operator's change was refused.
+async fn refuse(state: &AppState, ctx: &Ctx, id: i64, why: &str) -> Result<Response, PageError> {
+    render_batch(state, ctx, id, Some(vec![context! { refused => why }]), StatusCode::UNPROCESSABLE_ENTITY).await
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct PriorityForm {
@@ -234,14 +231,7 @@ async fn priority(
     // Authorise before reading the form.
     records::batch_for(&state, &ctx, Action::Digitize, id).await?;
     let Ok(Form(form)) = form else {
-        return render_batch(
-            &state,
-            &ctx,
-            id,
-            Some(vec![context! { refused => "Chọn hồ sơ cần đổi thứ tự." }]),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        return refuse(&state, &ctx, id, "Chọn hồ sơ cần đổi thứ tự.").await;
     };
     records::dossier_for(&state, &ctx, Action::CatalogueView, form.dossier_id).await?;
     let reason = kho_model::text::clean(&form.reason);
@@ -249,24 +239,10 @@ async fn priority(
         "" => None,
         rank => {
             let Ok(rank) = rank.parse::<i64>() else {
-                return render_batch(
-                    &state,
-                    &ctx,
-                    id,
-                    Some(vec![context! { refused => "Thứ tự ưu tiên phải là số từ 0 đến 9." }]),
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                )
-                .await;
+                return refuse(&state, &ctx, id, "Thứ tự ưu tiên phải là số từ 0 đến 9.").await;
             };
             if reason.is_empty() {
-                return render_batch(
-                    &state,
-                    &ctx,
-                    id,
-                    Some(vec![context! { refused => "Ghi lý do đổi thứ tự ưu tiên." }]),
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                )
-                .await;
+                return refuse(&state, &ctx, id, "Ghi lý do đổi thứ tự ưu tiên.").await;
             }
             Some((rank.clamp(0, 9), reason.as_str()))
         }
@@ -277,6 +253,42 @@ async fn priority(
         Some((rank, reason)) => format!("lô {id}; ưu tiên {rank}: {reason}"),
         None => format!("lô {id}; trở lại thứ tự theo kế hoạch"),
     });
+    state.store.audit(event).await?;
+    Ok(Redirect::to(&format!("/so-hoa/{id}")).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct FrequentUseForm {
+    dossier_id: i64,
+    /// "1" to mark, anything else (or absent) to clear.
+    #[serde(default)]
+    frequent: String,
+}
+
+/// Marks a hồ sơ as consulted often (or clears the mark): the plan puts such records sixth, after
+/// the named groups; its place follows at once.
+async fn frequent_use(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    form: Result<Form<FrequentUseForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, PageError> {
+    records::batch_for(&state, &ctx, Action::Digitize, id).await?;
+    let Ok(Form(form)) = form else {
+        return refuse(&state, &ctx, id, "Chọn hồ sơ cần đánh dấu.").await;
+    };
+    let (dossier, _) = records::dossier_for(&state, &ctx, Action::CatalogueView, form.dossier_id).await?;
+    let frequent = form.frequent == "1";
+    let priority = kho_model::digitization::priority(&dossier.fields.title, dossier.fields.maintenance, frequent);
+    state.store.set_frequent_use(id, dossier.id, frequent, (priority.rank, priority.reason)).await?;
+    let mut event = ctx.event("digitize.frequent_use", "dossier", Some(dossier.id), "ok");
+    event.detail = Some(format!(
+        "lô {id}; {}; ưu tiên {}: {}",
+        if frequent { "thường xuyên khai thác" } else { "bỏ đánh dấu khai thác" },
+        priority.rank,
+        priority.reason
+    ));
     state.store.audit(event).await?;
     Ok(Redirect::to(&format!("/so-hoa/{id}")).into_response())
 }

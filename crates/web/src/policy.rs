@@ -111,6 +111,7 @@ pub const ROUTES: &[Route] = &[
     route("GET", "/so-hoa/{id}", Act(PlanView)),
     route("GET", "/so-hoa/{id}/tien-do", Act(PlanView)),
     route("POST", "/so-hoa/{id}/uu-tien", Act(Digitize)),
+    route("POST", "/so-hoa/{id}/khai-thac", Act(Digitize)),
     route("POST", "/so-hoa/{id}/lam-lai", Act(Digitize)),
     route("POST", "/so-hoa/{id}/tep", Act(Digitize)),
     route("GET", "/so-hoa/{id}/tai-len", Act(Digitize)),

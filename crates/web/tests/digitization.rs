@@ -20,6 +20,54 @@ async fn commune_fonds(app: &App) -> (i64, String, String) {
     (fonds, made[0].1.clone(), made[1].1.clone())
 }
 
+/// The plan puts records consulted often after the named groups and before the rest: marking
+/// one moves it there at once, with its queued pages; clearing the mark moves it back.
+#[tokio::test]
+async fn a_hồ_sơ_marked_as_consulted_often_moves_ahead_of_the_rest_and_back() {
+    for app in apps().await {
+        let unit = app.unit_id("Xã Mường Ảng").await;
+        let dossiers = [("15", "Sổ theo dõi công văn đi", "06", "1"), ("16", "Sổ đăng ký đối tượng bảo trợ xã hội", "06", "1")];
+        let (fonds, made) = kho_store::test_support::fonds_with_dossiers(&app.store, unit, "X27", &dossiers).await;
+        let (first, second) = (made[0].1.clone(), made[1].1.clone());
+        app.user("sohoa", Role::Archivist, Classification::None, &[unit], &[]).await;
+        let session = app.login("sohoa").await;
+        let created = session.post("/so-hoa", &[("name", "Lô 2"), ("fondsId", &fonds.to_string()), ("originalKind", "text")]).await;
+        let location = created.headers()["location"].to_str().unwrap().to_string();
+        let batch = location.trim_start_matches("/so-hoa/").to_string();
+        let order = |page: &str| {
+            page.find(&format!("data-dossier=\"{first}\"")).unwrap() < page.find(&format!("data-dossier=\"{second}\"")).unwrap()
+        };
+        let (_, page) = session.get(&location).await;
+        assert!(order(&page), "{}: by mã hồ sơ within the rest", app.label);
+
+        let second_id = app.store.dossier_by_code(&second).await.unwrap().id;
+        let png = std::fs::read(Path::new(PAGES).join("trang1-300dpi.png")).unwrap();
+        let (status, _) = upload(&session, &batch, &[(format!("{first}.png"), png.clone()), (format!("{second}.png"), png)]).await;
+        assert_eq!(status, StatusCode::OK);
+        let marked = session.post(&format!("/so-hoa/{batch}/khai-thac"), &[("dossierId", &second_id.to_string()), ("frequent", "1")]).await;
+        assert_eq!(marked.status(), StatusCode::SEE_OTHER, "{}", app.label);
+        let (_, page) = session.get(&location).await;
+        assert!(!order(&page), "{}: the marked hồ sơ goes first", app.label);
+        assert!(page.contains("Thường xuyên được khai thác") && page.contains("Bỏ đánh dấu thường xuyên khai thác"));
+        let queue = app.store.batch_queue(&kho_model::access::Visibility::everything(), batch.parse().unwrap()).await.unwrap();
+        let entry = queue.iter().find(|q| q.dossier_id == second_id).unwrap();
+        assert_eq!((entry.rank, entry.frequent_use), (6, true));
+        // Its queued page moved with it: a worker takes it first.
+        let job = app.store.claim_job("thu", 60, 3).await.unwrap().unwrap();
+        assert_eq!(app.store.scan_page(job.subject_id).await.unwrap().dossier_id, second_id, "{}", app.label);
+
+        let cleared = session.post(&format!("/so-hoa/{batch}/khai-thac"), &[("dossierId", &second_id.to_string())]).await;
+        assert_eq!(cleared.status(), StatusCode::SEE_OTHER);
+        let (_, page) = session.get(&location).await;
+        assert!(order(&page), "{}: back among the rest", app.label);
+        let filter = kho_store::AuditFilter { action: Some("digitize.frequent_use".into()), limit: 10, ..Default::default() };
+        let (_, audit) = app.store.list_audit(&filter).await.unwrap();
+        let details: Vec<_> = audit.iter().filter_map(|e| e.detail.clone()).collect();
+        assert_eq!(details.len(), 2, "{details:?}");
+        assert!(details.iter().any(|d| d.contains("thường xuyên khai thác; ưu tiên 6: Thường xuyên được khai thác")), "{details:?}");
+    }
+}
+
 async fn upload(session: &common::Session, batch: &str, files: &[(String, Vec<u8>)]) -> (StatusCode, String) {
     let mut form = reqwest::multipart::Form::new().text("dossier", "");
     for (name, bytes) in files {
