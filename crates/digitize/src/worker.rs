@@ -252,15 +252,9 @@ impl Worker {
             )));
         }
         let code = dossier.fields.file_code.to_string();
-        let mut parts: Vec<(Option<i64>, Vec<&kho_store::ScanPage>)> = vec![];
-        for page in &pages {
-            match parts.last_mut() {
-                Some((ordinal, list)) if *ordinal == page.ordinal => list.push(page),
-                _ => parts.push((page.ordinal, vec![page])),
-            }
-        }
+        let documents = self.store.list_documents(&kho_model::access::Visibility::everything(), dossier.id).await?;
         let mut renditions = vec![];
-        for (ordinal, part) in parts {
+        for (ordinal, part) in parts(&pages, &documents) {
             let mut loaded = vec![];
             for page in &part {
                 let (Some(image), Some(words)) = (&page.image_blob, &page.words_blob) else {
@@ -282,14 +276,16 @@ impl Worker {
                 Some(n) => format!("{code}.{n}.pdf"),
                 None => format!("{code}.pdf"),
             };
+            let document = ordinal.and_then(|n| documents.iter().find(|d| i64::from(d.fields.doc_ordinal) == n));
             let meta = Metadata {
-                title: match ordinal {
-                    Some(n) => format!("{} (văn bản số {n})", dossier.fields.title),
-                    None => dossier.fields.title.clone(),
+                title: match (ordinal, document) {
+                    (_, Some(d)) => d.fields.subject.clone(),
+                    (Some(n), None) => format!("{} (văn bản số {n})", dossier.fields.title),
+                    (None, None) => dossier.fields.title.clone(),
                 },
                 author: self.config.organisation.clone(),
                 subject: name.trim_end_matches(".pdf").to_string(),
-                keywords: dossier.fields.keyword.clone().unwrap_or_default(),
+                keywords: document.and_then(|d| d.fields.keyword.clone()).or_else(|| dossier.fields.keyword.clone()).unwrap_or_default(),
                 created: chrono::Local::now().fixed_offset(),
             };
             let conformance = self.config.conformance;
@@ -334,6 +330,42 @@ impl Worker {
         }
         Ok(self.store.finish_assembly(job, dossier.id, &renditions).await?)
     }
+}
+
+/// How a hồ sơ's pages make PDF/A files, each with its văn bản STT (`None`: the whole hồ sơ).
+/// Files named by STT (`<mã hồ sơ>.<STT>`) make one PDF/A each. A hồ sơ scanned whole is split
+/// by its mục lục văn bản when the văn bản's page counts, in STT order, add up to its pages —
+/// TT 05/2025 names digitized files per văn bản; otherwise it makes one PDF/A.
+fn parts<'a>(
+    pages: &'a [kho_store::ScanPage],
+    documents: &[kho_model::record::Document],
+) -> Vec<(Option<i64>, Vec<&'a kho_store::ScanPage>)> {
+    let whole = pages.iter().all(|p| p.ordinal.is_none());
+    let mut documents: Vec<_> = documents.iter().map(|d| (i64::from(d.fields.doc_ordinal), d.fields.number_of_page as usize)).collect();
+    documents.sort();
+    let splits = whole
+        && !documents.is_empty()
+        && documents.iter().all(|(_, n)| *n > 0)
+        && documents.iter().map(|(_, n)| n).sum::<usize>() == pages.len();
+    if splits {
+        let mut rest = pages;
+        return documents
+            .into_iter()
+            .map(|(ordinal, n)| {
+                let (part, after) = rest.split_at(n);
+                rest = after;
+                (Some(ordinal), part.iter().collect())
+            })
+            .collect();
+    }
+    let mut parts: Vec<(Option<i64>, Vec<&kho_store::ScanPage>)> = vec![];
+    for page in pages {
+        match parts.last_mut() {
+            Some((ordinal, list)) if *ordinal == page.ordinal => list.push(page),
+            _ => parts.push((page.ordinal, vec![page])),
+        }
+    }
+    parts
 }
 
 /// The words of a page as kept in the blob store, with the size of the image they sit on.

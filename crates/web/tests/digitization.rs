@@ -68,6 +68,66 @@ async fn a_hồ_sơ_marked_as_consulted_often_moves_ahead_of_the_rest_and_back()
     }
 }
 
+/// A hồ sơ scanned as one file is split into a PDF/A per văn bản, named `<mã hồ sơ>.<STT>` as
+/// TT 05/2025 names digitized files, when its mục lục văn bản accounts for every page.
+#[tokio::test]
+async fn a_hồ_sơ_scanned_whole_is_split_by_its_mục_lục_văn_bản() {
+    for app in apps().await {
+        let unit = app.unit_id("Xã Mường Ảng").await;
+        let dossiers = [("15", "Hồ sơ giao đất ở tại bản Co Mận", "05", "3"), ("16", "Hồ sơ hội nghị tổng kết năm 2019", "06", "3")];
+        let (fonds, made) = kho_store::test_support::fonds_with_dossiers(&app.store, unit, "X27", &dossiers).await;
+        let (split, whole) = (made[0].clone(), made[1].clone());
+        for (dossier, ordinal, subject, pages) in [
+            (split.0, "1", "Về việc giao đất ở cho ông Lò Văn Thưởng", "2"),
+            (split.0, "2", "Sổ đăng ký khai sinh năm 2019", "1"),
+            (whole.0, "1", "Báo cáo tổng kết", "2"),
+        ] {
+            let input = kho_model::record::DocumentInput {
+                doc_ordinal: ordinal.into(),
+                type_name: "02".into(),
+                issued_date: "12/03/2019".into(),
+                organ_name: "Ủy ban nhân dân xã Mường Ảng".into(),
+                subject: subject.into(),
+                number_of_page: pages.into(),
+                mode: "01".into(),
+                ..Default::default()
+            };
+            app.store.create_document(dossier, &input.parse().unwrap()).await.unwrap();
+        }
+        app.user("sohoa", Role::Archivist, Classification::None, &[unit], &[]).await;
+        let session = app.login("sohoa").await;
+        let created = session.post("/so-hoa", &[("name", "Lô 3"), ("fondsId", &fonds.to_string()), ("originalKind", "text")]).await;
+        let batch = created.headers()["location"].to_str().unwrap().trim_start_matches("/so-hoa/").to_string();
+        let tiff = std::fs::read(Path::new(PAGES).join("ho-so-3-trang.tif")).unwrap();
+        let files = [(format!("{}.tif", split.1), tiff.clone()), (format!("{}.tif", whole.1), tiff)];
+        let (status, page) = upload(&session, &batch, &files).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        let blobs = kho_blobs::Blobs::open(&app.catalogue.dir().join("blobs"), None).unwrap();
+        let worker = kho_digitize::worker::Worker::new(app.store.clone(), blobs.clone(), Default::default());
+        while worker.run_one(0).await.unwrap().is_some() {}
+
+        let renditions = app.store.renditions(split.0).await.unwrap();
+        let named: Vec<(String, i64)> = renditions.iter().map(|r| (r.file_name.clone(), r.pages)).collect();
+        assert_eq!(named, vec![(format!("{}.1.pdf", split.1), 2), (format!("{}.2.pdf", split.1), 1)], "{}", app.label);
+        let (_, record) = session.get(&format!("/ho-so/{}", split.0)).await;
+        assert!(record.contains(&format!("{}.1.pdf", split.1)) && record.contains(&format!("{}.2.pdf", split.1)));
+        // Each file carries its văn bản's trích yếu as its title, and only its own pages' text.
+        let first = &renditions[0];
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("1.pdf");
+        std::fs::write(&path, blobs.get(&first.blob, false, &first.sha256).await.unwrap()).unwrap();
+        let info = String::from_utf8(std::process::Command::new("pdfinfo").arg(&path).output().unwrap().stdout).unwrap();
+        let field = |name: &str| info.lines().find_map(|l| l.strip_prefix(name)).map(str::trim).unwrap_or_default().to_string();
+        assert_eq!((field("Title:"), field("Pages:")), ("Về việc giao đất ở cho ông Lò Văn Thưởng".into(), "2".into()), "{info}");
+        let text = String::from_utf8(std::process::Command::new("pdftotext").arg(&path).arg("-").output().unwrap().stdout).unwrap();
+        assert!(text.contains("Giao đất ở") && !text.contains("ĐĂNG KÝ KHAI SINH"), "{text}");
+
+        // The other hồ sơ's văn bản account for 2 of its 3 pages: it stays one file.
+        let names: Vec<String> = app.store.renditions(whole.0).await.unwrap().iter().map(|r| r.file_name.clone()).collect();
+        assert_eq!(names, vec![format!("{}.pdf", whole.1)], "{}", app.label);
+    }
+}
+
 async fn upload(session: &common::Session, batch: &str, files: &[(String, Vec<u8>)]) -> (StatusCode, String) {
     let mut form = reqwest::multipart::Form::new().text("dossier", "");
     for (name, bytes) in files {
