@@ -271,7 +271,6 @@ fn rendition_from_row(row: &AnyRow) -> Result<Rendition, StoreError> {
 }
 
 /// Pages that count for a hồ sơ: those of masters not replaced by a re-scan.
-const CURRENT_PAGES: &str = "scan_pages WHERE file_id IN (SELECT id FROM scan_files WHERE replaced_by IS NULL)";
 
 impl Store {
     // ---- batches ----
@@ -305,32 +304,60 @@ impl Store {
     pub async fn batch_progress(&self, visibility: &Visibility, batch_id: i64) -> Result<BatchProgress, StoreError> {
         let mut args = vec![Arg::Int(batch_id)];
         let dossiers = visible_dossiers(visibility, &mut args);
+        // The batch's hồ sơ the viewer may see, each with its current files and its renditions
+        // (each count an index lookup), then the batch's page counts: the cost follows the
+        // batch, not the province.
         let sql = format!(
-            "SELECT \
-               (SELECT COUNT(*) FROM batch_dossiers WHERE batch_id = $1 AND dossier_id IN (SELECT id FROM dossiers WHERE {dossiers})), \
-               (SELECT COUNT(*) FROM scan_files WHERE batch_id = $1 AND replaced_by IS NULL AND dossier_id IN (SELECT id FROM dossiers WHERE {dossiers})), \
-               (SELECT COUNT(*) FROM {CURRENT_PAGES} AND dossier_id IN (SELECT dossier_id FROM batch_dossiers WHERE batch_id = $1) AND dossier_id IN (SELECT id FROM dossiers WHERE {dossiers})), \
-               (SELECT COUNT(*) FROM {CURRENT_PAGES} AND state = 'done' AND dossier_id IN (SELECT dossier_id FROM batch_dossiers WHERE batch_id = $1) AND dossier_id IN (SELECT id FROM dossiers WHERE {dossiers})), \
-               (SELECT COUNT(*) FROM {CURRENT_PAGES} AND state = 'rescan' AND dossier_id IN (SELECT dossier_id FROM batch_dossiers WHERE batch_id = $1) AND dossier_id IN (SELECT id FROM dossiers WHERE {dossiers})), \
-               (SELECT COUNT(*) FROM renditions WHERE dossier_id IN (SELECT dossier_id FROM batch_dossiers WHERE batch_id = $1) AND dossier_id IN (SELECT id FROM dossiers WHERE {dossiers})), \
-               (SELECT COUNT(DISTINCT dossier_id) FROM renditions WHERE dossier_id IN (SELECT dossier_id FROM batch_dossiers WHERE batch_id = $1) AND dossier_id IN (SELECT id FROM dossiers WHERE {dossiers})), \
-               (SELECT COUNT(*) FROM jobs WHERE batch_id = $1 AND state = 'failed')"
+            "SELECT q.dossier_id, \
+               (SELECT COUNT(*) FROM scan_files f WHERE f.dossier_id = q.dossier_id AND f.batch_id = $1 AND f.replaced_by IS NULL) AS files, \
+               (SELECT COUNT(*) FROM renditions r WHERE r.dossier_id = q.dossier_id) AS renditions \
+             FROM batch_dossiers q WHERE q.batch_id = $1 AND q.dossier_id IN (SELECT id FROM dossiers WHERE {dossiers})"
         );
-        let row = bind_all(sqlx::query(AssertSqlSafe(sql)), &args).fetch_one(&self.pool).await?;
-        let pages: i64 = row.try_get(2)?;
-        let pages_done: i64 = row.try_get(3)?;
-        let pages_rescan: i64 = row.try_get(4)?;
-        Ok(BatchProgress {
-            dossiers: row.try_get(0)?,
-            files: row.try_get(1)?,
-            pages,
-            pages_done,
-            pages_rescan,
-            pages_waiting: pages - pages_done - pages_rescan,
-            renditions: row.try_get(5)?,
-            dossiers_done: row.try_get(6)?,
-            jobs_failed: row.try_get(7)?,
-        })
+        let rows = bind_all(sqlx::query(AssertSqlSafe(sql)), &args).fetch_all(&self.pool).await?;
+        let pages = self.page_counts(batch_id).await?;
+        let mut progress = BatchProgress::default();
+        for row in &rows {
+            let dossier_id: i64 = row.try_get("dossier_id")?;
+            let renditions: i64 = row.try_get("renditions")?;
+            let (count, done, rescan) = pages.get(&dossier_id).copied().unwrap_or_default();
+            progress.dossiers += 1;
+            progress.files += row.try_get::<i64, _>("files")?;
+            progress.pages += count;
+            progress.pages_done += done;
+            progress.pages_rescan += rescan;
+            progress.renditions += renditions;
+            progress.dossiers_done += i64::from(renditions > 0);
+        }
+        progress.pages_waiting = progress.pages - progress.pages_done - progress.pages_rescan;
+        progress.jobs_failed = sqlx::query("SELECT COUNT(*) FROM jobs WHERE batch_id = $1 AND state = 'failed'")
+            .bind(batch_id)
+            .fetch_one(&self.pool)
+            .await?
+            .try_get(0)?;
+        Ok(progress)
+    }
+
+    /// Per hồ sơ of a batch: (current pages, done, awaiting a re-scan), read from the batch's
+    /// own pages through one index.
+    async fn page_counts(&self, batch_id: i64) -> Result<std::collections::HashMap<i64, (i64, i64, i64)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT dossier_id, state, COUNT(*) AS n FROM scan_pages WHERE batch_id = $1 AND state <> 'replaced' GROUP BY dossier_id, state",
+        )
+        .bind(batch_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut counts = std::collections::HashMap::new();
+        for row in &rows {
+            let (dossier_id, state, n): (i64, String, i64) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+            let entry: &mut (i64, i64, i64) = counts.entry(dossier_id).or_default();
+            entry.0 += n;
+            match state.as_str() {
+                "done" => entry.1 += n,
+                "rescan" => entry.2 += n,
+                _ => {}
+            }
+        }
+        Ok(counts)
     }
 
     /// Puts hồ sơ into a batch with their computed priority. A hồ sơ already in a batch is
@@ -371,19 +398,19 @@ impl Store {
         let dossiers = visible_dossiers(visibility, &mut args);
         let sql = format!(
             "SELECT q.dossier_id, d.file_code, d.title, q.rank, q.reason, q.override_rank, q.override_reason, q.override_by, q.frequent_use, \
-               (SELECT COUNT(*) FROM {CURRENT_PAGES} AND dossier_id = q.dossier_id) AS pages, \
-               (SELECT COUNT(*) FROM {CURRENT_PAGES} AND dossier_id = q.dossier_id AND state = 'done') AS pages_done, \
-               (SELECT COUNT(*) FROM {CURRENT_PAGES} AND dossier_id = q.dossier_id AND state = 'rescan') AS pages_rescan, \
                (SELECT COUNT(*) FROM renditions WHERE dossier_id = q.dossier_id) AS renditions \
              FROM batch_dossiers q JOIN dossiers d ON d.id = q.dossier_id \
              WHERE q.batch_id = $1 AND q.dossier_id IN (SELECT id FROM dossiers WHERE {dossiers}) \
              ORDER BY COALESCE(q.override_rank, q.rank), d.file_code"
         );
         let rows = bind_all(sqlx::query(AssertSqlSafe(sql)), &args).fetch_all(&self.pool).await?;
+        let pages = self.page_counts(batch_id).await?;
         rows.iter()
             .map(|row| {
+                let dossier_id: i64 = row.try_get("dossier_id")?;
+                let (count, done, rescan) = pages.get(&dossier_id).copied().unwrap_or_default();
                 Ok(QueueEntry {
-                    dossier_id: row.try_get("dossier_id")?,
+                    dossier_id,
                     file_code: row.try_get("file_code")?,
                     title: row.try_get("title")?,
                     rank: row.try_get("rank")?,
@@ -392,9 +419,9 @@ impl Store {
                     override_reason: row.try_get("override_reason")?,
                     override_by: row.try_get("override_by")?,
                     frequent_use: row.try_get::<i64, _>("frequent_use")? != 0,
-                    pages: row.try_get("pages")?,
-                    pages_done: row.try_get("pages_done")?,
-                    pages_rescan: row.try_get("pages_rescan")?,
+                    pages: count,
+                    pages_done: done,
+                    pages_rescan: rescan,
                     renditions: row.try_get("renditions")?,
                 })
             })
@@ -531,6 +558,7 @@ impl Store {
         let replaced: Vec<i64> = replaced_query.fetch_all(&mut *tx).await?.iter().map(|r| r.try_get(0)).collect::<Result<_, _>>()?;
         for old in replaced {
             sqlx::query("UPDATE scan_files SET replaced_by = $1 WHERE id = $2").bind(id).bind(old).execute(&mut *tx).await?;
+            sqlx::query("UPDATE scan_pages SET state = 'replaced' WHERE file_id = $1").bind(old).execute(&mut *tx).await?;
             sqlx::query("UPDATE jobs SET state = 'done', finished_at = $1, error = 'thay bằng bản quét lại' WHERE kind = 'page' AND state = 'queued' AND subject_id IN (SELECT id FROM scan_pages WHERE file_id = $2)")
                 .bind(crate::now())
                 .bind(old)
@@ -538,14 +566,16 @@ impl Store {
                 .await?;
         }
         for page_no in 1..=file.page_count {
-            let page_id: i64 =
-                sqlx::query("INSERT INTO scan_pages (file_id, dossier_id, page_no, state) VALUES ($1, $2, $3, 'waiting') RETURNING id")
-                    .bind(id)
-                    .bind(file.dossier_id)
-                    .bind(page_no)
-                    .fetch_one(&mut *tx)
-                    .await?
-                    .try_get(0)?;
+            let page_id: i64 = sqlx::query(
+                "INSERT INTO scan_pages (file_id, batch_id, dossier_id, page_no, state) VALUES ($1, $2, $3, $4, 'waiting') RETURNING id",
+            )
+            .bind(id)
+            .bind(file.batch_id)
+            .bind(file.dossier_id)
+            .bind(page_no)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get(0)?;
             enqueue(&mut tx, JobKind::Page, page_id, file.batch_id, priority).await?;
         }
         tx.commit().await?;
@@ -561,7 +591,7 @@ impl Store {
     /// A hồ sơ's current pages in reading order: whole-hồ sơ masters, then by STT, then by page.
     pub async fn dossier_pages(&self, dossier_id: i64) -> Result<Vec<ScanPage>, StoreError> {
         let sql = format!(
-            "SELECT {PAGE_COLUMNS} FROM {PAGE_FROM} WHERE p.dossier_id = $1 AND f.replaced_by IS NULL \
+            "SELECT {PAGE_COLUMNS} FROM {PAGE_FROM} WHERE p.dossier_id = $1 AND p.state <> 'replaced' \
              ORDER BY COALESCE(f.ordinal, 0), f.id, p.page_no"
         );
         let rows = sqlx::query(AssertSqlSafe(sql)).bind(dossier_id).fetch_all(&self.pool).await?;
@@ -571,7 +601,7 @@ impl Store {
     /// Pages waiting for a re-scan in a batch, with why.
     pub async fn rescan_pages(&self, batch_id: i64) -> Result<Vec<ScanPage>, StoreError> {
         let sql = format!(
-            "SELECT {PAGE_COLUMNS} FROM {PAGE_FROM} WHERE f.batch_id = $1 AND f.replaced_by IS NULL AND p.state = 'rescan' \
+            "SELECT {PAGE_COLUMNS} FROM {PAGE_FROM} WHERE p.batch_id = $1 AND p.state = 'rescan' \
              ORDER BY p.dossier_id, COALESCE(f.ordinal, 0), p.page_no"
         );
         let rows = sqlx::query(AssertSqlSafe(sql)).bind(batch_id).fetch_all(&self.pool).await?;
@@ -589,7 +619,7 @@ impl Store {
         let state = if result.problems.is_some() { "rescan" } else { "done" };
         sqlx::query(
             "UPDATE scan_pages SET state = $1, width = $2, height = $3, dpi = $4, colour = $5, skew_centidegrees = $6, problems = $7, \
-             ocr_text = $8, ocr_confidence = $9, words_blob = $10, image_blob = $11 WHERE id = $12",
+             ocr_text = $8, ocr_confidence = $9, words_blob = $10, image_blob = $11 WHERE id = $12 AND state <> 'replaced'",
         )
         .bind(state)
         .bind(result.width)
@@ -605,11 +635,11 @@ impl Store {
         .bind(page_id)
         .execute(&mut *tx)
         .await?;
-        let row = sqlx::query(AssertSqlSafe(format!(
-            "SELECT p.dossier_id, f.batch_id, \
-               (SELECT COUNT(*) FROM {CURRENT_PAGES} AND dossier_id = p.dossier_id AND state <> 'done') \
-             FROM scan_pages p JOIN scan_files f ON f.id = p.file_id WHERE p.id = $1"
-        )))
+        let row = sqlx::query(
+            "SELECT p.dossier_id, p.batch_id, \
+               (SELECT COUNT(*) FROM scan_pages o WHERE o.dossier_id = p.dossier_id AND o.state NOT IN ('done', 'replaced')) \
+             FROM scan_pages p WHERE p.id = $1",
+        )
         .bind(page_id)
         .fetch_one(&mut *tx)
         .await?;
@@ -691,10 +721,18 @@ impl Store {
             // SQLite runs one writing statement at a time: the claim below is atomic as it stands.
             Backend::Sqlite => "",
         };
+        // The best waiting job and the best abandoned one, each found by walking the
+        // (state, priority, id) index, and the better of the two: one query with an OR would
+        // sort every waiting job on each claim (150 ms at 100,000 waiting, against 0.2 ms).
         let sql = format!(
             "UPDATE jobs SET state = 'running', worker = $1, lease_until = $2, attempts = attempts + 1 \
-             WHERE id = (SELECT id FROM jobs WHERE state = 'queued' OR (state = 'running' AND lease_until < $3) \
-                         ORDER BY priority, id LIMIT 1 {lock}) \
+             WHERE id = (SELECT id FROM ( \
+                 SELECT id, priority FROM (SELECT id, priority FROM jobs WHERE state = 'running' AND lease_until < $3 \
+                                           ORDER BY priority, id LIMIT 1 {lock}) abandoned \
+                 UNION ALL \
+                 SELECT id, priority FROM (SELECT id, priority FROM jobs WHERE state = 'queued' \
+                                           ORDER BY priority, id LIMIT 1 {lock}) waiting \
+               ) candidates ORDER BY priority, id LIMIT 1) \
              RETURNING id, kind, subject_id, attempts"
         );
         let row = sqlx::query(AssertSqlSafe(sql)).bind(worker).bind(now + lease_seconds).bind(now).fetch_optional(&self.pool).await?;

@@ -17,6 +17,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (10, "destroyed_metres", include_str!("../migrations/0010_destroyed_metres.sql")),
     (11, "attachment_owners", include_str!("../migrations/0011_attachment_owners.sql")),
     (12, "digitization", include_str!("../migrations/0012_digitization.sql")),
+    (13, "scan_pages_batch", include_str!("../migrations/0013_scan_pages_batch.sql")),
 ];
 
 impl Backend {

@@ -150,6 +150,11 @@ async fn the_last_page_read_queues_the_hồ_sơ_assembly_and_a_failed_check_hold
         };
         store.add_scan_file(&file).await.unwrap();
         assert!(store.rescan_pages(batch).await.unwrap().is_empty(), "{}: the old pages no longer count", catalogue.label);
+        let progress = store.batch_progress(&Visibility::everything(), batch).await.unwrap();
+        assert_eq!((progress.pages, progress.pages_done, progress.pages_rescan, progress.pages_waiting), (6, 3, 0, 3));
+        let queue = store.batch_queue(&Visibility::everything(), batch).await.unwrap();
+        let entry = queue.iter().find(|q| q.dossier_id == low).unwrap();
+        assert_eq!((entry.pages, entry.pages_done, entry.pages_rescan), (3, 0, 0), "{}", catalogue.label);
         let mut assembled = vec![];
         while let Some(job) = store.claim_job("w", 60, 3).await.unwrap() {
             match job.kind {
