@@ -83,114 +83,13 @@ pub struct OfficialDocument {
 pub const NATIONAL_HEADING: &str = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM";
 pub const MOTTO: &str = "Độc lập - Tự do - Hạnh phúc";
 
+mod docx;
+
 /// The document as DOCX, editable in Word and LibreOffice.
 pub fn to_docx(doc: &OfficialDocument) -> Result<Vec<u8>, String> {
-    use docx_rs::{AlignmentType, Docx, Paragraph as P, Run, RunFonts, Table, TableCell, TableRow, WidthType};
-    let font = || RunFonts::new().ascii("Times New Roman").hi_ansi("Times New Roman").cs("Times New Roman").east_asia("Times New Roman");
-    // Fonts are set once for the document; runs carry only size and weight (a 20.000-row
-    // mục lục would otherwise repeat them 160.000 times).
-    let run = |text: &str, size: usize, style: Style| {
-        let r = Run::new().add_text(text).size(size * 2);
-        match style {
-            Style::Bold => r.bold(),
-            Style::Italic => r.italic(),
-            Style::Normal => r,
-        }
-    };
-    let centred = |text: &str, size: usize, style: Style| P::new().add_run(run(text, size, style)).align(AlignmentType::Center);
-    let mut docx = Docx::new().default_fonts(font()).default_size(28);
-    if doc.national_heading {
-        let mut left = TableCell::new().width(3800, WidthType::Dxa);
-        for line in &doc.issuer {
-            left = left.add_paragraph(centred(line, 13, Style::Bold));
-        }
-        let right = TableCell::new()
-            .width(5500, WidthType::Dxa)
-            .add_paragraph(centred(NATIONAL_HEADING, 13, Style::Bold))
-            .add_paragraph(centred(MOTTO, 14, Style::Bold));
-        docx = docx.add_table(Table::new(vec![TableRow::new(vec![left, right])]).set_grid(vec![3800, 5500]).clear_all_border());
-    } else {
-        for line in &doc.issuer {
-            docx = docx.add_paragraph(centred(line, 13, Style::Bold));
-        }
-    }
-    if let Some(place_and_date) = &doc.place_and_date {
-        docx = docx.add_paragraph(P::new().add_run(run(place_and_date, 14, Style::Italic)).align(AlignmentType::Right));
-    }
-    docx = docx.add_paragraph(centred(&doc.title, 14, Style::Bold));
-    if let Some(subtitle) = &doc.subtitle {
-        docx = docx.add_paragraph(centred(subtitle, 14, Style::Bold));
-    }
-    for block in &doc.body {
-        match block {
-            Block::Paragraph(p) => {
-                let paragraph = P::new().add_run(run(&p.text, 14, p.style));
-                docx = docx.add_paragraph(if p.centred {
-                    paragraph.align(AlignmentType::Center)
-                } else {
-                    paragraph.align(AlignmentType::Both)
-                });
-            }
-            Block::PageBreak => docx = docx.add_paragraph(P::new().add_run(Run::new().add_break(docx_rs::BreakType::Page))),
-            Block::Table(t) => {
-                let total: f32 = t.columns.iter().map(|(_, w)| w).sum();
-                let widths: Vec<usize> = t.columns.iter().map(|(_, w)| (9300.0 * w / total) as usize).collect();
-                let cell = |text: &str, width: usize, style: Style| {
-                    TableCell::new().width(width, WidthType::Dxa).add_paragraph(P::new().add_run(run(text, 12, style)))
-                };
-                let mut rows = vec![TableRow::new(t.columns.iter().zip(&widths).map(|((h, _), w)| cell(h, *w, Style::Bold)).collect())];
-                for r in &t.rows {
-                    rows.push(TableRow::new(r.iter().zip(&widths).map(|(v, w)| cell(v, *w, Style::Normal)).collect()));
-                }
-                docx = docx.add_table(Table::new(rows).set_grid(widths));
-            }
-        }
-    }
-    if !doc.signatures.is_empty() {
-        let width = 9300 / doc.signatures.len();
-        let cells = doc
-            .signatures
-            .iter()
-            .map(|s| {
-                TableCell::new()
-                    .width(width, WidthType::Dxa)
-                    .add_paragraph(centred(&s.capacity, 13, Style::Bold))
-                    .add_paragraph(centred("(Ký, ghi rõ họ tên)", 13, Style::Italic))
-                    .add_paragraph(P::new())
-                    .add_paragraph(P::new())
-                    .add_paragraph(P::new())
-                    .add_paragraph(centred(&s.name, 14, Style::Bold))
-            })
-            .collect();
-        docx = docx
-            .add_paragraph(P::new())
-            .add_table(Table::new(vec![TableRow::new(cells)]).set_grid(vec![width; doc.signatures.len()]).clear_all_border());
-    }
-    let mut buffer = std::io::Cursor::new(Vec::new());
-    docx.build().pack(&mut buffer).map_err(|e| e.to_string())?;
-    deflate(&buffer.into_inner())
-}
-
-/// docx-rs stores its parts uncompressed (a 20.000-row mục lục came to 36 MB); Word and
-/// LibreOffice read deflated parts, ten times smaller.
-fn deflate(stored: &[u8]) -> Result<Vec<u8>, String> {
-    use std::io::{Read, Write};
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(stored)).map_err(|e| e.to_string())?;
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    for i in 0..archive.len() {
-        let mut part = archive.by_index(i).map_err(|e| e.to_string())?;
-        let name = part.name().map_err(|e| e.to_string())?.to_string();
-        if part.is_dir() {
-            out.add_directory(name, options).map_err(|e| e.to_string())?;
-            continue;
-        }
-        let mut content = Vec::with_capacity(part.size() as usize);
-        part.read_to_end(&mut content).map_err(|e| e.to_string())?;
-        out.start_file(name, options).map_err(|e| e.to_string())?;
-        out.write_all(&content).map_err(|e| e.to_string())?;
-    }
-    Ok(out.finish().map_err(|e| e.to_string())?.into_inner())
+    let mut out = std::io::Cursor::new(Vec::new());
+    docx::write(doc, &mut out)?;
+    Ok(out.into_inner())
 }
 
 /// Width of `text` in points at `size`, from the font's advances.
