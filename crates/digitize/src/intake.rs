@@ -244,11 +244,14 @@ pub fn decode_page(format: Format, bytes: &[u8], page: u32, limits: &Limits) -> 
         }
         Format::Pdf => crate::pdf_input::render_page(bytes, page, limits)?,
     };
+    // A resolution no scanner writes (a corrupt or hand-made header) is treated as missing: it
+    // would make the page a few points wide in the PDF.
+    let declared = declared.filter(|dpi| (1..=MAX_DPI).contains(dpi));
     let dpi_inferred = declared.is_none();
     let dpi = declared.unwrap_or_else(|| a4_dpi(image.width(), image.height()));
     let plain = matches!(image, DynamicImage::ImageLuma8(_) | DynamicImage::ImageRgb8(_));
     let carriable = match format {
-        Format::Jpeg => plain,
+        Format::Jpeg => plain && jpeg_is_grey_or_ycc(bytes),
         Format::Png => plain && crate::png::carriable(bytes),
         _ => false,
     };
@@ -345,6 +348,24 @@ fn jpeg_dpi(bytes: &[u8]) -> Option<u32> {
         2 if x > 1 => Some((f64::from(x) * 2.54).round() as u32),
         _ => None,
     }
+}
+
+/// The highest resolution taken as declared; above it the file's figure is not believed.
+const MAX_DPI: u32 = 4800;
+
+/// True when a JPEG has one or three components and no Adobe CMYK/YCCK transform: what a PDF's
+/// DCTDecode shows as DeviceGray or DeviceRGB. A CMYK JPEG decodes to RGB pixels but its bytes
+/// are four-channel: it is encoded again rather than carried.
+fn jpeg_is_grey_or_ycc(bytes: &[u8]) -> bool {
+    let mut components = None;
+    for (marker, data) in jpeg_segments(bytes) {
+        match marker {
+            0xC0..=0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF => components = data.get(5).copied(),
+            0xEE if data.starts_with(b"Adobe") && data.get(11) == Some(&2) => return false,
+            _ => {}
+        }
+    }
+    matches!(components, Some(1 | 3))
 }
 
 /// The IJG quality (1–100) a JPEG's luminance quantisation table corresponds to: the scale of

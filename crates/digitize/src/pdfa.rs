@@ -80,8 +80,16 @@ fn utf16be(text: &str) -> Vec<u8> {
     text.encode_utf16().flat_map(u16::to_be_bytes).collect()
 }
 
+/// Text for the XMP packet: markup escaped, and characters XML 1.0 forbids (control characters
+/// pasted from old spreadsheets, U+FFFE/U+FFFF) dropped, since an ill-formed packet fails PDF/A.
 fn xml_escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    text.chars()
+        .filter(|c| !matches!(*c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}'))
+        .collect::<String>()
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 fn pdf_date(date: &DateTime<FixedOffset>) -> pdf_writer::Date {

@@ -37,7 +37,7 @@ async fn read_at_most(grey: image::GrayImage, dpi: u32) -> Result<ocr::PageText,
         return ocr::read(&grey, dpi).await;
     }
     let scale = OCR_DPI as f32 / dpi as f32;
-    let (width, height) = ((grey.width() as f32 * scale).round() as u32, (grey.height() as f32 * scale).round() as u32);
+    let (width, height) = (((grey.width() as f32 * scale).round() as u32).max(1), ((grey.height() as f32 * scale).round() as u32).max(1));
     let small = blocking(move || crate::raster::shrink(&grey, width, height)).await;
     let mut text = ocr::read(&small, OCR_DPI).await?;
     let back = |v: u32| (v as f32 / scale).round() as u32;

@@ -77,6 +77,15 @@ impl From<BlobError> for WorkError {
     }
 }
 
+/// Aborts a task when dropped: the lease renewal ends with the work, even if the work panics.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 /// What one claimed job came to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
@@ -105,23 +114,31 @@ impl Worker {
         let Some(job) = self.store.claim_job(&name, self.config.lease_seconds, self.config.max_attempts).await? else {
             return Ok(None);
         };
-        // Keep the claim alive while the work runs.
-        let renew = {
+        // Keep the claim alive while the work runs (a database hiccup is retried at the next
+        // tick; only a lost claim stops it), and stop renewing however the work ends — a panic
+        // included — so that the lease runs out and the job is claimed again.
+        let _renewing = {
             let (store, job, lease) = (self.store.clone(), job.clone(), self.config.lease_seconds);
-            tokio::spawn(async move {
+            AbortOnDrop(tokio::spawn(async move {
                 loop {
                     tokio::time::sleep(Duration::from_secs((lease / 3).max(1) as u64)).await;
-                    if !store.renew_job(&job, lease).await.unwrap_or(false) {
+                    if let Ok(false) = store.renew_job(&job, lease).await {
                         break;
                     }
                 }
-            })
+            }))
         };
         let result = match job.kind {
             JobKind::Page => self.page(&job).await,
             JobKind::Assemble => self.assemble(&job).await,
         };
-        renew.abort();
+        // A failure that outlives its tries is the operator's to see, not a loop.
+        let result = match result {
+            Err(WorkError::Transient(reason)) if job.attempt >= self.config.max_attempts => {
+                Err(WorkError::Definitive(format!("{reason} (sau {} lần thử)", job.attempt)))
+            }
+            other => other,
+        };
         let outcome = match result {
             Ok(true) => Outcome::Done(job.kind),
             Ok(false) => Outcome::Superseded(job.kind),

@@ -1,7 +1,7 @@
 //! Hostile and damaged files at intake: each refused with its name and a reason a clerk can act
 //! on, before anything is stored.
 
-use kho_digitize::intake::{Limits, Refusal, inspect, unzip};
+use kho_digitize::intake::{Format, Limits, Refusal, decode_page, inspect, unzip};
 use lopdf::{Document, Object, Stream, dictionary};
 use std::io::Write;
 use std::path::Path;
@@ -162,4 +162,30 @@ fn a_jpegs_quality_is_read_from_its_quantisation_table() {
     assert_eq!(kho_digitize::intake::jpeg_quality(&fixture("trang1-200dpi-suy-giam.jpg")), Some(60));
     assert_eq!(kho_digitize::intake::jpeg_quality(&fixture("mau-300dpi.jpg")), Some(85));
     assert_eq!(kho_digitize::intake::jpeg_quality(&fixture("trang1-300dpi.png")), None);
+}
+
+#[test]
+fn a_cmyk_jpeg_is_encoded_again_rather_than_carried_into_the_pdf() {
+    // Four-channel JPEG bytes would show as garbage under the PDF's DeviceRGB.
+    let mut cmyk = Vec::new();
+    let pixels: Vec<u8> = (0..64 * 64).flat_map(|i| [(i % 256) as u8, 0, 0, 40]).collect();
+    jpeg_encoder::Encoder::new(&mut cmyk, 90).encode(&pixels, 64, 64, jpeg_encoder::ColorType::Cmyk).unwrap();
+    let page = decode_page(Format::Jpeg, &cmyk, 1, &Limits::default()).unwrap();
+    assert!(page.carried.is_none(), "a CMYK JPEG is not carried as it is");
+    let grey = decode_page(Format::Jpeg, &fixture("trang1-200dpi-suy-giam.jpg"), 1, &Limits::default()).unwrap();
+    assert!(grey.carried.is_some(), "a grey scanner JPEG is");
+}
+
+#[test]
+fn a_resolution_no_scanner_writes_is_not_believed() {
+    let mut bytes = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut bytes, 2480, 10);
+        encoder.set_color(png::ColorType::Grayscale);
+        encoder.set_pixel_dims(Some(png::PixelDimensions { xppu: u32::MAX, yppu: u32::MAX, unit: png::Unit::Meter }));
+        let mut writer = encoder.write_header().unwrap();
+        writer.write_image_data(&vec![255u8; 2480 * 10]).unwrap();
+    }
+    let page = decode_page(Format::Png, &bytes, 1, &Limits::default()).unwrap();
+    assert!(page.dpi_inferred && page.dpi == 212, "{} dpi", page.dpi);
 }

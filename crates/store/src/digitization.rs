@@ -559,7 +559,7 @@ impl Store {
         for old in replaced {
             sqlx::query("UPDATE scan_files SET replaced_by = $1 WHERE id = $2").bind(id).bind(old).execute(&mut *tx).await?;
             sqlx::query("UPDATE scan_pages SET state = 'replaced' WHERE file_id = $1").bind(old).execute(&mut *tx).await?;
-            sqlx::query("UPDATE jobs SET state = 'done', finished_at = $1, error = 'thay bằng bản quét lại' WHERE kind = 'page' AND state = 'queued' AND subject_id IN (SELECT id FROM scan_pages WHERE file_id = $2)")
+            sqlx::query("UPDATE jobs SET state = 'done', finished_at = $1, error = 'thay bằng bản quét lại' WHERE kind = 'page' AND state IN ('queued', 'failed') AND subject_id IN (SELECT id FROM scan_pages WHERE file_id = $2)")
                 .bind(crate::now())
                 .bind(old)
                 .execute(&mut *tx)
@@ -613,11 +613,22 @@ impl Store {
     /// claim was lost (another worker holds the job now): nothing is written.
     pub async fn finish_page(&self, job: &Job, page_id: i64, result: &PageResult) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await?;
+        if self.backend == Backend::Postgres {
+            // Two workers finishing a hồ sơ's last two pages at once would each count the other's
+            // page as unfinished under READ COMMITTED, and neither would queue the assembly: the
+            // hồ sơ's row serialises them. (SQLite runs one writer at a time.)
+            sqlx::query(
+                "SELECT dossier_id FROM batch_dossiers WHERE dossier_id = (SELECT dossier_id FROM scan_pages WHERE id = $1) FOR UPDATE",
+            )
+            .bind(page_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        }
         if !close_job(&mut tx, job, "done", None).await? {
             return Ok(false);
         }
         let state = if result.problems.is_some() { "rescan" } else { "done" };
-        sqlx::query(
+        let written = sqlx::query(
             "UPDATE scan_pages SET state = $1, width = $2, height = $3, dpi = $4, colour = $5, skew_centidegrees = $6, problems = $7, \
              ocr_text = $8, ocr_confidence = $9, words_blob = $10, image_blob = $11 WHERE id = $12 AND state <> 'replaced'",
         )
@@ -635,6 +646,12 @@ impl Store {
         .bind(page_id)
         .execute(&mut *tx)
         .await?;
+        if written.rows_affected() == 0 {
+            // The page's master was replaced by a re-scan while it was read: the job closes, the
+            // reading is dropped, and the new master's pages decide the assembly.
+            tx.commit().await?;
+            return Ok(true);
+        }
         let row = sqlx::query(
             "SELECT p.dossier_id, p.batch_id, \
                (SELECT COUNT(*) FROM scan_pages o WHERE o.dossier_id = p.dossier_id AND o.state NOT IN ('done', 'replaced')) \

@@ -63,6 +63,39 @@ async fn each_job_is_claimed_once_however_many_workers_ask() {
     }
 }
 
+/// Workers finishing a hồ sơ's last pages at the same moment: exactly one queues its assembly.
+/// (On PostgreSQL each would otherwise count the other's page as unfinished, and neither would.)
+#[tokio::test]
+async fn pages_finished_at_once_queue_their_hồ_sơ_assembly_exactly_once() {
+    for _ in 0..8 {
+        for catalogue in catalogues().await {
+            let store = &catalogue.store;
+            let (_, low, urgent) = batch(store).await;
+            let mut jobs = vec![];
+            while let Some(job) = store.claim_job("w", 60, 3).await.unwrap() {
+                jobs.push(job);
+            }
+            let finishing: Vec<_> = jobs
+                .into_iter()
+                .map(|job| {
+                    let store = store.clone();
+                    tokio::spawn(async move { store.finish_page(&job, job.subject_id, &PageResult::default()).await.unwrap() })
+                })
+                .collect();
+            for f in finishing {
+                assert!(f.await.unwrap());
+            }
+            let mut assembled = BTreeSet::new();
+            while let Some(job) = store.claim_job("w", 60, 3).await.unwrap() {
+                assert_eq!(job.kind, JobKind::Assemble);
+                assert!(assembled.insert(job.subject_id), "{}: one assembly per hồ sơ", catalogue.label);
+                assert!(store.finish_assembly(&job, job.subject_id, &[]).await.unwrap());
+            }
+            assert_eq!(assembled, BTreeSet::from([low, urgent]), "{}: no hồ sơ left unassembled", catalogue.label);
+        }
+    }
+}
+
 #[tokio::test]
 async fn urgent_hồ_sơ_go_first_and_a_dead_workers_job_comes_back() {
     for catalogue in catalogues().await {

@@ -21,7 +21,7 @@ fn escape(text: &str, out: &mut String) {
             '"' => out.push_str("&quot;"),
             // Control characters are not allowed in XML 1.0; a tab or line break stays.
             '\t' | '\n' | '\r' => out.push(' '),
-            c if (c as u32) < 0x20 => {}
+            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
             c => out.push(c),
         }
     }
