@@ -512,17 +512,10 @@ impl Store {
 
     /// Records a master and its pages and queues a job per page, in one transaction. The same
     /// bytes for the same hồ sơ are recorded once: the existing file's id comes back, `false`.
-    /// A new file for a hồ sơ and STT that already had one replaces it (a re-scan).
+    /// A new file for a hồ sơ and STT that already had one replaces it (a re-scan); the bytes of
+    /// a master a re-scan replaced bring it back, its pages read again (`true`).
     pub async fn add_scan_file(&self, file: &NewScanFile) -> Result<(i64, bool), StoreError> {
         let mut tx = self.pool.begin().await?;
-        if let Some(row) = sqlx::query("SELECT id FROM scan_files WHERE dossier_id = $1 AND sha256 = $2")
-            .bind(file.dossier_id)
-            .bind(&file.sha256)
-            .fetch_optional(&mut *tx)
-            .await?
-        {
-            return Ok((row.try_get(0)?, false));
-        }
         let priority: i64 = sqlx::query("SELECT COALESCE(override_rank, rank) FROM batch_dossiers WHERE batch_id = $1 AND dossier_id = $2")
             .bind(file.batch_id)
             .bind(file.dossier_id)
@@ -530,29 +523,64 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound("hồ sơ trong lô số hóa"))?
             .try_get(0)?;
-        let id: i64 = sqlx::query(
-            "INSERT INTO scan_files (batch_id, dossier_id, ordinal, file_name, format, size, sha256, blob, sealed, page_count, uploaded_by) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-        )
-        .bind(file.batch_id)
-        .bind(file.dossier_id)
-        .bind(file.ordinal)
-        .bind(&file.file_name)
-        .bind(&file.format)
-        .bind(file.size)
-        .bind(&file.sha256)
-        .bind(&file.blob)
-        .bind(file.sealed as i64)
-        .bind(file.page_count)
-        .bind(&file.uploaded_by)
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get(0)?;
-        // A re-scan replaces what was there for the same hồ sơ and STT; its queued pages are dropped.
-        let same_part = if file.ordinal.is_some() { "ordinal = $3" } else { "ordinal IS NULL" };
+        let known = sqlx::query("SELECT id, ordinal, replaced_by FROM scan_files WHERE dossier_id = $1 AND sha256 = $2")
+            .bind(file.dossier_id)
+            .bind(&file.sha256)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let (id, ordinal) = match known {
+            Some(row) if row.try_get::<Option<i64>, _>("replaced_by")?.is_none() => return Ok((row.try_get("id")?, false)),
+            Some(row) => {
+                let (id, ordinal): (i64, Option<i64>) = (row.try_get("id")?, row.try_get("ordinal")?);
+                sqlx::query("UPDATE scan_files SET replaced_by = NULL WHERE id = $1").bind(id).execute(&mut *tx).await?;
+                sqlx::query(
+                    "UPDATE scan_pages SET state = 'waiting', width = NULL, height = NULL, dpi = NULL, colour = NULL, skew_centidegrees = NULL, \
+                     problems = NULL, ocr_text = NULL, ocr_confidence = NULL, words_blob = NULL, image_blob = NULL WHERE file_id = $1",
+                )
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                (id, ordinal)
+            }
+            None => {
+                let id: i64 = sqlx::query(
+                    "INSERT INTO scan_files (batch_id, dossier_id, ordinal, file_name, format, size, sha256, blob, sealed, page_count, uploaded_by) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+                )
+                .bind(file.batch_id)
+                .bind(file.dossier_id)
+                .bind(file.ordinal)
+                .bind(&file.file_name)
+                .bind(&file.format)
+                .bind(file.size)
+                .bind(&file.sha256)
+                .bind(&file.blob)
+                .bind(file.sealed as i64)
+                .bind(file.page_count)
+                .bind(&file.uploaded_by)
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get(0)?;
+                for page_no in 1..=file.page_count {
+                    sqlx::query(
+                        "INSERT INTO scan_pages (file_id, batch_id, dossier_id, page_no, state) VALUES ($1, $2, $3, $4, 'waiting')",
+                    )
+                    .bind(id)
+                    .bind(file.batch_id)
+                    .bind(file.dossier_id)
+                    .bind(page_no)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                (id, file.ordinal)
+            }
+        };
+        // The file is now the hồ sơ's master for its STT: any other is replaced, its waiting or
+        // failed pages dropped.
+        let same_part = if ordinal.is_some() { "ordinal = $3" } else { "ordinal IS NULL" };
         let replaced_sql = format!("SELECT id FROM scan_files WHERE dossier_id = $1 AND id <> $2 AND replaced_by IS NULL AND {same_part}");
         let mut replaced_query = sqlx::query(AssertSqlSafe(replaced_sql)).bind(file.dossier_id).bind(id);
-        if let Some(ordinal) = file.ordinal {
+        if let Some(ordinal) = ordinal {
             replaced_query = replaced_query.bind(ordinal);
         }
         let replaced: Vec<i64> = replaced_query.fetch_all(&mut *tx).await?.iter().map(|r| r.try_get(0)).collect::<Result<_, _>>()?;
@@ -565,17 +593,14 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        for page_no in 1..=file.page_count {
-            let page_id: i64 = sqlx::query(
-                "INSERT INTO scan_pages (file_id, batch_id, dossier_id, page_no, state) VALUES ($1, $2, $3, $4, 'waiting') RETURNING id",
-            )
+        let pages: Vec<i64> = sqlx::query("SELECT id FROM scan_pages WHERE file_id = $1 ORDER BY page_no")
             .bind(id)
-            .bind(file.batch_id)
-            .bind(file.dossier_id)
-            .bind(page_no)
-            .fetch_one(&mut *tx)
+            .fetch_all(&mut *tx)
             .await?
-            .try_get(0)?;
+            .iter()
+            .map(|r| r.try_get(0))
+            .collect::<Result<_, _>>()?;
+        for page_id in pages {
             enqueue(&mut tx, JobKind::Page, page_id, file.batch_id, priority).await?;
         }
         tx.commit().await?;

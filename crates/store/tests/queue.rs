@@ -200,6 +200,28 @@ async fn the_last_page_read_queues_the_hồ_sơ_assembly_and_a_failed_check_hold
         }
         assert_eq!(assembled, vec![low]);
         assert_eq!(store.dossier_pages(low).await.unwrap().len(), 3);
+
+        // The clerk sends the first master again: it comes back as the hồ sơ's master, its pages
+        // read anew, and the re-scan is the replaced one now.
+        let first = NewScanFile { sha256: format!("{:064}", 0), blob: format!("{:064}", 0), file_name: "0.tif".into(), ..file.clone() };
+        let (first_id, taken) = store.add_scan_file(&first).await.unwrap();
+        assert!(taken, "{}: a replaced master brought back is work to do", catalogue.label);
+        let pages = store.dossier_pages(low).await.unwrap();
+        assert!(pages.iter().all(|p| p.file_id == first_id && p.state == "waiting" && p.ocr_text.is_none()), "{}", catalogue.label);
+        let progress = store.batch_progress(&Visibility::everything(), batch).await.unwrap();
+        assert_eq!((progress.pages, progress.pages_done), (6, 3));
+        let mut read = 0;
+        while let Some(job) = store.claim_job("w", 60, 3).await.unwrap() {
+            match job.kind {
+                JobKind::Page => {
+                    assert_eq!(store.scan_page(job.subject_id).await.unwrap().file_id, first_id);
+                    assert!(store.finish_page(&job, job.subject_id, &PageResult::default()).await.unwrap());
+                    read += 1;
+                }
+                JobKind::Assemble => assert!(store.finish_assembly(&job, job.subject_id, &[]).await.unwrap()),
+            }
+        }
+        assert_eq!(read, 3, "{}", catalogue.label);
     }
 }
 
