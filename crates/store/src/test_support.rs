@@ -3,7 +3,7 @@
 //! `KHO_REQUIRE_POSTGRES=1` a missing server fails the test instead of quietly testing less.
 
 use crate::Store;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
 /// A catalogue that lives as long as the value: a temporary SQLite folder, or a PostgreSQL
 /// database created for this test.
@@ -17,6 +17,26 @@ pub struct TestCatalogue {
 }
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
+static SWEPT: AtomicBool = AtomicBool::new(false);
+
+/// Drops the test databases of test processes that have ended (their names carry the process
+/// id): a long-lived developer server otherwise grows by every run. Once per process; a
+/// database still in use is left for a later sweep.
+async fn sweep(admin: &sqlx::AnyPool) {
+    use sqlx::Row;
+    let Ok(rows) = sqlx::query("SELECT CAST(datname AS TEXT) FROM pg_database WHERE datname LIKE 'kho_test_%'").fetch_all(admin).await
+    else {
+        return;
+    };
+    for row in rows {
+        let Ok(name) = row.try_get::<String, _>(0) else { continue };
+        let pid = name.trim_start_matches("kho_test_").split('_').next().and_then(|p| p.parse::<u32>().ok());
+        let ended = pid.is_some_and(|pid| !std::path::Path::new(&format!("/proc/{pid}")).exists());
+        if ended && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name}"))).execute(admin).await;
+        }
+    }
+}
 
 /// Every backend this run can test, each with an empty catalogue.
 pub async fn catalogues() -> Vec<TestCatalogue> {
@@ -46,6 +66,9 @@ pub async fn postgres() -> Option<TestCatalogue> {
     let name = format!("kho_test_{}_{}_{}", std::process::id(), nanos % 1_000_000_000_000, COUNTER.fetch_add(1, Ordering::SeqCst));
     sqlx::any::install_default_drivers();
     let admin = sqlx::AnyPool::connect(&server).await.expect("connect to the test PostgreSQL server");
+    if !SWEPT.swap(true, Ordering::SeqCst) {
+        sweep(&admin).await;
+    }
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&admin).await.expect("create test database");
     admin.close().await;
     let (base, _) = server.rsplit_once('/').expect("URL with a database name");
