@@ -59,7 +59,7 @@ fn encode(image: &DynamicImage, source_quality: Option<u8>) -> Vec<u8> {
         return jpeg(image, quality.min(JPEG_QUALITY));
     }
     let png = crate::png::encode(image);
-    if crate::png::embeddable(&png).is_some_and(|p| p.bits == 1) {
+    if crate::png::bit_depth(&png) == Some(1) {
         return png;
     }
     let jpeg = jpeg(image, JPEG_QUALITY);

@@ -69,6 +69,11 @@ pub fn carriable(bytes: &[u8]) -> bool {
     carriable_header(bytes).is_some()
 }
 
+/// Bits per sample of a PNG the PDF can carry, read from its header alone.
+pub fn bit_depth(bytes: &[u8]) -> Option<u8> {
+    carriable_header(bytes).map(|(_, _, _, bits)| bits)
+}
+
 /// The PNG's size, samples and image data, when the PDF can carry it unchanged.
 pub fn embeddable(bytes: &[u8]) -> Option<Embeddable> {
     let (width, height, colours, bits) = carriable_header(bytes)?;

@@ -281,13 +281,8 @@ impl Worker {
                 let words_bytes = self.blobs.read(words, page.sealed).await?;
                 let words: PageWords =
                     serde_json::from_slice(&words_bytes).map_err(|e| WorkError::Definitive(format!("chữ của trang hỏng: {e}")))?;
-                if pdfa::Picture::of(&image).is_none() {
-                    return Err(WorkError::Definitive(format!(
-                        "ảnh trang {} của “{}” không phải JPEG hay PNG",
-                        page.page_no, page.file_name
-                    )));
-                }
-                loaded.push((image, words, page.dpi.unwrap_or(300) as u32));
+                let unreadable = format!("ảnh trang {} của “{}” không phải JPEG hay PNG", page.page_no, page.file_name);
+                loaded.push((image, words, page.dpi.unwrap_or(300) as u32, unreadable));
             }
             let name = match ordinal {
                 Some(n) => format!("{code}.{n}.pdf"),
@@ -311,15 +306,17 @@ impl Worker {
             let bytes = tokio::task::spawn_blocking(move || {
                 let pages: Vec<pdfa::Page> = loaded
                     .iter()
-                    .map(|(image, w, dpi)| pdfa::Page {
-                        picture: pdfa::Picture::of(image).expect("checked when loaded"),
-                        width: w.width,
-                        height: w.height,
-                        dpi: *dpi,
-                        colour: w.colour,
-                        words: &w.words,
+                    .map(|(image, w, dpi, unreadable)| {
+                        Ok(pdfa::Page {
+                            picture: pdfa::Picture::of(image).ok_or_else(|| WorkError::Definitive(unreadable.clone()))?,
+                            width: w.width,
+                            height: w.height,
+                            dpi: *dpi,
+                            colour: w.colour,
+                            words: &w.words,
+                        })
                     })
-                    .collect();
+                    .collect::<Result<_, WorkError>>()?;
                 let created = meta.created;
                 let pdf = pdfa::write(&pages, &meta, conformance);
                 // Signing is the last write: the PDF/A first, then the signature as an incremental update.

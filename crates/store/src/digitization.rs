@@ -270,8 +270,6 @@ fn rendition_from_row(row: &AnyRow) -> Result<Rendition, StoreError> {
     })
 }
 
-/// Pages that count for a hồ sơ: those of masters not replaced by a re-scan.
-
 impl Store {
     // ---- batches ----
 
