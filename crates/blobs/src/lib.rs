@@ -280,6 +280,17 @@ impl Blobs {
             .map_err(|e| BlobError::Store(self.label.clone(), e.to_string()))?
     }
 
+    /// Seals bytes under the content key without storing them (a file held while a person
+    /// reviews it lives outside the blob store).
+    pub fn seal(&self, content: &[u8]) -> Result<Vec<u8>, BlobError> {
+        seal_bytes(self.key.as_ref().ok_or(BlobError::NoKey)?, content)
+    }
+
+    /// Opens bytes [`Blobs::seal`] sealed.
+    pub fn unseal(&self, sealed: &[u8]) -> Result<Vec<u8>, BlobError> {
+        unseal_bytes(self.key.as_ref().ok_or(BlobError::NoKey)?, "tệp tạm", sealed)
+    }
+
     /// Fixity: re-reads a blob and re-hashes it; its size when whole.
     pub async fn check(&self, name: &str) -> Result<u64, BlobError> {
         Ok(self.stored(name).await?.len() as u64)

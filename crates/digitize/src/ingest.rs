@@ -8,23 +8,40 @@ use kho_model::digitization::{ScanName, scan_name};
 use kho_store::{NewScanFile, Store};
 use std::collections::HashMap;
 
-/// The hồ sơ of a batch by mã hồ sơ, to map files' names to them.
+/// The hồ sơ of a batch by mã hồ sơ as a file name ([`kho_model::ids::file_stem`]: `01/HS`
+/// is written `01-HS`), to map files' names to them.
 pub struct BatchCodes {
     pub batch_id: i64,
-    /// mã hồ sơ → (dossier id, sealed).
+    /// mã hồ sơ as a file name → (dossier id, sealed).
     pub dossiers: HashMap<String, (i64, bool)>,
+    /// Names two hồ sơ of the batch share (same year and số ký hiệu): they map to neither.
+    pub ambiguous: std::collections::HashSet<String>,
+    /// Every hồ sơ of the batch → sealed.
+    pub sealed: HashMap<i64, bool>,
 }
 
 impl BatchCodes {
     /// One query, however large the batch: this runs on every upload.
     pub async fn load(store: &Store, batch_id: i64) -> Result<BatchCodes, kho_store::StoreError> {
-        let dossiers = store.batch_codes(batch_id).await?.into_iter().map(|(id, code, sealed)| (code, (id, sealed))).collect();
-        Ok(BatchCodes { batch_id, dossiers })
+        let mut dossiers = HashMap::new();
+        let mut ambiguous = std::collections::HashSet::new();
+        let mut by_id = HashMap::new();
+        for (id, code, sealed) in store.batch_codes(batch_id).await? {
+            by_id.insert(id, sealed);
+            let stem = kho_model::ids::file_stem(&code);
+            if dossiers.insert(stem.clone(), (id, sealed)).is_some() {
+                ambiguous.insert(stem);
+            }
+        }
+        for stem in &ambiguous {
+            dossiers.remove(stem);
+        }
+        Ok(BatchCodes { batch_id, dossiers, ambiguous, sealed: by_id })
     }
 
     /// Which hồ sơ (and văn bản STT) a file's name says it is.
     pub fn map(&self, file_name: &str) -> Option<ScanName> {
-        scan_name(file_name, |code| self.dossiers.contains_key(code))
+        scan_name(file_name, |code| self.dossiers.contains_key(code) || self.ambiguous.contains(code))
     }
 }
 

@@ -284,9 +284,11 @@ impl Worker {
                 let unreadable = format!("ảnh trang {} của “{}” không phải JPEG hay PNG", page.page_no, page.file_name);
                 loaded.push((image, words, page.dpi.unwrap_or(300) as u32, unreadable));
             }
+            // The file name carries the mã hồ sơ as a file can (`01/HS` is written `01-HS`).
+            let stem = kho_model::ids::file_stem(&code);
             let name = match ordinal {
-                Some(n) => format!("{code}.{n}.pdf"),
-                None => format!("{code}.pdf"),
+                Some(n) => format!("{stem}.{n}.pdf"),
+                None => format!("{stem}.pdf"),
             };
             let document = ordinal.and_then(|n| documents.iter().find(|d| i64::from(d.fields.doc_ordinal) == n));
             let meta = Metadata {

@@ -78,7 +78,7 @@ pub fn inventory(cover: &InventoryCover, rows: &[ImportedDossier]) -> OfficialDo
             d.notation.clone().unwrap_or_default(),
             d.title.clone(),
             if d.start == d.end { d.start.to_string() } else { format!("{} – {}", d.start, d.end) },
-            d.maintenance.label().to_string(),
+            d.retention_label(),
             number(d.sheets),
             d.note.clone().unwrap_or_default(),
         ]);

@@ -316,8 +316,8 @@ pub async fn import(data_dir: &Path, database_url: Option<&str>, rows: u32) -> R
     let sheets = kho_documents::read_workbook("bench.xlsx", &bytes)?;
     let read = started.elapsed();
     let years = kho_model::retention::known_years(&store.retention_rules().await?);
-    let context = store.inventory_context(&fonds, 1).await?;
-    let prepared = kho_model::inventory_sheet::prepare(&sheets, &years, &context);
+    let prefix = store.inventory_context(&fonds, 1).await?.prefix;
+    let prepared = kho_model::inventory_sheet::prepare(&sheets, &years, &prefix, Some(1));
     let dry_run = started.elapsed();
     anyhow::ensure!(
         prepared.problems.is_empty(),
@@ -328,11 +328,11 @@ pub async fn import(data_dir: &Path, database_url: Option<&str>, rows: u32) -> R
         "  chạy thử (đọc tệp {:.1} s + hiểu và kiểm tra): {:.1} s, {} hồ sơ, {} nhóm",
         read.as_secs_f64(),
         dry_run.as_secs_f64(),
-        prepared.rows.len(),
+        prepared.dossiers.len(),
         prepared.groups.len()
     );
     let started = Instant::now();
-    store.import_inventory(fonds_id, 1, "Mục lục số 1", &prepared.rows).await?;
+    store.import_inventories(fonds_id, &prepared.inventories).await?;
     println!("  nhập thật (một giao dịch): {:.1} s", started.elapsed().as_secs_f64());
 
     // The finding aid of a 20.000-hồ sơ mục lục.

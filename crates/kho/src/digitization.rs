@@ -114,7 +114,7 @@ pub async fn ingest(store: &Store, blobs: &Blobs, dir: &Path, batch: i64, manife
         for (shown, name, bytes) in entries {
             let base = name.rsplit('/').next().unwrap_or(&name).to_string();
             let target = match manifest.get(&base).or_else(|| manifest.get(&name)) {
-                Some((code, ordinal)) => codes.dossiers.get(code).map(|d| (*d, *ordinal)),
+                Some((code, ordinal)) => codes.dossiers.get(&kho_model::ids::file_stem(code)).map(|d| (*d, *ordinal)),
                 None => codes.map(&base).and_then(|s| codes.dossiers.get(&s.file_code).map(|d| (*d, s.ordinal))),
             };
             let Some((dossier, ordinal)) = target else {

@@ -23,29 +23,47 @@ fn print_report(prepared: &Prepared, file: &str, options: &Options) {
             "file": file,
             "fonds": options.fonds,
             "heading": prepared.heading,
+            "sheets": prepared.sheets,
+            "ignored": prepared.ignored,
+            "numbers": prepared.numbers,
             "dossiers": prepared.dossiers,
             "problems": prepared.problems,
+            "warnings": prepared.warnings,
             "groups": prepared.groups,
         });
         println!("{}", serde_json::to_string_pretty(&report).expect("serialisable"));
         return;
     }
     println!("Kho đọc được {} hồ sơ trong {} nhóm.", prepared.dossiers.len(), prepared.groups.len());
+    for sheet in &prepared.sheets {
+        println!(
+            "  Trang “{}”: {} hồ sơ{}",
+            kho_model::text::clean(&sheet.name),
+            sheet.dossiers,
+            sheet.heading.inventory_number.map(|n| format!(", mục lục số {n}")).unwrap_or_default()
+        );
+    }
+    for ignored in &prepared.ignored {
+        println!("  Bỏ qua trang “{}”: {}", kho_model::text::clean(&ignored.name), ignored.reason);
+    }
     if options.dry_run {
-        for d in &prepared.dossiers {
+        for (d, number) in prepared.dossiers.iter().zip(&prepared.numbers) {
             println!(
-                "  {}, dòng {}: hồ sơ số {} · “{}” · {} – {} · {} · {} tờ{}",
+                "  {}, dòng {}: mục lục số {number} · hồ sơ số {} · “{}” · {} – {} · {} · {} tờ{}",
                 d.sheet,
                 d.row,
                 d.number.map(|n| n.to_string()).unwrap_or_else(|| "—".into()),
                 d.title,
                 d.start,
                 d.end,
-                d.maintenance.label(),
+                d.retention_label(),
                 d.sheets.map(|n| n.to_string()).unwrap_or_else(|| "?".into()),
                 d.group.as_ref().map(|g| format!(" · nhóm {g}")).unwrap_or_default()
             );
         }
+    }
+    for warning in &prepared.warnings {
+        eprintln!("Cần xem lại: {warning}");
     }
     for problem in &prepared.problems {
         eprintln!("Lỗi: {problem}");
@@ -61,7 +79,7 @@ pub async fn inventory(store: &Store, options: &Options) -> Result<ExitCode> {
             if options.json {
                 println!(
                     "{}",
-                    serde_json::json!({ "file": name, "dossiers": [], "problems": [{ "sheet": name, "row": 0, "column": null, "code": "unreadable", "message": e.to_string() }] })
+                    serde_json::json!({ "file": name, "dossiers": [], "problems": [{ "file": name, "row": 0, "column": null, "code": e.code(), "message": e.to_string() }] })
                 );
             } else {
                 eprintln!("Lỗi: {e}");
@@ -71,11 +89,10 @@ pub async fn inventory(store: &Store, options: &Options) -> Result<ExitCode> {
     };
     let fonds = store.fonds_by_code(&options.fonds).await.map_err(|_| anyhow::anyhow!("không có phông mã “{}”", options.fonds))?;
     let rules = store.retention_rules().await?;
-    // The number is needed before reading (for the codes); a title row can only name it after.
-    let first_pass = inventory_sheet::read(&sheets, &kho_model::retention::known_years(&rules));
-    let number = options.inventory.or(first_pass.heading.inventory_number).unwrap_or(1);
-    let context = store.inventory_context(&fonds, number).await?;
-    let prepared = inventory_sheet::prepare(&sheets, &kho_model::retention::known_years(&rules), &context);
+    let prefix = store.inventory_context(&fonds, 1).await?.prefix;
+    let prepared = inventory_sheet::prepare(&sheets, &kho_model::retention::known_years(&rules), &prefix, options.inventory);
+    let numbers: std::collections::BTreeSet<u32> = prepared.numbers.iter().copied().collect();
+    let numbers = numbers.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
     print_report(&prepared, &name, options);
     if !prepared.problems.is_empty() {
         if !options.json {
@@ -85,7 +102,7 @@ pub async fn inventory(store: &Store, options: &Options) -> Result<ExitCode> {
     }
     if options.dry_run {
         if !options.json {
-            println!("Chạy thử: chưa ghi gì. Nhập thật vào phông {}, mục lục số {number}.", options.fonds);
+            println!("Chạy thử: chưa ghi gì. Nhập thật vào phông {}, mục lục số {numbers}.", options.fonds);
         }
         return Ok(ExitCode::SUCCESS);
     }
@@ -98,24 +115,23 @@ pub async fn inventory(store: &Store, options: &Options) -> Result<ExitCode> {
     if authorize(&actor, Action::CatalogueEdit, &Resource::Record { place, classification, mode: None }) != Decision::Allow {
         bail!("tài khoản “{username}” không được ghi hồ sơ vào phông {}", options.fonds);
     }
-    let inventory_id = store
-        .import_inventory(fonds.id, number, &format!("Mục lục số {number}"), &prepared.rows)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    store
-        .audit(AuditEvent {
-            actor_id: Some(user.id),
-            actor_name: user.username.clone(),
-            action: "inventory.import".into(),
-            resource_kind: "inventory".into(),
-            resource_id: Some(inventory_id),
-            outcome: "ok".into(),
-            address: Some("console".into()),
-            detail: Some(format!("{} hồ sơ từ {name}", prepared.rows.len())),
-        })
-        .await?;
+    let ids = store.import_inventories(fonds.id, &prepared.inventories).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    for (inventory_id, inventory) in ids.iter().zip(&prepared.inventories) {
+        store
+            .audit(AuditEvent {
+                actor_id: Some(user.id),
+                actor_name: user.username.clone(),
+                action: "inventory.import".into(),
+                resource_kind: "inventory".into(),
+                resource_id: Some(*inventory_id),
+                outcome: "ok".into(),
+                address: Some("console".into()),
+                detail: Some(format!("{} hồ sơ từ {name}", inventory.rows.len())),
+            })
+            .await?;
+    }
     if !options.json {
-        println!("Đã nhập {} hồ sơ vào phông {}, mục lục số {number}.", prepared.rows.len(), options.fonds);
+        println!("Đã nhập {} hồ sơ vào phông {}, mục lục số {numbers}.", prepared.dossiers.len(), options.fonds);
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -263,3 +263,50 @@ async fn a_bad_mục_lục_is_refused_whole_with_sheet_row_and_column() {
         assert!(String::from_utf8_lossy(&out.stderr).contains("không phải bảng tính"));
     }
 }
+
+/// The mục lục corpus through the command line: every real-shaped workbook imports (several mục
+/// lục of one workbook into their own numbers), the faulty one is refused with its nine errors and
+/// the hostile ones for their reason, and the process ends with an answer, never an abort.
+#[tokio::test]
+async fn the_corpus_of_real_workbooks_imports_from_the_command_line() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../documents/tests/corpus");
+    let expected: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(corpus.join("expected.json")).unwrap()).unwrap();
+    for catalogue in catalogues().await {
+        fonds_and_clerk(&catalogue).await;
+        let all = kho_model::access::Visibility::everything();
+        let fonds = catalogue.store.fonds_by_code("P05").await.unwrap();
+        let mut total = 0;
+        for (file, want) in expected.as_object().unwrap() {
+            let path = corpus.join(file);
+            let path = path.to_str().unwrap();
+            let out = kho(&catalogue.url, &["import", "mucluc", path, "--fonds", "P05", "--dry-run", "--json"]);
+            let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("{file}: {out:?}"));
+            if want["refused"].as_bool().unwrap_or(false) {
+                assert_eq!(out.status.code(), Some(1), "{}: {file} is refused with an answer", catalogue.label);
+                let codes: Vec<&str> = report["problems"].as_array().unwrap().iter().filter_map(|p| p["code"].as_str()).collect();
+                let reason = want["code"].as_str().or_else(|| want["problems"][0]["code"].as_str()).unwrap();
+                assert!(codes.contains(&reason), "{}: {file}: {codes:?}", catalogue.label);
+                continue;
+            }
+            assert!(out.status.success(), "{}: {file}: {}", catalogue.label, String::from_utf8_lossy(&out.stderr));
+            let count: usize = want["inventories"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["dossier_count"].as_u64().map(|n| n as usize).unwrap_or_else(|| i["dossiers"].as_array().unwrap().len()))
+                .sum();
+            assert_eq!(report["dossiers"].as_array().unwrap().len(), count, "{file}");
+            if file.starts_with("03-") {
+                // Several mục lục: imported for real, each sheet into its own number.
+                let out = kho(&catalogue.url, &["import", "mucluc", path, "--fonds", "P05", "--as", "ltv"]);
+                assert!(out.status.success(), "{}: {}", catalogue.label, String::from_utf8_lossy(&out.stderr));
+                total += count;
+            }
+        }
+        let numbers: Vec<u32> = catalogue.store.list_inventories(&all, fonds.id).await.unwrap().iter().map(|i| i.fields.number).collect();
+        assert_eq!(numbers, vec![1, 2, 3], "{}", catalogue.label);
+        let filter =
+            kho_store::ListDossiers { visibility: all, inventory_id: None, fonds_id: Some(fonds.id), query: None, offset: 0, limit: 0 };
+        assert_eq!(catalogue.store.list_dossiers(&filter).await.unwrap().total as usize, total);
+    }
+}

@@ -93,6 +93,15 @@ code_list! {
     }
 }
 
+/// A retention as the finding aid writes it: "Vĩnh viễn", "20 năm", and for code 07 its own
+/// number of years ("5 năm") or "Khác" when it has none.
+pub fn retention_label(maintenance: Maintenance, years: Option<u16>) -> String {
+    match (maintenance, years) {
+        (Maintenance::Other, Some(years)) => format!("{years} năm"),
+        (m, _) => m.label().to_string(),
+    }
+}
+
 impl Maintenance {
     /// Years of retention, `None` for permanent or other.
     pub fn years(self) -> Option<u16> {

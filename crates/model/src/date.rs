@@ -25,6 +25,28 @@ impl ArchiveDate {
         date.is_real().then_some(date)
     }
 
+    /// A date known to the year only.
+    pub fn of_year(year: u16) -> Option<Self> {
+        let date = ArchiveDate { year, month: None, day: None };
+        date.is_real().then_some(date)
+    }
+
+    /// A date known to the month.
+    pub fn of_month(year: u16, month: u8) -> Option<Self> {
+        let date = ArchiveDate { year, month: Some(month), day: None };
+        date.is_real().then_some(date)
+    }
+
+    /// The same date kept only to the month (a cell formatted `mm/yyyy` shows no day).
+    pub fn to_month(self) -> Self {
+        ArchiveDate { day: None, ..self }
+    }
+
+    /// The same date kept only to the year (a cell formatted `yyyy`).
+    pub fn to_year(self) -> Self {
+        ArchiveDate { month: None, day: None, ..self }
+    }
+
     /// Parses "DD/MM/YYYY", "D/M/YYYY", "MM/YYYY" or "YYYY" (also with '-' or '.' between parts).
     pub fn parse(input: &str) -> Option<Self> {
         let text = input.trim();

@@ -82,7 +82,9 @@ pub struct ScanName {
 /// `None` when the name maps to no hồ sơ.
 pub fn scan_name(file_name: &str, known: impl Fn(&str) -> bool) -> Option<ScanName> {
     let base = file_name.rsplit(['/', '\\']).next().unwrap_or(file_name);
-    let stem = base.rsplit_once('.').map(|(stem, _)| stem).unwrap_or(base).trim();
+    let stem: String =
+        unicode_normalization::UnicodeNormalization::nfc(base.rsplit_once('.').map(|(stem, _)| stem).unwrap_or(base).trim()).collect();
+    let stem = stem.as_str();
     if known(stem) {
         return Some(ScanName { file_code: stem.to_string(), ordinal: None });
     }

@@ -88,10 +88,11 @@ impl Reason {
 /// Whether a hồ sơ may be proposed for destruction for `reason` in `year`: an expired one only
 /// when its retention has run out (counted from the year the matter closed) and never when
 /// permanent; a duplicate at any time.
-pub fn eligible(maintenance: Maintenance, end: &ArchiveDate, reason: Reason, year: u16) -> Result<(), String> {
+/// `years` are a code 07 retention's own ("5 năm").
+pub fn eligible(maintenance: Maintenance, years: Option<u16>, end: &ArchiveDate, reason: Reason, year: u16) -> Result<(), String> {
     match reason {
         Reason::Duplicate => Ok(()),
-        Reason::Expired => match maintenance.years() {
+        Reason::Expired => match maintenance.years().or(years.filter(|_| maintenance == Maintenance::Other)) {
             None if maintenance == Maintenance::Permanent => Err("hồ sơ bảo quản vĩnh viễn không được hủy vì hết thời hạn".into()),
             None => Err("thời hạn “Khác” phải xác định cụ thể trước khi đề nghị hủy".into()),
             Some(years) => {
@@ -120,10 +121,12 @@ mod tests {
     #[test]
     fn only_what_has_expired_or_is_duplicate_may_be_proposed() {
         let end = ArchiveDate::parse("2010").unwrap();
-        assert!(eligible(Maintenance::Years10, &end, Reason::Expired, 2026).is_ok());
-        assert!(eligible(Maintenance::Years20, &end, Reason::Expired, 2026).unwrap_err().contains("2030"));
-        assert!(eligible(Maintenance::Permanent, &end, Reason::Expired, 2026).is_err());
-        assert!(eligible(Maintenance::Permanent, &end, Reason::Duplicate, 2026).is_ok());
+        assert!(eligible(Maintenance::Years10, None, &end, Reason::Expired, 2026).is_ok());
+        assert!(eligible(Maintenance::Years20, None, &end, Reason::Expired, 2026).unwrap_err().contains("2030"));
+        assert!(eligible(Maintenance::Permanent, None, &end, Reason::Expired, 2026).is_err());
+        assert!(eligible(Maintenance::Permanent, None, &end, Reason::Duplicate, 2026).is_ok());
+        assert!(eligible(Maintenance::Other, Some(5), &end, Reason::Expired, 2026).is_ok(), "5 năm, code 07");
+        assert!(eligible(Maintenance::Other, None, &end, Reason::Expired, 2026).is_err(), "Khác without years");
     }
 
     #[test]

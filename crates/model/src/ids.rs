@@ -1,9 +1,10 @@
 //! Identifiers of TT 05/2025: mã định danh, mã phông, mã hồ sơ, arcFileCode, docCode.
 //!
 //! Mã hồ sơ = (mã định danh of the creating body, or mã phông when the fonds is closed) + year +
-//! số và ký hiệu hồ sơ + mục lục số, joined by dots: `H49.64.33.2001.160` or `P623.2015.12.1`.
-//! Because mã định danh itself contains dots, no segment of a prefix may look like a year (four
-//! digits) and no số ký hiệu may contain a dot: then every mã hồ sơ parses back unambiguously.
+//! số và ký hiệu hồ sơ + mục lục số, joined by dots: `H49.64.33.2001.160`, `P623.2015.12.1` or
+//! `P623.2015.01.TCCB.1`. The số ký hiệu is kept as the archive wrote it (`01.TCCB`, `01/HS`,
+//! `ĐĐ.01`), so a mã hồ sơ is *composed* from parts that are stored beside it and is not parsed
+//! back from its text; what identifies a hồ sơ inside a mục lục is its hồ sơ số.
 
 use crate::error::FieldError;
 use serde::{Deserialize, Serialize};
@@ -85,15 +86,23 @@ impl FondsCode {
     }
 }
 
-/// Số và ký hiệu hồ sơ, e.g. `160` or `01-HT`: no dots, no slashes, no spaces, ≤ 20 characters.
+/// NĐ 30/2020 Phụ lục VI: FileNotation, String 20.
+pub const MAX_FILE_NOTATION: usize = 20;
+
+/// Số và ký hiệu hồ sơ as the archive wrote it — `160`, `01-HT`, `01.TCCB` (NĐ 30/2020's own
+/// danh mục), `01/HS`, `ĐĐ.01`, `TC 01` — in NFC with whitespace runs made one space, at most
+/// [`MAX_FILE_NOTATION`] characters, with no control or invisible formatting character.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(into = "String", try_from = "String")]
 pub struct FileNotation(String);
 
 impl FileNotation {
     pub fn parse(input: &str) -> Option<Self> {
-        let text = input.trim();
-        (text.len() <= 20 && code_chars_ok(text, &['_', '-'])).then(|| FileNotation(text.to_string()))
+        let text = crate::text::clean(input);
+        let ok = !text.is_empty()
+            && crate::text::char_len(&text) <= MAX_FILE_NOTATION
+            && !text.chars().any(|c| c.is_control() || crate::text::is_invisible(c));
+        ok.then_some(FileNotation(text))
     }
 
     pub fn parse_field(field: &str, label: &str, input: &str) -> Result<Self, FieldError> {
@@ -105,8 +114,8 @@ impl FileNotation {
                 field,
                 "invalid_file_notation",
                 format!(
-                    "{label}: “{}” không hợp lệ; chỉ gồm chữ không dấu, số, “-” hoặc “_”, tối đa 20 ký tự, không có dấu chấm, gạch chéo hay khoảng trắng.",
-                    input.trim()
+                    "{label}: “{}” không hợp lệ; tối đa {MAX_FILE_NOTATION} ký tự, không chứa ký tự điều khiển.",
+                    crate::text::clean(input)
                 ),
             )
         })
@@ -149,7 +158,7 @@ pub struct DossierCode {
 impl DossierCode {
     pub fn build(prefix: &CodePrefix, year: u16, notation: FileNotation, inventory: Option<u32>) -> Result<Self, FieldError> {
         let code = DossierCode { prefix: prefix.as_str().to_string(), year, notation, inventory };
-        let len = code.to_string().len();
+        let len = code.to_string().chars().count();
         if len > MAX_DOSSIER_CODE {
             return Err(FieldError::new(
                 "fileCode",
@@ -160,30 +169,42 @@ impl DossierCode {
         Ok(code)
     }
 
-    /// Parses a mã hồ sơ back into its parts: prefix up to the first year-like segment, then the
-    /// year, the số ký hiệu and, when present, the mục lục số.
-    pub fn parse(input: &str) -> Option<Self> {
-        let text = input.trim();
-        if text.len() > MAX_DOSSIER_CODE {
-            return None;
-        }
-        let segments: Vec<&str> = text.split('.').collect();
-        let year_at = segments.iter().position(|s| is_year_like(s))?;
-        if year_at == 0 {
-            return None;
-        }
-        let prefix = segments[..year_at].join(".");
-        let prefix_ok = AgencyCode::parse(&prefix).is_some() || FondsCode::parse(&prefix).is_some();
-        let year: u16 = segments[year_at].parse().ok()?;
-        let (notation, inventory) = match &segments[year_at + 1..] {
-            [notation] => (FileNotation::parse(notation)?, None),
-            [notation, inventory] => {
-                let number: u32 = inventory.parse().ok().filter(|n| *n > 0 && inventory.bytes().all(|b| b.is_ascii_digit()))?;
-                (FileNotation::parse(notation)?, Some(number))
+    /// The code as stored, with the parts stored beside it (year and số ký hiệu): the prefix and
+    /// the mục lục số are what remains around them. `None` when the text is not made of them.
+    pub fn from_stored(code: &str, year: u16, notation: &str) -> Option<Self> {
+        let notation = FileNotation::parse(notation)?;
+        let middle = format!(".{year}.{}", notation.as_str());
+        let (prefix, inventory) = match code.strip_suffix(middle.as_str()) {
+            Some(prefix) => (prefix, None),
+            None => {
+                let (head, number) = code.rsplit_once('.')?;
+                let number: u32 = number.parse().ok().filter(|n| *n > 0 && number.bytes().all(|b| b.is_ascii_digit()))?;
+                (head.strip_suffix(middle.as_str())?, Some(number))
             }
-            _ => return None,
         };
-        prefix_ok.then_some(DossierCode { prefix, year, notation, inventory })
+        let prefix_ok = AgencyCode::parse(prefix).is_some() || FondsCode::parse(prefix).is_some();
+        (prefix_ok && code.chars().count() <= MAX_DOSSIER_CODE).then(|| DossierCode {
+            prefix: prefix.to_string(),
+            year,
+            notation,
+            inventory,
+        })
+    }
+
+    /// A code written by hand or by another system, read on the one assumption that holds when
+    /// its số ký hiệu has no dot: the number after the four-digit year is the số ký hiệu.
+    fn parse_text(input: &str) -> Option<Self> {
+        let text = input.trim();
+        let segments: Vec<&str> = text.split('.').collect();
+        let year_at = segments.iter().position(|s| is_year_like(s)).filter(|at| *at > 0)?;
+        let year: u16 = segments[year_at].parse().ok()?;
+        DossierCode::from_stored(text, year, segments.get(year_at + 1)?)
+    }
+
+    /// The mã hồ sơ as a file name stem: characters a file system or a URL path cannot carry
+    /// (`/`, `\`, `:`, `*`, `?`, `"`, `<`, `>`, `|`, spaces) become `-`. Scanners name their files so.
+    pub fn file_stem(&self) -> String {
+        file_stem(&self.to_string())
     }
 
     pub fn prefix(&self) -> &str {
@@ -232,8 +253,13 @@ impl From<DossierCode> for String {
 impl TryFrom<String> for DossierCode {
     type Error = String;
     fn try_from(value: String) -> Result<Self, String> {
-        DossierCode::parse(&value).ok_or_else(|| format!("“{value}” không phải mã hồ sơ hợp lệ"))
+        DossierCode::parse_text(&value).ok_or_else(|| format!("“{value}” không phải mã hồ sơ hợp lệ"))
     }
+}
+
+/// A mã hồ sơ's text as a file name stem (see [`DossierCode::file_stem`]).
+pub fn file_stem(code: &str) -> String {
+    code.chars().map(|c| if "/\\:*?\"<>|".contains(c) || c.is_whitespace() { '-' } else { c }).collect()
 }
 
 macro_rules! string_conversions {
@@ -263,7 +289,7 @@ mod tests {
         let agency = CodePrefix::Agency(AgencyCode::parse("H49.64.33").unwrap());
         let code = DossierCode::build(&agency, 2001, FileNotation::parse("160").unwrap(), None).unwrap();
         assert_eq!(code.to_string(), "H49.64.33.2001.160");
-        assert_eq!(DossierCode::parse("H49.64.33.2001.160"), Some(code.clone()));
+        assert_eq!(DossierCode::from_stored("H49.64.33.2001.160", 2001, "160"), Some(code.clone()));
         assert_eq!(code.arc_file_code(&AgencyCode::parse("000.00.00.H17").unwrap()), "000.00.00.H17.H49.64.33.2001.160");
         assert_eq!(code.doc_code(1), "H49.64.33.2001.160.0000001");
     }
@@ -273,21 +299,38 @@ mod tests {
         let fonds = CodePrefix::Fonds(FondsCode::parse("P623").unwrap());
         let code = DossierCode::build(&fonds, 2015, FileNotation::parse("12-HT").unwrap(), Some(3)).unwrap();
         assert_eq!(code.to_string(), "P623.2015.12-HT.3");
-        let parsed = DossierCode::parse("P623.2015.12-HT.3").unwrap();
+        let parsed = DossierCode::from_stored("P623.2015.12-HT.3", 2015, "12-HT").unwrap();
         assert_eq!(parsed.prefix(), "P623");
         assert_eq!(parsed.inventory(), Some(3));
         assert_eq!(parsed, code);
     }
 
     #[test]
-    fn ambiguous_or_hostile_parts_are_refused() {
+    fn notations_are_kept_as_written() {
+        for written in ["TH.01", "01/HS", "ĐĐ.01", "01.TCCB", "TC 01", "01/2016/HS"] {
+            assert_eq!(FileNotation::parse(written).unwrap().as_str(), written);
+        }
+        assert_eq!(FileNotation::parse("  TC\u{a0}\u{a0}01 ").unwrap().as_str(), "TC 01");
+        assert_eq!(FileNotation::parse("\u{110}E\u{302}.02").unwrap().as_str(), "\u{110}\u{ca}.02", "NFC");
+        assert!(FileNotation::parse("").is_none());
+        assert!(FileNotation::parse(&"9".repeat(21)).is_none());
+        assert!(FileNotation::parse("01\u{0}HS").is_none());
+        assert!(FileNotation::parse("01\u{202e}SH").is_none());
+    }
+
+    #[test]
+    fn a_code_with_dots_in_its_notation_is_composed_and_read_from_its_parts() {
+        let fonds = CodePrefix::Fonds(FondsCode::parse("P05").unwrap());
+        let code = DossierCode::build(&fonds, 2015, FileNotation::parse("01.TCCB").unwrap(), Some(2)).unwrap();
+        assert_eq!(code.to_string(), "P05.2015.01.TCCB.2");
+        assert_eq!(DossierCode::from_stored("P05.2015.01.TCCB.2", 2015, "01.TCCB"), Some(code.clone()));
+        let agency = CodePrefix::Agency(AgencyCode::parse("H49.64").unwrap());
+        let slash = DossierCode::build(&agency, 2016, FileNotation::parse("01/HS").unwrap(), None).unwrap();
+        assert_eq!(DossierCode::from_stored("H49.64.2016.01/HS", 2016, "01/HS"), Some(slash.clone()));
+        assert_eq!(slash.file_stem(), "H49.64.2016.01-HS");
+        assert!(DossierCode::from_stored("P05.2015.01.TCCB.2", 2016, "01.TCCB").is_none(), "another year");
         assert!(AgencyCode::parse("000.2015.00").is_none(), "a year-like segment in mã định danh");
-        assert!(FileNotation::parse("12.3").is_none());
-        assert!(FileNotation::parse("../etc").is_none());
-        assert!(FileNotation::parse("12/HS").is_none());
         assert!(FondsCode::parse("1P").is_none());
-        assert!(DossierCode::parse("P623.15.12").is_none());
-        assert!(DossierCode::parse("2015.12").is_none());
     }
 
     #[test]
@@ -295,6 +338,6 @@ mod tests {
         let fonds = CodePrefix::Fonds(FondsCode::parse(&format!("P{}", "A".repeat(29))).unwrap());
         let long = DossierCode::build(&fonds, 2015, FileNotation::parse(&"9".repeat(20)).unwrap(), Some(u32::MAX));
         assert!(long.is_ok(), "30 + 5 + 21 + 11 stays under 100");
-        assert!(DossierCode::parse(&"A".repeat(101)).is_none());
+        assert!(DossierCode::try_from("A".repeat(101)).is_err());
     }
 }

@@ -382,6 +382,9 @@ pub struct DossierInput {
     pub title: String,
     #[serde(deserialize_with = "text_like")]
     pub maintenance: String,
+    /// Years of a retention under code 07 Khác ("5" for 5 năm); empty otherwise.
+    #[serde(deserialize_with = "text_like")]
+    pub maintenance_years: String,
     #[serde(deserialize_with = "text_like")]
     pub mode: String,
     #[serde(deserialize_with = "text_like")]
@@ -423,6 +426,8 @@ pub struct DossierFields {
     pub file_code: DossierCode,
     pub title: String,
     pub maintenance: Maintenance,
+    /// Years of a code 07 retention outside the TT05 list (5, 15 năm …), when it has a number.
+    pub maintenance_years: Option<u16>,
     pub mode: Mode,
     pub language: Languages,
     pub start_date: ArchiveDate,
@@ -439,6 +444,18 @@ pub struct DossierFields {
     pub risk_recovery_status: Option<RiskRecoveryStatus>,
     pub description: Option<String>,
     pub classification: Classification,
+}
+
+impl DossierFields {
+    /// "Vĩnh viễn", "20 năm", "5 năm": as the finding aid and every page write it.
+    pub fn retention_label(&self) -> String {
+        crate::codes::retention_label(self.maintenance, self.maintenance_years)
+    }
+
+    /// Years the hồ sơ is kept: the code's, or a code 07's own; `None` for permanent.
+    pub fn retention_years(&self) -> Option<u16> {
+        self.maintenance.years().or(self.maintenance_years)
+    }
 }
 
 /// Where a hồ sơ's code comes from: its fonds (prefix) and its mục lục (number).
@@ -471,6 +488,22 @@ impl DossierInput {
         let notation = c.take(FileNotation::parse_field("notation", "Số và ký hiệu hồ sơ", &self.notation));
         let title = c.take(text::required("title", "Tiêu đề hồ sơ", &self.title, 1000));
         let maintenance = c.take(Maintenance::parse_field("maintenance", "Thời hạn bảo quản", &self.maintenance));
+        let maintenance_years = c.take(
+            text::optional_number("maintenanceYears", "Số năm bảo quản", &self.maintenance_years, 1, 200).map(|n| n.map(|n| n as u16)),
+        );
+        let maintenance_years = match (maintenance, maintenance_years) {
+            (Some(Maintenance::Other), Some(years)) => Some(years),
+            (Some(m), Some(Some(years))) if m.years() != Some(years) => {
+                c.push(FieldError::new(
+                    "maintenanceYears",
+                    "maintenance_years_mismatch",
+                    format!("Số năm bảo quản: chỉ ghi khi thời hạn là 07 Khác; thời hạn {} đã có số năm của nó.", m.label()),
+                ));
+                None
+            }
+            (Some(_), Some(_)) => Some(None),
+            _ => None,
+        };
         let mode = c.take(Mode::parse_field("mode", "Chế độ sử dụng", &self.mode));
         let language = c.take(languages_or_vietnamese(&self.language));
         let start_date = c.take(ArchiveDate::parse_field("startDate", "Thời gian bắt đầu", &self.start_date));
@@ -523,6 +556,7 @@ impl DossierInput {
             file_code: file_code.unwrap(),
             title: title.unwrap(),
             maintenance: maintenance.unwrap(),
+            maintenance_years: maintenance_years.unwrap(),
             mode: mode.unwrap(),
             language: language.unwrap(),
             start_date: start_date.unwrap(),
@@ -558,6 +592,7 @@ impl From<&DossierFields> for DossierInput {
             year: f.file_code.year().to_string(),
             title: f.title.clone(),
             maintenance: f.maintenance.code().into(),
+            maintenance_years: or_empty(&f.maintenance_years),
             mode: f.mode.code().into(),
             language: f.language.codes(),
             start_date: f.start_date.to_string(),

@@ -29,6 +29,12 @@ pub fn clean_multiline(input: &str) -> String {
     joined.trim_matches('\n').to_string()
 }
 
+/// A character that changes how text is shown without being seen: bidirectional overrides and
+/// isolates (a name `hóa-đơn-\u{202e}fdp.exe` shows as `…exe.pdf`), marks and zero-width joiners.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{061c}' | '\u{feff}')
+}
+
 /// The search key of a text: lower case, tone marks and vowel marks removed, đ → d, so that
 /// "dat dai", "ĐẤT ĐAI" and "đất đai" meet. Lossy by design; never shown to people.
 pub fn fold(input: &str) -> String {

@@ -110,10 +110,19 @@ impl Store {
         rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
     }
 
-    /// A hồ sơ by its mã hồ sơ.
+    /// A hồ sơ by its mã hồ sơ, when exactly one hồ sơ has it (two hồ sơ of a year may share a
+    /// số ký hiệu, and so a mã hồ sơ: then the code alone names neither).
     pub async fn dossier_by_code(&self, code: &str) -> Result<Dossier, StoreError> {
-        let row = sqlx::query("SELECT id FROM dossiers WHERE file_code = $1").bind(code).fetch_optional(&self.pool).await?;
-        self.dossier(row.ok_or(StoreError::NotFound("hồ sơ"))?.try_get(0)?).await
+        let rows = sqlx::query("SELECT id FROM dossiers WHERE file_code = $1 ORDER BY id LIMIT 2").bind(code).fetch_all(&self.pool).await?;
+        match rows.as_slice() {
+            [row] => self.dossier(row.try_get(0)?).await,
+            [] => Err(StoreError::NotFound("hồ sơ")),
+            _ => Err(conflict(
+                "fileCode",
+                "ambiguous_file_code",
+                format!("Hai hồ sơ có cùng mã hồ sơ “{code}” (cùng năm và số ký hiệu); hãy chọn hồ sơ theo mục lục và hồ sơ số."),
+            )),
+        }
     }
 
     /// What a hồ sơ in mục lục số `number` of a fonds needs to build its code, whether or not that
@@ -325,9 +334,22 @@ impl Store {
 
 // ---- hồ sơ ----
 
-const DOSSIER_COLUMNS: &str = "id, fonds_id, inventory_id, number, box_id, disposal, temp_number, scheme_group, file_code, title, maintenance, mode, language, start_date, end_date,
+const DOSSIER_COLUMNS: &str =
+    "id, fonds_id, inventory_id, number, box_id, disposal, temp_number, scheme_group, file_code, notation, year, title,
+    maintenance, maintenance_years, mode, language, start_date, end_date,
     keyword, total_doc, number_of_paper, number_of_page, format, infor_sign, confidence_level, paper_file_code, risk_recovery,
     risk_recovery_status, description, classification";
+
+/// A mã hồ sơ read back with the parts stored beside it (it is composed, not parsed).
+fn stored_code(row: &AnyRow) -> Result<DossierCode, StoreError> {
+    let code: String = row.try_get("file_code")?;
+    let notation: String = row.try_get("notation")?;
+    let year: i64 = row.try_get("year")?;
+    u16::try_from(year)
+        .ok()
+        .and_then(|year| DossierCode::from_stored(&code, year, &notation))
+        .ok_or_else(|| StoreError::Corrupt(format!("mã hồ sơ “{code}” không khớp năm {year} và số ký hiệu “{notation}”")))
+}
 
 fn dossier_from_row(row: &AnyRow) -> Result<Dossier, StoreError> {
     Ok(Dossier {
@@ -340,9 +362,10 @@ fn dossier_from_row(row: &AnyRow) -> Result<Dossier, StoreError> {
         temp_number: row.try_get::<Option<i64>, _>("temp_number")?.map(|n| n as u32),
         scheme_group: row.try_get("scheme_group")?,
         fields: DossierFields {
-            file_code: parse_code(row, "file_code", DossierCode::parse)?,
+            file_code: stored_code(row)?,
             title: row.try_get("title")?,
             maintenance: parse_code(row, "maintenance", Maintenance::from_code)?,
+            maintenance_years: row.try_get::<Option<i64>, _>("maintenance_years")?.map(|y| y as u16),
             mode: parse_code(row, "mode", Mode::from_code)?,
             language: languages(row)?,
             start_date: parse_code(row, "start_date", ArchiveDate::parse)?,
@@ -383,8 +406,8 @@ pub struct DossierPage {
     pub items: Vec<Dossier>,
 }
 
-fn duplicate_file_code(code: &DossierCode) -> StoreError {
-    conflict("notation", "duplicate_file_code", format!("Mã hồ sơ “{code}” đã có trong kho; hãy kiểm tra số và ký hiệu hồ sơ hoặc năm."))
+fn duplicate_number() -> StoreError {
+    conflict("number", "duplicate_number", "Hồ sơ số này đã có trong mục lục; mỗi hồ sơ số chỉ dùng một lần trong một mục lục.".into())
 }
 
 fn bind_dossier<'q>(
@@ -414,6 +437,7 @@ fn bind_dossier<'q>(
         .bind(f.risk_recovery_status.map(|v| v.code()))
         .bind(f.description.clone())
         .bind(f.classification.level())
+        .bind(f.maintenance_years.map(i64::from))
 }
 
 impl Store {
@@ -465,12 +489,12 @@ impl Store {
         let inventory = self.inventory(inventory_id).await?;
         let sql = "INSERT INTO dossiers (file_code, notation, year, title, title_folded, maintenance, mode, language, start_date, end_date,
                 keyword, total_doc, number_of_paper, number_of_page, format, infor_sign, confidence_level, paper_file_code, risk_recovery,
-                risk_recovery_status, description, classification, fonds_id, inventory_id)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24) RETURNING id";
+                risk_recovery_status, description, classification, maintenance_years, fonds_id, inventory_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25) RETURNING id";
         let result = bind_dossier(sqlx::query(sql), fields).bind(inventory.fonds_id).bind(inventory_id).fetch_one(&self.pool).await;
         match result {
             Ok(row) => Ok(row.get(0)),
-            Err(e) if StoreError::is_unique_violation(&e) => Err(duplicate_file_code(&fields.file_code)),
+            Err(e) if StoreError::is_unique_violation(&e) => Err(duplicate_number()),
             Err(e) => Err(e.into()),
         }
     }
@@ -482,11 +506,11 @@ impl Store {
         let sql = "UPDATE dossiers SET file_code = $1, notation = $2, year = $3, title = $4, title_folded = $5, maintenance = $6, mode = $7,
                 language = $8, start_date = $9, end_date = $10, keyword = $11, total_doc = $12, number_of_paper = $13, number_of_page = $14,
                 format = $15, infor_sign = $16, confidence_level = $17, paper_file_code = $18, risk_recovery = $19, risk_recovery_status = $20,
-                description = $21, classification = $22, updated_at = $23 WHERE id = $24";
+                description = $21, classification = $22, maintenance_years = $23, updated_at = $24 WHERE id = $25";
         let result = bind_dossier(sqlx::query(sql), fields).bind(crate::now()).bind(id).execute(&mut *tx).await;
         match result {
             Ok(_) => {}
-            Err(e) if StoreError::is_unique_violation(&e) => return Err(duplicate_file_code(&fields.file_code)),
+            Err(e) if StoreError::is_unique_violation(&e) => return Err(duplicate_number()),
             Err(e) => return Err(e.into()),
         }
         if current.fields.file_code != fields.file_code {
@@ -753,8 +777,9 @@ impl Store {
             let sql = format!(
                 "INSERT INTO dossiers (file_code, notation, year, title, title_folded, maintenance, mode, language, start_date, end_date,
                     keyword, total_doc, number_of_paper, number_of_page, format, infor_sign, confidence_level, paper_file_code, risk_recovery,
-                    risk_recovery_status, description, classification, fonds_id, inventory_id, number, box_id, temp_number, scheme_group) VALUES {}",
-                values_rows(self.backend, chunk.len(), 28)
+                    risk_recovery_status, description, classification, maintenance_years, fonds_id, inventory_id, number, box_id, temp_number,
+                    scheme_group) VALUES {}",
+                values_rows(self.backend, chunk.len(), 29)
             );
             let mut query = sqlx::query(AssertSqlSafe(sql));
             for item in chunk {
@@ -767,77 +792,83 @@ impl Store {
                     .bind(item.scheme_group.clone());
             }
             if let Err(e) = query.execute(&mut **tx).await {
-                return Err(if StoreError::is_unique_violation(&e) {
-                    conflict(
-                        "notation",
-                        "duplicate_file_code",
-                        "Có mã hồ sơ hoặc hồ sơ số trùng với hồ sơ đã có, hoặc trùng nhau trong lô.".into(),
-                    )
-                } else {
-                    e.into()
-                });
+                return Err(if StoreError::is_unique_violation(&e) { duplicate_number() } else { e.into() });
             }
         }
         Ok(())
     }
 
-    /// A whole imported mục lục in one transaction: the mục lục (created when the fonds has no
-    /// mục lục of that number), its boxes, its hồ sơ. All or nothing.
-    pub async fn import_inventory(
+    /// The mục lục of one import in one transaction: each mục lục (created when the fonds has
+    /// none of that number), its boxes, its hồ sơ. All or nothing. Returns the mục lục ids in order.
+    pub async fn import_inventories(
         &self,
         fonds_id: i64,
-        number: u32,
-        title: &str,
-        rows: &[kho_model::inventory_sheet::PreparedRow],
-    ) -> Result<i64, StoreError> {
+        inventories: &[kho_model::inventory_sheet::PreparedInventory],
+    ) -> Result<Vec<i64>, StoreError> {
         self.fonds(fonds_id).await?;
         let mut tx = self.pool.begin().await?;
-        let existing = sqlx::query("SELECT id FROM inventories WHERE fonds_id = $1 AND number = $2")
-            .bind(fonds_id)
-            .bind(number as i64)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let inventory_id: i64 = match existing {
-            Some(row) => row.try_get(0)?,
-            None => sqlx::query("INSERT INTO inventories (fonds_id, number, title) VALUES ($1, $2, $3) RETURNING id")
+        let mut ids = Vec::with_capacity(inventories.len());
+        let mut boxes: HashMap<u32, i64> = HashMap::new();
+        for inventory in inventories {
+            let number = inventory.number;
+            let existing = sqlx::query("SELECT id FROM inventories WHERE fonds_id = $1 AND number = $2")
                 .bind(fonds_id)
                 .bind(number as i64)
-                .bind(title)
-                .fetch_one(&mut *tx)
-                .await?
-                .try_get(0)?,
-        };
-        let mut boxes: HashMap<u32, i64> = HashMap::new();
-        for box_number in rows.iter().filter_map(|r| r.box_number).collect::<std::collections::BTreeSet<_>>() {
-            let found = sqlx::query("SELECT id FROM boxes WHERE fonds_id = $1 AND number = $2")
-                .bind(fonds_id)
-                .bind(box_number as i64)
                 .fetch_optional(&mut *tx)
                 .await?;
-            let id: i64 = match found {
+            let inventory_id: i64 = match existing {
                 Some(row) => row.try_get(0)?,
-                None => sqlx::query("INSERT INTO boxes (fonds_id, number) VALUES ($1, $2) RETURNING id")
+                None => sqlx::query("INSERT INTO inventories (fonds_id, number, title) VALUES ($1, $2, $3) RETURNING id")
                     .bind(fonds_id)
-                    .bind(box_number as i64)
+                    .bind(number as i64)
+                    .bind(format!("Mục lục số {number}"))
                     .fetch_one(&mut *tx)
                     .await?
                     .try_get(0)?,
             };
-            boxes.insert(box_number, id);
+            let rows = &inventory.rows;
+            for box_number in rows.iter().filter_map(|r| r.box_number).collect::<std::collections::BTreeSet<_>>() {
+                if boxes.contains_key(&box_number) {
+                    continue;
+                }
+                let found = sqlx::query("SELECT id FROM boxes WHERE fonds_id = $1 AND number = $2")
+                    .bind(fonds_id)
+                    .bind(box_number as i64)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                let id: i64 = match found {
+                    Some(row) => row.try_get(0)?,
+                    None => sqlx::query("INSERT INTO boxes (fonds_id, number) VALUES ($1, $2) RETURNING id")
+                        .bind(fonds_id)
+                        .bind(box_number as i64)
+                        .fetch_one(&mut *tx)
+                        .await?
+                        .try_get(0)?,
+                };
+                boxes.insert(box_number, id);
+            }
+            let items: Vec<NewDossier> = rows
+                .iter()
+                .map(|r| NewDossier {
+                    fields: r.fields.clone(),
+                    number: r.number,
+                    box_id: r.box_number.and_then(|b| boxes.get(&b).copied()),
+                    temp_number: None,
+                    scheme_group: r.group.clone(),
+                })
+                .collect();
+            self.insert_dossier_rows(&mut tx, fonds_id, inventory_id, &items).await.map_err(|e| match e {
+                StoreError::Conflict(_) => conflict(
+                    "number",
+                    "duplicate_number",
+                    format!("Mục lục số {number} của phông đã có hồ sơ mang một trong các hồ sơ số của tệp; mỗi hồ sơ số chỉ dùng một lần trong một mục lục."),
+                ),
+                other => other,
+            })?;
+            ids.push(inventory_id);
         }
-        let items: Vec<NewDossier> = rows
-            .iter()
-            .map(|r| NewDossier {
-                fields: r.fields.clone(),
-                number: r.number,
-                box_id: r.box_number.and_then(|b| boxes.get(&b).copied()),
-                temp_number: None,
-                scheme_group: r.group.clone(),
-            })
-            .collect();
-        self.insert_dossier_rows(&mut tx, fonds_id, inventory_id, &items).await?;
         tx.commit().await?;
-        Ok(inventory_id)
+        Ok(ids)
     }
 
     /// Gives hồ sơ of a mục lục their official numbers (hồ sơ số) in one transaction. Their old
@@ -915,11 +946,11 @@ impl Store {
 
     /// Ids and codes of a mục lục's hồ sơ, in order.
     pub async fn dossier_codes(&self, inventory_id: i64) -> Result<Vec<(i64, DossierCode)>, StoreError> {
-        let rows = sqlx::query("SELECT id, file_code FROM dossiers WHERE inventory_id = $1 ORDER BY id")
+        let rows = sqlx::query("SELECT id, file_code, notation, year FROM dossiers WHERE inventory_id = $1 ORDER BY id")
             .bind(inventory_id)
             .fetch_all(&self.pool)
             .await?;
-        rows.iter().map(|row| Ok((row.try_get("id")?, parse_code(row, "file_code", DossierCode::parse)?))).collect()
+        rows.iter().map(|row| Ok((row.try_get("id")?, stored_code(row)?))).collect()
     }
 
     /// Inserts many văn bản, each with its hồ sơ, in a single transaction: all or nothing.

@@ -1,24 +1,46 @@
 //! Schema migrations: numbered SQL files embedded in the binary, each applied once, in order,
-//! inside a transaction, and recorded in `schema_migrations`.
+//! inside a transaction, and recorded in `schema_migrations`. Most are written once for both
+//! backends; one that must differ (SQLite rebuilds a table to drop a constraint PostgreSQL drops
+//! in place) is given per backend. A SQLite rebuild of a table others refer to is marked
+//! `-- kho:foreign-keys-off`: it runs with foreign keys off (they cannot be switched inside a
+//! transaction) and `PRAGMA foreign_key_check` must find nothing before it commits.
 
 use crate::{Backend, Store, StoreError};
 use sqlx::{AssertSqlSafe, Row};
 
-const MIGRATIONS: &[(i64, &str, &str)] = &[
-    (1, "catalogue", include_str!("../migrations/0001_catalogue.sql")),
-    (2, "accounts", include_str!("../migrations/0002_accounts.sql")),
-    (3, "attachments", include_str!("../migrations/0003_attachments.sql")),
-    (4, "retention", include_str!("../migrations/0004_retention.sql")),
-    (5, "accessions", include_str!("../migrations/0005_accessions.sql")),
-    (6, "arrangement", include_str!("../migrations/0006_arrangement.sql")),
-    (7, "disposal", include_str!("../migrations/0007_disposal.sql")),
-    (8, "phieu_tin", include_str!("../migrations/0008_phieu_tin.sql")),
-    (9, "accession_items", include_str!("../migrations/0009_accession_items.sql")),
-    (10, "destroyed_metres", include_str!("../migrations/0010_destroyed_metres.sql")),
-    (11, "attachment_owners", include_str!("../migrations/0011_attachment_owners.sql")),
-    (12, "digitization", include_str!("../migrations/0012_digitization.sql")),
-    (13, "scan_pages_batch", include_str!("../migrations/0013_scan_pages_batch.sql")),
+/// A migration's SQL: the same for both backends, or one text each.
+enum Sql {
+    Both(&'static str),
+    PerBackend { sqlite: &'static str, postgres: &'static str },
+}
+
+use Sql::Both;
+
+const MIGRATIONS: &[(i64, &str, Sql)] = &[
+    (1, "catalogue", Both(include_str!("../migrations/0001_catalogue.sql"))),
+    (2, "accounts", Both(include_str!("../migrations/0002_accounts.sql"))),
+    (3, "attachments", Both(include_str!("../migrations/0003_attachments.sql"))),
+    (4, "retention", Both(include_str!("../migrations/0004_retention.sql"))),
+    (5, "accessions", Both(include_str!("../migrations/0005_accessions.sql"))),
+    (6, "arrangement", Both(include_str!("../migrations/0006_arrangement.sql"))),
+    (7, "disposal", Both(include_str!("../migrations/0007_disposal.sql"))),
+    (8, "phieu_tin", Both(include_str!("../migrations/0008_phieu_tin.sql"))),
+    (9, "accession_items", Both(include_str!("../migrations/0009_accession_items.sql"))),
+    (10, "destroyed_metres", Both(include_str!("../migrations/0010_destroyed_metres.sql"))),
+    (11, "attachment_owners", Both(include_str!("../migrations/0011_attachment_owners.sql"))),
+    (12, "digitization", Both(include_str!("../migrations/0012_digitization.sql"))),
+    (13, "scan_pages_batch", Both(include_str!("../migrations/0013_scan_pages_batch.sql"))),
+    (
+        14,
+        "composed_codes",
+        Sql::PerBackend {
+            sqlite: include_str!("../migrations/0014_composed_codes.sqlite.sql"),
+            postgres: include_str!("../migrations/0014_composed_codes.postgres.sql"),
+        },
+    ),
 ];
+
+const FOREIGN_KEYS_OFF: &str = "-- kho:foreign-keys-off";
 
 impl Backend {
     /// The one place where the two dialects' schema spelling differs.
@@ -53,29 +75,62 @@ pub(crate) async fn run(store: &Store) -> Result<(), StoreError> {
         .execute(&store.pool)
         .await?;
     for (version, name, sql) in MIGRATIONS {
-        let mut tx = store.pool.begin().await?;
-        if store.backend == Backend::Postgres {
-            // Several `kho serve` starting at once: one migrates, the others wait, none races.
-            sqlx::query("SELECT pg_advisory_xact_lock(728001)").execute(&mut *tx).await?;
+        let sql = match (sql, store.backend) {
+            (Both(sql), _)
+            | (Sql::PerBackend { sqlite: sql, .. }, Backend::Sqlite)
+            | (Sql::PerBackend { postgres: sql, .. }, Backend::Postgres) => *sql,
+        };
+        let foreign_keys_off = store.backend == Backend::Sqlite && sql.contains(FOREIGN_KEYS_OFF);
+        let mut connection = store.pool.acquire().await?;
+        if foreign_keys_off {
+            sqlx::query("PRAGMA foreign_keys = OFF").execute(&mut *connection).await?;
         }
-        let applied = sqlx::query("SELECT version FROM schema_migrations WHERE version = $1")
-            .bind(*version)
-            .fetch_optional(&mut *tx)
-            .await?
-            .map(|row| row.get::<i64, _>(0))
-            .is_some();
-        if applied {
-            continue;
+        let result = apply(store, &mut connection, *version, name, sql, foreign_keys_off).await;
+        if foreign_keys_off {
+            sqlx::query("PRAGMA foreign_keys = ON").execute(&mut *connection).await?;
         }
-        tracing::info!(version, name, "applying migration");
-        sqlx::raw_sql(AssertSqlSafe(store.backend.dialect(sql))).execute(&mut *tx).await?;
-        sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
-            .bind(*version)
-            .bind(*name)
-            .bind(crate::now())
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
+        result?;
     }
+    Ok(())
+}
+
+async fn apply(
+    store: &Store,
+    connection: &mut sqlx::pool::PoolConnection<sqlx::Any>,
+    version: i64,
+    name: &str,
+    sql: &str,
+    check_foreign_keys: bool,
+) -> Result<(), StoreError> {
+    use sqlx::Connection;
+    let mut tx = connection.begin().await?;
+    if store.backend == Backend::Postgres {
+        // Several `kho serve` starting at once: one migrates, the others wait, none races.
+        sqlx::query("SELECT pg_advisory_xact_lock(728001)").execute(&mut *tx).await?;
+    }
+    let applied = sqlx::query("SELECT version FROM schema_migrations WHERE version = $1")
+        .bind(version)
+        .fetch_optional(&mut *tx)
+        .await?
+        .map(|row| row.get::<i64, _>(0))
+        .is_some();
+    if applied {
+        return Ok(());
+    }
+    tracing::info!(version, name, "applying migration");
+    sqlx::raw_sql(AssertSqlSafe(store.backend.dialect(sql))).execute(&mut *tx).await?;
+    if check_foreign_keys {
+        let broken = sqlx::query("PRAGMA foreign_key_check").fetch_all(&mut *tx).await?;
+        if !broken.is_empty() {
+            return Err(StoreError::Corrupt(format!("migration {version}: {} tham chiếu khóa ngoại hỏng", broken.len())));
+        }
+    }
+    sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
+        .bind(version)
+        .bind(name)
+        .bind(crate::now())
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
     Ok(())
 }

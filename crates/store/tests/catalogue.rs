@@ -122,24 +122,39 @@ async fn dossiers_and_documents_round_trip_with_their_codes() {
     }
 }
 
+/// Two hồ sơ of one year may share a số ký hiệu — and so a mã hồ sơ, composed from its parts —
+/// but never a hồ sơ số in their mục lục; a số ký hiệu with dots reads back whole.
 #[tokio::test]
-async fn a_duplicate_file_code_is_refused_and_nothing_is_saved() {
+async fn the_hồ_sơ_số_identifies_a_hồ_sơ_in_its_mục_lục_not_the_mã_hồ_sơ() {
     for catalogue in catalogues().await {
         let store = &catalogue.store;
-        let (_, inventory_id) = fonds_with_inventory(store, "02").await;
+        let (fonds_id, inventory_id) = fonds_with_inventory(store, "02").await;
         let (_, _, context) = store.dossier_context(inventory_id).await.unwrap();
-        store.create_dossier(inventory_id, &dossier("1", "Hồ sơ thứ nhất").parse(&context).unwrap()).await.unwrap();
-        let error = store.create_dossier(inventory_id, &dossier("1", "Hồ sơ trùng mã").parse(&context).unwrap()).await.unwrap_err();
+        let first = store.create_dossier(inventory_id, &dossier("01.TCCB", "Hồ sơ thứ nhất").parse(&context).unwrap()).await.unwrap();
+        let second = store.create_dossier(inventory_id, &dossier("01.TCCB", "Hồ sơ cùng ký hiệu").parse(&context).unwrap()).await.unwrap();
+        let read = store.dossier(second).await.unwrap();
+        assert_eq!(read.fields.file_code.to_string(), "P12.2015.01.TCCB.1", "{}", catalogue.label);
+        assert_eq!(read.fields.file_code.notation().as_str(), "01.TCCB");
+        assert_eq!(store.dossier(first).await.unwrap().fields.file_code, read.fields.file_code);
+        assert!(matches!(store.dossier_by_code("P12.2015.01.TCCB.1").await, Err(StoreError::Conflict(_))), "the code alone names neither");
+
+        let second_inventory = kho_model::record::DossierContext { prefix: context.prefix.clone(), inventory_number: Some(2) };
+        let row = |number: u32, title: &str| kho_model::inventory_sheet::PreparedRow {
+            fields: dossier("02/HS", title).parse(&second_inventory).unwrap(),
+            number: Some(number),
+            box_number: None,
+            group: None,
+        };
+        let inventory = |rows| vec![kho_model::inventory_sheet::PreparedInventory { number: 2, rows }];
+        store.import_inventories(fonds_id, &inventory(vec![row(7, "Hồ sơ số 7")])).await.unwrap();
+        let error =
+            store.import_inventories(fonds_id, &inventory(vec![row(8, "Hồ sơ số 8"), row(7, "Hồ sơ số 7 lần nữa")])).await.unwrap_err();
         match error {
-            StoreError::Conflict(e) => {
-                assert_eq!(e.code, "duplicate_file_code");
-                assert_eq!(e.field, "notation");
-                assert!(e.message.contains("P12.2015.1.1"), "{}", e.message);
-            }
+            StoreError::Conflict(e) => assert_eq!(e.code, "duplicate_number", "{}", catalogue.label),
             other => panic!("{}: expected a conflict, got {other:?}", catalogue.label),
         }
-        let page = store.list_dossiers(&ListDossiers { inventory_id: Some(inventory_id), limit: 100, ..all() }).await.unwrap();
-        assert_eq!(page.total, 1);
+        let page = store.list_dossiers(&ListDossiers { fonds_id: Some(fonds_id), limit: 100, ..all() }).await.unwrap();
+        assert_eq!(page.total, 3, "{}: nothing of the refused import is kept", catalogue.label);
     }
 }
 

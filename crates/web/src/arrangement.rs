@@ -233,7 +233,7 @@ async fn numbering_render(
             let gaps = kho_model::arrangement::bien_muc_gaps(d.fields.maintenance, d.fields.number_of_paper, counts.get(&d.id).copied().unwrap_or(0));
             context! {
                 id => d.id, old => d.number, new, changed => d.number != Some(*new), code => d.fields.file_code.to_string(), title => d.fields.title.clone(),
-                dates => format!("{} – {}", d.fields.start_date, d.fields.end_date), retention => d.fields.maintenance.label(),
+                dates => format!("{} – {}", d.fields.start_date, d.fields.end_date), retention => d.fields.retention_label(),
                 gaps => gaps.iter().map(|g| g.message.clone()).collect::<Vec<_>>(),
             }
         })
@@ -337,7 +337,7 @@ async fn phieu_tin_render(
     let rows: Vec<Value> = rows
         .iter()
         .take(50)
-        .map(|d| context! { tam => d.temp_number, group => d.scheme_group.clone(), title => d.fields.title.clone(), dates => format!("{} – {}", d.fields.start_date, d.fields.end_date), retention => d.fields.maintenance.label(), sheets => d.fields.number_of_paper, id => d.id })
+        .map(|d| context! { tam => d.temp_number, group => d.scheme_group.clone(), title => d.fields.title.clone(), dates => format!("{} – {}", d.fields.start_date, d.fields.end_date), retention => d.fields.retention_label(), sheets => d.fields.number_of_paper, id => d.id })
         .collect();
     let retentions: Vec<Value> = kho_model::Maintenance::ALL.iter().map(|m| context! { value => m.code(), label => m.label() }).collect();
     let values =

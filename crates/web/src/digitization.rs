@@ -363,9 +363,14 @@ async fn take_file(
 ) -> Result<Result<String, String>, PageError> {
     let mapped = codes.map(name);
     let target = match chosen {
-        Some(dossier) => codes.dossiers.values().find(|(d, _)| *d == dossier).map(|d| (*d, mapped.and_then(|m| m.ordinal))),
-        None => mapped.and_then(|m| codes.dossiers.get(&m.file_code).map(|d| (*d, m.ordinal))),
+        Some(dossier) => codes.sealed.get(&dossier).map(|sealed| ((dossier, *sealed), mapped.as_ref().and_then(|m| m.ordinal))),
+        None => mapped.as_ref().and_then(|m| codes.dossiers.get(&m.file_code).map(|d| (*d, m.ordinal))),
     };
+    if target.is_none() && mapped.is_some_and(|m| codes.ambiguous.contains(&m.file_code)) {
+        return Ok(Err(format!(
+            "Tệp “{name}”: hai hồ sơ của lô có cùng mã hồ sơ (cùng năm và số ký hiệu); hãy chọn hồ sơ trước khi tải tệp này."
+        )));
+    }
     let Some((dossier, ordinal)) = target else {
         return Ok(Err(format!(
             "Tệp “{name}”: không xác định được hồ sơ. Đặt tên theo mã hồ sơ (ví dụ H49.64.33.2019.15.1.tif) hoặc chọn hồ sơ trước khi tải."

@@ -65,9 +65,9 @@ async fn fonds_page_with(state: &AppState, ctx: &Ctx, id: i64, status: StatusCod
         .iter()
         .filter(|d| d.disposal.is_none())
         .map(|d| {
-            let expired = disposal::eligible(d.fields.maintenance, &d.fields.end_date, Reason::Expired, year);
+            let expired = disposal::eligible(d.fields.maintenance, d.fields.maintenance_years, &d.fields.end_date, Reason::Expired, year);
             context! {
-                id => d.id, code => d.fields.file_code.to_string(), title => d.fields.title.clone(), retention => d.fields.maintenance.label(),
+                id => d.id, code => d.fields.file_code.to_string(), title => d.fields.title.clone(), retention => d.fields.retention_label(),
                 dates => format!("{} – {}", d.fields.start_date, d.fields.end_date), expired => expired.is_ok(), why => expired.err(),
             }
         })
@@ -109,7 +109,7 @@ async fn create(
         if d.fonds_id != fonds.id {
             continue;
         }
-        match disposal::eligible(d.fields.maintenance, &d.fields.end_date, reason, year) {
+        match disposal::eligible(d.fields.maintenance, d.fields.maintenance_years, &d.fields.end_date, reason, year) {
             Ok(()) => items.push((dossier, reason)),
             Err(why) => problems.push(format!("{}: {why}.", d.fields.file_code)),
         }
@@ -322,7 +322,7 @@ async fn papers(state: &AppState, ctx: &Ctx, id: i64) -> Result<(DisposalList, k
             code: d.fields.file_code.to_string(),
             title: d.fields.title.clone(),
             dates: format!("{} – {}", d.fields.start_date, d.fields.end_date),
-            retention: d.fields.maintenance.label().into(),
+            retention: d.fields.retention_label(),
             reason: reason.label().into(),
         });
     }

@@ -7,6 +7,7 @@ use crate::auth::Ctx;
 use crate::error::PageError;
 use crate::records;
 use crate::respond::{PaperFormat, XLSX, blocking, download, paper};
+use crate::staging;
 use axum::extract::{Form, Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -49,35 +50,67 @@ async fn form(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Pat
     render(&state, &ctx, &fonds, StatusCode::OK, context! { stage => "upload" })
 }
 
-/// Reads a stored upload and checks it as mục lục số `number` (or the number the file names).
+/// Reads an upload and checks it as mục lục of the fonds: `number` (the archivist's) when given,
+/// else the number each sheet states. `Err` is the file's refusal as a whole.
 async fn prepare(
     state: &AppState,
     fonds: &Fonds,
     file_name: &str,
     bytes: &[u8],
     number: Option<u32>,
-) -> Result<Result<(u32, Prepared), String>, PageError> {
-    let sheets = match kho_documents::read_workbook(file_name, bytes) {
+) -> Result<Result<Prepared, String>, PageError> {
+    let (name, owned) = (file_name.to_string(), bytes.to_vec());
+    let sheets = match blocking(move || Ok(kho_documents::read_workbook(&name, &owned))).await? {
         Ok(s) => s,
-        Err(e) => return Ok(Err(e.to_string())),
+        Err(e) => return Ok(Err(format!("{}.", e.to_string()))),
     };
     let years = kho_model::retention::known_years(&state.store.retention_rules().await?);
-    let number = number.or(inventory_sheet::read(&sheets, &years).heading.inventory_number).unwrap_or(1);
-    let context = state.store.inventory_context(fonds, number).await?;
-    Ok(Ok((number, inventory_sheet::prepare(&sheets, &years, &context))))
+    let prefix = state.store.inventory_context(fonds, 1).await?.prefix;
+    Ok(Ok(blocking(move || Ok(inventory_sheet::prepare(&sheets, &years, &prefix, number))).await?))
 }
 
+/// The rows shown for review: the first ones, and every row a problem or warning names.
+const SHOWN_ROWS: usize = 200;
+
 fn rows(prepared: &Prepared) -> Vec<Value> {
+    let named: std::collections::HashSet<(&str, usize)> =
+        prepared.problems.iter().chain(&prepared.warnings).map(|p| (p.file.as_str(), p.row)).collect();
     prepared
         .dossiers
         .iter()
-        .map(|d| {
+        .zip(&prepared.numbers)
+        .enumerate()
+        .filter(|(i, (d, _))| *i < SHOWN_ROWS || named.contains(&(d.sheet.as_str(), d.row)))
+        .map(|(_, (d, inventory))| {
             context! {
-                sheet => d.sheet.clone(), row => d.row, number => d.number, box_number => d.box_number, notation => d.notation.clone(),
-                title => d.title.clone(), dates => format!("{} – {}", d.start, d.end), retention => d.maintenance.label(), sheets => d.sheets, group => d.group.clone(),
+                sheet => d.sheet.clone(), row => d.row, inventory, number => d.number, box_number => d.box_number, notation => d.notation.clone(),
+                title => d.title.clone(), dates => if d.start == d.end { d.start.to_string() } else { format!("{} – {}", d.start, d.end) },
+                retention => d.retention_label(), sheets => d.sheets, group => d.group.clone(),
             }
         })
         .collect()
+}
+
+/// What the review page shows of an import besides its rows.
+fn summary(prepared: &Prepared) -> Value {
+    let mut per_inventory: std::collections::BTreeMap<u32, usize> = std::collections::BTreeMap::new();
+    for n in &prepared.numbers {
+        *per_inventory.entry(*n).or_default() += 1;
+    }
+    context! {
+        total => prepared.dossiers.len(),
+        shown => prepared.dossiers.len().min(SHOWN_ROWS),
+        inventories => per_inventory.into_iter().map(|(number, count)| context! { number, count }).collect::<Vec<_>>(),
+        sheets => prepared.sheets.iter().map(|s| context! { name => s.name.clone(), number => s.heading.inventory_number, fonds => s.heading.fonds.clone(), retention => s.heading.retention.clone(), dossiers => s.dossiers }).collect::<Vec<_>>(),
+        ignored => prepared.ignored.iter().map(|i| format!("{}: {}", i.name, i.reason)).collect::<Vec<_>>(),
+        problems => prepared.problems.iter().map(|p| p.to_string()).collect::<Vec<_>>(),
+        warnings => prepared.warnings.iter().map(|p| p.to_string()).collect::<Vec<_>>(),
+        groups => prepared.groups.len(),
+    }
+}
+
+fn parse_number(text: &str) -> Option<u32> {
+    text.trim().parse::<u32>().ok().filter(|n| *n > 0)
 }
 
 async fn upload(
@@ -92,6 +125,7 @@ async fn upload(
     let Ok(mut multipart) = multipart else {
         return refuse("Không đọc được tệp gửi lên; hãy chọn tệp rồi bấm Kiểm tra.".into());
     };
+    let too_large = || format!("Tệp gửi lên bị gián đoạn hoặc lớn quá {} MB.", kho_documents::MAX_WORKBOOK_BYTES / 1024 / 1024);
     let (mut file, mut number) = (None, None);
     loop {
         match multipart.next_field().await {
@@ -101,55 +135,48 @@ async fn upload(
                         kho_model::text::file_name("file", field.file_name().unwrap_or_default()).unwrap_or_else(|_| "muc-luc".into());
                     match field.bytes().await {
                         Ok(bytes) => file = Some((name, bytes)),
-                        Err(_) => {
-                            return refuse(format!(
-                                "Tệp gửi lên bị gián đoạn hoặc lớn quá {} MB.",
-                                kho_documents::MAX_WORKBOOK_BYTES / 1024 / 1024
-                            ));
-                        }
+                        Err(_) => return refuse(too_large()),
                     }
                 }
-                Some("number") => number = field.text().await.ok().and_then(|t| t.trim().parse::<u32>().ok()),
+                Some("number") => number = field.text().await.ok().and_then(|t| parse_number(&t)),
                 _ => {}
             },
             Ok(None) => break,
-            Err(_) => {
-                return refuse(format!("Tệp gửi lên bị gián đoạn hoặc lớn quá {} MB.", kho_documents::MAX_WORKBOOK_BYTES / 1024 / 1024));
-            }
+            Err(_) => return refuse(too_large()),
         }
     }
     let Some((file_name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
         return refuse("Chưa chọn tệp, hoặc tệp rỗng.".into());
     };
-    let (number, prepared) = match prepare(&state, &fonds, &file_name, &bytes, number).await? {
+    let prepared = match prepare(&state, &fonds, &file_name, &bytes, number).await? {
         Ok(p) => p,
-        Err(message) => return refuse(message),
+        Err(message) => {
+            let mut event = ctx.event("inventory.import", "fonds", Some(fonds.id), "refused");
+            event.detail = Some(format!("{file_name}: {message}"));
+            state.store.audit(event).await?;
+            return refuse(message);
+        }
     };
-    // Kept by its hash so the confirmation imports exactly what was checked.
+    let values = context! { stage => "review", file_name, number, rows => rows(&prepared), summary => summary(&prepared) };
+    if !prepared.problems.is_empty() {
+        // Refused: nothing of it is kept.
+        return render(&state, &ctx, &fonds, StatusCode::UNPROCESSABLE_ENTITY, values);
+    }
+    // Kept aside (not in the blob store) so the confirmation imports exactly what was checked.
     let seal = fonds.fields.classification.is_classified() && state.blobs.has_key();
-    let stored = state.blobs.put(bytes.clone(), seal).await.map_err(|e| PageError::Internal(e.to_string()))?;
-    let problems: Vec<String> = prepared.problems.iter().map(|p| p.to_string()).collect();
-    let status = if problems.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    render(
-        &state,
-        &ctx,
-        &fonds,
-        status,
-        context! {
-            stage => "review", file_name, number, rows => rows(&prepared), problems, groups => prepared.groups.clone(),
-            blob => stored.name, sha256 => stored.sha256, sealed => stored.sealed,
-        },
-    )
+    let staged = staging::keep(&state, &bytes, seal).await?;
+    render(&state, &ctx, &fonds, StatusCode::OK, context! { token => staged.token, sha256 => staged.sha256, sealed => seal, ..values })
 }
 
 #[derive(Deserialize)]
 struct Confirm {
-    blob: String,
+    token: String,
     sha256: String,
     #[serde(default)]
     sealed: String,
     file_name: String,
-    number: u32,
+    #[serde(default)]
+    number: String,
 }
 
 async fn confirm(
@@ -160,41 +187,43 @@ async fn confirm(
 ) -> Result<Response, PageError> {
     // Authorise before looking at the body.
     let fonds = records::fonds_for(&state, &ctx, Action::CatalogueEdit, id).await?;
-    let Ok(Form(form)) = form else {
-        return render(
-            &state,
-            &ctx,
-            &fonds,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            context! { stage => "upload", error => "Biểu mẫu xác nhận không đầy đủ; hãy tải tệp lên lại." },
-        );
+    let start_again = |message: &str| {
+        render(&state, &ctx, &fonds, StatusCode::UNPROCESSABLE_ENTITY, context! { stage => "upload", error => message.to_string() })
     };
-    let bytes = state.blobs.get(&form.blob, form.sealed == "true", &form.sha256).await;
-    let bytes = bytes.map_err(|e| PageError::Unavailable(e.to_string()))?;
-    let (number, prepared) = match prepare(&state, &fonds, &form.file_name, &bytes, Some(form.number)).await? {
+    let Ok(Form(form)) = form else {
+        return start_again("Biểu mẫu xác nhận không đầy đủ; hãy tải tệp lên lại.");
+    };
+    let Some(bytes) = staging::take(&state, &form.token, &form.sha256, form.sealed == "true").await? else {
+        return start_again("Tệp đã kiểm tra không còn (quá một ngày, hoặc đã nhập); hãy tải tệp lên lại.");
+    };
+    staging::discard(&state, &form.token).await;
+    let number = parse_number(&form.number);
+    let prepared = match prepare(&state, &fonds, &form.file_name, &bytes, number).await? {
         Ok(p) => p,
-        Err(message) => {
-            return render(&state, &ctx, &fonds, StatusCode::UNPROCESSABLE_ENTITY, context! { stage => "upload", error => message });
-        }
+        Err(message) => return start_again(&message),
     };
     let refuse = |problems: Vec<String>| {
+        let summary = context! { problems, ..summary(&prepared) };
         render(
             &state,
             &ctx,
             &fonds,
             StatusCode::UNPROCESSABLE_ENTITY,
-            context! { stage => "review", file_name => form.file_name.clone(), number, rows => rows(&prepared), problems },
+            context! { stage => "review", file_name => form.file_name.clone(), number, rows => rows(&prepared), summary },
         )
     };
     if !prepared.problems.is_empty() {
         return refuse(prepared.problems.iter().map(|p| p.to_string()).collect());
     }
-    match state.store.import_inventory(fonds.id, number, &format!("Mục lục số {number}"), &prepared.rows).await {
-        Ok(inventory_id) => {
-            let mut event = ctx.event("inventory.import", "inventory", Some(inventory_id), "ok");
-            event.detail = Some(format!("{} hồ sơ từ {}", prepared.rows.len(), form.file_name));
-            state.store.audit(event).await?;
-            Ok(Redirect::to(&format!("/muc-luc/{inventory_id}?da_luu=1")).into_response())
+    match state.store.import_inventories(fonds.id, &prepared.inventories).await {
+        Ok(ids) => {
+            for (inventory_id, inventory) in ids.iter().zip(&prepared.inventories) {
+                let mut event = ctx.event("inventory.import", "inventory", Some(*inventory_id), "ok");
+                event.detail = Some(format!("{} hồ sơ từ {}", inventory.rows.len(), form.file_name));
+                state.store.audit(event).await?;
+            }
+            let target = if ids.len() == 1 { format!("/muc-luc/{}?da_luu=1", ids[0]) } else { format!("/phong/{}?da_luu=1", fonds.id) };
+            Ok(Redirect::to(&target).into_response())
         }
         Err(kho_store::StoreError::Conflict(e)) => refuse(vec![e.message]),
         Err(e) => Err(e.into()),
@@ -228,16 +257,18 @@ async fn inventory_rows(
             ordinal: Some(i as u32 + 1),
             box_number: d.box_id.and_then(|b| boxes.get(&b).copied()),
             number: d.number,
+            inventory: None,
             notation: Some(d.fields.file_code.notation().to_string()),
             title: d.fields.title.clone(),
             start: d.fields.start_date,
             end: d.fields.end_date,
             maintenance: d.fields.maintenance,
-            retention_text: d.fields.maintenance.label().to_string(),
+            maintenance_years: d.fields.maintenance_years,
+            retention_text: d.fields.retention_label(),
             sheets: d.fields.number_of_paper,
             pages: Some(d.fields.number_of_page),
             note: d.fields.description.clone(),
-            group: None,
+            group: d.scheme_group.clone(),
         })
         .collect();
     state.store.audit(ctx.event("inventory.export", "inventory", Some(id), "ok")).await?;
@@ -305,7 +336,7 @@ async fn dossier_list(
             } else {
                 format!("{} – {}", d.fields.start_date, d.fields.end_date)
             },
-            retention: d.fields.maintenance.label().into(),
+            retention: d.fields.retention_label(),
             sheets: d.fields.number_of_paper,
             box_number: d.box_id.and_then(|b| boxes.get(&b).copied()),
         })

@@ -20,6 +20,7 @@ pub mod policy;
 mod records;
 mod respond;
 mod retention;
+mod staging;
 mod templates;
 
 use axum::Router;

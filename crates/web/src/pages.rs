@@ -285,10 +285,11 @@ fn inventory_fields() -> Vec<FieldSpec> {
 
 fn dossier_fields() -> Vec<FieldSpec> {
     vec![
-        field("notation", "Số và ký hiệu hồ sơ").required().hint("Chữ không dấu, số, “-”; không dấu chấm"),
+        field("notation", "Số và ký hiệu hồ sơ").required().hint("Như đã ghi: 01.TCCB, 01/HS, TH.01; tối đa 20 ký tự"),
         field("year", "Năm hình thành hồ sơ").hint("Để trống: lấy năm của thời gian bắt đầu"),
         field("title", "Tiêu đề hồ sơ").required().long(),
         field("maintenance", "Thời hạn bảo quản").required().codes(Maintenance::ALL, Maintenance::code, Maintenance::label),
+        field("maintenanceYears", "Số năm bảo quản").hint("Chỉ khi thời hạn là 07 Khác, ví dụ 5 hoặc 15"),
         field("mode", "Chế độ sử dụng").required().codes(Mode::ALL, Mode::code, Mode::label),
         field("startDate", "Thời gian bắt đầu").required().hint(date_hint()),
         field("endDate", "Thời gian kết thúc").required().hint(date_hint()),
@@ -767,7 +768,7 @@ fn dossier_row(d: &Dossier) -> Value {
     let f = &d.fields;
     context! {
         id => d.id, number => d.number, fileCode => f.file_code.to_string(), title => f.title.clone(),
-        dates => date_range(Some(&f.start_date), Some(&f.end_date)), maintenance => f.maintenance.label(),
+        dates => date_range(Some(&f.start_date), Some(&f.end_date)), maintenance => f.retention_label(),
         paper => f.number_of_paper.map(|n| vn::integer(n as i64)).unwrap_or_default(), pages => f.number_of_page,
         description => f.description.clone(), secret => secret_label(f.classification),
     }
@@ -904,7 +905,7 @@ fn dossier_facts(d: &Dossier) -> Vec<(&'static str, String)> {
         ("Mã hồ sơ", f.file_code.to_string()),
         ("Hồ sơ số", opt(&d.number)),
         ("Tiêu đề hồ sơ", f.title.clone()),
-        ("Thời hạn bảo quản", f.maintenance.label().into()),
+        ("Thời hạn bảo quản", f.retention_label()),
         ("Chế độ sử dụng", f.mode.label().into()),
         ("Ngôn ngữ", f.language.labels()),
         ("Thời gian bắt đầu", f.start_date.to_string()),
