@@ -41,3 +41,21 @@ test('a good mục lục is reviewed, then imported whole', async () => {
   const codes = await page.locator('#dossiers tbody tr td:nth-child(2)').allTextContents();
   assert.deepEqual(codes, ['P05.2020.1.7', 'P05.2021.2.7']);
 });
+
+test('a workbook of several mục lục is reviewed sheet by sheet and imported into each', async () => {
+  const page = await signIn(browser, 'luutru.tinh');
+  await page.goto(`${baseUrl}/phong`);
+  await page.getByRole('link', { name: 'P05' }).click();
+  await page.getByRole('link', { name: 'Nhập mục lục từ Excel' }).click();
+  const file = new URL('../../crates/documents/tests/corpus/03-nhieu-muc-luc.xlsx', import.meta.url).pathname;
+  await page.setInputFiles('#f-file', file);
+  await page.getByRole('button', { name: 'Kiểm tra' }).click();
+  assert.equal(await page.locator('#sheets tbody tr').count(), 3);
+  assert.match(await page.locator('#sheets').textContent(), /70 năm/);
+  assert.match(await page.locator('#ignored').textContent(), /Hướng dẫn/);
+  await page.getByRole('button', { name: /vào 3 mục lục/ }).click();
+  await page.waitForURL(/\/phong\/\d+\?da_luu=1$/);
+  const body = await page.locator('main').textContent();
+  assert.match(body, /Mục lục số 2/);
+  assert.match(body, /Mục lục số 3/);
+});
