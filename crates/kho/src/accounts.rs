@@ -118,6 +118,26 @@ pub async fn add_user(store: &Store, new: NewUser, password: Option<String>) -> 
     Ok(id)
 }
 
+/// The console sets a clearance: the root of trust, where the first Tuyệt mật is granted.
+pub async fn set_clearance(store: &Store, username: &str, clearance: kho_model::Classification) -> Result<()> {
+    let actor = operator();
+    require(&actor, Action::UsersManage)?;
+    let user = store.user_by_name(username).await?.with_context(|| format!("không có tài khoản “{username}”"))?;
+    store.set_clearance(user.id, clearance).await?;
+    let detail = format!("độ mật {} → {} (tại máy chủ)", user.clearance.code(), clearance.code());
+    record(store, &actor, "user.clearance_grant", "user", Some(user.id), Some(detail)).await
+}
+
+/// The console resets a password (the web refuses it for accounts cleared above the administrator).
+pub async fn reset_password(store: &Store, username: &str) -> Result<()> {
+    let actor = operator();
+    require(&actor, Action::UsersManage)?;
+    let user = store.user_by_name(username).await?.with_context(|| format!("không có tài khoản “{username}”"))?;
+    let password = read_password(username)?;
+    store.set_password(user.id, &kho_web::auth::hash_password(&password)).await?;
+    record(store, &actor, "user.password_reset", "user", Some(user.id), Some("tại máy chủ".into())).await
+}
+
 pub async fn create_token(store: &Store, username: &str, name: &str) -> Result<String> {
     let actor = operator();
     require(&actor, Action::TokensManage)?;

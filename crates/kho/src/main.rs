@@ -232,6 +232,20 @@ enum UserCommand {
     },
     /// Liệt kê tài khoản.
     List,
+    /// Đặt độ mật được tiếp cận cho một tài khoản, tại máy chủ. Trên giao diện web, quản trị hệ
+    /// thống chỉ đề xuất và Lãnh đạo duyệt (không cao hơn độ mật của mình); độ mật Tuyệt mật đầu
+    /// tiên được cấp ở đây, bởi người giữ máy chủ.
+    Clearance {
+        /// Tên đăng nhập.
+        username: String,
+        /// 00 không, 01 Mật, 02 Tối mật, 03 Tuyệt mật.
+        level: String,
+    },
+    /// Đặt lại mật khẩu một tài khoản, tại máy chủ (hỏi hai lần, hoặc đọc một dòng từ đầu vào chuẩn).
+    Password {
+        /// Tên đăng nhập.
+        username: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -567,6 +581,18 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let new = accounts::NewUser { username: username.clone(), full_name: full_name.clone(), role, clearance, units: units.clone() };
             accounts::add_user(&store, new, None).await?;
             println!("Đã tạo tài khoản {username} ({}).", role.label());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User { command: UserCommand::Clearance { username, level } } => {
+            let clearance =
+                kho_model::Classification::from_code(level).with_context(|| format!("độ mật “{level}” không có (00, 01, 02, 03)"))?;
+            accounts::set_clearance(&open_store(&cli).await?, username, clearance).await?;
+            println!("Tài khoản {username}: độ mật được tiếp cận {}.", clearance.label());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User { command: UserCommand::Password { username } } => {
+            accounts::reset_password(&open_store(&cli).await?, username).await?;
+            println!("Đã đặt lại mật khẩu của {username}.");
             Ok(ExitCode::SUCCESS)
         }
         Command::User { command: UserCommand::List } => {

@@ -322,3 +322,23 @@ async fn the_corpus_of_real_workbooks_imports_from_the_command_line() {
         }
     }
 }
+
+/// The console is the root of trust: the first Tuyệt mật is granted there, audited.
+#[tokio::test]
+async fn the_console_grants_a_clearance_and_resets_a_password() {
+    for catalogue in catalogues().await {
+        assert!(kho(&catalogue.url, &["plan", "import", DEMO]).status.success());
+        assert!(kho_with_stdin(&catalogue.url, &["user", "add", "lanhdao", "--role", "lanh_dao"], "mot-mat-khau-dai\n").status.success());
+        let out = kho(&catalogue.url, &["user", "clearance", "lanhdao", "03"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let user = catalogue.store.user_by_name("lanhdao").await.unwrap().unwrap();
+        assert_eq!(user.clearance, kho_model::Classification::TopSecret, "{}", catalogue.label);
+        assert!(!kho(&catalogue.url, &["user", "clearance", "lanhdao", "09"]).status.success());
+        let out = kho_with_stdin(&catalogue.url, &["user", "password", "lanhdao"], "mot-mat-khau-moi-dai\n");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let filter = kho_store::AuditFilter { action: Some("user.clearance_grant".into()), limit: 10, ..Default::default() };
+        let (count, rows) = catalogue.store.list_audit(&filter).await.unwrap();
+        assert_eq!(count, 1);
+        assert!(rows[0].detail.as_deref().unwrap_or_default().contains("00 → 03"));
+    }
+}

@@ -36,7 +36,9 @@ crate::codes::code_list! {
         CatalogueView = "catalogue.view": "Xem phông, mục lục, hồ sơ, văn bản",
         CatalogueEdit = "catalogue.edit": "Thêm, sửa phông, mục lục, hồ sơ, văn bản",
         UnitsEdit = "units.edit": "Sửa thông tin đơn vị",
+        UnitsScope = "units.scope": "Đổi loại đơn vị (quyết định phạm vi truy cập)",
         UsersManage = "users.manage": "Quản lý tài khoản",
+        ClearanceGrant = "clearance.grant": "Cấp độ mật được tiếp cận",
         TokensManage = "tokens.manage": "Quản lý mã truy cập API",
         RetentionManage = "retention.manage": "Nạp bảng thời hạn bảo quản",
         AuditView = "audit.view": "Xem nhật ký hệ thống",
@@ -200,6 +202,49 @@ fn in_scope(actor: &Actor, unit_id: i64, custodian: Option<i64>, fonds_id: Optio
         || fonds_id.is_some_and(|f| actor.fonds.contains(&f))
 }
 
+/// What becomes of a change of someone's clearance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClearanceChange {
+    /// Made now.
+    Apply,
+    /// Recorded as a proposal that a Lãnh đạo cleared at least as high must approve.
+    Propose,
+    /// Refused, with the reason.
+    Refuse(&'static str),
+}
+
+/// Nobody grants what they do not hold. Lowering a clearance is an administrator's to do; raising
+/// one is granted only by a role the permissions table allows `clearance.grant` (Lãnh đạo), up to
+/// that person's own clearance, never to themselves; an administrator may only propose it. (The
+/// operator at the server's console is the root of trust: `kho user clearance` there.)
+pub fn clearance_change(granter: &Actor, target: Option<i64>, current: Classification, requested: Classification) -> ClearanceChange {
+    let table = Permissions::shipped();
+    let own = target.is_some() && target == granter.user_id;
+    if requested.level() <= current.level() {
+        return if own && requested != current {
+            ClearanceChange::Refuse("Không tự thay đổi độ mật của chính mình; nhờ người khác.")
+        } else if table.allows(granter.role, Action::UsersManage) || table.allows(granter.role, Action::ClearanceGrant) {
+            ClearanceChange::Apply
+        } else {
+            ClearanceChange::Refuse("Vai trò của bạn không được đổi độ mật.")
+        };
+    }
+    if own {
+        return ClearanceChange::Refuse("Không tự nâng độ mật của chính mình; nhờ người khác.");
+    }
+    if table.allows(granter.role, Action::ClearanceGrant) {
+        return if requested.level() <= granter.clearance.level() {
+            ClearanceChange::Apply
+        } else {
+            ClearanceChange::Refuse("Chỉ cấp được độ mật không cao hơn độ mật của chính mình.")
+        };
+    }
+    if table.allows(granter.role, Action::UsersManage) {
+        return ClearanceChange::Propose;
+    }
+    ClearanceChange::Refuse("Vai trò của bạn không được cấp độ mật.")
+}
+
 /// The one decision point.
 pub fn authorize(actor: &Actor, action: Action, resource: &Resource) -> Decision {
     // Records out of reach are absent whatever the action, so the existence of a secret or
@@ -266,6 +311,29 @@ mod tests {
         let cleared = actor(Role::Archivist, Classification::Secret, &[1]);
         assert_eq!(authorize(&cleared, Action::CatalogueView, &record(1, Classification::Secret, Mode::Secret)), Decision::Allow);
         assert_eq!(authorize(&cleared, Action::CatalogueView, &record(1, Classification::TopSecret, Mode::Secret)), Decision::NotFound);
+    }
+
+    #[test]
+    fn nobody_grants_a_clearance_they_do_not_hold() {
+        let mut admin = actor(Role::Admin, Classification::None, &[1]);
+        admin.user_id = Some(10);
+        assert_eq!(clearance_change(&admin, Some(11), Classification::None, Classification::TopSecret), ClearanceChange::Propose);
+        assert_eq!(clearance_change(&admin, Some(11), Classification::Secret, Classification::None), ClearanceChange::Apply);
+        assert!(matches!(clearance_change(&admin, Some(10), Classification::None, Classification::Secret), ClearanceChange::Refuse(_)));
+        let mut leader = actor(Role::Leader, Classification::Secret, &[1]);
+        leader.user_id = Some(20);
+        assert_eq!(clearance_change(&leader, Some(11), Classification::None, Classification::Confidential), ClearanceChange::Apply);
+        assert_eq!(clearance_change(&leader, Some(11), Classification::None, Classification::Secret), ClearanceChange::Apply);
+        assert!(matches!(clearance_change(&leader, Some(11), Classification::None, Classification::TopSecret), ClearanceChange::Refuse(_)));
+        assert!(matches!(
+            clearance_change(&leader, Some(20), Classification::Secret, Classification::TopSecret),
+            ClearanceChange::Refuse(_)
+        ));
+        let clerk = actor(Role::Archivist, Classification::TopSecret, &[1]);
+        assert!(matches!(
+            clearance_change(&clerk, Some(11), Classification::None, Classification::Confidential),
+            ClearanceChange::Refuse(_)
+        ));
     }
 
     #[test]

@@ -23,6 +23,9 @@ pub struct User {
     pub units: BTreeSet<i64>,
     pub fonds: BTreeSet<i64>,
     pub created_at: String,
+    /// A higher clearance an administrator proposed, waiting for a Lãnh đạo's approval.
+    pub proposed_clearance: Option<Classification>,
+    pub proposed_by: Option<String>,
 }
 
 /// What an administrator sets on a user.
@@ -69,11 +72,13 @@ fn user_from_row(row: &AnyRow) -> Result<User, StoreError> {
         disabled: row.try_get::<i64, _>("disabled")? != 0,
         units: BTreeSet::new(),
         fonds: BTreeSet::new(),
+        proposed_clearance: row.try_get::<Option<i64>, _>("proposed_clearance")?.and_then(Classification::from_level),
+        proposed_by: row.try_get("proposed_by")?,
         created_at: row.try_get("created_at")?,
     })
 }
 
-const USER_COLUMNS: &str = "id, username, full_name, password_hash, role, clearance, disabled, created_at";
+const USER_COLUMNS: &str = "id, username, full_name, password_hash, role, clearance, disabled, created_at, proposed_clearance, proposed_by";
 
 impl Store {
     async fn fill_scope(&self, user: &mut User) -> Result<(), StoreError> {
@@ -143,6 +148,51 @@ impl Store {
     }
 
     /// Replaces a user's role, clearance, state and scope.
+    /// Records a proposed clearance (replacing any earlier proposal).
+    pub async fn propose_clearance(&self, id: i64, clearance: Classification, by: &str) -> Result<(), StoreError> {
+        let done = sqlx::query("UPDATE users SET proposed_clearance = $1, proposed_by = $2 WHERE id = $3")
+            .bind(clearance.level())
+            .bind(by)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 { Err(StoreError::NotFound("tài khoản")) } else { Ok(()) }
+    }
+
+    /// Sets a clearance and closes any proposal.
+    pub async fn set_clearance(&self, id: i64, clearance: Classification) -> Result<(), StoreError> {
+        let done = sqlx::query("UPDATE users SET clearance = $1, proposed_clearance = NULL, proposed_by = NULL WHERE id = $2")
+            .bind(clearance.level())
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 { Err(StoreError::NotFound("tài khoản")) } else { Ok(()) }
+    }
+
+    /// Withdraws or refuses a proposal.
+    pub async fn drop_proposal(&self, id: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE users SET proposed_clearance = NULL, proposed_by = NULL WHERE id = $1").bind(id).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Accounts with a clearance waiting for approval.
+    pub async fn clearance_proposals(&self) -> Result<Vec<User>, StoreError> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE proposed_clearance IS NOT NULL ORDER BY username");
+        let rows = sqlx::query(AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
+        let mut users = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let mut user = user_from_row(row)?;
+            self.fill_scope(&mut user).await?;
+            users.push(user);
+        }
+        Ok(users)
+    }
+
+    /// Tokens of one account.
+    pub async fn tokens_of(&self, user_id: i64) -> Result<Vec<ApiToken>, StoreError> {
+        Ok(self.list_tokens().await?.into_iter().filter(|t| t.user_id == user_id).collect())
+    }
+
     pub async fn update_user(&self, id: i64, settings: &UserSettings) -> Result<(), StoreError> {
         self.user(id).await?;
         let mut tx = self.pool.begin().await?;

@@ -38,6 +38,7 @@ const MIGRATIONS: &[(i64, &str, Sql)] = &[
             postgres: include_str!("../migrations/0014_composed_codes.postgres.sql"),
         },
     ),
+    (15, "clearance_proposals", Both(include_str!("../migrations/0015_clearance_proposals.sql"))),
 ];
 
 const FOREIGN_KEYS_OFF: &str = "-- kho:foreign-keys-off";

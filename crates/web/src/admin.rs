@@ -1,5 +1,11 @@
 //! Quản trị: accounts (role, units, fonds, clearance), API tokens, and the audit trail with its
-//! XLSX export. Every change here is itself audited.
+//! XLSX export. Every change here is itself audited, with what it was before.
+//!
+//! Nobody grants what they do not hold (`access::clearance_change`): an administrator lowers
+//! clearances and *proposes* higher ones; a Lãnh đạo approves a proposal up to their own clearance
+//! (Độ mật chờ duyệt); nobody changes their own role, clearance or scope; an API token is issued
+//! only to oneself; an administrator does not reset the password of an account cleared higher
+//! than themselves (that is the console's, `kho user password`).
 
 use crate::AppState;
 use crate::auth::{self, Ctx};
@@ -10,7 +16,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
 use kho_model::Classification;
-use kho_model::access::Role;
+use kho_model::access::{ClearanceChange, Role, clearance_change};
 use kho_store::{AuditFilter, UserSettings};
 use minijinja::{Value, context};
 use serde::Deserialize;
@@ -25,22 +31,32 @@ pub fn routes() -> Router<AppState> {
         .route("/quan-tri/tai-khoan/{id}/mat-khau", post(user_password))
         .route("/quan-tri/ma-truy-cap", get(tokens).post(token_create))
         .route("/quan-tri/ma-truy-cap/{id}/thu-hoi", post(token_revoke))
+        .route("/quan-tri/do-mat", get(proposals))
+        .route("/quan-tri/do-mat/{id}", post(proposal_decide))
+        .route("/tai-khoan/ma-truy-cap", get(own_tokens).post(own_token_create))
+        .route("/tai-khoan/ma-truy-cap/{id}/thu-hoi", post(own_token_revoke))
         .route("/quan-tri/nhat-ky", get(audit))
         .route("/quan-tri/nhat-ky.xlsx", get(audit_xlsx))
 }
 
 fn render(state: &AppState, ctx: &Ctx, template: &str, title: &str, status: StatusCode, values: Value) -> Result<Response, PageError> {
-    crate::pages::Page::new(template, "quan-tri", title).status(status).render(state, Some(ctx), context! { tabs => tabs(), ..values })
+    crate::pages::Page::new(template, "quan-tri", title).status(status).render(state, Some(ctx), context! { tabs => tabs(ctx), ..values })
 }
 
-/// The tabs of Quản trị.
-pub fn tabs() -> Vec<Value> {
-    vec![
-        context! { href => "/quan-tri", label => "Tài khoản" },
-        context! { href => "/quan-tri/ma-truy-cap", label => "Mã truy cập API" },
-        context! { href => "/quan-tri/nhat-ky", label => "Nhật ký hệ thống" },
-        context! { href => "/quan-tri/thoi-han", label => "Bảng thời hạn bảo quản" },
+/// The tabs of Quản trị the person's role may open.
+pub fn tabs(ctx: &Ctx) -> Vec<Value> {
+    use kho_model::access::Action;
+    [
+        ("/quan-tri", "Tài khoản", Action::UsersManage),
+        ("/quan-tri/do-mat", "Độ mật chờ duyệt", Action::ClearanceGrant),
+        ("/quan-tri/ma-truy-cap", "Mã truy cập API", Action::TokensManage),
+        ("/quan-tri/nhat-ky", "Nhật ký hệ thống", Action::AuditView),
+        ("/quan-tri/thoi-han", "Bảng thời hạn bảo quản", Action::RetentionManage),
     ]
+    .into_iter()
+    .filter(|(_, _, action)| kho_model::access::Permissions::shipped().allows(ctx.actor.role, *action))
+    .map(|(href, label, _)| context! { href, label })
+    .collect()
 }
 
 async fn users(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> Result<Response, PageError> {
@@ -56,6 +72,7 @@ async fn users(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) ->
             context! {
                 id => u.id, username => u.username.clone(), full_name => u.full_name.clone(), role => u.role.label(),
                 clearance => u.clearance.label(), disabled => u.disabled, units => unit_names.join(", "), fonds => u.fonds.len(),
+                proposed => u.proposed_clearance.map(|c| c.label()),
             }
         })
         .collect();
@@ -166,6 +183,10 @@ async fn user_form_page(
     let clearances: Vec<Value> = Classification::ALL.iter().map(|c| context! { value => c.code(), label => c.label() }).collect();
     let title = if id.is_some() { format!("Tài khoản {}", form.username) } else { "Thêm tài khoản".into() };
     let own = id.is_some() && id == ctx.actor.user_id;
+    let proposed = match id {
+        Some(id) => state.store.user(id).await?.proposed_clearance.map(|c| c.label()),
+        None => None,
+    };
     render(
         state,
         ctx,
@@ -173,7 +194,7 @@ async fn user_form_page(
         &title,
         status,
         context! {
-            heading => title.clone(), id, error, units, fonds, roles, clearances, own,
+            heading => title.clone(), id, error, units, fonds, roles, clearances, own, proposed,
             form => context! { username => form.username.clone(), full_name => form.full_name.clone(), role => form.role.clone(), clearance => form.clearance.clone(), disabled => form.disabled },
         },
     )
@@ -197,15 +218,27 @@ async fn user_create(
         auth::check_new_password(&form.username, &form.password)?;
         form.settings()
     })();
-    let settings = match checked {
+    let mut settings = match checked {
         Ok(s) => s,
         Err(message) => return user_form_page(&state, &ctx, &form, None, Some(message), StatusCode::UNPROCESSABLE_ENTITY).await,
     };
+    // A new account starts uncleared; a clearance asked for is applied or proposed as for any account.
+    let requested = settings.clearance;
+    let change = clearance_change(&ctx.actor, None, Classification::None, requested);
+    if let ClearanceChange::Refuse(message) = change {
+        return user_form_page(&state, &ctx, &form, None, Some(message.into()), StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    if change == ClearanceChange::Propose {
+        settings.clearance = Classification::None;
+    }
     match state.store.create_user(&form.username, &auth::hash_password(&form.password), &settings).await {
         Ok(id) => {
             let mut event = ctx.event("user.create", "user", Some(id), "ok");
             event.detail = Some(format!("{} {} độ mật {}", form.username, settings.role.code(), settings.clearance.code()));
             state.store.audit(event).await?;
+            if change == ClearanceChange::Propose {
+                propose(&state, &ctx, id, requested).await?;
+            }
             Ok(Redirect::to("/quan-tri?da_luu=1").into_response())
         }
         Err(kho_store::StoreError::Conflict(e)) => user_form_page(&state, &ctx, &form, None, Some(e.message), StatusCode::CONFLICT).await,
@@ -232,34 +265,138 @@ async fn user_update(
         Err(message) => return user_form_page(&state, &ctx, &form, Some(id), Some(message), StatusCode::UNPROCESSABLE_ENTITY).await,
     };
     if ctx.actor.user_id == Some(id) {
-        // Nobody raises their own role or clearance, nor locks themselves out.
-        if settings.role != user.role || settings.clearance != user.clearance || settings.disabled {
+        // Nobody changes their own role, clearance or scope, nor locks themselves out.
+        if settings.role != user.role
+            || settings.clearance != user.clearance
+            || settings.disabled
+            || settings.units != user.units
+            || settings.fonds != user.fonds
+        {
             return user_form_page(
                 &state,
                 &ctx,
                 &form,
                 Some(id),
-                Some("Không tự thay đổi vai trò, độ mật hoặc khóa tài khoản của chính mình; nhờ một quản trị viên khác.".into()),
+                Some("Không tự thay đổi vai trò, độ mật, phạm vi hoặc khóa tài khoản của chính mình; nhờ một quản trị viên khác.".into()),
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await;
         }
-        settings.role = user.role;
+    }
+    let requested = settings.clearance;
+    let change = clearance_change(&ctx.actor, Some(id), user.clearance, requested);
+    match change {
+        ClearanceChange::Refuse(message) => {
+            return user_form_page(&state, &ctx, &form, Some(id), Some(message.into()), StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+        ClearanceChange::Propose => settings.clearance = user.clearance,
+        ClearanceChange::Apply => {}
     }
     state.store.update_user(id, &settings).await?;
     let mut event = ctx.event("user.update", "user", Some(id), "ok");
     event.detail = Some(format!(
-        "vai trò {} → {}; độ mật {} → {}; khóa {}; đơn vị {:?}; phông {:?}",
+        "vai trò {} → {}; độ mật {} → {}; khóa {} → {}; đơn vị {:?} → {:?}; phông {:?} → {:?}",
         user.role.code(),
         settings.role.code(),
         user.clearance.code(),
         settings.clearance.code(),
+        user.disabled,
         settings.disabled,
+        user.units,
         settings.units,
+        user.fonds,
         settings.fonds
     ));
     state.store.audit(event).await?;
+    if change == ClearanceChange::Propose {
+        propose(&state, &ctx, id, requested).await?;
+    }
     Ok(Redirect::to("/quan-tri?da_luu=1").into_response())
+}
+
+/// Records a proposed clearance for a Lãnh đạo to approve.
+async fn propose(state: &AppState, ctx: &Ctx, id: i64, clearance: Classification) -> Result<(), PageError> {
+    state.store.propose_clearance(id, clearance, &ctx.actor.name).await?;
+    let mut event = ctx.event("user.clearance_propose", "user", Some(id), "ok");
+    event.detail = Some(format!("đề xuất độ mật {}", clearance.code()));
+    state.store.audit(event).await?;
+    Ok(())
+}
+
+// ---- Độ mật chờ duyệt ----
+
+async fn proposals_page(state: &AppState, ctx: &Ctx, error: Option<String>) -> Result<Response, PageError> {
+    let rows: Vec<Value> = state
+        .store
+        .clearance_proposals()
+        .await?
+        .iter()
+        .map(|u| {
+            let proposed = u.proposed_clearance.unwrap_or(Classification::None);
+            let may = clearance_change(&ctx.actor, Some(u.id), u.clearance, proposed) == ClearanceChange::Apply;
+            context! {
+                id => u.id, username => u.username.clone(), full_name => u.full_name.clone(), role => u.role.label(),
+                current => u.clearance.label(), proposed => proposed.label(), by => u.proposed_by.clone(), may,
+            }
+        })
+        .collect();
+    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    crate::pages::Page::new("clearance.html", "quan-tri", "Độ mật chờ duyệt").status(status).render(
+        state,
+        Some(ctx),
+        context! { rows, error, tabs => tabs(ctx) },
+    )
+}
+
+async fn proposals(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> Result<Response, PageError> {
+    proposals_page(&state, &ctx, None).await
+}
+
+#[derive(Deserialize)]
+struct Decision {
+    #[serde(default)]
+    quyet_dinh: String,
+}
+
+/// A Lãnh đạo approves (up to their own clearance, never their own account) or refuses a proposal.
+async fn proposal_decide(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    Form(form): Form<Decision>,
+) -> Result<Response, PageError> {
+    let user = state.store.user(id).await?;
+    let Some(proposed) = user.proposed_clearance else {
+        return proposals_page(&state, &ctx, Some("Tài khoản này không có đề xuất độ mật nào đang chờ.".into())).await;
+    };
+    if form.quyet_dinh == "tu_choi" {
+        state.store.drop_proposal(id).await?;
+        let mut event = ctx.event("user.clearance_refuse", "user", Some(id), "ok");
+        event.detail = Some(format!("từ chối độ mật {} do {} đề xuất", proposed.code(), user.proposed_by.clone().unwrap_or_default()));
+        state.store.audit(event).await?;
+        return Ok(Redirect::to("/quan-tri/do-mat").into_response());
+    }
+    let refusal = match clearance_change(&ctx.actor, Some(id), user.clearance, proposed) {
+        ClearanceChange::Apply => None,
+        ClearanceChange::Refuse(message) => Some(message),
+        ClearanceChange::Propose => Some("Chỉ Lãnh đạo được duyệt độ mật."),
+    };
+    if let Some(message) = refusal {
+        let mut event = ctx.event("user.clearance_grant", "user", Some(id), "denied");
+        event.detail = Some(format!("độ mật {} → {}: {message}", user.clearance.code(), proposed.code()));
+        state.store.audit(event).await?;
+        return proposals_page(&state, &ctx, Some(message.into())).await;
+    }
+    state.store.set_clearance(id, proposed).await?;
+    let mut event = ctx.event("user.clearance_grant", "user", Some(id), "ok");
+    event.detail = Some(format!(
+        "độ mật {} → {} (đề xuất của {})",
+        user.clearance.code(),
+        proposed.code(),
+        user.proposed_by.clone().unwrap_or_default()
+    ));
+    state.store.audit(event).await?;
+    Ok(Redirect::to("/quan-tri/do-mat?da_luu=1").into_response())
 }
 
 #[derive(Deserialize)]
@@ -275,6 +412,12 @@ async fn user_password(
     Form(form): Form<NewPassword>,
 ) -> Result<Response, PageError> {
     let user = state.store.user(id).await?;
+    if user.clearance.level() > ctx.actor.clearance.level() {
+        // Otherwise resetting the password would be a way to sign in as someone cleared higher.
+        state.store.audit(ctx.event("user.password_reset", "user", Some(id), "denied")).await?;
+        let message = "Tài khoản này được tiếp cận độ mật cao hơn của bạn: mật khẩu chỉ được đặt lại tại máy chủ (kho user password TÊN) hoặc bởi chính người dùng.";
+        return user_form_page(&state, &ctx, &UserForm::of(&user), Some(id), Some(message.into()), StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
     if let Err(message) = auth::check_new_password(&user.username, &form.password) {
         return user_form_page(&state, &ctx, &UserForm::of(&user), Some(id), Some(message), StatusCode::UNPROCESSABLE_ENTITY).await;
     }
@@ -285,23 +428,25 @@ async fn user_password(
 
 // ---- API tokens ----
 
-async fn tokens_page(state: &AppState, ctx: &Ctx, created: Option<String>, error: Option<String>) -> Result<Response, PageError> {
-    let tokens: Vec<Value> = state
-        .store
-        .list_tokens()
-        .await?
+fn token_rows(tokens: &[kho_store::ApiToken]) -> Vec<Value> {
+    tokens
         .iter()
         .map(|t| context! { id => t.id, username => t.username.clone(), name => t.name.clone(), created_at => t.created_at.clone(), revoked_at => t.revoked_at.clone(), last_used_at => t.last_used_at.clone() })
-        .collect();
-    let users: Vec<Value> = state
-        .store
-        .list_users()
-        .await?
-        .iter()
-        .map(|u| context! { id => u.id, name => format!("{} ({})", u.username, u.full_name) })
-        .collect();
+        .collect()
+}
+
+/// Every token, for the administrator to see and revoke; the form issues one to the administrator.
+async fn tokens_page(state: &AppState, ctx: &Ctx, created: Option<String>, error: Option<String>) -> Result<Response, PageError> {
+    let tokens = token_rows(&state.store.list_tokens().await?);
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    render(state, ctx, "admin_tokens.html", "Mã truy cập API", status, context! { tokens, users, created, error })
+    render(
+        state,
+        ctx,
+        "admin_tokens.html",
+        "Mã truy cập API",
+        status,
+        context! { tokens, created, error, action => "/quan-tri/ma-truy-cap" },
+    )
 }
 
 async fn tokens(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> Result<Response, PageError> {
@@ -311,9 +456,25 @@ async fn tokens(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -
 #[derive(Deserialize)]
 struct NewToken {
     #[serde(default)]
-    user_id: String,
-    #[serde(default)]
     name: String,
+}
+
+/// Issues a token to the signed-in person — never to someone else, whose name the audit trail
+/// would then carry for what the issuer does with it.
+async fn issue_own_token(state: &AppState, ctx: &Ctx, form: &NewToken) -> Result<Result<String, String>, PageError> {
+    let name = kho_model::text::clean(&form.name);
+    let Some(user_id) = ctx.actor.user_id else {
+        return Ok(Err("Chỉ tài khoản đăng nhập mới tự cấp mã; tại máy chủ dùng kho token create.".into()));
+    };
+    if name.is_empty() || name.chars().count() > 100 {
+        return Ok(Err("Tên mã: bắt buộc, tối đa 100 ký tự (ví dụ “Máy quét phòng 2”).".into()));
+    }
+    let token = new_api_token();
+    let id = state.store.create_token(user_id, &name, &auth::sha256_hex(&token)).await?;
+    let mut event = ctx.event("token.create", "token", Some(id), "ok");
+    event.detail = Some(name);
+    state.store.audit(event).await?;
+    Ok(Ok(token))
 }
 
 async fn token_create(
@@ -321,17 +482,47 @@ async fn token_create(
     Extension(ctx): Extension<Ctx>,
     Form(form): Form<NewToken>,
 ) -> Result<Response, PageError> {
-    let name = kho_model::text::clean(&form.name);
-    let Ok(user_id) = form.user_id.parse::<i64>() else {
-        return tokens_page(&state, &ctx, None, Some("Hãy chọn tài khoản dùng mã.".into())).await;
-    };
-    if name.is_empty() || name.chars().count() > 100 {
-        return tokens_page(&state, &ctx, None, Some("Tên mã: bắt buộc, tối đa 100 ký tự (ví dụ “Máy quét phòng 2”).".into())).await;
+    match issue_own_token(&state, &ctx, &form).await? {
+        Ok(token) => tokens_page(&state, &ctx, Some(token), None).await,
+        Err(message) => tokens_page(&state, &ctx, None, Some(message)).await,
     }
-    let token = new_api_token();
-    let id = state.store.create_token(user_id, &name, &auth::sha256_hex(&token)).await?;
-    state.store.audit(ctx.event("token.create", "token", Some(id), "ok")).await?;
-    tokens_page(&state, &ctx, Some(token), None).await
+}
+
+/// Tài khoản → Mã truy cập API: one's own tokens (a scanning station's account issues its own).
+async fn own_tokens_page(state: &AppState, ctx: &Ctx, created: Option<String>, error: Option<String>) -> Result<Response, PageError> {
+    let tokens = token_rows(&state.store.tokens_of(ctx.actor.user_id.unwrap_or_default()).await?);
+    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    crate::pages::Page::new("admin_tokens.html", "", "Mã truy cập API của tôi").status(status).render(
+        state,
+        Some(ctx),
+        context! { tokens, created, error, action => "/tai-khoan/ma-truy-cap", own => true },
+    )
+}
+
+async fn own_tokens(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> Result<Response, PageError> {
+    own_tokens_page(&state, &ctx, None, None).await
+}
+
+async fn own_token_create(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Form(form): Form<NewToken>,
+) -> Result<Response, PageError> {
+    match issue_own_token(&state, &ctx, &form).await? {
+        Ok(token) => own_tokens_page(&state, &ctx, Some(token), None).await,
+        Err(message) => own_tokens_page(&state, &ctx, None, Some(message)).await,
+    }
+}
+
+async fn own_token_revoke(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let mine = state.store.tokens_of(ctx.actor.user_id.unwrap_or_default()).await?.iter().any(|t| t.id == id);
+    let revoked = mine && state.store.revoke_token(id).await?;
+    state.store.audit(ctx.event("token.revoke", "token", Some(id), if revoked { "ok" } else { "refused" })).await?;
+    Ok(Redirect::to("/tai-khoan/ma-truy-cap").into_response())
 }
 
 /// `kho_` and 64 hex characters; shown once, stored only as its SHA-256.

@@ -396,4 +396,5 @@ pub fn administers(actor: &Actor) -> bool {
     table.allows(actor.role, Action::UsersManage)
         || table.allows(actor.role, Action::AuditView)
         || table.allows(actor.role, Action::TokensManage)
+        || table.allows(actor.role, Action::ClearanceGrant)
 }

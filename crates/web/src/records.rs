@@ -154,8 +154,21 @@ async fn audited(
     id: Option<i64>,
     result: Result<i64, Refused>,
 ) -> Result<i64, Refused> {
+    audited_with(state, ctx, action, kind, id, result, None).await
+}
+
+/// As [`audited`], with what changed (before → after) written when it succeeded.
+async fn audited_with(
+    state: &AppState,
+    ctx: &Ctx,
+    action: &str,
+    kind: &str,
+    id: Option<i64>,
+    result: Result<i64, Refused>,
+    changed: Option<String>,
+) -> Result<i64, Refused> {
     let (outcome, resource_id, detail) = match &result {
-        Ok(new_id) => ("ok", Some(*new_id), None),
+        Ok(new_id) => ("ok", Some(*new_id), changed),
         Err(Refused::Invalid(i) | Refused::Conflict(i)) => {
             ("refused", id, Some(i.errors.iter().map(|e| format!("{}:{}", e.field, e.code)).collect::<Vec<_>>().join(",")))
         }
@@ -273,14 +286,43 @@ pub async fn unit_for(state: &AppState, ctx: &Ctx, action: Action, id: i64) -> R
     Ok(unit)
 }
 
+/// A unit's kind decides scope (an account bound to the province archive sees every unit), so
+/// changing it is the administrator's alone (`units.scope`); every change is audited before → after.
 pub async fn update_unit(state: &AppState, ctx: &Ctx, id: i64, input: &UnitInput) -> Result<i64, Refused> {
-    unit_for(state, ctx, Action::UnitsEdit, id).await?;
+    let before = unit_for(state, ctx, Action::UnitsEdit, id).await?;
+    let mut changed = None;
     let result = async {
-        state.store.update_unit(id, &input.parse(id)?).await?;
+        let after = input.parse(id)?;
+        if after.kind != before.kind && !authorize(&ctx.actor, Action::UnitsScope, &Resource::Unit { unit_id: id }).is_allowed() {
+            return Err(Refused::Invalid(Invalid::one(FieldError::new(
+                "kind",
+                "scope_field",
+                "Loại đơn vị quyết định phạm vi truy cập của mọi tài khoản gắn với đơn vị; chỉ quản trị hệ thống được đổi.",
+            ))));
+        }
+        let was = |v: &Option<String>| v.clone().unwrap_or_default();
+        changed = Some(format!(
+            "tên “{}” → “{}”; loại {} → {}; mã định danh {} → {}; mã cũ {} → {}; mã mới {} → {}; giải thể {} → {}; kế thừa {:?} → {:?}",
+            before.name,
+            after.name,
+            before.kind.code(),
+            after.kind.code(),
+            was(&before.agency_code.as_ref().map(|c| c.to_string())),
+            was(&after.agency_code.as_ref().map(|c| c.to_string())),
+            was(&before.old_admin_code),
+            was(&after.old_admin_code),
+            was(&before.new_admin_code),
+            was(&after.new_admin_code),
+            was(&before.dissolved_on),
+            was(&after.dissolved_on),
+            before.successor_id,
+            after.successor_id
+        ));
+        state.store.update_unit(id, &after).await?;
         Ok(id)
     }
     .await;
-    audited(state, ctx, "unit.update", "unit", Some(id), result).await
+    audited_with(state, ctx, "unit.update", "unit", Some(id), result, changed).await
 }
 
 /// Is either party of an accession in the actor's scope? (A clerk hands over; the archive receives.)

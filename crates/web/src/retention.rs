@@ -98,7 +98,7 @@ async fn admin_page(State(state): State<AppState>, Extension(ctx): Extension<Ctx
         "Bảng thời hạn bảo quản",
         "quan-tri",
         StatusCode::OK,
-        context! { count, problems => Vec::<Value>::new(), tabs => crate::admin::tabs() },
+        context! { count, problems => Vec::<Value>::new(), tabs => crate::admin::tabs(&ctx) },
     )
 }
 
@@ -117,7 +117,7 @@ async fn admin_replace(
             "Bảng thời hạn bảo quản",
             "quan-tri",
             StatusCode::UNPROCESSABLE_ENTITY,
-            context! { count, problems, tabs => crate::admin::tabs() },
+            context! { count, problems, tabs => crate::admin::tabs(&ctx) },
         )
     };
     let mut text = None;

@@ -23,6 +23,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("admin_users.html", include_str!("../templates/admin_users.html")),
     ("admin_user.html", include_str!("../templates/admin_user.html")),
     ("admin_tokens.html", include_str!("../templates/admin_tokens.html")),
+    ("clearance.html", include_str!("../templates/clearance.html")),
     ("admin_audit.html", include_str!("../templates/admin_audit.html")),
     ("retention.html", include_str!("../templates/retention.html")),
     ("import.html", include_str!("../templates/import.html")),

@@ -53,7 +53,9 @@ async fn an_administrator_manages_accounts_tokens_and_reads_the_audit_trail() {
             .await;
         assert_eq!(created.status(), StatusCode::SEE_OTHER);
         let user = app.store.user_by_name("canbo.natau").await.unwrap().unwrap();
-        assert_eq!((user.role, user.clearance), (Role::Archivist, Classification::Confidential));
+        // An administrator proposes a clearance; it waits for a Lãnh đạo.
+        assert_eq!((user.role, user.clearance), (Role::Archivist, Classification::None));
+        assert_eq!(user.proposed_clearance, Some(Classification::Confidential));
         assert_eq!(user.units.iter().map(|u| u.to_string()).collect::<Vec<_>>(), vec![commune.clone()]);
         let (_, list) = admin.get("/quan-tri").await;
         assert!(list.contains("Văn thư xã Nà Tấu") && list.contains("Xã Nà Tấu"));
@@ -63,6 +65,7 @@ async fn an_administrator_manages_accounts_tokens_and_reads_the_audit_trail() {
 
         let user_id = user.id.to_string();
         let response = admin.post("/quan-tri/ma-truy-cap", &[("user_id", &user_id), ("name", "Máy quét phòng 2")]).await;
+        // Issued to the administrator, whatever the form names: nobody acts under another's name.
         let page = response.text().await.unwrap();
         let start = page.find("id=\"new-token\">").unwrap() + "id=\"new-token\">".len();
         let token = page[start..].split('<').next().unwrap().to_string();
@@ -82,7 +85,9 @@ async fn an_administrator_manages_accounts_tokens_and_reads_the_audit_trail() {
 
         let (status, audit) = admin.get("/quan-tri/nhat-ky?action=user.create").await;
         assert_eq!(status, StatusCode::OK);
-        assert!(audit.contains("canbo.natau luu_tru_vien độ mật 01"), "the change is in the trail");
+        assert!(audit.contains("canbo.natau luu_tru_vien độ mật 00"), "the change is in the trail");
+        let (_, proposals) = admin.get("/quan-tri/nhat-ky?action=user.clearance_propose").await;
+        assert!(proposals.contains("đề xuất độ mật 01"), "and so is the proposal");
         let export = admin.client.get(format!("{}/quan-tri/nhat-ky.xlsx?actor=quantri", app.base)).send().await.unwrap();
         assert_eq!(export.status(), StatusCode::OK);
         assert_eq!(export.headers()["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");

@@ -223,7 +223,7 @@ fn record_targets<'f>(path: &str, f: &'f Fixtures) -> Option<&'f [Target]> {
 }
 
 fn other_id(path: &str, f: &Fixtures) -> i64 {
-    if path.contains("/tai-khoan/") {
+    if path.contains("/tai-khoan/") || path.contains("/do-mat/") {
         f.user
     } else if path.contains("/ma-truy-cap/") {
         f.token
