@@ -4,6 +4,7 @@
 
 use crate::intake::{self, Limits, Refused};
 use kho_blobs::Blobs;
+use kho_model::access::Visibility;
 use kho_model::digitization::{ScanName, scan_name};
 use kho_store::{NewScanFile, Store};
 use std::collections::HashMap;
@@ -16,17 +17,23 @@ pub struct BatchCodes {
     pub dossiers: HashMap<String, (i64, bool)>,
     /// Names two hồ sơ of the batch share (same year and số ký hiệu): they map to neither.
     pub ambiguous: std::collections::HashSet<String>,
-    /// Every hồ sơ of the batch → sealed.
+    /// Every hồ sơ of the batch the person may fill → sealed.
     pub sealed: HashMap<i64, bool>,
 }
 
 impl BatchCodes {
-    /// One query, however large the batch: this runs on every upload.
-    pub async fn load(store: &Store, batch_id: i64) -> Result<BatchCodes, kho_store::StoreError> {
+    /// The hồ sơ of the batch the person may fill: those they may see whose content — the hồ sơ
+    /// with every văn bản in it — is within their clearance (the others are as absent). One query,
+    /// however large the batch: this runs on every upload.
+    pub async fn load(store: &Store, batch_id: i64, visibility: &Visibility) -> Result<BatchCodes, kho_store::StoreError> {
         let mut dossiers = HashMap::new();
         let mut ambiguous = std::collections::HashSet::new();
         let mut by_id = HashMap::new();
-        for (id, code, sealed) in store.batch_codes(batch_id).await? {
+        for (id, code, classification) in store.batch_codes(batch_id, visibility).await? {
+            if classification.level() > visibility.clearance {
+                continue;
+            }
+            let sealed = classification.is_classified();
             by_id.insert(id, sealed);
             let stem = kho_model::ids::file_stem(&code);
             if dossiers.insert(stem.clone(), (id, sealed)).is_some() {
@@ -42,6 +49,16 @@ impl BatchCodes {
     /// Which hồ sơ (and văn bản STT) a file's name says it is.
     pub fn map(&self, file_name: &str) -> Option<ScanName> {
         scan_name(file_name, |code| self.dossiers.contains_key(code) || self.ambiguous.contains(code))
+    }
+
+    /// The hồ sơ (id, sealed) and văn bản STT a file goes to: the hồ sơ chosen, or the one its
+    /// name says; `None` when that is no hồ sơ the person may fill.
+    pub fn target(&self, chosen: Option<i64>, file_name: &str) -> Option<((i64, bool), Option<u32>)> {
+        let mapped = self.map(file_name);
+        match chosen {
+            Some(dossier) => self.sealed.get(&dossier).map(|sealed| ((dossier, *sealed), mapped.and_then(|m| m.ordinal))),
+            None => mapped.and_then(|m| self.dossiers.get(&m.file_code).map(|d| (*d, m.ordinal))),
+        }
     }
 }
 

@@ -79,7 +79,8 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
 /// refused is listed at the end, and the exit code says so.
 pub async fn ingest(store: &Store, blobs: &Blobs, dir: &Path, batch: i64, manifest: Option<&Path>, by: &str) -> Result<ExitCode> {
     store.batch(batch).await.with_context(|| format!("không có lô số hóa số {batch}"))?;
-    let codes = BatchCodes::load(store, batch).await?;
+    // The console is the root of trust (it holds the data folder): it sees every hồ sơ.
+    let codes = BatchCodes::load(store, batch, &kho_model::access::Visibility::everything()).await?;
     let manifest = manifest.map(read_manifest).transpose()?.unwrap_or_default();
     let mut files = vec![];
     walk(dir, &mut files)?;
@@ -115,7 +116,7 @@ pub async fn ingest(store: &Store, blobs: &Blobs, dir: &Path, batch: i64, manife
             let base = name.rsplit('/').next().unwrap_or(&name).to_string();
             let target = match manifest.get(&base).or_else(|| manifest.get(&name)) {
                 Some((code, ordinal)) => codes.dossiers.get(&kho_model::ids::file_stem(code)).map(|d| (*d, *ordinal)),
-                None => codes.map(&base).and_then(|s| codes.dossiers.get(&s.file_code).map(|d| (*d, s.ordinal))),
+                None => codes.target(None, &base),
             };
             let Some((dossier, ordinal)) = target else {
                 unmapped.push(shown);

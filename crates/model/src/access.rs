@@ -168,6 +168,54 @@ pub struct FondsPlace {
     pub custodian_unit_id: Option<i64>,
 }
 
+/// How secret and how restricted a piece of data is: its classification (độ mật) and its mode of
+/// use (chế độ sử dụng).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Label {
+    pub classification: Classification,
+    pub mode: Option<Mode>,
+}
+
+impl Default for Label {
+    fn default() -> Label {
+        Label { classification: Classification::None, mode: None }
+    }
+}
+
+impl Label {
+    pub fn new(classification: Classification, mode: Option<Mode>) -> Label {
+        Label { classification, mode }
+    }
+
+    /// The label of data derived from both: the higher classification, the more restrictive mode.
+    pub fn join(self, other: Label) -> Label {
+        let mode = match (self.mode, other.mode) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, None) => a,
+            (None, b) => b,
+        };
+        Label { classification: self.classification.max(other.classification), mode }
+    }
+
+    /// The one rule for derived data — a rendition, OCR text, a thumbnail, a file name, a count, a
+    /// search entry: it is as secret and as restricted as the most secret and most restricted of
+    /// its sources (fonds, hồ sơ, văn bản, page). Decisions on it then go through [`authorize`]
+    /// like a record's.
+    pub fn derived(sources: impl IntoIterator<Item = Label>) -> Label {
+        sources.into_iter().fold(Label::default(), Label::join)
+    }
+
+    /// Restricted material: its views and downloads are audited.
+    pub fn is_restricted(&self) -> bool {
+        self.classification.is_classified() || self.mode.is_some_and(|m| m != Mode::Public)
+    }
+
+    /// The resource to authorise for data with this label in a fonds.
+    pub fn on(self, place: FondsPlace) -> Resource {
+        Resource::Record { place, classification: self.classification, mode: self.mode }
+    }
+}
+
 /// What is being acted on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Resource {
@@ -311,6 +359,22 @@ mod tests {
         let cleared = actor(Role::Archivist, Classification::Secret, &[1]);
         assert_eq!(authorize(&cleared, Action::CatalogueView, &record(1, Classification::Secret, Mode::Secret)), Decision::Allow);
         assert_eq!(authorize(&cleared, Action::CatalogueView, &record(1, Classification::TopSecret, Mode::Secret)), Decision::NotFound);
+    }
+
+    #[test]
+    fn derived_data_is_as_secret_as_its_most_secret_source() {
+        let public = Label::new(Classification::None, Some(Mode::Public));
+        let secret_document = Label::new(Classification::Confidential, Some(Mode::Secret));
+        let restricted = Label::new(Classification::None, Some(Mode::Conditional));
+        let rendition = Label::derived([public, restricted, secret_document]);
+        assert_eq!(rendition, Label::new(Classification::Confidential, Some(Mode::Secret)));
+        assert_eq!(Label::derived([public, restricted]).mode, Some(Mode::Conditional));
+        let place = FondsPlace { fonds_id: 9, unit_id: 1, custodian_unit_id: None };
+        let clerk = actor(Role::Archivist, Classification::None, &[1]);
+        assert_eq!(authorize(&clerk, Action::CatalogueView, &rendition.on(place.clone())), Decision::NotFound);
+        let mut reader = actor(Role::Reader, Classification::None, &[1]);
+        reader.all_units = true;
+        assert_eq!(authorize(&reader, Action::CatalogueView, &Label::derived([public, restricted]).on(place)), Decision::NotFound);
     }
 
     #[test]

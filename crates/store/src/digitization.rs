@@ -8,12 +8,13 @@
 
 use crate::catalogue::{Arg, bind_all, visible_dossiers};
 use crate::{Backend, Store, StoreError};
-use kho_model::FieldError;
 use kho_model::access::Visibility;
 use kho_model::digitization::OriginalKind;
+use kho_model::{Classification, FieldError, Mode};
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
+use std::collections::HashMap;
 
 /// A lô số hóa.
 #[derive(Debug, Clone, Serialize)]
@@ -426,17 +427,26 @@ impl Store {
             .collect()
     }
 
-    /// Every hồ sơ of a batch as intake needs it, in one query: (id, mã hồ sơ, classified — its
-    /// own classification or its fonds').
-    pub async fn batch_codes(&self, batch_id: i64) -> Result<Vec<(i64, String, bool)>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT d.id, d.file_code, CASE WHEN d.classification > 0 OR f.classification > 0 THEN 1 ELSE 0 END AS classified \
-             FROM batch_dossiers q JOIN dossiers d ON d.id = q.dossier_id JOIN fonds f ON f.id = d.fonds_id WHERE q.batch_id = $1",
-        )
-        .bind(batch_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get::<i64, _>(2)? != 0))).collect()
+    /// Every hồ sơ of a batch the person may see, as intake needs it, in one query: (id, mã hồ sơ,
+    /// the classification of its content — its own, its fonds' or its most secret văn bản's). A hồ
+    /// sơ the person may not see is not there, so naming it answers as naming nothing.
+    pub async fn batch_codes(&self, batch_id: i64, visibility: &Visibility) -> Result<Vec<(i64, String, Classification)>, StoreError> {
+        let mut args = vec![Arg::Int(batch_id)];
+        let visible = visible_dossiers(visibility, &mut args);
+        let sql = format!(
+            "SELECT d.id, d.file_code, d.classification AS own, f.classification AS fonds, \
+               (SELECT COALESCE(MAX(v.classification), 0) FROM documents v WHERE v.dossier_id = d.id) AS documents \
+             FROM batch_dossiers q JOIN dossiers d ON d.id = q.dossier_id JOIN fonds f ON f.id = d.fonds_id \
+             WHERE q.batch_id = $1 AND d.id IN (SELECT id FROM dossiers WHERE {visible})"
+        );
+        let rows = bind_all(sqlx::query(AssertSqlSafe(sql)), &args).fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| {
+                let level = [r.try_get::<i64, _>(2)?, r.try_get::<i64, _>(3)?, r.try_get::<i64, _>(4)?].into_iter().max().unwrap_or(0);
+                let classification = Classification::from_level(level).ok_or_else(|| StoreError::Corrupt(format!("độ mật {level}")))?;
+                Ok((r.try_get(0)?, r.try_get(1)?, classification))
+            })
+            .collect()
     }
 
     /// The batch a hồ sơ is in, if any.
@@ -733,6 +743,48 @@ impl Store {
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(rendition_from_row).collect()
+    }
+
+    /// What each rendition of a hồ sơ carries, for its label: rendition id → the highest
+    /// classification level and the most restrictive mode among its văn bản (the one it is named
+    /// by, or every văn bản of the hồ sơ for a whole-hồ sơ file).
+    pub async fn rendition_sources(&self, dossier_id: i64) -> Result<HashMap<i64, (Classification, Option<Mode>)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT r.id, COALESCE(MAX(v.classification), 0) AS classification, MAX(v.mode) AS mode \
+             FROM renditions r LEFT JOIN documents v ON v.dossier_id = r.dossier_id AND (r.ordinal IS NULL OR v.doc_ordinal = r.ordinal) \
+             WHERE r.dossier_id = $1 GROUP BY r.id",
+        )
+        .bind(dossier_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let level: i64 = row.try_get("classification")?;
+                let classification = Classification::from_level(level).ok_or_else(|| StoreError::Corrupt(format!("độ mật {level}")))?;
+                let mode = row.try_get::<Option<String>, _>("mode")?.and_then(|m| Mode::from_code(&m));
+                Ok((row.try_get("id")?, (classification, mode)))
+            })
+            .collect()
+    }
+
+    /// Whether any file of these hồ sơ — scan, rendition, attachment — is stored: `Some(fonds)`
+    /// asks for every hồ sơ of a fonds, else the one hồ sơ.
+    pub async fn holds_content(&self, fonds_id: Option<i64>, dossier_id: Option<i64>) -> Result<bool, StoreError> {
+        let (condition, id) = match (fonds_id, dossier_id) {
+            (Some(f), _) => ("IN (SELECT id FROM dossiers WHERE fonds_id = $1)", f),
+            (None, Some(d)) => ("= $1", d),
+            (None, None) => return Ok(false),
+        };
+        let sql = format!(
+            "SELECT EXISTS (SELECT 1 FROM scan_files WHERE dossier_id {condition}) \
+               OR EXISTS (SELECT 1 FROM renditions WHERE dossier_id {condition}) \
+               OR EXISTS (SELECT 1 FROM attachments WHERE dossier_id {condition})"
+        );
+        let row = sqlx::query(AssertSqlSafe(sql)).bind(id).fetch_one(&self.pool).await?;
+        Ok(match row.try_get::<bool, _>(0) {
+            Ok(b) => b,
+            Err(_) => row.try_get::<i64, _>(0)? != 0,
+        })
     }
 
     pub async fn rendition(&self, id: i64) -> Result<Rendition, StoreError> {

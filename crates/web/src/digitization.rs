@@ -312,7 +312,7 @@ async fn upload(
 ) -> Result<Response, PageError> {
     // Authorise before reading a byte of the body.
     records::batch_for(&state, &ctx, Action::Digitize, id).await?;
-    let codes = BatchCodes::load(&state.store, id).await?;
+    let codes = BatchCodes::load(&state.store, id, &ctx.actor.visibility()).await?;
     let limit_mb = state.config.max_upload / 1024 / 1024;
     let mut results = vec![];
     let mut chosen: Option<i64> = None;
@@ -361,12 +361,8 @@ async fn take_file(
     name: &str,
     bytes: axum::body::Bytes,
 ) -> Result<Result<String, String>, PageError> {
-    let mapped = codes.map(name);
-    let target = match chosen {
-        Some(dossier) => codes.sealed.get(&dossier).map(|sealed| ((dossier, *sealed), mapped.as_ref().and_then(|m| m.ordinal))),
-        None => mapped.as_ref().and_then(|m| codes.dossiers.get(&m.file_code).map(|d| (*d, m.ordinal))),
-    };
-    if target.is_none() && mapped.is_some_and(|m| codes.ambiguous.contains(&m.file_code)) {
+    let target = codes.target(chosen, name);
+    if target.is_none() && chosen.is_none() && codes.map(name).is_some_and(|m| codes.ambiguous.contains(&m.file_code)) {
         return Ok(Err(format!(
             "Tệp “{name}”: hai hồ sơ của lô có cùng mã hồ sơ (cùng năm và số ký hiệu); hãy chọn hồ sơ trước khi tải tệp này."
         )));
@@ -509,7 +505,7 @@ async fn piece_put(
     }
     let whole = tokio::fs::read(&path).await.map_err(|e| PageError::Internal(e.to_string()))?;
     let _ = tokio::fs::remove_file(&path).await;
-    let codes = BatchCodes::load(&state.store, id).await?;
+    let codes = BatchCodes::load(&state.store, id, &ctx.actor.visibility()).await?;
     let chosen = piece.ho_so.trim().parse().ok();
     Ok(match take_file(&state, &ctx, id, &codes, chosen, &name, whole.into()).await? {
         Ok(message) => piece_answer(StatusCode::OK, received, true, true, message),
@@ -535,15 +531,11 @@ async fn sweep_stale(dir: &std::path::Path) {
 }
 
 async fn download(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
-    let rendition = state.store.rendition(id).await?;
-    let (dossier, fonds) = records::dossier_for(&state, &ctx, Action::CatalogueView, rendition.dossier_id).await.map_err(|e| match e {
-        Refused::NotFound(_) => PageError::NotFound("bản số hóa"),
-        other => other.into(),
-    })?;
-    let sealed = dossier.fields.classification.max(fonds.fields.classification).is_classified();
-    let restricted = sealed || dossier.fields.mode != kho_model::Mode::Public;
+    // The rendition's own label — its fonds, its hồ sơ and the văn bản it carries — decides.
+    let (rendition, _, label) = records::rendition_for(&state, &ctx, id).await?;
+    let sealed = label.classification.is_classified();
     let content = state.blobs.get(&rendition.blob, sealed, &rendition.sha256).await;
-    if restricted || content.is_err() {
+    if label.is_restricted() || content.is_err() {
         let outcome = if content.is_ok() { "ok" } else { "failed" };
         state.store.audit(ctx.event("rendition.download", "rendition", Some(id), outcome)).await?;
     }

@@ -972,9 +972,7 @@ pub(crate) async fn render_dossier(
     let inventory = state.store.inventory(dossier.inventory_id).await?;
     let documents: Vec<Value> = state.store.list_documents(&ctx.actor.visibility(), id).await?.iter().map(document_row).collect();
     let attachments = crate::attachments::listed(state, ctx, kho_store::AttachmentOwner::Dossier(id)).await?;
-    let renditions: Vec<Value> = state
-        .store
-        .renditions(id)
+    let renditions: Vec<Value> = crate::records::visible_renditions(state, ctx, &dossier)
         .await?
         .iter()
         .map(|r| context! { id => r.id, name => r.file_name.clone(), standard => r.standard.clone(), pages => r.pages, size => r.size, sha256 => r.sha256.clone(), signed => r.signed, at => r.created_at.clone() })

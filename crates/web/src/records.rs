@@ -4,7 +4,7 @@
 
 use crate::AppState;
 use crate::auth::Ctx;
-use kho_model::access::{Action, Decision, Resource, authorize};
+use kho_model::access::{Action, Decision, Label, Resource, authorize};
 use kho_model::record::{Document, DocumentInput, Dossier, DossierInput, Fonds, FondsInput, Inventory, InventoryInput, Unit, UnitInput};
 use kho_model::{Classification, FieldError, Invalid, Mode};
 use kho_store::StoreError;
@@ -65,6 +65,7 @@ fn label(kind: &str) -> &'static str {
         "document" => "văn bản",
         "unit" => "đơn vị",
         "batch" => "lô số hóa",
+        "rendition" => "bản số hóa",
         _ => "bản ghi",
     }
 }
@@ -122,6 +123,50 @@ pub async fn dossier_for(state: &AppState, ctx: &Ctx, action: Action, id: i64) -
     Ok((dossier, fonds))
 }
 
+/// The labels of a hồ sơ's renditions: fonds, hồ sơ and the văn bản each carries (`Label::derived`).
+pub async fn rendition_labels(state: &AppState, dossier: &Dossier) -> Result<std::collections::HashMap<i64, Label>, Refused> {
+    let (_, fonds_classification) = state.store.fonds_place(dossier.fonds_id).await?;
+    let record = Label::new(fonds_classification.max(dossier.fields.classification), Some(dossier.fields.mode));
+    Ok(state
+        .store
+        .rendition_sources(dossier.id)
+        .await?
+        .into_iter()
+        .map(|(id, (classification, mode))| (id, Label::derived([record, Label::new(classification, mode)])))
+        .collect())
+}
+
+/// Those of a hồ sơ's renditions the actor may see — a PDF/A of a Mật văn bản in a public hồ sơ is
+/// as secret as that văn bản, its name included.
+pub async fn visible_renditions(state: &AppState, ctx: &Ctx, dossier: &Dossier) -> Result<Vec<kho_store::Rendition>, Refused> {
+    let labels = rendition_labels(state, dossier).await?;
+    let (place, _) = state.store.fonds_place(dossier.fonds_id).await?;
+    Ok(state
+        .store
+        .renditions(dossier.id)
+        .await?
+        .into_iter()
+        .filter(|r| {
+            let label = labels.get(&r.id).copied().unwrap_or_default();
+            authorize(&ctx.actor, Action::CatalogueView, &label.on(place.clone())).is_allowed()
+        })
+        .collect())
+}
+
+/// A rendition the actor may download, with its label; a hidden one answers as absent, and every
+/// download of restricted material is audited by the caller.
+pub async fn rendition_for(state: &AppState, ctx: &Ctx, id: i64) -> Result<(kho_store::Rendition, Dossier, Label), Refused> {
+    let rendition = state.store.rendition(id).await.map_err(|_| Refused::NotFound("bản số hóa"))?;
+    let dossier = state.store.dossier(rendition.dossier_id).await?;
+    let label = rendition_labels(state, &dossier).await?.get(&id).copied().unwrap_or_default();
+    let (place, _) = state.store.fonds_place(dossier.fonds_id).await?;
+    permit(state, ctx, Action::CatalogueView, &label.on(place), "rendition", Some(id)).await.map_err(|e| match e {
+        Refused::NotFound(_) => Refused::NotFound("bản số hóa"),
+        other => other,
+    })?;
+    Ok((rendition, dossier, label))
+}
+
 pub async fn document_for(state: &AppState, ctx: &Ctx, action: Action, id: i64) -> Result<(Document, Dossier), Refused> {
     let document = state.store.document(id).await?;
     let dossier = state.store.dossier(document.dossier_id).await?;
@@ -131,6 +176,27 @@ pub async fn document_for(state: &AppState, ctx: &Ctx, action: Action, id: i64) 
     permit(state, ctx, action, &Resource::Record { place, classification, mode }, "document", Some(id)).await?;
     audit_view(state, ctx, action, "document", id, classification, mode).await?;
     Ok((document, dossier))
+}
+
+/// A record that holds content (scans, renditions, files) is not raised above "none": on the
+/// ordinary server that content would be classified material on a machine reachable from
+/// outside; in the enclave it was stored unsealed. The person is told what to do instead.
+async fn no_content_raised(
+    state: &AppState,
+    before: Classification,
+    after: Classification,
+    fonds_id: Option<i64>,
+    dossier_id: Option<i64>,
+) -> Result<(), Refused> {
+    if after.level() <= before.level() || !after.is_classified() || !state.store.holds_content(fonds_id, dossier_id).await? {
+        return Ok(());
+    }
+    let message = if state.config.enclave {
+        "Độ mật: hồ sơ đã có tệp lưu chưa niêm phong; hãy xuất các tệp, xóa khỏi hồ sơ, đổi độ mật rồi tải lại để Kho niêm phong."
+    } else {
+        "Độ mật: hồ sơ đã có tệp (bản quét, bản số hóa, tệp đính kèm) trên máy chủ thường; tài liệu mật chỉ được lưu trên hệ thống mạng LAN độc lập. Hãy chuyển hồ sơ sang hệ thống đó rồi ghi độ mật ở đó."
+    };
+    Err(Refused::Invalid(Invalid::one(FieldError::new("classification", "holds_content", message))))
 }
 
 /// Nobody records what they themselves could not see.
@@ -203,11 +269,12 @@ pub async fn create_fonds(state: &AppState, ctx: &Ctx, input: &FondsInput) -> Re
 }
 
 pub async fn update_fonds(state: &AppState, ctx: &Ctx, id: i64, input: &FondsInput) -> Result<i64, Refused> {
-    fonds_for(state, ctx, Action::CatalogueEdit, id).await?;
+    let before = fonds_for(state, ctx, Action::CatalogueEdit, id).await?;
     let result = async {
         let fields = input.parse()?;
         permit(state, ctx, Action::CatalogueEdit, &Resource::Unit { unit_id: fields.unit_id }, "unit", Some(fields.unit_id)).await?;
         within_clearance(ctx, fields.classification)?;
+        no_content_raised(state, before.fields.classification, fields.classification, Some(id), None).await?;
         state.store.update_fonds(id, &fields).await?;
         Ok(id)
     }
@@ -249,6 +316,7 @@ pub async fn update_dossier(state: &AppState, ctx: &Ctx, id: i64, input: &Dossie
         let (_, _, context) = state.store.dossier_context(dossier.inventory_id).await?;
         let fields = input.parse(&context)?;
         within_clearance(ctx, fields.classification)?;
+        no_content_raised(state, dossier.fields.classification, fields.classification, None, Some(id)).await?;
         state.store.update_dossier(id, &fields).await?;
         Ok(id)
     }
@@ -261,6 +329,7 @@ pub async fn create_document(state: &AppState, ctx: &Ctx, dossier_id: i64, input
     let result = async {
         let fields = input.parse()?;
         within_clearance(ctx, fields.classification)?;
+        no_content_raised(state, Classification::None, fields.classification, None, Some(dossier_id)).await?;
         Ok(state.store.create_document(dossier_id, &fields).await?)
     }
     .await;
@@ -268,10 +337,11 @@ pub async fn create_document(state: &AppState, ctx: &Ctx, dossier_id: i64, input
 }
 
 pub async fn update_document(state: &AppState, ctx: &Ctx, id: i64, input: &DocumentInput) -> Result<i64, Refused> {
-    document_for(state, ctx, Action::CatalogueEdit, id).await?;
+    let (document, dossier) = document_for(state, ctx, Action::CatalogueEdit, id).await?;
     let result = async {
         let fields = input.parse()?;
         within_clearance(ctx, fields.classification)?;
+        no_content_raised(state, document.fields.classification, fields.classification, None, Some(dossier.id)).await?;
         state.store.update_document(id, &fields).await?;
         Ok(id)
     }

@@ -1,0 +1,171 @@
+//! Classification is a property of data, inherited by everything derived from it: a Mật văn bản
+//! in a public hồ sơ, digitized in the enclave, gives a PDF/A as secret as the văn bản — its name
+//! absent from the hồ sơ page, its download answering as an absent one, for another commune's
+//! clerk, a reader and an uncleared clerk of the commune alike; an upload naming it answers as
+//! naming nothing; and on the ordinary server no record holding files is raised to a secret.
+
+mod common;
+
+use common::App;
+use kho_model::Classification;
+use kho_model::access::Role;
+use kho_model::record::{DocumentInput, DossierInput};
+use reqwest::StatusCode;
+use std::path::Path;
+
+const PAGES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../digitize/tests/pages");
+
+/// A public hồ sơ of three pages whose second văn bản is Mật: (unit, fonds, hồ sơ id, mã hồ sơ).
+async fn public_dossier_with_a_secret_document(app: &App) -> (i64, i64, i64, String) {
+    let unit = app.unit_id("Xã Mường Ảng").await;
+    let dossiers = [("15", "Hồ sơ giao đất ở tại bản Co Mận", "05", "3")];
+    let (fonds, made) = kho_store::test_support::fonds_with_dossiers(&app.store, unit, "X27", &dossiers).await;
+    let (dossier, code) = made[0].clone();
+    for (ordinal, subject, pages, mode, classification) in
+        [("1", "Về việc giao đất ở cho ông Lò Văn Thưởng", "2", "01", "00"), ("2", "Bản đồ vị trí đồn biên phòng", "1", "03", "01")]
+    {
+        let input = DocumentInput {
+            doc_ordinal: ordinal.into(),
+            type_name: "02".into(),
+            issued_date: "12/03/2019".into(),
+            organ_name: "Ủy ban nhân dân xã Mường Ảng".into(),
+            subject: subject.into(),
+            number_of_page: pages.into(),
+            mode: mode.into(),
+            classification: classification.into(),
+            ..Default::default()
+        };
+        app.store.create_document(dossier, &input.parse().unwrap()).await.unwrap();
+    }
+    (unit, fonds, dossier, code)
+}
+
+async fn upload(session: &common::Session, batch: &str, name: &str, bytes: Vec<u8>) -> String {
+    let form = reqwest::multipart::Form::new()
+        .text("dossier", "")
+        .part("file", reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()));
+    let response =
+        session.client.post(format!("{}/so-hoa/{batch}/tep?_csrf={}", session.base, session.csrf)).multipart(form).send().await.unwrap();
+    response.text().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_pdf_a_of_a_secret_document_is_as_secret_as_the_document() {
+    let config = kho_web::WebConfig { enclave: true, ..Default::default() };
+    for app in common::apps_with(config, true).await {
+        let (unit, fonds, dossier, code) = public_dossier_with_a_secret_document(&app).await;
+        app.user("mat", Role::Archivist, Classification::Confidential, &[unit], &[]).await;
+        app.user("thuong", Role::Archivist, Classification::None, &[unit], &[]).await;
+        let other = app.unit_id("Xã Nà Tấu").await;
+        app.user("xa.khac", Role::Archivist, Classification::Confidential, &[other], &[]).await;
+        app.user("docgia", Role::Reader, Classification::None, &[app.archive], &[]).await;
+        let cleared = app.login("mat").await;
+        let created = cleared.post("/so-hoa", &[("name", "Lô 1"), ("fondsId", &fonds.to_string()), ("originalKind", "text")]).await;
+        let batch = created.headers()["location"].to_str().unwrap().trim_start_matches("/so-hoa/").to_string();
+
+        // The uncleared clerk's upload naming the hồ sơ answers as one naming nothing.
+        let uncleared = app.login("thuong").await;
+        let tiff = std::fs::read(Path::new(PAGES).join("ho-so-3-trang.tif")).unwrap();
+        let hidden = upload(&uncleared, &batch, &format!("{code}.tif"), tiff.clone()).await;
+        let absent = upload(&uncleared, &batch, "X27.2019.99.1.tif", tiff.clone()).await;
+        assert!(hidden.contains("không xác định được hồ sơ"), "{}: {hidden}", app.label);
+        let results = |page: &str| page[page.find("id=\"upload-results\"").unwrap()..].split("</div></div>").next().unwrap().to_string();
+        assert_eq!(results(&hidden).replace(&code, "?"), results(&absent).replace("X27.2019.99.1", "?"), "{}: the same answer", app.label);
+        assert!(!results(&hidden).contains("bí mật"));
+
+        // The cleared archivist scans the whole hồ sơ; it is split per văn bản.
+        let page = upload(&cleared, &batch, &format!("{code}.tif"), tiff).await;
+        assert!(!page.contains("không xác định"), "{page}");
+        let blobs = kho_blobs::Blobs::open(
+            &app.catalogue.dir().join("blobs"),
+            Some(kho_blobs::ContentKey::load(&app.catalogue.dir().join("keys/content.key")).unwrap()),
+        )
+        .unwrap();
+        let worker = kho_digitize::worker::Worker::new(app.store.clone(), blobs, Default::default());
+        while worker.run_one(0).await.unwrap().is_some() {}
+        let renditions = app.store.renditions(dossier).await.unwrap();
+        assert_eq!(renditions.len(), 2, "{}", app.label);
+        let (public, secret) = (&renditions[0], &renditions[1]);
+        assert!(secret.file_name.ends_with(".2.pdf"));
+
+        let (_, page) = cleared.get(&format!("/ho-so/{dossier}")).await;
+        assert!(page.contains(&public.file_name) && page.contains(&secret.file_name), "{}: the cleared see both", app.label);
+        let download = cleared.client.get(format!("{}/ban-so-hoa/{}", app.base, secret.id)).send().await.unwrap();
+        assert_eq!(download.status(), StatusCode::OK);
+        let filter = kho_store::AuditFilter { action: Some("rendition.download".into()), limit: 10, ..Default::default() };
+        assert_eq!(app.store.list_audit(&filter).await.unwrap().0, 1, "{}: the secret's download is audited", app.label);
+
+        for name in ["thuong", "docgia"] {
+            let session = app.login(name).await;
+            let (status, page) = session.get(&format!("/ho-so/{dossier}")).await;
+            assert_eq!(status, StatusCode::OK, "{name}");
+            assert!(page.contains(&public.file_name), "{}: {name} sees the public văn bản's file", app.label);
+            assert!(!page.contains(&secret.file_name), "{}: {name} does not see the secret's name", app.label);
+            let hidden = session.client.get(format!("{}/ban-so-hoa/{}", app.base, secret.id)).send().await.unwrap();
+            let absent = session.client.get(format!("{}/ban-so-hoa/{}", app.base, secret.id + 1000)).send().await.unwrap();
+            assert_eq!((hidden.status(), absent.status()), (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND), "{}: {name}", app.label);
+            assert_eq!(hidden.text().await.unwrap(), absent.text().await.unwrap(), "{}: {name}: identical answers", app.label);
+        }
+        let other_commune = app.login("xa.khac").await;
+        let (status, _) = other_commune.get(&format!("/ho-so/{dossier}")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let response = other_commune.client.get(format!("{}/ban-so-hoa/{}", app.base, public.id)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{}: out of scope", app.label);
+    }
+}
+
+#[tokio::test]
+async fn the_ordinary_server_raises_no_record_holding_files_to_a_secret() {
+    for app in common::apps().await {
+        let unit = app.unit_id("Xã Mường Ảng").await;
+        let dossiers = [("15", "Hồ sơ giao đất ở tại bản Co Mận", "05", "1")];
+        let (_, made) = kho_store::test_support::fonds_with_dossiers(&app.store, unit, "X27", &dossiers).await;
+        let dossier = made[0].0;
+        app.user("mat", Role::Archivist, Classification::Confidential, &[unit], &[]).await;
+        let session = app.login("mat").await;
+        let form = reqwest::multipart::Form::new()
+            .part("file", reqwest::multipart::Part::bytes(b"%PDF-1.4\n%%EOF\n".to_vec()).file_name("to-trinh.pdf"));
+        session.client.post(format!("{}/ho-so/{dossier}/tep?_csrf={}", app.base, session.csrf)).multipart(form).send().await.unwrap();
+        assert!(app.store.holds_content(None, Some(dossier)).await.unwrap(), "{}", app.label);
+
+        let current = app.store.dossier(dossier).await.unwrap();
+        let mut input = DossierInput::from(&current.fields);
+        input.classification = "01".into();
+        input.mode = "03".into();
+        let fields = form_of(&input);
+        let response = session.post(&format!("/ho-so/{dossier}"), &pairs(&fields)).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{}", app.label);
+        assert!(response.text().await.unwrap().contains("mạng LAN độc lập"));
+        assert_eq!(app.store.dossier(dossier).await.unwrap().fields.classification, Classification::None);
+
+        let secret = DocumentInput {
+            doc_ordinal: "1".into(),
+            type_name: "02".into(),
+            issued_date: "12/03/2019".into(),
+            organ_name: "UBND xã".into(),
+            subject: "Văn bản mật".into(),
+            number_of_page: "1".into(),
+            mode: "03".into(),
+            classification: "01".into(),
+            ..Default::default()
+        };
+        let fields = form_of(&secret);
+        let response = session.post(&format!("/ho-so/{dossier}/van-ban"), &pairs(&fields)).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}: a secret văn bản is not added to a hồ sơ with files",
+            app.label
+        );
+    }
+}
+
+/// A record input as the form posts it (camelCase names, as serde writes them).
+fn form_of<T: serde::Serialize>(input: &T) -> Vec<(String, String)> {
+    let value = serde_json::to_value(input).unwrap();
+    value.as_object().unwrap().iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string())).collect()
+}
+
+fn pairs(fields: &[(String, String)]) -> Vec<(&str, &str)> {
+    fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+}
