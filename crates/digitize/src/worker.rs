@@ -246,7 +246,9 @@ impl Worker {
                 .expect("JSON");
                 let image = self.blobs.put(reading.image, page.sealed).await?;
                 let words = self.blobs.put(words, page.sealed).await?;
-                result.ocr_text = Some(reading.text.text);
+                // A sealed page's text is classified: it lives only in its sealed word boxes, never
+                // in clear in the catalogue.
+                result.ocr_text = (!page.sealed).then_some(reading.text.text);
                 result.ocr_confidence = Some(reading.text.confidence.round() as i64);
                 result.image_blob = Some(image.name);
                 result.words_blob = Some(words.name);

@@ -10,7 +10,7 @@ mod import;
 mod plan_files;
 mod progress;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use kho_store::Store;
 use std::net::SocketAddr;
@@ -28,8 +28,9 @@ struct Cli {
     /// Địa chỉ cơ sở dữ liệu, ví dụ postgres://kho@127.0.0.1/kho. Bỏ trống: SQLite trong thư mục dữ liệu.
     #[arg(long, global = true, env = "KHO_DATABASE_URL")]
     database_url: Option<String>,
-    /// Tệp khóa mã hóa nội dung tài liệu mật (AES-256). Bỏ trống: THƯ_MỤC_DỮ_LIỆU/keys/content.key nếu có.
-    /// Giữ tệp này ngoài cơ sở dữ liệu và sao lưu riêng: mất khóa thì không đọc được nội dung mật.
+    /// Tệp khóa mã hóa nội dung tài liệu mật (AES-256). Bỏ trống: THƯ_MỤC_DỮ_LIỆU/keys/content.key nếu có;
+    /// chế độ mạng LAN độc lập bắt buộc ghi rõ và đặt ngoài thư mục dữ liệu. Sao lưu riêng: mất khóa
+    /// thì không đọc được nội dung mật.
     #[arg(long, global = true, env = "KHO_KEY_FILE")]
     key_file: Option<PathBuf>,
     /// Máy chủ lưu trữ đối tượng tương thích S3 (ví dụ Garage: http://127.0.0.1:3900). Bỏ trống:
@@ -391,6 +392,29 @@ async fn open_store(cli: &Cli) -> Result<Store> {
     Ok(store)
 }
 
+/// The enclave's key is named explicitly and kept outside the data folder it protects: a copy of
+/// the data folder (a backup, a stolen disk) must not carry the key that opens it.
+fn enclave_key(cli: &Cli) -> Result<()> {
+    let Some(key) = &cli.key_file else {
+        bail!(
+            "chế độ mạng LAN độc lập cần --key-file (hoặc KHO_KEY_FILE) chỉ tới khóa đặt ngoài thư mục dữ liệu; tạo bằng “kho key init --key-file ĐƯỜNG_DẪN”"
+        );
+    };
+    let absolute = |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or_else(|_| std::env::current_dir().unwrap_or_default().join(p));
+    let (key, data) = (absolute(key), absolute(&cli.data_dir));
+    if key.starts_with(&data) {
+        bail!(
+            "khóa {} nằm trong thư mục dữ liệu {}; hãy chuyển khóa ra ngoài (ví dụ /etc/kho/content.key) rồi chạy lại với --key-file",
+            key.display(),
+            data.display()
+        );
+    }
+    if !key.exists() {
+        bail!("không có khóa tại {}; tạo bằng “kho key init --key-file {}”", key.display(), key.display());
+    }
+    Ok(())
+}
+
 fn key_path(cli: &Cli) -> PathBuf {
     cli.key_file.clone().unwrap_or_else(|| cli.data_dir.join("keys").join("content.key"))
 }
@@ -468,6 +492,10 @@ fn open_signer(cli: &Cli) -> Result<Option<std::sync::Arc<dyn kho_digitize::sign
 async fn run(cli: Cli) -> Result<ExitCode> {
     match &cli.command {
         Command::Serve { listen, demo, enclave, secure_cookies, workers } => {
+            // The enclave holds classified content, sealed at rest: no key kept apart, no start.
+            if *enclave {
+                enclave_key(&cli)?;
+            }
             let store = open_store(&cli).await?;
             if *demo {
                 demo::load(&store, &cli.data_dir).await.context("không nạp được dữ liệu mẫu")?;
@@ -475,14 +503,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             if store.count_users().await? == 0 {
                 eprintln!("Chưa có tài khoản nào: tạo quản trị viên đầu tiên bằng lệnh  kho user add TÊN --admin");
             }
-            let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("không mở được cổng {listen}"))?;
-            tracing::info!(address = %listen, backend = store.backend().name(), "kho serving");
-            eprintln!("Kho đang chạy: http://{listen}");
-            // The enclave holds classified content, which is sealed at rest: no key, no start.
             let blobs = open_blobs(&cli, *enclave).context("chế độ mạng LAN độc lập cần khóa mã hóa nội dung")?;
-            if *enclave {
-                eprintln!("Chế độ mạng LAN độc lập: nội dung tài liệu mật được mã hóa khi lưu; không có kết nối ra ngoài.");
-            }
+            let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("không mở được cổng {listen}"))?;
             let config = kho_web::WebConfig {
                 secure_cookies: *secure_cookies,
                 enclave: *enclave,
@@ -497,6 +519,12 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             } else {
                 None
             };
+            // Said only once every check has passed.
+            tracing::info!(address = %listen, backend = store.backend().name(), "kho serving");
+            if *enclave {
+                eprintln!("Chế độ mạng LAN độc lập: nội dung tài liệu mật được mã hóa khi lưu; không có kết nối ra ngoài.");
+            }
+            eprintln!("Kho đang chạy: http://{listen}");
             kho_web::serve(listener, kho_web::AppState::new(store.clone(), blobs, config)).await.context("máy chủ web dừng vì lỗi")?;
             let _ = stop.send(true);
             if let Some(line) = line {

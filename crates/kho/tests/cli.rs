@@ -342,3 +342,37 @@ async fn the_console_grants_a_clearance_and_resets_a_password() {
         assert!(rows[0].detail.as_deref().unwrap_or_default().contains("00 → 03"));
     }
 }
+
+/// The enclave starts only with its key named and kept outside the data folder it protects, and
+/// says it is running only once every check has passed.
+#[test]
+fn the_enclave_starts_only_with_a_key_kept_outside_its_data_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("du-lieu");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_kho"))
+            .args(["--data-dir", data.to_str().unwrap()])
+            .args(args)
+            .env_remove("KHO_DATABASE_URL")
+            .env_remove("KHO_KEY_FILE")
+            .env("KHO_LOG", "warn")
+            .output()
+            .unwrap()
+    };
+    let serve = ["serve", "--enclave", "--listen", "127.0.0.1:0", "--workers", "0"];
+    let out = run(&serve);
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(!out.status.success());
+    assert!(stderr.contains("--key-file") && !stderr.contains("đang chạy"), "{stderr}");
+
+    let inside = data.join("keys").join("content.key");
+    assert!(run(&["key", "init", "--key-file", inside.to_str().unwrap()]).status.success());
+    let out = run(&[&serve[..], &["--key-file", inside.to_str().unwrap()]].concat());
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(!out.status.success());
+    assert!(stderr.contains("nằm trong thư mục dữ liệu") && !stderr.contains("đang chạy"), "{stderr}");
+
+    let missing = dir.path().join("khoa").join("content.key");
+    let out = run(&[&serve[..], &["--key-file", missing.to_str().unwrap()]].concat());
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("kho key init"), "{out:?}");
+}

@@ -85,6 +85,12 @@ async fn a_pdf_a_of_a_secret_document_is_as_secret_as_the_document() {
         while worker.run_one(0).await.unwrap().is_some() {}
         let renditions = app.store.renditions(dossier).await.unwrap();
         assert_eq!(renditions.len(), 2, "{}", app.label);
+        let pages = app.store.dossier_pages(dossier).await.unwrap();
+        assert!(
+            pages.iter().all(|p| p.ocr_text.is_none() && p.words_blob.is_some()),
+            "{}: no secret text in clear in the catalogue",
+            app.label
+        );
         let (public, secret) = (&renditions[0], &renditions[1]);
         assert!(secret.file_name.ends_with(".2.pdf"));
 
