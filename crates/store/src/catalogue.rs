@@ -929,6 +929,18 @@ impl Store {
         Ok(reserved)
     }
 
+    /// The most secret classification and the most restrictive mode among a hồ sơ's văn bản: what
+    /// anything that acts on the whole hồ sơ (its destruction, its handover) also carries.
+    pub async fn documents_label(&self, dossier_id: i64) -> Result<(Classification, Option<Mode>), StoreError> {
+        let row = sqlx::query("SELECT COALESCE(MAX(classification), 0) AS c, MAX(mode) AS m FROM documents WHERE dossier_id = $1")
+            .bind(dossier_id)
+            .fetch_one(&self.pool)
+            .await?;
+        let level: i64 = row.try_get("c")?;
+        let classification = Classification::from_level(level).ok_or_else(|| StoreError::Corrupt(format!("độ mật {level}")))?;
+        Ok((classification, row.try_get::<Option<String>, _>("m")?.and_then(|m| Mode::from_code(&m))))
+    }
+
     /// How many văn bản each hồ sơ of a mục lục lists (for the mục lục văn bản rule).
     pub async fn document_counts(&self, inventory_id: i64) -> Result<HashMap<i64, i64>, StoreError> {
         let rows = sqlx::query("SELECT d.id, COUNT(v.id) AS n FROM dossiers d LEFT JOIN documents v ON v.dossier_id = d.id WHERE d.inventory_id = $1 GROUP BY d.id")

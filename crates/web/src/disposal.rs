@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
 use kho_model::ArchiveDate;
-use kho_model::access::Action;
+use kho_model::access::{Action, Label, authorize};
 use kho_model::disposal::{self, Reason, Stage};
 use kho_model::record::Fonds;
 use kho_store::{DisposalList, DisposalStep, ListDossiers};
@@ -72,13 +72,15 @@ async fn fonds_page_with(state: &AppState, ctx: &Ctx, id: i64, status: StatusCod
             }
         })
         .collect();
-    let lists: Vec<Value> = state
-        .store
-        .disposal_lists(id)
-        .await?
-        .iter()
-        .map(|l| context! { id => l.id, title => l.title.clone(), stage => l.stage.label(), created_at => l.created_at.clone() })
-        .collect();
+    let (place, _) = state.store.fonds_place(id).await?;
+    let mut lists: Vec<Value> = Vec::new();
+    for l in state.store.disposal_lists(id).await? {
+        // A danh mục holding anything the actor may not see is absent for them (its items read whole).
+        let l = state.store.disposal_list(l.id).await?;
+        if authorize(&ctx.actor, Action::CatalogueView, &list_label(state, &l).await?.on(place.clone())).is_allowed() {
+            lists.push(context! { id => l.id, title => l.title.clone(), stage => l.stage.label(), created_at => l.created_at.clone() });
+        }
+    }
     let may_edit = kho_model::access::Permissions::shipped().allows(ctx.actor.role, Action::CatalogueEdit);
     render(state, ctx, &fonds, "disposal_fonds.html", status, context! { candidates, lists, may_edit, error, year })
 }
@@ -157,13 +159,34 @@ async fn visible_items(state: &AppState, ctx: &Ctx, list: &DisposalList) -> Resu
     Ok(out)
 }
 
-/// A danh mục the actor may `action`: the rule of its fonds.
+/// A danh mục's label: it acts on every hồ sơ on it and every văn bản in them, so it is as secret
+/// and as restricted as the most secret of them (`Label::derived`).
+async fn list_label(state: &AppState, list: &DisposalList) -> Result<Label, PageError> {
+    let (_, fonds_classification) = state.store.fonds_place(list.fonds_id).await?;
+    let mut label = Label::new(fonds_classification, None);
+    for (dossier_id, _) in &list.items {
+        let d = state.store.dossier(*dossier_id).await?;
+        let (classification, mode) = state.store.documents_label(*dossier_id).await?;
+        label = Label::derived([label, Label::new(d.fields.classification, Some(d.fields.mode)), Label::new(classification, mode)]);
+    }
+    Ok(label)
+}
+
+/// A danh mục the actor may `action`: only someone whose scope and clearance cover every record on
+/// it sees it at all — to anyone else it is absent, so no step of a destruction ever touches a
+/// record its author or approver could not see.
 async fn list_for(state: &AppState, ctx: &Ctx, action: Action, id: i64) -> Result<(DisposalList, Fonds), PageError> {
-    let list = state.store.disposal_list(id).await?;
+    let absent = || PageError::NotFound("danh mục tài liệu hủy");
+    let list = state.store.disposal_list(id).await.map_err(|_| absent())?;
     let fonds = records::fonds_for(state, ctx, action, list.fonds_id).await.map_err(|e| match e {
-        records::Refused::NotFound(_) => PageError::NotFound("danh mục tài liệu hủy"),
+        records::Refused::NotFound(_) => absent(),
         other => other.into(),
     })?;
+    let (place, _) = state.store.fonds_place(list.fonds_id).await?;
+    if !authorize(&ctx.actor, action, &list_label(state, &list).await?.on(place)).is_allowed() {
+        state.store.audit(ctx.event(action.code(), "disposal", Some(id), "denied")).await?;
+        return Err(absent());
+    }
     Ok((list, fonds))
 }
 

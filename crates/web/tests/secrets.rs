@@ -175,3 +175,41 @@ fn form_of<T: serde::Serialize>(input: &T) -> Vec<(String, String)> {
 fn pairs(fields: &[(String, String)]) -> Vec<(&str, &str)> {
     fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
 }
+
+/// A danh mục hủy holding a Mật hồ sơ is as secret as it: to a Lãnh đạo without clearance it is
+/// absent — not listed, not shown, not decided — so nobody destroys what they could not see.
+#[tokio::test]
+async fn a_destruction_list_is_decided_only_by_someone_who_sees_all_of_it() {
+    for app in common::apps().await {
+        let unit = app.unit_id("Xã Mường Ảng").await;
+        let dossiers = [("15", "Sổ theo dõi công văn đi năm 2000", "06", "1"), ("16", "Hồ sơ về công tác quốc phòng", "06", "1")];
+        let (fonds, made) = kho_store::test_support::fonds_with_dossiers(&app.store, unit, "X27", &dossiers).await;
+        let mut secret = DossierInput::from(&app.store.dossier(made[1].0).await.unwrap().fields);
+        secret.classification = "01".into();
+        secret.mode = "03".into();
+        let (_, _, context) = app.store.dossier_context(app.store.dossier(made[1].0).await.unwrap().inventory_id).await.unwrap();
+        app.store.update_dossier(made[1].0, &secret.parse(&context).unwrap()).await.unwrap();
+        let items = [(made[0].0, kho_model::disposal::Reason::Duplicate), (made[1].0, kho_model::disposal::Reason::Duplicate)];
+        let list = app.store.create_disposal_list(fonds, "Danh mục số 7", "Thuyết minh", &items, "canbo.mat").await.unwrap();
+        app.user("lanhdao", Role::Leader, Classification::None, &[unit], &[]).await;
+        app.user("lanhdao.mat", Role::Leader, Classification::Confidential, &[unit], &[]).await;
+        let uncleared = app.login("lanhdao").await;
+        let (status, page) = uncleared.get(&format!("/danh-muc-huy/{list}")).await;
+        let (_, absent) = uncleared.get(&format!("/danh-muc-huy/{}", list + 100)).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{}", app.label);
+        assert_eq!(page, absent, "{}: answered exactly as an absent one", app.label);
+        let decided =
+            uncleared.post(&format!("/danh-muc-huy/{list}/quyet-dinh"), &[("reference", "12/QĐ-UBND"), ("on", "01/12/2026")]).await;
+        assert_eq!(decided.status(), StatusCode::NOT_FOUND, "{}", app.label);
+        assert_eq!(app.store.disposal_list(list).await.unwrap().stage, kho_model::disposal::Stage::Proposed);
+        let (_, fonds_page) = uncleared.get(&format!("/phong/{fonds}/huy")).await;
+        assert!(!fonds_page.contains("Danh mục số 7"), "{}: not listed either", app.label);
+
+        let cleared = app.login("lanhdao.mat").await;
+        let (status, page) = cleared.get(&format!("/danh-muc-huy/{list}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("Hồ sơ về công tác quốc phòng") && page.contains("Sổ theo dõi công văn đi năm 2000"));
+        let (_, fonds_page) = cleared.get(&format!("/phong/{fonds}/huy")).await;
+        assert!(fonds_page.contains("Danh mục số 7"));
+    }
+}
