@@ -198,7 +198,12 @@ pub async fn verify_audit(store: &Store) -> Result<bool> {
     eprintln!();
     match outcome {
         Ok(n) => {
-            println!("Nhật ký nguyên vẹn: {n} bản ghi, chuỗi mã băm liền mạch.");
+            let keyed = if store.audit_sealed() {
+                ", mã xác thực và điểm kiểm tra khớp"
+            } else {
+                " (không có khóa nhật ký để xác thực)"
+            };
+            println!("Nhật ký nguyên vẹn: {n} bản ghi, chuỗi mã băm liền mạch{keyed}.");
             record(store, &actor, "audit.verify", "audit", None, Some(format!("{n} bản ghi, nguyên vẹn"))).await?;
             Ok(true)
         }

@@ -28,6 +28,11 @@ struct Cli {
     /// Địa chỉ cơ sở dữ liệu, ví dụ postgres://kho@127.0.0.1/kho. Bỏ trống: SQLite trong thư mục dữ liệu.
     #[arg(long, global = true, env = "KHO_DATABASE_URL")]
     database_url: Option<String>,
+    /// Tệp khóa xác thực nhật ký hệ thống (HMAC), ngoài cơ sở dữ liệu; các điểm kiểm tra nhật ký
+    /// được ghi thêm vào audit-checkpoints.log cạnh nó. Bỏ trống: THƯ_MỤC_DỮ_LIỆU/keys/audit.key
+    /// (tạo khi chưa có). Mọi tiến trình kho dùng chung một cơ sở dữ liệu phải dùng cùng khóa này.
+    #[arg(long, global = true, env = "KHO_AUDIT_KEY_FILE")]
+    audit_key_file: Option<PathBuf>,
     /// Tệp khóa mã hóa nội dung tài liệu mật (AES-256). Bỏ trống: THƯ_MỤC_DỮ_LIỆU/keys/content.key nếu có;
     /// chế độ mạng LAN độc lập bắt buộc ghi rõ và đặt ngoài thư mục dữ liệu. Sao lưu riêng: mất khóa
     /// thì không đọc được nội dung mật.
@@ -307,8 +312,12 @@ enum KeyCommand {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Kiểm tra chuỗi mã băm của nhật ký; báo bản ghi đầu tiên bị sửa, xóa hoặc đổi chỗ.
+    /// Kiểm tra nhật ký: chuỗi mã băm, mã xác thực của từng bản ghi và các điểm kiểm tra; báo bản
+    /// ghi đầu tiên bị sửa, xóa, đổi chỗ, tính lại, hoặc nhật ký bị cắt ngắn.
     Verify,
+    /// Ghi một điểm kiểm tra nhật ký (số bản ghi, mã băm cuối, có chữ ký) ngay bây giờ;
+    /// kho serve tự ghi khi khởi động và 15 phút một lần.
+    Checkpoint,
 }
 
 #[derive(Subcommand)]
@@ -384,6 +393,9 @@ async fn open_store(cli: &Cli) -> Result<Store> {
         None => Store::open_embedded(&cli.data_dir).await,
     };
     let store = store.context("không mở được cơ sở dữ liệu")?;
+    // The audit trail is authenticated with a key outside the database (made on first use).
+    let key = cli.audit_key_file.clone().unwrap_or_else(|| cli.data_dir.join("keys").join("audit.key"));
+    let store = store.with_audit_seal(kho_store::AuditSeal::load_or_create(&key)?);
     // A new catalogue starts with the retention schedule Kho ships; an administrator replaces it.
     if store.retention_rules().await?.is_empty() {
         let rules = kho_model::retention::parse(kho_model::retention::SHIPPED_CSV).expect("the shipped schedule parses (tested)");
@@ -519,6 +531,20 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             } else {
                 None
             };
+            // A checkpoint of the audit trail now and every 15 minutes: truncation and a recomputed
+            // trail show against them.
+            let checkpoints = {
+                let store = store.clone();
+                tokio::spawn(async move {
+                    let mut every = tokio::time::interval(std::time::Duration::from_secs(15 * 60));
+                    loop {
+                        every.tick().await;
+                        if let Err(e) = store.audit_checkpoint().await {
+                            tracing::warn!(error = %e, "audit checkpoint");
+                        }
+                    }
+                })
+            };
             // Said only once every check has passed.
             tracing::info!(address = %listen, backend = store.backend().name(), "kho serving");
             if *enclave {
@@ -526,6 +552,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             }
             eprintln!("Kho đang chạy: http://{listen}");
             kho_web::serve(listener, kho_web::AppState::new(store.clone(), blobs, config)).await.context("máy chủ web dừng vì lỗi")?;
+            checkpoints.abort();
+            let _ = store.audit_checkpoint().await;
             let _ = stop.send(true);
             if let Some(line) = line {
                 let _ = line.await;
@@ -688,6 +716,14 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             kho_blobs::ContentKey::generate(&path)?;
             println!("Đã tạo khóa mã hóa nội dung tại {}.", path.display());
             println!("Sao lưu tệp này ở nơi riêng, ngoài cơ sở dữ liệu: mất khóa thì không đọc được nội dung tài liệu mật.");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit { command: AuditCommand::Checkpoint } => {
+            let store = open_store(&cli).await?;
+            match store.audit_checkpoint().await? {
+                Some(c) => println!("Đã ghi điểm kiểm tra: {} bản ghi, đến số {} ({}).", c.entries, c.head_seq, c.at),
+                None => println!("Không có khóa nhật ký; không ghi điểm kiểm tra."),
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit { command: AuditCommand::Verify } => {

@@ -6,8 +6,22 @@ use std::process::Command;
 
 const DEMO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../demo/dien-bien");
 
+/// The audit key of a test catalogue: one per database, outside the source tree.
+fn audit_key(database_url: &str) -> std::path::PathBuf {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    database_url.hash(&mut hasher);
+    std::env::temp_dir().join(format!("kho-cli-audit-{:x}", hasher.finish())).join("audit.key")
+}
+
 fn kho(database_url: &str, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_kho")).args(args).env("KHO_DATABASE_URL", database_url).env("KHO_LOG", "warn").output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_kho"))
+        .args(args)
+        .env("KHO_DATABASE_URL", database_url)
+        .env("KHO_AUDIT_KEY_FILE", audit_key(database_url))
+        .env("KHO_LOG", "warn")
+        .output()
+        .unwrap()
 }
 
 fn copy_plan(to: &Path) {
@@ -94,6 +108,7 @@ fn kho_with_stdin(database_url: &str, args: &[&str], stdin: &str) -> std::proces
     let mut child = Command::new(env!("CARGO_BIN_EXE_kho"))
         .args(args)
         .env("KHO_DATABASE_URL", database_url)
+        .env("KHO_AUDIT_KEY_FILE", audit_key(database_url))
         .env("KHO_LOG", "warn")
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
@@ -144,6 +159,26 @@ async fn audit_verify_names_the_row_edited_in_the_database() {
         let stdout = String::from_utf8_lossy(&out.stdout);
         assert!(!out.status.success());
         assert!(stdout.contains("bản ghi số 2"), "{stdout}");
+    }
+}
+
+/// A checkpoint makes a trail cut short show: the last entries deleted, `kho audit verify` says
+/// how long the trail was.
+#[tokio::test]
+async fn audit_verify_finds_a_trail_cut_short_after_a_checkpoint() {
+    for catalogue in catalogues().await {
+        let url = catalogue.url.as_str();
+        assert!(kho(url, &["plan", "import", DEMO]).status.success());
+        assert!(kho_with_stdin(url, &["user", "add", "ltv"], "mot-mat-khau-dai\n").status.success());
+        let out = kho(url, &["audit", "checkpoint"]);
+        assert!(String::from_utf8_lossy(&out.stdout).contains("Đã ghi điểm kiểm tra"), "{out:?}");
+        assert!(kho(url, &["audit", "verify"]).status.success(), "{}", catalogue.label);
+        catalogue.tamper("DELETE FROM audit_log WHERE seq >= 2").await;
+        catalogue.tamper("DELETE FROM audit_checkpoints").await;
+        let out = kho(url, &["audit", "verify"]);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(!out.status.success(), "{}: {stdout}", catalogue.label);
+        assert!(stdout.contains("bị cắt"), "{}: the file beside the key remembers: {stdout}", catalogue.label);
     }
 }
 

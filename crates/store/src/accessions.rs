@@ -60,7 +60,8 @@ impl Store {
         let sql = format!(
             "INSERT INTO accessions ({FIELDS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id"
         );
-        Ok(sqlx::query(AssertSqlSafe(sql))
+        let mut tx = self.pool.begin().await?;
+        let id: i64 = sqlx::query(AssertSqlSafe(sql))
             .bind(fields.received_on.sortable())
             .bind(fields.giving_unit_id)
             .bind(fields.receiving_unit_id)
@@ -80,9 +81,11 @@ impl Store {
             .bind(fields.notes.clone())
             .bind(created_by)
             .bind((!fields.items.is_empty()).then(|| serde_json::to_string(&fields.items).expect("items serialise")))
-            .fetch_one(&self.pool)
+            .fetch_one(&mut *tx)
             .await?
-            .try_get(0)?)
+            .try_get(0)?;
+        self.commit(tx, Some(id)).await?;
+        Ok(id)
     }
 
     pub async fn accession(&self, id: i64) -> Result<Accession, StoreError> {

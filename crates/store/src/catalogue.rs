@@ -149,6 +149,7 @@ impl Store {
 
     pub async fn create_fonds(&self, fields: &FondsFields) -> Result<i64, StoreError> {
         self.check_fonds_units(fields).await?;
+        let mut tx = self.pool.begin().await?;
         let result = sqlx::query(
             "INSERT INTO fonds (code, name, unit_id, status, history, start_date, end_date, custodian_unit_id, language, classification, description)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
@@ -164,10 +165,14 @@ impl Store {
         .bind(fields.language.codes())
         .bind(fields.classification.level())
         .bind(fields.description.clone())
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *tx)
         .await;
         match result {
-            Ok(row) => Ok(row.get(0)),
+            Ok(row) => {
+                let id: i64 = row.get(0);
+                self.commit(tx, Some(id)).await?;
+                Ok(id)
+            }
             Err(e) if StoreError::is_unique_violation(&e) => Err(duplicate_fonds(&fields.code)),
             Err(e) => Err(e.into()),
         }
@@ -186,6 +191,7 @@ impl Store {
                 "Phông đã có hồ sơ: không đổi được mã phông, trạng thái hay đơn vị hình thành vì mã hồ sơ phụ thuộc vào chúng.".into(),
             ));
         }
+        let mut tx = self.pool.begin().await?;
         let result = sqlx::query(
             "UPDATE fonds SET code = $1, name = $2, unit_id = $3, status = $4, history = $5, start_date = $6, end_date = $7,
                 custodian_unit_id = $8, language = $9, classification = $10, description = $11, updated_at = $12 WHERE id = $13",
@@ -203,10 +209,10 @@ impl Store {
         .bind(fields.description.clone())
         .bind(crate::now())
         .bind(id)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await;
         match result {
-            Ok(_) => Ok(()),
+            Ok(_) => self.commit(tx, Some(id)).await,
             Err(e) if StoreError::is_unique_violation(&e) => Err(duplicate_fonds(&fields.code)),
             Err(e) => Err(e.into()),
         }
@@ -274,6 +280,7 @@ impl Store {
 
     pub async fn create_inventory(&self, fonds_id: i64, fields: &InventoryFields) -> Result<i64, StoreError> {
         self.fonds(fonds_id).await?;
+        let mut tx = self.pool.begin().await?;
         let result = sqlx::query(
             "INSERT INTO inventories (fonds_id, number, title, maintenance, description) VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
@@ -282,10 +289,14 @@ impl Store {
         .bind(&fields.title)
         .bind(fields.maintenance.map(|m| m.code()))
         .bind(fields.description.clone())
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *tx)
         .await;
         match result {
-            Ok(row) => Ok(row.get(0)),
+            Ok(row) => {
+                let id: i64 = row.get(0);
+                self.commit(tx, Some(id)).await?;
+                Ok(id)
+            }
             Err(e) if StoreError::is_unique_violation(&e) => Err(duplicate_inventory(fields.number)),
             Err(e) => Err(e.into()),
         }
@@ -304,6 +315,7 @@ impl Store {
                 ));
             }
         }
+        let mut tx = self.pool.begin().await?;
         let result = sqlx::query(
             "UPDATE inventories SET number = $1, title = $2, maintenance = $3, description = $4, updated_at = $5 WHERE id = $6",
         )
@@ -313,10 +325,10 @@ impl Store {
         .bind(fields.description.clone())
         .bind(crate::now())
         .bind(id)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await;
         match result {
-            Ok(_) => Ok(()),
+            Ok(_) => self.commit(tx, Some(id)).await,
             Err(e) if StoreError::is_unique_violation(&e) => Err(duplicate_inventory(fields.number)),
             Err(e) => Err(e.into()),
         }
@@ -491,9 +503,14 @@ impl Store {
                 keyword, total_doc, number_of_paper, number_of_page, format, infor_sign, confidence_level, paper_file_code, risk_recovery,
                 risk_recovery_status, description, classification, maintenance_years, fonds_id, inventory_id)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25) RETURNING id";
-        let result = bind_dossier(sqlx::query(sql), fields).bind(inventory.fonds_id).bind(inventory_id).fetch_one(&self.pool).await;
+        let mut tx = self.pool.begin().await?;
+        let result = bind_dossier(sqlx::query(sql), fields).bind(inventory.fonds_id).bind(inventory_id).fetch_one(&mut *tx).await;
         match result {
-            Ok(row) => Ok(row.get(0)),
+            Ok(row) => {
+                let id: i64 = row.get(0);
+                self.commit(tx, Some(id)).await?;
+                Ok(id)
+            }
             Err(e) if StoreError::is_unique_violation(&e) => Err(duplicate_number()),
             Err(e) => Err(e.into()),
         }
@@ -525,8 +542,7 @@ impl Store {
                     .await?;
             }
         }
-        tx.commit().await?;
-        Ok(())
+        self.commit(tx, Some(id)).await
     }
 }
 
@@ -701,9 +717,14 @@ impl Store {
                 classification, dossier_id)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) RETURNING id";
         let doc_code = dossier.fields.file_code.doc_code(fields.doc_ordinal);
-        let result = bind_document(sqlx::query(sql), fields, doc_code).bind(dossier_id).fetch_one(&self.pool).await;
+        let mut tx = self.pool.begin().await?;
+        let result = bind_document(sqlx::query(sql), fields, doc_code).bind(dossier_id).fetch_one(&mut *tx).await;
         match result {
-            Ok(row) => Ok(row.get(0)),
+            Ok(row) => {
+                let id: i64 = row.get(0);
+                self.commit(tx, Some(id)).await?;
+                Ok(id)
+            }
             Err(e) if StoreError::is_unique_violation(&e) => Err(duplicate_ordinal(fields.doc_ordinal)),
             Err(e) => Err(e.into()),
         }
@@ -718,9 +739,10 @@ impl Store {
                 mode = $14, confidence_level = $15, autograph = $16, format = $17, process = $18, description = $19, classification = $20,
                 updated_at = $21 WHERE id = $22";
         let doc_code = dossier.fields.file_code.doc_code(fields.doc_ordinal);
-        let result = bind_document(sqlx::query(sql), fields, doc_code).bind(crate::now()).bind(id).execute(&self.pool).await;
+        let mut tx = self.pool.begin().await?;
+        let result = bind_document(sqlx::query(sql), fields, doc_code).bind(crate::now()).bind(id).execute(&mut *tx).await;
         match result {
-            Ok(_) => Ok(()),
+            Ok(_) => self.commit(tx, Some(id)).await,
             Err(e) if StoreError::is_unique_violation(&e) => Err(duplicate_ordinal(fields.doc_ordinal)),
             Err(e) => Err(e.into()),
         }

@@ -26,4 +26,19 @@ impl StoreError {
     pub(crate) fn is_unique_violation(error: &sqlx::Error) -> bool {
         error.as_database_error().is_some_and(|e| e.is_unique_violation())
     }
+
+    /// Two writers met: a duplicate key on a race, or SQLite's busy / locked snapshot. Worth
+    /// trying again.
+    pub(crate) fn is_contention(&self) -> bool {
+        match self {
+            StoreError::Database(e) => {
+                StoreError::is_unique_violation(e)
+                    || e.as_database_error().is_some_and(|d| {
+                        let message = d.message().to_ascii_lowercase();
+                        message.contains("locked") || message.contains("busy")
+                    })
+            }
+            _ => false,
+        }
+    }
 }

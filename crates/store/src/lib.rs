@@ -21,7 +21,7 @@ pub mod test_support;
 
 pub use accounts::{ApiToken, Session, User, UserSettings};
 pub use arrangement::{Arrangement, StepRecord};
-pub use audit::{AuditEntry, AuditEvent, AuditFilter, BrokenLink};
+pub use audit::{AuditEntry, AuditEvent, AuditFilter, AuditSeal, BrokenLink, Checkpoint};
 pub use catalogue::{Attachment, AttachmentOwner, DossierPage, ListDossiers, NewDossier};
 pub use digitization::{
     Batch, BatchProgress, Job, JobKind, NewScanFile, PageResult, QueueCounts, QueueEntry, Rendition, RenditionFile, ScanPage,
@@ -67,6 +67,10 @@ impl Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// The key that authenticates the audit trail, kept outside the database (`audit::AuditSeal`).
+    seal: Option<std::sync::Arc<audit::AuditSeal>>,
+    /// The entry the next write appends in its own transaction ([`Store::audited`]).
+    pending: Option<std::sync::Arc<audit::AuditEvent>>,
 }
 
 impl Store {
@@ -104,7 +108,7 @@ impl Store {
         if backend == Backend::Sqlite {
             pool.execute("PRAGMA journal_mode = WAL;").await?;
         }
-        let store = Store { pool, backend };
+        let store = Store { pool, backend, seal: None, pending: None };
         migrate::run(&store).await?;
         Ok(store)
     }

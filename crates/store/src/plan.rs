@@ -320,6 +320,7 @@ impl Store {
                 )));
             }
         }
+        let mut tx = self.pool.begin().await?;
         let result = bind_unit(
             sqlx::query(
                 "UPDATE units SET name = $1, kind = $2, agency_code = $3, old_admin_code = $4, new_admin_code = $5, dissolved_on = $6, successor_id = $7 WHERE id = $8",
@@ -327,10 +328,10 @@ impl Store {
             unit,
         )
         .bind(id)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await;
         match result {
-            Ok(_) => Ok(()),
+            Ok(_) => self.commit(tx, Some(id)).await,
             Err(e) => Err(unit_conflict(e, unit)),
         }
     }

@@ -212,6 +212,8 @@ fn within_clearance(ctx: &Ctx, classification: Classification) -> Result<(), Ref
 }
 
 /// Writes the outcome of a change to the audit trail and passes the result on.
+/// Writes are audited inside their own transaction ([`audit_as`]); here the refusals and failures
+/// are recorded, which leave nothing to be atomic with.
 async fn audited(
     state: &AppState,
     ctx: &Ctx,
@@ -220,32 +222,27 @@ async fn audited(
     id: Option<i64>,
     result: Result<i64, Refused>,
 ) -> Result<i64, Refused> {
-    audited_with(state, ctx, action, kind, id, result, None).await
-}
-
-/// As [`audited`], with what changed (before → after) written when it succeeded.
-async fn audited_with(
-    state: &AppState,
-    ctx: &Ctx,
-    action: &str,
-    kind: &str,
-    id: Option<i64>,
-    result: Result<i64, Refused>,
-    changed: Option<String>,
-) -> Result<i64, Refused> {
-    let (outcome, resource_id, detail) = match &result {
-        Ok(new_id) => ("ok", Some(*new_id), changed),
+    let (outcome, detail) = match &result {
+        Ok(_) => return result,
         Err(Refused::Invalid(i) | Refused::Conflict(i)) => {
-            ("refused", id, Some(i.errors.iter().map(|e| format!("{}:{}", e.field, e.code)).collect::<Vec<_>>().join(",")))
+            ("refused", Some(i.errors.iter().map(|e| format!("{}:{}", e.field, e.code)).collect::<Vec<_>>().join(",")))
         }
         // Denials were written by `permit`.
         Err(Refused::NotFound(_) | Refused::Forbidden) => return result,
-        Err(Refused::Store(_)) => ("failed", id, None),
+        Err(Refused::Store(_)) => ("failed", None),
     };
-    let mut event = ctx.event(action, kind, resource_id, outcome);
+    let mut event = ctx.event(action, kind, id, outcome);
     event.detail = detail;
     state.store.audit(event).await?;
     result
+}
+
+/// The store whose next write appends its "ok" entry in the same transaction: a change never
+/// lands without its entry (a kill between the two once left records unaudited).
+fn audit_as(state: &AppState, ctx: &Ctx, action: &str, kind: &str, id: Option<i64>, detail: Option<String>) -> kho_store::Store {
+    let mut event = ctx.event(action, kind, id, "ok");
+    event.detail = detail;
+    state.store.audited(event)
 }
 
 pub async fn create_fonds(state: &AppState, ctx: &Ctx, input: &FondsInput) -> Result<i64, Refused> {
@@ -262,7 +259,7 @@ pub async fn create_fonds(state: &AppState, ctx: &Ctx, input: &FondsInput) -> Re
                 other => other,
             })?;
         within_clearance(ctx, fields.classification)?;
-        Ok(state.store.create_fonds(&fields).await?)
+        Ok(audit_as(state, ctx, "fonds.create", "fonds", None, None).create_fonds(&fields).await?)
     }
     .await;
     audited(state, ctx, "fonds.create", "fonds", None, result).await
@@ -275,7 +272,7 @@ pub async fn update_fonds(state: &AppState, ctx: &Ctx, id: i64, input: &FondsInp
         permit(state, ctx, Action::CatalogueEdit, &Resource::Unit { unit_id: fields.unit_id }, "unit", Some(fields.unit_id)).await?;
         within_clearance(ctx, fields.classification)?;
         no_content_raised(state, before.fields.classification, fields.classification, Some(id), None).await?;
-        state.store.update_fonds(id, &fields).await?;
+        audit_as(state, ctx, "fonds.update", "fonds", Some(id), None).update_fonds(id, &fields).await?;
         Ok(id)
     }
     .await;
@@ -284,14 +281,16 @@ pub async fn update_fonds(state: &AppState, ctx: &Ctx, id: i64, input: &FondsInp
 
 pub async fn create_inventory(state: &AppState, ctx: &Ctx, fonds_id: i64, input: &InventoryInput) -> Result<i64, Refused> {
     fonds_for(state, ctx, Action::CatalogueEdit, fonds_id).await?;
-    let result = async { Ok(state.store.create_inventory(fonds_id, &input.parse()?).await?) }.await;
+    let result =
+        async { Ok(audit_as(state, ctx, "inventory.create", "inventory", None, None).create_inventory(fonds_id, &input.parse()?).await?) }
+            .await;
     audited(state, ctx, "inventory.create", "inventory", None, result).await
 }
 
 pub async fn update_inventory(state: &AppState, ctx: &Ctx, id: i64, input: &InventoryInput) -> Result<i64, Refused> {
     inventory_for(state, ctx, Action::CatalogueEdit, id).await?;
     let result = async {
-        state.store.update_inventory(id, &input.parse()?).await?;
+        audit_as(state, ctx, "inventory.update", "inventory", Some(id), None).update_inventory(id, &input.parse()?).await?;
         Ok(id)
     }
     .await;
@@ -304,7 +303,7 @@ pub async fn create_dossier(state: &AppState, ctx: &Ctx, inventory_id: i64, inpu
         let (_, _, context) = state.store.dossier_context(inventory_id).await?;
         let fields = input.parse(&context)?;
         within_clearance(ctx, fields.classification)?;
-        Ok(state.store.create_dossier(inventory_id, &fields).await?)
+        Ok(audit_as(state, ctx, "dossier.create", "dossier", None, None).create_dossier(inventory_id, &fields).await?)
     }
     .await;
     audited(state, ctx, "dossier.create", "dossier", None, result).await
@@ -317,7 +316,7 @@ pub async fn update_dossier(state: &AppState, ctx: &Ctx, id: i64, input: &Dossie
         let fields = input.parse(&context)?;
         within_clearance(ctx, fields.classification)?;
         no_content_raised(state, dossier.fields.classification, fields.classification, None, Some(id)).await?;
-        state.store.update_dossier(id, &fields).await?;
+        audit_as(state, ctx, "dossier.update", "dossier", Some(id), None).update_dossier(id, &fields).await?;
         Ok(id)
     }
     .await;
@@ -330,7 +329,7 @@ pub async fn create_document(state: &AppState, ctx: &Ctx, dossier_id: i64, input
         let fields = input.parse()?;
         within_clearance(ctx, fields.classification)?;
         no_content_raised(state, Classification::None, fields.classification, None, Some(dossier_id)).await?;
-        Ok(state.store.create_document(dossier_id, &fields).await?)
+        Ok(audit_as(state, ctx, "document.create", "document", None, None).create_document(dossier_id, &fields).await?)
     }
     .await;
     audited(state, ctx, "document.create", "document", None, result).await
@@ -342,7 +341,7 @@ pub async fn update_document(state: &AppState, ctx: &Ctx, id: i64, input: &Docum
         let fields = input.parse()?;
         within_clearance(ctx, fields.classification)?;
         no_content_raised(state, document.fields.classification, fields.classification, None, Some(dossier.id)).await?;
-        state.store.update_document(id, &fields).await?;
+        audit_as(state, ctx, "document.update", "document", Some(id), None).update_document(id, &fields).await?;
         Ok(id)
     }
     .await;
@@ -360,7 +359,6 @@ pub async fn unit_for(state: &AppState, ctx: &Ctx, action: Action, id: i64) -> R
 /// changing it is the administrator's alone (`units.scope`); every change is audited before → after.
 pub async fn update_unit(state: &AppState, ctx: &Ctx, id: i64, input: &UnitInput) -> Result<i64, Refused> {
     let before = unit_for(state, ctx, Action::UnitsEdit, id).await?;
-    let mut changed = None;
     let result = async {
         let after = input.parse(id)?;
         if after.kind != before.kind && !authorize(&ctx.actor, Action::UnitsScope, &Resource::Unit { unit_id: id }).is_allowed() {
@@ -371,7 +369,7 @@ pub async fn update_unit(state: &AppState, ctx: &Ctx, id: i64, input: &UnitInput
             ))));
         }
         let was = |v: &Option<String>| v.clone().unwrap_or_default();
-        changed = Some(format!(
+        let changed = Some(format!(
             "tên “{}” → “{}”; loại {} → {}; mã định danh {} → {}; mã cũ {} → {}; mã mới {} → {}; giải thể {} → {}; kế thừa {:?} → {:?}",
             before.name,
             after.name,
@@ -388,11 +386,11 @@ pub async fn update_unit(state: &AppState, ctx: &Ctx, id: i64, input: &UnitInput
             before.successor_id,
             after.successor_id
         ));
-        state.store.update_unit(id, &after).await?;
+        audit_as(state, ctx, "unit.update", "unit", Some(id), changed).update_unit(id, &after).await?;
         Ok(id)
     }
     .await;
-    audited_with(state, ctx, "unit.update", "unit", Some(id), result, changed).await
+    audited(state, ctx, "unit.update", "unit", Some(id), result).await
 }
 
 /// Is either party of an accession in the actor's scope? (A clerk hands over; the archive receives.)
@@ -429,7 +427,7 @@ pub async fn create_accession(state: &AppState, ctx: &Ctx, input: &kho_model::ac
                 "Bên giao: bạn không được làm việc với đơn vị này.",
             ))));
         }
-        Ok(state.store.create_accession(&fields, &ctx.actor.name).await?)
+        Ok(audit_as(state, ctx, "accession.create", "accession", None, None).create_accession(&fields, &ctx.actor.name).await?)
     }
     .await;
     audited(state, ctx, "accession.create", "accession", None, result).await
