@@ -90,6 +90,18 @@ enum Command {
         /// Số việc số hóa chạy ngay trong máy chủ (0: chỉ dùng các tiến trình “kho worker” riêng).
         #[arg(long, env = "KHO_WORKERS", default_value_t = 1)]
         workers: usize,
+        /// Số kết nối giữ cùng lúc (tối đa một nửa giới hạn tệp mở). Khi đủ, kết nối mới thay kết nối
+        /// đang rảnh lâu nhất; kết nối đang xử lý yêu cầu không bao giờ bị cắt.
+        #[arg(long, env = "KHO_MAX_CONNECTIONS", default_value_t = 2048, value_parser = clap::value_parser!(u32).range(1..))]
+        max_connections: u32,
+        /// Số giây trình duyệt có để gửi xong phần đầu (header) của một yêu cầu, hoặc để bắt đầu yêu
+        /// cầu tiếp theo trên cùng kết nối; quá hạn thì kết nối bị đóng.
+        #[arg(long, env = "KHO_HEADER_TIMEOUT", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+        header_timeout: u64,
+        /// Số giây tối đa cho một yêu cầu thông thường, kể cả nhận nội dung gửi lên (trừ tải tệp lên
+        /// và nhập mục lục).
+        #[arg(long, env = "KHO_REQUEST_TIMEOUT", default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..))]
+        request_timeout: u64,
     },
     /// Tạo thư mục dữ liệu và cơ sở dữ liệu (hoặc nâng cấp lược đồ) rồi thoát.
     Init,
@@ -503,7 +515,7 @@ fn open_signer(cli: &Cli) -> Result<Option<std::sync::Arc<dyn kho_digitize::sign
 
 async fn run(cli: Cli) -> Result<ExitCode> {
     match &cli.command {
-        Command::Serve { listen, demo, enclave, secure_cookies, workers } => {
+        Command::Serve { listen, demo, enclave, secure_cookies, workers, max_connections, header_timeout, request_timeout } => {
             // The enclave holds classified content, sealed at rest: no key kept apart, no start.
             if *enclave {
                 enclave_key(&cli)?;
@@ -521,6 +533,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 secure_cookies: *secure_cookies,
                 enclave: *enclave,
                 upload_dir: Some(cli.data_dir.join("uploads")),
+                max_connections: *max_connections as usize,
+                header_timeout: std::time::Duration::from_secs(*header_timeout),
+                request_timeout: std::time::Duration::from_secs(*request_timeout),
                 ..Default::default()
             };
             // On one machine the server also runs the số hóa line; at scale, `kho worker` does.

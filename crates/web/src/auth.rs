@@ -223,7 +223,7 @@ fn form_urlencoded_value(body: &[u8], key: &str) -> Option<String> {
     serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).ok()?.into_iter().find(|(k, _)| k == key).map(|(_, v)| v)
 }
 
-fn unauthenticated(path: &str, method: &Method) -> Response {
+fn unauthenticated(path: &str, asked: &str, method: &Method) -> Response {
     if is_api(path) {
         return crate::error::ApiError::new(
             StatusCode::UNAUTHORIZED,
@@ -232,7 +232,7 @@ fn unauthenticated(path: &str, method: &Method) -> Response {
         )
         .into_response();
     }
-    let next = if method == Method::GET { format!("?tiep={}", urlencode(path)) } else { String::new() };
+    let next = if method == Method::GET { format!("?tiep={}", urlencode(asked)) } else { String::new() };
     Redirect::to(&format!("/dang-nhap{next}")).into_response()
 }
 
@@ -257,6 +257,12 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
     };
     let method = request.method().clone();
     let Some(route) = policy::find(&method, &matched) else {
+        let allowed = policy::allowed(&matched);
+        if !allowed.is_empty() {
+            // The address exists, the method does not: the client's mistake, answered before
+            // anyone is identified (the answer is the same for everyone).
+            return crate::error::method_not_allowed(&matched, &method, &allowed);
+        }
         tracing::error!(%method, path = %matched, "route missing from the policy table");
         return (StatusCode::INTERNAL_SERVER_ERROR, "tuyến chưa có trong bảng phân quyền").into_response();
     };
@@ -271,7 +277,11 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
             request.extensions_mut().insert(MaybeCtx(ctx));
             return next.run(request).await;
         }
-        Access::SignedIn | Access::Act(_) if ctx.is_none() => return unauthenticated(&matched, &method),
+        Access::SignedIn | Access::Act(_) if ctx.is_none() => {
+            // Back to the address asked for, not the route's pattern (`/phong/7`, not `/phong/{id}`).
+            let asked = request.uri().path_and_query().map_or("/", |p| p.as_str());
+            return unauthenticated(&matched, asked, &method);
+        }
         _ => {}
     }
     let ctx = ctx.expect("checked above");

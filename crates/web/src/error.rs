@@ -1,7 +1,7 @@
 //! How refusals and failures reach people: a page in Vietnamese, or JSON with a stable code.
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use kho_model::{FieldError, Invalid};
 use kho_store::StoreError;
@@ -89,7 +89,57 @@ pub enum PageError {
     NotYet(String),
     /// Stored content that cannot be served now (missing key, damaged file): 503, the message says why.
     Unavailable(String),
+    /// A method the address does not take (405); the `Allow` header is added by [`method_not_allowed`].
+    MethodNotAllowed(Method),
+    /// The request took longer than an ordinary request may (408): a client sending its body
+    /// too slowly, or work that should not run this long.
+    TooSlow,
     Internal(String),
+}
+
+fn is_api(path: &str) -> bool {
+    path.starts_with("/api/")
+}
+
+/// 405 for a method an address in the route table does not take: a page, or JSON under
+/// `/api/`, with `Allow` listing the methods it does take. A client's mistake: never logged
+/// as an error.
+pub fn method_not_allowed(path: &str, method: &Method, allowed: &[&str]) -> Response {
+    let allow = allowed.join(", ");
+    let mut response = if is_api(path) {
+        ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            format!("Đường dẫn này không nhận phương thức {method}; các phương thức dùng được: {allow}."),
+        )
+        .into_response()
+    } else {
+        PageError::MethodNotAllowed(method.clone()).into_response()
+    };
+    if let Ok(value) = HeaderValue::from_str(&allow) {
+        response.headers_mut().insert(header::ALLOW, value);
+    }
+    response
+}
+
+/// 404 for an address Kho does not have, whatever the method: the not-found page, or JSON
+/// under `/api/`.
+pub async fn not_found(uri: Uri) -> Response {
+    if is_api(uri.path()) {
+        ApiError::new(StatusCode::NOT_FOUND, "not_found", "Không có đường dẫn này trong API.").into_response()
+    } else {
+        PageError::NotFound("trang").into_response()
+    }
+}
+
+/// 408 when an ordinary request ran past its time.
+pub fn too_slow(path: &str) -> Response {
+    if is_api(path) {
+        ApiError::new(StatusCode::REQUEST_TIMEOUT, "timeout", "Yêu cầu mất quá nhiều thời gian nên máy chủ đã dừng xử lý; hãy gửi lại.")
+            .into_response()
+    } else {
+        PageError::TooSlow.into_response()
+    }
 }
 
 impl From<crate::records::Refused> for PageError {

@@ -167,6 +167,16 @@ impl IntoResponse for PageError {
                 "Biểu mẫu đã hết hiệu lực".to_string(),
                 "Biểu mẫu này không còn hợp lệ (trang đã cũ hoặc phiên làm việc đã đổi). Hãy tải lại trang rồi gửi lại.".to_string(),
             ),
+            PageError::MethodNotAllowed(method) => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                "Không thực hiện được".to_string(),
+                format!("Địa chỉ này không nhận yêu cầu kiểu {method}. Hãy quay lại trang trước và dùng nút hoặc liên kết trên trang."),
+            ),
+            PageError::TooSlow => (
+                StatusCode::REQUEST_TIMEOUT,
+                "Quá thời gian".to_string(),
+                "Yêu cầu mất quá nhiều thời gian nên máy chủ đã dừng xử lý. Hãy thử lại; nếu vẫn vậy, báo quản trị viên.".to_string(),
+            ),
             PageError::Internal(detail) => {
                 tracing::error!(%detail, "page failed");
                 (
@@ -186,10 +196,6 @@ impl IntoResponse for PageError {
             .unwrap_or_else(|_| message.clone());
         (status, Html(html)).into_response()
     }
-}
-
-pub async fn not_found() -> PageError {
-    PageError::NotFound("trang")
 }
 
 #[derive(Deserialize, Default)]
@@ -1213,9 +1219,69 @@ struct LoginForm {
     _csrf: String,
 }
 
-/// Only local paths are followed after login (no open redirect).
+/// Longest `tiep` followed; a longer one is nobody's bookmark.
+const MAX_NEXT: usize = 2048;
+
+/// Where to go after signing in: only a path of this site (no open redirect), else `/`.
+/// Checked as written and after percent-decoding, repeated so `%252F` hides no `/`: it starts
+/// with one `/` — not `//` nor `/\`, which browsers read as another host —, holds no backslash,
+/// no control character and no whitespace (browsers drop tabs and newlines inside a URL, so
+/// `/\t/evil.example` would become `//evil.example`). Characters beyond ASCII are
+/// percent-encoded, so the `Location` header is always valid.
 fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') { next.to_string() } else { "/".into() }
+    fn plain_path(text: &str) -> bool {
+        let bytes = text.as_bytes();
+        bytes.first() == Some(&b'/')
+            && !matches!(bytes.get(1), Some(b'/' | b'\\'))
+            && !text.chars().any(|c| c.is_control() || c.is_whitespace() || c == '\\')
+    }
+    if next.len() > MAX_NEXT || !plain_path(next) {
+        return "/".into();
+    }
+    let mut decoded = next.to_string();
+    for _ in 0..4 {
+        let once = percent_decode(&decoded);
+        if !plain_path(&once) {
+            return "/".into();
+        }
+        if once == decoded {
+            let mut location = String::with_capacity(next.len());
+            for c in next.chars() {
+                if c.is_ascii() {
+                    location.push(c);
+                } else {
+                    let mut buffer = [0u8; 4];
+                    c.encode_utf8(&mut buffer).bytes().for_each(|b| location.push_str(&format!("%{b:02X}")));
+                }
+            }
+            return location;
+        }
+        decoded = once;
+    }
+    // Still changing after four rounds: encoded on purpose to hide something.
+    "/".into()
+}
+
+/// `%XX` to its byte; anything else as it is. Bytes that do not make UTF-8 are replaced, which
+/// the checks then see (U+FFFD is neither a slash nor a control character, so it only keeps text).
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (bytes[i], bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
+            (b'%', Some(high), Some(low)) => {
+                out.push((high * 16 + low) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn login_page(state: &AppState, status: StatusCode, username: &str, next: &str, error: Option<&str>) -> Result<Response, PageError> {
@@ -1239,7 +1305,7 @@ async fn login_form(
     if me.0.is_some() {
         return Ok(Redirect::to(&safe_next(q.tiep.as_deref().unwrap_or("/"))).into_response());
     }
-    login_page(&state, StatusCode::OK, "", q.tiep.as_deref().unwrap_or("/"), None)
+    login_page(&state, StatusCode::OK, "", &safe_next(q.tiep.as_deref().unwrap_or("/")), None)
 }
 
 async fn login_submit(
@@ -1256,7 +1322,7 @@ async fn login_submit(
             &state,
             StatusCode::FORBIDDEN,
             &form.username,
-            &form.tiep,
+            &safe_next(&form.tiep),
             Some("Biểu mẫu đăng nhập đã hết hiệu lực; hãy thử lại."),
         );
     }
@@ -1273,7 +1339,7 @@ async fn login_submit(
                 crate::auth::LoginRefused::Throttled => StatusCode::TOO_MANY_REQUESTS,
                 _ => StatusCode::UNAUTHORIZED,
             };
-            login_page(&state, status, &form.username, &form.tiep, Some(refused.message()))
+            login_page(&state, status, &form.username, &safe_next(&form.tiep), Some(refused.message()))
         }
     }
 }
@@ -1335,4 +1401,41 @@ async fn password_submit(
         .headers_mut()
         .append(axum::http::header::SET_COOKIE, crate::auth::set_cookie(&state, crate::auth::SESSION_COOKIE, "", Some(0)));
     Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_paths_of_this_site_are_followed_after_sign_in() {
+        for kept in ["/", "/phong/1", "/tra-cuu?q=h%E1%BB%93+s%C6%A1", "/tra-cuu?q=50%25", "/so-hoa/3#queue"] {
+            assert_eq!(safe_next(kept), kept);
+        }
+        assert_eq!(safe_next("/tra-cuu?q=hồ"), "/tra-cuu?q=h%E1%BB%93");
+        let long = format!("/{}", "a".repeat(5000));
+        for refused in [
+            "",
+            "phong",
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\u{1}x",
+            "/%2F/evil.example",
+            "/%2f%2fevil.example",
+            "%2F%2Fevil.example",
+            "/%5Cevil.example",
+            "/%09/evil.example",
+            "/%0A",
+            "/%252F/evil.example",
+            "/%25252525252F",
+            "https://evil.example",
+            "/a b",
+            "/a\u{a0}b",
+            long.as_str(),
+        ] {
+            assert_eq!(safe_next(refused), "/", "{refused:?}");
+        }
+    }
 }

@@ -1,5 +1,6 @@
 //! Every route and the access it needs: one table, read by the guard on each request and walked
-//! by the matrix test. A route missing here answers 500, so none can be added unguarded.
+//! by the matrix and server tests. A path missing here answers 500, so none can be added unguarded;
+//! a method missing for a path that is here answers 405 with the methods the table lists.
 
 use axum::http::Method;
 use kho_model::access::Action;
@@ -20,10 +21,19 @@ pub struct Route {
     pub method: &'static str,
     pub path: &'static str,
     pub access: Access,
+    /// Takes a large body or long work (uploads, an import): exempt from the whole-request
+    /// timeout, bounded by its own body limit instead.
+    pub long: bool,
 }
 
 const fn route(method: &'static str, path: &'static str, access: Access) -> Route {
-    Route { method, path, access }
+    Route { method, path, access, long: false }
+}
+
+/// A route whose request may rightly take minutes: a file sent over a slow line, a mục lục
+/// imported whole.
+const fn long(method: &'static str, path: &'static str, access: Access) -> Route {
+    Route { method, path, access, long: true }
 }
 
 use Access::*;
@@ -31,7 +41,7 @@ use Action::*;
 
 pub const ROUTES: &[Route] = &[
     route("GET", "/healthz", Public),
-    route("GET", "/static/kho.css", Public),
+    route("GET", "/static/{file}", Public),
     route("GET", "/dang-nhap", Public),
     route("POST", "/dang-nhap", Public),
     route("POST", "/dang-xuat", SignedIn),
@@ -83,8 +93,8 @@ pub const ROUTES: &[Route] = &[
     route("GET", "/danh-muc-huy/{id}/bien-ban-huy.docx", Act(CatalogueView)),
     route("GET", "/danh-muc-huy/{id}/bien-ban-huy.pdf", Act(CatalogueView)),
     route("GET", "/phong/{id}/nhap-muc-luc", Act(CatalogueEdit)),
-    route("POST", "/phong/{id}/nhap-muc-luc", Act(CatalogueEdit)),
-    route("POST", "/phong/{id}/nhap-muc-luc/xac-nhan", Act(CatalogueEdit)),
+    long("POST", "/phong/{id}/nhap-muc-luc", Act(CatalogueEdit)),
+    long("POST", "/phong/{id}/nhap-muc-luc/xac-nhan", Act(CatalogueEdit)),
     route("GET", "/muc-luc/{id}/xuat.xlsx", Act(CatalogueView)),
     route("GET", "/muc-luc/{id}/xuat.docx", Act(CatalogueView)),
     route("GET", "/muc-luc/{id}/xuat.pdf", Act(CatalogueView)),
@@ -102,8 +112,8 @@ pub const ROUTES: &[Route] = &[
     route("GET", "/ho-so/{id}/sua", Act(CatalogueEdit)),
     route("GET", "/ho-so/{id}/muc-luc-van-ban.docx", Act(CatalogueView)),
     route("GET", "/ho-so/{id}/muc-luc-van-ban.pdf", Act(CatalogueView)),
-    route("POST", "/ho-so/{id}/tep", Act(CatalogueEdit)),
-    route("POST", "/tiep-nhan/{id}/tep", Act(CatalogueEdit)),
+    long("POST", "/ho-so/{id}/tep", Act(CatalogueEdit)),
+    long("POST", "/tiep-nhan/{id}/tep", Act(CatalogueEdit)),
     route("GET", "/tep/{id}", Act(CatalogueView)),
     route("GET", "/so-hoa", Act(PlanView)),
     route("POST", "/so-hoa", Act(Digitize)),
@@ -113,9 +123,9 @@ pub const ROUTES: &[Route] = &[
     route("POST", "/so-hoa/{id}/uu-tien", Act(Digitize)),
     route("POST", "/so-hoa/{id}/khai-thac", Act(Digitize)),
     route("POST", "/so-hoa/{id}/lam-lai", Act(Digitize)),
-    route("POST", "/so-hoa/{id}/tep", Act(Digitize)),
+    long("POST", "/so-hoa/{id}/tep", Act(Digitize)),
     route("GET", "/so-hoa/{id}/tai-len", Act(Digitize)),
-    route("PUT", "/so-hoa/{id}/tai-len", Act(Digitize)),
+    long("PUT", "/so-hoa/{id}/tai-len", Act(Digitize)),
     route("GET", "/ban-so-hoa/{id}", Act(CatalogueView)),
     route("POST", "/ho-so/{id}/van-ban", Act(CatalogueEdit)),
     route("GET", "/ho-so/{id}/van-ban/moi", Act(CatalogueEdit)),
@@ -169,4 +179,40 @@ pub const ROUTES: &[Route] = &[
 pub fn find(method: &Method, path: &str) -> Option<&'static Route> {
     let method = if method == Method::HEAD { "GET" } else { method.as_str() };
     ROUTES.iter().find(|r| r.method == method && r.path == path)
+}
+
+/// The methods the table lists for a path, for an `Allow` header (`GET, HEAD, POST`): HEAD goes
+/// with GET, as the router answers it. Empty when the path is not in the table.
+pub fn allowed(path: &str) -> Vec<&'static str> {
+    let mut methods = vec![];
+    for route in ROUTES.iter().filter(|r| r.path == path) {
+        methods.push(route.method);
+        if route.method == "GET" {
+            methods.push("HEAD");
+        }
+    }
+    methods.sort_unstable();
+    methods.dedup();
+    methods
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn allow_lists_the_table_s_methods_with_head_beside_get() {
+        assert_eq!(allowed("/phong/{id}"), ["GET", "HEAD", "POST"]);
+        assert_eq!(allowed("/so-hoa/{id}/tai-len"), ["GET", "HEAD", "PUT"]);
+        assert_eq!(allowed("/dang-xuat"), ["POST"]);
+        assert!(allowed("/khong-co").is_empty());
+    }
+
+    #[test]
+    fn every_route_is_listed_once() {
+        let mut seen = std::collections::HashSet::new();
+        for route in ROUTES {
+            assert!(seen.insert((route.method, route.path)), "{} {} listed twice", route.method, route.path);
+        }
+    }
 }
