@@ -270,31 +270,31 @@ pub struct UnitProgress {
 }
 
 impl Store {
-    /// Progress of every unit, in three grouped queries; hồ sơ counted as `visibility` allows.
+    /// Progress of the units in scope (another commune's figures are not the clerk's to read), in
+    /// grouped queries; hồ sơ counted as `visibility` allows.
     pub async fn progress_by_unit(&self, visibility: &Visibility) -> Result<std::collections::HashMap<i64, UnitProgress>, StoreError> {
         let mut progress: std::collections::HashMap<i64, UnitProgress> = std::collections::HashMap::new();
-        let received = sqlx::query("SELECT giving_unit_id, CAST(SUM(metres) AS BIGINT) AS m FROM accessions GROUP BY giving_unit_id")
-            .fetch_all(&self.pool)
-            .await?;
+        let giving = crate::accessions::in_scope_units(visibility, &["giving_unit_id"]);
+        let units = crate::accessions::in_scope_units(visibility, &["f.unit_id"]);
+        let sql = format!("SELECT giving_unit_id, CAST(SUM(metres) AS BIGINT) AS m FROM accessions WHERE {giving} GROUP BY giving_unit_id");
+        let received = sqlx::query(AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
         for row in received {
             progress.entry(row.try_get("giving_unit_id")?).or_default().received = row.try_get::<Option<i64>, _>("m")?.unwrap_or(0);
         }
-        let boxes = sqlx::query(
-            "SELECT f.unit_id, COUNT(b.id) AS n, CAST(SUM(b.thickness_mm) AS BIGINT) AS mm FROM boxes b JOIN fonds f ON f.id = b.fonds_id GROUP BY f.unit_id",
-        )
-        .fetch_all(&self.pool)
-        .await?;
+        let sql = format!(
+            "SELECT f.unit_id, COUNT(b.id) AS n, CAST(SUM(b.thickness_mm) AS BIGINT) AS mm FROM boxes b JOIN fonds f ON f.id = b.fonds_id WHERE {units} GROUP BY f.unit_id"
+        );
+        let boxes = sqlx::query(AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
         for row in boxes {
             let entry = progress.entry(row.try_get("unit_id")?).or_default();
             entry.boxes = row.try_get("n")?;
             entry.arranged = row.try_get::<Option<i64>, _>("mm")?.unwrap_or(0) / 10;
         }
-        let destroyed = sqlx::query(
+        let sql = format!(
             "SELECT f.unit_id, CAST(SUM(l.destroyed_metres) AS BIGINT) AS m FROM disposal_lists l JOIN fonds f ON f.id = l.fonds_id
-             WHERE l.stage = 'da_huy' GROUP BY f.unit_id",
-        )
-        .fetch_all(&self.pool)
-        .await?;
+             WHERE l.stage = 'da_huy' AND {units} GROUP BY f.unit_id"
+        );
+        let destroyed = sqlx::query(AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
         for row in destroyed {
             progress.entry(row.try_get("unit_id")?).or_default().destroyed_metres = row.try_get::<Option<i64>, _>("m")?.unwrap_or(0);
         }

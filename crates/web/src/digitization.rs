@@ -378,7 +378,12 @@ async fn take_file(
     match ingest::take(&state.store, &state.blobs, &Default::default(), batch, dossier, ordinal, name, bytes, &ctx.actor.name).await {
         Ok(Taken::New { file_id, pages }) => {
             let mut event = ctx.event("digitize.upload", "scan_file", Some(file_id), "ok");
-            event.detail = Some(format!("lô {batch}; {name}; {pages} trang"));
+            // A classified hồ sơ's file name is its mã hồ sơ: not written where the uncleared read.
+            event.detail = Some(if dossier.1 {
+                format!("lô {batch}; tệp niêm phong; {pages} trang")
+            } else {
+                format!("lô {batch}; {name}; {pages} trang")
+            });
             state.store.audit(event).await?;
             Ok(Ok(format!("Tệp “{name}”: nhận {pages} trang, đang chờ xử lý.")))
         }

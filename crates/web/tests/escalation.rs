@@ -175,3 +175,31 @@ async fn a_commune_clerk_cannot_make_their_commune_the_province_archive() {
         assert!(rows.iter().any(|r| r.detail.as_deref().is_some_and(|d| d.contains("“Xã Mường Ảng” → “Xã Mường Ảng (mới)”"))), "{rows:?}");
     }
 }
+
+/// Another commune's figures are not the clerk's to read: the Kế hoạch page shows the received
+/// metres of the units in the clerk's scope only.
+#[tokio::test]
+async fn the_plan_page_shows_a_commune_clerk_only_their_communes_figures() {
+    for app in common::apps().await {
+        let commune = app.unit_id("Xã Mường Ảng").await;
+        let other = app.unit_id("Xã Nà Tấu").await.to_string();
+        let archive = app.archive.to_string();
+        app.user("luutru", Role::Archivist, Classification::None, &[app.archive], &[]).await;
+        let province = app.login("luutru").await;
+        let form = [
+            ("receivedOn", "15/03/2026"),
+            ("givingUnitId", other.as_str()),
+            ("receivingUnitId", archive.as_str()),
+            ("givingPerson", "Lò Văn Ảng"),
+            ("receivingPerson", "Nguyễn Thị Hường"),
+            ("material", "Tài liệu xã Nà Tấu"),
+            ("metres", "1397"),
+        ];
+        assert_eq!(province.post("/tiep-nhan", &form).await.status(), StatusCode::SEE_OTHER, "{}", app.label);
+        let (_, page) = province.get("/ke-hoach").await;
+        assert!(page.contains("1.397"), "{}: the province sees it", app.label);
+        app.user("canbo", Role::Archivist, Classification::None, &[commune], &[]).await;
+        let (_, page) = app.login("canbo").await.get("/ke-hoach").await;
+        assert!(!page.contains("1.397"), "{}: another commune's metres are not shown to the clerk", app.label);
+    }
+}
