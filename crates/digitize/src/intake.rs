@@ -106,6 +106,16 @@ pub enum Refusal {
     PdfEncrypted,
     #[error("tệp PDF không có trang nào")]
     NoPages,
+    #[error("tệp PDF đồng thời là tệp nén ZIP hoặc mang dữ liệu lạ sau phần kết thúc; hãy xuất lại PDF từ máy quét hoặc phần mềm gốc")]
+    Polyglot,
+    #[error("là chương trình chạy được ({0}); Kho không nhận tệp chương trình")]
+    Executable(&'static str),
+    #[error("chứa macro (VBA); hãy lưu lại thành tệp không có macro (.docx, .xlsx) rồi gửi lại")]
+    Macro,
+    #[error(
+        "loại tệp này không được đính kèm; Kho nhận PDF, ảnh (TIFF, JPEG, PNG), DOCX, XLSX, ODT, ODS, văn bản thuần và tệp ký số (.p7s, ASiC-E)"
+    )]
+    UnknownKind,
     #[error("{0}")]
     Unsupported(String),
 }
@@ -145,7 +155,13 @@ fn inspect_inner(bytes: &[u8], file_name: &str, limits: &Limits) -> Result<Maste
         return Err(Refusal::ExtensionLies { extension, actual: format.label() });
     }
     let pages = match format {
-        Format::Pdf => crate::pdf_input::inspect(bytes, limits)?,
+        Format::Pdf => {
+            let pages = crate::pdf_input::inspect(bytes, limits)?;
+            if is_polyglot_pdf(bytes) {
+                return Err(Refusal::Polyglot);
+            }
+            pages
+        }
         Format::Tiff => {
             let count = tiff_pages(bytes, limits)?;
             for page in 1..=count {
@@ -394,6 +410,127 @@ pub fn jpeg_quality(bytes: &[u8]) -> Option<u8> {
         }
     }
     None
+}
+
+/// A PDF that is also something else: a ZIP a zip reader finds (its central directory near the
+/// end), or bytes after the last `%%EOF` that are not padding.
+fn is_polyglot_pdf(bytes: &[u8]) -> bool {
+    if zip::ZipArchive::new(Cursor::new(bytes)).is_ok() {
+        return true;
+    }
+    match bytes.windows(5).rposition(|w| w == b"%%EOF") {
+        Some(end) => !bytes[end + 5..].iter().all(|b| b.is_ascii_whitespace() || *b == 0),
+        None => false,
+    }
+}
+
+/// What a file attached to a hồ sơ or a biên bản is, decided from its bytes, after the checks of
+/// its kind: PDFs and images as số hóa checks them; DOCX, XLSX, ODT, ODS and ASiC-E containers by
+/// their parts (macros, bombs, paths out refused); plain text; CMS signatures. Executables and
+/// anything else are refused. Returns the media type to serve it with.
+pub fn attachment(file_name: &str, bytes: &[u8], limits: &Limits) -> Result<&'static str, Refused> {
+    let refused = |refusal| Refused { file: file_name.to_string(), refusal };
+    if bytes.is_empty() {
+        return Err(refused(Refusal::Empty));
+    }
+    if bytes.len() as u64 > limits.max_bytes {
+        return Err(refused(Refusal::TooBig { size: bytes.len() as u64 >> 20, max: limits.max_bytes >> 20 }));
+    }
+    for (magic, what) in [
+        (&b"MZ"[..], "Windows"),
+        (&b"\x7fELF"[..], "Linux"),
+        (&b"\xcf\xfa\xed\xfe"[..], "macOS"),
+        (&b"\xca\xfe\xba\xbe"[..], "macOS/Java"),
+        (&b"#!"[..], "tập lệnh"),
+    ] {
+        if bytes.starts_with(magic) {
+            return Err(refused(Refusal::Executable(what)));
+        }
+    }
+    if let Some(format) = Format::sniff(bytes) {
+        inspect(file_name, bytes, limits)?;
+        return Ok(match format {
+            Format::Pdf => "application/pdf",
+            Format::Tiff => "image/tiff",
+            Format::Jpeg => "image/jpeg",
+            Format::Png => "image/png",
+        });
+    }
+    if bytes.starts_with(b"PK\x03\x04") {
+        return container(bytes, limits).map_err(refused);
+    }
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        let vba: Vec<u8> = "_VBA_PROJECT".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        if bytes.windows(vba.len()).any(|w| w == vba.as_slice()) {
+            return Err(refused(Refusal::Macro));
+        }
+        return match file_name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).as_deref() {
+            Some("doc") => Ok("application/msword"),
+            Some("xls") => Ok("application/vnd.ms-excel"),
+            _ => Err(refused(Refusal::UnknownKind)),
+        };
+    }
+    let extension = file_name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    if bytes[0] == 0x30 && matches!(extension.as_str(), "p7s" | "p7m" | "sig") {
+        return Ok("application/pkcs7-signature");
+    }
+    let text = std::str::from_utf8(bytes).is_ok() && !bytes.contains(&0);
+    if text && matches!(extension.as_str(), "txt" | "csv" | "xml" | "md" | "") {
+        return Ok("text/plain; charset=utf-8");
+    }
+    Err(refused(Refusal::UnknownKind))
+}
+
+/// An office file or signed container by its parts, without extracting it.
+fn container(bytes: &[u8], limits: &Limits) -> Result<&'static str, Refusal> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(damaged)?;
+    let mut total = 0u64;
+    let mut names = Vec::with_capacity(archive.len());
+    for i in 0..archive.len() {
+        let entry = archive.by_index_raw(i).map_err(damaged)?;
+        let name = entry.name().map_err(damaged)?.replace('\\', "/");
+        if name.starts_with('/') || name.split('/').any(|part| part == "..") || name.contains(':') {
+            return Err(Refusal::Unsupported(format!("có đường dẫn “{name}” trỏ ra ngoài thư mục")));
+        }
+        let lower = name.to_ascii_lowercase();
+        if lower.ends_with("vbaproject.bin") || lower.starts_with("basic/") {
+            return Err(Refusal::Macro);
+        }
+        total = total.saturating_add(entry.size());
+        if total > limits.max_bytes || (entry.size() > 64 << 20 && entry.size() > entry.compressed_size().saturating_mul(200)) {
+            return Err(Refusal::Unsupported("giải nén ra quá lớn (tệp nén “bom”)".into()));
+        }
+        names.push(lower);
+    }
+    let has = |n: &str| names.iter().any(|x| x == n);
+    let mimetype = if has("mimetype") {
+        let mut text = String::new();
+        let mut part = archive.by_name("mimetype").map_err(damaged)?;
+        std::io::Read::read_to_string(&mut std::io::Read::take(&mut part, 200), &mut text).map_err(damaged)?;
+        text.trim().to_string()
+    } else {
+        String::new()
+    };
+    if has("[content_types].xml") {
+        let mut types = String::new();
+        let mut part = archive.by_name("[Content_Types].xml").map_err(damaged)?;
+        std::io::Read::read_to_string(&mut std::io::Read::take(&mut part, 1 << 20), &mut types).map_err(damaged)?;
+        if types.contains("macroEnabled") {
+            return Err(Refusal::Macro);
+        }
+        if has("word/document.xml") {
+            return Ok("application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+        }
+        if has("xl/workbook.xml") {
+            return Ok("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+        }
+    }
+    match mimetype.as_str() {
+        "application/vnd.oasis.opendocument.text" => Ok("application/vnd.oasis.opendocument.text"),
+        "application/vnd.oasis.opendocument.spreadsheet" => Ok("application/vnd.oasis.opendocument.spreadsheet"),
+        "application/vnd.etsi.asic-e+zip" | "application/vnd.etsi.asic-s+zip" => Ok("application/vnd.etsi.asic-e+zip"),
+        _ => Err(Refusal::Unsupported("tệp nén (ZIP) không được đính kèm nguyên khối; hãy gửi từng tệp".into())),
+    }
 }
 
 /// The files inside a zip of scans, refusing paths that climb out (`../`) or start at the

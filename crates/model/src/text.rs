@@ -86,16 +86,35 @@ fn within(field: &str, label: &str, text: String, max: usize) -> Result<String, 
     Ok(text)
 }
 
-/// A file name as a person sees it, from whatever a browser or a scanner sent: only its last
-/// component (no folders, so no `../`), NFC, no control characters, at most 255 characters.
+/// The one display name of a file, from whatever name was offered (a browser, a scanner's folder,
+/// a zip): the last path segment, NFC with whitespace runs made one space; control, bidirectional
+/// override and zero-width characters removed (a name `hóa-đơn-\u{202e}fdp.exe` would show as
+/// `…exe.pdf`); characters a file system reserves (`: * ? " < > |`) made `_`; a reserved device
+/// name (CON, NUL, COM1 …) prefixed; at most 255 characters, the extension kept. Two names equal
+/// after it are the same name. Used for storing, showing and `Content-Disposition` alike.
 pub fn file_name(field: &str, input: &str) -> Result<String, FieldError> {
     let last = input.rsplit(['/', '\\']).next().unwrap_or_default();
-    let name: String = clean(last).chars().filter(|c| !c.is_control()).collect();
-    if name.is_empty() || name == "." || name == ".." {
-        return Err(FieldError::new(field, "invalid_file_name", format!("Tên tệp “{}” không hợp lệ.", clean(input))));
+    let visible: String = last.chars().filter(|c| !c.is_control() && !is_invisible(*c)).collect();
+    let mut name: String = clean(&visible)
+        .chars()
+        .map(|c| if ":*?\"<>|".contains(c) { '_' } else { c })
+        .collect::<String>()
+        .trim_matches(['.', ' '])
+        .to_string();
+    if name.is_empty() {
+        return Err(FieldError::new(field, "invalid_file_name", format!("Tên tệp “{}” không hợp lệ.", clean(&visible))));
+    }
+    let stem = name.split('.').next().unwrap_or_default().to_ascii_uppercase();
+    let reserved = matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || (stem.len() == 4 && (stem.starts_with("COM") || stem.starts_with("LPT")) && stem.as_bytes()[3].is_ascii_digit());
+    if reserved {
+        name.insert(0, '_');
     }
     if char_len(&name) > 255 {
-        return Err(FieldError::new(field, "too_long", "Tên tệp dài quá 255 ký tự.".to_string()));
+        let extension: String =
+            name.rsplit_once('.').map(|(_, e)| e).filter(|e| char_len(e) <= 16).map(|e| format!(".{e}")).unwrap_or_default();
+        let keep = 255 - char_len(&extension);
+        name = name.chars().take(keep).collect::<String>() + &extension;
     }
     Ok(name)
 }
@@ -153,6 +172,13 @@ mod tests {
         assert_eq!(file_name("file", "a\u{0}b.tif").unwrap(), "ab.tif");
         assert!(file_name("file", "../").is_err());
         assert!(file_name("file", "..").is_err());
+        assert_eq!(file_name("file", "hóa-đơn-\u{202e}fdp.exe").unwrap(), "hóa-đơn-fdp.exe", "no right-to-left override");
+        assert_eq!(file_name("file", "bi\u{200b}en-ban\r\n.pdf").unwrap(), "bien-ban.pdf");
+        assert_eq!(file_name("file", "Bie\u{302}n ba\u{309}n.pdf"), file_name("file", "Biên bản.pdf"), "NFD and NFC are one name");
+        assert_eq!(file_name("file", "CON.txt").unwrap(), "_CON.txt");
+        assert_eq!(file_name("file", "a:b?.pdf").unwrap(), "a_b_.pdf");
+        let long = file_name("file", &format!("{}.pdf", "ả".repeat(300))).unwrap();
+        assert_eq!((char_len(&long), long.ends_with(".pdf")), (255, true));
     }
 
     #[test]

@@ -44,7 +44,9 @@ async fn dossier_upload(
 ) -> Result<Response, PageError> {
     // Authorise before reading a byte of the body.
     let (dossier, fonds) = records::dossier_for(&state, &ctx, Action::CatalogueEdit, id).await?;
-    let classified = dossier.fields.classification.max(fonds.fields.classification).is_classified();
+    // The hồ sơ's content is as secret as its most secret văn bản.
+    let (documents, _) = state.store.documents_label(id).await?;
+    let classified = dossier.fields.classification.max(fonds.fields.classification).max(documents).is_classified();
     let outcome = if classified && !state.config.enclave {
         state.store.audit(ctx.event("attachment.upload", "dossier", Some(id), "refused")).await?;
         Err("Nội dung tài liệu mật chỉ được lưu trên hệ thống mạng LAN độc lập (kho serve --enclave), không lưu trên máy chủ này.".into())
@@ -70,17 +72,13 @@ async fn accession_upload(
     }
 }
 
-/// Media types Kho names by extension; anything else is served as bytes to save.
-fn media_type(file_name: &str) -> &'static str {
-    match file_name.rsplit('.').next().map(|e| e.to_ascii_lowercase()).as_deref() {
-        Some("pdf") => "application/pdf",
-        Some("tif" | "tiff") => "image/tiff",
-        Some("jpg" | "jpeg") => "image/jpeg",
-        Some("png") => "image/png",
-        Some("docx") => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        Some("xlsx") => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        _ => "application/octet-stream",
-    }
+/// A refused file in the audit trail: who, where, its name as shown, size, SHA-256 and why — never
+/// its bytes.
+pub(crate) async fn refusal(state: &AppState, ctx: &Ctx, action: &str, name: &str, bytes: &[u8], reason: &str) -> Result<(), PageError> {
+    let mut event = ctx.event(action, "file", None, "refused");
+    event.detail = Some(format!("“{name}”; {} byte; sha256 {}; {reason}", bytes.len(), kho_blobs::sha256_hex(bytes)));
+    state.store.audit(event).await?;
+    Ok(())
 }
 
 /// Stores every `file` field of the form for `owner`, one whole file at a time. The inner `Err`
@@ -107,6 +105,19 @@ async fn receive(
         if bytes.is_empty() {
             return Ok(Err(format!("Tệp “{file_name}” rỗng; không được lưu.")));
         }
+        // The kind is decided from the bytes and checked as that kind; nothing refused is stored.
+        let limits = kho_digitize::intake::Limits { max_bytes: state.config.max_upload as u64, ..Default::default() };
+        let (name, checked) = (file_name.clone(), bytes.clone());
+        let kind = tokio::task::spawn_blocking(move || kho_digitize::intake::attachment(&name, &checked, &limits))
+            .await
+            .map_err(|e| PageError::Internal(e.to_string()))?;
+        let media_type = match kind {
+            Ok(media_type) => media_type,
+            Err(refused) => {
+                refusal(state, ctx, "attachment.upload", &file_name, &bytes, &refused.refusal.to_string()).await?;
+                return Ok(Err(refused.to_string()));
+            }
+        };
         let stored = match state.blobs.put(bytes, seal).await {
             Ok(s) => s,
             Err(kho_blobs::BlobError::NoKey) => return Ok(Err(kho_blobs::BlobError::NoKey.to_string())),
@@ -115,7 +126,7 @@ async fn receive(
         let attachment = Attachment {
             id: 0,
             owner,
-            media_type: media_type(&file_name).into(),
+            media_type: media_type.into(),
             file_name,
             size: stored.size as i64,
             sha256: stored.sha256.clone(),

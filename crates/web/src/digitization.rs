@@ -375,6 +375,7 @@ async fn take_file(
     if dossier.1 && !state.config.enclave {
         return Ok(Err(format!("Tệp “{name}”: hồ sơ thuộc bí mật nhà nước; nội dung chỉ được lưu trên hệ thống mạng LAN độc lập.")));
     }
+    let bytes_for_audit = bytes.clone();
     match ingest::take(&state.store, &state.blobs, &Default::default(), batch, dossier, ordinal, name, bytes, &ctx.actor.name).await {
         Ok(Taken::New { file_id, pages }) => {
             let mut event = ctx.event("digitize.upload", "scan_file", Some(file_id), "ok");
@@ -388,7 +389,10 @@ async fn take_file(
             Ok(Ok(format!("Tệp “{name}”: nhận {pages} trang, đang chờ xử lý.")))
         }
         Ok(Taken::Again { .. }) => Ok(Ok(format!("Tệp “{name}”: đã nhận từ trước, không thêm lần nữa."))),
-        Err(IngestError::Refused(r)) => Ok(Err(r.to_string())),
+        Err(IngestError::Refused(r)) => {
+            crate::attachments::refusal(state, ctx, "digitize.upload", name, &bytes_for_audit, &r.refusal.to_string()).await?;
+            Ok(Err(r.to_string()))
+        }
         Err(IngestError::Blob(kho_blobs::BlobError::NoKey)) => Ok(Err(kho_blobs::BlobError::NoKey.to_string())),
         Err(e) => Err(PageError::Internal(e.to_string())),
     }

@@ -25,8 +25,10 @@ pub fn stored_file(bytes: Vec<u8>, media_type: &str, file_name: &str) -> Respons
         .into_response()
 }
 
-/// `filename*` per RFC 5987 so Vietnamese names survive, with an ASCII fallback.
+/// `filename*` per RFC 5987 so Vietnamese names survive, with an ASCII fallback; the name goes
+/// through the one display-name function first, whatever was stored before it existed.
 fn content_disposition(file_name: &str) -> String {
+    let file_name = &kho_model::text::file_name("file", file_name).unwrap_or_else(|_| "tep".into());
     let ascii: String =
         kho_model::text::fold(file_name).chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' }).collect();
     let encoded: String = file_name

@@ -37,6 +37,20 @@ async fn dossiers(app: &App) -> (i64, i64) {
     (ids[0], ids[1])
 }
 
+/// A real PDF, as a clerk's scanner or office software writes one.
+fn real_pdf(text: &str) -> Vec<u8> {
+    let doc = kho_documents::official::OfficialDocument {
+        issuer: vec!["UBND XÃ MƯỜNG ẢNG".into()],
+        national_heading: true,
+        place_and_date: None,
+        title: "BIÊN BẢN".into(),
+        subtitle: None,
+        body: vec![kho_documents::official::Paragraph::plain(text).into()],
+        signatures: vec![],
+    };
+    kho_documents::official::to_pdf(&doc).unwrap()
+}
+
 async fn upload(session: &Session, dossier: i64, name: &str, bytes: Vec<u8>, with_csrf: bool) -> reqwest::Response {
     upload_to(session, &format!("/ho-so/{dossier}/tep"), &[(name, bytes)], with_csrf).await
 }
@@ -75,7 +89,7 @@ async fn a_file_with_a_hostile_name_is_stored_by_its_hash_and_served_back() {
         let (public, _) = dossiers(&app).await;
         app.user("ltv", Role::Archivist, Classification::None, &[app.archive], &[]).await;
         let session = app.login("ltv").await;
-        let bytes = b"%PDF-1.4 bien ban giao nhan".to_vec();
+        let bytes = real_pdf("Biên bản giao nhận");
         let refused = upload(&session, public, "a.pdf", bytes.clone(), false).await;
         assert_eq!(refused.status(), StatusCode::FORBIDDEN, "{}: no CSRF token, no upload", app.label);
 
@@ -119,8 +133,8 @@ async fn a_biên_bản_giao_nhận_keeps_its_signed_scan_and_the_giving_unit_s_l
         assert_eq!(nothing.status(), StatusCode::UNPROCESSABLE_ENTITY, "{}", app.label);
         assert!(nothing.text().await.unwrap().contains("Chưa chọn tệp nào."));
 
-        let scan = b"%PDF-1.4 bien ban da ky".to_vec();
-        let letter = b"%PDF-1.4 cong van de nghi giao nop".to_vec();
+        let scan = real_pdf("Biên bản đã ký");
+        let letter = real_pdf("Công văn đề nghị giao nộp");
         let response = upload_to(&session, &path, &[("Biên bản đã ký.pdf", scan.clone()), ("Công văn 12-UBND.pdf", letter)], true).await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER, "{}", app.label);
         let (_, page) = session.get(&format!("/tiep-nhan/{accession}")).await;
@@ -177,7 +191,7 @@ async fn classified_content_is_refused_outside_the_enclave() {
         let unit = app.unit_id("Xã Mường Ảng").await;
         app.user("canbo.mat", Role::Archivist, Classification::Confidential, &[unit], &[]).await;
         let session = app.login("canbo.mat").await;
-        let response = upload(&session, secret, "phuong-an.pdf", SECRET_TEXT.as_bytes().to_vec(), true).await;
+        let response = upload(&session, secret, "phuong-an.txt", SECRET_TEXT.as_bytes().to_vec(), true).await;
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{}", app.label);
         assert!(response.text().await.unwrap().contains("mạng LAN độc lập"));
         assert!(!blob_files_contain(&app, SECRET_TEXT.as_bytes()));
@@ -229,4 +243,93 @@ async fn on_the_enclave_classified_content_is_sealed_and_unreadable_without_the_
         assert_eq!(file.status(), StatusCode::SERVICE_UNAVAILABLE);
         assert!(file.text().await.unwrap().contains("khóa mã hóa"));
     }
+}
+
+/// Hostile files, as a careless or hostile sender makes them: each refused by what its bytes are,
+/// with a Vietnamese message naming the file, nothing stored, every refusal in the audit trail,
+/// and the server answering after each. Names are made safe to show and to save.
+#[tokio::test]
+async fn hostile_attachments_are_refused_by_their_content_and_names_made_safe() {
+    use std::io::Write;
+    let zip = |entries: &[(&str, Vec<u8>)], deflate: bool| {
+        let mut out = std::io::Cursor::new(Vec::new());
+        let mut writer = zip::ZipWriter::new(&mut out);
+        let method = if deflate { zip::CompressionMethod::Deflated } else { zip::CompressionMethod::Stored };
+        for (name, bytes) in entries {
+            writer.start_file(*name, zip::write::SimpleFileOptions::default().compression_method(method)).unwrap();
+            writer.write_all(bytes).unwrap();
+        }
+        writer.finish().unwrap();
+        out.into_inner()
+    };
+    let docx = kho_documents::official::to_docx(&kho_documents::official::OfficialDocument {
+        issuer: vec!["UBND".into()],
+        national_heading: false,
+        place_and_date: None,
+        title: "TỜ TRÌNH".into(),
+        subtitle: None,
+        body: vec![],
+        signatures: vec![],
+    })
+    .unwrap();
+    let mut polyglot = real_pdf("Biên bản");
+    polyglot.extend(zip(&[("run.sh", b"echo pwned".to_vec())], false));
+    let macro_docx = zip(
+        &[("[Content_Types].xml", b"<Types/>".to_vec()), ("word/document.xml", b"<w/>".to_vec()), ("word/vbaProject.bin", vec![1; 64])],
+        true,
+    );
+    let hostile: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("bang-tinh.xlsx", [b"MZ".to_vec(), vec![0; 4000]].concat(), "chương trình"),
+        ("to-trinh.docx", macro_docx, "macro"),
+        ("bom.zip", zip(&[("a.txt", vec![b'0'; 80 << 20])], true), "quá lớn"),
+        ("nen.zip", zip(&[("../../etc/cron.d/x", b"x".to_vec())], true), "ngoài thư mục"),
+        ("ban-do.pdf", polyglot, "ZIP"),
+        ("ghi-chu.bin", vec![0x13, 0x37, 0, 1, 2, 3], "không được đính kèm"),
+        ("anh.png", b"\x89PNG\r\n\x1a\n cut".to_vec(), "hỏng"),
+    ];
+    for app in apps().await {
+        let (public, _) = dossiers(&app).await;
+        app.user("ltv", Role::Archivist, Classification::None, &[app.archive], &[]).await;
+        let session = app.login("ltv").await;
+        let blobs_before = blob_count(&app);
+        for (name, bytes, reason) in &hostile {
+            let response = upload(&session, public, name, bytes.clone(), true).await;
+            assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{}: {name}", app.label);
+            let page = response.text().await.unwrap();
+            assert!(page.contains(&format!("Tệp “{name}”")) && page.contains(reason), "{}: {name} refused for “{reason}”", app.label);
+            let health = session.client.get(format!("{}/healthz", app.base)).send().await.unwrap();
+            assert_eq!(health.status(), StatusCode::OK);
+        }
+        assert_eq!(blob_count(&app), blobs_before, "{}: nothing refused is stored", app.label);
+        let filter =
+            AuditFilter { action: Some("attachment.upload".into()), outcome: Some("refused".into()), limit: 50, ..Default::default() };
+        let (refusals, rows) = app.store.list_audit(&filter).await.unwrap();
+        assert_eq!(refusals as usize, hostile.len(), "{}: every refusal audited", app.label);
+        assert!(rows.iter().all(|r| r.detail.as_deref().is_some_and(|d| d.contains("sha256"))));
+
+        // What an archive needs is taken, each served with the type its bytes are.
+        for (name, bytes, media) in [
+            ("to-trinh.docx", docx.clone(), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            ("ghi-chu.txt", "Ghi chú của văn thư".as_bytes().to_vec(), "text/plain; charset=utf-8"),
+            ("hóa-đơn-\u{202e}fdp.exe.pdf", real_pdf("Hóa đơn"), "application/pdf"),
+        ] {
+            let response = upload(&session, public, name, bytes, true).await;
+            assert_eq!(response.status(), StatusCode::SEE_OTHER, "{}: {name}", app.label);
+            let attachments = app
+                .store
+                .list_attachments(&kho_model::access::Visibility::everything(), kho_store::AttachmentOwner::Dossier(public))
+                .await
+                .unwrap();
+            let last = attachments.iter().max_by_key(|a| a.id).unwrap();
+            assert_eq!(last.media_type, media, "{name}");
+            assert!(!last.file_name.contains('\u{202e}'), "{}: no right-to-left override in “{}”", app.label, last.file_name);
+        }
+    }
+}
+
+fn blob_count(app: &App) -> usize {
+    fn walk(dir: &std::path::Path) -> usize {
+        std::fs::read_dir(dir).into_iter().flatten().flatten().map(|e| if e.path().is_dir() { walk(&e.path()) } else { 1 }).sum()
+    }
+    walk(&app.catalogue.dir().join("blobs"))
 }

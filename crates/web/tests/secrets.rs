@@ -130,7 +130,7 @@ async fn the_ordinary_server_raises_no_record_holding_files_to_a_secret() {
         app.user("mat", Role::Archivist, Classification::Confidential, &[unit], &[]).await;
         let session = app.login("mat").await;
         let form = reqwest::multipart::Form::new()
-            .part("file", reqwest::multipart::Part::bytes(b"%PDF-1.4\n%%EOF\n".to_vec()).file_name("to-trinh.pdf"));
+            .part("file", reqwest::multipart::Part::bytes("Tờ trình của xã".as_bytes().to_vec()).file_name("to-trinh.txt"));
         session.client.post(format!("{}/ho-so/{dossier}/tep?_csrf={}", app.base, session.csrf)).multipart(form).send().await.unwrap();
         assert!(app.store.holds_content(None, Some(dossier)).await.unwrap(), "{}", app.label);
 
