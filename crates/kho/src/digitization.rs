@@ -74,6 +74,15 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     Ok(())
 }
 
+/// A path as shown and matched: the one display-name function, segment by segment, so a
+/// scanner's folder with CR/LF, NFD or right-to-left overrides in its names prints none of them.
+fn shown(path: &str) -> String {
+    path.split(['/', '\\'])
+        .map(|part| kho_model::text::file_name("file", part).unwrap_or_else(|_| "?".into()))
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// `kho ingest DIR --batch N`: every file (and every file in a zip) mapped to its hồ sơ by its
 /// TT05 name or the manifest, checked, stored and queued; what could not be mapped or was
 /// refused is listed at the end, and the exit code says so.
@@ -91,7 +100,7 @@ pub async fn ingest(store: &Store, blobs: &Blobs, dir: &Path, batch: i64, manife
     let mut refused: Vec<String> = vec![];
     let mut progress = Progress::new("Nhận tệp quét", files.len() as u64);
     for path in files {
-        let display = path.strip_prefix(dir).unwrap_or(&path).display().to_string();
+        let display = shown(&path.strip_prefix(dir).unwrap_or(&path).to_string_lossy());
         let bytes = match std::fs::read(&path) {
             Ok(b) => b,
             Err(e) => {
@@ -102,7 +111,7 @@ pub async fn ingest(store: &Store, blobs: &Blobs, dir: &Path, batch: i64, manife
         };
         let entries = if display.to_lowercase().ends_with(".zip") {
             match kho_digitize::intake::unzip(&display, &bytes, &limits) {
-                Ok(entries) => entries.into_iter().map(|(name, b)| (format!("{display}/{name}"), name, b)).collect(),
+                Ok(entries) => entries.into_iter().map(|(name, b)| (format!("{display}/{}", shown(&name)), shown(&name), b)).collect(),
                 Err(e) => {
                     refused.push(e.to_string());
                     progress.tick();

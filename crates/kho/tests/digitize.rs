@@ -89,6 +89,8 @@ async fn a_hồ_sơ_is_scanned_to_a_pdf_a_through_ingest_and_a_killed_worker() {
         std::fs::copy(Path::new(PAGES).join("ho-so-3-trang.tif"), scans.join(format!("{land}.tif"))).unwrap();
         std::fs::copy(Path::new(PAGES).join("trang2-300dpi.png"), scans.join("ngay-25").join(format!("{permanent}.1.png"))).unwrap();
         std::fs::copy(Path::new(PAGES).join("trang3-300dpi.png"), scans.join("scan0001.png")).unwrap();
+        // A name with CR/LF and a right-to-left override, as a hostile folder has it.
+        std::fs::copy(Path::new(PAGES).join("trang3-300dpi.png"), scans.join("hóa-đơn\r\n\u{202e}gnp.png")).unwrap();
         let tiff = std::fs::read(Path::new(PAGES).join("trang2-200dpi.tif")).unwrap();
         std::fs::write(scans.join(format!("{permanent}.2.tif")), &tiff[..tiff.len() / 3]).unwrap();
         std::fs::copy(Path::new(PAGES).join("trang1-300dpi.png"), scans.join(format!("{permanent}.3.jpg"))).unwrap();
@@ -97,6 +99,7 @@ async fn a_hồ_sơ_is_scanned_to_a_pdf_a_through_ingest_and_a_killed_worker() {
         assert_eq!(out.status.code(), Some(2), "{}: {stdout}", catalogue.label);
         assert!(stdout.contains("Đã nhận 2 tệp (4 trang)"), "{stdout}");
         assert!(stdout.contains("scan0001.png"), "the unmapped file is listed: {stdout}");
+        assert!(stdout.contains("hóa-đơngnp.png") && !stdout.contains('\r') && !stdout.contains('\u{202e}'), "names made safe: {stdout}");
         assert!(stdout.contains(&format!("Tệp “{permanent}.2.tif”: tệp hỏng hoặc không đầy đủ")), "{stdout}");
         assert!(stdout.contains(&format!("Tệp “{permanent}.3.jpg”: phần mở rộng .jpg nhưng nội dung là PNG")), "{stdout}");
         let again = kho(url, &data, &["ingest", scans.to_str().unwrap(), "--batch", &batch.to_string()]);
