@@ -95,9 +95,28 @@ fn stricter(a: Option<Mode>, b: Option<Mode>) -> Option<Mode> {
     }
 }
 
+/// A record looked up by id: an absent one is answered — and audited — exactly as a hidden one
+/// (`permit` audits those), so neither the answer nor the work behind it tells them apart.
+async fn found<T>(
+    state: &AppState,
+    ctx: &Ctx,
+    action: Action,
+    kind: &'static str,
+    id: i64,
+    lookup: Result<T, StoreError>,
+) -> Result<T, Refused> {
+    match lookup {
+        Err(StoreError::NotFound(_)) => {
+            state.store.audit(ctx.event(action.code(), kind, Some(id), "denied")).await?;
+            Err(Refused::NotFound(label(kind)))
+        }
+        other => Ok(other?),
+    }
+}
+
 /// A fonds the actor may `action`.
 pub async fn fonds_for(state: &AppState, ctx: &Ctx, action: Action, id: i64) -> Result<Fonds, Refused> {
-    let fonds = state.store.fonds(id).await?;
+    let fonds = found(state, ctx, action, "fonds", id, state.store.fonds(id).await).await?;
     let (place, classification) = state.store.fonds_place(id).await?;
     permit(state, ctx, action, &Resource::Record { place, classification, mode: None }, "fonds", Some(id)).await?;
     audit_view(state, ctx, action, "fonds", id, classification, None).await?;
@@ -105,7 +124,7 @@ pub async fn fonds_for(state: &AppState, ctx: &Ctx, action: Action, id: i64) -> 
 }
 
 pub async fn inventory_for(state: &AppState, ctx: &Ctx, action: Action, id: i64) -> Result<(Inventory, Fonds), Refused> {
-    let inventory = state.store.inventory(id).await?;
+    let inventory = found(state, ctx, action, "inventory", id, state.store.inventory(id).await).await?;
     let (place, classification) = state.store.fonds_place(inventory.fonds_id).await?;
     permit(state, ctx, action, &Resource::Record { place, classification, mode: None }, "inventory", Some(id)).await?;
     let fonds = state.store.fonds(inventory.fonds_id).await?;
@@ -113,7 +132,7 @@ pub async fn inventory_for(state: &AppState, ctx: &Ctx, action: Action, id: i64)
 }
 
 pub async fn dossier_for(state: &AppState, ctx: &Ctx, action: Action, id: i64) -> Result<(Dossier, Fonds), Refused> {
-    let dossier = state.store.dossier(id).await?;
+    let dossier = found(state, ctx, action, "dossier", id, state.store.dossier(id).await).await?;
     let (place, fonds_classification) = state.store.fonds_place(dossier.fonds_id).await?;
     let classification = fonds_classification.max(dossier.fields.classification);
     let mode = Some(dossier.fields.mode);
@@ -156,7 +175,7 @@ pub async fn visible_renditions(state: &AppState, ctx: &Ctx, dossier: &Dossier) 
 /// A rendition the actor may download, with its label; a hidden one answers as absent, and every
 /// download of restricted material is audited by the caller.
 pub async fn rendition_for(state: &AppState, ctx: &Ctx, id: i64) -> Result<(kho_store::Rendition, Dossier, Label), Refused> {
-    let rendition = state.store.rendition(id).await.map_err(|_| Refused::NotFound("bản số hóa"))?;
+    let rendition = found(state, ctx, Action::CatalogueView, "rendition", id, state.store.rendition(id).await).await?;
     let dossier = state.store.dossier(rendition.dossier_id).await?;
     let label = rendition_labels(state, &dossier).await?.get(&id).copied().unwrap_or_default();
     let (place, _) = state.store.fonds_place(dossier.fonds_id).await?;
@@ -168,7 +187,7 @@ pub async fn rendition_for(state: &AppState, ctx: &Ctx, id: i64) -> Result<(kho_
 }
 
 pub async fn document_for(state: &AppState, ctx: &Ctx, action: Action, id: i64) -> Result<(Document, Dossier), Refused> {
-    let document = state.store.document(id).await?;
+    let document = found(state, ctx, action, "document", id, state.store.document(id).await).await?;
     let dossier = state.store.dossier(document.dossier_id).await?;
     let (place, fonds_classification) = state.store.fonds_place(dossier.fonds_id).await?;
     let classification = fonds_classification.max(dossier.fields.classification).max(document.fields.classification);

@@ -213,3 +213,35 @@ async fn a_destruction_list_is_decided_only_by_someone_who_sees_all_of_it() {
         assert!(fonds_page.contains("Danh mục số 7"));
     }
 }
+
+/// A hidden record and an absent one are answered alike and cost alike: the same 404, and each
+/// leaves the same "denied" entry (the denial is written for both, so no write tells them apart).
+#[tokio::test]
+async fn a_hidden_record_and_an_absent_one_are_answered_and_audited_alike() {
+    for app in common::apps().await {
+        let unit = app.unit_id("Xã Mường Ảng").await;
+        let dossiers = [("15", "Hồ sơ quốc phòng", "01", "1")];
+        let (_, made) = kho_store::test_support::fonds_with_dossiers(&app.store, unit, "X27", &dossiers).await;
+        let hidden = made[0].0;
+        let mut secret = DossierInput::from(&app.store.dossier(hidden).await.unwrap().fields);
+        secret.classification = "02".into();
+        secret.mode = "03".into();
+        let (_, _, context) = app.store.dossier_context(app.store.dossier(hidden).await.unwrap().inventory_id).await.unwrap();
+        app.store.update_dossier(hidden, &secret.parse(&context).unwrap()).await.unwrap();
+        app.user("canbo", Role::Archivist, Classification::None, &[unit], &[]).await;
+        let session = app.login("canbo").await;
+        let (hidden_status, hidden_page) = session.get(&format!("/ho-so/{hidden}")).await;
+        let (absent_status, absent_page) = session.get(&format!("/ho-so/{}", hidden + 1000)).await;
+        assert_eq!((hidden_status, absent_status), (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND));
+        assert_eq!(hidden_page, absent_page);
+        let filter = kho_store::AuditFilter {
+            outcome: Some("denied".into()),
+            resource_kind: Some("dossier".into()),
+            limit: 10,
+            ..Default::default()
+        };
+        let (_, rows) = app.store.list_audit(&filter).await.unwrap();
+        let ids: Vec<Option<i64>> = rows.iter().map(|r| r.resource_id).collect();
+        assert!(ids.contains(&Some(hidden)) && ids.contains(&Some(hidden + 1000)), "{}: {ids:?}", app.label);
+    }
+}
