@@ -81,11 +81,12 @@ struct Grid {
     name: String,
     rows: Vec<Vec<Cell>>,
     fonts: HashMap<(usize, usize), String>,
+    uncertain_dates: Vec<(usize, usize)>,
 }
 
 impl Grid {
     fn new(name: String) -> Grid {
-        Grid { name, rows: Vec::new(), fonts: HashMap::new() }
+        Grid { name, rows: Vec::new(), fonts: HashMap::new(), uncertain_dates: Vec::new() }
     }
 
     fn put(&mut self, row: u32, column: u32, cell: Cell, cells: &mut usize, file: &str) -> Result<(), ReadError> {
@@ -153,7 +154,7 @@ impl Grid {
     fn finish(mut self, merges: &[calamine::Dimensions]) -> Sheet {
         let merged = self.merge_down(merges);
         let converted = convert_legacy(&mut self.rows, &self.fonts);
-        Sheet { name: self.name, rows: self.rows, merged, converted }
+        Sheet { name: self.name, rows: self.rows, merged, converted, uncertain_dates: self.uncertain_dates }
     }
 }
 
@@ -361,6 +362,12 @@ fn read_xls(name: &str, bytes: &[u8]) -> Result<Vec<Sheet>, ReadError> {
                 Some(f) => Cell::Formula(f.clone()),
                 None => cell_of(&data_ref(data), None),
             };
+            // XLS keeps its number formats out of reach: a date on the 1st may be "mm/yyyy".
+            if let Cell::Date(d) = &value {
+                if d.earliest().2 == 1 && d.to_string().len() == 10 {
+                    grid.uncertain_dates.push((row as usize, column as usize));
+                }
+            }
             grid.put(row, column, value, &mut cells, name)?;
         }
         let merges = workbook.merge_cells_by_sheet_name(&sheet_name).map_err(|e| damaged(name, &e))?;

@@ -80,6 +80,9 @@ pub struct Sheet {
     pub merged: HashSet<(usize, usize)>,
     /// Cells (row, column) whose text was typed in a legacy encoding and converted, with its name.
     pub converted: Vec<(usize, usize, &'static str)>,
+    /// Date cells (row, column) whose precision the file does not say (an XLS date on the 1st may
+    /// be a month written "mm/yyyy"): kept as full dates, and asked about.
+    pub uncertain_dates: Vec<(usize, usize)>,
 }
 
 /// The columns a mục lục may have.
@@ -554,6 +557,21 @@ pub fn read(sheets: &[Sheet], known_years: &BTreeSet<u16>) -> Report {
             first_heading = false;
         }
         legacy_warning(sheet, &mut report.warnings);
+        if !sheet.uncertain_dates.is_empty() {
+            let shown: Vec<String> = sheet.uncertain_dates.iter().take(8).map(|(r, c)| format!("{}{}", column_letter(*c), r + 1)).collect();
+            report.warnings.push(Problem {
+                file: sheet.name.clone(),
+                row: 0,
+                column: None,
+                code: "uncertain_date",
+                message: format!(
+                    "{} ô ngày rơi vào ngày mùng 1 ({}{}); tệp XLS không cho biết ô chỉ ghi tháng/năm hay đủ ngày: Kho giữ đủ ngày — nếu ô chỉ ghi tháng/năm, hãy sửa trong tệp (hoặc lưu thành .xlsx) rồi nhập lại.",
+                    sheet.uncertain_dates.len(),
+                    shown.join(", "),
+                    if sheet.uncertain_dates.len() > shown.len() { ", …" } else { "" }
+                ),
+            });
+        }
         let sheet_retention = match &sheet_heading.retention {
             Some(text) => match parse_retention(text) {
                 Some(r) => Some((r, text.clone())),
@@ -1178,6 +1196,16 @@ mod tests {
         let report = read(&[notes, contractor_sheet()], &years());
         assert!(report.problems.is_empty(), "{:?}", report.problems);
         assert_eq!(report.ignored[0].name, "Hướng dẫn");
+    }
+
+    #[test]
+    fn a_date_whose_precision_the_file_does_not_say_is_asked_about() {
+        let mut sheet = contractor_sheet();
+        sheet.uncertain_dates = vec![(8, 4)];
+        let report = read(&[sheet], &years());
+        assert!(report.problems.is_empty());
+        let warning = report.warnings.iter().find(|w| w.code == "uncertain_date").expect("asked about");
+        assert!(warning.message.contains("E9"), "{}", warning.message);
     }
 
     #[test]
