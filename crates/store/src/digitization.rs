@@ -292,11 +292,32 @@ impl Store {
     }
 
     /// Batches of the units in scope, newest first.
+    /// The batches of the units in scope, and those holding a fonds assigned to the person (a
+    /// scanning contractor's).
     pub async fn list_batches(&self, visibility: &Visibility) -> Result<Vec<Batch>, StoreError> {
-        let condition = crate::accessions::in_scope_units(visibility, &["unit_id"]);
-        let sql = format!("SELECT * FROM scan_batches WHERE {condition} ORDER BY id DESC");
+        let units = crate::accessions::in_scope_units(visibility, &["unit_id"]);
+        let assigned = if visibility.fonds.is_empty() {
+            String::new()
+        } else {
+            let ids = visibility.fonds.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+            format!(
+                " OR id IN (SELECT q.batch_id FROM batch_dossiers q JOIN dossiers d ON d.id = q.dossier_id WHERE d.fonds_id IN ({ids}))"
+            )
+        };
+        let sql = format!("SELECT * FROM scan_batches WHERE {units}{assigned} ORDER BY id DESC");
         let rows = sqlx::query(AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
         rows.iter().map(batch_from_row).collect()
+    }
+
+    /// The fonds a batch's hồ sơ belong to.
+    pub async fn batch_fonds(&self, batch_id: i64) -> Result<Vec<i64>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT DISTINCT d.fonds_id FROM batch_dossiers q JOIN dossiers d ON d.id = q.dossier_id WHERE q.batch_id = $1 ORDER BY d.fonds_id",
+        )
+        .bind(batch_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
     }
 
     /// Where a batch's work stands, counting only hồ sơ `visibility` allows.

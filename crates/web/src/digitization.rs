@@ -77,12 +77,16 @@ struct NewBatch {
 }
 
 async fn form(state: &AppState, ctx: &Ctx, input: &NewBatch, error: Option<String>) -> Result<Response, PageError> {
+    // The fonds the person may digitize: their units' and, for a contractor, those assigned.
     let fonds: Vec<Value> = state
         .store
         .list_fonds(&ctx.actor.visibility())
         .await?
         .into_iter()
-        .filter(|f| authorize(&ctx.actor, Action::Digitize, &Resource::Unit { unit_id: f.fields.unit_id }).is_allowed())
+        .filter(|f| {
+            let place = kho_model::access::FondsPlace { fonds_id: f.id, unit_id: f.fields.unit_id, custodian_unit_id: f.fields.custodian_unit_id };
+            authorize(&ctx.actor, Action::Digitize, &Resource::Record { place, classification: f.fields.classification, mode: None }).is_allowed()
+        })
         .map(|f| context! { id => f.id, label => format!("{} — {}", f.fields.code, f.fields.name), selected => f.id.to_string() == input.fonds_id })
         .collect();
     let kinds: Vec<Value> = OriginalKind::ALL

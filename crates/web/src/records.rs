@@ -418,9 +418,26 @@ fn accession_decision(ctx: &Ctx, action: Action, giving: i64, receiving: i64) ->
     if giving.is_allowed() { giving } else { authorize(&ctx.actor, action, &Resource::Unit { unit_id: receiving }) }
 }
 
-/// A lô số hóa the person may act on: its unit in scope.
+/// A lô số hóa the person may act on: its unit in scope, or — for a scanning contractor, bound to
+/// fonds rather than units — every fonds of its hồ sơ assigned to them.
 pub async fn batch_for(state: &AppState, ctx: &Ctx, action: Action, id: i64) -> Result<kho_store::Batch, Refused> {
     let batch = state.store.batch(id).await?;
+    let by_unit = authorize(&ctx.actor, action, &Resource::Unit { unit_id: batch.unit_id });
+    if by_unit == Decision::NotFound && !ctx.actor.fonds.is_empty() {
+        let fonds = state.store.batch_fonds(id).await?;
+        let mut decision = if fonds.is_empty() { Decision::NotFound } else { Decision::Allow };
+        for fonds_id in fonds {
+            let (place, classification) = state.store.fonds_place(fonds_id).await?;
+            let each = authorize(&ctx.actor, action, &Resource::Record { place, classification, mode: None });
+            if each != Decision::Allow {
+                decision = each;
+                break;
+            }
+        }
+        if decision == Decision::Allow {
+            return Ok(batch);
+        }
+    }
     permit(state, ctx, action, &Resource::Unit { unit_id: batch.unit_id }, "batch", Some(id)).await?;
     Ok(batch)
 }

@@ -278,3 +278,40 @@ async fn a_large_scan_is_sent_in_pieces_and_resumed_after_a_cut() {
         assert!(refused.text().await.unwrap().contains("vượt giới hạn"));
     }
 }
+
+/// A scanning contractor is bound to the fonds assigned, not to units: they make a batch of it,
+/// see it and feed it; a contractor assigned another fonds finds it absent.
+#[tokio::test]
+async fn a_contractor_digitizes_the_fonds_assigned_to_them() {
+    for app in apps().await {
+        let (fonds, land, _) = commune_fonds(&app).await;
+        app.user("sohoa", Role::Contractor, Classification::None, &[], &[fonds]).await;
+        let unit = app.unit_id("Xã Nà Tấu").await;
+        let (other_fonds, _) =
+            kho_store::test_support::fonds_with_dossiers(&app.store, unit, "X30", &[("1", "Sổ theo dõi công văn", "06", "1")]).await;
+        app.user("sohoa.khac", Role::Contractor, Classification::None, &[], &[other_fonds]).await;
+        let session = app.login("sohoa").await;
+        let (status, page) = session.get("/so-hoa/moi").await;
+        assert_eq!(status, StatusCode::OK, "{}", app.label);
+        assert!(page.contains("X27") && !page.contains("X30"), "{}: the assigned fonds is offered, no other", app.label);
+        let created =
+            session.post("/so-hoa", &[("name", "Lô của đơn vị thuê"), ("fondsId", &fonds.to_string()), ("originalKind", "text")]).await;
+        assert_eq!(created.status(), StatusCode::SEE_OTHER, "{}", app.label);
+        let location = created.headers()["location"].to_str().unwrap().to_string();
+        let batch = location.trim_start_matches("/so-hoa/").to_string();
+        let (status, _) = session.get(&location).await;
+        assert_eq!(status, StatusCode::OK, "{}: the contractor sees their batch", app.label);
+        let (_, list) = session.get("/so-hoa").await;
+        assert!(list.contains("Lô của đơn vị thuê"));
+        let png = std::fs::read(Path::new(PAGES).join("trang1-300dpi.png")).unwrap();
+        let (status, page) = upload(&session, &batch, &[(format!("{land}.png"), png)]).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("nhận 1 trang"), "{}: {page}", app.label);
+
+        let other = app.login("sohoa.khac").await;
+        let (status, _) = other.get(&location).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{}: another contractor's batch is absent", app.label);
+        let (_, list) = other.get("/so-hoa").await;
+        assert!(!list.contains("Lô của đơn vị thuê"));
+    }
+}
