@@ -189,3 +189,29 @@ mod tests {
         assert_eq!(codes(&check(&page("trang1-200dpi-suy-giam.jpg"), OriginalKind::Map)), vec!["low_dpi", "not_colour"]);
     }
 }
+
+#[cfg(test)]
+mod skew_direction {
+    use super::*;
+    use crate::intake::{Format, Limits, decode_page};
+
+    /// A page turned by a known angle, either way, is measured at that angle and comes back
+    /// straight when turned by minus what was measured (as the page line does).
+    #[test]
+    fn a_page_turned_by_a_known_angle_comes_back_straight() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/pages/trang1-300dpi.png");
+        let bytes = std::fs::read(path).unwrap();
+        let page = decode_page(Format::sniff(&bytes).unwrap(), &bytes, 1, &Limits::default()).unwrap();
+        let base = check(&page, OriginalKind::Text).skew_degrees;
+        for angle in [-4.0f32, -2.4, -0.8, 0.8, 2.4, 4.0] {
+            let again = |image| PageImage { image, dpi: page.dpi, dpi_inferred: page.dpi_inferred, carried: None, jpeg_quality: None };
+            let turned = again(crate::raster::rotate(&page.image, angle));
+            let measured = check(&turned, OriginalKind::Text).skew_degrees - base;
+            let straight = again(crate::raster::rotate(&turned.image, -measured));
+            let residual = check(&straight, OriginalKind::Text).skew_degrees - base;
+            eprintln!("turned {angle:+.1}°: measured {measured:+.2}°, residual {residual:+.2}°");
+            assert!((measured - angle).abs() < 0.2, "turned {angle}°: measured {measured}°");
+            assert!(residual.abs() < 0.2, "turned {angle}°: residual {residual}°");
+        }
+    }
+}

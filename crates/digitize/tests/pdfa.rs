@@ -79,8 +79,15 @@ async fn a_two_layer_pdf_a_1b_passes_preflight_and_its_text_extracts_with_diacri
     ] {
         assert!(text.contains(phrase), "pdftotext lost “{phrase}”:\n{text}");
     }
-    let lines =
-        |t: &str| t.lines().map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|l| !l.is_empty()).collect::<Vec<_>>();
+    // A lone punctuation mark Tesseract read from a speck far right of a line is set on that line
+    // too, but pdftotext takes so wide a gap for another column: such specks are left out of the
+    // comparison, every word is not.
+    let lines = |t: &str| {
+        t.lines()
+            .map(|l| l.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).collect::<Vec<_>>().join(" "))
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+    };
     assert_eq!(lines(&text), lines(&ocr_text), "lines as Tesseract read them, none split or merged");
 }
 
