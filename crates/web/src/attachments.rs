@@ -96,9 +96,9 @@ async fn receive(
     };
     let mut stored_files = 0;
     loop {
-        let (file_name, bytes) = match next_part(&mut multipart, limit_mb).await {
+        let (file_name, bytes, _permit) = match next_part(state, &mut multipart, limit_mb).await {
             Ok(None) => break,
-            Ok(Some(Part::File { name, bytes })) => (name, bytes),
+            Ok(Some(Part::File { name, bytes, permit })) => (name, bytes, permit),
             Ok(Some(Part::Field { .. })) => continue,
             Ok(Some(Part::BadName(message))) | Err(message) => return Ok(Err(message)),
         };
@@ -153,20 +153,32 @@ pub(crate) const UNREADABLE: &str = "Không đọc được tệp gửi lên; h�
 
 /// A part of an upload form.
 pub(crate) enum Part {
-    /// A chosen file, its name cleaned (only the last part of a path is kept).
-    File { name: String, bytes: axum::body::Bytes },
+    /// A chosen file, its name cleaned (only the last part of a path is kept), with the permit
+    /// that lets it be held in memory: keep `permit` alive while the bytes are worked on.
+    File { name: String, bytes: axum::body::Bytes, permit: tokio::sync::OwnedSemaphorePermit },
     /// A file whose name cannot be kept: the message says why; the rest of the form can be read.
     BadName(String),
     /// A plain field of the form.
     Field { name: String, value: String },
 }
 
+/// A file being received, removed whatever becomes of the request.
+struct Incoming(std::path::PathBuf);
+
+impl Drop for Incoming {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
 /// The next part of an upload form, read only after the handler has authorised the request.
 /// `Ok(None)` at the end; `Err` when the body is cut or over the limit and nothing more can be
-/// read (files already taken stay taken). File inputs left empty are skipped.
-pub(crate) async fn next_part(multipart: &mut Multipart, limit_mb: usize) -> Result<Option<Part>, String> {
+/// read (files already taken stay taken). File inputs left empty are skipped. A file is received
+/// to disk piece by piece (a slow or large upload holds no memory), then read into memory only
+/// once one of the server's upload permits is free.
+pub(crate) async fn next_part(state: &AppState, multipart: &mut Multipart, limit_mb: usize) -> Result<Option<Part>, String> {
     loop {
-        let field = match multipart.next_field().await {
+        let mut field = match multipart.next_field().await {
             Ok(Some(field)) => field,
             Ok(None) => return Ok(None),
             Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
@@ -186,13 +198,28 @@ pub(crate) async fn next_part(multipart: &mut Multipart, limit_mb: usize) -> Res
             Ok(n) => n,
             Err(e) => return Ok(Some(Part::BadName(e.message))),
         };
-        return match field.bytes().await {
-            Ok(bytes) => Ok(Some(Part::File { name, bytes })),
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                Err(format!("Tệp “{name}” vượt quá giới hạn {limit_mb} MB; không được lưu."))
+        let dir = state.config.incoming_dir();
+        let token: String = (0..16).map(|_| format!("{:02x}", rand::random::<u8>())).collect();
+        let incoming = Incoming(dir.join(format!("{token}.part")));
+        let internal = |e: std::io::Error| format!("Không ghi được tệp “{name}” tạm thời ({e}); hãy thử lại.");
+        tokio::fs::create_dir_all(&dir).await.map_err(internal)?;
+        let mut file = tokio::fs::File::create(&incoming.0).await.map_err(internal)?;
+        loop {
+            match field.chunk().await {
+                Ok(Some(chunk)) => tokio::io::AsyncWriteExt::write_all(&mut file, &chunk).await.map_err(internal)?,
+                Ok(None) => break,
+                Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                    return Err(format!("Tệp “{name}” vượt quá giới hạn {limit_mb} MB; không được lưu."));
+                }
+                Err(_) => return Err(format!("Tệp “{name}” bị gián đoạn khi tải lên; không được lưu.")),
             }
-            Err(_) => Err(format!("Tệp “{name}” bị gián đoạn khi tải lên; không được lưu.")),
-        };
+        }
+        // tokio's File hands writes to a blocking thread: flush, or the last ones may not be there.
+        tokio::io::AsyncWriteExt::flush(&mut file).await.map_err(internal)?;
+        drop(file);
+        let permit = state.uploads.clone().acquire_owned().await.map_err(|e| e.to_string())?;
+        let bytes = tokio::fs::read(&incoming.0).await.map_err(internal)?;
+        return Ok(Some(Part::File { name, bytes: bytes.into(), permit }));
     }
 }
 

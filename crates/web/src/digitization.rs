@@ -324,12 +324,12 @@ async fn upload(
     match multipart {
         Err(_) => results.push(refused(crate::attachments::UNREADABLE.into())),
         Ok(mut multipart) => loop {
-            match crate::attachments::next_part(&mut multipart, limit_mb).await {
+            match crate::attachments::next_part(&state, &mut multipart, limit_mb).await {
                 Ok(None) => break,
                 Ok(Some(Part::Field { name, value })) if name == "dossier" => chosen = value.trim().parse().ok(),
                 Ok(Some(Part::Field { .. })) => {}
                 Ok(Some(Part::BadName(message))) => results.push(refused(message)),
-                Ok(Some(Part::File { name, bytes })) => {
+                Ok(Some(Part::File { name, bytes, permit: _permit })) => {
                     results.push(match take_file(&state, &ctx, id, &codes, chosen, &name, bytes).await? {
                         Ok(message) => context! { accepted => message },
                         Err(message) => context! { refused => message },
@@ -516,6 +516,8 @@ async fn piece_put(
     if received < total {
         return Ok(piece_answer(StatusCode::OK, received, false, false, String::new()));
     }
+    // Whole on disk: read into memory only with one of the server's upload permits.
+    let _permit = state.uploads.clone().acquire_owned().await.map_err(|e| PageError::Internal(e.to_string()))?;
     let whole = tokio::fs::read(&path).await.map_err(|e| PageError::Internal(e.to_string()))?;
     let _ = tokio::fs::remove_file(&path).await;
     let codes = BatchCodes::load(&state.store, id, &ctx.actor.visibility()).await?;

@@ -3,6 +3,7 @@
 //! mục lục back out as XLSX.
 
 use crate::AppState;
+use crate::attachments::Part;
 use crate::auth::Ctx;
 use crate::error::PageError;
 use crate::records;
@@ -128,24 +129,16 @@ async fn upload(
     let too_large = || format!("Tệp gửi lên bị gián đoạn hoặc lớn quá {} MB.", kho_documents::MAX_WORKBOOK_BYTES / 1024 / 1024);
     let (mut file, mut number) = (None, None);
     loop {
-        match multipart.next_field().await {
-            Ok(Some(field)) => match field.name() {
-                Some("file") => {
-                    let name =
-                        kho_model::text::file_name("file", field.file_name().unwrap_or_default()).unwrap_or_else(|_| "muc-luc".into());
-                    match field.bytes().await {
-                        Ok(bytes) => file = Some((name, bytes)),
-                        Err(_) => return refuse(too_large()),
-                    }
-                }
-                Some("number") => number = field.text().await.ok().and_then(|t| parse_number(&t)),
-                _ => {}
-            },
+        match crate::attachments::next_part(&state, &mut multipart, kho_documents::MAX_WORKBOOK_BYTES / 1024 / 1024).await {
+            Ok(Some(Part::File { name, bytes, permit })) => file = Some((name, bytes, permit)),
+            Ok(Some(Part::Field { name, value })) if name == "number" => number = parse_number(&value),
+            Ok(Some(Part::Field { .. })) => {}
+            Ok(Some(Part::BadName(message))) => return refuse(message),
             Ok(None) => break,
             Err(_) => return refuse(too_large()),
         }
     }
-    let Some((file_name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+    let Some((file_name, bytes, _permit)) = file.filter(|(_, b, _)| !b.is_empty()) else {
         return refuse("Chưa chọn tệp, hoặc tệp rỗng.".into());
     };
     let prepared = match prepare(&state, &fonds, &file_name, &bytes, number).await? {

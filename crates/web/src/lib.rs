@@ -66,9 +66,16 @@ pub struct WebConfig {
     /// through sending one —, so a health check still gets in; never one whose request is
     /// under way.
     pub max_connections: usize,
+    /// Uploaded files checked and stored at once; the others wait on disk, not in memory.
+    pub max_concurrent_uploads: usize,
 }
 
 impl WebConfig {
+    /// Where an uploaded file lands, piece by piece, while it is received.
+    pub fn incoming_dir(&self) -> std::path::PathBuf {
+        self.upload_dir().join("incoming")
+    }
+
     pub fn upload_dir(&self) -> std::path::PathBuf {
         self.upload_dir.clone().unwrap_or_else(|| std::env::temp_dir().join("kho-uploads"))
     }
@@ -84,6 +91,7 @@ impl Default for WebConfig {
             header_timeout: Duration::from_secs(30),
             request_timeout: Duration::from_secs(120),
             max_connections: 2048,
+            max_concurrent_uploads: 2,
         }
     }
 }
@@ -98,11 +106,15 @@ pub struct AppState {
     rate_limiter: Arc<auth::RateLimiter>,
     /// Verified against when a login names no user, so timing does not reveal which names exist.
     dummy_hash: Arc<String>,
+    /// Files checked and stored at once: an upload is received to disk, then waits for one of
+    /// these before it is read into memory, so many large or slow uploads cost disk, not memory.
+    pub(crate) uploads: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
     pub fn new(store: Store, blobs: kho_blobs::Blobs, config: WebConfig) -> AppState {
         AppState {
+            uploads: Arc::new(tokio::sync::Semaphore::new(config.max_concurrent_uploads.max(1))),
             store,
             blobs: Arc::new(blobs),
             config: Arc::new(config),
