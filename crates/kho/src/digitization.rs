@@ -131,13 +131,28 @@ pub async fn ingest(store: &Store, blobs: &Blobs, dir: &Path, batch: i64, manife
                 unmapped.push(shown);
                 continue;
             };
+            let (size, sha256) = (bytes.len(), kho_blobs::sha256_hex(&bytes));
             match ingest::take(store, blobs, &limits, batch, dossier, ordinal, &shown, bytes.into(), by).await {
                 Ok(Taken::New { pages: n, .. }) => {
                     taken += 1;
                     pages += u64::from(n);
                 }
                 Ok(Taken::Again { .. }) => again += 1,
-                Err(IngestError::Refused(r)) => refused.push(r.to_string()),
+                Err(IngestError::Refused(r)) => {
+                    // Every refusal in the trail: who, where, the name as shown, size, SHA-256, why.
+                    store
+                        .audit(kho_store::AuditEvent {
+                            actor_name: by.to_string(),
+                            action: "digitize.ingest".into(),
+                            resource_kind: "file".into(),
+                            outcome: "refused".into(),
+                            address: Some("console".into()),
+                            detail: Some(format!("lô {batch}; “{shown}”; {size} byte; sha256 {sha256}; {}", r.refusal)),
+                            ..Default::default()
+                        })
+                        .await?;
+                    refused.push(r.to_string());
+                }
                 Err(e) => return Err(e.into()),
             }
         }

@@ -100,6 +100,15 @@ async fn a_hồ_sơ_is_scanned_to_a_pdf_a_through_ingest_and_a_killed_worker() {
         assert!(stdout.contains("Đã nhận 2 tệp (4 trang)"), "{stdout}");
         assert!(stdout.contains("scan0001.png"), "the unmapped file is listed: {stdout}");
         assert!(stdout.contains("hóa-đơngnp.png") && !stdout.contains('\r') && !stdout.contains('\u{202e}'), "names made safe: {stdout}");
+        let filter = kho_store::AuditFilter {
+            action: Some("digitize.ingest".into()),
+            outcome: Some("refused".into()),
+            limit: 10,
+            ..Default::default()
+        };
+        let (refusals, rows) = store.list_audit(&filter).await.unwrap();
+        assert_eq!(refusals, 2, "{}: each refused file is in the audit trail", catalogue.label);
+        assert!(rows.iter().all(|r| r.detail.as_deref().is_some_and(|d| d.contains("sha256"))));
         assert!(stdout.contains(&format!("Tệp “{permanent}.2.tif”: tệp hỏng hoặc không đầy đủ")), "{stdout}");
         assert!(stdout.contains(&format!("Tệp “{permanent}.3.jpg”: phần mở rộng .jpg nhưng nội dung là PNG")), "{stdout}");
         let again = kho(url, &data, &["ingest", scans.to_str().unwrap(), "--batch", &batch.to_string()]);
