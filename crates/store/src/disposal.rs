@@ -136,6 +136,23 @@ impl Store {
         Ok(id)
     }
 
+    /// The most secret classification and the most restrictive mode among everything a danh mục
+    /// acts on — its hồ sơ and every văn bản in them — in one query.
+    pub async fn disposal_list_label(&self, id: i64) -> Result<(kho_model::Classification, Option<kho_model::Mode>), StoreError> {
+        let row = sqlx::query(
+            "SELECT COALESCE(MAX(d.classification), 0) AS dc, MAX(d.mode) AS dm, COALESCE(MAX(v.classification), 0) AS vc, MAX(v.mode) AS vm \
+             FROM disposal_items i JOIN dossiers d ON d.id = i.dossier_id LEFT JOIN documents v ON v.dossier_id = d.id WHERE i.list_id = $1",
+        )
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await?;
+        let level = row.try_get::<i64, _>("dc")?.max(row.try_get::<i64, _>("vc")?);
+        let classification = kho_model::Classification::from_level(level).ok_or_else(|| StoreError::Corrupt(format!("độ mật {level}")))?;
+        let modes = [row.try_get::<Option<String>, _>("dm")?, row.try_get::<Option<String>, _>("vm")?];
+        let mode = modes.into_iter().flatten().filter_map(|m| kho_model::Mode::from_code(&m)).max();
+        Ok((classification, mode))
+    }
+
     pub async fn disposal_list(&self, id: i64) -> Result<DisposalList, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM disposal_lists WHERE id = $1");
         let row = sqlx::query(AssertSqlSafe(sql))

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
 use kho_model::ArchiveDate;
-use kho_model::access::{Action, Label, authorize};
+use kho_model::access::{Action, FondsPlace, Label, authorize};
 use kho_model::disposal::{self, Reason, Stage};
 use kho_model::record::Fonds;
 use kho_store::{DisposalList, DisposalStep, ListDossiers};
@@ -72,12 +72,11 @@ async fn fonds_page_with(state: &AppState, ctx: &Ctx, id: i64, status: StatusCod
             }
         })
         .collect();
-    let (place, _) = state.store.fonds_place(id).await?;
     let mut lists: Vec<Value> = Vec::new();
     for l in state.store.disposal_lists(id).await? {
-        // A danh mục holding anything the actor may not see is absent for them (its items read whole).
-        let l = state.store.disposal_list(l.id).await?;
-        if authorize(&ctx.actor, Action::CatalogueView, &list_label(state, &l).await?.on(place.clone())).is_allowed() {
+        // A danh mục holding anything the actor may not see is absent for them.
+        let (place, label) = list_label(state, l.id, id).await?;
+        if authorize(&ctx.actor, Action::CatalogueView, &label.on(place)).is_allowed() {
             lists.push(context! { id => l.id, title => l.title.clone(), stage => l.stage.label(), created_at => l.created_at.clone() });
         }
     }
@@ -161,15 +160,10 @@ async fn visible_items(state: &AppState, ctx: &Ctx, list: &DisposalList) -> Resu
 
 /// A danh mục's label: it acts on every hồ sơ on it and every văn bản in them, so it is as secret
 /// and as restricted as the most secret of them (`Label::derived`).
-async fn list_label(state: &AppState, list: &DisposalList) -> Result<Label, PageError> {
-    let (_, fonds_classification) = state.store.fonds_place(list.fonds_id).await?;
-    let mut label = Label::new(fonds_classification, None);
-    for (dossier_id, _) in &list.items {
-        let d = state.store.dossier(*dossier_id).await?;
-        let (classification, mode) = state.store.documents_label(*dossier_id).await?;
-        label = Label::derived([label, Label::new(d.fields.classification, Some(d.fields.mode)), Label::new(classification, mode)]);
-    }
-    Ok(label)
+async fn list_label(state: &AppState, list_id: i64, fonds_id: i64) -> Result<(FondsPlace, Label), PageError> {
+    let (place, fonds_classification) = state.store.fonds_place(fonds_id).await?;
+    let (classification, mode) = state.store.disposal_list_label(list_id).await?;
+    Ok((place, Label::derived([Label::new(fonds_classification, None), Label::new(classification, mode)])))
 }
 
 /// A danh mục the actor may `action`: only someone whose scope and clearance cover every record on
@@ -182,8 +176,8 @@ async fn list_for(state: &AppState, ctx: &Ctx, action: Action, id: i64) -> Resul
         records::Refused::NotFound(_) => absent(),
         other => other.into(),
     })?;
-    let (place, _) = state.store.fonds_place(list.fonds_id).await?;
-    if !authorize(&ctx.actor, action, &list_label(state, &list).await?.on(place)).is_allowed() {
+    let (place, label) = list_label(state, list.id, list.fonds_id).await?;
+    if !authorize(&ctx.actor, action, &label.on(place)).is_allowed() {
         state.store.audit(ctx.event(action.code(), "disposal", Some(id), "denied")).await?;
         return Err(absent());
     }

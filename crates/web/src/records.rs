@@ -4,7 +4,7 @@
 
 use crate::AppState;
 use crate::auth::Ctx;
-use kho_model::access::{Action, Decision, Label, Resource, authorize};
+use kho_model::access::{Action, Decision, FondsPlace, Label, Resource, authorize};
 use kho_model::record::{Document, DocumentInput, Dossier, DossierInput, Fonds, FondsInput, Inventory, InventoryInput, Unit, UnitInput};
 use kho_model::{Classification, FieldError, Invalid, Mode};
 use kho_store::StoreError;
@@ -142,24 +142,25 @@ pub async fn dossier_for(state: &AppState, ctx: &Ctx, action: Action, id: i64) -
     Ok((dossier, fonds))
 }
 
-/// The labels of a hồ sơ's renditions: fonds, hồ sơ and the văn bản each carries (`Label::derived`).
-pub async fn rendition_labels(state: &AppState, dossier: &Dossier) -> Result<std::collections::HashMap<i64, Label>, Refused> {
-    let (_, fonds_classification) = state.store.fonds_place(dossier.fonds_id).await?;
+/// Where a hồ sơ's renditions sit and their labels: fonds, hồ sơ and the văn bản each carries
+/// (`Label::derived`).
+async fn rendition_labels(state: &AppState, dossier: &Dossier) -> Result<(FondsPlace, std::collections::HashMap<i64, Label>), Refused> {
+    let (place, fonds_classification) = state.store.fonds_place(dossier.fonds_id).await?;
     let record = Label::new(fonds_classification.max(dossier.fields.classification), Some(dossier.fields.mode));
-    Ok(state
+    let labels = state
         .store
         .rendition_sources(dossier.id)
         .await?
         .into_iter()
         .map(|(id, (classification, mode))| (id, Label::derived([record, Label::new(classification, mode)])))
-        .collect())
+        .collect();
+    Ok((place, labels))
 }
 
 /// Those of a hồ sơ's renditions the actor may see — a PDF/A of a Mật văn bản in a public hồ sơ is
 /// as secret as that văn bản, its name included.
 pub async fn visible_renditions(state: &AppState, ctx: &Ctx, dossier: &Dossier) -> Result<Vec<kho_store::Rendition>, Refused> {
-    let labels = rendition_labels(state, dossier).await?;
-    let (place, _) = state.store.fonds_place(dossier.fonds_id).await?;
+    let (place, labels) = rendition_labels(state, dossier).await?;
     Ok(state
         .store
         .renditions(dossier.id)
@@ -177,8 +178,8 @@ pub async fn visible_renditions(state: &AppState, ctx: &Ctx, dossier: &Dossier) 
 pub async fn rendition_for(state: &AppState, ctx: &Ctx, id: i64) -> Result<(kho_store::Rendition, Dossier, Label), Refused> {
     let rendition = found(state, ctx, Action::CatalogueView, "rendition", id, state.store.rendition(id).await).await?;
     let dossier = state.store.dossier(rendition.dossier_id).await?;
-    let label = rendition_labels(state, &dossier).await?.get(&id).copied().unwrap_or_default();
-    let (place, _) = state.store.fonds_place(dossier.fonds_id).await?;
+    let (place, labels) = rendition_labels(state, &dossier).await?;
+    let label = labels.get(&id).copied().unwrap_or_default();
     permit(state, ctx, Action::CatalogueView, &label.on(place), "rendition", Some(id)).await.map_err(|e| match e {
         Refused::NotFound(_) => Refused::NotFound("bản số hóa"),
         other => other,
