@@ -73,10 +73,20 @@ async fn accession_upload(
 }
 
 /// A refused file in the audit trail: who, where, its name as shown, size, SHA-256 and why — never
-/// its bytes.
-pub(crate) async fn refusal(state: &AppState, ctx: &Ctx, action: &str, name: &str, bytes: &[u8], reason: &str) -> Result<(), PageError> {
+/// its bytes. A file offered to classified material is as secret as it: its name is not written
+/// where the uncleared read (`classified`).
+pub(crate) async fn refusal(
+    state: &AppState,
+    ctx: &Ctx,
+    action: &str,
+    name: &str,
+    classified: bool,
+    bytes: &[u8],
+    reason: &str,
+) -> Result<(), PageError> {
     let mut event = ctx.event(action, "file", None, "refused");
-    event.detail = Some(format!("“{name}”; {} byte; sha256 {}; {reason}", bytes.len(), kho_blobs::sha256_hex(bytes)));
+    let name = if classified { "tệp của tài liệu mật (không ghi tên)".to_string() } else { format!("“{name}”") };
+    event.detail = Some(format!("{name}; {} byte; sha256 {}; {reason}", bytes.len(), kho_blobs::sha256_hex(bytes)));
     state.store.audit(event).await?;
     Ok(())
 }
@@ -114,7 +124,7 @@ async fn receive(
         let media_type = match kind {
             Ok(media_type) => media_type,
             Err(refused) => {
-                refusal(state, ctx, "attachment.upload", &file_name, &bytes, &refused.refusal.to_string()).await?;
+                refusal(state, ctx, "attachment.upload", &file_name, seal, &bytes, &refused.refusal.to_string()).await?;
                 return Ok(Err(refused.to_string()));
             }
         };

@@ -394,7 +394,7 @@ async fn take_file(
         }
         Ok(Taken::Again { .. }) => Ok(Ok(format!("Tệp “{name}”: đã nhận từ trước, không thêm lần nữa."))),
         Err(IngestError::Refused(r)) => {
-            crate::attachments::refusal(state, ctx, "digitize.upload", name, &bytes_for_audit, &r.refusal.to_string()).await?;
+            crate::attachments::refusal(state, ctx, "digitize.upload", name, dossier.1, &bytes_for_audit, &r.refusal.to_string()).await?;
             Ok(Err(r.to_string()))
         }
         Err(IngestError::Blob(kho_blobs::BlobError::NoKey)) => Ok(Err(kho_blobs::BlobError::NoKey.to_string())),

@@ -186,7 +186,7 @@ impl IntoResponse for PageError {
                 )
             }
         };
-        let env = crate::templates::environment();
+        let env = crate::templates::shared();
         let areas: Vec<Value> = vec![];
         let html = env
             .get_template("error.html")

@@ -107,6 +107,9 @@ async fn found<T>(
 ) -> Result<T, Refused> {
     match lookup {
         Err(StoreError::NotFound(_)) => {
+            // A hidden record costs a read of its fonds' place before its denial; an absent one
+            // does the same read (of no fonds), so that the two answer in the same time.
+            let _ = state.store.fonds_place(0).await;
             state.store.audit(ctx.event(action.code(), kind, Some(id), "denied")).await?;
             Err(Refused::NotFound(label(kind)))
         }

@@ -43,6 +43,12 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("admin_retention.html", include_str!("../templates/admin_retention.html")),
 ];
 
+/// The templates compiled once for the process (an error page must not recompile them all).
+pub fn shared() -> &'static Environment<'static> {
+    static ENVIRONMENT: std::sync::LazyLock<Environment<'static>> = std::sync::LazyLock::new(environment);
+    &ENVIRONMENT
+}
+
 pub fn environment() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);

@@ -127,7 +127,10 @@ impl App {
 
     /// Posts the login form; returns the response status and the client holding its cookies.
     pub async fn try_login(&self, username: &str, password: &str) -> (StatusCode, reqwest::Client, String) {
-        let client = self.client();
+        self.try_login_with(self.client(), username, password).await
+    }
+
+    async fn try_login_with(&self, client: reqwest::Client, username: &str, password: &str) -> (StatusCode, reqwest::Client, String) {
         let page = client.get(format!("{}/dang-nhap", self.base)).send().await.unwrap().text().await.unwrap();
         let token = csrf_in(&page).expect("login form token");
         let response = client
@@ -142,7 +145,26 @@ impl App {
     }
 
     pub async fn login(&self, username: &str) -> Session {
-        let (status, client, body) = self.try_login(username, PASSWORD).await;
+        self.login_with(self.client(), username).await
+    }
+
+    /// A session from a loopback address of its own (127.0.x.y), for tests that sign in more
+    /// people than one address may in a minute.
+    pub async fn login_apart(&self, username: &str) -> Session {
+        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let address = std::net::Ipv4Addr::new(127, 0, (1 + n / 250) as u8, (2 + n % 250) as u8);
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .cookie_store(true)
+            .local_address(std::net::IpAddr::V4(address))
+            .build()
+            .unwrap();
+        self.login_with(client, username).await
+    }
+
+    async fn login_with(&self, client: reqwest::Client, username: &str) -> Session {
+        let (status, client, body) = self.try_login_with(client, username, PASSWORD).await;
         assert_eq!(status, StatusCode::SEE_OTHER, "{}: login {username}: {body}", self.label);
         let home = client.get(format!("{}/tai-khoan/mat-khau", self.base)).send().await.unwrap().text().await.unwrap();
         Session { client, csrf: csrf_in(&home).expect("csrf meta"), base: self.base.clone() }
