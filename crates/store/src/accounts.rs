@@ -115,6 +115,21 @@ impl Store {
         Ok(users)
     }
 
+    /// The active accounts of the given roles, with their scope (a handful: Lãnh đạo, say).
+    pub async fn active_users_in_roles(&self, roles: &[Role]) -> Result<Vec<User>, StoreError> {
+        let mut users = vec![];
+        for role in roles {
+            let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE role = $1 AND disabled = 0 ORDER BY username");
+            let rows = sqlx::query(AssertSqlSafe(sql)).bind(role.code()).fetch_all(&self.pool).await?;
+            for row in &rows {
+                let mut user = user_from_row(row)?;
+                self.fill_scope(&mut user).await?;
+                users.push(user);
+            }
+        }
+        Ok(users)
+    }
+
     pub async fn count_users(&self) -> Result<i64, StoreError> {
         Ok(sqlx::query("SELECT COUNT(*) FROM users").fetch_one(&self.pool).await?.try_get(0)?)
     }

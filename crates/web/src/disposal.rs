@@ -200,6 +200,8 @@ async fn show_with(state: &AppState, ctx: &Ctx, id: i64, status: StatusCode, err
     let stages: Vec<Value> =
         Stage::ALL.iter().map(|s| context! { label => s.label(), done => *s <= list.stage, current => *s == list.stage }).collect();
     let show = |d: &Option<ArchiveDate>| d.map(|d| d.to_string());
+    // Routed to those who can decide it: a Lãnh đạo whose scope and clearance cover all of it.
+    let deciders = if list.stage.next() == Some(Stage::Decided) { deciders(state, &list).await? } else { vec![] };
     let values = context! {
         list => context! {
             id => list.id, title => list.title.clone(), explanation => list.explanation.clone(), stage => list.stage.code(), stage_label => list.stage.label(),
@@ -208,11 +210,28 @@ async fn show_with(state: &AppState, ctx: &Ctx, id: i64, status: StatusCode, err
             decision_ref => list.decision_ref.clone(), decision_on => show(&list.decision_on), decided_by => list.decided_by.clone(),
             destroyed_on => show(&list.destroyed_on), destroyed_by => list.destroyed_by.clone(), destroyed_metres => list.destroyed_metres.map(kho_model::vn::hundredths),
         },
-        rows, stages, late, error,
+        rows, stages, late, error, deciders,
         may_edit => table.allows(role, Action::CatalogueEdit), may_decide => table.allows(role, Action::DestructionApprove),
         next => list.stage.next().map(|s| s.code()),
     };
     render(state, ctx, &fonds, "disposal_list.html", status, values)
+}
+
+/// The names of the people who may decide a danh mục: whoever holds `destruction.approve` and
+/// sees every record on it. None means nobody can yet — the page says what to do.
+async fn deciders(state: &AppState, list: &DisposalList) -> Result<Vec<String>, PageError> {
+    let table = kho_model::access::Permissions::shipped();
+    let roles: Vec<_> = kho_model::access::Role::ALL.iter().copied().filter(|r| table.allows(*r, Action::DestructionApprove)).collect();
+    let (place, label) = list_label(state, list.id, list.fonds_id).await?;
+    let resource = label.on(place);
+    let mut names = vec![];
+    for user in state.store.active_users_in_roles(&roles).await? {
+        let actor = state.store.actor(&user).await?;
+        if authorize(&actor, Action::DestructionApprove, &resource).is_allowed() {
+            names.push(user.full_name.clone());
+        }
+    }
+    Ok(names)
 }
 
 async fn show(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {

@@ -211,6 +211,21 @@ async fn a_destruction_list_is_decided_only_by_someone_who_sees_all_of_it() {
         assert!(page.contains("Hồ sơ về công tác quốc phòng") && page.contains("Sổ theo dõi công văn đi năm 2000"));
         let (_, fonds_page) = cleared.get(&format!("/phong/{fonds}/huy")).await;
         assert!(fonds_page.contains("Danh mục số 7"));
+
+        // Once appraised, the list waits on whoever can decide it, and says who that is.
+        let on = kho_model::ArchiveDate::parse("01/12/2026").unwrap();
+        app.store.advance_disposal(list, kho_store::DisposalStep::Council { opinions: "Đồng ý", on }).await.unwrap();
+        let step = kho_store::DisposalStep::Appraisal { body: "Sở Nội vụ", reference: "5/SNV", on };
+        app.store.advance_disposal(list, step).await.unwrap();
+        app.user("canbo.mat", Role::Archivist, Classification::Confidential, &[unit], &[]).await;
+        let archivist = app.login("canbo.mat").await;
+        let (_, page) = archivist.get(&format!("/danh-muc-huy/{list}")).await;
+        let routed = &page[page.find("id=\"deciders\"").unwrap_or_else(|| panic!("{page}"))..];
+        let routed = &routed[..routed.find('<').unwrap()];
+        assert!(routed.contains("lanhdao.mat") && !routed.contains("lanhdao,"), "{}: {routed}", app.label);
+        app.store.set_clearance(app.store.user_by_name("lanhdao.mat").await.unwrap().unwrap().id, Classification::None).await.unwrap();
+        let (_, page) = archivist.get(&format!("/danh-muc-huy/{list}")).await;
+        assert!(page.contains("Chưa có Lãnh đạo nào có phạm vi và độ mật bao quát"), "{}: nobody can decide it yet", app.label);
     }
 }
 
