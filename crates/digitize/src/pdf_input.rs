@@ -31,6 +31,26 @@ fn active(object: &Object) -> Option<&'static str> {
 
 fn load(bytes: &[u8]) -> Result<Document, Refusal> {
     let document = Document::load_mem(bytes).map_err(|e| Refusal::Damaged(e.to_string()))?;
+    checked(document)
+}
+
+/// A stream's content, dropped while a file is checked: the checks read dictionaries only (what
+/// a PDF does, its pages, its images' sizes), so a 200 MB scan costs its dictionaries, not a
+/// second copy of its images. Object streams keep theirs: the objects packed in them are read.
+fn without_content(id: (u32, u16), object: &mut Object) -> Option<((u32, u16), Object)> {
+    if let Object::Stream(stream) = object
+        && !stream.dict.has_type(b"ObjStm")
+        && !stream.dict.has_type(b"XRef")
+    {
+        // One byte, not none: lopdf reads an empty stream's content again from the file.
+        stream.content = vec![0];
+    }
+    // lopdf keeps the object it passed (changed in place); what is returned is kept only for
+    // objects unpacked from an object stream, which are never streams themselves.
+    Some((id, object.clone()))
+}
+
+fn checked(document: Document) -> Result<Document, Refusal> {
     if document.is_encrypted() || document.trailer.get(b"Encrypt").is_ok() {
         return Err(Refusal::PdfEncrypted);
     }
@@ -39,7 +59,10 @@ fn load(bytes: &[u8]) -> Result<Document, Refusal> {
 
 /// Checks a PDF: readable, not encrypted, nothing active, pages within the limit.
 pub fn inspect(bytes: &[u8], limits: &Limits) -> Result<u32, Refusal> {
-    let document = load(bytes)?;
+    let options = lopdf::LoadOptions::with_filter(without_content);
+    let document = checked(Document::load_mem_with_options(bytes, options).map_err(|e| Refusal::Damaged(e.to_string()))?)?;
+    // A filtered load does not rebuild a damaged page tree; the whole load does.
+    let document = if document.get_pages().is_empty() { load(bytes)? } else { document };
     if let Some(what) = document.objects.values().find_map(active) {
         return Err(Refusal::PdfActive(what));
     }

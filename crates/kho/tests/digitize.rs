@@ -182,3 +182,54 @@ async fn a_hồ_sơ_is_scanned_to_a_pdf_a_through_ingest_and_a_killed_worker() {
         assert!(stdout.contains(&format!("HỎNG  {damaged}  bản PDF/A {land}.pdf")), "{stdout}");
     }
 }
+
+/// The hostile corpus (`kho_digitize::hostile`) in a scanner's folder, each file named by the
+/// hồ sơ it claims to be: `kho ingest` refuses every one with its name and reason, stores
+/// nothing, audits each refusal, and says so in its exit code.
+#[tokio::test]
+async fn kho_ingest_refuses_the_hostile_corpus_file_by_file() {
+    for catalogue in catalogues().await {
+        let store = &catalogue.store;
+        let data = catalogue.dir().join("data");
+        let (land, _) = commune(store).await;
+        let url = catalogue.url.as_str();
+        let storage = Storage { env: vec![], blobs: kho_blobs::Blobs::open(&data.join("blobs"), None).unwrap() };
+        let kho = |args: &[&str]| command(url, &data, &storage, args).output().unwrap();
+        let out = kho(&["batch", "create", "--unit", "Xã Mường Ảng", "--name", "Lô 1", "--fonds", "X27"]);
+        assert!(out.status.success(), "{}: {}", catalogue.label, String::from_utf8_lossy(&out.stderr));
+        let batch = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        let scans = catalogue.dir().join("may-quet");
+        std::fs::create_dir_all(&scans).unwrap();
+        // Archives are unpacked by the web upload only; a scanner's folder holds scans.
+        let corpus: Vec<_> = kho_digitize::hostile::corpus().into_iter().filter(|h| !h.as_scan.is_empty()).collect();
+        let mut names = vec![];
+        for (i, hostile) in corpus.iter().enumerate() {
+            let extension = hostile.name.rsplit_once('.').unwrap().1;
+            let name = format!("{land}.{}.{extension}", i + 1);
+            std::fs::write(scans.join(&name), &hostile.bytes).unwrap();
+            names.push(name);
+        }
+        let out = kho(&["ingest", scans.to_str().unwrap(), "--batch", &batch]);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(2), "{}: {stdout}", catalogue.label);
+        assert!(stdout.contains("Đã nhận 0 tệp (0 trang)"), "{stdout}");
+        for (name, hostile) in names.iter().zip(&corpus) {
+            assert!(
+                stdout.lines().any(|l| l.contains(&format!("Tệp “{name}”")) && l.contains(hostile.as_scan)),
+                "{}: {name} ({}) refused for “{}”: {stdout}",
+                catalogue.label,
+                hostile.what,
+                hostile.as_scan
+            );
+        }
+        let filter = kho_store::AuditFilter {
+            action: Some("digitize.ingest".into()),
+            outcome: Some("refused".into()),
+            limit: 1,
+            ..Default::default()
+        };
+        assert_eq!(store.list_audit(&filter).await.unwrap().0 as usize, corpus.len(), "{}: every refusal audited", catalogue.label);
+        let stored = std::fs::read_dir(data.join("blobs")).map(|d| d.count()).unwrap_or(0);
+        assert_eq!(stored, 0, "{}: nothing stored", catalogue.label);
+    }
+}

@@ -112,9 +112,6 @@ async fn receive(
             Ok(Some(Part::Field { .. })) => continue,
             Ok(Some(Part::BadName(message))) | Err(message) => return Ok(Err(message)),
         };
-        if bytes.is_empty() {
-            return Ok(Err(format!("Tệp “{file_name}” rỗng; không được lưu.")));
-        }
         // The kind is decided from the bytes and checked as that kind; nothing refused is stored.
         let limits = kho_digitize::intake::Limits { max_bytes: state.config.max_upload as u64, ..Default::default() };
         let (name, checked) = (file_name.clone(), bytes.clone());
@@ -163,8 +160,8 @@ pub(crate) const UNREADABLE: &str = "Không đọc được tệp gửi lên; h�
 
 /// A part of an upload form.
 pub(crate) enum Part {
-    /// A chosen file, its name cleaned (only the last part of a path is kept), with the permit
-    /// that lets it be held in memory: keep `permit` alive while the bytes are worked on.
+    /// A chosen file, its name cleaned (only the last part of a path is kept), with its share of
+    /// the upload memory budget (`AppState::hold_upload`): keep `permit` alive while the bytes are worked on.
     File { name: String, bytes: axum::body::Bytes, permit: tokio::sync::OwnedSemaphorePermit },
     /// A file whose name cannot be kept: the message says why; the rest of the form can be read.
     BadName(String),
@@ -227,7 +224,8 @@ pub(crate) async fn next_part(state: &AppState, multipart: &mut Multipart, limit
         // tokio's File hands writes to a blocking thread: flush, or the last ones may not be there.
         tokio::io::AsyncWriteExt::flush(&mut file).await.map_err(internal)?;
         drop(file);
-        let permit = state.uploads.clone().acquire_owned().await.map_err(|e| e.to_string())?;
+        let size = tokio::fs::metadata(&incoming.0).await.map_err(internal)?.len();
+        let permit = state.hold_upload(size).await?;
         let bytes = tokio::fs::read(&incoming.0).await.map_err(internal)?;
         return Ok(Some(Part::File { name, bytes: bytes.into(), permit }));
     }

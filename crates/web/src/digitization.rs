@@ -516,8 +516,8 @@ async fn piece_put(
     if received < total {
         return Ok(piece_answer(StatusCode::OK, received, false, false, String::new()));
     }
-    // Whole on disk: read into memory only with one of the server's upload permits.
-    let _permit = state.uploads.clone().acquire_owned().await.map_err(|e| PageError::Internal(e.to_string()))?;
+    // Whole on disk: read into memory only with its share of the upload memory budget.
+    let _permit = state.hold_upload(received).await.map_err(PageError::Internal)?;
     let whole = tokio::fs::read(&path).await.map_err(|e| PageError::Internal(e.to_string()))?;
     let _ = tokio::fs::remove_file(&path).await;
     let codes = BatchCodes::load(&state.store, id, &ctx.actor.visibility()).await?;

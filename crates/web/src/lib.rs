@@ -66,8 +66,10 @@ pub struct WebConfig {
     /// through sending one —, so a health check still gets in; never one whose request is
     /// under way.
     pub max_connections: usize,
-    /// Uploaded files checked and stored at once; the others wait on disk, not in memory.
-    pub max_concurrent_uploads: usize,
+    /// Megabytes of uploaded files held in memory at once while they are checked and stored;
+    /// the others wait on disk. A file takes as many as it is large (at least one), a file
+    /// larger than the whole budget takes all of it and is checked alone.
+    pub upload_memory_mb: u32,
 }
 
 impl WebConfig {
@@ -91,7 +93,7 @@ impl Default for WebConfig {
             header_timeout: Duration::from_secs(30),
             request_timeout: Duration::from_secs(120),
             max_connections: 2048,
-            max_concurrent_uploads: 2,
+            upload_memory_mb: 160,
         }
     }
 }
@@ -106,15 +108,16 @@ pub struct AppState {
     rate_limiter: Arc<auth::RateLimiter>,
     /// Verified against when a login names no user, so timing does not reveal which names exist.
     dummy_hash: Arc<String>,
-    /// Files checked and stored at once: an upload is received to disk, then waits for one of
-    /// these before it is read into memory, so many large or slow uploads cost disk, not memory.
-    pub(crate) uploads: Arc<tokio::sync::Semaphore>,
+    /// The memory budget of uploads, in megabytes: an upload is received to disk, then waits for
+    /// its share of this before it is read into memory, so many large or slow uploads cost disk,
+    /// not memory (`AppState::hold_upload`).
+    uploads: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
     pub fn new(store: Store, blobs: kho_blobs::Blobs, config: WebConfig) -> AppState {
         AppState {
-            uploads: Arc::new(tokio::sync::Semaphore::new(config.max_concurrent_uploads.max(1))),
+            uploads: Arc::new(tokio::sync::Semaphore::new(config.upload_memory_mb.max(1) as usize)),
             store,
             blobs: Arc::new(blobs),
             config: Arc::new(config),
@@ -122,6 +125,14 @@ impl AppState {
             rate_limiter: Arc::new(auth::RateLimiter::default()),
             dummy_hash: Arc::new(auth::hash_password(&auth::new_secret())),
         }
+    }
+
+    /// Waits until a file of `size` bytes may be held in memory; the memory is the permit's
+    /// until it is dropped.
+    pub(crate) async fn hold_upload(&self, size: u64) -> Result<tokio::sync::OwnedSemaphorePermit, String> {
+        let budget = self.config.upload_memory_mb.max(1);
+        let share = u32::try_from(size.div_ceil(1 << 20)).unwrap_or(u32::MAX).clamp(1, budget);
+        self.uploads.clone().acquire_many_owned(share).await.map_err(|e| e.to_string())
     }
 }
 

@@ -107,7 +107,7 @@ async fn a_file_with_a_hostile_name_is_stored_by_its_hash_and_served_back() {
 
         let empty = upload(&session, public, "rong.pdf", vec![], true).await;
         assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(empty.text().await.unwrap().contains("Tệp “rong.pdf” rỗng"));
+        assert!(empty.text().await.unwrap().contains("Tệp “rong.pdf”: tệp rỗng"));
     }
 }
 
