@@ -4,6 +4,7 @@
 mod accounts;
 mod bench;
 mod bench_ocr;
+mod bench_uploads;
 mod demo;
 mod digitization;
 mod import;
@@ -361,6 +362,19 @@ enum BenchCommand {
         /// Đo Kho và tesseract mấy lần, báo trung vị (máy hai nhân dao động vài phần trăm).
         #[arg(long, default_value_t = 1)]
         repeat: usize,
+    },
+    /// Chạy kho serve --demo trên 127.0.0.1 rồi đo: nhiều máy cùng tải tệp lớn lên (bộ nhớ máy chủ),
+    /// thời gian từ chối từng tệp độc hại, kiểm tra sức khỏe khi hàng nghìn kết nối gửi dở.
+    Uploads {
+        /// Số máy gửi cùng lúc.
+        #[arg(long, default_value_t = 20)]
+        clients: usize,
+        /// Cỡ mỗi tệp, MB.
+        #[arg(long, default_value_t = 200)]
+        megabytes: u64,
+        /// Số kết nối gửi dở được giữ khi đo kiểm tra sức khỏe.
+        #[arg(long, default_value_t = 10_000)]
+        idle: usize,
     },
     /// Tạo một bảng tính mục lục nhiều dòng, rồi đo thời gian chạy thử và nhập thật vào một kho trống.
     Import {
@@ -747,6 +761,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Bench { command: BenchCommand::Ocr { pages, rounds, repeat } } => {
             bench_ocr::ocr(pages, *rounds, *repeat, &cli.data_dir.join("bench-ocr")).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench { command: BenchCommand::Uploads { clients, megabytes, idle } } => {
+            bench_uploads::uploads(&cli.data_dir, *clients, *megabytes, *idle).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench { command: BenchCommand::Import { rows } } => {
