@@ -13,10 +13,16 @@ use kho_model::retention::{self, Matcher, RetentionRule};
 use minijinja::{Value, context};
 use serde::Deserialize;
 
+/// A retention schedule is a few hundred rules: 4 MB is far above any real one.
+const MAX_SCHEDULE_BYTES: usize = 4 * 1024 * 1024;
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/thoi-han", get(schedule))
-        .route("/quan-tri/thoi-han", get(admin_page).post(admin_replace))
+        .route(
+            "/quan-tri/thoi-han",
+            get(admin_page).post(admin_replace).layer(axum::extract::DefaultBodyLimit::max(MAX_SCHEDULE_BYTES + 64 * 1024)),
+        )
         .route("/api/v1/retention", get(api_rules))
         .route("/api/v1/retention/suggest", get(api_suggest))
 }
@@ -120,24 +126,36 @@ async fn admin_replace(
             context! { count, problems, tabs => crate::admin::tabs(&ctx) },
         )
     };
-    let mut text = None;
-    if let Ok(mut multipart) = multipart {
-        while let Ok(Some(field)) = multipart.next_field().await {
-            if field.name() == Some("file") {
-                match field.bytes().await {
-                    Ok(bytes) => text = Some(bytes),
-                    Err(_) => return refuse(vec!["Tệp gửi lên bị gián đoạn hoặc quá lớn; hãy tải lại.".into()]).await,
-                }
-            }
+    // Through the one intake for files: received to disk, its name made safe, refusals audited.
+    let Ok(mut multipart) = multipart else { return refuse(vec![crate::attachments::UNREADABLE.into()]).await };
+    let limit_mb = MAX_SCHEDULE_BYTES / 1024 / 1024;
+    let (name, bytes, _permit) = loop {
+        match crate::attachments::next_part(&state, &mut multipart, limit_mb).await {
+            Ok(Some(crate::attachments::Part::File { name, bytes, permit })) => break (name, bytes, permit),
+            Ok(Some(crate::attachments::Part::Field { .. })) => continue,
+            Ok(Some(crate::attachments::Part::BadName(message))) | Err(message) => return refuse(vec![message]).await,
+            Ok(None) => return refuse(vec!["Chưa chọn tệp CSV.".into()]).await,
         }
-    }
-    let Some(bytes) = text.filter(|b| !b.is_empty()) else { return refuse(vec!["Chưa chọn tệp CSV.".into()]).await };
-    let Ok(text) = String::from_utf8(bytes.to_vec()) else {
-        return refuse(vec!["Tệp không phải văn bản UTF-8; hãy lưu dưới dạng “CSV UTF-8”.".into()]).await;
+    };
+    let text = if bytes.is_empty() {
+        Err("tệp rỗng".to_string())
+    } else {
+        String::from_utf8(bytes.to_vec()).map_err(|_| "không phải văn bản UTF-8; hãy lưu dưới dạng “CSV UTF-8”".to_string())
+    };
+    let text = match text {
+        Ok(text) => text,
+        Err(reason) => {
+            crate::attachments::refusal(&state, &ctx, "retention.replace", &name, false, &bytes, &reason).await?;
+            return refuse(vec![format!("Tệp “{name}”: {reason}.")]).await;
+        }
     };
     let rules = match retention::parse(&text) {
         Ok(rules) => rules,
-        Err(problems) => return refuse(problems.iter().map(|p| p.to_string()).collect()).await,
+        Err(problems) => {
+            let reason = format!("{} lỗi trong bảng", problems.len());
+            crate::attachments::refusal(&state, &ctx, "retention.replace", &name, false, &bytes, &reason).await?;
+            return refuse(problems.iter().map(|p| format!("Tệp “{name}”: {p}")).collect()).await;
+        }
     };
     state.store.replace_retention(&rules).await?;
     let mut event = ctx.event("retention.replace", "retention", None, "ok");

@@ -1,6 +1,6 @@
 //! The hostile corpus (`kho_digitize::hostile`) through every door a file enters Kho by on the
 //! web: a hồ sơ's attachments, a biên bản giao nhận's, the số hóa upload and its resumable
-//! pieces. Each file is refused with a Vietnamese message naming it and its reason, the server
+//! pieces, the retention schedule. Each file is refused with a Vietnamese message naming it and its reason, the server
 //! answers its health check after each, nothing is left in the blob store or the upload folder,
 //! and every refusal of a file's content is in the audit trail. `kho ingest` has its own
 //! (`kho/tests/digitize.rs`).
@@ -55,7 +55,9 @@ async fn every_hostile_file_is_refused_at_every_door_and_leaves_nothing_behind()
         };
         let accession = app.store.create_accession(&accession.parse().unwrap(), "test").await.unwrap();
         app.user("ltv", Role::Archivist, Classification::None, &[unit, app.archive], &[]).await;
+        app.user("quantri", Role::Admin, Classification::None, &[app.archive], &[]).await;
         let session = app.login("ltv").await;
+        let admin = app.login("quantri").await;
         let created = session.post("/so-hoa", &[("name", "Lô 1"), ("fondsId", &fonds.to_string()), ("originalKind", "text")]).await;
         let batch = created.headers()["location"].to_str().unwrap().trim_start_matches("/so-hoa/").to_string();
         let blobs_before = files_under(&app.catalogue.dir().join("blobs"));
@@ -77,6 +79,12 @@ async fn every_hostile_file_is_refused_at_every_door_and_leaves_nothing_behind()
                 }
                 alive(&app).await;
             }
+            // The retention schedule, as an administrator would upload it.
+            let (status, page) = multipart(&admin, "/quan-tri/thoi-han", &[], hostile).await;
+            if status != StatusCode::UNPROCESSABLE_ENTITY || !page.contains(&shown) {
+                failures.push(format!("{} bảng thời hạn: {} ({}) answered {status}", app.label, hostile.name, hostile.what));
+            }
+            alive(&app).await;
             // The same file in pieces, as the browser sends a large scan.
             if !hostile.bytes.is_empty() {
                 pieces += 1;
@@ -115,7 +123,9 @@ async fn every_hostile_file_is_refused_at_every_door_and_leaves_nothing_behind()
         );
         assert_eq!(files_under(&app.catalogue.dir().join("blobs")), blobs_before, "{}: nothing refused is stored", app.label);
         assert_eq!(files_under(uploads.path()), 0, "{}: nothing left in the upload folder", app.label);
-        for (action, refused) in [("attachment.upload", 2 * corpus.len()), ("digitize.upload", corpus.len() + pieces)] {
+        let doors =
+            [("attachment.upload", 2 * corpus.len()), ("digitize.upload", corpus.len() + pieces), ("retention.replace", corpus.len())];
+        for (action, refused) in doors {
             let filter =
                 kho_store::AuditFilter { action: Some(action.into()), outcome: Some("refused".into()), limit: 1, ..Default::default() };
             let (audited, _) = app.store.list_audit(&filter).await.unwrap();
