@@ -393,6 +393,10 @@ fn limit_malloc_arenas() {
     // SAFETY: mallopt only adjusts the allocator's parameters; no other thread exists yet.
     unsafe {
         libc::mallopt(libc::M_ARENA_MAX, 2);
+        // Buffers of a megabyte and more (an upload being checked, a page image) are mapped
+        // and given back whole when freed; left to itself glibc raises this threshold after
+        // the first large free and keeps later large buffers in its heap.
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
     }
 }
 
