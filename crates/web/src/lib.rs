@@ -159,6 +159,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api::routes())
         .route("/healthz", get(healthz))
         .route("/static/{file}", get(assets::serve))
+        .route("/favicon.ico", get(assets::favicon))
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::guard))
         // Outside the guard, so the time counts the form body the guard reads for CSRF too.
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), deadline))

@@ -474,7 +474,7 @@ async fn plan(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> 
         Some(&ctx),
         context! {
             plan => ser(plan), totals => ser(&totals), districts, communes, tasks, commune_total_differs,
-            discrepancies => ser(&plan.discrepancies()), imported_at => stored.imported_at.replace('T', " ").replace('Z', " UTC"),
+            discrepancies => ser(&plan.discrepancies()), imported_at => stored.imported_at.clone(),
         },
     )
 }
