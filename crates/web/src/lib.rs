@@ -164,6 +164,8 @@ pub fn router(state: AppState) -> Router {
         // Outside the guard, so the time counts the form body the guard reads for CSRF too.
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), deadline))
         .fallback(error::not_found)
+        // Error pages drawn again inside the layout of the person signed in.
+        .layer(axum::middleware::from_fn_with_state(state.clone(), error::with_layout))
         .layer(axum::extract::DefaultBodyLimit::max(FORM_LIMIT))
         // On every answer, errors and 404s included: the CSP, no framing, no sniffing, the
         // referrer kept to Kho, and `no-store` — pages and JSON hold records, which no cache,
