@@ -14,6 +14,7 @@ pub mod auth;
 mod digitization;
 mod disposal;
 mod error;
+mod home;
 mod import;
 mod pages;
 mod places;

@@ -24,7 +24,7 @@ pub fn routes() -> Router<AppState> {
         .route("/dang-nhap", get(login_form).post(login_submit))
         .route("/dang-xuat", axum::routing::post(logout))
         .route("/tai-khoan/mat-khau", get(password_form).post(password_submit))
-        .route("/", get(overview))
+        .route("/", get(crate::home::overview))
         .route("/ke-hoach", get(plan))
         .route("/don-vi/{id}", get(unit))
         .route("/don-vi/{id}/sua", get(unit_edit).post(unit_update))
@@ -433,26 +433,6 @@ fn after_save<T: Serialize>(
 }
 
 // ---- overview and plan ----
-
-async fn overview(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> Result<Response, PageError> {
-    let stored = state.store.plan().await?;
-    let visibility = ctx.actor.visibility();
-    let fonds = state.store.list_fonds(&visibility).await?;
-    let dossiers = state
-        .store
-        .list_dossiers(&ListDossiers { visibility, inventory_id: None, fonds_id: None, query: None, offset: 0, limit: 0 })
-        .await?
-        .total;
-    let (plan, totals, discrepancies) = match &stored {
-        Some(s) => (Some(&s.plan), Some(s.plan.computed()), s.plan.discrepancies()),
-        None => (None, None, vec![]),
-    };
-    Page::new("overview.html", "tong-quan", "Tổng quan").render(
-        &state,
-        Some(&ctx),
-        context! { plan => ser(&plan), totals => ser(&totals), discrepancies => ser(&discrepancies), counts => context! { fonds => fonds.len(), dossiers } },
-    )
-}
 
 async fn plan(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> Result<Response, PageError> {
     let page = Page::new("plan.html", "ke-hoach", "Kế hoạch");
