@@ -105,8 +105,39 @@ async fn world(app: &App) -> World {
     }
     let public_list = appraised_list(app, fonds_a, "Danh mục hủy công khai", &[other_a]).await;
     let secret_list = appraised_list(app, fonds_a, "Danh mục hủy có hồ sơ mật", &[secret_a]).await;
-    let _ = dossiers_b;
+    // Scans: in each commune a batch whose hồ sơ have one page read and one to scan again —
+    // in the first commune a public hồ sơ and the Mật one.
+    let batch_a = scanned(app, commune_a, &[dossier_a, secret_a]).await;
+    scanned(app, commune_b, &dossiers_b[..1]).await;
+    let _ = batch_a;
     World { commune_a, commune_b, fonds_a, fonds_b, public_list, secret_list, dossier_a }
+}
+
+/// A lô số hóa of `unit` holding `dossiers`, each scanned as two pages: the first read, the
+/// second to scan again.
+async fn scanned(app: &App, unit: i64, dossiers: &[i64]) -> i64 {
+    let batch = app.store.create_batch(unit, "Lô thử", kho_model::digitization::OriginalKind::Text, "test").await.unwrap();
+    let entries: Vec<(i64, i64, &str)> = dossiers.iter().map(|d| (*d, 1, "thử")).collect();
+    app.store.add_to_batch(batch, &entries).await.unwrap();
+    for dossier in dossiers {
+        let file = kho_store::NewScanFile {
+            batch_id: batch,
+            dossier_id: *dossier,
+            ordinal: None,
+            file_name: format!("{dossier}.tif"),
+            format: "tiff".into(),
+            size: 1,
+            sha256: format!("{dossier:064}"),
+            blob: format!("{dossier:064}"),
+            sealed: false,
+            page_count: 2,
+            uploaded_by: "test".into(),
+        };
+        app.store.add_scan_file(&file).await.unwrap();
+    }
+    app.catalogue.tamper(&format!("UPDATE scan_pages SET state = 'done' WHERE batch_id = {batch} AND page_no = 1")).await;
+    app.catalogue.tamper(&format!("UPDATE scan_pages SET state = 'rescan' WHERE batch_id = {batch} AND page_no = 2")).await;
+    batch
 }
 
 fn card(figure: &str, label: &str) -> String {
@@ -142,7 +173,9 @@ async fn a_commune_clerk_s_home_is_the_commune_and_leaves_out_others_and_secrets
         // Two hồ sơ described: the Mật one is above the clerk's clearance, the other commune's
         // five are out of scope.
         assert!(main.contains(&card("2", "hồ sơ đã biên mục")), "{main}");
-        assert!(main.contains(&card("0", "trang đã số hóa")), "{main}");
+        // One page read: the Mật hồ sơ's and the other commune's are not the clerk's to count.
+        assert!(main.contains(&card("1", "trang đã số hóa")), "{main}");
+        assert!(main.contains("Lô số hóa cần xử lý (1)") && main.contains(": 1 trang chờ quét lại"), "{main}");
         // Not the province's totals, nor the other commune.
         assert!(!main.contains("Toàn tỉnh") && !main.contains("tài liệu cấp huyện"), "{main}");
         assert!(!main.contains("Xã Mường Phăng") && !main.contains("X04"), "{main}");
@@ -157,7 +190,9 @@ async fn a_commune_clerk_s_home_is_the_commune_and_leaves_out_others_and_secrets
         // Cleared for Mật, the same clerk counts the Mật hồ sơ too.
         let cleared = app.login("xa.a.mat").await;
         let (_, html) = cleared.get("/").await;
-        assert!(main_of(&html).contains(&card("3", "hồ sơ đã biên mục")), "{}", main_of(&html));
+        let main = main_of(&html);
+        assert!(main.contains(&card("3", "hồ sơ đã biên mục")) && main.contains(&card("2", "trang đã số hóa")), "{main}");
+        assert!(main.contains(": 2 trang chờ quét lại"), "{main}");
         let _ = w.commune_b;
     }
 }
@@ -185,7 +220,7 @@ async fn each_role_s_home_is_its_work_and_no_link_on_it_is_refused() {
             main.contains("Việc đang chờ") && main.contains("Phông đang chỉnh lý (2)") && main.contains("Giao nhận gần đây (2)"),
             "{main}"
         );
-        assert!(main.contains("Lô số hóa cần xử lý (0)"), "{main}");
+        assert!(main.contains("Lô số hóa cần xử lý (2)"), "{main}");
         links_open(&archivist, &html, "tinh").await;
 
         // The Lãnh đạo: the danh mục to decide — not the one holding a Mật hồ sơ, which does not
