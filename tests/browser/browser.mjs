@@ -24,9 +24,10 @@ export function password(username) {
   throw new Error(`no demo account ${username}`);
 }
 
-/// A fresh browser context signed in as `username` through the login form.
-export async function signIn(browser, username) {
-  const context = await browser.newContext();
+/// A fresh browser context signed in as `username` through the login form; `options` are the
+/// context's (a phone's viewport, say).
+export async function signIn(browser, username, options = {}) {
+  const context = await browser.newContext(options);
   const page = await context.newPage();
   await page.goto(`${baseUrl}/`);
   await page.waitForURL(/\/dang-nhap/);

@@ -161,10 +161,10 @@ pub async fn list_tokens(store: &Store) -> Result<()> {
     require(&operator(), Action::TokensManage)?;
     for t in store.list_tokens().await? {
         let state = match &t.revoked_at {
-            Some(at) => format!("đã thu hồi {at}"),
+            Some(at) => format!("đã thu hồi {}", kho_model::vn::moment(at)),
             None => "đang hiệu lực".into(),
         };
-        println!("{:>5}  {:<20} {:<30} cấp {}  {}", t.id, t.username, t.name, t.created_at, state);
+        println!("{:>5}  {:<20} {:<30} cấp {}  {}", t.id, t.username, t.name, kho_model::vn::moment(&t.created_at), state);
     }
     Ok(())
 }

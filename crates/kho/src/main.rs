@@ -754,7 +754,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Audit { command: AuditCommand::Checkpoint } => {
             let store = open_store(&cli).await?;
             match store.audit_checkpoint().await? {
-                Some(c) => println!("Đã ghi điểm kiểm tra: {} bản ghi, đến số {} ({}).", c.entries, c.head_seq, c.at),
+                Some(c) => {
+                    println!("Đã ghi điểm kiểm tra: {} bản ghi, đến số {} ({}).", c.entries, c.head_seq, kho_model::vn::moment(&c.at))
+                }
                 None => println!("Không có khóa nhật ký; không ghi điểm kiểm tra."),
             }
             Ok(ExitCode::SUCCESS)

@@ -171,7 +171,11 @@ async fn audit_verify_finds_a_trail_cut_short_after_a_checkpoint() {
         assert!(kho(url, &["plan", "import", DEMO]).status.success());
         assert!(kho_with_stdin(url, &["user", "add", "ltv"], "mot-mat-khau-dai\n").status.success());
         let out = kho(url, &["audit", "checkpoint"]);
-        assert!(String::from_utf8_lossy(&out.stdout).contains("Đã ghi điểm kiểm tra"), "{out:?}");
+        let said = String::from_utf8_lossy(&out.stdout);
+        assert!(said.contains("Đã ghi điểm kiểm tra"), "{out:?}");
+        // When, as every page says it: Vietnam time, DD/MM/YYYY HH:MM.
+        let when = said.rsplit_once('(').and_then(|(_, rest)| rest.split_once(')')).map(|(at, _)| at.to_string()).unwrap_or_default();
+        assert!(when.len() == 16 && &when[2..3] == "/" && &when[5..6] == "/" && &when[13..14] == ":", "{said}");
         assert!(kho(url, &["audit", "verify"]).status.success(), "{}", catalogue.label);
         catalogue.tamper("DELETE FROM audit_log WHERE seq >= 2").await;
         catalogue.tamper("DELETE FROM audit_checkpoints").await;

@@ -38,6 +38,11 @@ impl RetentionRule {
         self.source.contains("superseded")
     }
 
+    /// The source as a person reads it: the table's "(superseded)" marker in Vietnamese.
+    pub fn source_text(&self) -> String {
+        self.source.replace("(superseded)", "(đã được thay thế)")
+    }
+
     pub fn permanent(&self) -> bool {
         self.maintenance == Maintenance::Permanent
     }
@@ -253,6 +258,8 @@ mod tests {
         let rules = shipped();
         assert_eq!(rules.len(), 343);
         assert!(rules.iter().any(|r| r.superseded()));
+        let old = rules.iter().find(|r| r.superseded()).unwrap();
+        assert!(old.source_text().ends_with("(đã được thay thế)") && !old.source_text().contains("superseded"), "{}", old.source_text());
         let civil = rules.iter().find(|r| r.source == "TT 04/2020/TT-BTP").unwrap();
         assert!(civil.permanent());
     }

@@ -547,7 +547,7 @@ impl Store {
 }
 
 /// `SELECT id FROM fonds WHERE …`: the fonds an actor may see (scope and clearance).
-fn visible_fonds(visibility: &Visibility, args: &mut Vec<Arg>) -> String {
+pub(crate) fn visible_fonds(visibility: &Visibility, args: &mut Vec<Arg>) -> String {
     args.push(Arg::Int(visibility.clearance));
     let mut condition = format!("SELECT id FROM fonds WHERE classification <= ${}", args.len());
     if !visibility.all_units {

@@ -211,7 +211,7 @@ fn epoch() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }
 
-fn batch_from_row(row: &AnyRow) -> Result<Batch, StoreError> {
+pub(crate) fn batch_from_row(row: &AnyRow) -> Result<Batch, StoreError> {
     let kind: String = row.try_get("original_kind")?;
     Ok(Batch {
         id: row.try_get("id")?,
@@ -271,6 +271,19 @@ fn rendition_from_row(row: &AnyRow) -> Result<Rendition, StoreError> {
     })
 }
 
+/// The condition on `scan_batches` (its id and unit columns named as the query names them) that
+/// keeps the batches of the units in scope and those holding a fonds assigned to the person.
+pub(crate) fn visible_batches(visibility: &Visibility, id: &str, unit_id: &str) -> String {
+    let units = crate::accessions::in_scope_units(visibility, &[unit_id]);
+    if visibility.fonds.is_empty() {
+        return units;
+    }
+    let ids = visibility.fonds.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+    format!(
+        "({units} OR {id} IN (SELECT q.batch_id FROM batch_dossiers q JOIN dossiers d ON d.id = q.dossier_id WHERE d.fonds_id IN ({ids})))"
+    )
+}
+
 impl Store {
     // ---- batches ----
 
@@ -295,16 +308,8 @@ impl Store {
     /// The batches of the units in scope, and those holding a fonds assigned to the person (a
     /// scanning contractor's).
     pub async fn list_batches(&self, visibility: &Visibility) -> Result<Vec<Batch>, StoreError> {
-        let units = crate::accessions::in_scope_units(visibility, &["unit_id"]);
-        let assigned = if visibility.fonds.is_empty() {
-            String::new()
-        } else {
-            let ids = visibility.fonds.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
-            format!(
-                " OR id IN (SELECT q.batch_id FROM batch_dossiers q JOIN dossiers d ON d.id = q.dossier_id WHERE d.fonds_id IN ({ids}))"
-            )
-        };
-        let sql = format!("SELECT * FROM scan_batches WHERE {units}{assigned} ORDER BY id DESC");
+        let condition = visible_batches(visibility, "id", "unit_id");
+        let sql = format!("SELECT * FROM scan_batches WHERE {condition} ORDER BY id DESC");
         let rows = sqlx::query(AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
         rows.iter().map(batch_from_row).collect()
     }

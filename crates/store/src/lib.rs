@@ -15,6 +15,7 @@ mod digitization;
 mod disposal;
 mod error;
 mod migrate;
+mod overview;
 mod places;
 mod plan;
 pub mod test_support;
@@ -28,6 +29,7 @@ pub use digitization::{
 };
 pub use disposal::{DisposalList, DisposalStep};
 pub use error::StoreError;
+pub use overview::{AccessionLine, BatchNeedingAttention, DisposalWaiting, FondsInArrangement, Waiting};
 pub use places::{BoxRow, FondsStatistics, UnitProgress, kind_from_code, kind_label};
 pub use plan::{StoredPlan, TargetRow};
 

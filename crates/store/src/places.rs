@@ -267,6 +267,8 @@ pub struct UnitProgress {
     pub destroyed: i64,
     /// Mét giá destroyed (as the biên bản hủy recorded), in hundredths.
     pub destroyed_metres: i64,
+    /// Pages scanned, checked and read (số hóa), of hồ sơ counted as `visibility` allows.
+    pub pages_scanned: i64,
 }
 
 impl Store {
@@ -308,6 +310,13 @@ impl Store {
             let entry = progress.entry(row.try_get("unit_id")?).or_default();
             entry.dossiers = row.try_get("n")?;
             entry.destroyed = row.try_get::<Option<i64>, _>("destroyed")?.unwrap_or(0);
+        }
+        let sql = format!(
+            "SELECT f.unit_id, COUNT(p.id) AS n FROM scan_pages p JOIN dossiers d ON d.id = p.dossier_id JOIN fonds f ON f.id = d.fonds_id
+             WHERE p.state = 'done' AND d.id IN (SELECT id FROM dossiers WHERE {visible}) GROUP BY f.unit_id"
+        );
+        for row in bind_all(sqlx::query(AssertSqlSafe(sql)), &args).fetch_all(&self.pool).await? {
+            progress.entry(row.try_get("unit_id")?).or_default().pages_scanned = row.try_get("n")?;
         }
         Ok(progress)
     }

@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
 use kho_model::Classification;
-use kho_model::access::{ClearanceChange, Role, clearance_change};
+use kho_model::access::{Action, ClearanceChange, Role, clearance_change};
 use kho_store::{AuditFilter, UserSettings};
 use minijinja::{Value, context};
 use serde::Deserialize;
@@ -585,13 +585,116 @@ impl AuditQuery {
     }
 }
 
-fn when(at: &str) -> String {
-    // 2026-11-25T14:02:03.123Z → 25/11/2026 14:02:03 UTC
-    match (at.get(0..10), at.get(11..19)) {
-        (Some(day), Some(time)) => format!("{} {time} UTC", kho_model::vn::iso_date(day)),
-        _ => at.to_string(),
+/// What an audit entry's action code means, in Vietnamese. Codes stay in the trail as they are
+/// (stable, filtered on); people read this. A code of the permissions table (a denied route) is
+/// described by the table's own label; an unknown code is shown as it is.
+fn action_text(code: &str) -> String {
+    let known = match code {
+        "login" => "Đăng nhập",
+        "logout" => "Đăng xuất",
+        "csrf" => "Gửi biểu mẫu thiếu mã chống giả mạo",
+        "password.change" => "Đổi mật khẩu của mình",
+        "user.create" => "Tạo tài khoản",
+        "user.update" => "Sửa tài khoản",
+        "user.password_reset" => "Đặt lại mật khẩu",
+        "user.clearance_grant" => "Cấp độ mật được tiếp cận",
+        "user.clearance_propose" => "Đề xuất nâng độ mật",
+        "user.clearance_refuse" => "Từ chối đề xuất độ mật",
+        "token.create" => "Cấp mã truy cập API",
+        "token.revoke" => "Thu hồi mã truy cập API",
+        "audit.export" => "Xuất nhật ký hệ thống",
+        "audit.verify" => "Kiểm tra toàn vẹn nhật ký",
+        "plan.import" => "Nạp kế hoạch",
+        "retention.replace" => "Thay bảng thời hạn bảo quản",
+        "unit.update" => "Sửa thông tin đơn vị",
+        "fonds.create" => "Thêm phông",
+        "fonds.update" => "Sửa phông",
+        "fonds.view" => "Xem phông",
+        "fonds.dossier_list" => "Xuất danh mục hồ sơ của phông",
+        "inventory.create" => "Thêm mục lục",
+        "inventory.update" => "Sửa mục lục",
+        "inventory.import" => "Nhập mục lục từ tệp",
+        "inventory.export" => "Xuất mục lục hồ sơ",
+        "inventory.renumber" => "Đánh số hồ sơ chính thức",
+        "dossier.create" => "Thêm hồ sơ",
+        "dossier.update" => "Sửa hồ sơ",
+        "dossier.view" => "Xem hồ sơ hạn chế hoặc mật",
+        "document.create" => "Thêm văn bản",
+        "document.update" => "Sửa văn bản",
+        "document.view" => "Xem văn bản hạn chế hoặc mật",
+        "attachment.upload" => "Tải tệp đính kèm lên",
+        "attachment.download" => "Tải tệp đính kèm xuống",
+        "accession.create" => "Lập biên bản giao nhận",
+        "arrangement.step" => "Ghi bước chỉnh lý",
+        "arrangement.scheme" => "Ghi khảo sát, phương án phân loại",
+        "location.create" => "Thêm vị trí kho",
+        "box.fill" => "Xếp hồ sơ vào hộp",
+        "disposal.propose" => "Lập danh mục tài liệu hủy",
+        "disposal.hoi_dong" => "Ghi ý kiến Hội đồng xác định giá trị",
+        "disposal.tham_dinh" => "Ghi thẩm định của cơ quan có thẩm quyền",
+        "disposal.quyet_dinh" => "Quyết định hủy tài liệu",
+        "disposal.da_huy" => "Ghi đã hủy tài liệu",
+        "digitize.batch.create" => "Lập lô số hóa",
+        "digitize.upload" => "Tải tệp quét lên",
+        "digitize.ingest" => "Nhận thư mục tệp quét",
+        "digitize.priority" => "Đổi thứ tự ưu tiên số hóa",
+        "digitize.frequent_use" => "Đánh dấu hồ sơ thường xuyên khai thác",
+        "digitize.retry" => "Chạy lại việc số hóa bị lỗi",
+        "rendition.download" => "Tải bản số hóa",
+        _ => "",
+    };
+    if !known.is_empty() {
+        return known.to_string();
+    }
+    match Action::from_code(code) {
+        Some(action) => action.label().to_string(),
+        None => code.to_string(),
     }
 }
+
+/// What an audit entry's record kind is called, in Vietnamese.
+fn kind_text(code: &str) -> &str {
+    match code {
+        "route" => "đường dẫn",
+        "session" => "phiên làm việc",
+        "user" => "tài khoản",
+        "token" => "mã truy cập API",
+        "audit" => "nhật ký",
+        "plan" => "kế hoạch",
+        "retention" => "bảng thời hạn bảo quản",
+        "unit" => "đơn vị",
+        "fonds" => "phông",
+        "inventory" => "mục lục",
+        "dossier" => "hồ sơ",
+        "document" => "văn bản",
+        "attachment" => "tệp đính kèm",
+        "file" => "tệp",
+        "accession" => "biên bản giao nhận",
+        "location" => "vị trí kho",
+        "box" => "hộp",
+        "disposal" => "danh mục hủy",
+        "batch" => "lô số hóa",
+        "scan_file" => "tệp quét",
+        "rendition" => "bản số hóa",
+        other => other,
+    }
+}
+
+/// What an audit entry's outcome means, in Vietnamese.
+fn outcome_text(code: &str) -> &str {
+    match code {
+        "ok" => "Thành công",
+        "refused" => "Bị từ chối (dữ liệu không hợp lệ)",
+        "denied" => "Không được phép",
+        "failed" => "Thất bại",
+        "locked" => "Tài khoản đang tạm khóa",
+        "throttled" => "Quá nhiều lần thử",
+        other => other,
+    }
+}
+
+/// The outcomes the audit page filters on.
+const OUTCOMES: [&str; 6] = ["ok", "refused", "denied", "failed", "locked", "throttled"];
 
 async fn audit(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Query(q): Query<AuditQuery>) -> Result<Response, PageError> {
     let (total, entries) = state.store.list_audit(&q.filter(100)).await?;
@@ -599,8 +702,9 @@ async fn audit(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Qu
         .iter()
         .map(|e| {
             context! {
-                seq => e.seq, at => when(&e.at), actor => e.actor_name.clone(), action => e.action.clone(), kind => e.resource_kind.clone(),
-                id => e.resource_id, outcome => e.outcome.clone(), address => e.address.clone(), detail => e.detail.clone(),
+                seq => e.seq, at => e.at.clone(), actor => e.actor_name.clone(), action => e.action.clone(), action_text => action_text(&e.action),
+                kind => e.resource_kind.clone(), kind_text => kind_text(&e.resource_kind), id => e.resource_id,
+                outcome => e.outcome.clone(), outcome_text => outcome_text(&e.outcome), address => e.address.clone(), detail => e.detail.clone(),
             }
         })
         .collect();
@@ -613,6 +717,7 @@ async fn audit(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Qu
         StatusCode::OK,
         context! {
             rows, total, next, query => q.query_string(),
+            outcomes => OUTCOMES.iter().map(|o| context! { code => *o, text => outcome_text(o) }).collect::<Vec<_>>(),
             filter => context! { actor => q.actor.clone(), action => q.action.clone(), kind => q.kind.clone(), outcome => q.outcome.clone(), from => q.from.clone(), to => q.to.clone() },
         },
     )
@@ -638,12 +743,15 @@ fn audit_workbook(entries: &[kho_store::AuditEntry]) -> Result<Vec<u8>, rust_xls
         let bold = rust_xlsxwriter::Format::new().set_bold();
         let headers = [
             "Số",
-            "Thời gian (UTC)",
+            "Thời gian (giờ Việt Nam)",
             "Người thực hiện",
             "Hành động",
+            "Mã hành động",
             "Đối tượng",
-            "Mã đối tượng",
+            "Mã loại đối tượng",
+            "Số hiệu đối tượng",
             "Kết quả",
+            "Mã kết quả",
             "Địa chỉ",
             "Chi tiết",
             "Mã băm trước",
@@ -656,11 +764,14 @@ fn audit_workbook(entries: &[kho_store::AuditEntry]) -> Result<Vec<u8>, rust_xls
             let row = i as u32 + 1;
             sheet.write_number(row, 0, e.seq as f64)?;
             let texts = [
-                e.at.clone(),
+                kho_model::vn::moment(&e.at),
                 e.actor_name.clone(),
+                action_text(&e.action),
                 e.action.clone(),
+                kind_text(&e.resource_kind).to_string(),
                 e.resource_kind.clone(),
                 e.resource_id.map(|i| i.to_string()).unwrap_or_default(),
+                outcome_text(&e.outcome).to_string(),
                 e.outcome.clone(),
                 e.address.clone().unwrap_or_default(),
                 e.detail.clone().unwrap_or_default(),

@@ -1,4 +1,4 @@
-//! The static files pages use — the stylesheet, the số hóa page's script —, embedded in the
+//! The static files pages use — the stylesheet, the số hóa page's script, the icon —, embedded in the
 //! binary and served under names that carry a digest of their content (`kho.3f9a0c1e2b4d.css`).
 //! A new build with a changed file gives it a new name, so browsers may keep each name for a
 //! year without asking again. Scripts live here, never inline, so the Content-Security-Policy
@@ -15,20 +15,25 @@ struct Asset {
     /// As templates name it: `kho.css`.
     name: &'static str,
     media_type: &'static str,
-    body: &'static str,
+    body: &'static [u8],
 }
 
 const ASSETS: &[Asset] = &[
-    Asset { name: "kho.css", media_type: "text/css; charset=utf-8", body: include_str!("../static/kho.css") },
-    Asset { name: "so-hoa.js", media_type: "text/javascript; charset=utf-8", body: include_str!("../static/so-hoa.js") },
+    Asset { name: "kho.css", media_type: "text/css; charset=utf-8", body: include_bytes!("../static/kho.css") },
+    Asset { name: "so-hoa.js", media_type: "text/javascript; charset=utf-8", body: include_bytes!("../static/so-hoa.js") },
+    Asset { name: "chon-tep.js", media_type: "text/javascript; charset=utf-8", body: include_bytes!("../static/chon-tep.js") },
+    Asset { name: "favicon.ico", media_type: "image/x-icon", body: include_bytes!("../static/favicon.ico") },
 ];
+
+/// How long a browser may keep a file whose name carries its digest: a year, never asking again.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
 /// Each asset's versioned file name: `kho.css` → `kho.<12 hex digits of SHA-256>.css`.
 static VERSIONED: LazyLock<Vec<String>> = LazyLock::new(|| {
     ASSETS
         .iter()
         .map(|asset| {
-            let digest: String = Sha256::digest(asset.body.as_bytes())[..6].iter().map(|b| format!("{b:02x}")).collect();
+            let digest: String = Sha256::digest(asset.body)[..6].iter().map(|b| format!("{b:02x}")).collect();
             let (stem, ext) = asset.name.rsplit_once('.').expect("asset names have an extension");
             format!("{stem}.{digest}.{ext}")
         })
@@ -47,13 +52,24 @@ pub fn url(name: &str) -> Option<String> {
 pub async fn serve(Path(file): Path<String>) -> Response {
     let found = ASSETS.iter().zip(VERSIONED.iter()).find_map(|(asset, versioned)| {
         if *versioned == file {
-            Some((asset, "public, max-age=31536000, immutable"))
+            Some((asset, IMMUTABLE))
         } else if asset.name == file {
             Some((asset, "no-cache"))
         } else {
             None
         }
     });
+    respond(found)
+}
+
+/// `GET /favicon.ico`, where browsers and tools look for a site's icon whatever the page says
+/// (pages link the versioned name): a year of caching, so no page's visit asks for it again.
+pub async fn favicon() -> Response {
+    let icon = ASSETS.iter().find(|a| a.name == "favicon.ico");
+    respond(icon.map(|asset| (asset, "public, max-age=31536000")))
+}
+
+fn respond(found: Option<(&Asset, &'static str)>) -> Response {
     match found {
         Some((asset, cache)) => (
             [(header::CONTENT_TYPE, HeaderValue::from_static(asset.media_type)), (header::CACHE_CONTROL, HeaderValue::from_static(cache))],
@@ -71,6 +87,7 @@ mod tests {
         let css = super::url("kho.css").unwrap();
         assert!(css.starts_with("/static/kho.") && css.ends_with(".css") && css.len() == "/static/kho..css".len() + 12, "{css}");
         assert!(super::url("so-hoa.js").unwrap().ends_with(".js"));
+        assert!(super::url("favicon.ico").unwrap().ends_with(".ico"));
         assert_eq!(super::url("khong-co.js"), None);
     }
 }

@@ -158,7 +158,7 @@ fn is_api(path: &str) -> bool {
 }
 
 /// Identifies the caller from a bearer token or a session cookie.
-async fn identify(state: &AppState, headers: &HeaderMap, address: Option<String>) -> Result<Option<Ctx>, kho_store::StoreError> {
+pub(crate) async fn identify(state: &AppState, headers: &HeaderMap, address: Option<String>) -> Result<Option<Ctx>, kho_store::StoreError> {
     if let Some(token) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")) {
         let Some(user_id) = state.store.token_user(&sha256_hex(token.trim())).await? else { return Ok(None) };
         let user = state.store.user(user_id).await?;

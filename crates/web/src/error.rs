@@ -1,6 +1,7 @@
 //! How refusals and failures reach people: a page in Vietnamese, or JSON with a stable code.
 
 use axum::Json;
+use axum::extract::State;
 use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use kho_model::{FieldError, Invalid};
@@ -99,6 +100,49 @@ pub enum PageError {
 
 fn is_api(path: &str) -> bool {
     path.starts_with("/api/")
+}
+
+/// What an error page says; carried on its response so [`with_layout`] can draw it again
+/// inside the layout of the person signed in.
+#[derive(Debug, Clone)]
+pub struct ErrorPage {
+    pub heading: String,
+    pub message: String,
+}
+
+/// Every error page — 403, 404 (an unknown address too), 405, 408, 409, 5xx — keeps the layout
+/// and the menu for a signed-in person, so nobody is stranded on a bare page. Errors are drawn
+/// where who is asking may not be known (the fallback, the guard's refusals before it hands
+/// the request on); this identifies the person once more, only for an error page, never for
+/// the API or a HEAD request.
+pub async fn with_layout(State(state): State<crate::AppState>, request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let page_request = !is_api(request.uri().path()) && request.method() != Method::HEAD;
+    let mut credentials = axum::http::HeaderMap::new();
+    if page_request {
+        for name in [header::COOKIE, header::AUTHORIZATION] {
+            for value in request.headers().get_all(&name) {
+                credentials.append(name.clone(), value.clone());
+            }
+        }
+    }
+    let response = next.run(request).await;
+    let Some(page) = response.extensions().get::<ErrorPage>().cloned() else { return response };
+    if !page_request {
+        return response;
+    }
+    let Ok(Some(ctx)) = crate::auth::identify(&state, &credentials, None).await else { return response };
+    let status = response.status();
+    match crate::pages::error_page(&state, &ctx, status, &page.heading, &page.message) {
+        Ok(mut laid_out) => {
+            for (name, value) in response.headers() {
+                if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+                    laid_out.headers_mut().insert(name.clone(), value.clone());
+                }
+            }
+            laid_out
+        }
+        Err(_) => response,
+    }
 }
 
 /// 405 for a method an address in the route table does not take: a page, or JSON under

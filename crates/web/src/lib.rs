@@ -14,6 +14,7 @@ pub mod auth;
 mod digitization;
 mod disposal;
 mod error;
+mod home;
 mod import;
 mod pages;
 mod places;
@@ -159,10 +160,13 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api::routes())
         .route("/healthz", get(healthz))
         .route("/static/{file}", get(assets::serve))
+        .route("/favicon.ico", get(assets::favicon))
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::guard))
         // Outside the guard, so the time counts the form body the guard reads for CSRF too.
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), deadline))
         .fallback(error::not_found)
+        // Error pages drawn again inside the layout of the person signed in.
+        .layer(axum::middleware::from_fn_with_state(state.clone(), error::with_layout))
         .layer(axum::extract::DefaultBodyLimit::max(FORM_LIMIT))
         // On every answer, errors and 404s included: the CSP, no framing, no sniffing, the
         // referrer kept to Kho, and `no-store` — pages and JSON hold records, which no cache,

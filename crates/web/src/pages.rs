@@ -24,7 +24,7 @@ pub fn routes() -> Router<AppState> {
         .route("/dang-nhap", get(login_form).post(login_submit))
         .route("/dang-xuat", axum::routing::post(logout))
         .route("/tai-khoan/mat-khau", get(password_form).post(password_submit))
-        .route("/", get(overview))
+        .route("/", get(crate::home::overview))
         .route("/ke-hoach", get(plan))
         .route("/don-vi/{id}", get(unit))
         .route("/don-vi/{id}/sua", get(unit_edit).post(unit_update))
@@ -54,20 +54,35 @@ fn ser<T: Serialize>(value: &T) -> Value {
 
 // ---- layout ----
 
-/// The areas of the navigation, in the order of the work. Those without a page yet are shown,
-/// greyed, so people see what is coming.
-const AREAS: &[(&str, &str, Option<&str>)] = &[
-    ("tong-quan", "Tổng quan", Some("/")),
-    ("ke-hoach", "Kế hoạch", Some("/ke-hoach")),
-    ("tiep-nhan", "Tiếp nhận", Some("/tiep-nhan")),
-    ("chinh-ly", "Chỉnh lý", Some("/phong")),
-    ("so-hoa", "Số hóa", Some("/so-hoa")),
-    ("tra-cuu", "Tra cứu", Some("/tra-cuu")),
-    ("khai-thac", "Khai thác", None),
-    ("ban-giao", "Bàn giao", None),
-    ("bao-cao", "Báo cáo", None),
-    ("quan-tri", "Quản trị", None),
+/// An area of the navigation: where it leads (none yet: shown greyed, so people see what is
+/// coming) and the action of the permissions table that makes it someone's work.
+struct Area {
+    key: &'static str,
+    label: &'static str,
+    href: Option<&'static str>,
+    action: Action,
+}
+
+/// The areas, in the order of the work. The archive's own work — receiving, chỉnh lý, số hóa,
+/// hand-over, reports — is work against the plan, so it shows for the roles that may see the
+/// plan (`plan.view`): staff, not readers. Quản trị shows for those who administer.
+const AREAS: &[Area] = &[
+    Area { key: "tong-quan", label: "Tổng quan", href: Some("/"), action: Action::CatalogueView },
+    Area { key: "ke-hoach", label: "Kế hoạch", href: Some("/ke-hoach"), action: Action::PlanView },
+    Area { key: "tiep-nhan", label: "Tiếp nhận", href: Some("/tiep-nhan"), action: Action::PlanView },
+    Area { key: "chinh-ly", label: "Chỉnh lý", href: Some("/phong"), action: Action::PlanView },
+    Area { key: "so-hoa", label: "Số hóa", href: Some("/so-hoa"), action: Action::PlanView },
+    Area { key: "tra-cuu", label: "Tra cứu", href: Some("/tra-cuu"), action: Action::CatalogueView },
+    Area { key: "khai-thac", label: "Khai thác", href: None, action: Action::CatalogueView },
+    Area { key: "ban-giao", label: "Bàn giao", href: None, action: Action::PlanView },
+    Area { key: "bao-cao", label: "Báo cáo", href: None, action: Action::PlanView },
 ];
+
+/// Whether this person's role may see the archive's internal work (the plan and the work
+/// against it: receiving, chỉnh lý, hủy, số hóa), as the permissions table says.
+pub(crate) fn sees_work(ctx: &Ctx) -> bool {
+    kho_model::access::Permissions::shipped().allows(ctx.actor.role, Action::PlanView)
+}
 
 #[derive(Serialize)]
 pub(crate) struct Crumb {
@@ -120,29 +135,31 @@ impl<'a> Page<'a> {
     }
 }
 
-/// The navigation for this person: Quản trị appears for those who administer.
+/// The navigation for this person: the areas their role may use, then Quản trị for those who
+/// administer, leading to the first of its pages they may open.
 pub(crate) fn areas(me: Option<&Ctx>) -> Vec<Value> {
-    if me.is_none() {
-        return vec![];
-    }
-    AREAS
+    let Some(ctx) = me else { return vec![] };
+    let table = kho_model::access::Permissions::shipped();
+    let mut areas: Vec<Value> = AREAS
         .iter()
-        .map(|(key, label, href)| {
-            let href = match *key {
-                "quan-tri" if me.is_some_and(|c| crate::auth::administers(&c.actor)) => Some(admin_home(me.expect("checked"))),
-                _ => href.map(str::to_string),
-            };
-            context! { key => *key, label => *label, href }
-        })
-        .collect()
+        .filter(|area| table.allows(ctx.actor.role, area.action))
+        .map(|area| context! { key => area.key, label => area.label, href => area.href })
+        .collect();
+    if crate::auth::administers(&ctx.actor) {
+        areas.push(context! { key => "quan-tri", label => "Quản trị", href => admin_home(ctx) });
+    }
+    areas
 }
 
-fn admin_home(ctx: &Ctx) -> String {
-    if kho_model::access::Permissions::shipped().allows(ctx.actor.role, Action::UsersManage) {
-        "/quan-tri".into()
-    } else {
-        "/quan-tri/nhat-ky".into()
-    }
+fn admin_home(ctx: &Ctx) -> &'static str {
+    let table = kho_model::access::Permissions::shipped();
+    let pages = [
+        (Action::UsersManage, "/quan-tri"),
+        (Action::AuditView, "/quan-tri/nhat-ky"),
+        (Action::ClearanceGrant, "/quan-tri/do-mat"),
+        (Action::TokensManage, "/quan-tri/ma-truy-cap"),
+    ];
+    pages.iter().find(|(action, _)| table.allows(ctx.actor.role, *action)).map_or("/", |(_, href)| href)
 }
 
 impl IntoResponse for PageError {
@@ -186,6 +203,8 @@ impl IntoResponse for PageError {
                 )
             }
         };
+        // Without the layout's menu: who is signed in is not known here. The page is drawn
+        // again with it by `error::with_layout`, which the extension asks to.
         let env = crate::templates::shared();
         let areas: Vec<Value> = vec![];
         let html = env
@@ -194,8 +213,15 @@ impl IntoResponse for PageError {
                 t.render(context! { title => heading.clone(), heading => heading.clone(), message => message.clone(), areas => areas })
             })
             .unwrap_or_else(|_| message.clone());
-        (status, Html(html)).into_response()
+        let mut response = (status, Html(html)).into_response();
+        response.extensions_mut().insert(crate::error::ErrorPage { heading, message });
+        response
     }
+}
+
+/// An error page in the layout, with the menu of the person signed in.
+pub(crate) fn error_page(state: &AppState, me: &Ctx, status: StatusCode, heading: &str, message: &str) -> Result<Response, PageError> {
+    Page::new("error.html", "", heading).status(status).render(state, Some(me), context! { heading, message })
 }
 
 #[derive(Deserialize, Default)]
@@ -408,26 +434,6 @@ fn after_save<T: Serialize>(
 
 // ---- overview and plan ----
 
-async fn overview(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> Result<Response, PageError> {
-    let stored = state.store.plan().await?;
-    let visibility = ctx.actor.visibility();
-    let fonds = state.store.list_fonds(&visibility).await?;
-    let dossiers = state
-        .store
-        .list_dossiers(&ListDossiers { visibility, inventory_id: None, fonds_id: None, query: None, offset: 0, limit: 0 })
-        .await?
-        .total;
-    let (plan, totals, discrepancies) = match &stored {
-        Some(s) => (Some(&s.plan), Some(s.plan.computed()), s.plan.discrepancies()),
-        None => (None, None, vec![]),
-    };
-    Page::new("overview.html", "tong-quan", "Tổng quan").render(
-        &state,
-        Some(&ctx),
-        context! { plan => ser(&plan), totals => ser(&totals), discrepancies => ser(&discrepancies), counts => context! { fonds => fonds.len(), dossiers } },
-    )
-}
-
 async fn plan(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> Result<Response, PageError> {
     let page = Page::new("plan.html", "ke-hoach", "Kế hoạch");
     let Some(stored) = state.store.plan().await? else {
@@ -474,7 +480,7 @@ async fn plan(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> 
         Some(&ctx),
         context! {
             plan => ser(plan), totals => ser(&totals), districts, communes, tasks, commune_total_differs,
-            discrepancies => ser(&plan.discrepancies()), imported_at => stored.imported_at.replace('T', " ").replace('Z', " UTC"),
+            discrepancies => ser(&plan.discrepancies()), imported_at => stored.imported_at.clone(),
         },
     )
 }
@@ -686,7 +692,7 @@ async fn fonds_show(
     Page::new("fonds.html", "chinh-ly", title.clone()).crumbs(vec![crumb("Phông", "/phong"), here(title)]).render(
         &state,
         Some(&ctx),
-        context! { fonds => context! { id => fonds.id, code => fonds.fields.code.to_string(), name => fonds.fields.name.clone() }, facts, inventories, flash => flash(&q), may_edit },
+        context! { fonds => context! { id => fonds.id, code => fonds.fields.code.to_string(), name => fonds.fields.name.clone() }, facts, inventories, flash => flash(&q), may_edit, sees_work => sees_work(&ctx) },
     )
 }
 

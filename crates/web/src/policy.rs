@@ -42,6 +42,7 @@ use Action::*;
 pub const ROUTES: &[Route] = &[
     route("GET", "/healthz", Public),
     route("GET", "/static/{file}", Public),
+    route("GET", "/favicon.ico", Public),
     route("GET", "/dang-nhap", Public),
     route("POST", "/dang-nhap", Public),
     route("POST", "/dang-xuat", SignedIn),

@@ -32,7 +32,7 @@ pub fn explain(rules: &[RetentionRule], title: &str, closed_year: Option<u16>) -
     let suggestion = Matcher::new(rules).suggest(title, None)?;
     let rule = &rules[suggestion.rule];
     Some(context! {
-        title => rule.title.clone(), source => rule.source.clone(), item_no => rule.item_no.clone(), group => rule.group.clone(),
+        title => rule.title.clone(), source => rule.source.clone(), source_text => rule.source_text(), item_no => rule.item_no.clone(), group => rule.group.clone(),
         retention => rule.retention.clone(), maintenance => rule.maintenance.code(), maintenance_label => rule.maintenance.label(),
         superseded => rule.superseded(), confidence => rule.confidence.clone(), score => (suggestion.score * 100.0).round() as i64,
         matched => suggestion.matched.join(", "), expires => closed_year.and_then(|y| rule.expires(y)),
@@ -65,7 +65,7 @@ fn render(
 
 fn rule_row(rule: &RetentionRule) -> Value {
     context! {
-        source => rule.source.clone(), group => rule.group.clone(), item_no => rule.item_no.clone(), title => rule.title.clone(),
+        source => rule.source.clone(), source_text => rule.source_text(), group => rule.group.clone(), item_no => rule.item_no.clone(), title => rule.title.clone(),
         retention => rule.retention.clone(), code => rule.maintenance.code(), superseded => rule.superseded(), confidence => rule.confidence.clone(),
     }
 }

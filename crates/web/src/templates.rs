@@ -1,5 +1,5 @@
-//! The page templates (embedded in the binary) and the filters that write numbers and dates the
-//! Vietnamese way.
+//! The page templates (embedded in the binary) and the filters that write numbers, dates and
+//! moments (Vietnam time) the Vietnamese way.
 
 use kho_model::vn;
 use minijinja::{Environment, Value};
@@ -83,6 +83,16 @@ pub fn environment() -> Environment<'static> {
         let date = vn::iso_date(&value);
         if date.bytes().all(|b| b.is_ascii_digit() || b == b'/') { Value::from_safe_string(date) } else { Value::from(date) }
     });
+    // 2026-11-25T14:02:03Z → 25/11/2026 21:02, in Vietnam time: every moment a page shows.
+    // Digits, slashes, a space and a colon need no escaping; anything else goes through the escaper.
+    env.add_filter("thoi_gian", |value: String| -> Value {
+        let moment = vn::moment(&value);
+        if moment.bytes().all(|b| b.is_ascii_digit() || b"/ :".contains(&b)) {
+            Value::from_safe_string(moment)
+        } else {
+            Value::from(moment)
+        }
+    });
     env
 }
 
@@ -92,9 +102,9 @@ mod tests {
     fn every_template_parses_and_filters_write_vietnamese() {
         let env = super::environment();
         let out = env
-            .render_str("{{ 1234567|so }} {{ 4808.0|met }} {{ 2.5|met }} {{ '2030-12-15'|ngay }} {{ '<b>' }}", minijinja::context! {})
+            .render_str("{{ 1234567|so }} {{ 4808.0|met }} {{ 2.5|met }} {{ '2030-12-15'|ngay }} {{ '2026-12-31T17:05:00Z'|thoi_gian }} {{ '<b>' }}", minijinja::context! {})
             .unwrap();
-        assert_eq!(out, "1.234.567 4.808 2,5 15/12/2030 &lt;b&gt;");
+        assert_eq!(out, "1.234.567 4.808 2,5 15/12/2030 01/01/2027 00:05 &lt;b&gt;");
         let css = env.render_str("{{ asset('kho.css') }}", minijinja::context! {}).unwrap();
         assert!(css.starts_with("/static/kho.") && css.ends_with(".css"), "{css}");
         assert!(env.render_str("{{ asset('khong-co.js') }}", minijinja::context! {}).is_err());

@@ -207,3 +207,20 @@ impl Api {
         (status, response.json().await.unwrap_or(Value::Null))
     }
 }
+
+/// The hrefs of the navigation's live links.
+pub fn menu(html: &str) -> Vec<String> {
+    let Some(start) = html.find(r#"<nav class="areas""#) else { return vec![] };
+    let nav = &html[start..start + html[start..].find("</nav>").unwrap()];
+    hrefs(nav)
+}
+
+pub fn hrefs(html: &str) -> Vec<String> {
+    html.split("href=\"").skip(1).map(|rest| rest[..rest.find('"').unwrap()].replace("&#x2f;", "/").replace("&amp;", "&")).collect()
+}
+
+/// The part of the page inside `<main>`.
+pub fn main_of(html: &str) -> &str {
+    let start = html.find("<main>").expect("a page with a layout");
+    &html[start..html.find("</main>").unwrap()]
+}
