@@ -203,3 +203,20 @@ async fn the_plan_page_shows_a_commune_clerk_only_their_communes_figures() {
         assert!(!page.contains("1.397"), "{}: another commune's metres are not shown to the clerk", app.label);
     }
 }
+
+/// A reader uses the public catalogue; the archive's own work — accessions, chỉnh lý, danh mục
+/// hủy — is not theirs, even typed into the address bar.
+#[tokio::test]
+async fn a_reader_cannot_open_the_archives_internal_work() {
+    for app in common::apps().await {
+        let commune = app.unit_id("Xã Mường Ảng").await;
+        let fonds = FondsInput { code: "X27".into(), name: "UBND xã".into(), unit_id: commune.to_string(), ..Default::default() };
+        let (fonds, _) = app.fonds_with_inventory(fonds).await;
+        app.user("docgia", Role::Reader, Classification::None, &[app.archive, commune], &[]).await;
+        let reader = app.login("docgia").await;
+        for path in ["/tiep-nhan".to_string(), format!("/phong/{fonds}/huy"), format!("/phong/{fonds}/chinh-ly")] {
+            assert_eq!(reader.get(&path).await.0, StatusCode::FORBIDDEN, "{}: {path}", app.label);
+        }
+        assert_eq!(reader.get(&format!("/phong/{fonds}")).await.0, StatusCode::OK, "{}: the fonds itself is theirs to read", app.label);
+    }
+}
