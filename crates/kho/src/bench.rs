@@ -171,20 +171,51 @@ pub async fn catalogue(
         listener,
         kho_web::AppState::new(store.clone(), kho_blobs::Blobs::open(&bench_dir.join("blobs"), None)?, kho_web::WebConfig::default()),
     ));
+    // A batch of the whole fonds, as a district's số hóa would have it.
+    let batch = store.create_batch(unit.id, "Lô đo hiệu năng", kho_model::digitization::OriginalKind::Text, "bench").await?;
+    let mut entries = vec![];
+    for inventory in store.list_inventories(&Visibility::everything(), fonds_id).await? {
+        for (dossier_id, _) in store.dossier_codes(inventory.id).await? {
+            entries.push((dossier_id, (dossier_id % 9) + 1, "Theo kế hoạch"));
+        }
+    }
+    store.add_to_batch(batch, &entries).await?;
+    let last_page = entries.iter().rev().nth(50).map(|e| e.0).unwrap_or_default();
+    let dossier_id = entries.get(entries.len() / 2).map(|e| e.0).unwrap_or_default();
+    println!("  lô số hóa {batch}: {} hồ sơ", entries.len());
     let client = reqwest::Client::new();
     for (label, url) in [
         ("API JSON, cả mục lục", format!("http://{address}/api/v1/inventories/{inventory_id}/dossiers?limit={listing}")),
-        ("trang HTML, 100 hồ sơ đầu", format!("http://{address}/muc-luc/{inventory_id}")),
+        ("trang mục lục, 100 hồ sơ đầu", format!("http://{address}/muc-luc/{inventory_id}")),
+        ("trang hồ sơ", format!("http://{address}/ho-so/{dossier_id}")),
+        ("trang lô số hóa, 100 hồ sơ đầu", format!("http://{address}/so-hoa/{batch}")),
+        ("trang lô số hóa, gần cuối", format!("http://{address}/so-hoa/{batch}?sau={last_page}")),
+        ("tiến độ lô số hóa (JSON)", format!("http://{address}/so-hoa/{batch}/tien-do")),
     ] {
-        let mut times: Vec<Duration> = Vec::with_capacity(requests as usize);
-        let mut bytes = 0;
-        for _ in 0..requests {
-            let started = Instant::now();
-            let response = client.get(&url).bearer_auth(&token).send().await?.error_for_status()?;
-            bytes = response.bytes().await?.len();
-            times.push(started.elapsed());
+        for clients in [1usize, 20] {
+            let mut times: Vec<Duration> = Vec::with_capacity(requests as usize);
+            let mut bytes = 0;
+            let rounds = (requests as usize).div_ceil(clients).max(1);
+            for _ in 0..rounds {
+                let mut round = tokio::task::JoinSet::new();
+                for _ in 0..clients {
+                    let (client, url, token) = (client.clone(), url.clone(), token.clone());
+                    round.spawn(async move {
+                        let started = Instant::now();
+                        let response = client.get(&url).bearer_auth(&token).send().await?.error_for_status()?;
+                        let size = response.bytes().await?.len();
+                        Ok::<_, anyhow::Error>((started.elapsed(), size))
+                    });
+                }
+                while let Some(done) = round.join_next().await {
+                    let (took, size) = done??;
+                    times.push(took);
+                    bytes = size;
+                }
+            }
+            let count = times.len() as u32;
+            report(&format!("HTTP, {label}, {clients} máy cùng lúc"), &mut times, Some(bytes), count);
         }
-        report(&format!("HTTP, {label}"), &mut times, Some(bytes), requests);
     }
     server.abort();
 

@@ -43,6 +43,15 @@ pub struct BatchProgress {
     pub jobs_failed: i64,
 }
 
+/// A page of a batch's queue: its entries, how many the person may see in all, and the hồ sơ
+/// to continue after when there are more.
+#[derive(Debug, Clone)]
+pub struct QueuePage {
+    pub entries: Vec<QueueEntry>,
+    pub total: i64,
+    pub next: Option<i64>,
+}
+
 /// A hồ sơ's place in its batch's queue and why.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -325,33 +334,51 @@ impl Store {
         rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
     }
 
-    /// Where a batch's work stands, counting only hồ sơ `visibility` allows.
+    /// Where a batch's work stands, counting only hồ sơ `visibility` allows. Counted in the
+    /// database: what comes back is a handful of numbers, however large the batch.
     pub async fn batch_progress(&self, visibility: &Visibility, batch_id: i64) -> Result<BatchProgress, StoreError> {
         let mut args = vec![Arg::Int(batch_id)];
         let dossiers = visible_dossiers(visibility, &mut args);
-        // The batch's hồ sơ the viewer may see, each with its current files and its renditions
-        // (each count an index lookup), then the batch's page counts: the cost follows the
-        // batch, not the province.
+        // Each count joins the batch's own rows to `dossiers d` (whose columns the visibility
+        // condition names): the cost follows the batch and its work, not the province.
+        let count = |sql: String| {
+            let args = &args;
+            async move { Ok::<i64, StoreError>(bind_all(sqlx::query(AssertSqlSafe(sql)), args).fetch_one(&self.pool).await?.try_get(0)?) }
+        };
+        let mut progress = BatchProgress {
+            dossiers: count(format!(
+                "SELECT COUNT(*) FROM batch_dossiers q JOIN dossiers d ON d.id = q.dossier_id WHERE q.batch_id = $1 AND {dossiers}"
+            ))
+            .await?,
+            files: count(format!(
+                "SELECT COUNT(*) FROM scan_files f JOIN dossiers d ON d.id = f.dossier_id \
+                 WHERE f.batch_id = $1 AND f.replaced_by IS NULL AND {dossiers}"
+            ))
+            .await?,
+            renditions: count(format!(
+                "SELECT COUNT(*) FROM renditions r JOIN batch_dossiers q ON q.dossier_id = r.dossier_id JOIN dossiers d ON d.id = r.dossier_id \
+                 WHERE q.batch_id = $1 AND {dossiers}"
+            ))
+            .await?,
+            dossiers_done: count(format!(
+                "SELECT COUNT(DISTINCT r.dossier_id) FROM renditions r JOIN batch_dossiers q ON q.dossier_id = r.dossier_id \
+                 JOIN dossiers d ON d.id = r.dossier_id WHERE q.batch_id = $1 AND {dossiers}"
+            ))
+            .await?,
+            ..Default::default()
+        };
         let sql = format!(
-            "SELECT q.dossier_id, \
-               (SELECT COUNT(*) FROM scan_files f WHERE f.dossier_id = q.dossier_id AND f.batch_id = $1 AND f.replaced_by IS NULL) AS files, \
-               (SELECT COUNT(*) FROM renditions r WHERE r.dossier_id = q.dossier_id) AS renditions \
-             FROM batch_dossiers q WHERE q.batch_id = $1 AND q.dossier_id IN (SELECT id FROM dossiers WHERE {dossiers})"
+            "SELECT p.state, COUNT(*) FROM scan_pages p JOIN dossiers d ON d.id = p.dossier_id \
+             WHERE p.batch_id = $1 AND p.state <> 'replaced' AND {dossiers} GROUP BY p.state"
         );
-        let rows = bind_all(sqlx::query(AssertSqlSafe(sql)), &args).fetch_all(&self.pool).await?;
-        let pages = self.page_counts(batch_id).await?;
-        let mut progress = BatchProgress::default();
-        for row in &rows {
-            let dossier_id: i64 = row.try_get("dossier_id")?;
-            let renditions: i64 = row.try_get("renditions")?;
-            let (count, done, rescan) = pages.get(&dossier_id).copied().unwrap_or_default();
-            progress.dossiers += 1;
-            progress.files += row.try_get::<i64, _>("files")?;
-            progress.pages += count;
-            progress.pages_done += done;
-            progress.pages_rescan += rescan;
-            progress.renditions += renditions;
-            progress.dossiers_done += i64::from(renditions > 0);
+        for row in bind_all(sqlx::query(AssertSqlSafe(sql)), &args).fetch_all(&self.pool).await? {
+            let (state, n): (String, i64) = (row.try_get(0)?, row.try_get(1)?);
+            progress.pages += n;
+            match state.as_str() {
+                "done" => progress.pages_done += n,
+                "rescan" => progress.pages_rescan += n,
+                _ => {}
+            }
         }
         progress.pages_waiting = progress.pages - progress.pages_done - progress.pages_rescan;
         progress.jobs_failed = sqlx::query("SELECT COUNT(*) FROM jobs WHERE batch_id = $1 AND state = 'failed'")
@@ -364,13 +391,16 @@ impl Store {
 
     /// Per hồ sơ of a batch: (current pages, done, awaiting a re-scan), read from the batch's
     /// own pages through one index.
-    async fn page_counts(&self, batch_id: i64) -> Result<std::collections::HashMap<i64, (i64, i64, i64)>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT dossier_id, state, COUNT(*) AS n FROM scan_pages WHERE batch_id = $1 AND state <> 'replaced' GROUP BY dossier_id, state",
-        )
-        .bind(batch_id)
-        .fetch_all(&self.pool)
-        .await?;
+    async fn page_counts(&self, batch_id: i64, dossiers: &[i64]) -> Result<std::collections::HashMap<i64, (i64, i64, i64)>, StoreError> {
+        if dossiers.is_empty() {
+            return Ok(Default::default());
+        }
+        let list = dossiers.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let sql = format!(
+            "SELECT dossier_id, state, COUNT(*) AS n FROM scan_pages WHERE batch_id = $1 AND state <> 'replaced' AND dossier_id IN ({list}) \
+             GROUP BY dossier_id, state"
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql)).bind(batch_id).fetch_all(&self.pool).await?;
         let mut counts = std::collections::HashMap::new();
         for row in &rows {
             let (dossier_id, state, n): (i64, String, i64) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
@@ -417,20 +447,50 @@ impl Store {
         Ok(())
     }
 
-    /// The batch's hồ sơ in the order they are worked on, with why.
-    pub async fn batch_queue(&self, visibility: &Visibility, batch_id: i64) -> Result<Vec<QueueEntry>, StoreError> {
+    /// One page of a batch's hồ sơ in the order they are worked on, with why: those after the hồ
+    /// sơ `after` (the last of the previous page), `limit` of them. Keyset along an index, not
+    /// OFFSET: a page costs the same at the start and at the end of a district's 100,000 hồ sơ.
+    pub async fn batch_queue(
+        &self,
+        visibility: &Visibility,
+        batch_id: i64,
+        after: Option<i64>,
+        limit: i64,
+    ) -> Result<QueuePage, StoreError> {
         let mut args = vec![Arg::Int(batch_id)];
         let dossiers = visible_dossiers(visibility, &mut args);
+        // The visibility condition names `dossiers` columns, which only `d` has.
+        let base = format!("FROM batch_dossiers q JOIN dossiers d ON d.id = q.dossier_id WHERE q.batch_id = $1 AND {dossiers}");
+        let total: i64 =
+            bind_all(sqlx::query(AssertSqlSafe(format!("SELECT COUNT(*) {base}"))), &args).fetch_one(&self.pool).await?.try_get(0)?;
+        let mut page_args = args.clone();
+        let mut keyset = String::new();
+        if let Some(after) = after {
+            let rank = sqlx::query("SELECT COALESCE(override_rank, rank) FROM batch_dossiers WHERE batch_id = $1 AND dossier_id = $2")
+                .bind(batch_id)
+                .bind(after)
+                .fetch_optional(&self.pool)
+                .await?;
+            if let Some(rank) = rank {
+                page_args.extend([Arg::Int(rank.try_get(0)?), Arg::Int(after)]);
+                let n = page_args.len();
+                keyset = format!(" AND (COALESCE(q.override_rank, q.rank), q.dossier_id) > (${}, ${n})", n - 1);
+            }
+        }
+        page_args.push(Arg::Int(limit + 1));
         let sql = format!(
             "SELECT q.dossier_id, d.file_code, d.title, q.rank, q.reason, q.override_rank, q.override_reason, q.override_by, q.frequent_use, \
                (SELECT COUNT(*) FROM renditions WHERE dossier_id = q.dossier_id) AS renditions \
-             FROM batch_dossiers q JOIN dossiers d ON d.id = q.dossier_id \
-             WHERE q.batch_id = $1 AND q.dossier_id IN (SELECT id FROM dossiers WHERE {dossiers}) \
-             ORDER BY COALESCE(q.override_rank, q.rank), d.file_code"
+             {base}{keyset} ORDER BY COALESCE(q.override_rank, q.rank), q.dossier_id LIMIT ${}",
+            page_args.len()
         );
-        let rows = bind_all(sqlx::query(AssertSqlSafe(sql)), &args).fetch_all(&self.pool).await?;
-        let pages = self.page_counts(batch_id).await?;
-        rows.iter()
+        let mut rows = bind_all(sqlx::query(AssertSqlSafe(sql)), &page_args).fetch_all(&self.pool).await?;
+        let more = rows.len() as i64 > limit;
+        rows.truncate(limit.max(0) as usize);
+        let ids: Vec<i64> = rows.iter().map(|r| r.try_get("dossier_id")).collect::<Result<_, _>>()?;
+        let pages = self.page_counts(batch_id, &ids).await?;
+        let entries = rows
+            .iter()
             .map(|row| {
                 let dossier_id: i64 = row.try_get("dossier_id")?;
                 let (count, done, rescan) = pages.get(&dossier_id).copied().unwrap_or_default();
@@ -450,7 +510,9 @@ impl Store {
                     renditions: row.try_get("renditions")?,
                 })
             })
-            .collect()
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let next = if more { ids.last().copied() } else { None };
+        Ok(QueuePage { entries, total, next })
     }
 
     /// Every hồ sơ of a batch the person may see, as intake needs it, in one query: (id, mã hồ sơ,
@@ -658,13 +720,20 @@ impl Store {
     }
 
     /// Pages waiting for a re-scan in a batch, with why.
-    pub async fn rescan_pages(&self, batch_id: i64) -> Result<Vec<ScanPage>, StoreError> {
-        let sql = format!(
-            "SELECT {PAGE_COLUMNS} FROM {PAGE_FROM} WHERE p.batch_id = $1 AND p.state = 'rescan' \
-             ORDER BY p.dossier_id, COALESCE(f.ordinal, 0), p.page_no"
+    /// Pages waiting to be scanned again, of the hồ sơ the person may see: the first `limit` and
+    /// how many there are.
+    pub async fn rescan_pages(&self, visibility: &Visibility, batch_id: i64, limit: i64) -> Result<(Vec<ScanPage>, i64), StoreError> {
+        let mut args = vec![Arg::Int(batch_id)];
+        let visible = visible_dossiers(visibility, &mut args);
+        let base = format!(
+            "FROM {PAGE_FROM} WHERE p.batch_id = $1 AND p.state = 'rescan' AND p.dossier_id IN (SELECT id FROM dossiers WHERE {visible})"
         );
-        let rows = sqlx::query(AssertSqlSafe(sql)).bind(batch_id).fetch_all(&self.pool).await?;
-        rows.iter().map(page_from_row).collect()
+        let total: i64 =
+            bind_all(sqlx::query(AssertSqlSafe(format!("SELECT COUNT(*) {base}"))), &args).fetch_one(&self.pool).await?.try_get(0)?;
+        args.push(Arg::Int(limit));
+        let sql = format!("SELECT {PAGE_COLUMNS} {base} ORDER BY p.dossier_id, COALESCE(f.ordinal, 0), p.page_no LIMIT ${}", args.len());
+        let rows = bind_all(sqlx::query(AssertSqlSafe(sql)), &args).fetch_all(&self.pool).await?;
+        Ok((rows.iter().map(page_from_row).collect::<Result<_, _>>()?, total))
     }
 
     /// Writes what a worker found on a page and closes its job; when it was the hồ sơ's last
@@ -928,13 +997,31 @@ impl Store {
     }
 
     /// Failed jobs of a batch with their reasons.
-    pub async fn failed_jobs(&self, batch_id: i64) -> Result<Vec<(JobKind, i64, String)>, StoreError> {
-        let rows =
-            sqlx::query("SELECT kind, subject_id, COALESCE(error, '') FROM jobs WHERE batch_id = $1 AND state = 'failed' ORDER BY id")
-                .bind(batch_id)
-                .fetch_all(&self.pool)
-                .await?;
-        rows.iter().map(|r| Ok((JobKind::parse(&r.try_get::<String, _>(0)?)?, r.try_get(1)?, r.try_get(2)?))).collect()
+    /// Failed work of a batch on the hồ sơ the person may see: the first `limit` (kind, subject,
+    /// error) and how many there are.
+    pub async fn failed_jobs(
+        &self,
+        visibility: &Visibility,
+        batch_id: i64,
+        limit: i64,
+    ) -> Result<(Vec<(JobKind, i64, String)>, i64), StoreError> {
+        let mut args = vec![Arg::Int(batch_id)];
+        let visible = visible_dossiers(visibility, &mut args);
+        let base = format!(
+            "FROM jobs j WHERE j.batch_id = $1 AND j.state = 'failed' AND ( \
+               (j.kind = 'page' AND j.subject_id IN (SELECT id FROM scan_pages WHERE dossier_id IN (SELECT id FROM dossiers WHERE {visible}))) \
+               OR (j.kind = 'assemble' AND j.subject_id IN (SELECT id FROM dossiers WHERE {visible})))"
+        );
+        let total: i64 =
+            bind_all(sqlx::query(AssertSqlSafe(format!("SELECT COUNT(*) {base}"))), &args).fetch_one(&self.pool).await?.try_get(0)?;
+        args.push(Arg::Int(limit));
+        let sql = format!("SELECT j.kind, j.subject_id, COALESCE(j.error, '') {base} ORDER BY j.id LIMIT ${}", args.len());
+        let rows = bind_all(sqlx::query(AssertSqlSafe(sql)), &args).fetch_all(&self.pool).await?;
+        let failed = rows
+            .iter()
+            .map(|r| Ok((JobKind::parse(&r.try_get::<String, _>(0)?)?, r.try_get(1)?, r.try_get(2)?)))
+            .collect::<Result<_, StoreError>>()?;
+        Ok((failed, total))
     }
 
     // ---- fixity ----

@@ -126,7 +126,7 @@ async fn urgent_hồ_sơ_go_first_and_a_dead_workers_job_comes_back() {
         store.set_priority(batch, low, Some((0, "Lãnh đạo cần gấp")), "dieuhanh").await.unwrap();
         let next = store.claim_job("b", 60, 3).await.unwrap().unwrap();
         assert_eq!(store.scan_page(next.subject_id).await.unwrap().dossier_id, low, "{}", catalogue.label);
-        let queue = store.batch_queue(&Visibility::everything(), batch).await.unwrap();
+        let queue = store.batch_queue(&Visibility::everything(), batch, None, 1000).await.unwrap().entries;
         assert_eq!((queue[0].dossier_id, queue[0].override_reason.as_deref()), (low, Some("Lãnh đạo cần gấp")));
 
         // A job that kills its worker every time is failed after three tries, with a reason (the
@@ -138,7 +138,7 @@ async fn urgent_hồ_sơ_go_first_and_a_dead_workers_job_comes_back() {
         }
         let after = store.claim_job("c", 60, 3).await.unwrap().unwrap();
         assert_ne!(after.id, next.id, "{}: the poison job is not handed out a fourth time", catalogue.label);
-        assert_eq!(store.failed_jobs(batch).await.unwrap().len(), 1);
+        assert_eq!(store.failed_jobs(&Visibility::everything(), batch, 50).await.unwrap().0.len(), 1);
     }
 }
 
@@ -164,7 +164,7 @@ async fn the_last_page_read_queues_the_hồ_sơ_assembly_and_a_failed_check_hold
         assert_eq!(assembled, vec![urgent], "{}: the hồ sơ with a page to re-scan waits", catalogue.label);
         let progress = store.batch_progress(&Visibility::everything(), batch).await.unwrap();
         assert_eq!((progress.pages, progress.pages_done, progress.pages_rescan), (6, 5, 1));
-        let rescan = store.rescan_pages(batch).await.unwrap();
+        let rescan = store.rescan_pages(&Visibility::everything(), batch, 50).await.unwrap().0;
         assert_eq!((rescan.len(), rescan[0].page_no, rescan[0].problems.as_deref()), (1, 2, Some("[\"trang trắng\"]")));
 
         // The re-scan replaces the master; once read, the hồ sơ is assembled.
@@ -182,10 +182,14 @@ async fn the_last_page_read_queues_the_hồ_sơ_assembly_and_a_failed_check_hold
             uploaded_by: "test".into(),
         };
         store.add_scan_file(&file).await.unwrap();
-        assert!(store.rescan_pages(batch).await.unwrap().is_empty(), "{}: the old pages no longer count", catalogue.label);
+        assert!(
+            store.rescan_pages(&Visibility::everything(), batch, 50).await.unwrap().0.is_empty(),
+            "{}: the old pages no longer count",
+            catalogue.label
+        );
         let progress = store.batch_progress(&Visibility::everything(), batch).await.unwrap();
         assert_eq!((progress.pages, progress.pages_done, progress.pages_rescan, progress.pages_waiting), (6, 3, 0, 3));
-        let queue = store.batch_queue(&Visibility::everything(), batch).await.unwrap();
+        let queue = store.batch_queue(&Visibility::everything(), batch, None, 1000).await.unwrap().entries;
         let entry = queue.iter().find(|q| q.dossier_id == low).unwrap();
         assert_eq!((entry.pages, entry.pages_done, entry.pages_rescan), (3, 0, 0), "{}", catalogue.label);
         let mut assembled = vec![];
@@ -244,4 +248,51 @@ async fn an_interrupted_fixity_run_resumes_after_its_last_blob() {
         let (restarted, _) = store.fixity_run(true).await.unwrap();
         assert_ne!(restarted, fresh, "--restart abandons the open run");
     }
+}
+
+/// A batch's queue read a page at a time, each page starting after the last hồ sơ of the one
+/// before: every hồ sơ once, in working order; hồ sơ the
+/// reader may not see are neither listed nor counted.
+#[tokio::test]
+async fn a_batch_queue_is_read_a_page_at_a_time_after_the_last_hồ_sơ_seen() {
+    for catalogue in catalogues().await {
+        let store = &catalogue.store;
+        let unit = store.create_unit(&kho_model::record::NewUnit::named("Xã Mường Ảng", UnitKind::Commune)).await.unwrap();
+        let notations: Vec<String> = (1..=250).map(|n| n.to_string()).collect();
+        let titles = ["Hồ sơ giao đất năm 2019", "Báo cáo tổng kết năm 2019", "Sổ đăng ký khai sinh năm 2019"];
+        let specs: Vec<(&str, &str, &str, &str)> =
+            notations.iter().enumerate().map(|(i, n)| (n.as_str(), titles[i % 3], if i % 3 == 1 { "01" } else { "05" }, "1")).collect();
+        let (_, made) = kho_store::test_support::fonds_with_dossiers(store, unit, "X27", &specs).await;
+        let batch = store.create_batch(unit, "Lô lớn", OriginalKind::Text, "test").await.unwrap();
+        add_ranked(store, batch, &made.iter().map(|(id, _)| *id).collect::<Vec<_>>()).await;
+        let everything = Visibility::everything();
+        let whole = store.batch_queue(&everything, batch, None, 1000).await.unwrap();
+        assert_eq!((whole.total, whole.entries.len(), whole.next), (250, 250, None), "{}", catalogue.label);
+        let mut walked = vec![];
+        let mut after = None;
+        loop {
+            let page = store.batch_queue(&everything, batch, after, 100).await.unwrap();
+            assert_eq!(page.total, 250);
+            walked.extend(page.entries.iter().map(|e| e.dossier_id));
+            match page.next {
+                Some(next) => after = Some(next),
+                None => break,
+            }
+        }
+        assert_eq!(
+            walked,
+            whole.entries.iter().map(|e| e.dossier_id).collect::<Vec<_>>(),
+            "{}: every hồ sơ once, in order",
+            catalogue.label
+        );
+        let nobody = Visibility { all_units: false, units: vec![], fonds: vec![], ..Visibility::everything() };
+        let hidden = store.batch_queue(&nobody, batch, None, 100).await.unwrap();
+        assert_eq!((hidden.total, hidden.entries.len()), (0, 0), "{}", catalogue.label);
+    }
+}
+
+/// Puts hồ sơ into a batch, ranked 1–4 by position: many share a rank, as in a real batch.
+async fn add_ranked(store: &Store, batch: i64, dossiers: &[i64]) {
+    let entries: Vec<(i64, i64, &str)> = dossiers.iter().enumerate().map(|(i, id)| (*id, (i % 4) as i64 + 1, "Theo kế hoạch")).collect();
+    store.add_to_batch(batch, &entries).await.unwrap();
 }

@@ -11,7 +11,7 @@ use crate::records::{self, Refused};
 use axum::Extension;
 use axum::Router;
 use axum::extract::multipart::{Multipart, MultipartRejection};
-use axum::extract::{DefaultBodyLimit, Form, Path, State};
+use axum::extract::{DefaultBodyLimit, Form, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Json, Redirect, Response};
 use axum::routing::{get, post};
@@ -139,25 +139,34 @@ fn problems(json: Option<&str>) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// Hồ sơ of a batch shown at once; the rest a "Trang sau" away.
+const QUEUE_PAGE: i64 = 100;
+/// Pages to re-scan and failed work shown at once, with how many there are.
+const PROBLEMS_SHOWN: i64 = 50;
+
 async fn render_batch(
     state: &AppState,
     ctx: &Ctx,
     id: i64,
+    after: Option<(i64, i64)>,
     results: Option<Vec<Value>>,
     status: StatusCode,
 ) -> Result<Response, PageError> {
     let batch = records::batch_for(state, ctx, Action::PlanView, id).await?;
     let unit = state.store.unit(batch.unit_id).await?.name;
     let progress = progress_value(state, ctx, id).await?;
-    let queue: Vec<Value> = state
-        .store
-        .batch_queue(&ctx.actor.visibility(), id)
-        .await?
-        .into_iter()
+    let visibility = ctx.actor.visibility();
+    // Where the page starts is carried in its address (`tu`): counting what comes before would
+    // read the whole batch.
+    let before = after.map(|(_, from)| from.max(1) - 1).unwrap_or(0);
+    let page = state.store.batch_queue(&visibility, id, after.map(|(dossier, _)| dossier), QUEUE_PAGE).await?;
+    let queue: Vec<Value> = page
+        .entries
+        .iter()
         .enumerate()
         .map(|(i, q)| {
             context! {
-                place => i + 1, dossier_id => q.dossier_id, code => q.file_code.clone(), title => q.title.clone(),
+                place => before as usize + i + 1, dossier_id => q.dossier_id, code => q.file_code.clone(), title => q.title.clone(),
                 rank => q.effective_rank(), reason => q.override_reason.clone().unwrap_or_else(|| q.reason.clone()),
                 computed => q.reason.clone(), overridden => q.override_rank.is_some(), by => q.override_by.clone(),
                 frequent_use => q.frequent_use,
@@ -165,14 +174,19 @@ async fn render_batch(
             }
         })
         .collect();
+    let shown = context! {
+        from => before + 1, to => before + page.entries.len() as i64, total => page.total, next => page.next, first => after.is_some(),
+    };
+    let (pages, rescan_total) = state.store.rescan_pages(&visibility, id, PROBLEMS_SHOWN).await?;
     let mut rescan = vec![];
-    for page in state.store.rescan_pages(id).await? {
+    for page in pages {
         let code = state.store.dossier(page.dossier_id).await?.fields.file_code.to_string();
         rescan
             .push(context! { code, file => page.file_name.clone(), page => page.page_no, problems => problems(page.problems.as_deref()) });
     }
+    let (jobs, failed_total) = state.store.failed_jobs(&visibility, id, PROBLEMS_SHOWN).await?;
     let mut failed = vec![];
-    for (kind, subject, error) in state.store.failed_jobs(id).await? {
+    for (kind, subject, error) in jobs {
         let what = match kind {
             kho_store::JobKind::Page => {
                 let page = state.store.scan_page(subject).await?;
@@ -194,14 +208,28 @@ async fn render_batch(
         context! {
             id, name => batch.name.clone(), unit, kind => batch.original_kind.label(), min_dpi => batch.original_kind.min_dpi(),
             colour => batch.original_kind.needs_colour(), created_by => batch.created_by.clone(), created_at => batch.created_at.clone(),
-            progress => Value::from(minijinja::value::Serde(&progress)), queue, rescan, failed, may_edit, results, reasons,
+            progress => Value::from(minijinja::value::Serde(&progress)), queue, shown, rescan, rescan_total, failed, failed_total,
+            may_edit, results, reasons,
             csrf_query => ctx.csrf.as_deref().map(crate::auth::urlencode),
         },
     )
 }
 
-async fn show(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
-    render_batch(&state, &ctx, id, None, StatusCode::OK).await
+#[derive(Deserialize)]
+struct QueueQuery {
+    /// The last hồ sơ of the previous page.
+    sau: Option<i64>,
+    /// The place of this page's first hồ sơ, for showing it.
+    tu: Option<i64>,
+}
+
+async fn show(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    Query(q): Query<QueueQuery>,
+) -> Result<Response, PageError> {
+    render_batch(&state, &ctx, id, q.sau.map(|after| (after, q.tu.unwrap_or(1))), None, StatusCode::OK).await
 }
 
 /// Where the batch stands, for the page's live progress.
@@ -213,7 +241,7 @@ async fn progress(State(state): State<AppState>, Extension(ctx): Extension<Ctx>,
 
 /// The batch's page again, with why the operator's change was refused.
 async fn refuse(state: &AppState, ctx: &Ctx, id: i64, why: &str) -> Result<Response, PageError> {
-    render_batch(state, ctx, id, Some(vec![context! { refused => why }]), StatusCode::UNPROCESSABLE_ENTITY).await
+    render_batch(state, ctx, id, None, Some(vec![context! { refused => why }]), StatusCode::UNPROCESSABLE_ENTITY).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -350,7 +378,7 @@ async fn upload(
     } else {
         StatusCode::OK
     };
-    render_batch(&state, &ctx, id, Some(results), status).await
+    render_batch(&state, &ctx, id, None, Some(results), status).await
 }
 
 /// One file into the batch: mapped to its hồ sơ (the chosen one, or by its TT05 name), refused

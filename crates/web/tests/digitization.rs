@@ -49,7 +49,8 @@ async fn a_hồ_sơ_marked_as_consulted_often_moves_ahead_of_the_rest_and_back()
         let (_, page) = session.get(&location).await;
         assert!(!order(&page), "{}: the marked hồ sơ goes first", app.label);
         assert!(page.contains("Thường xuyên được khai thác") && page.contains("Bỏ đánh dấu thường xuyên khai thác"));
-        let queue = app.store.batch_queue(&kho_model::access::Visibility::everything(), batch.parse().unwrap()).await.unwrap();
+        let queue =
+            app.store.batch_queue(&kho_model::access::Visibility::everything(), batch.parse().unwrap(), None, 1000).await.unwrap().entries;
         let entry = queue.iter().find(|q| q.dossier_id == second_id).unwrap();
         assert_eq!((entry.rank, entry.frequent_use), (6, true));
         // Its queued page moved with it: a worker takes it first.
@@ -313,5 +314,35 @@ async fn a_contractor_digitizes_the_fonds_assigned_to_them() {
         assert_eq!(status, StatusCode::NOT_FOUND, "{}: another contractor's batch is absent", app.label);
         let (_, list) = other.get("/so-hoa").await;
         assert!(!list.contains("Lô của đơn vị thuê"));
+    }
+}
+
+/// A district's batch holds thousands of hồ sơ: its page shows a hundred at a time, says which
+/// and of how many, and goes on after the last one shown; the page does not grow with the batch.
+#[tokio::test]
+async fn a_large_batch_is_shown_a_hundred_hồ_sơ_at_a_time() {
+    for app in apps().await {
+        let unit = app.unit_id("Xã Mường Ảng").await;
+        let notations: Vec<String> = (1..=250).map(|n| n.to_string()).collect();
+        let specs: Vec<(&str, &str, &str, &str)> = notations.iter().map(|n| (n.as_str(), "Hồ sơ giao đất", "05", "1")).collect();
+        let (fonds, made) = kho_store::test_support::fonds_with_dossiers(&app.store, unit, "X27", &specs).await;
+        app.user("sohoa", Role::Archivist, Classification::None, &[unit], &[]).await;
+        let session = app.login("sohoa").await;
+        let created = session.post("/so-hoa", &[("name", "Lô lớn"), ("fondsId", &fonds.to_string()), ("originalKind", "text")]).await;
+        let location = created.headers()["location"].to_str().unwrap().to_string();
+        let (status, first) = session.get(&location).await;
+        assert_eq!(status, StatusCode::OK, "{}", app.label);
+        assert!(first.contains("Hồ sơ 1–100 trong 250"), "{}", app.label);
+        assert_eq!(first.matches("data-dossier=").count(), 100);
+        let next = first.split("rel=\"next\"").next().unwrap();
+        let next = &next[next.rfind("href=\"").unwrap() + 6..];
+        let next = next[..next.find('"').unwrap()].replace("&amp;", "&");
+        let (_, second) = session.get(&next).await;
+        assert!(second.contains("Hồ sơ 101–200 trong 250") && second.contains("Trang đầu"), "{}", app.label);
+        let (_, third) = session.get(&format!("{location}?sau={}", made[0].0)).await;
+        assert!(third.contains("trong 250"), "{}: any hồ sơ of the batch is a place to start from", app.label);
+        // Every page of a hundred costs about the same, wherever it is in the batch.
+        let ratio = first.len() as f64 / second.len() as f64;
+        assert!((0.9..1.1).contains(&ratio), "{}: pages of a hundred are alike ({ratio})", app.label);
     }
 }
