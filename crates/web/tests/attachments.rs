@@ -245,23 +245,11 @@ async fn on_the_enclave_classified_content_is_sealed_and_unreadable_without_the_
     }
 }
 
-/// Hostile files, as a careless or hostile sender makes them: each refused by what its bytes are,
+/// The hostile corpus (`kho_digitize::hostile`) as attachments: each refused by what its bytes are,
 /// with a Vietnamese message naming the file, nothing stored, every refusal in the audit trail,
 /// and the server answering after each. Names are made safe to show and to save.
 #[tokio::test]
 async fn hostile_attachments_are_refused_by_their_content_and_names_made_safe() {
-    use std::io::Write;
-    let zip = |entries: &[(&str, Vec<u8>)], deflate: bool| {
-        let mut out = std::io::Cursor::new(Vec::new());
-        let mut writer = zip::ZipWriter::new(&mut out);
-        let method = if deflate { zip::CompressionMethod::Deflated } else { zip::CompressionMethod::Stored };
-        for (name, bytes) in entries {
-            writer.start_file(*name, zip::write::SimpleFileOptions::default().compression_method(method)).unwrap();
-            writer.write_all(bytes).unwrap();
-        }
-        writer.finish().unwrap();
-        out.into_inner()
-    };
     let docx = kho_documents::official::to_docx(&kho_documents::official::OfficialDocument {
         issuer: vec!["UBND".into()],
         national_heading: false,
@@ -272,27 +260,13 @@ async fn hostile_attachments_are_refused_by_their_content_and_names_made_safe() 
         signatures: vec![],
     })
     .unwrap();
-    let mut polyglot = real_pdf("Biên bản");
-    polyglot.extend(zip(&[("run.sh", b"echo pwned".to_vec())], false));
-    let macro_docx = zip(
-        &[("[Content_Types].xml", b"<Types/>".to_vec()), ("word/document.xml", b"<w/>".to_vec()), ("word/vbaProject.bin", vec![1; 64])],
-        true,
-    );
-    let hostile: Vec<(&str, Vec<u8>, &str)> = vec![
-        ("bang-tinh.xlsx", [b"MZ".to_vec(), vec![0; 4000]].concat(), "chương trình"),
-        ("to-trinh.docx", macro_docx, "macro"),
-        ("bom.zip", zip(&[("a.txt", vec![b'0'; 80 << 20])], true), "quá lớn"),
-        ("nen.zip", zip(&[("../../etc/cron.d/x", b"x".to_vec())], true), "ngoài thư mục"),
-        ("ban-do.pdf", polyglot, "ZIP"),
-        ("ghi-chu.bin", vec![0x13, 0x37, 0, 1, 2, 3], "không được đính kèm"),
-        ("anh.png", b"\x89PNG\r\n\x1a\n cut".to_vec(), "hỏng"),
-    ];
+    let hostile = kho_digitize::hostile::corpus();
     for app in apps().await {
         let (public, _) = dossiers(&app).await;
         app.user("ltv", Role::Archivist, Classification::None, &[app.archive], &[]).await;
         let session = app.login("ltv").await;
         let blobs_before = blob_count(&app);
-        for (name, bytes, reason) in &hostile {
+        for kho_digitize::hostile::Hostile { name, bytes, as_attachment: reason, .. } in &hostile {
             let response = upload(&session, public, name, bytes.clone(), true).await;
             assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{}: {name}", app.label);
             let page = response.text().await.unwrap();

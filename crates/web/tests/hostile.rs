@@ -44,16 +44,7 @@ async fn every_hostile_file_is_refused_at_every_door_and_leaves_nothing_behind()
         let dossiers = [("15", "Hồ sơ giao đất ở tại bản Co Mận", "05", "3")];
         let (fonds, made) = kho_store::test_support::fonds_with_dossiers(&app.store, unit, "X27", &dossiers).await;
         let dossier = made[0].0;
-        let accession = kho_model::accession::AccessionInput {
-            received_on: "15/03/2026".into(),
-            giving_unit_id: unit.to_string(),
-            receiving_unit_id: app.archive.to_string(),
-            giving_person: "Bên giao".into(),
-            receiving_person: "Bên nhận".into(),
-            material: "Tài liệu xã".into(),
-            ..Default::default()
-        };
-        let accession = app.store.create_accession(&accession.parse().unwrap(), "test").await.unwrap();
+        let accession = app.accession(unit).await;
         app.user("ltv", Role::Archivist, Classification::None, &[unit, app.archive], &[]).await;
         app.user("quantri", Role::Admin, Classification::None, &[app.archive], &[]).await;
         let session = app.login("ltv").await;

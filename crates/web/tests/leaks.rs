@@ -110,7 +110,6 @@ impl World {
 
     async fn attachment(&mut self, app: &App, dossier: i64, name: &str) {
         let stored = self.blobs.put(format!("nội dung {name}").into_bytes(), false).await.unwrap();
-        let sealed = false;
         let attachment = kho_store::Attachment {
             id: 0,
             owner: kho_store::AttachmentOwner::Dossier(dossier),
@@ -119,7 +118,7 @@ impl World {
             size: stored.size as i64,
             sha256: stored.sha256,
             blob: stored.name,
-            sealed,
+            sealed: false,
             uploaded_by: "test".into(),
             uploaded_at: String::new(),
         };
@@ -238,16 +237,7 @@ async fn world(app: &App) -> World {
     let (title, document) = (w.mark("LKMATPHONGHOSO", MAT_FONDS), w.mark("LKMATPHONGVB", MAT_FONDS));
     w.dossier(app, secret_inventory, "1", &format!("Hồ sơ {title}"), PUBLIC, &[(&document, PUBLIC)]).await;
 
-    let accession = kho_model::accession::AccessionInput {
-        received_on: "15/03/2026".into(),
-        giving_unit_id: unit_a.to_string(),
-        receiving_unit_id: app.archive.to_string(),
-        giving_person: "Bên giao".into(),
-        receiving_person: "Bên nhận".into(),
-        material: "Tài liệu xã".into(),
-        ..Default::default()
-    };
-    w.ids.accession.push(app.store.create_accession(&accession.parse().unwrap(), "test").await.unwrap());
+    w.ids.accession.push(app.accession(unit_a).await);
     w
 }
 

@@ -111,16 +111,7 @@ async fn fixtures(app: &App) -> Fixtures {
     }
     let plain = |id| Target { id, classification: Classification::None, mode: None };
     let secret = |id| Target { id, classification: Classification::Confidential, mode: None };
-    let accession_input = kho_model::accession::AccessionInput {
-        received_on: "15/03/2026".into(),
-        giving_unit_id: unit_a.to_string(),
-        receiving_unit_id: app.archive.to_string(),
-        giving_person: "Bên giao".into(),
-        receiving_person: "Bên nhận".into(),
-        material: "Tài liệu xã".into(),
-        ..Default::default()
-    };
-    let accession = store.create_accession(&accession_input.parse().unwrap(), "test").await.unwrap();
+    let accession = app.accession(unit_a).await;
     let (batch, rendition) = digitized(store, &blobs, unit_a, dossier_ids[0]).await;
     let disposal_list = store
         .create_disposal_list(fonds_ids[0], "Danh mục", "Thuyết minh", &[(dossier_ids[0], kho_model::disposal::Reason::Duplicate)], "test")

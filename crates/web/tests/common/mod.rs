@@ -110,6 +110,20 @@ impl App {
         self.store.create_dossier(inventory, &input.parse(&context).unwrap()).await.unwrap()
     }
 
+    /// An accession from `unit` to the province archive, as a biên bản giao nhận records it.
+    pub async fn accession(&self, unit: i64) -> i64 {
+        let input = kho_model::accession::AccessionInput {
+            received_on: "15/03/2026".into(),
+            giving_unit_id: unit.to_string(),
+            receiving_unit_id: self.archive.to_string(),
+            giving_person: "Bên giao".into(),
+            receiving_person: "Bên nhận".into(),
+            material: "Tài liệu xã".into(),
+            ..Default::default()
+        };
+        self.store.create_accession(&input.parse().unwrap(), "test").await.unwrap()
+    }
+
     pub async fn unit_id(&self, name: &str) -> i64 {
         self.store.units().await.unwrap().into_iter().find(|u| u.name == name).unwrap().id
     }
