@@ -153,7 +153,8 @@ pub async fn catalogue(
                     inventory_id: Some(inventory_id),
                     fonds_id: None,
                     query: None,
-                    offset: 0,
+                    undisposed: false,
+                    seek: kho_store::Seek::First,
                     limit: listing,
                 })
                 .await?;

@@ -236,7 +236,8 @@ async fn a_mục_lục_is_imported_from_a_spreadsheet_after_a_dry_run() {
                 inventory_id: Some(inventories[0].id),
                 fonds_id: None,
                 query: None,
-                offset: 0,
+                undisposed: false,
+                seek: kho_store::Seek::First,
                 limit: 10,
             })
             .await
@@ -257,7 +258,8 @@ async fn a_mục_lục_is_imported_from_a_spreadsheet_after_a_dry_run() {
                     inventory_id: None,
                     fonds_id: None,
                     query: None,
-                    offset: 0,
+                    undisposed: false,
+                    seek: kho_store::Seek::First,
                     limit: 0
                 })
                 .await
@@ -333,7 +335,8 @@ async fn the_corpus_of_real_workbooks_imports_from_the_command_line() {
                 inventory_id: None,
                 fonds_id: Some(fonds),
                 query: None,
-                offset: 0,
+                undisposed: false,
+                seek: kho_store::Seek::First,
                 limit: 0,
             };
             let stored = catalogue.store.list_dossiers(&filter).await.unwrap().total as usize;

@@ -406,17 +406,47 @@ pub struct ListDossiers {
     pub fonds_id: Option<i64>,
     /// Words to find in the title, matched without tone marks.
     pub query: Option<String>,
-    pub offset: u64,
+    /// Only hồ sơ on no danh mục hủy (neither proposed nor destroyed).
+    pub undisposed: bool,
+    pub seek: Seek,
     pub limit: u64,
 }
 
+/// Where a page of a list starts. Pages follow each other along the list's index (after the
+/// last hồ sơ shown, before the first), never by skipping a count of rows; only a jump to a page
+/// by its number walks the index's keys to it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Seek {
+    #[default]
+    First,
+    /// The page after this hồ sơ (the last one shown).
+    After(i64),
+    /// The page before this hồ sơ (the first one shown).
+    Before(i64),
+    Last,
+    /// From hồ sơ số N of the mục lục (the first at or after it).
+    Number(u32),
+    /// Page N (from 1) of `limit` hồ sơ each; past the end, the last page.
+    Page(u64),
+}
+
+/// A page of hồ sơ and where it stands in the whole list.
 #[derive(Debug, Clone, Serialize)]
 pub struct DossierPage {
+    /// Every hồ sơ the list holds for this viewer.
     pub total: i64,
-    pub offset: u64,
-    pub limit: u64,
+    /// How many come before this page, when the way there told it (a keyset step does not: the
+    /// page's address carries it).
+    pub before: Option<u64>,
+    /// The first hồ sơ shown, when there are hồ sơ before it.
+    pub prev: Option<i64>,
+    /// The last hồ sơ shown, when there are hồ sơ after it.
+    pub next: Option<i64>,
     pub items: Vec<Dossier>,
 }
+
+/// A hồ sơ's place in its mục lục for listing: those not yet numbered come last.
+const LISTING_NUMBER: &str = "COALESCE(number, 2147483647)";
 
 fn duplicate_number() -> StoreError {
     conflict("number", "duplicate_number", "Hồ sơ số này đã có trong mục lục; mỗi hồ sơ số chỉ dùng một lần trong một mục lục.".into())
@@ -459,6 +489,9 @@ impl Store {
         dossier_from_row(&row.ok_or(StoreError::NotFound("hồ sơ"))?)
     }
 
+    /// A page of hồ sơ in catalogue order (mục lục, hồ sơ số, then entry), read along the
+    /// `dossiers_listing` index from where `filter.seek` says: a page near the end of a
+    /// 100,000-hồ sơ mục lục costs what the first page costs.
     pub async fn list_dossiers(&self, filter: &ListDossiers) -> Result<DossierPage, StoreError> {
         let mut args: Vec<Arg> = Vec::new();
         let mut conditions = vec![visible_dossiers(&filter.visibility, &mut args)];
@@ -476,25 +509,100 @@ impl Store {
                 conditions.push(format!("title_folded LIKE ${} ESCAPE '\\'", args.len()));
             }
         }
+        if filter.undisposed {
+            conditions.push("disposal IS NULL".into());
+        }
         let where_clause = format!("WHERE {}", conditions.join(" AND "));
-        let count_sql = format!("SELECT COUNT(*) FROM dossiers {where_clause}");
-        let mut count = sqlx::query(AssertSqlSafe(count_sql));
-        for arg in &args {
-            count = arg.bind(count);
-        }
-        let total: i64 = count.fetch_one(&self.pool).await?.try_get(0)?;
-        let list_sql = format!(
-            "SELECT {DOSSIER_COLUMNS} FROM dossiers {where_clause} ORDER BY inventory_id, number IS NULL, number, id LIMIT ${} OFFSET ${}",
-            args.len() + 1,
-            args.len() + 2
+        let count = |extra: String, args: Vec<Arg>| {
+            let sql = format!("SELECT COUNT(*) FROM dossiers {where_clause}{extra}");
+            async move { Ok::<i64, StoreError>(bind_all(sqlx::query(AssertSqlSafe(sql)), &args).fetch_one(&self.pool).await?.try_get(0)?) }
+        };
+        let total = count(String::new(), args.clone()).await?;
+        let limit = filter.limit.min(i64::MAX as u64 - 1) as i64;
+        // The anchor of a keyset: where a hồ sơ stands in the listing order. Only a hồ sơ the
+        // viewer may see anchors a page: stepping from a hidden one's place would tell where it is.
+        let anchor = |id: i64| {
+            let mut anchor_args = vec![Arg::Int(id)];
+            let visible = visible_dossiers(&filter.visibility, &mut anchor_args);
+            let sql = format!("SELECT inventory_id, {LISTING_NUMBER} FROM dossiers WHERE id = $1 AND {visible}");
+            async move {
+                let row = bind_all(sqlx::query(AssertSqlSafe(sql)), &anchor_args).fetch_optional(&self.pool).await?;
+                Ok::<_, StoreError>(match row {
+                    Some(row) => Some((row.try_get::<i64, _>(0)?, row.try_get::<i64, _>(1)?, id)),
+                    None => None,
+                })
+            }
+        };
+        let keyset = |args: &mut Vec<Arg>, op: &str, (inventory, number, id): (i64, i64, i64)| {
+            args.extend([Arg::Int(inventory), Arg::Int(number), Arg::Int(id)]);
+            let n = args.len();
+            format!(" AND (inventory_id, {LISTING_NUMBER}, id) {op} (${}, ${}, ${n})", n - 2, n - 1)
+        };
+        let mut page_args = args.clone();
+        let (extra, descending, offset, before) = match filter.seek {
+            Seek::First => (String::new(), false, 0, Some(0)),
+            Seek::After(id) => match anchor(id).await? {
+                Some(key) => (keyset(&mut page_args, ">", key), false, 0, None),
+                None => (String::new(), false, 0, Some(0)),
+            },
+            Seek::Before(id) => match anchor(id).await? {
+                Some(key) => (keyset(&mut page_args, "<", key), true, 0, None),
+                None => (String::new(), false, 0, Some(0)),
+            },
+            Seek::Last => (String::new(), true, 0, None),
+            Seek::Number(number) => {
+                let inventory = filter.inventory_id.unwrap_or(0);
+                let key = (inventory, i64::from(number), 0);
+                let mut count_args = args.clone();
+                let extra = keyset(&mut count_args, "<", key);
+                let before = count(extra, count_args).await?;
+                (keyset(&mut page_args, ">=", key), false, 0, Some(before as u64))
+            }
+            Seek::Page(page) => {
+                let limit = limit.max(1) as u64;
+                let last_page = (total.max(1) as u64 - 1) / limit * limit;
+                let offset = page.saturating_sub(1).saturating_mul(limit).min(last_page);
+                (String::new(), false, offset, Some(offset))
+            }
+        };
+        let order = if descending { "DESC" } else { "ASC" };
+        // The last page is the tail that pages from the first leave over, so that its number is
+        // the count of pages.
+        let limit = match filter.seek {
+            Seek::Last if total > 0 => total - (total - 1) / limit.max(1) * limit.max(1),
+            _ => limit,
+        };
+        page_args.push(Arg::Int(limit + 1));
+        page_args.push(Arg::Int(offset as i64));
+        let sql = format!(
+            "SELECT {DOSSIER_COLUMNS} FROM dossiers {where_clause}{extra} \
+             ORDER BY inventory_id {order}, {LISTING_NUMBER} {order}, id {order} LIMIT ${} OFFSET ${}",
+            page_args.len() - 1,
+            page_args.len()
         );
-        let mut list = sqlx::query(AssertSqlSafe(list_sql));
-        for arg in &args {
-            list = arg.bind(list);
+        let rows = bind_all(sqlx::query(AssertSqlSafe(sql)), &page_args).fetch_all(&self.pool).await?;
+        let more = rows.len() as i64 > limit;
+        let mut items = rows.iter().take(limit as usize).map(dossier_from_row).collect::<Result<Vec<_>, _>>()?;
+        if descending {
+            items.reverse();
         }
-        let rows = list.bind(filter.limit as i64).bind(filter.offset as i64).fetch_all(&self.pool).await?;
-        let items = rows.iter().map(dossier_from_row).collect::<Result<_, _>>()?;
-        Ok(DossierPage { total, offset: filter.offset, limit: filter.limit, items })
+        let before = match filter.seek {
+            Seek::Last => Some((total as u64).saturating_sub(items.len() as u64)),
+            Seek::Before(_) if !more => Some(0),
+            _ => before,
+        };
+        let (first, last) = (items.first().map(|d| d.id), items.last().map(|d| d.id));
+        let earlier = match filter.seek {
+            Seek::Before(_) => more,
+            Seek::After(_) => true,
+            _ => before.unwrap_or(0) > 0,
+        };
+        let later = match filter.seek {
+            Seek::Before(_) => true,
+            Seek::Last => false,
+            _ => more,
+        };
+        Ok(DossierPage { total, before, prev: first.filter(|_| earlier), next: last.filter(|_| later && !items.is_empty()), items })
     }
 
     pub async fn create_dossier(&self, inventory_id: i64, fields: &DossierFields) -> Result<i64, StoreError> {
@@ -935,12 +1043,26 @@ impl Store {
         Ok(row.try_get::<i64, _>(0)? as u32 + 1)
     }
 
+    /// The last `limit` phiếu tin entered in a mục lục (by số tạm, newest first) that the viewer
+    /// may see: the data-entry page shows what was just typed, never the whole mục lục.
+    pub async fn recent_entries(&self, visibility: &Visibility, inventory_id: i64, limit: i64) -> Result<Vec<Dossier>, StoreError> {
+        let mut args = vec![Arg::Int(inventory_id), Arg::Int(limit)];
+        let visible = visible_dossiers(visibility, &mut args);
+        let sql = format!(
+            "SELECT {DOSSIER_COLUMNS} FROM dossiers WHERE inventory_id = $1 AND temp_number IS NOT NULL AND {visible} \
+             ORDER BY temp_number DESC LIMIT $2"
+        );
+        let rows = bind_all(sqlx::query(AssertSqlSafe(sql)), &args).fetch_all(&self.pool).await?;
+        rows.iter().map(dossier_from_row).collect()
+    }
+
     /// The hồ sơ số held in a mục lục by hồ sơ other than `numbering`.
     pub async fn reserved_numbers(&self, inventory_id: i64, numbering: &[i64]) -> Result<std::collections::BTreeSet<u32>, StoreError> {
         let rows = sqlx::query("SELECT id, number FROM dossiers WHERE inventory_id = $1 AND number IS NOT NULL")
             .bind(inventory_id)
             .fetch_all(&self.pool)
             .await?;
+        let numbering: std::collections::HashSet<i64> = numbering.iter().copied().collect();
         let mut reserved = std::collections::BTreeSet::new();
         for row in rows {
             let id: i64 = row.try_get("id")?;

@@ -23,7 +23,7 @@ pub mod test_support;
 pub use accounts::{ApiToken, Session, User, UserSettings};
 pub use arrangement::{Arrangement, StepRecord};
 pub use audit::{AuditEntry, AuditEvent, AuditFilter, AuditSeal, BrokenLink, Checkpoint};
-pub use catalogue::{Attachment, AttachmentOwner, DossierPage, ListDossiers, NewDossier};
+pub use catalogue::{Attachment, AttachmentOwner, DossierPage, ListDossiers, NewDossier, Seek};
 pub use digitization::{
     Batch, BatchProgress, Job, JobKind, NewScanFile, PageResult, QueueCounts, QueueEntry, QueuePage, Rendition, RenditionFile, ScanPage,
 };

@@ -41,6 +41,7 @@ const MIGRATIONS: &[(i64, &str, Sql)] = &[
     (15, "clearance_proposals", Both(include_str!("../migrations/0015_clearance_proposals.sql"))),
     (16, "audit_seal", Both(include_str!("../migrations/0016_audit_seal.sql"))),
     (17, "batch_queue_order", Both(include_str!("../migrations/0017_batch_queue_order.sql"))),
+    (18, "dossier_listing", Both(include_str!("../migrations/0018_dossier_listing.sql"))),
 ];
 
 const FOREIGN_KEYS_OFF: &str = "-- kho:foreign-keys-off";

@@ -50,7 +50,15 @@ fn actor(role: Role, clearance: Classification, units: &[i64]) -> Actor {
 
 async fn titles(store: &Store, visibility: Visibility) -> Vec<String> {
     let page = store
-        .list_dossiers(&ListDossiers { visibility, inventory_id: None, fonds_id: None, query: None, offset: 0, limit: 100 })
+        .list_dossiers(&ListDossiers {
+            visibility,
+            inventory_id: None,
+            fonds_id: None,
+            query: None,
+            undisposed: false,
+            seek: kho_store::Seek::First,
+            limit: 100,
+        })
         .await
         .unwrap();
     assert_eq!(page.total as usize, page.items.len(), "count and list apply the same rule");

@@ -5,10 +5,18 @@ use kho_model::access::Visibility;
 use kho_model::plan::{Plan, PlanFiles};
 use kho_model::record::{DocumentInput, DossierInput, FondsInput, InventoryInput};
 use kho_store::test_support::catalogues;
-use kho_store::{ListDossiers, Store, StoreError};
+use kho_store::{ListDossiers, Seek, Store, StoreError};
 
 fn all() -> ListDossiers {
-    ListDossiers { visibility: Visibility::everything(), inventory_id: None, fonds_id: None, query: None, offset: 0, limit: 100 }
+    ListDossiers {
+        visibility: Visibility::everything(),
+        inventory_id: None,
+        fonds_id: None,
+        query: None,
+        undisposed: false,
+        seek: kho_store::Seek::First,
+        limit: 100,
+    }
 }
 
 fn demo_plan() -> Plan {
@@ -175,8 +183,9 @@ async fn listing_finds_titles_without_tone_marks_and_pages() {
         assert_eq!(store.list_dossiers(&find("HỘ TỊCH")).await.unwrap().total, 1);
         assert_eq!(store.list_dossiers(&find("100%_")).await.unwrap().total, 1, "LIKE wildcards are literal");
         assert_eq!(store.list_dossiers(&find("%")).await.unwrap().total, 1);
-        let page = store.list_dossiers(&ListDossiers { inventory_id: Some(inventory_id), offset: 1, limit: 2, ..all() }).await.unwrap();
-        assert_eq!((page.total, page.items.len()), (4, 2));
+        let page =
+            store.list_dossiers(&ListDossiers { inventory_id: Some(inventory_id), seek: Seek::Page(2), limit: 1, ..all() }).await.unwrap();
+        assert_eq!((page.total, page.items.len(), page.before), (4, 1, Some(1)));
         assert_eq!(page.items[0].fields.title, "Sổ hộ tịch 2015");
     }
 }
@@ -193,5 +202,94 @@ async fn fonds_code_and_inventory_number_are_unique() {
         let error = store.create_inventory(fonds_id, &inventory.parse().unwrap()).await.unwrap_err();
         assert!(matches!(error, StoreError::Conflict(e) if e.code == "duplicate_inventory_number"));
         assert!(matches!(store.dossier(999_999).await, Err(StoreError::NotFound(_))));
+    }
+}
+
+/// A mục lục is walked page by page along its index in catalogue order (hồ sơ số, the
+/// unnumbered last): forward, backward, from the end, to a page and to a hồ sơ số, each page
+/// knowing what lies before and after it, and a viewer never meeting what they may not see.
+#[tokio::test]
+async fn a_mucluc_is_walked_page_by_page_along_its_index() {
+    for catalogue in catalogues().await {
+        let store = &catalogue.store;
+        let label = catalogue.label;
+        let (_, inventory_id) = fonds_with_inventory(store, "01").await;
+        let (_, _, context) = store.dossier_context(inventory_id).await.unwrap();
+        let mut ids = vec![];
+        for i in 0..25 {
+            let mut input = dossier(&format!("{i:02}"), &format!("Hồ sơ {i}"));
+            if i % 10 == 3 {
+                input.classification = "01".into();
+                input.mode = "03".into();
+            }
+            ids.push(store.create_dossier(inventory_id, &input.parse(&context).unwrap()).await.unwrap());
+        }
+        // Twenty numbered in reverse order of entry, 7 left out; five never numbered.
+        let numbers: Vec<(i64, u32)> = ids[..20].iter().rev().zip((1..=21).filter(|n| *n != 7)).map(|(id, n)| (*id, n)).collect();
+        store.renumber(inventory_id, &numbers).await.unwrap();
+        let mut expected: Vec<i64> = numbers.iter().map(|(id, _)| *id).collect();
+        expected.extend(&ids[20..]);
+        let list = |seek, visibility: &Visibility| ListDossiers {
+            visibility: visibility.clone(),
+            inventory_id: Some(inventory_id),
+            seek,
+            limit: 4,
+            ..all()
+        };
+        let all_of = Visibility::everything();
+        let ids_of = |page: &kho_store::DossierPage| page.items.iter().map(|d| d.id).collect::<Vec<_>>();
+
+        // Forward to the end, then back to the start.
+        let mut walked = vec![];
+        let mut page = store.list_dossiers(&list(Seek::First, &all_of)).await.unwrap();
+        assert_eq!((page.total, page.before, page.prev), (25, Some(0), None), "{label}");
+        loop {
+            walked.extend(ids_of(&page));
+            let Some(next) = page.next else { break };
+            page = store.list_dossiers(&list(Seek::After(next), &all_of)).await.unwrap();
+            assert!(page.prev.is_some(), "{label}: a later page has one before it");
+        }
+        assert_eq!(walked, expected, "{label}: forward in catalogue order, the unnumbered last");
+        let mut back = vec![];
+        let mut page = store.list_dossiers(&list(Seek::Last, &all_of)).await.unwrap();
+        assert_eq!((page.before, page.next), (Some(24), None), "{label}: the last page holds the 25th alone");
+        loop {
+            back.splice(0..0, ids_of(&page));
+            let Some(prev) = page.prev else { break };
+            page = store.list_dossiers(&list(Seek::Before(prev), &all_of)).await.unwrap();
+            assert!(page.next.is_some(), "{label}");
+        }
+        assert_eq!(back, expected, "{label}: backward the same");
+        assert_eq!(page.before, Some(0), "{label}: the first page, reached backward, knows it is first");
+
+        // Jumps.
+        let page = store.list_dossiers(&list(Seek::Page(3), &all_of)).await.unwrap();
+        assert_eq!((ids_of(&page), page.before), (expected[8..12].to_vec(), Some(8)), "{label}");
+        let page = store.list_dossiers(&list(Seek::Page(99), &all_of)).await.unwrap();
+        assert_eq!((ids_of(&page), page.before), (expected[24..].to_vec(), Some(24)), "{label}: past the end is the last page");
+        let page = store.list_dossiers(&list(Seek::Number(7), &all_of)).await.unwrap();
+        assert_eq!((ids_of(&page), page.before), (expected[6..10].to_vec(), Some(6)), "{label}: hồ sơ số 7 is missing: from số 8");
+        assert_eq!(page.items[0].number, Some(8), "{label}");
+        let page = store.list_dossiers(&list(Seek::Number(500), &all_of)).await.unwrap();
+        assert_eq!(ids_of(&page), expected[20..24].to_vec(), "{label}: beyond the numbers, the unnumbered");
+
+        // Someone without clearance walks the same list without the classified ones, and counts
+        // only what they see.
+        let uncleared = Visibility { clearance: 0, ..Visibility::everything() };
+        let secret: Vec<i64> = ids.iter().enumerate().filter(|(i, _)| i % 10 == 3).map(|(_, id)| *id).collect();
+        let visible: Vec<i64> = expected.iter().copied().filter(|id| !secret.contains(id)).collect();
+        let mut walked = vec![];
+        let mut page = store.list_dossiers(&list(Seek::First, &uncleared)).await.unwrap();
+        assert_eq!(page.total, visible.len() as i64, "{label}");
+        loop {
+            walked.extend(ids_of(&page));
+            let Some(next) = page.next else { break };
+            page = store.list_dossiers(&list(Seek::After(next), &uncleared)).await.unwrap();
+        }
+        assert_eq!(walked, visible, "{label}");
+        // Stepping from a classified hồ sơ's place tells nothing of where it stands: it is as if
+        // no place were named.
+        let from_secret = store.list_dossiers(&list(Seek::After(secret[0]), &uncleared)).await.unwrap();
+        assert_eq!((ids_of(&from_secret), from_secret.before), (visible[..4].to_vec(), Some(0)), "{label}");
     }
 }

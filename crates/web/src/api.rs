@@ -14,7 +14,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use kho_model::access::Action;
 use kho_model::record::{DocumentInput, DossierInput, FondsInput, InventoryInput};
-use kho_store::ListDossiers;
+use kho_store::{ListDossiers, Seek};
 use serde::Deserialize;
 use serde_json::json;
 use utoipa::OpenApi;
@@ -239,14 +239,20 @@ async fn inventory_update(
 struct DossierQuery {
     /// Words of the title, with or without tone marks.
     q: Option<String>,
-    #[serde(default)]
-    offset: u64,
+    /// The page after this hồ sơ: the `next` of the previous answer.
+    after: Option<i64>,
+    /// The page before this hồ sơ: the `prev` of the next answer.
+    before: Option<i64>,
+    /// From hồ sơ số N of the mục lục.
+    number: Option<u32>,
+    /// Page N (from 1) of `limit` hồ sơ.
+    page: Option<u64>,
     /// At most 10.000; 100 when absent.
     limit: Option<u64>,
 }
 
 #[utoipa::path(get, path = "/api/v1/inventories/{id}/dossiers", tag = "Hồ sơ", params(("id" = i64, Path), DossierQuery), responses(
-    (status = 200, description = "Hồ sơ của mục lục, theo trang: total, offset, limit, items"), (status = 404, body = ApiErrorBody)))]
+    (status = 200, description = "Hồ sơ của mục lục, theo trang: total, before (số hồ sơ đứng trước trang, khi biết), prev, next (hồ sơ đầu và cuối trang để sang trang: before=prev, after=next), items"), (status = 404, body = ApiErrorBody)))]
 async fn dossiers(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
@@ -265,7 +271,14 @@ async fn dossiers(
             inventory_id: Some(id),
             fonds_id: None,
             query: q.q,
-            offset: q.offset,
+            undisposed: false,
+            seek: match (q.after, q.before, q.number, q.page) {
+                (Some(id), ..) => Seek::After(id),
+                (None, Some(id), ..) => Seek::Before(id),
+                (None, None, Some(number), _) => Seek::Number(number),
+                (None, None, None, Some(page)) => Seek::Page(page),
+                (None, None, None, None) => Seek::First,
+            },
             limit,
         })
         .await?;

@@ -188,7 +188,8 @@ async fn proposed(state: &AppState, ctx: &Ctx, id: i64, order: &str) -> Result<V
         inventory_id: Some(id),
         fonds_id: None,
         query: None,
-        offset: 0,
+        undisposed: false,
+        seek: kho_store::Seek::First,
         limit: u64::MAX / 2,
     };
     let mut dossiers = state.store.list_dossiers(&filter).await?.items;
@@ -216,6 +217,21 @@ async fn proposed(state: &AppState, ctx: &Ctx, id: i64, order: &str) -> Result<V
         .collect())
 }
 
+/// Hồ sơ rows a numbering preview shows at most.
+const ROWS_SHOWN: usize = 200;
+
+/// What was previewed, in a few bytes: the order of the hồ sơ and the number each would get.
+/// Applying refuses when the mục lục has changed since (a different fingerprint).
+fn proposal_fingerprint(proposal: &[(kho_model::record::Dossier, u32)]) -> String {
+    use sha2::Digest;
+    let mut hash = sha2::Sha256::new();
+    for (d, new) in proposal {
+        hash.update(d.id.to_le_bytes());
+        hash.update(new.to_le_bytes());
+    }
+    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
 async fn numbering_render(
     state: &AppState,
     ctx: &Ctx,
@@ -227,21 +243,30 @@ async fn numbering_render(
     let (inventory, fonds) = records::inventory_for(state, ctx, Action::CatalogueEdit, id).await?;
     let proposal = proposed(state, ctx, id, order).await?;
     let counts = state.store.document_counts(id).await?;
-    let rows: Vec<Value> = proposal
-        .iter()
-        .map(|(d, new)| {
-            let gaps = kho_model::arrangement::bien_muc_gaps(d.fields.maintenance, d.fields.number_of_paper, counts.get(&d.id).copied().unwrap_or(0));
-            context! {
-                id => d.id, old => d.number, new, changed => d.number != Some(*new), code => d.fields.file_code.to_string(), title => d.fields.title.clone(),
+    // Every hồ sơ is checked; only those that change number or miss a biên mục rule are shown,
+    // at most ROWS_SHOWN of them, so that a 100,000-hồ sơ mục lục previews in a light page.
+    let (mut changed, mut gaps, mut listed) = (0usize, 0usize, 0usize);
+    let mut rows: Vec<Value> = Vec::new();
+    for (d, new) in &proposal {
+        let missing =
+            kho_model::arrangement::bien_muc_gaps(d.fields.maintenance, d.fields.number_of_paper, counts.get(&d.id).copied().unwrap_or(0));
+        let changes = d.number != Some(*new);
+        changed += usize::from(changes);
+        gaps += missing.len();
+        if !changes && missing.is_empty() {
+            continue;
+        }
+        listed += 1;
+        if rows.len() < ROWS_SHOWN {
+            rows.push(context! {
+                id => d.id, old => d.number, new, changed => changes, code => d.fields.file_code.to_string(), title => d.fields.title.clone(),
                 dates => format!("{} – {}", d.fields.start_date, d.fields.end_date), retention => d.fields.retention_label(),
-                gaps => gaps.iter().map(|g| g.message.clone()).collect::<Vec<_>>(),
-            }
-        })
-        .collect();
-    let changed = proposal.iter().filter(|(d, new)| d.number != Some(*new)).count();
-    let gaps: usize = rows.iter().map(|r| r.get_attr("gaps").ok().and_then(|g| g.len()).unwrap_or(0)).sum();
-    let preview = proposal.iter().map(|(d, _)| d.id.to_string()).collect::<Vec<_>>().join(",");
-    let values = context! { id, rows, changed, gaps, order, preview, error };
+                gaps => missing.iter().map(|g| g.message.clone()).collect::<Vec<_>>(),
+            });
+        }
+    }
+    let preview = proposal_fingerprint(&proposal);
+    let values = context! { id, rows, listed, total => proposal.len(), changed, gaps, order, preview, error };
     Page::new("numbering.html", "chinh-ly", format!("Đánh số hồ sơ — mục lục số {}", inventory.fields.number))
         .crumbs(vec![
             crumb("Phông", "/phong"),
@@ -271,8 +296,7 @@ async fn numbering_apply(
     records::inventory_for(&state, &ctx, Action::CatalogueEdit, id).await?;
     let order = form.map(|Form(o)| o).unwrap_or_default();
     let proposal = proposed(&state, &ctx, id, &order.thu_tu).await?;
-    let now = proposal.iter().map(|(d, _)| d.id.to_string()).collect::<Vec<_>>().join(",");
-    if now != order.preview {
+    if proposal_fingerprint(&proposal) != order.preview {
         return numbering_render(
             &state,
             &ctx,
@@ -321,29 +345,30 @@ async fn phieu_tin_render(
     let groups: Vec<Value> =
         kho_model::arrangement::scheme_choices(&scheme).into_iter().map(|(value, label)| context! { value, label }).collect();
     let next = state.store.next_temp_number(id).await?;
-    let entered = state
+    let visibility = ctx.actor.visibility();
+    let entered = state.store.recent_entries(&visibility, id, 50).await?;
+    let total = state
         .store
         .list_dossiers(&kho_store::ListDossiers {
-            visibility: ctx.actor.visibility(),
+            visibility,
             inventory_id: Some(id),
             fonds_id: None,
             query: None,
-            offset: 0,
-            limit: u64::MAX / 2,
+            undisposed: false,
+            seek: kho_store::Seek::First,
+            limit: 0,
         })
-        .await?;
-    let mut rows: Vec<&kho_model::record::Dossier> = entered.items.iter().filter(|d| d.temp_number.is_some()).collect();
-    rows.sort_by_key(|d| std::cmp::Reverse(d.temp_number));
-    let rows: Vec<Value> = rows
+        .await?
+        .total;
+    let rows: Vec<Value> = entered
         .iter()
-        .take(50)
         .map(|d| context! { tam => d.temp_number, group => d.scheme_group.clone(), title => d.fields.title.clone(), dates => format!("{} – {}", d.fields.start_date, d.fields.end_date), retention => d.fields.retention_label(), sheets => d.fields.number_of_paper, id => d.id })
         .collect();
     let retentions: Vec<Value> = kho_model::Maintenance::ALL.iter().map(|m| context! { value => m.code(), label => m.label() }).collect();
     let values =
         draft.cloned().unwrap_or(PhieuTin { tam: next.to_string(), nhom: String::new(), thoi_han: "01".into(), ..Default::default() });
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    let values = context! { id, groups, rows, retentions, form => Value::from(minijinja::value::Serde(&values)), error, saved, fonds_id => fonds.id, total => entered.total };
+    let values = context! { id, groups, rows, retentions, form => Value::from(minijinja::value::Serde(&values)), error, saved, fonds_id => fonds.id, total };
     Page::new("phieu_tin.html", "chinh-ly", format!("Phiếu tin — mục lục số {}", inventory.fields.number))
         .crumbs(vec![
             crumb("Phông", "/phong"),

@@ -5,9 +5,10 @@
 use crate::AppState;
 use crate::auth::Ctx;
 use crate::error::PageError;
+use crate::pager::PageQuery;
 use crate::records;
 use crate::respond::{PaperFormat, paper};
-use axum::extract::{Form, Path, State};
+use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -46,7 +47,17 @@ fn render(state: &AppState, ctx: &Ctx, fonds: &Fonds, template: &str, status: St
         .render(state, Some(ctx), context! { fonds => context! { id => fonds.id, code => fonds.fields.code.to_string(), name => fonds.fields.name.clone() }, ..values })
 }
 
-async fn fonds_page_with(state: &AppState, ctx: &Ctx, id: i64, status: StatusCode, error: Option<String>) -> Result<Response, PageError> {
+/// Hồ sơ offered for a danh mục at once.
+const CANDIDATES_SHOWN: u64 = 100;
+
+async fn fonds_page_with(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    at: &PageQuery,
+    status: StatusCode,
+    error: Option<String>,
+) -> Result<Response, PageError> {
     let fonds = records::fonds_for(state, ctx, Action::CatalogueView, id).await?;
     let dossiers = state
         .store
@@ -55,15 +66,16 @@ async fn fonds_page_with(state: &AppState, ctx: &Ctx, id: i64, status: StatusCod
             inventory_id: None,
             fonds_id: Some(id),
             query: None,
-            offset: 0,
-            limit: u64::MAX / 2,
+            undisposed: true,
+            seek: at.seek(),
+            limit: CANDIDATES_SHOWN,
         })
         .await?;
     let year = this_year();
+    let pager = crate::pager::pager(&dossiers, at, CANDIDATES_SHOWN, &format!("/phong/{id}/huy"), &[]);
     let candidates: Vec<Value> = dossiers
         .items
         .iter()
-        .filter(|d| d.disposal.is_none())
         .map(|d| {
             let expired = disposal::eligible(d.fields.maintenance, d.fields.maintenance_years, &d.fields.end_date, Reason::Expired, year);
             context! {
@@ -81,11 +93,16 @@ async fn fonds_page_with(state: &AppState, ctx: &Ctx, id: i64, status: StatusCod
         }
     }
     let may_edit = kho_model::access::Permissions::shipped().allows(ctx.actor.role, Action::CatalogueEdit);
-    render(state, ctx, &fonds, "disposal_fonds.html", status, context! { candidates, lists, may_edit, error, year })
+    render(state, ctx, &fonds, "disposal_fonds.html", status, context! { candidates, pager, lists, may_edit, error, year })
 }
 
-async fn fonds_page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
-    fonds_page_with(&state, &ctx, id, StatusCode::OK, None).await
+async fn fonds_page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    Query(at): Query<PageQuery>,
+) -> Result<Response, PageError> {
+    fonds_page_with(&state, &ctx, id, &at, StatusCode::OK, None).await
 }
 
 /// The form as pairs: `chon` = "<dossier id>:<reason>" per ticked hồ sơ.
@@ -125,7 +142,7 @@ async fn create(
         problems.push("Chưa chọn hồ sơ nào.".into());
     }
     if !problems.is_empty() {
-        return fonds_page_with(&state, &ctx, id, StatusCode::UNPROCESSABLE_ENTITY, Some(problems.join(" "))).await;
+        return fonds_page_with(&state, &ctx, id, &PageQuery::default(), StatusCode::UNPROCESSABLE_ENTITY, Some(problems.join(" "))).await;
     }
     match state.store.create_disposal_list(id, &title, &explanation, &items, &ctx.actor.name).await {
         Ok(list) => {
@@ -134,7 +151,9 @@ async fn create(
             state.store.audit(event).await?;
             Ok(Redirect::to(&format!("/danh-muc-huy/{list}")).into_response())
         }
-        Err(kho_store::StoreError::Conflict(e)) => fonds_page_with(&state, &ctx, id, StatusCode::CONFLICT, Some(e.message)).await,
+        Err(kho_store::StoreError::Conflict(e)) => {
+            fonds_page_with(&state, &ctx, id, &PageQuery::default(), StatusCode::CONFLICT, Some(e.message)).await
+        }
         Err(e) => Err(e.into()),
     }
 }

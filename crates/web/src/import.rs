@@ -236,7 +236,8 @@ async fn inventory_rows(
         inventory_id: Some(id),
         fonds_id: None,
         query: None,
-        offset: 0,
+        undisposed: false,
+        seek: kho_store::Seek::First,
         limit: u64::MAX / 2,
     };
     let page = state.store.list_dossiers(&filter).await?;
@@ -311,8 +312,15 @@ async fn dossier_list(
     let inventories: HashMap<i64, u32> =
         state.store.list_inventories(&visibility, id).await?.iter().map(|i| (i.id, i.fields.number)).collect();
     let boxes: HashMap<i64, u32> = state.store.boxes(&visibility, id).await?.iter().map(|b| (b.id, b.number)).collect();
-    let filter =
-        kho_store::ListDossiers { visibility, inventory_id: None, fonds_id: Some(id), query: None, offset: 0, limit: u64::MAX / 2 };
+    let filter = kho_store::ListDossiers {
+        visibility,
+        inventory_id: None,
+        fonds_id: Some(id),
+        query: None,
+        undisposed: false,
+        seek: kho_store::Seek::First,
+        limit: u64::MAX / 2,
+    };
     let mut rows: Vec<kho_documents::finding_aid::ListedDossier> = state
         .store
         .list_dossiers(&filter)

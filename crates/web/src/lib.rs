@@ -16,6 +16,7 @@ mod disposal;
 mod error;
 mod home;
 mod import;
+mod pager;
 mod pages;
 mod places;
 pub mod policy;

@@ -769,9 +769,9 @@ struct ListQuery {
     #[serde(default)]
     q: String,
     #[serde(default)]
-    offset: u64,
-    #[serde(default)]
     da_luu: Option<String>,
+    #[serde(flatten)]
+    page: crate::pager::PageQuery,
 }
 
 const PAGE_SIZE: u64 = 100;
@@ -798,13 +798,13 @@ async fn inventory_show(
         inventory_id: Some(id),
         fonds_id: None,
         query: Some(q.q.clone()),
-        offset: q.offset,
+        undisposed: false,
+        seek: q.page.seek(),
         limit: PAGE_SIZE,
     };
     let page = state.store.list_dossiers(&filter).await?;
     let rows: Vec<Value> = page.items.iter().map(dossier_row).collect();
-    let prev = (q.offset > 0).then(|| q.offset.saturating_sub(PAGE_SIZE));
-    let next = (q.offset + PAGE_SIZE < page.total as u64).then_some(q.offset + PAGE_SIZE);
+    let pager = crate::pager::pager(&page, &q.page, PAGE_SIZE, &format!("/muc-luc/{id}"), &[("q", q.q.trim())]);
     let title = format!("Mục lục số {}", inventory.fields.number);
     let may_edit = kho_model::access::Permissions::shipped().allows(ctx.actor.role, Action::CatalogueEdit);
     Page::new("inventory.html", "chinh-ly", title.clone())
@@ -814,7 +814,7 @@ async fn inventory_show(
             Some(&ctx),
             context! {
                 inventory => context! { id => inventory.id, number => inventory.fields.number, title => inventory.fields.title.clone() },
-                page => context! { total => page.total, offset => page.offset }, rows, query => q.q, prev, next, may_edit,
+                pager, rows, query => q.q, may_edit,
                 flash => q.da_luu.map(|_| "Đã lưu."),
             },
         )
@@ -1188,21 +1188,23 @@ async fn document_update(
 
 async fn search(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Query(q): Query<ListQuery>) -> Result<Response, PageError> {
     let query = q.q.trim().to_string();
-    let (page, rows) = if query.is_empty() {
-        (context! { total => 0 }, vec![])
+    let (pager, rows) = if query.is_empty() {
+        (None, vec![])
     } else {
         let filter = ListDossiers {
             visibility: ctx.actor.visibility(),
             inventory_id: None,
             fonds_id: None,
             query: Some(query.clone()),
-            offset: 0,
+            undisposed: false,
+            seek: q.page.seek(),
             limit: PAGE_SIZE,
         };
         let found = state.store.list_dossiers(&filter).await?;
-        (context! { total => found.total }, found.items.iter().map(dossier_row).collect())
+        let pager = crate::pager::pager(&found, &q.page, PAGE_SIZE, "/tra-cuu", &[("q", &query)]);
+        (Some(pager), found.items.iter().map(dossier_row).collect())
     };
-    Page::new("search.html", "tra-cuu", "Tra cứu").render(&state, Some(&ctx), context! { query, page, rows })
+    Page::new("search.html", "tra-cuu", "Tra cứu").render(&state, Some(&ctx), context! { query, pager, rows })
 }
 
 // ---- tài khoản: đăng nhập, đăng xuất, đổi mật khẩu ----

@@ -248,7 +248,8 @@ async fn hồ_sơ_are_numbered_after_a_preview_and_the_biên_mục_rules_are_sho
                 inventory_id: Some(inventory),
                 fonds_id: None,
                 query: Some("Hồ sơ C".into()),
-                offset: 0,
+                undisposed: false,
+                seek: kho_store::Seek::First,
                 limit: 5,
             })
             .await
@@ -273,7 +274,8 @@ async fn hồ_sơ_are_numbered_after_a_preview_and_the_biên_mục_rules_are_sho
                 inventory_id: Some(inventory),
                 fonds_id: None,
                 query: None,
-                offset: 0,
+                undisposed: false,
+                seek: kho_store::Seek::First,
                 limit: 10,
             })
             .await
@@ -566,7 +568,8 @@ async fn phiếu_tin_are_entered_one_after_another_and_systematised_by_the_schem
                 inventory_id: Some(inventory),
                 fonds_id: None,
                 query: None,
-                offset: 0,
+                undisposed: false,
+                seek: kho_store::Seek::First,
                 limit: 10,
             })
             .await
@@ -663,7 +666,8 @@ async fn counts_of_boxes_and_fonds_figures_leave_out_what_the_clerk_may_not_see(
                 inventory_id: Some(inventory),
                 fonds_id: None,
                 query: Some("Hồ sơ 2".into()),
-                offset: 0,
+                undisposed: false,
+                seek: kho_store::Seek::First,
                 limit: 1,
             })
             .await

@@ -73,8 +73,15 @@ async fn fonds(app: &App, code: &str) -> i64 {
 }
 
 async fn count(app: &App, fonds: i64) -> i64 {
-    let filter =
-        ListDossiers { visibility: Visibility::everything(), inventory_id: None, fonds_id: Some(fonds), query: None, offset: 0, limit: 1 };
+    let filter = ListDossiers {
+        visibility: Visibility::everything(),
+        inventory_id: None,
+        fonds_id: Some(fonds),
+        query: None,
+        undisposed: false,
+        seek: kho_store::Seek::First,
+        limit: 1,
+    };
     app.store.list_dossiers(&filter).await.unwrap().total
 }
 
@@ -175,7 +182,8 @@ async fn an_exported_mục_lục_imports_back_to_the_same_records_groups_include
                     inventory_id: None,
                     fonds_id: Some(fonds),
                     query: None,
-                    offset: 0,
+                    undisposed: false,
+                    seek: kho_store::Seek::First,
                     limit: 1000,
                 };
                 let page = store.list_dossiers(&filter).await.unwrap();
