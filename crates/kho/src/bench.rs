@@ -188,6 +188,15 @@ pub async fn catalogue(
     for (label, url) in [
         ("API JSON, cả mục lục", format!("http://{address}/api/v1/inventories/{inventory_id}/dossiers?limit={listing}")),
         ("trang mục lục, 100 hồ sơ đầu", format!("http://{address}/muc-luc/{inventory_id}")),
+        ("trang mục lục, trang cuối", format!("http://{address}/muc-luc/{inventory_id}?cuoi=1")),
+        ("trang mục lục, tới trang giữa", format!("http://{address}/muc-luc/{inventory_id}?trang={}", listing / 200 + 1)),
+        (
+            "trang mục lục, tới hồ sơ số gần cuối",
+            format!("http://{address}/muc-luc/{inventory_id}?so={}", listing.saturating_sub(150).max(1)),
+        ),
+        ("trang mục lục, trang sau (sau hồ sơ giữa)", format!("http://{address}/muc-luc/{inventory_id}?sau={dossier_id}&tu=2")),
+        ("trang hủy tài liệu, ứng viên trang đầu", format!("http://{address}/phong/{fonds_id}/huy")),
+        ("Tổng quan của lưu trữ viên", format!("http://{address}/")),
         ("trang hồ sơ", format!("http://{address}/ho-so/{dossier_id}")),
         ("trang lô số hóa, 100 hồ sơ đầu", format!("http://{address}/so-hoa/{batch}")),
         ("trang lô số hóa, gần cuối", format!("http://{address}/so-hoa/{batch}?sau={last_page}")),

@@ -257,7 +257,9 @@ impl Store {
             role: user.role,
             clearance: user.clearance,
             all_units,
-            units: user.units.clone(),
+            // A unit's people also work on the records of the units merged into it (a commune
+            // abolished in 2025 has no people of its own).
+            units: user.units.union(&self.predecessors(&user.units).await?).copied().collect(),
             fonds: user.fonds.clone(),
         })
     }

@@ -809,6 +809,31 @@ impl Store {
         document_from_row(&row.ok_or(StoreError::NotFound("văn bản"))?)
     }
 
+    /// Issuing bodies typed lately near a hồ sơ — in it and in the latest hồ sơ of its mục lục —
+    /// that the viewer may see, most recent first: what the văn bản form offers so that the same
+    /// cơ quan is not typed again. Bounded by those few hồ sơ, whatever the catalogue's size.
+    pub async fn recent_organ_names(&self, visibility: &Visibility, dossier_id: i64, limit: usize) -> Result<Vec<String>, StoreError> {
+        let mut args = vec![Arg::Int(dossier_id)];
+        let dossiers = visible_dossiers(visibility, &mut args);
+        args.push(Arg::Int(visibility.clearance));
+        let clearance = args.len();
+        let sql = format!(
+            "SELECT organ_name FROM documents WHERE classification <= ${clearance} AND dossier_id IN ( \
+               SELECT id FROM dossiers WHERE {dossiers} AND inventory_id = (SELECT inventory_id FROM dossiers WHERE id = $1) \
+               AND (id = $1 OR id IN (SELECT id FROM dossiers WHERE inventory_id = (SELECT inventory_id FROM dossiers WHERE id = $1) ORDER BY id DESC LIMIT 20))) \
+             ORDER BY id DESC LIMIT 200"
+        );
+        let rows = bind_all(sqlx::query(AssertSqlSafe(sql)), &args).fetch_all(&self.pool).await?;
+        let mut names: Vec<String> = Vec::new();
+        for row in rows {
+            let name: String = row.try_get(0)?;
+            if !names.contains(&name) && names.len() < limit {
+                names.push(name);
+            }
+        }
+        Ok(names)
+    }
+
     /// The next free ordinal in a hồ sơ, for the form's default.
     pub async fn next_doc_ordinal(&self, dossier_id: i64) -> Result<u32, StoreError> {
         let row = sqlx::query("SELECT COALESCE(MAX(doc_ordinal), 0) FROM documents WHERE dossier_id = $1")

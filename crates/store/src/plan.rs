@@ -283,18 +283,46 @@ impl Store {
         if let Some(successor) = unit.successor_id {
             self.unit(successor).await.map_err(|_| unknown_successor())?;
         }
+        let mut tx = self.pool.begin().await?;
         let result = bind_unit(
             sqlx::query(
                 "INSERT INTO units (name, kind, agency_code, old_admin_code, new_admin_code, dissolved_on, successor_id) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
             ),
             unit,
         )
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *tx)
         .await;
         match result {
-            Ok(row) => Ok(row.get(0)),
+            Ok(row) => {
+                let id: i64 = row.get(0);
+                self.commit(tx, Some(id)).await?;
+                Ok(id)
+            }
             Err(e) => Err(unit_conflict(e, unit)),
         }
+    }
+
+    /// The units a unit carries on: those merged or dissolved into it, and theirs in turn.
+    pub async fn predecessors(&self, unit_ids: &std::collections::BTreeSet<i64>) -> Result<std::collections::BTreeSet<i64>, StoreError> {
+        let mut found = std::collections::BTreeSet::new();
+        let mut frontier: Vec<i64> = unit_ids.iter().copied().collect();
+        while !frontier.is_empty() {
+            let placeholders = (1..=frontier.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+            let sql = format!("SELECT id FROM units WHERE successor_id IN ({placeholders})");
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for id in &frontier {
+                query = query.bind(*id);
+            }
+            let rows = query.fetch_all(&self.pool).await?;
+            frontier = vec![];
+            for row in rows {
+                let id: i64 = row.try_get(0)?;
+                if !unit_ids.contains(&id) && found.insert(id) {
+                    frontier.push(id);
+                }
+            }
+        }
+        Ok(found)
     }
 
     /// Rewrites a unit's description. Its mã định danh cannot change once an open fonds of the

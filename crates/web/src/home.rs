@@ -50,6 +50,10 @@ pub(crate) async fn overview(State(state): State<AppState>, Extension(ctx): Exte
         for &unit_id in &ctx.actor.units {
             let unit = state.store.unit(unit_id).await?;
             let target = state.store.unit_target(unit_id).await?;
+            if target.is_none() && unit.successor_id.is_some() {
+                // A commune merged into this one: its records are in scope, its line is its successor's.
+                continue;
+            }
             let deadline = match (&target, &stored) {
                 (Some(t), Some(p)) if t.level == "district" => Some(p.plan.meta.district_deadline.clone()),
                 (_, Some(p)) => Some(p.plan.meta.commune_deadline.clone()),

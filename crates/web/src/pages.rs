@@ -26,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/tai-khoan/mat-khau", get(password_form).post(password_submit))
         .route("/", get(crate::home::overview))
         .route("/ke-hoach", get(plan))
+        .route("/don-vi/moi", get(unit_new).post(unit_create))
         .route("/don-vi/{id}", get(unit))
         .route("/don-vi/{id}/sua", get(unit_edit).post(unit_update))
         .route("/tra-cuu", get(search))
@@ -231,7 +232,10 @@ struct Flash {
 }
 
 fn flash(query: &Flash) -> Option<&'static str> {
-    query.da_luu.as_ref().map(|_| "Đã lưu.")
+    query.da_luu.as_deref().map(|what| match what {
+        "van-ban" => "Đã lưu văn bản. Nhập văn bản tiếp theo bằng nút “Thêm văn bản”.",
+        _ => "Đã lưu.",
+    })
 }
 
 pub(crate) fn saved(href: String) -> Response {
@@ -247,12 +251,14 @@ struct FieldSpec {
     required: bool,
     hint: Option<&'static str>,
     options: Option<Vec<(String, String)>>,
+    /// Values offered while typing (a datalist): the field stays free text.
+    suggestions: Vec<String>,
     long: bool,
     wide: bool,
 }
 
 fn field(name: &'static str, label: &'static str) -> FieldSpec {
-    FieldSpec { name, label, required: false, hint: None, options: None, long: false, wide: false }
+    FieldSpec { name, label, required: false, hint: None, options: None, suggestions: vec![], long: false, wide: false }
 }
 
 impl FieldSpec {
@@ -283,6 +289,11 @@ impl FieldSpec {
     }
 }
 
+/// The spec named `name` in `specs`, to add what only a request knows (suggestions).
+fn spec_mut<'a>(specs: &'a mut [FieldSpec], name: &str) -> &'a mut FieldSpec {
+    specs.iter_mut().find(|f| f.name == name).expect("a field of this form")
+}
+
 fn date_hint() -> &'static str {
     "NN/TT/NNNN, TT/NNNN hoặc NNNN"
 }
@@ -299,7 +310,7 @@ fn fonds_fields(units: Vec<(String, String)>) -> Vec<FieldSpec> {
         field("startDate", "Thời gian tài liệu từ").hint(date_hint()),
         field("endDate", "Thời gian tài liệu đến").hint(date_hint()),
         field("custodianUnitId", "Đơn vị đang quản lý").choices(units),
-        field("language", "Ngôn ngữ").hint("Mã ngôn ngữ TT05, nhiều mã ngăn bởi dấu phẩy: 01 Tiếng Việt, 09 Hán Nôm…"),
+        field("language", "Ngôn ngữ").codes(Language::ALL, Language::code, Language::label),
         field("classification", "Độ mật").codes(Classification::ALL, Classification::code, Classification::label),
         field("history", "Lịch sử đơn vị hình thành phông và lịch sử phông").long(),
         field("description", "Ghi chú").long(),
@@ -325,7 +336,7 @@ fn dossier_fields() -> Vec<FieldSpec> {
         field("mode", "Chế độ sử dụng").required().codes(Mode::ALL, Mode::code, Mode::label),
         field("startDate", "Thời gian bắt đầu").required().hint(date_hint()),
         field("endDate", "Thời gian kết thúc").required().hint(date_hint()),
-        field("language", "Ngôn ngữ").hint("01 Tiếng Việt; nhiều mã ngăn bởi dấu phẩy"),
+        field("language", "Ngôn ngữ").codes(Language::ALL, Language::code, Language::label),
         field("keyword", "Từ khóa"),
         field("totalDoc", "Tổng số văn bản trong hồ sơ").required(),
         field("numberOfPaper", "Số lượng tờ").hint("Bắt buộc với hồ sơ số hóa"),
@@ -356,7 +367,7 @@ fn document_fields() -> Vec<FieldSpec> {
         field("issuedDate", "Ngày, tháng, năm văn bản").required().hint(date_hint()),
         field("organName", "Cơ quan, tổ chức ban hành").required().wide(),
         field("subject", "Trích yếu nội dung").required().long(),
-        field("language", "Ngôn ngữ").hint("01 Tiếng Việt; nhiều mã ngăn bởi dấu phẩy"),
+        field("language", "Ngôn ngữ").codes(Language::ALL, Language::code, Language::label),
         field("numberOfPage", "Số trang").required(),
         field("mode", "Chế độ sử dụng").required().codes(Mode::ALL, Mode::code, Mode::label),
         field("confidenceLevel", "Mức độ tin cậy").codes(ConfidenceLevel::ALL, ConfidenceLevel::code, ConfidenceLevel::label),
@@ -384,10 +395,17 @@ fn form_context<T: Serialize>(
         .into_iter()
         .map(|f| {
             let value = values.get(f.name).and_then(|v| v.as_str()).unwrap_or_default().to_string();
-            let options = f.options.map(|o| o.into_iter().map(|(value, label)| context! { value, label }).collect::<Vec<_>>());
+            let options = f.options.map(|mut o| {
+                // A value the list does not hold (several languages "01,09", an old code) is
+                // kept as it was written, and shown as itself.
+                if !value.is_empty() && !o.iter().any(|(v, _)| *v == value) {
+                    o.push((value.clone(), value.clone()));
+                }
+                o.into_iter().map(|(value, label)| context! { value, label }).collect::<Vec<_>>()
+            });
             context! {
                 name => f.name, label => f.label, required => f.required, hint => f.hint, long => f.long, wide => f.wide,
-                options => options, value => value, error => invalid.and_then(|i| i.message_for(f.name)),
+                options => options, suggestions => f.suggestions, value => value, error => invalid.and_then(|i| i.message_for(f.name)),
             }
         })
         .collect();
@@ -508,9 +526,16 @@ async fn unit(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Pat
         Some(s) => Some(state.store.unit(s).await?),
         None => None,
     };
-    Page::new("unit.html", "ke-hoach", unit.name.clone())
-        .crumbs(vec![crumb("Kế hoạch", "/ke-hoach"), here(unit.name.clone())])
-        .render(&state, Some(&ctx), context! { unit_kind => unit.kind.label(), unit => ser(&unit), target => ser(&target), deadline, fonds, may_add, may_edit, successor => ser(&successor) })
+    let mut predecessors = vec![];
+    for id in state.store.predecessors(&[id].into()).await? {
+        let p = state.store.unit(id).await?;
+        predecessors.push(context! { id, name => p.name, dissolved_on => p.dissolved_on });
+    }
+    Page::new("unit.html", "ke-hoach", unit.name.clone()).crumbs(vec![crumb("Kế hoạch", "/ke-hoach"), here(unit.name.clone())]).render(
+        &state,
+        Some(&ctx),
+        context! { unit_kind => unit.kind.label(), unit => ser(&unit), target => ser(&target), deadline, fonds, may_add, may_edit, successor => ser(&successor), predecessors },
+    )
 }
 
 async fn unit_fields(state: &AppState) -> Result<Vec<FieldSpec>, PageError> {
@@ -525,6 +550,70 @@ async fn unit_fields(state: &AppState) -> Result<Vec<FieldSpec>, PageError> {
         field("dissolvedOn", "Ngày giải thể").hint("NN/TT/NNNN; các huyện giải thể ngày 01/07/2025"),
         field("successorId", "Đơn vị kế thừa").choices(units),
     ])
+}
+
+fn unit_new_page() -> Page<'static> {
+    Page::new("form.html", "ke-hoach", "Thêm đơn vị đã giải thể, sáp nhập")
+        .crumbs(vec![crumb("Kế hoạch", "/ke-hoach"), here("Thêm đơn vị đã giải thể, sáp nhập")])
+}
+
+/// The form for a unit abolished in the 2025 reorganisation (a merged commune, a district), so
+/// that its records form their own fonds under the unit that carries it on.
+async fn unit_new(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> Result<Response, PageError> {
+    let successor = unit_choices(&state, &ctx).await?.into_iter().next().map(|(id, _)| id).unwrap_or_default();
+    let input = UnitInput {
+        kind: UnitKind::Commune.code().into(),
+        dissolved_on: "01/07/2025".into(),
+        successor_id: successor,
+        ..Default::default()
+    };
+    form_page(
+        &state,
+        &ctx,
+        unit_new_page(),
+        predecessor_fields(&state, &ctx).await?,
+        &input,
+        None,
+        "/don-vi/moi".into(),
+        "/ke-hoach".into(),
+    )
+}
+
+async fn unit_create(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Form(input): Form<UnitInput>,
+) -> Result<Response, PageError> {
+    let outcome = records::create_unit(&state, &ctx, &input).await;
+    let specs = predecessor_fields(&state, &ctx).await?;
+    after_save(
+        &state,
+        &ctx,
+        outcome,
+        |id| format!("/don-vi/{id}"),
+        unit_new_page(),
+        specs,
+        &input,
+        "/don-vi/moi".into(),
+        "/ke-hoach".into(),
+    )
+}
+
+/// The unit form for a unit that no longer exists: its successor among the units one works for.
+async fn predecessor_fields(state: &AppState, ctx: &Ctx) -> Result<Vec<FieldSpec>, PageError> {
+    let mut specs = unit_fields(state).await?;
+    let kinds = UnitKind::ALL
+        .iter()
+        .filter(|k| **k != UnitKind::ProvinceArchive)
+        .map(|k| (k.code().to_string(), format!("{} – {}", k.code(), k.label())));
+    spec_mut(&mut specs, "kind").options = Some(kinds.collect());
+    let successor = spec_mut(&mut specs, "successorId");
+    successor.options = Some(unit_choices(state, ctx).await?);
+    successor.required = true;
+    successor.hint = Some("Đơn vị tiếp nhận tài liệu sau sắp xếp; tài liệu của đơn vị này thuộc phạm vi của đơn vị kế thừa");
+    let dissolved = spec_mut(&mut specs, "dissolvedOn");
+    dissolved.required = true;
+    Ok(specs)
 }
 
 async fn unit_edit(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
@@ -1077,7 +1166,25 @@ async fn document_new(
         crumb(format!("Hồ sơ {}", dossier.fields.file_code), format!("/ho-so/{dossier_id}")),
         here("Thêm văn bản"),
     ]);
-    form_page(&state, &ctx, page, document_fields(), &input, None, format!("/ho-so/{dossier_id}/van-ban"), format!("/ho-so/{dossier_id}"))
+    let specs = document_specs(&state, &ctx, dossier_id).await?;
+    form_page(&state, &ctx, page, specs, &input, None, format!("/ho-so/{dossier_id}/van-ban"), format!("/ho-so/{dossier_id}"))
+}
+
+/// The văn bản form of a hồ sơ, offering as issuing body the fonds' own name and those typed
+/// lately in this mục lục.
+async fn document_specs(state: &AppState, ctx: &Ctx, dossier_id: i64) -> Result<Vec<FieldSpec>, PageError> {
+    let (dossier, fonds) = records::dossier_for(state, ctx, Action::CatalogueView, dossier_id).await?;
+    let mut organs = vec![fonds.fields.name.clone()];
+    for name in state.store.recent_organ_names(&ctx.actor.visibility(), dossier.id, 20).await? {
+        if !organs.contains(&name) {
+            organs.push(name);
+        }
+    }
+    let mut specs = document_fields();
+    let organ = spec_mut(&mut specs, "organName");
+    organ.suggestions = organs;
+    organ.hint = Some("Gõ hoặc chọn: tên phông và các cơ quan vừa nhập trong mục lục này");
+    Ok(specs)
 }
 
 async fn document_create(
@@ -1092,13 +1199,18 @@ async fn document_create(
         crumb("Hồ sơ", format!("/ho-so/{dossier_id}")),
         here("Thêm văn bản"),
     ]);
+    if outcome.is_ok() {
+        // Back on the hồ sơ, its văn bản in view, to add the next.
+        return Ok(Redirect::to(&format!("/ho-so/{dossier_id}?da_luu=van-ban#documents")).into_response());
+    }
+    let specs = document_specs(&state, &ctx, dossier_id).await?;
     after_save(
         &state,
         &ctx,
         outcome,
         |id| format!("/van-ban/{id}"),
         page,
-        document_fields(),
+        specs,
         &input,
         format!("/ho-so/{dossier_id}/van-ban"),
         format!("/ho-so/{dossier_id}"),
@@ -1156,7 +1268,8 @@ async fn document_edit(State(state): State<AppState>, Extension(ctx): Extension<
         crumb(format!("Văn bản {}", document.doc_code), format!("/van-ban/{id}")),
         here("Sửa"),
     ]);
-    form_page(&state, &ctx, page, document_fields(), &input, None, format!("/van-ban/{id}"), format!("/van-ban/{id}"))
+    let specs = document_specs(&state, &ctx, document.dossier_id).await?;
+    form_page(&state, &ctx, page, specs, &input, None, format!("/van-ban/{id}"), format!("/van-ban/{id}"))
 }
 
 async fn document_update(
@@ -1166,6 +1279,10 @@ async fn document_update(
     Form(input): Form<DocumentInput>,
 ) -> Result<Response, PageError> {
     let outcome = records::update_document(&state, &ctx, id, &input).await;
+    let specs = match records::document_for(&state, &ctx, Action::CatalogueView, id).await {
+        Ok((document, _)) => document_specs(&state, &ctx, document.dossier_id).await?,
+        Err(_) => document_fields(),
+    };
     let page = Page::new("form.html", "chinh-ly", "Sửa văn bản").crumbs(vec![
         crumb("Phông", "/phong"),
         crumb("Văn bản", format!("/van-ban/{id}")),
@@ -1177,7 +1294,7 @@ async fn document_update(
         outcome,
         |id| format!("/van-ban/{id}"),
         page,
-        document_fields(),
+        specs,
         &input,
         format!("/van-ban/{id}"),
         format!("/van-ban/{id}"),

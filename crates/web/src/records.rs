@@ -380,6 +380,50 @@ pub async fn unit_for(state: &AppState, ctx: &Ctx, action: Action, id: i64) -> R
 
 /// A unit's kind decides scope (an account bound to the province archive sees every unit), so
 /// changing it is the administrator's alone (`units.scope`); every change is audited before → after.
+/// A unit that no longer exists — a commune merged away or a district dissolved in 2025 — so
+/// that its records can form a fonds of their own. Its successor must be a unit the person works
+/// for (its records come into that unit's scope), and it can never be an archive.
+pub async fn create_unit(state: &AppState, ctx: &Ctx, input: &UnitInput) -> Result<i64, Refused> {
+    let result = async {
+        let unit = input.parse(0)?;
+        let mut problems = vec![];
+        if unit.kind == kho_model::UnitKind::ProvinceArchive {
+            problems.push(FieldError::new(
+                "kind",
+                "not_predecessor",
+                "Loại đơn vị: đơn vị thêm ở đây là đơn vị đã giải thể hoặc sáp nhập, không phải lưu trữ.",
+            ));
+        }
+        if unit.dissolved_on.is_none() {
+            problems.push(FieldError::new(
+                "dissolvedOn",
+                "required",
+                "Ngày giải thể: bắt buộc nhập (ngày sắp xếp, sáp nhập hoặc giải thể).",
+            ));
+        }
+        match unit.successor_id {
+            None => problems.push(FieldError::new("successorId", "required", "Đơn vị kế thừa: bắt buộc chọn (đơn vị tiếp nhận tài liệu).")),
+            Some(successor) => {
+                if !authorize(&ctx.actor, Action::UnitsEdit, &Resource::Unit { unit_id: successor }).is_allowed() {
+                    problems.push(FieldError::new(
+                        "successorId",
+                        "unit_out_of_scope",
+                        "Đơn vị kế thừa: chỉ chọn được đơn vị bạn đang làm việc.",
+                    ));
+                }
+            }
+        }
+        if !problems.is_empty() {
+            return Err(Refused::Invalid(Invalid { errors: problems }));
+        }
+        let detail =
+            Some(format!("“{}”, giải thể {}, kế thừa {:?}", unit.name, unit.dissolved_on.clone().unwrap_or_default(), unit.successor_id));
+        Ok(audit_as(state, ctx, "unit.create", "unit", None, detail).create_unit(&unit).await?)
+    }
+    .await;
+    audited(state, ctx, "unit.create", "unit", None, result).await
+}
+
 pub async fn update_unit(state: &AppState, ctx: &Ctx, id: i64, input: &UnitInput) -> Result<i64, Refused> {
     let before = unit_for(state, ctx, Action::UnitsEdit, id).await?;
     let result = async {
@@ -389,6 +433,15 @@ pub async fn update_unit(state: &AppState, ctx: &Ctx, id: i64, input: &UnitInput
                 "kind",
                 "scope_field",
                 "Loại đơn vị quyết định phạm vi truy cập của mọi tài khoản gắn với đơn vị; chỉ quản trị hệ thống được đổi.",
+            ))));
+        }
+        if after.successor_id != before.successor_id
+            && !authorize(&ctx.actor, Action::UnitsScope, &Resource::Unit { unit_id: id }).is_allowed()
+        {
+            return Err(Refused::Invalid(Invalid::one(FieldError::new(
+                "successorId",
+                "scope_field",
+                "Đơn vị kế thừa quản lý tài liệu của đơn vị này (phạm vi truy cập); chỉ quản trị hệ thống được đổi.",
             ))));
         }
         let was = |v: &Option<String>| v.clone().unwrap_or_default();
