@@ -15,7 +15,8 @@ pub struct DisposalRow {
 }
 
 pub struct DisposalPapers {
-    pub body_name: String,
+    /// The body whose records are destroyed (the fonds' custodian, else its forming unit).
+    pub body: crate::official::Issuer,
     pub fonds: String,
     pub title: String,
     pub explanation: String,
@@ -43,6 +44,7 @@ pub fn list(papers: &DisposalPapers) -> OfficialDocument {
     let mut body: Vec<Block> = vec![
         Paragraph::plain(format!("Phông: {}. Tổng số: {} hồ sơ.", papers.fonds, papers.rows.len())).into(),
         Block::Table(Table {
+            numeric: vec![0, 1],
             columns: vec![
                 ("STT".into(), 0.5),
                 ("Hồ sơ số".into(), 0.6),
@@ -61,7 +63,8 @@ pub fn list(papers: &DisposalPapers) -> OfficialDocument {
         body.push(Paragraph::plain(line.to_string()).into());
     }
     OfficialDocument {
-        issuer: vec![papers.body_name.to_uppercase()],
+        issuer: papers.body.heading(),
+        number: None,
         national_heading: true,
         place_and_date: None,
         title: "DANH MỤC TÀI LIỆU HẾT GIÁ TRỊ".into(),
@@ -95,7 +98,7 @@ pub fn record(papers: &DisposalPapers, facts: &DestructionFacts) -> OfficialDocu
         .into(),
         Paragraph::plain(format!(
             "Hôm nay, {day}, tại {}, chúng tôi tiến hành hủy tài liệu hết giá trị thuộc {}.",
-            papers.body_name, papers.fonds
+            papers.body.name, papers.fonds
         ))
         .into(),
         Paragraph::plain(format!(
@@ -110,7 +113,8 @@ pub fn record(papers: &DisposalPapers, facts: &DestructionFacts) -> OfficialDocu
         Paragraph::plain("Biên bản được lập thành hai bản; cơ quan có tài liệu hủy giữ một bản, cơ quan thực hiện hủy giữ một bản.").into(),
     ];
     OfficialDocument {
-        issuer: vec![papers.body_name.to_uppercase()],
+        issuer: papers.body.heading(),
+        number: Some(papers.body.record_number()),
         national_heading: true,
         place_and_date: Some(date),
         title: "BIÊN BẢN".into(),

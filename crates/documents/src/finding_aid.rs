@@ -84,6 +84,7 @@ pub fn inventory(cover: &InventoryCover, rows: &[ImportedDossier]) -> OfficialDo
         ]);
     }
     body.push(Block::Table(Table {
+        numeric: vec![0, 1, 6],
         columns: vec![
             ("Hộp số".into(), 0.65),
             ("Hồ sơ số".into(), 0.65),
@@ -98,6 +99,7 @@ pub fn inventory(cover: &InventoryCover, rows: &[ImportedDossier]) -> OfficialDo
     }));
     OfficialDocument {
         issuer: vec![cover.archive.to_uppercase()],
+        number: None,
         national_heading: false,
         place_and_date: None,
         title: "MỤC LỤC HỒ SƠ".into(),
@@ -117,16 +119,42 @@ pub struct DocumentRow {
     pub note: String,
 }
 
+/// How a hồ sơ's pages sit on its sheets, as its số tờ and số trang tell: the mục lục văn bản
+/// gives each văn bản's first sheet (tờ số), which only these two numbers can tell from its pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sheets {
+    /// As many pages as sheets: one page a sheet.
+    OnePage,
+    /// Twice as many pages as sheets: both sides written, each văn bản starting on a new sheet.
+    TwoPages,
+    /// Anything else (not counted yet, or mixed): the column gives pages, and says so.
+    Unknown,
+}
+
+impl Sheets {
+    pub fn of(sheets: Option<u32>, pages: u32) -> Sheets {
+        match sheets {
+            Some(s) if s > 0 && s == pages => Sheets::OnePage,
+            Some(s) if s > 0 && s * 2 == pages => Sheets::TwoPages,
+            _ => Sheets::Unknown,
+        }
+    }
+}
+
 /// The mục lục văn bản of a hồ sơ (required for permanent hồ sơ by TT 16/2023): STT, số ký hiệu,
-/// ngày tháng, tên loại và trích yếu, tác giả, tờ/trang số (running through the hồ sơ), ghi chú.
-pub fn document_list(archive: &str, file_code: &str, title: &str, rows: &[DocumentRow]) -> OfficialDocument {
+/// ngày tháng, tên loại và trích yếu, tác giả, tờ số (running through the hồ sơ), ghi chú.
+pub fn document_list(archive: &str, file_code: &str, title: &str, sheets: Sheets, rows: &[DocumentRow]) -> OfficialDocument {
     let mut first = 1u32;
     let table_rows = rows
         .iter()
         .enumerate()
         .map(|(i, r)| {
-            let last = first + r.pages.max(1) - 1;
-            let span = if r.pages <= 1 { first.to_string() } else { format!("{first}–{last}") };
+            let used = match sheets {
+                Sheets::TwoPages => r.pages.max(1).div_ceil(2),
+                Sheets::OnePage | Sheets::Unknown => r.pages.max(1),
+            };
+            let last = first + used - 1;
+            let span = if used <= 1 { first.to_string() } else { format!("{first}–{last}") };
             first = last + 1;
             vec![
                 (i + 1).to_string(),
@@ -139,21 +167,25 @@ pub fn document_list(archive: &str, file_code: &str, title: &str, rows: &[Docume
             ]
         })
         .collect();
+    let place = if sheets == Sheets::Unknown { "Trang số" } else { "Tờ số" };
     OfficialDocument {
         issuer: vec![archive.to_uppercase()],
+        number: None,
         national_heading: false,
         place_and_date: None,
         title: "MỤC LỤC VĂN BẢN".into(),
         subtitle: Some(format!("Hồ sơ {file_code}: {title}")),
         body: vec![Block::Table(Table {
+            numeric: vec![0],
             columns: vec![
                 ("STT".into(), 0.6),
-                ("Số, ký hiệu văn bản".into(), 1.7),
-                ("Ngày tháng năm".into(), 1.1),
-                ("Tên loại và trích yếu nội dung".into(), 3.0),
-                ("Tác giả".into(), 1.4),
-                ("Tờ số".into(), 0.7),
-                ("Ghi chú".into(), 0.8),
+                ("Số, ký hiệu văn bản".into(), 1.5),
+                // "11/03/2019" on one line.
+                ("Ngày tháng năm".into(), 1.45),
+                ("Tên loại và trích yếu nội dung".into(), 2.9),
+                ("Tác giả".into(), 1.3),
+                (place.into(), 0.8),
+                ("Ghi chú".into(), 0.75),
             ],
             rows: table_rows,
         })],
@@ -181,6 +213,7 @@ pub fn dossier_list(archive: &str, fonds_code: &str, fonds_name: &str, rows: &[L
     let permanent = rows.iter().filter(|r| r.retention == Maintenance::Permanent.label()).count();
     OfficialDocument {
         issuer: vec![archive.to_uppercase()],
+        number: None,
         national_heading: false,
         place_and_date: None,
         title: "DANH MỤC HỒ SƠ".into(),
@@ -193,6 +226,7 @@ pub fn dossier_list(archive: &str, fonds_code: &str, fonds_name: &str, rows: &[L
             ))
             .into(),
             Block::Table(Table {
+                numeric: vec![0, 1, 2, 7, 8],
                 columns: vec![
                     ("STT".into(), 0.55),
                     ("Mục lục số".into(), 0.65),

@@ -73,11 +73,24 @@ pub fn write_inventory_xlsx(
             d.note.clone().unwrap_or_default(),
         ];
         for (c, v) in values.iter().enumerate() {
-            sheet.write_string_with_format(row, c as u16, v, &body)?;
+            // Số TT, hộp số, hồ sơ số and số tờ are numbers (they sum); the rest is text as written.
+            match (c, v.parse::<u32>()) {
+                (0 | 1 | 2 | 8, Ok(n)) => sheet.write_number_with_format(row, c as u16, n, &body)?,
+                _ => sheet.write_string_with_format(row, c as u16, v, &body)?,
+            };
         }
         row += 1;
     }
     sheet.set_column_width(4, 60)?;
     sheet.set_column_width(9, 20)?;
     workbook.save_to_buffer()
+}
+
+/// A word's initial for a ký hiệu: a capital without tone or vowel marks, Đ kept ("lưu" → L,
+/// "Điện" → Đ).
+pub(crate) fn initial(letter: char) -> char {
+    if matches!(letter, 'đ' | 'Đ') {
+        return 'Đ';
+    }
+    kho_model::text::fold(&letter.to_string()).chars().next().map(|c| c.to_ascii_uppercase()).unwrap_or(letter)
 }

@@ -41,6 +41,9 @@ impl Paragraph {
 /// A table: headers with relative widths, rows of text; the header repeats on every PDF page.
 #[derive(Debug, Clone)]
 pub struct Table {
+    /// Columns holding numbers (written as Vietnamese text, "1.234" or "12,50"): a spreadsheet
+    /// gets them as numbers, so that they sum. Every other cell stays text as written.
+    pub numeric: Vec<usize>,
     pub columns: Vec<(String, f32)>,
     pub rows: Vec<Vec<String>>,
 }
@@ -70,6 +73,9 @@ pub struct Signature {
 pub struct OfficialDocument {
     /// The issuing body, top left, e.g. ["UBND TỈNH ĐIỆN BIÊN", "TRUNG TÂM LƯU TRỮ LỊCH SỬ"].
     pub issuer: Vec<String>,
+    /// "Số:      /BB-TTLTLSĐB" under the issuer: the number left for the văn thư to give when the
+    /// paper is registered, the ký hiệu filled in.
+    pub number: Option<String>,
     /// The national heading beside the issuer (letters, biên bản); finding aids go without.
     pub national_heading: bool,
     /// "Điện Biên, ngày 25 tháng 11 năm 2026".
@@ -78,6 +84,48 @@ pub struct OfficialDocument {
     pub subtitle: Option<String>,
     pub body: Vec<Block>,
     pub signatures: Vec<Signature>,
+}
+
+/// The body a paper comes from, as its heading names it (NĐ 30/2020, Phụ lục I): the cơ quan chủ
+/// quản trực tiếp above, in capitals, the body itself below, in bold capitals.
+#[derive(Debug, Clone)]
+pub struct Issuer {
+    pub name: String,
+    pub parent: Option<String>,
+}
+
+impl Issuer {
+    pub fn heading(&self) -> Vec<String> {
+        self.parent.iter().chain(std::iter::once(&self.name)).map(|l| l.to_uppercase()).collect()
+    }
+
+    /// The body's part of a ký hiệu: the initials of its name before the place it serves
+    /// ("Trung tâm Lưu trữ lịch sử tỉnh Điện Biên" → TTLTLS; "UBND xã Mường Ảng" → UBND).
+    pub fn abbreviation(&self) -> String {
+        const PLACES: [&str; 5] = ["tỉnh", "huyện", "xã", "phường", "quận"];
+        const TWO_WORD_PLACES: [&str; 3] = ["thị xã", "thị trấn", "thành phố"];
+        let words: Vec<&str> = self.name.split_whitespace().collect();
+        let mut out = String::new();
+        for (i, word) in words.iter().enumerate() {
+            let lower = word.to_lowercase();
+            let pair = words.get(i + 1).map(|next| format!("{lower} {}", next.to_lowercase())).unwrap_or_default();
+            if PLACES.contains(&lower.as_str()) || TWO_WORD_PLACES.contains(&pair.as_str()) {
+                break;
+            }
+            let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
+            if letters.len() > 1 && letters.iter().all(|c| c.is_uppercase()) {
+                out.extend(letters);
+            } else if let Some(first) = letters.first() {
+                out.push(crate::initial(*first));
+            }
+        }
+        out
+    }
+
+    /// "Số:        /BB-TTLTLS": the number of a biên bản, left for the văn thư.
+    pub fn record_number(&self) -> String {
+        format!("Số:        /BB-{}", self.abbreviation())
+    }
 }
 
 pub const NATIONAL_HEADING: &str = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM";
@@ -319,8 +367,12 @@ pub fn to_xlsx(doc: &OfficialDocument) -> Result<Vec<u8>, String> {
             sheet.merge_range(row, 0, row, last, text, format).map(|_| ()).map_err(xlsx)
         }
     };
-    for issuer in &doc.issuer {
-        sheet.write_string_with_format(row, 0, issuer, &bold).map_err(xlsx)?;
+    for (i, issuer) in doc.issuer.iter().enumerate() {
+        sheet.write_string_with_format(row, 0, issuer, &if i + 1 < doc.issuer.len() { font() } else { bold.clone() }).map_err(xlsx)?;
+        row += 1;
+    }
+    if let Some(number) = &doc.number {
+        sheet.write_string_with_format(row, 0, number, &font()).map_err(xlsx)?;
         row += 1;
     }
     if doc.national_heading {
@@ -361,7 +413,15 @@ pub fn to_xlsx(doc: &OfficialDocument) -> Result<Vec<u8>, String> {
                 row += 1;
                 for values in &t.rows {
                     for (c, value) in values.iter().enumerate() {
-                        sheet.write_string_with_format(row, c as u16, value, &cell).map_err(xlsx)?;
+                        match t.numeric.contains(&c).then(|| vietnamese_number(value)).flatten() {
+                            Some((number, decimals)) => {
+                                let format = cell.clone().set_num_format(if decimals { "#,##0.00" } else { "#,##0" });
+                                sheet.write_number_with_format(row, c as u16, number, &format).map_err(xlsx)?;
+                            }
+                            None => {
+                                sheet.write_string_with_format(row, c as u16, value, &cell).map_err(xlsx)?;
+                            }
+                        }
                     }
                     row += 1;
                 }
@@ -378,6 +438,30 @@ pub fn to_xlsx(doc: &OfficialDocument) -> Result<Vec<u8>, String> {
     workbook.save_to_buffer().map_err(xlsx)
 }
 
+/// A number as Kho writes it for people ("1.234", "12,50", "7"): its value and whether it has
+/// decimals. Anything else (a blank, "1–4", "01") is not a number.
+fn vietnamese_number(text: &str) -> Option<(f64, bool)> {
+    let text = text.trim();
+    let (whole, fraction) = match text.split_once(',') {
+        Some((w, f)) => (w, Some(f)),
+        None => (text, None),
+    };
+    let digits = whole.strip_prefix('-').unwrap_or(whole);
+    let groups: Vec<&str> = digits.split('.').collect();
+    let grouped = groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3);
+    let plain = groups.iter().all(|g| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit()));
+    if !plain || !grouped || (digits.len() > 1 && digits.starts_with('0')) {
+        return None;
+    }
+    if let Some(f) = fraction {
+        if f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+    }
+    let value: f64 = format!("{}.{}", whole.replace('.', ""), fraction.unwrap_or("0")).parse().ok()?;
+    Some((value, fraction.is_some()))
+}
+
 /// The document as PDF, fonts embedded.
 pub fn to_pdf(doc: &OfficialDocument) -> Result<Vec<u8>, String> {
     let fonts = Fonts::load();
@@ -385,8 +469,12 @@ pub fn to_pdf(doc: &OfficialDocument) -> Result<Vec<u8>, String> {
     let split = LEFT + 190.0;
     if doc.national_heading {
         let mut left_y = TOP;
-        for line in &doc.issuer {
-            left_y += w.block(line, Style::Bold, 12.0, LEFT - 30.0, split, true, left_y);
+        for (i, line) in doc.issuer.iter().enumerate() {
+            let style = if i + 1 < doc.issuer.len() { Style::Normal } else { Style::Bold };
+            left_y += w.block(line, style, 12.0, LEFT - 30.0, split, true, left_y);
+        }
+        if let Some(number) = &doc.number {
+            left_y += 4.0 + w.block(number, Style::Normal, 13.0, LEFT - 30.0, split, true, left_y + 4.0);
         }
         let mut right_y = TOP;
         right_y += w.block(NATIONAL_HEADING, Style::Bold, 12.0, split, PAGE_W - RIGHT + 20.0, true, right_y);
@@ -396,8 +484,11 @@ pub fn to_pdf(doc: &OfficialDocument) -> Result<Vec<u8>, String> {
         w.rules.push((0, centre - motto_width / 2.0, centre + motto_width / 2.0, right_y + 2.0, right_y + 2.0));
         w.y = left_y.max(right_y) + 10.0;
     } else {
-        for line in &doc.issuer {
-            w.paragraph(line, Style::Bold, 13.0, true);
+        for (i, line) in doc.issuer.iter().enumerate() {
+            w.paragraph(line, if i + 1 < doc.issuer.len() { Style::Normal } else { Style::Bold }, 13.0, true);
+        }
+        if let Some(number) = &doc.number {
+            w.paragraph(number, Style::Normal, 13.0, true);
         }
         w.y += 10.0;
     }
@@ -451,9 +542,10 @@ pub fn place_and_date(place: &str, date: &kho_model::ArchiveDate) -> String {
 pub fn accession_record(
     accession: &kho_model::accession::AccessionFields,
     giving: &str,
-    receiving: &str,
+    receiving_body: &Issuer,
     province: &str,
 ) -> OfficialDocument {
+    let receiving = receiving_body.name.as_str();
     use kho_model::vn;
     let f = accession;
     let count = |n: Option<u32>| n.map(|n| vn::integer(n as i64)).unwrap_or_else(|| "chưa xác định".into());
@@ -502,7 +594,8 @@ pub fn accession_record(
     }
     body.push(Paragraph::plain("Biên bản này được lập thành hai bản; bên giao giữ một bản, bên nhận giữ một bản."));
     OfficialDocument {
-        issuer: vec![receiving.to_uppercase()],
+        issuer: receiving_body.heading(),
+        number: Some(receiving_body.record_number()),
         national_heading: true,
         place_and_date: Some(place_and_date(province, &f.received_on)),
         title: "BIÊN BẢN".into(),
@@ -519,9 +612,10 @@ pub fn accession_record(
 pub fn accession_items(
     accession: &kho_model::accession::AccessionFields,
     giving: &str,
-    receiving: &str,
+    receiving_body: &Issuer,
     province: &str,
 ) -> OfficialDocument {
+    let receiving = receiving_body.name.as_str();
     use kho_model::vn;
     let f = accession;
     let bags: u64 = f.items.iter().filter_map(|i| i.bags).map(u64::from).sum();
@@ -543,12 +637,14 @@ pub fn accession_items(
         .collect();
     rows.push(vec![String::new(), "Cộng".into(), String::new(), vn::integer(bags as i64), vn::hundredths(metres), String::new()]);
     OfficialDocument {
-        issuer: vec![receiving.to_uppercase()],
+        issuer: receiving_body.heading(),
+        number: None,
         national_heading: false,
         place_and_date: Some(place_and_date(province, &f.received_on)),
         title: "DANH MỤC TÀI LIỆU GIAO NHẬN".into(),
         subtitle: Some(format!("Kèm theo biên bản giao nhận tài liệu ngày {} giữa {giving} và {receiving}", f.received_on)),
         body: vec![Block::Table(Table {
+            numeric: vec![3, 4],
             columns: vec![
                 ("STT".into(), 0.5),
                 ("Tên tài liệu".into(), 3.6),

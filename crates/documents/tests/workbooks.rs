@@ -193,6 +193,7 @@ fn an_official_paper_as_xlsx_keeps_its_table_and_runs_no_formula() {
     let hostile = ["=HYPERLINK(\"http://x.invalid\",\"bấm\")", "+1+1", "-2+3", "@SUM(A1)"];
     let doc = OfficialDocument {
         issuer: vec!["UBND XÃ MƯỜNG ẢNG".into()],
+        number: None,
         national_heading: true,
         place_and_date: None,
         title: "DANH MỤC TÀI LIỆU HẾT GIÁ TRỊ".into(),
@@ -200,6 +201,7 @@ fn an_official_paper_as_xlsx_keeps_its_table_and_runs_no_formula() {
         body: vec![
             Paragraph::plain("Tổng số: 4 hồ sơ.").into(),
             Block::Table(Table {
+                numeric: vec![],
                 columns: vec![("STT".into(), 0.5), ("Tiêu đề hồ sơ".into(), 3.0)],
                 rows: hostile.iter().enumerate().map(|(i, t)| vec![(i + 1).to_string(), t.to_string()]).collect(),
             }),

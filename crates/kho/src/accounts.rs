@@ -81,11 +81,18 @@ pub async fn province_archive(store: &Store) -> Result<i64> {
     if let Some(unit) = store.units().await?.into_iter().find(|u| u.kind == kho_model::UnitKind::ProvinceArchive) {
         return Ok(unit.id);
     }
-    let name = match store.plan().await? {
-        Some(plan) => format!("Trung tâm Lưu trữ lịch sử tỉnh {}", plan.plan.meta.province),
-        None => "Trung tâm Lưu trữ lịch sử".to_string(),
+    // The Trung tâm sits under the Sở Nội vụ (the plan names it so): its papers say so on
+    // their first line. Both can be changed on the unit's page.
+    let (name, parent) = match store.plan().await? {
+        Some(plan) => (
+            format!("Trung tâm Lưu trữ lịch sử tỉnh {}", plan.plan.meta.province),
+            Some(format!("Sở Nội vụ tỉnh {}", plan.plan.meta.province)),
+        ),
+        None => ("Trung tâm Lưu trữ lịch sử".to_string(), None),
     };
-    Ok(store.create_unit(&kho_model::record::NewUnit::named(name, kho_model::UnitKind::ProvinceArchive)).await?)
+    let unit =
+        kho_model::record::NewUnit { parent_body: parent, ..kho_model::record::NewUnit::named(name, kho_model::UnitKind::ProvinceArchive) };
+    Ok(store.create_unit(&unit).await?)
 }
 
 pub async fn add_user(store: &Store, new: NewUser, password: Option<String>) -> Result<i64> {

@@ -17,14 +17,18 @@ const TITLES: &[&str] = &[
     "Kế hoạch phát triển kinh tế - xã hội",
 ];
 
-pub async fn catalogue(
-    data_dir: &Path,
-    database_url: Option<&str>,
-    dossiers: u64,
-    documents: u64,
-    listing: u64,
-    requests: u32,
-) -> Result<()> {
+/// How big the bench's catalogue is and how much one listing fetches.
+pub struct Sizes {
+    pub dossiers: u64,
+    pub documents: u64,
+    /// Hồ sơ fetched by one listing (the store query, the API).
+    pub listing: u64,
+    /// Hồ sơ per mục lục: the pages of the first one are timed.
+    pub per_inventory: u64,
+}
+
+pub async fn catalogue(data_dir: &Path, database_url: Option<&str>, sizes: Sizes, requests: u32) -> Result<()> {
+    let Sizes { dossiers, documents, listing, per_inventory } = sizes;
     let bench_dir = data_dir.join("bench");
     let store = match database_url {
         Some(url) => Store::open(url).await?,
@@ -36,7 +40,10 @@ pub async fn catalogue(
     if !store.list_fonds(&Visibility::everything()).await?.is_empty() {
         anyhow::bail!("bench cần một cơ sở dữ liệu trống");
     }
-    println!("Kho bench catalogue trên {}: {dossiers} hồ sơ, {documents} văn bản, liệt kê mục lục {listing} hồ sơ", store.backend().name());
+    println!(
+        "Kho bench catalogue trên {}: {dossiers} hồ sơ, {documents} văn bản, {per_inventory} hồ sơ mỗi mục lục, liệt kê {listing} hồ sơ",
+        store.backend().name()
+    );
     store.import_plan(&crate::demo::plan()).await?;
     let unit = store.units().await?.into_iter().next().context("không có đơn vị")?;
     let fonds = FondsInput {
@@ -48,7 +55,7 @@ pub async fn catalogue(
     };
     let fonds_id = store.create_fonds(&fonds.parse()?).await?;
 
-    let per_inventory = listing.max(1);
+    let per_inventory = per_inventory.max(1);
     let inventories = dossiers.div_ceil(per_inventory);
     let started = Instant::now();
     let mut first_inventory = None;
@@ -186,13 +193,13 @@ pub async fn catalogue(
     println!("  lô số hóa {batch}: {} hồ sơ", entries.len());
     let client = reqwest::Client::new();
     for (label, url) in [
-        ("API JSON, cả mục lục", format!("http://{address}/api/v1/inventories/{inventory_id}/dossiers?limit={listing}")),
+        ("API JSON, một lần liệt kê", format!("http://{address}/api/v1/inventories/{inventory_id}/dossiers?limit={}", listing.min(10_000))),
         ("trang mục lục, 100 hồ sơ đầu", format!("http://{address}/muc-luc/{inventory_id}")),
         ("trang mục lục, trang cuối", format!("http://{address}/muc-luc/{inventory_id}?cuoi=1")),
-        ("trang mục lục, tới trang giữa", format!("http://{address}/muc-luc/{inventory_id}?trang={}", listing / 200 + 1)),
+        ("trang mục lục, tới trang giữa", format!("http://{address}/muc-luc/{inventory_id}?trang={}", per_inventory / 200 + 1)),
         (
             "trang mục lục, tới hồ sơ số gần cuối",
-            format!("http://{address}/muc-luc/{inventory_id}?so={}", listing.saturating_sub(150).max(1)),
+            format!("http://{address}/muc-luc/{inventory_id}?so={}", per_inventory.saturating_sub(150).max(1)),
         ),
         ("trang mục lục, trang sau (sau hồ sơ giữa)", format!("http://{address}/muc-luc/{inventory_id}?sau={dossier_id}&tu=2")),
         ("trang hủy tài liệu, ứng viên trang đầu", format!("http://{address}/phong/{fonds_id}/huy")),

@@ -343,9 +343,12 @@ enum BenchCommand {
         /// Số văn bản.
         #[arg(long, default_value_t = 1_000_000)]
         documents: u64,
-        /// Số hồ sơ của mục lục được liệt kê.
+        /// Số hồ sơ lấy trong một lần liệt kê (truy vấn và API).
         #[arg(long, default_value_t = 5_000)]
         listing: u64,
+        /// Số hồ sơ mỗi mục lục (trang mục lục được đo trên mục lục đầu).
+        #[arg(long, default_value_t = 5_000)]
+        muc_luc: u64,
         /// Số lần gọi liệt kê để tính p50/p95.
         #[arg(long, default_value_t = 50)]
         requests: u32,
@@ -777,8 +780,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             bench::import(&cli.data_dir, cli.database_url.as_deref(), *rows).await?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Bench { command: BenchCommand::Catalogue { dossiers, documents, listing, requests } } => {
-            bench::catalogue(&cli.data_dir, cli.database_url.as_deref(), *dossiers, *documents, *listing, *requests).await?;
+        Command::Bench { command: BenchCommand::Catalogue { dossiers, documents, listing, muc_luc, requests } } => {
+            let sizes = bench::Sizes { dossiers: *dossiers, documents: *documents, listing: *listing, per_inventory: *muc_luc };
+            bench::catalogue(&cli.data_dir, cli.database_url.as_deref(), sizes, *requests).await?;
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -55,6 +55,9 @@ pub struct Unit {
     /// The day the unit was dissolved (ISO), for former districts 2025-07-01.
     pub dissolved_on: Option<String>,
     pub successor_id: Option<i64>,
+    /// Cơ quan chủ quản trực tiếp, the first line of the unit's papers (NĐ 30/2020): e.g. "Sở
+    /// Nội vụ tỉnh Điện Biên" above "Trung tâm Lưu trữ lịch sử". None for a UBND.
+    pub parent_body: Option<String>,
 }
 
 /// A unit's description as a form gives it.
@@ -76,6 +79,8 @@ pub struct UnitInput {
     pub dissolved_on: String,
     #[serde(deserialize_with = "text_like")]
     pub successor_id: String,
+    #[serde(deserialize_with = "text_like")]
+    pub parent_body: String,
 }
 
 fn admin_code(field: &str, label: &str, input: &str) -> Result<Option<String>, FieldError> {
@@ -115,8 +120,10 @@ impl UnitInput {
         if successor_id == Some(Some(id)) {
             c.push(FieldError::new("successorId", "self_successor", "Đơn vị kế thừa không thể là chính đơn vị này."));
         }
+        let parent_body = c.take(text::optional("parentBody", "Cơ quan chủ quản", &self.parent_body, 300));
         c.finish()?;
         Ok(NewUnit {
+            parent_body: parent_body.unwrap(),
             name: name.unwrap(),
             kind: kind.unwrap(),
             agency_code: agency_code.unwrap(),
@@ -138,6 +145,7 @@ impl From<&Unit> for UnitInput {
             new_admin_code: or_empty(&u.new_admin_code),
             dissolved_on: u.dissolved_on.as_deref().and_then(ArchiveDate::parse).map(|d| d.to_string()).unwrap_or_default(),
             successor_id: or_empty(&u.successor_id),
+            parent_body: u.parent_body.clone().unwrap_or_default(),
         }
     }
 }
@@ -153,6 +161,7 @@ pub struct NewUnit {
     /// ISO date.
     pub dissolved_on: Option<String>,
     pub successor_id: Option<i64>,
+    pub parent_body: Option<String>,
 }
 
 impl NewUnit {
@@ -166,6 +175,7 @@ impl NewUnit {
             new_admin_code: None,
             dissolved_on: None,
             successor_id: None,
+            parent_body: None,
         }
     }
 }

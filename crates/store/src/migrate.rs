@@ -42,6 +42,7 @@ const MIGRATIONS: &[(i64, &str, Sql)] = &[
     (16, "audit_seal", Both(include_str!("../migrations/0016_audit_seal.sql"))),
     (17, "batch_queue_order", Both(include_str!("../migrations/0017_batch_queue_order.sql"))),
     (18, "dossier_listing", Both(include_str!("../migrations/0018_dossier_listing.sql"))),
+    (19, "parent_body", Both(include_str!("../migrations/0019_parent_body.sql"))),
 ];
 
 const FOREIGN_KEYS_OFF: &str = "-- kho:foreign-keys-off";

@@ -74,6 +74,7 @@ fn unit_from_row(row: &AnyRow) -> Result<Unit, StoreError> {
         new_admin_code: row.try_get("new_admin_code")?,
         dissolved_on: row.try_get("dissolved_on")?,
         successor_id: row.try_get("successor_id")?,
+        parent_body: row.try_get("parent_body")?,
     })
 }
 
@@ -93,7 +94,7 @@ fn unit_conflict(error: sqlx::Error, unit: &kho_model::record::NewUnit) -> Store
     }
 }
 
-const UNIT_COLUMNS: &str = "id, name, kind, agency_code, old_admin_code, new_admin_code, dissolved_on, successor_id";
+const UNIT_COLUMNS: &str = "id, name, kind, agency_code, old_admin_code, new_admin_code, dissolved_on, successor_id, parent_body";
 
 impl Store {
     /// Replaces the plan with `plan`, creating the units it names. All or nothing.
@@ -286,7 +287,7 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let result = bind_unit(
             sqlx::query(
-                "INSERT INTO units (name, kind, agency_code, old_admin_code, new_admin_code, dissolved_on, successor_id) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                "INSERT INTO units (name, kind, agency_code, old_admin_code, new_admin_code, dissolved_on, successor_id, parent_body) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
             ),
             unit,
         )
@@ -351,7 +352,7 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let result = bind_unit(
             sqlx::query(
-                "UPDATE units SET name = $1, kind = $2, agency_code = $3, old_admin_code = $4, new_admin_code = $5, dissolved_on = $6, successor_id = $7 WHERE id = $8",
+                "UPDATE units SET name = $1, kind = $2, agency_code = $3, old_admin_code = $4, new_admin_code = $5, dissolved_on = $6, successor_id = $7, parent_body = $8 WHERE id = $9",
             ),
             unit,
         )
@@ -436,8 +437,8 @@ impl Store {
     }
 }
 
-/// Binds a unit's description as $1…$7 (name, kind, agency_code, old_admin_code, new_admin_code,
-/// dissolved_on, successor_id), the order both the insert and the update use.
+/// Binds a unit's description as $1…$8 (name, kind, agency_code, old_admin_code, new_admin_code,
+/// dissolved_on, successor_id, parent_body), the order both the insert and the update use.
 fn bind_unit<'q>(
     query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
     unit: &'q kho_model::record::NewUnit,
@@ -450,4 +451,5 @@ fn bind_unit<'q>(
         .bind(unit.new_admin_code.clone())
         .bind(unit.dissolved_on.clone())
         .bind(unit.successor_id)
+        .bind(unit.parent_body.clone())
 }

@@ -173,10 +173,11 @@ pub(crate) async fn render_show(
 }
 
 /// The accession with its parties' names and the province, as its papers need them.
-async fn parties(state: &AppState, ctx: &Ctx, id: i64) -> Result<(Accession, String, String, String), PageError> {
+async fn parties(state: &AppState, ctx: &Ctx, id: i64) -> Result<(Accession, String, kho_documents::official::Issuer, String), PageError> {
     let accession = records::accession_for(state, ctx, Action::CatalogueView, id).await?;
     let giving = unit_name(state, accession.fields.giving_unit_id).await?;
-    let receiving = unit_name(state, accession.fields.receiving_unit_id).await?;
+    let receiving = state.store.unit(accession.fields.receiving_unit_id).await?;
+    let receiving = kho_documents::official::Issuer { name: receiving.name, parent: receiving.parent_body };
     let province = state.store.plan().await?.map(|p| p.plan.meta.province).unwrap_or_else(|| "……".into());
     Ok((accession, giving, receiving, province))
 }

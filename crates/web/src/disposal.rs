@@ -369,7 +369,8 @@ async fn destruction(
 /// The list with what its papers say: issuing body, fonds, and the hồ sơ the actor may see.
 async fn papers(state: &AppState, ctx: &Ctx, id: i64) -> Result<(DisposalList, kho_documents::disposal::DisposalPapers), PageError> {
     let (list, fonds) = list_for(state, ctx, Action::CatalogueView, id).await?;
-    let body_name = state.store.unit(fonds.fields.custodian_unit_id.unwrap_or(fonds.fields.unit_id)).await?.name;
+    let body = state.store.unit(fonds.fields.custodian_unit_id.unwrap_or(fonds.fields.unit_id)).await?;
+    let body = kho_documents::official::Issuer { name: body.name, parent: body.parent_body };
     let mut rows = Vec::new();
     for (d, reason) in visible_items(state, ctx, &list).await? {
         rows.push(kho_documents::disposal::DisposalRow {
@@ -382,7 +383,7 @@ async fn papers(state: &AppState, ctx: &Ctx, id: i64) -> Result<(DisposalList, k
         });
     }
     let papers = kho_documents::disposal::DisposalPapers {
-        body_name,
+        body,
         fonds: format!("{} ({})", fonds.fields.name, fonds.fields.code),
         title: list.title.clone(),
         explanation: list.explanation.clone(),

@@ -377,6 +377,7 @@ async fn document_list(
         })
         .collect();
     let code = dossier.fields.file_code.to_string();
-    let doc = kho_documents::finding_aid::document_list(&archive, &code, &dossier.fields.title, &rows);
+    let sheets = kho_documents::finding_aid::Sheets::of(dossier.fields.number_of_paper, dossier.fields.number_of_page);
+    let doc = kho_documents::finding_aid::document_list(&archive, &code, &dossier.fields.title, sheets, &rows);
     paper(doc, format, &format!("muc-luc-van-ban-{code}")).await
 }

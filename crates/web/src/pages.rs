@@ -542,6 +542,9 @@ async fn unit_fields(state: &AppState) -> Result<Vec<FieldSpec>, PageError> {
     let units: Vec<(String, String)> = state.store.units().await?.into_iter().map(|u| (u.id.to_string(), u.name)).collect();
     Ok(vec![
         field("name", "Tên đơn vị").required().wide(),
+        field("parentBody", "Cơ quan chủ quản trực tiếp")
+            .wide()
+            .hint("Dòng đầu của văn bản (NĐ 30/2020), ví dụ Sở Nội vụ tỉnh Điện Biên; để trống với Ủy ban nhân dân"),
         field("kind", "Loại đơn vị").required().codes(UnitKind::ALL, UnitKind::code, UnitKind::label),
         field("agencyCode", "Mã định danh điện tử")
             .hint("QĐ 20/2020, sửa đổi QĐ 09/2025: dạng 000.00.00.H17; đứng đầu mã hồ sơ của phông mở"),

@@ -217,11 +217,13 @@ async fn labels(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, P
         boxes.chunks(2).map(|pair| pair.iter().map(label).chain(std::iter::once(String::new())).take(2).collect()).collect();
     let document = kho_documents::official::OfficialDocument {
         issuer: vec![],
+        number: None,
         national_heading: false,
         place_and_date: None,
         title: "NHÃN HỘP".into(),
         subtitle: Some(format!("Phông {} — {} hộp", fonds.fields.code, boxes.len())),
         body: vec![kho_documents::official::Block::Table(kho_documents::official::Table {
+            numeric: vec![],
             columns: vec![(String::new(), 1.0), (String::new(), 1.0)],
             rows,
         })],

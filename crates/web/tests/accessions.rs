@@ -502,13 +502,14 @@ async fn boxes_stand_on_shelves_carry_labels_and_every_hồ_sơ_knows_where_it_i
         let row = |title: &str| {
             sheet.rows.iter().find(|r| r.iter().any(|c| *c == kho_model::inventory_sheet::Cell::Text(title.into()))).expect(title).clone()
         };
-        let text_of = |r: Vec<kho_model::inventory_sheet::Cell>| {
-            r.into_iter().map(|c| if let kho_model::inventory_sheet::Cell::Text(t) = c { t } else { String::new() }).collect::<Vec<_>>()
-        };
-        // Rows end at their last written cell.
-        let box_of = |title: &str| text_of(row(title)).get(8).cloned().unwrap_or_default();
-        assert_eq!(box_of("Hồ sơ 2"), "5", "hồ sơ 2 lies in hộp 5");
-        assert_eq!(box_of("Hồ sơ 3"), "", "hồ sơ 3 is not boxed yet");
+        // Rows end at their last written cell; the hộp số is a number, as in any spreadsheet.
+        let box_of = |title: &str| row(title).get(8).cloned().unwrap_or(kho_model::inventory_sheet::Cell::Empty);
+        assert_eq!(box_of("Hồ sơ 2"), kho_model::inventory_sheet::Cell::Number(5.0), "hồ sơ 2 lies in hộp 5");
+        assert!(
+            matches!(box_of("Hồ sơ 3"), kho_model::inventory_sheet::Cell::Empty)
+                || box_of("Hồ sơ 3") == kho_model::inventory_sheet::Cell::Text(String::new()),
+            "hồ sơ 3 is not boxed yet"
+        );
         let pdf = session.client.get(format!("{}/phong/{fonds}/danh-muc-ho-so.pdf", app.base)).send().await.unwrap().bytes().await.unwrap();
         let text = pdf_text(&pdf);
         assert!(text.contains("DANH MỤC HỒ SƠ") && text.contains("Tổng số: 3 hồ sơ") && text.contains("Hồ sơ 3"), "{text}");

@@ -41,6 +41,7 @@ async fn dossiers(app: &App) -> (i64, i64) {
 fn real_pdf(text: &str) -> Vec<u8> {
     let doc = kho_documents::official::OfficialDocument {
         issuer: vec!["UBND XÃ MƯỜNG ẢNG".into()],
+        number: None,
         national_heading: true,
         place_and_date: None,
         title: "BIÊN BẢN".into(),
@@ -252,6 +253,7 @@ async fn on_the_enclave_classified_content_is_sealed_and_unreadable_without_the_
 async fn hostile_attachments_are_refused_by_their_content_and_names_made_safe() {
     let docx = kho_documents::official::to_docx(&kho_documents::official::OfficialDocument {
         issuer: vec!["UBND".into()],
+        number: None,
         national_heading: false,
         place_and_date: None,
         title: "TỜ TRÌNH".into(),

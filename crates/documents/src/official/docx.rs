@@ -107,22 +107,27 @@ pub fn write(doc: &OfficialDocument, sink: impl Write + std::io::Seek) -> Result
         Ok(())
     };
     out.push_str(DOCUMENT_START);
+    // NĐ 30/2020: the cơ quan chủ quản in capitals, the body in bold capitals, the số under them.
+    fn issuer(out: &mut String, doc: &OfficialDocument) {
+        for (i, line) in doc.issuer.iter().enumerate() {
+            paragraph(out, line, 13, if i + 1 < doc.issuer.len() { Style::Normal } else { Style::Bold }, Align::Centre);
+        }
+        if let Some(number) = &doc.number {
+            paragraph(out, number, 13, Style::Normal, Align::Centre);
+        }
+    }
     if doc.national_heading {
         table_start(&mut out, &[3800, 5500], false);
         out.push_str("<w:tr>");
         cell_start(&mut out, 3800);
-        for line in &doc.issuer {
-            paragraph(&mut out, line, 13, Style::Bold, Align::Centre);
-        }
+        issuer(&mut out, doc);
         out.push_str("</w:tc>");
         cell_start(&mut out, 5500);
         paragraph(&mut out, NATIONAL_HEADING, 13, Style::Bold, Align::Centre);
         paragraph(&mut out, MOTTO, 14, Style::Bold, Align::Centre);
         out.push_str("</w:tc></w:tr></w:tbl>");
     } else {
-        for line in &doc.issuer {
-            paragraph(&mut out, line, 13, Style::Bold, Align::Centre);
-        }
+        issuer(&mut out, doc);
     }
     if let Some(place_and_date) = &doc.place_and_date {
         paragraph(&mut out, place_and_date, 14, Style::Italic, Align::Right);
@@ -248,6 +253,7 @@ mod tests {
         // 1.0 forbids and Word would refuse the whole file for.
         let doc = OfficialDocument {
             issuer: vec!["UBND XÃ <MƯỜNG ẢNG>".into()],
+            number: None,
             national_heading: false,
             place_and_date: None,
             title: "MỤC LỤC HỒ SƠ".into(),
@@ -255,7 +261,9 @@ mod tests {
             body: vec![
                 Block::Paragraph(Paragraph::plain("a & b \"c\"")),
                 Block::Table(Table {
-                    columns: vec![("Tiêu đề".into(), 1.0)], rows: vec![vec!["Hồ sơ\u{c}\u{0} đất</w:t>".into()]]
+                    numeric: vec![],
+                    columns: vec![("Tiêu đề".into(), 1.0)],
+                    rows: vec![vec!["Hồ sơ\u{c}\u{0} đất</w:t>".into()]],
                 }),
             ],
             signatures: vec![],
