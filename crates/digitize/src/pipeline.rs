@@ -66,6 +66,25 @@ fn encode(image: &DynamicImage, source_quality: Option<u8>) -> Vec<u8> {
     if png.len() <= jpeg.len() { png } else { jpeg }
 }
 
+/// A page image (PNG or JPEG, as the line stored it) scaled down to at most `max_width` pixels
+/// across, as JPEG: what the page viewer shows, light enough for a commune's connection. None
+/// when the bytes are no image.
+pub fn preview(bytes: &[u8], max_width: u32) -> Option<Vec<u8>> {
+    let image = image::load_from_memory(bytes).ok()?;
+    let image = if image.width() > max_width {
+        let height = (u64::from(image.height()) * u64::from(max_width) / u64::from(image.width()).max(1)).max(1) as u32;
+        image.resize_exact(max_width, height, image::imageops::FilterType::Triangle)
+    } else {
+        image
+    };
+    let image = match image {
+        DynamicImage::ImageLuma8(_) | DynamicImage::ImageRgb8(_) => image,
+        other if other.color().has_color() => DynamicImage::ImageRgb8(other.to_rgb8()),
+        other => DynamicImage::ImageLuma8(other.to_luma8()),
+    };
+    Some(jpeg(&image, 75))
+}
+
 /// The page image as baseline JPEG (jpeg-encoder: SIMD, about twice the image crate's speed).
 fn jpeg(image: &DynamicImage, quality: u8) -> Vec<u8> {
     let mut out = Vec::new();

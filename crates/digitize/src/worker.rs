@@ -386,6 +386,22 @@ fn parts<'a>(
     parts
 }
 
+/// A page's text from its stored words (line by line), for a page whose text is kept only there
+/// — a sealed page's.
+pub fn page_text(words_json: &[u8]) -> Option<String> {
+    let page: PageWords = serde_json::from_slice(words_json).ok()?;
+    let mut text = String::new();
+    let mut line = None;
+    for word in &page.words {
+        if line.is_some() {
+            text.push(if line == Some(word.line) { ' ' } else { '\n' });
+        }
+        text.push_str(&word.text);
+        line = Some(word.line);
+    }
+    Some(text)
+}
+
 /// The words of a page as kept in the blob store, with the size of the image they sit on.
 #[derive(serde::Serialize, serde::Deserialize)]
 struct PageWords {

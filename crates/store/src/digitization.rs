@@ -719,6 +719,16 @@ impl Store {
         rows.iter().map(page_from_row).collect()
     }
 
+    /// The pages of a hồ sơ in reading order (ids only): where the page viewer's previous and
+    /// next lead.
+    pub async fn dossier_page_ids(&self, dossier_id: i64) -> Result<Vec<i64>, StoreError> {
+        let sql = format!(
+            "SELECT p.id FROM {PAGE_FROM} WHERE p.dossier_id = $1 AND p.state <> 'replaced' ORDER BY COALESCE(f.ordinal, 0), f.id, p.page_no"
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql)).bind(dossier_id).fetch_all(&self.pool).await?;
+        rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+    }
+
     /// Pages waiting for a re-scan in a batch, with why.
     /// Pages waiting to be scanned again, of the hồ sơ the person may see: the first `limit` and
     /// how many there are.

@@ -22,6 +22,7 @@ const ASSETS: &[Asset] = &[
     Asset { name: "kho.css", media_type: "text/css; charset=utf-8", body: include_bytes!("../static/kho.css") },
     Asset { name: "so-hoa.js", media_type: "text/javascript; charset=utf-8", body: include_bytes!("../static/so-hoa.js") },
     Asset { name: "chon-tep.js", media_type: "text/javascript; charset=utf-8", body: include_bytes!("../static/chon-tep.js") },
+    Asset { name: "xem-trang.js", media_type: "text/javascript; charset=utf-8", body: include_bytes!("../static/xem-trang.js") },
     Asset { name: "favicon.ico", media_type: "image/x-icon", body: include_bytes!("../static/favicon.ico") },
 ];
 

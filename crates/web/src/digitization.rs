@@ -133,7 +133,7 @@ async fn create(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, F
     Ok(Redirect::to(&format!("/so-hoa/{batch}")).into_response())
 }
 
-fn problems(json: Option<&str>) -> Vec<String> {
+pub(crate) fn problems(json: Option<&str>) -> Vec<String> {
     json.and_then(|j| serde_json::from_str::<Vec<kho_digitize::checks::Problem>>(j).ok())
         .map(|ps| ps.into_iter().map(|p| p.message).collect())
         .unwrap_or_default()
@@ -182,7 +182,7 @@ async fn render_batch(
     for page in pages {
         let code = state.store.dossier(page.dossier_id).await?.fields.file_code.to_string();
         rescan
-            .push(context! { code, file => page.file_name.clone(), page => page.page_no, problems => problems(page.problems.as_deref()) });
+            .push(context! { id => page.id, code, file => page.file_name.clone(), page => page.page_no, problems => problems(page.problems.as_deref()) });
     }
     let (jobs, failed_total) = state.store.failed_jobs(&visibility, id, PROBLEMS_SHOWN).await?;
     let mut failed = vec![];

@@ -26,6 +26,7 @@ mod retention;
 mod server;
 mod staging;
 mod templates;
+mod viewer;
 
 use axum::Router;
 use axum::extract::{MatchedPath, Request, State};
@@ -158,6 +159,7 @@ pub fn router(state: AppState) -> Router {
         .merge(disposal::routes())
         .merge(places::routes())
         .merge(digitization::routes(state.config.max_upload))
+        .merge(viewer::routes())
         .nest("/api/v1", api::routes())
         .route("/healthz", get(healthz))
         .route("/static/{file}", get(assets::serve))

@@ -1081,6 +1081,8 @@ pub(crate) async fn render_dossier(
         .iter()
         .map(|r| context! { id => r.id, name => r.file_name.clone(), standard => r.standard.clone(), pages => r.pages, size => r.size, sha256 => r.sha256.clone(), signed => r.signed, at => r.created_at.clone() })
         .collect();
+    let page_ids = state.store.dossier_page_ids(id).await?;
+    let (scanned_pages, first_page) = (page_ids.len(), page_ids.first().copied());
     let classified = dossier.fields.classification.max(fonds.fields.classification).is_classified();
     let may_edit = kho_model::access::Permissions::shipped().allows(ctx.actor.role, Action::CatalogueEdit);
     let rules = state.store.retention_rules().await?;
@@ -1107,7 +1109,7 @@ pub(crate) async fn render_dossier(
         ])
         .status(status)
         .render(&state, Some(&ctx), context! {
-            heading => title, facts, documents, actions, flash, attachments, upload_error, renditions,
+            heading => title, facts, documents, actions, flash, attachments, upload_error, renditions, scanned_pages, first_page,
             retention, maintenance_code => dossier.fields.maintenance.code(), id,
             may_upload => may_edit, classified, enclave => state.config.enclave, csrf_query => ctx.csrf.as_deref().map(crate::auth::urlencode),
         })

@@ -50,6 +50,8 @@ pub const ROUTES: &[Route] = &[
     route("POST", "/tai-khoan/mat-khau", SignedIn),
     route("GET", "/", Act(CatalogueView)),
     route("GET", "/ke-hoach", Act(PlanView)),
+    route("GET", "/trang/{id}", Act(CatalogueView)),
+    route("GET", "/trang/{id}/anh", Act(CatalogueView)),
     route("GET", "/don-vi/moi", Act(UnitsEdit)),
     route("POST", "/don-vi/moi", Act(UnitsEdit)),
     route("GET", "/don-vi/{id}", Act(PlanView)),

@@ -190,6 +190,27 @@ pub async fn rendition_for(state: &AppState, ctx: &Ctx, id: i64) -> Result<(kho_
     Ok((rendition, dossier, label))
 }
 
+/// A scanned page the actor may look at, with its label: its fonds, its hồ sơ and the most
+/// secret văn bản of the hồ sơ (a page's image and text are as classified as anything they may
+/// show). A hidden page answers as an absent one; a restricted one's viewing is audited.
+pub async fn scan_page_for(state: &AppState, ctx: &Ctx, id: i64) -> Result<(kho_store::ScanPage, Dossier, Label), Refused> {
+    let hidden = |e: Refused| match e {
+        Refused::NotFound(_) => Refused::NotFound("trang"),
+        other => other,
+    };
+    let page = found(state, ctx, Action::CatalogueView, "scan_page", id, state.store.scan_page(id).await).await.map_err(hidden)?;
+    let dossier = state.store.dossier(page.dossier_id).await?;
+    let (place, fonds_classification) = state.store.fonds_place(dossier.fonds_id).await?;
+    let (documents, documents_mode) = state.store.documents_label(dossier.id).await?;
+    let label = Label::derived([
+        Label::new(fonds_classification.max(dossier.fields.classification), Some(dossier.fields.mode)),
+        Label::new(documents, documents_mode),
+    ]);
+    permit(state, ctx, Action::CatalogueView, &label.on(place), "scan_page", Some(id)).await.map_err(hidden)?;
+    audit_view(state, ctx, Action::CatalogueView, "scan_page", id, label.classification, label.mode).await?;
+    Ok((page, dossier, label))
+}
+
 pub async fn document_for(state: &AppState, ctx: &Ctx, action: Action, id: i64) -> Result<(Document, Dossier), Refused> {
     let document = found(state, ctx, action, "document", id, state.store.document(id).await).await?;
     let dossier = state.store.dossier(document.dossier_id).await?;

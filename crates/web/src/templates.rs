@@ -14,6 +14,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("fonds.html", include_str!("../templates/fonds.html")),
     ("inventory.html", include_str!("../templates/inventory.html")),
     ("record.html", include_str!("../templates/record.html")),
+    ("xem_trang.html", include_str!("../templates/xem_trang.html")),
     ("form.html", include_str!("../templates/form.html")),
     ("search.html", include_str!("../templates/search.html")),
     ("error.html", include_str!("../templates/error.html")),

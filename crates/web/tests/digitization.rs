@@ -346,3 +346,103 @@ async fn a_large_batch_is_shown_a_hundred_hồ_sơ_at_a_time() {
         assert!((0.9..1.1).contains(&ratio), "{}: pages of a hundred are alike ({ratio})", app.label);
     }
 }
+
+/// The page viewer: from the hồ sơ, each scanned page beside its OCR text and checks, page after
+/// page; its image scaled by the server. A page is as secret as its hồ sơ's most secret văn bản:
+/// hidden from the uncleared exactly as a page that does not exist, and seen by the cleared with
+/// the viewing audited.
+#[tokio::test]
+async fn a_scanned_page_is_seen_beside_its_text_and_a_secret_one_by_nobody_uncleared() {
+    for app in apps().await {
+        let label = app.label;
+        let unit = app.unit_id("Xã Mường Ảng").await;
+        let other = app.unit_id("Xã Mường Phăng").await;
+        let (fonds, code, _) = commune_fonds(&app).await;
+        let dossier = app
+            .store
+            .list_dossiers(&kho_store::ListDossiers {
+                visibility: kho_model::access::Visibility::everything(),
+                inventory_id: None,
+                fonds_id: Some(fonds),
+                query: None,
+                undisposed: false,
+                seek: kho_store::Seek::First,
+                limit: 1,
+            })
+            .await
+            .unwrap()
+            .items[0]
+            .id;
+        app.user("sohoa", Role::Archivist, Classification::None, &[unit], &[]).await;
+        app.user("mat", Role::Archivist, Classification::Confidential, &[unit], &[]).await;
+        app.user("khac", Role::Archivist, Classification::Confidential, &[other], &[]).await;
+        let session = app.login("sohoa").await;
+        let created = session.post("/so-hoa", &[("name", "Lô xem trang"), ("fondsId", &fonds.to_string()), ("originalKind", "text")]).await;
+        let batch = created.headers()["location"].to_str().unwrap().trim_start_matches("/so-hoa/").to_string();
+        let tiff = std::fs::read(Path::new(PAGES).join("ho-so-3-trang.tif")).unwrap();
+        let (status, page) = upload(&session, &batch, &[(format!("{code}.tif"), tiff)]).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        let blobs = kho_blobs::Blobs::open(&app.catalogue.dir().join("blobs"), None).unwrap();
+        let worker = kho_digitize::worker::Worker::new(app.store.clone(), blobs, Default::default());
+        while worker.run_one(0).await.unwrap().is_some() {}
+
+        let pages = app.store.dossier_page_ids(dossier).await.unwrap();
+        assert_eq!(pages.len(), 3, "{label}");
+        let (_, record) = session.get(&format!("/ho-so/{dossier}")).await;
+        assert!(record.contains("Xem 3 trang đã quét"), "{label}: the way in, from the hồ sơ");
+        let (status, first) = session.get(&format!("/trang/{}", pages[0])).await;
+        assert_eq!(status, StatusCode::OK, "{label}");
+        assert!(first.contains("Trang 1/3") && first.contains("Giao đất ở"), "{label}: the page with its OCR text");
+        assert!(
+            first.contains(&format!("href=\"/trang/{}\" rel=\"next\"", pages[1])) && !first.contains("rel=\"prev\""),
+            "{label}: {}",
+            common::main_of(&first)
+        );
+        let (_, last) = session.get(&format!("/trang/{}", pages[2])).await;
+        assert!(last.contains("Trang 3/3") && last.contains("rel=\"prev\"") && !last.contains("rel=\"next\""), "{label}");
+
+        let image = session.client.get(format!("{}/trang/{}/anh", app.base, pages[0])).send().await.unwrap();
+        assert_eq!(image.status(), StatusCode::OK, "{label}");
+        assert_eq!(image.headers()["content-type"], "image/jpeg");
+        let full = image.bytes().await.unwrap();
+        assert!(full.starts_with(&[0xFF, 0xD8]) && full.len() < 500 * 1024, "{label}: a light JPEG ({} bytes)", full.len());
+        let small =
+            session.client.get(format!("{}/trang/{}/anh?rong=300", app.base, pages[0])).send().await.unwrap().bytes().await.unwrap();
+        assert!(small.len() < full.len(), "{label}: scaled by the server on request");
+
+        // A Mật văn bản makes every page of the hồ sơ Mật.
+        let secret = kho_model::record::DocumentInput {
+            doc_ordinal: "9".into(),
+            type_name: "02".into(),
+            issued_date: "12/03/2019".into(),
+            organ_name: "Ủy ban nhân dân xã Mường Ảng".into(),
+            subject: "Kế hoạch mật".into(),
+            number_of_page: "1".into(),
+            mode: "03".into(),
+            classification: "01".into(),
+            ..Default::default()
+        };
+        app.store.create_document(dossier, &secret.parse().unwrap()).await.unwrap();
+        let absent = pages.iter().max().unwrap() + 1000;
+        for name in ["sohoa", "khac"] {
+            let person = app.login(name).await;
+            for path in [format!("/trang/{}", pages[0]), format!("/trang/{}/anh", pages[0])] {
+                let hidden = person.client.get(format!("{}{path}", app.base)).send().await.unwrap();
+                let missing = person
+                    .client
+                    .get(format!("{}{}", app.base, path.replace(&pages[0].to_string(), &absent.to_string())))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!((hidden.status(), missing.status()), (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND), "{label}: {name} {path}");
+                assert_eq!(hidden.text().await.unwrap(), missing.text().await.unwrap(), "{label}: {name}: the same answer as for nothing");
+            }
+        }
+        let cleared = app.login("mat").await;
+        let (status, page) = cleared.get(&format!("/trang/{}", pages[0])).await;
+        assert_eq!(status, StatusCode::OK, "{label}");
+        assert!(page.contains("Mật"), "{label}: marked as such");
+        let audit = kho_store::AuditFilter { action: Some("scan_page.view".into()), limit: 10, ..Default::default() };
+        assert!(app.store.list_audit(&audit).await.unwrap().0 >= 1, "{label}: a classified page's viewing is audited");
+    }
+}

@@ -38,6 +38,7 @@ struct Ids {
     document: Vec<i64>,
     rendition: Vec<i64>,
     attachment: Vec<i64>,
+    scan_page: Vec<i64>,
     disposal: Vec<i64>,
     batch: Vec<i64>,
     accession: Vec<i64>,
@@ -173,6 +174,7 @@ impl World {
             }
         }
         self.ids.rendition.extend(store.renditions(dossier).await.unwrap().iter().map(|r| r.id));
+        self.ids.scan_page.extend(store.dossier_page_ids(dossier).await.unwrap());
     }
 
     async fn disposal(&mut self, app: &App, fonds: i64, title: &str, dossier: i64) {
@@ -332,6 +334,8 @@ fn paths(ids: &Ids, user: i64) -> Vec<String> {
             ids.document.clone()
         } else if p.starts_with("/tep/{id}") {
             ids.attachment.clone()
+        } else if p.starts_with("/trang/{id}") {
+            ids.scan_page.clone()
         } else {
             vec![user]
         };

@@ -36,6 +36,7 @@ struct Fixtures {
     batch: [Target; 1],
     /// The PDF/A of the public hồ sơ.
     rendition: [Target; 1],
+    scan_page: [Target; 1],
     unit: i64,
     user: i64,
     token: i64,
@@ -113,6 +114,7 @@ async fn fixtures(app: &App) -> Fixtures {
     let secret = |id| Target { id, classification: Classification::Confidential, mode: None };
     let accession = app.accession(unit_a).await;
     let (batch, rendition) = digitized(store, &blobs, unit_a, dossier_ids[0]).await;
+    let scan_page = store.dossier_page_ids(dossier_ids[0]).await.unwrap()[0];
     let disposal_list = store
         .create_disposal_list(fonds_ids[0], "Danh mục", "Thuyết minh", &[(dossier_ids[0], kho_model::disposal::Reason::Duplicate)], "test")
         .await
@@ -139,6 +141,7 @@ async fn fixtures(app: &App) -> Fixtures {
         disposal: [plain(disposal_list)],
         batch: [plain(batch)],
         rendition: [Target { mode: Some(Mode::Public), ..plain(rendition) }],
+        scan_page: [Target { mode: Some(Mode::Public), ..plain(scan_page) }],
         unit: unit_a,
         user,
         token: app.store.list_tokens().await.unwrap()[0].id,
@@ -164,9 +167,13 @@ async fn digitized(store: &kho_store::Store, blobs: &kho_blobs::Blobs, unit: i64
         uploaded_by: "test".into(),
     };
     store.add_scan_file(&file).await.unwrap();
+    // The page read, with the image the viewer shows.
+    let image =
+        blobs.put(std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../digitize/tests/pages/150dpi.png")).unwrap(), false).await.unwrap();
+    let read = kho_store::PageResult { image_blob: Some(image.name), ocr_text: Some("Trang đã đọc".into()), ..Default::default() };
     while let Some(job) = store.claim_job("matrix", 60, 3).await.unwrap() {
         match job.kind {
-            kho_store::JobKind::Page => assert!(store.finish_page(&job, job.subject_id, &Default::default()).await.unwrap()),
+            kho_store::JobKind::Page => assert!(store.finish_page(&job, job.subject_id, &read).await.unwrap()),
             kho_store::JobKind::Assemble => {
                 let rendition = kho_store::RenditionFile {
                     ordinal: None,
@@ -208,6 +215,8 @@ fn record_targets<'f>(path: &str, f: &'f Fixtures) -> Option<&'f [Target]> {
         Some(&f.document)
     } else if p.starts_with("/tep/{id}") {
         Some(&f.attachment)
+    } else if p.starts_with("/trang/{id}") {
+        Some(&f.scan_page)
     } else {
         None
     }

@@ -1,0 +1,100 @@
+//! The page viewer: a scanned page beside its OCR text and its checks, to judge it — zoom,
+//! rotate, previous and next page of the hồ sơ, all from the keyboard. The image is scaled by
+//! the server (`/trang/{id}/anh`), so a commune's connection carries a few hundred kilobytes, not
+//! the master. A page is as classified as its hồ sơ's most secret văn bản (`records::scan_page_for`).
+
+use crate::AppState;
+use crate::auth::Ctx;
+use crate::error::PageError;
+use crate::pages::{Page, crumb, here};
+use crate::records;
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Extension, Router};
+use minijinja::context;
+use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/trang/{id}", get(show)).route("/trang/{id}/anh", get(image))
+}
+
+/// Widest preview served, and the default.
+const WIDEST: u32 = 2000;
+const DEFAULT_WIDTH: u32 = 1200;
+
+async fn show(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
+    let (page, dossier, label) = records::scan_page_for(&state, &ctx, id).await?;
+    let order = state.store.dossier_page_ids(dossier.id).await?;
+    let at = order.iter().position(|p| *p == id);
+    let prev = at.and_then(|i| i.checked_sub(1)).and_then(|i| order.get(i)).copied();
+    let next = at.and_then(|i| order.get(i + 1)).copied();
+    // A sealed page keeps its text only in its sealed word boxes.
+    let text = match (&page.ocr_text, &page.words_blob) {
+        (Some(text), _) => Some(text.clone()),
+        (None, Some(words)) if page.sealed => {
+            state.blobs.read(words, true).await.ok().and_then(|bytes| kho_digitize::worker::page_text(&bytes))
+        }
+        _ => None,
+    };
+    let title = format!("Trang {} — {}", at.map(|i| i + 1).unwrap_or(0), dossier.fields.file_code);
+    Page::new("xem_trang.html", "so-hoa", title.clone())
+        .crumbs(vec![
+            crumb("Phông", "/phong"),
+            crumb(format!("Hồ sơ {}", dossier.fields.file_code), format!("/ho-so/{}", dossier.id)),
+            here(title),
+        ])
+        .render(
+            &state,
+            Some(&ctx),
+            context! {
+                id, dossier_id => dossier.id, code => dossier.fields.file_code.to_string(), title => dossier.fields.title.clone(),
+                place => at.map(|i| i + 1), count => order.len(), prev, next,
+                file => page.file_name.clone(), page_no => page.page_no, state => state_label(&page.state),
+                width => page.width, height => page.height, dpi => page.dpi, confidence => page.ocr_confidence,
+                has_image => page.image_blob.is_some(), text, problems => crate::digitization::problems(page.problems.as_deref()),
+                secret => label.classification.is_classified().then(|| label.classification.label()),
+            },
+        )
+}
+
+fn state_label(state: &str) -> &'static str {
+    match state {
+        "done" => "đã xử lý",
+        "rescan" => "cần quét lại",
+        _ => "đang chờ xử lý",
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct ImageQuery {
+    /// Width wanted, in pixels (at most 2000).
+    rong: Option<String>,
+}
+
+async fn image(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    Query(q): Query<ImageQuery>,
+) -> Result<Response, PageError> {
+    let (page, _, _) = records::scan_page_for(&state, &ctx, id).await?;
+    let Some(blob) = page.image_blob.clone() else {
+        return Err(PageError::NotYet("Trang này chưa xử lý xong: chưa có ảnh để xem.".into()));
+    };
+    let width = q.rong.and_then(|w| w.trim().parse::<u32>().ok()).unwrap_or(DEFAULT_WIDTH).clamp(200, WIDEST);
+    let bytes = state.blobs.read(&blob, page.sealed).await.map_err(|e| PageError::Unavailable(e.to_string()))?;
+    let preview =
+        crate::respond::blocking(move || kho_digitize::pipeline::preview(&bytes, width).ok_or("ảnh trang không đọc được".to_string()))
+            .await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/jpeg"),
+            (header::CACHE_CONTROL, "private, no-store"),
+            (header::HeaderName::from_static("x-content-type-options"), "nosniff"),
+        ],
+        preview,
+    )
+        .into_response())
+}
