@@ -75,7 +75,7 @@ async fn a_hồ_sơ_is_scanned_to_a_pdf_a_through_ingest_and_a_killed_worker() {
         let out = kho(url, &data, &["batch", "create", "--unit", "Xã Mường Ảng", "--name", "Lô 1", "--fonds", "X27"]);
         assert!(out.status.success(), "{}: {}", catalogue.label, String::from_utf8_lossy(&out.stderr));
         let batch: i64 = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
-        let queue = store.batch_queue(&kho_model::access::Visibility::everything(), batch, None, 1000).await.unwrap().entries;
+        let queue = store.batch_queue(&kho_model::access::Visibility::everything(), batch, None, 1000, None).await.unwrap().entries;
         assert_eq!(
             queue.iter().map(|q| (q.file_code.as_str(), q.reason.as_str())).collect::<Vec<_>>(),
             vec![(permanent.as_str(), "Bảo quản vĩnh viễn"), (land.as_str(), "Đất đai")]

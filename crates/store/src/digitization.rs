@@ -456,13 +456,20 @@ impl Store {
         batch_id: i64,
         after: Option<i64>,
         limit: i64,
+        known_total: Option<i64>,
     ) -> Result<QueuePage, StoreError> {
         let mut args = vec![Arg::Int(batch_id)];
         let dossiers = visible_dossiers(visibility, &mut args);
         // The visibility condition names `dossiers` columns, which only `d` has.
         let base = format!("FROM batch_dossiers q JOIN dossiers d ON d.id = q.dossier_id WHERE q.batch_id = $1 AND {dossiers}");
-        let total: i64 =
-            bind_all(sqlx::query(AssertSqlSafe(format!("SELECT COUNT(*) {base}"))), &args).fetch_one(&self.pool).await?.try_get(0)?;
+        // The count is the batch's size for this viewer, which the page's progress has already
+        // counted: given, it is not counted twice.
+        let total: i64 = match known_total {
+            Some(total) => total,
+            None => {
+                bind_all(sqlx::query(AssertSqlSafe(format!("SELECT COUNT(*) {base}"))), &args).fetch_one(&self.pool).await?.try_get(0)?
+            }
+        };
         let mut page_args = args.clone();
         let mut keyset = String::new();
         if let Some(after) = after {

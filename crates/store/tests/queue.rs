@@ -126,7 +126,7 @@ async fn urgent_hồ_sơ_go_first_and_a_dead_workers_job_comes_back() {
         store.set_priority(batch, low, Some((0, "Lãnh đạo cần gấp")), "dieuhanh").await.unwrap();
         let next = store.claim_job("b", 60, 3).await.unwrap().unwrap();
         assert_eq!(store.scan_page(next.subject_id).await.unwrap().dossier_id, low, "{}", catalogue.label);
-        let queue = store.batch_queue(&Visibility::everything(), batch, None, 1000).await.unwrap().entries;
+        let queue = store.batch_queue(&Visibility::everything(), batch, None, 1000, None).await.unwrap().entries;
         assert_eq!((queue[0].dossier_id, queue[0].override_reason.as_deref()), (low, Some("Lãnh đạo cần gấp")));
 
         // A job that kills its worker every time is failed after three tries, with a reason (the
@@ -189,7 +189,7 @@ async fn the_last_page_read_queues_the_hồ_sơ_assembly_and_a_failed_check_hold
         );
         let progress = store.batch_progress(&Visibility::everything(), batch).await.unwrap();
         assert_eq!((progress.pages, progress.pages_done, progress.pages_rescan, progress.pages_waiting), (6, 3, 0, 3));
-        let queue = store.batch_queue(&Visibility::everything(), batch, None, 1000).await.unwrap().entries;
+        let queue = store.batch_queue(&Visibility::everything(), batch, None, 1000, None).await.unwrap().entries;
         let entry = queue.iter().find(|q| q.dossier_id == low).unwrap();
         assert_eq!((entry.pages, entry.pages_done, entry.pages_rescan), (3, 0, 0), "{}", catalogue.label);
         let mut assembled = vec![];
@@ -266,12 +266,12 @@ async fn a_batch_queue_is_read_a_page_at_a_time_after_the_last_hồ_sơ_seen() {
         let batch = store.create_batch(unit, "Lô lớn", OriginalKind::Text, "test").await.unwrap();
         add_ranked(store, batch, &made.iter().map(|(id, _)| *id).collect::<Vec<_>>()).await;
         let everything = Visibility::everything();
-        let whole = store.batch_queue(&everything, batch, None, 1000).await.unwrap();
+        let whole = store.batch_queue(&everything, batch, None, 1000, None).await.unwrap();
         assert_eq!((whole.total, whole.entries.len(), whole.next), (250, 250, None), "{}", catalogue.label);
         let mut walked = vec![];
         let mut after = None;
         loop {
-            let page = store.batch_queue(&everything, batch, after, 100).await.unwrap();
+            let page = store.batch_queue(&everything, batch, after, 100, None).await.unwrap();
             assert_eq!(page.total, 250);
             walked.extend(page.entries.iter().map(|e| e.dossier_id));
             match page.next {
@@ -286,7 +286,7 @@ async fn a_batch_queue_is_read_a_page_at_a_time_after_the_last_hồ_sơ_seen() {
             catalogue.label
         );
         let nobody = Visibility { all_units: false, units: vec![], fonds: vec![], ..Visibility::everything() };
-        let hidden = store.batch_queue(&nobody, batch, None, 100).await.unwrap();
+        let hidden = store.batch_queue(&nobody, batch, None, 100, None).await.unwrap();
         assert_eq!((hidden.total, hidden.entries.len()), (0, 0), "{}", catalogue.label);
     }
 }

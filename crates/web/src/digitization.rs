@@ -159,7 +159,8 @@ async fn render_batch(
     // Where the page starts is carried in its address (`tu`): counting what comes before would
     // read the whole batch.
     let before = after.map(|(_, from)| from.max(1) - 1).unwrap_or(0);
-    let page = state.store.batch_queue(&visibility, id, after.map(|(dossier, _)| dossier), QUEUE_PAGE).await?;
+    let known = progress.get("dossiers").and_then(|d| d.as_i64());
+    let page = state.store.batch_queue(&visibility, id, after.map(|(dossier, _)| dossier), QUEUE_PAGE, known).await?;
     let queue: Vec<Value> = page
         .entries
         .iter()

@@ -49,8 +49,12 @@ async fn a_hồ_sơ_marked_as_consulted_often_moves_ahead_of_the_rest_and_back()
         let (_, page) = session.get(&location).await;
         assert!(!order(&page), "{}: the marked hồ sơ goes first", app.label);
         assert!(page.contains("Thường xuyên được khai thác") && page.contains("Bỏ đánh dấu thường xuyên khai thác"));
-        let queue =
-            app.store.batch_queue(&kho_model::access::Visibility::everything(), batch.parse().unwrap(), None, 1000).await.unwrap().entries;
+        let queue = app
+            .store
+            .batch_queue(&kho_model::access::Visibility::everything(), batch.parse().unwrap(), None, 1000, None)
+            .await
+            .unwrap()
+            .entries;
         let entry = queue.iter().find(|q| q.dossier_id == second_id).unwrap();
         assert_eq!((entry.rank, entry.frequent_use), (6, true));
         // Its queued page moved with it: a worker takes it first.
