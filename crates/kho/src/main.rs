@@ -2,6 +2,7 @@
 //! the web server and the commands, and prints errors once, in Vietnamese, with an exit code.
 
 mod accounts;
+mod backup;
 mod bench;
 mod bench_ocr;
 mod bench_uploads;
@@ -181,6 +182,20 @@ enum Command {
         /// Bắt đầu lại từ đầu thay vì tiếp tục lần dở dang.
         #[arg(long)]
         restart: bool,
+    },
+    /// Sao lưu cơ sở dữ liệu và mọi tệp dữ liệu vào THƯ_MỤC khi Kho vẫn đang chạy: mỗi lần một
+    /// thư mục con theo giờ; tệp dữ liệu chỉ chép phần mới (gia tăng); ghi nhat-ky-sao-luu.csv.
+    Backup {
+        /// Thư mục sao lưu (nên ở ổ đĩa hoặc máy khác).
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Khôi phục một bản sao lưu (THƯ_MỤC/YYYYMMDD-HHMMSS) vào --data-dir mới (hoặc vào
+    /// --database-url PostgreSQL trống); kiểm tra SHA-256 của từng tệp.
+    Restore {
+        /// Thư mục của bản sao lưu.
+        #[arg(long)]
+        from: PathBuf,
     },
     /// Đo hiệu năng (chạy bằng tay; in số liệu).
     Bench {
@@ -613,6 +628,17 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let blobs = open_blobs(&cli, false)?;
             let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
             digitization::worker(store, blobs, jobs, *until_idle, worker_config(&cli, *lease, false)?).await
+        }
+        Command::Backup { to } => {
+            let store = open_store(&cli).await?;
+            let blobs = open_blobs(&cli, false)?;
+            backup::backup(&store, &blobs, cli.database_url.as_deref(), to).await
+        }
+        Command::Restore { from } => {
+            backup::restore(from, &cli.data_dir, cli.database_url.as_deref(), async || {
+                Ok((open_store(&cli).await?, open_blobs(&cli, false)?))
+            })
+            .await
         }
         Command::Verify { restart } => {
             let store = open_store(&cli).await?;

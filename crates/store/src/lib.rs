@@ -115,6 +115,19 @@ impl Store {
         Ok(store)
     }
 
+    /// A consistent copy of the embedded catalogue at `path`, taken while Kho serves (SQLite's
+    /// `VACUUM INTO`: one read transaction, never a file copy of a live database). PostgreSQL
+    /// catalogues are saved by its own tools (`pg_dump`), not here.
+    pub async fn snapshot_into(&self, path: &Path) -> Result<(), StoreError> {
+        if self.backend != Backend::Sqlite {
+            return Err(StoreError::Config("bản chụp VACUUM INTO chỉ dành cho SQLite; PostgreSQL dùng pg_dump".into()));
+        }
+        let target = path.to_str().ok_or_else(|| StoreError::Io(format!("đường dẫn không hợp lệ: {}", path.display())))?;
+        let sql = format!("VACUUM INTO '{}'", target.replace('\'', "''"));
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&self.pool).await?;
+        Ok(())
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }

@@ -55,6 +55,13 @@ pub async fn sqlite() -> TestCatalogue {
 }
 
 pub async fn postgres() -> Option<TestCatalogue> {
+    let url = empty_postgres().await?;
+    let store = Store::open(&url).await.expect("open PostgreSQL catalogue");
+    Some(TestCatalogue { store, label: "PostgreSQL", url, files: tempfile::tempdir().expect("temporary folder") })
+}
+
+/// A new, empty database on the test PostgreSQL server (no schema: what a restore goes into).
+pub async fn empty_postgres() -> Option<String> {
     let Ok(server) = std::env::var("KHO_TEST_POSTGRES_URL") else {
         if std::env::var("KHO_REQUIRE_POSTGRES").as_deref() == Ok("1") {
             panic!("KHO_REQUIRE_POSTGRES=1 but KHO_TEST_POSTGRES_URL is not set");
@@ -72,9 +79,7 @@ pub async fn postgres() -> Option<TestCatalogue> {
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&admin).await.expect("create test database");
     admin.close().await;
     let (base, _) = server.rsplit_once('/').expect("URL with a database name");
-    let url = format!("{base}/{name}");
-    let store = Store::open(&url).await.expect("open PostgreSQL catalogue");
-    Some(TestCatalogue { store, label: "PostgreSQL", url, files: tempfile::tempdir().expect("temporary folder") })
+    Some(format!("{base}/{name}"))
 }
 
 impl TestCatalogue {
