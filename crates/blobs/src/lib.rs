@@ -247,24 +247,34 @@ impl Blobs {
     }
 
     /// Copies a blob as stored (sealed content stays sealed) from `source` into this store,
-    /// checked against its name on the way; one already here whole is left alone. True when it
-    /// was copied. What backups and restores are made of: a copy is as good as its name says.
+    /// checked against its name on the way; one already here at the source's size is left alone
+    /// (re-hashing every copy is `kho verify`'s work, not each backup's). True when it was copied.
+    /// What backups and restores are made of: a copy is as good as its name says.
     pub async fn copy_from(&self, source: &Blobs, name: &str) -> Result<bool, BlobError> {
         if !valid_name(name) {
             return Err(BlobError::BadName);
         }
         let location = Blobs::location(name);
         match self.objects.head(&location).await {
-            // Content-addressed: a file of the right size under its own name was checked when
-            // written; `kho verify` re-hashes copies too.
-            Ok(_) if self.check(name).await.is_ok() => return Ok(false),
-            Ok(_) | Err(object_store::Error::NotFound { .. }) => {}
+            Ok(here) => match source.objects.head(&location).await {
+                Ok(there) if there.size == here.size => return Ok(false),
+                Ok(_) => {}
+                Err(object_store::Error::NotFound { .. }) => return Err(BlobError::Missing(name.into())),
+                Err(e) => return Err(source.store_error(e)),
+            },
+            Err(object_store::Error::NotFound { .. }) => {}
             Err(e) => return Err(self.store_error(e)),
         }
-        let stored = source.stored(name).await?;
-        self.objects.put(&location, PutPayload::from_bytes(stored)).await.map_err(|e| self.store_error(e))?;
-        self.sync(name).await?;
+        self.repair_from(source, name).await?;
         Ok(true)
+    }
+
+    /// Writes a blob again from `source`'s copy, checked against its name first: how a file
+    /// found missing or damaged is mended from the other copy.
+    pub async fn repair_from(&self, source: &Blobs, name: &str) -> Result<(), BlobError> {
+        let stored = source.stored(name).await?;
+        self.objects.put(&Blobs::location(name), PutPayload::from_bytes(stored)).await.map_err(|e| self.store_error(e))?;
+        self.sync(name).await
     }
 
     /// On a local folder, the written file and its folder reach the disk before the catalogue

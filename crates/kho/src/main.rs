@@ -182,6 +182,13 @@ enum Command {
         /// Bắt đầu lại từ đầu thay vì tiếp tục lần dở dang.
         #[arg(long)]
         restart: bool,
+        /// Chỉ kiểm tra chừng ấy tệp lần này, lần sau tiếp tục (chạy hằng ngày: toàn bộ kho được
+        /// kiểm tra sau tổng số tệp / N ngày).
+        #[arg(long)]
+        limit: Option<u64>,
+        /// Tệp mất hoặc hỏng được chép lại từ bản sao lưu này (thư mục của kho backup --to).
+        #[arg(long)]
+        repair_from: Option<PathBuf>,
     },
     /// Sao lưu cơ sở dữ liệu và mọi tệp dữ liệu vào THƯ_MỤC khi Kho vẫn đang chạy: mỗi lần một
     /// thư mục con theo giờ; tệp dữ liệu chỉ chép phần mới (gia tăng); ghi nhat-ky-sao-luu.csv.
@@ -640,10 +647,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             })
             .await
         }
-        Command::Verify { restart } => {
+        Command::Verify { restart, limit, repair_from } => {
             let store = open_store(&cli).await?;
             let blobs = open_blobs(&cli, false)?;
-            digitization::verify(&store, &blobs, *restart).await
+            digitization::verify(&store, &blobs, *restart, *limit, repair_from.as_deref()).await
         }
         Command::Init => {
             let store = open_store(&cli).await?;

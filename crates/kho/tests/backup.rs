@@ -144,8 +144,25 @@ async fn a_backup_taken_while_kho_serves_restores_to_identical_files() {
             );
         }
 
-        // A file damaged in the backup is named, and the restore fails.
+        // Fixity a slice a day, and a damaged file mended from the other copy.
         let victim = original.keys().next().unwrap();
+        let live = data.join("blobs").join(&victim[..2]).join(&victim[2..4]).join(victim);
+        std::fs::write(&live, b"bit rot").unwrap();
+        let slice = kho(Some(url), &data, &["verify", "--restart", "--limit", "2"]);
+        assert!(slice.status.success() && stdout(&slice).contains("Đã kiểm tra 2 tệp trong lần này"), "{label}: {}", stdout(&slice));
+        let found = kho(Some(url), &data, &["verify"]);
+        assert_eq!(found.status.code(), Some(3), "{label}: the rest of the run finds the damage: {}", stdout(&found));
+        assert!(stdout(&found).contains(&format!("HỎNG  {victim}")), "{label}: {}", stdout(&found));
+        let mended = kho(Some(url), &data, &["verify", "--restart", "--repair-from", backups.to_str().unwrap()]);
+        assert!(mended.status.success(), "{label}: {}", stdout(&mended));
+        assert!(
+            stdout(&mended).contains(&format!("ĐÃ SỬA  {victim}")) && stdout(&mended).contains("Tất cả nguyên vẹn"),
+            "{label}: {}",
+            stdout(&mended)
+        );
+        assert_eq!(std::fs::read(&live).unwrap(), original[victim], "{label}: byte for byte again");
+
+        // A file damaged in the backup is named, and the restore fails.
         std::fs::write(backups.join("blobs").join(&victim[..2]).join(&victim[2..4]).join(victim), b"hong").unwrap();
         let damaged = catalogue.dir().join("khoi-phuc-2");
         let target = if sqlite { None } else { Some(empty_postgres().await.unwrap()) };
