@@ -58,9 +58,23 @@ pub fn routes() -> Router<AppState> {
         documents,
         document_create,
         document_get,
-        document_update
+        document_update,
+        crate::digitization::api_batches,
+        crate::digitization::api_batch_create,
+        crate::digitization::api_batch,
+        crate::digitization::api_queue,
+        crate::digitization::api_upload,
+        crate::digitization::api_renditions
     ),
-    components(schemas(ApiErrorBody, FondsInput, InventoryInput, DossierInput, DocumentInput, kho_model::FieldError))
+    components(schemas(
+        ApiErrorBody,
+        FondsInput,
+        InventoryInput,
+        DossierInput,
+        DocumentInput,
+        kho_model::FieldError,
+        crate::digitization::BatchInput
+    ))
 )]
 struct ApiDoc;
 
@@ -69,7 +83,7 @@ async fn openapi() -> Json<utoipa::openapi::OpenApi> {
 }
 
 /// A JSON body, refused in Vietnamese when it is not JSON or not an object of the expected shape.
-struct Body<T>(T);
+pub(crate) struct Body<T>(pub(crate) T);
 
 impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<S> for Body<T> {
     type Rejection = ApiError;

@@ -6,7 +6,7 @@
 use crate::AppState;
 use crate::attachments::Part;
 use crate::auth::Ctx;
-use crate::error::PageError;
+use crate::error::{ApiError, ApiErrorBody, PageError};
 use crate::records::{self, Refused};
 use axum::Extension;
 use axum::Router;
@@ -102,35 +102,44 @@ async fn new(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> R
 }
 
 async fn create(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Form(input): Form<NewBatch>) -> Result<Response, PageError> {
+    match make_batch(&state, &ctx, &input).await? {
+        Ok(batch) => Ok(Redirect::to(&format!("/so-hoa/{batch}")).into_response()),
+        Err(message) => form(&state, &ctx, &input, Some(message)).await,
+    }
+}
+
+/// A batch of every hồ sơ of a fonds, in the plan's order: its id, or why not in words a clerk
+/// can act on. The page and the API both make batches here.
+async fn make_batch(state: &AppState, ctx: &Ctx, input: &NewBatch) -> Result<Result<i64, String>, PageError> {
     let name = kho_model::text::clean(&input.name);
     let Some(kind) = OriginalKind::from_code(&input.original_kind) else {
-        return form(&state, &ctx, &input, Some("Chọn loại tài liệu gốc.".into())).await;
+        return Ok(Err("Chọn loại tài liệu gốc (text, colour hoặc map).".into()));
     };
     if name.is_empty() {
-        return form(&state, &ctx, &input, Some("Đặt tên cho lô số hóa, ví dụ “Lô 1 — UBND xã Mường Ảng, 2015–2025”.".into())).await;
+        return Ok(Err("Đặt tên cho lô số hóa, ví dụ “Lô 1 — UBND xã Mường Ảng, 2015–2025”.".into()));
     }
-    let Ok(fonds_id) = input.fonds_id.parse::<i64>() else {
-        return form(&state, &ctx, &input, Some("Chọn phông có các hồ sơ cần số hóa.".into())).await;
+    let Ok(fonds_id) = input.fonds_id.trim().parse::<i64>() else {
+        return Ok(Err("Chọn phông có các hồ sơ cần số hóa.".into()));
     };
-    let fonds = match records::fonds_for(&state, &ctx, Action::Digitize, fonds_id).await {
+    let fonds = match records::fonds_for(state, ctx, Action::Digitize, fonds_id).await {
         Ok(f) => f,
-        Err(Refused::NotFound(_)) => return form(&state, &ctx, &input, Some("Phông không có hoặc ngoài phạm vi của bạn.".into())).await,
+        Err(Refused::NotFound(_)) => return Ok(Err("Phông không có hoặc ngoài phạm vi của bạn.".into())),
         Err(e) => return Err(e.into()),
     };
     let ids = state.store.fonds_dossier_ids(fonds.id).await?;
     if ids.is_empty() {
-        return form(&state, &ctx, &input, Some(format!("Phông {} chưa có hồ sơ nào để số hóa.", fonds.fields.code))).await;
+        return Ok(Err(format!("Phông {} chưa có hồ sơ nào để số hóa.", fonds.fields.code)));
     }
     let batch = state.store.create_batch(fonds.fields.unit_id, &name, kind, &ctx.actor.name).await?;
     match ingest::add_to_batch(&state.store, batch, &ids).await {
         Ok(()) => {}
-        Err(kho_store::StoreError::Conflict(e)) => return form(&state, &ctx, &input, Some(e.message)).await,
+        Err(kho_store::StoreError::Conflict(e)) => return Ok(Err(e.message)),
         Err(e) => return Err(e.into()),
     }
     let mut event = ctx.event("digitize.batch.create", "batch", Some(batch), "ok");
     event.detail = Some(format!("phông {}; {} hồ sơ", fonds.fields.code, ids.len()));
     state.store.audit(event).await?;
-    Ok(Redirect::to(&format!("/so-hoa/{batch}")).into_response())
+    Ok(Ok(batch))
 }
 
 pub(crate) fn problems(json: Option<&str>) -> Vec<String> {
@@ -345,32 +354,15 @@ async fn upload(
 ) -> Result<Response, PageError> {
     // Authorise before reading a byte of the body.
     records::batch_for(&state, &ctx, Action::Digitize, id).await?;
-    let codes = BatchCodes::load(&state.store, id, &ctx.actor.visibility()).await?;
-    let limit_mb = state.config.max_upload / 1024 / 1024;
-    let mut results = vec![];
-    let mut chosen: Option<i64> = None;
+    let received = receive(&state, &ctx, id, multipart).await?;
     let refused = |message: String| context! { refused => message };
-    match multipart {
-        Err(_) => results.push(refused(crate::attachments::UNREADABLE.into())),
-        Ok(mut multipart) => loop {
-            match crate::attachments::next_part(&state, &mut multipart, limit_mb).await {
-                Ok(None) => break,
-                Ok(Some(Part::Field { name, value })) if name == "dossier" => chosen = value.trim().parse().ok(),
-                Ok(Some(Part::Field { .. })) => {}
-                Ok(Some(Part::BadName(message))) => results.push(refused(message)),
-                Ok(Some(Part::File { name, bytes, permit: _permit })) => {
-                    results.push(match take_file(&state, &ctx, id, &codes, chosen, &name, bytes).await? {
-                        Ok(message) => context! { accepted => message },
-                        Err(message) => context! { refused => message },
-                    })
-                }
-                Err(message) => {
-                    results.push(refused(message));
-                    break;
-                }
-            }
-        },
-    }
+    let mut results: Vec<Value> = received
+        .into_iter()
+        .map(|r| match r {
+            Ok(message) => context! { accepted => message },
+            Err(message) => refused(message),
+        })
+        .collect();
     if results.is_empty() {
         results.push(refused("Chưa chọn tệp nào.".into()));
     }
@@ -380,6 +372,39 @@ async fn upload(
         StatusCode::OK
     };
     render_batch(&state, &ctx, id, None, Some(results), status).await
+}
+
+/// Every file of an upload form into batch `id` (the caller has authorised): per file, what was
+/// taken or why not. A `dossier` field before the files names their hồ sơ.
+async fn receive(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Vec<Result<String, String>>, PageError> {
+    let codes = BatchCodes::load(&state.store, id, &ctx.actor.visibility()).await?;
+    let limit_mb = state.config.max_upload / 1024 / 1024;
+    let mut results = vec![];
+    let mut chosen: Option<i64> = None;
+    match multipart {
+        Err(_) => results.push(Err(crate::attachments::UNREADABLE.into())),
+        Ok(mut multipart) => loop {
+            match crate::attachments::next_part(state, &mut multipart, limit_mb).await {
+                Ok(None) => break,
+                Ok(Some(Part::Field { name, value })) if name == "dossier" => chosen = value.trim().parse().ok(),
+                Ok(Some(Part::Field { .. })) => {}
+                Ok(Some(Part::BadName(message))) => results.push(Err(message)),
+                Ok(Some(Part::File { name, bytes, permit: _permit })) => {
+                    results.push(take_file(state, ctx, id, &codes, chosen, &name, bytes).await?)
+                }
+                Err(message) => {
+                    results.push(Err(message));
+                    break;
+                }
+            }
+        },
+    }
+    Ok(results)
 }
 
 /// One file into the batch: mapped to its hồ sơ (the chosen one, or by its TT05 name), refused
@@ -585,4 +610,154 @@ async fn download(State(state): State<AppState>, Extension(ctx): Extension<Ctx>,
     }
     let content = content.map_err(|e| PageError::Unavailable(e.to_string()))?;
     Ok(crate::respond::stored_file(content, "application/pdf", &rendition.file_name))
+}
+
+// ---- the same line as JSON, for a scanning station or another system ----
+
+/// `/api/v1` routes of the số hóa line: batches, their queue, uploads and the signed copies —
+/// the same checks, scope and audit as the pages, since both go through the same functions.
+pub fn api_routes(max_upload: usize) -> Router<AppState> {
+    Router::new()
+        .route("/batches", get(api_batches).post(api_batch_create))
+        .route("/batches/{id}", get(api_batch))
+        .route("/batches/{id}/queue", get(api_queue))
+        .route("/batches/{id}/files", post(api_upload).layer(DefaultBodyLimit::max(max_upload)))
+        .route("/dossiers/{id}/renditions", get(api_renditions))
+}
+
+fn api_error(error: PageError) -> ApiError {
+    match error {
+        PageError::NotFound(what) => ApiError::not_found(what),
+        PageError::Forbidden => ApiError::new(StatusCode::FORBIDDEN, "forbidden", "Vai trò của bạn không được làm việc này."),
+        PageError::NotYet(message) => ApiError::new(StatusCode::CONFLICT, "not_yet", message),
+        PageError::Unavailable(message) => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message),
+        other => {
+            tracing::error!(error = ?other, "internal error");
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "Lỗi hệ thống; đã ghi nhật ký. Vui lòng thử lại hoặc báo quản trị viên.",
+            )
+        }
+    }
+}
+
+/// Lô số hóa in the person's scope, newest first, with where each stands.
+#[utoipa::path(get, path = "/api/v1/batches", tag = "Số hóa", responses((status = 200, description = "Các lô: id, name, unitId, originalKind, createdBy, createdAt, progress")))]
+pub(crate) async fn api_batches(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> Result<Response, ApiError> {
+    let mut out = vec![];
+    for batch in state.store.list_batches(&ctx.actor.visibility()).await? {
+        let progress = progress_value(&state, &ctx, batch.id).await.map_err(api_error)?;
+        let mut value = serde_json::to_value(&batch).unwrap_or_default();
+        value["progress"] = progress;
+        out.push(value);
+    }
+    Ok(Json(out).into_response())
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct BatchInput {
+    /// Tên lô.
+    name: String,
+    fonds_id: i64,
+    /// text (đen trắng, chữ), colour (có màu), map (bản đồ, bản vẽ).
+    original_kind: String,
+}
+
+/// A batch of every hồ sơ of a fonds, in the plan's order.
+#[utoipa::path(post, path = "/api/v1/batches", tag = "Số hóa", request_body = BatchInput, responses(
+    (status = 201, description = "Đã lập lô; Location là địa chỉ của lô"), (status = 422, description = "Vì sao không lập được", body = ApiErrorBody)))]
+pub(crate) async fn api_batch_create(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    crate::api::Body(input): crate::api::Body<BatchInput>,
+) -> Result<Response, ApiError> {
+    let input = NewBatch { name: input.name, fonds_id: input.fonds_id.to_string(), original_kind: input.original_kind };
+    match make_batch(&state, &ctx, &input).await.map_err(api_error)? {
+        Ok(batch) => {
+            Ok((StatusCode::CREATED, [(header::LOCATION, format!("/api/v1/batches/{batch}"))], Json(serde_json::json!({ "id": batch })))
+                .into_response())
+        }
+        Err(message) => Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message)),
+    }
+}
+
+/// A batch and where its work stands (hồ sơ, files, pages done and to scan again, PDF/A).
+#[utoipa::path(get, path = "/api/v1/batches/{id}", tag = "Số hóa", params(("id" = i64, Path)), responses(
+    (status = 200, description = "Lô và tiến độ"), (status = 404, body = ApiErrorBody)))]
+pub(crate) async fn api_batch(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    let batch = records::batch_for(&state, &ctx, Action::PlanView, id).await?;
+    let mut value = serde_json::to_value(&batch).unwrap_or_default();
+    value["progress"] = progress_value(&state, &ctx, id).await.map_err(api_error)?;
+    Ok(Json(value).into_response())
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub(crate) struct QueueParams {
+    /// The page after this hồ sơ: the `next` of the previous answer.
+    after: Option<i64>,
+    /// At most 1.000; 100 when absent.
+    limit: Option<i64>,
+}
+
+/// The batch's hồ sơ in working order, a page at a time, with their pages and PDF/A counts.
+#[utoipa::path(get, path = "/api/v1/batches/{id}/queue", tag = "Số hóa", params(("id" = i64, Path), QueueParams), responses(
+    (status = 200, description = "total, next, entries: dossierId, fileCode, title, rank, reason, pages, pagesDone, pagesRescan, renditions"),
+    (status = 404, body = ApiErrorBody)))]
+pub(crate) async fn api_queue(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    Query(q): Query<QueueParams>,
+) -> Result<Response, ApiError> {
+    records::batch_for(&state, &ctx, Action::PlanView, id).await?;
+    let limit = q.limit.unwrap_or(QUEUE_PAGE).clamp(1, 1000);
+    let page = state.store.batch_queue(&ctx.actor.visibility(), id, q.after, limit, None).await?;
+    Ok(Json(serde_json::json!({ "total": page.total, "next": page.next, "entries": page.entries })).into_response())
+}
+
+/// Scans into the batch (multipart: `file` parts, each named by its TT05 code or after a
+/// `dossier` field), checked as the upload page checks them; one result per file.
+#[utoipa::path(post, path = "/api/v1/batches/{id}/files", tag = "Số hóa", params(("id" = i64, Path)), responses(
+    (status = 200, description = "results: {accepted} hoặc {refused} cho từng tệp"),
+    (status = 422, description = "Có tệp bị từ chối; results nói vì sao"), (status = 404, body = ApiErrorBody)))]
+pub(crate) async fn api_upload(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Response, ApiError> {
+    records::batch_for(&state, &ctx, Action::Digitize, id).await?;
+    let mut received = receive(&state, &ctx, id, multipart).await.map_err(api_error)?;
+    if received.is_empty() {
+        received.push(Err("Chưa có tệp nào trong yêu cầu (các phần tên “file”).".into()));
+    }
+    let status = if received.iter().any(Result::is_err) { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let results: Vec<serde_json::Value> = received
+        .into_iter()
+        .map(|r| match r {
+            Ok(message) => serde_json::json!({ "accepted": message }),
+            Err(message) => serde_json::json!({ "refused": message }),
+        })
+        .collect();
+    Ok((status, Json(serde_json::json!({ "results": results }))).into_response())
+}
+
+/// The signed PDF/A copies of a hồ sơ the person may see; each downloads at `/ban-so-hoa/{id}`.
+#[utoipa::path(get, path = "/api/v1/dossiers/{id}/renditions", tag = "Số hóa", params(("id" = i64, Path)), responses(
+    (status = 200, description = "id, fileName, standard, pages, size, sha256, signed, createdAt; tải về tại /ban-so-hoa/{id}"),
+    (status = 404, body = ApiErrorBody)))]
+pub(crate) async fn api_renditions(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    let (dossier, _) = records::dossier_for(&state, &ctx, Action::CatalogueView, id).await?;
+    let renditions = records::visible_renditions(&state, &ctx, &dossier).await?;
+    Ok(Json(renditions).into_response())
 }

@@ -177,6 +177,12 @@ pub const ROUTES: &[Route] = &[
     route("GET", "/api/v1/dossiers/{id}/documents", Act(CatalogueView)),
     route("POST", "/api/v1/dossiers/{id}/documents", Act(CatalogueEdit)),
     route("GET", "/api/v1/documents/{id}", Act(CatalogueView)),
+    route("GET", "/api/v1/batches", Act(PlanView)),
+    route("POST", "/api/v1/batches", Act(Digitize)),
+    route("GET", "/api/v1/batches/{id}", Act(PlanView)),
+    route("GET", "/api/v1/batches/{id}/queue", Act(PlanView)),
+    long("POST", "/api/v1/batches/{id}/files", Act(Digitize)),
+    route("GET", "/api/v1/dossiers/{id}/renditions", Act(CatalogueView)),
     route("PUT", "/api/v1/documents/{id}", Act(CatalogueEdit)),
 ];
 

@@ -450,3 +450,100 @@ async fn a_scanned_page_is_seen_beside_its_text_and_a_secret_one_by_nobody_uncle
         assert!(app.store.list_audit(&audit).await.unwrap().0 >= 1, "{label}: a classified page's viewing is audited");
     }
 }
+
+/// A scanning station works through the API alone, with a token: it makes a batch, reads the
+/// queue, sends scans (one refused, with why), follows the progress, lists and downloads the
+/// signed copies. Another commune's station meets none of it.
+#[tokio::test]
+async fn a_scanning_station_works_through_the_api() {
+    for app in apps().await {
+        let label = app.label;
+        let (fonds, land, _) = commune_fonds(&app).await;
+        let unit = app.unit_id("Xã Mường Ảng").await;
+        let other = app.unit_id("Xã Mường Phăng").await;
+        app.user("tram", Role::Archivist, Classification::None, &[unit], &[]).await;
+        app.user("tram.khac", Role::Archivist, Classification::None, &[other], &[]).await;
+        let station = app.api("tram").await;
+        let outsider = app.api("tram.khac").await;
+        use reqwest::Method;
+
+        let (status, refused) = station
+            .call(Method::POST, "/api/v1/batches", Some(serde_json::json!({ "name": "", "fondsId": fonds, "originalKind": "text" })))
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+        assert!(refused["error"]["message"].as_str().unwrap().contains("Đặt tên cho lô số hóa"), "{label}: {refused}");
+        let (status, _) = outsider
+            .call(Method::POST, "/api/v1/batches", Some(serde_json::json!({ "name": "Lô", "fondsId": fonds, "originalKind": "text" })))
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{label}: another commune's fonds is not theirs to batch");
+        let (status, created) = station
+            .call(
+                Method::POST,
+                "/api/v1/batches",
+                Some(serde_json::json!({ "name": "Lô máy quét", "fondsId": fonds, "originalKind": "text" })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{label}: {created}");
+        let batch = created["id"].as_i64().unwrap();
+
+        let (_, queue) = station.call(Method::GET, &format!("/api/v1/batches/{batch}/queue?limit=1"), None).await;
+        assert_eq!(queue["total"], 2, "{label}: {queue}");
+        assert_eq!(queue["entries"][0]["fileCode"], land.as_str(), "{label}: the land file first, as the plan orders");
+        let after = queue["next"].as_i64().expect("a second page");
+        let (_, rest) = station.call(Method::GET, &format!("/api/v1/batches/{batch}/queue?after={after}"), None).await;
+        assert_eq!((rest["entries"].as_array().unwrap().len(), &rest["next"]), (1, &serde_json::Value::Null), "{label}");
+
+        let tiff = std::fs::read(Path::new(PAGES).join("ho-so-3-trang.tif")).unwrap();
+        let form = reqwest::multipart::Form::new()
+            .part("file", reqwest::multipart::Part::bytes(tiff).file_name(format!("{land}.tif")))
+            .part("file", reqwest::multipart::Part::bytes(b"MZ\x90\x00 not a scan".to_vec()).file_name(format!("{land}.exe")));
+        let sent = station
+            .client
+            .post(format!("{}/api/v1/batches/{batch}/files", app.base))
+            .bearer_auth(&station.token)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(sent.status(), StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+        let results: serde_json::Value = sent.json().await.unwrap();
+        assert!(results["results"][0]["accepted"].is_string() && results["results"][1]["refused"].is_string(), "{label}: {results}");
+        let sent = outsider
+            .client
+            .post(format!("{}/api/v1/batches/{batch}/files", app.base))
+            .bearer_auth(&outsider.token)
+            .multipart(reqwest::multipart::Form::new())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(sent.status(), StatusCode::NOT_FOUND, "{label}: not their batch");
+
+        let blobs = kho_blobs::Blobs::open(&app.catalogue.dir().join("blobs"), None).unwrap();
+        let worker = kho_digitize::worker::Worker::new(app.store.clone(), blobs, Default::default());
+        while worker.run_one(0).await.unwrap().is_some() {}
+        let (_, progress) = station.call(Method::GET, &format!("/api/v1/batches/{batch}"), None).await;
+        assert_eq!(
+            (progress["progress"]["pagesDone"].as_i64(), progress["progress"]["renditions"].as_i64()),
+            (Some(3), Some(1)),
+            "{label}: {progress}"
+        );
+        let (_, listed) = station.call(Method::GET, "/api/v1/batches", None).await;
+        assert!(listed.as_array().unwrap().iter().any(|b| b["id"] == batch), "{label}");
+        let (_, listed) = outsider.call(Method::GET, "/api/v1/batches", None).await;
+        assert!(!listed.as_array().unwrap().iter().any(|b| b["id"] == batch), "{label}: nor in another's list");
+
+        let dossier =
+            app.store.batch_queue(&kho_model::access::Visibility::everything(), batch, None, 1, None).await.unwrap().entries[0].dossier_id;
+        let (status, copies) = station.call(Method::GET, &format!("/api/v1/dossiers/{dossier}/renditions"), None).await;
+        assert_eq!(status, StatusCode::OK, "{label}");
+        let copy = copies[0]["id"].as_i64().unwrap();
+        let pdf = station.client.get(format!("{}/ban-so-hoa/{copy}", app.base)).bearer_auth(&station.token).send().await.unwrap();
+        assert_eq!(pdf.status(), StatusCode::OK, "{label}");
+        assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF"), "{label}");
+
+        let (_, doc) = station.call(Method::GET, "/api/v1/openapi.json", None).await;
+        for path in ["/api/v1/batches", "/api/v1/batches/{id}/queue", "/api/v1/batches/{id}/files", "/api/v1/dossiers/{id}/renditions"] {
+            assert!(doc["paths"].get(path).is_some(), "{path} in the OpenAPI document");
+        }
+    }
+}

@@ -318,7 +318,7 @@ fn paths(ids: &Ids, user: i64) -> Vec<String> {
             vec![ids.unit]
         } else if p.starts_with("/tiep-nhan/{id}") {
             ids.accession.clone()
-        } else if p.starts_with("/so-hoa/{id}") {
+        } else if p.starts_with("/so-hoa/{id}") || p.starts_with("/batches/{id}") {
             ids.batch.clone()
         } else if p.starts_with("/ban-so-hoa/{id}") {
             ids.rendition.clone()

@@ -199,7 +199,7 @@ fn record_targets<'f>(path: &str, f: &'f Fixtures) -> Option<&'f [Target]> {
         Some(&f.unit_target)
     } else if p.starts_with("/tiep-nhan/{id}") {
         Some(&f.accession)
-    } else if p.starts_with("/so-hoa/{id}") {
+    } else if p.starts_with("/so-hoa/{id}") || p.starts_with("/batches/{id}") {
         Some(&f.batch)
     } else if p.starts_with("/ban-so-hoa/{id}") {
         Some(&f.rendition)
