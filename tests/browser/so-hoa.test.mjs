@@ -1,6 +1,7 @@
 // Số hóa in the browser: a commune clerk makes a batch from her fonds, sends a 3-page scan of
 // the land file by its TT05 name with a progress bar, and watches the batch's progress climb
-// as the server's worker checks and reads the pages, until the hồ sơ has its signed PDF/A.
+// as the server's worker checks and reads the pages, until the hồ sơ has its signed PDF/A; then
+// looks at each page beside its OCR text in the page viewer, from the keyboard.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -49,4 +50,18 @@ test('a batch is made, a scan uploaded, and its progress followed to the PDF/A',
   assert.ok(pdf.subarray(0, 8).toString().startsWith('%PDF-1.7'));
   const text = pdf.toString('latin1');
   assert.ok(text.includes('/ByteRange') && text.includes('/ETSI.CAdES.detached'), 'a PAdES signature');
+
+  // The page viewer: the first page beside its text, the next one by the arrow key, zoom by +.
+  await page.getByRole('link', { name: /Xem 3 trang đã quét/ }).click();
+  await page.waitForURL(/\/trang\/\d+$/);
+  assert.match(await page.locator('h1').innerText(), /Trang 1\/3/);
+  await page.waitForFunction(() => document.getElementById('page-image')?.naturalWidth > 0);
+  assert.ok(await page.evaluate(() => document.getElementById('page-image').naturalWidth <= 1200), 'scaled by the server');
+  assert.match(await page.locator('#ocr-text').innerText(), /đất/i);
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => /Trang 2\/3/.test(document.querySelector('h1').textContent));
+  await page.keyboard.press('+');
+  assert.equal(await page.locator('#page-image').evaluate((img) => img.style.width), '125%');
+  await page.keyboard.press('r');
+  assert.match(await page.locator('#page-image').evaluate((img) => img.style.transform), /rotate\(90deg\)/);
 });
