@@ -174,7 +174,8 @@ pub struct AuditFilter {
     /// ISO dates, inclusive.
     pub from: Option<String>,
     pub to: Option<String>,
-    pub offset: u64,
+    /// Entries older than this one (the last shown): the next page, along the trail's own key.
+    pub before_seq: Option<i64>,
     pub limit: u64,
 }
 
@@ -404,16 +405,18 @@ impl Store {
             count = count.bind(a.as_str());
         }
         let total: i64 = count.fetch_one(&self.pool).await?.try_get(0)?;
+        // Older pages follow the primary key down from the last entry shown, never an OFFSET.
+        let before = filter.before_seq.map(|seq| format!("{} seq < {seq}", if where_clause.is_empty() { "WHERE" } else { " AND" }));
         let sql = format!(
-            "SELECT {COLUMNS} FROM audit_log {where_clause} ORDER BY seq DESC LIMIT ${} OFFSET ${}",
-            args.len() + 1,
-            args.len() + 2
+            "SELECT {COLUMNS} FROM audit_log {where_clause}{} ORDER BY seq DESC LIMIT ${}",
+            before.unwrap_or_default(),
+            args.len() + 1
         );
         let mut list = sqlx::query(AssertSqlSafe(sql));
         for a in &args {
             list = list.bind(a.as_str());
         }
-        let rows = list.bind(filter.limit as i64).bind(filter.offset as i64).fetch_all(&self.pool).await?;
+        let rows = list.bind(filter.limit as i64).fetch_all(&self.pool).await?;
         Ok((total, rows.iter().map(entry_from_row).collect::<Result<_, _>>()?))
     }
 

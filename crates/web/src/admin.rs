@@ -552,8 +552,9 @@ struct AuditQuery {
     from: String,
     #[serde(default)]
     to: String,
+    /// The last entry shown: the next page holds older ones (not a number: the newest page).
     #[serde(default)]
-    offset: u64,
+    truoc: String,
 }
 
 impl AuditQuery {
@@ -567,7 +568,7 @@ impl AuditQuery {
             outcome: Some(self.outcome.trim().to_string()),
             from: date(&self.from),
             to: date(&self.to),
-            offset: self.offset,
+            before_seq: self.truoc.trim().parse().ok(),
             limit,
         }
     }
@@ -697,7 +698,9 @@ fn outcome_text(code: &str) -> &str {
 const OUTCOMES: [&str; 6] = ["ok", "refused", "denied", "failed", "locked", "throttled"];
 
 async fn audit(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Query(q): Query<AuditQuery>) -> Result<Response, PageError> {
-    let (total, entries) = state.store.list_audit(&q.filter(100)).await?;
+    let (total, mut entries) = state.store.list_audit(&q.filter(101)).await?;
+    let more = entries.len() > 100;
+    entries.truncate(100);
     let rows: Vec<Value> = entries
         .iter()
         .map(|e| {
@@ -708,7 +711,8 @@ async fn audit(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Qu
             }
         })
         .collect();
-    let next = (q.offset + 100 < total as u64).then_some(q.offset + 100);
+    let next = if more { entries.last().map(|e| e.seq) } else { None };
+    let first = q.filter(0).before_seq;
     render(
         &state,
         &ctx,
@@ -716,7 +720,7 @@ async fn audit(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Qu
         "Nhật ký hệ thống",
         StatusCode::OK,
         context! {
-            rows, total, next, query => q.query_string(),
+            rows, total, next, first, query => q.query_string(),
             outcomes => OUTCOMES.iter().map(|o| context! { code => *o, text => outcome_text(o) }).collect::<Vec<_>>(),
             filter => context! { actor => q.actor.clone(), action => q.action.clone(), kind => q.kind.clone(), outcome => q.outcome.clone(), from => q.from.clone(), to => q.to.clone() },
         },

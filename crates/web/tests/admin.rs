@@ -97,3 +97,45 @@ async fn an_administrator_manages_accounts_tokens_and_reads_the_audit_trail() {
         assert_eq!(app.store.verify_audit(|_| {}).await.unwrap().map(|_| ()), Ok(()));
     }
 }
+
+/// A long trail is read a hundred entries at a time, newest first, each older page following the
+/// last entry shown — no entry twice, none skipped; a mistyped address is the newest page.
+#[tokio::test]
+async fn the_audit_trail_is_read_page_by_page_along_its_sequence() {
+    for app in apps().await {
+        let label = app.label;
+        app.user("quantri", Role::Admin, Classification::None, &[app.archive], &[]).await;
+        for i in 0..230 {
+            let event = kho_store::AuditEvent {
+                actor_id: None,
+                actor_name: "may.quet".into(),
+                action: "digitize.upload".into(),
+                resource_kind: "batch".into(),
+                resource_id: Some(i),
+                outcome: "ok".into(),
+                address: None,
+                detail: Some(format!("tệp số {i}")),
+            };
+            app.store.audit(event).await.unwrap();
+        }
+        let admin = app.login("quantri").await;
+        let seqs = |html: &str| -> Vec<i64> {
+            html.split("<tr><td class=\"num\">").skip(1).filter_map(|row| row.split('<').next()?.parse().ok()).collect()
+        };
+        let mut seen = vec![];
+        let mut path = "/quan-tri/nhat-ky?actor=may.quet".to_string();
+        loop {
+            let (status, page) = admin.get(&path).await;
+            assert_eq!(status, StatusCode::OK, "{label}");
+            assert!(page.contains("230 bản ghi"), "{label}: the total of the filter");
+            seen.extend(seqs(&page));
+            let Some(at) = page.find("rel=\"next\"") else { break };
+            let href = page[..at].rsplit("href=\"").next().unwrap().split('"').next().unwrap().replace("&amp;", "&");
+            path = format!("/quan-tri/nhat-ky{href}");
+        }
+        assert_eq!(seen.len(), 230, "{label}: every entry once");
+        assert!(seen.windows(2).all(|w| w[0] > w[1]), "{label}: newest first, none twice");
+        let (status, page) = admin.get("/quan-tri/nhat-ky?actor=may.quet&truoc=abc").await;
+        assert_eq!((status, seqs(&page).first()), (StatusCode::OK, seen.first()), "{label}: a mistyped address is the newest page");
+    }
+}
