@@ -442,6 +442,11 @@ fn main() -> ExitCode {
     }
 }
 
+/// Where the audit trail's key is: --audit-key-file, else the data folder's keys/audit.key.
+fn audit_key_path(cli: &Cli) -> PathBuf {
+    cli.audit_key_file.clone().unwrap_or_else(|| cli.data_dir.join("keys").join("audit.key"))
+}
+
 async fn open_store(cli: &Cli) -> Result<Store> {
     let store = match &cli.database_url {
         Some(url) => Store::open(url).await,
@@ -449,7 +454,7 @@ async fn open_store(cli: &Cli) -> Result<Store> {
     };
     let store = store.context("không mở được cơ sở dữ liệu")?;
     // The audit trail is authenticated with a key outside the database (made on first use).
-    let key = cli.audit_key_file.clone().unwrap_or_else(|| cli.data_dir.join("keys").join("audit.key"));
+    let key = audit_key_path(cli);
     let store = store.with_audit_seal(kho_store::AuditSeal::load_or_create(&key)?);
     // A new catalogue starts with the retention schedule Kho ships; an administrator replaces it.
     if store.retention_rules().await?.is_empty() {
@@ -642,6 +647,14 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             backup::backup(&store, &blobs, cli.database_url.as_deref(), to).await
         }
         Command::Restore { from } => {
+            let audit_key = audit_key_path(&cli);
+            if !audit_key.exists() {
+                eprintln!(
+                    "Lưu ý: chưa có khóa nhật ký tại {}. Hãy đặt bản sao khóa nhật ký của hệ thống cũ vào đó (hoặc dùng --audit-key-file) trước khi chạy Kho; \
+                     nếu không, một khóa mới được tạo và các bản ghi nhật ký cũ không kiểm tra được bằng kho audit verify.",
+                    audit_key.display()
+                );
+            }
             backup::restore(from, &cli.data_dir, cli.database_url.as_deref(), async || {
                 Ok((open_store(&cli).await?, open_blobs(&cli, false)?))
             })
