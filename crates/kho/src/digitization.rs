@@ -308,3 +308,80 @@ pub async fn verify(store: &Store, blobs: &Blobs, restart: bool, limit: Option<u
     println!("{} tệp mất hoặc hỏng: khôi phục từ bản sao lưu (kho verify --repair-from THƯ_MỤC_SAO_LƯU).", failures.len());
     Ok(ExitCode::from(3))
 }
+
+/// `kho batch export N --to DIR`: every signed PDF/A of a batch into a folder, one file per hồ sơ
+/// (or văn bản) named as TT 05/2025 names it, with `manifest.csv` (mã hồ sơ, pages, SHA-256,
+/// size, signed, time of signing). A file already there with the right SHA-256 is kept, so an
+/// interrupted export resumes; files are written whole (a temporary name, then renamed). Copies
+/// of classified records are not exported to a folder: they are named, and left in the enclave.
+pub async fn export(store: &Store, blobs: &Blobs, batch: i64, to: &std::path::Path) -> Result<ExitCode> {
+    store.batch(batch).await.with_context(|| format!("không có lô số hóa {batch}"))?;
+    std::fs::create_dir_all(to).with_context(|| format!("không tạo được thư mục {}", to.display()))?;
+    let everything = kho_model::access::Visibility::everything();
+    // Every copy first, so that the progress bar knows its total before it starts.
+    let mut copies = vec![];
+    let mut after = None;
+    loop {
+        let page = store.batch_queue(&everything, batch, after, 500, None).await?;
+        for entry in &page.entries {
+            let dossier = store.dossier(entry.dossier_id).await?;
+            let (_, fonds_classification) = store.fonds_place(dossier.fonds_id).await?;
+            let sources = store.rendition_sources(dossier.id).await?;
+            for rendition in store.renditions(dossier.id).await? {
+                let documents = sources.get(&rendition.id).map(|(c, _)| *c).unwrap_or(kho_model::Classification::None);
+                let classified = fonds_classification.max(dossier.fields.classification).max(documents).is_classified();
+                copies.push((entry.file_code.clone(), rendition, classified));
+            }
+        }
+        match page.next {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+    }
+    let mut progress = Progress::new("Xuất bản PDF/A", copies.len() as u64);
+    let (mut written, mut kept, mut withheld) = (0u64, 0u64, vec![]);
+    let mut manifest = String::from("tep,ma_ho_so,so_trang,sha256,dung_luong,da_ky_so,thoi_gian\n");
+    for (code, rendition, classified) in &copies {
+        progress.tick();
+        if *classified {
+            withheld.push(rendition.file_name.clone());
+            continue;
+        }
+        let path = to.join(&rendition.file_name);
+        let whole = std::fs::read(&path).map(|bytes| kho_blobs::sha256_hex(&bytes) == rendition.sha256).unwrap_or(false);
+        if whole {
+            kept += 1;
+        } else {
+            let bytes = blobs
+                .get(&rendition.blob, false, &rendition.sha256)
+                .await
+                .with_context(|| format!("không đọc được {}", rendition.file_name))?;
+            let partial = to.join(format!(".{}.dang-ghi", rendition.file_name));
+            std::fs::write(&partial, &bytes).with_context(|| format!("không ghi được {}", partial.display()))?;
+            std::fs::File::open(&partial)?.sync_all()?;
+            std::fs::rename(&partial, &path)?;
+            written += 1;
+        }
+        manifest.push_str(&format!(
+            "{},{code},{},{},{},{},{}\n",
+            rendition.file_name,
+            rendition.pages,
+            rendition.sha256,
+            rendition.size,
+            if rendition.signed { "có" } else { "không" },
+            kho_model::vn::moment(&rendition.created_at)
+        ));
+    }
+    progress.finish();
+    let listing = to.join("manifest.csv");
+    std::fs::write(&listing, manifest).with_context(|| format!("không ghi được {}", listing.display()))?;
+    println!(
+        "Đã xuất {} bản PDF/A của lô {batch} vào {} ({written} tệp mới, {kept} tệp đã có); bảng kê: manifest.csv",
+        written + kept,
+        to.display()
+    );
+    for name in &withheld {
+        println!("KHÔNG XUẤT  {name}: tài liệu mật, chỉ lấy ra trong mạng LAN độc lập");
+    }
+    Ok(ExitCode::SUCCESS)
+}

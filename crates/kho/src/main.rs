@@ -232,6 +232,15 @@ enum BatchCommand {
         #[arg(long = "ho-so")]
         dossiers: Vec<String>,
     },
+    /// Xuất mọi bản PDF/A đã ký của lô vào THƯ_MỤC (mỗi hồ sơ một tệp, tên theo mã hồ sơ) kèm
+    /// manifest.csv (SHA-256, số trang, thời gian ký); chạy lại thì tiếp tục phần còn thiếu.
+    Export {
+        /// Số lô số hóa.
+        batch: i64,
+        /// Thư mục nhận tệp.
+        #[arg(long)]
+        to: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -629,6 +638,11 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let id = digitization::create_batch(&store, unit, name, kind, fonds.as_deref(), dossiers, "kho batch").await?;
             println!("{id}");
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Batch { command: BatchCommand::Export { batch, to } } => {
+            let store = open_store(&cli).await?;
+            let blobs = open_blobs(&cli, false)?;
+            digitization::export(&store, &blobs, *batch, to).await
         }
         Command::Ingest { dir, batch, manifest, user } => {
             let store = open_store(&cli).await?;

@@ -165,6 +165,22 @@ async fn a_hồ_sơ_is_scanned_to_a_pdf_a_through_ingest_and_a_killed_worker() {
         let page_text = store.dossier_pages(land_id).await.unwrap()[0].ocr_text.clone().unwrap();
         assert!(page_text.contains("Giao đất ở cho ông Lò Văn Thưởng"), "OCR text kept per page for search: {page_text}");
 
+        // The batch's signed copies, taken out whole with their manifest; an interrupted export resumes.
+        let out_dir = catalogue.dir().join("xuat");
+        let batch_arg = batch.to_string();
+        let out = kho(url, &data, &["batch", "export", &batch_arg, "--to", out_dir.to_str().unwrap()]);
+        let said = String::from_utf8_lossy(&out.stdout).to_string();
+        assert!(out.status.success() && said.contains("2 tệp mới, 0 tệp đã có"), "{}: {said}", catalogue.label);
+        let exported = std::fs::read(out_dir.join(format!("{land}.pdf"))).unwrap();
+        assert_eq!(exported, pdf, "{}: the signed PDF/A itself", catalogue.label);
+        let manifest = std::fs::read_to_string(out_dir.join("manifest.csv")).unwrap();
+        assert!(manifest.contains(&format!("{land}.pdf,{land},3,{},", renditions[0].sha256)), "{manifest}");
+        assert!(manifest.contains(&format!("{permanent}.1.pdf,{permanent},1,")) && manifest.lines().count() == 3, "{manifest}");
+        std::fs::remove_file(out_dir.join(format!("{permanent}.1.pdf"))).unwrap();
+        let out = kho(url, &data, &["batch", "export", &batch_arg, "--to", out_dir.to_str().unwrap()]);
+        let said = String::from_utf8_lossy(&out.stdout).to_string();
+        assert!(out.status.success() && said.contains("1 tệp mới, 1 tệp đã có"), "{}: resumed: {said}", catalogue.label);
+
         // Fixity: all whole; then one page image is damaged on disk and `kho verify` names it.
         let out = kho(url, &data, &["verify"]);
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
