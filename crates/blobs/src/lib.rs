@@ -248,16 +248,17 @@ impl Blobs {
 
     /// Copies a blob as stored (sealed content stays sealed) from `source` into this store,
     /// checked against its name on the way; one already here at the source's size is left alone
-    /// (re-hashing every copy is `kho verify`'s work, not each backup's). True when it was copied.
-    /// What backups and restores are made of: a copy is as good as its name says.
-    pub async fn copy_from(&self, source: &Blobs, name: &str) -> Result<bool, BlobError> {
+    /// (re-hashing every copy is `kho verify`'s work, not each backup's). The bytes written when
+    /// it was copied, None when it was already here. What backups and restores are made of: a
+    /// copy is as good as its name says.
+    pub async fn copy_from(&self, source: &Blobs, name: &str) -> Result<Option<u64>, BlobError> {
         if !valid_name(name) {
             return Err(BlobError::BadName);
         }
         let location = Blobs::location(name);
         match self.objects.head(&location).await {
             Ok(here) => match source.objects.head(&location).await {
-                Ok(there) if there.size == here.size => return Ok(false),
+                Ok(there) if there.size == here.size => return Ok(None),
                 Ok(_) => {}
                 Err(object_store::Error::NotFound { .. }) => return Err(BlobError::Missing(name.into())),
                 Err(e) => return Err(source.store_error(e)),
@@ -265,16 +266,17 @@ impl Blobs {
             Err(object_store::Error::NotFound { .. }) => {}
             Err(e) => return Err(self.store_error(e)),
         }
-        self.repair_from(source, name).await?;
-        Ok(true)
+        Ok(Some(self.repair_from(source, name).await?))
     }
 
     /// Writes a blob again from `source`'s copy, checked against its name first: how a file
-    /// found missing or damaged is mended from the other copy.
-    pub async fn repair_from(&self, source: &Blobs, name: &str) -> Result<(), BlobError> {
+    /// found missing or damaged is mended from the other copy. The bytes written.
+    pub async fn repair_from(&self, source: &Blobs, name: &str) -> Result<u64, BlobError> {
         let stored = source.stored(name).await?;
+        let size = stored.len() as u64;
         self.objects.put(&Blobs::location(name), PutPayload::from_bytes(stored)).await.map_err(|e| self.store_error(e))?;
-        self.sync(name).await
+        self.sync(name).await?;
+        Ok(size)
     }
 
     /// On a local folder, the written file and its folder reach the disk before the catalogue

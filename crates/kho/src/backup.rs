@@ -37,7 +37,7 @@ struct Manifest {
 }
 
 pub async fn backup(store: &Store, blobs: &Blobs, database_url: Option<&str>, to: &Path) -> Result<ExitCode> {
-    let now = chrono::Utc::now() + chrono::Duration::hours(7);
+    let now = vietnam_now();
     let stamp = now.format("%Y%m%d-%H%M%S").to_string();
     let dir = to.join(&stamp);
     if dir.exists() {
@@ -103,9 +103,9 @@ async fn take(store: &Store, blobs: &Blobs, database_url: Option<&str>, to: &Pat
         progress.set_total(progress.total() + chunk.len() as u64);
         for (name, what) in &chunk {
             count += 1;
-            if target.copy_from(blobs, name).await.with_context(|| format!("không sao được tệp {name} ({what})"))? {
+            if let Some(size) = target.copy_from(blobs, name).await.with_context(|| format!("không sao được tệp {name} ({what})"))? {
                 copied += 1;
-                bytes += target.check(name).await?;
+                bytes += size;
             }
             progress.tick();
         }
@@ -186,7 +186,7 @@ pub async fn restore(
         }
     }
     let outcome = if failed.is_empty() { "thành công".to_string() } else { format!("thiếu hoặc hỏng {} tệp", failed.len()) };
-    let at = (chrono::Utc::now() + chrono::Duration::hours(7)).format("%d/%m/%Y %H:%M:%S");
+    let at = vietnam_now().format("%d/%m/%Y %H:%M:%S");
     let stamp = from.file_name().and_then(|n| n.to_str()).unwrap_or_default();
     journal(
         from.parent().unwrap_or(from),
@@ -217,6 +217,11 @@ fn file_sha256(path: &PathBuf) -> Result<(String, u64)> {
         bytes += n as u64;
     }
     Ok((hasher.finalize().iter().map(|b| format!("{b:02x}")).collect(), bytes))
+}
+
+/// Now, in Vietnam time (UTC+7, no daylight saving), for folder names and the journal.
+fn vietnam_now() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now() + chrono::Duration::hours(7)
 }
 
 fn journal(folder: &Path, line: &str) -> Result<()> {

@@ -325,12 +325,10 @@ pub async fn export(store: &Store, blobs: &Blobs, batch: i64, to: &std::path::Pa
         let page = store.batch_queue(&everything, batch, after, 500, None).await?;
         for entry in &page.entries {
             let dossier = store.dossier(entry.dossier_id).await?;
-            let (_, fonds_classification) = store.fonds_place(dossier.fonds_id).await?;
-            let sources = store.rendition_sources(dossier.id).await?;
+            let (_, labels) = store.rendition_labels(&dossier).await?;
             for rendition in store.renditions(dossier.id).await? {
-                let documents = sources.get(&rendition.id).map(|(c, _)| *c).unwrap_or(kho_model::Classification::None);
-                let classified = fonds_classification.max(dossier.fields.classification).max(documents).is_classified();
-                copies.push((entry.file_code.clone(), rendition, classified));
+                let label = labels.get(&rendition.id).copied().unwrap_or_default();
+                copies.push((entry.file_code.clone(), rendition, label.classification.is_classified()));
             }
         }
         match page.next {

@@ -430,6 +430,22 @@ pub enum Seek {
     Page(u64),
 }
 
+impl Seek {
+    /// Where a page starts, from an address that may name several ways there (a page's link,
+    /// the API's parameters): the first named wins — after, before, the last page, a hồ sơ số,
+    /// a page number.
+    pub fn from_address(after: Option<i64>, before: Option<i64>, last: bool, number: Option<u32>, page: Option<u64>) -> Seek {
+        match (after, before, last, number, page) {
+            (Some(id), ..) => Seek::After(id),
+            (None, Some(id), ..) => Seek::Before(id),
+            (None, None, true, ..) => Seek::Last,
+            (None, None, false, Some(number), _) => Seek::Number(number),
+            (None, None, false, None, Some(page)) => Seek::Page(page.max(1)),
+            (None, None, false, None, None) => Seek::First,
+        }
+    }
+}
+
 /// A page of hồ sơ and where it stands in the whole list.
 #[derive(Debug, Clone, Serialize)]
 pub struct DossierPage {
@@ -602,7 +618,7 @@ impl Store {
             Seek::Last => false,
             _ => more,
         };
-        Ok(DossierPage { total, before, prev: first.filter(|_| earlier), next: last.filter(|_| later && !items.is_empty()), items })
+        Ok(DossierPage { total, before, prev: first.filter(|_| earlier), next: last.filter(|_| later), items })
     }
 
     pub async fn create_dossier(&self, inventory_id: i64, fields: &DossierFields) -> Result<i64, StoreError> {

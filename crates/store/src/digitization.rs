@@ -8,7 +8,7 @@
 
 use crate::catalogue::{Arg, bind_all, visible_dossiers};
 use crate::{Backend, Store, StoreError};
-use kho_model::access::Visibility;
+use kho_model::access::{FondsPlace, Label, Visibility};
 use kho_model::digitization::OriginalKind;
 use kho_model::{Classification, FieldError, Mode};
 use serde::Serialize;
@@ -855,6 +855,25 @@ impl Store {
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(rendition_from_row).collect()
+    }
+
+    /// Where a hồ sơ sits and its own label: its fonds' classification and its own, its mode.
+    pub async fn dossier_label(&self, dossier: &kho_model::record::Dossier) -> Result<(FondsPlace, Label), StoreError> {
+        let (place, fonds_classification) = self.fonds_place(dossier.fonds_id).await?;
+        Ok((place, Label::new(fonds_classification.max(dossier.fields.classification), Some(dossier.fields.mode))))
+    }
+
+    /// Where a hồ sơ's renditions sit and their labels: fonds, hồ sơ and the văn bản each carries
+    /// (`Label::derived`). What the pages, the API and `kho batch export` all decide by.
+    pub async fn rendition_labels(&self, dossier: &kho_model::record::Dossier) -> Result<(FondsPlace, HashMap<i64, Label>), StoreError> {
+        let (place, record) = self.dossier_label(dossier).await?;
+        let labels = self
+            .rendition_sources(dossier.id)
+            .await?
+            .into_iter()
+            .map(|(id, (classification, mode))| (id, Label::derived([record, Label::new(classification, mode)])))
+            .collect();
+        Ok((place, labels))
     }
 
     /// What each rendition of a hồ sơ carries, for its label: rendition id → the highest

@@ -286,13 +286,7 @@ async fn dossiers(
             fonds_id: None,
             query: q.q,
             undisposed: false,
-            seek: match (q.after, q.before, q.number, q.page) {
-                (Some(id), ..) => Seek::After(id),
-                (None, Some(id), ..) => Seek::Before(id),
-                (None, None, Some(number), _) => Seek::Number(number),
-                (None, None, None, Some(page)) => Seek::Page(page),
-                (None, None, None, None) => Seek::First,
-            },
+            seek: Seek::from_address(q.after, q.before, false, q.number, q.page),
             limit,
         })
         .await?;

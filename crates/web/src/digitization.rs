@@ -625,29 +625,12 @@ pub fn api_routes(max_upload: usize) -> Router<AppState> {
         .route("/dossiers/{id}/renditions", get(api_renditions))
 }
 
-fn api_error(error: PageError) -> ApiError {
-    match error {
-        PageError::NotFound(what) => ApiError::not_found(what),
-        PageError::Forbidden => ApiError::new(StatusCode::FORBIDDEN, "forbidden", "Vai trò của bạn không được làm việc này."),
-        PageError::NotYet(message) => ApiError::new(StatusCode::CONFLICT, "not_yet", message),
-        PageError::Unavailable(message) => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message),
-        other => {
-            tracing::error!(error = ?other, "internal error");
-            ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "Lỗi hệ thống; đã ghi nhật ký. Vui lòng thử lại hoặc báo quản trị viên.",
-            )
-        }
-    }
-}
-
 /// Lô số hóa in the person's scope, newest first, with where each stands.
 #[utoipa::path(get, path = "/api/v1/batches", tag = "Số hóa", responses((status = 200, description = "Các lô: id, name, unitId, originalKind, createdBy, createdAt, progress")))]
 pub(crate) async fn api_batches(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> Result<Response, ApiError> {
     let mut out = vec![];
     for batch in state.store.list_batches(&ctx.actor.visibility()).await? {
-        let progress = progress_value(&state, &ctx, batch.id).await.map_err(api_error)?;
+        let progress = progress_value(&state, &ctx, batch.id).await?;
         let mut value = serde_json::to_value(&batch).unwrap_or_default();
         value["progress"] = progress;
         out.push(value);
@@ -674,7 +657,7 @@ pub(crate) async fn api_batch_create(
     crate::api::Body(input): crate::api::Body<BatchInput>,
 ) -> Result<Response, ApiError> {
     let input = NewBatch { name: input.name, fonds_id: input.fonds_id.to_string(), original_kind: input.original_kind };
-    match make_batch(&state, &ctx, &input).await.map_err(api_error)? {
+    match make_batch(&state, &ctx, &input).await? {
         Ok(batch) => {
             Ok((StatusCode::CREATED, [(header::LOCATION, format!("/api/v1/batches/{batch}"))], Json(serde_json::json!({ "id": batch })))
                 .into_response())
@@ -693,7 +676,7 @@ pub(crate) async fn api_batch(
 ) -> Result<Response, ApiError> {
     let batch = records::batch_for(&state, &ctx, Action::PlanView, id).await?;
     let mut value = serde_json::to_value(&batch).unwrap_or_default();
-    value["progress"] = progress_value(&state, &ctx, id).await.map_err(api_error)?;
+    value["progress"] = progress_value(&state, &ctx, id).await?;
     Ok(Json(value).into_response())
 }
 
@@ -733,7 +716,7 @@ pub(crate) async fn api_upload(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, ApiError> {
     records::batch_for(&state, &ctx, Action::Digitize, id).await?;
-    let mut received = receive(&state, &ctx, id, multipart).await.map_err(api_error)?;
+    let mut received = receive(&state, &ctx, id, multipart).await?;
     if received.is_empty() {
         received.push(Err("Chưa có tệp nào trong yêu cầu (các phần tên “file”).".into()));
     }

@@ -51,6 +51,16 @@ impl ApiError {
         error
     }
 
+    /// An error of Kho's own: logged, and answered without its detail.
+    fn internal(error: &dyn std::fmt::Debug) -> ApiError {
+        tracing::error!(error = ?error, "internal error");
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "Lỗi hệ thống; đã ghi nhật ký. Vui lòng thử lại hoặc báo quản trị viên.",
+        )
+    }
+
     pub fn not_found(what: &str) -> ApiError {
         ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("Không tìm thấy {what}."))
     }
@@ -61,14 +71,20 @@ impl From<StoreError> for ApiError {
         match error {
             StoreError::NotFound(what) => ApiError::not_found(what),
             StoreError::Conflict(field) => ApiError::conflict(Invalid::one(field)),
-            other => {
-                tracing::error!(error = %other, "internal error");
-                ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    "Lỗi hệ thống; đã ghi nhật ký. Vui lòng thử lại hoặc báo quản trị viên.",
-                )
-            }
+            other => ApiError::internal(&other),
+        }
+    }
+}
+
+/// A handler shared by a page and the API (the số hóa line) answers the API in JSON.
+impl From<PageError> for ApiError {
+    fn from(error: PageError) -> ApiError {
+        match error {
+            PageError::NotFound(what) => ApiError::not_found(what),
+            PageError::Forbidden => ApiError::new(StatusCode::FORBIDDEN, "forbidden", "Vai trò của bạn không được làm việc này."),
+            PageError::NotYet(message) => ApiError::new(StatusCode::CONFLICT, "not_yet", message),
+            PageError::Unavailable(message) => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message),
+            other => ApiError::internal(&other),
         }
     }
 }
@@ -205,7 +221,7 @@ impl From<crate::records::Refused> for ApiError {
             Refused::Invalid(invalid) => ApiError::invalid(invalid),
             Refused::Conflict(invalid) => ApiError::conflict(invalid),
             Refused::NotFound(what) => ApiError::not_found(what),
-            Refused::Forbidden => ApiError::new(StatusCode::FORBIDDEN, "forbidden", "Vai trò của bạn không được làm việc này."),
+            Refused::Forbidden => PageError::Forbidden.into(),
             Refused::Store(e) => e.into(),
         }
     }

@@ -38,14 +38,7 @@ fn lenient<'de, D: serde::Deserializer<'de>, T: std::str::FromStr>(d: D) -> Resu
 
 impl PageQuery {
     pub fn seek(&self) -> Seek {
-        match (self.sau, self.truoc, &self.cuoi, self.so, self.trang) {
-            (Some(id), ..) => Seek::After(id),
-            (None, Some(id), ..) => Seek::Before(id),
-            (None, None, Some(_), ..) => Seek::Last,
-            (None, None, None, Some(number), _) => Seek::Number(number),
-            (None, None, None, None, Some(page)) => Seek::Page(page.max(1)),
-            (None, None, None, None, None) => Seek::First,
-        }
+        Seek::from_address(self.sau, self.truoc, self.cuoi.is_some(), self.so, self.trang)
     }
 }
 

@@ -1177,8 +1177,11 @@ async fn document_new(
 
 /// The văn bản form of a hồ sơ, offering as issuing body the fonds' own name and those typed
 /// lately in this mục lục.
+/// Called once the person's right to the hồ sơ is settled: no second check, no second entry in
+/// the audit trail.
 async fn document_specs(state: &AppState, ctx: &Ctx, dossier_id: i64) -> Result<Vec<FieldSpec>, PageError> {
-    let (dossier, fonds) = records::dossier_for(state, ctx, Action::CatalogueView, dossier_id).await?;
+    let dossier = state.store.dossier(dossier_id).await?;
+    let fonds = state.store.fonds(dossier.fonds_id).await?;
     let mut organs = vec![fonds.fields.name.clone()];
     for name in state.store.recent_organ_names(&ctx.actor.visibility(), dossier.id, 20).await? {
         if !organs.contains(&name) {
@@ -1204,11 +1207,12 @@ async fn document_create(
         crumb("Hồ sơ", format!("/ho-so/{dossier_id}")),
         here("Thêm văn bản"),
     ]);
-    if outcome.is_ok() {
+    let specs = match &outcome {
         // Back on the hồ sơ, its văn bản in view, to add the next.
-        return Ok(Redirect::to(&format!("/ho-so/{dossier_id}?da_luu=van-ban#documents")).into_response());
-    }
-    let specs = document_specs(&state, &ctx, dossier_id).await?;
+        Ok(_) => return Ok(Redirect::to(&format!("/ho-so/{dossier_id}?da_luu=van-ban#documents")).into_response()),
+        Err(Refused::Invalid(_) | Refused::Conflict(_)) => document_specs(&state, &ctx, dossier_id).await?,
+        Err(_) => document_fields(),
+    };
     after_save(
         &state,
         &ctx,
@@ -1284,9 +1288,10 @@ async fn document_update(
     Form(input): Form<DocumentInput>,
 ) -> Result<Response, PageError> {
     let outcome = records::update_document(&state, &ctx, id, &input).await;
-    let specs = match records::document_for(&state, &ctx, Action::CatalogueView, id).await {
-        Ok((document, _)) => document_specs(&state, &ctx, document.dossier_id).await?,
-        Err(_) => document_fields(),
+    // The form again only when what was typed is refused: the văn bản is the person's to edit.
+    let specs = match &outcome {
+        Err(Refused::Invalid(_) | Refused::Conflict(_)) => document_specs(&state, &ctx, state.store.document(id).await?.dossier_id).await?,
+        _ => document_fields(),
     };
     let page = Page::new("form.html", "chinh-ly", "Sửa văn bản").crumbs(vec![
         crumb("Phông", "/phong"),

@@ -4,7 +4,7 @@
 
 use crate::AppState;
 use crate::auth::Ctx;
-use kho_model::access::{Action, Decision, FondsPlace, Label, Resource, authorize};
+use kho_model::access::{Action, Decision, Label, Resource, authorize};
 use kho_model::record::{Document, DocumentInput, Dossier, DossierInput, Fonds, FondsInput, Inventory, InventoryInput, Unit, UnitInput};
 use kho_model::{Classification, FieldError, Invalid, Mode};
 use kho_store::StoreError;
@@ -145,25 +145,10 @@ pub async fn dossier_for(state: &AppState, ctx: &Ctx, action: Action, id: i64) -
     Ok((dossier, fonds))
 }
 
-/// Where a hồ sơ's renditions sit and their labels: fonds, hồ sơ and the văn bản each carries
-/// (`Label::derived`).
-async fn rendition_labels(state: &AppState, dossier: &Dossier) -> Result<(FondsPlace, std::collections::HashMap<i64, Label>), Refused> {
-    let (place, fonds_classification) = state.store.fonds_place(dossier.fonds_id).await?;
-    let record = Label::new(fonds_classification.max(dossier.fields.classification), Some(dossier.fields.mode));
-    let labels = state
-        .store
-        .rendition_sources(dossier.id)
-        .await?
-        .into_iter()
-        .map(|(id, (classification, mode))| (id, Label::derived([record, Label::new(classification, mode)])))
-        .collect();
-    Ok((place, labels))
-}
-
 /// Those of a hồ sơ's renditions the actor may see — a PDF/A of a Mật văn bản in a public hồ sơ is
 /// as secret as that văn bản, its name included.
 pub async fn visible_renditions(state: &AppState, ctx: &Ctx, dossier: &Dossier) -> Result<Vec<kho_store::Rendition>, Refused> {
-    let (place, labels) = rendition_labels(state, dossier).await?;
+    let (place, labels) = state.store.rendition_labels(dossier).await?;
     Ok(state
         .store
         .renditions(dossier.id)
@@ -181,7 +166,7 @@ pub async fn visible_renditions(state: &AppState, ctx: &Ctx, dossier: &Dossier) 
 pub async fn rendition_for(state: &AppState, ctx: &Ctx, id: i64) -> Result<(kho_store::Rendition, Dossier, Label), Refused> {
     let rendition = found(state, ctx, Action::CatalogueView, "rendition", id, state.store.rendition(id).await).await?;
     let dossier = state.store.dossier(rendition.dossier_id).await?;
-    let (place, labels) = rendition_labels(state, &dossier).await?;
+    let (place, labels) = state.store.rendition_labels(&dossier).await?;
     let label = labels.get(&id).copied().unwrap_or_default();
     permit(state, ctx, Action::CatalogueView, &label.on(place), "rendition", Some(id)).await.map_err(|e| match e {
         Refused::NotFound(_) => Refused::NotFound("bản số hóa"),
@@ -200,12 +185,9 @@ pub async fn scan_page_for(state: &AppState, ctx: &Ctx, id: i64) -> Result<(kho_
     };
     let page = found(state, ctx, Action::CatalogueView, "scan_page", id, state.store.scan_page(id).await).await.map_err(hidden)?;
     let dossier = state.store.dossier(page.dossier_id).await?;
-    let (place, fonds_classification) = state.store.fonds_place(dossier.fonds_id).await?;
+    let (place, record) = state.store.dossier_label(&dossier).await?;
     let (documents, documents_mode) = state.store.documents_label(dossier.id).await?;
-    let label = Label::derived([
-        Label::new(fonds_classification.max(dossier.fields.classification), Some(dossier.fields.mode)),
-        Label::new(documents, documents_mode),
-    ]);
+    let label = Label::derived([record, Label::new(documents, documents_mode)]);
     permit(state, ctx, Action::CatalogueView, &label.on(place), "scan_page", Some(id)).await.map_err(hidden)?;
     audit_view(state, ctx, Action::CatalogueView, "scan_page", id, label.classification, label.mode).await?;
     Ok((page, dossier, label))
@@ -399,8 +381,6 @@ pub async fn unit_for(state: &AppState, ctx: &Ctx, action: Action, id: i64) -> R
     Ok(unit)
 }
 
-/// A unit's kind decides scope (an account bound to the province archive sees every unit), so
-/// changing it is the administrator's alone (`units.scope`); every change is audited before → after.
 /// A unit that no longer exists — a commune merged away or a district dissolved in 2025 — so
 /// that its records can form a fonds of their own. Its successor must be a unit the person works
 /// for (its records come into that unit's scope), and it can never be an archive.
@@ -445,6 +425,8 @@ pub async fn create_unit(state: &AppState, ctx: &Ctx, input: &UnitInput) -> Resu
     audited(state, ctx, "unit.create", "unit", None, result).await
 }
 
+/// A unit's kind decides scope (an account bound to the province archive sees every unit), so
+/// changing it is the administrator's alone (`units.scope`); every change is audited before → after.
 pub async fn update_unit(state: &AppState, ctx: &Ctx, id: i64, input: &UnitInput) -> Result<i64, Refused> {
     let before = unit_for(state, ctx, Action::UnitsEdit, id).await?;
     let result = async {
