@@ -1,7 +1,8 @@
 //! The digitizing body's signature on each PDF/A, as TT 05/2025 asks: PAdES (ETSI.CAdES.detached)
 //! added as an incremental update after the PDF/A is written, so the PDF/A bytes stay as they
 //! were; a visible block at the top right of page 1 with the organisation's name and the signing
-//! time in a Times-metric serif (Liberation Serif, embedded and subset), 10 pt, black, no seal.
+//! time in a Times-metric serif (Liberation Serif outlines), 10 pt, black, no seal — drawn in the
+//! signature widget's appearance as shapes, so the page's text is the document's alone.
 //!
 //! Keys come from a PKCS#12 file or a PKCS#11 token (an HSM or a USB token); both only ever sign
 //! a SHA-256 digest with RSASSA-PKCS1-v1_5, through [`SigningKey`].
@@ -243,104 +244,87 @@ fn pdf_date(at: &DateTime<FixedOffset>) -> Object {
     Object::String(text.into_bytes(), StringFormat::Literal)
 }
 
-/// The visible block: its font (a subset of Liberation Serif), its form XObject, its size.
+/// A glyph's outline as PDF path operators, placed at (`x`, `y`) and scaled by `scale` (points
+/// per font unit). TrueType's quadratic curves become the cubic ones PDF draws.
+struct PathOf<'a> {
+    ops: &'a mut String,
+    x: f32,
+    y: f32,
+    scale: f32,
+    last: (f32, f32),
+}
+
+impl PathOf<'_> {
+    fn at(&self, x: f32, y: f32) -> (f32, f32) {
+        (self.x + x * self.scale, self.y + y * self.scale)
+    }
+}
+
+impl ttf_parser::OutlineBuilder for PathOf<'_> {
+    fn move_to(&mut self, x: f32, y: f32) {
+        let (x, y) = self.at(x, y);
+        self.ops.push_str(&format!("{x:.2} {y:.2} m\n"));
+        self.last = (x, y);
+    }
+    fn line_to(&mut self, x: f32, y: f32) {
+        let (x, y) = self.at(x, y);
+        self.ops.push_str(&format!("{x:.2} {y:.2} l\n"));
+        self.last = (x, y);
+    }
+    fn quad_to(&mut self, x1: f32, y1: f32, x: f32, y: f32) {
+        let ((qx, qy), (x, y)) = (self.at(x1, y1), self.at(x, y));
+        let (x0, y0) = self.last;
+        let (c1x, c1y) = (x0 + 2.0 / 3.0 * (qx - x0), y0 + 2.0 / 3.0 * (qy - y0));
+        let (c2x, c2y) = (x + 2.0 / 3.0 * (qx - x), y + 2.0 / 3.0 * (qy - y));
+        self.ops.push_str(&format!("{c1x:.2} {c1y:.2} {c2x:.2} {c2y:.2} {x:.2} {y:.2} c\n"));
+        self.last = (x, y);
+    }
+    fn curve_to(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, x: f32, y: f32) {
+        let ((ax, ay), (bx, by), (x, y)) = (self.at(x1, y1), self.at(x2, y2), self.at(x, y));
+        self.ops.push_str(&format!("{ax:.2} {ay:.2} {bx:.2} {by:.2} {x:.2} {y:.2} c\n"));
+        self.last = (x, y);
+    }
+    fn close(&mut self) {
+        self.ops.push_str("h\n");
+    }
+}
+
+/// The visible block as a form XObject and its size: each line's glyphs (Liberation Serif, 10 pt)
+/// drawn as filled outlines, not as text. The block is seen and printed, but it is not the page's
+/// text: `pdftotext`, a copy or a screen reader start with the document's own first line, and the
+/// field's description (`TU`) says the same words to whoever asks the annotation.
 fn appearance(doc: &mut Document, lines: &[String]) -> Result<(ObjectId, f32, f32), SignError> {
+    const SIZE: f32 = 10.0;
     let face = ttf_parser::Face::parse(FONT, 0).map_err(pdf_error)?;
-    let units = f32::from(face.units_per_em());
-    let mut remapper = subsetter::GlyphRemapper::new();
-    let mut shaped: Vec<Vec<u16>> = vec![];
-    let mut widths: std::collections::BTreeMap<u16, (f32, char)> = std::collections::BTreeMap::new();
-    let mut widest = 0.0f32;
-    for line in lines {
-        let mut glyphs = vec![];
-        let mut width = 0.0;
-        for ch in line.chars() {
-            let gid = face.glyph_index(ch).unwrap_or(ttf_parser::GlyphId(0));
-            let new = remapper.remap(gid.0);
-            let advance = f32::from(face.glyph_hor_advance(gid).unwrap_or(0)) * 1000.0 / units;
-            widths.insert(new, (advance, ch));
-            width += advance;
-            glyphs.push(new);
-        }
-        widest = widest.max(width * 10.0 / 1000.0);
-        shaped.push(glyphs);
-    }
-    let subset = subsetter::subset(FONT, 0, &remapper).map_err(|e| pdf_error(format!("{e:?}")))?;
-    let mut font_file = Stream::new(dictionary! { "Length1" => subset.len() as i64 }, subset);
-    font_file.compress().map_err(pdf_error)?;
-    let font_file = doc.add_object(font_file);
-    let max_cid = widths.keys().max().copied().unwrap_or(0) as usize;
-    let mut cid_set = vec![0u8; max_cid / 8 + 1];
-    for cid in widths.keys() {
-        cid_set[*cid as usize / 8] |= 0x80 >> (cid % 8);
-    }
-    let cid_set = doc.add_object(Stream::new(dictionary! {}, cid_set));
-    let name = "KHOSIG+LiberationSerif";
-    let bbox = face.global_bounding_box();
-    let scale = |v: i16| (f32::from(v) * 1000.0 / units).round() as i64;
-    let descriptor = doc.add_object(dictionary! {
-        "Type" => "FontDescriptor",
-        "FontName" => Object::Name(name.into()),
-        "Flags" => 6,
-        "FontBBox" => vec![scale(bbox.x_min).into(), scale(bbox.y_min).into(), scale(bbox.x_max).into(), scale(bbox.y_max).into()],
-        "ItalicAngle" => 0,
-        "Ascent" => scale(face.ascender()),
-        "Descent" => scale(face.descender()),
-        "CapHeight" => scale(face.capital_height().unwrap_or(face.ascender())),
-        "StemV" => 80,
-        "FontFile2" => font_file,
-        "CIDSet" => cid_set,
-    });
-    let mut w = vec![];
-    for (cid, (advance, _)) in &widths {
-        w.push(Object::Integer(i64::from(*cid)));
-        w.push(Object::Array(vec![Object::Integer(advance.round() as i64)]));
-    }
-    let cid_font = doc.add_object(dictionary! {
-        "Type" => "Font",
-        "Subtype" => "CIDFontType2",
-        "BaseFont" => Object::Name(name.into()),
-        "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"), "Ordering" => Object::string_literal("Identity"), "Supplement" => 0 },
-        "FontDescriptor" => descriptor,
-        "W" => w,
-        "CIDToGIDMap" => "Identity",
-    });
-    let mut cmap = String::from(
-        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n\
-         /CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n",
-    );
-    cmap.push_str(&format!("{} beginbfchar\n", widths.len()));
-    for (cid, (_, ch)) in &widths {
-        let unit: String = ch.encode_utf16(&mut [0; 2]).iter().map(|u| format!("{u:04X}")).collect();
-        cmap.push_str(&format!("<{cid:04X}> <{unit}>\n"));
-    }
-    cmap.push_str("endbfchar\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
-    let to_unicode = doc.add_object(Stream::new(dictionary! {}, cmap.into_bytes()));
-    let font = doc.add_object(dictionary! {
-        "Type" => "Font",
-        "Subtype" => "Type0",
-        "BaseFont" => Object::Name(name.into()),
-        "Encoding" => "Identity-H",
-        "DescendantFonts" => vec![cid_font.into()],
-        "ToUnicode" => to_unicode,
-    });
+    let scale = SIZE / f32::from(face.units_per_em());
+    let widest = lines
+        .iter()
+        .map(|line| {
+            line.chars().map(|ch| f32::from(face.glyph_index(ch).and_then(|g| face.glyph_hor_advance(g)).unwrap_or(0)) * scale).sum::<f32>()
+        })
+        .fold(0.0f32, f32::max);
     let (width, height) = (widest + 8.0, 12.0 * lines.len() as f32 + 6.0);
     let mut content = String::from("q 0 g\n");
-    for (i, glyphs) in shaped.iter().enumerate() {
-        let hex: String = glyphs.iter().map(|g| format!("{g:04X}")).collect();
-        let y = height - 4.0 - 10.0 - 12.0 * i as f32;
-        content.push_str(&format!("BT /F1 10 Tf 4 {y:.2} Td <{hex}> Tj ET\n"));
+    for (i, line) in lines.iter().enumerate() {
+        let mut path = PathOf { ops: &mut content, x: 4.0, y: height - 4.0 - SIZE - 12.0 * i as f32, scale, last: (0.0, 0.0) };
+        for ch in line.chars() {
+            let glyph = face.glyph_index(ch).unwrap_or(ttf_parser::GlyphId(0));
+            face.outline_glyph(glyph, &mut path);
+            path.x += f32::from(face.glyph_hor_advance(glyph).unwrap_or(0)) * scale;
+        }
     }
-    content.push_str("Q\n");
-    let form = Stream::new(
+    // Non-zero winding, as TrueType outlines are drawn.
+    content.push_str("f\nQ\n");
+    let mut form = Stream::new(
         dictionary! {
             "Type" => "XObject",
             "Subtype" => "Form",
             "BBox" => vec![0.into(), 0.into(), Object::Real(width), Object::Real(height)],
-            "Resources" => dictionary! { "Font" => dictionary! { "F1" => font } },
+            "Resources" => dictionary! {},
         },
         content.into_bytes(),
     );
+    form.compress().map_err(pdf_error)?;
     Ok((doc.add_object(form), width, height))
 }
 
@@ -378,6 +362,7 @@ pub fn sign(pdf: &[u8], key: &dyn SigningKey, organisation: &str, at: DateTime<F
         "Subtype" => "Widget",
         "FT" => "Sig",
         "T" => utf16("Chữ ký số của cơ quan số hóa"),
+        "TU" => utf16(&lines.join("; ")),
         "V" => signature,
         "F" => 132,
         "P" => page,

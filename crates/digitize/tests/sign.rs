@@ -1,7 +1,7 @@
 //! The digitizing body's PAdES signature on a PDF/A, made with a key from a PKCS#12 file and with
 //! a key on a real PKCS#11 token (SoftHSM2), checked by independent validators: poppler's pdfsig
 //! (trusting the test CA through an NSS database), PDFBox preflight (still PDF/A-1b after
-//! signing) and qpdf; the signature block reads back at the top right of page 1.
+//! signing) and qpdf; the signature block is drawn at the top right of page 1 and is not page text.
 
 use kho_digitize::pdfa::{self, Conformance, Metadata};
 use kho_digitize::sign::{Pkcs11Key, Pkcs12Key, SigningKey, sign};
@@ -49,15 +49,34 @@ fn check(pki: &TestPki, name: &str, unsigned: &[u8], signed: &[u8]) {
     let out = Command::new("java").args(["-cp", &classpath, "org.apache.pdfbox.preflight.Validator_A1b", file]).output().unwrap();
     let preflight = String::from_utf8_lossy(&out.stdout);
     assert!(preflight.contains("is a valid PDF/A-1b file"), "still PDF/A-1b after signing: {preflight}");
-    // The block, read back: the organisation and the time, at the top right of page 1.
+    // The block is drawn, not written: the page's text has none of its words, the field's
+    // description has them all, and the page shows ink at its top right, nowhere else.
     let text = run(dir, "pdftotext", &["-layout", file, "-"]);
-    assert!(text.contains(&format!("Ký bởi: {ORGANISATION}")), "{text}");
-    assert!(text.contains("Thời gian ký: 25/11/2026 10:15:00 +07:00"), "{text}");
-    let bbox = run(dir, "pdftotext", &["-bbox", file, "-"]);
-    let line = bbox.lines().find(|l| l.contains(">Ký<")).expect("the word Ký with its box");
-    let x: f32 = line.split("xMin=\"").nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
-    let y: f32 = line.split("yMin=\"").nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
-    assert!(x > 595.0 / 3.0 && y < 842.0 / 6.0, "top right of the page: x {x}, y {y}");
+    assert!(!text.contains("Ký") && !text.contains("Lưu trữ"), "the signature's words are not page text: {text}");
+    let document = lopdf::Document::load_mem(signed).unwrap();
+    let described = document
+        .objects
+        .values()
+        .filter_map(|o| o.as_dict().ok())
+        .find(|d| d.get(b"Subtype").and_then(|s| s.as_name()).ok() == Some(b"Widget".as_slice()))
+        .and_then(|d| d.get(b"TU").ok())
+        .map(|tu| lopdf::decode_text_string(tu).unwrap())
+        .expect("the widget describes itself");
+    assert_eq!(described, format!("Ký bởi: {ORGANISATION}; Thời gian ký: 25/11/2026 10:15:00 +07:00"));
+    run(dir, "pdftoppm", &["-r", "72", "-png", "-gray", "-f", "1", "-l", "1", file, &format!("{}/trang", dir.display())]);
+    let rendered = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("trang") && p.extension().is_some_and(|e| e == "png"))
+        .expect("the rendered page");
+    let page = image::open(&rendered).unwrap().to_luma8();
+    std::fs::remove_file(&rendered).unwrap();
+    let (w, h) = page.dimensions();
+    let ink = |xs: std::ops::Range<u32>, ys: std::ops::Range<u32>| {
+        ys.flat_map(|y| xs.clone().map(move |x| (x, y))).filter(|&(x, y)| page.get_pixel(x, y)[0] < 128).count()
+    };
+    assert!(ink(w / 3..w, 0..h / 6) > 200, "the block is seen at the top right");
+    assert_eq!(ink(0..w, h / 5..h), 0, "and nowhere else on the blank page");
 }
 
 #[test]
