@@ -258,7 +258,17 @@ pub fn decode_page(format: Format, bytes: &[u8], page: u32, limits: &Limits) -> 
             let dpi = if format == Format::Jpeg { jpeg_dpi(bytes) } else { crate::png::dpi(bytes) };
             (image, dpi)
         }
-        Format::Pdf => crate::pdf_input::render_page(bytes, page, limits)?,
+        Format::Pdf => {
+            return match crate::pdf_input::page_image(bytes, page, limits)? {
+                // The page's own image, read as the file it is, at the resolution the page gives it.
+                crate::pdf_input::PdfPage::File(format, image, dpi) => {
+                    Ok(PageImage { dpi, dpi_inferred: false, ..decode_page(format, &image, 1, limits)? })
+                }
+                crate::pdf_input::PdfPage::Pixels(image, dpi) => {
+                    Ok(PageImage { image, dpi, dpi_inferred: false, carried: None, jpeg_quality: None })
+                }
+            };
+        }
     };
     // A resolution no scanner writes (a corrupt or hand-made header) is treated as missing: it
     // would make the page a few points wide in the PDF.

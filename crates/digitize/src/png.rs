@@ -81,6 +81,34 @@ pub fn embeddable(bytes: &[u8]) -> Option<Embeddable> {
     Some(Embeddable { width, height, colours, bits, data })
 }
 
+/// A PNG file around image data a PDF holds as a FlateDecode stream with PNG predictors: the same
+/// bytes as its IDAT, framed. The reverse of [`embeddable`]; `None` for samples PNG cannot hold.
+pub fn framed(width: u32, height: u32, colours: u8, bits: u8, data: &[u8]) -> Option<Vec<u8>> {
+    let colour_type = match (colours, bits) {
+        (1, 1 | 2 | 4 | 8 | 16) => 0,
+        (3, 8 | 16) => 2,
+        _ => return None,
+    };
+    let mut out = SIGNATURE.to_vec();
+    let mut chunk = |kind: &[u8], data: &[u8]| {
+        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        let mut crc = flate2::Crc::new();
+        crc.update(kind);
+        crc.update(data);
+        out.extend_from_slice(kind);
+        out.extend_from_slice(data);
+        out.extend_from_slice(&crc.sum().to_be_bytes());
+    };
+    let mut header = Vec::with_capacity(13);
+    header.extend_from_slice(&width.to_be_bytes());
+    header.extend_from_slice(&height.to_be_bytes());
+    header.extend_from_slice(&[bits, colour_type, 0, 0, 0]);
+    chunk(b"IHDR", &header);
+    chunk(b"IDAT", data);
+    chunk(b"IEND", &[]);
+    Some(out)
+}
+
 /// True when every pixel is pure black or pure white: a bilevel scan (CCITT G4 TIFF and the like).
 fn bilevel(grey: &GrayImage) -> bool {
     grey.as_raw().iter().all(|v| *v == 0 || *v == 255)

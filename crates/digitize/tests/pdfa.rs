@@ -147,14 +147,43 @@ async fn a_scanners_pdf_is_rendered_at_its_images_resolution_and_read() {
     let scanned = pdfa::write(&[page], &meta, Conformance::A2b);
     let master = inspect("may-quet.pdf", &scanned, &Limits::default()).unwrap();
     assert_eq!((master.format, master.pages), (Format::Pdf, 1));
-    let rendered = decode_page(Format::Pdf, &scanned, 1, &Limits::default()).unwrap();
-    assert_eq!(rendered.dpi, 300, "the resolution of the page's image");
-    assert!(!rendered.dpi_inferred);
-    assert!((i64::from(rendered.image.width()) - i64::from(grey.width())).abs() <= 2, "{} vs {}", rendered.image.width(), grey.width());
-    let read = read_page(rendered, OriginalKind::Text).await.unwrap();
+    let taken = decode_page(Format::Pdf, &scanned, 1, &Limits::default()).unwrap();
+    assert_eq!(taken.dpi, 300, "the resolution of the page's image");
+    assert!(!taken.dpi_inferred);
+    assert_eq!((taken.image.width(), taken.image.height()), grey.dimensions());
+    assert_eq!(taken.carried.as_deref(), Some(jpeg.as_slice()), "the page is its JPEG, taken as the scanner wrote it");
+    let read = read_page(taken, OriginalKind::Text).await.unwrap();
     assert!(read.findings.problems.is_empty(), "{:?}", read.findings.problems);
     let text = read.read.unwrap().text.text;
     assert!(text.contains("Tình hình chỉnh lý tài liệu lưu trữ tồn đọng năm 2026"), "{text}");
+
+    // A page that draws more than its image (here a box) is rendered whole, at the same resolution.
+    let mut document = lopdf::Document::load_mem(&scanned).unwrap();
+    let page_id = document.get_pages()[&1];
+    let mut content = document.get_page_content(page_id);
+    content.extend_from_slice(b"\n0 g 20 20 40 40 re f\n");
+    document.change_page_content(page_id, content).unwrap();
+    let mut drawn = vec![];
+    document.save_to(&mut drawn).unwrap();
+    let rendered = decode_page(Format::Pdf, &drawn, 1, &Limits::default()).unwrap();
+    assert!(rendered.carried.is_none(), "rendered, not taken");
+    assert_eq!(rendered.dpi, 300);
+    assert!((i64::from(rendered.image.width()) - i64::from(grey.width())).abs() <= 2, "{} vs {}", rendered.image.width(), grey.width());
+    let grey_rendered = rendered.image.to_luma8();
+    let corner = grey_rendered.get_pixel(40 * 300 / 72, grey_rendered.height() - 40 * 300 / 72)[0];
+    assert!(corner < 64, "the box is drawn: {corner}");
+}
+
+/// A page held as a Flate image with PNG predictors (as Kho writes a lossless page) is taken as
+/// the PNG it is: the same pixels, no rendering.
+#[tokio::test]
+async fn a_lossless_page_of_a_pdf_is_taken_as_its_pixels() {
+    let (bytes, _) = pdf(&["trang2-300dpi.png"], Conformance::A2b).await;
+    let original = decode_page(Format::Png, &fixture("trang2-300dpi.png"), 1, &Limits::default()).unwrap();
+    let taken = decode_page(Format::Pdf, &bytes, 1, &Limits::default()).unwrap();
+    assert_eq!(taken.dpi, 300);
+    assert!(taken.carried.is_some(), "framed as a PNG the PDF/A can carry again");
+    assert_eq!(taken.image.to_luma8().as_raw(), original.image.to_luma8().as_raw(), "the same pixels");
 }
 
 /// Page images stay lossless where that costs no more than JPEG: a scanner's clean PNG goes in as
