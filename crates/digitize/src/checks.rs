@@ -1,7 +1,9 @@
 //! What TT 05/2025 asks of a scan, checked on each page before it is read: resolution (200 dpi
 //! for administrative papers, 300 for maps and drawings), 24-bit colour where the original is
 //! coloured, and that the page is neither blank, too dark, too faint nor too skewed. A page that
-//! fails goes to the re-scan queue with every reason; nothing passes silently.
+//! fails goes to the re-scan queue with every reason; nothing passes silently. What is kept but
+//! must be known — a resolution the file did not declare and Kho assumed, a grey master of a
+//! paper that has a seal in colour — is a warning shown with the page in QC.
 
 use crate::intake::PageImage;
 use image::{DynamicImage, GrayImage};
@@ -21,16 +23,20 @@ impl Problem {
     }
 }
 
-/// What the checks measured, and what failed.
+/// What the checks measured, what failed and what is kept with a warning.
 #[derive(Debug, Clone)]
 pub struct Findings {
     pub width: u32,
     pub height: u32,
     pub dpi: u32,
+    /// The master is 24-bit colour (or deeper): its copy is in colour too.
     pub colour: bool,
     /// Skew of the text lines, degrees (positive: counter-clockwise); corrected before OCR.
     pub skew_degrees: f32,
+    /// What sends the page back to be scanned again.
     pub problems: Vec<Problem>,
+    /// What is kept, but said: the page goes on to be read.
+    pub warnings: Vec<Problem>,
 }
 
 /// Beyond this the page is scanned again rather than straightened.
@@ -48,29 +54,42 @@ fn percentile(histogram: &[u64; 256], total: u64, fraction: f64) -> u8 {
     255
 }
 
-/// True when the image carries colour: RGB whose channels differ somewhere noticeably.
-fn has_colour(image: &DynamicImage) -> bool {
-    let Some(rgb) = image.as_rgb8() else { return false };
-    rgb.pixels().step_by(7).any(|p| {
-        let [r, g, b] = p.0;
-        r.abs_diff(g) > 24 || g.abs_diff(b) > 24 || r.abs_diff(b) > 24
-    })
+/// True when the master holds colour at 24 bits or more, whatever the page looks like: TT
+/// 05/2025 asks for colour as in the original, and a copy keeps what its master has.
+pub fn is_colour(image: &DynamicImage) -> bool {
+    image.color().has_color()
 }
 
 pub fn check(page: &PageImage, kind: OriginalKind) -> Findings {
     let image = &page.image;
-    let mut problems = vec![];
+    let (mut problems, mut warnings) = (vec![], vec![]);
     if page.dpi < kind.min_dpi() {
         let how = if page.dpi_inferred { " (tệp không ghi độ phân giải; tính theo khổ A4)" } else { "" };
         problems.push(Problem::new(
             "low_dpi",
             format!("độ phân giải {} dpi{how}, thấp hơn {} dpi yêu cầu cho {}", page.dpi, kind.min_dpi(), kind.label().to_lowercase()),
         ));
+    } else if page.dpi_inferred {
+        warnings.push(Problem::new(
+            "dpi_assumed",
+            format!(
+                "tệp không ghi độ phân giải; Kho coi là {} dpi, tính theo khổ A4 ({}×{} điểm ảnh) — hãy đặt máy quét ghi độ phân giải vào tệp",
+                page.dpi,
+                image.width(),
+                image.height()
+            ),
+        ));
     }
-    let colour = has_colour(image);
-    let is_24_bit = matches!(image, DynamicImage::ImageRgb8(_) | DynamicImage::ImageRgb16(_) | DynamicImage::ImageRgba8(_));
-    if kind.needs_colour() && !is_24_bit {
+    let colour = is_colour(image);
+    if kind.needs_colour() && !colour {
         problems.push(Problem::new("not_colour", "ảnh đen trắng hoặc thang xám; bản gốc có màu phải quét màu 24-bit".into()));
+    } else if kind.expects_colour() && !colour {
+        warnings.push(Problem::new(
+            "grey_master",
+            "ảnh thang xám hoặc đen trắng, không phải màu 24-bit: văn bản có dấu đỏ, chữ ký mực màu phải quét màu như bản gốc \
+             (TT 05/2025); nếu bản gốc chỉ có màu đen, lập lô loại “Văn bản đen trắng”"
+                .into(),
+        ));
     }
     let converted;
     let grey = match image.as_luma8() {
@@ -107,7 +126,7 @@ pub fn check(page: &PageImage, kind: OriginalKind) -> Findings {
             ));
         }
     }
-    Findings { width: image.width(), height: image.height(), dpi: page.dpi, colour, skew_degrees: skew, problems }
+    Findings { width: image.width(), height: image.height(), dpi: page.dpi, colour, skew_degrees: skew, problems, warnings }
 }
 
 /// The angle (degrees, within ±8) at which the rows of ink line up best: the projection profile
@@ -187,6 +206,32 @@ mod tests {
         assert_eq!(codes(&check(&page("trang1-300dpi.png"), OriginalKind::Map)), vec!["not_colour"]);
         assert!(check(&page("mau-300dpi.jpg"), OriginalKind::Map).problems.is_empty());
         assert_eq!(codes(&check(&page("trang1-200dpi-suy-giam.jpg"), OriginalKind::Map)), vec!["low_dpi", "not_colour"]);
+    }
+
+    fn warnings(findings: &Findings) -> Vec<&str> {
+        findings.warnings.iter().map(|p| p.code.as_str()).collect()
+    }
+
+    /// A grey master of an administrative paper is kept and flagged (its seal was red); the same
+    /// master in a batch of black-and-white originals is not; a colour master is neither. A file
+    /// that declares no resolution is read at the resolution Kho assumed, and says so.
+    #[test]
+    fn a_grey_master_and_an_assumed_resolution_are_kept_with_a_warning() {
+        let grey = page("trang1-300dpi.png");
+        assert!(!is_colour(&grey.image), "the fixture is a grey scan");
+        let text = check(&grey, OriginalKind::Text);
+        assert_eq!((codes(&text), warnings(&text)), (vec![], vec!["grey_master"]));
+        assert!(text.warnings[0].message.contains("Văn bản đen trắng"), "{}", text.warnings[0].message);
+        assert!(warnings(&check(&grey, OriginalKind::Monochrome)).is_empty());
+        let colour = check(&page("mau-300dpi.jpg"), OriginalKind::Text);
+        assert!(colour.colour && colour.warnings.is_empty(), "{:?}", colour.warnings);
+
+        let undeclared = PageImage { dpi: 250, dpi_inferred: true, ..grey };
+        let assumed = check(&undeclared, OriginalKind::Monochrome);
+        assert_eq!((codes(&assumed), warnings(&assumed)), (vec![], vec!["dpi_assumed"]));
+        assert!(assumed.warnings[0].message.contains("coi là 250 dpi"), "{}", assumed.warnings[0].message);
+        let low = check(&PageImage { dpi: 150, ..undeclared }, OriginalKind::Monochrome);
+        assert_eq!((codes(&low), warnings(&low)), (vec!["low_dpi"], vec![]), "below the minimum it is a problem, not a warning");
     }
 }
 

@@ -120,13 +120,23 @@ async fn read_once(grey: &GrayImage, dpi: u32, dir: &Path) -> Result<(Vec<Word>,
     Ok((words, confidence))
 }
 
-/// Reads a prepared (straightened, despeckled) grey page. When the reading is poor, asks
-/// Tesseract which way the page is turned and reads it again upright.
+/// True when most words of several letters stand taller than they are wide: Tesseract read the
+/// lines of a page lying on its side (it can, and well), so the page is not upright.
+fn lying_on_its_side(words: &[Word]) -> bool {
+    let long: Vec<&Word> = words.iter().filter(|w| w.text.chars().count() >= 4).collect();
+    let standing = long.iter().filter(|w| w.height > w.width).count();
+    long.len() >= 5 && standing * 2 > long.len()
+}
+
+/// Reads a prepared (straightened, despeckled) grey page. When the reading is poor, or its words
+/// stand on end (the page lies on its side), asks Tesseract which way the page is turned and
+/// reads it again upright.
 pub async fn read(grey: &GrayImage, dpi: u32) -> Result<PageText, OcrError> {
     let dir = tempfile::tempdir()?;
     let (mut words, mut confidence) = read_once(grey, dpi, dir.path()).await?;
     let mut rotated = 0;
-    if confidence < 60.0 {
+    let sideways = lying_on_its_side(&words);
+    if confidence < 60.0 || sideways {
         let input = dir.path().join("trang.pgm");
         if let Ok(osd) = tesseract(&[input.to_str().unwrap_or("trang.pgm"), "stdout", "--psm", "0", "--dpi", &dpi.to_string()]).await {
             let rotate_by = osd.lines().find_map(|l| l.strip_prefix("Rotate: ")).and_then(|v| v.trim().parse::<u32>().ok()).unwrap_or(0);
@@ -137,7 +147,9 @@ pub async fn read(grey: &GrayImage, dpi: u32) -> Result<PageText, OcrError> {
                     _ => image::imageops::rotate270(grey),
                 };
                 let (again, again_confidence) = read_once(&upright, dpi, dir.path()).await?;
-                if again_confidence > confidence {
+                // A page on its side read well already: upright, it is kept if it reads about as well.
+                let better = if sideways { again_confidence >= confidence.min(60.0) } else { again_confidence > confidence };
+                if better {
                     (words, confidence, rotated) = (again, again_confidence, rotate_by / 90);
                 }
             }

@@ -25,7 +25,7 @@ pub struct Reading {
 }
 
 /// Below this the page is read as it is: Tesseract copes, and straightening costs a resampling.
-const MIN_SKEW_DEGREES: f32 = 0.3;
+pub const MIN_SKEW_DEGREES: f32 = 0.3;
 
 /// Tesseract reads at this resolution at most: its recogniser scales each text line to a fixed
 /// height anyway, so a 300-dpi page read at 200 dpi reads as well and a third faster. The PDF
@@ -104,7 +104,7 @@ fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> impl F
 
 pub async fn read_page(page: PageImage, kind: OriginalKind) -> Result<ReadPage, OcrError> {
     let started = std::time::Instant::now();
-    let (page, findings) = blocking(move || {
+    let (page, mut findings) = blocking(move || {
         let findings = checks::check(&page, kind);
         (page, findings)
     })
@@ -119,7 +119,7 @@ pub async fn read_page(page: PageImage, kind: OriginalKind) -> Result<ReadPage, 
     let source = page.carried.clone().filter(|_| !straighten);
     let colour = match &source {
         Some(_) => matches!(page.image, DynamicImage::ImageRgb8(_)),
-        None => findings.colour || kind.needs_colour(),
+        None => findings.colour,
     };
     let (upright, grey) = blocking(move || {
         // The text rises by `skew` counter-clockwise: turn it back.
@@ -151,6 +151,15 @@ pub async fn read_page(page: PageImage, kind: OriginalKind) -> Result<ReadPage, 
     let read = started.elapsed();
     let encoded = encoding.await.expect("JPEG encoding does not panic");
     let rotated = text.rotated;
+    if rotated != 0 {
+        findings.warnings.push(checks::Problem {
+            code: "turned".into(),
+            message: format!(
+                "trang quét {}; Kho đã xoay lại theo chiều chữ — kiểm tra hướng đặt tài liệu trên máy quét",
+                if rotated == 2 { "ngược chiều" } else { "nằm ngang" }
+            ),
+        });
+    }
     let (image, width, height) = if rotated == 0 {
         (encoded, upright.width(), upright.height())
     } else {

@@ -232,6 +232,7 @@ impl Worker {
             dpi: i64::from(dpi),
             colour: f.colour,
             skew_centidegrees: (f.skew_degrees * 100.0).round() as i64,
+            warnings: (!f.warnings.is_empty()).then(|| serde_json::to_string(&f.warnings).expect("JSON")),
             ..Default::default()
         };
         match read.read {

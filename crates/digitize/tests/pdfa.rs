@@ -210,3 +210,78 @@ async fn page_images_stay_lossless_where_that_is_no_larger() {
     let (_, text) = run("pdftotext", &["-f", "2", "-l", "2", path.to_str().unwrap(), "-"]);
     assert!(text.contains("Họ, chữ đệm, tên: Lường Thị Ngọc Diễm"), "{text}");
 }
+
+/// The pages of a master in memory as the scanner would send them: `image` written as `format`
+/// with its resolution in the file (TIFF and PNG both carry it).
+fn master(image: &image::DynamicImage, format: image::ImageFormat) -> Vec<u8> {
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    image.write_to(&mut bytes, format).unwrap();
+    bytes.into_inner()
+}
+
+/// A 24-bit colour TIFF — a black-text page with a red seal — gives a colour copy: the PDF/A's
+/// page image is RGB, as the original was, and its text is read as from the grey page.
+#[tokio::test]
+async fn a_colour_master_gives_a_colour_copy() {
+    let grey = decode_page(Format::Png, &fixture("trang1-300dpi.png"), 1, &Limits::default()).unwrap();
+    let mut rgb = grey.image.to_rgb8();
+    let (w, h) = (rgb.width(), rgb.height());
+    // A red seal, bottom right, as a commune's papers carry.
+    for y in h * 3 / 4..h * 3 / 4 + 300 {
+        for x in w * 2 / 3..w * 2 / 3 + 300 {
+            let (dx, dy) = (x as i64 - (w * 2 / 3 + 150) as i64, y as i64 - (h * 3 / 4 + 150) as i64);
+            let r = dx * dx + dy * dy;
+            if (120 * 120..150 * 150).contains(&r) {
+                rgb.put_pixel(x, y, image::Rgb([200, 30, 40]));
+            }
+        }
+    }
+    let tiff = master(&image::DynamicImage::ImageRgb8(rgb), image::ImageFormat::Tiff);
+    let page = decode_page(Format::Tiff, &tiff, 1, &Limits::default()).unwrap();
+    let page = kho_digitize::intake::PageImage { dpi: 300, dpi_inferred: false, ..page };
+    let read = read_page(page, OriginalKind::Text).await.unwrap();
+    assert!(read.findings.problems.is_empty() && read.findings.warnings.is_empty(), "{:?}", read.findings);
+    assert!(read.findings.colour);
+    let reading = read.read.unwrap();
+    assert!(reading.colour, "a colour master gives a colour copy");
+    assert!(reading.text.text.contains("ỦY BAN NHÂN DÂN"), "{}", reading.text.text);
+    let page = pdfa::Page {
+        picture: pdfa::Picture::of(&reading.image).unwrap(),
+        width: reading.width,
+        height: reading.height,
+        dpi: 300,
+        colour: reading.colour,
+        words: &reading.text.words,
+    };
+    let meta = Metadata {
+        title: "Trang có dấu đỏ".into(),
+        author: "Máy quét".into(),
+        subject: String::new(),
+        keywords: String::new(),
+        created: chrono::DateTime::parse_from_rfc3339("2026-12-06T09:30:00+07:00").unwrap(),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mau.pdf");
+    std::fs::write(&path, pdfa::write(&[page], &meta, Conformance::A2b)).unwrap();
+    let (_, list) = run("pdfimages", &["-list", path.to_str().unwrap()]);
+    let row: Vec<&str> = list.lines().nth(2).unwrap().split_whitespace().collect();
+    assert_eq!((row[5], row[7]), ("rgb", "8"), "{list}");
+}
+
+/// A page scanned sideways is read upright and kept so in the copy, with a warning that says it
+/// was turned; a grey master of an administrative paper is kept with its own warning.
+#[tokio::test]
+async fn a_sideways_page_is_turned_upright_and_flagged() {
+    let grey = decode_page(Format::Png, &fixture("trang1-300dpi.png"), 1, &Limits::default()).unwrap();
+    let (w, h) = (grey.image.width(), grey.image.height());
+    let sideways = master(&grey.image.rotate90(), image::ImageFormat::Png);
+    let page = decode_page(Format::Png, &sideways, 1, &Limits::default()).unwrap();
+    let page = kho_digitize::intake::PageImage { dpi: 300, dpi_inferred: false, ..page };
+    let read = read_page(page, OriginalKind::Text).await.unwrap();
+    let codes: Vec<&str> = read.findings.warnings.iter().map(|w| w.code.as_str()).collect();
+    assert_eq!(codes, vec!["grey_master", "turned"], "{:?}", read.findings.warnings);
+    assert!(read.findings.warnings[1].message.contains("đã xoay lại"), "{}", read.findings.warnings[1].message);
+    let reading = read.read.unwrap();
+    assert_eq!((reading.width, reading.height), (w, h), "the copy is upright");
+    assert!(reading.text.text.contains("ỦY BAN NHÂN DÂN"), "{}", reading.text.text);
+}

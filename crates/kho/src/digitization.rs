@@ -23,12 +23,12 @@ pub async fn create_batch(
     by: &str,
 ) -> Result<i64> {
     let kind = kho_model::digitization::OriginalKind::from_code(kind)
-        .with_context(|| format!("loại tài liệu gốc “{kind}”: text, colour hoặc map"))?;
+        .with_context(|| format!("loại tài liệu gốc “{kind}”; chọn một trong: {}", kho_model::digitization::OriginalKind::choices()))?;
     let unit_id = *crate::accounts::resolve_units(store, &[unit.to_string()]).await?.iter().next().context("đơn vị")?;
     let mut ids = vec![];
     if let Some(code) = fonds {
         let fonds = store.fonds_by_code(code).await.with_context(|| format!("không có phông mã {code}"))?;
-        ids.extend(store.fonds_dossier_ids(fonds.id).await?);
+        ids.extend(store.fonds_dossiers_to_digitize(fonds.id).await?);
     }
     for code in codes {
         ids.push(store.dossier_by_code(code).await.with_context(|| format!("không có hồ sơ mã {code}"))?.id);

@@ -222,7 +222,8 @@ enum BatchCommand {
         /// Tên lô.
         #[arg(long)]
         name: String,
-        /// Loại tài liệu gốc: text (văn bản, ≥ 200 dpi), colour (có màu), map (bản đồ, bản vẽ: ≥ 300 dpi, màu).
+        /// Loại tài liệu gốc: text (văn bản hành chính, ≥ 200 dpi, quét màu), mono (văn bản đen trắng), colour (có màu),
+        /// map (bản đồ, bản vẽ: ≥ 300 dpi, màu).
         #[arg(long, default_value = "text")]
         kind: String,
         /// Mã phông: mọi hồ sơ của phông.

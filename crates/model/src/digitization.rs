@@ -49,15 +49,23 @@ pub fn priority(title: &str, maintenance: Maintenance, frequent_use: bool) -> Pr
 crate::codes::code_list! {
     /// What a batch's originals are: it sets the resolution and colour its scans must reach
     /// (TT 05/2025: ≥ 200 dpi for administrative papers, ≥ 300 dpi for maps and drawings,
-    /// ≥ 24-bit colour where the original is coloured).
+    /// colour as in the original, ≥ 24-bit). An administrative paper carries a red seal and
+    /// signatures in coloured ink: a grey or black-and-white master of one is flagged, unless
+    /// the batch says its originals have no colour.
     OriginalKind {
         Text = "text": "Văn bản hành chính",
+        Monochrome = "mono": "Văn bản đen trắng (bản gốc không có màu)",
         Colour = "colour": "Tài liệu có màu",
         Map = "map": "Bản đồ, bản vẽ",
     }
 }
 
 impl OriginalKind {
+    /// Every kind by its code and label, for a message that lists them.
+    pub fn choices() -> String {
+        OriginalKind::ALL.iter().map(|k| format!("{} ({})", k.code(), k.label().to_lowercase())).collect::<Vec<_>>().join(", ")
+    }
+
     pub fn min_dpi(self) -> u32 {
         match self {
             OriginalKind::Map => 300,
@@ -65,8 +73,15 @@ impl OriginalKind {
         }
     }
 
+    /// A grey or black-and-white master is sent back to be scanned again.
     pub fn needs_colour(self) -> bool {
         matches!(self, OriginalKind::Colour | OriginalKind::Map)
+    }
+
+    /// A grey or black-and-white master is kept but flagged: the original is expected to carry
+    /// colour (a seal, a signature) though the text itself is black.
+    pub fn expects_colour(self) -> bool {
+        self != OriginalKind::Monochrome
     }
 }
 

@@ -98,11 +98,14 @@ impl Store {
         fonds_from_row(&row.ok_or(StoreError::NotFound("phông"))?)
     }
 
-    /// The hồ sơ of a fonds, in mục lục and hồ sơ order (destroyed ones left out).
-    pub async fn fonds_dossier_ids(&self, fonds_id: i64) -> Result<Vec<i64>, StoreError> {
+    /// The hồ sơ of a fonds still to be digitized, in mục lục and hồ sơ order: not in a batch
+    /// already (a second batch of a fonds takes the hồ sơ described since the first), not
+    /// destroyed nor proposed for destruction.
+    pub async fn fonds_dossiers_to_digitize(&self, fonds_id: i64) -> Result<Vec<i64>, StoreError> {
         let rows = sqlx::query(
             "SELECT d.id FROM dossiers d JOIN inventories i ON i.id = d.inventory_id \
-             WHERE d.fonds_id = $1 AND (d.disposal IS NULL OR d.disposal <> 'da_huy') ORDER BY i.number, d.number, d.file_code",
+             WHERE d.fonds_id = $1 AND d.disposal IS NULL AND NOT EXISTS (SELECT 1 FROM batch_dossiers q WHERE q.dossier_id = d.id) \
+             ORDER BY i.number, d.number, d.file_code",
         )
         .bind(fonds_id)
         .fetch_all(&self.pool)

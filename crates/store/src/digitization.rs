@@ -29,7 +29,7 @@ pub struct Batch {
 }
 
 /// A batch with where its work stands.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BatchProgress {
     pub dossiers: i64,
@@ -38,6 +38,8 @@ pub struct BatchProgress {
     pub pages_done: i64,
     pub pages_rescan: i64,
     pub pages_waiting: i64,
+    /// Pages read with a warning of QC (a resolution assumed, a grey master, a page turned).
+    pub pages_warned: i64,
     pub renditions: i64,
     pub dossiers_done: i64,
     pub jobs_failed: i64,
@@ -113,7 +115,10 @@ pub struct ScanPage {
     pub width: Option<i64>,
     pub height: Option<i64>,
     pub dpi: Option<i64>,
+    /// Degrees × 100 the text leaned (counter-clockwise positive); straightened before reading.
+    pub skew_centidegrees: Option<i64>,
     pub problems: Option<String>,
+    pub warnings: Option<String>,
     pub ocr_text: Option<String>,
     pub ocr_confidence: Option<i64>,
     pub words_blob: Option<String>,
@@ -130,6 +135,8 @@ pub struct PageResult {
     pub skew_centidegrees: i64,
     /// JSON list of problems; `Some` sends the page to the re-scan queue.
     pub problems: Option<String>,
+    /// JSON list of warnings: the page goes on, and QC shows them.
+    pub warnings: Option<String>,
     pub ocr_text: Option<String>,
     pub ocr_confidence: Option<i64>,
     pub words_blob: Option<String>,
@@ -206,6 +213,13 @@ pub struct Job {
     pub worker: String,
 }
 
+/// Which pages QC flagged: sent back to be scanned again, or read with a warning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageFlag {
+    Rescan,
+    Warned,
+}
+
 /// Counts of the queue, by state.
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -250,7 +264,9 @@ fn page_from_row(row: &AnyRow) -> Result<ScanPage, StoreError> {
         width: row.try_get("width")?,
         height: row.try_get("height")?,
         dpi: row.try_get("dpi")?,
+        skew_centidegrees: row.try_get("skew_centidegrees")?,
         problems: row.try_get("problems")?,
+        warnings: row.try_get("warnings")?,
         ocr_text: row.try_get("ocr_text")?,
         ocr_confidence: row.try_get("ocr_confidence")?,
         words_blob: row.try_get("words_blob")?,
@@ -259,7 +275,7 @@ fn page_from_row(row: &AnyRow) -> Result<ScanPage, StoreError> {
 }
 
 const PAGE_COLUMNS: &str = "p.id, p.file_id, p.dossier_id, f.ordinal, p.page_no, p.state, f.file_name, f.format, f.blob, f.sha256, f.sealed, \
-     b.original_kind, p.width, p.height, p.dpi, p.problems, p.ocr_text, p.ocr_confidence, p.words_blob, p.image_blob";
+     b.original_kind, p.width, p.height, p.dpi, p.skew_centidegrees, p.problems, p.warnings, p.ocr_text, p.ocr_confidence, p.words_blob, p.image_blob";
 const PAGE_FROM: &str = "scan_pages p JOIN scan_files f ON f.id = p.file_id JOIN scan_batches b ON b.id = f.batch_id";
 
 fn rendition_from_row(row: &AnyRow) -> Result<Rendition, StoreError> {
@@ -334,52 +350,31 @@ impl Store {
         rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
     }
 
-    /// Where a batch's work stands, counting only hồ sơ `visibility` allows. Counted in the
-    /// database: what comes back is a handful of numbers, however large the batch.
+    /// Where a batch's work stands, counting only hồ sơ `visibility` allows. Read from the
+    /// batch's tallies, which triggers keep per fonds, classification and mode as pages, files
+    /// and renditions change (migrations 20 and 21): a handful of rows, however large the batch.
     pub async fn batch_progress(&self, visibility: &Visibility, batch_id: i64) -> Result<BatchProgress, StoreError> {
         let mut args = vec![Arg::Int(batch_id)];
-        let dossiers = visible_dossiers(visibility, &mut args);
-        // Each count joins the batch's own rows to `dossiers d` (whose columns the visibility
-        // condition names): the cost follows the batch and its work, not the province.
-        let count = |sql: String| {
-            let args = &args;
-            async move { Ok::<i64, StoreError>(bind_all(sqlx::query(AssertSqlSafe(sql)), args).fetch_one(&self.pool).await?.try_get(0)?) }
-        };
+        // The visibility condition names a hồ sơ's fonds_id, classification and mode, which are
+        // the tallies' own key.
+        let visible = visible_dossiers(visibility, &mut args);
+        const COLUMNS: [&str; 8] =
+            ["dossiers", "dossiers_done", "files", "pages", "pages_done", "pages_rescan", "pages_warned", "renditions"];
+        let sums = COLUMNS.map(|c| format!("CAST(COALESCE(SUM({c}), 0) AS BIGINT)")).join(", ");
+        let sql = format!("SELECT {sums} FROM batch_tallies WHERE batch_id = $1 AND {visible}");
+        let row = bind_all(sqlx::query(AssertSqlSafe(sql)), &args).fetch_one(&self.pool).await?;
+        let sum = |i: usize| row.try_get::<i64, _>(i);
         let mut progress = BatchProgress {
-            dossiers: count(format!(
-                "SELECT COUNT(*) FROM batch_dossiers q JOIN dossiers d ON d.id = q.dossier_id WHERE q.batch_id = $1 AND {dossiers}"
-            ))
-            .await?,
-            files: count(format!(
-                "SELECT COUNT(*) FROM scan_files f JOIN dossiers d ON d.id = f.dossier_id \
-                 WHERE f.batch_id = $1 AND f.replaced_by IS NULL AND {dossiers}"
-            ))
-            .await?,
-            renditions: count(format!(
-                "SELECT COUNT(*) FROM renditions r JOIN batch_dossiers q ON q.dossier_id = r.dossier_id JOIN dossiers d ON d.id = r.dossier_id \
-                 WHERE q.batch_id = $1 AND {dossiers}"
-            ))
-            .await?,
-            dossiers_done: count(format!(
-                "SELECT COUNT(DISTINCT r.dossier_id) FROM renditions r JOIN batch_dossiers q ON q.dossier_id = r.dossier_id \
-                 JOIN dossiers d ON d.id = r.dossier_id WHERE q.batch_id = $1 AND {dossiers}"
-            ))
-            .await?,
+            dossiers: sum(0)?,
+            dossiers_done: sum(1)?,
+            files: sum(2)?,
+            pages: sum(3)?,
+            pages_done: sum(4)?,
+            pages_rescan: sum(5)?,
+            pages_warned: sum(6)?,
+            renditions: sum(7)?,
             ..Default::default()
         };
-        let sql = format!(
-            "SELECT p.state, COUNT(*) FROM scan_pages p JOIN dossiers d ON d.id = p.dossier_id \
-             WHERE p.batch_id = $1 AND p.state <> 'replaced' AND {dossiers} GROUP BY p.state"
-        );
-        for row in bind_all(sqlx::query(AssertSqlSafe(sql)), &args).fetch_all(&self.pool).await? {
-            let (state, n): (String, i64) = (row.try_get(0)?, row.try_get(1)?);
-            progress.pages += n;
-            match state.as_str() {
-                "done" => progress.pages_done += n,
-                "rescan" => progress.pages_rescan += n,
-                _ => {}
-            }
-        }
         progress.pages_waiting = progress.pages - progress.pages_done - progress.pages_rescan;
         progress.jobs_failed = sqlx::query("SELECT COUNT(*) FROM jobs WHERE batch_id = $1 AND state = 'failed'")
             .bind(batch_id)
@@ -387,32 +382,6 @@ impl Store {
             .await?
             .try_get(0)?;
         Ok(progress)
-    }
-
-    /// Per hồ sơ of a batch: (current pages, done, awaiting a re-scan), read from the batch's
-    /// own pages through one index.
-    async fn page_counts(&self, batch_id: i64, dossiers: &[i64]) -> Result<std::collections::HashMap<i64, (i64, i64, i64)>, StoreError> {
-        if dossiers.is_empty() {
-            return Ok(Default::default());
-        }
-        let list = dossiers.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-        let sql = format!(
-            "SELECT dossier_id, state, COUNT(*) AS n FROM scan_pages WHERE batch_id = $1 AND state <> 'replaced' AND dossier_id IN ({list}) \
-             GROUP BY dossier_id, state"
-        );
-        let rows = sqlx::query(AssertSqlSafe(sql)).bind(batch_id).fetch_all(&self.pool).await?;
-        let mut counts = std::collections::HashMap::new();
-        for row in &rows {
-            let (dossier_id, state, n): (i64, String, i64) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
-            let entry: &mut (i64, i64, i64) = counts.entry(dossier_id).or_default();
-            entry.0 += n;
-            match state.as_str() {
-                "done" => entry.1 += n,
-                "rescan" => entry.2 += n,
-                _ => {}
-            }
-        }
-        Ok(counts)
     }
 
     /// Puts hồ sơ into a batch with their computed priority. A hồ sơ already in a batch is
@@ -487,7 +456,7 @@ impl Store {
         page_args.push(Arg::Int(limit + 1));
         let sql = format!(
             "SELECT q.dossier_id, d.file_code, d.title, q.rank, q.reason, q.override_rank, q.override_reason, q.override_by, q.frequent_use, \
-               (SELECT COUNT(*) FROM renditions WHERE dossier_id = q.dossier_id) AS renditions \
+q.pages, q.pages_done, q.pages_rescan, q.renditions \
              {base}{keyset} ORDER BY COALESCE(q.override_rank, q.rank), q.dossier_id LIMIT ${}",
             page_args.len()
         );
@@ -495,14 +464,11 @@ impl Store {
         let more = rows.len() as i64 > limit;
         rows.truncate(limit.max(0) as usize);
         let ids: Vec<i64> = rows.iter().map(|r| r.try_get("dossier_id")).collect::<Result<_, _>>()?;
-        let pages = self.page_counts(batch_id, &ids).await?;
         let entries = rows
             .iter()
             .map(|row| {
-                let dossier_id: i64 = row.try_get("dossier_id")?;
-                let (count, done, rescan) = pages.get(&dossier_id).copied().unwrap_or_default();
                 Ok(QueueEntry {
-                    dossier_id,
+                    dossier_id: row.try_get("dossier_id")?,
                     file_code: row.try_get("file_code")?,
                     title: row.try_get("title")?,
                     rank: row.try_get("rank")?,
@@ -511,9 +477,9 @@ impl Store {
                     override_reason: row.try_get("override_reason")?,
                     override_by: row.try_get("override_by")?,
                     frequent_use: row.try_get::<i64, _>("frequent_use")? != 0,
-                    pages: count,
-                    pages_done: done,
-                    pages_rescan: rescan,
+                    pages: row.try_get("pages")?,
+                    pages_done: row.try_get("pages_done")?,
+                    pages_rescan: row.try_get("pages_rescan")?,
                     renditions: row.try_get("renditions")?,
                 })
             })
@@ -638,7 +604,7 @@ impl Store {
                 sqlx::query("UPDATE scan_files SET replaced_by = NULL WHERE id = $1").bind(id).execute(&mut *tx).await?;
                 sqlx::query(
                     "UPDATE scan_pages SET state = 'waiting', width = NULL, height = NULL, dpi = NULL, colour = NULL, skew_centidegrees = NULL, \
-                     problems = NULL, ocr_text = NULL, ocr_confidence = NULL, words_blob = NULL, image_blob = NULL WHERE file_id = $1",
+                     problems = NULL, warnings = NULL, ocr_text = NULL, ocr_confidence = NULL, words_blob = NULL, image_blob = NULL WHERE file_id = $1",
                 )
                 .bind(id)
                 .execute(&mut *tx)
@@ -736,15 +702,24 @@ impl Store {
         rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
     }
 
-    /// Pages waiting for a re-scan in a batch, with why.
-    /// Pages waiting to be scanned again, of the hồ sơ the person may see: the first `limit` and
-    /// how many there are.
-    pub async fn rescan_pages(&self, visibility: &Visibility, batch_id: i64, limit: i64) -> Result<(Vec<ScanPage>, i64), StoreError> {
+    /// Pages of a batch flagged by QC, of the hồ sơ the person may see: those waiting to be
+    /// scanned again, or those read with a warning; the first `limit` and how many there are.
+    pub async fn flagged_pages(
+        &self,
+        visibility: &Visibility,
+        batch_id: i64,
+        flag: PageFlag,
+        limit: i64,
+    ) -> Result<(Vec<ScanPage>, i64), StoreError> {
         let mut args = vec![Arg::Int(batch_id)];
         let visible = visible_dossiers(visibility, &mut args);
-        let base = format!(
-            "FROM {PAGE_FROM} WHERE p.batch_id = $1 AND p.state = 'rescan' AND p.dossier_id IN (SELECT id FROM dossiers WHERE {visible})"
-        );
+        let flagged = match flag {
+            PageFlag::Rescan => "p.state = 'rescan'",
+            // Along the partial index `scan_pages_warned`.
+            PageFlag::Warned => "p.warnings IS NOT NULL AND p.state <> 'replaced'",
+        };
+        let base =
+            format!("FROM {PAGE_FROM} WHERE p.batch_id = $1 AND {flagged} AND p.dossier_id IN (SELECT id FROM dossiers WHERE {visible})");
         let total: i64 =
             bind_all(sqlx::query(AssertSqlSafe(format!("SELECT COUNT(*) {base}"))), &args).fetch_one(&self.pool).await?.try_get(0)?;
         args.push(Arg::Int(limit));
@@ -775,7 +750,7 @@ impl Store {
         let state = if result.problems.is_some() { "rescan" } else { "done" };
         let written = sqlx::query(
             "UPDATE scan_pages SET state = $1, width = $2, height = $3, dpi = $4, colour = $5, skew_centidegrees = $6, problems = $7, \
-             ocr_text = $8, ocr_confidence = $9, words_blob = $10, image_blob = $11 WHERE id = $12 AND state <> 'replaced'",
+             warnings = $8, ocr_text = $9, ocr_confidence = $10, words_blob = $11, image_blob = $12 WHERE id = $13 AND state <> 'replaced'",
         )
         .bind(state)
         .bind(result.width)
@@ -784,6 +759,7 @@ impl Store {
         .bind(result.colour as i64)
         .bind(result.skew_centidegrees)
         .bind(&result.problems)
+        .bind(&result.warnings)
         .bind(&result.ocr_text)
         .bind(result.ocr_confidence)
         .bind(&result.words_blob)

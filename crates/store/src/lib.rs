@@ -25,7 +25,8 @@ pub use arrangement::{Arrangement, StepRecord};
 pub use audit::{AuditEntry, AuditEvent, AuditFilter, AuditSeal, BrokenLink, Checkpoint};
 pub use catalogue::{Attachment, AttachmentOwner, DossierPage, ListDossiers, NewDossier, Seek};
 pub use digitization::{
-    Batch, BatchProgress, Job, JobKind, NewScanFile, PageResult, QueueCounts, QueueEntry, QueuePage, Rendition, RenditionFile, ScanPage,
+    Batch, BatchProgress, Job, JobKind, NewScanFile, PageFlag, PageResult, QueueCounts, QueueEntry, QueuePage, Rendition, RenditionFile,
+    ScanPage,
 };
 pub use disposal::{DisposalList, DisposalStep};
 pub use error::StoreError;

@@ -1,7 +1,7 @@
 //! Schema migrations: numbered SQL files embedded in the binary, each applied once, in order,
 //! inside a transaction, and recorded in `schema_migrations`. Most are written once for both
 //! backends; one that must differ (SQLite rebuilds a table to drop a constraint PostgreSQL drops
-//! in place) is given per backend. A SQLite rebuild of a table others refer to is marked
+//! in place; a trigger's body is a function in PostgreSQL) is given per backend. A SQLite rebuild of a table others refer to is marked
 //! `-- kho:foreign-keys-off`: it runs with foreign keys off (they cannot be switched inside a
 //! transaction) and `PRAGMA foreign_key_check` must find nothing before it commits.
 
@@ -43,6 +43,15 @@ const MIGRATIONS: &[(i64, &str, Sql)] = &[
     (17, "batch_queue_order", Both(include_str!("../migrations/0017_batch_queue_order.sql"))),
     (18, "dossier_listing", Both(include_str!("../migrations/0018_dossier_listing.sql"))),
     (19, "parent_body", Both(include_str!("../migrations/0019_parent_body.sql"))),
+    (20, "batch_tallies", Both(include_str!("../migrations/0020_batch_tallies.sql"))),
+    (
+        21,
+        "batch_tally_triggers",
+        Sql::PerBackend {
+            sqlite: include_str!("../migrations/0021_batch_tally_triggers.sqlite.sql"),
+            postgres: include_str!("../migrations/0021_batch_tally_triggers.postgres.sql"),
+        },
+    ),
 ];
 
 const FOREIGN_KEYS_OFF: &str = "-- kho:foreign-keys-off";

@@ -9,6 +9,23 @@ use kho_store::test_support::catalogues;
 use kho_store::{JobKind, NewScanFile, PageResult, Store};
 use std::collections::BTreeSet;
 
+/// A 3-page TIFF master of a hồ sơ, as recorded (its blob named by its checksum).
+fn master(batch: i64, dossier_id: i64, file_name: String, sha256: String) -> NewScanFile {
+    NewScanFile {
+        batch_id: batch,
+        dossier_id,
+        ordinal: None,
+        file_name,
+        format: "tiff".into(),
+        size: 10,
+        blob: sha256.clone(),
+        sha256,
+        sealed: false,
+        page_count: 3,
+        uploaded_by: "test".into(),
+    }
+}
+
 /// A batch with two hồ sơ: `low` (rank 7) and `urgent` (rank 1), each with a 3-page master.
 async fn batch(store: &Store) -> (i64, i64, i64) {
     let unit = store.create_unit(&kho_model::record::NewUnit::named("Xã Mường Ảng", UnitKind::Commune)).await.unwrap();
@@ -18,19 +35,7 @@ async fn batch(store: &Store) -> (i64, i64, i64) {
     let batch = store.create_batch(unit, "Lô 1", OriginalKind::Text, "test").await.unwrap();
     store.add_to_batch(batch, &[(ids[0], 7, "Các hồ sơ còn lại"), (ids[1], 1, "Bảo quản vĩnh viễn")]).await.unwrap();
     for (i, dossier) in ids.iter().enumerate() {
-        let file = NewScanFile {
-            batch_id: batch,
-            dossier_id: *dossier,
-            ordinal: None,
-            file_name: format!("{i}.tif"),
-            format: "tiff".into(),
-            size: 10,
-            sha256: format!("{i:064}"),
-            blob: format!("{i:064}"),
-            sealed: false,
-            page_count: 3,
-            uploaded_by: "test".into(),
-        };
+        let file = master(batch, *dossier, format!("{i}.tif"), format!("{i:064}"));
         assert!(store.add_scan_file(&file).await.unwrap().1);
         assert!(!store.add_scan_file(&file).await.unwrap().1, "the same master twice is recorded once");
     }
@@ -164,26 +169,14 @@ async fn the_last_page_read_queues_the_hồ_sơ_assembly_and_a_failed_check_hold
         assert_eq!(assembled, vec![urgent], "{}: the hồ sơ with a page to re-scan waits", catalogue.label);
         let progress = store.batch_progress(&Visibility::everything(), batch).await.unwrap();
         assert_eq!((progress.pages, progress.pages_done, progress.pages_rescan), (6, 5, 1));
-        let rescan = store.rescan_pages(&Visibility::everything(), batch, 50).await.unwrap().0;
+        let rescan = store.flagged_pages(&Visibility::everything(), batch, kho_store::PageFlag::Rescan, 50).await.unwrap().0;
         assert_eq!((rescan.len(), rescan[0].page_no, rescan[0].problems.as_deref()), (1, 2, Some("[\"trang trắng\"]")));
 
         // The re-scan replaces the master; once read, the hồ sơ is assembled.
-        let file = NewScanFile {
-            batch_id: batch,
-            dossier_id: low,
-            ordinal: None,
-            file_name: "0-quet-lai.tif".into(),
-            format: "tiff".into(),
-            size: 10,
-            sha256: "f".repeat(64),
-            blob: "f".repeat(64),
-            sealed: false,
-            page_count: 3,
-            uploaded_by: "test".into(),
-        };
+        let file = master(batch, low, "0-quet-lai.tif".into(), "f".repeat(64));
         store.add_scan_file(&file).await.unwrap();
         assert!(
-            store.rescan_pages(&Visibility::everything(), batch, 50).await.unwrap().0.is_empty(),
+            store.flagged_pages(&Visibility::everything(), batch, kho_store::PageFlag::Rescan, 50).await.unwrap().0.is_empty(),
             "{}: the old pages no longer count",
             catalogue.label
         );
@@ -295,4 +288,157 @@ async fn a_batch_queue_is_read_a_page_at_a_time_after_the_last_hồ_sơ_seen() {
 async fn add_ranked(store: &Store, batch: i64, dossiers: &[i64]) {
     let entries: Vec<(i64, i64, &str)> = dossiers.iter().enumerate().map(|(i, id)| (*id, (i % 4) as i64 + 1, "Theo kế hoạch")).collect();
     store.add_to_batch(batch, &entries).await.unwrap();
+}
+
+/// What each viewer is shown of a batch is what a fresh count finds, after every kind of change
+/// the triggers keep the tallies through: pages read and flagged, a master replaced and brought
+/// back, hồ sơ assembled twice over, a hồ sơ reclassified and made restricted, then made public
+/// again.
+#[tokio::test]
+async fn a_batchs_tallies_agree_with_a_fresh_count_through_every_change() {
+    use kho_store::RenditionFile;
+    use kho_store::test_support::counted_batch_progress;
+    for catalogue in catalogues().await {
+        let store = &catalogue.store;
+        let (batch, low, urgent) = batch(store).await;
+        let views = [
+            ("mọi thứ", Visibility::everything()),
+            ("không mật, chỉ công khai", Visibility { clearance: 0, public_only: true, ..Visibility::everything() }),
+            ("ngoài phạm vi", Visibility { all_units: false, ..Visibility::everything() }),
+        ];
+        let agree = |step: &'static str| {
+            let views = &views;
+            async move {
+                for (name, view) in views {
+                    let kept = store.batch_progress(view, batch).await.unwrap();
+                    let counted = counted_batch_progress(store, view, batch).await;
+                    assert_eq!(kept, counted, "{}: {step}, {name}", catalogue.label);
+                }
+            }
+        };
+        agree("lô mới").await;
+        let rendition = |name: &str| RenditionFile {
+            ordinal: None,
+            file_name: name.into(),
+            standard: "PDF/A-2b".into(),
+            pages: 3,
+            size: 100,
+            sha256: "a".repeat(64),
+            blob: "a".repeat(64),
+            signed: true,
+        };
+        while let Some(job) = store.claim_job("w", 60, 3).await.unwrap() {
+            match job.kind {
+                JobKind::Page => {
+                    let page = store.scan_page(job.subject_id).await.unwrap();
+                    let problems = (page.dossier_id == low && page.page_no == 1).then(|| "[\"trang trắng\"]".to_string());
+                    assert!(store.finish_page(&job, page.id, &PageResult { problems, ..Default::default() }).await.unwrap());
+                }
+                JobKind::Assemble => {
+                    let parts = [rendition("1.pdf"), rendition("2.pdf")];
+                    assert!(store.finish_assembly(&job, job.subject_id, &parts).await.unwrap());
+                }
+            }
+        }
+        agree("trang đã đọc, một trang chờ quét lại, hồ sơ đã ghép").await;
+        let progress = store.batch_progress(&Visibility::everything(), batch).await.unwrap();
+        assert_eq!(
+            (progress.dossiers, progress.files, progress.pages, progress.pages_done, progress.pages_rescan, progress.renditions),
+            (2, 2, 6, 5, 1, 2),
+            "{}",
+            catalogue.label
+        );
+        assert_eq!(progress.dossiers_done, 1, "{}: only the urgent hồ sơ is assembled", catalogue.label);
+
+        // The re-scan replaces the low hồ sơ's master; it is read and assembled again.
+        let file = master(batch, low, "0-quet-lai.tif".into(), "f".repeat(64));
+        store.add_scan_file(&file).await.unwrap();
+        agree("bản quét lại thay bản cũ").await;
+        while let Some(job) = store.claim_job("w", 60, 3).await.unwrap() {
+            match job.kind {
+                JobKind::Page => assert!(store.finish_page(&job, job.subject_id, &PageResult::default()).await.unwrap()),
+                JobKind::Assemble => assert!(store.finish_assembly(&job, job.subject_id, &[rendition("1.pdf")]).await.unwrap()),
+            }
+        }
+        agree("hồ sơ quét lại đã ghép").await;
+
+        // The first master sent again comes back; its pages wait to be read anew.
+        let first = NewScanFile { sha256: format!("{:064}", 0), blob: format!("{:064}", 0), file_name: "0.tif".into(), ..file.clone() };
+        store.add_scan_file(&first).await.unwrap();
+        agree("bản cũ gửi lại").await;
+
+        // The urgent hồ sơ becomes Mật, then restricted: the uncleared reader no longer counts
+        // it; made public and unclassified again, it is counted again.
+        let mut fields = store.dossier(urgent).await.unwrap().fields;
+        let public = fields.clone();
+        fields.classification = kho_model::Classification::Confidential;
+        fields.mode = kho_model::Mode::Secret;
+        store.update_dossier(urgent, &fields).await.unwrap();
+        agree("hồ sơ thành Mật").await;
+        let uncleared = store.batch_progress(&views[1].1, batch).await.unwrap();
+        assert_eq!(uncleared.dossiers, 1, "{}: the Mật hồ sơ is not counted for the uncleared", catalogue.label);
+        fields.classification = kho_model::Classification::None;
+        fields.mode = kho_model::Mode::Conditional;
+        store.update_dossier(urgent, &fields).await.unwrap();
+        agree("hồ sơ sử dụng có điều kiện").await;
+        assert_eq!(store.batch_progress(&views[1].1, batch).await.unwrap().dossiers, 1, "{}", catalogue.label);
+        store.update_dossier(urgent, &public).await.unwrap();
+        agree("hồ sơ công khai trở lại").await;
+        assert_eq!(store.batch_progress(&views[1].1, batch).await.unwrap().dossiers, 2, "{}", catalogue.label);
+    }
+}
+
+/// A catalogue written before the tallies existed (migration 20 undone behind Kho's back, as an
+/// older Kho left it) gets them counted from its pages, files and renditions when it opens.
+#[tokio::test]
+async fn a_catalogue_from_before_the_tallies_has_them_counted_when_it_opens() {
+    use kho_store::test_support::counted_batch_progress;
+    for catalogue in catalogues().await {
+        let store = &catalogue.store;
+        let (batch, low, _) = batch(store).await;
+        let mut read = 0;
+        while let Some(job) = store.claim_job("w", 60, 3).await.unwrap() {
+            if job.kind == JobKind::Page && read < 4 {
+                let page = store.scan_page(job.subject_id).await.unwrap();
+                let problems = (page.dossier_id == low).then(|| "[\"mờ\"]".to_string());
+                assert!(store.finish_page(&job, page.id, &PageResult { problems, ..Default::default() }).await.unwrap());
+                read += 1;
+            }
+        }
+        let before = counted_batch_progress(store, &Visibility::everything(), batch).await;
+        let triggers = [
+            "scan_files_tally_insert",
+            "scan_files_tally_update",
+            "scan_pages_tally_insert",
+            "scan_pages_tally_update",
+            "renditions_tally_insert",
+            "renditions_tally_delete",
+            "batch_dossiers_tally_insert",
+            "batch_dossiers_tally_update",
+            "dossiers_tally_move",
+        ];
+        for trigger in triggers {
+            catalogue
+                .tamper(&match store.backend() {
+                    kho_store::Backend::Sqlite => format!("DROP TRIGGER {trigger}"),
+                    kho_store::Backend::Postgres => format!("DROP FUNCTION kho_{trigger}() CASCADE"),
+                })
+                .await;
+        }
+        catalogue.tamper("DROP TABLE batch_tallies").await;
+        for column in ["files", "pages", "pages_done", "pages_rescan", "pages_warned", "renditions"] {
+            catalogue.tamper(&format!("ALTER TABLE batch_dossiers DROP COLUMN {column}")).await;
+        }
+        catalogue.tamper("DROP INDEX scan_pages_warned").await;
+        catalogue.tamper("ALTER TABLE scan_pages DROP COLUMN warnings").await;
+        catalogue.tamper("DELETE FROM schema_migrations WHERE version IN (20, 21)").await;
+
+        let reopened = Store::open(&catalogue.url).await.unwrap();
+        let kept = reopened.batch_progress(&Visibility::everything(), batch).await.unwrap();
+        assert_eq!(kept, before, "{}", catalogue.label);
+        assert!(kept.pages_done > 0 && kept.pages_rescan > 0, "{}: {kept:?}", catalogue.label);
+        let queue = reopened.batch_queue(&Visibility::everything(), batch, None, 10, None).await.unwrap().entries;
+        assert_eq!(queue.iter().map(|e| e.pages).sum::<i64>(), 6, "{}", catalogue.label);
+        reopened.close().await;
+    }
 }

@@ -49,6 +49,7 @@ async fn progress_value(state: &AppState, ctx: &Ctx, batch: i64) -> Result<serde
     Ok(serde_json::json!({
         "dossiers": p.dossiers, "dossiersDone": p.dossiers_done, "files": p.files,
         "pages": p.pages, "pagesDone": p.pages_done, "pagesRescan": p.pages_rescan, "pagesWaiting": p.pages_waiting,
+        "pagesWarned": p.pages_warned,
         "renditions": p.renditions, "jobsFailed": p.jobs_failed, "jobsQueued": q.queued, "jobsRunning": q.running,
         "percent": percent(p.pages_done, p.pages),
     }))
@@ -113,7 +114,7 @@ async fn create(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, F
 async fn make_batch(state: &AppState, ctx: &Ctx, input: &NewBatch) -> Result<Result<i64, String>, PageError> {
     let name = kho_model::text::clean(&input.name);
     let Some(kind) = OriginalKind::from_code(&input.original_kind) else {
-        return Ok(Err("Chọn loại tài liệu gốc (text, colour hoặc map).".into()));
+        return Ok(Err(format!("Chọn loại tài liệu gốc: {}.", OriginalKind::choices())));
     };
     if name.is_empty() {
         return Ok(Err("Đặt tên cho lô số hóa, ví dụ “Lô 1 — UBND xã Mường Ảng, 2015–2025”.".into()));
@@ -126,9 +127,12 @@ async fn make_batch(state: &AppState, ctx: &Ctx, input: &NewBatch) -> Result<Res
         Err(Refused::NotFound(_)) => return Ok(Err("Phông không có hoặc ngoài phạm vi của bạn.".into())),
         Err(e) => return Err(e.into()),
     };
-    let ids = state.store.fonds_dossier_ids(fonds.id).await?;
+    let ids = state.store.fonds_dossiers_to_digitize(fonds.id).await?;
     if ids.is_empty() {
-        return Ok(Err(format!("Phông {} chưa có hồ sơ nào để số hóa.", fonds.fields.code)));
+        return Ok(Err(format!(
+            "Phông {} không còn hồ sơ nào chờ số hóa: mọi hồ sơ đã thuộc một lô số hóa, hoặc đã hủy hay đang xét hủy.",
+            fonds.fields.code
+        )));
     }
     let batch = state.store.create_batch(fonds.fields.unit_id, &name, kind, &ctx.actor.name).await?;
     match ingest::add_to_batch(&state.store, batch, &ids).await {
@@ -142,6 +146,28 @@ async fn make_batch(state: &AppState, ctx: &Ctx, input: &NewBatch) -> Result<Res
     Ok(Ok(batch))
 }
 
+/// The first pages of a batch QC flagged one way, each with its hồ sơ, file and reasons, and how
+/// many there are.
+async fn flagged(
+    state: &AppState,
+    visibility: &kho_model::access::Visibility,
+    batch: i64,
+    flag: kho_store::PageFlag,
+) -> Result<(Vec<Value>, i64), PageError> {
+    let (pages, total) = state.store.flagged_pages(visibility, batch, flag, PROBLEMS_SHOWN).await?;
+    let mut shown = vec![];
+    for page in pages {
+        let code = state.store.dossier(page.dossier_id).await?.fields.file_code.to_string();
+        let reasons = match flag {
+            kho_store::PageFlag::Rescan => problems(page.problems.as_deref()),
+            kho_store::PageFlag::Warned => problems(page.warnings.as_deref()),
+        };
+        shown.push(context! { id => page.id, code, file => page.file_name.clone(), page => page.page_no, problems => reasons });
+    }
+    Ok((shown, total))
+}
+
+/// The messages of a page's problems or warnings, as stored (JSON).
 pub(crate) fn problems(json: Option<&str>) -> Vec<String> {
     json.and_then(|j| serde_json::from_str::<Vec<kho_digitize::checks::Problem>>(j).ok())
         .map(|ps| ps.into_iter().map(|p| p.message).collect())
@@ -187,13 +213,8 @@ async fn render_batch(
     let shown = context! {
         from => before + 1, to => before + page.entries.len() as i64, total => page.total, next => page.next, first => after.is_some(),
     };
-    let (pages, rescan_total) = state.store.rescan_pages(&visibility, id, PROBLEMS_SHOWN).await?;
-    let mut rescan = vec![];
-    for page in pages {
-        let code = state.store.dossier(page.dossier_id).await?.fields.file_code.to_string();
-        rescan
-            .push(context! { id => page.id, code, file => page.file_name.clone(), page => page.page_no, problems => problems(page.problems.as_deref()) });
-    }
+    let (rescan, rescan_total) = flagged(state, &visibility, id, kho_store::PageFlag::Rescan).await?;
+    let (warned, warned_total) = flagged(state, &visibility, id, kho_store::PageFlag::Warned).await?;
     let (jobs, failed_total) = state.store.failed_jobs(&visibility, id, PROBLEMS_SHOWN).await?;
     let mut failed = vec![];
     for (kind, subject, error) in jobs {
@@ -206,7 +227,8 @@ async fn render_batch(
         };
         failed.push(context! { what, error });
     }
-    let may_edit = authorize(&ctx.actor, Action::Digitize, &Resource::Unit { unit_id: batch.unit_id }).is_allowed();
+    // A contractor's staff hold the batch's fonds, not its unit: the same decision as the upload's.
+    let may_edit = records::batch_decision(state, ctx, Action::Digitize, &batch).await? == kho_model::access::Decision::Allow;
     let reasons: Vec<Value> =
         kho_model::digitization::priorities().iter().map(|p| context! { rank => p.rank, label => p.reason }).collect();
     render(
@@ -218,7 +240,8 @@ async fn render_batch(
         context! {
             id, name => batch.name.clone(), unit, kind => batch.original_kind.label(), min_dpi => batch.original_kind.min_dpi(),
             colour => batch.original_kind.needs_colour(), created_by => batch.created_by.clone(), created_at => batch.created_at.clone(),
-            progress => Value::from(minijinja::value::Serde(&progress)), queue, shown, rescan, rescan_total, failed, failed_total,
+            progress => Value::from(minijinja::value::Serde(&progress)), queue, shown, rescan, rescan_total, warned, warned_total,
+            failed, failed_total,
             may_edit, results, reasons,
             csrf_query => ctx.csrf.as_deref().map(crate::auth::urlencode),
         },
@@ -644,7 +667,7 @@ pub(crate) struct BatchInput {
     /// Tên lô.
     name: String,
     fonds_id: i64,
-    /// text (đen trắng, chữ), colour (có màu), map (bản đồ, bản vẽ).
+    /// text (văn bản hành chính), mono (văn bản đen trắng), colour (có màu), map (bản đồ, bản vẽ).
     original_kind: String,
 }
 

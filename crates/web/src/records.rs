@@ -482,24 +482,33 @@ fn accession_decision(ctx: &Ctx, action: Action, giving: i64, receiving: i64) ->
 /// fonds rather than units — every fonds of its hồ sơ assigned to them.
 pub async fn batch_for(state: &AppState, ctx: &Ctx, action: Action, id: i64) -> Result<kho_store::Batch, Refused> {
     let batch = state.store.batch(id).await?;
-    let by_unit = authorize(&ctx.actor, action, &Resource::Unit { unit_id: batch.unit_id });
-    if by_unit == Decision::NotFound && !ctx.actor.fonds.is_empty() {
-        let fonds = state.store.batch_fonds(id).await?;
-        let mut decision = if fonds.is_empty() { Decision::NotFound } else { Decision::Allow };
-        for fonds_id in fonds {
-            let (place, classification) = state.store.fonds_place(fonds_id).await?;
-            let each = authorize(&ctx.actor, action, &Resource::Record { place, classification, mode: None });
-            if each != Decision::Allow {
-                decision = each;
-                break;
-            }
-        }
-        if decision == Decision::Allow {
-            return Ok(batch);
-        }
+    if batch_decision(state, ctx, action, &batch).await? == Decision::Allow {
+        return Ok(batch);
     }
     permit(state, ctx, action, &Resource::Unit { unit_id: batch.unit_id }, "batch", Some(id)).await?;
     Ok(batch)
+}
+
+/// Whether the actor may do `action` on a batch: by its unit, or — for a contractor's staff,
+/// who hold fonds, not units — by every fonds its hồ sơ come from. Decides only: the caller
+/// records a refusal, or (a page deciding what to offer) does not.
+pub async fn batch_decision(state: &AppState, ctx: &Ctx, action: Action, batch: &kho_store::Batch) -> Result<Decision, Refused> {
+    let by_unit = authorize(&ctx.actor, action, &Resource::Unit { unit_id: batch.unit_id });
+    if by_unit != Decision::NotFound || ctx.actor.fonds.is_empty() {
+        return Ok(by_unit);
+    }
+    let fonds = state.store.batch_fonds(batch.id).await?;
+    if fonds.is_empty() {
+        return Ok(Decision::NotFound);
+    }
+    for fonds_id in fonds {
+        let (place, classification) = state.store.fonds_place(fonds_id).await?;
+        let each = authorize(&ctx.actor, action, &Resource::Record { place, classification, mode: None });
+        if each != Decision::Allow {
+            return Ok(each);
+        }
+    }
+    Ok(Decision::Allow)
 }
 
 pub async fn accession_for(state: &AppState, ctx: &Ctx, action: Action, id: i64) -> Result<kho_model::accession::Accession, Refused> {

@@ -54,9 +54,21 @@ async fn show(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Pat
                 file => page.file_name.clone(), page_no => page.page_no, state => state_label(&page.state),
                 width => page.width, height => page.height, dpi => page.dpi, confidence => page.ocr_confidence,
                 has_image => page.image_blob.is_some(), text, problems => crate::digitization::problems(page.problems.as_deref()),
+                warnings => crate::digitization::problems(page.warnings.as_deref()), skew => page.skew_centidegrees.map(skew_label),
                 secret => label.classification.is_classified().then(|| label.classification.label()),
             },
         )
+}
+
+/// The angle the text leaned and what was done about it: "1,2° ngược chiều kim đồng hồ — đã xoay thẳng".
+fn skew_label(centidegrees: i64) -> String {
+    let degrees = centidegrees as f32 / 100.0;
+    let angle = format!("{:.1}°", degrees.abs()).replace('.', ",");
+    if degrees.abs() < kho_digitize::pipeline::MIN_SKEW_DEGREES {
+        return format!("{angle} — không cần xoay");
+    }
+    let way = if degrees > 0.0 { "ngược chiều kim đồng hồ" } else { "theo chiều kim đồng hồ" };
+    format!("{angle} {way} — đã xoay thẳng trước khi nhận dạng")
 }
 
 fn state_label(state: &str) -> &'static str {

@@ -304,10 +304,26 @@ async fn a_contractor_digitizes_the_fonds_assigned_to_them() {
         assert_eq!(created.status(), StatusCode::SEE_OTHER, "{}", app.label);
         let location = created.headers()["location"].to_str().unwrap().to_string();
         let batch = location.trim_start_matches("/so-hoa/").to_string();
-        let (status, _) = session.get(&location).await;
+        let (status, shown) = session.get(&location).await;
         assert_eq!(status, StatusCode::OK, "{}: the contractor sees their batch", app.label);
+        assert!(shown.contains("id=\"upload\""), "{}: and may feed it from its page", app.label);
         let (_, list) = session.get("/so-hoa").await;
         assert!(list.contains("Lô của đơn vị thuê"));
+
+        // Every hồ sơ of the fonds is in that batch: a second batch has nothing to take, and says so.
+        let again = session.post("/so-hoa", &[("name", "Lô 2"), ("fondsId", &fonds.to_string()), ("originalKind", "text")]).await;
+        assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY, "{}", app.label);
+        assert!(again.text().await.unwrap().contains("không còn hồ sơ nào chờ số hóa"), "{}", app.label);
+        // A hồ sơ described since goes into the next batch, alone.
+        let everything = kho_model::access::Visibility::everything();
+        let inventory = app.store.list_inventories(&everything, fonds).await.unwrap()[0].id;
+        let later = kho_store::test_support::add_dossier(&app.store, inventory, ("99", "Hồ sơ mô tả sau", "06", "1")).await;
+        let second = session.post("/so-hoa", &[("name", "Lô 2"), ("fondsId", &fonds.to_string()), ("originalKind", "mono")]).await;
+        assert_eq!(second.status(), StatusCode::SEE_OTHER, "{}", app.label);
+        let second: i64 = second.headers()["location"].to_str().unwrap().trim_start_matches("/so-hoa/").parse().unwrap();
+        let queue = app.store.batch_queue(&everything, second, None, 10, None).await.unwrap();
+        assert_eq!(queue.entries.iter().map(|e| e.dossier_id).collect::<Vec<_>>(), vec![later], "{}", app.label);
+        assert_eq!(app.store.batch(second).await.unwrap().original_kind, kho_model::digitization::OriginalKind::Monochrome);
         let png = std::fs::read(Path::new(PAGES).join("trang1-300dpi.png")).unwrap();
         let (status, page) = upload(&session, &batch, &[(format!("{land}.png"), png)]).await;
         assert_eq!(status, StatusCode::OK);
@@ -392,11 +408,20 @@ async fn a_scanned_page_is_seen_beside_its_text_and_a_secret_one_by_nobody_uncle
 
         let pages = app.store.dossier_page_ids(dossier).await.unwrap();
         assert_eq!(pages.len(), 3, "{label}");
+        // The scan is grey: kept and read, but flagged in QC, on the batch and beside each page.
+        let (_, batch_page) = session.get(&format!("/so-hoa/{batch}")).await;
+        let warned = batch_page.split("id=\"warned\"").nth(1).unwrap_or_else(|| panic!("{label}: {}", common::main_of(&batch_page)));
+        assert_eq!(warned.matches("<tr><td>").count(), 3, "{label}: the three pages");
+        assert!(warned.contains("không phải màu 24-bit") && warned.contains(&format!("{code}.tif")), "{label}");
+        let json: serde_json::Value = serde_json::from_str(&session.get(&format!("/so-hoa/{batch}/tien-do")).await.1).unwrap();
+        assert_eq!(json["pagesWarned"], 3, "{label}: {json}");
         let (_, record) = session.get(&format!("/ho-so/{dossier}")).await;
         assert!(record.contains("Xem 3 trang đã quét"), "{label}: the way in, from the hồ sơ");
         let (status, first) = session.get(&format!("/trang/{}", pages[0])).await;
         assert_eq!(status, StatusCode::OK, "{label}");
         assert!(first.contains("Trang 1/3") && first.contains("Giao đất ở"), "{label}: the page with its OCR text");
+        assert!(first.contains("id=\"warnings\"") && first.contains("Văn bản đen trắng"), "{label}: the page's warning");
+        assert!(first.contains("<dt>Độ nghiêng</dt>"), "{label}: the skew measured, and what was done");
         assert!(
             first.contains(&format!("href=\"/trang/{}\" rel=\"next\"", pages[1])) && !first.contains("rel=\"prev\""),
             "{label}: {}",
