@@ -5,6 +5,7 @@
 //! jobs from the catalogue's queue ([`worker`]).
 
 pub mod checks;
+pub mod export;
 pub mod hostile;
 pub mod ingest;
 pub mod intake;

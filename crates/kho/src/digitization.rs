@@ -315,60 +315,44 @@ pub async fn verify(store: &Store, blobs: &Blobs, restart: bool, limit: Option<u
 /// interrupted export resumes; files are written whole (a temporary name, then renamed). Copies
 /// of classified records are not exported to a folder: they are named, and left in the enclave.
 pub async fn export(store: &Store, blobs: &Blobs, batch: i64, to: &std::path::Path) -> Result<ExitCode> {
+    use kho_digitize::export::{MANIFEST_HEADER, Names, copies, manifest_line};
     store.batch(batch).await.with_context(|| format!("không có lô số hóa {batch}"))?;
     std::fs::create_dir_all(to).with_context(|| format!("không tạo được thư mục {}", to.display()))?;
     let everything = kho_model::access::Visibility::everything();
-    // Every copy first, so that the progress bar knows its total before it starts.
-    let mut copies = vec![];
-    let mut after = None;
-    loop {
-        let page = store.batch_queue(&everything, batch, after, 500, None).await?;
-        for entry in &page.entries {
-            let dossier = store.dossier(entry.dossier_id).await?;
-            let (_, labels) = store.rendition_labels(&dossier).await?;
-            for rendition in store.renditions(dossier.id).await? {
-                let label = labels.get(&rendition.id).copied().unwrap_or_default();
-                copies.push((entry.file_code.clone(), rendition, label.classification.is_classified()));
-            }
-        }
-        match page.next {
-            Some(next) => after = Some(next),
-            None => break,
-        }
-    }
-    let mut progress = Progress::new("Xuất bản PDF/A", copies.len() as u64);
+    // The batch's tallies know how many copies there are before the first is read.
+    let total = store.batch_progress(&everything, batch).await?.renditions;
+    let mut progress = Progress::new("Xuất bản PDF/A", total as u64);
     let (mut written, mut kept, mut withheld) = (0u64, 0u64, vec![]);
-    let mut manifest = String::from("tep,ma_ho_so,so_trang,sha256,dung_luong,da_ky_so,thoi_gian\n");
-    for (code, rendition, classified) in &copies {
-        progress.tick();
-        if *classified {
-            withheld.push(rendition.file_name.clone());
-            continue;
-        }
-        let path = to.join(&rendition.file_name);
-        let whole = std::fs::read(&path).map(|bytes| kho_blobs::sha256_hex(&bytes) == rendition.sha256).unwrap_or(false);
-        if whole {
-            kept += 1;
-        } else {
-            let bytes = blobs
-                .get(&rendition.blob, false, &rendition.sha256)
-                .await
-                .with_context(|| format!("không đọc được {}", rendition.file_name))?;
-            let partial = to.join(format!(".{}.dang-ghi", rendition.file_name));
+    let mut manifest = String::from(MANIFEST_HEADER);
+    let (mut names, mut after) = (Names::default(), None);
+    loop {
+        let (page, next) = copies(store, &everything, batch, after).await?;
+        for copy in &page {
+            progress.tick();
+            let name = names.unique(copy);
+            manifest.push_str(&manifest_line(copy, &name));
+            let rendition = &copy.rendition;
+            if copy.withheld() {
+                withheld.push(name);
+                continue;
+            }
+            let path = to.join(&name);
+            let whole = std::fs::read(&path).map(|bytes| kho_blobs::sha256_hex(&bytes) == rendition.sha256).unwrap_or(false);
+            if whole {
+                kept += 1;
+                continue;
+            }
+            let bytes = blobs.get(&rendition.blob, false, &rendition.sha256).await.with_context(|| format!("không đọc được {name}"))?;
+            let partial = to.join(format!(".{name}.dang-ghi"));
             std::fs::write(&partial, &bytes).with_context(|| format!("không ghi được {}", partial.display()))?;
             std::fs::File::open(&partial)?.sync_all()?;
             std::fs::rename(&partial, &path)?;
             written += 1;
         }
-        manifest.push_str(&format!(
-            "{},{code},{},{},{},{},{}\n",
-            rendition.file_name,
-            rendition.pages,
-            rendition.sha256,
-            rendition.size,
-            if rendition.signed { "có" } else { "không" },
-            kho_model::vn::moment(&rendition.created_at)
-        ));
+        match next {
+            Some(next) => after = Some(next),
+            None => break,
+        }
     }
     progress.finish();
     let listing = to.join("manifest.csv");

@@ -64,7 +64,8 @@ pub fn routes() -> Router<AppState> {
         crate::digitization::api_batch,
         crate::digitization::api_queue,
         crate::digitization::api_upload,
-        crate::digitization::api_renditions
+        crate::digitization::api_renditions,
+        crate::digitization::api_export
     ),
     components(schemas(
         ApiErrorBody,

@@ -645,6 +645,7 @@ pub fn api_routes(max_upload: usize) -> Router<AppState> {
         .route("/batches/{id}", get(api_batch))
         .route("/batches/{id}/queue", get(api_queue))
         .route("/batches/{id}/files", post(api_upload).layer(DefaultBodyLimit::max(max_upload)))
+        .route("/batches/{id}/export", get(api_export))
         .route("/dossiers/{id}/renditions", get(api_renditions))
 }
 
@@ -766,4 +767,104 @@ pub(crate) async fn api_renditions(
     let (dossier, _) = records::dossier_for(&state, &ctx, Action::CatalogueView, id).await?;
     let renditions = records::visible_renditions(&state, &ctx, &dossier).await?;
     Ok(Json(renditions).into_response())
+}
+
+/// Every signed PDF/A of a batch the person may see, in one ZIP sent while it is read (a copy at a
+/// time, stored as it is), with `manifest.csv` last: the same copies, names and manifest as `kho
+/// batch export`. Copies of classified records are named in the manifest and not sent; the
+/// download of each restricted copy is audited as its own download is.
+#[utoipa::path(get, path = "/api/v1/batches/{id}/export", tag = "Số hóa", params(("id" = i64, Path)), responses(
+    (status = 200, content_type = "application/zip", description = "ZIP: các bản PDF/A đã ký số của lô, đặt tên theo mã hồ sơ, và manifest.csv (tệp, mã hồ sơ, số trang, SHA-256, dung lượng, đã ký số, thời gian)"),
+    (status = 404, body = ApiErrorBody)))]
+pub(crate) async fn api_export(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    records::batch_for(&state, &ctx, Action::PlanView, id).await?;
+    state.store.audit(ctx.event("batch.export", "batch", Some(id), "ok")).await?;
+    let (sender, receiver) = tokio::sync::mpsc::channel(2);
+    tokio::spawn(async move {
+        if let Err(e) = write_export(&state, &ctx, id, &sender).await {
+            tracing::error!(batch = id, error = %e, "xuất lô số hóa dừng giữa chừng");
+            let _ = sender.send(Err(std::io::Error::other(e))).await;
+        }
+    });
+    Ok(crate::respond::streamed_file(crate::respond::Streamed(receiver), "application/zip", &format!("lo-so-hoa-{id}.zip")))
+}
+
+/// The bytes a ZIP writer has produced since they were last taken.
+#[derive(Clone, Default)]
+struct Produced(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Produced {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().map_err(|_| std::io::Error::other("poisoned"))?.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Produced {
+    fn take(&self) -> axum::body::Bytes {
+        std::mem::take(&mut *self.0.lock().unwrap_or_else(|e| e.into_inner())).into()
+    }
+}
+
+async fn write_export(
+    state: &AppState,
+    ctx: &Ctx,
+    batch: i64,
+    sender: &tokio::sync::mpsc::Sender<Result<axum::body::Bytes, std::io::Error>>,
+) -> Result<(), String> {
+    use kho_digitize::export::{MANIFEST_HEADER, Names, copies, manifest_line};
+    use std::io::Write;
+    let produced = Produced::default();
+    let mut zip = zip::ZipWriter::new_stream(produced.clone());
+    // PDF/As are compressed already; the manifest is small. Stored, every entry reads as it is.
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored).large_file(true);
+    let send = |bytes: axum::body::Bytes| async move {
+        sender.send(Ok(bytes)).await.map_err(|_| "người nhận đã ngắt kết nối".to_string())
+    };
+    let visibility = ctx.actor.visibility();
+    let mut manifest = String::from(MANIFEST_HEADER);
+    let (mut names, mut after) = (Names::default(), None);
+    loop {
+        let (page, next) = copies(&state.store, &visibility, batch, after).await.map_err(|e| e.to_string())?;
+        for copy in &page {
+            // A copy of a văn bản the person may not see is not named either.
+            if !authorize(&ctx.actor, Action::CatalogueView, &copy.label.on(copy.place.clone())).is_allowed() {
+                continue;
+            }
+            let name = names.unique(copy);
+            manifest.push_str(&manifest_line(copy, &name));
+            if copy.withheld() {
+                continue;
+            }
+            let rendition = &copy.rendition;
+            let content = state.blobs.get(&rendition.blob, false, &rendition.sha256).await;
+            if copy.label.is_restricted() || content.is_err() {
+                let outcome = if content.is_ok() { "ok" } else { "failed" };
+                state
+                    .store
+                    .audit(ctx.event("rendition.download", "rendition", Some(rendition.id), outcome))
+                    .await
+                    .map_err(|e| e.to_string())?;
+            }
+            let content = content.map_err(|e| format!("{name}: {e}"))?;
+            zip.start_file(name.as_str(), options).map_err(|e| e.to_string())?;
+            zip.write_all(&content).map_err(|e| e.to_string())?;
+            send(produced.take()).await?;
+        }
+        match next {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+    }
+    zip.start_file("manifest.csv", options).map_err(|e| e.to_string())?;
+    zip.write_all(manifest.as_bytes()).map_err(|e| e.to_string())?;
+    zip.finish().map_err(|e| e.to_string())?;
+    send(produced.take()).await
 }

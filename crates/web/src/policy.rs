@@ -181,6 +181,7 @@ pub const ROUTES: &[Route] = &[
     route("POST", "/api/v1/batches", Act(Digitize)),
     route("GET", "/api/v1/batches/{id}", Act(PlanView)),
     route("GET", "/api/v1/batches/{id}/queue", Act(PlanView)),
+    route("GET", "/api/v1/batches/{id}/export", Act(PlanView)),
     long("POST", "/api/v1/batches/{id}/files", Act(Digitize)),
     route("GET", "/api/v1/dossiers/{id}/renditions", Act(CatalogueView)),
     route("PUT", "/api/v1/documents/{id}", Act(CatalogueEdit)),

@@ -1,4 +1,5 @@
-//! Small shared answers: a file to save, and CPU-bound document work off the async threads.
+//! Small shared answers: a file to save (whole, or streamed while it is made), and CPU-bound
+//! document work off the async threads.
 
 use crate::error::PageError;
 use axum::http::header;
@@ -21,6 +22,35 @@ pub fn stored_file(bytes: Vec<u8>, media_type: &str, file_name: &str) -> Respons
             (header::CACHE_CONTROL, "private, no-store".to_string()),
         ],
         bytes,
+    )
+        .into_response()
+}
+
+/// A download sent while it is made: what the producer sends on the channel is the body, as it
+/// comes; an `Err` cuts the connection, so a client never takes a half-made file for a whole one.
+pub struct Streamed(pub tokio::sync::mpsc::Receiver<Result<axum::body::Bytes, std::io::Error>>);
+
+impl axum::body::HttpBody for Streamed {
+    type Data = axum::body::Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<hyper::body::Frame<Self::Data>, Self::Error>>> {
+        self.0.poll_recv(cx).map(|chunk| chunk.map(|bytes| bytes.map(hyper::body::Frame::data)))
+    }
+}
+
+/// A streamed file to save under its own name, never cached by a shared cache.
+pub fn streamed_file(body: Streamed, media_type: &str, file_name: &str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, media_type.to_string()),
+            (header::CONTENT_DISPOSITION, content_disposition(file_name)),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        axum::body::Body::new(body),
     )
         .into_response()
 }

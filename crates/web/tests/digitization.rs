@@ -564,10 +564,37 @@ async fn a_scanning_station_works_through_the_api() {
         let copy = copies[0]["id"].as_i64().unwrap();
         let pdf = station.client.get(format!("{}/ban-so-hoa/{copy}", app.base)).bearer_auth(&station.token).send().await.unwrap();
         assert_eq!(pdf.status(), StatusCode::OK, "{label}");
-        assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF"), "{label}");
+        let pdf = pdf.bytes().await.unwrap();
+        assert!(pdf.starts_with(b"%PDF"), "{label}");
+
+        // The whole batch in one streamed ZIP: every signed copy as it was signed, and the
+        // manifest with its checksum. Another commune's station gets nothing, not even a name.
+        let export =
+            station.client.get(format!("{}/api/v1/batches/{batch}/export", app.base)).bearer_auth(&station.token).send().await.unwrap();
+        assert_eq!(export.status(), StatusCode::OK, "{label}");
+        assert_eq!(export.headers()["content-type"], "application/zip");
+        let zipped = export.bytes().await.unwrap();
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zipped.to_vec())).unwrap();
+        let name = copies[0]["fileName"].as_str().unwrap().to_string();
+        let mut inside = vec![];
+        std::io::Read::read_to_end(&mut archive.by_name(&name).unwrap(), &mut inside).unwrap();
+        assert_eq!(inside, pdf.to_vec(), "{label}: the signed copy, byte for byte");
+        let mut manifest = String::new();
+        std::io::Read::read_to_string(&mut archive.by_name("manifest.csv").unwrap(), &mut manifest).unwrap();
+        assert!(manifest.starts_with("tep,ma_ho_so,so_trang,sha256,"), "{label}: {manifest}");
+        assert!(manifest.contains(&format!("{name},")) && manifest.contains(copies[0]["sha256"].as_str().unwrap()), "{label}: {manifest}");
+        let refused =
+            outsider.client.get(format!("{}/api/v1/batches/{batch}/export", app.base)).bearer_auth(&outsider.token).send().await.unwrap();
+        assert_eq!(refused.status(), StatusCode::NOT_FOUND, "{label}");
 
         let (_, doc) = station.call(Method::GET, "/api/v1/openapi.json", None).await;
-        for path in ["/api/v1/batches", "/api/v1/batches/{id}/queue", "/api/v1/batches/{id}/files", "/api/v1/dossiers/{id}/renditions"] {
+        for path in [
+            "/api/v1/batches",
+            "/api/v1/batches/{id}/queue",
+            "/api/v1/batches/{id}/files",
+            "/api/v1/batches/{id}/export",
+            "/api/v1/dossiers/{id}/renditions",
+        ] {
             assert!(doc["paths"].get(path).is_some(), "{path} in the OpenAPI document");
         }
     }
