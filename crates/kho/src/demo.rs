@@ -152,7 +152,17 @@ async fn demo_accounts(store: &Store, data_dir: &Path, archive: i64, contractor_
     let muong_phang = unit_id(store, "Xã Mường Phăng").await?;
     let accounts: [(&str, &str, Role, Classification, BTreeSet<i64>, BTreeSet<i64>, &str); 7] = [
         ("quantri", "Quản trị hệ thống", Role::Admin, Classification::None, [archive].into(), BTreeSet::new(), "toàn tỉnh"),
-        ("lanhdao", "Lãnh đạo Trung tâm", Role::Leader, Classification::None, [archive].into(), BTreeSet::new(), "toàn tỉnh"),
+        // A Lãnh đạo approves what others propose up to their own clearance: with none, the demo's
+        // proposals of Mật and its danh mục hủy holding Mật hồ sơ would wait for ever.
+        (
+            "lanhdao",
+            "Lãnh đạo Trung tâm",
+            Role::Leader,
+            Classification::Confidential,
+            [archive].into(),
+            BTreeSet::new(),
+            "toàn tỉnh, độ Mật",
+        ),
         (
             "luutru.tinh",
             "Lưu trữ viên tỉnh",
