@@ -1,4 +1,5 @@
-//! Helpers for tests and benchmarks: a large scanner PDF; and for tests that sign, a throw-away PKI made with openssl (a CA, a signer certificate
+//! Helpers for tests and benchmarks: a large scanner PDF; the degraded page set of `kho bench ocr`
+//! (yellowed, sealed, turned, blurred, noisy JPEGs) and a scanner's multi-page PDF of them; and for tests that sign, a throw-away PKI made with openssl (a CA, a signer certificate
 //! for the organisation, a PKCS#12), an NSS database trusting the CA for poppler's pdfsig, and
 //! pdfsig's verdict. Not used by Kho itself.
 
@@ -160,4 +161,110 @@ pub fn large_scan_pdf(megabytes: u64, seed: u64) -> (Vec<u8>, usize) {
         offset = start;
     }
     (out, first)
+}
+
+/// The skews the degraded set turns its pages by, degrees counter-clockwise: both signs, from
+/// a slip of the hand to a sheet laid crooked.
+pub const DEGRADED_SKEWS: [f32; 6] = [-2.5, -1.6, -0.7, 0.7, 1.6, 2.5];
+
+/// A clean page as a district archive's scanner would really give it: yellowed paper, a red
+/// seal over the text's corner, turned by `skew` degrees, slightly blurred, speckled with noise,
+/// saved as a JPEG of quality 60 that declares its resolution. The same page and skew give the
+/// same bytes.
+pub fn degraded(clean: &image::DynamicImage, dpi: u32, skew: f32) -> Vec<u8> {
+    let grey = clean.to_luma8();
+    let (w, h) = grey.dimensions();
+    // Yellowed paper: white turns cream, ink stays dark.
+    let mut page = image::RgbImage::from_fn(w, h, |x, y| {
+        let v = f32::from(grey.get_pixel(x, y)[0]) / 255.0;
+        image::Rgb([(v * 246.0) as u8, (v * 236.0) as u8, (v * 205.0) as u8])
+    });
+    // A red seal, a ring with a star's ring inside it, over the lower right of the text.
+    let (cx, cy, r) = (f64::from(w) * 0.68, f64::from(h) * 0.52, f64::from(dpi) * 0.7);
+    for y in (cy - r) as u32..((cy + r) as u32).min(h) {
+        for x in (cx - r) as u32..((cx + r) as u32).min(w) {
+            let d = ((f64::from(x) - cx).powi(2) + (f64::from(y) - cy).powi(2)).sqrt();
+            if (r * 0.9..r).contains(&d) || (r * 0.55..r * 0.62).contains(&d) {
+                let p = page.get_pixel_mut(x, y);
+                // Seal ink over paper and text alike, as a stamp prints.
+                p.0 =
+                    [(f32::from(p[0]) * 0.25 + 190.0 * 0.75) as u8, (f32::from(p[1]) * 0.25) as u8, (f32::from(p[2]) * 0.25 + 10.0) as u8];
+            }
+        }
+    }
+    let turned = crate::raster::rotate(&image::DynamicImage::ImageRgb8(page), skew).to_rgb8();
+    let mut blurred = image::imageops::blur(&turned, 0.7);
+    let mut state = 0x9E37_79B9_7F4A_7C15u64 ^ (skew.to_bits() as u64);
+    for pixel in blurred.pixels_mut() {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        if state % 32 == 0 {
+            let delta = (state >> 8) as i16 % 60 - 30;
+            for c in pixel.0.iter_mut() {
+                *c = (i16::from(*c) + delta).clamp(0, 255) as u8;
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let mut encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 60);
+    encoder.set_pixel_density(image::codecs::jpeg::PixelDensity::dpi(dpi as u16));
+    encoder.encode_image(&blurred).expect("JPEG to memory");
+    out
+}
+
+/// A scanner's multi-page PDF: each page one of `jpegs` (at `dpi`) as it is, over the whole page.
+pub fn scanner_pdf(jpegs: &[Vec<u8>], dpi: u32) -> Vec<u8> {
+    use lopdf::{Document, Object, Stream, dictionary};
+    let mut doc = Document::with_version("1.7");
+    let pages_id = doc.new_object_id();
+    let mut kids = vec![];
+    for jpeg in jpegs {
+        let decoded = image::load_from_memory(jpeg).expect("a JPEG");
+        let (w, h) = (i64::from(decoded.width()), i64::from(decoded.height()));
+        let colour = if decoded.color().has_color() { "DeviceRGB" } else { "DeviceGray" };
+        let image = doc.add_object(Stream::new(
+            dictionary! { "Type" => "XObject", "Subtype" => "Image", "Width" => w, "Height" => h, "ColorSpace" => colour, "BitsPerComponent" => 8, "Filter" => "DCTDecode" },
+            jpeg.clone(),
+        ));
+        let (pw, ph) = (w as f32 * 72.0 / dpi as f32, h as f32 * 72.0 / dpi as f32);
+        let content = doc.add_object(Stream::new(dictionary! {}, format!("q {pw:.2} 0 0 {ph:.2} 0 0 cm /I Do Q").into_bytes()));
+        let page = doc.add_object(dictionary! {
+            "Type" => "Page", "Parent" => pages_id, "MediaBox" => vec![0.into(), 0.into(), Object::Real(pw), Object::Real(ph)],
+            "Resources" => dictionary! { "XObject" => dictionary! { "I" => image } }, "Contents" => content,
+        });
+        kids.push(Object::from(page));
+    }
+    let count = kids.len() as i64;
+    doc.objects.insert(pages_id, Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => count }));
+    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog);
+    let mut out = vec![];
+    doc.save_to(&mut out).expect("a PDF in memory");
+    out
+}
+
+#[cfg(test)]
+mod degraded_pages {
+    /// A degraded page leans by the skew it was given, as the checks measure it (the clean
+    /// page's own lean taken away), either way.
+    #[test]
+    fn a_degraded_page_leans_as_it_was_turned() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/pages/trang1-300dpi.png");
+        let bytes = std::fs::read(path).unwrap();
+        let limits = crate::intake::Limits::default();
+        let clean = crate::intake::decode_page(crate::intake::Format::Png, &bytes, 1, &limits).unwrap();
+        // At 150 dpi: the same page, a quarter of the pixels to blur in a debug build.
+        let small = clean.image.resize(clean.image.width() / 2, clean.image.height() / 2, image::imageops::FilterType::Triangle);
+        let clean = crate::intake::PageImage { image: small, dpi: 150, carried: None, ..clean };
+        let kind = kho_model::digitization::OriginalKind::Monochrome;
+        let base = crate::checks::check(&clean, kind).skew_degrees;
+        for skew in [-1.6f32, 2.5] {
+            let jpeg = super::degraded(&clean.image, 150, skew);
+            let page = crate::intake::decode_page(crate::intake::Format::Jpeg, &jpeg, 1, &limits).unwrap();
+            assert_eq!((page.dpi, page.dpi_inferred), (150, false));
+            let measured = crate::checks::check(&page, kind).skew_degrees - base;
+            assert!((measured - skew).abs() < 0.2, "turned {skew}°, measured {measured}°");
+        }
+    }
 }

@@ -1,8 +1,12 @@
-//! `kho bench ocr`: the số hóa line on the rendered test pages, beside its baselines. Each page
-//! goes through Kho as in production (a batch, ingest, `Worker` claim loops, two-layer PDF/A),
-//! with 1 and then 2 workers; the PDF's text layer (pdftotext) is compared with the page's
+//! `kho bench ocr`: the số hóa line on the rendered test pages, beside its baselines, on three
+//! sets: the clean pages; the degraded set made from them (`kho_digitize::testing::degraded`:
+//! yellowed paper, a red seal, a known skew of either sign, blur, noise, JPEG q60, each with the
+//! clean page's ground truth); and that degraded set as one multi-page scanner PDF. Each page
+//! goes through Kho as in production (a batch, ingest, `Worker` claim loops, signed two-layer
+//! PDF/A), with 1 and then 2 workers; the PDF's text layer (pdftotext) is compared with the
 //! ground truth. On the same pages: raw `tesseract -l vie` (1 and 2 processes) and, when
-//! installed, OCRmyPDF `--output-type pdfa-2 -l vie`. Prints figures; asserts nothing.
+//! installed, OCRmyPDF `--deskew --rotate-pages --output-type pdfa-2 -l vie`. Prints figures;
+//! asserts nothing.
 
 use anyhow::{Context, Result, bail};
 use kho_model::UnitKind;
@@ -19,6 +23,30 @@ use unicode_normalization::UnicodeNormalization;
 struct Page {
     path: PathBuf,
     truth: String,
+}
+
+/// The degraded set, written under `out`: every clean 300 dpi page of `clean` turned by each of
+/// the known skews, with its ground truth beside it.
+fn degraded_pages(clean: &[Page], out: &Path) -> Result<Vec<Page>> {
+    std::fs::create_dir_all(out)?;
+    let mut set = vec![];
+    for page in clean.iter().filter(|p| p.path.to_string_lossy().ends_with("-300dpi.png")) {
+        let bytes = std::fs::read(&page.path)?;
+        let image = kho_digitize::intake::decode_page(kho_digitize::intake::Format::Png, &bytes, 1, &Default::default())
+            .map_err(|e| anyhow::anyhow!("{}: {e}", page.path.display()))?;
+        let stem = page.path.file_stem().unwrap_or_default().to_string_lossy().replace("-300dpi", "");
+        for skew in kho_digitize::testing::DEGRADED_SKEWS {
+            let path = out.join(format!("{stem}-lech{skew:+.1}.jpg"));
+            if !path.exists() {
+                std::fs::write(&path, kho_digitize::testing::degraded(&image.image, 300, skew))?;
+            }
+            set.push(Page { path, truth: page.truth.clone() });
+        }
+    }
+    if set.is_empty() {
+        bail!("không có trang sạch 300 dpi (…-300dpi.png) để làm bộ trang suy giảm");
+    }
+    Ok(set)
 }
 
 fn pages(dir: &Path) -> Result<Vec<Page>> {
@@ -143,8 +171,23 @@ fn tesseract_text(path: &Path) -> Result<(String, f64)> {
     Ok((reader.join().unwrap_or_default(), peak_kib / 1024.0))
 }
 
-/// Kho end to end with `workers` claim loops: (seconds, score).
-async fn kho_run(pages: &[Page], rounds: usize, workers: usize, scratch: &Path) -> Result<(f64, Score)> {
+/// A scanner's file for one hồ sơ: its name, bytes, pages and what they say.
+struct Scan {
+    name: String,
+    bytes: Vec<u8>,
+    pages: usize,
+    truth: String,
+}
+
+impl Scan {
+    fn of(page: &Page) -> Result<Scan> {
+        let name = page.path.file_name().unwrap_or_default().to_string_lossy().to_string();
+        Ok(Scan { name, bytes: std::fs::read(&page.path)?, pages: 1, truth: page.truth.clone() })
+    }
+}
+
+/// Kho end to end with `workers` claim loops, one hồ sơ per scan: (seconds, score).
+async fn kho_run(scans: &[Scan], workers: usize, scratch: &Path) -> Result<(f64, Score)> {
     let dir = scratch.join(format!("kho-{workers}"));
     let _ = std::fs::remove_dir_all(&dir);
     let store = Store::open_embedded(&dir).await?;
@@ -158,26 +201,23 @@ async fn kho_run(pages: &[Page], rounds: usize, workers: usize, scratch: &Path) 
     let (_, _, context) = store.dossier_context(inventory).await?;
     let batch = store.create_batch(unit, "Lô đo", OriginalKind::Text, "bench").await?;
     let mut expected = vec![];
-    for round in 0..rounds {
-        for (i, page) in pages.iter().enumerate() {
-            let input = DossierInput {
-                notation: format!("{}", round * pages.len() + i + 1),
-                title: format!("Hồ sơ đo {round}-{i}"),
-                maintenance: "06".into(),
-                mode: "01".into(),
-                start_date: "2019".into(),
-                end_date: "2019".into(),
-                total_doc: "1".into(),
-                number_of_page: "1".into(),
-                ..Default::default()
-            };
-            let id = store.create_dossier(inventory, &input.parse(&context)?).await?;
-            store.add_to_batch(batch, &[(id, 7, "đo")]).await?;
-            let bytes = std::fs::read(&page.path)?;
-            let name = page.path.file_name().unwrap_or_default().to_string_lossy().to_string();
-            kho_digitize::ingest::take(&store, &blobs, &Default::default(), batch, (id, false), None, &name, bytes.into(), "bench").await?;
-            expected.push((id, page.truth.clone()));
-        }
+    for (i, scan) in scans.iter().enumerate() {
+        let input = DossierInput {
+            notation: format!("{}", i + 1),
+            title: format!("Hồ sơ đo {i}"),
+            maintenance: "06".into(),
+            mode: "01".into(),
+            start_date: "2019".into(),
+            end_date: "2019".into(),
+            total_doc: "1".into(),
+            number_of_page: scan.pages.to_string(),
+            ..Default::default()
+        };
+        let id = store.create_dossier(inventory, &input.parse(&context)?).await?;
+        store.add_to_batch(batch, &[(id, 7, "đo")]).await?;
+        let bytes = scan.bytes.clone().into();
+        kho_digitize::ingest::take(&store, &blobs, &Default::default(), batch, (id, false), None, &scan.name, bytes, "bench").await?;
+        expected.push((id, scan.truth.clone()));
     }
     let worker = Arc::new(kho_digitize::worker::Worker::new(store.clone(), blobs.clone(), Default::default()));
     let (_stop, stopped) = tokio::sync::watch::channel(false);
@@ -190,7 +230,7 @@ async fn kho_run(pages: &[Page], rounds: usize, workers: usize, scratch: &Path) 
         let pdf = blobs.get(&rendition.blob, false, &rendition.sha256).await?;
         let path = dir.join("out.pdf");
         std::fs::write(&path, &pdf)?;
-        score.add(&truth, &pdftotext(&path)?, pdf.len() as u64);
+        score.add(&truth, &pdftotext(&path)?, pdf.len() as u64 / rendition.pages.max(1) as u64);
     }
     store.close().await;
     Ok((seconds, score))
@@ -239,18 +279,24 @@ fn tesseract_run(items: &[&Page], parallel: usize) -> Result<(f64, Score, f64)> 
     Ok((seconds, score, peak))
 }
 
+/// OCRmyPDF as a careful user runs it on scans: straightened, turned upright, PDF/A-2.
+fn ocrmypdf(input: &Path, output: &Path, jobs: usize) -> Result<()> {
+    let status = Command::new("ocrmypdf")
+        .args(["-l", "vie", "--deskew", "--rotate-pages", "--output-type", "pdfa-2", "--jobs", &jobs.to_string(), "-q"])
+        .arg(input)
+        .arg(output)
+        .env("OMP_THREAD_LIMIT", "1")
+        .status()?;
+    if !status.success() {
+        bail!("ocrmypdf dừng lỗi với {}", input.display());
+    }
+    Ok(())
+}
+
 fn ocrmypdf_run(items: &[&Page], parallel: usize, scratch: &Path) -> Result<(f64, Score)> {
     let (seconds, outputs) = parallel_run(items, parallel, |page, i| {
         let out = scratch.join(format!("ocrmypdf-{parallel}-{i}.pdf"));
-        let status = Command::new("ocrmypdf")
-            .args(["-l", "vie", "--output-type", "pdfa-2", "--jobs", "1", "-q"])
-            .arg(&page.path)
-            .arg(&out)
-            .env("OMP_THREAD_LIMIT", "1")
-            .status()?;
-        if !status.success() {
-            bail!("ocrmypdf dừng lỗi với {}", page.path.display());
-        }
+        ocrmypdf(&page.path, &out, 1)?;
         Ok(out)
     })?;
     let mut score = Score::default();
@@ -258,6 +304,10 @@ fn ocrmypdf_run(items: &[&Page], parallel: usize, scratch: &Path) -> Result<(f64
         score.add(&page.truth, &pdftotext(&pdf)?, std::fs::metadata(&pdf)?.len());
     }
     Ok((seconds, score))
+}
+
+fn has_ocrmypdf() -> bool {
+    Command::new("ocrmypdf").arg("--version").output().is_ok_and(|o| o.status.success())
 }
 
 fn row(label: &str, seconds: f64, pages: usize, score: &Score, bytes: bool) {
@@ -289,11 +339,26 @@ fn spread(pages: usize, fastest: f64, slowest: f64, repeat: usize) -> String {
 }
 
 pub async fn ocr(dir: &Path, rounds: usize, repeat: usize, scratch: &Path) -> Result<()> {
-    let pages = pages(dir)?;
+    let clean = pages(dir)?;
     std::fs::create_dir_all(scratch)?;
+    let degraded = degraded_pages(&clean, &scratch.join("suy-giam"))?;
+    println!("Kho bench ocr, {} nhân CPU", num_cpus());
+    let skews = kho_digitize::testing::DEGRADED_SKEWS.map(|s| format!("{s:+.1}°")).join(", ");
+    table(&format!("Trang sạch ({} trang mẫu)", clean.len()), &clean, rounds, repeat, scratch).await?;
+    let title = format!("Trang suy giảm ({} trang: giấy ố vàng, dấu đỏ, lệch {skews}, mờ, nhiễu, JPEG q60)", degraded.len());
+    table(&title, &degraded, 1, repeat, scratch).await?;
+    multi_page_pdf(&degraded, scratch).await?;
+    println!("CER: lỗi ký tự / số ký tự của chữ đúng, sau NFC và gộp khoảng trắng; lỗi dấu: phần lỗi biến mất khi bỏ dấu (và chữ hoa).");
+    Ok(())
+}
+
+/// One set of pages through Kho, tesseract and OCRmyPDF: a table.
+async fn table(title: &str, pages: &[Page], rounds: usize, repeat: usize, scratch: &Path) -> Result<()> {
     let items: Vec<&Page> = (0..rounds).flat_map(|_| pages.iter()).collect();
+    let scans = items.iter().map(|p| Scan::of(p)).collect::<Result<Vec<_>>>()?;
     let repeat = repeat.max(1);
-    println!("Kho bench ocr: {} trang ({} trang mẫu × {rounds} lượt), {} nhân CPU", items.len(), pages.len(), num_cpus());
+    println!();
+    println!("{title}: {} trang ({rounds} lượt)", items.len());
     println!("| cách làm | thời gian | trang/giây | CER | lỗi dấu | byte/trang |");
     println!("|---|---|---|---|---|---|");
     // Runs interleave (Kho 1, Kho 2, tesseract 1, tesseract 2, then again) so that a slower
@@ -303,7 +368,7 @@ pub async fn ocr(dir: &Path, rounds: usize, repeat: usize, scratch: &Path) -> Re
     for _ in 0..repeat {
         for workers in [1, 2] {
             reset_peak_rss();
-            kho_runs[workers - 1].push(kho_run(&pages, rounds, workers, scratch).await?);
+            kho_runs[workers - 1].push(kho_run(&scans, workers, scratch).await?);
             kho_peak[workers - 1] = kho_peak[workers - 1].max(peak_rss_mib());
         }
         for parallel in [1, 2] {
@@ -314,7 +379,7 @@ pub async fn ocr(dir: &Path, rounds: usize, repeat: usize, scratch: &Path) -> Re
     }
     for (i, runs) in kho_runs.into_iter().enumerate() {
         let (seconds, score, fastest, slowest) = median(runs);
-        let label = format!("Kho, {} worker (PDF/A-2b hai lớp){}", i + 1, spread(items.len(), fastest, slowest, repeat));
+        let label = format!("Kho, {} worker (PDF/A-2b hai lớp, ký số){}", i + 1, spread(items.len(), fastest, slowest, repeat));
         row(&label, seconds, items.len(), &score, true);
         println!("|  bộ nhớ đỉnh của tiến trình Kho trong lượt: {:.0} MiB | | | | | |", kho_peak[i]);
     }
@@ -326,15 +391,47 @@ pub async fn ocr(dir: &Path, rounds: usize, repeat: usize, scratch: &Path) -> Re
     println!(
         "|  bộ nhớ đỉnh của một tiến trình tesseract: {tesseract_peak:.0} MiB (Kho chạy một tiến trình như vậy cho mỗi trang) | | | | | |"
     );
-    if Command::new("ocrmypdf").arg("--version").output().is_ok_and(|o| o.status.success()) {
+    if has_ocrmypdf() {
         for parallel in [1, 2] {
             let (seconds, score) = ocrmypdf_run(&items, parallel, scratch)?;
-            row(&format!("OCRmyPDF --output-type pdfa-2, {parallel} tiến trình"), seconds, items.len(), &score, true);
+            row(
+                &format!("OCRmyPDF --deskew --rotate-pages --output-type pdfa-2, {parallel} tiến trình"),
+                seconds,
+                items.len(),
+                &score,
+                true,
+            );
         }
     } else {
         println!("(OCRmyPDF không có trên máy: pip install ocrmypdf và apt install ghostscript để so sánh)");
     }
-    println!("CER: lỗi ký tự / số ký tự của chữ đúng, sau NFC và gộp khoảng trắng; lỗi dấu: phần lỗi biến mất khi bỏ dấu (và chữ hoa).");
+    Ok(())
+}
+
+/// The degraded set as one scanner PDF (each page its JPEG): Kho (one hồ sơ, two workers)
+/// against OCRmyPDF with two jobs.
+async fn multi_page_pdf(pages: &[Page], scratch: &Path) -> Result<()> {
+    let jpegs = pages.iter().map(|p| std::fs::read(&p.path)).collect::<std::io::Result<Vec<_>>>()?;
+    let pdf = kho_digitize::testing::scanner_pdf(&jpegs, 300);
+    let truth = pages.iter().map(|p| p.truth.as_str()).collect::<Vec<_>>().join("\n");
+    let path = scratch.join("may-quet-nhieu-trang.pdf");
+    std::fs::write(&path, &pdf)?;
+    println!();
+    println!("Một tệp PDF nhiều trang của máy quét ({} trang suy giảm, {:.1} MB)", pages.len(), pdf.len() as f64 / 1048576.0);
+    println!("| cách làm | thời gian | trang/giây | CER | lỗi dấu | byte/trang |");
+    println!("|---|---|---|---|---|---|");
+    let scan = Scan { name: "may-quet-nhieu-trang.pdf".into(), bytes: pdf, pages: pages.len(), truth: truth.clone() };
+    let (seconds, score) = kho_run(std::slice::from_ref(&scan), 2, scratch).await?;
+    row("Kho, 2 worker (PDF/A-2b hai lớp, ký số)", seconds, pages.len(), &score, true);
+    if has_ocrmypdf() {
+        let out = scratch.join("ocrmypdf-nhieu-trang.pdf");
+        let started = Instant::now();
+        ocrmypdf(&path, &out, 2)?;
+        let seconds = started.elapsed().as_secs_f64();
+        let mut score = Score::default();
+        score.add(&truth, &pdftotext(&out)?, std::fs::metadata(&out)?.len() / pages.len().max(1) as u64);
+        row("OCRmyPDF --deskew --rotate-pages, --jobs 2", seconds, pages.len(), &score, true);
+    }
     Ok(())
 }
 

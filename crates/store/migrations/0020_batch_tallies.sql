@@ -1,5 +1,6 @@
 -- Where a batch stands is kept as it changes, not counted per request: each hồ sơ of a batch
--- carries its own counts (files, current pages, pages done, awaiting re-scan, renditions), and
+-- carries its own counts (files, current pages, pages done, awaiting re-scan, renditions and
+-- their pages and bytes), and
 -- `batch_tallies` sums them per batch by what visibility decides on (the hồ sơ's fonds,
 -- classification and mode). A batch's progress for a viewer then reads a handful of rows,
 -- however large the batch. Triggers (migration 21) keep both in step with every write,
@@ -17,6 +18,8 @@ ALTER TABLE batch_dossiers ADD COLUMN pages_done BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE batch_dossiers ADD COLUMN pages_rescan BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE batch_dossiers ADD COLUMN pages_warned BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE batch_dossiers ADD COLUMN renditions BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE batch_dossiers ADD COLUMN rendition_pages BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE batch_dossiers ADD COLUMN rendition_bytes BIGINT NOT NULL DEFAULT 0;
 
 UPDATE batch_dossiers SET
     files = (SELECT COUNT(*) FROM scan_files f
@@ -30,7 +33,9 @@ UPDATE batch_dossiers SET
     pages_warned = (SELECT COUNT(*) FROM scan_pages p
                     WHERE p.batch_id = batch_dossiers.batch_id AND p.dossier_id = batch_dossiers.dossier_id AND p.state <> 'replaced'
                       AND p.warnings IS NOT NULL),
-    renditions = (SELECT COUNT(*) FROM renditions r WHERE r.dossier_id = batch_dossiers.dossier_id);
+    renditions = (SELECT COUNT(*) FROM renditions r WHERE r.dossier_id = batch_dossiers.dossier_id),
+    rendition_pages = (SELECT COALESCE(SUM(r.pages), 0) FROM renditions r WHERE r.dossier_id = batch_dossiers.dossier_id),
+    rendition_bytes = (SELECT COALESCE(SUM(r.size), 0) FROM renditions r WHERE r.dossier_id = batch_dossiers.dossier_id);
 
 CREATE TABLE batch_tallies (
     batch_id BIGINT NOT NULL REFERENCES scan_batches (id),
@@ -45,11 +50,14 @@ CREATE TABLE batch_tallies (
     pages_rescan BIGINT NOT NULL,
     pages_warned BIGINT NOT NULL,
     renditions BIGINT NOT NULL,
+    rendition_pages BIGINT NOT NULL,
+    rendition_bytes BIGINT NOT NULL,
     PRIMARY KEY (batch_id, fonds_id, classification, mode)
 );
 
 INSERT INTO batch_tallies
 SELECT q.batch_id, d.fonds_id, d.classification, d.mode, COUNT(*), SUM(CASE WHEN q.renditions > 0 THEN 1 ELSE 0 END),
-       SUM(q.files), SUM(q.pages), SUM(q.pages_done), SUM(q.pages_rescan), SUM(q.pages_warned), SUM(q.renditions)
+       SUM(q.files), SUM(q.pages), SUM(q.pages_done), SUM(q.pages_rescan), SUM(q.pages_warned), SUM(q.renditions),
+       SUM(q.rendition_pages), SUM(q.rendition_bytes)
 FROM batch_dossiers q JOIN dossiers d ON d.id = q.dossier_id
 GROUP BY q.batch_id, d.fonds_id, d.classification, d.mode;

@@ -36,11 +36,15 @@ END;
 
 CREATE TRIGGER renditions_tally_insert AFTER INSERT ON renditions
 BEGIN
-    UPDATE batch_dossiers SET renditions = renditions + 1 WHERE dossier_id = NEW.dossier_id;
+    UPDATE batch_dossiers SET renditions = renditions + 1, rendition_pages = rendition_pages + NEW.pages,
+        rendition_bytes = rendition_bytes + NEW.size
+    WHERE dossier_id = NEW.dossier_id;
 END;
 CREATE TRIGGER renditions_tally_delete AFTER DELETE ON renditions
 BEGIN
-    UPDATE batch_dossiers SET renditions = renditions - 1 WHERE dossier_id = OLD.dossier_id;
+    UPDATE batch_dossiers SET renditions = renditions - 1, rendition_pages = rendition_pages - OLD.pages,
+        rendition_bytes = rendition_bytes - OLD.size
+    WHERE dossier_id = OLD.dossier_id;
 END;
 
 -- A batch's tallies follow its hồ sơ's counts.
@@ -48,15 +52,19 @@ CREATE TRIGGER batch_dossiers_tally_insert AFTER INSERT ON batch_dossiers
 BEGIN
     INSERT INTO batch_tallies
     SELECT NEW.batch_id, d.fonds_id, d.classification, d.mode, 1, CASE WHEN NEW.renditions > 0 THEN 1 ELSE 0 END,
-           NEW.files, NEW.pages, NEW.pages_done, NEW.pages_rescan, NEW.pages_warned, NEW.renditions
+           NEW.files, NEW.pages, NEW.pages_done, NEW.pages_rescan, NEW.pages_warned, NEW.renditions, NEW.rendition_pages,
+           NEW.rendition_bytes
     FROM dossiers d WHERE d.id = NEW.dossier_id
     ON CONFLICT (batch_id, fonds_id, classification, mode) DO UPDATE SET
         dossiers = batch_tallies.dossiers + excluded.dossiers, dossiers_done = batch_tallies.dossiers_done + excluded.dossiers_done,
         files = batch_tallies.files + excluded.files, pages = batch_tallies.pages + excluded.pages,
         pages_done = batch_tallies.pages_done + excluded.pages_done, pages_rescan = batch_tallies.pages_rescan + excluded.pages_rescan,
-        pages_warned = batch_tallies.pages_warned + excluded.pages_warned, renditions = batch_tallies.renditions + excluded.renditions;
+        pages_warned = batch_tallies.pages_warned + excluded.pages_warned, renditions = batch_tallies.renditions + excluded.renditions,
+        rendition_pages = batch_tallies.rendition_pages + excluded.rendition_pages,
+        rendition_bytes = batch_tallies.rendition_bytes + excluded.rendition_bytes;
 END;
-CREATE TRIGGER batch_dossiers_tally_update AFTER UPDATE OF files, pages, pages_done, pages_rescan, pages_warned, renditions ON batch_dossiers
+CREATE TRIGGER batch_dossiers_tally_update AFTER UPDATE OF files, pages, pages_done, pages_rescan, pages_warned, renditions, rendition_pages, rendition_bytes
+ON batch_dossiers
 BEGIN
     UPDATE batch_tallies SET
         dossiers_done = batch_tallies.dossiers_done + (CASE WHEN NEW.renditions > 0 THEN 1 ELSE 0 END)
@@ -66,7 +74,9 @@ BEGIN
         pages_done = batch_tallies.pages_done + NEW.pages_done - OLD.pages_done,
         pages_rescan = batch_tallies.pages_rescan + NEW.pages_rescan - OLD.pages_rescan,
         pages_warned = batch_tallies.pages_warned + NEW.pages_warned - OLD.pages_warned,
-        renditions = batch_tallies.renditions + NEW.renditions - OLD.renditions
+        renditions = batch_tallies.renditions + NEW.renditions - OLD.renditions,
+        rendition_pages = batch_tallies.rendition_pages + NEW.rendition_pages - OLD.rendition_pages,
+        rendition_bytes = batch_tallies.rendition_bytes + NEW.rendition_bytes - OLD.rendition_bytes
     FROM dossiers d
     WHERE d.id = NEW.dossier_id AND batch_tallies.batch_id = NEW.batch_id AND batch_tallies.fonds_id = d.fonds_id
       AND batch_tallies.classification = d.classification AND batch_tallies.mode = d.mode;
@@ -84,17 +94,21 @@ BEGIN
         pages_done = batch_tallies.pages_done - q.pages_done,
         pages_rescan = batch_tallies.pages_rescan - q.pages_rescan,
         pages_warned = batch_tallies.pages_warned - q.pages_warned,
-        renditions = batch_tallies.renditions - q.renditions
+        renditions = batch_tallies.renditions - q.renditions,
+        rendition_pages = batch_tallies.rendition_pages - q.rendition_pages,
+        rendition_bytes = batch_tallies.rendition_bytes - q.rendition_bytes
     FROM batch_dossiers q
     WHERE q.dossier_id = NEW.id AND batch_tallies.batch_id = q.batch_id AND batch_tallies.fonds_id = OLD.fonds_id
       AND batch_tallies.classification = OLD.classification AND batch_tallies.mode = OLD.mode;
     INSERT INTO batch_tallies
     SELECT q.batch_id, NEW.fonds_id, NEW.classification, NEW.mode, 1, CASE WHEN q.renditions > 0 THEN 1 ELSE 0 END,
-           q.files, q.pages, q.pages_done, q.pages_rescan, q.pages_warned, q.renditions
+           q.files, q.pages, q.pages_done, q.pages_rescan, q.pages_warned, q.renditions, q.rendition_pages, q.rendition_bytes
     FROM batch_dossiers q WHERE q.dossier_id = NEW.id
     ON CONFLICT (batch_id, fonds_id, classification, mode) DO UPDATE SET
         dossiers = batch_tallies.dossiers + excluded.dossiers, dossiers_done = batch_tallies.dossiers_done + excluded.dossiers_done,
         files = batch_tallies.files + excluded.files, pages = batch_tallies.pages + excluded.pages,
         pages_done = batch_tallies.pages_done + excluded.pages_done, pages_rescan = batch_tallies.pages_rescan + excluded.pages_rescan,
-        pages_warned = batch_tallies.pages_warned + excluded.pages_warned, renditions = batch_tallies.renditions + excluded.renditions;
+        pages_warned = batch_tallies.pages_warned + excluded.pages_warned, renditions = batch_tallies.renditions + excluded.renditions,
+        rendition_pages = batch_tallies.rendition_pages + excluded.rendition_pages,
+        rendition_bytes = batch_tallies.rendition_bytes + excluded.rendition_bytes;
 END;

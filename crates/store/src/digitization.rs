@@ -41,6 +41,9 @@ pub struct BatchProgress {
     /// Pages read with a warning of QC (a resolution assumed, a grey master, a page turned).
     pub pages_warned: i64,
     pub renditions: i64,
+    /// Pages and bytes of the signed copies: what the batch's PDF/As weigh, and per page.
+    pub rendition_pages: i64,
+    pub rendition_bytes: i64,
     pub dossiers_done: i64,
     pub jobs_failed: i64,
 }
@@ -358,8 +361,18 @@ impl Store {
         // The visibility condition names a hồ sơ's fonds_id, classification and mode, which are
         // the tallies' own key.
         let visible = visible_dossiers(visibility, &mut args);
-        const COLUMNS: [&str; 8] =
-            ["dossiers", "dossiers_done", "files", "pages", "pages_done", "pages_rescan", "pages_warned", "renditions"];
+        const COLUMNS: [&str; 10] = [
+            "dossiers",
+            "dossiers_done",
+            "files",
+            "pages",
+            "pages_done",
+            "pages_rescan",
+            "pages_warned",
+            "renditions",
+            "rendition_pages",
+            "rendition_bytes",
+        ];
         let sums = COLUMNS.map(|c| format!("CAST(COALESCE(SUM({c}), 0) AS BIGINT)")).join(", ");
         let sql = format!("SELECT {sums} FROM batch_tallies WHERE batch_id = $1 AND {visible}");
         let row = bind_all(sqlx::query(AssertSqlSafe(sql)), &args).fetch_one(&self.pool).await?;
@@ -373,6 +386,8 @@ impl Store {
             pages_rescan: sum(5)?,
             pages_warned: sum(6)?,
             renditions: sum(7)?,
+            rendition_pages: sum(8)?,
+            rendition_bytes: sum(9)?,
             ..Default::default()
         };
         progress.pages_waiting = progress.pages - progress.pages_done - progress.pages_rescan;

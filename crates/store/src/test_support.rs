@@ -168,6 +168,14 @@ pub async fn counted_batch_progress(store: &Store, visibility: &kho_model::acces
             "SELECT COUNT(DISTINCT r.dossier_id) FROM renditions r WHERE r.dossier_id IN (SELECT q.dossier_id FROM {in_batch})"
         ))
         .await,
+        rendition_pages: count(format!(
+            "SELECT CAST(COALESCE(SUM(r.pages), 0) AS BIGINT) FROM renditions r WHERE r.dossier_id IN (SELECT q.dossier_id FROM {in_batch})"
+        ))
+        .await,
+        rendition_bytes: count(format!(
+            "SELECT CAST(COALESCE(SUM(r.size), 0) AS BIGINT) FROM renditions r WHERE r.dossier_id IN (SELECT q.dossier_id FROM {in_batch})"
+        ))
+        .await,
         pages: count(pages("<> 'replaced'")).await,
         pages_done: count(pages("= 'done'")).await,
         pages_rescan: count(pages("= 'rescan'")).await,

@@ -348,6 +348,7 @@ async fn a_batchs_tallies_agree_with_a_fresh_count_through_every_change() {
             "{}",
             catalogue.label
         );
+        assert_eq!((progress.rendition_pages, progress.rendition_bytes), (6, 200), "{}: two copies of 3 pages, 100 bytes", catalogue.label);
         assert_eq!(progress.dossiers_done, 1, "{}: only the urgent hồ sơ is assembled", catalogue.label);
 
         // The re-scan replaces the low hồ sơ's master; it is read and assembled again.
@@ -426,7 +427,7 @@ async fn a_catalogue_from_before_the_tallies_has_them_counted_when_it_opens() {
                 .await;
         }
         catalogue.tamper("DROP TABLE batch_tallies").await;
-        for column in ["files", "pages", "pages_done", "pages_rescan", "pages_warned", "renditions"] {
+        for column in ["files", "pages", "pages_done", "pages_rescan", "pages_warned", "renditions", "rendition_pages", "rendition_bytes"] {
             catalogue.tamper(&format!("ALTER TABLE batch_dossiers DROP COLUMN {column}")).await;
         }
         catalogue.tamper("DROP INDEX scan_pages_warned").await;

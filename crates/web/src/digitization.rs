@@ -39,6 +39,15 @@ fn render(state: &AppState, ctx: &Ctx, template: &str, title: &str, status: Stat
     crate::pages::Page::new(template, "so-hoa", title).status(status).render(state, Some(ctx), values)
 }
 
+/// What the batch's signed copies weigh, in all and per page: "12,4 MB · 230 KB/trang".
+fn size_label(bytes: i64, pages: i64) -> String {
+    if pages == 0 {
+        return "—".into();
+    }
+    let megabytes = format!("{:.1}", bytes as f64 / 1_048_576.0).replace('.', ",");
+    format!("{megabytes} MB · {} KB/trang", bytes / pages / 1024)
+}
+
 fn percent(part: i64, whole: i64) -> i64 {
     if whole == 0 { 0 } else { part * 100 / whole }
 }
@@ -49,7 +58,8 @@ async fn progress_value(state: &AppState, ctx: &Ctx, batch: i64) -> Result<serde
     Ok(serde_json::json!({
         "dossiers": p.dossiers, "dossiersDone": p.dossiers_done, "files": p.files,
         "pages": p.pages, "pagesDone": p.pages_done, "pagesRescan": p.pages_rescan, "pagesWaiting": p.pages_waiting,
-        "pagesWarned": p.pages_warned,
+        "pagesWarned": p.pages_warned, "renditionPages": p.rendition_pages, "renditionBytes": p.rendition_bytes,
+        "size": size_label(p.rendition_bytes, p.rendition_pages),
         "renditions": p.renditions, "jobsFailed": p.jobs_failed, "jobsQueued": q.queued, "jobsRunning": q.running,
         "percent": percent(p.pages_done, p.pages),
     }))

@@ -10,6 +10,8 @@
       const p = await r.json();
       set('p-pages-done', p.pagesDone); set('p-pages', p.pages); set('p-percent', p.percent);
       set('p-dossiers-done', p.dossiersDone); set('p-rescan', p.pagesRescan); set('p-waiting', p.pagesWaiting); set('p-running', p.jobsRunning);
+      const size = document.getElementById('p-size');
+      if (size) size.textContent = p.size;
       document.getElementById('p-bar').value = p.percent;
       box.dataset.done = (p.pages > 0 && p.pagesWaiting === 0) ? 'yes' : 'no';
     } catch (e) { /* the next tick tries again */ }

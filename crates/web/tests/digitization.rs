@@ -415,6 +415,11 @@ async fn a_scanned_page_is_seen_beside_its_text_and_a_secret_one_by_nobody_uncle
         assert!(warned.contains("không phải màu 24-bit") && warned.contains(&format!("{code}.tif")), "{label}");
         let json: serde_json::Value = serde_json::from_str(&session.get(&format!("/so-hoa/{batch}/tien-do")).await.1).unwrap();
         assert_eq!(json["pagesWarned"], 3, "{label}: {json}");
+        assert_eq!(json["renditionPages"], 3, "{label}: {json}");
+        assert!(
+            json["renditionBytes"].as_i64().unwrap() > 10_000 && json["size"].as_str().unwrap().ends_with("KB/trang"),
+            "{label}: {json}"
+        );
         let (_, record) = session.get(&format!("/ho-so/{dossier}")).await;
         assert!(record.contains("Xem 3 trang đã quét"), "{label}: the way in, from the hồ sơ");
         let (status, first) = session.get(&format!("/trang/{}", pages[0])).await;
