@@ -33,6 +33,10 @@ pub fn routes() -> Router<AppState> {
         .route("/dossiers/{id}", get(dossier_get).put(dossier_update))
         .route("/dossiers/{id}/documents", get(documents).post(document_create))
         .route("/documents/{id}", get(document_get).put(document_update))
+        .route("/accessions", get(accessions).post(accession_create))
+        .route("/accessions/{id}", get(accession_get))
+        .route("/fonds/{id}/arrangement", get(arrangement))
+        .route("/fonds/{id}/arrangement/steps", axum::routing::post(arrangement_step))
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "Không có địa chỉ API này.") })
 }
 
@@ -65,6 +69,11 @@ pub fn routes() -> Router<AppState> {
         crate::digitization::api_queue,
         crate::digitization::api_upload,
         crate::digitization::api_renditions,
+        accessions,
+        accession_create,
+        accession_get,
+        arrangement,
+        arrangement_step,
         crate::digitization::api_export
     ),
     components(schemas(
@@ -73,6 +82,8 @@ pub fn routes() -> Router<AppState> {
         InventoryInput,
         DossierInput,
         DocumentInput,
+        kho_model::accession::AccessionInput,
+        crate::arrangement::StepForm,
         kho_model::FieldError,
         crate::digitization::BatchInput
     ))
@@ -357,4 +368,71 @@ async fn document_update(
     Body(input): Body<DocumentInput>,
 ) -> Result<Response, ApiError> {
     updated(records::update_document(&state, &ctx, id, &input).await)
+}
+
+/// Biên bản giao nhận of the units in the person's scope, newest first.
+#[utoipa::path(get, path = "/api/v1/accessions", tag = "Tiếp nhận", responses((status = 200, description = "Các biên bản giao nhận")))]
+async fn accessions(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> Result<Response, ApiError> {
+    Ok(Json(state.store.list_accessions(&ctx.actor.visibility()).await?).into_response())
+}
+
+/// Records a receipt: the same checks as the form (parties in scope, a full date, the danh mục
+/// line by line).
+#[utoipa::path(post, path = "/api/v1/accessions", tag = "Tiếp nhận", request_body = kho_model::accession::AccessionInput, responses(
+    (status = 201, description = "Đã lập biên bản; Location là địa chỉ của nó"),
+    (status = 422, description = "Dữ liệu không hợp lệ, từng trường", body = ApiErrorBody)))]
+async fn accession_create(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Body(input): Body<kho_model::accession::AccessionInput>,
+) -> Result<Response, ApiError> {
+    created(records::create_accession(&state, &ctx, &input).await, |id| format!("/api/v1/accessions/{id}"))
+}
+
+/// A biên bản giao nhận; its papers download at `/tiep-nhan/{id}/bien-ban.docx|pdf` and
+/// `/tiep-nhan/{id}/danh-muc.docx|pdf|xlsx`.
+#[utoipa::path(get, path = "/api/v1/accessions/{id}", tag = "Tiếp nhận", params(("id" = i64, Path)), responses(
+    (status = 200, description = "Biên bản giao nhận"), (status = 404, body = ApiErrorBody)))]
+async fn accession_get(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, ApiError> {
+    Ok(Json(records::accession_for(&state, &ctx, Action::PlanView, id).await?).into_response())
+}
+
+/// Where the chỉnh lý of a fonds stands: the khảo sát, the phương án phân loại and the 23 steps
+/// of TT 16/2023 with who did each and when.
+#[utoipa::path(get, path = "/api/v1/fonds/{id}/arrangement", tag = "Chỉnh lý", params(("id" = i64, Path)), responses(
+    (status = 200, description = "survey, scheme, steps: step, name, status, startedOn, finishedOn, doneBy, note"),
+    (status = 404, body = ApiErrorBody)))]
+async fn arrangement(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, ApiError> {
+    records::fonds_for(&state, &ctx, Action::CatalogueView, id).await?;
+    let arrangement = state.store.arrangement(id).await?;
+    let steps: Vec<_> = arrangement
+        .steps
+        .iter()
+        .map(|s| {
+            json!({
+                "step": s.step, "name": kho_model::arrangement::STEPS[s.step as usize - 1], "status": s.status.code(),
+                "statusLabel": s.status.label(), "startedOn": s.started_on.map(|d| d.to_string()),
+                "finishedOn": s.finished_on.map(|d| d.to_string()), "doneBy": s.done_by, "note": s.note,
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "survey": arrangement.survey, "scheme": arrangement.scheme, "steps": steps })).into_response())
+}
+
+/// Records a step of chỉnh lý, as the page's form does.
+#[utoipa::path(post, path = "/api/v1/fonds/{id}/arrangement/steps", tag = "Chỉnh lý", params(("id" = i64, Path)),
+    request_body = crate::arrangement::StepForm, responses(
+    (status = 200, description = "Đã ghi bước"), (status = 422, description = "Vì sao không ghi được", body = ApiErrorBody),
+    (status = 404, body = ApiErrorBody)))]
+async fn arrangement_step(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    Body(form): Body<crate::arrangement::StepForm>,
+) -> Result<Response, ApiError> {
+    records::fonds_for(&state, &ctx, Action::CatalogueEdit, id).await?;
+    match crate::arrangement::record_step(&state, &ctx, id, &form).await? {
+        Ok(step) => Ok(Json(json!({ "step": step })).into_response()),
+        Err(message) => Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_step", message)),
+    }
 }

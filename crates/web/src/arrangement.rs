@@ -80,9 +80,11 @@ async fn page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Pat
     render(&state, &ctx, &fonds, StatusCode::OK, None, None).await
 }
 
-#[derive(Deserialize, Default)]
+/// A step of chỉnh lý as a person records it: its number (1–23), its status code, the dates it
+/// began and ended (NN/TT/NNNN, optional: today where the status implies one) and a note.
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", default)]
-struct StepForm {
+pub(crate) struct StepForm {
     step: String,
     status: String,
     started_on: String,
@@ -90,20 +92,14 @@ struct StepForm {
     note: String,
 }
 
-async fn step(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(id): Path<i64>,
-    form: Result<Form<StepForm>, axum::extract::rejection::FormRejection>,
-) -> Result<Response, PageError> {
-    let fonds = records::fonds_for(&state, &ctx, Action::CatalogueEdit, id).await?;
-    let form = form.map(|Form(f)| f).unwrap_or_default();
-    let refuse = |message: String| async { render(&state, &ctx, &fonds, StatusCode::UNPROCESSABLE_ENTITY, Some(message), None).await };
+/// Records a step of chỉnh lý for the fonds `id`, checked and audited: the page and the API do
+/// it here. `Err` is why not, in words a clerk can act on.
+pub(crate) async fn record_step(state: &AppState, ctx: &Ctx, id: i64, form: &StepForm) -> Result<Result<u8, String>, PageError> {
     let Some(number) = form.step.trim().parse::<u8>().ok().filter(|n| (1..=STEPS.len() as u8).contains(n)) else {
-        return refuse(format!("Bước “{}” không có; các bước đánh số 1 đến {}.", form.step.trim(), STEPS.len())).await;
+        return Ok(Err(format!("Bước “{}” không có; các bước đánh số 1 đến {}.", form.step.trim(), STEPS.len())));
     };
     let Some(status) = StepStatus::from_code(form.status.trim()) else {
-        return refuse(format!("Bước {number}: trạng thái không hợp lệ.")).await;
+        return Ok(Err(format!("Bước {number}: trạng thái không hợp lệ.")));
     };
     let date = |label: &str, text: &str| -> Result<Option<ArchiveDate>, String> {
         if text.trim().is_empty() {
@@ -116,11 +112,11 @@ async fn step(
     };
     let (started_on, finished_on) = match (date("ngày bắt đầu", &form.started_on), date("ngày xong", &form.finished_on)) {
         (Ok(s), Ok(f)) => (s, f),
-        (Err(e), _) | (_, Err(e)) => return refuse(e).await,
+        (Err(e), _) | (_, Err(e)) => return Ok(Err(e)),
     };
     if let (Some(s), Some(f)) = (started_on, finished_on) {
         if f.earliest() < s.earliest() {
-            return refuse(format!("Bước {number}: ngày xong {f} trước ngày bắt đầu {s}.")).await;
+            return Ok(Err(format!("Bước {number}: ngày xong {f} trước ngày bắt đầu {s}.")));
         }
     }
     let today = {
@@ -140,7 +136,21 @@ async fn step(
     let mut event = ctx.event("arrangement.step", "fonds", Some(id), "ok");
     event.detail = Some(format!("bước {number}: {}", status.label()));
     state.store.audit(event).await?;
-    Ok(Redirect::to(&format!("/phong/{id}/chinh-ly#buoc-{number}")).into_response())
+    Ok(Ok(number))
+}
+
+async fn step(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    form: Result<Form<StepForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, PageError> {
+    let fonds = records::fonds_for(&state, &ctx, Action::CatalogueEdit, id).await?;
+    let form = form.map(|Form(f)| f).unwrap_or_default();
+    match record_step(&state, &ctx, id, &form).await? {
+        Ok(number) => Ok(Redirect::to(&format!("/phong/{id}/chinh-ly#buoc-{number}")).into_response()),
+        Err(message) => render(&state, &ctx, &fonds, StatusCode::UNPROCESSABLE_ENTITY, Some(message), None).await,
+    }
 }
 
 #[derive(Deserialize, Default)]

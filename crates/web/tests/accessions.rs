@@ -696,3 +696,86 @@ async fn counts_of_boxes_and_fonds_figures_leave_out_what_the_clerk_may_not_see(
         assert!(page.contains("Hồ sơ 2"));
     }
 }
+
+/// What the pages of tiếp nhận and chỉnh lý do, another system does through the API with a
+/// token: the same checks (field by field), the same scope, the same audit.
+#[tokio::test]
+async fn receipts_and_chỉnh_lý_steps_are_recorded_through_the_api() {
+    use reqwest::Method;
+    use serde_json::json;
+    for app in apps().await {
+        let label = app.label;
+        let district = app.unit_id("Huyện Mường Ảng").await;
+        let other = app.unit_id("Xã Mường Phăng").await;
+        app.user("tram", Role::Archivist, Classification::None, &[app.archive, district], &[]).await;
+        app.user("tram.khac", Role::Archivist, Classification::None, &[other], &[]).await;
+        let station = app.api("tram").await;
+        let outsider = app.api("tram.khac").await;
+
+        let receipt = json!({
+            "receivedOn": "15/03/2026", "givingUnitId": district.to_string(), "receivingUnitId": app.archive.to_string(),
+            "givingPerson": "Lò Văn Thưởng", "receivingPerson": "Quàng Thị Hương", "material": "Tài liệu UBND huyện 1990–2025",
+            "metres": "12,5", "bags": "40",
+        });
+        let (status, bad) = station
+            .call(Method::POST, "/api/v1/accessions", Some(json!({ "receivedOn": "2026", "givingUnitId": "", "material": "" })))
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{label}: {bad}");
+        let fields: Vec<&str> = bad["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+        assert!(fields.contains(&"receivedOn") && fields.contains(&"material"), "{label}: each field says why: {bad}");
+        let (status, created) = station.call(Method::POST, "/api/v1/accessions", Some(receipt.clone())).await;
+        assert_eq!(status, StatusCode::CREATED, "{label}: {created}");
+        let id = created["id"].as_i64().unwrap();
+        let (status, got) = station.call(Method::GET, &format!("/api/v1/accessions/{id}"), None).await;
+        assert_eq!(status, StatusCode::OK, "{label}");
+        assert_eq!(
+            (got["material"].as_str(), got["metres"].as_i64()),
+            (Some("Tài liệu UBND huyện 1990–2025"), Some(1250)),
+            "{label}: {got}"
+        );
+        let (_, listed) = station.call(Method::GET, "/api/v1/accessions", None).await;
+        assert!(listed.as_array().unwrap().iter().any(|a| a["id"] == id), "{label}");
+        // Another commune's station neither sees it nor records for units it does not hold.
+        assert_eq!(outsider.call(Method::GET, &format!("/api/v1/accessions/{id}"), None).await.0, StatusCode::NOT_FOUND, "{label}");
+        let (_, theirs) = outsider.call(Method::GET, "/api/v1/accessions", None).await;
+        assert!(!theirs.as_array().unwrap().iter().any(|a| a["id"] == id), "{label}");
+        assert_eq!(outsider.call(Method::POST, "/api/v1/accessions", Some(receipt)).await.0, StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+
+        let fonds = kho_model::record::FondsInput {
+            code: "H05".into(),
+            name: "UBND huyện Mường Ảng".into(),
+            unit_id: district.to_string(),
+            ..Default::default()
+        };
+        let fonds = app.store.create_fonds(&fonds.parse().unwrap()).await.unwrap();
+        let steps = format!("/api/v1/fonds/{fonds}/arrangement/steps");
+        let (status, wrong) = station.call(Method::POST, &steps, Some(json!({ "step": "24", "status": "da_xong" }))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+        assert!(wrong["error"]["message"].as_str().unwrap().contains("1 đến 23"), "{label}: {wrong}");
+        let (status, _) =
+            station.call(Method::POST, &steps, Some(json!({ "step": "1", "status": "da_xong", "note": "Biên bản số 12" }))).await;
+        assert_eq!(status, StatusCode::OK, "{label}");
+        let (_, arrangement) = station.call(Method::GET, &format!("/api/v1/fonds/{fonds}/arrangement"), None).await;
+        let first = &arrangement["steps"][0];
+        assert_eq!(
+            (first["status"].as_str(), first["note"].as_str(), first["doneBy"].as_str()),
+            (Some("da_xong"), Some("Biên bản số 12"), Some("tram")),
+            "{label}"
+        );
+        assert_eq!(arrangement["steps"].as_array().unwrap().len(), 23);
+        assert_eq!(
+            outsider.call(Method::POST, &steps, Some(json!({ "step": "2", "status": "da_xong" }))).await.0,
+            StatusCode::NOT_FOUND,
+            "{label}"
+        );
+        let audit = kho_store::AuditFilter { action: Some("arrangement.step".into()), limit: 10, ..Default::default() };
+        assert_eq!(app.store.list_audit(&audit).await.unwrap().0, 1, "{label}: the step is audited, the refusal recorded apart");
+
+        let (_, doc) = station.call(Method::GET, "/api/v1/openapi.json", None).await;
+        for path in
+            ["/api/v1/accessions", "/api/v1/accessions/{id}", "/api/v1/fonds/{id}/arrangement", "/api/v1/fonds/{id}/arrangement/steps"]
+        {
+            assert!(doc["paths"].get(path).is_some(), "{path} in the OpenAPI document");
+        }
+    }
+}

@@ -316,7 +316,7 @@ fn paths(ids: &Ids, user: i64) -> Vec<String> {
             vec![0]
         } else if p.starts_with("/don-vi/{id}") || p.starts_with("/units/{id}") {
             vec![ids.unit]
-        } else if p.starts_with("/tiep-nhan/{id}") {
+        } else if p.starts_with("/tiep-nhan/{id}") || p.starts_with("/accessions/{id}") {
             ids.accession.clone()
         } else if p.starts_with("/so-hoa/{id}") || p.starts_with("/batches/{id}") {
             ids.batch.clone()

@@ -197,7 +197,7 @@ fn record_targets<'f>(path: &str, f: &'f Fixtures) -> Option<&'f [Target]> {
     let p = path.trim_start_matches("/api/v1");
     if p == "/don-vi/{id}/sua" {
         Some(&f.unit_target)
-    } else if p.starts_with("/tiep-nhan/{id}") {
+    } else if p.starts_with("/tiep-nhan/{id}") || p.starts_with("/accessions/{id}") {
         Some(&f.accession)
     } else if p.starts_with("/so-hoa/{id}") || p.starts_with("/batches/{id}") {
         Some(&f.batch)
