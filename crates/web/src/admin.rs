@@ -59,7 +59,11 @@ pub fn tabs(ctx: &Ctx) -> Vec<Value> {
     .collect()
 }
 
-async fn users(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> Result<Response, PageError> {
+async fn users(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Query(saved): Query<crate::pages::Flash>,
+) -> Result<Response, PageError> {
     let units = state.store.units().await?;
     let rows: Vec<Value> = state
         .store
@@ -76,7 +80,8 @@ async fn users(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) ->
             }
         })
         .collect();
-    render(&state, &ctx, "admin_users.html", "Tài khoản", StatusCode::OK, context! { users => rows })
+    let flash = crate::pages::flash(&saved);
+    render(&state, &ctx, "admin_users.html", "Tài khoản", StatusCode::OK, context! { users => rows, flash })
 }
 
 /// The account form as posted: repeated `units` and `fonds` boxes, so read as pairs.
@@ -325,7 +330,7 @@ async fn propose(state: &AppState, ctx: &Ctx, id: i64, clearance: Classification
 
 // ---- Độ mật chờ duyệt ----
 
-async fn proposals_page(state: &AppState, ctx: &Ctx, error: Option<String>) -> Result<Response, PageError> {
+async fn proposals_page(state: &AppState, ctx: &Ctx, error: Option<String>, flash: Option<&str>) -> Result<Response, PageError> {
     let rows: Vec<Value> = state
         .store
         .clearance_proposals()
@@ -344,12 +349,16 @@ async fn proposals_page(state: &AppState, ctx: &Ctx, error: Option<String>) -> R
     crate::pages::Page::new("clearance.html", "quan-tri", "Độ mật chờ duyệt").status(status).render(
         state,
         Some(ctx),
-        context! { rows, error, tabs => tabs(ctx) },
+        context! { rows, error, flash, tabs => tabs(ctx) },
     )
 }
 
-async fn proposals(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> Result<Response, PageError> {
-    proposals_page(&state, &ctx, None).await
+async fn proposals(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Query(saved): Query<crate::pages::Flash>,
+) -> Result<Response, PageError> {
+    proposals_page(&state, &ctx, None, crate::pages::flash(&saved)).await
 }
 
 #[derive(Deserialize)]
@@ -367,7 +376,7 @@ async fn proposal_decide(
 ) -> Result<Response, PageError> {
     let user = state.store.user(id).await?;
     let Some(proposed) = user.proposed_clearance else {
-        return proposals_page(&state, &ctx, Some("Tài khoản này không có đề xuất độ mật nào đang chờ.".into())).await;
+        return proposals_page(&state, &ctx, Some("Tài khoản này không có đề xuất độ mật nào đang chờ.".into()), None).await;
     };
     if form.quyet_dinh == "tu_choi" {
         state.store.drop_proposal(id).await?;
@@ -385,7 +394,7 @@ async fn proposal_decide(
         let mut event = ctx.event("user.clearance_grant", "user", Some(id), "denied");
         event.detail = Some(format!("độ mật {} → {}: {message}", user.clearance.code(), proposed.code()));
         state.store.audit(event).await?;
-        return proposals_page(&state, &ctx, Some(message.into())).await;
+        return proposals_page(&state, &ctx, Some(message.into()), None).await;
     }
     state.store.set_clearance(id, proposed).await?;
     let mut event = ctx.event("user.clearance_grant", "user", Some(id), "ok");

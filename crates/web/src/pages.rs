@@ -226,12 +226,12 @@ pub(crate) fn error_page(state: &AppState, me: &Ctx, status: StatusCode, heading
 }
 
 #[derive(Deserialize, Default)]
-struct Flash {
+pub(crate) struct Flash {
     #[serde(default)]
     da_luu: Option<String>,
 }
 
-fn flash(query: &Flash) -> Option<&'static str> {
+pub(crate) fn flash(query: &Flash) -> Option<&'static str> {
     query.da_luu.as_deref().map(|what| match what {
         "van-ban" => "Đã lưu văn bản. Nhập văn bản tiếp theo bằng nút “Thêm văn bản”.",
         _ => "Đã lưu.",
@@ -562,8 +562,22 @@ fn unit_new_page() -> Page<'static> {
 
 /// The form for a unit abolished in the 2025 reorganisation (a merged commune, a district), so
 /// that its records form their own fonds under the unit that carries it on.
-async fn unit_new(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> Result<Response, PageError> {
-    let successor = unit_choices(&state, &ctx).await?.into_iter().next().map(|(id, _)| id).unwrap_or_default();
+#[derive(Deserialize, Default)]
+struct SuccessorQuery {
+    /// The unit whose page the form was opened from: the one the new unit merged into.
+    #[serde(default)]
+    vao: Option<String>,
+}
+
+async fn unit_new(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Query(q): Query<SuccessorQuery>,
+) -> Result<Response, PageError> {
+    // Opened from a unit's page, the form names that unit; otherwise the first one may choose.
+    let choices = unit_choices(&state, &ctx).await?;
+    let named = q.vao.filter(|v| choices.iter().any(|(id, _)| id == v));
+    let successor = named.or_else(|| choices.into_iter().next().map(|(id, _)| id)).unwrap_or_default();
     let input = UnitInput {
         kind: UnitKind::Commune.code().into(),
         dissolved_on: "01/07/2025".into(),

@@ -52,6 +52,9 @@ async fn an_administrator_manages_accounts_tokens_and_reads_the_audit_trail() {
             )
             .await;
         assert_eq!(created.status(), StatusCode::SEE_OTHER);
+        let back = created.headers()["location"].to_str().unwrap().to_string();
+        let (_, saved) = admin.get(&back).await;
+        assert!(saved.contains("role=\"status\">Đã lưu."), "{}: the list says the account was saved", app.label);
         let user = app.store.user_by_name("canbo.natau").await.unwrap().unwrap();
         // An administrator proposes a clearance; it waits for a Lãnh đạo.
         assert_eq!((user.role, user.clearance), (Role::Archivist, Classification::None));

@@ -105,6 +105,16 @@ async fn a_commune_merged_away_forms_its_own_fonds_under_its_successor() {
         assert_eq!(status, StatusCode::OK, "{label}");
         assert!(form.contains(&format!("<option value=\"{commune}\" selected>Xã Mường Ảng</option>")), "{label}");
         assert!(!form.contains("Xã Mường Phăng"), "{label}: only one's own units as successor");
+        // Opened from a unit's page, the form names that unit as the successor; a unit outside
+        // one's scope named in the address is not taken.
+        app.user("canbo.hai", Role::Archivist, Classification::None, &[commune, other], &[]).await;
+        let both = app.login("canbo.hai").await;
+        let (_, unit_page) = both.get(&format!("/don-vi/{other}")).await;
+        assert!(unit_page.contains(&format!("href=\"/don-vi/moi?vao={other}\"")), "{label}");
+        let (_, form) = both.get(&format!("/don-vi/moi?vao={other}")).await;
+        assert!(form.contains(&format!("<option value=\"{other}\" selected>")), "{label}");
+        let (_, form) = session.get(&format!("/don-vi/moi?vao={other}")).await;
+        assert!(form.contains(&format!("<option value=\"{commune}\" selected>")) && !form.contains("Xã Mường Phăng"), "{label}");
 
         let units_before = app.store.units().await.unwrap().len();
         let mut unit =
