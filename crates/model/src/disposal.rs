@@ -66,6 +66,8 @@ pub enum Reason {
 }
 
 impl Reason {
+    pub const ALL: [Reason; 2] = [Reason::Expired, Reason::Duplicate];
+
     pub fn code(self) -> &'static str {
         match self {
             Reason::Expired => "het_han",
@@ -81,7 +83,7 @@ impl Reason {
     }
 
     pub fn from_code(code: &str) -> Option<Reason> {
-        [Reason::Expired, Reason::Duplicate].into_iter().find(|r| r.code() == code)
+        Reason::ALL.into_iter().find(|r| r.code() == code)
     }
 }
 

@@ -74,6 +74,13 @@ pub fn routes() -> Router<AppState> {
         accession_get,
         arrangement,
         arrangement_step,
+        crate::disposal::api_lists,
+        crate::disposal::api_propose,
+        crate::disposal::api_list,
+        crate::disposal::api_council,
+        crate::disposal::api_appraisal,
+        crate::disposal::api_decision,
+        crate::disposal::api_destruction,
         crate::digitization::api_export
     ),
     components(schemas(
@@ -84,6 +91,9 @@ pub fn routes() -> Router<AppState> {
         DocumentInput,
         kho_model::accession::AccessionInput,
         crate::arrangement::StepForm,
+        crate::disposal::ProposalInput,
+        crate::disposal::ProposalItem,
+        crate::disposal::StepBody,
         kho_model::FieldError,
         crate::digitization::BatchInput
     ))

@@ -112,23 +112,43 @@ async fn create(
     Path(id): Path<i64>,
     form: Result<Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, PageError> {
-    let fonds = records::fonds_for(&state, &ctx, Action::CatalogueEdit, id).await?;
     let pairs = form.map(|Form(p)| p).unwrap_or_default();
-    let value = |key: &str| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| kho_model::text::clean_multiline(v)).unwrap_or_default();
-    let (title, explanation) = (value("title"), value("explanation"));
+    let value = |key: &str| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()).unwrap_or_default();
+    let chosen: Vec<(i64, Reason)> = pairs
+        .iter()
+        .filter(|(k, _)| k == "chon")
+        .filter_map(|(_, v)| v.split_once(':').and_then(|(d, r)| Some((d.parse::<i64>().ok()?, Reason::from_code(r)?))))
+        .collect();
+    match propose(&state, &ctx, id, &value("title"), &value("explanation"), &chosen).await? {
+        Ok(list) => Ok(Redirect::to(&format!("/danh-muc-huy/{list}")).into_response()),
+        Err((status, message)) => fonds_page_with(&state, &ctx, id, &PageQuery::default(), status, Some(message)).await,
+    }
+}
+
+/// Draws up a danh mục of fonds `id` from the hồ sơ chosen, each with its reason: checked (each
+/// hồ sơ in the fonds, seen by the person and eligible for its reason; a title and a thuyết minh),
+/// recorded and audited. The page and the API both propose here; `Err` is every problem at once.
+pub(crate) async fn propose(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    title: &str,
+    explanation: &str,
+    chosen: &[(i64, Reason)],
+) -> Result<Result<i64, (StatusCode, String)>, PageError> {
+    let fonds = records::fonds_for(state, ctx, Action::CatalogueEdit, id).await?;
+    let (title, explanation) = (kho_model::text::clean_multiline(title), kho_model::text::clean_multiline(explanation));
     let mut items = Vec::new();
     let mut problems = Vec::new();
     let year = this_year();
-    for (_, v) in pairs.iter().filter(|(k, _)| k == "chon") {
-        let Some((dossier, reason)) = v.split_once(':').and_then(|(d, r)| Some((d.parse::<i64>().ok()?, Reason::from_code(r)?))) else {
-            continue;
-        };
-        let Ok((d, _)) = records::dossier_for(&state, &ctx, Action::CatalogueEdit, dossier).await else { continue };
+    for (dossier, reason) in chosen {
+        // A hồ sơ the person may not see, or of another fonds, is as if not chosen.
+        let Ok((d, _)) = records::dossier_for(state, ctx, Action::CatalogueEdit, *dossier).await else { continue };
         if d.fonds_id != fonds.id {
             continue;
         }
-        match disposal::eligible(d.fields.maintenance, d.fields.maintenance_years, &d.fields.end_date, reason, year) {
-            Ok(()) => items.push((dossier, reason)),
+        match disposal::eligible(d.fields.maintenance, d.fields.maintenance_years, &d.fields.end_date, *reason, year) {
+            Ok(()) => items.push((*dossier, *reason)),
             Err(why) => problems.push(format!("{}: {why}.", d.fields.file_code)),
         }
     }
@@ -142,18 +162,16 @@ async fn create(
         problems.push("Chưa chọn hồ sơ nào.".into());
     }
     if !problems.is_empty() {
-        return fonds_page_with(&state, &ctx, id, &PageQuery::default(), StatusCode::UNPROCESSABLE_ENTITY, Some(problems.join(" "))).await;
+        return Ok(Err((StatusCode::UNPROCESSABLE_ENTITY, problems.join(" "))));
     }
     match state.store.create_disposal_list(id, &title, &explanation, &items, &ctx.actor.name).await {
         Ok(list) => {
             let mut event = ctx.event("disposal.propose", "disposal", Some(list), "ok");
             event.detail = Some(format!("{} hồ sơ của phông {}", items.len(), fonds.fields.code));
             state.store.audit(event).await?;
-            Ok(Redirect::to(&format!("/danh-muc-huy/{list}")).into_response())
+            Ok(Ok(list))
         }
-        Err(kho_store::StoreError::Conflict(e)) => {
-            fonds_page_with(&state, &ctx, id, &PageQuery::default(), StatusCode::CONFLICT, Some(e.message)).await
-        }
+        Err(kho_store::StoreError::Conflict(e)) => Ok(Err((StatusCode::CONFLICT, e.message))),
         Err(e) => Err(e.into()),
     }
 }
@@ -267,19 +285,25 @@ fn full_date(text: &str, label: &str) -> Result<ArchiveDate, String> {
         .ok_or_else(|| format!("{label}: “{}” không phải ngày NN/TT/NNNN.", text.trim()))
 }
 
-/// One step of the trail: authorised by `action`, checked, recorded, audited.
-async fn step(
+/// What a step of the trail is, read from the form's (or the API's) fields: the stage reached,
+/// its text, its date, a second text, the metres destroyed.
+type StepInput = (Stage, String, ArchiveDate, String, Option<i64>);
+type Build = fn(&[(String, String)], &str) -> Result<StepInput, String>;
+
+/// One step of the trail: authorised by `action`, checked, recorded, audited. The page and the
+/// API both advance here; `Err` is why not, with its status.
+pub(crate) async fn advance(
     state: &AppState,
     ctx: &Ctx,
     id: i64,
     action: Action,
-    pairs: Vec<(String, String)>,
-    build: impl FnOnce(&[(String, String)], &str) -> Result<(Stage, String, ArchiveDate, String, Option<i64>), String>,
-) -> Result<Response, PageError> {
+    pairs: &[(String, String)],
+    build: Build,
+) -> Result<Result<(), (StatusCode, String)>, PageError> {
     list_for(state, ctx, action, id).await?;
-    let (stage, a, date, b, metres) = match build(&pairs, &ctx.actor.name) {
+    let (stage, a, date, b, metres) = match build(pairs, &ctx.actor.name) {
         Ok(v) => v,
-        Err(message) => return show_with(state, ctx, id, StatusCode::UNPROCESSABLE_ENTITY, Some(message)).await,
+        Err(message) => return Ok(Err((StatusCode::UNPROCESSABLE_ENTITY, message))),
     };
     let step = match stage {
         Stage::Reviewed => DisposalStep::Council { opinions: &a, on: date },
@@ -290,14 +314,57 @@ async fn step(
     match state.store.advance_disposal(id, step).await {
         Ok(()) => {
             state.store.audit(ctx.event(&format!("disposal.{}", stage.code()), "disposal", Some(id), "ok")).await?;
-            Ok(Redirect::to(&format!("/danh-muc-huy/{id}")).into_response())
+            Ok(Ok(()))
         }
-        Err(kho_store::StoreError::Conflict(e)) => show_with(state, ctx, id, StatusCode::CONFLICT, Some(e.message)).await,
+        Err(kho_store::StoreError::Conflict(e)) => Ok(Err((StatusCode::CONFLICT, e.message))),
         Err(e) => Err(e.into()),
     }
 }
 
+async fn step(state: &AppState, ctx: &Ctx, id: i64, action: Action, form: Pairs, build: Build) -> Result<Response, PageError> {
+    let pairs = form.map(|Form(p)| p).unwrap_or_default();
+    match advance(state, ctx, id, action, &pairs, build).await? {
+        Ok(()) => Ok(Redirect::to(&format!("/danh-muc-huy/{id}")).into_response()),
+        Err((status, message)) => show_with(state, ctx, id, status, Some(message)).await,
+    }
+}
+
 type Pairs = Result<Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>;
+
+pub(crate) fn council_input(p: &[(String, String)], _: &str) -> Result<StepInput, String> {
+    let opinions = field(p, "opinions");
+    if opinions.is_empty() {
+        return Err("Ý kiến Hội đồng: ghi thành phần và ý kiến từng thành viên.".into());
+    }
+    Ok((Stage::Reviewed, opinions, full_date(&field(p, "on"), "Ngày họp Hội đồng")?, String::new(), None))
+}
+
+pub(crate) fn appraisal_input(p: &[(String, String)], _: &str) -> Result<StepInput, String> {
+    let (body, reference) = (field(p, "body"), field(p, "reference"));
+    if body.is_empty() || reference.is_empty() {
+        return Err("Thẩm định: ghi cơ quan thẩm định và số văn bản thẩm định.".into());
+    }
+    Ok((Stage::Appraised, body, full_date(&field(p, "on"), "Ngày văn bản thẩm định")?, reference, None))
+}
+
+pub(crate) fn decision_input(p: &[(String, String)], by: &str) -> Result<StepInput, String> {
+    let reference = field(p, "reference");
+    if reference.is_empty() {
+        return Err("Quyết định hủy: ghi số quyết định.".into());
+    }
+    Ok((Stage::Decided, reference, full_date(&field(p, "on"), "Ngày quyết định")?, by.to_string(), None))
+}
+
+pub(crate) fn destruction_input(p: &[(String, String)], by: &str) -> Result<StepInput, String> {
+    let metres = match field(p, "metres") {
+        m if m.is_empty() => None,
+        m => match kho_model::plan::Metres::parse(&m) {
+            Some(m) => Some(m.hundredths()),
+            None => return Err(format!("Số mét giá đã hủy: “{m}” không phải số (ví dụ 1,5).")),
+        },
+    };
+    Ok((Stage::Destroyed, String::new(), full_date(&field(p, "on"), "Ngày hủy")?, by.to_string(), metres))
+}
 
 async fn council(
     State(state): State<AppState>,
@@ -305,14 +372,7 @@ async fn council(
     Path(id): Path<i64>,
     form: Pairs,
 ) -> Result<Response, PageError> {
-    step(&state, &ctx, id, Action::CatalogueEdit, form.map(|Form(p)| p).unwrap_or_default(), |p, _| {
-        let opinions = field(p, "opinions");
-        if opinions.is_empty() {
-            return Err("Ý kiến Hội đồng: ghi thành phần và ý kiến từng thành viên.".into());
-        }
-        Ok((Stage::Reviewed, opinions, full_date(&field(p, "on"), "Ngày họp Hội đồng")?, String::new(), None))
-    })
-    .await
+    step(&state, &ctx, id, Action::CatalogueEdit, form, council_input).await
 }
 
 async fn appraisal(
@@ -321,14 +381,7 @@ async fn appraisal(
     Path(id): Path<i64>,
     form: Pairs,
 ) -> Result<Response, PageError> {
-    step(&state, &ctx, id, Action::CatalogueEdit, form.map(|Form(p)| p).unwrap_or_default(), |p, _| {
-        let (body, reference) = (field(p, "body"), field(p, "reference"));
-        if body.is_empty() || reference.is_empty() {
-            return Err("Thẩm định: ghi cơ quan thẩm định và số văn bản thẩm định.".into());
-        }
-        Ok((Stage::Appraised, body, full_date(&field(p, "on"), "Ngày văn bản thẩm định")?, reference, None))
-    })
-    .await
+    step(&state, &ctx, id, Action::CatalogueEdit, form, appraisal_input).await
 }
 
 async fn decision(
@@ -337,14 +390,7 @@ async fn decision(
     Path(id): Path<i64>,
     form: Pairs,
 ) -> Result<Response, PageError> {
-    step(&state, &ctx, id, Action::DestructionApprove, form.map(|Form(p)| p).unwrap_or_default(), |p, by| {
-        let reference = field(p, "reference");
-        if reference.is_empty() {
-            return Err("Quyết định hủy: ghi số quyết định.".into());
-        }
-        Ok((Stage::Decided, reference, full_date(&field(p, "on"), "Ngày quyết định")?, by.to_string(), None))
-    })
-    .await
+    step(&state, &ctx, id, Action::DestructionApprove, form, decision_input).await
 }
 
 async fn destruction(
@@ -353,17 +399,7 @@ async fn destruction(
     Path(id): Path<i64>,
     form: Pairs,
 ) -> Result<Response, PageError> {
-    step(&state, &ctx, id, Action::CatalogueEdit, form.map(|Form(p)| p).unwrap_or_default(), |p, by| {
-        let metres = match field(p, "metres") {
-            m if m.is_empty() => None,
-            m => match kho_model::plan::Metres::parse(&m) {
-                Some(m) => Some(m.hundredths()),
-                None => return Err(format!("Số mét giá đã hủy: “{m}” không phải số (ví dụ 1,5).")),
-            },
-        };
-        Ok((Stage::Destroyed, String::new(), full_date(&field(p, "on"), "Ngày hủy")?, by.to_string(), metres))
-    })
-    .await
+    step(&state, &ctx, id, Action::CatalogueEdit, form, destruction_input).await
 }
 
 /// The list with what its papers say: issuing body, fonds, and the hồ sơ the actor may see.
@@ -425,4 +461,210 @@ async fn record_paper(
         count: papers.rows.len(),
     };
     paper(kho_documents::disposal::record(&papers, &facts), format, &format!("bien-ban-huy-{id}")).await
+}
+
+// ---- the same trail as JSON ----
+
+/// `/api/v1` routes of hủy tài liệu: the danh mục of a fonds, one danh mục, drawing one up and
+/// each step of its trail — through the same functions, checks and audit as the pages.
+pub fn api_routes() -> Router<AppState> {
+    Router::new()
+        .route("/fonds/{id}/disposal-lists", get(api_lists).post(api_propose))
+        .route("/disposal-lists/{id}", get(api_list))
+        .route("/disposal-lists/{id}/council", post(api_council))
+        .route("/disposal-lists/{id}/appraisal", post(api_appraisal))
+        .route("/disposal-lists/{id}/decision", post(api_decision))
+        .route("/disposal-lists/{id}/destruction", post(api_destruction))
+}
+
+fn list_json(list: &DisposalList, items: &[(kho_model::record::Dossier, Reason)]) -> serde_json::Value {
+    let day = |d: &Option<ArchiveDate>| d.map(|d| d.to_string());
+    serde_json::json!({
+        "id": list.id, "fondsId": list.fonds_id, "title": list.title, "explanation": list.explanation,
+        "stage": list.stage.code(), "stageLabel": list.stage.label(), "createdBy": list.created_by, "createdAt": list.created_at,
+        "council": list.council, "councilOn": day(&list.council_on), "appraisalBody": list.appraisal_body,
+        "appraisalRef": list.appraisal_ref, "appraisalOn": day(&list.appraisal_on), "decisionRef": list.decision_ref,
+        "decisionOn": day(&list.decision_on), "decidedBy": list.decided_by, "destroyedOn": day(&list.destroyed_on),
+        "destroyedBy": list.destroyed_by, "destroyedMetres": list.destroyed_metres,
+        "items": items.iter().map(|(d, reason)| serde_json::json!({
+            "dossierId": d.id, "fileCode": d.fields.file_code.to_string(), "title": d.fields.title, "reason": reason.code(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// The danh mục tài liệu hủy of a fonds that the person may see (one holding a record they may
+/// not see is absent), with their stage.
+#[utoipa::path(get, path = "/api/v1/fonds/{id}/disposal-lists", tag = "Hủy tài liệu", params(("id" = i64, Path)), responses(
+    (status = 200, description = "id, title, stage, stageLabel, createdAt"), (status = 404, body = crate::error::ApiErrorBody)))]
+pub(crate) async fn api_lists(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+) -> Result<Response, crate::error::ApiError> {
+    records::fonds_for(&state, &ctx, Action::CatalogueView, id).await?;
+    let mut out = vec![];
+    for l in state.store.disposal_lists(id).await? {
+        let (place, label) = list_label(&state, l.id, id).await?;
+        if authorize(&ctx.actor, Action::CatalogueView, &label.on(place)).is_allowed() {
+            out.push(serde_json::json!({
+                "id": l.id, "title": l.title, "stage": l.stage.code(), "stageLabel": l.stage.label(), "createdAt": l.created_at,
+            }));
+        }
+    }
+    Ok(axum::Json(out).into_response())
+}
+
+/// A danh mục to draw up: its name, its thuyết minh, and the hồ sơ with why each goes
+/// (`reason`: the code of kho_model::disposal::Reason, e.g. `het_han`).
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ProposalInput {
+    // Missing fields are refused by the checks, after whose fonds it is has been decided.
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    explanation: String,
+    #[serde(default)]
+    items: Vec<ProposalItem>,
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ProposalItem {
+    dossier_id: i64,
+    reason: String,
+}
+
+/// Draws up a danh mục tài liệu hủy, as the page does: every problem at once, or the new danh mục.
+#[utoipa::path(post, path = "/api/v1/fonds/{id}/disposal-lists", tag = "Hủy tài liệu", params(("id" = i64, Path)),
+    request_body = ProposalInput, responses(
+    (status = 201, description = "Đã lập danh mục; Location là địa chỉ của nó"),
+    (status = 422, description = "Mọi lý do không lập được", body = crate::error::ApiErrorBody),
+    (status = 409, description = "Hồ sơ đã ở danh mục khác", body = crate::error::ApiErrorBody)))]
+pub(crate) async fn api_propose(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    crate::api::Body(input): crate::api::Body<ProposalInput>,
+) -> Result<Response, crate::error::ApiError> {
+    // Whose fonds it is comes first: outside one's scope, a wrong body answers as nothing does.
+    records::fonds_for(&state, &ctx, Action::CatalogueEdit, id).await?;
+    let mut chosen = vec![];
+    for item in &input.items {
+        let Some(reason) = Reason::from_code(&item.reason) else {
+            let codes = Reason::ALL.iter().map(|r| r.code()).collect::<Vec<_>>().join(", ");
+            return Err(crate::error::ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_reason",
+                format!("Lý do hủy “{}” không có; dùng một trong: {codes}.", item.reason),
+            ));
+        };
+        chosen.push((item.dossier_id, reason));
+    }
+    match propose(&state, &ctx, id, &input.title, &input.explanation, &chosen).await? {
+        Ok(list) => Ok((
+            StatusCode::CREATED,
+            [(axum::http::header::LOCATION, format!("/api/v1/disposal-lists/{list}"))],
+            axum::Json(serde_json::json!({ "id": list })),
+        )
+            .into_response()),
+        Err((status, message)) => Err(crate::error::ApiError::new(status, "disposal_refused", message)),
+    }
+}
+
+/// A danh mục tài liệu hủy with its trail and the hồ sơ on it that the person may see.
+#[utoipa::path(get, path = "/api/v1/disposal-lists/{id}", tag = "Hủy tài liệu", params(("id" = i64, Path)), responses(
+    (status = 200, description = "Danh mục, các bước đã ghi và các hồ sơ"), (status = 404, body = crate::error::ApiErrorBody)))]
+pub(crate) async fn api_list(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+) -> Result<Response, crate::error::ApiError> {
+    let (list, _) = list_for(&state, &ctx, Action::CatalogueView, id).await?;
+    let items = visible_items(&state, &ctx, &list).await?;
+    Ok(axum::Json(list_json(&list, &items)).into_response())
+}
+
+/// A step of the trail as JSON: the fields of the page's form for that step (`opinions`, `on`;
+/// `body`, `reference`, `on`; `reference`, `on`; `on`, `metres`), dates as NN/TT/NNNN.
+#[derive(serde::Deserialize, Default, utoipa::ToSchema)]
+#[serde(default)]
+pub(crate) struct StepBody {
+    opinions: Option<String>,
+    body: Option<String>,
+    reference: Option<String>,
+    on: Option<String>,
+    metres: Option<String>,
+}
+
+async fn api_step(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    step: StepBody,
+    action: Action,
+    build: Build,
+) -> Result<Response, crate::error::ApiError> {
+    let pairs: Vec<(String, String)> =
+        [("opinions", step.opinions), ("body", step.body), ("reference", step.reference), ("on", step.on), ("metres", step.metres)]
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| (k.to_string(), v)))
+            .collect();
+    match advance(state, ctx, id, action, &pairs, build).await? {
+        Ok(()) => {
+            let (list, _) = list_for(state, ctx, Action::CatalogueView, id).await?;
+            let items = visible_items(state, ctx, &list).await?;
+            Ok(axum::Json(list_json(&list, &items)).into_response())
+        }
+        Err((status, message)) => Err(crate::error::ApiError::new(status, "disposal_step_refused", message)),
+    }
+}
+
+/// Records the Hội đồng xác định giá trị tài liệu's review: `opinions`, `on`.
+#[utoipa::path(post, path = "/api/v1/disposal-lists/{id}/council", tag = "Hủy tài liệu", params(("id" = i64, Path)), request_body = StepBody,
+    responses((status = 200, description = "Danh mục sau bước này"), (status = 422, body = crate::error::ApiErrorBody), (status = 409, body = crate::error::ApiErrorBody)))]
+pub(crate) async fn api_council(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    crate::api::Body(step): crate::api::Body<StepBody>,
+) -> Result<Response, crate::error::ApiError> {
+    api_step(&state, &ctx, id, step, Action::CatalogueEdit, council_input).await
+}
+
+/// Records the appraisal by the competent body: `body`, `reference`, `on`.
+#[utoipa::path(post, path = "/api/v1/disposal-lists/{id}/appraisal", tag = "Hủy tài liệu", params(("id" = i64, Path)), request_body = StepBody,
+    responses((status = 200, description = "Danh mục sau bước này"), (status = 422, body = crate::error::ApiErrorBody), (status = 409, body = crate::error::ApiErrorBody)))]
+pub(crate) async fn api_appraisal(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    crate::api::Body(step): crate::api::Body<StepBody>,
+) -> Result<Response, crate::error::ApiError> {
+    api_step(&state, &ctx, id, step, Action::CatalogueEdit, appraisal_input).await
+}
+
+/// Records the Lãnh đạo's decision to destroy (a Lãnh đạo whose scope and clearance cover every
+/// record on the danh mục): `reference`, `on`.
+#[utoipa::path(post, path = "/api/v1/disposal-lists/{id}/decision", tag = "Hủy tài liệu", params(("id" = i64, Path)), request_body = StepBody,
+    responses((status = 200, description = "Danh mục sau bước này"), (status = 422, body = crate::error::ApiErrorBody), (status = 409, body = crate::error::ApiErrorBody)))]
+pub(crate) async fn api_decision(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    crate::api::Body(step): crate::api::Body<StepBody>,
+) -> Result<Response, crate::error::ApiError> {
+    api_step(&state, &ctx, id, step, Action::DestructionApprove, decision_input).await
+}
+
+/// Records the destruction: `on`, `metres` (mét giá, e.g. "1,5").
+#[utoipa::path(post, path = "/api/v1/disposal-lists/{id}/destruction", tag = "Hủy tài liệu", params(("id" = i64, Path)), request_body = StepBody,
+    responses((status = 200, description = "Danh mục sau bước này"), (status = 422, body = crate::error::ApiErrorBody), (status = 409, body = crate::error::ApiErrorBody)))]
+pub(crate) async fn api_destruction(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    crate::api::Body(step): crate::api::Body<StepBody>,
+) -> Result<Response, crate::error::ApiError> {
+    api_step(&state, &ctx, id, step, Action::CatalogueEdit, destruction_input).await
 }

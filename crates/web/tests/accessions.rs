@@ -779,3 +779,124 @@ async fn receipts_and_chỉnh_lý_steps_are_recorded_through_the_api() {
         }
     }
 }
+
+/// The danh mục tài liệu hủy through the API: drawn up (every problem at once when refused),
+/// reviewed, appraised, decided by a Lãnh đạo and destroyed, each step checked as the pages check
+/// it; another commune's station sees none of it; a hồ sơ it may not see is not named.
+#[tokio::test]
+async fn a_danh_mục_hủy_goes_through_its_trail_through_the_api() {
+    use reqwest::Method;
+    use serde_json::json;
+    for app in apps().await {
+        let label = app.label;
+        let unit = app.unit_id("Xã Mường Ảng").await;
+        let other = app.unit_id("Xã Mường Phăng").await;
+        let fonds = kho_model::record::FondsInput {
+            code: "X27".into(),
+            name: "UBND xã Mường Ảng".into(),
+            unit_id: unit.to_string(),
+            ..Default::default()
+        };
+        let (fonds, inventory) = app.fonds_with_inventory(fonds).await;
+        let mut ids = vec![];
+        for (notation, maintenance, classification) in [("1", "06", "00"), ("2", "01", "00"), ("3", "06", "01")] {
+            let input = kho_model::record::DossierInput {
+                notation: notation.into(),
+                title: format!("Công văn trao đổi {notation}"),
+                maintenance: maintenance.into(),
+                mode: if classification == "01" { "03" } else { "01" }.into(),
+                classification: classification.into(),
+                start_date: "2010".into(),
+                end_date: "2010".into(),
+                total_doc: "1".into(),
+                number_of_page: "1".into(),
+                ..Default::default()
+            };
+            ids.push(app.dossier(inventory, &input).await);
+        }
+        app.user("tram", Role::Archivist, Classification::None, &[unit], &[]).await;
+        app.user("lanhdao", Role::Leader, Classification::None, &[unit], &[]).await;
+        app.user("tram.khac", Role::Archivist, Classification::None, &[other], &[]).await;
+        let (station, leader, outsider) = (app.api("tram").await, app.api("lanhdao").await, app.api("tram.khac").await);
+        let lists = format!("/api/v1/fonds/{fonds}/disposal-lists");
+
+        let (status, refused) = station
+            .call(
+                Method::POST,
+                &lists,
+                Some(json!({ "title": "", "explanation": "", "items": [{ "dossierId": ids[1], "reason": "het_han" }] })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{label}: {refused}");
+        let message = refused["error"]["message"].as_str().unwrap();
+        assert!(
+            message.contains("vĩnh viễn không được hủy") && message.contains("Tên danh mục") && message.contains("thuyết minh"),
+            "{label}: {message}"
+        );
+        let (status, bad) = station
+            .call(
+                Method::POST,
+                &lists,
+                Some(json!({ "title": "x", "explanation": "y", "items": [{ "dossierId": ids[0], "reason": "bo_di" }] })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+        assert!(bad["error"]["message"].as_str().unwrap().contains("het_han, trung_lap"), "{label}: {bad}");
+
+        // The Mật hồ sơ, which the station may not see, is as if not chosen.
+        let proposal = json!({
+            "title": "Danh mục tài liệu hết giá trị 2026",
+            "explanation": "Công văn trao đổi đã hết thời hạn; một bản trùng.",
+            "items": [{ "dossierId": ids[0], "reason": "het_han" }, { "dossierId": ids[1], "reason": "trung_lap" }, { "dossierId": ids[2], "reason": "het_han" }],
+        });
+        let (status, created) = station.call(Method::POST, &lists, Some(proposal)).await;
+        assert_eq!(status, StatusCode::CREATED, "{label}: {created}");
+        let list = format!("/api/v1/disposal-lists/{}", created["id"]);
+        let (_, shown) = station.call(Method::GET, &list, None).await;
+        let on_it: Vec<i64> = shown["items"].as_array().unwrap().iter().map(|i| i["dossierId"].as_i64().unwrap()).collect();
+        assert_eq!(on_it, vec![ids[0], ids[1]], "{label}: {shown}");
+        let (_, listed) = station.call(Method::GET, &lists, None).await;
+        assert_eq!(listed.as_array().unwrap().len(), 1, "{label}");
+
+        let (status, early) = station.call(Method::POST, &format!("{list}/destruction"), Some(json!({ "on": "01/01/2027" }))).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{label}: no destruction before a decision: {early}");
+        let (status, _) = station.call(Method::POST, &format!("{list}/council"), Some(json!({ "on": "2026" }))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{label}: the opinions and a full date are needed");
+        let (status, reviewed) = station
+            .call(Method::POST, &format!("{list}/council"), Some(json!({ "opinions": "Hội đồng 5 người nhất trí", "on": "10/03/2026" })))
+            .await;
+        assert_eq!((status, reviewed["stage"].as_str()), (StatusCode::OK, Some("hoi_dong")), "{label}: {reviewed}");
+        let (status, _) = station
+            .call(
+                Method::POST,
+                &format!("{list}/appraisal"),
+                Some(json!({ "body": "Sở Nội vụ", "reference": "123/SNV-CCVTLT", "on": "20/03/2026" })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{label}");
+        let (status, _) =
+            station.call(Method::POST, &format!("{list}/decision"), Some(json!({ "reference": "45/QĐ-UBND", "on": "25/03/2026" }))).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{label}: only a Lãnh đạo decides");
+        let (status, decided) =
+            leader.call(Method::POST, &format!("{list}/decision"), Some(json!({ "reference": "45/QĐ-UBND", "on": "25/03/2026" }))).await;
+        assert_eq!((status, decided["decidedBy"].as_str()), (StatusCode::OK, Some("lanhdao")), "{label}: {decided}");
+        let (status, destroyed) =
+            station.call(Method::POST, &format!("{list}/destruction"), Some(json!({ "on": "01/04/2026", "metres": "0,5" }))).await;
+        assert_eq!((status, destroyed["destroyedMetres"].as_i64()), (StatusCode::OK, Some(50)), "{label}: {destroyed}");
+        assert_eq!(app.store.dossier(ids[0]).await.unwrap().disposal.as_deref(), Some("da_huy"), "{label}");
+
+        assert_eq!(outsider.call(Method::GET, &list, None).await.0, StatusCode::NOT_FOUND, "{label}");
+        assert_eq!(outsider.call(Method::GET, &lists, None).await.0, StatusCode::NOT_FOUND, "{label}");
+        let (_, doc) = station.call(Method::GET, "/api/v1/openapi.json", None).await;
+        for path in [
+            "/api/v1/fonds/{id}/disposal-lists",
+            "/api/v1/disposal-lists/{id}",
+            "/api/v1/disposal-lists/{id}/council",
+            "/api/v1/disposal-lists/{id}/appraisal",
+            "/api/v1/disposal-lists/{id}/decision",
+            "/api/v1/disposal-lists/{id}/destruction",
+        ] {
+            assert!(doc["paths"].get(path).is_some(), "{path} in the OpenAPI document");
+        }
+    }
+}

@@ -322,7 +322,7 @@ fn paths(ids: &Ids, user: i64) -> Vec<String> {
             ids.batch.clone()
         } else if p.starts_with("/ban-so-hoa/{id}") {
             ids.rendition.clone()
-        } else if p.starts_with("/danh-muc-huy/{id}") {
+        } else if p.starts_with("/danh-muc-huy/{id}") || p.starts_with("/disposal-lists/{id}") {
             ids.disposal.clone()
         } else if p.starts_with("/phong/{id}") || p.starts_with("/fonds/{id}") {
             ids.fonds.clone()

@@ -203,7 +203,7 @@ fn record_targets<'f>(path: &str, f: &'f Fixtures) -> Option<&'f [Target]> {
         Some(&f.batch)
     } else if p.starts_with("/ban-so-hoa/{id}") {
         Some(&f.rendition)
-    } else if p.starts_with("/danh-muc-huy/{id}") {
+    } else if p.starts_with("/danh-muc-huy/{id}") || p.starts_with("/disposal-lists/{id}") {
         Some(&f.disposal)
     } else if p.starts_with("/phong/{id}") || p.starts_with("/fonds/{id}") {
         Some(&f.fonds)
