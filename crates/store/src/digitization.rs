@@ -717,30 +717,33 @@ q.pages, q.pages_done, q.pages_rescan, q.renditions \
         rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
     }
 
-    /// Pages of a batch flagged by QC, of the hồ sơ the person may see: those waiting to be
-    /// scanned again, or those read with a warning; the first `limit` and how many there are.
+    /// The first `limit` pages of a batch flagged by QC — waiting to be scanned again, or read
+    /// with a warning — of the hồ sơ the person may see. How many there are is the batch's
+    /// tallies' (`pages_rescan`, `pages_warned`): not counted here.
     pub async fn flagged_pages(
         &self,
         visibility: &Visibility,
         batch_id: i64,
         flag: PageFlag,
         limit: i64,
-    ) -> Result<(Vec<ScanPage>, i64), StoreError> {
+    ) -> Result<Vec<ScanPage>, StoreError> {
         let mut args = vec![Arg::Int(batch_id)];
+        // The visibility condition names `dossiers` columns: each flagged page's own hồ sơ is
+        // looked at, never the list of every hồ sơ the person may see.
         let visible = visible_dossiers(visibility, &mut args);
         let flagged = match flag {
             PageFlag::Rescan => "p.state = 'rescan'",
             // Along the partial index `scan_pages_warned`.
             PageFlag::Warned => "p.warnings IS NOT NULL AND p.state <> 'replaced'",
         };
-        let base =
-            format!("FROM {PAGE_FROM} WHERE p.batch_id = $1 AND {flagged} AND p.dossier_id IN (SELECT id FROM dossiers WHERE {visible})");
-        let total: i64 =
-            bind_all(sqlx::query(AssertSqlSafe(format!("SELECT COUNT(*) {base}"))), &args).fetch_one(&self.pool).await?.try_get(0)?;
         args.push(Arg::Int(limit));
-        let sql = format!("SELECT {PAGE_COLUMNS} {base} ORDER BY p.dossier_id, COALESCE(f.ordinal, 0), p.page_no LIMIT ${}", args.len());
+        let sql = format!(
+            "SELECT {PAGE_COLUMNS} FROM {PAGE_FROM} JOIN dossiers d ON d.id = p.dossier_id \
+             WHERE p.batch_id = $1 AND {flagged} AND {visible} ORDER BY p.dossier_id, COALESCE(f.ordinal, 0), p.page_no LIMIT ${}",
+            args.len()
+        );
         let rows = bind_all(sqlx::query(AssertSqlSafe(sql)), &args).fetch_all(&self.pool).await?;
-        Ok((rows.iter().map(page_from_row).collect::<Result<_, _>>()?, total))
+        rows.iter().map(page_from_row).collect()
     }
 
     /// Writes what a worker found on a page and closes its job; when it was the hồ sơ's last
@@ -1035,9 +1038,12 @@ q.pages, q.pages_done, q.pages_rescan, q.renditions \
         let mut args = vec![Arg::Int(batch_id)];
         let visible = visible_dossiers(visibility, &mut args);
         let base = format!(
+            // Each failed job's own page and hồ sơ are looked at, never every hồ sơ the person
+            // may see (the visibility condition names `dossiers` columns, which only `d` has).
             "FROM jobs j WHERE j.batch_id = $1 AND j.state = 'failed' AND ( \
-               (j.kind = 'page' AND j.subject_id IN (SELECT id FROM scan_pages WHERE dossier_id IN (SELECT id FROM dossiers WHERE {visible}))) \
-               OR (j.kind = 'assemble' AND j.subject_id IN (SELECT id FROM dossiers WHERE {visible})))"
+               (j.kind = 'page' AND EXISTS (SELECT 1 FROM scan_pages sp JOIN dossiers d ON d.id = sp.dossier_id \
+                  WHERE sp.id = j.subject_id AND {visible})) \
+               OR (j.kind = 'assemble' AND EXISTS (SELECT 1 FROM dossiers d WHERE d.id = j.subject_id AND {visible})))"
         );
         let total: i64 =
             bind_all(sqlx::query(AssertSqlSafe(format!("SELECT COUNT(*) {base}"))), &args).fetch_one(&self.pool).await?.try_get(0)?;

@@ -164,15 +164,18 @@ impl Store {
         let batches = crate::digitization::visible_batches(visibility, "b.id", "b.unit_id");
         let mut args = Vec::new();
         let dossiers = visible_dossiers(visibility, &mut args);
-        let rescan = format!(
-            "SELECT COUNT(*) FROM scan_pages p WHERE p.batch_id = b.id AND p.state = 'rescan' AND p.dossier_id IN (SELECT id FROM dossiers WHERE {dossiers})"
-        );
+        // Pages to scan again come from the batch's tallies, summed over what the person may see
+        // (the visibility condition names fonds_id, classification and mode: the tallies' key);
+        // failed work, from each failed job's own page or hồ sơ. Neither lists every hồ sơ the
+        // person may see.
+        let rescan =
+            format!("SELECT CAST(COALESCE(SUM(t.pages_rescan), 0) AS BIGINT) FROM batch_tallies t WHERE t.batch_id = b.id AND {dossiers}");
         let failed = format!(
             "SELECT COUNT(*) FROM jobs j WHERE j.batch_id = b.id AND j.state = 'failed' AND (
-                 (j.kind = 'page' AND j.subject_id IN (SELECT p.id FROM scan_pages p WHERE p.batch_id = b.id AND p.dossier_id IN (SELECT id FROM dossiers WHERE {dossiers})))
-              OR (j.kind = 'assemble' AND j.subject_id IN (SELECT id FROM dossiers WHERE {dossiers})))"
+                 (j.kind = 'page' AND EXISTS (SELECT 1 FROM scan_pages sp JOIN dossiers d ON d.id = sp.dossier_id WHERE sp.id = j.subject_id AND {dossiers}))
+              OR (j.kind = 'assemble' AND EXISTS (SELECT 1 FROM dossiers d WHERE d.id = j.subject_id AND {dossiers})))"
         );
-        let condition = format!("{batches} AND (EXISTS ({rescan}) OR EXISTS ({failed}))");
+        let condition = format!("{batches} AND (({rescan}) > 0 OR ({failed}) > 0)");
         let total = count(self, format!("SELECT COUNT(*) FROM scan_batches b WHERE {condition}"), &args).await?;
         let sql = format!(
             "SELECT b.id, b.name, ({rescan}) AS rescan, ({failed}) AS failed FROM scan_batches b WHERE {condition} ORDER BY b.id DESC LIMIT {limit}"

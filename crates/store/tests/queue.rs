@@ -169,14 +169,14 @@ async fn the_last_page_read_queues_the_hồ_sơ_assembly_and_a_failed_check_hold
         assert_eq!(assembled, vec![urgent], "{}: the hồ sơ with a page to re-scan waits", catalogue.label);
         let progress = store.batch_progress(&Visibility::everything(), batch).await.unwrap();
         assert_eq!((progress.pages, progress.pages_done, progress.pages_rescan), (6, 5, 1));
-        let rescan = store.flagged_pages(&Visibility::everything(), batch, kho_store::PageFlag::Rescan, 50).await.unwrap().0;
+        let rescan = store.flagged_pages(&Visibility::everything(), batch, kho_store::PageFlag::Rescan, 50).await.unwrap();
         assert_eq!((rescan.len(), rescan[0].page_no, rescan[0].problems.as_deref()), (1, 2, Some("[\"trang trắng\"]")));
 
         // The re-scan replaces the master; once read, the hồ sơ is assembled.
         let file = master(batch, low, "0-quet-lai.tif".into(), "f".repeat(64));
         store.add_scan_file(&file).await.unwrap();
         assert!(
-            store.flagged_pages(&Visibility::everything(), batch, kho_store::PageFlag::Rescan, 50).await.unwrap().0.is_empty(),
+            store.flagged_pages(&Visibility::everything(), batch, kho_store::PageFlag::Rescan, 50).await.unwrap().is_empty(),
             "{}: the old pages no longer count",
             catalogue.label
         );

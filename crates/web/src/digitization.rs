@@ -156,17 +156,15 @@ async fn make_batch(state: &AppState, ctx: &Ctx, input: &NewBatch) -> Result<Res
     Ok(Ok(batch))
 }
 
-/// The first pages of a batch QC flagged one way, each with its hồ sơ, file and reasons, and how
-/// many there are.
+/// The first pages of a batch QC flagged one way, each with its hồ sơ, file and reasons.
 async fn flagged(
     state: &AppState,
     visibility: &kho_model::access::Visibility,
     batch: i64,
     flag: kho_store::PageFlag,
-) -> Result<(Vec<Value>, i64), PageError> {
-    let (pages, total) = state.store.flagged_pages(visibility, batch, flag, PROBLEMS_SHOWN).await?;
+) -> Result<Vec<Value>, PageError> {
     let mut shown = vec![];
-    for page in pages {
+    for page in state.store.flagged_pages(visibility, batch, flag, PROBLEMS_SHOWN).await? {
         let code = state.store.dossier(page.dossier_id).await?.fields.file_code.to_string();
         let reasons = match flag {
             kho_store::PageFlag::Rescan => problems(page.problems.as_deref()),
@@ -174,7 +172,7 @@ async fn flagged(
         };
         shown.push(context! { id => page.id, code, file => page.file_name.clone(), page => page.page_no, problems => reasons });
     }
-    Ok((shown, total))
+    Ok(shown)
 }
 
 /// The messages of a page's problems or warnings, as stored (JSON).
@@ -223,8 +221,11 @@ async fn render_batch(
     let shown = context! {
         from => before + 1, to => before + page.entries.len() as i64, total => page.total, next => page.next, first => after.is_some(),
     };
-    let (rescan, rescan_total) = flagged(state, &visibility, id, kho_store::PageFlag::Rescan).await?;
-    let (warned, warned_total) = flagged(state, &visibility, id, kho_store::PageFlag::Warned).await?;
+    // How many there are is the progress's own count, from the tallies.
+    let count = |key: &str| progress.get(key).and_then(|v| v.as_i64()).unwrap_or(0);
+    let (rescan_total, warned_total) = (count("pagesRescan"), count("pagesWarned"));
+    let rescan = if rescan_total > 0 { flagged(state, &visibility, id, kho_store::PageFlag::Rescan).await? } else { vec![] };
+    let warned = if warned_total > 0 { flagged(state, &visibility, id, kho_store::PageFlag::Warned).await? } else { vec![] };
     let (jobs, failed_total) = state.store.failed_jobs(&visibility, id, PROBLEMS_SHOWN).await?;
     let mut failed = vec![];
     for (kind, subject, error) in jobs {
