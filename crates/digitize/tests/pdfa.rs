@@ -268,8 +268,9 @@ async fn a_colour_master_gives_a_colour_copy() {
     assert_eq!((row[5], row[7]), ("rgb", "8"), "{list}");
 }
 
-/// A page scanned sideways is read upright and kept so in the copy, with a warning that says it
-/// was turned; a grey master of an administrative paper is kept with its own warning.
+/// A page scanned sideways or upside down is read upright and kept so in the copy, with a
+/// warning that says it was turned; a grey master of an administrative paper is kept with its
+/// own warning (not in a batch of black-and-white originals).
 #[tokio::test]
 async fn a_sideways_page_is_turned_upright_and_flagged() {
     let grey = decode_page(Format::Png, &fixture("trang1-300dpi.png"), 1, &Limits::default()).unwrap();
@@ -284,4 +285,14 @@ async fn a_sideways_page_is_turned_upright_and_flagged() {
     let reading = read.read.unwrap();
     assert_eq!((reading.width, reading.height), (w, h), "the copy is upright");
     assert!(reading.text.text.contains("ỦY BAN NHÂN DÂN"), "{}", reading.text.text);
+
+    // Upside down, the reading is poor: Tesseract is asked which way the page is turned.
+    let upside_down = master(&grey.image.rotate180(), image::ImageFormat::Png);
+    let page = decode_page(Format::Png, &upside_down, 1, &Limits::default()).unwrap();
+    let page = kho_digitize::intake::PageImage { dpi: 300, dpi_inferred: false, ..page };
+    let read = read_page(page, OriginalKind::Monochrome).await.unwrap();
+    let codes: Vec<&str> = read.findings.warnings.iter().map(|w| w.code.as_str()).collect();
+    assert_eq!(codes, vec!["turned"], "{:?}", read.findings.warnings);
+    assert!(read.findings.warnings[0].message.contains("ngược chiều"), "{}", read.findings.warnings[0].message);
+    assert!(read.read.unwrap().text.text.contains("ỦY BAN NHÂN DÂN"), "read upright");
 }
