@@ -115,16 +115,13 @@ impl TestPki {
 /// offset of the first image's pixels (to vary a copy without building another). The noise keeps
 /// to 128–255, so no ZIP signature can appear by chance.
 pub fn large_scan_pdf(megabytes: u64, seed: u64) -> (Vec<u8>, usize) {
-    use lopdf::{Document, Object, Stream, dictionary};
+    use lopdf::dictionary;
     const WIDTH: i64 = 2480;
     const HEIGHT: i64 = 3508;
     let page_bytes = (WIDTH * HEIGHT) as u64;
     let pages = ((megabytes << 20) / page_bytes).max(1);
     let mut state = seed | 1;
-    let mut doc = Document::with_version("1.7");
-    let pages_id = doc.new_object_id();
-    let mut kids = vec![];
-    for _ in 0..pages {
+    let out = one_image_pages((0..pages).map(|_| {
         let mut pixels = vec![0u8; page_bytes as usize];
         for chunk in pixels.chunks_mut(8) {
             state ^= state << 13;
@@ -133,23 +130,9 @@ pub fn large_scan_pdf(megabytes: u64, seed: u64) -> (Vec<u8>, usize) {
             let word = (state | 0x8080_8080_8080_8080).to_le_bytes();
             chunk.copy_from_slice(&word[..chunk.len()]);
         }
-        let image = doc.add_object(Stream::new(
-            dictionary! { "Type" => "XObject", "Subtype" => "Image", "Width" => WIDTH, "Height" => HEIGHT, "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8 },
-            pixels,
-        ));
-        let content = doc.add_object(Stream::new(dictionary! {}, b"q 595 0 0 842 0 0 cm /I Do Q".to_vec()));
-        let page = doc.add_object(dictionary! {
-            "Type" => "Page", "Parent" => pages_id, "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
-            "Resources" => dictionary! { "XObject" => dictionary! { "I" => image } }, "Contents" => content,
-        });
-        kids.push(Object::from(page));
-    }
-    let count = kids.len() as i64;
-    doc.objects.insert(pages_id, Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => count }));
-    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-    doc.trailer.set("Root", catalog);
-    let mut out = vec![];
-    doc.save_to(&mut out).expect("a PDF in memory");
+        let image = dictionary! { "Width" => WIDTH, "Height" => HEIGHT, "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8 };
+        (image, pixels, 595.0, 842.0)
+    }));
     let first = out.windows(7).position(|w| w == b"stream\n").map(|p| p + 7).unwrap_or(0);
     // The first stream may be a content stream: find the first long one.
     let mut offset = first;
@@ -215,22 +198,33 @@ pub fn degraded(clean: &image::DynamicImage, dpi: u32, skew: f32) -> Vec<u8> {
 
 /// A scanner's multi-page PDF: each page one of `jpegs` (at `dpi`) as it is, over the whole page.
 pub fn scanner_pdf(jpegs: &[Vec<u8>], dpi: u32) -> Vec<u8> {
+    use lopdf::dictionary;
+    one_image_pages(jpegs.iter().map(|jpeg| {
+        let decoded = image::load_from_memory(jpeg).expect("a JPEG");
+        let (w, h) = (decoded.width(), decoded.height());
+        let colour = if decoded.color().has_color() { "DeviceRGB" } else { "DeviceGray" };
+        let image = dictionary! {
+            "Width" => i64::from(w), "Height" => i64::from(h), "ColorSpace" => colour, "BitsPerComponent" => 8, "Filter" => "DCTDecode",
+        };
+        (image, jpeg.clone(), w as f32 * 72.0 / dpi as f32, h as f32 * 72.0 / dpi as f32)
+    }))
+}
+
+/// A PDF whose every page is one image drawn over the whole page, as scanners write them: each
+/// page's image dictionary (size, colour, filter), its stream's bytes, and the page's size in
+/// points.
+fn one_image_pages(pages: impl IntoIterator<Item = (lopdf::Dictionary, Vec<u8>, f32, f32)>) -> Vec<u8> {
     use lopdf::{Document, Object, Stream, dictionary};
     let mut doc = Document::with_version("1.7");
     let pages_id = doc.new_object_id();
     let mut kids = vec![];
-    for jpeg in jpegs {
-        let decoded = image::load_from_memory(jpeg).expect("a JPEG");
-        let (w, h) = (i64::from(decoded.width()), i64::from(decoded.height()));
-        let colour = if decoded.color().has_color() { "DeviceRGB" } else { "DeviceGray" };
-        let image = doc.add_object(Stream::new(
-            dictionary! { "Type" => "XObject", "Subtype" => "Image", "Width" => w, "Height" => h, "ColorSpace" => colour, "BitsPerComponent" => 8, "Filter" => "DCTDecode" },
-            jpeg.clone(),
-        ));
-        let (pw, ph) = (w as f32 * 72.0 / dpi as f32, h as f32 * 72.0 / dpi as f32);
-        let content = doc.add_object(Stream::new(dictionary! {}, format!("q {pw:.2} 0 0 {ph:.2} 0 0 cm /I Do Q").into_bytes()));
+    for (mut image, bytes, width, height) in pages {
+        image.set("Type", "XObject");
+        image.set("Subtype", "Image");
+        let image = doc.add_object(Stream::new(image, bytes));
+        let content = doc.add_object(Stream::new(dictionary! {}, format!("q {width:.2} 0 0 {height:.2} 0 0 cm /I Do Q").into_bytes()));
         let page = doc.add_object(dictionary! {
-            "Type" => "Page", "Parent" => pages_id, "MediaBox" => vec![0.into(), 0.into(), Object::Real(pw), Object::Real(ph)],
+            "Type" => "Page", "Parent" => pages_id, "MediaBox" => vec![0.into(), 0.into(), Object::Real(width), Object::Real(height)],
             "Resources" => dictionary! { "XObject" => dictionary! { "I" => image } }, "Contents" => content,
         });
         kids.push(Object::from(page));
@@ -265,6 +259,23 @@ mod degraded_pages {
             assert_eq!((page.dpi, page.dpi_inferred), (150, false));
             let measured = crate::checks::check(&page, kind).skew_degrees - base;
             assert!((measured - skew).abs() < 0.2, "turned {skew}°, measured {measured}°");
+            // As one page of a scanner's PDF, it is taken back as the JPEG it is.
+            let pdf = super::scanner_pdf(std::slice::from_ref(&jpeg), 150);
+            let taken = crate::intake::decode_page(crate::intake::Format::Pdf, &pdf, 1, &limits).unwrap();
+            assert_eq!((taken.dpi, taken.carried.as_deref()), (150, Some(jpeg.as_slice())));
         }
+    }
+}
+
+#[cfg(test)]
+mod large_scan {
+    /// The large scan is a PDF of whole A4 pages at 300 dpi, and the offset it gives is that of
+    /// its first image's pixels.
+    #[test]
+    fn a_large_scan_is_pages_of_one_image_and_points_at_its_pixels() {
+        let (pdf, offset) = super::large_scan_pdf(9, 1);
+        let master = crate::intake::inspect("lon.pdf", &pdf, &crate::intake::Limits::default()).unwrap();
+        assert_eq!(master.pages, 1);
+        assert!(pdf[offset..offset + 4096].iter().all(|b| *b >= 0x80), "the offset is inside the pixels");
     }
 }
