@@ -119,8 +119,9 @@ async fn create(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, F
     }
 }
 
-/// A batch of every hồ sơ of a fonds, in the plan's order: its id, or why not in words a clerk
-/// can act on. The page and the API both make batches here.
+/// A batch of the hồ sơ of a fonds not yet in one (nor destroyed or proposed for destruction), in
+/// the plan's order: its id, or why not in words a clerk can act on. The page and the API both
+/// make batches here.
 async fn make_batch(state: &AppState, ctx: &Ctx, input: &NewBatch) -> Result<Result<i64, String>, PageError> {
     let name = kho_model::text::clean(&input.name);
     let Some(kind) = OriginalKind::from_code(&input.original_kind) else {
