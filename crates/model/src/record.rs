@@ -13,7 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 /// Accepts a JSON string, number, boolean or null as text, so that API clients may send
 /// `"totalDoc": 12` or `"totalDoc": "12"` and forms their strings alike.
-fn text_like<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+pub fn text_like<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum TextLike {

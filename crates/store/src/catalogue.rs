@@ -932,12 +932,13 @@ const BULK_ROWS: usize = 500;
 
 impl Store {
     /// Inserts many hồ sơ into one mục lục in a single transaction: all or nothing.
-    pub async fn insert_dossiers(&self, inventory_id: i64, items: &[NewDossier]) -> Result<(), StoreError> {
+    /// Adds hồ sơ to a mục lục in one transaction; their ids, in the order given.
+    pub async fn insert_dossiers(&self, inventory_id: i64, items: &[NewDossier]) -> Result<Vec<i64>, StoreError> {
         let inventory = self.inventory(inventory_id).await?;
         let mut tx = self.pool.begin().await?;
-        self.insert_dossier_rows(&mut tx, inventory.fonds_id, inventory_id, items).await?;
+        let ids = self.insert_dossier_rows(&mut tx, inventory.fonds_id, inventory_id, items).await?;
         tx.commit().await?;
-        Ok(())
+        Ok(ids)
     }
 
     async fn insert_dossier_rows(
@@ -946,13 +947,14 @@ impl Store {
         fonds_id: i64,
         inventory_id: i64,
         items: &[NewDossier],
-    ) -> Result<(), StoreError> {
+    ) -> Result<Vec<i64>, StoreError> {
+        let mut ids = Vec::with_capacity(items.len());
         for chunk in items.chunks(BULK_ROWS) {
             let sql = format!(
                 "INSERT INTO dossiers (file_code, notation, year, title, title_folded, maintenance, mode, language, start_date, end_date,
                     keyword, total_doc, number_of_paper, number_of_page, format, infor_sign, confidence_level, paper_file_code, risk_recovery,
                     risk_recovery_status, description, classification, maintenance_years, fonds_id, inventory_id, number, box_id, temp_number,
-                    scheme_group) VALUES {}",
+                    scheme_group) VALUES {} RETURNING id",
                 values_rows(self.backend, chunk.len(), 29)
             );
             let mut query = sqlx::query(AssertSqlSafe(sql));
@@ -965,11 +967,17 @@ impl Store {
                     .bind(item.temp_number.map(i64::from))
                     .bind(item.scheme_group.clone());
             }
-            if let Err(e) = query.execute(&mut **tx).await {
-                return Err(if StoreError::is_unique_violation(&e) { duplicate_number() } else { e.into() });
+            match query.fetch_all(&mut **tx).await {
+                // One INSERT numbers its rows in the order of its VALUES: sorted, the ids follow it.
+                Ok(rows) => {
+                    let mut chunk_ids = rows.iter().map(|r| r.try_get::<i64, _>(0)).collect::<Result<Vec<_>, _>>()?;
+                    chunk_ids.sort_unstable();
+                    ids.extend(chunk_ids);
+                }
+                Err(e) => return Err(if StoreError::is_unique_violation(&e) { duplicate_number() } else { e.into() }),
             }
         }
-        Ok(())
+        Ok(ids)
     }
 
     /// The mục lục of one import in one transaction: each mục lục (created when the fonds has

@@ -43,6 +43,7 @@ fn location_from_row(row: &AnyRow) -> Result<Location, StoreError> {
 
 /// A hộp of a fonds with what it holds.
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct BoxRow {
     pub id: i64,
     pub number: u32,
@@ -99,17 +100,32 @@ impl Store {
             .try_get(0)?)
     }
 
+    /// Every place with its path ("Kho 1 › Giá 3 › Tầng 2"), in the order of their paths: one
+    /// read, however many boxes stand on them.
+    pub async fn location_paths(&self) -> Result<Vec<(Location, String)>, StoreError> {
+        let all = self.locations().await?;
+        let by_id: std::collections::HashMap<i64, &Location> = all.iter().map(|l| (l.id, l)).collect();
+        let mut out: Vec<(Location, String)> = all
+            .iter()
+            .map(|place| {
+                let mut parts = Vec::new();
+                let mut current = Some(place);
+                // A place is never its own ancestor; the depth bound only guards a damaged table.
+                while let Some(p) = current.filter(|_| parts.len() < 8) {
+                    parts.push(format!("{} {}", kind_label(p.kind), p.name));
+                    current = p.parent_id.and_then(|id| by_id.get(&id).copied());
+                }
+                parts.reverse();
+                (place.clone(), parts.join(" › "))
+            })
+            .collect();
+        out.sort_by(|a, b| a.1.cmp(&b.1));
+        Ok(out)
+    }
+
     /// "Kho 1 › Giá 3 › Tầng 2" for a place.
     pub async fn location_path(&self, id: i64) -> Result<String, StoreError> {
-        let all = self.locations().await?;
-        let mut parts = Vec::new();
-        let mut current = all.iter().find(|l| l.id == id);
-        while let Some(place) = current {
-            parts.push(format!("{} {}", kind_label(place.kind), place.name));
-            current = place.parent_id.and_then(|p| all.iter().find(|l| l.id == p));
-        }
-        parts.reverse();
-        Ok(parts.join(" › "))
+        Ok(self.location_paths().await?.into_iter().find(|(l, _)| l.id == id).map(|(_, path)| path).unwrap_or_default())
     }
 
     /// The boxes of a fonds, each with what it holds of what `visibility` allows (a box of a secret
@@ -244,6 +260,7 @@ impl Store {
 }
 
 #[derive(Debug, Clone, Serialize, Default)]
+#[serde(rename_all = "camelCase")]
 pub struct FondsStatistics {
     pub boxes: i64,
     pub thickness_mm: i64,

@@ -37,6 +37,8 @@ pub fn routes() -> Router<AppState> {
         .route("/accessions/{id}", get(accession_get))
         .route("/fonds/{id}/arrangement", get(arrangement))
         .route("/fonds/{id}/arrangement/steps", axum::routing::post(arrangement_step))
+        .route("/inventories/{id}/numbering", get(numbering).post(numbering_apply))
+        .route("/inventories/{id}/entries", get(entries).post(entry_create))
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "Không có địa chỉ API này.") })
 }
 
@@ -69,11 +71,18 @@ pub fn routes() -> Router<AppState> {
         crate::digitization::api_queue,
         crate::digitization::api_upload,
         crate::digitization::api_renditions,
+        crate::digitization::api_piece_status,
+        crate::digitization::api_piece_put,
+        crate::digitization::api_download,
         accessions,
         accession_create,
         accession_get,
         arrangement,
         arrangement_step,
+        numbering,
+        numbering_apply,
+        entries,
+        entry_create,
         crate::disposal::api_lists,
         crate::disposal::api_propose,
         crate::disposal::api_list,
@@ -81,7 +90,11 @@ pub fn routes() -> Router<AppState> {
         crate::disposal::api_appraisal,
         crate::disposal::api_decision,
         crate::disposal::api_destruction,
-        crate::digitization::api_export
+        crate::digitization::api_export,
+        crate::places::api_places,
+        crate::places::api_place_create,
+        crate::places::api_boxes,
+        crate::places::api_box_fill
     ),
     components(schemas(
         ApiErrorBody,
@@ -91,11 +104,15 @@ pub fn routes() -> Router<AppState> {
         DocumentInput,
         kho_model::accession::AccessionInput,
         crate::arrangement::StepForm,
+        crate::arrangement::Order,
+        crate::arrangement::PhieuTin,
         crate::disposal::ProposalInput,
         crate::disposal::ProposalItem,
         crate::disposal::StepBody,
         kho_model::FieldError,
-        crate::digitization::BatchInput
+        crate::digitization::BatchInput,
+        crate::places::PlaceForm,
+        crate::places::BoxForm
     ))
 )]
 struct ApiDoc;
@@ -444,5 +461,123 @@ async fn arrangement_step(
     match crate::arrangement::record_step(&state, &ctx, id, &form).await? {
         Ok(step) => Ok(Json(json!({ "step": step })).into_response()),
         Err(message) => Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_step", message)),
+    }
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct OrderQuery {
+    /// hien_tai (giữ thứ tự hiện tại, mặc định), phuong_an (theo phương án phân loại rồi thời gian),
+    /// thoi_gian (theo thời gian tài liệu), tieu_de (theo tiêu đề).
+    order: Option<String>,
+}
+
+/// What numbering a mục lục would do, before it is done: how many hồ sơ change number, which
+/// miss a biên mục rule of TT 16/2023 (the first 200 listed), and the `preview` to send back to
+/// apply exactly this.
+#[utoipa::path(get, path = "/api/v1/inventories/{id}/numbering", tag = "Chỉnh lý", params(("id" = i64, Path), OrderQuery), responses(
+    (status = 200, description = "order, total, changed, gaps, listed, rows (id, old, new, changed, fileCode, title, dates, retention, gaps), preview",
+        example = json!({ "order": "thoi_gian", "total": 3, "changed": 2, "gaps": 0, "listed": 2, "preview": "9f2c…",
+            "rows": [{ "id": 41, "old": 2, "new": 1, "changed": true, "fileCode": "H01.01.06.02.01.2019.01", "title": "Tập quyết định về …",
+                "dates": "03/01/2019 – 28/12/2019", "retention": "Vĩnh viễn", "gaps": [] }] })),
+    (status = 404, body = ApiErrorBody)))]
+async fn numbering(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    Query(q): Query<OrderQuery>,
+) -> Result<Response, ApiError> {
+    records::inventory_for(&state, &ctx, Action::CatalogueEdit, id).await?;
+    let order = q.order.unwrap_or_default();
+    Ok(Json(crate::arrangement::numbering_preview_of(&state, &ctx, id, &order).await?).into_response())
+}
+
+/// Numbers the hồ sơ of a mục lục 1, 2, 3 … as previewed; refused (409) when the mục lục has
+/// changed since the preview, and nothing is renumbered.
+#[utoipa::path(post, path = "/api/v1/inventories/{id}/numbering", tag = "Chỉnh lý", params(("id" = i64, Path)),
+    request_body(content = crate::arrangement::Order, example = json!({ "order": "thoi_gian", "preview": "9f2c…" })), responses(
+    (status = 200, description = "renumbered: số hồ sơ đã đánh số"),
+    (status = 409, description = "Mục lục đã thay đổi từ lúc xem trước", body = ApiErrorBody),
+    (status = 404, body = ApiErrorBody)))]
+async fn numbering_apply(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    Body(order): Body<crate::arrangement::Order>,
+) -> Result<Response, ApiError> {
+    records::inventory_for(&state, &ctx, Action::CatalogueEdit, id).await?;
+    match crate::arrangement::apply_numbering(&state, &ctx, id, &order).await? {
+        Some(renumbered) => Ok(Json(json!({ "renumbered": renumbered })).into_response()),
+        None => Err(ApiError::new(StatusCode::CONFLICT, "stale_preview", crate::arrangement::NUMBERING_STALE)),
+    }
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct EntriesQuery {
+    /// At most 200; 50 when absent.
+    limit: Option<u64>,
+}
+
+/// The phiếu tin of a mục lục during chỉnh lý, the latest (highest số tạm) first, with how many
+/// hồ sơ it holds and the next số tạm.
+#[utoipa::path(get, path = "/api/v1/inventories/{id}/entries", tag = "Chỉnh lý", params(("id" = i64, Path), EntriesQuery), responses(
+    (status = 200, description = "total, nextTempNumber, entries (hồ sơ, mới nhất trước)"),
+    (status = 400, description = "limit quá lớn", body = ApiErrorBody),
+    (status = 404, body = ApiErrorBody)))]
+async fn entries(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    Query(q): Query<EntriesQuery>,
+) -> Result<Response, ApiError> {
+    records::inventory_for(&state, &ctx, Action::CatalogueEdit, id).await?;
+    let limit = q.limit.unwrap_or(50);
+    if limit > 200 {
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, "limit_too_large", "limit tối đa là 200 phiếu tin một lần."));
+    }
+    let visibility = ctx.actor.visibility();
+    let entries = state.store.recent_entries(&visibility, id, limit as i64).await?;
+    let total = state
+        .store
+        .list_dossiers(&ListDossiers {
+            visibility,
+            inventory_id: Some(id),
+            fonds_id: None,
+            query: None,
+            undisposed: false,
+            seek: Seek::First,
+            limit: 0,
+        })
+        .await?
+        .total;
+    let next = state.store.next_temp_number(id).await?;
+    Ok(Json(json!({ "total": total, "nextTempNumber": next, "entries": entries })).into_response())
+}
+
+/// Enters a phiếu tin, as the page's form does: checked as every hồ sơ is, kept with its số tạm
+/// and group of the phương án until the hồ sơ are numbered.
+#[utoipa::path(post, path = "/api/v1/inventories/{id}/entries", tag = "Chỉnh lý", params(("id" = i64, Path)),
+    request_body(content = crate::arrangement::PhieuTin, example = json!({ "tempNumber": 12, "group": "I.1", "notation": "",
+        "title": "Tập quyết định về nâng lương của Ủy ban nhân dân xã năm 2019", "period": "01/2019 - 12/2019", "maintenance": "01",
+        "sheets": 45, "note": "" })), responses(
+    (status = 201, description = "Đã ghi; id là hồ sơ mới, Location là địa chỉ của nó"),
+    (status = 422, description = "Vì sao không ghi được", body = ApiErrorBody),
+    (status = 404, body = ApiErrorBody)))]
+async fn entry_create(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    Body(form): Body<crate::arrangement::PhieuTin>,
+) -> Result<Response, ApiError> {
+    records::inventory_for(&state, &ctx, Action::CatalogueEdit, id).await?;
+    match crate::arrangement::enter(&state, &ctx, id, &form).await? {
+        Ok((dossier, temp)) => Ok((
+            StatusCode::CREATED,
+            [(axum::http::header::LOCATION, format!("/api/v1/dossiers/{dossier}"))],
+            Json(json!({ "id": dossier, "tempNumber": temp })),
+        )
+            .into_response()),
+        Err(message) => Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_entry", message)),
     }
 }

@@ -182,10 +182,12 @@ pub fn numbering_routes() -> Router<AppState> {
     Router::new().route("/muc-luc/{id}/danh-so", get(numbering_preview).post(numbering_apply))
 }
 
-#[derive(Deserialize, Default, Clone)]
+#[derive(Deserialize, Default, Clone, utoipa::ToSchema)]
 #[serde(default)]
-struct Order {
-    /// hien_tai (current order), thoi_gian (by start date), tieu_de (by title).
+pub(crate) struct Order {
+    /// hien_tai (current order), phuong_an (by the scheme, then time), thoi_gian (by start date),
+    /// tieu_de (by title).
+    #[serde(alias = "order")]
     thu_tu: String,
     /// The order the preview showed, as dossier ids; the apply refuses when it changed.
     preview: String,
@@ -242,21 +244,43 @@ fn proposal_fingerprint(proposal: &[(kho_model::record::Dossier, u32)]) -> Strin
     hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-async fn numbering_render(
-    state: &AppState,
-    ctx: &Ctx,
+/// A hồ sơ the numbering would change, or that misses a biên mục rule.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct NumberingRow {
     id: i64,
-    order: &str,
-    status: StatusCode,
-    error: Option<&str>,
-) -> Result<Response, PageError> {
-    let (inventory, fonds) = records::inventory_for(state, ctx, Action::CatalogueEdit, id).await?;
+    old: Option<u32>,
+    new: u32,
+    changed: bool,
+    file_code: String,
+    title: String,
+    dates: String,
+    retention: String,
+    gaps: Vec<String>,
+}
+
+/// What a numbering would do to a mục lục: every hồ sơ is checked; only those that change number
+/// or miss a biên mục rule are listed, at most `ROWS_SHOWN`, so that a 100,000-hồ sơ mục lục
+/// previews in a light answer. `preview` is what applying it must send back.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct NumberingPreview {
+    order: String,
+    total: usize,
+    changed: usize,
+    gaps: usize,
+    listed: usize,
+    rows: Vec<NumberingRow>,
+    preview: String,
+}
+
+/// The numbering of mục lục `id` in `order` (hien_tai, phuong_an, thoi_gian, tieu_de), previewed:
+/// the page and the API show this.
+pub(crate) async fn numbering_preview_of(state: &AppState, ctx: &Ctx, id: i64, order: &str) -> Result<NumberingPreview, PageError> {
     let proposal = proposed(state, ctx, id, order).await?;
     let counts = state.store.document_counts(id).await?;
-    // Every hồ sơ is checked; only those that change number or miss a biên mục rule are shown,
-    // at most ROWS_SHOWN of them, so that a 100,000-hồ sơ mục lục previews in a light page.
     let (mut changed, mut gaps, mut listed) = (0usize, 0usize, 0usize);
-    let mut rows: Vec<Value> = Vec::new();
+    let mut rows = Vec::new();
     for (d, new) in &proposal {
         let missing =
             kho_model::arrangement::bien_muc_gaps(d.fields.maintenance, d.fields.number_of_paper, counts.get(&d.id).copied().unwrap_or(0));
@@ -268,15 +292,61 @@ async fn numbering_render(
         }
         listed += 1;
         if rows.len() < ROWS_SHOWN {
-            rows.push(context! {
-                id => d.id, old => d.number, new, changed => changes, code => d.fields.file_code.to_string(), title => d.fields.title.clone(),
-                dates => format!("{} – {}", d.fields.start_date, d.fields.end_date), retention => d.fields.retention_label(),
-                gaps => missing.iter().map(|g| g.message.clone()).collect::<Vec<_>>(),
+            rows.push(NumberingRow {
+                id: d.id,
+                old: d.number,
+                new: *new,
+                changed: changes,
+                file_code: d.fields.file_code.to_string(),
+                title: d.fields.title.clone(),
+                dates: format!("{} – {}", d.fields.start_date, d.fields.end_date),
+                retention: d.fields.retention_label(),
+                gaps: missing.iter().map(|g| g.message.clone()).collect(),
             });
         }
     }
-    let preview = proposal_fingerprint(&proposal);
-    let values = context! { id, rows, listed, total => proposal.len(), changed, gaps, order, preview, error };
+    Ok(NumberingPreview {
+        order: order.to_string(),
+        total: proposal.len(),
+        changed,
+        gaps,
+        listed,
+        rows,
+        preview: proposal_fingerprint(&proposal),
+    })
+}
+
+/// Applies the numbering previewed as `order.preview`, audited: the page and the API do it here.
+/// `Ok(None)` when the mục lục has changed since the preview (nothing is renumbered).
+pub(crate) async fn apply_numbering(state: &AppState, ctx: &Ctx, id: i64, order: &Order) -> Result<Option<usize>, PageError> {
+    let proposal = proposed(state, ctx, id, &order.thu_tu).await?;
+    if proposal_fingerprint(&proposal) != order.preview {
+        return Ok(None);
+    }
+    let numbers: Vec<(i64, u32)> = proposal.iter().map(|(d, n)| (d.id, *n)).collect();
+    state.store.renumber(id, &numbers).await?;
+    let mut event = ctx.event("inventory.renumber", "inventory", Some(id), "ok");
+    event.detail = Some(format!("{} hồ sơ, thứ tự {}", numbers.len(), if order.thu_tu.is_empty() { "hien_tai" } else { &order.thu_tu }));
+    state.store.audit(event).await?;
+    Ok(Some(numbers.len()))
+}
+
+/// Said when the mục lục changed between the preview and applying it.
+pub(crate) const NUMBERING_STALE: &str = "Mục lục đã thay đổi từ lúc xem trước; hãy xem lại bảng đánh số mới rồi áp dụng.";
+
+async fn numbering_render(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    order: &str,
+    status: StatusCode,
+    error: Option<&str>,
+) -> Result<Response, PageError> {
+    let (inventory, fonds) = records::inventory_for(state, ctx, Action::CatalogueEdit, id).await?;
+    let numbering = numbering_preview_of(state, ctx, id, order).await?;
+    let mut values = serde_json::to_value(&numbering).map_err(|e| PageError::Internal(e.to_string()))?;
+    values["id"] = id.into();
+    values["error"] = error.into();
     Page::new("numbering.html", "chinh-ly", format!("Đánh số hồ sơ — mục lục số {}", inventory.fields.number))
         .crumbs(vec![
             crumb("Phông", "/phong"),
@@ -285,7 +355,7 @@ async fn numbering_render(
             here("Đánh số"),
         ])
         .status(status)
-        .render(state, Some(ctx), values)
+        .render(state, Some(ctx), Value::from(minijinja::value::Serde(&values)))
 }
 
 async fn numbering_preview(
@@ -305,41 +375,83 @@ async fn numbering_apply(
 ) -> Result<Response, PageError> {
     records::inventory_for(&state, &ctx, Action::CatalogueEdit, id).await?;
     let order = form.map(|Form(o)| o).unwrap_or_default();
-    let proposal = proposed(&state, &ctx, id, &order.thu_tu).await?;
-    if proposal_fingerprint(&proposal) != order.preview {
-        return numbering_render(
-            &state,
-            &ctx,
-            id,
-            &order.thu_tu,
-            StatusCode::CONFLICT,
-            Some("Mục lục đã thay đổi từ lúc xem trước; hãy xem lại bảng đánh số mới rồi áp dụng."),
-        )
-        .await;
+    match apply_numbering(&state, &ctx, id, &order).await? {
+        Some(_) => Ok(Redirect::to(&format!("/muc-luc/{id}?da_luu=1")).into_response()),
+        None => numbering_render(&state, &ctx, id, &order.thu_tu, StatusCode::CONFLICT, Some(NUMBERING_STALE)).await,
     }
-    let numbers: Vec<(i64, u32)> = proposal.iter().map(|(d, n)| (d.id, *n)).collect();
-    state.store.renumber(id, &numbers).await?;
-    let mut event = ctx.event("inventory.renumber", "inventory", Some(id), "ok");
-    event.detail = Some(format!("{} hồ sơ, thứ tự {}", numbers.len(), if order.thu_tu.is_empty() { "hien_tai" } else { &order.thu_tu }));
-    state.store.audit(event).await?;
-    Ok(Redirect::to(&format!("/muc-luc/{id}?da_luu=1")).into_response())
 }
 
 pub fn phieu_tin_routes() -> Router<AppState> {
     Router::new().route("/muc-luc/{id}/phieu-tin", get(phieu_tin).post(phieu_tin_save))
 }
 
-#[derive(Deserialize, Default, Clone, serde::Serialize)]
-#[serde(default)]
-struct PhieuTin {
-    tam: String,
-    nhom: String,
-    ky_hieu: String,
-    tieu_de: String,
-    thoi_gian: String,
-    thoi_han: String,
-    so_to: String,
-    ghi_chu: String,
+/// A phiếu tin as a person fills it in during chỉnh lý: its số tạm, its group of the phương án,
+/// ký hiệu, tiêu đề, thời gian, thời hạn bảo quản, số tờ and ghi chú. The page's form (by its
+/// Vietnamese names) and the API send the same fields.
+#[derive(Deserialize, Default, Clone, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase", default)]
+pub(crate) struct PhieuTin {
+    #[serde(alias = "tam", deserialize_with = "kho_model::record::text_like")]
+    temp_number: String,
+    #[serde(alias = "nhom")]
+    group: String,
+    #[serde(alias = "ky_hieu")]
+    notation: String,
+    #[serde(alias = "tieu_de")]
+    title: String,
+    /// 2015, 01/2015 - 12/2015, 03/02/2015 - 28/12/2016 …
+    #[serde(alias = "thoi_gian")]
+    period: String,
+    /// A thời hạn bảo quản code (01 vĩnh viễn, 05 …).
+    #[serde(alias = "thoi_han", deserialize_with = "kho_model::record::text_like")]
+    maintenance: String,
+    #[serde(alias = "so_to", deserialize_with = "kho_model::record::text_like")]
+    sheets: String,
+    #[serde(alias = "ghi_chu")]
+    note: String,
+}
+
+/// Enters one phiếu tin into mục lục `id`, checked as every hồ sơ is and audited: the page and
+/// the API do it here. `Ok` is the new hồ sơ and its số tạm; `Err` is why not, in words a clerk
+/// can act on.
+pub(crate) async fn enter(state: &AppState, ctx: &Ctx, id: i64, form: &PhieuTin) -> Result<Result<(i64, u32), String>, PageError> {
+    let Some(temp) = form.temp_number.trim().parse::<u32>().ok().filter(|n| *n > 0) else {
+        return Ok(Err("Số tạm: nhập số nguyên dương.".into()));
+    };
+    let Some((start, end)) = kho_model::inventory_sheet::parse_range(&form.period) else {
+        return Ok(Err(format!("Thời gian “{}” không đọc được (ví dụ 2015, 01/2015 - 12/2015).", form.period.trim())));
+    };
+    let notation = if form.notation.trim().is_empty() { format!("T{temp}") } else { form.notation.trim().to_string() };
+    let input = kho_model::record::DossierInput {
+        notation,
+        title: form.title.clone(),
+        maintenance: form.maintenance.clone(),
+        mode: "01".into(),
+        start_date: start.to_string(),
+        end_date: end.to_string(),
+        total_doc: "0".into(),
+        number_of_paper: form.sheets.clone(),
+        number_of_page: "0".into(),
+        description: form.note.clone(),
+        ..Default::default()
+    };
+    let (_, _, context) = state.store.dossier_context(id).await?;
+    let fields = match input.parse(&context) {
+        Ok(f) => f,
+        Err(invalid) => return Ok(Err(invalid.errors.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join(" "))),
+    };
+    let group = Some(form.group.trim().to_string()).filter(|g| !g.is_empty());
+    let row = kho_store::NewDossier { fields, number: None, box_id: None, temp_number: Some(temp), scheme_group: group };
+    match state.store.insert_dossiers(id, std::slice::from_ref(&row)).await {
+        Ok(ids) => {
+            let mut event = ctx.event("dossier.create", "inventory", Some(id), "ok");
+            event.detail = Some(format!("phiếu tin số tạm {temp}"));
+            state.store.audit(event).await?;
+            Ok(Ok((ids[0], temp)))
+        }
+        Err(kho_store::StoreError::Conflict(e)) => Ok(Err(e.message)),
+        Err(e) => Err(e.into()),
+    }
 }
 
 async fn phieu_tin_render(
@@ -375,8 +487,7 @@ async fn phieu_tin_render(
         .map(|d| context! { tam => d.temp_number, group => d.scheme_group.clone(), title => d.fields.title.clone(), dates => format!("{} – {}", d.fields.start_date, d.fields.end_date), retention => d.fields.retention_label(), sheets => d.fields.number_of_paper, id => d.id })
         .collect();
     let retentions: Vec<Value> = kho_model::Maintenance::ALL.iter().map(|m| context! { value => m.code(), label => m.label() }).collect();
-    let values =
-        draft.cloned().unwrap_or(PhieuTin { tam: next.to_string(), nhom: String::new(), thoi_han: "01".into(), ..Default::default() });
+    let values = draft.cloned().unwrap_or(PhieuTin { temp_number: next.to_string(), maintenance: "01".into(), ..Default::default() });
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let values = context! { id, groups, rows, retentions, form => Value::from(minijinja::value::Serde(&values)), error, saved, fonds_id => fonds.id, total };
     Page::new("phieu_tin.html", "chinh-ly", format!("Phiếu tin — mục lục số {}", inventory.fields.number))
@@ -404,8 +515,7 @@ async fn phieu_tin(
     phieu_tin_render(&state, &ctx, id, None, None, q.luu).await
 }
 
-/// One phiếu tin: checked as every hồ sơ is, kept with its số tạm and group; the form comes back
-/// empty, ready for the next, so entry runs from the keyboard.
+/// One phiếu tin: the form comes back empty, ready for the next, so entry runs from the keyboard.
 async fn phieu_tin_save(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
@@ -414,59 +524,8 @@ async fn phieu_tin_save(
 ) -> Result<Response, PageError> {
     records::inventory_for(&state, &ctx, Action::CatalogueEdit, id).await?;
     let form = form.map(|Form(f)| f).unwrap_or_default();
-    let Some(temp) = form.tam.trim().parse::<u32>().ok().filter(|n| *n > 0) else {
-        return phieu_tin_render(&state, &ctx, id, Some(&form), Some("Số tạm: nhập số nguyên dương.".into()), None).await;
-    };
-    let Some((start, end)) = kho_model::inventory_sheet::parse_range(&form.thoi_gian) else {
-        return phieu_tin_render(
-            &state,
-            &ctx,
-            id,
-            Some(&form),
-            Some(format!("Thời gian “{}” không đọc được (ví dụ 2015, 01/2015 - 12/2015).", form.thoi_gian.trim())),
-            None,
-        )
-        .await;
-    };
-    let notation = if form.ky_hieu.trim().is_empty() { format!("T{temp}") } else { form.ky_hieu.trim().to_string() };
-    let input = kho_model::record::DossierInput {
-        notation,
-        title: form.tieu_de.clone(),
-        maintenance: form.thoi_han.clone(),
-        mode: "01".into(),
-        start_date: start.to_string(),
-        end_date: end.to_string(),
-        total_doc: "0".into(),
-        number_of_paper: form.so_to.clone(),
-        number_of_page: "0".into(),
-        description: form.ghi_chu.clone(),
-        ..Default::default()
-    };
-    let (_, _, context) = state.store.dossier_context(id).await?;
-    let fields = match input.parse(&context) {
-        Ok(f) => f,
-        Err(invalid) => {
-            return phieu_tin_render(
-                &state,
-                &ctx,
-                id,
-                Some(&form),
-                Some(invalid.errors.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join(" ")),
-                None,
-            )
-            .await;
-        }
-    };
-    let group = Some(form.nhom.trim().to_string()).filter(|g| !g.is_empty());
-    let row = kho_store::NewDossier { fields, number: None, box_id: None, temp_number: Some(temp), scheme_group: group };
-    match state.store.insert_dossiers(id, std::slice::from_ref(&row)).await {
-        Ok(()) => {
-            let mut event = ctx.event("dossier.create", "inventory", Some(id), "ok");
-            event.detail = Some(format!("phiếu tin số tạm {temp}"));
-            state.store.audit(event).await?;
-            Ok(Redirect::to(&format!("/muc-luc/{id}/phieu-tin?luu={temp}")).into_response())
-        }
-        Err(kho_store::StoreError::Conflict(e)) => phieu_tin_render(&state, &ctx, id, Some(&form), Some(e.message), None).await,
-        Err(e) => Err(e.into()),
+    match enter(&state, &ctx, id, &form).await? {
+        Ok((_, temp)) => Ok(Redirect::to(&format!("/muc-luc/{id}/phieu-tin?luu={temp}")).into_response()),
+        Err(message) => phieu_tin_render(&state, &ctx, id, Some(&form), Some(message), None).await,
     }
 }

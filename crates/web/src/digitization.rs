@@ -496,14 +496,26 @@ async fn take_file(
 /// The largest piece one request carries.
 const PIECE_LIMIT: usize = 16 * 1024 * 1024;
 
-#[derive(Debug, Deserialize)]
-struct Piece {
-    /// The browser's token for this file (kept across reloads to resume).
+/// A piece of a file: which file (the sender's token for it, kept to resume), its name, its whole
+/// size and where this piece starts. The browser sends the Vietnamese names; a station may send
+/// the English ones.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct Piece {
+    /// The sender's token for this file, 16–64 letters, digits or “-” (alias `token`).
+    #[serde(alias = "token")]
     ma: String,
+    /// The file's name: its TT05 code and extension, e.g. 000.00.00.H01.2015.01.001.tif (alias `name`).
+    #[serde(alias = "name")]
     ten: Option<String>,
+    /// The whole file's size in bytes (alias `size`).
+    #[serde(alias = "size")]
     tong: Option<u64>,
+    /// Where this piece starts, in bytes: what the server already has (alias `offset`).
+    #[serde(alias = "offset")]
     tu: Option<u64>,
-    #[serde(default)]
+    /// The hồ sơ the file belongs to, when its name does not say (alias `dossier`).
+    #[serde(default, alias = "dossier")]
     ho_so: String,
 }
 
@@ -658,7 +670,49 @@ pub fn api_routes(max_upload: usize) -> Router<AppState> {
         .route("/batches/{id}/queue", get(api_queue))
         .route("/batches/{id}/files", post(api_upload).layer(DefaultBodyLimit::max(max_upload)))
         .route("/batches/{id}/export", get(api_export))
+        .route("/batches/{id}/upload", get(api_piece_status).put(api_piece_put))
         .route("/dossiers/{id}/renditions", get(api_renditions))
+        .route("/renditions/{id}", get(api_download))
+}
+
+/// How much of a file sent in pieces has arrived, to resume after a cut: `received` bytes.
+#[utoipa::path(get, path = "/api/v1/batches/{id}/upload", tag = "Số hóa", params(("id" = i64, Path), Piece), responses(
+    (status = 200, description = "received: số byte máy chủ đã có", example = json!({ "received": 16777216, "done": false, "accepted": false, "message": "" })),
+    (status = 422, description = "Mã tải lên không hợp lệ"), (status = 404, body = ApiErrorBody)))]
+pub(crate) async fn api_piece_status(
+    state: State<AppState>,
+    ctx: Extension<Ctx>,
+    id: Path<i64>,
+    query: Result<Query<Piece>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    Ok(piece_status(state, ctx, id, query).await?)
+}
+
+/// One piece of a file (the request body, at most 16 MiB) at its offset; the piece that completes
+/// the file takes it into the batch, checked as every scan is. A cut connection is resumed by
+/// asking GET for what arrived and sending from there.
+#[utoipa::path(put, path = "/api/v1/batches/{id}/upload", tag = "Số hóa", params(("id" = i64, Path), Piece),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"), responses(
+    (status = 200, description = "received; done và accepted khi tệp đã đủ và được nhận vào lô; message nói tệp vào hồ sơ nào",
+        example = json!({ "received": 40000000, "done": true, "accepted": true, "message": "…" })),
+    (status = 409, description = "offset không khớp: received là chỗ gửi tiếp"),
+    (status = 413, description = "Tệp hoặc phần gửi lên quá lớn"),
+    (status = 422, description = "Tệp bị từ chối; message nói vì sao"), (status = 404, body = ApiErrorBody)))]
+pub(crate) async fn api_piece_put(
+    state: State<AppState>,
+    ctx: Extension<Ctx>,
+    id: Path<i64>,
+    query: Result<Query<Piece>, axum::extract::rejection::QueryRejection>,
+    body: axum::body::Body,
+) -> Result<Response, ApiError> {
+    Ok(piece_put(state, ctx, id, query, body).await?)
+}
+
+/// A signed PDF/A copy, as it was signed (the same as `/ban-so-hoa/{id}`).
+#[utoipa::path(get, path = "/api/v1/renditions/{id}", tag = "Số hóa", params(("id" = i64, Path)), responses(
+    (status = 200, description = "Bản PDF/A đã ký", content_type = "application/pdf"), (status = 404, body = ApiErrorBody)))]
+pub(crate) async fn api_download(state: State<AppState>, ctx: Extension<Ctx>, id: Path<i64>) -> Result<Response, ApiError> {
+    Ok(download(state, ctx, id).await?)
 }
 
 /// Lô số hóa in the person's scope, newest first, with where each stands.

@@ -160,7 +160,13 @@ pub fn router(state: AppState) -> Router {
         .merge(places::routes())
         .merge(digitization::routes(state.config.max_upload))
         .merge(viewer::routes())
-        .nest("/api/v1", api::routes().merge(digitization::api_routes(state.config.max_upload)).merge(disposal::api_routes()))
+        .nest(
+            "/api/v1",
+            api::routes()
+                .merge(digitization::api_routes(state.config.max_upload))
+                .merge(disposal::api_routes())
+                .merge(places::api_routes()),
+        )
         .route("/healthz", get(healthz))
         .route("/static/{file}", get(assets::serve))
         .route("/favicon.ico", get(assets::favicon))

@@ -2,19 +2,21 @@
 //! with what each holds, box labels (nhãn hộp) as PDF, and the fonds' figures after chỉnh lý.
 
 use crate::AppState;
+use crate::api::Body;
 use crate::auth::Ctx;
-use crate::error::PageError;
+use crate::error::{ApiError, ApiErrorBody, PageError};
 use crate::records;
 use crate::respond::{PaperFormat, paper};
 use axum::extract::{Form, Path, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::{Extension, Router};
+use axum::{Extension, Json, Router};
 use kho_model::access::Action;
 use kho_model::record::Fonds;
 use kho_model::vn;
 use minijinja::{Value, context};
+use serde_json::json;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -23,21 +25,22 @@ pub fn routes() -> Router<AppState> {
         .route("/phong/{id}/nhan-hop.pdf", get(labels))
 }
 
+pub fn api_routes() -> Router<AppState> {
+    Router::new()
+        .route("/storage-places", get(api_places).post(api_place_create))
+        .route("/fonds/{id}/boxes", get(api_boxes).post(api_box_fill))
+}
+
 fn render(state: &AppState, ctx: &Ctx, template: &str, title: &str, status: StatusCode, values: Value) -> Result<Response, PageError> {
     crate::pages::Page::new(template, "chinh-ly", title).status(status).render(state, Some(ctx), values)
 }
 
-async fn location_choices(state: &AppState) -> Result<Vec<Value>, PageError> {
-    let mut out = Vec::new();
-    for place in state.store.locations().await? {
-        out.push(context! { id => place.id, path => state.store.location_path(place.id).await? });
-    }
-    out.sort_by_key(|v| v.get_attr("path").map(|p| p.to_string()).unwrap_or_default());
-    Ok(out)
+fn location_choices(located: &[(kho_model::record::Location, String)]) -> Vec<Value> {
+    located.iter().map(|(place, path)| context! { id => place.id, path }).collect()
 }
 
 async fn locations_page(state: &AppState, ctx: &Ctx, status: StatusCode, error: Option<String>) -> Result<Response, PageError> {
-    let places = location_choices(state).await?;
+    let places = location_choices(&state.store.location_paths().await?);
     let may_edit = kho_model::access::Permissions::shipped().allows(ctx.actor.role, Action::CatalogueEdit);
     render(state, ctx, "locations.html", "Kho lưu trữ", status, context! { places, may_edit, error })
 }
@@ -46,57 +49,63 @@ async fn locations(State(state): State<AppState>, Extension(ctx): Extension<Ctx>
     locations_page(&state, &ctx, StatusCode::OK, None).await
 }
 
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
-struct NewLocation {
+/// A place as a person adds it: the place it stands in (none for a kho), its kind (kho, gia,
+/// khoang, tang) and its name. The page's form and the API send the same fields.
+#[derive(serde::Deserialize, Default, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase", default)]
+pub(crate) struct PlaceForm {
+    #[serde(alias = "parent_id", deserialize_with = "kho_model::record::text_like")]
     parent_id: String,
     kind: String,
     name: String,
 }
 
-async fn create_location(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    form: Result<Form<NewLocation>, axum::extract::rejection::FormRejection>,
-) -> Result<Response, PageError> {
-    let form = form.map(|Form(f)| f).unwrap_or_default();
+/// Adds a place, checked and audited: the page and the API do it here. `Err` is why not, in
+/// words a clerk can act on.
+pub(crate) async fn add_place(state: &AppState, ctx: &Ctx, form: &PlaceForm) -> Result<Result<i64, String>, PageError> {
     let name = kho_model::text::clean(&form.name);
     let Some(kind) = kho_store::kind_from_code(form.kind.trim()) else {
-        return locations_page(
-            &state,
-            &ctx,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some("Loại vị trí: chọn kho, giá, khoang hoặc tầng.".into()),
-        )
-        .await;
+        return Ok(Err("Loại vị trí: chọn kho, giá, khoang hoặc tầng (kho, gia, khoang, tang).".into()));
     };
     if name.is_empty() || name.chars().count() > 100 {
-        return locations_page(
-            &state,
-            &ctx,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some("Tên vị trí: bắt buộc, tối đa 100 ký tự (ví dụ “1”, “A”).".into()),
-        )
-        .await;
+        return Ok(Err("Tên vị trí: bắt buộc, tối đa 100 ký tự (ví dụ “1”, “A”).".into()));
     }
-    let parent = form.parent_id.trim().parse::<i64>().ok();
+    let parent = match form.parent_id.trim() {
+        "" => None,
+        p => match p.parse::<i64>() {
+            Ok(id) => Some(id),
+            Err(_) => return Ok(Err(format!("Nằm trong: “{p}” không phải mã một vị trí."))),
+        },
+    };
     match state.store.create_location(parent, kind, &name).await {
         Ok(id) => {
             state.store.audit(ctx.event("location.create", "location", Some(id), "ok")).await?;
-            Ok(Redirect::to("/kho-luu-tru").into_response())
+            Ok(Ok(id))
         }
-        Err(kho_store::StoreError::Conflict(e)) => locations_page(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, Some(e.message)).await,
+        Err(kho_store::StoreError::Conflict(e)) => Ok(Err(e.message)),
+        Err(kho_store::StoreError::NotFound(_)) => Ok(Err("Nằm trong: không có vị trí này trong kho lưu trữ.".into())),
         Err(e) => Err(e.into()),
     }
 }
 
+async fn create_location(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    form: Result<Form<PlaceForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, PageError> {
+    let form = form.map(|Form(f)| f).unwrap_or_default();
+    match add_place(&state, &ctx, &form).await? {
+        Ok(_) => Ok(Redirect::to("/kho-luu-tru").into_response()),
+        Err(message) => locations_page(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, Some(message)).await,
+    }
+}
+
 async fn boxes_page(state: &AppState, ctx: &Ctx, fonds: &Fonds, status: StatusCode, error: Option<String>) -> Result<Response, PageError> {
+    let located = state.store.location_paths().await?;
+    let paths: std::collections::HashMap<i64, &String> = located.iter().map(|(place, path)| (place.id, path)).collect();
     let mut rows = Vec::new();
     for b in state.store.boxes(&ctx.actor.visibility(), fonds.id).await? {
-        let place = match b.location_id {
-            Some(l) => Some(state.store.location_path(l).await?),
-            None => None,
-        };
+        let place = b.location_id.and_then(|l| paths.get(&l).map(|p| p.to_string()));
         rows.push(context! {
             number => b.number, place, thickness => b.thickness_mm, dossiers => b.dossiers,
             range => match (b.first_number, b.last_number) { (Some(a), Some(z)) => format!("{a} – {z}"), _ => String::new() },
@@ -120,7 +129,7 @@ async fn boxes_page(state: &AppState, ctx: &Ctx, fonds: &Fonds, status: StatusCo
         status,
         context! {
             fonds => context! { id => fonds.id, code => fonds.fields.code.to_string(), name => fonds.fields.name.clone() },
-            rows, inventories, places => location_choices(state).await?, may_edit, error,
+            rows, inventories, places => location_choices(&located), may_edit, error,
             stats => context! {
                 boxes => stats.boxes, metres => vn::hundredths(stats.thickness_mm / 10), dossiers => stats.dossiers,
                 documents => stats.documents, destroyed => stats.destroyed, proposed => stats.proposed,
@@ -135,62 +144,86 @@ async fn boxes(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Pa
     boxes_page(&state, &ctx, &fonds, StatusCode::OK, None).await
 }
 
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
-struct FillBox {
+/// A hộp filled as a person records it: its number, where it stands, how thick it is, and the
+/// hồ sơ số from … to … of a mục lục it holds. The page's form and the API send the same fields.
+#[derive(serde::Deserialize, Default, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase", default)]
+pub(crate) struct BoxForm {
+    #[serde(deserialize_with = "kho_model::record::text_like")]
     number: String,
+    #[serde(alias = "location_id", deserialize_with = "kho_model::record::text_like")]
     location_id: String,
+    #[serde(alias = "thickness_mm", deserialize_with = "kho_model::record::text_like")]
     thickness_mm: String,
+    #[serde(alias = "inventory_id", deserialize_with = "kho_model::record::text_like")]
     inventory_id: String,
+    #[serde(deserialize_with = "kho_model::record::text_like")]
     from: String,
+    #[serde(deserialize_with = "kho_model::record::text_like")]
     to: String,
 }
 
-async fn fill_box(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(id): Path<i64>,
-    form: Result<Form<FillBox>, axum::extract::rejection::FormRejection>,
-) -> Result<Response, PageError> {
-    let fonds = records::fonds_for(&state, &ctx, Action::CatalogueEdit, id).await?;
-    let form = form.map(|Form(f)| f).unwrap_or_default();
-    let refuse = |message: &str| boxes_page(&state, &ctx, &fonds, StatusCode::UNPROCESSABLE_ENTITY, Some(message.to_string()));
+/// Fills (or moves, or re-measures) a hộp of `fonds`, checked and audited: the page and the API
+/// do it here. `Err` is why not, in words a clerk can act on.
+pub(crate) async fn fill(state: &AppState, ctx: &Ctx, fonds: &Fonds, form: &BoxForm) -> Result<Result<i64, String>, PageError> {
+    let refuse = |message: &str| Ok(Err(message.to_string()));
     let Some(number) = form.number.trim().parse::<u32>().ok().filter(|n| *n > 0) else {
-        return refuse("Hộp số: nhập số nguyên dương.").await;
+        return refuse("Hộp số: nhập số nguyên dương.");
     };
     let thickness = match form.thickness_mm.trim() {
         "" => None,
         t => match t.parse::<u32>() {
             Ok(mm) if (1..=500).contains(&mm) => Some(mm),
-            _ => return refuse("Độ dày hộp (mm): số nguyên từ 1 đến 500, ví dụ 100.").await,
+            _ => return refuse("Độ dày hộp (mm): số nguyên từ 1 đến 500, ví dụ 100."),
         },
     };
     let range = match (form.from.trim(), form.to.trim()) {
         ("", "") => None,
         (a, b) => match (a.parse::<u32>(), b.parse::<u32>()) {
             (Ok(a), Ok(b)) if a >= 1 && a <= b => Some((a, b)),
-            _ => return refuse("Hồ sơ số từ … đến …: hai số nguyên, số đầu không lớn hơn số cuối.").await,
+            _ => return refuse("Hồ sơ số từ … đến …: hai số nguyên, số đầu không lớn hơn số cuối."),
+        },
+    };
+    let location = match form.location_id.trim() {
+        "" => None,
+        l => match l.parse::<i64>() {
+            Ok(id) if state.store.locations().await?.iter().any(|p| p.id == id) => Some(id),
+            _ => return refuse("Vị trí: chọn một vị trí có trong kho lưu trữ."),
         },
     };
     let inventory = form.inventory_id.trim().parse::<i64>().ok();
     if range.is_some() && inventory.is_none() {
-        return refuse("Chọn mục lục của các hồ sơ đưa vào hộp.").await;
+        return refuse("Chọn mục lục của các hồ sơ đưa vào hộp.");
     }
     if let Some(inventory) = inventory {
-        let (_, owner) = records::inventory_for(&state, &ctx, Action::CatalogueEdit, inventory).await?;
+        let (_, owner) = records::inventory_for(state, ctx, Action::CatalogueEdit, inventory).await?;
         if owner.id != fonds.id {
-            return refuse("Mục lục không thuộc phông này.").await;
+            return refuse("Mục lục không thuộc phông này.");
         }
     }
-    match state.store.fill_box(fonds.id, number, form.location_id.trim().parse().ok(), thickness, inventory, range).await {
+    match state.store.fill_box(fonds.id, number, location, thickness, inventory, range).await {
         Ok(box_id) => {
             let mut event = ctx.event("box.fill", "box", Some(box_id), "ok");
             event.detail = Some(format!("hộp {number}{}", range.map(|(a, b)| format!(", hồ sơ {a}–{b}")).unwrap_or_default()));
             state.store.audit(event).await?;
-            Ok(Redirect::to(&format!("/phong/{id}/hop")).into_response())
+            Ok(Ok(box_id))
         }
-        Err(kho_store::StoreError::Conflict(e)) => refuse(&e.message).await,
+        Err(kho_store::StoreError::Conflict(e)) => Ok(Err(e.message)),
         Err(e) => Err(e.into()),
+    }
+}
+
+async fn fill_box(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    form: Result<Form<BoxForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, PageError> {
+    let fonds = records::fonds_for(&state, &ctx, Action::CatalogueEdit, id).await?;
+    let form = form.map(|Form(f)| f).unwrap_or_default();
+    match fill(&state, &ctx, &fonds, &form).await? {
+        Ok(_) => Ok(Redirect::to(&format!("/phong/{id}/hop")).into_response()),
+        Err(message) => boxes_page(&state, &ctx, &fonds, StatusCode::UNPROCESSABLE_ENTITY, Some(message)).await,
     }
 }
 
@@ -230,4 +263,90 @@ async fn labels(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, P
         signatures: vec![],
     };
     paper(document, PaperFormat::Pdf, &format!("nhan-hop-{}", fonds.fields.code)).await
+}
+
+// ---- the same through the API ----
+
+/// Every place of the kho lưu trữ with its path, in the order of their paths.
+#[utoipa::path(get, path = "/api/v1/storage-places", tag = "Kho lưu trữ", responses(
+    (status = 200, description = "Các vị trí: id, parentId, kind (kho, gia, khoang, tang), name, path",
+        example = json!([{ "id": 1, "parentId": null, "kind": "repository", "name": "1", "path": "Kho 1" }]))))]
+pub(crate) async fn api_places(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let places: Vec<_> = state
+        .store
+        .location_paths()
+        .await?
+        .into_iter()
+        .map(|(p, path)| json!({ "id": p.id, "parentId": p.parent_id, "kind": p.kind, "name": p.name, "path": path }))
+        .collect();
+    Ok(Json(places).into_response())
+}
+
+/// Adds a place, as the page's form does: a kho at the top, a giá in a kho, a khoang in a giá, a
+/// tầng in a giá or a khoang.
+#[utoipa::path(post, path = "/api/v1/storage-places", tag = "Kho lưu trữ", request_body(content = PlaceForm,
+    example = json!({ "parentId": 1, "kind": "gia", "name": "3" })), responses(
+    (status = 201, description = "Đã thêm; Location là danh sách vị trí"),
+    (status = 422, description = "Vì sao không thêm được", body = ApiErrorBody)))]
+pub(crate) async fn api_place_create(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Body(form): Body<PlaceForm>,
+) -> Result<Response, ApiError> {
+    match add_place(&state, &ctx, &form).await? {
+        Ok(id) => Ok((StatusCode::CREATED, [(header::LOCATION, "/api/v1/storage-places")], Json(json!({ "id": id }))).into_response()),
+        Err(message) => Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_place", message)),
+    }
+}
+
+/// The hộp of a fonds with what each holds of what the caller may see, where it stands, and the
+/// fonds' figures after chỉnh lý.
+#[utoipa::path(get, path = "/api/v1/fonds/{id}/boxes", tag = "Kho lưu trữ", params(("id" = i64, Path)), responses(
+    (status = 200, description = "boxes: hộp số, vị trí, độ dày, số hồ sơ, hồ sơ số đầu và cuối, năm; statistics: số hộp, độ dày, hồ sơ, văn bản, đã hủy",
+        example = json!({ "boxes": [{ "id": 7, "number": 1, "locationId": 4, "place": "Kho 1 › Giá 3 › Tầng 2", "thicknessMm": 100,
+            "dossiers": 12, "firstNumber": 1, "lastNumber": 12, "firstYear": 2015, "lastYear": 2016 }],
+            "statistics": { "boxes": 1, "thicknessMm": 100, "dossiers": 12, "documents": 140, "destroyed": 0, "destroyedMetres": 0, "proposed": 0 } })),
+    (status = 404, body = ApiErrorBody)))]
+pub(crate) async fn api_boxes(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    let fonds = records::fonds_for(&state, &ctx, Action::CatalogueView, id).await?;
+    let visibility = ctx.actor.visibility();
+    let located = state.store.location_paths().await?;
+    let paths: std::collections::HashMap<i64, &String> = located.iter().map(|(place, path)| (place.id, path)).collect();
+    let boxes: Vec<_> = state
+        .store
+        .boxes(&visibility, fonds.id)
+        .await?
+        .into_iter()
+        .map(|b| {
+            let place = b.location_id.and_then(|l| paths.get(&l).map(|p| p.to_string()));
+            let mut value = serde_json::to_value(&b).unwrap_or_default();
+            value["place"] = json!(place);
+            value
+        })
+        .collect();
+    let statistics = state.store.fonds_statistics(&visibility, fonds.id).await?;
+    Ok(Json(json!({ "boxes": boxes, "statistics": statistics })).into_response())
+}
+
+/// Fills, moves or re-measures a hộp, as the page's form does: the hồ sơ số from … to … of a mục
+/// lục go into it.
+#[utoipa::path(post, path = "/api/v1/fonds/{id}/boxes", tag = "Kho lưu trữ", params(("id" = i64, Path)), request_body(content = BoxForm,
+    example = json!({ "number": 5, "locationId": 4, "thicknessMm": 100, "inventoryId": 2, "from": 40, "to": 45 })), responses(
+    (status = 200, description = "Đã ghi hộp"), (status = 422, description = "Vì sao không ghi được", body = ApiErrorBody),
+    (status = 404, body = ApiErrorBody)))]
+pub(crate) async fn api_box_fill(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    Body(form): Body<BoxForm>,
+) -> Result<Response, ApiError> {
+    let fonds = records::fonds_for(&state, &ctx, Action::CatalogueEdit, id).await?;
+    match fill(&state, &ctx, &fonds, &form).await? {
+        Ok(box_id) => Ok(Json(json!({ "id": box_id })).into_response()),
+        Err(message) => Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_box", message)),
+    }
 }

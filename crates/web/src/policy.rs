@@ -196,7 +196,18 @@ pub const ROUTES: &[Route] = &[
     route("POST", "/api/v1/disposal-lists/{id}/destruction", Act(CatalogueEdit)),
     long("POST", "/api/v1/batches/{id}/files", Act(Digitize)),
     route("GET", "/api/v1/dossiers/{id}/renditions", Act(CatalogueView)),
+    route("GET", "/api/v1/batches/{id}/upload", Act(Digitize)),
+    long("PUT", "/api/v1/batches/{id}/upload", Act(Digitize)),
+    route("GET", "/api/v1/renditions/{id}", Act(CatalogueView)),
     route("PUT", "/api/v1/documents/{id}", Act(CatalogueEdit)),
+    route("GET", "/api/v1/inventories/{id}/numbering", Act(CatalogueEdit)),
+    route("POST", "/api/v1/inventories/{id}/numbering", Act(CatalogueEdit)),
+    route("GET", "/api/v1/inventories/{id}/entries", Act(CatalogueEdit)),
+    route("POST", "/api/v1/inventories/{id}/entries", Act(CatalogueEdit)),
+    route("GET", "/api/v1/storage-places", Act(CatalogueView)),
+    route("POST", "/api/v1/storage-places", Act(CatalogueEdit)),
+    route("GET", "/api/v1/fonds/{id}/boxes", Act(CatalogueView)),
+    route("POST", "/api/v1/fonds/{id}/boxes", Act(CatalogueEdit)),
 ];
 
 /// The table entry for a matched route.

@@ -900,3 +900,137 @@ async fn a_danh_mục_hủy_goes_through_its_trail_through_the_api() {
         }
     }
 }
+
+/// The rest of chỉnh lý through the API, as a data-entry station would do it: phiếu tin entered
+/// (refused field by field when wrong), numbered after a preview (refused when the mục lục changed
+/// since), places of the kho added and hộp filled. Another commune's station reaches none of it.
+#[tokio::test]
+async fn phiếu_tin_numbering_places_and_boxes_go_through_the_api() {
+    use reqwest::Method;
+    use serde_json::json;
+    for app in apps().await {
+        let label = app.label;
+        let unit = app.unit_id("Xã Mường Ảng").await;
+        let other = app.unit_id("Xã Mường Phăng").await;
+        app.user("tram", Role::Archivist, Classification::None, &[unit], &[]).await;
+        app.user("tram.khac", Role::Archivist, Classification::None, &[other], &[]).await;
+        let station = app.api("tram").await;
+        let outsider = app.api("tram.khac").await;
+        let fonds = kho_model::record::FondsInput {
+            code: "X27".into(),
+            name: "UBND xã Mường Ảng".into(),
+            unit_id: unit.to_string(),
+            ..Default::default()
+        };
+        let (fonds, inventory) = app.fonds_with_inventory(fonds).await;
+
+        // Phiếu tin, entered out of time order, numbers and codes as JSON numbers or text.
+        let entries = format!("/api/v1/inventories/{inventory}/entries");
+        let (status, bad) =
+            station.call(Method::POST, &entries, Some(json!({ "tempNumber": 1, "title": "Sổ", "period": "năm ngoái" }))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{label}: {bad}");
+        assert!(bad["error"]["message"].as_str().unwrap().contains("năm ngoái"), "{label}: {bad}");
+        let mut made = vec![];
+        for (temp, title, period) in [
+            (1, "Tập quyết định về nâng lương năm 2019", "01/2019 - 12/2019"),
+            (2, "Sổ đăng ký khai sinh năm 2015", "2015"),
+            (3, "Báo cáo tổng kết công tác năm 2017", "12/2017"),
+        ] {
+            let (status, created) = station
+                .call(
+                    Method::POST,
+                    &entries,
+                    Some(json!({ "tempNumber": temp, "title": title, "period": period, "maintenance": "01", "sheets": 20 })),
+                )
+                .await;
+            assert_eq!(status, StatusCode::CREATED, "{label}: {created}");
+            assert_eq!(created["tempNumber"], temp, "{label}");
+            made.push(created["id"].as_i64().unwrap());
+        }
+        let (_, got) = station.call(Method::GET, &format!("/api/v1/dossiers/{}", made[1]), None).await;
+        assert_eq!(got["title"], "Sổ đăng ký khai sinh năm 2015", "{label}: {got}");
+        let (_, listed) = station.call(Method::GET, &format!("{entries}?limit=2"), None).await;
+        assert_eq!((listed["total"].as_i64(), listed["nextTempNumber"].as_i64()), (Some(3), Some(4)), "{label}: {listed}");
+        assert_eq!(listed["entries"].as_array().unwrap().len(), 2, "{label}: the latest two");
+        assert_eq!(station.call(Method::GET, &format!("{entries}?limit=100000"), None).await.0, StatusCode::BAD_REQUEST);
+        assert_eq!(outsider.call(Method::GET, &entries, None).await.0, StatusCode::NOT_FOUND, "{label}");
+        assert_eq!(
+            outsider.call(Method::POST, &entries, Some(json!({ "tempNumber": 9, "title": "X", "period": "2019" }))).await.0,
+            StatusCode::NOT_FOUND,
+            "{label}"
+        );
+
+        // Numbering by time: previewed, then applied with the preview; a stale preview is refused.
+        let numbering = format!("/api/v1/inventories/{inventory}/numbering");
+        let (status, preview) = station.call(Method::GET, &format!("{numbering}?order=thoi_gian"), None).await;
+        assert_eq!(status, StatusCode::OK, "{label}: {preview}");
+        assert_eq!((preview["total"].as_i64(), preview["changed"].as_i64()), (Some(3), Some(3)), "{label}: {preview}");
+        let first = &preview["rows"][0];
+        assert_eq!((first["id"].as_i64(), first["new"].as_i64()), (Some(made[1]), Some(1)), "{label}: 2015 first: {preview}");
+        let stale = json!({ "order": "tieu_de", "preview": preview["preview"] });
+        assert_eq!(station.call(Method::POST, &numbering, Some(stale)).await.0, StatusCode::CONFLICT, "{label}");
+        assert_eq!(
+            outsider.call(Method::POST, &numbering, Some(json!({ "order": "thoi_gian", "preview": preview["preview"] }))).await.0,
+            StatusCode::NOT_FOUND,
+            "{label}"
+        );
+        let (status, applied) =
+            station.call(Method::POST, &numbering, Some(json!({ "order": "thoi_gian", "preview": preview["preview"] }))).await;
+        assert_eq!((status, applied["renumbered"].as_i64()), (StatusCode::OK, Some(3)), "{label}: {applied}");
+        let numbers: Vec<Option<u32>> = {
+            let mut out = vec![];
+            for id in &made {
+                out.push(app.store.dossier(*id).await.unwrap().number);
+            }
+            out
+        };
+        assert_eq!(numbers, [Some(3), Some(1), Some(2)], "{label}");
+
+        // Places and a hộp on them.
+        let (status, wrong) = station.call(Method::POST, "/api/v1/storage-places", Some(json!({ "kind": "gia", "name": "3" }))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+        assert!(wrong["error"]["message"].as_str().unwrap().contains("Giá phải nằm trong một kho"), "{label}: {wrong}");
+        let (_, kho) = station.call(Method::POST, "/api/v1/storage-places", Some(json!({ "kind": "kho", "name": "1" }))).await;
+        let (_, gia) =
+            station.call(Method::POST, "/api/v1/storage-places", Some(json!({ "kind": "gia", "name": "3", "parentId": kho["id"] }))).await;
+        let (status, tang) =
+            station.call(Method::POST, "/api/v1/storage-places", Some(json!({ "kind": "tang", "name": "2", "parentId": gia["id"] }))).await;
+        assert_eq!(status, StatusCode::CREATED, "{label}: {tang}");
+        let (status, nowhere) =
+            station.call(Method::POST, "/api/v1/storage-places", Some(json!({ "kind": "tang", "name": "2", "parentId": 999_999 }))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{label}: {nowhere}");
+        let (_, places) = station.call(Method::GET, "/api/v1/storage-places", None).await;
+        assert!(places.as_array().unwrap().iter().any(|p| p["path"] == "Kho 1 › Giá 3 › Tầng 2"), "{label}: {places}");
+
+        let boxes = format!("/api/v1/fonds/{fonds}/boxes");
+        let (status, missing) = station
+            .call(Method::POST, &boxes, Some(json!({ "number": 1, "locationId": 999_999, "inventoryId": inventory, "from": 1, "to": 3 })))
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{label}: a place that is not there: {missing}");
+        let (status, filled) = station
+            .call(
+                Method::POST,
+                &boxes,
+                Some(json!({ "number": 1, "locationId": tang["id"], "thicknessMm": 100, "inventoryId": inventory, "from": 1, "to": 3 })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{label}: {filled}");
+        let (_, listed) = station.call(Method::GET, &boxes, None).await;
+        let first = &listed["boxes"][0];
+        assert_eq!(
+            (first["number"].as_i64(), first["place"].as_str(), first["dossiers"].as_i64(), first["lastNumber"].as_i64()),
+            (Some(1), Some("Kho 1 › Giá 3 › Tầng 2"), Some(3), Some(3)),
+            "{label}: {listed}"
+        );
+        assert_eq!(listed["statistics"]["boxes"], 1, "{label}: {listed}");
+        assert_eq!(outsider.call(Method::GET, &boxes, None).await.0, StatusCode::NOT_FOUND, "{label}");
+        assert_eq!(outsider.call(Method::POST, &boxes, Some(json!({ "number": 2 }))).await.0, StatusCode::NOT_FOUND, "{label}");
+
+        let (_, doc) = station.call(Method::GET, "/api/v1/openapi.json", None).await;
+        for path in
+            ["/api/v1/inventories/{id}/entries", "/api/v1/inventories/{id}/numbering", "/api/v1/storage-places", "/api/v1/fonds/{id}/boxes"]
+        {
+            assert!(doc["paths"].get(path).is_some(), "{path} in the OpenAPI document");
+        }
+    }
+}

@@ -548,13 +548,40 @@ async fn a_scanning_station_works_through_the_api() {
             .unwrap();
         assert_eq!(sent.status(), StatusCode::NOT_FOUND, "{label}: not their batch");
 
+        // The second hồ sơ's scan in two pieces, as over a line that breaks: the station asks
+        // where it stands and goes on from there; a piece at the wrong place is refused.
+        let second = rest["entries"][0]["fileCode"].as_str().unwrap().to_string();
+        let scan = std::fs::read(Path::new(PAGES).join("trang2-200dpi.tif")).unwrap();
+        let half = scan.len() / 2;
+        let upload = format!("{}/api/v1/batches/{batch}/upload?token=tram-may-quet-0001", app.base);
+        let piece = |offset: usize, bytes: Vec<u8>| {
+            station
+                .client
+                .put(format!("{upload}&name={second}.tif&size={}&offset={offset}", scan.len()))
+                .bearer_auth(&station.token)
+                .body(bytes)
+                .send()
+        };
+        let sent: serde_json::Value = piece(0, scan[..half].to_vec()).await.unwrap().json().await.unwrap();
+        assert_eq!((sent["received"].as_u64(), sent["done"].as_bool()), (Some(half as u64), Some(false)), "{label}: {sent}");
+        let (status, standing) = station.call(Method::GET, &format!("/api/v1/batches/{batch}/upload?token=tram-may-quet-0001"), None).await;
+        assert_eq!((status, standing["received"].as_u64()), (StatusCode::OK, Some(half as u64)), "{label}: {standing}");
+        let wrong = piece(0, scan.clone()).await.unwrap();
+        assert_eq!(wrong.status(), StatusCode::CONFLICT, "{label}");
+        let sent = piece(half, scan[half..].to_vec()).await.unwrap();
+        assert_eq!(sent.status(), StatusCode::OK, "{label}");
+        let sent: serde_json::Value = sent.json().await.unwrap();
+        assert_eq!((sent["done"].as_bool(), sent["accepted"].as_bool()), (Some(true), Some(true)), "{label}: {sent}");
+        let (status, hidden) = outsider.call(Method::GET, &format!("/api/v1/batches/{batch}/upload?token=tram-may-quet-0001"), None).await;
+        assert_eq!((status, hidden["error"]["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")), "{label}: {hidden}");
+
         let blobs = kho_blobs::Blobs::open(&app.catalogue.dir().join("blobs"), None).unwrap();
         let worker = kho_digitize::worker::Worker::new(app.store.clone(), blobs, Default::default());
         while worker.run_one(0).await.unwrap().is_some() {}
         let (_, progress) = station.call(Method::GET, &format!("/api/v1/batches/{batch}"), None).await;
         assert_eq!(
             (progress["progress"]["pagesDone"].as_i64(), progress["progress"]["renditions"].as_i64()),
-            (Some(3), Some(1)),
+            (Some(4), Some(2)),
             "{label}: {progress}"
         );
         let (_, listed) = station.call(Method::GET, "/api/v1/batches", None).await;
@@ -567,7 +594,7 @@ async fn a_scanning_station_works_through_the_api() {
         let (status, copies) = station.call(Method::GET, &format!("/api/v1/dossiers/{dossier}/renditions"), None).await;
         assert_eq!(status, StatusCode::OK, "{label}");
         let copy = copies[0]["id"].as_i64().unwrap();
-        let pdf = station.client.get(format!("{}/ban-so-hoa/{copy}", app.base)).bearer_auth(&station.token).send().await.unwrap();
+        let pdf = station.client.get(format!("{}/api/v1/renditions/{copy}", app.base)).bearer_auth(&station.token).send().await.unwrap();
         assert_eq!(pdf.status(), StatusCode::OK, "{label}");
         let pdf = pdf.bytes().await.unwrap();
         assert!(pdf.starts_with(b"%PDF"), "{label}");
@@ -598,7 +625,9 @@ async fn a_scanning_station_works_through_the_api() {
             "/api/v1/batches/{id}/queue",
             "/api/v1/batches/{id}/files",
             "/api/v1/batches/{id}/export",
+            "/api/v1/batches/{id}/upload",
             "/api/v1/dossiers/{id}/renditions",
+            "/api/v1/renditions/{id}",
         ] {
             assert!(doc["paths"].get(path).is_some(), "{path} in the OpenAPI document");
         }

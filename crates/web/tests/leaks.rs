@@ -320,7 +320,7 @@ fn paths(ids: &Ids, user: i64) -> Vec<String> {
             ids.accession.clone()
         } else if p.starts_with("/so-hoa/{id}") || p.starts_with("/batches/{id}") {
             ids.batch.clone()
-        } else if p.starts_with("/ban-so-hoa/{id}") {
+        } else if p.starts_with("/ban-so-hoa/{id}") || p.starts_with("/renditions/{id}") {
             ids.rendition.clone()
         } else if p.starts_with("/danh-muc-huy/{id}") || p.starts_with("/disposal-lists/{id}") {
             ids.disposal.clone()

@@ -201,7 +201,7 @@ fn record_targets<'f>(path: &str, f: &'f Fixtures) -> Option<&'f [Target]> {
         Some(&f.accession)
     } else if p.starts_with("/so-hoa/{id}") || p.starts_with("/batches/{id}") {
         Some(&f.batch)
-    } else if p.starts_with("/ban-so-hoa/{id}") {
+    } else if p.starts_with("/ban-so-hoa/{id}") || p.starts_with("/renditions/{id}") {
         Some(&f.rendition)
     } else if p.starts_with("/danh-muc-huy/{id}") || p.starts_with("/disposal-lists/{id}") {
         Some(&f.disposal)
