@@ -61,50 +61,108 @@ ensure_garage() {
     cargo install garage --version 2.5.0 --locked
 }
 
-start_garage() {
-  GARAGE_DIR=$(mktemp -d /tmp/kho-garage.XXXXXX)
-  local s3 rpc secret
-  s3=$(free_port); rpc=$(free_port)
-  secret=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
+# One Garage node's configuration: garage_config DIR FACTOR SECRET TOKEN → prints its S3 and
+# admin ports; the node listens on 127.0.0.1 only.
+garage_config() {
+  local dir=$1 factor=$2 secret=$3 token=$4 s3 rpc admin
+  s3=$(free_port); rpc=$(free_port); admin=$(free_port)
+  mkdir -p "$dir"
   printf '%s\n' \
-    "metadata_dir = \"$GARAGE_DIR/meta\"" \
-    "data_dir = \"$GARAGE_DIR/data\"" \
+    "metadata_dir = \"$dir/meta\"" \
+    "data_dir = \"$dir/data\"" \
     'db_engine = "sqlite"' \
-    'replication_factor = 1' \
+    "replication_factor = $factor" \
     "rpc_bind_addr = \"127.0.0.1:$rpc\"" \
     "rpc_public_addr = \"127.0.0.1:$rpc\"" \
     "rpc_secret = \"$secret\"" \
     '[s3_api]' \
     's3_region = "garage"' \
     "api_bind_addr = \"127.0.0.1:$s3\"" \
-    'root_domain = ".s3.garage.localhost"' >"$GARAGE_DIR/garage.toml"
-  local g="garage -c $GARAGE_DIR/garage.toml"
-  $g server >"$GARAGE_DIR/log" 2>&1 &
-  GARAGE_PID=$!
-  # `node id` reads the key file and can answer before the server listens: wait for `status`.
-  local node="" up=""
+    'root_domain = ".s3.garage.localhost"' \
+    '[admin]' \
+    "api_bind_addr = \"127.0.0.1:$admin\"" \
+    "admin_token = \"$token\"" >"$dir/garage.toml"
+  echo "$s3 $admin"
+}
+
+# Starts a node in the background (its PID appended to GARAGE_PIDS) and waits for it to answer.
+garage_node() {
+  local dir=$1
+  garage -c "$dir/garage.toml" server >"$dir/log" 2>&1 &
+  GARAGE_PIDS="$GARAGE_PIDS $!"
+  echo $! >"$dir/pid"
   for _ in $(seq 1 100); do
-    if $g status >/dev/null 2>&1; then up=1; break; fi
+    garage -c "$dir/garage.toml" status >/dev/null 2>&1 && return 0
     sleep 0.2
   done
-  node=$($g node id -q 2>/dev/null | cut -d@ -f1)
-  [ -n "$up" ] && [ -n "$node" ] || { cat "$GARAGE_DIR/log"; return 1; }
-  $g layout assign -z dc1 -c 1G "$node" >/dev/null
-  $g layout apply --version 1 >/dev/null
+  cat "$dir/log"; return 1
+}
+
+# A bucket kho-test and a key for it, on the cluster NODE belongs to: prints "ID SECRET".
+garage_bucket() {
+  local g="garage -c $1/garage.toml" key
   $g bucket create kho-test >/dev/null
-  local key
   key=$($g key create kho-test-key)
   $g bucket allow --read --write --owner kho-test --key kho-test-key >/dev/null
-  export KHO_TEST_S3_ENDPOINT="http://127.0.0.1:$s3"
+  echo "$(echo "$key" | awk '/Key ID:/ {print $3}') $(echo "$key" | awk '/Secret key:/ {print $3}')"
+}
+
+# Two Garage clusters for the tests, on 127.0.0.1: one node keeping one copy (KHO_TEST_S3_*),
+# and three nodes keeping three (KHO_TEST_GARAGE3_*), whose own replication is the second copy
+# Kho checks through the admin API.
+GARAGE_DIR=""
+GARAGE_PIDS=""
+start_garage() {
+  GARAGE_DIR=$(mktemp -d /tmp/kho-garage.XXXXXX)
+  local secret token ports key
+  secret=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
+  token=$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')
+  ports=$(garage_config "$GARAGE_DIR/one" 1 "$secret" "$token")
+  garage_node "$GARAGE_DIR/one"
+  local node
+  node=$(garage -c "$GARAGE_DIR/one/garage.toml" node id -q 2>/dev/null | cut -d@ -f1)
+  garage -c "$GARAGE_DIR/one/garage.toml" layout assign -z dc1 -c 1G "$node" >/dev/null
+  garage -c "$GARAGE_DIR/one/garage.toml" layout apply --version 1 >/dev/null
+  key=$(garage_bucket "$GARAGE_DIR/one")
+  export KHO_TEST_S3_ENDPOINT="http://127.0.0.1:${ports%% *}"
   export KHO_TEST_S3_BUCKET=kho-test
-  KHO_TEST_S3_ACCESS_KEY_ID=$(echo "$key" | awk '/Key ID:/ {print $3}')
-  KHO_TEST_S3_SECRET_ACCESS_KEY=$(echo "$key" | awk '/Secret key:/ {print $3}')
-  export KHO_TEST_S3_ACCESS_KEY_ID KHO_TEST_S3_SECRET_ACCESS_KEY
-  log "Garage (S3) chạy tại $KHO_TEST_S3_ENDPOINT"
+  export KHO_TEST_S3_ADMIN_ENDPOINT="http://127.0.0.1:${ports##* }" KHO_TEST_S3_ADMIN_TOKEN="$token"
+  export KHO_TEST_S3_ACCESS_KEY_ID="${key%% *}" KHO_TEST_S3_SECRET_ACCESS_KEY="${key##* }"
+  log "Garage (S3, một bản) chạy tại $KHO_TEST_S3_ENDPOINT"
+
+  secret=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
+  local first="" i
+  for i in 1 2 3; do
+    ports=$(garage_config "$GARAGE_DIR/three-$i" 3 "$secret" "$token")
+    [ "$i" = 1 ] && first=$ports
+    garage_node "$GARAGE_DIR/three-$i"
+  done
+  local g="garage -c $GARAGE_DIR/three-1/garage.toml"
+  for i in 2 3; do
+    $g node connect "$(garage -c "$GARAGE_DIR/three-$i/garage.toml" node id -q)" >/dev/null
+  done
+  for i in 1 2 3; do
+    $g layout assign -z "dc$i" -c 1G "$(garage -c "$GARAGE_DIR/three-$i/garage.toml" node id -q | cut -d@ -f1)" >/dev/null
+  done
+  $g layout apply --version 1 >/dev/null
+  key=$(garage_bucket "$GARAGE_DIR/three-1")
+  export KHO_TEST_GARAGE3_S3_ENDPOINT="http://127.0.0.1:${first%% *}"
+  export KHO_TEST_GARAGE3_ADMIN_ENDPOINT="http://127.0.0.1:${first##* }" KHO_TEST_GARAGE3_ADMIN_TOKEN="$token"
+  export KHO_TEST_GARAGE3_ACCESS_KEY_ID="${key%% *}" KHO_TEST_GARAGE3_SECRET_ACCESS_KEY="${key##* }"
+  # The test that stops a node to see the cluster degrade, then starts it again.
+  export KHO_TEST_GARAGE3_SPARE_PID KHO_TEST_GARAGE3_SPARE_CONFIG="$GARAGE_DIR/three-3/garage.toml" \
+    KHO_TEST_GARAGE3_FIRST_CONFIG="$GARAGE_DIR/three-1/garage.toml"
+  KHO_TEST_GARAGE3_SPARE_PID=$(cat "$GARAGE_DIR/three-3/pid")
+  log "Garage (S3, cụm ba máy, ba bản) chạy tại $KHO_TEST_GARAGE3_S3_ENDPOINT"
 }
 
 stop_garage() {
-  [ -n "${GARAGE_PID:-}" ] && kill "$GARAGE_PID" 2>/dev/null && wait "$GARAGE_PID" 2>/dev/null || true
+  local pid
+  for pid in $GARAGE_PIDS; do
+    kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
+  done
+  # A node a test started again is not our child: found by its configuration's folder.
+  [ -n "${GARAGE_DIR:-}" ] && pkill -f "garage -c $GARAGE_DIR/" 2>/dev/null || true
   [ -n "${GARAGE_DIR:-}" ] && rm -rf "$GARAGE_DIR"
-  GARAGE_PID=""; GARAGE_DIR=""
+  GARAGE_PIDS=""; GARAGE_DIR=""
 }

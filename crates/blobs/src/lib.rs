@@ -9,6 +9,10 @@
 //! and sealed copies of the same content never collide; the catalogue keeps the plaintext SHA-256
 //! for fixity. Losing the key makes sealed content unreadable and nothing else.
 //!
+//! A *replica* — another folder on another disk, or a second bucket — may be kept in step: every
+//! put reaches both before it returns, a read that finds its copy missing or damaged takes the
+//! other's and mends its own, and fixity checks each copy apart (`kho verify`).
+//!
 //! Knows nothing of the catalogue's meaning.
 
 use aes_gcm::aead::{Aead, KeyInit};
@@ -163,6 +167,95 @@ pub struct Blobs {
     folder: Option<PathBuf>,
     key: Option<ContentKey>,
     label: String,
+    /// The second copy kept in step, if any.
+    replica: Option<Arc<Blobs>>,
+    /// The admin API of the S3 cluster, when its own replication is the second copy.
+    cluster: Option<ClusterAdmin>,
+}
+
+/// The admin API of a Garage cluster: where it listens and its bearer token.
+#[derive(Debug, Clone)]
+pub struct ClusterAdmin {
+    pub endpoint: String,
+    pub token: String,
+}
+
+impl ClusterAdmin {
+    /// The three-node test cluster the test command starts (`KHO_TEST_GARAGE3_*`).
+    pub fn test_cluster() -> Option<(S3Config, ClusterAdmin)> {
+        let var = |name: &str| std::env::var(format!("KHO_TEST_GARAGE3_{name}")).ok().filter(|v| !v.is_empty());
+        match (var("S3_ENDPOINT"), var("ACCESS_KEY_ID"), var("SECRET_ACCESS_KEY"), var("ADMIN_ENDPOINT"), var("ADMIN_TOKEN")) {
+            (Some(endpoint), Some(access_key_id), Some(secret_access_key), Some(admin), Some(token)) => Some((
+                S3Config { endpoint, bucket: "kho-test".into(), region: "garage".into(), access_key_id, secret_access_key },
+                ClusterAdmin { endpoint: admin, token },
+            )),
+            _ if std::env::var("KHO_REQUIRE_S3").as_deref() == Ok("1") => panic!("KHO_REQUIRE_S3=1 but KHO_TEST_GARAGE3_* is not set"),
+            _ => None,
+        }
+    }
+
+    /// The cluster's health and replication factor, from `GET /v2/GetClusterHealth` and the
+    /// `garage_replication_factor` gauge of `GET /metrics`.
+    pub async fn health(&self) -> Result<ClusterHealth, BlobError> {
+        let base = self.endpoint.trim_end_matches('/');
+        let failed = |e: String| BlobError::Store(base.to_string(), e);
+        let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(5)).build().map_err(|e| failed(e.to_string()))?;
+        let response = client
+            .get(format!("{base}/v2/GetClusterHealth"))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .map_err(|e| failed(format!("không hỏi được tình trạng cụm: {e}")))?;
+        if !response.status().is_success() {
+            return Err(failed(format!("API quản trị trả lời {} (kiểm tra mã quản trị)", response.status())));
+        }
+        let mut health: ClusterHealth = response.json().await.map_err(|e| failed(format!("trả lời không đọc được: {e}")))?;
+        let metrics = client.get(format!("{base}/metrics")).bearer_auth(&self.token).send().await.map_err(|e| failed(e.to_string()))?;
+        let metrics = metrics.text().await.map_err(|e| failed(e.to_string()))?;
+        health.replication_factor = metrics
+            .lines()
+            .find_map(|l| l.strip_prefix("garage_replication_factor "))
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            .map(|v| v as u32);
+        Ok(health)
+    }
+}
+
+/// A Garage cluster's health as its admin API reports it.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClusterHealth {
+    /// healthy, degraded or unavailable.
+    pub status: String,
+    pub storage_nodes: u64,
+    pub storage_nodes_up: u64,
+    pub partitions: u64,
+    pub partitions_quorum: u64,
+    pub partitions_all_ok: u64,
+    /// From the metrics; None when they could not be read.
+    #[serde(skip)]
+    pub replication_factor: Option<u32>,
+}
+
+impl ClusterHealth {
+    /// Whether the cluster keeps a second copy of everything right now; if not, why, in words an
+    /// operator can act on.
+    pub fn second_copy(&self) -> Result<String, String> {
+        let factor = self.replication_factor.ok_or("không đọc được hệ số sao chép của cụm (/metrics)")?;
+        if factor < 2 {
+            return Err(format!("cụm lưu mỗi tệp {factor} bản: không có bản thứ hai (cần replication_factor ≥ 2, hoặc --replica-dir)"));
+        }
+        match self.status.as_str() {
+            "healthy" => {
+                Ok(format!("cụm lưu mỗi tệp {factor} bản; {}/{} máy lưu trữ hoạt động", self.storage_nodes_up, self.storage_nodes))
+            }
+            "degraded" => Err(format!(
+                "cụm suy giảm: {}/{} máy lưu trữ hoạt động, {}/{} phân vùng đủ {factor} bản — khôi phục máy hỏng",
+                self.storage_nodes_up, self.storage_nodes, self.partitions_all_ok, self.partitions
+            )),
+            _ => Err(format!("cụm không sẵn sàng: {}/{} phân vùng còn đủ số bản tối thiểu", self.partitions_quorum, self.partitions)),
+        }
+    }
 }
 
 fn valid_name(name: &str) -> bool {
@@ -175,7 +268,14 @@ impl Blobs {
         fs::create_dir_all(root)?;
         let objects = object_store::local::LocalFileSystem::new_with_prefix(root)
             .map_err(|e| BlobError::Store(root.display().to_string(), e.to_string()))?;
-        Ok(Blobs { objects: Arc::new(objects), folder: Some(root.to_path_buf()), key, label: root.display().to_string() })
+        Ok(Blobs {
+            objects: Arc::new(objects),
+            folder: Some(root.to_path_buf()),
+            key,
+            label: root.display().to_string(),
+            replica: None,
+            cluster: None,
+        })
     }
 
     /// Blobs in an S3-compatible bucket.
@@ -191,7 +291,40 @@ impl Blobs {
             .with_virtual_hosted_style_request(false)
             .build()
             .map_err(|e| BlobError::Store(label.clone(), e.to_string()))?;
-        Ok(Blobs { objects: Arc::new(objects), folder: None, key, label })
+        Ok(Blobs { objects: Arc::new(objects), folder: None, key, label, replica: None, cluster: None })
+    }
+
+    /// These blobs with a second copy kept in step in `replica` (its own replica, if any, is
+    /// not followed).
+    pub fn with_replica(mut self, mut replica: Blobs) -> Blobs {
+        replica.replica = None;
+        replica.key = self.key.clone();
+        self.replica = Some(Arc::new(replica));
+        self
+    }
+
+    /// The second copy, when one is kept.
+    pub fn replica(&self) -> Option<&Blobs> {
+        self.replica.as_deref()
+    }
+
+    /// These blobs on an S3 cluster whose own replication keeps the second copy, checked through
+    /// its admin API.
+    pub fn with_cluster(mut self, admin: ClusterAdmin) -> Blobs {
+        self.cluster = Some(admin);
+        self
+    }
+
+    /// What keeps the second copy of every file, checked now: the replica kept in step, or the
+    /// cluster's own replication. `Err` says why there is none, in words an operator can act on.
+    pub async fn second_copy(&self) -> Result<String, String> {
+        if let Some(replica) = &self.replica {
+            return Ok(format!("bản thứ hai ghi đồng thời tại {}", replica.label));
+        }
+        match &self.cluster {
+            Some(admin) => admin.health().await.map_err(|e| e.to_string())?.second_copy(),
+            None => Err("chưa có bản thứ hai: chạy Kho với --replica-dir (ổ đĩa khác), --replica-s3-bucket, hoặc một cụm S3 sao chép ≥ 2 bản (--s3-admin-endpoint)".into()),
+        }
     }
 
     /// Where the blobs are, for messages and logs.
@@ -234,16 +367,25 @@ impl Blobs {
         })
         .await
         .map_err(|e| BlobError::Store(self.label.clone(), e.to_string()))??;
-        let location = Blobs::location(&name);
-        match self.objects.head(&location).await {
-            Ok(meta) if meta.size == stored.len() as u64 => {}
-            Ok(_) | Err(object_store::Error::NotFound { .. }) => {
-                self.objects.put(&location, PutPayload::from_bytes(stored)).await.map_err(|e| self.store_error(e))?;
-                self.sync(&name).await?;
-            }
-            Err(e) => return Err(self.store_error(e)),
+        self.write(&name, stored.clone()).await?;
+        // Both copies hold it before the catalogue may name it.
+        if let Some(replica) = &self.replica {
+            replica.write(&name, stored).await?;
         }
         Ok(StoredBlob { name, sha256, size, sealed: seal })
+    }
+
+    /// Writes stored bytes under their name in this copy, unless they are there already.
+    async fn write(&self, name: &str, stored: Bytes) -> Result<(), BlobError> {
+        let location = Blobs::location(name);
+        match self.objects.head(&location).await {
+            Ok(meta) if meta.size == stored.len() as u64 => Ok(()),
+            Ok(_) | Err(object_store::Error::NotFound { .. }) => {
+                self.objects.put(&location, PutPayload::from_bytes(stored)).await.map_err(|e| self.store_error(e))?;
+                self.sync(name).await
+            }
+            Err(e) => Err(self.store_error(e)),
+        }
     }
 
     /// Copies a blob as stored (sealed content stays sealed) from `source` into this store,
@@ -274,8 +416,11 @@ impl Blobs {
     pub async fn repair_from(&self, source: &Blobs, name: &str) -> Result<u64, BlobError> {
         let stored = source.stored(name).await?;
         let size = stored.len() as u64;
-        self.objects.put(&Blobs::location(name), PutPayload::from_bytes(stored)).await.map_err(|e| self.store_error(e))?;
-        self.sync(name).await?;
+        self.write_over(name, stored.clone()).await?;
+        // A restore fills the second copy too (unless it holds the file already).
+        if let Some(replica) = &self.replica {
+            replica.write(name, stored).await?;
+        }
         Ok(size)
     }
 
@@ -296,8 +441,28 @@ impl Blobs {
         Ok(())
     }
 
-    /// The stored bytes of a blob, checked against its name.
+    /// The stored bytes of a blob, checked against its name. When this copy has lost or damaged
+    /// them and a replica is kept, the replica's bytes are taken and this copy is mended from
+    /// them (a failed mend leaves the read good; `kho verify` will find it).
     async fn stored(&self, name: &str) -> Result<Bytes, BlobError> {
+        match (self.stored_here(name).await, &self.replica) {
+            (Err(BlobError::Missing(_) | BlobError::Corrupt(_)), Some(replica)) => {
+                let stored = replica.stored_here(name).await?;
+                let _ = self.write_over(name, stored.clone()).await;
+                Ok(stored)
+            }
+            (result, _) => result,
+        }
+    }
+
+    /// Writes stored bytes under their name in this copy, over whatever is there.
+    async fn write_over(&self, name: &str, stored: Bytes) -> Result<(), BlobError> {
+        self.objects.put(&Blobs::location(name), PutPayload::from_bytes(stored)).await.map_err(|e| self.store_error(e))?;
+        self.sync(name).await
+    }
+
+    /// The stored bytes of a blob in this copy alone, checked against its name.
+    async fn stored_here(&self, name: &str) -> Result<Bytes, BlobError> {
         if !valid_name(name) {
             return Err(BlobError::BadName);
         }
@@ -324,9 +489,10 @@ impl Blobs {
         unseal_bytes(self.key.as_ref().ok_or(BlobError::NoKey)?, "tệp tạm", sealed)
     }
 
-    /// Fixity: re-reads a blob and re-hashes it; its size when whole.
+    /// Fixity: re-reads a blob in this copy alone (not its replica) and re-hashes it; its size
+    /// when whole.
     pub async fn check(&self, name: &str) -> Result<u64, BlobError> {
-        Ok(self.stored(name).await?.len() as u64)
+        Ok(self.stored_here(name).await?.len() as u64)
     }
 
     /// Reads a blob known only by its name (derived data: page images, word boxes): the stored
@@ -450,6 +616,112 @@ mod tests {
         assert!(matches!(blobs.check(&stored.name).await, Err(BlobError::Corrupt(_))));
         blobs.objects().delete(&Blobs::location(&stored.name)).await.unwrap();
         assert!(matches!(blobs.check(&stored.name).await, Err(BlobError::Missing(_))));
+    }
+
+    #[tokio::test]
+    async fn a_replica_is_kept_in_step_and_mends_what_the_first_copy_loses() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = ContentKey::generate(&dir.path().join("k")).unwrap();
+        let (first, second) = (dir.path().join("a"), dir.path().join("b"));
+        let blobs = Blobs::open(&first, Some(key)).unwrap().with_replica(Blobs::open(&second, None).unwrap());
+        let plain = blobs.put(&b"trang 4"[..], false).await.unwrap();
+        let sealed = blobs.put(SECRET, true).await.unwrap();
+        for name in [&plain.name, &sealed.name] {
+            assert_eq!(fs::read(path(&first, name)).unwrap(), fs::read(path(&second, name)).unwrap(), "both copies hold it");
+        }
+        assert!(!fs::read(path(&second, &sealed.name)).unwrap().windows(SECRET.len()).any(|w| w == SECRET), "sealed there too");
+
+        // The first copy loses one file and another rots: reads go on, and mend the first copy.
+        fs::remove_file(path(&first, &plain.name)).unwrap();
+        fs::write(path(&first, &sealed.name), b"hong").unwrap();
+        assert!(matches!(blobs.check(&plain.name).await, Err(BlobError::Missing(_))), "fixity looks at one copy");
+        assert_eq!(blobs.get(&plain.name, false, &plain.sha256).await.unwrap(), b"trang 4");
+        assert_eq!(blobs.get(&sealed.name, true, &sealed.sha256).await.unwrap(), SECRET);
+        assert_eq!(blobs.check(&plain.name).await.unwrap(), 7, "mended by the read");
+        assert!(blobs.check(&sealed.name).await.is_ok(), "mended by the read");
+
+        // Damage in the replica is found by checking it, and mended from the first copy.
+        let replica = blobs.replica().unwrap();
+        fs::write(path(&second, &plain.name), b"hong").unwrap();
+        assert!(matches!(replica.check(&plain.name).await, Err(BlobError::Corrupt(_))));
+        assert_eq!(replica.repair_from(&blobs, &plain.name).await.unwrap(), 7);
+        assert!(replica.check(&plain.name).await.is_ok());
+
+        // Both copies lost: the read says so.
+        fs::remove_file(path(&first, &plain.name)).unwrap();
+        fs::remove_file(path(&second, &plain.name)).unwrap();
+        assert!(matches!(blobs.get(&plain.name, false, &plain.sha256).await, Err(BlobError::Missing(_))));
+    }
+
+    /// On Garage keeping three copies, the cluster's own replication is the second copy: Kho reads
+    /// it from the admin API, sees a node stop (degraded, still readable) and come back, and says that a
+    /// single node, or a wrong token, gives none.
+    #[tokio::test]
+    async fn a_cluster_keeping_three_copies_is_the_second_copy_and_a_stopped_node_is_seen() {
+        let Some((config, admin)) = ClusterAdmin::test_cluster() else { return };
+        let blobs = Blobs::s3(&config, None).unwrap().with_cluster(admin.clone());
+        let content = format!("trang quét {:?}", std::time::SystemTime::now()).into_bytes();
+        let stored = blobs.put(content.clone(), false).await.unwrap();
+        let healthy = async || {
+            for _ in 0..150 {
+                if let Ok(said) = blobs.second_copy().await {
+                    return said;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            }
+            blobs.second_copy().await.unwrap()
+        };
+        let said = healthy().await;
+        assert!(said.contains("3 bản") && said.contains("3/3"), "{said}");
+
+        let var = |name: &str| std::env::var(name).unwrap();
+        let one = ClusterAdmin { endpoint: var("KHO_TEST_S3_ADMIN_ENDPOINT"), token: var("KHO_TEST_S3_ADMIN_TOKEN") };
+        let single = Blobs::s3(&S3Config::test_server().unwrap(), None).unwrap().with_cluster(one);
+        assert!(single.second_copy().await.unwrap_err().contains("không có bản thứ hai"), "one node keeps one copy");
+        let wrong = Blobs::s3(&config, None).unwrap().with_cluster(ClusterAdmin { token: "sai".into(), ..admin.clone() });
+        assert!(wrong.second_copy().await.unwrap_err().contains("403"), "a wrong token is said");
+        let alone = Blobs::s3(&config, None).unwrap();
+        assert!(alone.second_copy().await.unwrap_err().contains("--replica-dir"), "nothing configured is said");
+
+        // One node of three stops: the cluster is degraded, says so, and still reads.
+        let pid = var("KHO_TEST_GARAGE3_SPARE_PID");
+        assert!(std::process::Command::new("kill").arg(&pid).status().unwrap().success(), "node {pid} stopped");
+        let mut seen = String::new();
+        for _ in 0..100 {
+            match blobs.second_copy().await {
+                Err(e) if e.contains("suy giảm") => {
+                    seen = e;
+                    break;
+                }
+                _ => tokio::time::sleep(std::time::Duration::from_millis(200)).await,
+            }
+        }
+        assert!(seen.contains("2/3 máy lưu trữ"), "degraded: {seen}");
+        assert_eq!(blobs.get(&stored.name, false, &stored.sha256).await.unwrap(), content, "two copies of three still answer");
+
+        // Started again and called back by the first node, it rejoins and the cluster is whole
+        // (and stays so for whoever comes next).
+        let spare = var("KHO_TEST_GARAGE3_SPARE_CONFIG");
+        let log = std::fs::File::create(std::env::temp_dir().join("kho-garage-spare.log")).unwrap();
+        // The node outlives this test, as its cluster does; the test command stops it.
+        #[allow(clippy::zombie_processes)]
+        let _node = std::process::Command::new("garage")
+            .args(["-c", &spare, "server"])
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .spawn()
+            .unwrap();
+        let garage = |config: &str, args: &[&str]| std::process::Command::new("garage").arg("-c").arg(config).args(args).output().unwrap();
+        let mut node = String::new();
+        for _ in 0..100 {
+            let id = garage(&spare, &["node", "id", "-q"]);
+            node = String::from_utf8_lossy(&id.stdout).trim().to_string();
+            if id.status.success() && garage(&var("KHO_TEST_GARAGE3_FIRST_CONFIG"), &["node", "connect", &node]).status.success() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+        assert!(healthy().await.contains("3/3"), "whole again after {node} rejoined");
     }
 
     #[test]

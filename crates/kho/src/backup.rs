@@ -3,9 +3,11 @@
 //!
 //! A backup folder holds one subfolder per backup (`YYYYMMDD-HHMMSS`, Vietnam time) with the
 //! catalogue — SQLite's `VACUUM INTO` snapshot, or `pg_dump`'s custom format for PostgreSQL, both
-//! consistent while Kho writes — and its `manifest.json`; and one `blobs/` shared by all of them.
-//! Blobs are named by the SHA-256 of their stored bytes, so each backup copies only the files the
-//! last one did not have (incremental every day) while each catalogue snapshot is whole (full).
+//! consistent while Kho writes — and its `manifest.json`; and one `blobs/` shared by the daily
+//! (incremental) ones. Blobs are named by the SHA-256 of their stored bytes, so each daily backup
+//! copies only the files the last one did not have, while each catalogue snapshot is whole. A full
+//! backup (`--full`, monthly as TT 05/2025 asks; `YYYYMMDD-HHMMSS-day-du`) keeps its own `blobs/`
+//! with every file: it restores alone, whatever happens to the others.
 //! Sealed content stays sealed: the content key and the audit key are never copied here — they
 //! are kept apart, as keys must be. Every backup and restore appends a line to the folder's
 //! `nhat-ky-sao-luu.csv` (TT 05/2025, Phụ lục VII: nhật ký sao lưu).
@@ -36,21 +38,24 @@ struct Manifest {
     kho_version: String,
 }
 
-pub async fn backup(store: &Store, blobs: &Blobs, database_url: Option<&str>, to: &Path) -> Result<ExitCode> {
+pub async fn backup(store: &Store, blobs: &Blobs, database_url: Option<&str>, to: &Path, full: bool) -> Result<ExitCode> {
     let now = vietnam_now();
-    let stamp = now.format("%Y%m%d-%H%M%S").to_string();
+    let stamp = format!("{}{}", now.format("%Y%m%d-%H%M%S"), if full { "-day-du" } else { "" });
     let dir = to.join(&stamp);
     if dir.exists() {
         bail!("bản sao lưu {} đã có; chờ một giây rồi chạy lại", dir.display());
     }
     std::fs::create_dir_all(&dir).with_context(|| format!("không tạo được thư mục {}", dir.display()))?;
-    let result = take(store, blobs, database_url, to, &dir, now.format("%d/%m/%Y %H:%M:%S").to_string()).await;
+    // A full backup's files are its own; a daily one's go to the folder shared by all.
+    let files = if full { dir.join("blobs") } else { to.join("blobs") };
+    let result = take(store, blobs, database_url, &files, &dir, now.format("%d/%m/%Y %H:%M:%S").to_string()).await;
+    let kind = if full { "sao lưu đầy đủ" } else { "sao lưu gia tăng" };
     let line = match &result {
         Ok(m) => format!(
-            "{},sao lưu,{stamp},{},{},{},{},{},thành công",
+            "{},{kind},{stamp},{},{},{},{},{},thành công",
             m.created_at, m.backend, m.catalogue_sha256, m.blobs, m.blobs_copied, m.bytes_copied
         ),
-        Err(e) => format!("{},sao lưu,{stamp},,,,,,lỗi: {}", now.format("%d/%m/%Y %H:%M:%S"), e.to_string().replace([',', '\n'], " ")),
+        Err(e) => format!("{},{kind},{stamp},,,,,,lỗi: {}", now.format("%d/%m/%Y %H:%M:%S"), e.to_string().replace([',', '\n'], " ")),
     };
     journal(to, &line)?;
     let manifest = result?;
@@ -61,13 +66,13 @@ pub async fn backup(store: &Store, blobs: &Blobs, database_url: Option<&str>, to
         manifest.blobs,
         manifest.blobs_copied,
         manifest.bytes_copied,
-        to.join("blobs").display()
+        files.display()
     );
     println!("  Khóa niêm phong và khóa nhật ký không nằm trong bản sao lưu: hãy giữ bản sao của chúng ở nơi riêng.");
     Ok(ExitCode::SUCCESS)
 }
 
-async fn take(store: &Store, blobs: &Blobs, database_url: Option<&str>, to: &Path, dir: &Path, created_at: String) -> Result<Manifest> {
+async fn take(store: &Store, blobs: &Blobs, database_url: Option<&str>, files: &Path, dir: &Path, created_at: String) -> Result<Manifest> {
     // The catalogue first: every file it names is then copied (files are never taken back
     // from the catalogue, so those named now include those the snapshot names).
     let (backend, file) = match store.backend() {
@@ -92,7 +97,7 @@ async fn take(store: &Store, blobs: &Blobs, database_url: Option<&str>, to: &Pat
         }
     };
     let (catalogue_sha256, catalogue_bytes) = file_sha256(&file)?;
-    let target = Blobs::open(&to.join("blobs"), None)?;
+    let target = Blobs::open(files, None)?;
     let (mut count, mut copied, mut bytes) = (0u64, 0u64, 0u64);
     let mut after = String::new();
     let mut progress = crate::progress::Progress::new("Sao lưu tệp dữ liệu", 0);
@@ -169,7 +174,9 @@ pub async fn restore(
         _ => bail!("bản sao lưu này là PostgreSQL; khôi phục cần --database-url của một cơ sở dữ liệu trống"),
     }
     let (store, blobs) = open().await?;
-    let source = Blobs::open(&from.parent().unwrap_or(from).join("blobs"), None)?;
+    // A full backup carries its own files; a daily one shares its folder's.
+    let own = from.join("blobs");
+    let source = Blobs::open(&if own.is_dir() { own } else { from.parent().unwrap_or(from).join("blobs") }, None)?;
     let (mut count, mut failed) = (0u64, vec![]);
     let mut after = String::new();
     loop {

@@ -3,7 +3,7 @@
 
 use crate::progress::Progress;
 use anyhow::{Context, Result, bail};
-use kho_blobs::{BlobError, Blobs};
+use kho_blobs::Blobs;
 use kho_digitize::ingest::{self, BatchCodes, IngestError, Taken};
 use kho_digitize::intake::Limits;
 use kho_store::Store;
@@ -220,93 +220,6 @@ pub async fn worker(
         counts.queued, counts.running, counts.done, counts.failed
     );
     Ok(ExitCode::SUCCESS)
-}
-
-/// `kho verify`: re-reads and re-hashes every blob the catalogue refers to, resuming an
-/// interrupted run unless `restart`; lists missing and corrupt blobs with what refers to them.
-/// Re-hashes every file the catalogue names, in name order, resuming an interrupted run. With
-/// `limit`, stops after that many files and leaves the run for the next day: a daily slice that
-/// covers the holdings in `total / limit` days (TT 05/2025 asks for every copy checked within
-/// the period). With `repair`, a missing or damaged file is written again from that backup
-/// folder's copy, checked against its name.
-pub async fn verify(store: &Store, blobs: &Blobs, restart: bool, limit: Option<u64>, repair: Option<&std::path::Path>) -> Result<ExitCode> {
-    let (run, mut after) = store.fixity_run(restart).await?;
-    if !after.is_empty() {
-        eprintln!("Tiếp tục lần kiểm tra {run} sau {after}.");
-    }
-    let backup = match repair {
-        Some(dir) => {
-            let folder = dir.join("blobs");
-            if !folder.is_dir() {
-                anyhow::bail!("{} không phải thư mục sao lưu của Kho (thiếu blobs/)", dir.display());
-            }
-            Some(Blobs::open(&folder, None)?)
-        }
-        None => None,
-    };
-    let mut progress = Progress::new("Kiểm tra toàn vẹn", 0);
-    let mut what: HashMap<String, String> = HashMap::new();
-    let mut repaired = vec![];
-    let mut checked_now = 0u64;
-    loop {
-        let room = limit.map(|l| l.saturating_sub(checked_now)).unwrap_or(500).min(500);
-        if room == 0 {
-            break;
-        }
-        let chunk = store.referenced_blobs(&after, room as i64).await?;
-        if chunk.is_empty() {
-            break;
-        }
-        progress.set_total(progress.total() + chunk.len() as u64);
-        let mut failures = vec![];
-        for (name, refers) in &chunk {
-            let outcome = match blobs.check(name).await {
-                Ok(_) => None,
-                Err(BlobError::Missing(_)) => Some("missing"),
-                Err(BlobError::Corrupt(_) | BlobError::BadName) => Some("corrupt"),
-                Err(e) => return Err(e).context("không đọc được kho lưu trữ đối tượng; chạy lại để tiếp tục"),
-            };
-            if let Some(outcome) = outcome {
-                let mended = match &backup {
-                    Some(backup) => blobs.repair_from(backup, name).await.is_ok() && blobs.check(name).await.is_ok(),
-                    None => false,
-                };
-                if mended {
-                    repaired.push((name.clone(), outcome, refers.clone()));
-                } else {
-                    failures.push((name.clone(), outcome));
-                    what.insert(name.clone(), refers.clone());
-                }
-            }
-            progress.tick();
-        }
-        checked_now += chunk.len() as u64;
-        after = chunk.last().expect("non-empty").0.clone();
-        store.fixity_progress(run, &after, chunk.len() as i64, &failures).await?;
-    }
-    progress.finish();
-    for (name, outcome, refers) in &repaired {
-        let was = if *outcome == "missing" { "mất" } else { "hỏng" };
-        println!("ĐÃ SỬA  {name}  {refers} ({was}; chép lại từ bản sao lưu, đúng SHA-256)");
-    }
-    let finished = store.referenced_blobs(&after, 1).await?.is_empty();
-    if !finished {
-        println!("Đã kiểm tra {checked_now} tệp trong lần này; lần sau tiếp tục sau {after}.");
-        return Ok(ExitCode::SUCCESS);
-    }
-    let (checked, failures) = store.finish_fixity_run(run).await?;
-    println!("Đã kiểm tra {checked} tệp dữ liệu trên {}.", blobs.label());
-    if failures.is_empty() {
-        println!("Tất cả nguyên vẹn.");
-        return Ok(ExitCode::SUCCESS);
-    }
-    for (name, outcome) in &failures {
-        let label = if outcome == "missing" { "MẤT" } else { "HỎNG" };
-        let refers = what.get(name).cloned().unwrap_or_default();
-        println!("{label}  {name}  {refers}");
-    }
-    println!("{} tệp mất hoặc hỏng: khôi phục từ bản sao lưu (kho verify --repair-from THƯ_MỤC_SAO_LƯU).", failures.len());
-    Ok(ExitCode::from(3))
 }
 
 /// `kho batch export N --to DIR`: every signed PDF/A of a batch into a folder, one file per hồ sơ

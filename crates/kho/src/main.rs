@@ -5,9 +5,11 @@ mod accounts;
 mod backup;
 mod bench;
 mod bench_ocr;
+mod bench_preservation;
 mod bench_uploads;
 mod demo;
 mod digitization;
+mod fixity;
 mod import;
 mod plan_files;
 mod progress;
@@ -48,6 +50,20 @@ struct Cli {
     /// Tên bucket trên máy chủ S3.
     #[arg(long, global = true, env = "KHO_S3_BUCKET", default_value = "kho")]
     s3_bucket: String,
+    /// Bản thứ hai của mọi tệp dữ liệu, giữ đồng bộ: một thư mục trên ổ đĩa khác. Mỗi tệp được ghi
+    /// vào cả hai nơi trước khi cơ sở dữ liệu ghi nhận; tệp mất hoặc hỏng ở một nơi được chép lại
+    /// từ nơi kia khi đọc và khi kiểm tra (kho verify, lịch kiểm tra hằng ngày của kho serve).
+    #[arg(long, global = true, env = "KHO_REPLICA_DIR", conflicts_with = "replica_s3_bucket")]
+    replica_dir: Option<PathBuf>,
+    /// Bản thứ hai trong một bucket khác trên máy chủ S3 (cùng địa chỉ và khóa truy cập). Với
+    /// Garage chạy hệ số sao chép 3, bản thứ hai đã có sẵn trong cụm: không cần tùy chọn này.
+    #[arg(long, global = true, env = "KHO_REPLICA_S3_BUCKET", requires = "s3_endpoint")]
+    replica_s3_bucket: Option<String>,
+    /// API quản trị của cụm Garage (ví dụ http://127.0.0.1:3903), khi chính cụm giữ bản thứ hai
+    /// (replication_factor ≥ 2): Kho hỏi tình trạng cụm mỗi ngày và trên trang Bảo quản. Mã quản
+    /// trị đọc từ biến môi trường KHO_S3_ADMIN_TOKEN.
+    #[arg(long, global = true, env = "KHO_S3_ADMIN_ENDPOINT", requires = "s3_endpoint")]
+    s3_admin_endpoint: Option<String>,
     /// Vùng (region) khai báo trên máy chủ S3; Garage mặc định là "garage".
     #[arg(long, global = true, env = "KHO_S3_REGION", default_value = "garage")]
     s3_region: String,
@@ -104,6 +120,10 @@ enum Command {
         /// và nhập mục lục).
         #[arg(long, env = "KHO_REQUEST_TIMEOUT", default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..))]
         request_timeout: u64,
+        /// Kiểm tra toàn vẹn hằng ngày: mỗi ngày một phần, để mọi tệp dữ liệu (ở mọi bản) được băm lại
+        /// trong chừng ấy ngày (tối đa 1.095 ngày, tức 3 năm; 0: không chạy lịch, dùng kho verify).
+        #[arg(long, env = "KHO_FIXITY_PERIOD_DAYS", default_value_t = 365, value_parser = clap::value_parser!(u32).range(0..=1095))]
+        fixity_period_days: u32,
     },
     /// Tạo thư mục dữ liệu và cơ sở dữ liệu (hoặc nâng cấp lược đồ) rồi thoát.
     Init,
@@ -196,6 +216,11 @@ enum Command {
         /// Thư mục sao lưu (nên ở ổ đĩa hoặc máy khác).
         #[arg(long)]
         to: PathBuf,
+        /// Sao lưu đầy đủ (hằng tháng): bản này giữ riêng một bản chép mọi tệp dữ liệu, tự đủ để
+        /// khôi phục dù các bản khác mất. Không có: sao lưu gia tăng (hằng ngày), chỉ chép tệp mới
+        /// vào THƯ_MỤC/blobs dùng chung.
+        #[arg(long)]
+        full: bool,
     },
     /// Khôi phục một bản sao lưu (THƯ_MỤC/YYYYMMDD-HHMMSS) vào --data-dir mới (hoặc vào
     /// --database-url PostgreSQL trống); kiểm tra SHA-256 của từng tệp.
@@ -398,6 +423,16 @@ enum BenchCommand {
         #[arg(long, default_value_t = 1)]
         repeat: usize,
     },
+    /// Ghi các tệp cỡ bản quét (hai bản), rồi đo kiểm tra toàn vẹn, sao lưu, khôi phục bên cạnh
+    /// sha256sum trên cùng các tệp.
+    Preservation {
+        /// Tổng dung lượng, MB.
+        #[arg(long, default_value_t = 2048)]
+        megabytes: u64,
+        /// Cỡ mỗi tệp, MB.
+        #[arg(long, default_value_t = 8)]
+        file_megabytes: u64,
+    },
     /// Chạy kho serve --demo trên 127.0.0.1 rồi đo: nhiều máy cùng tải tệp lớn lên (bộ nhớ máy chủ),
     /// thời gian từ chối từng tệp độc hại, kiểm tra sức khỏe khi hàng nghìn kết nối gửi dở.
     Uploads {
@@ -512,21 +547,39 @@ fn open_blobs(cli: &Cli, require_key: bool) -> Result<kho_blobs::Blobs> {
     } else {
         None
     };
-    match &cli.s3_endpoint {
-        None => Ok(kho_blobs::Blobs::open(&cli.data_dir.join("blobs"), key)?),
+    let s3 = |bucket: &str| -> Result<kho_blobs::S3Config> {
+        let endpoint = cli.s3_endpoint.clone().context("thiếu địa chỉ máy chủ S3 (--s3-endpoint)")?;
+        let secret = |name: &str| std::env::var(name).map_err(|_| anyhow::anyhow!("dùng máy chủ S3 {endpoint} cần biến môi trường {name}"));
+        Ok(kho_blobs::S3Config {
+            bucket: bucket.to_string(),
+            region: cli.s3_region.clone(),
+            access_key_id: secret("KHO_S3_ACCESS_KEY_ID")?,
+            secret_access_key: secret("KHO_S3_SECRET_ACCESS_KEY")?,
+            endpoint,
+        })
+    };
+    let blobs = match &cli.s3_endpoint {
+        None => kho_blobs::Blobs::open(&cli.data_dir.join("blobs"), key)?,
+        Some(_) => kho_blobs::Blobs::s3(&s3(&cli.s3_bucket)?, key)?,
+    };
+    let replica = match (&cli.replica_dir, &cli.replica_s3_bucket) {
+        (Some(dir), _) => Some(kho_blobs::Blobs::open(dir, None)?),
+        (None, Some(bucket)) if *bucket == cli.s3_bucket => bail!("bản thứ hai phải ở bucket khác bucket chính ({bucket})"),
+        (None, Some(bucket)) => Some(kho_blobs::Blobs::s3(&s3(bucket)?, None)?),
+        (None, None) => None,
+    };
+    let blobs = match replica {
+        Some(replica) => blobs.with_replica(replica),
+        None => blobs,
+    };
+    Ok(match &cli.s3_admin_endpoint {
         Some(endpoint) => {
-            let secret =
-                |name: &str| std::env::var(name).map_err(|_| anyhow::anyhow!("dùng máy chủ S3 {endpoint} cần biến môi trường {name}"));
-            let config = kho_blobs::S3Config {
-                endpoint: endpoint.clone(),
-                bucket: cli.s3_bucket.clone(),
-                region: cli.s3_region.clone(),
-                access_key_id: secret("KHO_S3_ACCESS_KEY_ID")?,
-                secret_access_key: secret("KHO_S3_SECRET_ACCESS_KEY")?,
-            };
-            Ok(kho_blobs::Blobs::s3(&config, key)?)
+            let token = std::env::var("KHO_S3_ADMIN_TOKEN")
+                .map_err(|_| anyhow::anyhow!("dùng API quản trị {endpoint} cần biến môi trường KHO_S3_ADMIN_TOKEN"))?;
+            blobs.with_cluster(kho_blobs::ClusterAdmin { endpoint: endpoint.clone(), token })
         }
-    }
+        None => blobs,
+    })
 }
 
 /// How this process's workers make PDF/A: the organisation, the conformance, the signing key
@@ -573,7 +626,17 @@ fn open_signer(cli: &Cli) -> Result<Option<std::sync::Arc<dyn kho_digitize::sign
 
 async fn run(cli: Cli) -> Result<ExitCode> {
     match &cli.command {
-        Command::Serve { listen, demo, enclave, secure_cookies, workers, max_connections, header_timeout, request_timeout } => {
+        Command::Serve {
+            listen,
+            demo,
+            enclave,
+            secure_cookies,
+            workers,
+            max_connections,
+            header_timeout,
+            request_timeout,
+            fixity_period_days,
+        } => {
             // The enclave holds classified content, sealed at rest: no key kept apart, no start.
             if *enclave {
                 enclave_key(&cli)?;
@@ -618,6 +681,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     }
                 })
             };
+            // Fixity, a slice a day, mending each copy from the other.
+            let fixity =
+                (*fixity_period_days > 0).then(|| tokio::spawn(fixity::schedule(store.clone(), blobs.clone(), *fixity_period_days)));
             // Said only once every check has passed.
             tracing::info!(address = %listen, backend = store.backend().name(), "kho serving");
             if *enclave {
@@ -626,6 +692,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             eprintln!("Kho đang chạy: http://{listen}");
             kho_web::serve(listener, kho_web::AppState::new(store.clone(), blobs, config)).await.context("máy chủ web dừng vì lỗi")?;
             checkpoints.abort();
+            if let Some(fixity) = fixity {
+                fixity.abort();
+            }
             let _ = store.audit_checkpoint().await;
             let _ = stop.send(true);
             if let Some(line) = line {
@@ -656,10 +725,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
             digitization::worker(store, blobs, jobs, *until_idle, worker_config(&cli, *lease, false)?).await
         }
-        Command::Backup { to } => {
+        Command::Backup { to, full } => {
             let store = open_store(&cli).await?;
             let blobs = open_blobs(&cli, false)?;
-            backup::backup(&store, &blobs, cli.database_url.as_deref(), to).await
+            backup::backup(&store, &blobs, cli.database_url.as_deref(), to, *full).await
         }
         Command::Restore { from } => {
             let audit_key = audit_key_path(&cli);
@@ -678,7 +747,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Verify { restart, limit, repair_from } => {
             let store = open_store(&cli).await?;
             let blobs = open_blobs(&cli, false)?;
-            digitization::verify(&store, &blobs, *restart, *limit, repair_from.as_deref()).await
+            fixity::verify(&store, &blobs, *restart, *limit, repair_from.as_deref()).await
         }
         Command::Init => {
             let store = open_store(&cli).await?;
@@ -831,6 +900,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Bench { command: BenchCommand::Ocr { pages, rounds, repeat } } => {
             bench_ocr::ocr(pages, *rounds, *repeat, &cli.data_dir.join("bench-ocr")).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench { command: BenchCommand::Preservation { megabytes, file_megabytes } } => {
+            bench_preservation::preservation(&cli.data_dir, *megabytes, *file_megabytes).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench { command: BenchCommand::Uploads { clients, megabytes, idle } } => {

@@ -18,6 +18,7 @@ mod migrate;
 mod overview;
 mod places;
 mod plan;
+mod preservation;
 pub mod test_support;
 
 pub use accounts::{ApiToken, Session, User, UserSettings};
@@ -33,6 +34,7 @@ pub use error::StoreError;
 pub use overview::{AccessionLine, BatchNeedingAttention, DisposalWaiting, FondsInArrangement, Waiting};
 pub use places::{BoxRow, FondsStatistics, UnitProgress, kind_from_code, kind_label};
 pub use plan::{StoredPlan, TargetRow};
+pub use preservation::{BlobCopy, FixityFinding, FixityRun};
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};

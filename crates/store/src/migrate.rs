@@ -52,6 +52,7 @@ const MIGRATIONS: &[(i64, &str, Sql)] = &[
             postgres: include_str!("../migrations/0021_batch_tally_triggers.postgres.sql"),
         },
     ),
+    (22, "fixity_copies", Both(include_str!("../migrations/0022_fixity_copies.sql"))),
 ];
 
 const FOREIGN_KEYS_OFF: &str = "-- kho:foreign-keys-off";

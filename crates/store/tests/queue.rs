@@ -224,22 +224,42 @@ async fn the_last_page_read_queues_the_hồ_sơ_assembly_and_a_failed_check_hold
 
 #[tokio::test]
 async fn an_interrupted_fixity_run_resumes_after_its_last_blob() {
+    use kho_store::{BlobCopy, FixityFinding};
+    let finding = |blob: &str, copy, outcome: &str, mended: Option<&str>| FixityFinding {
+        blob: blob.repeat(64),
+        copy,
+        outcome: outcome.into(),
+        mended_from: mended.map(Into::into),
+    };
     for catalogue in catalogues().await {
         let store = &catalogue.store;
-        let (run, after) = store.fixity_run(false).await.unwrap();
+        let (run, after) = store.fixity_run(false, "lenh", 2).await.unwrap();
         assert_eq!(after, "");
-        store.fixity_progress(run, &"a".repeat(64), 500, &[("0".repeat(64), "missing")]).await.unwrap();
+        let first = [finding("0", BlobCopy::Primary, "missing", Some("replica")), finding("0", BlobCopy::Replica, "corrupt", None)];
+        store.fixity_progress(run, &"a".repeat(64), 500, &first).await.unwrap();
         // The process stops here; the next `kho verify` takes up the same run where it stopped.
-        let (again, after) = store.fixity_run(false).await.unwrap();
+        let (again, after) = store.fixity_run(false, "lich", 2).await.unwrap();
         assert_eq!((again, after), (run, "a".repeat(64)), "{}", catalogue.label);
-        store.fixity_progress(run, &"f".repeat(64), 20, &[("b".repeat(64), "corrupt")]).await.unwrap();
-        let (checked, failures) = store.finish_fixity_run(run).await.unwrap();
-        assert_eq!(checked, 520);
-        assert_eq!(failures, vec![("0".repeat(64), "missing".to_string()), ("b".repeat(64), "corrupt".to_string())]);
-        let (fresh, after) = store.fixity_run(false).await.unwrap();
+        store.fixity_progress(run, &"f".repeat(64), 20, &[finding("b", BlobCopy::Primary, "corrupt", None)]).await.unwrap();
+        let finished = store.finish_fixity_run(run).await.unwrap();
+        assert_eq!(
+            (finished.checked, finished.missing, finished.corrupt, finished.repaired, finished.unmended(), finished.started_by.as_str()),
+            (520, 1, 2, 1, 2, "lenh"),
+            "{}",
+            catalogue.label
+        );
+        let (_, findings) = store.fixity_run_by_id(run).await.unwrap();
+        assert_eq!(findings, [first[0].clone(), first[1].clone(), finding("b", BlobCopy::Primary, "corrupt", None)], "{}", catalogue.label);
+        let (fresh, after) = store.fixity_run(false, "lenh", 1).await.unwrap();
         assert!(fresh != run && after.is_empty(), "a finished run is not resumed");
-        let (restarted, _) = store.fixity_run(true).await.unwrap();
+        let (restarted, _) = store.fixity_run(true, "lenh", 1).await.unwrap();
         assert_ne!(restarted, fresh, "--restart abandons the open run");
+        assert_eq!(store.fixity_runs(10).await.unwrap().iter().map(|r| r.id).collect::<Vec<_>>(), [restarted, fresh, run]);
+
+        // The server's daily slice is claimed once a day, however many servers ask.
+        assert!(store.claim_fixity_slice(chrono::Duration::hours(23)).await.unwrap(), "{}", catalogue.label);
+        assert!(!store.claim_fixity_slice(chrono::Duration::hours(23)).await.unwrap(), "{}: not twice a day", catalogue.label);
+        assert!(store.claim_fixity_slice(chrono::Duration::zero()).await.unwrap(), "{}: the next day", catalogue.label);
     }
 }
 

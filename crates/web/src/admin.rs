@@ -51,6 +51,7 @@ pub fn tabs(ctx: &Ctx) -> Vec<Value> {
         ("/quan-tri/do-mat", "Độ mật chờ duyệt", Action::ClearanceGrant),
         ("/quan-tri/ma-truy-cap", "Mã truy cập API", Action::TokensManage),
         ("/quan-tri/nhat-ky", "Nhật ký hệ thống", Action::AuditView),
+        ("/quan-tri/bao-quan", "Bảo quản", Action::AuditView),
         ("/quan-tri/thoi-han", "Bảng thời hạn bảo quản", Action::RetentionManage),
     ]
     .into_iter()

@@ -20,6 +20,7 @@ mod pager;
 mod pages;
 mod places;
 pub mod policy;
+mod preservation;
 mod records;
 mod respond;
 mod retention;
@@ -150,6 +151,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::routes())
         .merge(attachments::routes(state.config.max_upload))
         .merge(admin::routes())
+        .merge(preservation::routes())
         .merge(retention::routes())
         .merge(import::routes())
         .merge(accessions::routes())

@@ -26,6 +26,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("admin_tokens.html", include_str!("../templates/admin_tokens.html")),
     ("clearance.html", include_str!("../templates/clearance.html")),
     ("admin_audit.html", include_str!("../templates/admin_audit.html")),
+    ("admin_preservation.html", include_str!("../templates/admin_preservation.html")),
     ("retention.html", include_str!("../templates/retention.html")),
     ("import.html", include_str!("../templates/import.html")),
     ("accessions.html", include_str!("../templates/accessions.html")),

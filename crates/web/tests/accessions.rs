@@ -3,24 +3,10 @@
 
 mod common;
 
-use common::apps;
+use common::{apps, pdf_text};
 use kho_model::Classification;
 use kho_model::access::Role;
 use reqwest::StatusCode;
-
-fn pdf_text(bytes: &[u8]) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("bien-ban.pdf");
-    std::fs::write(&path, bytes).unwrap();
-    let out = std::process::Command::new("pdftotext")
-        .arg(&path)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) is installed by scripts/test");
-    assert!(out.status.success());
-    // Lines wrap inside table cells: compare words, not layout.
-    String::from_utf8(out.stdout).unwrap().split_whitespace().collect::<Vec<_>>().join(" ")
-}
 
 #[tokio::test]
 async fn a_transfer_is_recorded_and_its_biên_bản_reads_back() {

@@ -40,6 +40,8 @@ struct Fixtures {
     unit: i64,
     user: i64,
     token: i64,
+    /// A finished fixity run (Bảo quản).
+    fixity_run: i64,
 }
 
 async fn fixtures(app: &App) -> Fixtures {
@@ -145,6 +147,10 @@ async fn fixtures(app: &App) -> Fixtures {
         unit: unit_a,
         user,
         token: app.store.list_tokens().await.unwrap()[0].id,
+        fixity_run: {
+            let (run, _) = store.fixity_run(true, "lenh", 1).await.unwrap();
+            store.finish_fixity_run(run).await.unwrap().id
+        },
     }
 }
 
@@ -227,6 +233,8 @@ fn other_id(path: &str, f: &Fixtures) -> i64 {
         f.user
     } else if path.contains("/ma-truy-cap/") {
         f.token
+    } else if path.contains("/bao-quan/") {
+        f.fixity_run
     } else {
         f.unit
     }

@@ -238,3 +238,18 @@ pub fn main_of(html: &str) -> &str {
     let start = html.find("<main>").expect("a page with a layout");
     &html[start..html.find("</main>").unwrap()]
 }
+
+/// The words of a PDF, as pdftotext reads them (lines wrap inside table cells: words, not layout).
+pub fn pdf_text(bytes: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("giay.pdf");
+    std::fs::write(&path, bytes).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed by scripts/test");
+    assert!(out.status.success());
+    // Lines wrap inside table cells: compare words, not layout.
+    String::from_utf8(out.stdout).unwrap().split_whitespace().collect::<Vec<_>>().join(" ")
+}

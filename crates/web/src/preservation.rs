@@ -1,0 +1,183 @@
+//! Bảo quản in Quản trị: where the files are kept (and their second copy), the fixity runs —
+//! by hand or the server's daily slice — with what each found and mended, and each finished
+//! run's biên bản kiểm tra (TT 05/2025, Phụ lục VII) as DOCX and PDF.
+//!
+//! Findings name files by their SHA-256 and the copy only, never by what they hold: the trail
+//! of a classified file says no more than that of a public one.
+
+use crate::AppState;
+use crate::auth::Ctx;
+use crate::error::PageError;
+use crate::respond::{PaperFormat, paper};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use axum::{Extension, Router};
+use kho_documents::official::{Block, Issuer, OfficialDocument, Paragraph, Signature, Table};
+use kho_model::vn;
+use kho_store::{FixityFinding, FixityRun};
+use minijinja::{Value, context};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/quan-tri/bao-quan", get(page))
+        .route("/quan-tri/bao-quan/{id}/bien-ban-kiem-tra.docx", get(|s, c, p| record(s, c, p, PaperFormat::Docx)))
+        .route("/quan-tri/bao-quan/{id}/bien-ban-kiem-tra.pdf", get(|s, c, p| record(s, c, p, PaperFormat::Pdf)))
+}
+
+/// Runs the page lists.
+const RUNS_SHOWN: i64 = 50;
+
+fn started_by(run: &FixityRun) -> &'static str {
+    if run.started_by == "lich" { "Lịch kiểm tra hằng ngày" } else { "Lệnh kho verify" }
+}
+
+async fn page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> Result<Response, PageError> {
+    let runs: Vec<Value> = state
+        .store
+        .fixity_runs(RUNS_SHOWN)
+        .await?
+        .iter()
+        .map(|r| {
+            context! {
+                id => r.id, started_at => r.started_at.clone(), finished_at => r.finished_at.clone(), by => started_by(r),
+                copies => r.copies, checked => r.checked, missing => r.missing, corrupt => r.corrupt, repaired => r.repaired,
+                unmended => r.unmended(),
+            }
+        })
+        .collect();
+    let second = state.blobs.second_copy().await;
+    let copies = context! {
+        primary => state.blobs.label().to_string(),
+        second => second.as_ref().ok(),
+        missing => second.as_ref().err(),
+    };
+    crate::pages::Page::new("admin_preservation.html", "quan-tri", "Bảo quản").status(StatusCode::OK).render(
+        &state,
+        Some(&ctx),
+        context! { tabs => crate::admin::tabs(&ctx), runs, copies },
+    )
+}
+
+/// The biên bản kiểm tra of a finished run.
+async fn record(
+    State(state): State<AppState>,
+    Extension(_ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    format: PaperFormat,
+) -> Result<Response, PageError> {
+    let (run, findings) = state.store.fixity_run_by_id(id).await?;
+    if run.finished_at.is_none() {
+        return Err(PageError::NotYet("Lần kiểm tra này chưa xong; biên bản được lập khi đã kiểm tra hết các tệp.".into()));
+    }
+    let archive = state.store.units().await?.into_iter().find(|u| u.kind == kho_model::UnitKind::ProvinceArchive);
+    let issuer = match archive {
+        Some(unit) => Issuer { name: unit.name, parent: unit.parent_body },
+        None => Issuer { name: "……".into(), parent: None },
+    };
+    let province = state.store.plan().await?.map(|p| p.plan.meta.province).unwrap_or_else(|| "……".into());
+    let replica = state.blobs.replica().map(|r| r.label().to_string());
+    let doc = fixity_record(&run, &findings, &issuer, &province, state.blobs.label(), replica.as_deref());
+    paper(doc, format, &format!("bien-ban-kiem-tra-{id}")).await
+}
+
+/// Rows a biên bản lists at most; the totals above always count every finding.
+const FINDINGS_LISTED: usize = 2_000;
+
+/// The biên bản kiểm tra định kỳ tài liệu lưu trữ số: what was checked, on which copies, how,
+/// what was found, what was mended and what is left to do.
+fn fixity_record(
+    run: &FixityRun,
+    findings: &[FixityFinding],
+    issuer: &Issuer,
+    province: &str,
+    primary: &str,
+    replica: Option<&str>,
+) -> OfficialDocument {
+    let finished = run.finished_at.as_deref().unwrap_or_default();
+    let day = vn::moment(finished);
+    let date = day.split(' ').next().unwrap_or_default().to_string();
+    let (d, rest) = date.split_once('/').unwrap_or(("", ""));
+    let (m, y) = rest.split_once('/').unwrap_or(("", ""));
+    let mut body = vec![
+        Paragraph::plain(format!(
+            "Hôm nay, ngày {d} tháng {m} năm {y}, tại {}, đã kiểm tra tính toàn vẹn của tài liệu lưu trữ số (lần kiểm tra số {}), \
+             bắt đầu lúc {}, kết thúc lúc {}; người khởi chạy: {}.",
+            issuer.name,
+            run.id,
+            vn::moment(&run.started_at),
+            day,
+            started_by(run).to_lowercase()
+        )),
+        Paragraph::plain(format!(
+            "1. Phạm vi kiểm tra: {} tệp dữ liệu (bản quét, ảnh trang, chữ nhận dạng, bản PDF/A, tệp đính kèm), mỗi tệp trên {} bản lưu: bản chính tại {primary}{}.",
+            vn::integer(run.checked),
+            run.copies,
+            match replica {
+                Some(r) => format!("; bản thứ hai tại {r}"),
+                None => String::new(),
+            }
+        )),
+        Paragraph::plain(
+            "2. Phương pháp: đọc lại toàn bộ từng tệp trên từng bản lưu, tính lại mã SHA-256 và so với mã ghi nhận khi lưu; \
+             tệp mất hoặc hỏng ở một bản được chép lại từ bản còn nguyên vẹn và kiểm tra lại.",
+        ),
+        Paragraph::plain(format!(
+            "3. Kết quả: {} tệp mất, {} tệp hỏng; đã khắc phục {}; chưa khắc phục được {}.",
+            vn::integer(run.missing),
+            vn::integer(run.corrupt),
+            vn::integer(run.repaired),
+            vn::integer(run.unmended())
+        )),
+    ];
+    let mut blocks: Vec<Block> = body.drain(..).map(Block::from).collect();
+    if !findings.is_empty() {
+        let rows = findings
+            .iter()
+            .take(FINDINGS_LISTED)
+            .enumerate()
+            .map(|(i, f)| {
+                vec![(i + 1).to_string(), f.blob.clone(), f.copy.label().into(), f.outcome_label().into(), f.mended_label().into()]
+            })
+            .collect();
+        blocks.push(Block::Table(Table {
+            numeric: vec![0],
+            columns: vec![
+                ("STT".into(), 0.5),
+                ("Mã tệp (SHA-256)".into(), 3.2),
+                ("Bản lưu".into(), 1.0),
+                ("Tình trạng".into(), 1.3),
+                ("Xử lý".into(), 1.6),
+            ],
+            rows,
+        }));
+        if findings.len() > FINDINGS_LISTED {
+            blocks.push(
+                Paragraph::plain(format!("(Bảng liệt kê {FINDINGS_LISTED} tệp đầu trong {}.)", vn::integer(findings.len() as i64))).into(),
+            );
+        }
+    }
+    blocks.push(
+        Paragraph::plain(if run.unmended() > 0 {
+            "4. Kiến nghị: khôi phục ngay các tệp chưa khắc phục được từ bản sao lưu (lệnh kho verify --restart --repair-from) \
+             và lập biên bản xử lý sự cố và phục hồi dữ liệu."
+        } else {
+            "4. Kiến nghị: tài liệu lưu trữ số nguyên vẹn; tiếp tục kiểm tra theo lịch."
+        })
+        .into(),
+    );
+    OfficialDocument {
+        issuer: issuer.heading(),
+        number: Some(issuer.record_number()),
+        national_heading: true,
+        place_and_date: Some(format!("{province}, ngày {d} tháng {m} năm {y}")),
+        title: "BIÊN BẢN".into(),
+        subtitle: Some("Kiểm tra định kỳ tài liệu lưu trữ số".into()),
+        body: blocks,
+        signatures: vec![
+            Signature { capacity: "NGƯỜI KIỂM TRA".into(), name: String::new() },
+            Signature { capacity: "THỦ TRƯỞNG ĐƠN VỊ".into(), name: String::new() },
+        ],
+    }
+}
