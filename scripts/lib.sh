@@ -61,6 +61,19 @@ ensure_garage() {
     cargo install garage --version 2.5.0 --locked
 }
 
+# eark-validator (E-ARK's own package checker, from PyPI) in a venv of its own; exports
+# KHO_EARK_PYTHON, which scripts/check_package.py runs under (offline: it serves the validator's
+# bundled vocabularies instead of fetching them).
+ensure_eark() {
+  local venv="${XDG_CACHE_HOME:-$HOME/.cache}/kho/eark-venv"
+  if ! "$venv/bin/python" -c 'import eark_validator' 2>/dev/null; then
+    log "cài eark-validator 1.1.3 (kiểm tra gói E-ARK) vào $venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check eark-validator==1.1.3
+  fi
+  export KHO_EARK_PYTHON="$venv/bin/python"
+}
+
 # One Garage node's configuration: garage_config DIR FACTOR SECRET TOKEN → prints its S3 and
 # admin ports; the node listens on 127.0.0.1 only.
 garage_config() {

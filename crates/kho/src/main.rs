@@ -11,6 +11,7 @@ mod demo;
 mod digitization;
 mod fixity;
 mod import;
+mod package;
 mod plan_files;
 mod progress;
 
@@ -141,6 +142,11 @@ enum Command {
     Token {
         #[command(subcommand)]
         command: TokenCommand,
+    },
+    /// Gói thông tin theo TT 05/2025 (E-ARK): gói lưu trữ AIP của hồ sơ đã số hóa.
+    Package {
+        #[command(subcommand)]
+        command: PackageCommand,
     },
     /// Nhật ký hệ thống.
     Audit {
@@ -378,6 +384,28 @@ enum RetentionCommand {
 enum KeyCommand {
     /// Tạo khóa mới (quyền 600) tại --key-file hoặc THƯ_MỤC_DỮ_LIỆU/keys/content.key; không ghi đè khóa đã có.
     Init,
+}
+
+#[derive(Subcommand)]
+enum PackageCommand {
+    /// Lập gói ra tệp ZIP.
+    Export {
+        #[command(subcommand)]
+        kind: ExportKind,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportKind {
+    /// Gói lưu trữ (AIP_hoso) của một hồ sơ đã số hóa: siêu dữ liệu hồ sơ và từng văn bản, bản
+    /// PDF/A đã ký, PREMIS các sự kiện.
+    Aip {
+        /// Mã hồ sơ (hoặc số định danh của hồ sơ trong Kho).
+        ho_so: String,
+        /// Tệp ZIP ghi ra.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -883,6 +911,12 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             println!("Đã tạo khóa mã hóa nội dung tại {}.", path.display());
             println!("Sao lưu tệp này ở nơi riêng, ngoài cơ sở dữ liệu: mất khóa thì không đọc được nội dung tài liệu mật.");
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Package { command: PackageCommand::Export { kind: ExportKind::Aip { ho_so, output } } } => {
+            let store = open_store(&cli).await?;
+            let blobs = open_blobs(&cli, false)?;
+            let agency = cli.organisation.clone().unwrap_or_else(|| kho_digitize::worker::WorkerConfig::default().organisation);
+            package::export_aip(&store, &blobs, ho_so, output, &agency).await
         }
         Command::Audit { command: AuditCommand::Checkpoint } => {
             let store = open_store(&cli).await?;

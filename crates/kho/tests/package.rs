@@ -1,0 +1,193 @@
+//! Gói lưu trữ: the AIP of a digitized hồ sơ from `kho package export aip`, checked from outside —
+//! every METS, metadata and PREMIS file against the schemas the package carries (xmllint), the
+//! E-ARK validator (eark-validator 1.1.3, offline) with the checks it skips (sizes, checksums,
+//! the representation's METS), the signed copy inside byte for byte — and refused for a hồ sơ
+//! not digitized, a classified one, or one that does not exist.
+
+use kho_model::record::{DocumentInput, DossierInput};
+use kho_store::Store;
+use kho_store::test_support::catalogues;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn kho(url: &str, data: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kho"))
+        .args(args)
+        .env("KHO_DATA_DIR", data)
+        .env("KHO_DATABASE_URL", url)
+        .env("KHO_LOG", "warn")
+        .env("KHO_AUDIT_KEY_FILE", data.parent().unwrap().join("audit.key"))
+        .output()
+        .unwrap()
+}
+
+fn said(out: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+}
+
+/// The hồ sơ's signed copy, made as the line makes it (the bytes need not be a real PDF here:
+/// the package carries whatever was signed).
+async fn digitize(store: &Store, blobs: &kho_blobs::Blobs, unit: i64, dossier: i64, pdf: &[u8]) {
+    let batch = store.create_batch(unit, "Lô 1", kho_model::digitization::OriginalKind::Text, "test").await.unwrap();
+    store.add_to_batch(batch, &[(dossier, 1, "Bảo quản vĩnh viễn")]).await.unwrap();
+    let stored = blobs.put(pdf.to_vec(), false).await.unwrap();
+    let file = kho_store::NewScanFile {
+        batch_id: batch,
+        dossier_id: dossier,
+        ordinal: None,
+        file_name: "quet.pdf".into(),
+        format: "pdf".into(),
+        size: stored.size as i64,
+        sha256: stored.sha256.clone(),
+        blob: stored.name.clone(),
+        sealed: false,
+        page_count: 1,
+        uploaded_by: "test".into(),
+    };
+    store.add_scan_file(&file).await.unwrap();
+    let read = kho_store::PageResult { ocr_text: Some("Trang đã đọc".into()), ..Default::default() };
+    while let Some(job) = store.claim_job("test", 60, 3).await.unwrap() {
+        match job.kind {
+            kho_store::JobKind::Page => assert!(store.finish_page(&job, job.subject_id, &read).await.unwrap()),
+            kho_store::JobKind::Assemble => {
+                let code = store.dossier(dossier).await.unwrap().fields.file_code.to_string();
+                let rendition = kho_store::RenditionFile {
+                    ordinal: None,
+                    file_name: format!("{code}.pdf"),
+                    standard: "PDF/A-2b".into(),
+                    pages: 1,
+                    size: stored.size as i64,
+                    sha256: stored.sha256.clone(),
+                    blob: stored.name.clone(),
+                    signed: true,
+                };
+                assert!(store.finish_assembly(&job, dossier, &[rendition]).await.unwrap());
+            }
+        }
+    }
+}
+
+fn xmllint(schema: &Path, file: &Path) {
+    let out = Command::new("xmllint").arg("--noout").arg("--schema").arg(schema).arg(file).output().expect("xmllint (libxml2-utils)");
+    assert!(out.status.success(), "{} against {}: {}", file.display(), schema.display(), said(&out));
+}
+
+/// eark-validator in its venv (`KHO_EARK_PYTHON`, set by the test command), through the offline
+/// check script; `KHO_REQUIRE_EARK=1` makes its absence a failure.
+fn eark(package: &Path) -> Option<Output> {
+    let python = std::env::var("KHO_EARK_PYTHON").ok().filter(|p| !p.is_empty());
+    if python.is_none() && std::env::var("KHO_REQUIRE_EARK").as_deref() == Ok("1") {
+        panic!("KHO_REQUIRE_EARK=1 but KHO_EARK_PYTHON is not set");
+    }
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/check_package.py");
+    Some(Command::new(python?).arg(script).args(["-s", "V2.0.4"]).arg(package).env("TMPDIR", package.parent().unwrap()).output().unwrap())
+}
+
+#[tokio::test]
+async fn a_digitized_hồ_sơ_is_kept_as_an_aip_the_validator_and_the_schemas_accept() {
+    for catalogue in catalogues().await {
+        let label = catalogue.label;
+        let store = &catalogue.store;
+        let data = catalogue.dir().join("data");
+        let blobs = kho_blobs::Blobs::open(&data.join("blobs"), None).unwrap();
+        let unit = store.create_unit(&kho_model::record::NewUnit::named("Xã Mường Ảng", kho_model::UnitKind::Commune)).await.unwrap();
+        let (_, made) = kho_store::test_support::fonds_with_dossiers(
+            store,
+            unit,
+            "X27",
+            &[("15", "Hồ sơ giao đất ở tại bản Co Mận & bản Hón", "01", "2"), ("16", "Sổ theo dõi công văn đi", "06", "1")],
+        )
+        .await;
+        for (n, subject) in [(1, "Đơn xin giao đất <ở>"), (2, "Quyết định giao đất")] {
+            let input = DocumentInput {
+                doc_ordinal: n.to_string(),
+                type_name: if n == 1 { "32" } else { "02" }.into(),
+                code_number: if n == 1 { "" } else { "12" }.into(),
+                code_notation: if n == 1 { "" } else { "QĐ-UBND" }.into(),
+                issued_date: format!("0{n}/03/2019"),
+                organ_name: "UBND xã Mường Ảng".into(),
+                subject: subject.into(),
+                number_of_page: "1".into(),
+                mode: "01".into(),
+                ..Default::default()
+            };
+            store.create_document(made[0].0, &input.parse().unwrap()).await.unwrap();
+        }
+        let pdf = b"%PDF-1.7\n% ban so hoa da ky\n".to_vec();
+        digitize(store, &blobs, unit, made[0].0, &pdf).await;
+
+        let out_dir = catalogue.dir().join("goi");
+        std::fs::create_dir_all(&out_dir).unwrap();
+        let zip_path = out_dir.join("aip.zip");
+        let out = kho(&catalogue.url, &data, &["package", "export", "aip", &made[0].1, "-o", zip_path.to_str().unwrap()]);
+        assert!(out.status.success(), "{label}: {}", said(&out));
+        assert!(said(&out).contains("urn:X27:uuid:"), "{label}: {}", said(&out));
+
+        // Unpacked: one root folder named by the OBJID, `:` written `_`.
+        let unpacked = out_dir.join("mo");
+        let mut archive = zip::ZipArchive::new(std::fs::File::open(&zip_path).unwrap()).unwrap();
+        archive.extract(&unpacked).unwrap();
+        let roots: Vec<_> = std::fs::read_dir(&unpacked).unwrap().flatten().map(|e| e.path()).collect();
+        assert_eq!(roots.len(), 1, "{label}");
+        let root = &roots[0];
+        assert!(root.file_name().unwrap().to_string_lossy().starts_with("urn_X27_uuid_"), "{label}: {}", root.display());
+        let mets = std::fs::read_to_string(root.join("METS.xml")).unwrap();
+        assert!(mets.contains("csip:OAISPACKAGETYPE=\"AIP\"") && mets.contains("+07:00"), "{label}");
+
+        // Every XML file against the schema the package itself carries.
+        let schemas = root.join("schemas");
+        xmllint(&schemas.join("mets1_12.xsd"), &root.join("METS.xml"));
+        xmllint(&schemas.join("mets1_12.xsd"), &root.join("representations/rep1/METS.xml"));
+        xmllint(&schemas.join("ead.xsd"), &root.join("metadata/descriptive/EAD.xml"));
+        xmllint(&schemas.join("premis.xsd"), &root.join("metadata/preservation/PREMIS.xml"));
+        xmllint(&schemas.join("premis.xsd"), &root.join("representations/rep1/metadata/preservation/PREMIS_rep1.xml"));
+        let docs: Vec<_> =
+            std::fs::read_dir(root.join("representations/rep1/metadata/descriptive")).unwrap().flatten().map(|e| e.path()).collect();
+        assert_eq!(docs.len(), 2, "{label}: one EAD_doc per văn bản");
+        for doc in &docs {
+            xmllint(&schemas.join("ead_doc.xsd"), doc);
+        }
+        let ead = std::fs::read_to_string(root.join("metadata/descriptive/EAD.xml")).unwrap();
+        assert!(ead.contains("<title>Hồ sơ giao đất ở tại bản Co Mận &amp; bản Hón</title>"), "{label}: {ead}");
+        assert!(ead.contains(&format!("<fileCode>{}</fileCode>", made[0].1)), "{label}: {ead}");
+        let first = std::fs::read_to_string(docs.iter().find(|d| d.to_string_lossy().ends_with(".1.xml")).unwrap()).unwrap();
+        assert!(
+            first.contains("<subject>Đơn xin giao đất &lt;ở&gt;</subject>") && first.contains("<docOrdinal>1</docOrdinal>"),
+            "{label}: {first}"
+        );
+        let premis = std::fs::read_to_string(root.join("representations/rep1/metadata/preservation/PREMIS_rep1.xml")).unwrap();
+        for event in ["capture", "digital signature generation", "fixity check"] {
+            assert!(premis.contains(&format!("<eventType>{event}</eventType>")), "{label}: {event}");
+        }
+        assert!(
+            std::fs::read_to_string(root.join("metadata/preservation/PREMIS.xml")).unwrap().contains("information package creation"),
+            "{label}"
+        );
+        let inside = std::fs::read(root.join("representations/rep1/data").join(format!("{}.pdf", made[0].1))).unwrap();
+        assert_eq!(inside, pdf, "{label}: the signed copy, byte for byte");
+
+        // The E-ARK validator, and what it does not check (sizes, checksums, rep1's METS).
+        if let Some(checked) = eark(&zip_path) {
+            assert!(checked.status.success(), "{label}: {}", said(&checked));
+            // The check sees damage: a copy whose bytes changed after the METS listed them.
+            std::fs::write(root.join("representations/rep1/data").join(format!("{}.pdf", made[0].1)), b"%PDF-1.7 sua").unwrap();
+            let damaged = eark(root).unwrap();
+            assert!(!damaged.status.success(), "{label}: a changed file is found: {}", said(&damaged));
+        }
+
+        // Refused, with the reason: not digitized, unknown.
+        let out = kho(&catalogue.url, &data, &["package", "export", "aip", &made[1].1, "-o", out_dir.join("x.zip").to_str().unwrap()]);
+        assert!(!out.status.success() && said(&out).contains("chưa có bản số hóa"), "{label}: {}", said(&out));
+        let out = kho(&catalogue.url, &data, &["package", "export", "aip", "KHONG.CO", "-o", out_dir.join("x.zip").to_str().unwrap()]);
+        assert!(!out.status.success() && said(&out).contains("không có hồ sơ"), "{label}: {}", said(&out));
+        assert!(!out_dir.join("x.zip").exists(), "{label}: nothing left behind");
+        // A classified hồ sơ does not leave the enclave as a file.
+        let mut secret = DossierInput::from(&store.dossier(made[0].0).await.unwrap().fields);
+        secret.classification = "01".into();
+        secret.mode = "03".into();
+        let (_, _, context) = store.dossier_context(store.dossier(made[0].0).await.unwrap().inventory_id).await.unwrap();
+        store.update_dossier(made[0].0, &secret.parse(&context).unwrap()).await.unwrap();
+        let out = kho(&catalogue.url, &data, &["package", "export", "aip", &made[0].1, "-o", out_dir.join("x.zip").to_str().unwrap()]);
+        assert!(!out.status.success() && said(&out).contains("mật"), "{label}: {}", said(&out));
+    }
+}

@@ -1,0 +1,587 @@
+//! Information packages of TT 05/2025/TT-BNV (Phụ lục I–V) on the E-ARK CSIP 2.0.4: a root
+//! `METS.xml`; the hồ sơ's metadata (`metadata/descriptive/EAD.xml`, a flat `simpledc` as TT05
+//! writes it); PREMIS 3 with the events that made the package; `schemas/`; one representation
+//! (`representations/rep1`) with its own METS, one `EAD_doc_*.xml` per văn bản and the files
+//! in `data/`; zipped under one root folder named by the package's OBJID.
+//!
+//! Written from plain values — the catalogue's fields and the files' bytes — so that the same
+//! builder serves the command line and the pages. Every file is listed in a METS with its size
+//! and SHA-256, and the representation's METS in the root's: a package is checked from its root.
+//! See `reference/research/eark/` for what eark-validator checks and what it does not.
+
+mod xml;
+
+use kho_model::record::{DocumentFields, DocumentInput, DossierFields, DossierInput};
+use sha2::{Digest, Sha256};
+use std::io::{Seek, Write};
+use xml::Xml;
+
+/// The schemas every package carries in `schemas/`: METS 1.12 (its xlink import made local),
+/// TT05's flat metadata for the hồ sơ and for each văn bản, PREMIS 3.0 as the Library of
+/// Congress publishes it.
+const SCHEMAS: &[(&str, &[u8])] = &[
+    ("mets1_12.xsd", include_bytes!("../schemas/mets1_12.xsd")),
+    ("xlink.xsd", include_bytes!("../schemas/xlink.xsd")),
+    ("xml.xsd", include_bytes!("../schemas/xml.xsd")),
+    ("ead.xsd", include_bytes!("../schemas/ead.xsd")),
+    ("ead_doc.xsd", include_bytes!("../schemas/ead_doc.xsd")),
+    ("premis.xsd", include_bytes!("../schemas/premis.xsd")),
+];
+
+const METS_NS: &str = "http://www.loc.gov/METS/";
+const CSIP_NS: &str = "https://DILCIS.eu/XML/METS/CSIPExtensionMETS";
+const CSIP_PROFILE: &str = "https://earkcsip.dilcis.eu/profile/E-ARK-CSIP.xml";
+
+/// `uuid-XXXXXXXX-…` (or `ID-…` for a METS file): a random UUID in capitals, as TT05 writes ids.
+pub fn new_uuid() -> String {
+    let mut b: [u8; 16] = rand::random();
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let hex: String = b.iter().map(|x| format!("{x:02X}")).collect();
+    format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
+}
+
+/// An instant as TT05 writes it: milliseconds and +07:00.
+pub fn timestamp(at: chrono::DateTime<chrono::Utc>) -> String {
+    let vietnam = chrono::FixedOffset::east_opt(7 * 3600).expect("+07:00");
+    at.with_timezone(&vietnam).format("%Y-%m-%dT%H:%M:%S%.3f%:z").to_string()
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02X}")).collect()
+}
+
+/// A file of the representation: a signed PDF/A copy of the whole hồ sơ or of one văn bản.
+#[derive(Debug, Clone)]
+pub struct DataFile {
+    /// Its name in `data/`, e.g. `H49.64.33.2025.15.pdf`.
+    pub name: String,
+    pub media_type: String,
+    /// What it is, for PREMIS (`PDF/A-2b`).
+    pub format: String,
+    pub bytes: Vec<u8>,
+    /// The văn bản it carries alone, by its ordinal; None for the whole hồ sơ.
+    pub ordinal: Option<u32>,
+}
+
+/// A văn bản of the hồ sơ with its mã văn bản.
+#[derive(Debug, Clone)]
+pub struct DocumentEntry {
+    pub doc_code: String,
+    pub fields: DocumentFields,
+}
+
+/// What happened to the hồ sơ, in PREMIS's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventKind {
+    /// Số hóa: the paper scanned and read.
+    Capture,
+    /// The signed copy signed by the digitizing body.
+    SignatureGeneration,
+    /// A file re-hashed against the SHA-256 recorded when it was stored.
+    FixityCheck,
+    /// This package made.
+    PackageCreation,
+}
+
+impl EventKind {
+    /// The term of the Library of Congress eventType vocabulary.
+    pub fn term(self) -> &'static str {
+        match self {
+            EventKind::Capture => "capture",
+            EventKind::SignatureGeneration => "digital signature generation",
+            EventKind::FixityCheck => "fixity check",
+            EventKind::PackageCreation => "information package creation",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub kind: EventKind,
+    /// `timestamp` form.
+    pub at: String,
+    pub detail: String,
+    pub success: bool,
+    /// The data file it concerns, by name; None for the hồ sơ.
+    pub file: Option<String>,
+}
+
+/// An AIP of one hồ sơ (TT05 Phụ lục I, AIP_hoso): what digitized output is kept as.
+#[derive(Debug, Clone)]
+pub struct DossierAip {
+    /// The fonds' code, part of the OBJID (`urn:{fonds}:uuid:{UUID}`).
+    pub fonds_code: String,
+    /// The body that made it (the digitizing archive).
+    pub agency: String,
+    /// Mã hồ sơ lưu trữ.
+    pub arc_file_code: String,
+    pub dossier: DossierFields,
+    pub documents: Vec<DocumentEntry>,
+    pub files: Vec<DataFile>,
+    pub events: Vec<Event>,
+    pub created: chrono::DateTime<chrono::Utc>,
+    pub software_version: String,
+}
+
+/// A package, file by file, before it is zipped.
+#[derive(Debug, Clone)]
+pub struct Package {
+    pub objid: String,
+    /// The root folder: the OBJID with `:` written `_`.
+    pub folder: String,
+    /// (path under the root folder, bytes), the root METS last.
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+impl Package {
+    /// The package as one ZIP whose entries sit under its root folder; data files are stored
+    /// (a PDF does not compress), metadata deflated.
+    pub fn zip<W: Write + Seek>(&self, out: W) -> std::io::Result<W> {
+        let mut zip = zip::ZipWriter::new(out);
+        for (path, bytes) in &self.files {
+            let method = if path.ends_with(".xml") || path.ends_with(".xsd") || path.ends_with(".txt") {
+                zip::CompressionMethod::Deflated
+            } else {
+                zip::CompressionMethod::Stored
+            };
+            let options =
+                zip::write::SimpleFileOptions::default().compression_method(method).large_file(bytes.len() > u32::MAX as usize / 2);
+            zip.start_file(format!("{}/{path}", self.folder), options).map_err(std::io::Error::other)?;
+            zip.write_all(bytes)?;
+        }
+        zip.finish().map_err(std::io::Error::other)
+    }
+}
+
+/// A file as a METS lists it: where, what, how big, its checksum.
+struct Listed<'a> {
+    id: String,
+    href: &'a str,
+    media_type: &'a str,
+    bytes: &'a [u8],
+}
+
+fn file_attrs<'a>(listed: &'a Listed, created: &'a str, size: &'a str, checksum: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("ID", listed.id.as_str()),
+        ("MIMETYPE", listed.media_type),
+        ("SIZE", size),
+        ("CREATED", created),
+        ("CHECKSUMTYPE", "SHA-256"),
+        ("CHECKSUM", checksum),
+    ]
+}
+
+fn file_element(x: &mut Xml, listed: &Listed, created: &str) {
+    let (size, checksum) = (listed.bytes.len().to_string(), sha256(listed.bytes));
+    x.open("file", &file_attrs(listed, created, &size, &checksum));
+    x.empty("FLocat", &[("LOCTYPE", "URL"), ("xlink:type", "simple"), ("xlink:href", listed.href)]);
+    x.close();
+}
+
+fn md_ref(x: &mut Xml, href: &str, mdtype: &[(&str, &str)], bytes: &[u8], created: &str) {
+    let (size, checksum) = (bytes.len().to_string(), sha256(bytes));
+    let mut attrs = vec![("LOCTYPE", "URL"), ("xlink:type", "simple"), ("xlink:href", href)];
+    attrs.extend_from_slice(mdtype);
+    attrs.extend_from_slice(&[
+        ("MIMETYPE", "text/xml"),
+        ("SIZE", size.as_str()),
+        ("CREATED", created),
+        ("CHECKSUMTYPE", "SHA-256"),
+        ("CHECKSUM", checksum.as_str()),
+    ]);
+    x.empty("mdRef", &attrs);
+}
+
+fn mets_root(x: &mut Xml, objid: &str, label: &str, schemas: &str, profile: &str) {
+    x.open(
+        "mets",
+        &[
+            ("xmlns", METS_NS),
+            ("xmlns:xlink", "http://www.w3.org/1999/xlink"),
+            ("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance"),
+            ("xmlns:csip", CSIP_NS),
+            ("OBJID", objid),
+            ("LABEL", label),
+            ("TYPE", "Mixed"),
+            ("csip:CONTENTINFORMATIONTYPE", "MIXED"),
+            ("PROFILE", profile),
+            (
+                "xsi:schemaLocation",
+                &format!("http://www.loc.gov/METS/ {schemas}mets1_12.xsd http://www.w3.org/1999/xlink {schemas}xlink.xsd"),
+            ),
+        ],
+    );
+}
+
+fn mets_header(x: &mut Xml, created: &str, kind: &str, version: &str) {
+    x.open("metsHdr", &[("CREATEDATE", created), ("LASTMODDATE", created), ("RECORDSTATUS", "NEW"), ("csip:OAISPACKAGETYPE", kind)]);
+    x.open("agent", &[("ROLE", "CREATOR"), ("TYPE", "OTHER"), ("OTHERTYPE", "SOFTWARE")]);
+    x.text("name", &[], "Kho");
+    x.text("note", &[("csip:NOTETYPE", "SOFTWARE VERSION")], version);
+    x.close();
+    x.close();
+}
+
+/// TT05's flat metadata: `<simpledc>` with one element per field, in the order given, empty
+/// values left out.
+fn simpledc(fields: &[(&str, String)]) -> Vec<u8> {
+    let mut x = Xml::new();
+    x.open("simpledc", &[]);
+    for (name, value) in fields {
+        if !value.is_empty() {
+            x.text(name, &[], value);
+        }
+    }
+    x.close();
+    x.finish()
+}
+
+fn dossier_metadata(arc_file_code: &str, f: &DossierFields) -> Vec<u8> {
+    let i = DossierInput::from(f);
+    simpledc(&[
+        ("arcFileCode", arc_file_code.to_string()),
+        ("fileCode", f.file_code.to_string()),
+        ("title", i.title),
+        ("maintenance", i.maintenance),
+        ("mode", i.mode),
+        ("language", i.language),
+        ("startDate", i.start_date),
+        ("endDate", i.end_date),
+        ("keyword", i.keyword),
+        ("totalDoc", i.total_doc),
+        ("numberOfPaper", i.number_of_paper),
+        ("numberOfPage", i.number_of_page),
+        ("format", i.format),
+        ("inforSign", i.infor_sign),
+        ("confidenceLevel", i.confidence_level),
+        ("paperFileCode", i.paper_file_code),
+        ("riskRecovery", i.risk_recovery),
+        ("riskRecoveryStatus", i.risk_recovery_status),
+        ("description", i.description),
+    ])
+}
+
+fn document_metadata(arc_file_code: &str, d: &DocumentEntry) -> Vec<u8> {
+    let i = DocumentInput::from(&d.fields);
+    simpledc(&[
+        ("arcFileCode", arc_file_code.to_string()),
+        ("mode", i.mode),
+        ("language", i.language),
+        ("keyword", i.keyword),
+        ("numberOfPage", i.number_of_page),
+        ("format", i.format),
+        ("inforSign", i.infor_sign),
+        ("confidenceLevel", i.confidence_level),
+        ("description", i.description),
+        ("docCode", d.doc_code.clone()),
+        ("docOrdinal", i.doc_ordinal),
+        ("typeName", i.type_name),
+        ("codeNumber", i.code_number),
+        ("codeNotation", i.code_notation),
+        ("issuedDate", i.issued_date),
+        ("organName", i.organ_name),
+        ("subject", i.subject),
+        ("autograph", i.autograph),
+        ("process", i.process),
+    ])
+}
+
+fn premis_open(x: &mut Xml) {
+    x.open(
+        "premis",
+        &[("xmlns", "http://www.loc.gov/premis/v3"), ("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance"), ("version", "3.0")],
+    );
+}
+
+fn identifier(x: &mut Xml, element: &'static str, kind: &str, value: &str) {
+    let (type_name, value_name) = match element {
+        "objectIdentifier" => ("objectIdentifierType", "objectIdentifierValue"),
+        "eventIdentifier" => ("eventIdentifierType", "eventIdentifierValue"),
+        "agentIdentifier" => ("agentIdentifierType", "agentIdentifierValue"),
+        "linkingAgentIdentifier" => ("linkingAgentIdentifierType", "linkingAgentIdentifierValue"),
+        _ => ("linkingObjectIdentifierType", "linkingObjectIdentifierValue"),
+    };
+    x.open(element, &[]);
+    x.text(type_name, &[], kind);
+    x.text(value_name, &[], value);
+}
+
+impl DossierAip {
+    /// The package's files, every one listed with its size and SHA-256.
+    pub fn build(&self) -> Package {
+        let uuid = new_uuid();
+        let objid = format!("urn:{}:uuid:{uuid}", self.fonds_code);
+        let folder = objid.replace(':', "_");
+        let created = timestamp(self.created);
+        let title = self.dossier.title.clone();
+        let mut files: Vec<(String, Vec<u8>)> = vec![];
+
+        // ---- the representation ----
+        let doc_metadata: Vec<(String, Vec<u8>)> = self
+            .documents
+            .iter()
+            .map(|d| {
+                (
+                    format!("metadata/descriptive/EAD_doc_{}.{}.xml", self.dossier.file_code, d.fields.doc_ordinal),
+                    document_metadata(&self.arc_file_code, d),
+                )
+            })
+            .collect();
+        let file_ids: Vec<String> = self.files.iter().map(|_| format!("ID-{}", new_uuid())).collect();
+        let software = ("software", "Kho");
+        let agent_org = ("organization", self.agency.as_str());
+        let premis_rep = {
+            let mut x = Xml::new();
+            premis_open(&mut x);
+            x.open("object", &[("xsi:type", "representation")]);
+            identifier(&mut x, "objectIdentifier", "local", "rep1");
+            x.close();
+            x.close();
+            for (file, id) in self.files.iter().zip(&file_ids) {
+                x.open("object", &[("xsi:type", "file")]);
+                identifier(&mut x, "objectIdentifier", "local", id);
+                x.close();
+                x.open("objectCharacteristics", &[]);
+                x.text("compositionLevel", &[], "0");
+                x.open("fixity", &[]);
+                x.text("messageDigestAlgorithm", &[], "SHA-256");
+                x.text("messageDigest", &[], &sha256(&file.bytes));
+                x.close();
+                x.text("size", &[], &file.bytes.len().to_string());
+                x.open("format", &[]);
+                x.open("formatDesignation", &[]);
+                x.text("formatName", &[], &file.format);
+                x.close();
+                x.close();
+                x.close();
+                x.text("originalName", &[], &file.name);
+                x.close();
+            }
+            for event in self.events.iter().filter(|e| e.file.is_some()) {
+                write_event(
+                    &mut x,
+                    event,
+                    &[software, agent_org],
+                    event.file.as_ref().and_then(|n| self.files.iter().position(|f| &f.name == n)).map(|i| file_ids[i].as_str()),
+                );
+            }
+            write_agents(&mut x, &self.agency, &self.software_version);
+            x.close();
+            x.finish()
+        };
+        let rep_mets = {
+            let mut x = Xml::new();
+            mets_root(&mut x, "rep1", &title, "../../schemas/", CSIP_PROFILE);
+            // TT05's example names the organisation as a second agent here, but CSIP12/13 hold
+            // every agent to the software one: the organisation is named in PREMIS instead.
+            mets_header(&mut x, &created, "AIP", &self.software_version);
+            let dmd_ids: Vec<String> = doc_metadata.iter().map(|_| format!("uuid-{}", new_uuid())).collect();
+            for ((path, bytes), id) in doc_metadata.iter().zip(&dmd_ids) {
+                x.open("dmdSec", &[("ID", id), ("CREATED", &created), ("STATUS", "CURRENT")]);
+                md_ref(&mut x, path, &[("MDTYPE", "DC"), ("MDTYPEVERSION", "1.0")], bytes, &created);
+                x.close();
+            }
+            let premis_id = format!("uuid-{}", new_uuid());
+            x.open("amdSec", &[("ID", &format!("uuid-{}", new_uuid()))]);
+            x.open("digiprovMD", &[("ID", &premis_id), ("STATUS", "CURRENT")]);
+            md_ref(&mut x, "metadata/preservation/PREMIS_rep1.xml", &[("MDTYPE", "PREMIS")], &premis_rep, &created);
+            x.close();
+            x.close();
+            let data_group = format!("uuid-{}", new_uuid());
+            x.open("fileSec", &[("ID", &format!("uuid-{}", new_uuid()))]);
+            x.open("fileGrp", &[("ID", &data_group), ("USE", "Data")]);
+            let hrefs: Vec<String> = self.files.iter().map(|f| format!("data/{}", f.name)).collect();
+            for ((file, id), href) in self.files.iter().zip(&file_ids).zip(&hrefs) {
+                file_element(&mut x, &Listed { id: id.clone(), href, media_type: &file.media_type, bytes: &file.bytes }, &created);
+            }
+            x.close();
+            x.close();
+            x.open("structMap", &[("ID", &format!("uuid-{}", new_uuid())), ("TYPE", "PHYSICAL"), ("LABEL", "CSIP")]);
+            x.open("div", &[("ID", &format!("uuid-{}", new_uuid())), ("LABEL", "rep1")]);
+            x.open("div", &[("ID", &format!("uuid-{}", new_uuid())), ("LABEL", "Data")]);
+            x.empty("fptr", &[("FILEID", &data_group)]);
+            x.close();
+            x.empty("div", &[("ID", &format!("uuid-{}", new_uuid())), ("LABEL", "Metadata"), ("ADMID", &premis_id)]);
+            // Each văn bản's metadata beside the file that carries it: its own, or the whole hồ sơ's.
+            x.open("div", &[("ID", &format!("uuid-{}", new_uuid())), ("LABEL", "MetadataLink")]);
+            for (d, dmd) in self.documents.iter().zip(&dmd_ids) {
+                let carrier = self
+                    .files
+                    .iter()
+                    .position(|f| f.ordinal == Some(d.fields.doc_ordinal))
+                    .or_else(|| self.files.iter().position(|f| f.ordinal.is_none()));
+                x.open(
+                    "div",
+                    &[("ID", &format!("uuid-{}", new_uuid())), ("LABEL", "MetadataLink/File"), ("DMDID", dmd), ("ADMID", &premis_id)],
+                );
+                if let Some(i) = carrier {
+                    x.empty("fptr", &[("FILEID", &file_ids[i])]);
+                }
+                x.close();
+            }
+            x.close();
+            x.close();
+            x.close();
+            x.close();
+            x.finish()
+        };
+        for (file, _) in self.files.iter().zip(&file_ids) {
+            files.push((format!("representations/rep1/data/{}", file.name), file.bytes.clone()));
+        }
+        for (path, bytes) in &doc_metadata {
+            files.push((format!("representations/rep1/{path}"), bytes.clone()));
+        }
+        files.push(("representations/rep1/metadata/preservation/PREMIS_rep1.xml".into(), premis_rep));
+
+        // ---- the package ----
+        let ead = dossier_metadata(&self.arc_file_code, &self.dossier);
+        let premis = {
+            let mut x = Xml::new();
+            premis_open(&mut x);
+            x.open("object", &[("xsi:type", "intellectualEntity")]);
+            identifier(&mut x, "objectIdentifier", "local", &objid);
+            x.close();
+            x.close();
+            for event in self.events.iter().filter(|e| e.file.is_none()) {
+                write_event(&mut x, event, &[software, agent_org], Some(&objid));
+            }
+            write_agents(&mut x, &self.agency, &self.software_version);
+            x.close();
+            x.finish()
+        };
+        let readme = format!(
+            "Gói lưu trữ (AIP) của hồ sơ {} — {}\nLập bởi Kho {} ngày {created}, theo Thông tư 05/2025/TT-BNV trên E-ARK CSIP 2.0.4.\n\
+             METS.xml liệt kê mọi tệp với kích thước và mã SHA-256; representations/rep1 chứa bản số hóa đã ký và siêu dữ liệu từng văn bản.\n\
+             schemas/mets1_12.xsd là lược đồ METS 1.12 của Thư viện Quốc hội Hoa Kỳ, với xlink.xsd trỏ vào bản trong gói.\n",
+            self.dossier.file_code, title, self.software_version
+        )
+        .into_bytes();
+        let root = {
+            let mut x = Xml::new();
+            mets_root(&mut x, &objid, &title, "schemas/", "http://www.ra.ee/METS/v01/IP.xml");
+            mets_header(&mut x, &created, "AIP", &self.software_version);
+            let dmd = format!("uuid-{}", new_uuid());
+            x.open("dmdSec", &[("ID", &dmd), ("CREATED", &created), ("STATUS", "CURRENT")]);
+            md_ref(
+                &mut x,
+                "metadata/descriptive/EAD.xml",
+                &[("MDTYPE", "OTHER"), ("OTHERMDTYPE", "simpledc"), ("MDTYPEVERSION", "1.0")],
+                &ead,
+                &created,
+            );
+            x.close();
+            let premis_id = format!("uuid-{}", new_uuid());
+            x.open("amdSec", &[("ID", &format!("uuid-{}", new_uuid()))]);
+            x.open("digiprovMD", &[("ID", &premis_id), ("STATUS", "CURRENT")]);
+            md_ref(&mut x, "metadata/preservation/PREMIS.xml", &[("MDTYPE", "PREMIS")], &premis, &created);
+            x.close();
+            x.close();
+            let (doc_group, schema_group, rep_group) =
+                (format!("uuid-{}", new_uuid()), format!("uuid-{}", new_uuid()), format!("uuid-{}", new_uuid()));
+            x.open("fileSec", &[("ID", &format!("uuid-{}", new_uuid()))]);
+            x.open("fileGrp", &[("ID", &doc_group), ("USE", "Documentation")]);
+            file_element(
+                &mut x,
+                &Listed { id: format!("ID-{}", new_uuid()), href: "documentation/README.txt", media_type: "text/plain", bytes: &readme },
+                &created,
+            );
+            x.close();
+            x.open("fileGrp", &[("ID", &schema_group), ("USE", "Schemas")]);
+            let schema_paths: Vec<String> = SCHEMAS.iter().map(|(name, _)| format!("schemas/{name}")).collect();
+            for ((_, bytes), href) in SCHEMAS.iter().zip(&schema_paths) {
+                file_element(&mut x, &Listed { id: format!("ID-{}", new_uuid()), href, media_type: "application/xml", bytes }, &created);
+            }
+            x.close();
+            x.open("fileGrp", &[("ID", &rep_group), ("USE", "Representations"), ("csip:CONTENTINFORMATIONTYPE", "MIXED")]);
+            file_element(
+                &mut x,
+                &Listed {
+                    id: format!("ID-{}", new_uuid()),
+                    href: "representations/rep1/METS.xml",
+                    media_type: "text/xml",
+                    bytes: &rep_mets,
+                },
+                &created,
+            );
+            x.close();
+            x.close();
+            x.open("structMap", &[("ID", &format!("uuid-{}", new_uuid())), ("TYPE", "PHYSICAL"), ("LABEL", "CSIP")]);
+            x.open("div", &[("ID", &format!("uuid-{}", new_uuid())), ("LABEL", &objid)]);
+            x.empty("div", &[("ID", &format!("uuid-{}", new_uuid())), ("LABEL", "Metadata"), ("DMDID", &dmd), ("ADMID", &premis_id)]);
+            x.open("div", &[("ID", &format!("uuid-{}", new_uuid())), ("LABEL", "Documentation")]);
+            x.empty("fptr", &[("FILEID", &doc_group)]);
+            x.close();
+            x.open("div", &[("ID", &format!("uuid-{}", new_uuid())), ("LABEL", "Schemas")]);
+            x.empty("fptr", &[("FILEID", &schema_group)]);
+            x.close();
+            x.open("div", &[("ID", &format!("uuid-{}", new_uuid())), ("LABEL", "Representations")]);
+            x.empty("fptr", &[("FILEID", &rep_group)]);
+            x.open("div", &[("ID", &format!("uuid-{}", new_uuid())), ("LABEL", "Representations/rep1")]);
+            x.empty(
+                "mptr",
+                &[
+                    ("LOCTYPE", "URL"),
+                    ("xlink:type", "simple"),
+                    ("xlink:href", "representations/rep1/METS.xml"),
+                    ("xlink:title", &rep_group),
+                ],
+            );
+            x.close();
+            x.close();
+            x.close();
+            x.close();
+            x.close();
+            x.finish()
+        };
+        files.push(("representations/rep1/METS.xml".into(), rep_mets));
+        files.push(("metadata/descriptive/EAD.xml".into(), ead));
+        files.push(("metadata/preservation/PREMIS.xml".into(), premis));
+        files.push(("documentation/README.txt".into(), readme));
+        for (name, bytes) in SCHEMAS {
+            files.push((format!("schemas/{name}"), bytes.to_vec()));
+        }
+        files.push(("METS.xml".into(), root));
+        Package { objid, folder, files }
+    }
+}
+
+fn write_event(x: &mut Xml, event: &Event, agents: &[(&str, &str)], object: Option<&str>) {
+    x.open("event", &[]);
+    identifier(x, "eventIdentifier", "UUID", &new_uuid().to_lowercase());
+    x.close();
+    x.text("eventType", &[], event.kind.term());
+    x.text("eventDateTime", &[], &event.at);
+    x.open("eventDetailInformation", &[]);
+    x.text("eventDetail", &[], &event.detail);
+    x.close();
+    x.open("eventOutcomeInformation", &[]);
+    x.text("eventOutcome", &[], if event.success { "success" } else { "failure" });
+    x.close();
+    for (kind, name) in agents {
+        identifier(x, "linkingAgentIdentifier", "local", name);
+        x.text("linkingAgentRole", &[], if *kind == "software" { "executing program" } else { "implementer" });
+        x.close();
+    }
+    if let Some(object) = object {
+        identifier(x, "linkingObjectIdentifier", "local", object);
+        x.close();
+    }
+    x.close();
+}
+
+fn write_agents(x: &mut Xml, agency: &str, version: &str) {
+    x.open("agent", &[]);
+    identifier(x, "agentIdentifier", "local", "Kho");
+    x.close();
+    x.text("agentName", &[], &format!("Kho {version}"));
+    x.text("agentType", &[], "software");
+    x.close();
+    x.open("agent", &[]);
+    identifier(x, "agentIdentifier", "local", agency);
+    x.close();
+    x.text("agentName", &[], agency);
+    x.text("agentType", &[], "organization");
+    x.close();
+}

@@ -1,0 +1,72 @@
+//! A small XML writer: elements opened and closed in order, attributes and text escaped. The
+//! packages' XML is written, never parsed, here.
+
+pub(crate) struct Xml {
+    out: String,
+    open: Vec<&'static str>,
+}
+
+pub(crate) fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            // Control characters other than tab and line breaks are not allowed in XML 1.0.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+impl Xml {
+    pub(crate) fn new() -> Xml {
+        Xml { out: String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"), open: vec![] }
+    }
+
+    fn start(&mut self, name: &str, attrs: &[(&str, &str)]) {
+        self.out.push_str(&"  ".repeat(self.open.len()));
+        self.out.push('<');
+        self.out.push_str(name);
+        for (key, value) in attrs {
+            self.out.push_str(&format!(" {key}=\"{}\"", escape(value)));
+        }
+    }
+
+    /// `<name attrs>` … until `close`.
+    pub(crate) fn open(&mut self, name: &'static str, attrs: &[(&str, &str)]) -> &mut Xml {
+        self.start(name, attrs);
+        self.out.push_str(">\n");
+        self.open.push(name);
+        self
+    }
+
+    pub(crate) fn close(&mut self) -> &mut Xml {
+        let name = self.open.pop().expect("an open element");
+        self.out.push_str(&"  ".repeat(self.open.len()));
+        self.out.push_str(&format!("</{name}>\n"));
+        self
+    }
+
+    /// `<name attrs/>`.
+    pub(crate) fn empty(&mut self, name: &str, attrs: &[(&str, &str)]) -> &mut Xml {
+        self.start(name, attrs);
+        self.out.push_str("/>\n");
+        self
+    }
+
+    /// `<name attrs>text</name>`.
+    pub(crate) fn text(&mut self, name: &str, attrs: &[(&str, &str)], text: &str) -> &mut Xml {
+        self.start(name, attrs);
+        self.out.push_str(&format!(">{}</{name}>\n", escape(text)));
+        self
+    }
+
+    pub(crate) fn finish(self) -> Vec<u8> {
+        assert!(self.open.is_empty(), "unclosed {:?}", self.open);
+        self.out.into_bytes()
+    }
+}
