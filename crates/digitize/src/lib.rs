@@ -10,6 +10,7 @@ pub mod hostile;
 pub mod ingest;
 pub mod intake;
 pub mod ocr;
+pub mod package;
 mod pdf_input;
 pub mod pdfa;
 pub mod pipeline;

@@ -80,18 +80,6 @@ fn utf16be(text: &str) -> Vec<u8> {
     text.encode_utf16().flat_map(u16::to_be_bytes).collect()
 }
 
-/// Text for the XMP packet: markup escaped, and characters XML 1.0 forbids (control characters
-/// pasted from old spreadsheets, U+FFFE/U+FFFF) dropped, since an ill-formed packet fails PDF/A.
-fn xml_escape(text: &str) -> String {
-    text.chars()
-        .filter(|c| !matches!(*c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}'))
-        .collect::<String>()
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 fn pdf_date(date: &DateTime<FixedOffset>) -> pdf_writer::Date {
     let offset = date.offset().local_minus_utc();
     let (hours, minutes) = ((offset / 3600) as i8, ((offset.abs() % 3600) / 60) as u8);
@@ -128,10 +116,10 @@ fn xmp(meta: &Metadata, conformance: Conformance) -> String {
 <rdf:Description rdf:about=\"\" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">\n\
 <pdfaid:part>{part}</pdfaid:part>\n<pdfaid:conformance>B</pdfaid:conformance>\n\
 </rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>",
-        title = xml_escape(&meta.title),
-        author = xml_escape(&meta.author),
-        subject = xml_escape(&meta.subject),
-        keywords = xml_escape(&meta.keywords),
+        title = kho_model::text::xml_escape(&meta.title),
+        author = kho_model::text::xml_escape(&meta.author),
+        subject = kho_model::text::xml_escape(&meta.subject),
+        keywords = kho_model::text::xml_escape(&meta.keywords),
     )
 }
 

@@ -685,6 +685,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 max_connections: *max_connections as usize,
                 header_timeout: std::time::Duration::from_secs(*header_timeout),
                 request_timeout: std::time::Duration::from_secs(*request_timeout),
+                organisation: cli.organisation.clone().unwrap_or_else(|| kho_digitize::worker::WorkerConfig::default().organisation),
                 ..Default::default()
             };
             // On one machine the server also runs the số hóa line; at scale, `kho worker` does.

@@ -4,8 +4,7 @@
 //! the representation's METS), the signed copy inside byte for byte — and refused for a hồ sơ
 //! not digitized, a classified one, or one that does not exist.
 
-use kho_model::record::{DocumentInput, DossierInput};
-use kho_store::Store;
+use kho_model::record::DocumentInput;
 use kho_store::test_support::catalogues;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -23,48 +22,6 @@ fn kho(url: &str, data: &Path, args: &[&str]) -> Output {
 
 fn said(out: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
-}
-
-/// The hồ sơ's signed copy, made as the line makes it (the bytes need not be a real PDF here:
-/// the package carries whatever was signed).
-async fn digitize(store: &Store, blobs: &kho_blobs::Blobs, unit: i64, dossier: i64, pdf: &[u8]) {
-    let batch = store.create_batch(unit, "Lô 1", kho_model::digitization::OriginalKind::Text, "test").await.unwrap();
-    store.add_to_batch(batch, &[(dossier, 1, "Bảo quản vĩnh viễn")]).await.unwrap();
-    let stored = blobs.put(pdf.to_vec(), false).await.unwrap();
-    let file = kho_store::NewScanFile {
-        batch_id: batch,
-        dossier_id: dossier,
-        ordinal: None,
-        file_name: "quet.pdf".into(),
-        format: "pdf".into(),
-        size: stored.size as i64,
-        sha256: stored.sha256.clone(),
-        blob: stored.name.clone(),
-        sealed: false,
-        page_count: 1,
-        uploaded_by: "test".into(),
-    };
-    store.add_scan_file(&file).await.unwrap();
-    let read = kho_store::PageResult { ocr_text: Some("Trang đã đọc".into()), ..Default::default() };
-    while let Some(job) = store.claim_job("test", 60, 3).await.unwrap() {
-        match job.kind {
-            kho_store::JobKind::Page => assert!(store.finish_page(&job, job.subject_id, &read).await.unwrap()),
-            kho_store::JobKind::Assemble => {
-                let code = store.dossier(dossier).await.unwrap().fields.file_code.to_string();
-                let rendition = kho_store::RenditionFile {
-                    ordinal: None,
-                    file_name: format!("{code}.pdf"),
-                    standard: "PDF/A-2b".into(),
-                    pages: 1,
-                    size: stored.size as i64,
-                    sha256: stored.sha256.clone(),
-                    blob: stored.name.clone(),
-                    signed: true,
-                };
-                assert!(store.finish_assembly(&job, dossier, &[rendition]).await.unwrap());
-            }
-        }
-    }
 }
 
 fn xmllint(schema: &Path, file: &Path) {
@@ -114,7 +71,11 @@ async fn a_digitized_hồ_sơ_is_kept_as_an_aip_the_validator_and_the_schemas_ac
             store.create_document(made[0].0, &input.parse().unwrap()).await.unwrap();
         }
         let pdf = b"%PDF-1.7\n% ban so hoa da ky\n".to_vec();
-        digitize(store, &blobs, unit, made[0].0, &pdf).await;
+        // The hồ sơ's signed copy as the line records it (the bytes need not be a real PDF here:
+        // the package carries whatever was signed).
+        let stored = blobs.put(pdf.clone(), false).await.unwrap();
+        let scan = kho_store::test_support::StoredFile { blob: &stored.name, sha256: &stored.sha256, size: stored.size as i64 };
+        kho_store::test_support::digitized(store, unit, made[0].0, scan, None).await;
 
         let out_dir = catalogue.dir().join("goi");
         std::fs::create_dir_all(&out_dir).unwrap();
@@ -181,12 +142,19 @@ async fn a_digitized_hồ_sơ_is_kept_as_an_aip_the_validator_and_the_schemas_ac
         let out = kho(&catalogue.url, &data, &["package", "export", "aip", "KHONG.CO", "-o", out_dir.join("x.zip").to_str().unwrap()]);
         assert!(!out.status.success() && said(&out).contains("không có hồ sơ"), "{label}: {}", said(&out));
         assert!(!out_dir.join("x.zip").exists(), "{label}: nothing left behind");
-        // A classified hồ sơ does not leave the enclave as a file.
-        let mut secret = DossierInput::from(&store.dossier(made[0].0).await.unwrap().fields);
-        secret.classification = "01".into();
-        secret.mode = "03".into();
-        let (_, _, context) = store.dossier_context(store.dossier(made[0].0).await.unwrap().inventory_id).await.unwrap();
-        store.update_dossier(made[0].0, &secret.parse(&context).unwrap()).await.unwrap();
+        // A hồ sơ holding a classified văn bản does not leave the enclave as a file.
+        let secret = DocumentInput {
+            doc_ordinal: "3".into(),
+            type_name: "22".into(),
+            issued_date: "2019".into(),
+            organ_name: "UBND xã Mường Ảng".into(),
+            subject: "Công văn mật".into(),
+            number_of_page: "1".into(),
+            mode: "03".into(),
+            classification: "01".into(),
+            ..Default::default()
+        };
+        store.create_document(made[0].0, &secret.parse().unwrap()).await.unwrap();
         let out = kho(&catalogue.url, &data, &["package", "export", "aip", &made[0].1, "-o", out_dir.join("x.zip").to_str().unwrap()]);
         assert!(!out.status.success() && said(&out).contains("mật"), "{label}: {}", said(&out));
     }

@@ -197,3 +197,22 @@ mod tests {
         assert_eq!(number("n", "Số tờ", "-3", 0, 10).unwrap_err().code, "not_a_number");
     }
 }
+
+/// Text for XML (a package's metadata, a DOCX run, a PDF's XMP packet): markup escaped, and the
+/// characters XML 1.0 forbids — control characters pasted from old spreadsheets, U+FFFE, U+FFFF —
+/// dropped, since one of them makes the whole file ill-formed.
+pub fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}

@@ -1,25 +1,11 @@
 //! A small XML writer: elements opened and closed in order, attributes and text escaped. The
 //! packages' XML is written, never parsed, here.
 
+use kho_model::text::xml_escape;
+
 pub(crate) struct Xml {
     out: String,
     open: Vec<&'static str>,
-}
-
-pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            // Control characters other than tab and line breaks are not allowed in XML 1.0.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 impl Xml {
@@ -32,7 +18,7 @@ impl Xml {
         self.out.push('<');
         self.out.push_str(name);
         for (key, value) in attrs {
-            self.out.push_str(&format!(" {key}=\"{}\"", escape(value)));
+            self.out.push_str(&format!(" {key}=\"{}\"", xml_escape(value)));
         }
     }
 
@@ -61,7 +47,7 @@ impl Xml {
     /// `<name attrs>text</name>`.
     pub(crate) fn text(&mut self, name: &str, attrs: &[(&str, &str)], text: &str) -> &mut Xml {
         self.start(name, attrs);
-        self.out.push_str(&format!(">{}</{name}>\n", escape(text)));
+        self.out.push_str(&format!(">{}</{name}>\n", xml_escape(text)));
         self
     }
 

@@ -859,6 +859,20 @@ q.pages, q.pages_done, q.pages_rescan, q.renditions \
 
     /// Where a hồ sơ's renditions sit and their labels: fonds, hồ sơ and the văn bản each carries
     /// (`Label::derived`). What the pages, the API and `kho batch export` all decide by.
+    /// The label of a hồ sơ with everything in it — its fonds, itself and every văn bản: what
+    /// hands the hồ sơ out whole (a package) carries this.
+    pub async fn whole_dossier_label(&self, dossier: &kho_model::record::Dossier) -> Result<(FondsPlace, Label), StoreError> {
+        let (place, record) = self.dossier_label(dossier).await?;
+        let row = sqlx::query("SELECT COALESCE(MAX(classification), 0), MAX(mode) FROM documents WHERE dossier_id = $1")
+            .bind(dossier.id)
+            .fetch_one(&self.pool)
+            .await?;
+        let level: i64 = row.try_get(0)?;
+        let classification = Classification::from_level(level).ok_or_else(|| StoreError::Corrupt(format!("độ mật {level}")))?;
+        let mode = row.try_get::<Option<String>, _>(1)?.and_then(|m| Mode::from_code(&m));
+        Ok((place, Label::derived([record, Label::new(classification, mode)])))
+    }
+
     pub async fn rendition_labels(&self, dossier: &kho_model::record::Dossier) -> Result<(FondsPlace, HashMap<i64, Label>), StoreError> {
         let (place, record) = self.dossier_label(dossier).await?;
         let labels = self

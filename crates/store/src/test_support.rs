@@ -186,3 +186,53 @@ pub async fn counted_batch_progress(store: &Store, visibility: &kho_model::acces
     progress.jobs_failed = store.queue_counts(Some(batch_id)).await.expect("queue counts").failed;
     progress
 }
+
+/// A file already in the blobs, as a test hands it to the catalogue.
+pub struct StoredFile<'a> {
+    pub blob: &'a str,
+    pub sha256: &'a str,
+    pub size: i64,
+}
+
+/// A hồ sơ taken through the số hóa line without the worker: a batch, `scan` as its one-page scan
+/// (the page read, with `image` as the page image the viewer shows), and `scan` again as its
+/// signed copy `<mã hồ sơ>.pdf`. (batch, rendition).
+pub async fn digitized(store: &Store, unit: i64, dossier: i64, scan: StoredFile<'_>, image: Option<String>) -> (i64, i64) {
+    let batch = store.create_batch(unit, "Lô 1", kho_model::digitization::OriginalKind::Text, "test").await.expect("batch");
+    store.add_to_batch(batch, &[(dossier, 1, "Bảo quản vĩnh viễn")]).await.expect("into the batch");
+    let file = crate::NewScanFile {
+        batch_id: batch,
+        dossier_id: dossier,
+        ordinal: None,
+        file_name: "quet.pdf".into(),
+        format: "pdf".into(),
+        size: scan.size,
+        sha256: scan.sha256.into(),
+        blob: scan.blob.into(),
+        sealed: false,
+        page_count: 1,
+        uploaded_by: "test".into(),
+    };
+    store.add_scan_file(&file).await.expect("scan file");
+    let read = crate::PageResult { image_blob: image, ocr_text: Some("Trang đã đọc".into()), ..Default::default() };
+    let code = store.dossier(dossier).await.expect("hồ sơ").fields.file_code.to_string();
+    while let Some(job) = store.claim_job("test", 60, 3).await.expect("claim") {
+        match job.kind {
+            crate::JobKind::Page => assert!(store.finish_page(&job, job.subject_id, &read).await.expect("page")),
+            crate::JobKind::Assemble => {
+                let rendition = crate::RenditionFile {
+                    ordinal: None,
+                    file_name: format!("{code}.pdf"),
+                    standard: "PDF/A-2b".into(),
+                    pages: 1,
+                    size: scan.size,
+                    sha256: scan.sha256.into(),
+                    blob: scan.blob.into(),
+                    signed: true,
+                };
+                assert!(store.finish_assembly(&job, dossier, &[rendition]).await.expect("assembly"));
+            }
+        }
+    }
+    (batch, store.renditions(dossier).await.expect("renditions")[0].id)
+}

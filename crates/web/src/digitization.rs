@@ -33,6 +33,32 @@ pub fn routes(max_upload: usize) -> Router<AppState> {
         .route("/so-hoa/{id}/tep", post(upload).layer(DefaultBodyLimit::max(max_upload)))
         .route("/so-hoa/{id}/tai-len", get(piece_status).put(piece_put))
         .route("/ban-so-hoa/{id}", get(download))
+        .route("/ho-so/{id}/goi-luu-tru.zip", get(package))
+}
+
+/// The gói lưu trữ (AIP, TT 05/2025) of a digitized hồ sơ, for whoever may see all of it; a hồ sơ
+/// holding anything classified is not handed out as a file. Audited.
+async fn package(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
+    let (dossier, _) = records::whole_dossier_for(&state, &ctx, Action::PlanView, id).await?;
+    let agency = state.config.organisation.clone();
+    let aip = match kho_digitize::package::dossier_aip(&state.store, &state.blobs, &dossier, &agency).await {
+        Ok(aip) => aip,
+        Err(e @ (kho_digitize::package::AipError::Classified(_) | kho_digitize::package::AipError::NotDigitized(_))) => {
+            return Err(PageError::NotYet(e.to_string()));
+        }
+        Err(e) => return Err(PageError::Internal(e.to_string())),
+    };
+    let zipped = tokio::task::spawn_blocking(move || {
+        let package = aip.build();
+        package.zip(std::io::Cursor::new(Vec::new())).map(|c| (package.folder, c.into_inner()))
+    })
+    .await
+    .map_err(|e| PageError::Internal(e.to_string()))?
+    .map_err(|e| PageError::Internal(e.to_string()))?;
+    let mut event = ctx.event("package.export", "dossier", Some(id), "ok");
+    event.detail = Some(format!("AIP {}", zipped.0));
+    state.store.audit(event).await?;
+    Ok(crate::respond::download(zipped.1, "application/zip", format!("{}.zip", zipped.0)))
 }
 
 fn render(state: &AppState, ctx: &Ctx, template: &str, title: &str, status: StatusCode, values: Value) -> Result<Response, PageError> {

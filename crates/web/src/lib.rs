@@ -74,6 +74,8 @@ pub struct WebConfig {
     /// the others wait on disk. A file takes as many as it is large (at least one), a file
     /// larger than the whole budget takes all of it and is checked alone.
     pub upload_memory_mb: u32,
+    /// The body that digitizes and keeps (the packages' agent), as `--organisation` names it.
+    pub organisation: String,
 }
 
 impl WebConfig {
@@ -98,6 +100,7 @@ impl Default for WebConfig {
             request_timeout: Duration::from_secs(120),
             max_connections: 2048,
             upload_memory_mb: 160,
+            organisation: kho_digitize::worker::WorkerConfig::default().organisation,
         }
     }
 }

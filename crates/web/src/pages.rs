@@ -1095,6 +1095,10 @@ pub(crate) async fn render_dossier(
         .iter()
         .map(|r| context! { id => r.id, name => r.file_name.clone(), standard => r.standard.clone(), pages => r.pages, size => r.size, sha256 => r.sha256.clone(), signed => r.signed, at => r.created_at.clone() })
         .collect();
+    // The gói lưu trữ, offered to the archive's own staff when nothing in the hồ sơ is classified.
+    let may_package = !renditions.is_empty()
+        && kho_model::access::Permissions::shipped().allows(ctx.actor.role, Action::PlanView)
+        && !state.store.whole_dossier_label(&dossier).await?.1.classification.is_classified();
     let page_ids = state.store.dossier_page_ids(id).await?;
     let (scanned_pages, first_page) = (page_ids.len(), page_ids.first().copied());
     let classified = dossier.fields.classification.max(fonds.fields.classification).is_classified();
@@ -1123,7 +1127,7 @@ pub(crate) async fn render_dossier(
         ])
         .status(status)
         .render(&state, Some(&ctx), context! {
-            heading => title, facts, documents, actions, flash, attachments, upload_error, renditions, scanned_pages, first_page,
+            heading => title, facts, documents, actions, flash, attachments, upload_error, renditions, scanned_pages, first_page, may_package,
             retention, maintenance_code => dossier.fields.maintenance.code(), id,
             may_upload => may_edit, classified, enclave => state.config.enclave, csrf_query => ctx.csrf.as_deref().map(crate::auth::urlencode),
         })

@@ -163,6 +163,16 @@ pub async fn visible_renditions(state: &AppState, ctx: &Ctx, dossier: &Dossier) 
 
 /// A rendition the actor may download, with its label; a hidden one answers as absent, and every
 /// download of restricted material is audited by the caller.
+/// A hồ sơ with everything in it — its fonds, itself and every văn bản — for what hands it out
+/// whole (a package): whoever may not see all of it finds it absent. Audited as a view.
+pub async fn whole_dossier_for(state: &AppState, ctx: &Ctx, action: Action, id: i64) -> Result<(Dossier, Label), Refused> {
+    let dossier = found(state, ctx, action, "dossier", id, state.store.dossier(id).await).await?;
+    let (place, label) = state.store.whole_dossier_label(&dossier).await?;
+    permit(state, ctx, action, &label.on(place), "dossier", Some(id)).await?;
+    audit_view(state, ctx, action, "dossier", id, label.classification, label.mode).await?;
+    Ok((dossier, label))
+}
+
 pub async fn rendition_for(state: &AppState, ctx: &Ctx, id: i64) -> Result<(kho_store::Rendition, Dossier, Label), Refused> {
     let rendition = found(state, ctx, Action::CatalogueView, "rendition", id, state.store.rendition(id).await).await?;
     let dossier = state.store.dossier(rendition.dossier_id).await?;

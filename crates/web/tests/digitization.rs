@@ -633,3 +633,91 @@ async fn a_scanning_station_works_through_the_api() {
         }
     }
 }
+
+/// The gói lưu trữ of a digitized hồ sơ from its page: a ZIP the archive's staff download, whose
+/// METS names the hồ sơ; not offered to a reader nor to another commune; a hồ sơ holding a
+/// classified văn bản is neither offered nor handed out, and to the uncleared it is absent.
+#[tokio::test]
+async fn a_digitized_hồ_sơ_is_downloaded_as_its_aip_by_whoever_may_see_all_of_it() {
+    for app in apps().await {
+        let label = app.label;
+        let (fonds, land, book) = commune_fonds(&app).await;
+        let unit = app.unit_id("Xã Mường Ảng").await;
+        let other = app.unit_id("Xã Mường Phăng").await;
+        let blobs = kho_blobs::Blobs::open(&app.catalogue.dir().join("blobs"), None).unwrap();
+        let everything = kho_model::access::Visibility::everything();
+        let listed = |code: String| {
+            let store = app.store.clone();
+            let everything = everything.clone();
+            async move {
+                let filter = kho_store::ListDossiers {
+                    visibility: everything,
+                    inventory_id: None,
+                    fonds_id: Some(fonds),
+                    query: None,
+                    undisposed: false,
+                    seek: kho_store::Seek::First,
+                    limit: 10,
+                };
+                store.list_dossiers(&filter).await.unwrap().items.into_iter().find(|d| d.fields.file_code.to_string() == code).unwrap().id
+            }
+        };
+        let (land_id, book_id) = (listed(land.clone()).await, listed(book.clone()).await);
+        for dossier in [land_id, book_id] {
+            let pdf = blobs.put(format!("%PDF-1.7 ban so hoa {dossier}").into_bytes(), false).await.unwrap();
+            let scan = kho_store::test_support::StoredFile { blob: &pdf.name, sha256: &pdf.sha256, size: pdf.size as i64 };
+            kho_store::test_support::digitized(&app.store, unit, dossier, scan, None).await;
+        }
+        // The book holds a văn bản classified Mật.
+        let secret = kho_model::record::DocumentInput {
+            doc_ordinal: "1".into(),
+            type_name: "22".into(),
+            issued_date: "2020".into(),
+            organ_name: "UBND".into(),
+            subject: "Công văn mật".into(),
+            number_of_page: "1".into(),
+            mode: "03".into(),
+            classification: "01".into(),
+            ..Default::default()
+        };
+        app.store.create_document(book_id, &secret.parse().unwrap()).await.unwrap();
+
+        app.user("canbo", Role::Archivist, Classification::None, &[unit], &[]).await;
+        app.user("canbo.mat", Role::Archivist, Classification::Confidential, &[unit], &[]).await;
+        app.user("canbo.khac", Role::Archivist, Classification::Confidential, &[other], &[]).await;
+        app.user("docgia", Role::Reader, Classification::None, &[unit], &[]).await;
+        let clerk = app.login("canbo").await;
+        let (_, page) = clerk.get(&format!("/ho-so/{land_id}")).await;
+        assert!(page.contains("Tải gói lưu trữ"), "{label}: offered on the hồ sơ page");
+        let zip = clerk.client.get(format!("{}/ho-so/{land_id}/goi-luu-tru.zip", app.base)).send().await.unwrap();
+        assert_eq!(zip.status(), StatusCode::OK, "{label}");
+        assert_eq!(zip.headers()["content-type"], "application/zip");
+        let bytes = zip.bytes().await.unwrap();
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+        let mets_name = (0..archive.len())
+            .map(|i| archive.by_index(i).unwrap().name().unwrap().to_string())
+            .find(|n| n.ends_with("/METS.xml") && n.matches('/').count() == 1)
+            .unwrap();
+        assert!(mets_name.starts_with("urn_X27_uuid_"), "{label}: {mets_name}");
+        let mut mets = String::new();
+        std::io::Read::read_to_string(&mut archive.by_name(&mets_name).unwrap(), &mut mets).unwrap();
+        assert!(mets.contains("Hồ sơ giao đất ở tại bản Co Mận"), "{label}: the hồ sơ named in its METS");
+        let trail = kho_store::AuditFilter { action: Some("package.export".into()), limit: 10, ..Default::default() };
+        assert_eq!(app.store.list_audit(&trail).await.unwrap().0, 1, "{label}: audited");
+
+        // Not for a reader, nor another commune's staff.
+        let reader = app.login("docgia").await;
+        assert_eq!(reader.get(&format!("/ho-so/{land_id}/goi-luu-tru.zip")).await.0, StatusCode::FORBIDDEN, "{label}");
+        let outsider = app.login("canbo.khac").await;
+        assert_eq!(outsider.get(&format!("/ho-so/{land_id}/goi-luu-tru.zip")).await.0, StatusCode::NOT_FOUND, "{label}");
+
+        // A classified văn bản inside: absent to the uncleared, refused as a file to the cleared.
+        let (_, page) = clerk.get(&format!("/ho-so/{book_id}")).await;
+        assert!(!page.contains("Tải gói lưu trữ"), "{label}");
+        assert_eq!(clerk.get(&format!("/ho-so/{book_id}/goi-luu-tru.zip")).await.0, StatusCode::NOT_FOUND, "{label}");
+        let cleared = app.login("canbo.mat").await;
+        let (status, refused) = cleared.get(&format!("/ho-so/{book_id}/goi-luu-tru.zip")).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{label}");
+        assert!(refused.contains("mạng LAN độc lập"), "{label}: says why");
+    }
+}

@@ -115,7 +115,16 @@ async fn fixtures(app: &App) -> Fixtures {
     let plain = |id| Target { id, classification: Classification::None, mode: None };
     let secret = |id| Target { id, classification: Classification::Confidential, mode: None };
     let accession = app.accession(unit_a).await;
-    let (batch, rendition) = digitized(store, &blobs, unit_a, dossier_ids[0]).await;
+    let (batch, rendition) = {
+        let pdf = blobs.put(b"%PDF-1.7 ban so hoa".to_vec(), false).await.unwrap();
+        // The page read, with the image the viewer shows.
+        let image = blobs
+            .put(std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../digitize/tests/pages/150dpi.png")).unwrap(), false)
+            .await
+            .unwrap();
+        let scan = kho_store::test_support::StoredFile { blob: &pdf.name, sha256: &pdf.sha256, size: pdf.size as i64 };
+        kho_store::test_support::digitized(store, unit_a, dossier_ids[0], scan, Some(image.name)).await
+    };
     let scan_page = store.dossier_page_ids(dossier_ids[0]).await.unwrap()[0];
     let disposal_list = store
         .create_disposal_list(fonds_ids[0], "Danh mục", "Thuyết minh", &[(dossier_ids[0], kho_model::disposal::Reason::Duplicate)], "test")
@@ -152,50 +161,6 @@ async fn fixtures(app: &App) -> Fixtures {
             store.finish_fixity_run(run).await.unwrap().id
         },
     }
-}
-
-/// A batch holding `dossier`, taken through the queue to a rendition: (batch, rendition).
-async fn digitized(store: &kho_store::Store, blobs: &kho_blobs::Blobs, unit: i64, dossier: i64) -> (i64, i64) {
-    let batch = store.create_batch(unit, "Lô 1", kho_model::digitization::OriginalKind::Text, "test").await.unwrap();
-    store.add_to_batch(batch, &[(dossier, 1, "Bảo quản vĩnh viễn")]).await.unwrap();
-    let pdf = blobs.put(b"%PDF-1.7 ban so hoa".to_vec(), false).await.unwrap();
-    let file = kho_store::NewScanFile {
-        batch_id: batch,
-        dossier_id: dossier,
-        ordinal: None,
-        file_name: "quet.pdf".into(),
-        format: "pdf".into(),
-        size: pdf.size as i64,
-        sha256: pdf.sha256.clone(),
-        blob: pdf.name.clone(),
-        sealed: false,
-        page_count: 1,
-        uploaded_by: "test".into(),
-    };
-    store.add_scan_file(&file).await.unwrap();
-    // The page read, with the image the viewer shows.
-    let image =
-        blobs.put(std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../digitize/tests/pages/150dpi.png")).unwrap(), false).await.unwrap();
-    let read = kho_store::PageResult { image_blob: Some(image.name), ocr_text: Some("Trang đã đọc".into()), ..Default::default() };
-    while let Some(job) = store.claim_job("matrix", 60, 3).await.unwrap() {
-        match job.kind {
-            kho_store::JobKind::Page => assert!(store.finish_page(&job, job.subject_id, &read).await.unwrap()),
-            kho_store::JobKind::Assemble => {
-                let rendition = kho_store::RenditionFile {
-                    ordinal: None,
-                    file_name: "ho-so.pdf".into(),
-                    standard: "PDF/A-2b".into(),
-                    pages: 1,
-                    size: pdf.size as i64,
-                    sha256: pdf.sha256.clone(),
-                    blob: pdf.name.clone(),
-                    signed: false,
-                };
-                assert!(store.finish_assembly(&job, dossier, &[rendition]).await.unwrap());
-            }
-        }
-    }
-    (batch, store.renditions(dossier).await.unwrap()[0].id)
 }
 
 /// Which fixture a path's `{id}` names, if it is a catalogue record.

@@ -12,19 +12,9 @@ use std::io::Write;
 /// of a point.
 const TEXT_WIDTH: usize = 9300;
 
+/// A run's text for XML; a tab or line break inside a run becomes a space.
 fn escape(text: &str, out: &mut String) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            // Control characters are not allowed in XML 1.0; a tab or line break stays.
-            '\t' | '\n' | '\r' => out.push(' '),
-            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
-            c => out.push(c),
-        }
-    }
+    out.push_str(&kho_model::text::xml_escape(&text.replace(['\t', '\n', '\r'], " ")));
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
