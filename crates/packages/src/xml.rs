@@ -6,15 +6,26 @@ use kho_model::text::xml_escape;
 pub(crate) struct Xml {
     out: String,
     open: Vec<&'static str>,
+    /// Indentation of the outermost element: a fragment continues a document written before.
+    base: usize,
 }
 
 impl Xml {
     pub(crate) fn new() -> Xml {
-        Xml { out: String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"), open: vec![] }
+        Xml { out: String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"), open: vec![], base: 0 }
+    }
+
+    /// A piece of a document streamed in pieces, written `depth` elements deep.
+    pub(crate) fn fragment(depth: usize) -> Xml {
+        Xml { out: String::new(), open: vec![], base: depth }
+    }
+
+    fn indent(&self) -> String {
+        "  ".repeat(self.base + self.open.len())
     }
 
     fn start(&mut self, name: &str, attrs: &[(&str, &str)]) {
-        self.out.push_str(&"  ".repeat(self.open.len()));
+        self.out.push_str(&self.indent());
         self.out.push('<');
         self.out.push_str(name);
         for (key, value) in attrs {
@@ -32,7 +43,7 @@ impl Xml {
 
     pub(crate) fn close(&mut self) -> &mut Xml {
         let name = self.open.pop().expect("an open element");
-        self.out.push_str(&"  ".repeat(self.open.len()));
+        self.out.push_str(&self.indent());
         self.out.push_str(&format!("</{name}>\n"));
         self
     }
@@ -53,6 +64,11 @@ impl Xml {
 
     pub(crate) fn finish(self) -> Vec<u8> {
         assert!(self.open.is_empty(), "unclosed {:?}", self.open);
+        self.out.into_bytes()
+    }
+
+    /// What is written so far, elements left open for the pieces that follow to close.
+    pub(crate) fn finish_open(self) -> Vec<u8> {
         self.out.into_bytes()
     }
 }

@@ -33,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route("/phong/{id}/danh-muc-ho-so.docx", get(|s, c, p| dossier_list(s, c, p, PaperFormat::Docx)))
         .route("/phong/{id}/danh-muc-ho-so.pdf", get(|s, c, p| dossier_list(s, c, p, PaperFormat::Pdf)))
         .route("/phong/{id}/danh-muc-ho-so.xlsx", get(|s, c, p| dossier_list(s, c, p, PaperFormat::Xlsx)))
+        .route("/phong/{id}/ead3.xml", get(ead3))
         .route("/muc-luc/{id}/xuat.pdf", get(|s, c, p| finding_aid(s, c, p, PaperFormat::Pdf)))
         .route("/ho-so/{id}/muc-luc-van-ban.docx", get(|s, c, p| document_list(s, c, p, PaperFormat::Docx)))
         .route("/ho-so/{id}/muc-luc-van-ban.pdf", get(|s, c, p| document_list(s, c, p, PaperFormat::Pdf)))
@@ -348,6 +349,85 @@ async fn dossier_list(
     let code = fonds.fields.code.to_string();
     let doc = kho_documents::finding_aid::dossier_list(&archive, &code, &fonds.fields.name, &rows);
     paper(doc, format, &format!("danh-muc-ho-so-{code}")).await
+}
+
+/// Hồ sơ read per step of an EAD3 export.
+const EAD3_STEP: u64 = 500;
+
+/// The fonds' finding aid in EAD3 for other archives' systems: what the actor may see of every mục
+/// lục, a series each, sent while it is read (a step of hồ sơ at a time, along the listing
+/// index), so that a district fonds streams out in constant memory.
+async fn ead3(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
+    let fonds = records::fonds_for(&state, &ctx, Action::CatalogueView, id).await?;
+    state.store.audit(ctx.event("fonds.ead3", "fonds", Some(id), "ok")).await?;
+    let code = fonds.fields.code.to_string();
+    let (sender, receiver) = tokio::sync::mpsc::channel(4);
+    tokio::spawn(async move {
+        if let Err(e) = write_ead3(&state, &ctx, &fonds, &sender).await {
+            tracing::error!(fonds = id, error = ?e, "xuất EAD3 dừng giữa chừng");
+            let _ = sender.send(Err(std::io::Error::other(format!("{e:?}")))).await;
+        }
+    });
+    Ok(crate::respond::streamed_file(crate::respond::Streamed(receiver), "application/xml", &format!("ead3-{code}.xml")))
+}
+
+type Chunks = tokio::sync::mpsc::Sender<Result<axum::body::Bytes, std::io::Error>>;
+
+async fn write_ead3(state: &AppState, ctx: &Ctx, fonds: &kho_model::record::Fonds, out: &Chunks) -> Result<(), PageError> {
+    use kho_packages::ead3;
+    let send =
+        |bytes: Vec<u8>| async move { out.send(Ok(bytes.into())).await.map_err(|_| PageError::Internal("người nhận đã ngắt".into())) };
+    let visibility = ctx.actor.visibility();
+    let list = |inventory: Option<i64>, seek: kho_store::Seek, limit: u64| kho_store::ListDossiers {
+        visibility: visibility.clone(),
+        inventory_id: inventory,
+        fonds_id: Some(fonds.id),
+        query: None,
+        undisposed: false,
+        seek,
+        limit,
+    };
+    let total = state.store.list_dossiers(&list(None, kho_store::Seek::First, 0)).await?.total;
+    let archive = state.store.unit(fonds.fields.custodian_unit_id.unwrap_or(fonds.fields.unit_id)).await?.name;
+    let created = kho_packages::timestamp(chrono::Utc::now());
+    send(ead3::head(&ead3::Fonds {
+        code: &fonds.fields.code.to_string(),
+        name: &fonds.fields.name,
+        archive: &archive,
+        history: fonds.fields.history.as_deref(),
+        dossiers: total,
+        created: &created,
+        software_version: env!("CARGO_PKG_VERSION"),
+    }))
+    .await?;
+    for inventory in state.store.list_inventories(&visibility, fonds.id).await? {
+        send(ead3::series_open(inventory.fields.number, &inventory.fields.title)).await?;
+        let mut seek = kho_store::Seek::First;
+        loop {
+            let page = state.store.list_dossiers(&list(Some(inventory.id), seek, EAD3_STEP)).await?;
+            let mut chunk = Vec::new();
+            for d in &page.items {
+                let f = &d.fields;
+                chunk.extend(ead3::file(&ead3::File {
+                    file_code: &f.file_code.to_string(),
+                    number: d.number,
+                    title: &f.title,
+                    from: (&f.start_date.to_string(), &f.start_date.sortable()),
+                    to: (&f.end_date.to_string(), &f.end_date.sortable()),
+                    sheets: f.number_of_paper,
+                    retention: &f.retention_label(),
+                    restricted: f.mode != kho_model::Mode::Public,
+                }));
+            }
+            send(chunk).await?;
+            match page.next {
+                Some(last) => seek = kho_store::Seek::After(last),
+                None => break,
+            }
+        }
+        send(ead3::series_close()).await?;
+    }
+    send(ead3::tail()).await
 }
 
 /// A hồ sơ's mục lục văn bản, from the văn bản the actor may see.

@@ -87,6 +87,7 @@ pub const ROUTES: &[Route] = &[
     route("GET", "/phong/{id}/danh-muc-ho-so.docx", Act(CatalogueView)),
     route("GET", "/phong/{id}/danh-muc-ho-so.pdf", Act(CatalogueView)),
     route("GET", "/phong/{id}/danh-muc-ho-so.xlsx", Act(CatalogueView)),
+    route("GET", "/phong/{id}/ead3.xml", Act(CatalogueView)),
     route("POST", "/phong/{id}/huy", Act(CatalogueEdit)),
     route("GET", "/danh-muc-huy/{id}", Act(PlanView)),
     route("POST", "/danh-muc-huy/{id}/hoi-dong", Act(CatalogueEdit)),

@@ -1020,3 +1020,71 @@ async fn phiếu_tin_numbering_places_and_boxes_go_through_the_api() {
         }
     }
 }
+
+/// The finding aid of a fonds in EAD3 for other archives' systems: valid against SAA's EAD3 1.1.1
+/// schema, each mục lục a series and each hồ sơ a file with its dates, sheets and retention, a
+/// restricted one marked; what the reader may not see is not in it; another commune gets nothing.
+#[tokio::test]
+async fn a_fonds_finding_aid_comes_out_as_valid_ead3_with_only_what_the_reader_may_see() {
+    for app in apps().await {
+        let label = app.label;
+        let unit = app.unit_id("Xã Mường Ảng").await;
+        let other = app.unit_id("Xã Mường Phăng").await;
+        let fonds = kho_model::record::FondsInput {
+            code: "X27".into(),
+            name: "UBND xã Mường Ảng".into(),
+            unit_id: unit.to_string(),
+            history: "Xã Mường Ảng thành lập năm 1960 & sáp nhập năm 2025.".into(),
+            ..Default::default()
+        };
+        let (fonds, inventory) = app.fonds_with_inventory(fonds).await;
+        for (n, title, mode, classification, start) in [
+            (1, "Hồ sơ giao đất <bản Co Mận>", "01", "00", "03/01/2019"),
+            (2, "Hồ sơ thanh tra khiếu nại", "02", "00", "2018"),
+            (3, "Hồ sơ MẬT về quốc phòng", "03", "01", "05/2017"),
+        ] {
+            let input = kho_model::record::DossierInput {
+                notation: n.to_string(),
+                title: title.into(),
+                maintenance: "01".into(),
+                mode: mode.into(),
+                classification: classification.into(),
+                start_date: start.into(),
+                end_date: "2019".into(),
+                total_doc: "1".into(),
+                number_of_page: "3".into(),
+                number_of_paper: "12".into(),
+                ..Default::default()
+            };
+            let id = app.dossier(inventory, &input).await;
+            app.store.renumber(inventory, &[(id, n)]).await.unwrap();
+        }
+        app.user("canbo", Role::Archivist, Classification::None, &[unit], &[]).await;
+        app.user("canbo.khac", Role::Archivist, Classification::Confidential, &[other], &[]).await;
+        let session = app.login("canbo").await;
+        let (_, page) = session.get(&format!("/phong/{fonds}")).await;
+        assert!(page.contains(">EAD3</a>"), "{label}: offered on the fonds page");
+        let response = session.client.get(format!("{}/phong/{fonds}/ead3.xml", app.base)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{label}");
+        assert_eq!(response.headers()["content-type"], "application/xml");
+        let xml = response.text().await.unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("ead3.xml"), &xml).unwrap();
+        let schema = concat!(env!("CARGO_MANIFEST_DIR"), "/../packages/schemas/ead3.xsd");
+        let out = std::process::Command::new("xmllint")
+            .args(["--noout", "--schema", schema])
+            .arg(dir.path().join("ead3.xml"))
+            .output()
+            .expect("xmllint (libxml2-utils)");
+        assert!(out.status.success(), "{label}: {}\n{xml}", String::from_utf8_lossy(&out.stderr));
+        assert!(xml.contains("<unittitle>Hồ sơ giao đất &lt;bản Co Mận&gt;</unittitle>"), "{label}: {xml}");
+        assert!(xml.contains("<fromdate standarddate=\"2019-01-03\">03/01/2019</fromdate>"), "{label}: {xml}");
+        assert!(xml.contains("<quantity>12</quantity>") && xml.contains("Thời hạn bảo quản: Vĩnh viễn"), "{label}");
+        assert!(xml.contains("<unitid>Mục lục số 1</unitid>") && xml.contains("sáp nhập năm 2025"), "{label}");
+        assert_eq!(xml.matches("<c02 level=\"file\">").count(), 2, "{label}: the secret hồ sơ is not in it");
+        assert!(!xml.contains("MẬT về quốc phòng"), "{label}");
+        assert_eq!(xml.matches("<accessrestrict>").count(), 1, "{label}: the restricted hồ sơ is marked");
+        let outsider = app.login("canbo.khac").await;
+        assert_eq!(outsider.get(&format!("/phong/{fonds}/ead3.xml")).await.0, StatusCode::NOT_FOUND, "{label}");
+    }
+}
