@@ -393,6 +393,13 @@ enum PackageCommand {
         #[command(subcommand)]
         kind: ExportKind,
     },
+    /// Kiểm tra một gói nhận được (ZIP): một thư mục gốc, không đường dẫn ra ngoài, METS đọc được,
+    /// mọi tệp METS ghi có đủ với đúng kích thước và SHA-256, không tệp nào METS không ghi. Liệt kê
+    /// mọi lỗi; mã thoát 1 khi gói không đạt.
+    Check {
+        /// Tệp ZIP của gói.
+        file: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -919,6 +926,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let agency = cli.organisation.clone().unwrap_or_else(|| kho_digitize::worker::WorkerConfig::default().organisation);
             package::export_aip(&store, &blobs, ho_so, output, &agency).await
         }
+        Command::Package { command: PackageCommand::Check { file } } => package::check(file),
         Command::Audit { command: AuditCommand::Checkpoint } => {
             let store = open_store(&cli).await?;
             match store.audit_checkpoint().await? {

@@ -1,5 +1,6 @@
 //! `kho package export aip HỒ_SƠ -o FILE`: the gói lưu trữ (AIP) of a digitized hồ sơ as one ZIP
-//! (TT 05/2025, Phụ lục I), gathered by `kho_digitize::package`.
+//! (TT 05/2025, Phụ lục I), gathered by `kho_digitize::package`; `kho package check FILE`: a
+//! package received, checked whole before anything of it is taken.
 
 use anyhow::{Context, Result};
 use kho_blobs::Blobs;
@@ -21,4 +22,24 @@ pub async fn export_aip(store: &Store, blobs: &Blobs, reference: &str, out: &Pat
     std::fs::rename(&partial, out)?;
     println!("Đã lập gói lưu trữ {} ({} tệp) vào {}.", package.objid, package.files.len(), out.display());
     Ok(ExitCode::SUCCESS)
+}
+
+pub fn check(file: &Path) -> Result<ExitCode> {
+    let opened = std::fs::File::open(file).with_context(|| format!("không mở được {}", file.display()))?;
+    match kho_packages::check::check(std::io::BufReader::new(opened), kho_packages::check::Limits::default()) {
+        Ok(checked) => {
+            println!(
+                "Gói {} ({}) đạt: {} tệp đúng kích thước và SHA-256 như METS ghi, trong thư mục gốc {}.",
+                checked.objid, checked.kind, checked.files, checked.root
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(problems) => {
+            println!("Gói {} không đạt, {} lỗi:", file.display(), problems.len());
+            for problem in &problems {
+                println!("  {problem}");
+            }
+            Ok(ExitCode::FAILURE)
+        }
+    }
 }

@@ -136,6 +136,58 @@ async fn a_digitized_hồ_sơ_is_kept_as_an_aip_the_validator_and_the_schemas_ac
             assert!(!damaged.status.success(), "{label}: a changed file is found: {}", said(&damaged));
         }
 
+        // The package checked as a receiving archive checks it, then altered in every way a
+        // package arrives broken: each is refused with its reasons.
+        let out = kho(&catalogue.url, &data, &["package", "check", zip_path.to_str().unwrap()]);
+        assert!(out.status.success() && said(&out).contains("đạt"), "{label}: {}", said(&out));
+        /// How a package arrives broken: an entry's new bytes (None drops it), and entries added.
+        type Change = fn(&str, Vec<u8>) -> Option<Vec<u8>>;
+        // One bit turned: same size, other bytes.
+        let changed: Change = |p, mut b| {
+            if p.ends_with(".pdf") {
+                b[5] ^= 1;
+            }
+            Some(b)
+        };
+        let missing: Change = |p, b| (!p.ends_with(".pdf")).then_some(b);
+        let same: Change = |_, b| Some(b);
+        let broken_mets: Change =
+            |p, b| Some(if p.ends_with("/METS.xml") && p.matches('/').count() == 1 { b"<mets><metsHdr".to_vec() } else { b });
+        let cases: Vec<(&str, Change, Vec<String>, &str)> = vec![
+            ("đổi", changed, vec![], "SHA-256"),
+            ("mất", missing, vec![], "không có trong gói"),
+            ("thừa", same, vec!["representations/rep1/data/them.exe".into()], "không METS nào ghi"),
+            ("ra ngoài", same, vec!["../../etc/passwd".into()], "ra ngoài gói"),
+            ("METS hỏng", broken_mets, vec![], "không đọc được XML"),
+        ];
+        for (case, change, extra, reason) in cases {
+            let altered = out_dir.join(format!("{case}.zip"));
+            let mut source = zip::ZipArchive::new(std::fs::File::open(&zip_path).unwrap()).unwrap();
+            let mut target = zip::ZipWriter::new(std::fs::File::create(&altered).unwrap());
+            let root = source.by_index(0).unwrap().name().unwrap().split('/').next().unwrap().to_string();
+            for i in 0..source.len() {
+                let mut entry = source.by_index(i).unwrap();
+                let name = entry.name().unwrap().to_string();
+                let mut bytes = vec![];
+                std::io::Read::read_to_end(&mut entry, &mut bytes).unwrap();
+                if let Some(bytes) = change(&name, bytes) {
+                    target.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+                    std::io::Write::write_all(&mut target, &bytes).unwrap();
+                }
+            }
+            for name in &extra {
+                target.start_file(format!("{root}/{name}"), zip::write::SimpleFileOptions::default()).unwrap();
+                std::io::Write::write_all(&mut target, b"MZ").unwrap();
+            }
+            target.finish().unwrap();
+            let out = kho(&catalogue.url, &data, &["package", "check", altered.to_str().unwrap()]);
+            assert_eq!(out.status.code(), Some(1), "{label}: {case}: {}", said(&out));
+            assert!(said(&out).contains(reason), "{label}: {case} names “{reason}”: {}", said(&out));
+        }
+        std::fs::write(out_dir.join("khong-phai.zip"), b"%PDF-1.7 khong phai zip").unwrap();
+        let out = kho(&catalogue.url, &data, &["package", "check", out_dir.join("khong-phai.zip").to_str().unwrap()]);
+        assert!(out.status.code() == Some(1) && said(&out).contains("Không phải tệp ZIP"), "{label}: {}", said(&out));
+
         // Refused, with the reason: not digitized, unknown.
         let out = kho(&catalogue.url, &data, &["package", "export", "aip", &made[1].1, "-o", out_dir.join("x.zip").to_str().unwrap()]);
         assert!(!out.status.success() && said(&out).contains("chưa có bản số hóa"), "{label}: {}", said(&out));

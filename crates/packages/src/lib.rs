@@ -9,6 +9,7 @@
 //! and SHA-256, and the representation's METS in the root's: a package is checked from its root.
 //! See `reference/research/eark/` for what eark-validator checks and what it does not.
 
+pub mod check;
 pub mod ead3;
 mod xml;
 
