@@ -92,3 +92,186 @@ pub async fn dossier_aip(store: &Store, blobs: &Blobs, dossier: &kho_model::reco
         software_version: env!("CARGO_PKG_VERSION").into(),
     })
 }
+
+/// What receiving a package did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Receipt {
+    /// The hồ sơ, its văn bản and its copies are now in the catalogue.
+    Created { dossier: i64, file_code: String, fonds: String, documents: usize, files: usize, bytes: u64 },
+    /// The hồ sơ was received before: nothing new.
+    AlreadyHere { dossier: i64, file_code: String },
+}
+
+fn field(map: &std::collections::BTreeMap<String, String>, name: &str) -> String {
+    map.get(name).cloned().unwrap_or_default()
+}
+
+/// Receives a package from another Kho (a commune's, at handover): checked whole first
+/// (`kho_packages::check`), then its hồ sơ and văn bản read as a form is read, its files as
+/// PDFs, the fonds found (`fonds`, else the one the AIP's OBJID or the mã hồ sơ names) and the
+/// mã hồ sơ composed here compared with the package's. Every problem at once and nothing
+/// created; or the hồ sơ created in one transaction; a package received twice creates nothing.
+pub async fn receive<R: std::io::Read + std::io::Seek>(
+    store: &Store,
+    blobs: &Blobs,
+    actor: &kho_model::access::Actor,
+    package: R,
+    fonds: Option<&str>,
+) -> Result<Receipt, Vec<String>> {
+    use kho_model::record::{DocumentInput, DossierContext, DossierInput};
+    let mut received = kho_packages::check::check(package, kho_packages::check::Limits::default())?;
+    let described = received.described()?;
+    let text = field(&described.dossier, "fileCode");
+    let Ok(code) = kho_model::ids::DossierCode::try_from(text.clone()) else {
+        return Err(vec![format!("Mã hồ sơ (fileCode) “{text}” trong gói không đọc được.")]);
+    };
+    let store_error = |e: StoreError| vec![format!("Lỗi cơ sở dữ liệu: {e}")];
+    if let Ok(existing) = store.dossier_by_code(&text).await {
+        return Ok(Receipt::AlreadyHere { dossier: existing.id, file_code: text });
+    }
+    let objid_fonds = received.checked.objid.strip_prefix("urn:").and_then(|rest| rest.split_once(":uuid:")).map(|(f, _)| f.to_string());
+    let fonds_code = fonds.map(str::to_string).or(objid_fonds).unwrap_or_else(|| code.prefix().to_string());
+    let Ok(fonds) = store.fonds_by_code(&fonds_code).await else {
+        return Err(vec![format!(
+            "Không có phông “{fonds_code}” trong Kho này: tạo phông của đơn vị giao nộp trước rồi nhận lại gói (hoặc chỉ rõ phông bằng --phong)."
+        )]);
+    };
+    // Whoever receives must be allowed to write hồ sơ into that fonds.
+    let (place, classification) = store.fonds_place(fonds.id).await.map_err(store_error)?;
+    let resource = kho_model::access::Resource::Record { place, classification, mode: None };
+    if kho_model::access::authorize(actor, kho_model::access::Action::CatalogueEdit, &resource) != kho_model::access::Decision::Allow {
+        return Err(vec![format!("Tài khoản “{}” không được ghi hồ sơ vào phông {fonds_code}.", actor.name)]);
+    }
+    let creator = store.unit(fonds.fields.unit_id).await.map_err(store_error)?;
+    let number = code.inventory().unwrap_or(1);
+    let context = DossierContext { prefix: fonds.code_prefix(&creator), inventory_number: Some(number) };
+    let d = &described.dossier;
+    let input = DossierInput {
+        notation: code.notation().as_str().to_string(),
+        year: code.year().to_string(),
+        title: field(d, "title"),
+        maintenance: field(d, "maintenance"),
+        mode: field(d, "mode"),
+        language: field(d, "language"),
+        start_date: field(d, "startDate"),
+        end_date: field(d, "endDate"),
+        keyword: field(d, "keyword"),
+        total_doc: field(d, "totalDoc"),
+        number_of_paper: field(d, "numberOfPaper"),
+        number_of_page: field(d, "numberOfPage"),
+        format: field(d, "format"),
+        infor_sign: field(d, "inforSign"),
+        confidence_level: field(d, "confidenceLevel"),
+        paper_file_code: field(d, "paperFileCode"),
+        risk_recovery: field(d, "riskRecovery"),
+        risk_recovery_status: field(d, "riskRecoveryStatus"),
+        description: field(d, "description"),
+        ..Default::default()
+    };
+    let mut problems = vec![];
+    let fields = match input.parse(&context) {
+        Ok(fields) => {
+            if fields.file_code.to_string() != text {
+                problems.push(format!(
+                    "Mã hồ sơ trong gói là “{text}”, Kho này lập được “{}” cho phông {fonds_code}: kiểm tra mã định danh của đơn vị hình thành phông.",
+                    fields.file_code
+                ));
+            }
+            Some(fields)
+        }
+        Err(invalid) => {
+            problems.extend(invalid.errors.iter().map(|e| format!("Hồ sơ: {}", e.message)));
+            None
+        }
+    };
+    let mut documents = vec![];
+    for doc in &described.documents {
+        let input = DocumentInput {
+            doc_ordinal: field(doc, "docOrdinal"),
+            type_name: field(doc, "typeName"),
+            code_number: field(doc, "codeNumber"),
+            code_notation: field(doc, "codeNotation"),
+            issued_date: field(doc, "issuedDate"),
+            organ_name: field(doc, "organName"),
+            subject: field(doc, "subject"),
+            language: field(doc, "language"),
+            number_of_page: field(doc, "numberOfPage"),
+            infor_sign: field(doc, "inforSign"),
+            keyword: field(doc, "keyword"),
+            mode: field(doc, "mode"),
+            confidence_level: field(doc, "confidenceLevel"),
+            autograph: field(doc, "autograph"),
+            format: field(doc, "format"),
+            process: field(doc, "process"),
+            description: field(doc, "description"),
+            ..Default::default()
+        };
+        match input.parse() {
+            Ok(parsed) => documents.push(parsed),
+            Err(invalid) => {
+                let which = field(doc, "docOrdinal");
+                problems.extend(invalid.errors.iter().map(|e| format!("Văn bản số {which}: {}", e.message)));
+            }
+        }
+    }
+    let mut files = vec![];
+    for (path, format) in &described.data {
+        let name = path.rsplit('/').next().unwrap_or_default().to_string();
+        let bytes = match received.read(path) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                problems.push(format!("{name}: {e}"));
+                continue;
+            }
+        };
+        match crate::pdf_input::inspect(&bytes, &crate::intake::Limits::default()) {
+            Ok(pages) => files.push((name, format.clone(), pages, bytes)),
+            Err(refusal) => problems.push(format!("{name}: không phải bản PDF đọc được ({refusal})")),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let fields = fields.expect("no problem, so parsed");
+    // Only now, everything having passed: the mục lục if it is new, the files, then the records.
+    let inventories = store.list_inventories(&kho_model::access::Visibility::everything(), fonds.id).await.map_err(store_error)?;
+    let inventory = match inventories.iter().find(|i| i.fields.number == number) {
+        Some(found) => found.id,
+        None => {
+            let input = kho_model::record::InventoryInput {
+                number: number.to_string(),
+                title: format!("Mục lục số {number}"),
+                ..Default::default()
+            };
+            let parsed = input.parse().map_err(|invalid| invalid.errors.iter().map(|e| e.message.clone()).collect::<Vec<_>>())?;
+            store.create_inventory(fonds.id, &parsed).await.map_err(store_error)?
+        }
+    };
+    let (mut renditions, mut bytes_total) = (vec![], 0u64);
+    for (name, format, pages, bytes) in files {
+        let stem = name.trim_end_matches(".pdf").trim_end_matches(".PDF");
+        let ordinal = stem.strip_prefix(&format!("{text}.")).and_then(|n| n.parse::<i64>().ok());
+        let signed = bytes.windows(10).any(|w| w == b"/ByteRange");
+        bytes_total += bytes.len() as u64;
+        let stored = blobs.put(bytes, false).await.map_err(|e| vec![format!("{name}: không lưu được ({e})")])?;
+        renditions.push(kho_store::RenditionFile {
+            ordinal,
+            file_name: name,
+            standard: format.unwrap_or_else(|| "PDF".into()),
+            pages: i64::from(pages),
+            size: stored.size as i64,
+            sha256: stored.sha256,
+            blob: stored.name,
+            signed,
+        });
+    }
+    let dossier = store.receive_dossier(inventory, &fields, &documents, &renditions).await.map_err(store_error)?;
+    Ok(Receipt::Created {
+        dossier,
+        file_code: text,
+        fonds: fonds_code,
+        documents: documents.len(),
+        files: renditions.len(),
+        bytes: bytes_total,
+    })
+}

@@ -393,6 +393,19 @@ enum PackageCommand {
         #[command(subcommand)]
         kind: ExportKind,
     },
+    /// Nhận một gói (ZIP) từ Kho khác, khi bàn giao: kiểm tra toàn bộ gói, đọc hồ sơ và văn bản như
+    /// nhập từ biểu mẫu, rồi tạo hồ sơ, văn bản và bản số hóa trong một giao dịch. Liệt kê mọi lỗi và
+    /// không tạo gì khi gói không đạt; gói đã nhận rồi thì không tạo thêm gì.
+    Import {
+        /// Tệp ZIP của gói.
+        file: PathBuf,
+        /// Mã phông nhận hồ sơ (mặc định: phông ghi trong mã gói AIP, hoặc trong mã hồ sơ).
+        #[arg(long)]
+        phong: Option<String>,
+        /// Tài khoản nhận (có quyền ghi hồ sơ vào phông), ghi vào nhật ký hệ thống.
+        #[arg(long = "as", value_name = "TÊN_TÀI_KHOẢN")]
+        user: String,
+    },
     /// Kiểm tra một gói nhận được (ZIP): một thư mục gốc, không đường dẫn ra ngoài, METS đọc được,
     /// mọi tệp METS ghi có đủ với đúng kích thước và SHA-256, không tệp nào METS không ghi. Liệt kê
     /// mọi lỗi; mã thoát 1 khi gói không đạt.
@@ -927,6 +940,11 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             package::export_aip(&store, &blobs, ho_so, output, &agency).await
         }
         Command::Package { command: PackageCommand::Check { file } } => package::check(file),
+        Command::Package { command: PackageCommand::Import { file, phong, user } } => {
+            let store = open_store(&cli).await?;
+            let blobs = open_blobs(&cli, false)?;
+            package::import(&store, &blobs, file, phong.as_deref(), user).await
+        }
         Command::Audit { command: AuditCommand::Checkpoint } => {
             let store = open_store(&cli).await?;
             match store.audit_checkpoint().await? {

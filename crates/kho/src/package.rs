@@ -1,6 +1,7 @@
 //! `kho package export aip HỒ_SƠ -o FILE`: the gói lưu trữ (AIP) of a digitized hồ sơ as one ZIP
 //! (TT 05/2025, Phụ lục I), gathered by `kho_digitize::package`; `kho package check FILE`: a
-//! package received, checked whole before anything of it is taken.
+//! package received, checked whole before anything of it is taken; `kho package import FILE`:
+//! received into the catalogue, at handover from a commune's Kho.
 
 use anyhow::{Context, Result};
 use kho_blobs::Blobs;
@@ -27,7 +28,8 @@ pub async fn export_aip(store: &Store, blobs: &Blobs, reference: &str, out: &Pat
 pub fn check(file: &Path) -> Result<ExitCode> {
     let opened = std::fs::File::open(file).with_context(|| format!("không mở được {}", file.display()))?;
     match kho_packages::check::check(std::io::BufReader::new(opened), kho_packages::check::Limits::default()) {
-        Ok(checked) => {
+        Ok(received) => {
+            let checked = received.checked;
             println!(
                 "Gói {} ({}) đạt: {} tệp đúng kích thước và SHA-256 như METS ghi, trong thư mục gốc {}.",
                 checked.objid, checked.kind, checked.files, checked.root
@@ -36,6 +38,34 @@ pub fn check(file: &Path) -> Result<ExitCode> {
         }
         Err(problems) => {
             println!("Gói {} không đạt, {} lỗi:", file.display(), problems.len());
+            for problem in &problems {
+                println!("  {problem}");
+            }
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+pub async fn import(store: &Store, blobs: &Blobs, file: &Path, fonds: Option<&str>, username: &str) -> Result<ExitCode> {
+    let opened = std::fs::File::open(file).with_context(|| format!("không mở được {}", file.display()))?;
+    let user = store.user_by_name(username).await?.with_context(|| format!("không có tài khoản “{username}”"))?;
+    let actor = store.actor(&user).await?;
+    match kho_digitize::package::receive(store, blobs, &actor, std::io::BufReader::new(opened), fonds).await {
+        Ok(kho_digitize::package::Receipt::Created { dossier, file_code, fonds, documents, files, bytes }) => {
+            let detail = format!("nhận gói {}: hồ sơ {file_code}", file.display());
+            crate::accounts::record(store, &actor, "package.import", "dossier", Some(dossier), Some(detail)).await?;
+            println!(
+                "Đã nhận hồ sơ {file_code} vào phông {fonds}: {documents} văn bản, {files} bản số hóa ({} byte), mọi tệp đúng SHA-256.",
+                bytes
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Ok(kho_digitize::package::Receipt::AlreadyHere { dossier, file_code }) => {
+            println!("Hồ sơ {file_code} đã có trong Kho (số {dossier}, nhận trước đây): không tạo thêm gì.");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(problems) => {
+            println!("Không nhận gói {}: {} lỗi, không tạo gì.", file.display(), problems.len());
             for problem in &problems {
                 println!("  {problem}");
             }

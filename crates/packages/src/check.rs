@@ -159,8 +159,146 @@ fn sha256_of(reader: &mut impl Read, limit: u64) -> std::io::Result<(u64, String
     Ok((total, hash.finalize().iter().map(|b| format!("{b:02X}")).collect()))
 }
 
-/// Checks a package (a ZIP); every problem at once, or what it is.
-pub fn check<R: Read + Seek>(package: R, limits: Limits) -> Result<Checked, Vec<String>> {
+/// A package that passed `check`, open to read its files from.
+pub struct Received<R> {
+    pub checked: Checked,
+    zip: zip::ZipArchive<R>,
+    /// Path under the root folder → (entry index, size).
+    files: BTreeMap<String, (usize, u64)>,
+}
+
+/// A package's own description of its hồ sơ and văn bản: TT05's flat metadata, element by element.
+#[derive(Debug, Clone, Default)]
+pub struct Described {
+    /// `metadata/descriptive/EAD.xml`.
+    pub dossier: BTreeMap<String, String>,
+    /// Each `EAD_doc_*.xml` of the representation.
+    pub documents: Vec<BTreeMap<String, String>>,
+    /// The representation's data files (path under the root folder), with the format PREMIS
+    /// names for each (by its original name), when it does.
+    pub data: Vec<(String, Option<String>)>,
+}
+
+/// TT05's flat `simpledc`: element name → text.
+fn simpledc(path: &str, text: &str) -> Result<BTreeMap<String, String>, String> {
+    let mut reader = quick_xml::Reader::from_str(text);
+    let (mut out, mut current, mut depth) = (BTreeMap::new(), None::<String>, 0usize);
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) => {
+                depth += 1;
+                current = (depth == 2).then(|| e.local_name().as_ref().to_string());
+            }
+            Ok(Event::Text(t)) => {
+                if let Some(name) = &current {
+                    let value = t.xml_content(quick_xml::XmlVersion::Implicit1_0);
+                    out.entry(name.clone()).or_insert_with(String::new).push_str(&value);
+                }
+            }
+            Ok(Event::GeneralRef(r)) => {
+                if let Some(name) = &current {
+                    let entity = match r.as_ref() {
+                        "amp" => "&",
+                        "lt" => "<",
+                        "gt" => ">",
+                        "quot" => "\"",
+                        "apos" => "'",
+                        other => return Err(format!("{path}: thực thể “&{other};” không được dùng")),
+                    };
+                    out.entry(name.clone()).or_insert_with(String::new).push_str(entity);
+                }
+            }
+            Ok(Event::End(_)) => {
+                depth = depth.saturating_sub(1);
+                current = None;
+            }
+            Ok(Event::Eof) => break,
+            Ok(_) => {}
+            Err(e) => return Err(format!("{path}: không đọc được XML ở vị trí {}: {e}", reader.buffer_position())),
+        }
+    }
+    Ok(out)
+}
+
+impl<R: Read + Seek> Received<R> {
+    /// A file of the package, by its path under the root folder.
+    pub fn read(&mut self, path: &str) -> std::io::Result<Vec<u8>> {
+        let &(index, size) = self.files.get(path).ok_or_else(|| std::io::Error::other(format!("{path}: không có trong gói")))?;
+        let mut bytes = Vec::with_capacity(size as usize);
+        self.zip.by_index(index).map_err(std::io::Error::other)?.read_to_end(&mut bytes)?;
+        Ok(bytes)
+    }
+
+    fn text(&mut self, path: &str) -> Result<String, String> {
+        let bytes = self.read(path).map_err(|e| e.to_string())?;
+        String::from_utf8(bytes).map_err(|_| format!("{path}: không phải UTF-8"))
+    }
+
+    /// What the package says of its hồ sơ and văn bản; every problem at once.
+    pub fn described(&mut self) -> Result<Described, Vec<String>> {
+        let mut problems = vec![];
+        let mut described = Described::default();
+        match self.text("metadata/descriptive/EAD.xml").and_then(|t| simpledc("metadata/descriptive/EAD.xml", &t)) {
+            Ok(fields) => described.dossier = fields,
+            Err(e) => problems.push(format!("Siêu dữ liệu hồ sơ: {e}")),
+        }
+        let paths: Vec<String> = self.files.keys().cloned().collect();
+        for path in paths.iter().filter(|p| p.starts_with("representations/rep1/metadata/descriptive/EAD_doc_") && p.ends_with(".xml")) {
+            match self.text(path).and_then(|t| simpledc(path, &t)) {
+                Ok(fields) => described.documents.push(fields),
+                Err(e) => problems.push(format!("Siêu dữ liệu văn bản: {e}")),
+            }
+        }
+        let formats = self.formats();
+        for path in paths.iter().filter(|p| p.starts_with("representations/rep1/data/")) {
+            let name = path.rsplit('/').next().unwrap_or_default();
+            described.data.push((path.clone(), formats.get(name).cloned()));
+        }
+        if described.data.is_empty() {
+            problems.push("Gói không có tệp dữ liệu nào trong representations/rep1/data/.".into());
+        }
+        if problems.is_empty() { Ok(described) } else { Err(problems) }
+    }
+
+    /// originalName → formatName from the representation's PREMIS, when there is one.
+    fn formats(&mut self) -> BTreeMap<String, String> {
+        let Ok(text) = self.text("representations/rep1/metadata/preservation/PREMIS_rep1.xml") else { return BTreeMap::new() };
+        let mut reader = quick_xml::Reader::from_str(&text);
+        let (mut out, mut element, mut format, mut name) = (BTreeMap::new(), String::new(), None::<String>, None::<String>);
+        loop {
+            match reader.read_event() {
+                Ok(Event::Start(e)) => {
+                    element = e.local_name().as_ref().to_string();
+                    if element == "object" {
+                        (format, name) = (None, None);
+                    }
+                }
+                Ok(Event::Text(t)) => {
+                    let value = t.xml_content(quick_xml::XmlVersion::Implicit1_0).into_owned();
+                    match element.as_str() {
+                        "formatName" => format = Some(value),
+                        "originalName" => name = Some(value),
+                        _ => {}
+                    }
+                }
+                Ok(Event::End(e)) => {
+                    if e.local_name().as_ref() == "object"
+                        && let (Some(f), Some(n)) = (format.take(), name.take())
+                    {
+                        out.insert(n, f);
+                    }
+                    element.clear();
+                }
+                Ok(Event::Eof) | Err(_) => break,
+                Ok(_) => {}
+            }
+        }
+        out
+    }
+}
+
+/// Checks a package (a ZIP); every problem at once, or the package open to read.
+pub fn check<R: Read + Seek>(package: R, limits: Limits) -> Result<Received<R>, Vec<String>> {
     let mut problems = vec![];
     let mut zip = match zip::ZipArchive::new(package) {
         Ok(zip) => zip,
@@ -273,5 +411,9 @@ pub fn check<R: Read + Seek>(package: R, limits: Limits) -> Result<Checked, Vec<
     for path in files.keys().filter(|p| !covered.contains(*p)) {
         problems.push(format!("{path}: có trong gói nhưng không METS nào ghi"));
     }
-    if problems.is_empty() { Ok(Checked { root, objid: mets.objid, kind: mets.kind, files: checked }) } else { Err(problems) }
+    if problems.is_empty() {
+        Ok(Received { checked: Checked { root, objid: mets.objid, kind: mets.kind, files: checked }, zip, files })
+    } else {
+        Err(problems)
+    }
 }

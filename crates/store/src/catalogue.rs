@@ -501,7 +501,64 @@ fn bind_dossier<'q>(
         .bind(f.maintenance_years.map(i64::from))
 }
 
+const DOSSIER_INSERT: &str = "INSERT INTO dossiers (file_code, notation, year, title, title_folded, maintenance, mode, language, start_date, end_date,
+        keyword, total_doc, number_of_paper, number_of_page, format, infor_sign, confidence_level, paper_file_code, risk_recovery,
+        risk_recovery_status, description, classification, maintenance_years, fonds_id, inventory_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25) RETURNING id";
+
+const DOCUMENT_INSERT: &str =
+    "INSERT INTO documents (doc_ordinal, doc_code, type_name, code_number, code_notation, issued_date, organ_name, subject,
+        subject_folded, language, number_of_page, infor_sign, keyword, mode, confidence_level, autograph, format, process, description,
+        classification, dossier_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) RETURNING id";
+
 impl Store {
+    /// A hồ sơ received whole from another Kho (a package): the hồ sơ, its văn bản and its signed
+    /// copies in one transaction, so that a refusal or a cut leaves none of it; its id.
+    pub async fn receive_dossier(
+        &self,
+        inventory_id: i64,
+        fields: &DossierFields,
+        documents: &[DocumentFields],
+        renditions: &[crate::RenditionFile],
+    ) -> Result<i64, StoreError> {
+        let inventory = self.inventory(inventory_id).await?;
+        let mut tx = self.pool.begin().await?;
+        let id: i64 =
+            match bind_dossier(sqlx::query(DOSSIER_INSERT), fields).bind(inventory.fonds_id).bind(inventory_id).fetch_one(&mut *tx).await {
+                Ok(row) => row.try_get(0)?,
+                Err(e) if StoreError::is_unique_violation(&e) => return Err(duplicate_number()),
+                Err(e) => return Err(e.into()),
+            };
+        for document in documents {
+            let doc_code = fields.file_code.doc_code(document.doc_ordinal);
+            match bind_document(sqlx::query(DOCUMENT_INSERT), document, doc_code).bind(id).fetch_one(&mut *tx).await {
+                Ok(_) => {}
+                Err(e) if StoreError::is_unique_violation(&e) => return Err(duplicate_ordinal(document.doc_ordinal)),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        for r in renditions {
+            sqlx::query(
+                "INSERT INTO renditions (dossier_id, ordinal, file_name, standard, pages, size, sha256, blob, signed) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(id)
+            .bind(r.ordinal)
+            .bind(&r.file_name)
+            .bind(&r.standard)
+            .bind(r.pages)
+            .bind(r.size)
+            .bind(&r.sha256)
+            .bind(&r.blob)
+            .bind(r.signed as i64)
+            .execute(&mut *tx)
+            .await?;
+        }
+        self.commit(tx, Some(id)).await?;
+        Ok(id)
+    }
+
     pub async fn dossier(&self, id: i64) -> Result<Dossier, StoreError> {
         let sql = format!("SELECT {DOSSIER_COLUMNS} FROM dossiers WHERE id = $1");
         let row = sqlx::query(AssertSqlSafe(sql)).bind(id).fetch_optional(&self.pool).await?;
@@ -626,12 +683,9 @@ impl Store {
 
     pub async fn create_dossier(&self, inventory_id: i64, fields: &DossierFields) -> Result<i64, StoreError> {
         let inventory = self.inventory(inventory_id).await?;
-        let sql = "INSERT INTO dossiers (file_code, notation, year, title, title_folded, maintenance, mode, language, start_date, end_date,
-                keyword, total_doc, number_of_paper, number_of_page, format, infor_sign, confidence_level, paper_file_code, risk_recovery,
-                risk_recovery_status, description, classification, maintenance_years, fonds_id, inventory_id)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25) RETURNING id";
         let mut tx = self.pool.begin().await?;
-        let result = bind_dossier(sqlx::query(sql), fields).bind(inventory.fonds_id).bind(inventory_id).fetch_one(&mut *tx).await;
+        let result =
+            bind_dossier(sqlx::query(DOSSIER_INSERT), fields).bind(inventory.fonds_id).bind(inventory_id).fetch_one(&mut *tx).await;
         match result {
             Ok(row) => {
                 let id: i64 = row.get(0);
@@ -864,13 +918,9 @@ impl Store {
 
     pub async fn create_document(&self, dossier_id: i64, fields: &DocumentFields) -> Result<i64, StoreError> {
         let dossier = self.dossier(dossier_id).await?;
-        let sql = "INSERT INTO documents (doc_ordinal, doc_code, type_name, code_number, code_notation, issued_date, organ_name, subject,
-                subject_folded, language, number_of_page, infor_sign, keyword, mode, confidence_level, autograph, format, process, description,
-                classification, dossier_id)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) RETURNING id";
         let doc_code = dossier.fields.file_code.doc_code(fields.doc_ordinal);
         let mut tx = self.pool.begin().await?;
-        let result = bind_document(sqlx::query(sql), fields, doc_code).bind(dossier_id).fetch_one(&mut *tx).await;
+        let result = bind_document(sqlx::query(DOCUMENT_INSERT), fields, doc_code).bind(dossier_id).fetch_one(&mut *tx).await;
         match result {
             Ok(row) => {
                 let id: i64 = row.get(0);

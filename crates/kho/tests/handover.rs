@@ -1,0 +1,158 @@
+//! Bàn giao between two Kho: a commune's (SQLite) exports the AIP of a digitized hồ sơ, the
+//! archive's (PostgreSQL) checks and receives it — the hồ sơ, its văn bản and its signed copy,
+//! byte for byte — and receiving it twice creates nothing new; an altered package, or one for a
+//! fonds the archive does not hold, is refused with its reasons and nothing is created.
+
+use kho_model::record::DocumentInput;
+use kho_store::test_support::{StoredFile, TestCatalogue, catalogues, digitized};
+use std::process::{Command, Output};
+
+fn kho(catalogue: &TestCatalogue, args: &[&str]) -> Output {
+    let data = catalogue.dir().join("data");
+    Command::new(env!("CARGO_BIN_EXE_kho"))
+        .args(args)
+        .env("KHO_DATA_DIR", &data)
+        .env("KHO_DATABASE_URL", &catalogue.url)
+        .env("KHO_LOG", "warn")
+        .env("KHO_AUDIT_KEY_FILE", catalogue.dir().join("audit.key"))
+        .output()
+        .unwrap()
+}
+
+fn said(out: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+}
+
+/// Every hồ sơ the catalogue holds.
+async fn dossiers(store: &kho_store::Store) -> i64 {
+    let all = kho_store::ListDossiers {
+        visibility: kho_model::access::Visibility::everything(),
+        inventory_id: None,
+        fonds_id: None,
+        query: None,
+        undisposed: false,
+        seek: kho_store::Seek::First,
+        limit: 0,
+    };
+    store.list_dossiers(&all).await.unwrap().total
+}
+
+#[tokio::test]
+async fn a_commune_hands_a_digitized_hồ_sơ_to_the_archive_kho() {
+    let mut all = catalogues().await;
+    let commune = all.remove(0);
+    // The archive on PostgreSQL when the test command runs one, else a second embedded Kho.
+    let archive = if all.is_empty() { catalogues().await.remove(0) } else { all.remove(0) };
+    let label = format!("{} → {}", commune.label, archive.label);
+
+    // The commune's Kho: a hồ sơ of two văn bản, scanned, its signed copy a real PDF.
+    let store = &commune.store;
+    let unit = store.create_unit(&kho_model::record::NewUnit::named("Xã Mường Ảng", kho_model::UnitKind::Commune)).await.unwrap();
+    let (_, made) =
+        kho_store::test_support::fonds_with_dossiers(store, unit, "X27", &[("15", "Hồ sơ giao đất ở tại bản Co Mận", "01", "1")]).await;
+    for (n, subject) in [(1, "Đơn xin giao đất"), (2, "Quyết định giao đất")] {
+        let input = DocumentInput {
+            doc_ordinal: n.to_string(),
+            type_name: if n == 1 { "32" } else { "02" }.into(),
+            issued_date: format!("0{n}/03/2019"),
+            organ_name: "UBND xã Mường Ảng".into(),
+            subject: subject.into(),
+            number_of_page: "1".into(),
+            mode: "01".into(),
+            ..Default::default()
+        };
+        store.create_document(made[0].0, &input.parse().unwrap()).await.unwrap();
+    }
+    let jpeg = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../digitize/tests/pages/trang1-200dpi-suy-giam.jpg")).unwrap();
+    let pdf = kho_digitize::testing::scanner_pdf(&[jpeg], 200);
+    let blobs = kho_blobs::Blobs::open(&commune.dir().join("data/blobs"), None).unwrap();
+    let stored = blobs.put(pdf.clone(), false).await.unwrap();
+    digitized(store, unit, made[0].0, StoredFile { blob: &stored.name, sha256: &stored.sha256, size: stored.size as i64 }, None).await;
+    let goi = commune.dir().join("goi.zip");
+    let out = kho(&commune, &["package", "export", "aip", &made[0].1, "-o", goi.to_str().unwrap()]);
+    assert!(out.status.success(), "{label}: {}", said(&out));
+
+    // The archive's archivist for that commune receives.
+    let a = &archive.store;
+    let unit = a.create_unit(&kho_model::record::NewUnit::named("Xã Mường Ảng", kho_model::UnitKind::Commune)).await.unwrap();
+    let settings = kho_store::UserSettings {
+        full_name: "Quàng Thị Hương".into(),
+        role: kho_model::access::Role::Archivist,
+        clearance: kho_model::Classification::None,
+        disabled: false,
+        units: [unit].into(),
+        fonds: Default::default(),
+    };
+    a.create_user("luutru", "!", &settings).await.unwrap();
+
+    // The archive's Kho holds nothing of that fonds yet: refused, nothing created.
+    let out = kho(&archive, &["package", "import", goi.to_str().unwrap(), "--as", "luutru"]);
+    assert_eq!(out.status.code(), Some(1), "{label}: {}", said(&out));
+    assert!(said(&out).contains("Không có phông “X27”"), "{label}: {}", said(&out));
+    assert_eq!(dossiers(&archive.store).await, 0, "{label}");
+
+    // The fonds registered at the archive (as it is before a handover), the package received.
+    let fonds = kho_model::record::FondsInput {
+        code: "X27".into(),
+        name: "UBND xã Mường Ảng".into(),
+        unit_id: unit.to_string(),
+        ..Default::default()
+    };
+    a.create_fonds(&fonds.parse().unwrap()).await.unwrap();
+    let out = kho(&archive, &["package", "import", goi.to_str().unwrap(), "--as", "luutru"]);
+    assert!(out.status.success(), "{label}: {}", said(&out));
+    assert!(
+        said(&out).contains(&format!("Đã nhận hồ sơ {}", made[0].1)) && said(&out).contains("2 văn bản, 1 bản số hóa"),
+        "{label}: {}",
+        said(&out)
+    );
+    let received = a.dossier_by_code(&made[0].1).await.unwrap();
+    assert_eq!(received.fields.title, "Hồ sơ giao đất ở tại bản Co Mận", "{label}");
+    let documents = a.list_documents(&kho_model::access::Visibility::everything(), received.id).await.unwrap();
+    assert_eq!(
+        documents.iter().map(|d| d.fields.subject.as_str()).collect::<Vec<_>>(),
+        ["Đơn xin giao đất", "Quyết định giao đất"],
+        "{label}"
+    );
+    assert_eq!(
+        documents[1].doc_code,
+        store.list_documents(&kho_model::access::Visibility::everything(), made[0].0).await.unwrap()[1].doc_code
+    );
+    let copies = a.renditions(received.id).await.unwrap();
+    assert_eq!((copies.len(), copies[0].pages, copies[0].sha256.as_str()), (1, 1, stored.sha256.as_str()), "{label}");
+    let archive_blobs = kho_blobs::Blobs::open(&archive.dir().join("data/blobs"), None).unwrap();
+    assert_eq!(archive_blobs.get(&copies[0].blob, false, &copies[0].sha256).await.unwrap(), pdf, "{label}: the signed copy, byte for byte");
+    let trail = kho_store::AuditFilter { action: Some("package.import".into()), limit: 10, ..Default::default() };
+    assert_eq!(a.list_audit(&trail).await.unwrap().0, 1, "{label}: audited");
+
+    // Twice: nothing new.
+    let out = kho(&archive, &["package", "import", goi.to_str().unwrap(), "--as", "luutru"]);
+    assert!(out.status.success() && said(&out).contains("đã có trong Kho"), "{label}: {}", said(&out));
+    assert_eq!(dossiers(a).await, 1, "{label}");
+    assert_eq!(a.list_documents(&kho_model::access::Visibility::everything(), received.id).await.unwrap().len(), 2, "{label}");
+    assert_eq!(a.renditions(received.id).await.unwrap().len(), 1, "{label}");
+
+    // A package altered on the way (its copy replaced by other bytes of the same size): refused.
+    let altered = commune.dir().join("sua.zip");
+    {
+        let mut source = zip::ZipArchive::new(std::fs::File::open(&goi).unwrap()).unwrap();
+        let mut target = zip::ZipWriter::new(std::fs::File::create(&altered).unwrap());
+        for i in 0..source.len() {
+            let mut entry = source.by_index(i).unwrap();
+            let name = entry.name().unwrap().replace(&made[0].1, "X27.2019.16.1");
+            let mut bytes = vec![];
+            std::io::Read::read_to_end(&mut entry, &mut bytes).unwrap();
+            if name.ends_with(".pdf") {
+                let at = bytes.len() / 2;
+                bytes[at] ^= 0xff;
+            }
+            target.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+            std::io::Write::write_all(&mut target, &bytes).unwrap();
+        }
+        target.finish().unwrap();
+    }
+    let out = kho(&archive, &["package", "import", altered.to_str().unwrap(), "--as", "luutru"]);
+    assert_eq!(out.status.code(), Some(1), "{label}: {}", said(&out));
+    assert!(said(&out).contains("không tạo gì"), "{label}: {}", said(&out));
+    assert_eq!(dossiers(a).await, 1, "{label}: nothing created");
+}
