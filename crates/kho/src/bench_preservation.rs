@@ -1,7 +1,9 @@
 //! `kho bench preservation`: files of scan-like size (random bytes, incompressible) put into the
 //! blobs with a second copy kept in step, then timed side by side with `sha256sum` over the same
 //! files: the fixity check of both copies, a first and a second (incremental) backup, a restore
-//! into a new data folder. Prints figures; asserts nothing.
+//! into a new data folder; then a hồ sơ whose signed copies are scanner PDFs of the same total
+//! size exported as an AIP and received into another catalogue (handover). Prints figures;
+//! asserts nothing.
 
 use anyhow::{Context, Result};
 use kho_blobs::Blobs;
@@ -97,6 +99,71 @@ pub async fn preservation(data_dir: &Path, megabytes: u64, file_megabytes: u64) 
     .await?;
     let restore = started.elapsed().as_secs_f64();
 
+    // A hồ sơ whose copies are real scanner PDFs, exported as its AIP, checked and received
+    // into a second catalogue.
+    let inventory = store.dossier(made[0].0).await?.inventory_id;
+    let (_, _, context) = store.dossier_context(inventory).await?;
+    let input = kho_model::record::DossierInput {
+        notation: "16".into(),
+        title: "Hồ sơ quét để đo gói".into(),
+        maintenance: "01".into(),
+        mode: "01".into(),
+        start_date: "2019".into(),
+        end_date: "2019".into(),
+        total_doc: "0".into(),
+        number_of_page: "1".into(),
+        ..Default::default()
+    };
+    let fields = input.parse(&context).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let code = fields.file_code.to_string();
+    let mut renditions = vec![];
+    for n in 0..files {
+        let (pdf, pages) = kho_digitize::testing::large_scan_pdf(file_megabytes, n + 1);
+        let stored = blobs.put(pdf, false).await?;
+        renditions.push(kho_store::RenditionFile {
+            ordinal: Some(n as i64 + 1),
+            file_name: format!("{code}.{}.pdf", n + 1),
+            standard: "PDF/A-2b".into(),
+            pages: pages as i64,
+            size: stored.size as i64,
+            sha256: stored.sha256,
+            blob: stored.name,
+            signed: false,
+        });
+    }
+    let scanned = store.receive_dossier(inventory, &fields, &[], &renditions).await?;
+    let package_bytes: u64 = renditions.iter().map(|r| r.size as u64).sum();
+    let zip_path = root.join("goi.zip");
+    let started = Instant::now();
+    let dossier = store.dossier(scanned).await?;
+    let aip = kho_digitize::package::dossier_aip(&store, &blobs, &dossier, "Trung tâm Lưu trữ lịch sử").await?;
+    aip.build().zip(std::io::BufWriter::new(std::fs::File::create(&zip_path)?))?;
+    let export = started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    let status = std::process::Command::new("sha256sum").arg(&zip_path).stdout(std::process::Stdio::null()).status()?;
+    anyhow::ensure!(status.success(), "sha256sum failed");
+    let zip_baseline = started.elapsed().as_secs_f64();
+    let other = root.join("kho-nhan");
+    std::fs::create_dir_all(&other)?;
+    let receiver = Store::open_embedded(&other).await?;
+    let receiver_blobs = Blobs::open(&other.join("blobs"), None)?;
+    let unit = receiver.create_unit(&kho_model::record::NewUnit::named("Xã Mường Ảng", kho_model::UnitKind::Commune)).await?;
+    let fonds =
+        kho_model::record::FondsInput { code: "X27".into(), name: "Phông X27".into(), unit_id: unit.to_string(), ..Default::default() };
+    receiver.create_fonds(&fonds.parse().map_err(|e| anyhow::anyhow!("{e:?}"))?).await?;
+    let started = Instant::now();
+    let opened = std::io::BufReader::new(std::fs::File::open(&zip_path)?);
+    let archivist = kho_model::access::Actor {
+        role: kho_model::access::Role::Archivist,
+        all_units: true,
+        ..kho_model::access::Actor::operator("bench")
+    };
+    let receipt = kho_digitize::package::receive(&receiver, &receiver_blobs, &archivist, opened, None)
+        .await
+        .map_err(|problems| anyhow::anyhow!(problems.join("; ")))?;
+    let import = started.elapsed().as_secs_f64();
+    anyhow::ensure!(matches!(receipt, kho_digitize::package::Receipt::Created { .. }), "the package should be received");
+
     println!();
     println!("| việc | thời gian | tốc độ |");
     println!("|---|---|---|");
@@ -106,6 +173,13 @@ pub async fn preservation(data_dir: &Path, megabytes: u64, file_megabytes: u64) 
     println!("| sao lưu lần đầu (mọi tệp mới) | {first:.1} s | {} |", rate(total, first));
     println!("| sao lưu lần sau (không tệp mới) | {second:.2} s | — |");
     println!("| khôi phục vào thư mục mới (kiểm tra từng tệp) | {restore:.1} s | {} |", rate(total, restore));
+    println!(
+        "| lập gói AIP ({files} bản PDF quét, {:.2} GB; đọc lại, SHA-256, ZIP) | {export:.1} s | {} |",
+        package_bytes as f64 / 1e9,
+        rate(package_bytes, export)
+    );
+    println!("| sha256sum trên tệp gói (mốc) | {zip_baseline:.1} s | {} |", rate(package_bytes, zip_baseline));
+    println!("| nhận gói vào Kho khác (kiểm tra, mở PDF, lưu, ghi hồ sơ) | {import:.1} s | {} |", rate(package_bytes, import));
     std::fs::remove_dir_all(&root)?;
     Ok(())
 }

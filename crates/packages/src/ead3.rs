@@ -15,7 +15,8 @@ pub struct Fonds<'a> {
     pub history: Option<&'a str>,
     /// Hồ sơ described (those the reader of the export may see).
     pub dossiers: i64,
-    /// `timestamp` form.
+    /// The day it is drawn up, ISO (`2026-12-07`): a finding aid is dated by the day, so that
+    /// the same holdings give the same file all day.
     pub created: &'a str,
     pub software_version: &'a str,
 }
@@ -56,7 +57,7 @@ pub fn head(f: &Fonds) -> Vec<u8> {
     x.open("maintenancehistory", &[]);
     x.open("maintenanceevent", &[]);
     x.empty("eventtype", &[("value", "created")]);
-    x.text("eventdatetime", &[("standarddatetime", f.created)], f.created);
+    x.text("eventdatetime", &[("standarddatetime", f.created)], &kho_model::vn::iso_date(f.created));
     x.empty("agenttype", &[("value", "machine")]);
     x.text("agent", &[], &format!("Kho {}", f.software_version));
     x.close();

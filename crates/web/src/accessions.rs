@@ -17,8 +17,9 @@ use kho_model::accession::{Accession, AccessionInput};
 use kho_model::vn;
 use minijinja::{Value, context};
 
-pub fn routes() -> Router<AppState> {
+pub fn routes(max_upload: usize) -> Router<AppState> {
     Router::new()
+        .route("/tiep-nhan/goi", get(package_form).post(package_receive).layer(axum::extract::DefaultBodyLimit::max(max_upload)))
         .route("/tiep-nhan", get(list).post(create))
         .route("/tiep-nhan/moi", get(new))
         .route("/tiep-nhan/{id}", get(show))
@@ -207,4 +208,72 @@ async fn items(
     }
     let doc = kho_documents::official::accession_items(&accession.fields, &giving, &receiving, &province);
     paper(doc, format, &format!("danh-muc-tai-lieu-giao-nhan-{id}")).await
+}
+
+// ---- a package handed over by another Kho ----
+
+fn package_page(state: &AppState, ctx: &Ctx, status: StatusCode, values: Value) -> Result<Response, PageError> {
+    render(state, ctx, "package_import.html", "Nhận gói bàn giao", status, values)
+}
+
+async fn package_form(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> Result<Response, PageError> {
+    package_page(&state, &ctx, StatusCode::OK, context! {})
+}
+
+/// Receives a package (ZIP) from another Kho into this catalogue, as `kho package import` does:
+/// checked whole, every problem listed and nothing created, or the hồ sơ with its văn bản and
+/// copies; a package received before creates nothing. Audited either way.
+async fn package_receive(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, PageError> {
+    let limit_mb = state.config.max_upload / 1024 / 1024;
+    let refuse = |problems: Vec<String>| package_page(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, context! { problems });
+    let Ok(mut multipart) = multipart else {
+        return refuse(vec!["Không đọc được tệp gửi lên; hãy chọn tệp ZIP của gói rồi bấm Nhận.".into()]);
+    };
+    let (mut file, mut fonds) = (None, None);
+    loop {
+        match crate::attachments::next_part(&state, &mut multipart, limit_mb).await {
+            Ok(Some(crate::attachments::Part::File { name, bytes, permit })) => file = Some((name, bytes, permit)),
+            Ok(Some(crate::attachments::Part::Field { name, value })) if name == "phong" => {
+                fonds = Some(value.trim().to_string()).filter(|v| !v.is_empty())
+            }
+            Ok(Some(crate::attachments::Part::Field { .. })) => {}
+            Ok(Some(crate::attachments::Part::BadName(message))) => return refuse(vec![message]),
+            Ok(None) => break,
+            Err(_) => return refuse(vec![format!("Tệp gửi lên bị gián đoạn hoặc lớn quá {limit_mb} MB.")]),
+        }
+    }
+    let Some((file_name, bytes, _permit)) = file.filter(|(_, b, _)| !b.is_empty()) else {
+        return refuse(vec!["Chưa chọn tệp, hoặc tệp rỗng.".into()]);
+    };
+    let received =
+        kho_digitize::package::receive(&state.store, &state.blobs, &ctx.actor, std::io::Cursor::new(bytes), fonds.as_deref()).await;
+    let mut event = ctx.event("package.import", "dossier", None, "ok");
+    let response = match received {
+        Ok(kho_digitize::package::Receipt::Created { dossier, file_code, fonds, documents, files, bytes }) => {
+            event.resource_id = Some(dossier);
+            event.detail = Some(format!("{file_name}: hồ sơ {file_code}"));
+            package_page(
+                &state,
+                &ctx,
+                StatusCode::OK,
+                context! { created => context! { dossier, file_code, fonds, documents, files, bytes } },
+            )
+        }
+        Ok(kho_digitize::package::Receipt::AlreadyHere { dossier, file_code }) => {
+            event.resource_id = Some(dossier);
+            event.detail = Some(format!("{file_name}: hồ sơ {file_code} đã có"));
+            package_page(&state, &ctx, StatusCode::OK, context! { already => context! { dossier, file_code } })
+        }
+        Err(problems) => {
+            event.outcome = "refused".into();
+            event.detail = Some(format!("{file_name}: {} lỗi", problems.len()));
+            refuse(problems)
+        }
+    };
+    state.store.audit(event).await?;
+    response
 }

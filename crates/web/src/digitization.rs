@@ -878,8 +878,13 @@ pub(crate) async fn api_export(
     let (sender, receiver) = tokio::sync::mpsc::channel(2);
     tokio::spawn(async move {
         if let Err(e) = write_export(&state, &ctx, id, &sender).await {
-            tracing::error!(batch = id, error = %e, "xuất lô số hóa dừng giữa chừng");
-            let _ = sender.send(Err(std::io::Error::other(e))).await;
+            // A client that left (or asked HEAD) closes the channel: that is no fault of Kho's.
+            if sender.is_closed() {
+                tracing::debug!(batch = id, "xuất lô số hóa: người nhận đã ngắt");
+            } else {
+                tracing::error!(batch = id, error = %e, "xuất lô số hóa dừng giữa chừng");
+                let _ = sender.send(Err(std::io::Error::other(e))).await;
+            }
         }
     });
     Ok(crate::respond::streamed_file(crate::respond::Streamed(receiver), "application/zip", &format!("lo-so-hoa-{id}.zip")))

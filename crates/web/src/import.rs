@@ -364,8 +364,13 @@ async fn ead3(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Pat
     let (sender, receiver) = tokio::sync::mpsc::channel(4);
     tokio::spawn(async move {
         if let Err(e) = write_ead3(&state, &ctx, &fonds, &sender).await {
-            tracing::error!(fonds = id, error = ?e, "xuất EAD3 dừng giữa chừng");
-            let _ = sender.send(Err(std::io::Error::other(format!("{e:?}")))).await;
+            // A client that left (or asked HEAD) closes the channel: that is no fault of Kho's.
+            if sender.is_closed() {
+                tracing::debug!(fonds = id, "EAD3: người nhận đã ngắt");
+            } else {
+                tracing::error!(fonds = id, error = ?e, "xuất EAD3 dừng giữa chừng");
+                let _ = sender.send(Err(std::io::Error::other(format!("{e:?}")))).await;
+            }
         }
     });
     Ok(crate::respond::streamed_file(crate::respond::Streamed(receiver), "application/xml", &format!("ead3-{code}.xml")))
@@ -389,7 +394,7 @@ async fn write_ead3(state: &AppState, ctx: &Ctx, fonds: &kho_model::record::Fond
     };
     let total = state.store.list_dossiers(&list(None, kho_store::Seek::First, 0)).await?.total;
     let archive = state.store.unit(fonds.fields.custodian_unit_id.unwrap_or(fonds.fields.unit_id)).await?.name;
-    let created = kho_packages::timestamp(chrono::Utc::now());
+    let created = kho_packages::timestamp(chrono::Utc::now())[..10].to_string();
     send(ead3::head(&ead3::Fonds {
         code: &fonds.fields.code.to_string(),
         name: &fonds.fields.name,

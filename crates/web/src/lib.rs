@@ -157,7 +157,7 @@ pub fn router(state: AppState) -> Router {
         .merge(preservation::routes())
         .merge(retention::routes())
         .merge(import::routes())
-        .merge(accessions::routes())
+        .merge(accessions::routes(state.config.max_upload))
         .merge(arrangement::routes())
         .merge(arrangement::numbering_routes())
         .merge(arrangement::phieu_tin_routes())

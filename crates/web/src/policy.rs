@@ -61,6 +61,8 @@ pub const ROUTES: &[Route] = &[
     route("GET", "/tiep-nhan", Act(PlanView)),
     route("POST", "/tiep-nhan", Act(CatalogueEdit)),
     route("GET", "/tiep-nhan/moi", Act(CatalogueEdit)),
+    route("GET", "/tiep-nhan/goi", Act(CatalogueEdit)),
+    long("POST", "/tiep-nhan/goi", Act(CatalogueEdit)),
     route("GET", "/tiep-nhan/{id}", Act(PlanView)),
     route("GET", "/tiep-nhan/{id}/bien-ban.docx", Act(PlanView)),
     route("GET", "/tiep-nhan/{id}/bien-ban.pdf", Act(PlanView)),

@@ -721,3 +721,82 @@ async fn a_digitized_hồ_sơ_is_downloaded_as_its_aip_by_whoever_may_see_all_of
         assert!(refused.contains("mạng LAN độc lập"), "{label}: says why");
     }
 }
+
+/// Bàn giao through the pages, between two running Kho — the commune's on SQLite, the archive's
+/// on PostgreSQL: the commune's clerk downloads a digitized hồ sơ's package from its page, the
+/// archive's archivist uploads it in Tiếp nhận › Nhận gói bàn giao; the hồ sơ, its văn bản and
+/// its copy arrive, a second upload creates nothing, an altered package is refused with its
+/// reasons, and a reader may not receive.
+#[tokio::test]
+async fn a_package_handed_over_between_two_running_kho_through_the_pages() {
+    let mut pair = apps().await;
+    if pair.len() < 2 {
+        return;
+    }
+    let archive = pair.remove(1);
+    let commune = pair.remove(0);
+    let label = format!("{} → {}", commune.label, archive.label);
+
+    // The commune's Kho: a digitized hồ sơ with a real PDF copy.
+    let (fonds, land, _) = commune_fonds(&commune).await;
+    let unit = commune.unit_id("Xã Mường Ảng").await;
+    let filter = kho_store::ListDossiers {
+        visibility: kho_model::access::Visibility::everything(),
+        inventory_id: None,
+        fonds_id: Some(fonds),
+        query: None,
+        undisposed: false,
+        seek: kho_store::Seek::First,
+        limit: 10,
+    };
+    let land_id =
+        commune.store.list_dossiers(&filter).await.unwrap().items.iter().find(|d| d.fields.file_code.to_string() == land).unwrap().id;
+    let jpeg = std::fs::read(Path::new(PAGES).join("trang1-200dpi-suy-giam.jpg")).unwrap();
+    let pdf = kho_digitize::testing::scanner_pdf(&[jpeg], 200);
+    let blobs = kho_blobs::Blobs::open(&commune.catalogue.dir().join("blobs"), None).unwrap();
+    let stored = blobs.put(pdf.clone(), false).await.unwrap();
+    let scan = kho_store::test_support::StoredFile { blob: &stored.name, sha256: &stored.sha256, size: stored.size as i64 };
+    kho_store::test_support::digitized(&commune.store, unit, land_id, scan, None).await;
+    commune.user("canbo.xa", Role::Archivist, Classification::None, &[unit], &[]).await;
+    let clerk = commune.login("canbo.xa").await;
+    let package =
+        clerk.client.get(format!("{}/ho-so/{land_id}/goi-luu-tru.zip", commune.base)).send().await.unwrap().bytes().await.unwrap().to_vec();
+
+    // The archive's Kho: the fonds registered, its archivist receives.
+    let archive_unit = archive.unit_id("Xã Mường Ảng").await;
+    let fonds_input = kho_model::record::FondsInput {
+        code: "X27".into(),
+        name: "UBND xã Mường Ảng".into(),
+        unit_id: archive_unit.to_string(),
+        ..Default::default()
+    };
+    archive.store.create_fonds(&fonds_input.parse().unwrap()).await.unwrap();
+    archive.user("luutru", Role::Archivist, Classification::None, &[archive_unit], &[]).await;
+    archive.user("docgia", Role::Reader, Classification::None, &[archive_unit], &[]).await;
+    let archivist = archive.login("luutru").await;
+    let (_, list) = archivist.get("/tiep-nhan").await;
+    assert!(list.contains("Nhận gói bàn giao"), "{label}: offered in Tiếp nhận");
+    let send = |session: &common::Session, bytes: Vec<u8>| {
+        let form = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(bytes).file_name("goi.zip"));
+        session.client.post(format!("{}/tiep-nhan/goi?_csrf={}", archive.base, session.csrf)).multipart(form).send()
+    };
+    let first = send(&archivist, package.clone()).await.unwrap();
+    assert_eq!(first.status(), StatusCode::OK, "{label}");
+    let page = first.text().await.unwrap();
+    assert!(page.contains("Đã nhận hồ sơ") && page.contains(&land), "{label}: {page}");
+    let received = archive.store.dossier_by_code(&land).await.unwrap();
+    let copies = archive.store.renditions(received.id).await.unwrap();
+    assert_eq!((copies.len(), copies[0].sha256.as_str()), (1, stored.sha256.as_str()), "{label}");
+    let again = send(&archivist, package.clone()).await.unwrap().text().await.unwrap();
+    assert!(again.contains("đã có trong Kho"), "{label}: nothing new the second time");
+
+    // Altered on the way: refused, with the reason.
+    let mut altered = package.clone();
+    let at = altered.len() / 2;
+    altered[at] ^= 0xff;
+    let refused = send(&archivist, altered).await.unwrap();
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+    assert!(refused.text().await.unwrap().contains("không tạo gì"), "{label}");
+    let reader = archive.login("docgia").await;
+    assert_eq!(reader.get("/tiep-nhan/goi").await.0, StatusCode::FORBIDDEN, "{label}");
+}
