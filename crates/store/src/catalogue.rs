@@ -538,23 +538,7 @@ impl Store {
                 Err(e) => return Err(e.into()),
             }
         }
-        for r in renditions {
-            sqlx::query(
-                "INSERT INTO renditions (dossier_id, ordinal, file_name, standard, pages, size, sha256, blob, signed) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            )
-            .bind(id)
-            .bind(r.ordinal)
-            .bind(&r.file_name)
-            .bind(&r.standard)
-            .bind(r.pages)
-            .bind(r.size)
-            .bind(&r.sha256)
-            .bind(&r.blob)
-            .bind(r.signed as i64)
-            .execute(&mut *tx)
-            .await?;
-        }
+        crate::digitization::insert_renditions(&mut tx, id, renditions).await?;
         self.commit(tx, Some(id)).await?;
         Ok(id)
     }

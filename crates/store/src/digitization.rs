@@ -822,23 +822,7 @@ q.pages, q.pages_done, q.pages_rescan, q.renditions \
             return Ok(false);
         }
         sqlx::query("DELETE FROM renditions WHERE dossier_id = $1").bind(dossier_id).execute(&mut *tx).await?;
-        for r in renditions {
-            sqlx::query(
-                "INSERT INTO renditions (dossier_id, ordinal, file_name, standard, pages, size, sha256, blob, signed) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            )
-            .bind(dossier_id)
-            .bind(r.ordinal)
-            .bind(&r.file_name)
-            .bind(&r.standard)
-            .bind(r.pages)
-            .bind(r.size)
-            .bind(&r.sha256)
-            .bind(&r.blob)
-            .bind(r.signed as i64)
-            .execute(&mut *tx)
-            .await?;
-        }
+        insert_renditions(&mut tx, dossier_id, renditions).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -1070,6 +1054,33 @@ q.pages, q.pages_done, q.pages_rescan, q.renditions \
             .collect::<Result<_, StoreError>>()?;
         Ok((failed, total))
     }
+}
+
+/// A hồ sơ's signed copies recorded, inside the caller's transaction (an assembly, a package
+/// received).
+pub(crate) async fn insert_renditions(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    dossier_id: i64,
+    renditions: &[RenditionFile],
+) -> Result<(), StoreError> {
+    for r in renditions {
+        sqlx::query(
+            "INSERT INTO renditions (dossier_id, ordinal, file_name, standard, pages, size, sha256, blob, signed) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(dossier_id)
+        .bind(r.ordinal)
+        .bind(&r.file_name)
+        .bind(&r.standard)
+        .bind(r.pages)
+        .bind(r.size)
+        .bind(&r.sha256)
+        .bind(&r.blob)
+        .bind(r.signed as i64)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
 }
 
 /// Queues a job, or re-queues it when it exists (a hồ sơ assembled again after a re-scan).
