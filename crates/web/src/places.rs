@@ -100,12 +100,32 @@ async fn create_location(
     }
 }
 
-async fn boxes_page(state: &AppState, ctx: &Ctx, fonds: &Fonds, status: StatusCode, error: Option<String>) -> Result<Response, PageError> {
+/// The hộp of a fonds with the path of the place each stands on (the page and the API show
+/// these), and every place with its path.
+async fn placed_boxes(
+    state: &AppState,
+    ctx: &Ctx,
+    fonds_id: i64,
+) -> Result<(Vec<(kho_store::BoxRow, Option<String>)>, Vec<(kho_model::record::Location, String)>), kho_store::StoreError> {
     let located = state.store.location_paths().await?;
     let paths: std::collections::HashMap<i64, &String> = located.iter().map(|(place, path)| (place.id, path)).collect();
+    let boxes = state
+        .store
+        .boxes(&ctx.actor.visibility(), fonds_id)
+        .await?
+        .into_iter()
+        .map(|b| {
+            let place = b.location_id.and_then(|l| paths.get(&l).map(|p| p.to_string()));
+            (b, place)
+        })
+        .collect();
+    Ok((boxes, located))
+}
+
+async fn boxes_page(state: &AppState, ctx: &Ctx, fonds: &Fonds, status: StatusCode, error: Option<String>) -> Result<Response, PageError> {
+    let (boxes, located) = placed_boxes(state, ctx, fonds.id).await?;
     let mut rows = Vec::new();
-    for b in state.store.boxes(&ctx.actor.visibility(), fonds.id).await? {
-        let place = b.location_id.and_then(|l| paths.get(&l).map(|p| p.to_string()));
+    for (b, place) in boxes {
         rows.push(context! {
             number => b.number, place, thickness => b.thickness_mm, dossiers => b.dossiers,
             range => match (b.first_number, b.last_number) { (Some(a), Some(z)) => format!("{a} – {z}"), _ => String::new() },
@@ -313,22 +333,16 @@ pub(crate) async fn api_boxes(
     Path(id): Path<i64>,
 ) -> Result<Response, ApiError> {
     let fonds = records::fonds_for(&state, &ctx, Action::CatalogueView, id).await?;
-    let visibility = ctx.actor.visibility();
-    let located = state.store.location_paths().await?;
-    let paths: std::collections::HashMap<i64, &String> = located.iter().map(|(place, path)| (place.id, path)).collect();
-    let boxes: Vec<_> = state
-        .store
-        .boxes(&visibility, fonds.id)
-        .await?
+    let (boxes, _) = placed_boxes(&state, &ctx, fonds.id).await?;
+    let boxes: Vec<_> = boxes
         .into_iter()
-        .map(|b| {
-            let place = b.location_id.and_then(|l| paths.get(&l).map(|p| p.to_string()));
+        .map(|(b, place)| {
             let mut value = serde_json::to_value(&b).unwrap_or_default();
             value["place"] = json!(place);
             value
         })
         .collect();
-    let statistics = state.store.fonds_statistics(&visibility, fonds.id).await?;
+    let statistics = state.store.fonds_statistics(&ctx.actor.visibility(), fonds.id).await?;
     Ok(Json(json!({ "boxes": boxes, "statistics": statistics })).into_response())
 }
 
