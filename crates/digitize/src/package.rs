@@ -126,9 +126,6 @@ pub async fn receive<R: std::io::Read + std::io::Seek>(
         return Err(vec![format!("Mã hồ sơ (fileCode) “{text}” trong gói không đọc được.")]);
     };
     let store_error = |e: StoreError| vec![format!("Lỗi cơ sở dữ liệu: {e}")];
-    if let Ok(existing) = store.dossier_by_code(&text).await {
-        return Ok(Receipt::AlreadyHere { dossier: existing.id, file_code: text });
-    }
     let objid_fonds = received.checked.objid.strip_prefix("urn:").and_then(|rest| rest.split_once(":uuid:")).map(|(f, _)| f.to_string());
     let fonds_code = fonds.map(str::to_string).or(objid_fonds).unwrap_or_else(|| code.prefix().to_string());
     let Ok(fonds) = store.fonds_by_code(&fonds_code).await else {
@@ -141,6 +138,19 @@ pub async fn receive<R: std::io::Read + std::io::Seek>(
     let resource = kho_model::access::Resource::Record { place, classification, mode: None };
     if kho_model::access::authorize(actor, kho_model::access::Action::CatalogueEdit, &resource) != kho_model::access::Decision::Allow {
         return Err(vec![format!("Tài khoản “{}” không được ghi hồ sơ vào phông {fonds_code}.", actor.name)]);
+    }
+    // Received before: nothing new. Asked only now, by someone who may write into the fonds, and
+    // named only to whoever may see the hồ sơ; to anyone else it answers as a taken code does on
+    // the hồ sơ form.
+    if let Ok(existing) = store.dossier_by_code(&text).await {
+        let (place, label) = store.whole_dossier_label(&existing).await.map_err(store_error)?;
+        let visible = kho_model::access::authorize(actor, kho_model::access::Action::CatalogueView, &label.on(place))
+            == kho_model::access::Decision::Allow;
+        return if visible {
+            Ok(Receipt::AlreadyHere { dossier: existing.id, file_code: text })
+        } else {
+            Err(vec![format!("Mã hồ sơ “{text}” đã có trong Kho; mỗi mã hồ sơ chỉ dùng một lần.")])
+        };
     }
     let creator = store.unit(fonds.fields.unit_id).await.map_err(store_error)?;
     let number = code.inventory().unwrap_or(1);

@@ -132,6 +132,14 @@ async fn a_commune_hands_a_digitized_hồ_sơ_to_the_archive_kho() {
     assert_eq!(a.list_documents(&kho_model::access::Visibility::everything(), received.id).await.unwrap().len(), 2, "{label}");
     assert_eq!(a.renditions(received.id).await.unwrap().len(), 1, "{label}");
 
+    // Someone of another commune sends the same package: refused for the fonds, without being
+    // told that the hồ sơ is already here.
+    let other = a.create_unit(&kho_model::record::NewUnit::named("Xã Mường Phăng", kho_model::UnitKind::Commune)).await.unwrap();
+    a.create_user("luutru.khac", "!", &kho_store::UserSettings { units: [other].into(), ..settings.clone() }).await.unwrap();
+    let out = kho(&archive, &["package", "import", goi.to_str().unwrap(), "--as", "luutru.khac"]);
+    assert_eq!(out.status.code(), Some(1), "{label}: {}", said(&out));
+    assert!(said(&out).contains("không được ghi hồ sơ vào phông X27") && !said(&out).contains("đã có"), "{label}: {}", said(&out));
+
     // A package altered on the way (its copy replaced by other bytes of the same size): refused.
     let altered = commune.dir().join("sua.zip");
     {
