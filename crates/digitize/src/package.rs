@@ -97,7 +97,7 @@ pub async fn dossier_aip(store: &Store, blobs: &Blobs, dossier: &kho_model::reco
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Receipt {
     /// The hồ sơ, its văn bản and its copies are now in the catalogue.
-    Created { dossier: i64, file_code: String, fonds: String, documents: usize, files: usize, bytes: u64 },
+    Created { dossier: i64, file_code: String, fonds: String, documents: usize, files: usize, bytes: u64, signers: Vec<String> },
     /// The hồ sơ was received before: nothing new.
     AlreadyHere { dossier: i64, file_code: String },
 }
@@ -109,7 +109,7 @@ fn field(map: &std::collections::BTreeMap<String, String>, name: &str) -> String
 /// Receives a package from another Kho (a commune's, at handover): checked whole first
 /// (`kho_packages::check`), then its hồ sơ and văn bản read as a form is read, its files as
 /// PDFs, the fonds found (`fonds`, else the one the AIP's OBJID or the mã hồ sơ names) and the
-/// mã hồ sơ composed here compared with the package's. Every problem at once and nothing
+/// mã hồ sơ composed here compared with the package's, every copy's signature verified. Every problem at once and nothing
 /// created; or the hồ sơ created in one transaction; a package received twice creates nothing.
 pub async fn receive<R: std::io::Read + std::io::Seek>(
     store: &Store,
@@ -224,7 +224,7 @@ pub async fn receive<R: std::io::Read + std::io::Seek>(
             }
         }
     }
-    let mut files = vec![];
+    let (mut files, mut signers) = (vec![], vec![]);
     for (path, format) in &described.data {
         let name = path.rsplit('/').next().unwrap_or_default().to_string();
         let bytes = match received.read(path) {
@@ -234,9 +234,25 @@ pub async fn receive<R: std::io::Read + std::io::Seek>(
                 continue;
             }
         };
-        match crate::pdf_input::inspect(&bytes, &crate::intake::Limits::default()) {
-            Ok(pages) => files.push((name, format.clone(), pages, bytes)),
-            Err(refusal) => problems.push(format!("{name}: không phải bản PDF đọc được ({refusal})")),
+        let pages = match crate::pdf_input::inspect(&bytes, &crate::intake::Limits::default()) {
+            Ok(pages) => pages,
+            Err(refusal) => {
+                problems.push(format!("{name}: không phải bản PDF đọc được ({refusal})"));
+                continue;
+            }
+        };
+        // A copy handed over carries the signature of the body that digitized it, and it holds.
+        match crate::sign::verify(&bytes) {
+            crate::sign::SignatureCheck::Valid { signer } => {
+                if !signers.contains(&signer) {
+                    signers.push(signer);
+                }
+                files.push((name, format.clone(), pages, bytes));
+            }
+            crate::sign::SignatureCheck::Unsigned => {
+                problems.push(format!("{name}: bản số hóa chưa được ký số; cơ quan giao nộp phải ký trước khi bàn giao"))
+            }
+            crate::sign::SignatureCheck::Invalid(reason) => problems.push(format!("{name}: chữ ký số không hợp lệ — {reason}")),
         }
     }
     if !problems.is_empty() {
@@ -261,7 +277,6 @@ pub async fn receive<R: std::io::Read + std::io::Seek>(
     for (name, format, pages, bytes) in files {
         let stem = name.trim_end_matches(".pdf").trim_end_matches(".PDF");
         let ordinal = stem.strip_prefix(&format!("{text}.")).and_then(|n| n.parse::<i64>().ok());
-        let signed = bytes.windows(10).any(|w| w == b"/ByteRange");
         bytes_total += bytes.len() as u64;
         let stored = blobs.put(bytes, false).await.map_err(|e| vec![format!("{name}: không lưu được ({e})")])?;
         renditions.push(kho_store::RenditionFile {
@@ -272,7 +287,7 @@ pub async fn receive<R: std::io::Read + std::io::Seek>(
             size: stored.size as i64,
             sha256: stored.sha256,
             blob: stored.name,
-            signed,
+            signed: true,
         });
     }
     let dossier = store.receive_dossier(inventory, &fields, &documents, &renditions).await.map_err(store_error)?;
@@ -283,5 +298,6 @@ pub async fn receive<R: std::io::Read + std::io::Seek>(
         documents: documents.len(),
         files: renditions.len(),
         bytes: bytes_total,
+        signers,
     })
 }

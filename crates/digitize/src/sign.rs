@@ -418,3 +418,140 @@ pub fn sign(pdf: &[u8], key: &dyn SigningKey, organisation: &str, at: DateTime<F
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
+
+/// What a PDF's signatures say, read back the way a receiving archive reads them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignatureCheck {
+    /// No signature at all.
+    Unsigned,
+    /// Every signature verifies and the last covers the whole file; who signed last.
+    Valid { signer: String },
+    /// Why it cannot be trusted, in words a clerk can pass on.
+    Invalid(String),
+}
+
+/// Verifies every signature of a PDF: its byte range, the CMS message digest against those bytes,
+/// the signature over the signed attributes with the certificate the CMS carries (RSA with
+/// SHA-256, SHA-384 or SHA-512), and that the last one covers the file to its end (nothing added
+/// after signing). Whether that certificate is one the archive trusts is not decided here.
+pub fn verify(pdf: &[u8]) -> SignatureCheck {
+    let Ok(doc) = Document::load_mem(pdf) else { return SignatureCheck::Invalid("không đọc được tệp PDF".into()) };
+    let mut signatures: Vec<(Vec<i64>, Vec<u8>)> = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_dict().ok())
+        .filter_map(|d| {
+            let range = d.get(b"ByteRange").and_then(Object::as_array).ok()?;
+            let contents = d.get(b"Contents").and_then(Object::as_str).ok()?;
+            Some((range.iter().map(|v| v.as_i64().unwrap_or(-1)).collect(), contents.to_vec()))
+        })
+        .collect();
+    if signatures.is_empty() {
+        return SignatureCheck::Unsigned;
+    }
+    signatures.sort_by_key(|(range, _)| range.iter().copied().max().unwrap_or(0));
+    let mut signer = String::new();
+    for (n, (range, contents)) in signatures.iter().enumerate() {
+        let which = if signatures.len() > 1 { format!("chữ ký thứ {}: ", n + 1) } else { String::new() };
+        let [a, b, c, d] = range[..] else { return SignatureCheck::Invalid(format!("{which}ByteRange không đúng dạng")) };
+        let len = pdf.len() as i64;
+        if a != 0 || b < 0 || c < a + b || d < 0 || c + d > len {
+            return SignatureCheck::Invalid(format!("{which}ByteRange [{a} {b} {c} {d}] nằm ngoài tệp"));
+        }
+        let mut hasher = Sha256::new();
+        hasher.update(&pdf[..b as usize]);
+        hasher.update(&pdf[c as usize..(c + d) as usize]);
+        match verify_cms(contents, &hasher.finalize(), pdf, (b as usize, c as usize)) {
+            Ok(name) => signer = name,
+            Err(reason) => return SignatureCheck::Invalid(format!("{which}{reason}")),
+        }
+        if n + 1 == signatures.len() && c + d != len {
+            return SignatureCheck::Invalid(format!("{which}tệp bị thêm {} byte sau khi ký", len - c - d));
+        }
+    }
+    SignatureCheck::Valid { signer }
+}
+
+/// One CMS SignedData checked against the SHA-256 of the bytes it covers; the signer's name.
+fn verify_cms(contents: &[u8], sha256: &[u8], pdf: &[u8], gap: (usize, usize)) -> Result<String, String> {
+    use cms::content_info::ContentInfo;
+    use cms::signed_data::SignedData;
+    let mut reader = der::SliceReader::new(contents).map_err(|e| format!("chữ ký hỏng: {e}"))?;
+    let info = ContentInfo::decode(&mut reader).map_err(|e| format!("chữ ký không phải CMS: {e}"))?;
+    if info.content_type != const_oid::db::rfc5911::ID_SIGNED_DATA {
+        return Err("chữ ký không phải CMS SignedData".into());
+    }
+    let signed = info.content.decode_as::<SignedData>().map_err(|e| format!("chữ ký hỏng: {e}"))?;
+    let info = signed.signer_infos.0.iter().next().ok_or("chữ ký không có người ký")?;
+    let attributes = info.signed_attrs.as_ref().ok_or("chữ ký thiếu thuộc tính được ký (PAdES bắt buộc)")?;
+    let digest = attributes
+        .iter()
+        .find(|a| a.oid == const_oid::db::rfc5911::ID_MESSAGE_DIGEST)
+        .and_then(|a| a.values.iter().next())
+        .and_then(|v| v.decode_as::<OctetString>().ok())
+        .ok_or("chữ ký thiếu messageDigest")?;
+    let algorithm = info.digest_alg.oid;
+    let covered = |hash: &dyn Fn(&[u8], &[u8]) -> Vec<u8>| hash(&pdf[..gap.0], &pdf[gap.1..]);
+    let expected: Vec<u8> = if algorithm == const_oid::db::rfc5912::ID_SHA_256 {
+        sha256.to_vec()
+    } else if algorithm == const_oid::db::rfc5912::ID_SHA_384 {
+        covered(&|x, y| sha2_10::Sha384::new().chain_update(x).chain_update(y).finalize().to_vec())
+    } else if algorithm == const_oid::db::rfc5912::ID_SHA_512 {
+        covered(&|x, y| sha2_10::Sha512::new().chain_update(x).chain_update(y).finalize().to_vec())
+    } else {
+        return Err(format!("thuật toán băm {algorithm} của chữ ký chưa được hỗ trợ"));
+    };
+    if digest.as_bytes() != expected.as_slice() {
+        return Err("nội dung tệp đã bị thay đổi sau khi ký (mã băm không khớp chữ ký)".into());
+    }
+    let certificate = signed
+        .certificates
+        .iter()
+        .flat_map(|set| set.0.iter())
+        .filter_map(|c| match c {
+            CertificateChoices::Certificate(c) => Some(c),
+            _ => None,
+        })
+        .find(|c| match &info.sid {
+            SignerIdentifier::IssuerAndSerialNumber(id) => {
+                c.tbs_certificate.issuer == id.issuer && c.tbs_certificate.serial_number == id.serial_number
+            }
+            SignerIdentifier::SubjectKeyIdentifier(id) => {
+                c.tbs_certificate.get::<x509_cert::ext::pkix::SubjectKeyIdentifier>().ok().flatten().is_some_and(|(_, ski)| ski.0 == id.0)
+            }
+        })
+        .ok_or("chữ ký không kèm chứng thư của người ký")?;
+    use spki::DecodePublicKey;
+    let spki = certificate.tbs_certificate.subject_public_key_info.to_der().map_err(|e| e.to_string())?;
+    let public =
+        rsa::RsaPublicKey::from_public_key_der(&spki).map_err(|_| "chứng thư người ký không mang khóa RSA (chưa hỗ trợ)".to_string())?;
+    let message = attributes.to_der().map_err(|e| e.to_string())?;
+    let signature = rsa::pkcs1v15::Signature::try_from(info.signature.as_bytes()).map_err(|e| format!("chữ ký hỏng: {e}"))?;
+    use signature::Verifier;
+    let verified = if algorithm == const_oid::db::rfc5912::ID_SHA_384 {
+        rsa::pkcs1v15::VerifyingKey::<sha2_10::Sha384>::new(public).verify(&message, &signature)
+    } else if algorithm == const_oid::db::rfc5912::ID_SHA_512 {
+        rsa::pkcs1v15::VerifyingKey::<sha2_10::Sha512>::new(public).verify(&message, &signature)
+    } else {
+        rsa::pkcs1v15::VerifyingKey::<Sha256>::new(public).verify(&message, &signature)
+    };
+    verified.map_err(|_| "chữ ký không khớp chứng thư kèm theo (chữ ký giả hoặc bị sửa)".to_string())?;
+    Ok(common_name(&certificate.tbs_certificate.subject))
+}
+
+/// The CN of a name, else the whole name.
+fn common_name(name: &x509_cert::name::Name) -> String {
+    for rdn in name.0.iter() {
+        for atv in rdn.0.iter() {
+            if atv.oid == const_oid::db::rfc4519::CN {
+                if let Ok(s) = atv.value.decode_as::<der::asn1::Utf8StringRef>() {
+                    return s.as_str().to_string();
+                }
+                if let Ok(s) = atv.value.decode_as::<der::asn1::PrintableStringRef>() {
+                    return s.as_str().to_string();
+                }
+            }
+        }
+    }
+    name.to_string()
+}

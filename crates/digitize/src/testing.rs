@@ -110,6 +110,18 @@ impl TestPki {
     }
 }
 
+/// `pdf` signed by the test PKI's signer (made in `dir` on first use), as a digitizing body's
+/// copy is before it is handed over.
+pub fn signed(pdf: &[u8], dir: &Path) -> Vec<u8> {
+    if !dir.join("signer.p12").exists() {
+        std::fs::create_dir_all(dir).unwrap();
+        pki(dir);
+    }
+    let key = crate::sign::Pkcs12Key::open(&std::fs::read(dir.join("signer.p12")).unwrap(), "mat-khau").unwrap();
+    let at = chrono::DateTime::parse_from_rfc3339("2026-11-25T10:15:00+07:00").unwrap();
+    crate::sign::sign(pdf, &key, "UBND xã Mường Ảng", at).unwrap()
+}
+
 /// A scanner's PDF of about `megabytes` MB: A4 pages at 300 dpi, each one 8-bit grey image
 /// stored as it is (2480 × 3508, 8.7 MB), its pixels noise from `seed`. Returns the file and the
 /// offset of the first image's pixels (to vary a copy without building another). The noise keeps

@@ -128,3 +128,49 @@ fn a_pdf_a_is_signed_with_a_pkcs12_key_and_with_a_key_on_a_pkcs11_token() {
     let token = Pkcs11Key::open(Path::new(module), "kho-ky-so", "123456").unwrap();
     check(&pki, "pkcs11.pdf", &unsigned, &sign(&unsigned, &token, ORGANISATION, at).unwrap());
 }
+
+/// A signature read back as a receiving archive reads it (`sign::verify`), agreeing with pdfsig:
+/// valid as signed; a byte changed under the signature, bytes added after it, a signature value
+/// forged, or no signature at all — each named.
+#[test]
+fn a_signature_is_verified_and_every_forgery_is_named() {
+    use kho_digitize::sign::{SignatureCheck, verify};
+    let dir = tempfile::tempdir().unwrap();
+    let pki = pki(dir.path());
+    let at = chrono::DateTime::parse_from_rfc3339("2026-11-25T10:15:00+07:00").unwrap();
+    let unsigned = pdf_a();
+    let p12 = Pkcs12Key::open(&std::fs::read(&pki.p12).unwrap(), pki.password).unwrap();
+    let signed = sign(&unsigned, &p12, ORGANISATION, at).unwrap();
+    assert_eq!(verify(&signed), SignatureCheck::Valid { signer: "Trung tam Luu tru lich su tinh Dien Bien".into() });
+    assert_eq!(verify(&unsigned), SignatureCheck::Unsigned);
+
+    let pdfsig = |name: &str, bytes: &[u8]| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let out =
+            Command::new("pdfsig").arg("-nssdir").arg(format!("sql:{}", dir.path().join("nss").display())).arg(&path).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let invalid = |bytes: &[u8]| match verify(bytes) {
+        SignatureCheck::Invalid(reason) => reason,
+        other => panic!("expected a refusal, got {other:?}"),
+    };
+    // A byte of the page image changed: same size, the digest no longer matches.
+    let mut changed = signed.clone();
+    let image = signed.windows(6).position(|w| w == b"stream").unwrap() + 200;
+    changed[image] ^= 0x55;
+    assert!(invalid(&changed).contains("thay đổi sau khi ký"), "{}", invalid(&changed));
+    assert!(pdfsig("doi.pdf", &changed).contains("Digest Mismatch"), "pdfsig agrees");
+    // Bytes added after signing (an update that would change what is shown).
+    let mut added = signed.clone();
+    added.extend_from_slice(b"\n1 0 obj\n(them)\nendobj\n");
+    assert!(invalid(&added).contains("thêm"), "{}", invalid(&added));
+    // The signature value itself altered: the last hex digit of the CMS.
+    let mut forged = signed.clone();
+    let contents = forged.windows(10).position(|w| w == b"/Contents<").unwrap() + 10;
+    let end = contents + forged[contents..].iter().position(|&b| b == b'>').unwrap();
+    let last = contents + forged[contents..end].iter().rposition(|&b| b != b'0').unwrap();
+    forged[last] = if forged[last] == b'1' { b'2' } else { b'1' };
+    assert!(invalid(&forged).contains("chữ ký giả"), "{}", invalid(&forged));
+    assert!(!pdfsig("gia.pdf", &forged).contains("Signature is Valid"), "pdfsig agrees");
+}

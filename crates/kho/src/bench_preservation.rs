@@ -117,8 +117,12 @@ pub async fn preservation(data_dir: &Path, megabytes: u64, file_megabytes: u64) 
     let fields = input.parse(&context).map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let code = fields.file_code.to_string();
     let mut renditions = vec![];
+    // Signed, as a copy handed over must be (the receiver verifies each signature).
+    let key = crate::demo::signing_key(&root.join("ky-so"), "UBND xã Mường Ảng")?;
+    let at = chrono::Utc::now().fixed_offset();
     for n in 0..files {
         let (pdf, pages) = kho_digitize::testing::large_scan_pdf(file_megabytes, n + 1);
+        let pdf = kho_digitize::sign::sign(&pdf, key.as_ref(), "UBND xã Mường Ảng", at)?;
         let stored = blobs.put(pdf, false).await?;
         renditions.push(kho_store::RenditionFile {
             ordinal: Some(n as i64 + 1),
@@ -128,7 +132,7 @@ pub async fn preservation(data_dir: &Path, megabytes: u64, file_megabytes: u64) 
             size: stored.size as i64,
             sha256: stored.sha256,
             blob: stored.name,
-            signed: false,
+            signed: true,
         });
     }
     let scanned = store.receive_dossier(inventory, &fields, &[], &renditions).await?;

@@ -51,12 +51,12 @@ pub async fn import(store: &Store, blobs: &Blobs, file: &Path, fonds: Option<&st
     let user = store.user_by_name(username).await?.with_context(|| format!("không có tài khoản “{username}”"))?;
     let actor = store.actor(&user).await?;
     match kho_digitize::package::receive(store, blobs, &actor, std::io::BufReader::new(opened), fonds).await {
-        Ok(kho_digitize::package::Receipt::Created { dossier, file_code, fonds, documents, files, bytes }) => {
+        Ok(kho_digitize::package::Receipt::Created { dossier, file_code, fonds, documents, files, bytes, signers }) => {
             let detail = format!("nhận gói {}: hồ sơ {file_code}", file.display());
             crate::accounts::record(store, &actor, "package.import", "dossier", Some(dossier), Some(detail)).await?;
             println!(
-                "Đã nhận hồ sơ {file_code} vào phông {fonds}: {documents} văn bản, {files} bản số hóa ({} byte), mọi tệp đúng SHA-256.",
-                bytes
+                "Đã nhận hồ sơ {file_code} vào phông {fonds}: {documents} văn bản, {files} bản số hóa ({bytes} byte), mọi tệp đúng SHA-256, chữ ký số hợp lệ (ký bởi {}).",
+                signers.join(", ")
             );
             Ok(ExitCode::SUCCESS)
         }

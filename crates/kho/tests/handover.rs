@@ -48,8 +48,13 @@ async fn a_commune_hands_a_digitized_hồ_sơ_to_the_archive_kho() {
     // The commune's Kho: a hồ sơ of two văn bản, scanned, its signed copy a real PDF.
     let store = &commune.store;
     let unit = store.create_unit(&kho_model::record::NewUnit::named("Xã Mường Ảng", kho_model::UnitKind::Commune)).await.unwrap();
-    let (_, made) =
-        kho_store::test_support::fonds_with_dossiers(store, unit, "X27", &[("15", "Hồ sơ giao đất ở tại bản Co Mận", "01", "1")]).await;
+    let (_, made) = kho_store::test_support::fonds_with_dossiers(
+        store,
+        unit,
+        "X27",
+        &[("15", "Hồ sơ giao đất ở tại bản Co Mận", "01", "1"), ("16", "Sổ địa chính", "01", "1"), ("17", "Sổ mục kê", "01", "1")],
+    )
+    .await;
     for (n, subject) in [(1, "Đơn xin giao đất"), (2, "Quyết định giao đất")] {
         let input = DocumentInput {
             doc_ordinal: n.to_string(),
@@ -64,13 +69,31 @@ async fn a_commune_hands_a_digitized_hồ_sơ_to_the_archive_kho() {
         store.create_document(made[0].0, &input.parse().unwrap()).await.unwrap();
     }
     let jpeg = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../digitize/tests/pages/trang1-200dpi-suy-giam.jpg")).unwrap();
-    let pdf = kho_digitize::testing::scanner_pdf(&[jpeg], 200);
+    let pdf = kho_digitize::testing::signed(&kho_digitize::testing::scanner_pdf(&[jpeg], 200), &commune.dir().join("pki"));
     let blobs = kho_blobs::Blobs::open(&commune.dir().join("data/blobs"), None).unwrap();
     let stored = blobs.put(pdf.clone(), false).await.unwrap();
     digitized(store, unit, made[0].0, StoredFile { blob: &stored.name, sha256: &stored.sha256, size: stored.size as i64 }, None).await;
     let goi = commune.dir().join("goi.zip");
     let out = kho(&commune, &["package", "export", "aip", &made[0].1, "-o", goi.to_str().unwrap()]);
     assert!(out.status.success(), "{label}: {}", said(&out));
+    // Two more whose packages are whole but whose copies cannot be trusted: one never signed,
+    // one signed and then changed (its package listing the changed bytes, as a forger's would).
+    let mut forged = pdf.clone();
+    let image = forged.windows(6).position(|w| w == b"stream").unwrap() + 300;
+    forged[image] ^= 0x55;
+    let unsigned = kho_digitize::testing::scanner_pdf(
+        &[std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../digitize/tests/pages/trang1-200dpi-suy-giam.jpg")).unwrap()],
+        200,
+    );
+    let mut untrusted = vec![];
+    for ((id, code), bytes) in made[1..].iter().zip([unsigned, forged]) {
+        let stored = blobs.put(bytes, false).await.unwrap();
+        digitized(store, unit, *id, StoredFile { blob: &stored.name, sha256: &stored.sha256, size: stored.size as i64 }, None).await;
+        let path = commune.dir().join(format!("{code}.zip"));
+        let out = kho(&commune, &["package", "export", "aip", code, "-o", path.to_str().unwrap()]);
+        assert!(out.status.success(), "{label}: {}", said(&out));
+        untrusted.push(path);
+    }
 
     // The archive's archivist for that commune receives.
     let a = &archive.store;
@@ -102,7 +125,9 @@ async fn a_commune_hands_a_digitized_hồ_sơ_to_the_archive_kho() {
     let out = kho(&archive, &["package", "import", goi.to_str().unwrap(), "--as", "luutru"]);
     assert!(out.status.success(), "{label}: {}", said(&out));
     assert!(
-        said(&out).contains(&format!("Đã nhận hồ sơ {}", made[0].1)) && said(&out).contains("2 văn bản, 1 bản số hóa"),
+        said(&out).contains(&format!("Đã nhận hồ sơ {}", made[0].1))
+            && said(&out).contains("2 văn bản, 1 bản số hóa")
+            && said(&out).contains("ký bởi Trung tam Luu tru lich su tinh Dien Bien"),
         "{label}: {}",
         said(&out)
     );
@@ -124,6 +149,15 @@ async fn a_commune_hands_a_digitized_hồ_sơ_to_the_archive_kho() {
     assert_eq!(archive_blobs.get(&copies[0].blob, false, &copies[0].sha256).await.unwrap(), pdf, "{label}: the signed copy, byte for byte");
     let trail = kho_store::AuditFilter { action: Some("package.import".into()), limit: 10, ..Default::default() };
     assert_eq!(a.list_audit(&trail).await.unwrap().0, 1, "{label}: audited");
+
+    // A copy never signed, a signature that no longer holds: refused, each named, nothing created.
+    for (path, reason) in untrusted.iter().zip(["chưa được ký số", "chữ ký số không hợp lệ — nội dung tệp đã bị thay đổi sau khi ký"])
+    {
+        let out = kho(&archive, &["package", "import", path.to_str().unwrap(), "--as", "luutru"]);
+        assert_eq!(out.status.code(), Some(1), "{label}: {}", said(&out));
+        assert!(said(&out).contains(reason) && said(&out).contains("không tạo gì"), "{label}: {}", said(&out));
+    }
+    assert_eq!(dossiers(a).await, 1, "{label}: nothing created");
 
     // Twice: nothing new.
     let out = kho(&archive, &["package", "import", goi.to_str().unwrap(), "--as", "luutru"]);

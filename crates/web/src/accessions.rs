@@ -253,14 +253,14 @@ async fn package_receive(
         kho_digitize::package::receive(&state.store, &state.blobs, &ctx.actor, std::io::Cursor::new(bytes), fonds.as_deref()).await;
     let mut event = ctx.event("package.import", "dossier", None, "ok");
     let response = match received {
-        Ok(kho_digitize::package::Receipt::Created { dossier, file_code, fonds, documents, files, bytes }) => {
+        Ok(kho_digitize::package::Receipt::Created { dossier, file_code, fonds, documents, files, bytes, signers }) => {
             event.resource_id = Some(dossier);
             event.detail = Some(format!("{file_name}: hồ sơ {file_code}"));
             package_page(
                 &state,
                 &ctx,
                 StatusCode::OK,
-                context! { created => context! { dossier, file_code, fonds, documents, files, bytes } },
+                context! { created => context! { dossier, file_code, fonds, documents, files, bytes, signers } },
             )
         }
         Ok(kho_digitize::package::Receipt::AlreadyHere { dossier, file_code }) => {

@@ -752,7 +752,7 @@ async fn a_package_handed_over_between_two_running_kho_through_the_pages() {
     let land_id =
         commune.store.list_dossiers(&filter).await.unwrap().items.iter().find(|d| d.fields.file_code.to_string() == land).unwrap().id;
     let jpeg = std::fs::read(Path::new(PAGES).join("trang1-200dpi-suy-giam.jpg")).unwrap();
-    let pdf = kho_digitize::testing::scanner_pdf(&[jpeg], 200);
+    let pdf = kho_digitize::testing::signed(&kho_digitize::testing::scanner_pdf(&[jpeg], 200), &commune.catalogue.dir().join("pki"));
     let blobs = kho_blobs::Blobs::open(&commune.catalogue.dir().join("blobs"), None).unwrap();
     let stored = blobs.put(pdf.clone(), false).await.unwrap();
     let scan = kho_store::test_support::StoredFile { blob: &stored.name, sha256: &stored.sha256, size: stored.size as i64 };
@@ -783,7 +783,7 @@ async fn a_package_handed_over_between_two_running_kho_through_the_pages() {
     let first = send(&archivist, package.clone()).await.unwrap();
     assert_eq!(first.status(), StatusCode::OK, "{label}");
     let page = first.text().await.unwrap();
-    assert!(page.contains("Đã nhận hồ sơ") && page.contains(&land), "{label}: {page}");
+    assert!(page.contains("Đã nhận hồ sơ") && page.contains(&land) && page.contains("chữ ký số hợp lệ"), "{label}: {page}");
     let received = archive.store.dossier_by_code(&land).await.unwrap();
     let copies = archive.store.renditions(received.id).await.unwrap();
     assert_eq!((copies.len(), copies[0].sha256.as_str()), (1, stored.sha256.as_str()), "{label}");
