@@ -1,18 +1,19 @@
-//! The gói lưu trữ (AIP) of a digitized hồ sơ, gathered from the catalogue and the blobs for
-//! `kho_packages`: its metadata and each văn bản's, its signed copies read back against their
-//! SHA-256, and the events that made them. `kho package export aip` writes it to a file; the hồ
-//! sơ page offers it as a download. A hồ sơ holding anything classified is refused: its package
-//! is made only inside the enclave, never handed out as a file.
+//! The packages of a digitized hồ sơ (SIP to hand over, AIP to keep, DIP to deliver), gathered
+//! from the catalogue and the blobs for `kho_packages`: its metadata and each văn bản's, its
+//! signed copies read back against their SHA-256, and the events that made them. `kho package
+//! export sip|aip|dip` writes one to a file; the hồ sơ page offers the SIP and the AIP. A hồ sơ
+//! holding anything classified is refused: its package is made only inside the enclave, never
+//! handed out as a file. And a package received (`receive`), at handover.
 
 use kho_blobs::{BlobError, Blobs};
-use kho_packages::{DataFile, DocumentEntry, DossierAip, Event, EventKind, timestamp};
+use kho_packages::{DataFile, DocumentEntry, DossierPackage, Event, EventKind, Kind, timestamp};
 use kho_store::{Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
-pub enum AipError {
+pub enum PackageError {
     #[error("hồ sơ {0} chứa tài liệu mật: gói của nó chỉ được lập trong mạng LAN độc lập, không xuất ra tệp")]
     Classified(String),
-    #[error("hồ sơ {0} chưa có bản số hóa (PDF/A) nào: gói lưu trữ lập sau khi số hóa")]
+    #[error("hồ sơ {0} chưa có bản số hóa (PDF/A) nào: gói lập sau khi số hóa")]
     NotDigitized(String),
     #[error("không đọc được {0}: {1}")]
     Blob(String, BlobError),
@@ -25,16 +26,22 @@ fn stored_time(at: &str) -> String {
     chrono::DateTime::parse_from_rfc3339(at).map(|t| timestamp(t.with_timezone(&chrono::Utc))).unwrap_or_else(|_| at.to_string())
 }
 
-/// The AIP of `dossier`, made by `agency` (the digitizing body).
-pub async fn dossier_aip(store: &Store, blobs: &Blobs, dossier: &kho_model::record::Dossier, agency: &str) -> Result<DossierAip, AipError> {
+/// The package of `kind` of `dossier`, made by `agency` (the digitizing body, or the archive).
+pub async fn dossier_package(
+    store: &Store,
+    blobs: &Blobs,
+    dossier: &kho_model::record::Dossier,
+    agency: &str,
+    kind: Kind,
+) -> Result<DossierPackage, PackageError> {
     let (_, label) = store.whole_dossier_label(dossier).await?;
     let code = dossier.fields.file_code.to_string();
     if label.classification.is_classified() {
-        return Err(AipError::Classified(code));
+        return Err(PackageError::Classified(code));
     }
     let renditions = store.renditions(dossier.id).await?;
     if renditions.is_empty() {
-        return Err(AipError::NotDigitized(code));
+        return Err(PackageError::NotDigitized(code));
     }
     let fonds = store.fonds(dossier.fonds_id).await?;
     // arcFileCode: the keeping archive's mã định danh before the mã hồ sơ — the fonds' custodian,
@@ -56,7 +63,7 @@ pub async fn dossier_aip(store: &Store, blobs: &Blobs, dossier: &kho_model::reco
     for rendition in &renditions {
         // Read back against its SHA-256: the fixity check the package records.
         let bytes =
-            blobs.get(&rendition.blob, false, &rendition.sha256).await.map_err(|e| AipError::Blob(rendition.file_name.clone(), e))?;
+            blobs.get(&rendition.blob, false, &rendition.sha256).await.map_err(|e| PackageError::Blob(rendition.file_name.clone(), e))?;
         let at = stored_time(&rendition.created_at);
         let event =
             |kind, at: &str, detail: String| Event { kind, at: at.into(), detail, success: true, file: Some(rendition.file_name.clone()) };
@@ -73,14 +80,13 @@ pub async fn dossier_aip(store: &Store, blobs: &Blobs, dossier: &kho_model::reco
             ordinal: rendition.ordinal.map(|o| o as u32),
         });
     }
-    events.push(Event {
-        kind: EventKind::PackageCreation,
-        at: now,
-        detail: "Lập gói lưu trữ AIP_hoso theo Thông tư 05/2025/TT-BNV".into(),
-        success: true,
-        file: None,
-    });
-    Ok(DossierAip {
+    let event = |kind, detail: String| Event { kind, at: now.clone(), detail, success: true, file: None };
+    events.push(event(EventKind::PackageCreation, format!("Lập {} của hồ sơ theo Thông tư 05/2025/TT-BNV", kind.name())));
+    if let Kind::Dip(request) = &kind {
+        events.push(event(EventKind::Dissemination, format!("Cung cấp cho người khai thác theo phiếu yêu cầu {}", request.id)));
+    }
+    Ok(DossierPackage {
+        kind,
         fonds_code: fonds.fields.code.to_string(),
         agency: agency.to_string(),
         arc_file_code,
@@ -120,6 +126,11 @@ pub async fn receive<R: std::io::Read + std::io::Seek>(
 ) -> Result<Receipt, Vec<String>> {
     use kho_model::record::{DocumentInput, DossierContext, DossierInput};
     let mut received = kho_packages::check::check(package, kho_packages::check::Limits::default())?;
+    if received.checked.kind == "DIP" {
+        return Err(vec![
+            "Đây là gói khai thác (DIP), bản cung cấp cho người đọc: kho chỉ nhận gói nộp lưu (SIP) hoặc gói lưu trữ (AIP).".into(),
+        ]);
+    }
     let described = received.described()?;
     let text = field(&described.dossier, "fileCode");
     let Ok(code) = kho_model::ids::DossierCode::try_from(text.clone()) else {
@@ -196,8 +207,15 @@ pub async fn receive<R: std::io::Read + std::io::Seek>(
     };
     let mut documents = vec![];
     for doc in &described.documents {
+        // The AIP names the ordinal; the SIP only within docCode (`….0000002`) and docId (`….2`).
+        let ordinal = Some(field(doc, "docOrdinal"))
+            .filter(|o| !o.is_empty())
+            .or_else(|| {
+                ["docCode", "docId"].iter().find_map(|n| doc.get(*n)?.rsplit_once('.')?.1.parse::<u32>().ok().map(|o| o.to_string()))
+            })
+            .unwrap_or_default();
         let input = DocumentInput {
-            doc_ordinal: field(doc, "docOrdinal"),
+            doc_ordinal: ordinal.clone(),
             type_name: field(doc, "typeName"),
             code_number: field(doc, "codeNumber"),
             code_notation: field(doc, "codeNotation"),
@@ -219,7 +237,7 @@ pub async fn receive<R: std::io::Read + std::io::Seek>(
         match input.parse() {
             Ok(parsed) => documents.push(parsed),
             Err(invalid) => {
-                let which = field(doc, "docOrdinal");
+                let which = ordinal;
                 problems.extend(invalid.errors.iter().map(|e| format!("Văn bản số {which}: {}", e.message)));
             }
         }

@@ -140,7 +140,8 @@ pub async fn preservation(data_dir: &Path, megabytes: u64, file_megabytes: u64) 
     let zip_path = root.join("goi.zip");
     let started = Instant::now();
     let dossier = store.dossier(scanned).await?;
-    let aip = kho_digitize::package::dossier_aip(&store, &blobs, &dossier, "Trung tâm Lưu trữ lịch sử").await?;
+    let aip =
+        kho_digitize::package::dossier_package(&store, &blobs, &dossier, "Trung tâm Lưu trữ lịch sử", kho_packages::Kind::Aip).await?;
     aip.build().zip(std::io::BufWriter::new(std::fs::File::create(&zip_path)?))?;
     let export = started.elapsed().as_secs_f64();
     let started = Instant::now();

@@ -143,7 +143,7 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
-    /// Gói thông tin theo TT 05/2025 (E-ARK): gói lưu trữ AIP của hồ sơ đã số hóa.
+    /// Gói thông tin theo TT 05/2025 (E-ARK) của hồ sơ đã số hóa: nộp lưu (SIP), lưu trữ (AIP), khai thác (DIP).
     Package {
         #[command(subcommand)]
         command: PackageCommand,
@@ -417,15 +417,50 @@ enum PackageCommand {
 
 #[derive(Subcommand)]
 enum ExportKind {
+    /// Gói nộp lưu (SIP_hoso) của một hồ sơ đã số hóa, để bàn giao cho kho lưu trữ (nhận bằng
+    /// `kho package import`): siêu dữ liệu hồ sơ và từng văn bản, bản PDF/A đã ký, PREMIS.
+    Sip {
+        #[command(flatten)]
+        dossier: ExportDossier,
+    },
     /// Gói lưu trữ (AIP_hoso) của một hồ sơ đã số hóa: siêu dữ liệu hồ sơ và từng văn bản, bản
     /// PDF/A đã ký, PREMIS các sự kiện.
     Aip {
-        /// Mã hồ sơ (hoặc số định danh của hồ sơ trong Kho).
-        ho_so: String,
-        /// Tệp ZIP ghi ra.
-        #[arg(short, long)]
-        output: PathBuf,
+        #[command(flatten)]
+        dossier: ExportDossier,
     },
+    /// Gói khai thác (DIP) của một hồ sơ đã số hóa, cung cấp cho người khai thác theo phiếu yêu cầu.
+    Dip {
+        #[command(flatten)]
+        dossier: ExportDossier,
+        /// Số phiếu yêu cầu khai thác.
+        #[arg(long)]
+        request: String,
+        /// Ngày yêu cầu (DD/MM/YYYY; mặc định hôm nay).
+        #[arg(long)]
+        request_date: Option<String>,
+        /// Mục đích: 01 cá nhân, 02 công vụ, 03 công vụ đặc biệt.
+        #[arg(long)]
+        purpose: String,
+        /// Nội dung mục đích.
+        #[arg(long, default_value = "")]
+        purpose_content: String,
+        /// Đối tượng thu phí (01–10).
+        #[arg(long, default_value = "")]
+        fee: String,
+        /// Chủ đề nghiên cứu.
+        #[arg(long, default_value = "")]
+        topic: String,
+    },
+}
+
+#[derive(clap::Args)]
+struct ExportDossier {
+    /// Mã hồ sơ (hoặc số định danh của hồ sơ trong Kho).
+    ho_so: String,
+    /// Tệp ZIP ghi ra.
+    #[arg(short, long)]
+    output: PathBuf,
 }
 
 #[derive(Subcommand)]
@@ -933,11 +968,19 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             println!("Sao lưu tệp này ở nơi riêng, ngoài cơ sở dữ liệu: mất khóa thì không đọc được nội dung tài liệu mật.");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Package { command: PackageCommand::Export { kind: ExportKind::Aip { ho_so, output } } } => {
+        Command::Package { command: PackageCommand::Export { kind } } => {
+            let (dossier, kind) = match kind {
+                ExportKind::Sip { dossier } => (dossier, kho_packages::Kind::Sip),
+                ExportKind::Aip { dossier } => (dossier, kho_packages::Kind::Aip),
+                ExportKind::Dip { dossier, request, request_date, purpose, purpose_content, fee, topic } => {
+                    let request = package::request(request, request_date.as_deref(), purpose, purpose_content, fee, topic)?;
+                    (dossier, kho_packages::Kind::Dip(request))
+                }
+            };
             let store = open_store(&cli).await?;
             let blobs = open_blobs(&cli, false)?;
             let agency = cli.organisation.clone().unwrap_or_else(|| kho_digitize::worker::WorkerConfig::default().organisation);
-            package::export_aip(&store, &blobs, ho_so, output, &agency).await
+            package::export(&store, &blobs, &dossier.ho_so, &dossier.output, &agency, kind).await
         }
         Command::Package { command: PackageCommand::Check { file } } => package::check(file),
         Command::Package { command: PackageCommand::Import { file, phong, user } } => {

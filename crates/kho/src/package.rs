@@ -1,7 +1,7 @@
-//! `kho package export aip HỒ_SƠ -o FILE`: the gói lưu trữ (AIP) of a digitized hồ sơ as one ZIP
-//! (TT 05/2025, Phụ lục I), gathered by `kho_digitize::package`; `kho package check FILE`: a
-//! package received, checked whole before anything of it is taken; `kho package import FILE`:
-//! received into the catalogue, at handover from a commune's Kho.
+//! `kho package export sip|aip|dip HỒ_SƠ -o FILE`: a package of a digitized hồ sơ as one ZIP
+//! (TT 05/2025, Phụ lục I, III, V), gathered by `kho_digitize::package`; `kho package check
+//! FILE`: a package received, checked whole before anything of it is taken; `kho package import
+//! FILE`: received into the catalogue, at handover from a commune's Kho.
 
 use anyhow::{Context, Result};
 use kho_blobs::Blobs;
@@ -9,19 +9,45 @@ use kho_store::Store;
 use std::path::Path;
 use std::process::ExitCode;
 
-pub async fn export_aip(store: &Store, blobs: &Blobs, reference: &str, out: &Path, agency: &str) -> Result<ExitCode> {
+/// The request a DIP answers, its codes checked: purpose 01–03, fee category 01–10.
+pub fn request(id: &str, date: Option<&str>, purpose: &str, content: &str, fee: &str, topic: &str) -> Result<kho_packages::Request> {
+    let code = |value: &str, last: u32| value.len() == 2 && value.parse::<u32>().is_ok_and(|n| (1..=last).contains(&n));
+    anyhow::ensure!(!id.trim().is_empty(), "cần số phiếu yêu cầu (--request)");
+    anyhow::ensure!(code(purpose, 3), "mục đích khai thác “{purpose}” phải là 01 (cá nhân), 02 (công vụ) hoặc 03 (công vụ đặc biệt)");
+    anyhow::ensure!(fee.is_empty() || code(fee, 10), "đối tượng thu phí “{fee}” phải là mã từ 01 đến 10");
+    let date = match date {
+        Some(text) => {
+            let parsed = chrono::NaiveDate::parse_from_str(text.trim(), "%d/%m/%Y")
+                .with_context(|| format!("ngày yêu cầu “{text}” phải viết DD/MM/YYYY"))?;
+            parsed.format("%d/%m/%Y").to_string()
+        }
+        None => chrono::Utc::now().with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).expect("+07:00")).format("%d/%m/%Y").to_string(),
+    };
+    Ok(kho_packages::Request {
+        id: id.trim().to_string(),
+        date,
+        purpose: purpose.to_string(),
+        purpose_content: content.trim().to_string(),
+        fee_object_type: fee.to_string(),
+        research_topic: topic.trim().to_string(),
+        description: String::new(),
+    })
+}
+
+pub async fn export(store: &Store, blobs: &Blobs, reference: &str, out: &Path, agency: &str, kind: kho_packages::Kind) -> Result<ExitCode> {
     let dossier = match reference.trim().parse::<i64>() {
         Ok(id) => store.dossier(id).await,
         Err(_) => store.dossier_by_code(reference.trim()).await,
     }
     .with_context(|| format!("không có hồ sơ “{reference}”"))?;
-    let package = kho_digitize::package::dossier_aip(store, blobs, &dossier, agency).await?.build();
+    let name = kind.name();
+    let package = kho_digitize::package::dossier_package(store, blobs, &dossier, agency, kind).await?.build();
     // Written whole, then renamed: a cut leaves no half package under the name asked for.
     let partial = out.with_extension("zip.part");
     let file = std::fs::File::create(&partial).with_context(|| format!("không tạo được {}", partial.display()))?;
     package.zip(std::io::BufWriter::new(file)).context("không ghi được gói")?.into_inner().map_err(|e| e.into_error())?.sync_all()?;
     std::fs::rename(&partial, out)?;
-    println!("Đã lập gói lưu trữ {} ({} tệp) vào {}.", package.objid, package.files.len(), out.display());
+    println!("Đã lập {name} {} ({} tệp) vào {}.", package.objid, package.files.len(), out.display());
     Ok(ExitCode::SUCCESS)
 }
 

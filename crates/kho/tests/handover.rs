@@ -1,7 +1,8 @@
-//! Bàn giao between two Kho: a commune's (SQLite) exports the AIP of a digitized hồ sơ, the
+//! Bàn giao between two Kho: a commune's (SQLite) exports the SIP of a digitized hồ sơ, the
 //! archive's (PostgreSQL) checks and receives it — the hồ sơ, its văn bản and its signed copy,
-//! byte for byte — and receiving it twice creates nothing new; an altered package, or one for a
-//! fonds the archive does not hold, is refused with its reasons and nothing is created.
+//! byte for byte — and receiving it twice creates nothing new; an altered package, one whose copy
+//! is unsigned or whose signature no longer holds, or one for a fonds the archive does not hold,
+//! is refused with its reasons and nothing is created.
 
 use kho_model::record::DocumentInput;
 use kho_store::test_support::{StoredFile, TestCatalogue, catalogues, digitized};
@@ -74,7 +75,7 @@ async fn a_commune_hands_a_digitized_hồ_sơ_to_the_archive_kho() {
     let stored = blobs.put(pdf.clone(), false).await.unwrap();
     digitized(store, unit, made[0].0, StoredFile { blob: &stored.name, sha256: &stored.sha256, size: stored.size as i64 }, None).await;
     let goi = commune.dir().join("goi.zip");
-    let out = kho(&commune, &["package", "export", "aip", &made[0].1, "-o", goi.to_str().unwrap()]);
+    let out = kho(&commune, &["package", "export", "sip", &made[0].1, "-o", goi.to_str().unwrap()]);
     assert!(out.status.success(), "{label}: {}", said(&out));
     // Two more whose packages are whole but whose copies cannot be trusted: one never signed,
     // one signed and then changed (its package listing the changed bytes, as a forger's would).
@@ -90,7 +91,7 @@ async fn a_commune_hands_a_digitized_hồ_sơ_to_the_archive_kho() {
         let stored = blobs.put(bytes, false).await.unwrap();
         digitized(store, unit, *id, StoredFile { blob: &stored.name, sha256: &stored.sha256, size: stored.size as i64 }, None).await;
         let path = commune.dir().join(format!("{code}.zip"));
-        let out = kho(&commune, &["package", "export", "aip", code, "-o", path.to_str().unwrap()]);
+        let out = kho(&commune, &["package", "export", "sip", code, "-o", path.to_str().unwrap()]);
         assert!(out.status.success(), "{label}: {}", said(&out));
         untrusted.push(path);
     }

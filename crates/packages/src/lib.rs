@@ -1,8 +1,10 @@
-//! Information packages of TT 05/2025/TT-BNV (Phụ lục I–V) on the E-ARK CSIP 2.0.4: a root
-//! `METS.xml`; the hồ sơ's metadata (`metadata/descriptive/EAD.xml`, a flat `simpledc` as TT05
-//! writes it); PREMIS 3 with the events that made the package; `schemas/`; one representation
-//! (`representations/rep1`) with its own METS, one `EAD_doc_*.xml` per văn bản and the files
-//! in `data/`; zipped under one root folder named by the package's OBJID.
+//! Information packages of TT 05/2025/TT-BNV (Phụ lục I–V) on the E-ARK CSIP 2.0.4, of the
+//! three kinds: SIP (to hand over), AIP (to keep) and DIP (to deliver to a reader). A root
+//! `METS.xml`; the package's metadata (`metadata/descriptive/EAD.xml`, a flat `simpledc` as TT05
+//! writes it: the hồ sơ, or for a DIP the request it answers); PREMIS 3 with the events that
+//! made the package; `schemas/`; one representation (`representations/rep1`) with its own METS,
+//! one `EAD_doc_*.xml` per văn bản in the kind's elements and the files in `data/`; zipped under
+//! one root folder named by the package's OBJID.
 //!
 //! Written from plain values — the catalogue's fields and the files' bytes — so that the same
 //! builder serves the command line and the pages. Every file is listed in a METS with its size
@@ -33,6 +35,64 @@ const SCHEMAS: &[(&str, &[u8])] = &[
 const METS_NS: &str = "http://www.loc.gov/METS/";
 const CSIP_NS: &str = "https://DILCIS.eu/XML/METS/CSIPExtensionMETS";
 const CSIP_PROFILE: &str = "https://earkcsip.dilcis.eu/profile/E-ARK-CSIP.xml";
+
+/// What a reader asked for, as a DIP's `EAD.xml` records it (TT05 Phụ lục V).
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    /// The phiếu yêu cầu's number.
+    pub id: String,
+    /// DD/MM/YYYY.
+    pub date: String,
+    /// 01 cá nhân, 02 công vụ, 03 công vụ đặc biệt.
+    pub purpose: String,
+    pub purpose_content: String,
+    /// The fee category, 01–10.
+    pub fee_object_type: String,
+    pub research_topic: String,
+    pub description: String,
+}
+
+/// The three packages of TT05: what each is for decides its identifiers, its profile and its
+/// metadata.
+#[derive(Debug, Clone)]
+pub enum Kind {
+    /// Gói thông tin nộp lưu: handed from a commune or another system to the archive.
+    Sip,
+    /// Gói thông tin lưu trữ: kept; digitized output is always one.
+    Aip,
+    /// Gói thông tin khai thác: delivered to a reader, answering their request.
+    Dip(Request),
+}
+
+impl Kind {
+    /// `csip:OAISPACKAGETYPE`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Kind::Sip => "SIP",
+            Kind::Aip => "AIP",
+            Kind::Dip(_) => "DIP",
+        }
+    }
+
+    /// The root METS's PROFILE: E-ARK SIP and DIP (the validator holds each kind to its own);
+    /// for the AIP the one TT05 names.
+    fn profile(&self) -> &'static str {
+        match self {
+            Kind::Sip => "https://earksip.dilcis.eu/profile/E-ARK-SIP.xml",
+            Kind::Aip => "http://www.ra.ee/METS/v01/IP.xml",
+            Kind::Dip(_) => "https://earkdip.dilcis.eu/profile/E-ARK-DIP.xml",
+        }
+    }
+
+    /// In Vietnamese, as the README and the pages name it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Kind::Sip => "gói nộp lưu (SIP)",
+            Kind::Aip => "gói lưu trữ (AIP)",
+            Kind::Dip(_) => "gói khai thác (DIP)",
+        }
+    }
+}
 
 /// `uuid-XXXXXXXX-…` (or `ID-…` for a METS file): a random UUID in capitals, as TT05 writes ids.
 pub fn new_uuid() -> String {
@@ -84,6 +144,8 @@ pub enum EventKind {
     FixityCheck,
     /// This package made.
     PackageCreation,
+    /// Delivered to a reader (a DIP).
+    Dissemination,
 }
 
 impl EventKind {
@@ -94,6 +156,7 @@ impl EventKind {
             EventKind::SignatureGeneration => "digital signature generation",
             EventKind::FixityCheck => "fixity check",
             EventKind::PackageCreation => "information package creation",
+            EventKind::Dissemination => "dissemination",
         }
     }
 }
@@ -109,10 +172,11 @@ pub struct Event {
     pub file: Option<String>,
 }
 
-/// An AIP of one hồ sơ (TT05 Phụ lục I, AIP_hoso): what digitized output is kept as.
+/// A package of one hồ sơ (TT05 Phụ lục I AIP_hoso, III SIP_hoso, V DIP).
 #[derive(Debug, Clone)]
-pub struct DossierAip {
-    /// The fonds' code, part of the OBJID (`urn:{fonds}:uuid:{UUID}`).
+pub struct DossierPackage {
+    pub kind: Kind,
+    /// The fonds' code, part of an AIP's OBJID (`urn:{fonds}:uuid:{UUID}`).
     pub fonds_code: String,
     /// The body that made it (the digitizing archive).
     pub agency: String,
@@ -217,12 +281,15 @@ fn mets_root(x: &mut Xml, objid: &str, label: &str, schemas: &str, profile: &str
     );
 }
 
-fn mets_header(x: &mut Xml, created: &str, kind: &str, version: &str) {
+fn mets_header(x: &mut Xml, created: &str, kind: &str, version: &str, submission: Option<&str>) {
     x.open("metsHdr", &[("CREATEDATE", created), ("LASTMODDATE", created), ("RECORDSTATUS", "NEW"), ("csip:OAISPACKAGETYPE", kind)]);
     x.open("agent", &[("ROLE", "CREATOR"), ("TYPE", "OTHER"), ("OTHERTYPE", "SOFTWARE")]);
     x.text("name", &[], "Kho");
     x.text("note", &[("csip:NOTETYPE", "SOFTWARE VERSION")], version);
     x.close();
+    if let Some(agreement) = submission {
+        x.text("altRecordID", &[("TYPE", "SUBMISSIONAGREEMENT")], agreement);
+    }
     x.close();
 }
 
@@ -240,10 +307,23 @@ fn simpledc(fields: &[(&str, String)]) -> Vec<u8> {
     x.finish()
 }
 
-fn dossier_metadata(arc_file_code: &str, f: &DossierFields) -> Vec<u8> {
+/// `EAD.xml`: the hồ sơ (AIP: arcFileCode first; SIP: without it), or the request a DIP answers.
+fn package_metadata(kind: &Kind, arc_file_code: &str, f: &DossierFields) -> Vec<u8> {
+    if let Kind::Dip(r) = kind {
+        return simpledc(&[
+            ("requestID", r.id.clone()),
+            ("requestDate", r.date.clone()),
+            ("purpose", r.purpose.clone()),
+            ("purposeContent", r.purpose_content.clone()),
+            ("feeObjectType", r.fee_object_type.clone()),
+            ("researchTopic", r.research_topic.clone()),
+            ("description", r.description.clone()),
+        ]);
+    }
     let i = DossierInput::from(f);
+    let arc = if matches!(kind, Kind::Aip) { arc_file_code.to_string() } else { String::new() };
     simpledc(&[
-        ("arcFileCode", arc_file_code.to_string()),
+        ("arcFileCode", arc),
         ("fileCode", f.file_code.to_string()),
         ("title", i.title),
         ("maintenance", i.maintenance),
@@ -265,8 +345,65 @@ fn dossier_metadata(arc_file_code: &str, f: &DossierFields) -> Vec<u8> {
     ])
 }
 
-fn document_metadata(arc_file_code: &str, d: &DocumentEntry) -> Vec<u8> {
+/// One `EAD_doc_*.xml` in the kind's elements: SIP 21 (docId, docCode), AIP 19 (arcFileCode,
+/// docOrdinal), DIP 20 (arcDocCode, no organName).
+fn document_metadata(kind: &Kind, arc_file_code: &str, dossier: &DossierFields, d: &DocumentEntry) -> Vec<u8> {
     let i = DocumentInput::from(&d.fields);
+    let dossier = DossierInput::from(dossier);
+    let doc_id = format!("{}.{}", d.doc_code.rsplit_once('.').map(|(code, _)| code).unwrap_or(&d.doc_code), d.fields.doc_ordinal);
+    let common = |first: (&'static str, String)| {
+        vec![
+            ("docId", doc_id.clone()),
+            first,
+            ("maintenance", dossier.maintenance.clone()),
+            ("typeName", i.type_name.clone()),
+            ("codeNumber", i.code_number.clone()),
+            ("codeNotation", i.code_notation.clone()),
+            ("issuedDate", i.issued_date.clone()),
+        ]
+    };
+    match kind {
+        Kind::Sip => {
+            let mut fields = common(("docCode", d.doc_code.clone()));
+            fields.extend([
+                ("organName", i.organ_name.clone()),
+                ("subject", i.subject.clone()),
+                ("language", i.language.clone()),
+                ("numberOfPage", i.number_of_page.clone()),
+                ("inforSign", i.infor_sign.clone()),
+                ("keyword", i.keyword.clone()),
+                ("mode", i.mode.clone()),
+                ("confidenceLevel", i.confidence_level.clone()),
+                ("autograph", i.autograph.clone()),
+                ("format", i.format.clone()),
+                ("riskRecovery", dossier.risk_recovery.clone()),
+                ("riskRecoveryStatus", dossier.risk_recovery_status.clone()),
+                ("process", i.process.clone()),
+                ("description", i.description.clone()),
+            ]);
+            return simpledc(&fields);
+        }
+        Kind::Dip(_) => {
+            let mut fields = common(("arcDocCode", format!("{}.{}", arc_file_code, d.doc_code.rsplit('.').next().unwrap_or_default())));
+            fields.extend([
+                ("subject", i.subject.clone()),
+                ("language", i.language.clone()),
+                ("numberOfPage", i.number_of_page.clone()),
+                ("inforSign", i.infor_sign.clone()),
+                ("keyword", i.keyword.clone()),
+                ("mode", i.mode.clone()),
+                ("confidenceLevel", i.confidence_level.clone()),
+                ("autograph", i.autograph.clone()),
+                ("format", i.format.clone()),
+                ("process", i.process.clone()),
+                ("riskRecovery", dossier.risk_recovery.clone()),
+                ("riskRecoveryStatus", dossier.risk_recovery_status.clone()),
+                ("description", i.description.clone()),
+            ]);
+            return simpledc(&fields);
+        }
+        Kind::Aip => {}
+    }
     simpledc(&[
         ("arcFileCode", arc_file_code.to_string()),
         ("mode", i.mode),
@@ -310,11 +447,15 @@ fn identifier(x: &mut Xml, element: &'static str, kind: &str, value: &str) {
     x.text(value_name, &[], value);
 }
 
-impl DossierAip {
+impl DossierPackage {
     /// The package's files, every one listed with its size and SHA-256.
     pub fn build(&self) -> Package {
         let uuid = new_uuid();
-        let objid = format!("urn:{}:uuid:{uuid}", self.fonds_code);
+        let objid = match self.kind {
+            Kind::Aip => format!("urn:{}:uuid:{uuid}", self.fonds_code),
+            Kind::Sip | Kind::Dip(_) => format!("uuid-{uuid}"),
+        };
+        let kind = self.kind.code();
         let folder = objid.replace(':', "_");
         let created = timestamp(self.created);
         let title = self.dossier.title.clone();
@@ -327,7 +468,7 @@ impl DossierAip {
             .map(|d| {
                 (
                     format!("metadata/descriptive/EAD_doc_{}.{}.xml", self.dossier.file_code, d.fields.doc_ordinal),
-                    document_metadata(&self.arc_file_code, d),
+                    document_metadata(&self.kind, &self.arc_file_code, &self.dossier, d),
                 )
             })
             .collect();
@@ -378,7 +519,7 @@ impl DossierAip {
             mets_root(&mut x, "rep1", &title, "../../schemas/", CSIP_PROFILE);
             // TT05's example names the organisation as a second agent here, but CSIP12/13 hold
             // every agent to the software one: the organisation is named in PREMIS instead.
-            mets_header(&mut x, &created, "AIP", &self.software_version);
+            mets_header(&mut x, &created, kind, &self.software_version, None);
             let dmd_ids: Vec<String> = doc_metadata.iter().map(|_| format!("uuid-{}", new_uuid())).collect();
             for ((path, bytes), id) in doc_metadata.iter().zip(&dmd_ids) {
                 x.open("dmdSec", &[("ID", id), ("CREATED", &created), ("STATUS", "CURRENT")]);
@@ -438,7 +579,7 @@ impl DossierAip {
         files.push(("representations/rep1/metadata/preservation/PREMIS_rep1.xml".into(), premis_rep));
 
         // ---- the package ----
-        let ead = dossier_metadata(&self.arc_file_code, &self.dossier);
+        let ead = package_metadata(&self.kind, &self.arc_file_code, &self.dossier);
         let premis = {
             let mut x = Xml::new();
             premis_open(&mut x);
@@ -453,8 +594,10 @@ impl DossierAip {
             x.close();
             x.finish()
         };
+        let mut named = self.kind.name().to_string();
+        named[..1].make_ascii_uppercase();
         let readme = format!(
-            "Gói lưu trữ (AIP) của hồ sơ {} — {}\nLập bởi Kho {} ngày {created}, theo Thông tư 05/2025/TT-BNV trên E-ARK CSIP 2.0.4.\n\
+            "{named} của hồ sơ {} — {}\nLập bởi Kho {} ngày {created}, theo Thông tư 05/2025/TT-BNV trên E-ARK CSIP 2.0.4.\n\
              METS.xml liệt kê mọi tệp với kích thước và mã SHA-256; representations/rep1 chứa bản số hóa đã ký và siêu dữ liệu từng văn bản.\n\
              schemas/mets1_12.xsd là lược đồ METS 1.12 của Thư viện Quốc hội Hoa Kỳ, với xlink.xsd trỏ vào bản trong gói.\n",
             self.dossier.file_code, title, self.software_version
@@ -462,8 +605,10 @@ impl DossierAip {
         .into_bytes();
         let root = {
             let mut x = Xml::new();
-            mets_root(&mut x, &objid, &title, "schemas/", "http://www.ra.ee/METS/v01/IP.xml");
-            mets_header(&mut x, &created, "AIP", &self.software_version);
+            mets_root(&mut x, &objid, &title, "schemas/", self.kind.profile());
+            // A SIP names what it is submitted under: the mã hồ sơ, as the sample packages do.
+            let submission = matches!(self.kind, Kind::Sip).then(|| self.dossier.file_code.to_string());
+            mets_header(&mut x, &created, kind, &self.software_version, submission.as_deref());
             let dmd = format!("uuid-{}", new_uuid());
             x.open("dmdSec", &[("ID", &dmd), ("CREATED", &created), ("STATUS", "CURRENT")]);
             md_ref(

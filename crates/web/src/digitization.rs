@@ -36,18 +36,36 @@ pub fn routes(max_upload: usize) -> Router<AppState> {
         .route("/ho-so/{id}/goi-luu-tru.zip", get(package))
 }
 
-/// The gói lưu trữ (AIP, TT 05/2025) of a digitized hồ sơ, for whoever may see all of it; a hồ sơ
-/// holding anything classified is not handed out as a file. Audited.
-async fn package(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
+#[derive(serde::Deserialize)]
+struct PackageQuery {
+    /// `sip` for the gói nộp lưu; the AIP otherwise.
+    loai: Option<String>,
+}
+
+/// A package (TT 05/2025) of a digitized hồ sơ — the gói lưu trữ (AIP), or with `?loai=sip` the
+/// gói nộp lưu to hand over — for whoever may see all of it; a hồ sơ holding anything classified
+/// is not handed out as a file. Audited.
+async fn package(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    Query(query): Query<PackageQuery>,
+) -> Result<Response, PageError> {
     let (dossier, _) = records::whole_dossier_for(&state, &ctx, Action::PlanView, id).await?;
+    let kind = match query.loai.as_deref().map(str::trim) {
+        None | Some("" | "aip") => kho_packages::Kind::Aip,
+        Some("sip") => kho_packages::Kind::Sip,
+        Some(_) => return Err(PageError::NotFound("Không có loại gói này: chọn loai=sip (nộp lưu) hoặc loai=aip (lưu trữ).")),
+    };
     let agency = state.config.organisation.clone();
-    let aip = match kho_digitize::package::dossier_aip(&state.store, &state.blobs, &dossier, &agency).await {
+    let aip = match kho_digitize::package::dossier_package(&state.store, &state.blobs, &dossier, &agency, kind).await {
         Ok(aip) => aip,
-        Err(e @ (kho_digitize::package::AipError::Classified(_) | kho_digitize::package::AipError::NotDigitized(_))) => {
+        Err(e @ (kho_digitize::package::PackageError::Classified(_) | kho_digitize::package::PackageError::NotDigitized(_))) => {
             return Err(PageError::NotYet(e.to_string()));
         }
         Err(e) => return Err(PageError::Internal(e.to_string())),
     };
+    let aip_kind = aip.kind.code();
     let zipped = tokio::task::spawn_blocking(move || {
         let package = aip.build();
         package.zip(std::io::Cursor::new(Vec::new())).map(|c| (package.folder, c.into_inner()))
@@ -56,7 +74,7 @@ async fn package(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, 
     .map_err(|e| PageError::Internal(e.to_string()))?
     .map_err(|e| PageError::Internal(e.to_string()))?;
     let mut event = ctx.event("package.export", "dossier", Some(id), "ok");
-    event.detail = Some(format!("AIP {}", zipped.0));
+    event.detail = Some(format!("{} {}", aip_kind, zipped.0));
     state.store.audit(event).await?;
     Ok(crate::respond::download(zipped.1, "application/zip", format!("{}.zip", zipped.0)))
 }

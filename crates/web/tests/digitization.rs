@@ -723,7 +723,7 @@ async fn a_digitized_hồ_sơ_is_downloaded_as_its_aip_by_whoever_may_see_all_of
 }
 
 /// Bàn giao through the pages, between two running Kho — the commune's on SQLite, the archive's
-/// on PostgreSQL: the commune's clerk downloads a digitized hồ sơ's package from its page, the
+/// on PostgreSQL: the commune's clerk downloads a digitized hồ sơ's SIP from its page, the
 /// archive's archivist uploads it in Tiếp nhận › Nhận gói bàn giao; the hồ sơ, its văn bản and
 /// its copy arrive, a second upload creates nothing, an altered package is refused with its
 /// reasons, and a reader may not receive.
@@ -759,8 +759,16 @@ async fn a_package_handed_over_between_two_running_kho_through_the_pages() {
     kho_store::test_support::digitized(&commune.store, unit, land_id, scan, None).await;
     commune.user("canbo.xa", Role::Archivist, Classification::None, &[unit], &[]).await;
     let clerk = commune.login("canbo.xa").await;
-    let package =
-        clerk.client.get(format!("{}/ho-so/{land_id}/goi-luu-tru.zip", commune.base)).send().await.unwrap().bytes().await.unwrap().to_vec();
+    let package = clerk
+        .client
+        .get(format!("{}/ho-so/{land_id}/goi-luu-tru.zip?loai=sip", commune.base))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec();
 
     // The archive's Kho: the fonds registered, its archivist receives.
     let archive_unit = archive.unit_id("Xã Mường Ảng").await;
