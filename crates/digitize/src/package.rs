@@ -308,7 +308,17 @@ pub async fn receive<R: std::io::Read + std::io::Seek>(
             signed: true,
         });
     }
-    let dossier = store.receive_dossier(inventory, &fields, &documents, &renditions).await.map_err(store_error)?;
+    let receipt = kho_store::PackageReceipt {
+        objid: received.checked.objid.clone(),
+        kind: received.checked.kind.clone(),
+        documents: documents.len() as i64,
+        files: renditions.len() as i64,
+        pages: renditions.iter().map(|r| r.pages).sum(),
+        bytes: bytes_total as i64,
+        signers: signers.clone(),
+        received_by: actor.name.clone(),
+    };
+    let dossier = store.receive_dossier(inventory, &fields, &documents, &renditions, Some(&receipt)).await.map_err(store_error)?;
     Ok(Receipt::Created {
         dossier,
         file_code: text,

@@ -661,3 +661,137 @@ pub fn accession_items(
         ],
     }
 }
+
+/// A hồ sơ received in a package, as the biên bản bàn giao lists it.
+#[derive(Debug, Clone)]
+pub struct HandedOver {
+    pub file_code: String,
+    pub title: String,
+    /// "2019" or "2019 – 2020", as the hồ sơ's dates read.
+    pub span: String,
+    pub documents: i64,
+    pub pages: i64,
+    pub files: i64,
+    pub bytes: i64,
+    pub signers: Vec<String>,
+}
+
+/// What a biên bản bàn giao is about: who hands over, whose fonds, over which days.
+#[derive(Debug, Clone)]
+pub struct Handover {
+    /// The unit that formed the fonds (bên giao).
+    pub giving: String,
+    pub fonds: String,
+    /// The first and the last day of the period, DD/MM/YYYY.
+    pub from: String,
+    pub to: String,
+    /// The day the paper is made.
+    pub on: kho_model::ArchiveDate,
+}
+
+/// The biên bản giao nhận tài liệu lưu trữ số (NĐ 30/2020 Phụ lục V's layout): the parties, the
+/// fonds, the totals — hồ sơ, văn bản, pages, files, megabytes —, how they came (TT05 packages,
+/// checksums and signatures verified on receipt), and the danh mục of the hồ sơ received with
+/// its total row; two signatures.
+pub fn package_handover_record(handover: &Handover, items: &[HandedOver], receiving_body: &Issuer, province: &str) -> OfficialDocument {
+    use kho_model::vn;
+    let receiving = receiving_body.name.as_str();
+    let megabytes = |bytes: i64| vn::hundredths((bytes + 5_000) / 10_000);
+    let sum = |f: fn(&HandedOver) -> i64| items.iter().map(f).sum::<i64>();
+    let (documents, pages, files, bytes) = (sum(|i| i.documents), sum(|i| i.pages), sum(|i| i.files), sum(|i| i.bytes));
+    let mut signers: Vec<&str> = items.iter().flat_map(|i| i.signers.iter().map(String::as_str)).collect();
+    signers.sort_unstable();
+    signers.dedup();
+    let dated = place_and_date(province, &handover.on);
+    let period = if handover.from == handover.to {
+        format!("ngày {}", handover.from)
+    } else {
+        format!("từ ngày {} đến ngày {}", handover.from, handover.to)
+    };
+    let mut body: Vec<Block> = vec![
+        Paragraph::plain("Căn cứ Luật Lưu trữ số 33/2024/QH15;").into(),
+        Paragraph::plain("Căn cứ Thông tư số 05/2025/TT-BNV của Bộ trưởng Bộ Nội vụ về gói thông tin lưu trữ số;").into(),
+        Paragraph::plain(format!("Hôm nay, {}, tại {receiving}, chúng tôi gồm:", dated.split_once(", ").map(|(_, d)| d).unwrap_or_default())).into(),
+        Paragraph::bold(format!("BÊN GIAO: {}", handover.giving)).into(),
+        Paragraph::plain("Ông (bà): ……………………………………, chức vụ: ……………………………………").into(),
+        Paragraph::bold(format!("BÊN NHẬN: {receiving}")).into(),
+        Paragraph::plain("Ông (bà): ……………………………………, chức vụ: ……………………………………").into(),
+        Paragraph::plain("Thống nhất lập biên bản giao nhận tài liệu lưu trữ số với nội dung như sau:").into(),
+        Paragraph::plain(format!("1. Tên phông: {}.", handover.fonds)).into(),
+        Paragraph::plain(format!("2. Thời gian giao nhận: {period}.")).into(),
+        Paragraph::plain(format!(
+            "3. Số lượng: {} hồ sơ, {} văn bản, {} tệp bản số hóa ({} trang), dung lượng {} MB.",
+            vn::integer(items.len() as i64),
+            vn::integer(documents),
+            vn::integer(files),
+            vn::integer(pages),
+            megabytes(bytes)
+        ))
+        .into(),
+        Paragraph::plain(
+            "4. Hình thức giao nộp: mỗi hồ sơ một gói thông tin theo Thông tư số 05/2025/TT-BNV (chuẩn E-ARK), gồm siêu dữ liệu hồ sơ, \
+             từng văn bản và bản số hóa định dạng PDF/A đã ký số.",
+        )
+        .into(),
+        Paragraph::plain(format!(
+            "5. Tình trạng khi tiếp nhận: mọi tệp đúng kích thước và mã kiểm tra SHA-256 ghi trong gói; chữ ký số trên các bản số hóa hợp lệ ({}).",
+            if signers.is_empty() { "không có bản nào".to_string() } else { format!("ký bởi {}", signers.join("; ")) }
+        ))
+        .into(),
+        Paragraph::plain("6. Danh mục hồ sơ giao nhận:").into(),
+    ];
+    let mut rows: Vec<Vec<String>> = items
+        .iter()
+        .enumerate()
+        .map(|(n, i)| {
+            vec![
+                vn::integer(n as i64 + 1),
+                i.file_code.clone(),
+                i.title.clone(),
+                i.span.clone(),
+                vn::integer(i.documents),
+                vn::integer(i.pages),
+                vn::integer(i.files),
+                megabytes(i.bytes),
+            ]
+        })
+        .collect();
+    rows.push(vec![
+        String::new(),
+        "Cộng".into(),
+        format!("{} hồ sơ", vn::integer(items.len() as i64)),
+        String::new(),
+        vn::integer(documents),
+        vn::integer(pages),
+        vn::integer(files),
+        megabytes(bytes),
+    ]);
+    body.push(Block::Table(Table {
+        numeric: vec![4, 5, 6, 7],
+        columns: vec![
+            ("STT".into(), 0.5),
+            ("Mã hồ sơ".into(), 1.6),
+            ("Tiêu đề hồ sơ".into(), 3.2),
+            ("Thời gian".into(), 1.0),
+            ("Số văn bản".into(), 0.8),
+            ("Số trang".into(), 0.8),
+            ("Số tệp".into(), 0.7),
+            ("Dung lượng (MB)".into(), 1.0),
+        ],
+        rows,
+    }));
+    body.push(Paragraph::plain("Biên bản này được lập thành hai bản; bên giao giữ một bản, bên nhận giữ một bản.").into());
+    OfficialDocument {
+        issuer: receiving_body.heading(),
+        number: Some(receiving_body.record_number()),
+        national_heading: true,
+        place_and_date: Some(dated),
+        title: "BIÊN BẢN".into(),
+        subtitle: Some("Về việc giao nhận tài liệu lưu trữ số".into()),
+        body,
+        signatures: vec![
+            Signature { capacity: "ĐẠI DIỆN BÊN GIAO".into(), name: String::new() },
+            Signature { capacity: "ĐẠI DIỆN BÊN NHẬN".into(), name: String::new() },
+        ],
+    }
+}

@@ -135,7 +135,7 @@ pub async fn preservation(data_dir: &Path, megabytes: u64, file_megabytes: u64) 
             signed: true,
         });
     }
-    let scanned = store.receive_dossier(inventory, &fields, &[], &renditions).await?;
+    let scanned = store.receive_dossier(inventory, &fields, &[], &renditions, None).await?;
     let package_bytes: u64 = renditions.iter().map(|r| r.size as u64).sum();
     let zip_path = root.join("goi.zip");
     let started = Instant::now();

@@ -148,6 +148,14 @@ async fn a_commune_hands_a_digitized_hồ_sơ_to_the_archive_kho() {
     assert_eq!((copies.len(), copies[0].pages, copies[0].sha256.as_str()), (1, 1, stored.sha256.as_str()), "{label}");
     let archive_blobs = kho_blobs::Blobs::open(&archive.dir().join("data/blobs"), None).unwrap();
     assert_eq!(archive_blobs.get(&copies[0].blob, false, &copies[0].sha256).await.unwrap(), pdf, "{label}: the signed copy, byte for byte");
+    // Its receipt, for the biên bản bàn giao: the package, its counts, its signer, its receiver.
+    let fonds_id = a.fonds_by_code("X27").await.unwrap().id;
+    let (receipts, total) = a.received_packages(&kho_model::access::Visibility::everything(), fonds_id, "0", "9", 10).await.unwrap();
+    assert_eq!(total, 1, "{label}");
+    let r = &receipts[0];
+    assert_eq!((r.kind.as_str(), r.documents, r.files, r.pages, r.bytes), ("SIP", 2, 1, 1, pdf.len() as i64), "{label}");
+    assert!(r.objid.starts_with("uuid-") && r.received_by == "luutru", "{label}: {r:?}");
+    assert_eq!(r.signers, ["Trung tam Luu tru lich su tinh Dien Bien"], "{label}");
     let trail = kho_store::AuditFilter { action: Some("package.import".into()), limit: 10, ..Default::default() };
     assert_eq!(a.list_audit(&trail).await.unwrap().0, 1, "{label}: audited");
 

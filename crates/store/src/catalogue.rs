@@ -513,14 +513,16 @@ const DOCUMENT_INSERT: &str =
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) RETURNING id";
 
 impl Store {
-    /// A hồ sơ received whole from another Kho (a package): the hồ sơ, its văn bản and its signed
-    /// copies in one transaction, so that a refusal or a cut leaves none of it; its id.
+    /// A hồ sơ received whole from another Kho (a package): the hồ sơ, its văn bản, its signed
+    /// copies and the package's receipt in one transaction, so that a refusal or a cut leaves
+    /// none of it; its id.
     pub async fn receive_dossier(
         &self,
         inventory_id: i64,
         fields: &DossierFields,
         documents: &[DocumentFields],
         renditions: &[crate::RenditionFile],
+        receipt: Option<&crate::PackageReceipt>,
     ) -> Result<i64, StoreError> {
         let inventory = self.inventory(inventory_id).await?;
         let mut tx = self.pool.begin().await?;
@@ -539,6 +541,9 @@ impl Store {
             }
         }
         crate::digitization::insert_renditions(&mut tx, id, renditions).await?;
+        if let Some(receipt) = receipt {
+            crate::handover::insert_receipt(&mut tx, id, inventory.fonds_id, receipt).await?;
+        }
         self.commit(tx, Some(id)).await?;
         Ok(id)
     }

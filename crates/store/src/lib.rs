@@ -14,6 +14,7 @@ mod catalogue;
 mod digitization;
 mod disposal;
 mod error;
+mod handover;
 mod migrate;
 mod overview;
 mod places;
@@ -31,6 +32,7 @@ pub use digitization::{
 };
 pub use disposal::{DisposalList, DisposalStep};
 pub use error::StoreError;
+pub use handover::{PackageReceipt, ReceivedPackage};
 pub use overview::{AccessionLine, BatchNeedingAttention, DisposalWaiting, FondsInArrangement, Waiting};
 pub use places::{BoxRow, FondsStatistics, UnitProgress, kind_from_code, kind_label};
 pub use plan::{StoredPlan, TargetRow};

@@ -53,6 +53,7 @@ const MIGRATIONS: &[(i64, &str, Sql)] = &[
         },
     ),
     (22, "fixity_copies", Both(include_str!("../migrations/0022_fixity_copies.sql"))),
+    (23, "package_receipts", Both(include_str!("../migrations/0023_package_receipts.sql"))),
 ];
 
 const FOREIGN_KEYS_OFF: &str = "-- kho:foreign-keys-off";

@@ -6,11 +6,12 @@ use crate::auth::Ctx;
 use crate::error::PageError;
 use crate::records::{self, Refused};
 use crate::respond::{PaperFormat, paper};
-use axum::extract::{Form, Path, State};
+use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Extension, Router};
+use chrono::Datelike;
 use kho_model::Invalid;
 use kho_model::access::Action;
 use kho_model::accession::{Accession, AccessionInput};
@@ -20,6 +21,9 @@ use minijinja::{Value, context};
 pub fn routes(max_upload: usize) -> Router<AppState> {
     Router::new()
         .route("/tiep-nhan/goi", get(package_form).post(package_receive).layer(axum::extract::DefaultBodyLimit::max(max_upload)))
+        .route("/tiep-nhan/goi/bien-ban.docx", get(|s, c, q| handover_record(s, c, q, PaperFormat::Docx)))
+        .route("/tiep-nhan/goi/bien-ban.pdf", get(|s, c, q| handover_record(s, c, q, PaperFormat::Pdf)))
+        .route("/tiep-nhan/goi/bien-ban.xlsx", get(|s, c, q| handover_record(s, c, q, PaperFormat::Xlsx)))
         .route("/tiep-nhan", get(list).post(create))
         .route("/tiep-nhan/moi", get(new))
         .route("/tiep-nhan/{id}", get(show))
@@ -212,12 +216,147 @@ async fn items(
 
 // ---- a package handed over by another Kho ----
 
-fn package_page(state: &AppState, ctx: &Ctx, status: StatusCode, values: Value) -> Result<Response, PageError> {
+/// The page, with what was received lately and the biên bản form beside `values`.
+async fn package_page(state: &AppState, ctx: &Ctx, status: StatusCode, values: Value) -> Result<Response, PageError> {
+    let values = package_context(state, ctx, values).await?;
     render(state, ctx, "package_import.html", "Nhận gói bàn giao", status, values)
 }
 
+/// The packages received lately and the fonds a biên bản can be made for, beside the form.
+async fn package_context(state: &AppState, ctx: &Ctx, values: Value) -> Result<Value, PageError> {
+    let visibility = ctx.actor.visibility();
+    let recent: Vec<Value> = state
+        .store
+        .recent_receipts(&visibility, 20)
+        .await?
+        .into_iter()
+        .map(|r| {
+            context! {
+                dossier => r.dossier_id, file_code => r.file_code, title => r.title, kind => r.kind,
+                documents => r.documents, files => r.files, megabytes => vn::hundredths((r.bytes + 5_000) / 10_000),
+                signers => r.signers.join("; "), received_by => r.received_by, received_at => vn::moment(&r.received_at),
+            }
+        })
+        .collect();
+    let fonds: Vec<Value> = state
+        .store
+        .list_fonds(&visibility)
+        .await?
+        .into_iter()
+        .map(|f| context! { id => f.id, code => f.fields.code.to_string(), name => f.fields.name })
+        .collect();
+    let today = chrono::Utc::now().with_timezone(&vietnam()).format("%d/%m/%Y").to_string();
+    Ok(context! { recent, fonds, today, ..values })
+}
+
+fn vietnam() -> chrono::FixedOffset {
+    chrono::FixedOffset::east_opt(7 * 3600).expect("+07:00")
+}
+
 async fn package_form(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> Result<Response, PageError> {
-    package_page(&state, &ctx, StatusCode::OK, context! {})
+    package_page(&state, &ctx, StatusCode::OK, context! {}).await
+}
+
+#[derive(serde::Deserialize)]
+struct HandoverQuery {
+    phong: Option<String>,
+    tu: Option<String>,
+    den: Option<String>,
+}
+
+/// The most hồ sơ one biên bản lists; a longer handover is split by days.
+const HANDOVER_MOST: i64 = 5_000;
+
+/// The biên bản giao nhận tài liệu lưu trữ số of a fonds: every package received into it over
+/// the days asked (today by default), with its danh mục and totals, of the hồ sơ the person may see.
+async fn handover_record(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Query(query): Query<HandoverQuery>,
+    format: PaperFormat,
+) -> Result<Response, PageError> {
+    let mut problems = vec![];
+    let fonds_id = query.phong.as_deref().and_then(|p| p.trim().parse::<i64>().ok());
+    if fonds_id.is_none() {
+        problems.push("Chọn phông để lập biên bản.".to_string());
+    }
+    let today = chrono::Utc::now().with_timezone(&vietnam()).date_naive();
+    let mut day = |label: &str, text: Option<&str>| match text.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Some(today),
+        Some(t) => match chrono::NaiveDate::parse_from_str(t, "%d/%m/%Y") {
+            Ok(d) => Some(d),
+            Err(_) => {
+                problems.push(format!("{label} “{t}” phải viết DD/MM/YYYY, ví dụ 07/12/2026."));
+                None
+            }
+        },
+    };
+    let (from, to) = (day("Từ ngày", query.tu.as_deref()), day("Đến ngày", query.den.as_deref()));
+    if let (Some(f), Some(t)) = (from, to)
+        && f > t
+    {
+        problems.push("Từ ngày phải trước hoặc bằng đến ngày.".into());
+    }
+    let (Some(fonds_id), Some(from), Some(to), true) = (fonds_id, from, to, problems.is_empty()) else {
+        return package_page(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, context! { record_problems => problems }).await;
+    };
+    let fonds = records::fonds_for(&state, &ctx, Action::PlanView, fonds_id).await?;
+    // The days in Vietnam time, as UTC instants the way they are stored.
+    let instant = |d: chrono::NaiveDate| {
+        d.and_hms_opt(0, 0, 0)
+            .expect("midnight")
+            .and_local_timezone(vietnam())
+            .unwrap()
+            .with_timezone(&chrono::Utc)
+            .format("%Y-%m-%dT%H:%M:%SZ")
+            .to_string()
+    };
+    let (items, total) = state
+        .store
+        .received_packages(&ctx.actor.visibility(), fonds_id, &instant(from), &instant(to + chrono::Days::new(1)), HANDOVER_MOST)
+        .await?;
+    let (from, to) = (from.format("%d/%m/%Y").to_string(), to.format("%d/%m/%Y").to_string());
+    if total == 0 {
+        return Err(PageError::NotYet(format!("Phông {} chưa nhận gói nào từ {from} đến {to}.", fonds.fields.code)));
+    }
+    if total > HANDOVER_MOST {
+        return Err(PageError::NotYet(format!(
+            "Từ {from} đến {to} phông {} nhận {} hồ sơ, quá {} hồ sơ một biên bản: chọn khoảng ngày ngắn hơn.",
+            fonds.fields.code,
+            vn::integer(total),
+            vn::integer(HANDOVER_MOST)
+        )));
+    }
+    let span = |r: &kho_store::ReceivedPackage| {
+        let year = |d: &Option<String>| d.as_deref().and_then(|d| d.get(..4)).unwrap_or_default().to_string();
+        let (s, e) = (year(&r.start_date), year(&r.end_date));
+        if s == e || e.is_empty() { s } else { format!("{s} – {e}") }
+    };
+    let handed: Vec<kho_documents::official::HandedOver> = items
+        .iter()
+        .map(|r| kho_documents::official::HandedOver {
+            file_code: r.file_code.clone(),
+            title: r.title.clone(),
+            span: span(r),
+            documents: r.documents,
+            pages: r.pages,
+            files: r.files,
+            bytes: r.bytes,
+            signers: r.signers.clone(),
+        })
+        .collect();
+    let (y, m, d) = (today.year() as u16, today.month() as u8, today.day() as u8);
+    let handover = kho_documents::official::Handover {
+        giving: unit_name(&state, fonds.fields.unit_id).await?,
+        fonds: format!("{} (mã phông {})", fonds.fields.name, fonds.fields.code),
+        from,
+        to,
+        on: kho_model::ArchiveDate::full(y, m, d).ok_or_else(|| PageError::Internal("ngày hôm nay".into()))?,
+    };
+    let receiving = crate::respond::keeping_archive(&state).await?;
+    let province = state.store.plan().await?.map(|p| p.plan.meta.province).unwrap_or_else(|| "……".into());
+    let doc = kho_documents::official::package_handover_record(&handover, &handed, &receiving, &province);
+    paper(doc, format, &format!("bien-ban-giao-nhan-tai-lieu-so-{}", fonds.fields.code)).await
 }
 
 /// Receives a package (ZIP) from another Kho into this catalogue, as `kho package import` does:
@@ -231,7 +370,7 @@ async fn package_receive(
     let limit_mb = state.config.max_upload / 1024 / 1024;
     let refuse = |problems: Vec<String>| package_page(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, context! { problems });
     let Ok(mut multipart) = multipart else {
-        return refuse(vec!["Không đọc được tệp gửi lên; hãy chọn tệp ZIP của gói rồi bấm Nhận.".into()]);
+        return refuse(vec!["Không đọc được tệp gửi lên; hãy chọn tệp ZIP của gói rồi bấm Nhận.".into()]).await;
     };
     let (mut file, mut fonds) = (None, None);
     loop {
@@ -241,13 +380,13 @@ async fn package_receive(
                 fonds = Some(value.trim().to_string()).filter(|v| !v.is_empty())
             }
             Ok(Some(crate::attachments::Part::Field { .. })) => {}
-            Ok(Some(crate::attachments::Part::BadName(message))) => return refuse(vec![message]),
+            Ok(Some(crate::attachments::Part::BadName(message))) => return refuse(vec![message]).await,
             Ok(None) => break,
-            Err(_) => return refuse(vec![format!("Tệp gửi lên bị gián đoạn hoặc lớn quá {limit_mb} MB.")]),
+            Err(_) => return refuse(vec![format!("Tệp gửi lên bị gián đoạn hoặc lớn quá {limit_mb} MB.")]).await,
         }
     }
     let Some((file_name, bytes, _permit)) = file.filter(|(_, b, _)| !b.is_empty()) else {
-        return refuse(vec!["Chưa chọn tệp, hoặc tệp rỗng.".into()]);
+        return refuse(vec!["Chưa chọn tệp, hoặc tệp rỗng.".into()]).await;
     };
     let received =
         kho_digitize::package::receive(&state.store, &state.blobs, &ctx.actor, std::io::Cursor::new(bytes), fonds.as_deref()).await;
@@ -262,16 +401,17 @@ async fn package_receive(
                 StatusCode::OK,
                 context! { created => context! { dossier, file_code, fonds, documents, files, bytes, signers } },
             )
+            .await
         }
         Ok(kho_digitize::package::Receipt::AlreadyHere { dossier, file_code }) => {
             event.resource_id = Some(dossier);
             event.detail = Some(format!("{file_name}: hồ sơ {file_code} đã có"));
-            package_page(&state, &ctx, StatusCode::OK, context! { already => context! { dossier, file_code } })
+            package_page(&state, &ctx, StatusCode::OK, context! { already => context! { dossier, file_code } }).await
         }
         Err(problems) => {
             event.outcome = "refused".into();
             event.detail = Some(format!("{file_name}: {} lỗi", problems.len()));
-            refuse(problems)
+            refuse(problems).await
         }
     };
     state.store.audit(event).await?;

@@ -71,11 +71,7 @@ async fn record(
     if run.finished_at.is_none() {
         return Err(PageError::NotYet("Lần kiểm tra này chưa xong; biên bản được lập khi đã kiểm tra hết các tệp.".into()));
     }
-    let archive = state.store.units().await?.into_iter().find(|u| u.kind == kho_model::UnitKind::ProvinceArchive);
-    let issuer = match archive {
-        Some(unit) => Issuer { name: unit.name, parent: unit.parent_body },
-        None => Issuer { name: "……".into(), parent: None },
-    };
+    let issuer = crate::respond::keeping_archive(&state).await?;
     let province = state.store.plan().await?.map(|p| p.plan.meta.province).unwrap_or_else(|| "……".into());
     let replica = state.blobs.replica().map(|r| r.label().to_string());
     let doc = fixity_record(&run, &findings, &issuer, &province, state.blobs.label(), replica.as_deref());

@@ -85,6 +85,16 @@ pub enum PaperFormat {
     Xlsx,
 }
 
+/// The body that keeps the archive, as its papers' heading names it: the province archive's unit,
+/// else the organisation this Kho is configured for.
+pub async fn keeping_archive(state: &crate::AppState) -> Result<kho_documents::official::Issuer, PageError> {
+    let archive = state.store.units().await?.into_iter().find(|u| u.kind == kho_model::UnitKind::ProvinceArchive);
+    Ok(match archive {
+        Some(unit) => kho_documents::official::Issuer { name: unit.name, parent: unit.parent_body },
+        None => kho_documents::official::Issuer { name: state.config.organisation.clone(), parent: None },
+    })
+}
+
 /// An official paper rendered off the async threads and offered as `{name}.docx|pdf|xlsx`.
 pub async fn paper(doc: kho_documents::official::OfficialDocument, format: PaperFormat, name: &str) -> Result<Response, PageError> {
     use kho_documents::official::{to_docx, to_pdf, to_xlsx};

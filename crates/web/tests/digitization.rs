@@ -798,6 +798,37 @@ async fn a_package_handed_over_between_two_running_kho_through_the_pages() {
     let again = send(&archivist, package.clone()).await.unwrap().text().await.unwrap();
     assert!(again.contains("đã có trong Kho"), "{label}: nothing new the second time");
 
+    // The receipt is listed, and the biên bản giao nhận of the day carries its figures — counted
+    // here from the archive's own catalogue — in the DOCX to sign, the PDF and the XLSX.
+    let (_, page) = archivist.get("/tiep-nhan/goi").await;
+    let listed = page.split("id=\"received\"").nth(1).unwrap_or_default();
+    assert!(listed.contains(&land) && listed.contains("SIP") && listed.contains("luutru"), "{label}: {listed}");
+    let documents = archive.store.list_documents(&kho_model::access::Visibility::everything(), received.id).await.unwrap().len();
+    let pages: i64 = copies.iter().map(|c| c.pages).sum();
+    let fonds_id = archive.store.fonds_by_code("X27").await.unwrap().id;
+    let docx = archivist.client.get(format!("{}/tiep-nhan/goi/bien-ban.docx?phong={fonds_id}", archive.base)).send().await.unwrap();
+    assert_eq!(docx.status(), StatusCode::OK, "{label}");
+    let document = docx_rs::read_docx(&docx.bytes().await.unwrap()).expect("a DOCX Word and LibreOffice open").json();
+    for expected in [
+        "Về việc giao nhận tài liệu lưu trữ số".to_string(),
+        "BÊN GIAO: Xã Mường Ảng".to_string(),
+        format!("3. Số lượng: 1 hồ sơ, {documents} văn bản, 1 tệp bản số hóa ({pages} trang)"),
+        land.clone(),
+        "ký bởi Trung tam Luu tru lich su tinh Dien Bien".to_string(),
+    ] {
+        assert!(document.contains(&expected), "{label}: “{expected}” in the biên bản");
+    }
+    let pdf = archivist.client.get(format!("{}/tiep-nhan/goi/bien-ban.pdf?phong={fonds_id}", archive.base)).send().await.unwrap();
+    let text = common::pdf_text(&pdf.bytes().await.unwrap());
+    assert!(text.contains("Cộng") && text.contains(&land), "{label}: {text}");
+    // Asked wrongly: said why, field by field; a day with nothing received: said so.
+    let (status, wrong) = archivist.get("/tiep-nhan/goi/bien-ban.pdf?phong=&tu=32/13/2026&den=01/01/2026").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+    assert!(wrong.contains("Chọn phông") && wrong.contains("Từ ngày “32") && wrong.contains("phải viết DD"), "{label}: {wrong}");
+    let (status, empty) = archivist.get(&format!("/tiep-nhan/goi/bien-ban.pdf?phong={fonds_id}&tu=01/01/2020&den=02/01/2020")).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{label}");
+    assert!(empty.contains("Phông X27 chưa nhận gói nào từ 01&#x2f;01&#x2f;2020"), "{label}: {empty}");
+
     // Altered on the way: refused, with the reason.
     let mut altered = package.clone();
     let at = altered.len() / 2;
@@ -807,4 +838,12 @@ async fn a_package_handed_over_between_two_running_kho_through_the_pages() {
     assert!(refused.text().await.unwrap().contains("không tạo gì"), "{label}");
     let reader = archive.login("docgia").await;
     assert_eq!(reader.get("/tiep-nhan/goi").await.0, StatusCode::FORBIDDEN, "{label}");
+    assert_eq!(reader.get(&format!("/tiep-nhan/goi/bien-ban.docx?phong={fonds_id}")).await.0, StatusCode::FORBIDDEN, "{label}");
+    // Another commune's archivist: the fonds is not theirs to see, nor are its receipts.
+    let other = archive.unit_id("Xã Mường Phăng").await;
+    archive.user("luutru.khac", Role::Archivist, Classification::None, &[other], &[]).await;
+    let outsider = archive.login("luutru.khac").await;
+    assert_eq!(outsider.get(&format!("/tiep-nhan/goi/bien-ban.docx?phong={fonds_id}")).await.0, StatusCode::NOT_FOUND, "{label}");
+    let (_, page) = outsider.get("/tiep-nhan/goi").await;
+    assert!(!page.contains(&land) && page.contains("Chưa nhận gói nào"), "{label}");
 }

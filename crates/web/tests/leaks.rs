@@ -343,6 +343,10 @@ fn paths(ids: &Ids, user: i64) -> Vec<String> {
             out.push(route.path.replace("{id}", &id.to_string()));
         }
     }
+    // The biên bản giao nhận tài liệu số of each fonds.
+    for f in &ids.fonds {
+        out.push(format!("/tiep-nhan/goi/bien-ban.pdf?phong={f}"));
+    }
     // Search and lists with their queries.
     for q in ["LK", "LKMAT", "LKHAN", "LKTOI", "LKPUB"] {
         out.push(format!("/tra-cuu?q={q}"));
