@@ -115,7 +115,8 @@ fn field(map: &std::collections::BTreeMap<String, String>, name: &str) -> String
 /// Receives a package from another Kho (a commune's, at handover): checked whole first
 /// (`kho_packages::check`), then its hồ sơ and văn bản read as a form is read, its files as
 /// PDFs, the fonds found (`fonds`, else the one the AIP's OBJID or the mã hồ sơ names) and the
-/// mã hồ sơ composed here compared with the package's, every copy's signature verified. Every problem at once and nothing
+/// mã hồ sơ composed here compared with the package's, every copy's signature verified (and
+/// chained to a `trusted` certificate when the archive names any). Every problem at once and nothing
 /// created; or the hồ sơ created in one transaction; a package received twice creates nothing.
 pub async fn receive<R: std::io::Read + std::io::Seek>(
     store: &Store,
@@ -123,6 +124,7 @@ pub async fn receive<R: std::io::Read + std::io::Seek>(
     actor: &kho_model::access::Actor,
     package: R,
     fonds: Option<&str>,
+    trusted: &crate::sign::TrustedSigners,
 ) -> Result<Receipt, Vec<String>> {
     use kho_model::record::{DocumentInput, DossierContext, DossierInput};
     let mut received = kho_packages::check::check(package, kho_packages::check::Limits::default())?;
@@ -260,8 +262,13 @@ pub async fn receive<R: std::io::Read + std::io::Seek>(
             }
         };
         // A copy handed over carries the signature of the body that digitized it, and it holds.
-        match crate::sign::verify(&bytes) {
-            crate::sign::SignatureCheck::Valid { signer } => {
+        match crate::sign::verify(&bytes, trusted) {
+            crate::sign::SignatureCheck::Valid { signer, anchor } => {
+                let signer = match anchor {
+                    Some(anchor) if anchor == signer => format!("{signer} (chứng thư trong danh sách tin cậy)"),
+                    Some(anchor) => format!("{signer} (chứng thư do {anchor} cấp)"),
+                    None => format!("{signer} (chứng thư chưa đối chiếu danh sách tin cậy)"),
+                };
                 if !signers.contains(&signer) {
                     signers.push(signer);
                 }

@@ -424,8 +424,9 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 pub enum SignatureCheck {
     /// No signature at all.
     Unsigned,
-    /// Every signature verifies and the last covers the whole file; who signed last.
-    Valid { signer: String },
+    /// Every signature verifies and the last covers the whole file; who signed last, and the
+    /// trusted certificate their chain reaches (None when no trusted certificate is configured).
+    Valid { signer: String, anchor: Option<String> },
     /// Why it cannot be trusted, in words a clerk can pass on.
     Invalid(String),
 }
@@ -433,8 +434,9 @@ pub enum SignatureCheck {
 /// Verifies every signature of a PDF: its byte range, the CMS message digest against those bytes,
 /// the signature over the signed attributes with the certificate the CMS carries (RSA with
 /// SHA-256, SHA-384 or SHA-512), and that the last one covers the file to its end (nothing added
-/// after signing). Whether that certificate is one the archive trusts is not decided here.
-pub fn verify(pdf: &[u8]) -> SignatureCheck {
+/// after signing). When `trusted` holds certificates, each signer's certificate must chain to one
+/// of them, every link's signature checked, and be valid when it signed.
+pub fn verify(pdf: &[u8], trusted: &TrustedSigners) -> SignatureCheck {
     let Ok(doc) = Document::load_mem(pdf) else { return SignatureCheck::Invalid("không đọc được tệp PDF".into()) };
     let mut signatures: Vec<(Vec<i64>, Vec<u8>)> = doc
         .objects
@@ -450,7 +452,7 @@ pub fn verify(pdf: &[u8]) -> SignatureCheck {
         return SignatureCheck::Unsigned;
     }
     signatures.sort_by_key(|(range, _)| range.iter().copied().max().unwrap_or(0));
-    let mut signer = String::new();
+    let (mut signer, mut anchor) = (String::new(), None);
     for (n, (range, contents)) in signatures.iter().enumerate() {
         let which = if signatures.len() > 1 { format!("chữ ký thứ {}: ", n + 1) } else { String::new() };
         let [a, b, c, d] = range[..] else { return SignatureCheck::Invalid(format!("{which}ByteRange không đúng dạng")) };
@@ -461,19 +463,26 @@ pub fn verify(pdf: &[u8]) -> SignatureCheck {
         let mut hasher = Sha256::new();
         hasher.update(&pdf[..b as usize]);
         hasher.update(&pdf[c as usize..(c + d) as usize]);
-        match verify_cms(contents, &hasher.finalize(), pdf, (b as usize, c as usize)) {
-            Ok(name) => signer = name,
+        match verify_cms(contents, &hasher.finalize(), pdf, (b as usize, c as usize), trusted) {
+            Ok((name, reached)) => (signer, anchor) = (name, reached),
             Err(reason) => return SignatureCheck::Invalid(format!("{which}{reason}")),
         }
         if n + 1 == signatures.len() && c + d != len {
             return SignatureCheck::Invalid(format!("{which}tệp bị thêm {} byte sau khi ký", len - c - d));
         }
     }
-    SignatureCheck::Valid { signer }
+    SignatureCheck::Valid { signer, anchor }
 }
 
-/// One CMS SignedData checked against the SHA-256 of the bytes it covers; the signer's name.
-fn verify_cms(contents: &[u8], sha256: &[u8], pdf: &[u8], gap: (usize, usize)) -> Result<String, String> {
+/// One CMS SignedData checked against the SHA-256 of the bytes it covers; the signer's name and
+/// the trusted certificate its chain reached.
+fn verify_cms(
+    contents: &[u8],
+    sha256: &[u8],
+    pdf: &[u8],
+    gap: (usize, usize),
+    trusted: &TrustedSigners,
+) -> Result<(String, Option<String>), String> {
     use cms::content_info::ContentInfo;
     use cms::signed_data::SignedData;
     let mut reader = der::SliceReader::new(contents).map_err(|e| format!("chữ ký hỏng: {e}"))?;
@@ -536,7 +545,126 @@ fn verify_cms(contents: &[u8], sha256: &[u8], pdf: &[u8], gap: (usize, usize)) -
         rsa::pkcs1v15::VerifyingKey::<Sha256>::new(public).verify(&message, &signature)
     };
     verified.map_err(|_| "chữ ký không khớp chứng thư kèm theo (chữ ký giả hoặc bị sửa)".to_string())?;
-    Ok(common_name(&certificate.tbs_certificate.subject))
+    let name = common_name(&certificate.tbs_certificate.subject);
+    if trusted.anchors.is_empty() {
+        return Ok((name, None));
+    }
+    let signed_at = attributes
+        .iter()
+        .find(|a| a.oid == const_oid::db::rfc5911::ID_SIGNING_TIME)
+        .and_then(|a| a.values.iter().next())
+        .and_then(|v| v.to_der().ok())
+        .and_then(|der| x509_cert::time::Time::from_der(&der).ok())
+        .map(|t| t.to_unix_duration());
+    let carried: Vec<&Certificate> = signed
+        .certificates
+        .iter()
+        .flat_map(|set| set.0.iter())
+        .filter_map(|c| match c {
+            CertificateChoices::Certificate(c) => Some(c),
+            _ => None,
+        })
+        .collect();
+    let anchor = trusted.chain(certificate, &carried, signed_at).map_err(|reason| format!("chứng thư của “{name}”: {reason}"))?;
+    Ok((name, Some(anchor)))
+}
+
+/// The certificates an archive trusts to sign what it receives — certification authorities, or
+/// a signer's own certificate —, read from PEM or DER files (`--trusted-certs`).
+#[derive(Debug, Clone, Default)]
+pub struct TrustedSigners {
+    anchors: Vec<Certificate>,
+}
+
+impl TrustedSigners {
+    /// Every certificate in `path`: a file (PEM with one or more certificates, or DER), or a
+    /// folder of such files.
+    pub fn load(path: &std::path::Path) -> Result<TrustedSigners, SignError> {
+        let files: Vec<std::path::PathBuf> = if path.is_dir() {
+            let mut files: Vec<_> = std::fs::read_dir(path)
+                .map_err(|e| SignError::Key(format!("{}: {e}", path.display())))?
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.is_file())
+                .collect();
+            files.sort();
+            files
+        } else {
+            vec![path.to_path_buf()]
+        };
+        let mut anchors = vec![];
+        for file in files {
+            let bytes = std::fs::read(&file).map_err(|e| SignError::Key(format!("{}: {e}", file.display())))?;
+            let read = if bytes.starts_with(b"-----BEGIN") {
+                Certificate::load_pem_chain(&bytes).map_err(|e| e.to_string())
+            } else {
+                Certificate::from_der(&bytes).map(|c| vec![c]).map_err(|e| e.to_string())
+            };
+            anchors
+                .extend(read.map_err(|e| SignError::Key(format!("{}: không phải chứng thư X.509 (PEM hoặc DER): {e}", file.display())))?);
+        }
+        if anchors.is_empty() {
+            return Err(SignError::Key(format!("{}: không có chứng thư nào", path.display())));
+        }
+        Ok(TrustedSigners { anchors })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.anchors.is_empty()
+    }
+
+    /// The trusted certificate `leaf`'s chain reaches through `carried` (the certificates the
+    /// signature brings), each link's signature checked and each certificate valid when it signed.
+    fn chain(&self, leaf: &Certificate, carried: &[&Certificate], signed_at: Option<std::time::Duration>) -> Result<String, String> {
+        let valid_at = |c: &Certificate| {
+            let Some(at) = signed_at else { return true };
+            let v = &c.tbs_certificate.validity;
+            v.not_before.to_unix_duration() <= at && at <= v.not_after.to_unix_duration()
+        };
+        if !valid_at(leaf) {
+            return Err("không còn hiệu lực vào lúc ký".into());
+        }
+        let mut current = leaf.clone();
+        for _ in 0..8 {
+            if let Some(anchor) = self.anchors.iter().find(|a| **a == current) {
+                return Ok(common_name(&anchor.tbs_certificate.subject));
+            }
+            let issuers =
+                self.anchors.iter().chain(carried.iter().copied()).filter(|c| c.tbs_certificate.subject == current.tbs_certificate.issuer);
+            let Some(issuer) = issuers.into_iter().find(|issuer| issued_by(&current, issuer)) else {
+                return Err("không do cơ quan chứng thực nào trong danh sách tin cậy cấp".into());
+            };
+            if let Some(anchor) = self.anchors.iter().find(|a| *a == issuer) {
+                return Ok(common_name(&anchor.tbs_certificate.subject));
+            }
+            if *issuer == current {
+                break;
+            }
+            current = issuer.clone();
+        }
+        Err("không do cơ quan chứng thực nào trong danh sách tin cậy cấp".into())
+    }
+}
+
+/// Whether `issuer`'s key signed `cert` (RSA with SHA-256, SHA-384 or SHA-512).
+fn issued_by(cert: &Certificate, issuer: &Certificate) -> bool {
+    use signature::Verifier;
+    use spki::DecodePublicKey;
+    let Ok(spki) = issuer.tbs_certificate.subject_public_key_info.to_der() else { return false };
+    let Ok(public) = rsa::RsaPublicKey::from_public_key_der(&spki) else { return false };
+    let Ok(tbs) = cert.tbs_certificate.to_der() else { return false };
+    let Some(bytes) = cert.signature.as_bytes() else { return false };
+    let Ok(signature) = rsa::pkcs1v15::Signature::try_from(bytes) else { return false };
+    let algorithm = cert.signature_algorithm.oid;
+    if algorithm == const_oid::db::rfc5912::SHA_256_WITH_RSA_ENCRYPTION {
+        rsa::pkcs1v15::VerifyingKey::<Sha256>::new(public).verify(&tbs, &signature).is_ok()
+    } else if algorithm == const_oid::db::rfc5912::SHA_384_WITH_RSA_ENCRYPTION {
+        rsa::pkcs1v15::VerifyingKey::<sha2_10::Sha384>::new(public).verify(&tbs, &signature).is_ok()
+    } else if algorithm == const_oid::db::rfc5912::SHA_512_WITH_RSA_ENCRYPTION {
+        rsa::pkcs1v15::VerifyingKey::<sha2_10::Sha512>::new(public).verify(&tbs, &signature).is_ok()
+    } else {
+        false
+    }
 }
 
 /// The CN of a name, else the whole name.

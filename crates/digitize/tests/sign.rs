@@ -134,15 +134,34 @@ fn a_pdf_a_is_signed_with_a_pkcs12_key_and_with_a_key_on_a_pkcs11_token() {
 /// forged, or no signature at all — each named.
 #[test]
 fn a_signature_is_verified_and_every_forgery_is_named() {
-    use kho_digitize::sign::{SignatureCheck, verify};
+    use kho_digitize::sign::{SignatureCheck, TrustedSigners, verify};
     let dir = tempfile::tempdir().unwrap();
     let pki = pki(dir.path());
     let at = chrono::DateTime::parse_from_rfc3339("2026-11-25T10:15:00+07:00").unwrap();
     let unsigned = pdf_a();
     let p12 = Pkcs12Key::open(&std::fs::read(&pki.p12).unwrap(), pki.password).unwrap();
     let signed = sign(&unsigned, &p12, ORGANISATION, at).unwrap();
-    assert_eq!(verify(&signed), SignatureCheck::Valid { signer: "Trung tam Luu tru lich su tinh Dien Bien".into() });
-    assert_eq!(verify(&unsigned), SignatureCheck::Unsigned);
+    let signer = "Trung tam Luu tru lich su tinh Dien Bien".to_string();
+    let nobody = TrustedSigners::default();
+    assert_eq!(verify(&signed, &nobody), SignatureCheck::Valid { signer: signer.clone(), anchor: None });
+    assert_eq!(verify(&unsigned, &nobody), SignatureCheck::Unsigned);
+    // Chained to what the archive trusts: the CA that issued the signer's certificate, or the
+    // signer's own; a certificate from another CA is refused.
+    let ca = TrustedSigners::load(&dir.path().join("ca.pem")).unwrap();
+    assert_eq!(verify(&signed, &ca), SignatureCheck::Valid { signer: signer.clone(), anchor: Some("Kho test CA".into()) });
+    let own = TrustedSigners::load(&dir.path().join("signer.pem")).unwrap();
+    assert_eq!(verify(&signed, &own), SignatureCheck::Valid { signer: signer.clone(), anchor: Some(signer.clone()) });
+    let elsewhere = tempfile::tempdir().unwrap();
+    kho_digitize::testing::pki(elsewhere.path());
+    let other = TrustedSigners::load(&elsewhere.path().join("ca.pem")).unwrap();
+    match verify(&signed, &other) {
+        SignatureCheck::Invalid(reason) => {
+            assert!(reason.contains("không do cơ quan chứng thực nào trong danh sách tin cậy cấp"), "{reason}")
+        }
+        got => panic!("another CA's signer is not trusted: {got:?}"),
+    }
+    std::fs::write(dir.path().join("rac.pem"), b"-----BEGIN CERTIFICATE-----\nkhong phai\n-----END CERTIFICATE-----\n").unwrap();
+    assert!(TrustedSigners::load(&dir.path().join("rac.pem")).is_err(), "a file that is no certificate is refused when loaded");
 
     let pdfsig = |name: &str, bytes: &[u8]| {
         let path = dir.path().join(name);
@@ -151,7 +170,7 @@ fn a_signature_is_verified_and_every_forgery_is_named() {
             Command::new("pdfsig").arg("-nssdir").arg(format!("sql:{}", dir.path().join("nss").display())).arg(&path).output().unwrap();
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
-    let invalid = |bytes: &[u8]| match verify(bytes) {
+    let invalid = |bytes: &[u8]| match verify(bytes, &nobody) {
         SignatureCheck::Invalid(reason) => reason,
         other => panic!("expected a refusal, got {other:?}"),
     };

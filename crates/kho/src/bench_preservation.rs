@@ -163,7 +163,7 @@ pub async fn preservation(data_dir: &Path, megabytes: u64, file_megabytes: u64) 
         all_units: true,
         ..kho_model::access::Actor::operator("bench")
     };
-    let receipt = kho_digitize::package::receive(&receiver, &receiver_blobs, &archivist, opened, None)
+    let receipt = kho_digitize::package::receive(&receiver, &receiver_blobs, &archivist, opened, None, &Default::default())
         .await
         .map_err(|problems| anyhow::anyhow!(problems.join("; ")))?;
     let import = started.elapsed().as_secs_f64();

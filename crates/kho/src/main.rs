@@ -85,6 +85,12 @@ struct Cli {
     /// Nhãn (label) của token ký số.
     #[arg(long, global = true, env = "KHO_SIGN_PKCS11_TOKEN", requires = "sign_pkcs11_module")]
     sign_pkcs11_token: Option<String>,
+    /// Chứng thư tin cậy khi nhận gói bàn giao: tệp PEM/DER hoặc thư mục các tệp đó (chứng thư của
+    /// cơ quan chứng thực, hoặc của chính cơ quan ký). Khi có, chữ ký trên mọi bản số hóa nhận
+    /// được phải do một chứng thư trong đó (hoặc do nó cấp) ký; khi không có, chữ ký chỉ được
+    /// kiểm tra về toàn vẹn và biên bản ghi là chưa đối chiếu.
+    #[arg(long, global = true, env = "KHO_TRUSTED_CERTS")]
+    trusted_certs: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -692,6 +698,14 @@ fn worker_config(cli: &Cli, lease: i64, demo: bool) -> Result<kho_digitize::work
     Ok(config)
 }
 
+/// The certificates a package received must chain to (`--trusted-certs`); none when not given.
+fn trusted_signers(cli: &Cli) -> Result<kho_digitize::sign::TrustedSigners> {
+    match &cli.trusted_certs {
+        Some(path) => Ok(kho_digitize::sign::TrustedSigners::load(path)?),
+        None => Ok(Default::default()),
+    }
+}
+
 /// The organisation's signing key, when one is configured.
 fn open_signer(cli: &Cli) -> Result<Option<std::sync::Arc<dyn kho_digitize::sign::SigningKey>>> {
     if let Some(path) = &cli.sign_p12 {
@@ -741,6 +755,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 header_timeout: std::time::Duration::from_secs(*header_timeout),
                 request_timeout: std::time::Duration::from_secs(*request_timeout),
                 organisation: cli.organisation.clone().unwrap_or_else(|| kho_digitize::worker::WorkerConfig::default().organisation),
+                trusted_signers: trusted_signers(&cli)?,
                 ..Default::default()
             };
             // On one machine the server also runs the số hóa line; at scale, `kho worker` does.
@@ -986,7 +1001,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Package { command: PackageCommand::Import { file, phong, user } } => {
             let store = open_store(&cli).await?;
             let blobs = open_blobs(&cli, false)?;
-            package::import(&store, &blobs, file, phong.as_deref(), user).await
+            package::import(&store, &blobs, file, phong.as_deref(), user, &trusted_signers(&cli)?).await
         }
         Command::Audit { command: AuditCommand::Checkpoint } => {
             let store = open_store(&cli).await?;

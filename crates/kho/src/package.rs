@@ -72,16 +72,23 @@ pub fn check(file: &Path) -> Result<ExitCode> {
     }
 }
 
-pub async fn import(store: &Store, blobs: &Blobs, file: &Path, fonds: Option<&str>, username: &str) -> Result<ExitCode> {
+pub async fn import(
+    store: &Store,
+    blobs: &Blobs,
+    file: &Path,
+    fonds: Option<&str>,
+    username: &str,
+    trusted: &kho_digitize::sign::TrustedSigners,
+) -> Result<ExitCode> {
     let opened = std::fs::File::open(file).with_context(|| format!("không mở được {}", file.display()))?;
     let user = store.user_by_name(username).await?.with_context(|| format!("không có tài khoản “{username}”"))?;
     let actor = store.actor(&user).await?;
-    match kho_digitize::package::receive(store, blobs, &actor, std::io::BufReader::new(opened), fonds).await {
+    match kho_digitize::package::receive(store, blobs, &actor, std::io::BufReader::new(opened), fonds, trusted).await {
         Ok(kho_digitize::package::Receipt::Created { dossier, file_code, fonds, documents, files, bytes, signers }) => {
             let detail = format!("nhận gói {}: hồ sơ {file_code}", file.display());
             crate::accounts::record(store, &actor, "package.import", "dossier", Some(dossier), Some(detail)).await?;
             println!(
-                "Đã nhận hồ sơ {file_code} vào phông {fonds}: {documents} văn bản, {files} bản số hóa ({bytes} byte), mọi tệp đúng SHA-256, chữ ký số hợp lệ (ký bởi {}).",
+                "Đã nhận hồ sơ {file_code} vào phông {fonds}: {documents} văn bản, {files} bản số hóa ({bytes} byte), mọi tệp đúng SHA-256, chữ ký số hợp lệ — ký bởi {}.",
                 signers.join(", ")
             );
             Ok(ExitCode::SUCCESS)

@@ -123,12 +123,25 @@ async fn a_commune_hands_a_digitized_hồ_sơ_to_the_archive_kho() {
         ..Default::default()
     };
     a.create_fonds(&fonds.parse().unwrap()).await.unwrap();
-    let out = kho(&archive, &["package", "import", goi.to_str().unwrap(), "--as", "luutru"]);
+    // The archive trusts only certificates of its own list: a signer from another authority is
+    // refused, nothing created; the commune's authority is then added and the package received.
+    let elsewhere = archive.dir().join("ca-khac");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    kho_digitize::testing::pki(&elsewhere);
+    let out = kho(
+        &archive,
+        &["package", "import", goi.to_str().unwrap(), "--as", "luutru", "--trusted-certs", elsewhere.join("ca.pem").to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(1), "{label}: {}", said(&out));
+    assert!(said(&out).contains("không do cơ quan chứng thực nào trong danh sách tin cậy cấp"), "{label}: {}", said(&out));
+    assert_eq!(dossiers(a).await, 0, "{label}");
+    let trusted = commune.dir().join("pki/ca.pem");
+    let out = kho(&archive, &["package", "import", goi.to_str().unwrap(), "--as", "luutru", "--trusted-certs", trusted.to_str().unwrap()]);
     assert!(out.status.success(), "{label}: {}", said(&out));
     assert!(
         said(&out).contains(&format!("Đã nhận hồ sơ {}", made[0].1))
             && said(&out).contains("2 văn bản, 1 bản số hóa")
-            && said(&out).contains("ký bởi Trung tam Luu tru lich su tinh Dien Bien"),
+            && said(&out).contains("ký bởi Trung tam Luu tru lich su tinh Dien Bien (chứng thư do Kho test CA cấp)"),
         "{label}: {}",
         said(&out)
     );
@@ -155,7 +168,7 @@ async fn a_commune_hands_a_digitized_hồ_sơ_to_the_archive_kho() {
     let r = &receipts[0];
     assert_eq!((r.kind.as_str(), r.documents, r.files, r.pages, r.bytes), ("SIP", 2, 1, 1, pdf.len() as i64), "{label}");
     assert!(r.objid.starts_with("uuid-") && r.received_by == "luutru", "{label}: {r:?}");
-    assert_eq!(r.signers, ["Trung tam Luu tru lich su tinh Dien Bien"], "{label}");
+    assert_eq!(r.signers, ["Trung tam Luu tru lich su tinh Dien Bien (chứng thư do Kho test CA cấp)"], "{label}");
     let trail = kho_store::AuditFilter { action: Some("package.import".into()), limit: 10, ..Default::default() };
     assert_eq!(a.list_audit(&trail).await.unwrap().0, 1, "{label}: audited");
 

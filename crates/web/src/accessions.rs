@@ -388,8 +388,15 @@ async fn package_receive(
     let Some((file_name, bytes, _permit)) = file.filter(|(_, b, _)| !b.is_empty()) else {
         return refuse(vec!["Chưa chọn tệp, hoặc tệp rỗng.".into()]).await;
     };
-    let received =
-        kho_digitize::package::receive(&state.store, &state.blobs, &ctx.actor, std::io::Cursor::new(bytes), fonds.as_deref()).await;
+    let received = kho_digitize::package::receive(
+        &state.store,
+        &state.blobs,
+        &ctx.actor,
+        std::io::Cursor::new(bytes),
+        fonds.as_deref(),
+        &state.config.trusted_signers,
+    )
+    .await;
     let mut event = ctx.event("package.import", "dossier", None, "ok");
     let response = match received {
         Ok(kho_digitize::package::Receipt::Created { dossier, file_code, fonds, documents, files, bytes, signers }) => {

@@ -76,6 +76,9 @@ pub struct WebConfig {
     pub upload_memory_mb: u32,
     /// The body that digitizes and keeps (the packages' agent), as `--organisation` names it.
     pub organisation: String,
+    /// The certificates a package received must chain to (`--trusted-certs`); none: signatures
+    /// are checked for integrity only, and the receipt says so.
+    pub trusted_signers: kho_digitize::sign::TrustedSigners,
 }
 
 impl WebConfig {
@@ -101,6 +104,7 @@ impl Default for WebConfig {
             max_connections: 2048,
             upload_memory_mb: 160,
             organisation: kho_digitize::worker::WorkerConfig::default().organisation,
+            trusted_signers: Default::default(),
         }
     }
 }
