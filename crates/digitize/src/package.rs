@@ -5,7 +5,7 @@
 //! holding anything classified is refused: its package is made only inside the enclave, never
 //! handed out as a file. And a package received (`receive`), at handover.
 
-use kho_blobs::{BlobError, Blobs};
+use kho_blobs::Blobs;
 use kho_packages::{DataFile, DocumentEntry, DossierPackage, Event, EventKind, Kind, timestamp};
 use kho_store::{Store, StoreError};
 
@@ -15,8 +15,6 @@ pub enum PackageError {
     Classified(String),
     #[error("hồ sơ {0} chưa có bản số hóa (PDF/A) nào: gói lập sau khi số hóa")]
     NotDigitized(String),
-    #[error("không đọc được {0}: {1}")]
-    Blob(String, BlobError),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -29,7 +27,6 @@ fn stored_time(at: &str) -> String {
 /// The package of `kind` of `dossier`, made by `agency` (the digitizing body, or the archive).
 pub async fn dossier_package(
     store: &Store,
-    blobs: &Blobs,
     dossier: &kho_model::record::Dossier,
     agency: &str,
     kind: Kind,
@@ -61,9 +58,8 @@ pub async fn dossier_package(
     let now = timestamp(chrono::Utc::now());
     let (mut files, mut events) = (vec![], vec![]);
     for rendition in &renditions {
-        // Read back against its SHA-256: the fixity check the package records.
-        let bytes =
-            blobs.get(&rendition.blob, false, &rendition.sha256).await.map_err(|e| PackageError::Blob(rendition.file_name.clone(), e))?;
+        // Each copy is read back against its SHA-256 as the ZIP is written (`data_from`): the
+        // fixity check the package records; a copy that fails it stops the package.
         let at = stored_time(&rendition.created_at);
         let event =
             |kind, at: &str, detail: String| Event { kind, at: at.into(), detail, success: true, file: Some(rendition.file_name.clone()) };
@@ -76,7 +72,9 @@ pub async fn dossier_package(
             name: rendition.file_name.clone(),
             media_type: "application/pdf".into(),
             format: rendition.standard.clone(),
-            bytes,
+            size: rendition.size as u64,
+            sha256: rendition.sha256.clone(),
+            source: rendition.blob.clone(),
             ordinal: rendition.ordinal.map(|o| o as u32),
         });
     }
@@ -97,6 +95,14 @@ pub async fn dossier_package(
         created: chrono::Utc::now(),
         software_version: env!("CARGO_PKG_VERSION").into(),
     })
+}
+
+/// A package's data files from the blob store, each re-hashed against its SHA-256 as it is read,
+/// for `Package::zip`, which runs on a blocking thread (`spawn_blocking`) of `runtime`.
+pub fn data_from(blobs: Blobs, runtime: tokio::runtime::Handle) -> impl FnMut(&DataFile) -> std::io::Result<Vec<u8>> {
+    move |file| {
+        runtime.block_on(blobs.get(&file.source, false, &file.sha256)).map_err(|e| std::io::Error::other(format!("{}: {e}", file.name)))
+    }
 }
 
 /// What receiving a package did.

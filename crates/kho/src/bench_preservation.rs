@@ -1,9 +1,9 @@
 //! `kho bench preservation`: files of scan-like size (random bytes, incompressible) put into the
 //! blobs with a second copy kept in step, then timed side by side with `sha256sum` over the same
 //! files: the fixity check of both copies, a first and a second (incremental) backup, a restore
-//! into a new data folder; then a hồ sơ whose signed copies are scanner PDFs of the same total
-//! size exported as an AIP and received into another catalogue (handover). Prints figures;
-//! asserts nothing.
+//! into a new data folder. `kho bench package`: a hồ sơ whose signed copies are scanner PDFs
+//! exported as a SIP and received into another catalogue (handover). Print figures; assert
+//! nothing.
 
 use anyhow::{Context, Result};
 use kho_blobs::Blobs;
@@ -99,8 +99,36 @@ pub async fn preservation(data_dir: &Path, megabytes: u64, file_megabytes: u64) 
     .await?;
     let restore = started.elapsed().as_secs_f64();
 
-    // A hồ sơ whose copies are real scanner PDFs, exported as its AIP, checked and received
-    // into a second catalogue.
+    println!();
+    println!("| việc | thời gian | tốc độ |");
+    println!("|---|---|---|");
+    println!("| ghi vào kho (SHA-256 + hai bản, fsync) | {put:.1} s | {} |", rate(total, put));
+    println!("| sha256sum trên các tệp bản chính (mốc) | {baseline:.1} s | {} |", rate(total, baseline));
+    println!("| kiểm tra toàn vẹn hai bản (kho verify) | {fixity:.1} s | {} ({} mỗi bản) |", rate(2 * total, fixity), rate(total, fixity));
+    println!("| sao lưu lần đầu (mọi tệp mới) | {first:.1} s | {} |", rate(total, first));
+    println!("| sao lưu lần sau (không tệp mới) | {second:.2} s | — |");
+    println!("| khôi phục vào thư mục mới (kiểm tra từng tệp) | {restore:.1} s | {} |", rate(total, restore));
+    std::fs::remove_dir_all(&root)?;
+    Ok(())
+}
+
+/// `kho bench package`: a hồ sơ whose signed copies are scanner PDFs of `megabytes` in all,
+/// exported as its SIP (copies read back one at a time, re-hashed, zipped) and received into
+/// another catalogue (checked whole, each copy opened and its signature verified, stored),
+/// timed beside `sha256sum` over the same package. Prints figures; asserts nothing.
+pub async fn package(data_dir: &Path, megabytes: u64, file_megabytes: u64) -> Result<()> {
+    let root = data_dir.join("bench-goi");
+    if root.exists() {
+        std::fs::remove_dir_all(&root)?;
+    }
+    let data = root.join("data");
+    std::fs::create_dir_all(&data)?;
+    let store = Store::open_embedded(&data).await?;
+    let blobs = Blobs::open(&data.join("blobs"), None)?;
+    let unit = store.create_unit(&kho_model::record::NewUnit::named("Xã Mường Ảng", kho_model::UnitKind::Commune)).await?;
+    let (_, made) = kho_store::test_support::fonds_with_dossiers(&store, unit, "X27", &[("15", "Hồ sơ quét", "05", "3")]).await;
+    let files = (megabytes / file_megabytes.max(1)).max(1);
+    println!("{files} bản PDF quét × {file_megabytes} MB, đã ký số");
     let inventory = store.dossier(made[0].0).await?.inventory_id;
     let (_, _, context) = store.dossier_context(inventory).await?;
     let input = kho_model::record::DossierInput {
@@ -140,9 +168,8 @@ pub async fn preservation(data_dir: &Path, megabytes: u64, file_megabytes: u64) 
     let zip_path = root.join("goi.zip");
     let started = Instant::now();
     let dossier = store.dossier(scanned).await?;
-    let aip =
-        kho_digitize::package::dossier_package(&store, &blobs, &dossier, "Trung tâm Lưu trữ lịch sử", kho_packages::Kind::Aip).await?;
-    aip.build().zip(std::io::BufWriter::new(std::fs::File::create(&zip_path)?))?;
+    let aip = kho_digitize::package::dossier_package(&store, &dossier, "Trung tâm Lưu trữ lịch sử", kho_packages::Kind::Sip).await?;
+    crate::package::write_zip(&aip.build(), &blobs, &zip_path).await?;
     let export = started.elapsed().as_secs_f64();
     let started = Instant::now();
     let status = std::process::Command::new("sha256sum").arg(&zip_path).stdout(std::process::Stdio::null()).status()?;
@@ -172,19 +199,16 @@ pub async fn preservation(data_dir: &Path, megabytes: u64, file_megabytes: u64) 
     println!();
     println!("| việc | thời gian | tốc độ |");
     println!("|---|---|---|");
-    println!("| ghi vào kho (SHA-256 + hai bản, fsync) | {put:.1} s | {} |", rate(total, put));
-    println!("| sha256sum trên các tệp bản chính (mốc) | {baseline:.1} s | {} |", rate(total, baseline));
-    println!("| kiểm tra toàn vẹn hai bản (kho verify) | {fixity:.1} s | {} ({} mỗi bản) |", rate(2 * total, fixity), rate(total, fixity));
-    println!("| sao lưu lần đầu (mọi tệp mới) | {first:.1} s | {} |", rate(total, first));
-    println!("| sao lưu lần sau (không tệp mới) | {second:.2} s | — |");
-    println!("| khôi phục vào thư mục mới (kiểm tra từng tệp) | {restore:.1} s | {} |", rate(total, restore));
     println!(
-        "| lập gói AIP ({files} bản PDF quét, {:.2} GB; đọc lại, SHA-256, ZIP) | {export:.1} s | {} |",
+        "| lập gói SIP ({files} bản PDF quét, {:.2} GB; đọc lại, SHA-256, ZIP) | {export:.1} s | {} |",
         package_bytes as f64 / 1e9,
         rate(package_bytes, export)
     );
     println!("| sha256sum trên tệp gói (mốc) | {zip_baseline:.1} s | {} |", rate(package_bytes, zip_baseline));
-    println!("| nhận gói vào Kho khác (kiểm tra, mở PDF, lưu, ghi hồ sơ) | {import:.1} s | {} |", rate(package_bytes, import));
+    println!(
+        "| nhận gói vào Kho khác (kiểm tra SHA-256, mở PDF, xác minh chữ ký, lưu, ghi hồ sơ) | {import:.1} s | {} |",
+        rate(package_bytes, import)
+    );
     std::fs::remove_dir_all(&root)?;
     Ok(())
 }

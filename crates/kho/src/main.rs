@@ -522,6 +522,16 @@ enum BenchCommand {
         #[arg(long, default_value_t = 8)]
         file_megabytes: u64,
     },
+    /// Bàn giao: một hồ sơ có các bản PDF quét đã ký (tổng --megabytes), lập gói SIP rồi nhận vào
+    /// một Kho khác; so với sha256sum trên cùng tệp gói.
+    Package {
+        /// Tổng dung lượng các bản số hóa, MB.
+        #[arg(long, default_value_t = 2048)]
+        megabytes: u64,
+        /// Cỡ mỗi bản PDF, MB.
+        #[arg(long, default_value_t = 128)]
+        file_megabytes: u64,
+    },
     /// Chạy kho serve --demo trên 127.0.0.1 rồi đo: nhiều máy cùng tải tệp lớn lên (bộ nhớ máy chủ),
     /// thời gian từ chối từng tệp độc hại, kiểm tra sức khỏe khi hàng nghìn kết nối gửi dở.
     Uploads {
@@ -1023,6 +1033,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Bench { command: BenchCommand::Preservation { megabytes, file_megabytes } } => {
             bench_preservation::preservation(&cli.data_dir, *megabytes, *file_megabytes).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench { command: BenchCommand::Package { megabytes, file_megabytes } } => {
+            bench_preservation::package(&cli.data_dir, *megabytes, *file_megabytes).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench { command: BenchCommand::Uploads { clients, megabytes, idle } } => {

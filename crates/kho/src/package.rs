@@ -41,14 +41,28 @@ pub async fn export(store: &Store, blobs: &Blobs, reference: &str, out: &Path, a
     }
     .with_context(|| format!("không có hồ sơ “{reference}”"))?;
     let name = kind.name();
-    let package = kho_digitize::package::dossier_package(store, blobs, &dossier, agency, kind).await?.build();
-    // Written whole, then renamed: a cut leaves no half package under the name asked for.
-    let partial = out.with_extension("zip.part");
-    let file = std::fs::File::create(&partial).with_context(|| format!("không tạo được {}", partial.display()))?;
-    package.zip(std::io::BufWriter::new(file)).context("không ghi được gói")?.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-    std::fs::rename(&partial, out)?;
+    let package = kho_digitize::package::dossier_package(store, &dossier, agency, kind).await?.build();
+    write_zip(&package, blobs, out).await?;
     println!("Đã lập {name} {} ({} tệp) vào {}.", package.objid, package.files.len(), out.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// A package written to `out` whole, then renamed: a cut leaves no half package under the name
+/// asked for. Its data files are read from the blobs one at a time, each re-hashed.
+pub async fn write_zip(package: &kho_packages::Package, blobs: &Blobs, out: &Path) -> Result<()> {
+    let partial = out.with_extension("zip.part");
+    let file = std::fs::File::create(&partial).with_context(|| format!("không tạo được {}", partial.display()))?;
+    let (package, data) = (package.clone(), kho_digitize::package::data_from(blobs.clone(), tokio::runtime::Handle::current()));
+    let written = tokio::task::spawn_blocking(move || -> std::io::Result<()> {
+        package.zip(std::io::BufWriter::new(file), data)?.into_inner().map_err(|e| e.into_error())?.sync_all()
+    })
+    .await?;
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&partial);
+        return Err(e).context("không ghi được gói");
+    }
+    std::fs::rename(&partial, out)?;
+    Ok(())
 }
 
 pub fn check(file: &Path) -> Result<ExitCode> {

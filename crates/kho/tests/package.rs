@@ -94,6 +94,16 @@ async fn digitized_dossier(catalogue: &kho_store::test_support::TestCatalogue) -
     (data, made, pdf)
 }
 
+/// Every file under `dir`.
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = vec![];
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() { out.extend(walk(&path)) } else { out.push(path) }
+    }
+    out
+}
+
 /// An XML file with its lines trimmed and joined: elements side by side, as a test reads them.
 fn compact(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap().lines().map(str::trim).collect()
@@ -224,6 +234,15 @@ async fn a_digitized_hồ_sơ_is_kept_as_an_aip_the_validator_and_the_schemas_ac
         std::fs::write(out_dir.join("khong-phai.zip"), b"%PDF-1.7 khong phai zip").unwrap();
         let out = kho(&catalogue.url, &data, &["package", "check", out_dir.join("khong-phai.zip").to_str().unwrap()]);
         assert!(out.status.code() == Some(1) && said(&out).contains("Không phải tệp ZIP"), "{label}: {}", said(&out));
+
+        // A copy damaged in the store since it was recorded: the package is not made, and no
+        // half file is left under the name asked for.
+        let blob = walk(&data.join("blobs")).into_iter().find(|p| std::fs::read(p).unwrap() == pdf).expect("the stored copy");
+        std::fs::write(&blob, b"%PDF-1.7\n% ban so hoa da ky\n".map(|b| if b == b'k' { b'K' } else { b })).unwrap();
+        let out = kho(&catalogue.url, &data, &["package", "export", "aip", &made[0].1, "-o", out_dir.join("hong.zip").to_str().unwrap()]);
+        assert!(!out.status.success() && said(&out).contains("không ghi được gói"), "{label}: {}", said(&out));
+        assert!(!out_dir.join("hong.zip").exists() && !out_dir.join("hong.zip.part").exists(), "{label}: nothing left behind");
+        std::fs::write(&blob, &pdf).unwrap();
 
         // Refused, with the reason: not digitized, unknown.
         let out = kho(&catalogue.url, &data, &["package", "export", "aip", &made[1].1, "-o", out_dir.join("x.zip").to_str().unwrap()]);

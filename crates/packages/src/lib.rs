@@ -6,8 +6,10 @@
 //! one `EAD_doc_*.xml` per văn bản in the kind's elements and the files in `data/`; zipped under
 //! one root folder named by the package's OBJID.
 //!
-//! Written from plain values — the catalogue's fields and the files' bytes — so that the same
-//! builder serves the command line and the pages. Every file is listed in a METS with its size
+//! Written from plain values — the catalogue's fields, and each data file's size and SHA-256 as
+//! recorded when it was stored — so that the same builder serves the command line and the pages;
+//! the data files' bytes are asked for one at a time while the ZIP is written, so a package of
+//! many gigabytes never sits in memory. Every file is listed in a METS with its size
 //! and SHA-256, and the representation's METS in the root's: a package is checked from its root.
 //! See `reference/research/eark/` for what eark-validator checks and what it does not.
 
@@ -121,7 +123,11 @@ pub struct DataFile {
     pub media_type: String,
     /// What it is, for PREMIS (`PDF/A-2b`).
     pub format: String,
-    pub bytes: Vec<u8>,
+    pub size: u64,
+    /// SHA-256, hex (either case).
+    pub sha256: String,
+    /// Where the caller reads its bytes from (a blob's name); opaque here.
+    pub source: String,
     /// The văn bản it carries alone, by its ordinal; None for the whole hồ sơ.
     pub ordinal: Option<u32>,
 }
@@ -190,22 +196,58 @@ pub struct DossierPackage {
     pub software_version: String,
 }
 
+/// What a package's file holds: bytes made here (metadata, schemas), or a data file, whose
+/// bytes the caller gives when the ZIP is written.
+#[derive(Debug, Clone)]
+pub enum Content {
+    Made(Vec<u8>),
+    Data(DataFile),
+}
+
 /// A package, file by file, before it is zipped.
 #[derive(Debug, Clone)]
 pub struct Package {
     pub objid: String,
     /// The root folder: the OBJID with `:` written `_`.
     pub folder: String,
-    /// (path under the root folder, bytes), the root METS last.
-    pub files: Vec<(String, Vec<u8>)>,
+    /// (path under the root folder, content), the root METS last.
+    pub files: Vec<(String, Content)>,
 }
 
 impl Package {
     /// The package as one ZIP whose entries sit under its root folder; data files are stored
-    /// (a PDF does not compress), metadata deflated.
-    pub fn zip<W: Write + Seek>(&self, out: W) -> std::io::Result<W> {
+    /// (a PDF does not compress), metadata deflated. `data` gives a data file's bytes, one at a
+    /// time; bytes of another size than the METS lists stop the writing.
+    pub fn zip<W: Write + Seek>(&self, out: W, data: impl FnMut(&DataFile) -> std::io::Result<Vec<u8>>) -> std::io::Result<W> {
         let mut zip = zip::ZipWriter::new(out);
-        for (path, bytes) in &self.files {
+        self.write(&mut zip, data)?;
+        zip.finish().map_err(std::io::Error::other)
+    }
+
+    /// The same ZIP written front to back to a stream (a download under way), without seeking.
+    pub fn zip_stream<W: Write>(&self, out: W, data: impl FnMut(&DataFile) -> std::io::Result<Vec<u8>>) -> std::io::Result<W> {
+        let mut zip = zip::ZipWriter::new_stream(out);
+        self.write(&mut zip, data)?;
+        Ok(zip.finish().map_err(std::io::Error::other)?.into_inner())
+    }
+
+    fn write<W: Write + Seek>(
+        &self,
+        zip: &mut zip::ZipWriter<W>,
+        mut data: impl FnMut(&DataFile) -> std::io::Result<Vec<u8>>,
+    ) -> std::io::Result<()> {
+        for (path, content) in &self.files {
+            let fetched;
+            let bytes = match content {
+                Content::Made(bytes) => bytes,
+                Content::Data(file) => {
+                    fetched = data(file)?;
+                    if fetched.len() as u64 != file.size {
+                        return Err(std::io::Error::other(format!("{}: {} byte, METS ghi {} byte", file.name, fetched.len(), file.size)));
+                    }
+                    &fetched
+                }
+            };
             let method = if path.ends_with(".xml") || path.ends_with(".xsd") || path.ends_with(".txt") {
                 zip::CompressionMethod::Deflated
             } else {
@@ -216,7 +258,7 @@ impl Package {
             zip.start_file(format!("{}/{path}", self.folder), options).map_err(std::io::Error::other)?;
             zip.write_all(bytes)?;
         }
-        zip.finish().map_err(std::io::Error::other)
+        Ok(())
     }
 }
 
@@ -225,23 +267,30 @@ struct Listed<'a> {
     id: String,
     href: &'a str,
     media_type: &'a str,
-    bytes: &'a [u8],
+    size: u64,
+    /// Upper-case hex.
+    sha256: String,
 }
 
-fn file_attrs<'a>(listed: &'a Listed, created: &'a str, size: &'a str, checksum: &'a str) -> Vec<(&'a str, &'a str)> {
-    vec![
-        ("ID", listed.id.as_str()),
-        ("MIMETYPE", listed.media_type),
-        ("SIZE", size),
-        ("CREATED", created),
-        ("CHECKSUMTYPE", "SHA-256"),
-        ("CHECKSUM", checksum),
-    ]
+impl<'a> Listed<'a> {
+    fn made(id: String, href: &'a str, media_type: &'a str, bytes: &[u8]) -> Listed<'a> {
+        Listed { id, href, media_type, size: bytes.len() as u64, sha256: sha256(bytes) }
+    }
 }
 
 fn file_element(x: &mut Xml, listed: &Listed, created: &str) {
-    let (size, checksum) = (listed.bytes.len().to_string(), sha256(listed.bytes));
-    x.open("file", &file_attrs(listed, created, &size, &checksum));
+    let size = listed.size.to_string();
+    x.open(
+        "file",
+        &[
+            ("ID", listed.id.as_str()),
+            ("MIMETYPE", listed.media_type),
+            ("SIZE", &size),
+            ("CREATED", created),
+            ("CHECKSUMTYPE", "SHA-256"),
+            ("CHECKSUM", &listed.sha256),
+        ],
+    );
     x.empty("FLocat", &[("LOCTYPE", "URL"), ("xlink:type", "simple"), ("xlink:href", listed.href)]);
     x.close();
 }
@@ -459,7 +508,7 @@ impl DossierPackage {
         let folder = objid.replace(':', "_");
         let created = timestamp(self.created);
         let title = self.dossier.title.clone();
-        let mut files: Vec<(String, Vec<u8>)> = vec![];
+        let mut files: Vec<(String, Content)> = vec![];
 
         // ---- the representation ----
         let doc_metadata: Vec<(String, Vec<u8>)> = self
@@ -490,9 +539,9 @@ impl DossierPackage {
                 x.text("compositionLevel", &[], "0");
                 x.open("fixity", &[]);
                 x.text("messageDigestAlgorithm", &[], "SHA-256");
-                x.text("messageDigest", &[], &sha256(&file.bytes));
+                x.text("messageDigest", &[], &file.sha256.to_uppercase());
                 x.close();
-                x.text("size", &[], &file.bytes.len().to_string());
+                x.text("size", &[], &file.size.to_string());
                 x.open("format", &[]);
                 x.open("formatDesignation", &[]);
                 x.text("formatName", &[], &file.format);
@@ -537,7 +586,9 @@ impl DossierPackage {
             x.open("fileGrp", &[("ID", &data_group), ("USE", "Data")]);
             let hrefs: Vec<String> = self.files.iter().map(|f| format!("data/{}", f.name)).collect();
             for ((file, id), href) in self.files.iter().zip(&file_ids).zip(&hrefs) {
-                file_element(&mut x, &Listed { id: id.clone(), href, media_type: &file.media_type, bytes: &file.bytes }, &created);
+                let listed =
+                    Listed { id: id.clone(), href, media_type: &file.media_type, size: file.size, sha256: file.sha256.to_uppercase() };
+                file_element(&mut x, &listed, &created);
             }
             x.close();
             x.close();
@@ -571,12 +622,12 @@ impl DossierPackage {
             x.finish()
         };
         for (file, _) in self.files.iter().zip(&file_ids) {
-            files.push((format!("representations/rep1/data/{}", file.name), file.bytes.clone()));
+            files.push((format!("representations/rep1/data/{}", file.name), Content::Data(file.clone())));
         }
         for (path, bytes) in &doc_metadata {
-            files.push((format!("representations/rep1/{path}"), bytes.clone()));
+            files.push((format!("representations/rep1/{path}"), Content::Made(bytes.clone())));
         }
-        files.push(("representations/rep1/metadata/preservation/PREMIS_rep1.xml".into(), premis_rep));
+        files.push(("representations/rep1/metadata/preservation/PREMIS_rep1.xml".into(), Content::Made(premis_rep)));
 
         // ---- the package ----
         let ead = package_metadata(&self.kind, &self.arc_file_code, &self.dossier);
@@ -629,27 +680,18 @@ impl DossierPackage {
                 (format!("uuid-{}", new_uuid()), format!("uuid-{}", new_uuid()), format!("uuid-{}", new_uuid()));
             x.open("fileSec", &[("ID", &format!("uuid-{}", new_uuid()))]);
             x.open("fileGrp", &[("ID", &doc_group), ("USE", "Documentation")]);
-            file_element(
-                &mut x,
-                &Listed { id: format!("ID-{}", new_uuid()), href: "documentation/README.txt", media_type: "text/plain", bytes: &readme },
-                &created,
-            );
+            file_element(&mut x, &Listed::made(format!("ID-{}", new_uuid()), "documentation/README.txt", "text/plain", &readme), &created);
             x.close();
             x.open("fileGrp", &[("ID", &schema_group), ("USE", "Schemas")]);
             let schema_paths: Vec<String> = SCHEMAS.iter().map(|(name, _)| format!("schemas/{name}")).collect();
             for ((_, bytes), href) in SCHEMAS.iter().zip(&schema_paths) {
-                file_element(&mut x, &Listed { id: format!("ID-{}", new_uuid()), href, media_type: "application/xml", bytes }, &created);
+                file_element(&mut x, &Listed::made(format!("ID-{}", new_uuid()), href, "application/xml", bytes), &created);
             }
             x.close();
             x.open("fileGrp", &[("ID", &rep_group), ("USE", "Representations"), ("csip:CONTENTINFORMATIONTYPE", "MIXED")]);
             file_element(
                 &mut x,
-                &Listed {
-                    id: format!("ID-{}", new_uuid()),
-                    href: "representations/rep1/METS.xml",
-                    media_type: "text/xml",
-                    bytes: &rep_mets,
-                },
+                &Listed::made(format!("ID-{}", new_uuid()), "representations/rep1/METS.xml", "text/xml", &rep_mets),
                 &created,
             );
             x.close();
@@ -682,14 +724,14 @@ impl DossierPackage {
             x.close();
             x.finish()
         };
-        files.push(("representations/rep1/METS.xml".into(), rep_mets));
-        files.push(("metadata/descriptive/EAD.xml".into(), ead));
-        files.push(("metadata/preservation/PREMIS.xml".into(), premis));
-        files.push(("documentation/README.txt".into(), readme));
+        files.push(("representations/rep1/METS.xml".into(), Content::Made(rep_mets)));
+        files.push(("metadata/descriptive/EAD.xml".into(), Content::Made(ead)));
+        files.push(("metadata/preservation/PREMIS.xml".into(), Content::Made(premis)));
+        files.push(("documentation/README.txt".into(), Content::Made(readme)));
         for (name, bytes) in SCHEMAS {
-            files.push((format!("schemas/{name}"), bytes.to_vec()));
+            files.push((format!("schemas/{name}"), Content::Made(bytes.to_vec())));
         }
-        files.push(("METS.xml".into(), root));
+        files.push(("METS.xml".into(), Content::Made(root)));
         Package { objid, folder, files }
     }
 }

@@ -58,25 +58,50 @@ async fn package(
         Some(_) => return Err(PageError::NotFound("Không có loại gói này: chọn loai=sip (nộp lưu) hoặc loai=aip (lưu trữ).")),
     };
     let agency = state.config.organisation.clone();
-    let aip = match kho_digitize::package::dossier_package(&state.store, &state.blobs, &dossier, &agency, kind).await {
+    let aip = match kho_digitize::package::dossier_package(&state.store, &dossier, &agency, kind).await {
         Ok(aip) => aip,
         Err(e @ (kho_digitize::package::PackageError::Classified(_) | kho_digitize::package::PackageError::NotDigitized(_))) => {
             return Err(PageError::NotYet(e.to_string()));
         }
         Err(e) => return Err(PageError::Internal(e.to_string())),
     };
-    let aip_kind = aip.kind.code();
-    let zipped = tokio::task::spawn_blocking(move || {
-        let package = aip.build();
-        package.zip(std::io::Cursor::new(Vec::new())).map(|c| (package.folder, c.into_inner()))
-    })
-    .await
-    .map_err(|e| PageError::Internal(e.to_string()))?
-    .map_err(|e| PageError::Internal(e.to_string()))?;
+    let package = aip.build();
     let mut event = ctx.event("package.export", "dossier", Some(id), "ok");
-    event.detail = Some(format!("{} {}", aip_kind, zipped.0));
+    event.detail = Some(format!("{} {}", aip.kind.code(), package.folder));
     state.store.audit(event).await?;
-    Ok(crate::respond::download(zipped.1, "application/zip", format!("{}.zip", zipped.0)))
+    // Streamed as it is written: the copies are read one at a time, so a hồ sơ of many
+    // gigabytes costs what its largest copy costs.
+    let (sender, receiver) = tokio::sync::mpsc::channel(4);
+    let data = kho_digitize::package::data_from((*state.blobs).clone(), tokio::runtime::Handle::current());
+    let name = format!("{}.zip", package.folder);
+    tokio::task::spawn_blocking(move || {
+        let sending = std::io::BufWriter::with_capacity(1 << 16, Sending(sender.clone()));
+        let written = package.zip_stream(sending, data).and_then(|w| w.into_inner().map_err(|e| e.into_error()));
+        if let Err(e) = written {
+            if sender.is_closed() {
+                tracing::debug!(dossier = id, "tải gói: người nhận đã ngắt");
+            } else {
+                tracing::error!(dossier = id, error = %e, "tải gói dừng giữa chừng");
+                let _ = sender.blocking_send(Err(e));
+            }
+        }
+    });
+    Ok(crate::respond::streamed_file(crate::respond::Streamed(receiver), "application/zip", &name))
+}
+
+/// Bytes written on a blocking thread, sent to a streamed response.
+struct Sending(tokio::sync::mpsc::Sender<Result<axum::body::Bytes, std::io::Error>>);
+
+impl std::io::Write for Sending {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .blocking_send(Ok(axum::body::Bytes::copy_from_slice(bytes)))
+            .map_err(|_| std::io::Error::other("người nhận đã ngắt kết nối"))?;
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 fn render(state: &AppState, ctx: &Ctx, template: &str, title: &str, status: StatusCode, values: Value) -> Result<Response, PageError> {
