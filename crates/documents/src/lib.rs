@@ -6,6 +6,7 @@
 //! No IO beyond the bytes handed in; no HTTP, no SQL.
 
 pub mod disposal;
+pub mod edxml;
 pub mod finding_aid;
 pub mod legacy;
 pub mod official;

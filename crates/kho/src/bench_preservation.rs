@@ -51,6 +51,7 @@ pub async fn preservation(data_dir: &Path, megabytes: u64, file_megabytes: u64) 
         let attachment = Attachment {
             id: 0,
             owner: AttachmentOwner::Dossier(made[0].0),
+            document: None,
             file_name: format!("quet-{n:05}.tif"),
             media_type: "image/tiff".into(),
             size: stored.size as i64,

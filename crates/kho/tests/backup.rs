@@ -61,6 +61,7 @@ async fn a_backup_taken_while_kho_serves_restores_to_identical_files() {
             let attachment = Attachment {
                 id: 0,
                 owner: AttachmentOwner::Dossier(made[0].0),
+                document: None,
                 file_name: name.into(),
                 media_type: "text/plain".into(),
                 size: stored.size as i64,
@@ -222,6 +223,7 @@ async fn a_second_copy_is_kept_in_step_and_each_copy_mends_the_other() {
             let attachment = Attachment {
                 id: 0,
                 owner: AttachmentOwner::Dossier(made[0].0),
+                document: None,
                 file_name: name.into(),
                 media_type: "text/plain".into(),
                 size: stored.size as i64,

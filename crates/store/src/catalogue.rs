@@ -921,6 +921,43 @@ impl Store {
         }
     }
 
+    /// Văn bản received with their files (over edXML) into a hồ sơ, in one transaction: each
+    /// văn bản, then its files as the hồ sơ's, each naming the văn bản it carries; all or none.
+    /// The ids of the văn bản.
+    pub async fn file_documents(&self, dossier_id: i64, items: &[(DocumentFields, Vec<Attachment>)]) -> Result<Vec<i64>, StoreError> {
+        let dossier = self.dossier(dossier_id).await?;
+        let mut tx = self.pool.begin().await?;
+        let mut ids = vec![];
+        for (fields, files) in items {
+            let doc_code = dossier.fields.file_code.doc_code(fields.doc_ordinal);
+            let id: i64 = match bind_document(sqlx::query(DOCUMENT_INSERT), fields, doc_code).bind(dossier_id).fetch_one(&mut *tx).await {
+                Ok(row) => row.try_get(0)?,
+                Err(e) if StoreError::is_unique_violation(&e) => return Err(duplicate_ordinal(fields.doc_ordinal)),
+                Err(e) => return Err(e.into()),
+            };
+            for file in files {
+                sqlx::query(
+                    "INSERT INTO attachments (dossier_id, document_id, file_name, media_type, size, sha256, blob, sealed, uploaded_by) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                )
+                .bind(dossier_id)
+                .bind(id)
+                .bind(&file.file_name)
+                .bind(&file.media_type)
+                .bind(file.size)
+                .bind(&file.sha256)
+                .bind(&file.blob)
+                .bind(file.sealed as i64)
+                .bind(&file.uploaded_by)
+                .execute(&mut *tx)
+                .await?;
+            }
+            ids.push(id);
+        }
+        self.commit(tx, ids.first().copied()).await?;
+        Ok(ids)
+    }
+
     pub async fn update_document(&self, id: i64, fields: &DocumentFields) -> Result<(), StoreError> {
         let document = self.document(id).await?;
         let dossier = self.dossier(document.dossier_id).await?;
@@ -1253,6 +1290,8 @@ pub enum AttachmentOwner {
 pub struct Attachment {
     pub id: i64,
     pub owner: AttachmentOwner,
+    /// The văn bản of its hồ sơ it carries (a file received with it, e.g. over edXML).
+    pub document: Option<i64>,
     pub file_name: String,
     pub media_type: String,
     pub size: i64,
@@ -1273,6 +1312,7 @@ fn attachment_from_row(row: &AnyRow) -> Result<Attachment, StoreError> {
     Ok(Attachment {
         id: row.try_get("id")?,
         owner,
+        document: row.try_get("document_id")?,
         file_name: row.try_get("file_name")?,
         media_type: row.try_get("media_type")?,
         size: row.try_get("size")?,
@@ -1285,7 +1325,7 @@ fn attachment_from_row(row: &AnyRow) -> Result<Attachment, StoreError> {
 }
 
 const ATTACHMENT_COLUMNS: &str =
-    "id, dossier_id, accession_id, file_name, media_type, size, sha256, blob, sealed, uploaded_by, uploaded_at";
+    "id, dossier_id, accession_id, document_id, file_name, media_type, size, sha256, blob, sealed, uploaded_by, uploaded_at";
 
 impl Store {
     pub async fn create_attachment(&self, attachment: &Attachment) -> Result<i64, StoreError> {

@@ -21,6 +21,7 @@ use minijinja::{Value, context};
 pub fn routes(max_upload: usize) -> Router<AppState> {
     Router::new()
         .route("/ho-so/{id}/tep", post(dossier_upload).layer(DefaultBodyLimit::max(max_upload)))
+        .route("/ho-so/{id}/edxml", post(dossier_edxml).layer(DefaultBodyLimit::max(max_upload)))
         .route("/tiep-nhan/{id}/tep", post(accession_upload).layer(DefaultBodyLimit::max(max_upload)))
         .route("/tep/{id}", get(download))
 }
@@ -32,7 +33,7 @@ pub async fn listed(state: &AppState, ctx: &Ctx, owner: AttachmentOwner) -> Resu
         .list_attachments(&ctx.actor.visibility(), owner)
         .await?
         .iter()
-        .map(|a| context! { id => a.id, name => a.file_name.clone(), size => a.size, sha256 => a.sha256.clone(), sealed => a.sealed, by => a.uploaded_by.clone(), at => a.uploaded_at.clone() })
+        .map(|a| context! { id => a.id, name => a.file_name.clone(), size => a.size, sha256 => a.sha256.clone(), sealed => a.sealed, by => a.uploaded_by.clone(), at => a.uploaded_at.clone(), document => a.document })
         .collect())
 }
 
@@ -70,6 +71,156 @@ async fn accession_upload(
         Ok(()) => Ok(crate::pages::saved(format!("/tiep-nhan/{id}"))),
         Err(message) => crate::accessions::render_show(&state, &ctx, id, Some(message), StatusCode::UNPROCESSABLE_ENTITY).await,
     }
+}
+
+/// Văn bản received from the e-office system as `.edxml` files (QCVN 102:2016), filed into the
+/// hồ sơ with their metadata and the files that came with them: every file read and every văn
+/// bản checked as its form is before anything is stored, then all of them in one transaction —
+/// or, with the reasons file by file, none. A văn bản already in the hồ sơ (same số, ký hiệu,
+/// date and issuing body) is not filed twice.
+async fn dossier_edxml(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Response, PageError> {
+    let (dossier, fonds) = records::dossier_for(&state, &ctx, Action::CatalogueEdit, id).await?;
+    let (documents, _) = state.store.documents_label(id).await?;
+    let classified = dossier.fields.classification.max(fonds.fields.classification).max(documents).is_classified();
+    let (state_ref, ctx_ref) = (&state, &ctx);
+    let refuse = move |problems: Vec<String>| async move {
+        let (state, ctx) = (state_ref, ctx_ref);
+        let mut event = ctx.event("document.edxml", "dossier", Some(id), "refused");
+        event.detail = Some(problems.join("; "));
+        state.store.audit(event).await?;
+        crate::pages::render_dossier(
+            &state,
+            &ctx,
+            id,
+            None,
+            Some(format!("Không nhập văn bản nào từ edXML: {}", problems.join(" · "))),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await
+    };
+    if classified && !state.config.enclave {
+        return refuse(vec!["hồ sơ thuộc bí mật nhà nước chỉ nhận nội dung trên hệ thống mạng LAN độc lập".into()]).await;
+    }
+    let Ok(mut multipart) = multipart else { return refuse(vec![UNREADABLE.into()]).await };
+    let limit_mb = state.config.max_upload / 1024 / 1024;
+    let mut received = vec![];
+    loop {
+        match next_part(&state, &mut multipart, limit_mb).await {
+            Ok(None) => break,
+            Ok(Some(Part::File { name, bytes, permit })) => received.push((name, bytes, permit)),
+            Ok(Some(Part::Field { .. })) => {}
+            Ok(Some(Part::BadName(message))) | Err(message) => return refuse(vec![message]).await,
+        }
+    }
+    if received.is_empty() {
+        return refuse(vec!["chưa chọn tệp .edxml nào".into()]).await;
+    }
+    // Everything read and checked first.
+    let existing = state.store.list_documents(&kho_model::access::Visibility::everything(), id).await?;
+    let mut ordinal = existing.iter().map(|d| d.fields.doc_ordinal).max().unwrap_or(0);
+    let same = |f: &kho_model::record::DocumentFields| {
+        (f.code_number.clone(), f.code_notation.clone(), f.issued_date.to_string(), kho_model::text::fold(&f.organ_name))
+    };
+    let mut seen: Vec<_> = existing.iter().map(|d| (same(&d.fields), d.fields.doc_ordinal)).collect();
+    let (mut problems, mut filed) = (vec![], vec![]);
+    let limits = kho_documents::edxml::Limits { bytes: state.config.max_upload as u64, ..Default::default() };
+    for (name, bytes, _permit) in &received {
+        let bytes = bytes.clone();
+        let read = tokio::task::spawn_blocking(move || kho_documents::edxml::read(&bytes, limits))
+            .await
+            .map_err(|e| PageError::Internal(e.to_string()))?;
+        let edxml = match read {
+            Ok(edxml) => edxml,
+            Err(reasons) => {
+                problems.extend(reasons.into_iter().map(|r| format!("{name}: {r}")));
+                continue;
+            }
+        };
+        ordinal += 1;
+        let fields = match edxml.document_input(ordinal, dossier.fields.mode.code()).parse() {
+            Ok(fields) => fields,
+            Err(invalid) => {
+                problems.extend(invalid.errors.into_iter().map(|e| format!("{name}: {}", e.message)));
+                continue;
+            }
+        };
+        if let Some((_, n)) = seen.iter().find(|(key, _)| *key == same(&fields)) {
+            problems.push(format!(
+                "{name}: văn bản số {} ngày {} của {} đã có trong hồ sơ (văn bản số {n})",
+                [fields.code_number.clone().unwrap_or_default(), fields.code_notation.clone().unwrap_or_default()].join("/"),
+                fields.issued_date,
+                fields.organ_name
+            ));
+            continue;
+        }
+        seen.push((same(&fields), ordinal));
+        let file_limits = kho_digitize::intake::Limits { max_bytes: state.config.max_upload as u64, ..Default::default() };
+        let mut files = vec![];
+        for attachment in edxml.attachments {
+            let file_name = match kho_model::text::file_name("file", &attachment.name) {
+                Ok(n) => n,
+                Err(e) => {
+                    problems.push(format!("{name}: tệp đính kèm “{}”: {}", attachment.name, e.message));
+                    continue;
+                }
+            };
+            let (checked_name, checked) = (file_name.clone(), attachment.bytes.clone());
+            let kind = tokio::task::spawn_blocking(move || kho_digitize::intake::attachment(&checked_name, &checked, &file_limits))
+                .await
+                .map_err(|e| PageError::Internal(e.to_string()))?;
+            match kind {
+                Ok(media_type) => files.push((file_name, media_type, attachment.bytes)),
+                Err(refused) => problems.push(format!("{name}: {refused}")),
+            }
+        }
+        filed.push((name.clone(), fields, files));
+    }
+    if !problems.is_empty() {
+        return refuse(problems).await;
+    }
+    // Then the files, then the văn bản and their files in one transaction.
+    let mut items = vec![];
+    for (_, fields, files) in filed.iter() {
+        let mut stored = vec![];
+        for (file_name, media_type, bytes) in files {
+            let blob = match state.blobs.put(bytes.clone(), classified).await {
+                Ok(s) => s,
+                Err(kho_blobs::BlobError::NoKey) => return refuse(vec![kho_blobs::BlobError::NoKey.to_string()]).await,
+                Err(e) => return Err(PageError::Internal(e.to_string())),
+            };
+            stored.push(Attachment {
+                id: 0,
+                owner: AttachmentOwner::Dossier(id),
+                document: None,
+                file_name: file_name.clone(),
+                media_type: media_type.to_string(),
+                size: blob.size as i64,
+                sha256: blob.sha256,
+                blob: blob.name,
+                sealed: blob.sealed,
+                uploaded_by: ctx.actor.name.clone(),
+                uploaded_at: String::new(),
+            });
+        }
+        items.push((fields.clone(), stored));
+    }
+    let ids = state.store.file_documents(id, &items).await?;
+    let mut event = ctx.event("document.edxml", "dossier", Some(id), "ok");
+    event.detail = Some(
+        filed
+            .iter()
+            .zip(&ids)
+            .map(|((name, f, files), doc)| format!("{name} → văn bản {doc} (STT {}, {} tệp)", f.doc_ordinal, files.len()))
+            .collect::<Vec<_>>()
+            .join("; "),
+    );
+    state.store.audit(event).await?;
+    Ok(crate::pages::saved(format!("/ho-so/{id}")))
 }
 
 /// A refused file in the audit trail: who, where, its name as shown, size, SHA-256 and why — never
@@ -133,6 +284,7 @@ async fn receive(
         let attachment = Attachment {
             id: 0,
             owner,
+            document: None,
             media_type: media_type.into(),
             file_name,
             size: stored.size as i64,

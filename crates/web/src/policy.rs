@@ -124,6 +124,7 @@ pub const ROUTES: &[Route] = &[
     route("GET", "/ho-so/{id}/muc-luc-van-ban.docx", Act(CatalogueView)),
     route("GET", "/ho-so/{id}/muc-luc-van-ban.pdf", Act(CatalogueView)),
     long("POST", "/ho-so/{id}/tep", Act(CatalogueEdit)),
+    long("POST", "/ho-so/{id}/edxml", Act(CatalogueEdit)),
     long("POST", "/tiep-nhan/{id}/tep", Act(CatalogueEdit)),
     route("GET", "/tep/{id}", Act(CatalogueView)),
     route("GET", "/so-hoa", Act(PlanView)),

@@ -309,3 +309,107 @@ fn blob_count(app: &App) -> usize {
     }
     walk(&app.catalogue.dir().join("blobs"))
 }
+
+/// Văn bản sent by the e-office system, filed from their `.edxml` files: the clerk chooses two
+/// (the VNPT shape and the Bkav shape) on the hồ sơ page; two văn bản arrive with their số, ký
+/// hiệu, dates, issuing bodies, types and signers, each with its files, the PDF taken out of the
+/// zip it came in. The same file again, or a status package beside a good file, files nothing and
+/// says why per file; a reader may not file, another commune's clerk does not find the hồ sơ.
+#[tokio::test]
+async fn văn_bản_from_the_e_office_system_are_filed_from_their_edxml() {
+    let fixture = |name: &str| std::fs::read(format!("{}/../documents/tests/edxml/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    for app in apps().await {
+        let label = app.label;
+        let (public, _) = dossiers(&app).await;
+        let unit = app.unit_id("Xã Mường Ảng").await;
+        let other = app.unit_id("Xã Mường Phăng").await;
+        app.user("vanthu", Role::Archivist, Classification::None, &[unit], &[]).await;
+        app.user("docgia", Role::Reader, Classification::None, &[unit], &[]).await;
+        app.user("vanthu.khac", Role::Archivist, Classification::None, &[other], &[]).await;
+        let clerk = app.login("vanthu").await;
+        let (_, page) = clerk.get(&format!("/ho-so/{public}")).await;
+        assert!(page.contains("id=\"edxml\"") && page.contains("QCVN 102:2016"), "{label}: offered on the hồ sơ page");
+
+        let path = format!("/ho-so/{public}/edxml");
+        let both = [("vnpt-cong-van.edxml", fixture("vnpt-cong-van.edxml")), ("bkav-quyet-dinh.edxml", fixture("bkav-quyet-dinh.edxml"))];
+        let filed = upload_to(&clerk, &path, &both.iter().map(|(n, b)| (*n, b.clone())).collect::<Vec<_>>(), true).await;
+        assert_eq!(filed.status(), StatusCode::SEE_OTHER, "{label}: {}", filed.text().await.unwrap());
+        let documents = app.store.list_documents(&kho_model::access::Visibility::everything(), public).await.unwrap();
+        let summary: Vec<(u32, String, String, String, &str)> = documents
+            .iter()
+            .map(|d| {
+                (
+                    d.fields.doc_ordinal,
+                    format!("{}/{}", d.fields.code_number.clone().unwrap_or_default(), d.fields.code_notation.clone().unwrap_or_default()),
+                    d.fields.issued_date.to_string(),
+                    d.fields.organ_name.clone(),
+                    d.fields.type_name.label(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                (1, "1203/UBND-VP".into(), "04/11/2025".into(), "Văn phòng UBND tỉnh Điện Biên".into(), "Công văn"),
+                (2, "45/QĐ-UBND".into(), "30/06/2025".into(), "UBND huyện Mường Ảng".into(), "Quyết định"),
+            ],
+            "{label}"
+        );
+        assert!(
+            documents[1].fields.description.as_deref().unwrap_or_default().contains("Người ký: KT. CHỦ TỊCH, Phó Chủ tịch, Quàng Văn Hải")
+        );
+        let files = app
+            .store
+            .list_attachments(&kho_model::access::Visibility::everything(), kho_store::AttachmentOwner::Dossier(public))
+            .await
+            .unwrap();
+        let carried: Vec<(&str, Option<i64>)> = files.iter().map(|f| (f.file_name.as_str(), f.document)).collect();
+        assert_eq!(
+            carried,
+            [
+                ("1203_UBND-VP.pdf", Some(documents[0].id)),
+                ("45_QD-UBND_signed.pdf", Some(documents[1].id)),
+                ("Phu luc danh sach.docx", Some(documents[1].id)),
+            ],
+            "{label}"
+        );
+        let pdf = clerk.client.get(format!("{}/tep/{}", app.base, files[0].id)).send().await.unwrap().bytes().await.unwrap();
+        assert_eq!(pdf.to_vec(), fixture("1203_UBND-VP.pdf"), "{label}: the PDF itself, out of its zip");
+        let (_, page) = clerk.get(&format!("/ho-so/{public}")).await;
+        assert!(page.contains("kèm văn bản") && page.contains("bàn giao hồ sơ, tài liệu của xã Mường Ảng &amp; xã Ẳng Nưa"), "{label}");
+
+        // Again, and a status package beside a good file: nothing filed, each file's reason said.
+        let again = upload_to(&clerk, &path, &[("vnpt-cong-van.edxml", fixture("vnpt-cong-van.edxml"))], true).await;
+        assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+        assert!(again.text().await.unwrap().contains("đã có trong hồ sơ (văn bản số 1)"), "{label}");
+        let mixed = upload_to(
+            &clerk,
+            &path,
+            &[("trang-thai.edxml", fixture("trang-thai.edxml")), ("thu-hoi.edxml", fixture("thu-hoi.edxml"))],
+            true,
+        )
+        .await;
+        let text = mixed.text().await.unwrap();
+        assert!(
+            text.contains("trang-thai.edxml: Đây là gói trạng thái") && text.contains("thu-hoi.edxml: Gói này thu hồi"),
+            "{label}: {text}"
+        );
+        let hong = upload_to(&clerk, &path, &[("hong.edxml", fixture("hong.edxml"))], true).await;
+        assert_eq!(hong.status(), StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+        assert_eq!(
+            app.store.list_documents(&kho_model::access::Visibility::everything(), public).await.unwrap().len(),
+            2,
+            "{label}: nothing more"
+        );
+
+        let reader = app.login("docgia").await;
+        assert_eq!(upload_to(&reader, &path, &[("a.edxml", fixture("bkav-quyet-dinh.edxml"))], true).await.status(), StatusCode::FORBIDDEN);
+        let outsider = app.login("vanthu.khac").await;
+        assert_eq!(
+            upload_to(&outsider, &path, &[("a.edxml", fixture("bkav-quyet-dinh.edxml"))], true).await.status(),
+            StatusCode::NOT_FOUND
+        );
+        let trail = AuditFilter { action: Some("document.edxml".into()), limit: 20, ..Default::default() };
+        assert!(app.store.list_audit(&trail).await.unwrap().0 >= 4, "{label}: filed and refused, audited");
+    }
+}

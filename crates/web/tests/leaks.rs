@@ -114,6 +114,7 @@ impl World {
         let attachment = kho_store::Attachment {
             id: 0,
             owner: kho_store::AttachmentOwner::Dossier(dossier),
+            document: None,
             file_name: name.into(),
             media_type: "application/pdf".into(),
             size: stored.size as i64,

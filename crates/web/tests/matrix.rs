@@ -100,6 +100,7 @@ async fn fixtures(app: &App) -> Fixtures {
         let attachment = kho_store::Attachment {
             id: 0,
             owner: kho_store::AttachmentOwner::Dossier(dossier),
+            document: None,
             file_name: format!("tep-{notation}.pdf"),
             media_type: "application/pdf".into(),
             size: stored.size as i64,

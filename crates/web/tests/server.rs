@@ -336,6 +336,7 @@ async fn text_is_compressed_when_asked_and_files_already_compressed_are_not() {
         let attachment = kho_store::Attachment {
             id: 0,
             owner: kho_store::AttachmentOwner::Dossier(dossiers[0].0),
+            document: None,
             file_name: "tờ trình.pdf".into(),
             media_type: "application/pdf".into(),
             size: stored.size as i64,
