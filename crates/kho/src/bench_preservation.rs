@@ -176,6 +176,10 @@ pub async fn package(data_dir: &Path, megabytes: u64, file_megabytes: u64) -> Re
     let status = std::process::Command::new("sha256sum").arg(&zip_path).stdout(std::process::Stdio::null()).status()?;
     anyhow::ensure!(status.success(), "sha256sum failed");
     let zip_baseline = started.elapsed().as_secs_f64();
+    // The package carries the copies now: the sender's are removed, so that a run of many
+    // gigabytes needs room for two copies at a time, not three.
+    drop(blobs);
+    std::fs::remove_dir_all(data.join("blobs"))?;
     let other = root.join("kho-nhan");
     std::fs::create_dir_all(&other)?;
     let receiver = Store::open_embedded(&other).await?;
