@@ -124,7 +124,13 @@ impl Issuer {
 
     /// "Số:        /BB-TTLTLS": the number of a biên bản, left for the văn thư.
     pub fn record_number(&self) -> String {
-        format!("Số:        /BB-{}", self.abbreviation())
+        self.number("BB")
+    }
+
+    /// "Số:        /BC-SNV": the number of a paper of kind `kind` (BB biên bản, BC báo cáo),
+    /// left for the văn thư.
+    pub fn number(&self, kind: &str) -> String {
+        format!("Số:        /{kind}-{}", self.abbreviation())
     }
 }
 
@@ -793,5 +799,176 @@ pub fn package_handover_record(handover: &Handover, items: &[HandedOver], receiv
             Signature { capacity: "ĐẠI DIỆN BÊN GIAO".into(), name: String::new() },
             Signature { capacity: "ĐẠI DIỆN BÊN NHẬN".into(), name: String::new() },
         ],
+    }
+}
+
+/// One unit's line of an annual report (metres in hundredths).
+#[derive(Debug, Clone, Default)]
+pub struct ReportLine {
+    pub name: String,
+    /// Mét giá the plan gives it; None for a unit outside the plan.
+    pub target: Option<i64>,
+    pub received_in_year: i64,
+    pub received: i64,
+    pub arranged: i64,
+    pub dossiers_in_year: i64,
+    pub dossiers: i64,
+    pub documents: i64,
+    pub pages: i64,
+    pub pages_signed_in_year: i64,
+    pub destroyed_in_year: i64,
+    pub destroyed: i64,
+    pub packages_in_year: i64,
+    pub packages: i64,
+}
+
+/// An annual report on the plan: by a commune to Sở Nội vụ, or by Sở Nội vụ to the UBND tỉnh.
+#[derive(Debug, Clone)]
+pub struct AnnualReport {
+    pub issuer: Issuer,
+    /// "Ủy ban nhân dân tỉnh Điện Biên".
+    pub recipient: String,
+    pub year: i32,
+    /// The plan's name, as it is cited.
+    pub plan: String,
+    /// The deadline that applies, DD/MM/YYYY.
+    pub deadline: String,
+    pub place: String,
+    pub on: kho_model::ArchiveDate,
+    pub lines: Vec<ReportLine>,
+    /// Free text; the paper leaves dotted lines to fill in when empty.
+    pub difficulties: String,
+    pub proposals: String,
+    /// "GIÁM ĐỐC", "CHỦ TỊCH".
+    pub signer: String,
+}
+
+/// The báo cáo kết quả thực hiện kế hoạch (NĐ 30/2020's layout): heading, số, place and date,
+/// Kính gửi, results to date and in the year against the plan — in words for the whole and in a
+/// table by unit with its total row —, difficulties, proposals, nơi nhận and the signature.
+/// Every figure comes from the catalogue.
+pub fn annual_report(r: &AnnualReport) -> OfficialDocument {
+    use kho_model::vn;
+    let sum = |f: fn(&ReportLine) -> i64| r.lines.iter().map(f).sum::<i64>();
+    let target: i64 = r.lines.iter().filter_map(|l| l.target).sum();
+    let received = sum(|l| l.received);
+    let percent =
+        |done: i64, of: i64| if of > 0 { format!("{}%", vn::hundredths(done * 10_000 / of).trim_end_matches(",00")) } else { "—".into() };
+    let metres = |m: i64| format!("{} mét giá", vn::hundredths(m));
+    let free = |text: &str| {
+        if text.trim().is_empty() {
+            vec![Paragraph::plain("……………………………………………………………………………………………"), Paragraph::plain("……………………………………………………………………………………………")]
+        } else {
+            text.lines().filter(|l| !l.trim().is_empty()).map(|l| Paragraph::plain(l.trim())).collect()
+        }
+    };
+    let mut plan = r.plan.clone();
+    if let Some(first) = plan.chars().next() {
+        plan.replace_range(..first.len_utf8(), &first.to_lowercase().to_string());
+    }
+    let mut body: Vec<Block> = vec![
+        Paragraph { text: format!("Kính gửi: {}.", r.recipient), style: Style::Normal, centred: true }.into(),
+        Paragraph::plain(format!("Thực hiện {plan}, {} báo cáo kết quả thực hiện năm {} như sau:", r.issuer.name, r.year)).into(),
+        Paragraph::bold("I. KẾT QUẢ THỰC HIỆN").into(),
+        Paragraph::plain(format!(
+            "1. Tiếp nhận tài liệu: trong năm tiếp nhận {}; lũy kế {} trên tổng số {} theo kế hoạch, đạt {}. Thời hạn hoàn thành: {}.",
+            metres(sum(|l| l.received_in_year)),
+            metres(received),
+            metres(target),
+            percent(received, target),
+            r.deadline
+        ))
+        .into(),
+        Paragraph::plain(format!(
+            "2. Chỉnh lý: lũy kế {} sau chỉnh lý; {} hồ sơ được lập và biên mục ({} trong năm), gồm {} văn bản.",
+            metres(sum(|l| l.arranged)),
+            vn::integer(sum(|l| l.dossiers)),
+            vn::integer(sum(|l| l.dossiers_in_year)),
+            vn::integer(sum(|l| l.documents))
+        ))
+        .into(),
+        Paragraph::plain(format!(
+            "3. Tiêu hủy tài liệu hết giá trị: {} trong năm; lũy kế {}.",
+            metres(sum(|l| l.destroyed_in_year)),
+            metres(sum(|l| l.destroyed))
+        ))
+        .into(),
+        Paragraph::plain(format!(
+            "4. Số hóa: lũy kế {} trang đã quét, kiểm tra và nhận dạng; {} trang được lập bản số hóa ký số trong năm.",
+            vn::integer(sum(|l| l.pages)),
+            vn::integer(sum(|l| l.pages_signed_in_year))
+        ))
+        .into(),
+        Paragraph::plain(format!(
+            "5. Bàn giao tài liệu lưu trữ số: {} hồ sơ nhận trong năm; lũy kế {} hồ sơ.",
+            vn::integer(sum(|l| l.packages_in_year)),
+            vn::integer(sum(|l| l.packages))
+        ))
+        .into(),
+        Paragraph::plain("6. Kết quả theo từng đơn vị:").into(),
+    ];
+    let mut rows: Vec<Vec<String>> = r
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(n, l)| {
+            vec![
+                vn::integer(n as i64 + 1),
+                l.name.clone(),
+                l.target.map(vn::hundredths).unwrap_or_default(),
+                vn::hundredths(l.received_in_year),
+                vn::hundredths(l.received),
+                l.target.map(|t| percent(l.received, t)).unwrap_or_else(|| "—".into()),
+                vn::hundredths(l.arranged),
+                vn::integer(l.dossiers),
+                vn::integer(l.pages),
+                vn::hundredths(l.destroyed),
+            ]
+        })
+        .collect();
+    rows.push(vec![
+        String::new(),
+        "Cộng".into(),
+        vn::hundredths(target),
+        vn::hundredths(sum(|l| l.received_in_year)),
+        vn::hundredths(received),
+        percent(received, target),
+        vn::hundredths(sum(|l| l.arranged)),
+        vn::integer(sum(|l| l.dossiers)),
+        vn::integer(sum(|l| l.pages)),
+        vn::hundredths(sum(|l| l.destroyed)),
+    ]);
+    body.push(Block::Table(Table {
+        numeric: vec![2, 3, 4, 6, 7, 8, 9],
+        columns: vec![
+            ("STT".into(), 0.45),
+            ("Đơn vị".into(), 2.2),
+            ("Kế hoạch (m)".into(), 0.9),
+            ("Tiếp nhận trong năm (m)".into(), 0.9),
+            ("Lũy kế tiếp nhận (m)".into(), 0.9),
+            ("Tỷ lệ".into(), 0.7),
+            ("Sau chỉnh lý (m)".into(), 0.9),
+            ("Hồ sơ".into(), 0.8),
+            ("Trang số hóa".into(), 0.9),
+            ("Đã hủy (m)".into(), 0.8),
+        ],
+        rows,
+    }));
+    body.push(Paragraph::bold("II. KHÓ KHĂN, VƯỚNG MẮC").into());
+    body.extend(free(&r.difficulties).into_iter().map(Block::from));
+    body.push(Paragraph::bold("III. ĐỀ XUẤT, KIẾN NGHỊ").into());
+    body.extend(free(&r.proposals).into_iter().map(Block::from));
+    body.push(Paragraph { text: "Nơi nhận:".into(), style: Style::Bold, centred: false }.into());
+    body.push(Paragraph { text: "- Như trên;".into(), style: Style::Italic, centred: false }.into());
+    body.push(Paragraph { text: "- Lưu: VT.".into(), style: Style::Italic, centred: false }.into());
+    OfficialDocument {
+        issuer: r.issuer.heading(),
+        number: Some(r.issuer.number("BC")),
+        national_heading: true,
+        place_and_date: Some(place_and_date(&r.place, &r.on)),
+        title: "BÁO CÁO".into(),
+        subtitle: Some(format!("Kết quả thực hiện kế hoạch chỉnh lý, số hóa tài liệu lưu trữ năm {}", r.year)),
+        body,
+        signatures: vec![Signature { capacity: r.signer.clone(), name: String::new() }],
     }
 }

@@ -149,6 +149,11 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Báo cáo kết quả thực hiện kế hoạch, số liệu lấy từ cơ sở dữ liệu.
+    Report {
+        #[command(subcommand)]
+        command: ReportCommand,
+    },
     /// Gói thông tin theo TT 05/2025 (E-ARK) của hồ sơ đã số hóa: nộp lưu (SIP), lưu trữ (AIP), khai thác (DIP).
     Package {
         #[command(subcommand)]
@@ -390,6 +395,32 @@ enum RetentionCommand {
 enum KeyCommand {
     /// Tạo khóa mới (quyền 600) tại --key-file hoặc THƯ_MỤC_DỮ_LIỆU/keys/content.key; không ghi đè khóa đã có.
     Init,
+}
+
+#[derive(Subcommand)]
+enum ReportCommand {
+    /// Báo cáo năm (trước 15/12): của Sở Nội vụ gửi UBND tỉnh (mọi đơn vị của kế hoạch), hoặc với
+    /// --unit của một xã, phường gửi Sở Nội vụ; DOCX để sửa và ký, hoặc PDF.
+    Annual {
+        /// Năm báo cáo.
+        #[arg(long)]
+        year: i32,
+        /// Đơn vị báo cáo: số định danh trong Kho, mã định danh điện tử, mã đơn vị hành chính hoặc tên.
+        #[arg(long)]
+        unit: Option<String>,
+        /// docx hoặc pdf.
+        #[arg(long, default_value = "docx")]
+        format: String,
+        /// Tệp ghi ra.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Khó khăn, vướng mắc (mỗi dòng một đoạn); để trống thì bản DOCX để dòng chấm.
+        #[arg(long, default_value = "")]
+        difficulties: String,
+        /// Đề xuất, kiến nghị.
+        #[arg(long, default_value = "")]
+        proposals: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -1008,6 +1039,33 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             package::export(&store, &blobs, &dossier.ho_so, &dossier.output, &agency, kind).await
         }
         Command::Package { command: PackageCommand::Check { file } } => package::check(file),
+        Command::Report { command: ReportCommand::Annual { year, unit, format, output, difficulties, proposals } } => {
+            let store = open_store(&cli).await?;
+            let unit = match unit {
+                Some(text) => {
+                    let wanted = text.trim();
+                    let found = store.units().await?.into_iter().find(|u| {
+                        u.id.to_string() == wanted
+                            || u.agency_code.as_ref().is_some_and(|c| c.as_str() == wanted)
+                            || u.new_admin_code.as_deref() == Some(wanted)
+                            || kho_model::text::fold(&u.name) == kho_model::text::fold(wanted)
+                    });
+                    Some(found.with_context(|| format!("không có đơn vị “{wanted}”"))?.id)
+                }
+                None => None,
+            };
+            anyhow::ensure!(matches!(format.as_str(), "docx" | "pdf"), "định dạng “{format}” phải là docx hoặc pdf");
+            let report =
+                kho_web::reports::annual_report(&store, &kho_model::access::Visibility::everything(), *year, unit, difficulties, proposals)
+                    .await?
+                    .context("chưa nạp kế hoạch của tỉnh (kho plan import): báo cáo so sánh với kế hoạch")?;
+            let doc = kho_documents::official::annual_report(&report);
+            let bytes = if format == "pdf" { kho_documents::official::to_pdf(&doc) } else { kho_documents::official::to_docx(&doc) }
+                .map_err(|e| anyhow::anyhow!(e))?;
+            std::fs::write(output, bytes).with_context(|| format!("không ghi được {}", output.display()))?;
+            println!("Đã lập báo cáo năm {year} ({} đơn vị) vào {}.", report.lines.len(), output.display());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Package { command: PackageCommand::Import { file, phong, user } } => {
             let store = open_store(&cli).await?;
             let blobs = open_blobs(&cli, false)?;

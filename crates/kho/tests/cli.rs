@@ -418,3 +418,37 @@ fn the_enclave_starts_only_with_a_key_kept_outside_its_data_folder() {
     let out = run(&[&serve[..], &["--key-file", missing.to_str().unwrap()]].concat());
     assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("kho key init"), "{out:?}");
 }
+
+/// `kho report annual`: refused before the plan is loaded, then Sở Nội vụ's report to the UBND
+/// tỉnh and a commune's report to Sở Nội vụ written as DOCX and PDF; an unknown unit or format is
+/// refused in words and writes nothing.
+#[tokio::test]
+async fn the_annual_report_is_made_from_the_command_line() {
+    for catalogue in catalogues().await {
+        let label = catalogue.label;
+        let dir = tempfile::tempdir().unwrap();
+        let out_file = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+        let said = |out: &std::process::Output| format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        let out = kho(&catalogue.url, &["report", "annual", "--year", "2026", "-o", &out_file("a.docx")]);
+        assert!(!out.status.success() && said(&out).contains("chưa nạp kế hoạch"), "{label}: {}", said(&out));
+        assert!(kho(&catalogue.url, &["plan", "import", DEMO]).status.success());
+        let out = kho(&catalogue.url, &["report", "annual", "--year", "2026", "-o", &out_file("tinh.docx")]);
+        assert!(out.status.success() && said(&out).contains("55 đơn vị"), "{label}: {}", said(&out));
+        let docx = std::fs::read(out_file("tinh.docx")).unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml).unwrap();
+        assert!(xml.contains("SỞ NỘI VỤ") && xml.contains("Kính gửi: Ủy ban nhân dân tỉnh Điện Biên."), "{label}");
+        let out = kho(
+            &catalogue.url,
+            &["report", "annual", "--year", "2026", "--unit", "Xã Mường Ảng", "--format", "pdf", "-o", &out_file("xa.pdf")],
+        );
+        assert!(out.status.success() && said(&out).contains("1 đơn vị"), "{label}: {}", said(&out));
+        assert!(std::fs::read(out_file("xa.pdf")).unwrap().starts_with(b"%PDF"), "{label}");
+        let out = kho(&catalogue.url, &["report", "annual", "--year", "2026", "--unit", "Xã Không Có", "-o", &out_file("x.docx")]);
+        assert!(!out.status.success() && said(&out).contains("không có đơn vị “Xã Không Có”"), "{label}: {}", said(&out));
+        let out = kho(&catalogue.url, &["report", "annual", "--year", "2026", "--format", "odt", "-o", &out_file("x.docx")]);
+        assert!(!out.status.success() && said(&out).contains("docx hoặc pdf"), "{label}: {}", said(&out));
+        assert!(!dir.path().join("x.docx").exists(), "{label}");
+    }
+}

@@ -20,6 +20,7 @@ mod overview;
 mod places;
 mod plan;
 mod preservation;
+mod report;
 pub mod test_support;
 
 pub use accounts::{ApiToken, Session, User, UserSettings};
@@ -37,6 +38,7 @@ pub use overview::{AccessionLine, BatchNeedingAttention, DisposalWaiting, FondsI
 pub use places::{BoxRow, FondsStatistics, UnitProgress, kind_from_code, kind_label};
 pub use plan::{StoredPlan, TargetRow};
 pub use preservation::{BlobCopy, FixityFinding, FixityRun};
+pub use report::UnitFigures;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};

@@ -22,6 +22,7 @@ mod places;
 pub mod policy;
 mod preservation;
 mod records;
+pub mod reports;
 mod respond;
 mod retention;
 mod server;
@@ -159,6 +160,7 @@ pub fn router(state: AppState) -> Router {
         .merge(attachments::routes(state.config.max_upload))
         .merge(admin::routes())
         .merge(preservation::routes())
+        .merge(reports::routes())
         .merge(retention::routes())
         .merge(import::routes())
         .merge(accessions::routes(state.config.max_upload))

@@ -28,6 +28,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("admin_audit.html", include_str!("../templates/admin_audit.html")),
     ("admin_preservation.html", include_str!("../templates/admin_preservation.html")),
     ("package_import.html", include_str!("../templates/package_import.html")),
+    ("reports.html", include_str!("../templates/reports.html")),
     ("retention.html", include_str!("../templates/retention.html")),
     ("import.html", include_str!("../templates/import.html")),
     ("accessions.html", include_str!("../templates/accessions.html")),

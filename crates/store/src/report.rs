@@ -1,0 +1,97 @@
+//! Báo cáo: what each unit has done, derived from the catalogue — never typed twice — for the
+//! annual report of a commune to Sở Nội vụ and of Sở Nội vụ to the UBND tỉnh: the figures to
+//! date (`progress_by_unit`, văn bản, packages received) and those of one year (what carries a
+//! date: accessions by their day, hồ sơ by when they were described, destruction by its day,
+//! signed copies by when they were made, packages by when they were received).
+
+use crate::catalogue::{Arg, bind_all, visible_dossiers};
+use crate::{Store, StoreError, UnitProgress};
+use sqlx::{AssertSqlSafe, Row};
+use std::collections::HashMap;
+
+/// One unit's figures for a report. Metres in hundredths.
+#[derive(Debug, Clone, Default)]
+pub struct UnitFigures {
+    /// To date.
+    pub total: UnitProgress,
+    pub documents: i64,
+    pub packages: i64,
+    /// In the year.
+    pub received_in_year: i64,
+    pub dossiers_in_year: i64,
+    pub destroyed_in_year: i64,
+    pub pages_signed_in_year: i64,
+    pub packages_in_year: i64,
+}
+
+impl Store {
+    /// Each unit's figures to date and in `year` (Vietnam time), of what `visibility` may count.
+    pub async fn report_figures(
+        &self,
+        visibility: &kho_model::access::Visibility,
+        year: i32,
+    ) -> Result<HashMap<i64, UnitFigures>, StoreError> {
+        let mut figures: HashMap<i64, UnitFigures> = HashMap::new();
+        for (unit, progress) in self.progress_by_unit(visibility).await? {
+            figures.entry(unit).or_default().total = progress;
+        }
+        // The year's instants as stored (UTC): 01/01 00:00 in Vietnam is 31/12 17:00 UTC.
+        let (from, until) = (format!("{}-12-31T17:00:00Z", year - 1), format!("{year}-12-31T17:00:00Z"));
+        let day = format!("{year}%");
+        let giving = crate::accessions::in_scope_units(visibility, &["giving_unit_id"]);
+        let units = crate::accessions::in_scope_units(visibility, &["f.unit_id"]);
+        let sql = format!(
+            "SELECT giving_unit_id AS unit_id, CAST(SUM(metres) AS BIGINT) AS n FROM accessions WHERE received_on LIKE $1 AND {giving} GROUP BY giving_unit_id"
+        );
+        for row in sqlx::query(AssertSqlSafe(sql)).bind(&day).fetch_all(&self.pool).await? {
+            figures.entry(row.try_get("unit_id")?).or_default().received_in_year = row.try_get::<Option<i64>, _>("n")?.unwrap_or(0);
+        }
+        let sql = format!(
+            "SELECT f.unit_id, CAST(SUM(l.destroyed_metres) AS BIGINT) AS n FROM disposal_lists l JOIN fonds f ON f.id = l.fonds_id
+             WHERE l.stage = 'da_huy' AND l.destroyed_on LIKE $1 AND {units} GROUP BY f.unit_id"
+        );
+        for row in sqlx::query(AssertSqlSafe(sql)).bind(&day).fetch_all(&self.pool).await? {
+            figures.entry(row.try_get("unit_id")?).or_default().destroyed_in_year = row.try_get::<Option<i64>, _>("n")?.unwrap_or(0);
+        }
+        // What counts hồ sơ counts only those the reader may see.
+        let mut args = vec![Arg::Text(from.clone()), Arg::Text(until.clone())];
+        let visible = visible_dossiers(visibility, &mut args);
+        let within = format!("d.id IN (SELECT id FROM dossiers WHERE {visible})");
+        let grouped = |select: &str, from_where: &str| {
+            format!("SELECT f.unit_id, {select} FROM {from_where} JOIN fonds f ON f.id = d.fonds_id WHERE {within} GROUP BY f.unit_id")
+        };
+        let queries = [
+            grouped(
+                "CAST(SUM(CASE WHEN d.created_at >= $1 AND d.created_at < $2 THEN 1 ELSE 0 END) AS BIGINT) AS a, COUNT(*) AS b",
+                "dossiers d",
+            ),
+            // Văn bản carry no date of description: counted to date; $1 and $2 are read so that
+            // every query takes the same parameters.
+            grouped(
+                "CAST(SUM(CASE WHEN $1 < $2 THEN 0 ELSE 0 END) AS BIGINT) AS a, COUNT(*) AS b",
+                "documents v JOIN dossiers d ON d.id = v.dossier_id",
+            ),
+            grouped(
+                "CAST(SUM(CASE WHEN r.created_at >= $1 AND r.created_at < $2 THEN r.pages ELSE 0 END) AS BIGINT) AS a, 0 AS b",
+                "renditions r JOIN dossiers d ON d.id = r.dossier_id",
+            ),
+            grouped(
+                "CAST(SUM(CASE WHEN p.received_at >= $1 AND p.received_at < $2 THEN 1 ELSE 0 END) AS BIGINT) AS a, COUNT(*) AS b",
+                "package_receipts p JOIN dossiers d ON d.id = p.dossier_id",
+            ),
+        ];
+        for (n, sql) in queries.into_iter().enumerate() {
+            for row in bind_all(sqlx::query(AssertSqlSafe(sql)), &args).fetch_all(&self.pool).await? {
+                let entry = figures.entry(row.try_get("unit_id")?).or_default();
+                let (a, b) = (row.try_get::<Option<i64>, _>("a")?.unwrap_or(0), row.try_get::<Option<i64>, _>("b")?.unwrap_or(0));
+                match n {
+                    0 => entry.dossiers_in_year = a,
+                    1 => entry.documents = b,
+                    2 => entry.pages_signed_in_year = a,
+                    _ => (entry.packages_in_year, entry.packages) = (a, b),
+                }
+            }
+        }
+        Ok(figures)
+    }
+}

@@ -1,0 +1,264 @@
+//! Báo cáo: the annual report on the plan — of Sở Nội vụ to the UBND tỉnh (every unit of the
+//! plan), or of one commune to Sở Nội vụ (that commune and the communes merged into it) — as an
+//! editable DOCX or a PDF, its figures derived from the catalogue under the reader's
+//! `Visibility` (`Store::report_figures`). The same gathering serves `kho report annual`.
+
+use crate::AppState;
+use crate::auth::Ctx;
+use crate::error::PageError;
+use crate::respond::{PaperFormat, paper};
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use axum::{Extension, Router};
+use chrono::Datelike;
+use kho_documents::official::{AnnualReport, Issuer, ReportLine};
+use kho_model::access::Visibility;
+use kho_store::{Store, StoreError};
+use minijinja::context;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/bao-cao", get(form))
+        .route("/bao-cao/nam.docx", get(|s, c, q| annual(s, c, q, PaperFormat::Docx)))
+        .route("/bao-cao/nam.pdf", get(|s, c, q| annual(s, c, q, PaperFormat::Pdf)))
+}
+
+/// Today in Vietnam.
+pub fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).expect("+07:00")).date_naive()
+}
+
+/// The place a body writes before its date: a commune's own name, else the province.
+fn place_of(name: &str, province: &str) -> String {
+    let lower = name.to_lowercase();
+    for prefix in ["ủy ban nhân dân xã ", "ubnd xã ", "ủy ban nhân dân phường ", "ubnd phường ", "xã ", "phường "] {
+        if lower.starts_with(prefix) {
+            return name.chars().skip(prefix.chars().count()).collect();
+        }
+    }
+    province.to_string()
+}
+
+/// The body that reports for a commune or ward: its Ủy ban nhân dân ("Xã Mường Ảng" → "UBND xã
+/// Mường Ảng"); a name that already names its body is kept.
+fn commune_body(name: &str) -> String {
+    let lower = name.to_lowercase();
+    if lower.starts_with("xã ") || lower.starts_with("phường ") {
+        let mut chars = name.chars();
+        let first = chars.next().map(|c| c.to_lowercase().to_string()).unwrap_or_default();
+        format!("UBND {first}{}", chars.as_str())
+    } else {
+        name.to_string()
+    }
+}
+
+/// The annual report of `year`: of `unit` (and the units merged into it) to Sở Nội vụ, or with
+/// None of Sở Nội vụ to the UBND tỉnh over every unit of the plan; figures as `visibility` may
+/// count them. None when no plan is loaded.
+pub async fn annual_report(
+    store: &Store,
+    visibility: &Visibility,
+    year: i32,
+    unit: Option<i64>,
+    difficulties: &str,
+    proposals: &str,
+) -> Result<Option<AnnualReport>, StoreError> {
+    let Some(stored) = store.plan().await? else { return Ok(None) };
+    let meta = &stored.plan.meta;
+    let province = meta.province.clone();
+    let figures = store.report_figures(visibility, year).await?;
+    let targets: Vec<(i64, i64, bool)> = stored
+        .plan
+        .districts
+        .iter()
+        .zip(&stored.district_units)
+        .map(|(d, u)| (*u, d.metres.hundredths(), true))
+        .chain(stored.plan.communes.iter().zip(&stored.commune_units).map(|(c, u)| (*u, c.metres.hundredths(), false)))
+        .collect();
+    let all_units = store.units().await?;
+    let units: std::collections::HashMap<i64, String> = all_units.iter().map(|u| (u.id, u.name.clone())).collect();
+    // A unit's line counts the units merged into it: a commune abolished in 2025 reports through
+    // its successor.
+    let mut merged: std::collections::HashMap<i64, Vec<i64>> = std::collections::HashMap::new();
+    for (id, _, _) in &targets {
+        let mut ids = vec![*id];
+        ids.extend(store.predecessors(&[*id].into()).await?);
+        merged.insert(*id, ids);
+    }
+    if let Some(id) = unit.filter(|id| !merged.contains_key(id)) {
+        let mut ids = vec![id];
+        ids.extend(store.predecessors(&[id].into()).await?);
+        merged.insert(id, ids);
+    }
+    let line = |id: i64, target: Option<i64>| {
+        let mut f = kho_store::UnitFigures::default();
+        for part in merged.get(&id).cloned().unwrap_or_else(|| vec![id]) {
+            let g = figures.get(&part).cloned().unwrap_or_default();
+            f.total.received += g.total.received;
+            f.total.arranged += g.total.arranged;
+            f.total.dossiers += g.total.dossiers;
+            f.total.pages_scanned += g.total.pages_scanned;
+            f.total.destroyed_metres += g.total.destroyed_metres;
+            f.documents += g.documents;
+            f.packages += g.packages;
+            f.received_in_year += g.received_in_year;
+            f.dossiers_in_year += g.dossiers_in_year;
+            f.destroyed_in_year += g.destroyed_in_year;
+            f.pages_signed_in_year += g.pages_signed_in_year;
+            f.packages_in_year += g.packages_in_year;
+        }
+        ReportLine {
+            name: units.get(&id).cloned().unwrap_or_default(),
+            target,
+            received_in_year: f.received_in_year,
+            received: f.total.received,
+            arranged: f.total.arranged,
+            dossiers_in_year: f.dossiers_in_year,
+            dossiers: f.total.dossiers,
+            documents: f.documents,
+            pages: f.total.pages_scanned,
+            pages_signed_in_year: f.pages_signed_in_year,
+            destroyed_in_year: f.destroyed_in_year,
+            destroyed: f.total.destroyed_metres,
+            packages_in_year: f.packages_in_year,
+            packages: f.packages,
+        }
+    };
+    let on = today();
+    let date = kho_model::ArchiveDate::full(on.year() as u16, on.month() as u8, on.day() as u8).expect("today");
+    let report = match unit {
+        Some(id) => {
+            let unit = all_units.iter().find(|u| u.id == id).cloned().ok_or(StoreError::NotFound("đơn vị"))?;
+            let district = targets.iter().find(|(u, _, _)| *u == id).is_some_and(|(_, _, d)| *d);
+            AnnualReport {
+                issuer: Issuer { name: commune_body(&unit.name), parent: unit.parent_body.clone() },
+                recipient: format!("Sở Nội vụ tỉnh {province}"),
+                year,
+                plan: meta.name.clone(),
+                deadline: kho_model::vn::iso_date(if district { &meta.district_deadline } else { &meta.commune_deadline }),
+                place: place_of(&unit.name, &province),
+                on: date,
+                lines: vec![line(id, targets.iter().find(|(t, _, _)| *t == id).map(|(_, m, _)| *m))],
+                difficulties: difficulties.into(),
+                proposals: proposals.into(),
+                signer: "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH".into(),
+            }
+        }
+        None => AnnualReport {
+            issuer: Issuer { name: "Sở Nội vụ".into(), parent: Some(format!("Ủy ban nhân dân tỉnh {province}")) },
+            recipient: format!("Ủy ban nhân dân tỉnh {province}"),
+            year,
+            plan: meta.name.clone(),
+            deadline: format!(
+                "cấp huyện {}, cấp xã {}",
+                kho_model::vn::iso_date(&meta.district_deadline),
+                kho_model::vn::iso_date(&meta.commune_deadline)
+            ),
+            place: province.clone(),
+            on: date,
+            lines: targets.iter().map(|(u, m, _)| line(*u, Some(*m))).collect(),
+            difficulties: difficulties.into(),
+            proposals: proposals.into(),
+            signer: "GIÁM ĐỐC".into(),
+        },
+    };
+    Ok(Some(report))
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct ReportQuery {
+    nam: String,
+    don_vi: String,
+    kho_khan: String,
+    de_xuat: String,
+}
+
+/// The communes and wards a person may report for (the former districts were abolished: Sở Nội
+/// vụ reports for them): every one for whoever sees all units, else their own.
+async fn reporting_units(state: &AppState, ctx: &Ctx) -> Result<Vec<(i64, String)>, PageError> {
+    let visibility = ctx.actor.visibility();
+    Ok(state
+        .store
+        .units()
+        .await?
+        .into_iter()
+        .filter(|u| u.successor_id.is_none() && (visibility.all_units || visibility.units.contains(&u.id)))
+        .filter(|u| {
+            matches!(
+                u.kind,
+                kho_model::UnitKind::Commune
+                    | kho_model::UnitKind::Ward
+                    | kho_model::UnitKind::FormerDistrict
+                    | kho_model::UnitKind::FormerTown
+                    | kho_model::UnitKind::FormerCity
+            )
+        })
+        .map(|u| (u.id, u.name))
+        .collect())
+}
+
+async fn form(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> Result<Response, PageError> {
+    render(&state, &ctx, StatusCode::OK, vec![]).await
+}
+
+async fn render(state: &AppState, ctx: &Ctx, status: StatusCode, problems: Vec<String>) -> Result<Response, PageError> {
+    let today = today();
+    let units: Vec<minijinja::Value> = reporting_units(state, ctx).await?.into_iter().map(|(id, name)| context! { id, name }).collect();
+    let deadline = chrono::NaiveDate::from_ymd_opt(today.year(), 12, 15).expect("15/12");
+    let days_left = (deadline - today).num_days();
+    crate::pages::Page::new("reports.html", "bao-cao", "Báo cáo").status(status).render(
+        state,
+        Some(ctx),
+        context! {
+            year => today.year(), units, province_wide => ctx.actor.visibility().all_units, problems,
+            days_left, deadline => deadline.format("%d/%m/%Y").to_string(),
+        },
+    )
+}
+
+async fn annual(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Query(query): Query<ReportQuery>,
+    format: PaperFormat,
+) -> Result<Response, PageError> {
+    let mut problems = vec![];
+    let this_year = today().year();
+    let year = match query.nam.trim().parse::<i32>() {
+        Ok(y) if (2025..=this_year).contains(&y) => Some(y),
+        _ => {
+            problems.push(format!("Năm báo cáo “{}” phải là một năm từ 2025 đến {this_year}.", query.nam.trim()));
+            None
+        }
+    };
+    let allowed = reporting_units(&state, &ctx).await?;
+    let visibility = ctx.actor.visibility();
+    let unit = match query.don_vi.trim() {
+        "" if visibility.all_units => None,
+        "" => {
+            problems.push("Chọn đơn vị báo cáo.".into());
+            None
+        }
+        text => match text.parse::<i64>().ok().filter(|id| allowed.iter().any(|(u, _)| u == id)) {
+            Some(id) => Some(id),
+            None => return Err(PageError::NotFound("đơn vị")),
+        },
+    };
+    let (Some(year), true) = (year, problems.is_empty()) else {
+        return render(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, problems).await;
+    };
+    let Some(report) = annual_report(&state.store, &visibility, year, unit, &query.kho_khan, &query.de_xuat).await? else {
+        return Err(PageError::NotYet("Chưa nạp kế hoạch của tỉnh (kho plan import): báo cáo so sánh với kế hoạch.".into()));
+    };
+    let mut event = ctx.event("report.annual", "unit", unit, "ok");
+    event.detail = Some(format!("năm {year}"));
+    state.store.audit(event).await?;
+    let name = match unit {
+        Some(id) => format!("bao-cao-nam-{year}-don-vi-{id}"),
+        None => format!("bao-cao-nam-{year}"),
+    };
+    paper(kho_documents::official::annual_report(&report), format, &name).await
+}

@@ -1,0 +1,129 @@
+//! The annual report on the plan, as Sở Nội vụ and a commune make it before 15/12: its figures
+//! read back from the DOCX and the PDF and checked against what the test put into the catalogue
+//! and the plan's own lines; who may report for whom.
+
+mod common;
+
+use common::{App, apps, demo_plan};
+use kho_model::Classification;
+use kho_model::access::Role;
+use reqwest::StatusCode;
+
+async fn accession(app: &App, unit: i64, day: &str, metres: &str) {
+    let input = kho_model::accession::AccessionInput {
+        received_on: day.into(),
+        giving_unit_id: unit.to_string(),
+        receiving_unit_id: app.archive.to_string(),
+        giving_person: "Bên giao".into(),
+        receiving_person: "Bên nhận".into(),
+        material: "Tài liệu xã".into(),
+        metres: metres.into(),
+        ..Default::default()
+    };
+    app.store.create_accession(&input.parse().unwrap(), "test").await.unwrap();
+}
+
+fn docx_text(bytes: &[u8]) -> String {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml).unwrap();
+    // Paragraph by paragraph, the text of their runs (`<w:t>` or `<w:t xml:space=…>`).
+    let runs = |p: &str| {
+        let mut out = String::new();
+        for (i, _) in p.match_indices("<w:t") {
+            let rest = &p[i + 4..];
+            if !(rest.starts_with('>') || rest.starts_with(' ')) {
+                continue;
+            }
+            let Some((_, text)) = rest.split_once('>') else { continue };
+            out.push_str(text.split("</w:t>").next().unwrap_or_default());
+        }
+        out
+    };
+    xml.split("</w:p>").map(runs).collect::<Vec<_>>().join("\n").replace("&amp;", "&")
+}
+
+#[tokio::test]
+async fn the_annual_report_carries_the_catalogues_figures_against_the_plan() {
+    for app in apps().await {
+        let label = app.label;
+        let unit = app.unit_id("Xã Mường Ảng").await;
+        // Seeded: received 12,50 m this year and 7,25 m last year; three hồ sơ described, two
+        // văn bản; one hồ sơ scanned and signed (one page).
+        accession(&app, unit, "15/03/2026", "12,50").await;
+        accession(&app, unit, "20/10/2025", "7,25").await;
+        let dossiers = [("15", "Hồ sơ giao đất", "01", "1"), ("16", "Sổ công văn đi", "06", "1"), ("17", "Sổ mục kê", "01", "1")];
+        let (_, made) = kho_store::test_support::fonds_with_dossiers(&app.store, unit, "X27", &dossiers).await;
+        for n in 1..=2 {
+            let input = kho_model::record::DocumentInput {
+                doc_ordinal: n.to_string(),
+                type_name: "22".into(),
+                issued_date: "2019".into(),
+                organ_name: "UBND xã Mường Ảng".into(),
+                subject: format!("Công văn {n}"),
+                number_of_page: "1".into(),
+                mode: "01".into(),
+                ..Default::default()
+            };
+            app.store.create_document(made[0].0, &input.parse().unwrap()).await.unwrap();
+        }
+        let blobs = kho_blobs::Blobs::open(&app.catalogue.dir().join("blobs"), None).unwrap();
+        let pdf = blobs.put(b"%PDF-1.7 ban so hoa".to_vec(), false).await.unwrap();
+        let scan = kho_store::test_support::StoredFile { blob: &pdf.name, sha256: &pdf.sha256, size: pdf.size as i64 };
+        kho_store::test_support::digitized(&app.store, unit, made[0].0, scan, None).await;
+
+        app.user("lanhdao", Role::Leader, Classification::None, &[app.archive], &[]).await;
+        app.user("canbo.xa", Role::Archivist, Classification::None, &[unit], &[]).await;
+        app.user("docgia", Role::Reader, Classification::None, &[unit], &[]).await;
+
+        // The commune's report to Sở Nội vụ.
+        let clerk = app.login("canbo.xa").await;
+        let (_, page) = clerk.get("/bao-cao").await;
+        assert!(page.contains("Báo cáo kết quả thực hiện kế hoạch năm") && page.contains("Xã Mường Ảng — báo cáo Sở Nội vụ"), "{label}");
+        assert!(!page.contains("toàn tỉnh"), "{label}: a commune reports for itself only");
+        let today = kho_web::reports::today();
+        let days_left = (chrono::NaiveDate::from_ymd_opt(chrono::Datelike::year(&today), 12, 15).unwrap() - today).num_days();
+        assert_eq!(page.contains("đến hạn báo cáo hằng năm"), (0..=30).contains(&days_left), "{label}: reminded as 15/12 approaches");
+        let docx =
+            clerk.client.get(format!("{}/bao-cao/nam.docx?nam=2026&don_vi={unit}&kho_khan=Thiếu+kho+chứa", app.base)).send().await.unwrap();
+        assert_eq!(docx.status(), StatusCode::OK, "{label}");
+        let text = docx_text(&docx.bytes().await.unwrap());
+        // 19,75 of 198 m: 9,97%.
+        for expected in [
+            "UBND XÃ MƯỜNG ẢNG",
+            "Số:        /BC-UBND",
+            "Kính gửi: Sở Nội vụ tỉnh Điện Biên.",
+            "1. Tiếp nhận tài liệu: trong năm tiếp nhận 12,5 mét giá; lũy kế 19,75 mét giá trên tổng số 198 mét giá theo kế hoạch, đạt 9,97%.",
+            "3 hồ sơ được lập và biên mục (3 trong năm), gồm 2 văn bản",
+            "lũy kế 1 trang đã quét, kiểm tra và nhận dạng; 1 trang được lập bản số hóa ký số trong năm",
+            "Thiếu kho chứa",
+            "III. ĐỀ XUẤT, KIẾN NGHỊ",
+        ] {
+            assert!(text.contains(expected), "{label}: “{expected}” in\n{text}");
+        }
+
+        // Sở Nội vụ's report to the UBND tỉnh: every unit of the plan, and the plan's total.
+        let leader = app.login("lanhdao").await;
+        let pdf = leader.client.get(format!("{}/bao-cao/nam.pdf?nam=2026", app.base)).send().await.unwrap();
+        assert_eq!(pdf.status(), StatusCode::OK, "{label}");
+        let text = common::pdf_text(&pdf.bytes().await.unwrap());
+        let plan = demo_plan();
+        let target: i64 =
+            plan.districts.iter().map(|d| d.metres.hundredths()).chain(plan.communes.iter().map(|c| c.metres.hundredths())).sum();
+        let target = kho_model::vn::hundredths(target);
+        assert!(
+            text.contains("Kính gửi: Ủy ban nhân dân tỉnh Điện Biên") && text.contains(&target),
+            "{label}: the plan's {target} m in\n{text}"
+        );
+        assert!(text.contains("Phường Điện Biên Phủ") && text.contains("Xã Mường Ảng"), "{label}");
+
+        // Asked wrongly, or for someone else.
+        let (status, wrong) = clerk.get("/bao-cao/nam.docx?nam=1990").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+        assert!(wrong.contains("Năm báo cáo “1990”") && wrong.contains("Chọn đơn vị báo cáo"), "{label}");
+        let other = app.unit_id("Phường Mường Thanh").await;
+        assert_eq!(clerk.get(&format!("/bao-cao/nam.docx?nam=2026&don_vi={other}")).await.0, StatusCode::NOT_FOUND, "{label}");
+        let reader = app.login("docgia").await;
+        assert_eq!(reader.get("/bao-cao/nam.docx?nam=2026").await.0, StatusCode::FORBIDDEN, "{label}");
+    }
+}
