@@ -8,7 +8,9 @@
 //! - who decides (`destruction.approve`, `clearance.grant`): the danh mục hủy to decide and the
 //!   clearances proposed;
 //! - who reads only (no `plan.view`): the search;
-//! - bound to the whole province and allowed the plan: the province's figures.
+//! - bound to the whole province and allowed the plan: the province's figures — each level of
+//!   the plan against its target, the units behind the straight line from the plan's start to
+//!   their deadline with the reason, the reminder of the annual report as 15/12 approaches.
 //!
 //! Every figure is counted in SQL under the person's `Visibility`, every list is cut at
 //! [`SHORT_LIST`] rows with a link to all of it, and every link leads to a page the role may open.
@@ -141,10 +143,17 @@ pub(crate) async fn overview(State(state): State<AppState>, Extension(ctx): Exte
     // The province's figures, for those who see the whole province's plan.
     let province = if ctx.actor.all_units && may(Action::PlanView) {
         match &stored {
-            Some(s) => Some(context! {
-                plan => ser(&s.plan), totals => ser(&s.plan.computed()), discrepancies => ser(&s.plan.discrepancies()),
-                fonds => state.store.count_fonds(&visibility).await?, dossiers => state.store.count_dossiers(&visibility).await?,
-            }),
+            Some(s) => {
+                let (levels, at_risk) = plan_progress(&state, &visibility, s).await?;
+                let today = crate::reports::today();
+                let report_due = chrono::NaiveDate::from_ymd_opt(chrono::Datelike::year(&today), 12, 15).expect("15/12");
+                let days_to_report = (report_due - today).num_days();
+                Some(context! {
+                    plan => ser(&s.plan), totals => ser(&s.plan.computed()), discrepancies => ser(&s.plan.discrepancies()),
+                    fonds => state.store.count_fonds(&visibility).await?, dossiers => state.store.count_dossiers(&visibility).await?,
+                    levels, at_risk, days_to_report, report_due => report_due.format("%d/%m/%Y").to_string(),
+                })
+            }
             None => Some(context! { plan => Value::from(()) }),
         }
     } else {
@@ -173,4 +182,65 @@ fn disposal_rows(waiting: &kho_store::Waiting<kho_store::DisposalWaiting>) -> Va
             context! { id => l.id, title => l.title.clone(), stage => l.stage.label(), next, dossiers => l.dossiers }
         }).collect::<Vec<_>>(),
     }
+}
+
+/// The plan's first day: progress is measured along a straight line from it to each deadline.
+const PLAN_START: (i32, u32, u32) = (2026, 1, 1);
+
+/// Each level of the plan (cấp huyện, cấp xã) against its target — received, arranged, hồ sơ,
+/// pages —, and the units whose receiving is behind the straight line from the plan's start to
+/// their deadline, most behind first (at most [`SHORT_LIST`]), each with its reason.
+async fn plan_progress(
+    state: &AppState,
+    visibility: &kho_model::access::Visibility,
+    stored: &kho_store::StoredPlan,
+) -> Result<(Vec<Value>, Vec<Value>), PageError> {
+    let today = crate::reports::today();
+    let year = chrono::Datelike::year(&today);
+    let Some(report) = crate::reports::annual_report(&state.store, visibility, year, None, "", "").await? else {
+        return Ok((vec![], vec![]));
+    };
+    let start = chrono::NaiveDate::from_ymd_opt(PLAN_START.0, PLAN_START.1, PLAN_START.2).expect("plan start");
+    let share_due = |deadline: &str| {
+        let Ok(end) = chrono::NaiveDate::parse_from_str(deadline, "%Y-%m-%d") else { return 0.0 };
+        let (done, all) = ((today - start).num_days().max(0) as f64, (end - start).num_days().max(1) as f64);
+        (done / all).clamp(0.0, 1.0)
+    };
+    let percent = |part: i64, whole: i64| if whole > 0 { format!("{}%", vn::hundredths(part * 10_000 / whole)) } else { "—".into() };
+    let meta = &stored.plan.meta;
+    let districts = stored.plan.districts.len();
+    let (mut levels, mut behind) = (vec![], vec![]);
+    for (name, lines, deadline) in [
+        ("Cấp huyện", &report.lines[..districts.min(report.lines.len())], &meta.district_deadline),
+        ("Cấp xã", &report.lines[districts.min(report.lines.len())..], &meta.commune_deadline),
+    ] {
+        let sum = |f: fn(&kho_documents::official::ReportLine) -> i64| lines.iter().map(f).sum::<i64>();
+        let target: i64 = lines.iter().filter_map(|l| l.target).sum();
+        let due = share_due(deadline);
+        levels.push(context! {
+            name, units => lines.len(), deadline => vn::iso_date(deadline),
+            target => metres(target), received => metres(sum(|l| l.received)), received_share => percent(sum(|l| l.received), target),
+            arranged => metres(sum(|l| l.arranged)), arranged_share => percent(sum(|l| l.arranged), target),
+            dossiers => sum(|l| l.dossiers), pages => sum(|l| l.pages), due_share => format!("{:.0}%", due * 100.0),
+        });
+        for line in lines {
+            let Some(target) = line.target.filter(|t| *t > 0) else { continue };
+            let expected = (target as f64 * due) as i64;
+            if line.received < expected {
+                behind.push((
+                    expected - line.received,
+                    context! {
+                        name => line.name.clone(), level => name, received => metres(line.received), target => metres(target),
+                        reason => format!(
+                            "đã tiếp nhận {} trên {} m ({}); theo tiến độ đều đến hạn {} cần khoảng {} m ({:.0}%)",
+                            metres(line.received), metres(target), percent(line.received, target), vn::iso_date(deadline), metres(expected), due * 100.0
+                        ),
+                    },
+                ));
+            }
+        }
+    }
+    behind.sort_by(|a, b| b.0.cmp(&a.0));
+    let at_risk = behind.into_iter().take(SHORT_LIST as usize).map(|(_, v)| v).collect();
+    Ok((levels, at_risk))
 }

@@ -117,6 +117,24 @@ async fn the_annual_report_carries_the_catalogues_figures_against_the_plan() {
         );
         assert!(text.contains("Phường Điện Biên Phủ") && text.contains("Xã Mường Ảng"), "{label}");
 
+        // Tổng quan for whoever sees the whole province: each level against the plan, the units
+        // behind the straight line to their deadline, the reminder.
+        let (_, home) = leader.get("/").await;
+        let table = home.split("id=\"tien-do\"").nth(1).unwrap_or_default().split("</table>").next().unwrap_or_default().to_string();
+        let communes: i64 = plan.communes.iter().map(|c| c.metres.hundredths()).sum();
+        for expected in ["Cấp huyện", "Cấp xã", &kho_model::vn::hundredths(communes), "19,75", "15&#x2f;12&#x2f;2035"] {
+            assert!(table.contains(expected), "{label}: “{expected}” in the progress table: {table}");
+        }
+        let start = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let end = chrono::NaiveDate::from_ymd_opt(2035, 12, 15).unwrap();
+        let due = ((today - start).num_days().max(0) as f64 / (end - start).num_days() as f64).clamp(0.0, 1.0);
+        let behind = home.split("id=\"cham-tien-do\"").nth(1).unwrap_or_default().split("</ul>").next().unwrap_or_default().to_string();
+        assert_eq!(behind.contains("Xã Mường Ảng"), 1975.0 < 19_800.0 * due, "{label}: behind only if under {due} of its line: {behind}");
+        if due > 0.0 {
+            assert!(behind.contains("đã tiếp nhận 0 trên"), "{label}: units that received nothing are behind: {behind}");
+        }
+        assert_eq!(home.contains("đến hạn báo cáo hằng năm"), (0..=30).contains(&days_left), "{label}");
+
         // Asked wrongly, or for someone else.
         let (status, wrong) = clerk.get("/bao-cao/nam.docx?nam=1990").await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{label}");
