@@ -25,6 +25,27 @@ pub struct UnitFigures {
 }
 
 impl Store {
+    /// Metres received (hundredths) by each giving unit in each month (`YYYY-MM`; a biên bản dated
+    /// by its year alone counts in its January), oldest first: the burn-up of receiving.
+    pub async fn received_by_month(&self, visibility: &kho_model::access::Visibility) -> Result<Vec<(i64, String, i64)>, StoreError> {
+        let giving = crate::accessions::in_scope_units(visibility, &["giving_unit_id"]);
+        let sql = format!(
+            "SELECT giving_unit_id AS unit_id, received_on, CAST(SUM(metres) AS BIGINT) AS n FROM accessions
+             WHERE metres IS NOT NULL AND {giving} GROUP BY giving_unit_id, received_on ORDER BY received_on"
+        );
+        let mut out: Vec<(i64, String, i64)> = vec![];
+        for row in sqlx::query(AssertSqlSafe(sql)).fetch_all(&self.pool).await? {
+            let day: String = row.try_get("received_on")?;
+            let month = match day.get(..7) {
+                Some(m) if m.as_bytes().get(4) == Some(&b'-') => m.to_string(),
+                _ => format!("{}-01", day.get(..4).unwrap_or("0000")),
+            };
+            out.push((row.try_get("unit_id")?, month, row.try_get::<Option<i64>, _>("n")?.unwrap_or(0)));
+        }
+        out.sort_by(|a, b| a.1.cmp(&b.1));
+        Ok(out)
+    }
+
     /// Each unit's figures to date and in `year` (Vietnam time), of what `visibility` may count.
     pub async fn report_figures(
         &self,

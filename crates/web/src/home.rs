@@ -145,13 +145,14 @@ pub(crate) async fn overview(State(state): State<AppState>, Extension(ctx): Exte
         match &stored {
             Some(s) => {
                 let (levels, at_risk) = plan_progress(&state, &visibility, s).await?;
+                let tasks = next_tasks(&s.plan.tasks, crate::reports::today());
                 let today = crate::reports::today();
                 let report_due = chrono::NaiveDate::from_ymd_opt(chrono::Datelike::year(&today), 12, 15).expect("15/12");
                 let days_to_report = (report_due - today).num_days();
                 Some(context! {
                     plan => ser(&s.plan), totals => ser(&s.plan.computed()), discrepancies => ser(&s.plan.discrepancies()),
                     fonds => state.store.count_fonds(&visibility).await?, dossiers => state.store.count_dossiers(&visibility).await?,
-                    levels, at_risk, days_to_report, report_due => report_due.format("%d/%m/%Y").to_string(),
+                    levels, at_risk, tasks, days_to_report, report_due => report_due.format("%d/%m/%Y").to_string(),
                 })
             }
             None => Some(context! { plan => Value::from(()) }),
@@ -209,19 +210,38 @@ async fn plan_progress(
     let percent = |part: i64, whole: i64| if whole > 0 { format!("{}%", vn::hundredths(part * 10_000 / whole)) } else { "—".into() };
     let meta = &stored.plan.meta;
     let districts = stored.plan.districts.len();
+    let received_by_month = state.store.received_by_month(visibility).await?;
     let (mut levels, mut behind) = (vec![], vec![]);
-    for (name, lines, deadline) in [
-        ("Cấp huyện", &report.lines[..districts.min(report.lines.len())], &meta.district_deadline),
-        ("Cấp xã", &report.lines[districts.min(report.lines.len())..], &meta.commune_deadline),
+    for (name, lines, deadline, plan_units) in [
+        ("Cấp huyện", &report.lines[..districts.min(report.lines.len())], &meta.district_deadline, &stored.district_units),
+        ("Cấp xã", &report.lines[districts.min(report.lines.len())..], &meta.commune_deadline, &stored.commune_units),
     ] {
         let sum = |f: fn(&kho_documents::official::ReportLine) -> i64| lines.iter().map(f).sum::<i64>();
         let target: i64 = lines.iter().filter_map(|l| l.target).sum();
         let due = share_due(deadline);
+        // The level's units, and those merged into them, month by month.
+        let mut units: std::collections::BTreeSet<i64> = plan_units.iter().copied().collect();
+        units.extend(state.store.predecessors(&units).await?);
+        let mut months: Vec<(chrono::NaiveDate, i64)> = vec![];
+        for (unit, month, received) in &received_by_month {
+            if !units.contains(unit) {
+                continue;
+            }
+            let Ok(first) = chrono::NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d") else { continue };
+            match months.last_mut() {
+                Some((m, total)) if *m == first => *total += received,
+                _ => months.push((first, months.last().map(|(_, t)| *t).unwrap_or(0) + received)),
+            }
+        }
+        let end = chrono::NaiveDate::parse_from_str(deadline, "%Y-%m-%d").unwrap_or(today);
+        let chart = crate::charts::burn_up(&format!("Tiếp nhận tài liệu {}", name.to_lowercase()), &months, start, end, target, today);
+        let received = sum(|l| l.received);
         levels.push(context! {
             name, units => lines.len(), deadline => vn::iso_date(deadline),
-            target => metres(target), received => metres(sum(|l| l.received)), received_share => percent(sum(|l| l.received), target),
+            target => metres(target), received => metres(received), received_share => percent(received, target),
             arranged => metres(sum(|l| l.arranged)), arranged_share => percent(sum(|l| l.arranged), target),
             dossiers => sum(|l| l.dossiers), pages => sum(|l| l.pages), due_share => format!("{:.0}%", due * 100.0),
+            chart => Value::from_safe_string(chart), forecast => forecast(&months, received, target, today),
         });
         for line in lines {
             let Some(target) = line.target.filter(|t| *t > 0) else { continue };
@@ -243,4 +263,68 @@ async fn plan_progress(
     behind.sort_by(|a, b| b.0.cmp(&a.0));
     let at_risk = behind.into_iter().take(SHORT_LIST as usize).map(|(_, v)| v).collect();
     Ok((levels, at_risk))
+}
+
+/// The days over which throughput is measured for a forecast.
+const FORECAST_WINDOW_DAYS: i64 = 180;
+
+/// When receiving would be complete at the pace of the last [`FORECAST_WINDOW_DAYS`] days, and how
+/// that was computed; or why there is no forecast.
+fn forecast(months: &[(chrono::NaiveDate, i64)], received: i64, target: i64, today: chrono::NaiveDate) -> String {
+    if received >= target {
+        return "Đã tiếp nhận đủ theo kế hoạch.".into();
+    }
+    let since = today - chrono::Days::new(FORECAST_WINDOW_DAYS as u64);
+    let before = months.iter().take_while(|(m, _)| *m < since).last().map(|(_, t)| *t).unwrap_or(0);
+    let recent = months.last().map(|(_, t)| *t).unwrap_or(0) - before;
+    if recent <= 0 {
+        return format!("Chưa dự báo được: không tiếp nhận thêm tài liệu nào trong {FORECAST_WINDOW_DAYS} ngày gần nhất.");
+    }
+    let per_day = recent as f64 / FORECAST_WINDOW_DAYS as f64;
+    let days = ((target - received) as f64 / per_day).ceil() as u64;
+    let done = today.checked_add_days(chrono::Days::new(days.min(365 * 200))).unwrap_or(today);
+    format!(
+        "Dự báo tiếp nhận xong ngày {} — theo tốc độ {} ngày gần nhất ({} m, tức {} m mỗi tháng), phần còn lại {} m.",
+        done.format("%d/%m/%Y"),
+        FORECAST_WINDOW_DAYS,
+        metres(recent),
+        metres((per_day * 30.0).round() as i64),
+        metres(target - received)
+    )
+}
+
+/// The tasks of Phụ lục III still open, by their next due date — a yearly task's next 15/12 (or
+/// anniversary) within its period, another's own deadline —, the nearest first, at most
+/// [`SHORT_LIST`].
+fn next_tasks(tasks: &[kho_model::plan::Task], today: chrono::NaiveDate) -> Vec<Value> {
+    use chrono::Datelike;
+    use kho_model::plan::Recurrence;
+    let mut open: Vec<(chrono::NaiveDate, Value)> = vec![];
+    for task in tasks {
+        let Ok(last) = chrono::NaiveDate::parse_from_str(&task.due_on, "%Y-%m-%d") else { continue };
+        if last < today {
+            continue;
+        }
+        let yearly = |month: u32, day: u32| {
+            let this = chrono::NaiveDate::from_ymd_opt(today.year(), month, day)?;
+            let next = if this >= today { this } else { chrono::NaiveDate::from_ymd_opt(today.year() + 1, month, day)? };
+            Some(next.min(last))
+        };
+        let next = match task.recurrence {
+            Some(Recurrence::YearlyBy15December) => yearly(12, 15),
+            Some(Recurrence::Yearly) => yearly(last.month(), last.day()),
+            _ => Some(last),
+        }
+        .unwrap_or(last);
+        open.push((
+            next,
+            context! {
+                title => task.title.clone(), owner => task.owner.clone(), group => task.group.label(),
+                next => next.format("%d/%m/%Y").to_string(), days => (next - today).num_days(),
+                recurrence => task.recurrence.map(|r| r.label()),
+            },
+        ));
+    }
+    open.sort_by_key(|(next, _)| *next);
+    open.into_iter().take(SHORT_LIST as usize).map(|(_, v)| v).collect()
 }

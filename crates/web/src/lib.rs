@@ -11,6 +11,7 @@ mod arrangement;
 mod assets;
 mod attachments;
 pub mod auth;
+mod charts;
 mod digitization;
 mod disposal;
 mod error;

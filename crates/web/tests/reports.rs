@@ -134,6 +134,22 @@ async fn the_annual_report_carries_the_catalogues_figures_against_the_plan() {
             assert!(behind.contains("đã tiếp nhận 0 trên"), "{label}: units that received nothing are behind: {behind}");
         }
         assert_eq!(home.contains("đến hạn báo cáo hằng năm"), (0..=30).contains(&days_left), "{label}");
+        // The tasks of Phụ lục III by their next due date: the yearly report's next 15/12.
+        let tasks =
+            home.split("id=\"nhiem-vu-sap-den-han\"").nth(1).unwrap_or_default().split("</table>").next().unwrap_or_default().to_string();
+        let year = chrono::Datelike::year(&today);
+        let next_report = if days_left >= 0 { year } else { year + 1 };
+        assert!(
+            tasks.contains("Tổng hợp, báo cáo kết quả thực hiện hằng năm") && tasks.contains(&format!("15&#x2f;12&#x2f;{next_report}")),
+            "{label}: {tasks}"
+        );
+        // A burn-up per level, drawn by the server, and a forecast or the reason there is none.
+        assert_eq!(home.matches("<svg class=\"chart\"").count(), 2, "{label}");
+        assert!(
+            home.contains(&format!("Tiếp nhận tài liệu cấp xã: đã làm 19,75 trên {} m kế hoạch", kho_model::vn::hundredths(communes))),
+            "{label}"
+        );
+        assert!(home.matches("Dự báo tiếp nhận xong ngày").count() + home.matches("Chưa dự báo được").count() == 2, "{label}");
 
         // Asked wrongly, or for someone else.
         let (status, wrong) = clerk.get("/bao-cao/nam.docx?nam=1990").await;
