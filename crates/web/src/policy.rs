@@ -66,6 +66,7 @@ pub const ROUTES: &[Route] = &[
     route("GET", "/bao-cao", Act(PlanView)),
     route("GET", "/bao-cao/nam.docx", Act(PlanView)),
     route("GET", "/bao-cao/nam.pdf", Act(PlanView)),
+    route("GET", "/bao-cao/nam.xlsx", Act(PlanView)),
     route("GET", "/tiep-nhan/goi/bien-ban.docx", Act(CatalogueEdit)),
     route("GET", "/tiep-nhan/goi/bien-ban.pdf", Act(CatalogueEdit)),
     route("GET", "/tiep-nhan/goi/bien-ban.xlsx", Act(CatalogueEdit)),

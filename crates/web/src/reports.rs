@@ -23,6 +23,7 @@ pub fn routes() -> Router<AppState> {
         .route("/bao-cao", get(form))
         .route("/bao-cao/nam.docx", get(|s, c, q| annual(s, c, q, PaperFormat::Docx)))
         .route("/bao-cao/nam.pdf", get(|s, c, q| annual(s, c, q, PaperFormat::Pdf)))
+        .route("/bao-cao/nam.xlsx", get(|s, c, q| annual(s, c, q, PaperFormat::Xlsx)))
 }
 
 /// Today in Vietnam.

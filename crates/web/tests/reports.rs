@@ -151,6 +151,15 @@ async fn the_annual_report_carries_the_catalogues_figures_against_the_plan() {
         );
         assert!(home.matches("Dự báo tiếp nhận xong ngày").count() + home.matches("Chưa dự báo được").count() == 2, "{label}");
 
+        // Its table as a spreadsheet whose figures are numbers.
+        let xlsx = leader.client.get(format!("{}/bao-cao/nam.xlsx?nam=2026", app.base)).send().await.unwrap();
+        assert_eq!(xlsx.status(), StatusCode::OK, "{label}");
+        let bytes = xlsx.bytes().await.unwrap();
+        let mut sheet = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut sheet.by_name("xl/worksheets/sheet1.xml").unwrap(), &mut xml).unwrap();
+        assert!(xml.contains("<v>19.75</v>"), "{label}: the commune's received metres as a number");
+
         // Asked wrongly, or for someone else.
         let (status, wrong) = clerk.get("/bao-cao/nam.docx?nam=1990").await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{label}");
