@@ -173,6 +173,19 @@ pub async fn catalogue(data_dir: &Path, database_url: Option<&str>, sizes: Sizes
 
     accounts_for_bench(&store).await?;
     let token = crate::accounts::create_token(&store, "bench", "bench").await?;
+    // Sở Nội vụ's leader, bound to the province archive: the province's Tổng quan and report.
+    let archive = store
+        .create_unit(&kho_model::record::NewUnit::named("Trung tâm Lưu trữ lịch sử tỉnh", kho_model::UnitKind::ProvinceArchive))
+        .await?;
+    let leader = crate::accounts::NewUser {
+        username: "bench-tinh".into(),
+        full_name: None,
+        role: kho_model::access::Role::Leader,
+        clearance: kho_model::Classification::None,
+        units: vec![archive.to_string()],
+    };
+    crate::accounts::add_user(&store, leader, Some("mat-khau-do-thu-1".into())).await?;
+    let province_token = crate::accounts::create_token(&store, "bench-tinh", "bench").await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let address = listener.local_addr()?;
     let server = tokio::spawn(kho_web::serve(
@@ -208,7 +221,10 @@ pub async fn catalogue(data_dir: &Path, database_url: Option<&str>, sizes: Sizes
         ("trang lô số hóa, 100 hồ sơ đầu", format!("http://{address}/so-hoa/{batch}")),
         ("trang lô số hóa, gần cuối", format!("http://{address}/so-hoa/{batch}?sau={last_page}")),
         ("tiến độ lô số hóa (JSON)", format!("http://{address}/so-hoa/{batch}/tien-do")),
+        ("Tổng quan toàn tỉnh (tiến độ, biểu đồ, dự báo)", format!("http://{address}/")),
+        ("báo cáo năm toàn tỉnh (DOCX)", format!("http://{address}/bao-cao/nam.docx?nam=2026")),
     ] {
+        let token = if label.contains("toàn tỉnh") { province_token.clone() } else { token.clone() };
         for clients in [1usize, 20] {
             let mut times: Vec<Duration> = Vec::with_capacity(requests as usize);
             let mut bytes = 0;
