@@ -250,6 +250,8 @@ pub async fn receive<R: std::io::Read + std::io::Seek>(
             }
         }
     }
+    // Each copy checked one at a time and let go (a package of many gigabytes never sits in
+    // memory); what was checked is known by its SHA-256, read again below to be stored.
     let (mut files, mut signers) = (vec![], vec![]);
     for (path, format) in &described.data {
         let name = path.rsplit('/').next().unwrap_or_default().to_string();
@@ -278,7 +280,7 @@ pub async fn receive<R: std::io::Read + std::io::Seek>(
                 if !signers.contains(&signer) {
                     signers.push(signer);
                 }
-                files.push((name, format.clone(), pages, bytes));
+                files.push((path.clone(), name, format.clone(), pages, kho_blobs::sha256_hex(&bytes)));
             }
             crate::sign::SignatureCheck::Unsigned => {
                 problems.push(format!("{name}: bản số hóa chưa được ký số; cơ quan giao nộp phải ký trước khi bàn giao"))
@@ -305,11 +307,15 @@ pub async fn receive<R: std::io::Read + std::io::Seek>(
         }
     };
     let (mut renditions, mut bytes_total) = (vec![], 0u64);
-    for (name, format, pages, bytes) in files {
+    for (path, name, format, pages, checked) in files {
         let stem = name.trim_end_matches(".pdf").trim_end_matches(".PDF");
         let ordinal = stem.strip_prefix(&format!("{text}.")).and_then(|n| n.parse::<i64>().ok());
+        let bytes = received.read(&path).map_err(|e| vec![format!("{name}: {e}")])?;
         bytes_total += bytes.len() as u64;
         let stored = blobs.put(bytes, false).await.map_err(|e| vec![format!("{name}: không lưu được ({e})")])?;
+        if stored.sha256 != checked {
+            return Err(vec![format!("{name}: tệp gói bị thay đổi trong khi đang nhận; hãy nhận lại")]);
+        }
         renditions.push(kho_store::RenditionFile {
             ordinal,
             file_name: name,

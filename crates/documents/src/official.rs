@@ -836,6 +836,8 @@ pub struct AnnualReport {
     pub place: String,
     pub on: kho_model::ArchiveDate,
     pub lines: Vec<ReportLine>,
+    /// Work done outside Kho in the year, one sentence each, kept apart from the figures above.
+    pub outside: Vec<String>,
     /// Free text; the paper leaves dotted lines to fill in when empty.
     pub difficulties: String,
     pub proposals: String,
@@ -954,6 +956,14 @@ pub fn annual_report(r: &AnnualReport) -> OfficialDocument {
         ],
         rows,
     }));
+    body.push(
+        Paragraph::plain("7. Số liệu thực hiện ngoài Kho trong năm (ghi nhận theo văn bản làm căn cứ, không cộng vào các số liệu trên):")
+            .into(),
+    );
+    if r.outside.is_empty() {
+        body.push(Paragraph::plain("Không có.").into());
+    }
+    body.extend(r.outside.iter().map(|line| Block::from(Paragraph::plain(format!("- {line}")))));
     body.push(Paragraph::bold("II. KHÓ KHĂN, VƯỚNG MẮC").into());
     body.extend(free(&r.difficulties).into_iter().map(Block::from));
     body.push(Paragraph::bold("III. ĐỀ XUẤT, KIẾN NGHỊ").into());

@@ -703,3 +703,113 @@ mod tests {
         assert!(Metres::parse("1.234").is_none());
     }
 }
+
+/// A stage of the plan's work, as work done outside Kho is entered against it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkStage {
+    Received,
+    Arranged,
+    Destroyed,
+    Digitized,
+    HandedOver,
+}
+
+impl WorkStage {
+    pub const ALL: [WorkStage; 5] =
+        [WorkStage::Received, WorkStage::Arranged, WorkStage::Destroyed, WorkStage::Digitized, WorkStage::HandedOver];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            WorkStage::Received => "tiep_nhan",
+            WorkStage::Arranged => "chinh_ly",
+            WorkStage::Destroyed => "huy",
+            WorkStage::Digitized => "so_hoa",
+            WorkStage::HandedOver => "ban_giao",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<WorkStage> {
+        WorkStage::ALL.into_iter().find(|s| s.code() == code.trim())
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            WorkStage::Received => "Tiếp nhận",
+            WorkStage::Arranged => "Chỉnh lý",
+            WorkStage::Destroyed => "Tiêu hủy tài liệu hết giá trị",
+            WorkStage::Digitized => "Số hóa",
+            WorkStage::HandedOver => "Bàn giao tài liệu số",
+        }
+    }
+
+    /// What its quantity counts.
+    pub fn unit(self) -> &'static str {
+        match self {
+            WorkStage::Received | WorkStage::Arranged | WorkStage::Destroyed => "mét giá",
+            WorkStage::Digitized => "trang",
+            WorkStage::HandedOver => "hồ sơ",
+        }
+    }
+
+    /// Whether its quantity is in metres (kept in hundredths), else a count.
+    pub fn in_metres(self) -> bool {
+        matches!(self, WorkStage::Received | WorkStage::Arranged | WorkStage::Destroyed)
+    }
+}
+
+/// Work done outside Kho (before Kho was used, or recorded by another system), as the form gives
+/// it: which unit, which stage, how much, when, and the document that attests it.
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct OutsideWorkInput {
+    pub stage: String,
+    pub quantity: String,
+    pub done_on: String,
+    pub source: String,
+}
+
+/// Work done outside Kho, every value checked. `quantity` in hundredths of a metre or a count.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OutsideWork {
+    pub stage: WorkStage,
+    pub quantity: i64,
+    pub done_on: crate::ArchiveDate,
+    pub source: String,
+}
+
+impl OutsideWorkInput {
+    pub fn parse(&self) -> Result<OutsideWork, crate::Invalid> {
+        use crate::error::{Collector, FieldError};
+        let mut c = Collector::default();
+        let stage = WorkStage::from_code(&self.stage);
+        if stage.is_none() {
+            c.push(FieldError::new("stage", "unknown", "Công việc: chọn một trong tiếp nhận, chỉnh lý, tiêu hủy, số hóa, bàn giao."));
+        }
+        let quantity = match stage {
+            Some(s) if s.in_metres() => match Metres::parse(&self.quantity) {
+                Some(m) if m.hundredths() > 0 => Some(m.hundredths()),
+                _ => {
+                    c.push(FieldError::new(
+                        "quantity",
+                        "not_a_number",
+                        format!("Khối lượng: “{}” không phải số mét giá lớn hơn 0 (ví dụ 15,5).", self.quantity.trim()),
+                    ));
+                    None
+                }
+            },
+            Some(_) => c.take(crate::text::number("quantity", "Khối lượng", &self.quantity, 1, 1_000_000_000).map(|n| n as i64)),
+            None => None,
+        };
+        let done_on = c.take(crate::ArchiveDate::parse_field("doneOn", "Ngày thực hiện", &self.done_on));
+        let source = c.take(crate::text::required("source", "Văn bản làm căn cứ (số, ngày, cơ quan)", &self.source, 500));
+        c.finish()?;
+        Ok(OutsideWork {
+            stage: stage.expect("checked"),
+            quantity: quantity.expect("checked"),
+            done_on: done_on.expect("checked"),
+            source: source.expect("checked"),
+        })
+    }
+}

@@ -38,7 +38,7 @@ pub use overview::{AccessionLine, BatchNeedingAttention, DisposalWaiting, FondsI
 pub use places::{BoxRow, FondsStatistics, UnitProgress, kind_from_code, kind_label};
 pub use plan::{StoredPlan, TargetRow};
 pub use preservation::{BlobCopy, FixityFinding, FixityRun};
-pub use report::UnitFigures;
+pub use report::{OutsideWorkRow, UnitFigures};
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};

@@ -55,6 +55,7 @@ const MIGRATIONS: &[(i64, &str, Sql)] = &[
     (22, "fixity_copies", Both(include_str!("../migrations/0022_fixity_copies.sql"))),
     (23, "package_receipts", Both(include_str!("../migrations/0023_package_receipts.sql"))),
     (24, "attachment_documents", Both(include_str!("../migrations/0024_attachment_documents.sql"))),
+    (25, "outside_work", Both(include_str!("../migrations/0025_outside_work.sql"))),
 ];
 
 const FOREIGN_KEYS_OFF: &str = "-- kho:foreign-keys-off";

@@ -24,7 +24,72 @@ pub struct UnitFigures {
     pub packages_in_year: i64,
 }
 
+/// Work done outside Kho as it was entered.
+#[derive(Debug, Clone)]
+pub struct OutsideWorkRow {
+    pub id: i64,
+    pub unit_id: i64,
+    pub work: kho_model::plan::OutsideWork,
+    pub entered_by: String,
+    pub entered_at: String,
+}
+
 impl Store {
+    /// Records work done outside Kho for `unit_id`; its id.
+    pub async fn add_outside_work(&self, unit_id: i64, work: &kho_model::plan::OutsideWork, entered_by: &str) -> Result<i64, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let id: i64 = sqlx::query(
+            "INSERT INTO outside_work (unit_id, stage, quantity, done_on, source, entered_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(unit_id)
+        .bind(work.stage.code())
+        .bind(work.quantity)
+        .bind(work.done_on.sortable())
+        .bind(&work.source)
+        .bind(entered_by)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get(0)?;
+        self.commit(tx, Some(id)).await?;
+        Ok(id)
+    }
+
+    /// Work done outside Kho by `units` (all when None), in `year` when given, newest first.
+    pub async fn outside_work(&self, units: Option<&[i64]>, year: Option<i32>) -> Result<Vec<OutsideWorkRow>, StoreError> {
+        let mut conditions = vec!["1 = 1".to_string()];
+        if let Some(units) = units {
+            let ids = units.iter().map(|u| u.to_string()).collect::<Vec<_>>().join(", ");
+            conditions.push(if ids.is_empty() { "1 = 0".into() } else { format!("unit_id IN ({ids})") });
+        }
+        if let Some(year) = year {
+            conditions.push(format!("done_on LIKE '{year}%'"));
+        }
+        let sql = format!(
+            "SELECT id, unit_id, stage, quantity, done_on, source, entered_by, entered_at FROM outside_work WHERE {} ORDER BY done_on DESC, id DESC",
+            conditions.join(" AND ")
+        );
+        let mut out = vec![];
+        for row in sqlx::query(AssertSqlSafe(sql)).fetch_all(&self.pool).await? {
+            let stage: String = row.try_get("stage")?;
+            let done_on: String = row.try_get("done_on")?;
+            out.push(OutsideWorkRow {
+                id: row.try_get("id")?,
+                unit_id: row.try_get("unit_id")?,
+                work: kho_model::plan::OutsideWork {
+                    stage: kho_model::plan::WorkStage::from_code(&stage)
+                        .ok_or_else(|| StoreError::Corrupt(format!("công việc “{stage}”")))?,
+                    quantity: row.try_get("quantity")?,
+                    done_on: kho_model::ArchiveDate::try_from(done_on.clone())
+                        .map_err(|_| StoreError::Corrupt(format!("ngày “{done_on}”")))?,
+                    source: row.try_get("source")?,
+                },
+                entered_by: row.try_get("entered_by")?,
+                entered_at: row.try_get("entered_at")?,
+            });
+        }
+        Ok(out)
+    }
+
     /// Metres received (hundredths) by each giving unit in each month (`YYYY-MM`; a biên bản dated
     /// by its year alone counts in its January), oldest first: the burn-up of receiving.
     pub async fn received_by_month(&self, visibility: &kho_model::access::Visibility) -> Result<Vec<(i64, String, i64)>, StoreError> {

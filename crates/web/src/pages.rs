@@ -28,6 +28,7 @@ pub fn routes() -> Router<AppState> {
         .route("/ke-hoach", get(plan))
         .route("/don-vi/moi", get(unit_new).post(unit_create))
         .route("/don-vi/{id}", get(unit))
+        .route("/don-vi/{id}/ngoai-kho", axum::routing::post(unit_outside_work))
         .route("/don-vi/{id}/sua", get(unit_edit).post(unit_update))
         .route("/tra-cuu", get(search))
         .route("/phong", get(fonds_list).post(fonds_create))
@@ -504,6 +505,38 @@ async fn plan(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> 
 }
 
 async fn unit(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
+    render_unit(&state, &ctx, id, None, StatusCode::OK).await
+}
+
+/// Work done outside Kho entered for a unit (`/don-vi/{id}/ngoai-kho`), by whoever may record
+/// for it; refused field by field, audited.
+async fn unit_outside_work(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    Form(input): Form<kho_model::plan::OutsideWorkInput>,
+) -> Result<Response, PageError> {
+    state.store.unit(id).await?;
+    if !kho_model::access::authorize(&ctx.actor, Action::CatalogueEdit, &kho_model::access::Resource::Unit { unit_id: id }).is_allowed() {
+        return Err(PageError::NotFound("đơn vị"));
+    }
+    match input.parse() {
+        Ok(work) => {
+            state.store.audited(ctx.event("outside_work.add", "unit", Some(id), "ok")).add_outside_work(id, &work, &ctx.actor.name).await?;
+            Ok(saved(format!("/don-vi/{id}#ngoai-kho")))
+        }
+        Err(invalid) => render_unit(&state, &ctx, id, Some((input, invalid)), StatusCode::UNPROCESSABLE_ENTITY).await,
+    }
+}
+
+async fn render_unit(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    refused: Option<(kho_model::plan::OutsideWorkInput, kho_model::Invalid)>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let (state, ctx) = (state.clone(), ctx.clone());
     let unit = state.store.unit(id).await?;
     let target = state.store.unit_target(id).await?;
     let deadline = match (&target, state.store.plan().await?) {
@@ -531,10 +564,34 @@ async fn unit(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Pat
         let p = state.store.unit(id).await?;
         predecessors.push(context! { id, name => p.name, dissolved_on => p.dissolved_on });
     }
-    Page::new("unit.html", "ke-hoach", unit.name.clone()).crumbs(vec![crumb("Kế hoạch", "/ke-hoach"), here(unit.name.clone())]).render(
+    let outside: Vec<Value> = state
+        .store
+        .outside_work(Some(&[id]), None)
+        .await?
+        .into_iter()
+        .map(|w| {
+            let quantity = if w.work.stage.in_metres() { vn::hundredths(w.work.quantity) } else { vn::integer(w.work.quantity) };
+            context! {
+                stage => w.work.stage.label(), quantity, unit => w.work.stage.unit(), done_on => w.work.done_on.to_string(),
+                source => w.work.source, by => w.entered_by, at => w.entered_at,
+            }
+        })
+        .collect();
+    let stages: Vec<Value> = kho_model::plan::WorkStage::ALL
+        .iter()
+        .map(|s| context! { code => s.code(), label => format!("{} ({})", s.label(), s.unit()) })
+        .collect();
+    let (form, errors) = match refused {
+        Some((input, invalid)) => (ser(&input), invalid.errors.iter().map(|e| e.message.clone()).collect::<Vec<_>>()),
+        None => (Value::from(()), vec![]),
+    };
+    Page::new("unit.html", "ke-hoach", unit.name.clone()).crumbs(vec![crumb("Kế hoạch", "/ke-hoach"), here(unit.name.clone())]).status(status).render(
         &state,
         Some(&ctx),
-        context! { unit_kind => unit.kind.label(), unit => ser(&unit), target => ser(&target), deadline, fonds, may_add, may_edit, successor => ser(&successor), predecessors },
+        context! {
+            unit_kind => unit.kind.label(), unit => ser(&unit), target => ser(&target), deadline, fonds, may_add, may_edit, successor => ser(&successor), predecessors,
+            outside, stages, form, errors, csrf_query => ctx.csrf.as_deref().map(crate::auth::urlencode),
+        },
     )
 }
 

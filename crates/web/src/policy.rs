@@ -56,6 +56,7 @@ pub const ROUTES: &[Route] = &[
     route("POST", "/don-vi/moi", Act(UnitsEdit)),
     route("GET", "/don-vi/{id}", Act(PlanView)),
     route("GET", "/don-vi/{id}/sua", Act(UnitsEdit)),
+    route("POST", "/don-vi/{id}/ngoai-kho", Act(CatalogueEdit)),
     route("POST", "/don-vi/{id}/sua", Act(UnitsEdit)),
     route("GET", "/tra-cuu", Act(CatalogueView)),
     route("GET", "/tiep-nhan", Act(PlanView)),

@@ -127,6 +127,30 @@ pub async fn annual_report(
             packages: f.packages,
         }
     };
+    // Work done outside Kho in the year, by the units the report covers.
+    let covered: Vec<i64> = match unit {
+        Some(id) => merged.get(&id).cloned().unwrap_or_else(|| vec![id]),
+        None => merged.values().flatten().copied().collect(),
+    };
+    let outside: Vec<String> = store
+        .outside_work(Some(&covered), Some(year))
+        .await?
+        .into_iter()
+        .rev()
+        .map(|w| {
+            let quantity =
+                if w.work.stage.in_metres() { kho_model::vn::hundredths(w.work.quantity) } else { kho_model::vn::integer(w.work.quantity) };
+            format!(
+                "{} — {}: {} {} {}, căn cứ {}.",
+                w.work.done_on,
+                units.get(&w.unit_id).cloned().unwrap_or_default(),
+                w.work.stage.label(),
+                quantity,
+                w.work.stage.unit(),
+                w.work.source
+            )
+        })
+        .collect();
     let on = today();
     let date = kho_model::ArchiveDate::full(on.year() as u16, on.month() as u8, on.day() as u8).expect("today");
     let report = match unit {
@@ -142,6 +166,7 @@ pub async fn annual_report(
                 place: place_of(&unit.name, &province),
                 on: date,
                 lines: vec![line(id, targets.iter().find(|(t, _, _)| *t == id).map(|(_, m, _)| *m))],
+                outside,
                 difficulties: difficulties.into(),
                 proposals: proposals.into(),
                 signer: "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH".into(),
@@ -160,6 +185,7 @@ pub async fn annual_report(
             place: province.clone(),
             on: date,
             lines: targets.iter().map(|(u, m, _)| line(*u, Some(*m))).collect(),
+            outside,
             difficulties: difficulties.into(),
             proposals: proposals.into(),
             signer: "GIÁM ĐỐC".into(),

@@ -76,8 +76,32 @@ async fn the_annual_report_carries_the_catalogues_figures_against_the_plan() {
         app.user("canbo.xa", Role::Archivist, Classification::None, &[unit], &[]).await;
         app.user("docgia", Role::Reader, Classification::None, &[unit], &[]).await;
 
-        // The commune's report to Sở Nội vụ.
+        // The commune's report to Sở Nội vụ, with work done before Kho entered on its unit's page
+        // (refused field by field when wrong) and kept apart from what Kho counts.
         let clerk = app.login("canbo.xa").await;
+        let (_, unit_page) = clerk.get(&format!("/don-vi/{unit}")).await;
+        assert!(unit_page.contains("Số liệu thực hiện ngoài Kho"), "{label}");
+        let wrong = clerk
+            .post(
+                &format!("/don-vi/{unit}/ngoai-kho"),
+                &[("stage", "tiep_nhan"), ("quantity", "năm"), ("doneOn", "31/02/2026"), ("source", "")],
+            )
+            .await;
+        assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+        let wrong = wrong.text().await.unwrap();
+        assert!(wrong.contains("Khối lượng: “năm” không phải số mét giá") && wrong.contains("Văn bản làm căn cứ"), "{label}");
+        let entered = clerk
+            .post(
+                &format!("/don-vi/{unit}/ngoai-kho"),
+                &[
+                    ("stage", "tiep_nhan"),
+                    ("quantity", "5,5"),
+                    ("doneOn", "10/02/2026"),
+                    ("source", "Biên bản số 12/BB-UBND ngày 10/02/2026"),
+                ],
+            )
+            .await;
+        assert_eq!(entered.status(), StatusCode::SEE_OTHER, "{label}");
         let (_, page) = clerk.get("/bao-cao").await;
         assert!(page.contains("Báo cáo kết quả thực hiện kế hoạch năm") && page.contains("Xã Mường Ảng — báo cáo Sở Nội vụ"), "{label}");
         assert!(!page.contains("toàn tỉnh"), "{label}: a commune reports for itself only");
@@ -98,6 +122,8 @@ async fn the_annual_report_carries_the_catalogues_figures_against_the_plan() {
             "lũy kế 1 trang đã quét, kiểm tra và nhận dạng; 1 trang được lập bản số hóa ký số trong năm",
             "Thiếu kho chứa",
             "III. ĐỀ XUẤT, KIẾN NGHỊ",
+            "7. Số liệu thực hiện ngoài Kho trong năm",
+            "- 10/02/2026 — Xã Mường Ảng: Tiếp nhận 5,5 mét giá, căn cứ Biên bản số 12/BB-UBND ngày 10/02/2026.",
         ] {
             assert!(text.contains(expected), "{label}: “{expected}” in\n{text}");
         }
@@ -168,5 +194,8 @@ async fn the_annual_report_carries_the_catalogues_figures_against_the_plan() {
         assert_eq!(clerk.get(&format!("/bao-cao/nam.docx?nam=2026&don_vi={other}")).await.0, StatusCode::NOT_FOUND, "{label}");
         let reader = app.login("docgia").await;
         assert_eq!(reader.get("/bao-cao/nam.docx?nam=2026").await.0, StatusCode::FORBIDDEN, "{label}");
+        let entry = [("stage", "so_hoa"), ("quantity", "100"), ("doneOn", "10/02/2026"), ("source", "x")];
+        assert_eq!(reader.post(&format!("/don-vi/{unit}/ngoai-kho"), &entry).await.status(), StatusCode::FORBIDDEN, "{label}");
+        assert_eq!(clerk.post(&format!("/don-vi/{other}/ngoai-kho"), &entry).await.status(), StatusCode::NOT_FOUND, "{label}");
     }
 }
