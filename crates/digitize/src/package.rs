@@ -262,7 +262,19 @@ pub async fn receive<R: std::io::Read + std::io::Seek>(
                 continue;
             }
         };
-        let pages = match crate::pdf_input::inspect(&bytes, &crate::intake::Limits::default()) {
+        // Opening a PDF and verifying its signature is CPU work: off the async threads.
+        let trusted_here = trusted.clone();
+        let Ok((inspected, check, sha256)) = tokio::task::spawn_blocking(move || {
+            let inspected = crate::pdf_input::inspect(&bytes, &crate::intake::Limits::default());
+            let check = crate::sign::verify(&bytes, &trusted_here);
+            (inspected, check, kho_blobs::sha256_hex(&bytes))
+        })
+        .await
+        else {
+            problems.push(format!("{name}: không kiểm tra được"));
+            continue;
+        };
+        let pages = match inspected {
             Ok(pages) => pages,
             Err(refusal) => {
                 problems.push(format!("{name}: không phải bản PDF đọc được ({refusal})"));
@@ -270,7 +282,7 @@ pub async fn receive<R: std::io::Read + std::io::Seek>(
             }
         };
         // A copy handed over carries the signature of the body that digitized it, and it holds.
-        match crate::sign::verify(&bytes, trusted) {
+        match check {
             crate::sign::SignatureCheck::Valid { signer, anchor } => {
                 let signer = match anchor {
                     Some(anchor) if anchor == signer => format!("{signer} (chứng thư trong danh sách tin cậy)"),
@@ -280,7 +292,7 @@ pub async fn receive<R: std::io::Read + std::io::Seek>(
                 if !signers.contains(&signer) {
                     signers.push(signer);
                 }
-                files.push((path.clone(), name, format.clone(), pages, kho_blobs::sha256_hex(&bytes)));
+                files.push((path.clone(), name, format.clone(), pages, sha256));
             }
             crate::sign::SignatureCheck::Unsigned => {
                 problems.push(format!("{name}: bản số hóa chưa được ký số; cơ quan giao nộp phải ký trước khi bàn giao"))

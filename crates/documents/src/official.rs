@@ -446,6 +446,28 @@ pub fn to_xlsx(doc: &OfficialDocument) -> Result<Vec<u8>, String> {
 
 /// A number as Kho writes it for people ("1.234", "12,50", "7"): its value and whether it has
 /// decimals. Anything else (a blank, "1–4", "01") is not a number.
+/// The document's tables as CSV for other systems: UTF-8 with a BOM (Excel reads Vietnamese
+/// right), a header row per table, numbers written as numbers (`1234.5`, not `1.234,5`), every
+/// other cell as written.
+pub fn to_csv(doc: &OfficialDocument) -> Result<Vec<u8>, String> {
+    let mut writer = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
+    for table in doc.body.iter().filter_map(|b| if let Block::Table(t) = b { Some(t) } else { None }) {
+        writer.write_record(table.columns.iter().map(|(name, _)| name.as_str())).map_err(|e| e.to_string())?;
+        for row in &table.rows {
+            let cells: Vec<String> = row
+                .iter()
+                .enumerate()
+                .map(|(c, value)| match table.numeric.contains(&c).then(|| vietnamese_number(value)).flatten() {
+                    Some((number, _)) => number.to_string(),
+                    None => value.clone(),
+                })
+                .collect();
+            writer.write_record(&cells).map_err(|e| e.to_string())?;
+        }
+    }
+    writer.into_inner().map_err(|e| e.to_string())
+}
+
 fn vietnamese_number(text: &str) -> Option<(f64, bool)> {
     let text = text.trim();
     let (whole, fraction) = match text.split_once(',') {

@@ -24,6 +24,8 @@ pub fn routes(max_upload: usize) -> Router<AppState> {
         .route("/tiep-nhan/goi/bien-ban.docx", get(|s, c, q| handover_record(s, c, q, PaperFormat::Docx)))
         .route("/tiep-nhan/goi/bien-ban.pdf", get(|s, c, q| handover_record(s, c, q, PaperFormat::Pdf)))
         .route("/tiep-nhan/goi/bien-ban.xlsx", get(|s, c, q| handover_record(s, c, q, PaperFormat::Xlsx)))
+        .route("/tiep-nhan/danh-sach.xlsx", get(|s, c| list_file(s, c, PaperFormat::Xlsx)))
+        .route("/tiep-nhan/danh-sach.csv", get(|s, c| list_file(s, c, PaperFormat::Csv)))
         .route("/tiep-nhan", get(list).post(create))
         .route("/tiep-nhan/moi", get(new))
         .route("/tiep-nhan/{id}", get(show))
@@ -73,6 +75,59 @@ async fn list(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> 
         StatusCode::OK,
         context! { rows, total_metres => vn::hundredths(total_metres), may_edit },
     )
+}
+
+/// The biên bản giao nhận the person may see, as a spreadsheet or CSV for other systems.
+async fn list_file(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, format: PaperFormat) -> Result<Response, PageError> {
+    let units: std::collections::HashMap<i64, String> = state.store.units().await?.into_iter().map(|u| (u.id, u.name)).collect();
+    let name = |id: &i64| units.get(id).cloned().unwrap_or_default();
+    let count = |n: Option<u32>| n.map(|n| vn::integer(n as i64)).unwrap_or_default();
+    let rows: Vec<Vec<String>> = state
+        .store
+        .list_accessions(&ctx.actor.visibility())
+        .await?
+        .iter()
+        .enumerate()
+        .map(|(n, a)| {
+            let f = &a.fields;
+            vec![
+                vn::integer(n as i64 + 1),
+                f.received_on.to_string(),
+                name(&f.giving_unit_id),
+                name(&f.receiving_unit_id),
+                f.material.clone(),
+                count(f.bags),
+                count(f.boxes),
+                count(f.dossiers),
+                f.metres.map(vn::hundredths).unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let doc = kho_documents::official::OfficialDocument {
+        issuer: crate::respond::keeping_archive(&state).await?.heading(),
+        number: None,
+        national_heading: false,
+        place_and_date: None,
+        title: "DANH SÁCH BIÊN BẢN GIAO NHẬN TÀI LIỆU".into(),
+        subtitle: None,
+        body: vec![kho_documents::official::Block::Table(kho_documents::official::Table {
+            numeric: vec![0, 5, 6, 7, 8],
+            columns: vec![
+                ("STT".into(), 0.5),
+                ("Ngày giao nhận".into(), 1.0),
+                ("Bên giao".into(), 1.8),
+                ("Bên nhận".into(), 1.8),
+                ("Tên khối tài liệu".into(), 3.0),
+                ("Số bao".into(), 0.7),
+                ("Số hộp".into(), 0.7),
+                ("Số hồ sơ".into(), 0.8),
+                ("Mét giá".into(), 0.8),
+            ],
+            rows,
+        })],
+        signatures: vec![],
+    };
+    paper(doc, format, "danh-sach-bien-ban-giao-nhan").await
 }
 
 async fn form_page(state: &AppState, ctx: &Ctx, input: &AccessionInput, invalid: Option<&Invalid>) -> Result<Response, PageError> {

@@ -24,6 +24,7 @@ pub fn routes() -> Router<AppState> {
         .route("/bao-cao/nam.docx", get(|s, c, q| annual(s, c, q, PaperFormat::Docx)))
         .route("/bao-cao/nam.pdf", get(|s, c, q| annual(s, c, q, PaperFormat::Pdf)))
         .route("/bao-cao/nam.xlsx", get(|s, c, q| annual(s, c, q, PaperFormat::Xlsx)))
+        .route("/bao-cao/nam.csv", get(|s, c, q| annual(s, c, q, PaperFormat::Csv)))
 }
 
 /// Today in Vietnam.

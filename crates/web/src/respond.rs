@@ -83,6 +83,8 @@ pub enum PaperFormat {
     Docx,
     Pdf,
     Xlsx,
+    /// The tables only, for other systems.
+    Csv,
 }
 
 /// The body that keeps the archive, as its papers' heading names it: the province archive's unit,
@@ -97,11 +99,12 @@ pub async fn keeping_archive(state: &crate::AppState) -> Result<kho_documents::o
 
 /// An official paper rendered off the async threads and offered as `{name}.docx|pdf|xlsx`.
 pub async fn paper(doc: kho_documents::official::OfficialDocument, format: PaperFormat, name: &str) -> Result<Response, PageError> {
-    use kho_documents::official::{to_docx, to_pdf, to_xlsx};
+    use kho_documents::official::{to_csv, to_docx, to_pdf, to_xlsx};
     let (bytes, media_type, ext) = match format {
         PaperFormat::Docx => (blocking(move || to_docx(&doc)).await?, DOCX, "docx"),
         PaperFormat::Pdf => (blocking(move || to_pdf(&doc)).await?, PDF, "pdf"),
         PaperFormat::Xlsx => (blocking(move || to_xlsx(&doc)).await?, XLSX, "xlsx"),
+        PaperFormat::Csv => (blocking(move || to_csv(&doc)).await?, "text/csv; charset=utf-8", "csv"),
     };
     Ok(download(bytes, media_type, format!("{name}.{ext}")))
 }

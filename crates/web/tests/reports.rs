@@ -186,6 +186,17 @@ async fn the_annual_report_carries_the_catalogues_figures_against_the_plan() {
         std::io::Read::read_to_string(&mut sheet.by_name("xl/worksheets/sheet1.xml").unwrap(), &mut xml).unwrap();
         assert!(xml.contains("<v>19.75</v>"), "{label}: the commune's received metres as a number");
 
+        // The same table, and the list of biên bản giao nhận, as CSV for other systems: numbers
+        // as numbers, only what the person may see.
+        let csv = leader.client.get(format!("{}/bao-cao/nam.csv?nam=2026", app.base)).send().await.unwrap().text().await.unwrap();
+        assert!(csv.starts_with("\u{feff}STT,Đơn vị,Kế hoạch (m)") && csv.contains(",Xã Mường Ảng,198,12.5,19.75,"), "{label}: {csv}");
+        let list = clerk.client.get(format!("{}/tiep-nhan/danh-sach.csv", app.base)).send().await.unwrap();
+        assert_eq!(list.headers()["content-type"], "text/csv; charset=utf-8", "{label}");
+        let list = list.text().await.unwrap();
+        assert!(list.contains("Ngày giao nhận") && list.contains("12.5") && list.contains("7.25"), "{label}: {list}");
+        let xlsx = clerk.client.get(format!("{}/tiep-nhan/danh-sach.xlsx", app.base)).send().await.unwrap();
+        assert_eq!(xlsx.status(), StatusCode::OK, "{label}");
+
         // Asked wrongly, or for someone else.
         let (status, wrong) = clerk.get("/bao-cao/nam.docx?nam=1990").await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{label}");
@@ -197,5 +208,9 @@ async fn the_annual_report_carries_the_catalogues_figures_against_the_plan() {
         let entry = [("stage", "so_hoa"), ("quantity", "100"), ("doneOn", "10/02/2026"), ("source", "x")];
         assert_eq!(reader.post(&format!("/don-vi/{unit}/ngoai-kho"), &entry).await.status(), StatusCode::FORBIDDEN, "{label}");
         assert_eq!(clerk.post(&format!("/don-vi/{other}/ngoai-kho"), &entry).await.status(), StatusCode::NOT_FOUND, "{label}");
+        assert_eq!(reader.get("/tiep-nhan/danh-sach.csv").await.0, StatusCode::FORBIDDEN, "{label}");
+        app.user("canbo.phuong", Role::Archivist, Classification::None, &[other], &[]).await;
+        let (_, theirs) = app.login("canbo.phuong").await.get("/tiep-nhan/danh-sach.csv").await;
+        assert!(!theirs.contains("Xã Mường Ảng"), "{label}: another commune's list holds none of this one's: {theirs}");
     }
 }
