@@ -144,7 +144,7 @@ pub(crate) async fn overview(State(state): State<AppState>, Extension(ctx): Exte
     let province = if ctx.actor.all_units && may(Action::PlanView) {
         match &stored {
             Some(s) => {
-                let (levels, at_risk) = plan_progress(&state, &visibility, s).await?;
+                let (levels, at_risk, every_unit) = plan_progress(&state, &visibility, s).await?;
                 let tasks = next_tasks(&s.plan.tasks, crate::reports::today());
                 let today = crate::reports::today();
                 let report_due = chrono::NaiveDate::from_ymd_opt(chrono::Datelike::year(&today), 12, 15).expect("15/12");
@@ -152,7 +152,7 @@ pub(crate) async fn overview(State(state): State<AppState>, Extension(ctx): Exte
                 Some(context! {
                     plan => ser(&s.plan), totals => ser(&s.plan.computed()), discrepancies => ser(&s.plan.discrepancies()),
                     fonds => state.store.count_fonds(&visibility).await?, dossiers => state.store.count_dossiers(&visibility).await?,
-                    levels, at_risk, tasks, days_to_report, report_due => report_due.format("%d/%m/%Y").to_string(),
+                    levels, at_risk, every_unit, tasks, days_to_report, report_due => report_due.format("%d/%m/%Y").to_string(),
                 })
             }
             None => Some(context! { plan => Value::from(()) }),
@@ -189,17 +189,19 @@ fn disposal_rows(waiting: &kho_store::Waiting<kho_store::DisposalWaiting>) -> Va
 const PLAN_START: (i32, u32, u32) = (2026, 1, 1);
 
 /// Each level of the plan (cấp huyện, cấp xã) against its target — received, arranged, hồ sơ,
-/// pages —, and the units whose receiving is behind the straight line from the plan's start to
-/// their deadline, most behind first (at most [`SHORT_LIST`]), each with its reason.
+/// pages —; the units whose receiving is behind the straight line from the plan's start to their
+/// deadline, most behind first (at most [`SHORT_LIST`]), each with its reason; and every unit of
+/// the plan (the plan's 55 lines, bounded by the plan, not the holdings) with its share, stage and
+/// whether it is behind.
 async fn plan_progress(
     state: &AppState,
     visibility: &kho_model::access::Visibility,
     stored: &kho_store::StoredPlan,
-) -> Result<(Vec<Value>, Vec<Value>), PageError> {
+) -> Result<(Vec<Value>, Vec<Value>, Vec<Value>), PageError> {
     let today = crate::reports::today();
     let year = chrono::Datelike::year(&today);
     let Some(report) = crate::reports::annual_report(&state.store, visibility, year, None, "", "").await? else {
-        return Ok((vec![], vec![]));
+        return Ok((vec![], vec![], vec![]));
     };
     let start = chrono::NaiveDate::from_ymd_opt(PLAN_START.0, PLAN_START.1, PLAN_START.2).expect("plan start");
     let share_due = |deadline: &str| {
@@ -211,7 +213,7 @@ async fn plan_progress(
     let meta = &stored.plan.meta;
     let districts = stored.plan.districts.len();
     let received_by_month = state.store.received_by_month(visibility).await?;
-    let (mut levels, mut behind) = (vec![], vec![]);
+    let (mut levels, mut behind, mut every) = (vec![], vec![], vec![]);
     for (name, lines, deadline, plan_units) in [
         ("Cấp huyện", &report.lines[..districts.min(report.lines.len())], &meta.district_deadline, &stored.district_units),
         ("Cấp xã", &report.lines[districts.min(report.lines.len())..], &meta.commune_deadline, &stored.commune_units),
@@ -246,6 +248,11 @@ async fn plan_progress(
         for line in lines {
             let Some(target) = line.target.filter(|t| *t > 0) else { continue };
             let expected = (target as f64 * due) as i64;
+            every.push(context! {
+                name => line.name.clone(), level => name, target => metres(target), received => metres(line.received),
+                received_share => percent(line.received, target), arranged => metres(line.arranged), pages => line.pages,
+                stage => stage_of(line), behind => line.received < expected,
+            });
             if line.received < expected {
                 behind.push((
                     expected - line.received,
@@ -262,7 +269,22 @@ async fn plan_progress(
     }
     behind.sort_by(|a, b| b.0.cmp(&a.0));
     let at_risk = behind.into_iter().take(SHORT_LIST as usize).map(|(_, v)| v).collect();
-    Ok((levels, at_risk))
+    Ok((levels, at_risk, every))
+}
+
+/// The furthest stage a unit's work has reached, as its figures show.
+fn stage_of(line: &kho_documents::official::ReportLine) -> &'static str {
+    if line.packages > 0 {
+        "Bàn giao"
+    } else if line.pages > 0 {
+        "Số hóa"
+    } else if line.arranged > 0 || line.dossiers > 0 {
+        "Chỉnh lý"
+    } else if line.received > 0 {
+        "Tiếp nhận"
+    } else {
+        "Chưa bắt đầu"
+    }
 }
 
 /// The days over which throughput is measured for a forecast.

@@ -160,6 +160,11 @@ async fn the_annual_report_carries_the_catalogues_figures_against_the_plan() {
             assert!(behind.contains("đã tiếp nhận 0 trên"), "{label}: units that received nothing are behind: {behind}");
         }
         assert_eq!(home.contains("đến hạn báo cáo hằng năm"), (0..=30).contains(&days_left), "{label}");
+        // Every unit of the plan with its share and the stage its figures show.
+        let every = home.split("id=\"tung-don-vi\"").nth(1).unwrap_or_default().split("</details>").next().unwrap_or_default().to_string();
+        assert_eq!(every.matches("<tr><td>").count(), plan.districts.len() + plan.communes.len(), "{label}");
+        let row = every.split("<tr><td>Xã Mường Ảng</td>").nth(1).unwrap_or_default().split("</tr>").next().unwrap_or_default().to_string();
+        assert!(row.contains("19,75") && row.contains("9,97%") && row.contains("Số hóa"), "{label}: {row}");
         // The tasks of Phụ lục III by their next due date: the yearly report's next 15/12.
         let tasks =
             home.split("id=\"nhiem-vu-sap-den-han\"").nth(1).unwrap_or_default().split("</table>").next().unwrap_or_default().to_string();
