@@ -167,7 +167,7 @@ async fn fixtures(app: &App) -> Fixtures {
 /// Which fixture a path's `{id}` names, if it is a catalogue record.
 fn record_targets<'f>(path: &str, f: &'f Fixtures) -> Option<&'f [Target]> {
     let p = path.trim_start_matches("/api/v1");
-    if p == "/don-vi/{id}/sua" {
+    if p == "/don-vi/{id}/sua" || p == "/don-vi/{id}/ngoai-kho" {
         Some(&f.unit_target)
     } else if p.starts_with("/tiep-nhan/{id}") || p.starts_with("/accessions/{id}") {
         Some(&f.accession)
