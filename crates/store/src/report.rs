@@ -112,10 +112,13 @@ impl Store {
     }
 
     /// Each unit's figures to date and in `year` (Vietnam time), of what `visibility` may count.
+    /// Văn bản are counted only with `count_documents` (the annual report): at a million văn bản
+    /// that count is the one that scans, and Tổng quan does without it.
     pub async fn report_figures(
         &self,
         visibility: &kho_model::access::Visibility,
         year: i32,
+        count_documents: bool,
     ) -> Result<HashMap<i64, UnitFigures>, StoreError> {
         let mut figures: HashMap<i64, UnitFigures> = HashMap::new();
         for (unit, progress) in self.progress_by_unit(visibility).await? {
@@ -167,6 +170,9 @@ impl Store {
             ),
         ];
         for (n, sql) in queries.into_iter().enumerate() {
+            if n == 1 && !count_documents {
+                continue;
+            }
             for row in bind_all(sqlx::query(AssertSqlSafe(sql)), &args).fetch_all(&self.pool).await? {
                 let entry = figures.entry(row.try_get("unit_id")?).or_default();
                 let (a, b) = (row.try_get::<Option<i64>, _>("a")?.unwrap_or(0), row.try_get::<Option<i64>, _>("b")?.unwrap_or(0));

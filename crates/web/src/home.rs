@@ -200,7 +200,7 @@ async fn plan_progress(
 ) -> Result<(Vec<Value>, Vec<Value>, Vec<Value>), PageError> {
     let today = crate::reports::today();
     let year = chrono::Datelike::year(&today);
-    let Some(report) = crate::reports::annual_report(&state.store, visibility, year, None, "", "").await? else {
+    let Some(report) = crate::reports::annual_report(&state.store, visibility, year, None, "", "", false).await? else {
         return Ok((vec![], vec![], vec![]));
     };
     let start = chrono::NaiveDate::from_ymd_opt(PLAN_START.0, PLAN_START.1, PLAN_START.2).expect("plan start");

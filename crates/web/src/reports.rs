@@ -58,7 +58,7 @@ fn commune_body(name: &str) -> String {
 
 /// The annual report of `year`: of `unit` (and the units merged into it) to Sở Nội vụ, or with
 /// None of Sở Nội vụ to the UBND tỉnh over every unit of the plan; figures as `visibility` may
-/// count them. None when no plan is loaded.
+/// count them (văn bản only with `count_documents`). None when no plan is loaded.
 pub async fn annual_report(
     store: &Store,
     visibility: &Visibility,
@@ -66,11 +66,12 @@ pub async fn annual_report(
     unit: Option<i64>,
     difficulties: &str,
     proposals: &str,
+    count_documents: bool,
 ) -> Result<Option<AnnualReport>, StoreError> {
     let Some(stored) = store.plan().await? else { return Ok(None) };
     let meta = &stored.plan.meta;
     let province = meta.province.clone();
-    let figures = store.report_figures(visibility, year).await?;
+    let figures = store.report_figures(visibility, year, count_documents).await?;
     let targets: Vec<(i64, i64, bool)> = stored
         .plan
         .districts
@@ -278,7 +279,7 @@ async fn annual(
     let (Some(year), true) = (year, problems.is_empty()) else {
         return render(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, problems).await;
     };
-    let Some(report) = annual_report(&state.store, &visibility, year, unit, &query.kho_khan, &query.de_xuat).await? else {
+    let Some(report) = annual_report(&state.store, &visibility, year, unit, &query.kho_khan, &query.de_xuat, true).await? else {
         return Err(PageError::NotYet("Chưa nạp kế hoạch của tỉnh (kho plan import): báo cáo so sánh với kế hoạch.".into()));
     };
     let mut event = ctx.event("report.annual", "unit", unit, "ok");
