@@ -32,6 +32,8 @@ pub fn routes() -> Router<AppState> {
         .route("/don-vi/{id}/sua", get(unit_edit).post(unit_update))
         .route("/tra-cuu", get(search))
         .route("/phong", get(fonds_list).post(fonds_create))
+        .route("/phong/danh-sach.xlsx", get(|s, c| fonds_list_file(s, c, crate::respond::PaperFormat::Xlsx)))
+        .route("/phong/danh-sach.csv", get(|s, c| fonds_list_file(s, c, crate::respond::PaperFormat::Csv)))
         .route("/phong/moi", get(fonds_new))
         .route("/phong/{id}", get(fonds_show).post(fonds_update))
         .route("/phong/{id}/sua", get(fonds_edit))
@@ -782,6 +784,53 @@ async fn fonds_list(State(state): State<AppState>, Extension(ctx): Extension<Ctx
         Some(&ctx),
         context! { fonds => rows, flash => flash(&q), may_edit },
     )
+}
+
+/// The phông the person may see, as a spreadsheet or CSV for other systems, with each one's
+/// count of hồ sơ.
+async fn fonds_list_file(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    format: crate::respond::PaperFormat,
+) -> Result<Response, PageError> {
+    let units = state.store.units().await?;
+    let visibility = ctx.actor.visibility();
+    let mut rows = vec![];
+    for (n, f) in state.store.list_fonds(&visibility).await?.iter().enumerate() {
+        let unit = units.iter().find(|u| u.id == f.fields.unit_id).map(|u| u.name.clone()).unwrap_or_default();
+        rows.push(vec![
+            vn::integer(n as i64 + 1),
+            f.fields.code.to_string(),
+            f.fields.name.clone(),
+            unit,
+            f.fields.status.label().to_string(),
+            date_range(f.fields.start_date.as_ref(), f.fields.end_date.as_ref()),
+            secret_label(f.fields.classification).unwrap_or_default().to_string(),
+        ]);
+    }
+    let doc = kho_documents::official::OfficialDocument {
+        issuer: crate::respond::keeping_archive(&state).await?.heading(),
+        number: None,
+        national_heading: false,
+        place_and_date: None,
+        title: "DANH SÁCH PHÔNG LƯU TRỮ".into(),
+        subtitle: None,
+        body: vec![kho_documents::official::Block::Table(kho_documents::official::Table {
+            numeric: vec![0],
+            columns: vec![
+                ("STT".into(), 0.5),
+                ("Mã phông".into(), 0.9),
+                ("Tên phông".into(), 3.0),
+                ("Đơn vị hình thành".into(), 2.2),
+                ("Trạng thái".into(), 1.0),
+                ("Thời gian tài liệu".into(), 1.1),
+                ("Độ mật".into(), 0.8),
+            ],
+            rows,
+        })],
+        signatures: vec![],
+    };
+    crate::respond::paper(doc, format, "danh-sach-phong").await
 }
 
 #[derive(Deserialize, Default)]

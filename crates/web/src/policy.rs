@@ -81,6 +81,8 @@ pub const ROUTES: &[Route] = &[
     route("GET", "/tiep-nhan/{id}/danh-muc.pdf", Act(PlanView)),
     route("GET", "/tiep-nhan/{id}/danh-muc.xlsx", Act(PlanView)),
     route("GET", "/phong", Act(CatalogueView)),
+    route("GET", "/phong/danh-sach.xlsx", Act(CatalogueView)),
+    route("GET", "/phong/danh-sach.csv", Act(CatalogueView)),
     route("POST", "/phong", Act(CatalogueEdit)),
     route("GET", "/phong/moi", Act(CatalogueEdit)),
     route("GET", "/phong/{id}", Act(CatalogueView)),

@@ -201,6 +201,8 @@ async fn the_annual_report_carries_the_catalogues_figures_against_the_plan() {
         assert!(list.contains("Ngày giao nhận") && list.contains("12.5") && list.contains("7.25"), "{label}: {list}");
         let xlsx = clerk.client.get(format!("{}/tiep-nhan/danh-sach.xlsx", app.base)).send().await.unwrap();
         assert_eq!(xlsx.status(), StatusCode::OK, "{label}");
+        let fonds = clerk.client.get(format!("{}/phong/danh-sach.csv", app.base)).send().await.unwrap().text().await.unwrap();
+        assert!(fonds.contains("Mã phông,Tên phông,Đơn vị hình thành") && fonds.contains("X27,Phông X27,Xã Mường Ảng"), "{label}: {fonds}");
 
         // Asked wrongly, or for someone else.
         let (status, wrong) = clerk.get("/bao-cao/nam.docx?nam=1990").await;
@@ -217,5 +219,7 @@ async fn the_annual_report_carries_the_catalogues_figures_against_the_plan() {
         app.user("canbo.phuong", Role::Archivist, Classification::None, &[other], &[]).await;
         let (_, theirs) = app.login("canbo.phuong").await.get("/tiep-nhan/danh-sach.csv").await;
         assert!(!theirs.contains("Xã Mường Ảng"), "{label}: another commune's list holds none of this one's: {theirs}");
+        let (_, theirs) = app.login("canbo.phuong").await.get("/phong/danh-sach.csv").await;
+        assert!(!theirs.contains("X27"), "{label}: nor its phông: {theirs}");
     }
 }
