@@ -936,21 +936,7 @@ impl Store {
                 Err(e) => return Err(e.into()),
             };
             for file in files {
-                sqlx::query(
-                    "INSERT INTO attachments (dossier_id, document_id, file_name, media_type, size, sha256, blob, sealed, uploaded_by) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                )
-                .bind(dossier_id)
-                .bind(id)
-                .bind(&file.file_name)
-                .bind(&file.media_type)
-                .bind(file.size)
-                .bind(&file.sha256)
-                .bind(&file.blob)
-                .bind(file.sealed as i64)
-                .bind(&file.uploaded_by)
-                .execute(&mut *tx)
-                .await?;
+                insert_attachment(&mut tx, (Some(dossier_id), None, Some(id)), file).await?;
             }
             ids.push(id);
         }
@@ -1324,6 +1310,31 @@ fn attachment_from_row(row: &AnyRow) -> Result<Attachment, StoreError> {
     })
 }
 
+/// A file's row under its owner (hồ sơ or accession) and the văn bản it carries; its id.
+async fn insert_attachment(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    (dossier, accession, document): (Option<i64>, Option<i64>, Option<i64>),
+    file: &Attachment,
+) -> Result<i64, StoreError> {
+    Ok(sqlx::query(
+        "INSERT INTO attachments (dossier_id, accession_id, document_id, file_name, media_type, size, sha256, blob, sealed, uploaded_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+    )
+    .bind(dossier)
+    .bind(accession)
+    .bind(document)
+    .bind(&file.file_name)
+    .bind(&file.media_type)
+    .bind(file.size)
+    .bind(&file.sha256)
+    .bind(&file.blob)
+    .bind(file.sealed as i64)
+    .bind(&file.uploaded_by)
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get(0)?)
+}
+
 const ATTACHMENT_COLUMNS: &str =
     "id, dossier_id, accession_id, document_id, file_name, media_type, size, sha256, blob, sealed, uploaded_by, uploaded_at";
 
@@ -1333,22 +1344,10 @@ impl Store {
             AttachmentOwner::Dossier(id) => (Some(self.dossier(id).await?.id), None),
             AttachmentOwner::Accession(id) => (None, Some(self.accession(id).await?.id)),
         };
-        Ok(sqlx::query(
-            "INSERT INTO attachments (dossier_id, accession_id, file_name, media_type, size, sha256, blob, sealed, uploaded_by) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-        )
-        .bind(dossier)
-        .bind(accession)
-        .bind(&attachment.file_name)
-        .bind(&attachment.media_type)
-        .bind(attachment.size)
-        .bind(&attachment.sha256)
-        .bind(&attachment.blob)
-        .bind(attachment.sealed as i64)
-        .bind(&attachment.uploaded_by)
-        .fetch_one(&self.pool)
-        .await?
-        .try_get(0)?)
+        let mut tx = self.pool.begin().await?;
+        let id = insert_attachment(&mut tx, (dossier, accession, attachment.document), attachment).await?;
+        tx.commit().await?;
+        Ok(id)
     }
 
     pub async fn attachment(&self, id: i64) -> Result<Attachment, StoreError> {

@@ -37,6 +37,15 @@ pub async fn listed(state: &AppState, ctx: &Ctx, owner: AttachmentOwner) -> Resu
         .collect())
 }
 
+/// A hồ sơ the person may write files into, and whether its content is classified — as secret
+/// as its most secret văn bản, so that its files are sealed (and only on the enclave).
+async fn writable_dossier(state: &AppState, ctx: &Ctx, id: i64) -> Result<(kho_model::record::Dossier, bool), PageError> {
+    let (dossier, fonds) = records::dossier_for(state, ctx, Action::CatalogueEdit, id).await?;
+    let (documents, _) = state.store.documents_label(id).await?;
+    let classified = dossier.fields.classification.max(fonds.fields.classification).max(documents).is_classified();
+    Ok((dossier, classified))
+}
+
 async fn dossier_upload(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
@@ -44,10 +53,7 @@ async fn dossier_upload(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, PageError> {
     // Authorise before reading a byte of the body.
-    let (dossier, fonds) = records::dossier_for(&state, &ctx, Action::CatalogueEdit, id).await?;
-    // The hồ sơ's content is as secret as its most secret văn bản.
-    let (documents, _) = state.store.documents_label(id).await?;
-    let classified = dossier.fields.classification.max(fonds.fields.classification).max(documents).is_classified();
+    let (_, classified) = writable_dossier(&state, &ctx, id).await?;
     let outcome = if classified && !state.config.enclave {
         state.store.audit(ctx.event("attachment.upload", "dossier", Some(id), "refused")).await?;
         Err("Nội dung tài liệu mật chỉ được lưu trên hệ thống mạng LAN độc lập (kho serve --enclave), không lưu trên máy chủ này.".into())
@@ -84,9 +90,7 @@ async fn dossier_edxml(
     Path(id): Path<i64>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, PageError> {
-    let (dossier, fonds) = records::dossier_for(&state, &ctx, Action::CatalogueEdit, id).await?;
-    let (documents, _) = state.store.documents_label(id).await?;
-    let classified = dossier.fields.classification.max(fonds.fields.classification).max(documents).is_classified();
+    let (dossier, classified) = writable_dossier(&state, &ctx, id).await?;
     let (state_ref, ctx_ref) = (&state, &ctx);
     let refuse = move |problems: Vec<String>| async move {
         let (state, ctx) = (state_ref, ctx_ref);
