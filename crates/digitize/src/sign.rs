@@ -460,10 +460,7 @@ pub fn verify(pdf: &[u8], trusted: &TrustedSigners) -> SignatureCheck {
         if a != 0 || b < 0 || c < a + b || d < 0 || c + d > len {
             return SignatureCheck::Invalid(format!("{which}ByteRange [{a} {b} {c} {d}] nằm ngoài tệp"));
         }
-        let mut hasher = Sha256::new();
-        hasher.update(&pdf[..b as usize]);
-        hasher.update(&pdf[c as usize..(c + d) as usize]);
-        match verify_cms(contents, &hasher.finalize(), pdf, (b as usize, c as usize), trusted) {
+        match verify_cms(contents, [&pdf[..b as usize], &pdf[c as usize..(c + d) as usize]], trusted) {
             Ok((name, reached)) => (signer, anchor) = (name, reached),
             Err(reason) => return SignatureCheck::Invalid(format!("{which}{reason}")),
         }
@@ -474,15 +471,62 @@ pub fn verify(pdf: &[u8], trusted: &TrustedSigners) -> SignatureCheck {
     SignatureCheck::Valid { signer, anchor }
 }
 
-/// One CMS SignedData checked against the SHA-256 of the bytes it covers; the signer's name and
-/// the trusted certificate its chain reached.
-fn verify_cms(
-    contents: &[u8],
-    sha256: &[u8],
-    pdf: &[u8],
-    gap: (usize, usize),
-    trusted: &TrustedSigners,
-) -> Result<(String, Option<String>), String> {
+/// The hashes a signature may be made with (RSASSA-PKCS1-v1_5), named by a CMS digest algorithm or
+/// an X.509 signature algorithm.
+#[derive(Clone, Copy)]
+enum Hash {
+    Sha256,
+    Sha384,
+    Sha512,
+}
+
+impl Hash {
+    fn of_digest(oid: const_oid::ObjectIdentifier) -> Option<Hash> {
+        use const_oid::db::rfc5912::{ID_SHA_256, ID_SHA_384, ID_SHA_512};
+        [(ID_SHA_256, Hash::Sha256), (ID_SHA_384, Hash::Sha384), (ID_SHA_512, Hash::Sha512)]
+            .into_iter()
+            .find(|(o, _)| *o == oid)
+            .map(|(_, h)| h)
+    }
+
+    fn of_signature(oid: const_oid::ObjectIdentifier) -> Option<Hash> {
+        use const_oid::db::rfc5912::{SHA_256_WITH_RSA_ENCRYPTION, SHA_384_WITH_RSA_ENCRYPTION, SHA_512_WITH_RSA_ENCRYPTION};
+        [
+            (SHA_256_WITH_RSA_ENCRYPTION, Hash::Sha256),
+            (SHA_384_WITH_RSA_ENCRYPTION, Hash::Sha384),
+            (SHA_512_WITH_RSA_ENCRYPTION, Hash::Sha512),
+        ]
+        .into_iter()
+        .find(|(o, _)| *o == oid)
+        .map(|(_, h)| h)
+    }
+
+    /// The digest of `parts`, one after the other.
+    fn digest(self, parts: &[&[u8]]) -> Vec<u8> {
+        fn run<D: Digest>(parts: &[&[u8]]) -> Vec<u8> {
+            parts.iter().fold(D::new(), |d, p| d.chain_update(p)).finalize().to_vec()
+        }
+        match self {
+            Hash::Sha256 => run::<Sha256>(parts),
+            Hash::Sha384 => run::<sha2_10::Sha384>(parts),
+            Hash::Sha512 => run::<sha2_10::Sha512>(parts),
+        }
+    }
+
+    /// Whether `signature` over `message` holds under `public`.
+    fn verifies(self, public: rsa::RsaPublicKey, message: &[u8], signature: &rsa::pkcs1v15::Signature) -> bool {
+        use signature::Verifier;
+        match self {
+            Hash::Sha256 => rsa::pkcs1v15::VerifyingKey::<Sha256>::new(public).verify(message, signature).is_ok(),
+            Hash::Sha384 => rsa::pkcs1v15::VerifyingKey::<sha2_10::Sha384>::new(public).verify(message, signature).is_ok(),
+            Hash::Sha512 => rsa::pkcs1v15::VerifyingKey::<sha2_10::Sha512>::new(public).verify(message, signature).is_ok(),
+        }
+    }
+}
+
+/// One CMS SignedData checked against the bytes it covers (`covered`, the two sides of the
+/// signature's gap); the signer's name and the trusted certificate its chain reached.
+fn verify_cms(contents: &[u8], covered: [&[u8]; 2], trusted: &TrustedSigners) -> Result<(String, Option<String>), String> {
     use cms::content_info::ContentInfo;
     use cms::signed_data::SignedData;
     let mut reader = der::SliceReader::new(contents).map_err(|e| format!("chữ ký hỏng: {e}"))?;
@@ -500,20 +544,12 @@ fn verify_cms(
         .and_then(|v| v.decode_as::<OctetString>().ok())
         .ok_or("chữ ký thiếu messageDigest")?;
     let algorithm = info.digest_alg.oid;
-    let covered = |hash: &dyn Fn(&[u8], &[u8]) -> Vec<u8>| hash(&pdf[..gap.0], &pdf[gap.1..]);
-    let expected: Vec<u8> = if algorithm == const_oid::db::rfc5912::ID_SHA_256 {
-        sha256.to_vec()
-    } else if algorithm == const_oid::db::rfc5912::ID_SHA_384 {
-        covered(&|x, y| sha2_10::Sha384::new().chain_update(x).chain_update(y).finalize().to_vec())
-    } else if algorithm == const_oid::db::rfc5912::ID_SHA_512 {
-        covered(&|x, y| sha2_10::Sha512::new().chain_update(x).chain_update(y).finalize().to_vec())
-    } else {
-        return Err(format!("thuật toán băm {algorithm} của chữ ký chưa được hỗ trợ"));
-    };
-    if digest.as_bytes() != expected.as_slice() {
+    let hash = Hash::of_digest(algorithm).ok_or_else(|| format!("thuật toán băm {algorithm} của chữ ký chưa được hỗ trợ"))?;
+    if digest.as_bytes() != hash.digest(&covered).as_slice() {
         return Err("nội dung tệp đã bị thay đổi sau khi ký (mã băm không khớp chữ ký)".into());
     }
-    let certificate = signed
+    // The certificates the signature carries; the signer's among them.
+    let carried: Vec<&Certificate> = signed
         .certificates
         .iter()
         .flat_map(|set| set.0.iter())
@@ -521,6 +557,9 @@ fn verify_cms(
             CertificateChoices::Certificate(c) => Some(c),
             _ => None,
         })
+        .collect();
+    let certificate = *carried
+        .iter()
         .find(|c| match &info.sid {
             SignerIdentifier::IssuerAndSerialNumber(id) => {
                 c.tbs_certificate.issuer == id.issuer && c.tbs_certificate.serial_number == id.serial_number
@@ -536,15 +575,9 @@ fn verify_cms(
         rsa::RsaPublicKey::from_public_key_der(&spki).map_err(|_| "chứng thư người ký không mang khóa RSA (chưa hỗ trợ)".to_string())?;
     let message = attributes.to_der().map_err(|e| e.to_string())?;
     let signature = rsa::pkcs1v15::Signature::try_from(info.signature.as_bytes()).map_err(|e| format!("chữ ký hỏng: {e}"))?;
-    use signature::Verifier;
-    let verified = if algorithm == const_oid::db::rfc5912::ID_SHA_384 {
-        rsa::pkcs1v15::VerifyingKey::<sha2_10::Sha384>::new(public).verify(&message, &signature)
-    } else if algorithm == const_oid::db::rfc5912::ID_SHA_512 {
-        rsa::pkcs1v15::VerifyingKey::<sha2_10::Sha512>::new(public).verify(&message, &signature)
-    } else {
-        rsa::pkcs1v15::VerifyingKey::<Sha256>::new(public).verify(&message, &signature)
-    };
-    verified.map_err(|_| "chữ ký không khớp chứng thư kèm theo (chữ ký giả hoặc bị sửa)".to_string())?;
+    if !hash.verifies(public, &message, &signature) {
+        return Err("chữ ký không khớp chứng thư kèm theo (chữ ký giả hoặc bị sửa)".into());
+    }
     let name = common_name(&certificate.tbs_certificate.subject);
     if trusted.anchors.is_empty() {
         return Ok((name, None));
@@ -556,15 +589,6 @@ fn verify_cms(
         .and_then(|v| v.to_der().ok())
         .and_then(|der| x509_cert::time::Time::from_der(&der).ok())
         .map(|t| t.to_unix_duration());
-    let carried: Vec<&Certificate> = signed
-        .certificates
-        .iter()
-        .flat_map(|set| set.0.iter())
-        .filter_map(|c| match c {
-            CertificateChoices::Certificate(c) => Some(c),
-            _ => None,
-        })
-        .collect();
     let anchor = trusted.chain(certificate, &carried, signed_at).map_err(|reason| format!("chứng thư của “{name}”: {reason}"))?;
     Ok((name, Some(anchor)))
 }
@@ -609,10 +633,6 @@ impl TrustedSigners {
         Ok(TrustedSigners { anchors })
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.anchors.is_empty()
-    }
-
     /// The trusted certificate `leaf`'s chain reaches through `carried` (the certificates the
     /// signature brings), each link's signature checked and each certificate valid when it signed.
     fn chain(&self, leaf: &Certificate, carried: &[&Certificate], signed_at: Option<std::time::Duration>) -> Result<String, String> {
@@ -625,7 +645,8 @@ impl TrustedSigners {
             return Err("không còn hiệu lực vào lúc ký".into());
         }
         let mut current = leaf.clone();
-        for _ in 0..8 {
+        // The leaf, up to seven authorities above it, and the anchor found at the next step.
+        for _ in 0..9 {
             if let Some(anchor) = self.anchors.iter().find(|a| **a == current) {
                 return Ok(common_name(&anchor.tbs_certificate.subject));
             }
@@ -634,9 +655,6 @@ impl TrustedSigners {
             let Some(issuer) = issuers.into_iter().find(|issuer| issued_by(&current, issuer)) else {
                 return Err("không do cơ quan chứng thực nào trong danh sách tin cậy cấp".into());
             };
-            if let Some(anchor) = self.anchors.iter().find(|a| *a == issuer) {
-                return Ok(common_name(&anchor.tbs_certificate.subject));
-            }
             if *issuer == current {
                 break;
             }
@@ -648,23 +666,14 @@ impl TrustedSigners {
 
 /// Whether `issuer`'s key signed `cert` (RSA with SHA-256, SHA-384 or SHA-512).
 fn issued_by(cert: &Certificate, issuer: &Certificate) -> bool {
-    use signature::Verifier;
     use spki::DecodePublicKey;
+    let Some(hash) = Hash::of_signature(cert.signature_algorithm.oid) else { return false };
     let Ok(spki) = issuer.tbs_certificate.subject_public_key_info.to_der() else { return false };
     let Ok(public) = rsa::RsaPublicKey::from_public_key_der(&spki) else { return false };
     let Ok(tbs) = cert.tbs_certificate.to_der() else { return false };
     let Some(bytes) = cert.signature.as_bytes() else { return false };
     let Ok(signature) = rsa::pkcs1v15::Signature::try_from(bytes) else { return false };
-    let algorithm = cert.signature_algorithm.oid;
-    if algorithm == const_oid::db::rfc5912::SHA_256_WITH_RSA_ENCRYPTION {
-        rsa::pkcs1v15::VerifyingKey::<Sha256>::new(public).verify(&tbs, &signature).is_ok()
-    } else if algorithm == const_oid::db::rfc5912::SHA_384_WITH_RSA_ENCRYPTION {
-        rsa::pkcs1v15::VerifyingKey::<sha2_10::Sha384>::new(public).verify(&tbs, &signature).is_ok()
-    } else if algorithm == const_oid::db::rfc5912::SHA_512_WITH_RSA_ENCRYPTION {
-        rsa::pkcs1v15::VerifyingKey::<sha2_10::Sha512>::new(public).verify(&tbs, &signature).is_ok()
-    } else {
-        false
-    }
+    hash.verifies(public, &tbs, &signature)
 }
 
 /// The CN of a name, else the whole name.
