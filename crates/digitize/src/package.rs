@@ -251,7 +251,8 @@ pub async fn receive<R: std::io::Read + std::io::Seek>(
         }
     }
     // Each copy checked one at a time and let go (a package of many gigabytes never sits in
-    // memory); what was checked is known by its SHA-256, read again below to be stored.
+    // memory), then read again below to be stored: it must still have the SHA-256 its METS
+    // listing was checked to have.
     let (mut files, mut signers) = (vec![], vec![]);
     for (path, format) in &described.data {
         let name = path.rsplit('/').next().unwrap_or_default().to_string();
@@ -264,10 +265,8 @@ pub async fn receive<R: std::io::Read + std::io::Seek>(
         };
         // Opening a PDF and verifying its signature is CPU work: off the async threads.
         let trusted_here = trusted.clone();
-        let Ok((inspected, check, sha256)) = tokio::task::spawn_blocking(move || {
-            let inspected = crate::pdf_input::inspect(&bytes, &crate::intake::Limits::default());
-            let check = crate::sign::verify(&bytes, &trusted_here);
-            (inspected, check, kho_blobs::sha256_hex(&bytes))
+        let Ok((inspected, check)) = tokio::task::spawn_blocking(move || {
+            (crate::pdf_input::inspect(&bytes, &crate::intake::Limits::default()), crate::sign::verify(&bytes, &trusted_here))
         })
         .await
         else {
@@ -292,7 +291,7 @@ pub async fn receive<R: std::io::Read + std::io::Seek>(
                 if !signers.contains(&signer) {
                     signers.push(signer);
                 }
-                files.push((path.clone(), name, format.clone(), pages, sha256));
+                files.push((path.clone(), name, format.clone(), pages));
             }
             crate::sign::SignatureCheck::Unsigned => {
                 problems.push(format!("{name}: bản số hóa chưa được ký số; cơ quan giao nộp phải ký trước khi bàn giao"))
@@ -319,13 +318,13 @@ pub async fn receive<R: std::io::Read + std::io::Seek>(
         }
     };
     let (mut renditions, mut bytes_total) = (vec![], 0u64);
-    for (path, name, format, pages, checked) in files {
+    for (path, name, format, pages) in files {
         let stem = name.trim_end_matches(".pdf").trim_end_matches(".PDF");
         let ordinal = stem.strip_prefix(&format!("{text}.")).and_then(|n| n.parse::<i64>().ok());
         let bytes = received.read(&path).map_err(|e| vec![format!("{name}: {e}")])?;
         bytes_total += bytes.len() as u64;
         let stored = blobs.put(bytes, false).await.map_err(|e| vec![format!("{name}: không lưu được ({e})")])?;
-        if stored.sha256 != checked {
+        if Some(stored.sha256.as_str()) != received.digest(&path) {
             return Err(vec![format!("{name}: tệp gói bị thay đổi trong khi đang nhận; hãy nhận lại")]);
         }
         renditions.push(kho_store::RenditionFile {

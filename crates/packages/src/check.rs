@@ -165,6 +165,8 @@ pub struct Received<R> {
     zip: zip::ZipArchive<R>,
     /// Path under the root folder → (entry index, size).
     files: BTreeMap<String, (usize, u64)>,
+    /// Path → its SHA-256 (lower-case hex), as hashed here and found equal to what METS lists.
+    digests: BTreeMap<String, String>,
 }
 
 /// A package's own description of its hồ sơ and văn bản: TT05's flat metadata, element by element.
@@ -227,6 +229,11 @@ impl<R: Read + Seek> Received<R> {
         let mut bytes = Vec::with_capacity(size as usize);
         self.zip.by_index(index).map_err(std::io::Error::other)?.read_to_end(&mut bytes)?;
         Ok(bytes)
+    }
+
+    /// The SHA-256 (lower-case hex) a file was checked to have against its METS listing.
+    pub fn digest(&self, path: &str) -> Option<&str> {
+        self.digests.get(path).map(String::as_str)
     }
 
     fn text(&mut self, path: &str) -> Result<String, String> {
@@ -385,7 +392,7 @@ pub fn check<R: Read + Seek>(package: R, limits: Limits) -> Result<Received<R>, 
             None => problems.push(format!("{rep}: METS của thành phần không có trong gói")),
         }
     }
-    let mut checked = 0;
+    let (mut checked, mut digests) = (0, BTreeMap::new());
     for (path, expected) in &listed {
         let Some(&(index, _)) = files.get(path) else {
             problems.push(format!("{path}: METS ghi nhưng không có trong gói"));
@@ -403,6 +410,7 @@ pub fn check<R: Read + Seek>(package: R, limits: Limits) -> Result<Received<R>, 
                     problems.push(format!("{path}: METS không ghi mã kiểm tra (CHECKSUM)"));
                 } else {
                     checked += 1;
+                    digests.insert(path.clone(), sha256.to_lowercase());
                 }
             }
             Err(e) => problems.push(format!("{path}: không đọc được ({e})")),
@@ -412,7 +420,7 @@ pub fn check<R: Read + Seek>(package: R, limits: Limits) -> Result<Received<R>, 
         problems.push(format!("{path}: có trong gói nhưng không METS nào ghi"));
     }
     if problems.is_empty() {
-        Ok(Received { checked: Checked { root, objid: mets.objid, kind: mets.kind, files: checked }, zip, files })
+        Ok(Received { checked: Checked { root, objid: mets.objid, kind: mets.kind, files: checked }, zip, files, digests })
     } else {
         Err(problems)
     }
