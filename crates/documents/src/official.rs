@@ -724,7 +724,6 @@ pub struct Handover {
 pub fn package_handover_record(handover: &Handover, items: &[HandedOver], receiving_body: &Issuer, province: &str) -> OfficialDocument {
     use kho_model::vn;
     let receiving = receiving_body.name.as_str();
-    let megabytes = |bytes: i64| vn::hundredths((bytes + 5_000) / 10_000);
     let sum = |f: fn(&HandedOver) -> i64| items.iter().map(f).sum::<i64>();
     let (documents, pages, files, bytes) = (sum(|i| i.documents), sum(|i| i.pages), sum(|i| i.files), sum(|i| i.bytes));
     let mut signers: Vec<&str> = items.iter().flat_map(|i| i.signers.iter().map(String::as_str)).collect();
@@ -753,7 +752,7 @@ pub fn package_handover_record(handover: &Handover, items: &[HandedOver], receiv
             vn::integer(documents),
             vn::integer(files),
             vn::integer(pages),
-            megabytes(bytes)
+            vn::megabytes(bytes)
         ))
         .into(),
         Paragraph::plain(
@@ -780,7 +779,7 @@ pub fn package_handover_record(handover: &Handover, items: &[HandedOver], receiv
                 vn::integer(i.documents),
                 vn::integer(i.pages),
                 vn::integer(i.files),
-                megabytes(i.bytes),
+                vn::megabytes(i.bytes),
             ]
         })
         .collect();
@@ -792,7 +791,7 @@ pub fn package_handover_record(handover: &Handover, items: &[HandedOver], receiv
         vn::integer(documents),
         vn::integer(pages),
         vn::integer(files),
-        megabytes(bytes),
+        vn::megabytes(bytes),
     ]);
     body.push(Block::Table(Table {
         numeric: vec![4, 5, 6, 7],
@@ -876,8 +875,6 @@ pub fn annual_report(r: &AnnualReport) -> OfficialDocument {
     let sum = |f: fn(&ReportLine) -> i64| r.lines.iter().map(f).sum::<i64>();
     let target: i64 = r.lines.iter().filter_map(|l| l.target).sum();
     let received = sum(|l| l.received);
-    let percent =
-        |done: i64, of: i64| if of > 0 { format!("{}%", vn::hundredths(done * 10_000 / of).trim_end_matches(",00")) } else { "—".into() };
     let metres = |m: i64| format!("{} mét giá", vn::hundredths(m));
     let free = |text: &str| {
         if text.trim().is_empty() {
@@ -899,7 +896,7 @@ pub fn annual_report(r: &AnnualReport) -> OfficialDocument {
             metres(sum(|l| l.received_in_year)),
             metres(received),
             metres(target),
-            percent(received, target),
+            vn::percent(received, target),
             r.deadline
         ))
         .into(),
@@ -942,7 +939,7 @@ pub fn annual_report(r: &AnnualReport) -> OfficialDocument {
                 l.target.map(vn::hundredths).unwrap_or_default(),
                 vn::hundredths(l.received_in_year),
                 vn::hundredths(l.received),
-                l.target.map(|t| percent(l.received, t)).unwrap_or_else(|| "—".into()),
+                l.target.map(|t| vn::percent(l.received, t)).unwrap_or_else(|| "—".into()),
                 vn::hundredths(l.arranged),
                 vn::integer(l.dossiers),
                 vn::integer(l.pages),
@@ -956,7 +953,7 @@ pub fn annual_report(r: &AnnualReport) -> OfficialDocument {
         vn::hundredths(target),
         vn::hundredths(sum(|l| l.received_in_year)),
         vn::hundredths(received),
-        percent(received, target),
+        vn::percent(received, target),
         vn::hundredths(sum(|l| l.arranged)),
         vn::integer(sum(|l| l.dossiers)),
         vn::integer(sum(|l| l.pages)),

@@ -21,7 +21,7 @@ pub fn request(id: &str, date: Option<&str>, purpose: &str, content: &str, fee: 
                 .with_context(|| format!("ngày yêu cầu “{text}” phải viết DD/MM/YYYY"))?;
             parsed.format("%d/%m/%Y").to_string()
         }
-        None => chrono::Utc::now().with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).expect("+07:00")).format("%d/%m/%Y").to_string(),
+        None => kho_web::reports::today().format("%d/%m/%Y").to_string(),
     };
     Ok(kho_packages::Request {
         id: id.trim().to_string(),

@@ -165,7 +165,7 @@ async fn a_commune_hands_a_digitized_hồ_sơ_to_the_archive_kho() {
     let fonds_id = a.fonds_by_code("X27").await.unwrap().id;
     let (receipts, total) = a.received_packages(&kho_model::access::Visibility::everything(), fonds_id, "0", "9", 10).await.unwrap();
     assert_eq!(total, 1, "{label}");
-    let r = &receipts[0];
+    let r = &receipts[0].receipt;
     assert_eq!((r.kind.as_str(), r.documents, r.files, r.pages, r.bytes), ("SIP", 2, 1, 1, pdf.len() as i64), "{label}");
     assert!(r.objid.starts_with("uuid-") && r.received_by == "luutru", "{label}: {r:?}");
     assert_eq!(r.signers, ["Trung tam Luu tru lich su tinh Dien Bien (chứng thư do Kho test CA cấp)"], "{label}");

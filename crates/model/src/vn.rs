@@ -30,6 +30,16 @@ pub fn hundredths(value: i64) -> String {
     }
 }
 
+/// `part` of `whole` as a share with up to two decimals, "9,97%"; "—" when there is no whole.
+pub fn percent(part: i64, whole: i64) -> String {
+    if whole > 0 { format!("{}%", hundredths(part * 10_000 / whole)) } else { "—".into() }
+}
+
+/// Bytes as megabytes (10⁶ bytes) with up to two decimals, rounded: 1_234_567 → "1,23".
+pub fn megabytes(bytes: i64) -> String {
+    hundredths((bytes + 5_000) / 10_000)
+}
+
 /// An ISO date "YYYY-MM-DD" → "DD/MM/YYYY"; anything else is returned unchanged.
 pub fn iso_date(iso: &str) -> String {
     let parts: Vec<&str> = iso.split('-').collect();
@@ -113,6 +123,11 @@ mod tests {
         assert_eq!(hundredths(5262), "52,62");
         assert_eq!(hundredths(123456), "1.234,56");
         assert_eq!(iso_date("2030-12-15"), "15/12/2030");
+        assert_eq!(percent(1975, 19800), "9,97%");
+        assert_eq!(percent(19800, 19800), "100%");
+        assert_eq!(percent(5, 0), "—");
+        assert_eq!(megabytes(1_234_567), "1,23");
+        assert_eq!(megabytes(10_580_000_000), "10.580");
     }
 
     #[test]

@@ -398,9 +398,11 @@ fn package_metadata(kind: &Kind, arc_file_code: &str, f: &DossierFields) -> Vec<
 /// docOrdinal), DIP 20 (arcDocCode, no organName).
 fn document_metadata(kind: &Kind, arc_file_code: &str, dossier: &DossierFields, d: &DocumentEntry) -> Vec<u8> {
     let i = DocumentInput::from(&d.fields);
+    let doc_id = format!("{}.{}", dossier.file_code, d.fields.doc_ordinal);
     let dossier = DossierInput::from(dossier);
-    let doc_id = format!("{}.{}", d.doc_code.rsplit_once('.').map(|(code, _)| code).unwrap_or(&d.doc_code), d.fields.doc_ordinal);
-    let common = |first: (&'static str, String)| {
+    // SIP and DIP share their head and their middle, and differ in what comes first and in the
+    // order of their tail.
+    let head = |first: (&'static str, String)| {
         vec![
             ("docId", doc_id.clone()),
             first,
@@ -411,44 +413,36 @@ fn document_metadata(kind: &Kind, arc_file_code: &str, dossier: &DossierFields, 
             ("issuedDate", i.issued_date.clone()),
         ]
     };
+    let middle = [
+        ("subject", i.subject.clone()),
+        ("language", i.language.clone()),
+        ("numberOfPage", i.number_of_page.clone()),
+        ("inforSign", i.infor_sign.clone()),
+        ("keyword", i.keyword.clone()),
+        ("mode", i.mode.clone()),
+        ("confidenceLevel", i.confidence_level.clone()),
+        ("autograph", i.autograph.clone()),
+        ("format", i.format.clone()),
+    ];
+    let (process, risk, risk_status, description) = (
+        ("process", i.process.clone()),
+        ("riskRecovery", dossier.risk_recovery.clone()),
+        ("riskRecoveryStatus", dossier.risk_recovery_status.clone()),
+        ("description", i.description.clone()),
+    );
     match kind {
         Kind::Sip => {
-            let mut fields = common(("docCode", d.doc_code.clone()));
-            fields.extend([
-                ("organName", i.organ_name.clone()),
-                ("subject", i.subject.clone()),
-                ("language", i.language.clone()),
-                ("numberOfPage", i.number_of_page.clone()),
-                ("inforSign", i.infor_sign.clone()),
-                ("keyword", i.keyword.clone()),
-                ("mode", i.mode.clone()),
-                ("confidenceLevel", i.confidence_level.clone()),
-                ("autograph", i.autograph.clone()),
-                ("format", i.format.clone()),
-                ("riskRecovery", dossier.risk_recovery.clone()),
-                ("riskRecoveryStatus", dossier.risk_recovery_status.clone()),
-                ("process", i.process.clone()),
-                ("description", i.description.clone()),
-            ]);
+            let mut fields = head(("docCode", d.doc_code.clone()));
+            fields.push(("organName", i.organ_name.clone()));
+            fields.extend(middle);
+            fields.extend([risk, risk_status, process, description]);
             return simpledc(&fields);
         }
         Kind::Dip(_) => {
-            let mut fields = common(("arcDocCode", format!("{}.{}", arc_file_code, d.doc_code.rsplit('.').next().unwrap_or_default())));
-            fields.extend([
-                ("subject", i.subject.clone()),
-                ("language", i.language.clone()),
-                ("numberOfPage", i.number_of_page.clone()),
-                ("inforSign", i.infor_sign.clone()),
-                ("keyword", i.keyword.clone()),
-                ("mode", i.mode.clone()),
-                ("confidenceLevel", i.confidence_level.clone()),
-                ("autograph", i.autograph.clone()),
-                ("format", i.format.clone()),
-                ("process", i.process.clone()),
-                ("riskRecovery", dossier.risk_recovery.clone()),
-                ("riskRecoveryStatus", dossier.risk_recovery_status.clone()),
-                ("description", i.description.clone()),
-            ]);
+            let ordinal = d.doc_code.rsplit('.').next().unwrap_or_default();
+            let mut fields = head(("arcDocCode", format!("{arc_file_code}.{ordinal}")));
+            fields.extend(middle);
+            fields.extend([process, risk, risk_status, description]);
             return simpledc(&fields);
         }
         Kind::Aip => {}

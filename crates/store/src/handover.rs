@@ -9,7 +9,7 @@ use serde::Serialize;
 use sqlx::{AssertSqlSafe, Row};
 
 /// What a package held, as its receipt records it.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct PackageReceipt {
     pub objid: String,
     /// SIP or AIP.
@@ -34,14 +34,7 @@ pub struct ReceivedPackage {
     pub title: String,
     pub start_date: Option<String>,
     pub end_date: Option<String>,
-    pub objid: String,
-    pub kind: String,
-    pub documents: i64,
-    pub files: i64,
-    pub pages: i64,
-    pub bytes: i64,
-    pub signers: Vec<String>,
-    pub received_by: String,
+    pub receipt: PackageReceipt,
     /// UTC, as stored.
     pub received_at: String,
 }
@@ -84,14 +77,16 @@ fn from_row(row: &sqlx::any::AnyRow) -> Result<ReceivedPackage, StoreError> {
         title: row.try_get("title")?,
         start_date: row.try_get("start_date")?,
         end_date: row.try_get("end_date")?,
-        objid: row.try_get("objid")?,
-        kind: row.try_get("kind")?,
-        documents: row.try_get("documents")?,
-        files: row.try_get("files")?,
-        pages: row.try_get("pages")?,
-        bytes: row.try_get("bytes")?,
-        signers: signers.lines().map(str::to_string).filter(|s| !s.is_empty()).collect(),
-        received_by: row.try_get("received_by")?,
+        receipt: PackageReceipt {
+            objid: row.try_get("objid")?,
+            kind: row.try_get("kind")?,
+            documents: row.try_get("documents")?,
+            files: row.try_get("files")?,
+            pages: row.try_get("pages")?,
+            bytes: row.try_get("bytes")?,
+            signers: signers.lines().map(str::to_string).filter(|s| !s.is_empty()).collect(),
+            received_by: row.try_get("received_by")?,
+        },
         received_at: row.try_get("received_at")?,
     })
 }

@@ -24,6 +24,27 @@ pub struct UnitFigures {
     pub packages_in_year: i64,
 }
 
+impl std::ops::AddAssign<&UnitFigures> for UnitFigures {
+    /// Adds another unit's figures: a unit's line counts the units merged into it.
+    fn add_assign(&mut self, other: &UnitFigures) {
+        let (t, o) = (&mut self.total, &other.total);
+        t.received += o.received;
+        t.boxes += o.boxes;
+        t.arranged += o.arranged;
+        t.dossiers += o.dossiers;
+        t.destroyed += o.destroyed;
+        t.destroyed_metres += o.destroyed_metres;
+        t.pages_scanned += o.pages_scanned;
+        self.documents += other.documents;
+        self.packages += other.packages;
+        self.received_in_year += other.received_in_year;
+        self.dossiers_in_year += other.dossiers_in_year;
+        self.destroyed_in_year += other.destroyed_in_year;
+        self.pages_signed_in_year += other.pages_signed_in_year;
+        self.packages_in_year += other.packages_in_year;
+    }
+}
+
 /// Work done outside Kho as it was entered.
 #[derive(Debug, Clone)]
 pub struct OutsideWorkRow {

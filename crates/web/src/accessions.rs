@@ -286,10 +286,11 @@ async fn package_context(state: &AppState, ctx: &Ctx, values: Value) -> Result<V
         .await?
         .into_iter()
         .map(|r| {
+            let p = r.receipt;
             context! {
-                dossier => r.dossier_id, file_code => r.file_code, title => r.title, kind => r.kind,
-                documents => r.documents, files => r.files, megabytes => vn::hundredths((r.bytes + 5_000) / 10_000),
-                signers => r.signers.join("; "), received_by => r.received_by, received_at => vn::moment(&r.received_at),
+                dossier => r.dossier_id, file_code => r.file_code, title => r.title, kind => p.kind,
+                documents => p.documents, files => p.files, megabytes => vn::megabytes(p.bytes),
+                signers => p.signers.join("; "), received_by => p.received_by, received_at => vn::moment(&r.received_at),
             }
         })
         .collect();
@@ -300,12 +301,8 @@ async fn package_context(state: &AppState, ctx: &Ctx, values: Value) -> Result<V
         .into_iter()
         .map(|f| context! { id => f.id, code => f.fields.code.to_string(), name => f.fields.name })
         .collect();
-    let today = chrono::Utc::now().with_timezone(&vietnam()).format("%d/%m/%Y").to_string();
+    let today = crate::reports::today().format("%d/%m/%Y").to_string();
     Ok(context! { recent, fonds, today, ..values })
-}
-
-fn vietnam() -> chrono::FixedOffset {
-    chrono::FixedOffset::east_opt(7 * 3600).expect("+07:00")
 }
 
 async fn package_form(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> Result<Response, PageError> {
@@ -335,7 +332,7 @@ async fn handover_record(
     if fonds_id.is_none() {
         problems.push("Chọn phông để lập biên bản.".to_string());
     }
-    let today = chrono::Utc::now().with_timezone(&vietnam()).date_naive();
+    let today = crate::reports::today();
     let mut day = |label: &str, text: Option<&str>| match text.map(str::trim).filter(|t| !t.is_empty()) {
         None => Some(today),
         Some(t) => match chrono::NaiveDate::parse_from_str(t, "%d/%m/%Y") {
@@ -360,7 +357,7 @@ async fn handover_record(
     let instant = |d: chrono::NaiveDate| {
         d.and_hms_opt(0, 0, 0)
             .expect("midnight")
-            .and_local_timezone(vietnam())
+            .and_local_timezone(crate::reports::vietnam())
             .unwrap()
             .with_timezone(&chrono::Utc)
             .format("%Y-%m-%dT%H:%M:%SZ")
@@ -393,11 +390,11 @@ async fn handover_record(
             file_code: r.file_code.clone(),
             title: r.title.clone(),
             span: span(r),
-            documents: r.documents,
-            pages: r.pages,
-            files: r.files,
-            bytes: r.bytes,
-            signers: r.signers.clone(),
+            documents: r.receipt.documents,
+            pages: r.receipt.pages,
+            files: r.receipt.files,
+            bytes: r.receipt.bytes,
+            signers: r.receipt.signers.clone(),
         })
         .collect();
     let (y, m, d) = (today.year() as u16, today.month() as u8, today.day() as u8);

@@ -146,13 +146,10 @@ pub(crate) async fn overview(State(state): State<AppState>, Extension(ctx): Exte
             Some(s) => {
                 let (levels, at_risk, every_unit) = kept_progress(&state, &visibility, s).await?;
                 let tasks = next_tasks(&s.plan.tasks, crate::reports::today());
-                let today = crate::reports::today();
-                let report_due = chrono::NaiveDate::from_ymd_opt(chrono::Datelike::year(&today), 12, 15).expect("15/12");
-                let days_to_report = (report_due - today).num_days();
                 Some(context! {
                     plan => ser(&s.plan), totals => ser(&s.plan.computed()), discrepancies => ser(&s.plan.discrepancies()),
                     fonds => state.store.count_fonds(&visibility).await?, dossiers => state.store.count_dossiers(&visibility).await?,
-                    levels, at_risk, every_unit, tasks, days_to_report, report_due => report_due.format("%d/%m/%Y").to_string(),
+                    levels, at_risk, every_unit, tasks, reminder => crate::reports::report_reminder(),
                 })
             }
             None => Some(context! { plan => Value::from(()) }),
@@ -244,7 +241,6 @@ async fn plan_progress(
         let (done, all) = ((today - start).num_days().max(0) as f64, (end - start).num_days().max(1) as f64);
         (done / all).clamp(0.0, 1.0)
     };
-    let percent = |part: i64, whole: i64| if whole > 0 { format!("{}%", vn::hundredths(part * 10_000 / whole)) } else { "—".into() };
     let meta = &stored.plan.meta;
     let districts = stored.plan.districts.len();
     let received_by_month = state.store.received_by_month(visibility).await?;
@@ -275,8 +271,8 @@ async fn plan_progress(
         let received = sum(|l| l.received);
         levels.push(context! {
             name, units => lines.len(), deadline => vn::iso_date(deadline),
-            target => metres(target), received => metres(received), received_share => percent(received, target),
-            arranged => metres(sum(|l| l.arranged)), arranged_share => percent(sum(|l| l.arranged), target),
+            target => metres(target), received => metres(received), received_share => vn::percent(received, target),
+            arranged => metres(sum(|l| l.arranged)), arranged_share => vn::percent(sum(|l| l.arranged), target),
             dossiers => sum(|l| l.dossiers), pages => sum(|l| l.pages), due_share => format!("{:.0}%", due * 100.0),
             chart => Value::from_safe_string(chart), forecast => forecast(&months, received, target, today),
         });
@@ -285,7 +281,7 @@ async fn plan_progress(
             let expected = (target as f64 * due) as i64;
             every.push(context! {
                 name => line.name.clone(), level => name, target => metres(target), received => metres(line.received),
-                received_share => percent(line.received, target), arranged => metres(line.arranged), pages => line.pages,
+                received_share => vn::percent(line.received, target), arranged => metres(line.arranged), pages => line.pages,
                 stage => stage_of(line), behind => line.received < expected,
             });
             if line.received < expected {
@@ -295,7 +291,7 @@ async fn plan_progress(
                         name => line.name.clone(), level => name, received => metres(line.received), target => metres(target),
                         reason => format!(
                             "đã tiếp nhận {} trên {} m ({}); theo tiến độ đều đến hạn {} cần khoảng {} m ({:.0}%)",
-                            metres(line.received), metres(target), percent(line.received, target), vn::iso_date(deadline), metres(expected), due * 100.0
+                            metres(line.received), metres(target), vn::percent(line.received, target), vn::iso_date(deadline), metres(expected), due * 100.0
                         ),
                     },
                 ));

@@ -27,9 +27,26 @@ pub fn routes() -> Router<AppState> {
         .route("/bao-cao/nam.csv", get(|s, c, q| annual(s, c, q, PaperFormat::Csv)))
 }
 
+/// Vietnam's time zone (UTC+07:00, no daylight saving).
+pub fn vietnam() -> chrono::FixedOffset {
+    chrono::FixedOffset::east_opt(7 * 3600).expect("+07:00")
+}
+
 /// Today in Vietnam.
 pub fn today() -> chrono::NaiveDate {
-    chrono::Utc::now().with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).expect("+07:00")).date_naive()
+    chrono::Utc::now().with_timezone(&vietnam()).date_naive()
+}
+
+/// Days a reminder of the annual report is shown before its 15/12.
+const REMINDER_DAYS: i64 = 30;
+
+/// This year's 15/12 (DD/MM/YYYY) and the days left to it, while it is near enough to remind of:
+/// what Tổng quan and Báo cáo both show.
+pub(crate) fn report_reminder() -> Option<minijinja::Value> {
+    let today = today();
+    let due = chrono::NaiveDate::from_ymd_opt(today.year(), 12, 15).expect("15/12");
+    let days = (due - today).num_days();
+    (0..=REMINDER_DAYS).contains(&days).then(|| context! { days, due => due.format("%d/%m/%Y").to_string() })
 }
 
 /// The place a body writes before its date: a commune's own name, else the province.
@@ -97,20 +114,10 @@ pub async fn annual_report(
     }
     let line = |id: i64, target: Option<i64>| {
         let mut f = kho_store::UnitFigures::default();
-        for part in merged.get(&id).cloned().unwrap_or_else(|| vec![id]) {
-            let g = figures.get(&part).cloned().unwrap_or_default();
-            f.total.received += g.total.received;
-            f.total.arranged += g.total.arranged;
-            f.total.dossiers += g.total.dossiers;
-            f.total.pages_scanned += g.total.pages_scanned;
-            f.total.destroyed_metres += g.total.destroyed_metres;
-            f.documents += g.documents;
-            f.packages += g.packages;
-            f.received_in_year += g.received_in_year;
-            f.dossiers_in_year += g.dossiers_in_year;
-            f.destroyed_in_year += g.destroyed_in_year;
-            f.pages_signed_in_year += g.pages_signed_in_year;
-            f.packages_in_year += g.packages_in_year;
+        for part in merged.get(&id).map(Vec::as_slice).unwrap_or(&[id]) {
+            if let Some(g) = figures.get(part) {
+                f += g;
+            }
         }
         ReportLine {
             name: units.get(&id).cloned().unwrap_or_default(),
@@ -236,14 +243,12 @@ async fn form(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> 
 async fn render(state: &AppState, ctx: &Ctx, status: StatusCode, problems: Vec<String>) -> Result<Response, PageError> {
     let today = today();
     let units: Vec<minijinja::Value> = reporting_units(state, ctx).await?.into_iter().map(|(id, name)| context! { id, name }).collect();
-    let deadline = chrono::NaiveDate::from_ymd_opt(today.year(), 12, 15).expect("15/12");
-    let days_left = (deadline - today).num_days();
     crate::pages::Page::new("reports.html", "bao-cao", "Báo cáo").status(status).render(
         state,
         Some(ctx),
         context! {
             year => today.year(), units, province_wide => ctx.actor.visibility().all_units, problems,
-            days_left, deadline => deadline.format("%d/%m/%Y").to_string(),
+            reminder => report_reminder(),
         },
     )
 }
