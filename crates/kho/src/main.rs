@@ -1055,17 +1055,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 None => None,
             };
             anyhow::ensure!(matches!(format.as_str(), "docx" | "pdf"), "định dạng “{format}” phải là docx hoặc pdf");
-            let report = kho_web::reports::annual_report(
-                &store,
-                &kho_model::access::Visibility::everything(),
-                *year,
-                unit,
-                difficulties,
-                proposals,
-                true,
-            )
-            .await?
-            .context("chưa nạp kế hoạch của tỉnh (kho plan import): báo cáo so sánh với kế hoạch")?;
+            let report =
+                kho_web::reports::annual_report(&store, &kho_model::access::Visibility::everything(), *year, unit, difficulties, proposals)
+                    .await?
+                    .context("chưa nạp kế hoạch của tỉnh (kho plan import): báo cáo so sánh với kế hoạch")?;
             let doc = kho_documents::official::annual_report(&report);
             let bytes = if format == "pdf" { kho_documents::official::to_pdf(&doc) } else { kho_documents::official::to_docx(&doc) }
                 .map_err(|e| anyhow::anyhow!(e))?;

@@ -237,12 +237,6 @@ impl Store {
     }
 
     /// Appends one entry to the chain, on its own.
-    /// The number of the trail's last entry (0 when empty): it moves with every audited write, so
-    /// what is derived from the catalogue may be kept until it moves.
-    pub async fn audit_head(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query("SELECT COALESCE(MAX(seq), 0) FROM audit_log").fetch_one(&self.pool).await?.try_get(0)?)
-    }
-
     pub async fn audit(&self, event: AuditEvent) -> Result<i64, StoreError> {
         let mut last = None;
         for attempt in 0..50u64 {

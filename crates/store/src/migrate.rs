@@ -1,7 +1,8 @@
 //! Schema migrations: numbered SQL files embedded in the binary, each applied once, in order,
 //! inside a transaction, and recorded in `schema_migrations`. Most are written once for both
-//! backends; one that must differ (SQLite rebuilds a table to drop a constraint PostgreSQL drops
-//! in place; a trigger's body is a function in PostgreSQL) is given per backend. A SQLite rebuild of a table others refer to is marked
+//! backends (a trigger is written in SQLite's spelling and becomes a function and a trigger in
+//! PostgreSQL's); one that must differ (SQLite rebuilds a table to drop a constraint PostgreSQL
+//! drops in place) is given per backend. A SQLite rebuild of a table others refer to is marked
 //! `-- kho:foreign-keys-off`: it runs with foreign keys off (they cannot be switched inside a
 //! transaction) and `PRAGMA foreign_key_check` must find nothing before it commits.
 
@@ -44,18 +45,12 @@ const MIGRATIONS: &[(i64, &str, Sql)] = &[
     (18, "dossier_listing", Both(include_str!("../migrations/0018_dossier_listing.sql"))),
     (19, "parent_body", Both(include_str!("../migrations/0019_parent_body.sql"))),
     (20, "batch_tallies", Both(include_str!("../migrations/0020_batch_tallies.sql"))),
-    (
-        21,
-        "batch_tally_triggers",
-        Sql::PerBackend {
-            sqlite: include_str!("../migrations/0021_batch_tally_triggers.sqlite.sql"),
-            postgres: include_str!("../migrations/0021_batch_tally_triggers.postgres.sql"),
-        },
-    ),
+    (21, "batch_tally_triggers", Both(include_str!("../migrations/0021_batch_tally_triggers.sql"))),
     (22, "fixity_copies", Both(include_str!("../migrations/0022_fixity_copies.sql"))),
     (23, "package_receipts", Both(include_str!("../migrations/0023_package_receipts.sql"))),
     (24, "attachment_documents", Both(include_str!("../migrations/0024_attachment_documents.sql"))),
     (25, "outside_work", Both(include_str!("../migrations/0025_outside_work.sql"))),
+    (26, "fonds_tallies", Both(include_str!("../migrations/0026_fonds_tallies.sql"))),
 ];
 
 const FOREIGN_KEYS_OFF: &str = "-- kho:foreign-keys-off";
@@ -84,8 +79,60 @@ impl Backend {
             };
             sql.replace_range(start..=end, &statement);
         }
-        sql
+        // `{vn_month:EXPR}`: the month (`YYYY-MM`) of a stored UTC instant, in Vietnam time.
+        while let Some(start) = sql.find("{vn_month:") {
+            let end = start + sql[start..].find('}').expect("closed placeholder");
+            let instant = sql[start + "{vn_month:".len()..end].to_string();
+            let month = match self {
+                Backend::Sqlite => format!("strftime('%Y-%m', {instant}, '+7 hours')"),
+                Backend::Postgres => format!("to_char(CAST({instant} AS timestamp) + interval '7 hours', 'YYYY-MM')"),
+            };
+            sql.replace_range(start..=end, &month);
+        }
+        match self {
+            Backend::Sqlite => sql,
+            Backend::Postgres => postgres_triggers(&sql),
+        }
     }
+}
+
+/// SQLite's `CREATE TRIGGER name AFTER … ON table [WHEN condition] BEGIN statements END;` as
+/// PostgreSQL has it: a function `kho_name()` holding the statements, and a row trigger that runs
+/// it. A trigger already in PostgreSQL's spelling (no `BEGIN` before its `;`) is left alone.
+fn postgres_triggers(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() * 2);
+    let mut rest = sql;
+    while let Some(start) = rest.find("CREATE TRIGGER ") {
+        let (before, from) = rest.split_at(start);
+        out.push_str(before);
+        let (Some(begin), Some(semicolon)) = (from.find("\nBEGIN\n"), from.find(';')) else {
+            out.push_str(from);
+            return out;
+        };
+        if semicolon < begin {
+            out.push_str(&from[..=semicolon]);
+            rest = &from[semicolon + 1..];
+            continue;
+        }
+        let Some(end) = from.find("\nEND;") else {
+            out.push_str(from);
+            return out;
+        };
+        let header = from["CREATE TRIGGER ".len()..begin].split_whitespace().collect::<Vec<_>>().join(" ");
+        let body = &from[begin + "\nBEGIN\n".len()..end];
+        let (name, event) = header.split_once(' ').unwrap_or((&header, ""));
+        let (event, condition) = match event.split_once(" WHEN ") {
+            Some((event, condition)) => (event, format!(" WHEN ({condition})")),
+            None => (event, String::new()),
+        };
+        out.push_str(&format!(
+            "CREATE FUNCTION kho_{name}() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n{body}\n    RETURN NULL;\nEND $$;\n\
+             CREATE TRIGGER {name} {event}\n    FOR EACH ROW{condition} EXECUTE FUNCTION kho_{name}();"
+        ));
+        rest = &from[end + "\nEND;".len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 pub(crate) async fn run(store: &Store) -> Result<(), StoreError> {
@@ -151,4 +198,26 @@ async fn apply(
         .await?;
     tx.commit().await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A trigger in SQLite's spelling becomes a PostgreSQL function and trigger; one already in
+    /// PostgreSQL's spelling, and the rest of the file, are left as they are.
+    #[test]
+    fn sqlite_triggers_become_postgresql_functions() {
+        let sqlite = "CREATE TABLE t (a BIGINT);\n\
+            CREATE TRIGGER t_moved AFTER UPDATE OF a ON t\nWHEN OLD.a <> NEW.a\nBEGIN\n    UPDATE u SET n = n + 1;\nEND;\n\
+            CREATE TRIGGER t_added AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION kho_t_added();\n";
+        assert_eq!(
+            Backend::Postgres.dialect(sqlite),
+            "CREATE TABLE t (a BIGINT);\n\
+             CREATE FUNCTION kho_t_moved() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n    UPDATE u SET n = n + 1;\n    RETURN NULL;\nEND $$;\n\
+             CREATE TRIGGER t_moved AFTER UPDATE OF a ON t\n    FOR EACH ROW WHEN (OLD.a <> NEW.a) EXECUTE FUNCTION kho_t_moved();\n\
+             CREATE TRIGGER t_added AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION kho_t_added();\n"
+        );
+        assert_eq!(Backend::Sqlite.dialect(sqlite), sqlite);
+    }
 }

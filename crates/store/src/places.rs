@@ -281,6 +281,7 @@ pub struct UnitProgress {
     /// Mét giá after chỉnh lý, from box thickness, in hundredths.
     pub arranged: i64,
     pub dossiers: i64,
+    pub documents: i64,
     pub destroyed: i64,
     /// Mét giá destroyed (as the biên bản hủy recorded), in hundredths.
     pub destroyed_metres: i64,
@@ -317,23 +318,27 @@ impl Store {
         for row in destroyed {
             progress.entry(row.try_get("unit_id")?).or_default().destroyed_metres = row.try_get::<Option<i64>, _>("m")?.unwrap_or(0);
         }
+        // Hồ sơ and pages from the tallies the triggers keep (migrations 20, 26), filtered by
+        // the same condition as the hồ sơ themselves: a few rows per fonds, whatever its size.
         let mut args = Vec::new();
         let visible = visible_dossiers(visibility, &mut args);
         let sql = format!(
-            "SELECT f.unit_id, COUNT(d.id) AS n, CAST(SUM(CASE WHEN d.disposal = 'da_huy' THEN 1 ELSE 0 END) AS BIGINT) AS destroyed
-             FROM dossiers d JOIN fonds f ON f.id = d.fonds_id WHERE d.id IN (SELECT id FROM dossiers WHERE {visible}) GROUP BY f.unit_id"
+            "SELECT f.unit_id, CAST(SUM(t.dossiers) AS BIGINT) AS n, CAST(SUM(t.destroyed) AS BIGINT) AS destroyed,
+                    CAST(SUM(t.documents) AS BIGINT) AS documents
+             FROM (SELECT * FROM fonds_tallies WHERE {visible}) t JOIN fonds f ON f.id = t.fonds_id GROUP BY f.unit_id"
         );
         for row in bind_all(sqlx::query(AssertSqlSafe(sql)), &args).fetch_all(&self.pool).await? {
             let entry = progress.entry(row.try_get("unit_id")?).or_default();
-            entry.dossiers = row.try_get("n")?;
+            entry.dossiers = row.try_get::<Option<i64>, _>("n")?.unwrap_or(0);
             entry.destroyed = row.try_get::<Option<i64>, _>("destroyed")?.unwrap_or(0);
+            entry.documents = row.try_get::<Option<i64>, _>("documents")?.unwrap_or(0);
         }
         let sql = format!(
-            "SELECT f.unit_id, COUNT(p.id) AS n FROM scan_pages p JOIN dossiers d ON d.id = p.dossier_id JOIN fonds f ON f.id = d.fonds_id
-             WHERE p.state = 'done' AND d.id IN (SELECT id FROM dossiers WHERE {visible}) GROUP BY f.unit_id"
+            "SELECT f.unit_id, CAST(SUM(t.pages_done) AS BIGINT) AS n
+             FROM (SELECT * FROM batch_tallies WHERE {visible}) t JOIN fonds f ON f.id = t.fonds_id GROUP BY f.unit_id"
         );
         for row in bind_all(sqlx::query(AssertSqlSafe(sql)), &args).fetch_all(&self.pool).await? {
-            progress.entry(row.try_get("unit_id")?).or_default().pages_scanned = row.try_get("n")?;
+            progress.entry(row.try_get("unit_id")?).or_default().pages_scanned = row.try_get::<Option<i64>, _>("n")?.unwrap_or(0);
         }
         Ok(progress)
     }

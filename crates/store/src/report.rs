@@ -14,7 +14,6 @@ use std::collections::HashMap;
 pub struct UnitFigures {
     /// To date.
     pub total: UnitProgress,
-    pub documents: i64,
     pub packages: i64,
     /// In the year.
     pub received_in_year: i64,
@@ -32,10 +31,10 @@ impl std::ops::AddAssign<&UnitFigures> for UnitFigures {
         t.boxes += o.boxes;
         t.arranged += o.arranged;
         t.dossiers += o.dossiers;
+        t.documents += o.documents;
         t.destroyed += o.destroyed;
         t.destroyed_metres += o.destroyed_metres;
         t.pages_scanned += o.pages_scanned;
-        self.documents += other.documents;
         self.packages += other.packages;
         self.received_in_year += other.received_in_year;
         self.dossiers_in_year += other.dossiers_in_year;
@@ -133,13 +132,10 @@ impl Store {
     }
 
     /// Each unit's figures to date and in `year` (Vietnam time), of what `visibility` may count.
-    /// Văn bản are counted only with `count_documents` (the annual report): at a million văn bản
-    /// that count is the one that scans, and Tổng quan does without it.
     pub async fn report_figures(
         &self,
         visibility: &kho_model::access::Visibility,
         year: i32,
-        count_documents: bool,
     ) -> Result<HashMap<i64, UnitFigures>, StoreError> {
         let mut figures: HashMap<i64, UnitFigures> = HashMap::new();
         for (unit, progress) in self.progress_by_unit(visibility).await? {
@@ -163,44 +159,43 @@ impl Store {
         for row in sqlx::query(AssertSqlSafe(sql)).bind(&day).fetch_all(&self.pool).await? {
             figures.entry(row.try_get("unit_id")?).or_default().destroyed_in_year = row.try_get::<Option<i64>, _>("n")?.unwrap_or(0);
         }
-        // What counts hồ sơ counts only those the reader may see.
-        let mut args = vec![Arg::Text(from.clone()), Arg::Text(until.clone())];
+        // What counts hồ sơ counts only those the reader may see. Hồ sơ described in the year come
+        // from the tallies kept per month (migration 26); signed copies are read by their day.
+        let mut args = vec![Arg::Text(format!("{year}-%"))];
         let visible = visible_dossiers(visibility, &mut args);
-        let within = format!("d.id IN (SELECT id FROM dossiers WHERE {visible})");
+        let sql = format!(
+            "SELECT f.unit_id, CAST(SUM(t.dossiers) AS BIGINT) AS a, 0 AS b
+             FROM (SELECT * FROM fonds_tallies WHERE month LIKE $1 AND {visible}) t JOIN fonds f ON f.id = t.fonds_id GROUP BY f.unit_id"
+        );
+        let mut args_dated = vec![Arg::Text(from), Arg::Text(until)];
+        let within = format!("d.id IN (SELECT id FROM dossiers WHERE {})", visible_dossiers(visibility, &mut args_dated));
         let grouped = |select: &str, from_where: &str| {
             format!("SELECT f.unit_id, {select} FROM {from_where} JOIN fonds f ON f.id = d.fonds_id WHERE {within} GROUP BY f.unit_id")
         };
         let queries = [
-            grouped(
-                "CAST(SUM(CASE WHEN d.created_at >= $1 AND d.created_at < $2 THEN 1 ELSE 0 END) AS BIGINT) AS a, COUNT(*) AS b",
-                "dossiers d",
+            (sql, &args),
+            (
+                grouped(
+                    "CAST(SUM(r.pages) AS BIGINT) AS a, 0 AS b",
+                    "(SELECT * FROM renditions WHERE created_at >= $1 AND created_at < $2) r JOIN dossiers d ON d.id = r.dossier_id",
+                ),
+                &args_dated,
             ),
-            // Văn bản carry no date of description: counted to date; $1 and $2 are read so that
-            // every query takes the same parameters.
-            grouped(
-                "CAST(SUM(CASE WHEN $1 < $2 THEN 0 ELSE 0 END) AS BIGINT) AS a, COUNT(*) AS b",
-                "documents v JOIN dossiers d ON d.id = v.dossier_id",
-            ),
-            grouped(
-                "CAST(SUM(CASE WHEN r.created_at >= $1 AND r.created_at < $2 THEN r.pages ELSE 0 END) AS BIGINT) AS a, 0 AS b",
-                "renditions r JOIN dossiers d ON d.id = r.dossier_id",
-            ),
-            grouped(
-                "CAST(SUM(CASE WHEN p.received_at >= $1 AND p.received_at < $2 THEN 1 ELSE 0 END) AS BIGINT) AS a, COUNT(*) AS b",
-                "package_receipts p JOIN dossiers d ON d.id = p.dossier_id",
+            (
+                grouped(
+                    "CAST(SUM(CASE WHEN p.received_at >= $1 AND p.received_at < $2 THEN 1 ELSE 0 END) AS BIGINT) AS a, COUNT(*) AS b",
+                    "package_receipts p JOIN dossiers d ON d.id = p.dossier_id",
+                ),
+                &args_dated,
             ),
         ];
-        for (n, sql) in queries.into_iter().enumerate() {
-            if n == 1 && !count_documents {
-                continue;
-            }
-            for row in bind_all(sqlx::query(AssertSqlSafe(sql)), &args).fetch_all(&self.pool).await? {
+        for (n, (sql, args)) in queries.into_iter().enumerate() {
+            for row in bind_all(sqlx::query(AssertSqlSafe(sql)), args).fetch_all(&self.pool).await? {
                 let entry = figures.entry(row.try_get("unit_id")?).or_default();
                 let (a, b) = (row.try_get::<Option<i64>, _>("a")?.unwrap_or(0), row.try_get::<Option<i64>, _>("b")?.unwrap_or(0));
                 match n {
                     0 => entry.dossiers_in_year = a,
-                    1 => entry.documents = b,
-                    2 => entry.pages_signed_in_year = a,
+                    1 => entry.pages_signed_in_year = a,
                     _ => (entry.packages_in_year, entry.packages) = (a, b),
                 }
             }

@@ -187,6 +187,39 @@ pub async fn counted_batch_progress(store: &Store, visibility: &kho_model::acces
     progress
 }
 
+/// Per unit: hồ sơ, hồ sơ destroyed, văn bản and pages scanned, counted afresh from the rows
+/// under `visibility`, as `progress_by_unit` counted before the fonds' tallies were kept by
+/// triggers; and the hồ sơ described in `year` (Vietnam time). The independent figures tests hold
+/// the tallies to.
+pub async fn counted_unit_figures(
+    store: &Store,
+    visibility: &kho_model::access::Visibility,
+    year: i32,
+) -> std::collections::BTreeMap<i64, [i64; 5]> {
+    use crate::catalogue::{Arg, bind_all, visible_dossiers};
+    use sqlx::Row;
+    let mut args = vec![Arg::Text(format!("{}-12-31T17:00:00Z", year - 1)), Arg::Text(format!("{year}-12-31T17:00:00Z"))];
+    let visible = visible_dossiers(visibility, &mut args);
+    let mut out: std::collections::BTreeMap<i64, [i64; 5]> = Default::default();
+    let queries = [
+        "SELECT f.unit_id, COUNT(*) FROM dossiers d JOIN fonds f ON f.id = d.fonds_id WHERE {v} GROUP BY f.unit_id",
+        "SELECT f.unit_id, COUNT(*) FROM dossiers d JOIN fonds f ON f.id = d.fonds_id WHERE {v} AND d.disposal = 'da_huy' GROUP BY f.unit_id",
+        "SELECT f.unit_id, COUNT(*) FROM documents v JOIN dossiers d ON d.id = v.dossier_id JOIN fonds f ON f.id = d.fonds_id WHERE {v} GROUP BY f.unit_id",
+        "SELECT f.unit_id, COUNT(*) FROM scan_pages p JOIN dossiers d ON d.id = p.dossier_id JOIN fonds f ON f.id = d.fonds_id
+         WHERE {v} AND p.state = 'done' GROUP BY f.unit_id",
+        "SELECT f.unit_id, COUNT(*) FROM dossiers d JOIN fonds f ON f.id = d.fonds_id
+         WHERE {v} AND d.created_at >= $1 AND d.created_at < $2 GROUP BY f.unit_id",
+    ];
+    let visible = format!("d.id IN (SELECT id FROM dossiers WHERE {visible})");
+    for (n, sql) in queries.iter().enumerate() {
+        let sql = sql.replace("{v}", &format!("$1 < $2 AND {visible}"));
+        for row in bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), &args).fetch_all(&store.pool).await.expect("count") {
+            out.entry(row.get::<i64, _>(0)).or_default()[n] = row.get::<i64, _>(1);
+        }
+    }
+    out
+}
+
 /// A file already in the blobs, as a test hands it to the catalogue.
 pub struct StoredFile<'a> {
     pub blob: &'a str,

@@ -293,3 +293,128 @@ async fn a_mucluc_is_walked_page_by_page_along_its_index() {
         assert_eq!((ids_of(&from_secret), from_secret.before), (visible[..4].to_vec(), Some(0)), "{label}");
     }
 }
+
+/// What Tổng quan and the reports read from the tallies kept by triggers is what a fresh count of
+/// the rows finds, for each viewer, through every kind of change: hồ sơ and văn bản added, a page
+/// scanned, a hồ sơ made Mật then restricted, moved to another fonds, destroyed, a văn bản moved
+/// between hồ sơ; and a catalogue from before the tallies gets them counted when it opens.
+#[tokio::test]
+async fn a_units_figures_from_the_tallies_agree_with_a_fresh_count_through_every_change() {
+    use kho_store::test_support::{StoredFile, add_dossier, counted_unit_figures, digitized, fonds_with_dossiers};
+    let year = chrono::Datelike::year(&(chrono::Utc::now() + chrono::Duration::hours(7)));
+    for catalogue in catalogues().await {
+        let store = &catalogue.store;
+        let (_, inventory) = fonds_with_inventory(store, "02").await;
+        let units = store.units().await.unwrap();
+        let (muong_ang, tuan_giao) = (
+            units.iter().find(|u| u.name == "Huyện Mường Ảng").unwrap().id,
+            units.iter().find(|u| u.name == "Huyện Tuần Giáo").unwrap().id,
+        );
+        let (other_fonds, _) = fonds_with_dossiers(store, tuan_giao, "P20", &[("01", "Hồ sơ hội nghị", "01", "4")]).await;
+        let mut dossiers = vec![];
+        for n in 0..3 {
+            let id = add_dossier(store, inventory, (&format!("{n:02}"), "Tập quyết định về cán bộ", "01", "10")).await;
+            for ordinal in 1..=2 {
+                let document = DocumentInput {
+                    doc_ordinal: ordinal.to_string(),
+                    type_name: "22".into(),
+                    issued_date: "05/03/2019".into(),
+                    organ_name: "UBND huyện Mường Ảng".into(),
+                    subject: format!("Quyết định số {ordinal}"),
+                    number_of_page: "2".into(),
+                    mode: "01".into(),
+                    ..Default::default()
+                };
+                store.create_document(id, &document.parse().unwrap()).await.unwrap();
+            }
+            dossiers.push(id);
+        }
+        let views = [
+            ("mọi thứ", Visibility::everything()),
+            ("không mật, chỉ công khai", Visibility { clearance: 0, public_only: true, ..Visibility::everything() }),
+            ("chỉ Mường Ảng", Visibility { all_units: false, units: vec![muong_ang], ..Visibility::everything() }),
+        ];
+        let agree = |step: &'static str| {
+            let views = &views;
+            async move {
+                for (name, view) in views {
+                    let counted = counted_unit_figures(store, view, year).await;
+                    let progress = store.progress_by_unit(view).await.unwrap();
+                    let reported = store.report_figures(view, year).await.unwrap();
+                    let kept: std::collections::BTreeMap<i64, [i64; 5]> = progress
+                        .iter()
+                        .map(|(unit, p)| {
+                            let in_year = reported.get(unit).map(|f| f.dossiers_in_year).unwrap_or(0);
+                            (*unit, [p.dossiers, p.destroyed, p.documents, p.pages_scanned, in_year])
+                        })
+                        .filter(|(_, figures)| figures.iter().any(|n| *n != 0))
+                        .collect();
+                    assert_eq!(kept, counted, "{}: {step}, {name}", catalogue.label);
+                }
+            }
+        };
+        agree("hồ sơ và văn bản mới").await;
+        assert_eq!(store.progress_by_unit(&views[0].1).await.unwrap()[&muong_ang].documents, 6, "{}", catalogue.label);
+
+        let scan = StoredFile { blob: &"b".repeat(64), sha256: &"b".repeat(64), size: 10 };
+        digitized(store, muong_ang, dossiers[0], scan, None).await;
+        agree("một trang đã quét").await;
+
+        let mut fields = store.dossier(dossiers[1]).await.unwrap().fields;
+        fields.classification = kho_model::Classification::Confidential;
+        store.update_dossier(dossiers[1], &fields).await.unwrap();
+        agree("hồ sơ thành Mật").await;
+        fields.classification = kho_model::Classification::None;
+        fields.mode = kho_model::Mode::Conditional;
+        store.update_dossier(dossiers[1], &fields).await.unwrap();
+        agree("hồ sơ sử dụng có điều kiện").await;
+
+        catalogue.tamper(&format!("UPDATE dossiers SET fonds_id = {other_fonds} WHERE id = {}", dossiers[2])).await;
+        agree("hồ sơ chuyển sang phông khác").await;
+        catalogue.tamper(&format!("UPDATE dossiers SET disposal = 'da_huy' WHERE id = {}", dossiers[0])).await;
+        agree("hồ sơ đã hủy").await;
+        catalogue
+            .tamper(&format!(
+                "UPDATE documents SET dossier_id = {}, doc_ordinal = doc_ordinal + 10 WHERE dossier_id = {}",
+                dossiers[2], dossiers[1]
+            ))
+            .await;
+        agree("văn bản chuyển sang hồ sơ khác").await;
+        catalogue.tamper(&format!("UPDATE dossiers SET created_at = '{}-06-01T00:00:00Z' WHERE id = {}", year - 1, dossiers[1])).await;
+        catalogue.tamper("DELETE FROM fonds_tallies").await;
+        catalogue.tamper("DELETE FROM schema_migrations WHERE version = 26").await;
+        catalogue.tamper("DROP TABLE fonds_tallies").await;
+        catalogue.tamper("DROP INDEX renditions_created").await;
+        for trigger in [
+            "dossiers_fonds_tally_insert",
+            "dossiers_fonds_tally_update",
+            "dossiers_fonds_tally_delete",
+            "documents_fonds_tally_insert",
+            "documents_fonds_tally_delete",
+            "documents_fonds_tally_move",
+        ] {
+            catalogue
+                .tamper(&match store.backend() {
+                    kho_store::Backend::Sqlite => format!("DROP TRIGGER {trigger}"),
+                    kho_store::Backend::Postgres => format!("DROP FUNCTION kho_{trigger}() CASCADE"),
+                })
+                .await;
+        }
+        let reopened = Store::open(&catalogue.url).await.unwrap();
+        for (name, view) in &views {
+            let counted = counted_unit_figures(&reopened, view, year).await;
+            let progress = reopened.progress_by_unit(view).await.unwrap();
+            let reported = reopened.report_figures(view, year).await.unwrap();
+            for (unit, figures) in &counted {
+                let p = &progress[unit];
+                assert_eq!(
+                    [p.dossiers, p.destroyed, p.documents, p.pages_scanned, reported[unit].dossiers_in_year],
+                    *figures,
+                    "{}: mở lại, {name}",
+                    catalogue.label
+                );
+            }
+        }
+        reopened.close().await;
+    }
+}

@@ -144,7 +144,7 @@ pub(crate) async fn overview(State(state): State<AppState>, Extension(ctx): Exte
     let province = if ctx.actor.all_units && may(Action::PlanView) {
         match &stored {
             Some(s) => {
-                let (levels, at_risk, every_unit) = kept_progress(&state, &visibility, s).await?;
+                let (levels, at_risk, every_unit) = plan_progress(&state, &visibility, s).await?;
                 let tasks = next_tasks(&s.plan.tasks, crate::reports::today());
                 Some(context! {
                     plan => ser(&s.plan), totals => ser(&s.plan.computed()), discrepancies => ser(&s.plan.discrepancies()),
@@ -182,41 +182,6 @@ fn disposal_rows(waiting: &kho_store::Waiting<kho_store::DisposalWaiting>) -> Va
     }
 }
 
-/// How long the province's progress is kept at most, even when the audit trail does not move
-/// (a page read by a worker is not audited).
-pub(crate) const PROGRESS_KEPT: std::time::Duration = std::time::Duration::from_secs(30);
-
-/// The province's progress as last computed: for whom (clearance, reader), at which audit head,
-/// when.
-pub(crate) struct KeptProgress {
-    key: (i64, bool, i64),
-    at: std::time::Instant,
-    figures: (Vec<Value>, Vec<Value>, Vec<Value>),
-}
-
-/// [`plan_progress`] for the whole province, computed once for every viewer of the same clearance
-/// until the audit trail moves or [`PROGRESS_KEPT`] passes: the figures scan the catalogue, and
-/// twenty people opening Tổng quan at once should not scan it twenty times.
-async fn kept_progress(
-    state: &AppState,
-    visibility: &kho_model::access::Visibility,
-    stored: &kho_store::StoredPlan,
-) -> Result<(Vec<Value>, Vec<Value>, Vec<Value>), PageError> {
-    let key = (visibility.clearance, visibility.public_only, state.store.audit_head().await?);
-    {
-        let kept = state.progress.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(k) = kept.as_ref().filter(|k| k.key == key && k.at.elapsed() < PROGRESS_KEPT && visibility.all_units) {
-            return Ok(k.figures.clone());
-        }
-    }
-    let figures = plan_progress(state, visibility, stored).await?;
-    if visibility.all_units {
-        *state.progress.lock().unwrap_or_else(|e| e.into_inner()) =
-            Some(KeptProgress { key, at: std::time::Instant::now(), figures: figures.clone() });
-    }
-    Ok(figures)
-}
-
 /// The plan's first day: progress is measured along a straight line from it to each deadline.
 const PLAN_START: (i32, u32, u32) = (2026, 1, 1);
 
@@ -232,7 +197,7 @@ async fn plan_progress(
 ) -> Result<(Vec<Value>, Vec<Value>, Vec<Value>), PageError> {
     let today = crate::reports::today();
     let year = chrono::Datelike::year(&today);
-    let Some(report) = crate::reports::annual_report(&state.store, visibility, year, None, "", "", false).await? else {
+    let Some(report) = crate::reports::annual_report(&state.store, visibility, year, None, "", "").await? else {
         return Ok((vec![], vec![], vec![]));
     };
     let start = chrono::NaiveDate::from_ymd_opt(PLAN_START.0, PLAN_START.1, PLAN_START.2).expect("plan start");

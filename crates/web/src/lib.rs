@@ -125,9 +125,6 @@ pub struct AppState {
     /// its share of this before it is read into memory, so many large or slow uploads cost disk,
     /// not memory (`AppState::hold_upload`).
     uploads: Arc<tokio::sync::Semaphore>,
-    /// The province's progress on Tổng quan, kept while the audit trail does not move and for at
-    /// most [`home::PROGRESS_KEPT`]: (audit head, clearance and reader flag, when, the figures).
-    pub(crate) progress: Arc<std::sync::Mutex<Option<home::KeptProgress>>>,
 }
 
 impl AppState {
@@ -140,7 +137,6 @@ impl AppState {
             templates: Arc::new(templates::environment()),
             rate_limiter: Arc::new(auth::RateLimiter::default()),
             dummy_hash: Arc::new(auth::hash_password(&auth::new_secret())),
-            progress: Arc::new(std::sync::Mutex::new(None)),
         }
     }
 

@@ -73,9 +73,21 @@ fn commune_body(name: &str) -> String {
     }
 }
 
+/// `id` and the units it carries on: those merged or dissolved into it, and theirs in turn.
+fn carried(units: &[kho_model::record::Unit], id: i64) -> Vec<i64> {
+    let mut ids = vec![id];
+    let mut next = 0;
+    while next < ids.len() {
+        let of = ids[next];
+        ids.extend(units.iter().filter(|u| u.successor_id == Some(of) && !ids.contains(&u.id)).map(|u| u.id).collect::<Vec<_>>());
+        next += 1;
+    }
+    ids
+}
+
 /// The annual report of `year`: of `unit` (and the units merged into it) to Sở Nội vụ, or with
 /// None of Sở Nội vụ to the UBND tỉnh over every unit of the plan; figures as `visibility` may
-/// count them (văn bản only with `count_documents`). None when no plan is loaded.
+/// count them. None when no plan is loaded.
 pub async fn annual_report(
     store: &Store,
     visibility: &Visibility,
@@ -83,12 +95,11 @@ pub async fn annual_report(
     unit: Option<i64>,
     difficulties: &str,
     proposals: &str,
-    count_documents: bool,
 ) -> Result<Option<AnnualReport>, StoreError> {
     let Some(stored) = store.plan().await? else { return Ok(None) };
     let meta = &stored.plan.meta;
     let province = meta.province.clone();
-    let figures = store.report_figures(visibility, year, count_documents).await?;
+    let figures = store.report_figures(visibility, year).await?;
     let targets: Vec<(i64, i64, bool)> = stored
         .plan
         .districts
@@ -101,17 +112,8 @@ pub async fn annual_report(
     let units: std::collections::HashMap<i64, String> = all_units.iter().map(|u| (u.id, u.name.clone())).collect();
     // A unit's line counts the units merged into it: a commune abolished in 2025 reports through
     // its successor.
-    let mut merged: std::collections::HashMap<i64, Vec<i64>> = std::collections::HashMap::new();
-    for (id, _, _) in &targets {
-        let mut ids = vec![*id];
-        ids.extend(store.predecessors(&[*id].into()).await?);
-        merged.insert(*id, ids);
-    }
-    if let Some(id) = unit.filter(|id| !merged.contains_key(id)) {
-        let mut ids = vec![id];
-        ids.extend(store.predecessors(&[id].into()).await?);
-        merged.insert(id, ids);
-    }
+    let merged: std::collections::HashMap<i64, Vec<i64>> =
+        targets.iter().map(|(id, _, _)| *id).chain(unit).map(|id| (id, carried(&all_units, id))).collect();
     let line = |id: i64, target: Option<i64>| {
         let mut f = kho_store::UnitFigures::default();
         for part in merged.get(&id).map(Vec::as_slice).unwrap_or(&[id]) {
@@ -127,7 +129,7 @@ pub async fn annual_report(
             arranged: f.total.arranged,
             dossiers_in_year: f.dossiers_in_year,
             dossiers: f.total.dossiers,
-            documents: f.documents,
+            documents: f.total.documents,
             pages: f.total.pages_scanned,
             pages_signed_in_year: f.pages_signed_in_year,
             destroyed_in_year: f.destroyed_in_year,
@@ -284,7 +286,7 @@ async fn annual(
     let (Some(year), true) = (year, problems.is_empty()) else {
         return render(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, problems).await;
     };
-    let Some(report) = annual_report(&state.store, &visibility, year, unit, &query.kho_khan, &query.de_xuat, true).await? else {
+    let Some(report) = annual_report(&state.store, &visibility, year, unit, &query.kho_khan, &query.de_xuat).await? else {
         return Err(PageError::NotYet("Chưa nạp kế hoạch của tỉnh (kho plan import): báo cáo so sánh với kế hoạch.".into()));
     };
     let mut event = ctx.event("report.annual", "unit", unit, "ok");

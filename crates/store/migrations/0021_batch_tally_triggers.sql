@@ -1,5 +1,5 @@
--- The triggers that keep the tallies of migration 20 in step with every write. The statements
--- are the same on both backends; only how a trigger is spelled differs (here, SQLite's).
+-- The triggers that keep the tallies of migration 20 in step with every write, in SQLite's
+-- spelling; PostgreSQL gets each as a function and a trigger (`Backend::dialect`).
 
 -- A hồ sơ's counts follow its files, pages and renditions.
 CREATE TRIGGER scan_files_tally_insert AFTER INSERT ON scan_files WHEN NEW.replaced_by IS NULL
