@@ -298,6 +298,16 @@ enum PlanCommand {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Nạp định mức kinh phí từ tệp CSV (cột ma, gia_tri, có thể thêm nguon) như trang Kinh phí
+    /// xuất ra (Tải định mức). Định mức không có trong tệp giữ giá trị đang dùng. Có dòng sai thì
+    /// không nạp gì.
+    Norms {
+        /// Tệp CSV, UTF-8.
+        file: PathBuf,
+        /// Chỉ kiểm tra, không nạp.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -928,6 +938,35 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             store.import_plan(&plan).await.context("không nạp được kế hoạch")?;
             accounts::record(&store, &operator, "plan.import", "plan", None, Some(dir.display().to_string())).await?;
             println!("Đã nạp kế hoạch.");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Plan { command: PlanCommand::Norms { file, dry_run } } => {
+            let bytes = std::fs::read(file).with_context(|| format!("không đọc được {}", file.display()))?;
+            let text =
+                String::from_utf8(bytes).map_err(|_| anyhow::anyhow!("{} không phải UTF-8: lưu lại dạng CSV UTF-8", file.display()))?;
+            let store = open_store(&cli).await?;
+            let operator = accounts::operator();
+            accounts::require(&operator, kho_model::access::Action::PlanImport)?;
+            let norms = match store.norms().await?.read_csv(&text) {
+                Ok(norms) => norms,
+                Err(problems) => {
+                    eprintln!("Tệp định mức có {} lỗi; không nạp gì:", problems.len());
+                    for problem in &problems {
+                        eprintln!("  {problem}");
+                    }
+                    return Ok(ExitCode::FAILURE);
+                }
+            };
+            for norm in kho_model::cost::Norm::ALL {
+                println!("{}: {} {}", norm.label(), kho_model::cost::milli_text(norms.value(*norm)), norm.unit());
+            }
+            if *dry_run {
+                println!("Chạy thử: chưa nạp gì.");
+                return Ok(ExitCode::SUCCESS);
+            }
+            store.set_norms(&norms, &operator.name).await?;
+            accounts::record(&store, &operator, "norms.set", "system", None, Some(file.display().to_string())).await?;
+            println!("Đã nạp định mức.");
             Ok(ExitCode::SUCCESS)
         }
         Command::User { command: UserCommand::Add { username, admin, role, full_name, units, clearance } } => {

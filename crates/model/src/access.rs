@@ -46,6 +46,7 @@ crate::codes::code_list! {
         Digitize = "digitize": "Số hóa: lập lô, nhận tệp quét, đổi thứ tự ưu tiên",
         AccessApprove = "access.approve": "Duyệt yêu cầu khai thác",
         HandoverApprove = "handover.approve": "Duyệt bàn giao",
+        BudgetManage = "budget.manage": "Định mức, độ phức tạp, kinh phí được giao và đã chi",
     }
 }
 

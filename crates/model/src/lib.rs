@@ -9,6 +9,7 @@ pub mod access;
 pub mod accession;
 pub mod arrangement;
 pub mod codes;
+pub mod cost;
 pub mod date;
 pub mod digitization;
 pub mod disposal;

@@ -11,6 +11,7 @@ mod accounts;
 mod arrangement;
 mod audit;
 mod catalogue;
+mod cost;
 mod digitization;
 mod disposal;
 mod error;
@@ -27,6 +28,7 @@ pub use accounts::{ApiToken, Session, User, UserSettings};
 pub use arrangement::{Arrangement, StepRecord};
 pub use audit::{AuditEntry, AuditEvent, AuditFilter, AuditSeal, BrokenLink, Checkpoint};
 pub use catalogue::{Attachment, AttachmentOwner, DossierPage, ListDossiers, NewDossier, Seek};
+pub use cost::{BudgetRow, BudgetScope};
 pub use digitization::{
     Batch, BatchProgress, Job, JobKind, NewScanFile, PageFlag, PageResult, QueueCounts, QueueEntry, QueuePage, Rendition, RenditionFile,
     ScanPage,

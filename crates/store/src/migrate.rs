@@ -51,6 +51,7 @@ const MIGRATIONS: &[(i64, &str, Sql)] = &[
     (24, "attachment_documents", Both(include_str!("../migrations/0024_attachment_documents.sql"))),
     (25, "outside_work", Both(include_str!("../migrations/0025_outside_work.sql"))),
     (26, "fonds_tallies", Both(include_str!("../migrations/0026_fonds_tallies.sql"))),
+    (27, "costs", Both(include_str!("../migrations/0027_costs.sql"))),
 ];
 
 const FOREIGN_KEYS_OFF: &str = "-- kho:foreign-keys-off";

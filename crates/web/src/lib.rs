@@ -12,6 +12,7 @@ mod assets;
 mod attachments;
 pub mod auth;
 mod charts;
+mod cost;
 mod digitization;
 mod disposal;
 mod error;
@@ -162,6 +163,7 @@ pub fn router(state: AppState) -> Router {
         .merge(admin::routes())
         .merge(preservation::routes())
         .merge(reports::routes())
+        .merge(cost::routes())
         .merge(retention::routes())
         .merge(import::routes())
         .merge(accessions::routes(state.config.max_upload))

@@ -80,6 +80,7 @@ const AREAS: &[Area] = &[
     Area { key: "khai-thac", label: "Khai thác", href: None, action: Action::CatalogueView },
     Area { key: "ban-giao", label: "Bàn giao", href: None, action: Action::PlanView },
     Area { key: "bao-cao", label: "Báo cáo", href: Some("/bao-cao"), action: Action::PlanView },
+    Area { key: "kinh-phi", label: "Kinh phí", href: Some("/kinh-phi"), action: Action::PlanView },
 ];
 
 /// Whether this person's role may see the archive's internal work (the plan and the work

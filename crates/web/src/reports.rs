@@ -74,7 +74,7 @@ fn commune_body(name: &str) -> String {
 }
 
 /// `id` and the units it carries on: those merged or dissolved into it, and theirs in turn.
-fn carried(units: &[kho_model::record::Unit], id: i64) -> Vec<i64> {
+pub(crate) fn carried(units: &[kho_model::record::Unit], id: i64) -> Vec<i64> {
     let mut ids = vec![id];
     let mut next = 0;
     while next < ids.len() {

@@ -1,0 +1,436 @@
+//! Kinh phí: what the plan's remaining work costs by the norms in force (`kho_model::cost`), for
+//! each unit of the plan and each year, against the budget allocated and spent; the norms, each
+//! unit's complexity and the budget lines are entered here by whoever manages the budget.
+//!
+//! A unit's line counts the units merged into it, and its progress is what the reader may count
+//! (`Store::progress_by_unit` under their `Visibility`); whoever is bound to communes sees theirs.
+
+use crate::AppState;
+use crate::auth::Ctx;
+use crate::error::PageError;
+use crate::respond::{PaperFormat, paper};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Extension, Form, Router};
+use kho_model::access::Action;
+use kho_model::cost::{self, BudgetInput, Complexity, Done, Estimate, Norm, Norms};
+use kho_model::vn;
+use kho_store::BudgetScope;
+use minijinja::{Value, context};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/kinh-phi", get(page))
+        .route("/kinh-phi/du-toan.xlsx", get(|s, c| estimate_file(s, c, PaperFormat::Xlsx)))
+        .route("/kinh-phi/du-toan.csv", get(|s, c| estimate_file(s, c, PaperFormat::Csv)))
+        .route("/kinh-phi/dinh-muc.csv", get(norms_file))
+        .route("/kinh-phi/dinh-muc", post(set_norms))
+        .route("/kinh-phi/do-phuc-tap", post(set_complexity))
+        .route("/kinh-phi/so-lieu", post(add_budget_line))
+}
+
+/// The plan's first year: the whole plan's estimate is spread from it.
+const PLAN_FIRST_YEAR: i32 = 2026;
+
+/// One unit's line of the estimate.
+pub struct UnitCost {
+    pub unit_id: i64,
+    pub name: String,
+    /// Mét giá of the plan, in hundredths.
+    pub metres: i64,
+    pub complexity: Complexity,
+    pub deadline_year: i32,
+    /// The whole line, as if nothing were done.
+    pub whole: Estimate,
+    /// What remains after what is done.
+    pub remaining: Estimate,
+    pub allocated: i64,
+    pub spent: i64,
+}
+
+/// The estimate of every plan unit the reader sees, with each unit's budget lines summed.
+pub struct Costs {
+    pub norms: Norms,
+    pub units: Vec<UnitCost>,
+    /// (year, whole plan spread from its first year, remaining spread from this year, allocated, spent)
+    pub years: Vec<(i32, i64, i64, i64, i64)>,
+}
+
+/// Gathers [`Costs`] for `ctx`'s reader: the plan's lines in their scope, their progress, the
+/// norms and budget. None when no plan is loaded.
+pub async fn costs(state: &AppState, ctx: &Ctx) -> Result<Option<Costs>, PageError> {
+    let store = &state.store;
+    let Some(stored) = store.plan().await? else { return Ok(None) };
+    let visibility = ctx.actor.visibility();
+    let norms = store.norms().await?;
+    let complexities = store.complexities().await?;
+    let progress = store.progress_by_unit(&visibility).await?;
+    let all_units = store.units().await?;
+    let this_year = chrono::Datelike::year(&crate::reports::today());
+    let year_of = |deadline: &str| deadline.get(..4).and_then(|y| y.parse::<i32>().ok()).unwrap_or(this_year);
+    let meta = &stored.plan.meta;
+    let lines = stored
+        .plan
+        .districts
+        .iter()
+        .zip(&stored.district_units)
+        .map(|(d, u)| (*u, d.metres.hundredths(), year_of(&meta.district_deadline)))
+        .chain(
+            stored
+                .plan
+                .communes
+                .iter()
+                .zip(&stored.commune_units)
+                .map(|(c, u)| (*u, c.metres.hundredths(), year_of(&meta.commune_deadline))),
+        );
+    let scope = if visibility.all_units { BudgetScope::Province } else { BudgetScope::Units(&visibility.units) };
+    let budget = store.budget_by_unit(&scope).await?;
+    let mut units = vec![];
+    for (unit_id, metres, deadline_year) in lines {
+        if !(visibility.all_units || visibility.units.contains(&unit_id)) {
+            continue;
+        }
+        let carried = crate::reports::carried(&all_units, unit_id);
+        let mut done = Done::default();
+        let (mut allocated, mut spent) = (0, 0);
+        for part in &carried {
+            if let Some(p) = progress.get(part) {
+                done.arranged += p.arranged;
+                done.pages += p.pages_scanned;
+                done.dossiers += p.dossiers;
+            }
+            if let Some((a, s)) = budget.get(&Some(*part)) {
+                allocated += a;
+                spent += s;
+            }
+        }
+        let complexity = complexities.get(&unit_id).copied().unwrap_or(Complexity::Mixed);
+        units.push(UnitCost {
+            unit_id,
+            name: all_units.iter().find(|u| u.id == unit_id).map(|u| u.name.clone()).unwrap_or_default(),
+            metres,
+            complexity,
+            deadline_year,
+            whole: cost::estimate(&norms, metres, complexity, Done::default()),
+            remaining: cost::estimate(&norms, metres, complexity, done),
+            allocated,
+            spent,
+        });
+    }
+    let mut years: std::collections::BTreeMap<i32, (i64, i64, i64, i64)> = Default::default();
+    for unit in &units {
+        for (year, amount) in cost::spread(unit.whole.cost, PLAN_FIRST_YEAR, unit.deadline_year) {
+            years.entry(year).or_default().0 += amount;
+        }
+        for (year, amount) in cost::spread(unit.remaining.cost, this_year.max(PLAN_FIRST_YEAR), unit.deadline_year) {
+            years.entry(year).or_default().1 += amount;
+        }
+    }
+    for (year, allocated, spent) in store.budget_by_year(&scope).await? {
+        let entry = years.entry(year).or_default();
+        entry.2 += allocated;
+        entry.3 += spent;
+    }
+    let years = years.into_iter().map(|(y, (w, r, a, s))| (y, w, r, a, s)).collect();
+    Ok(Some(Costs { norms, units, years }))
+}
+
+fn days(value: f64) -> String {
+    cost::milli_text((value * 10.0).round() as i64 * 100)
+}
+
+fn money(value: i64) -> String {
+    vn::integer(value)
+}
+
+/// The estimate's table, one line per unit and a total: the page and its XLSX/CSV.
+fn estimate_rows(costs: &Costs) -> Vec<Vec<String>> {
+    let mut total = (0i64, Estimate::default(), Estimate::default(), 0i64, 0i64);
+    let mut rows = vec![];
+    for (n, u) in costs.units.iter().enumerate() {
+        total.0 += u.metres;
+        total.1 += &u.whole;
+        total.2 += &u.remaining;
+        total.3 += u.allocated;
+        total.4 += u.spent;
+        rows.push(vec![
+            vn::integer(n as i64 + 1),
+            u.name.clone(),
+            vn::hundredths(u.metres),
+            u.complexity.label().to_string(),
+            days(u.whole.arrangement_days),
+            vn::integer(u.whole.pages.round() as i64),
+            days(u.whole.digitization_days),
+            days(u.whole.entry_days),
+            money(u.whole.cost),
+            money(u.remaining.cost),
+            money(u.allocated),
+            money(u.spent),
+        ]);
+    }
+    let (metres, whole, remaining, allocated, spent) = total;
+    rows.push(vec![
+        String::new(),
+        "Tổng cộng".into(),
+        vn::hundredths(metres),
+        String::new(),
+        days(whole.arrangement_days),
+        vn::integer(whole.pages.round() as i64),
+        days(whole.digitization_days),
+        days(whole.entry_days),
+        money(whole.cost),
+        money(remaining.cost),
+        money(allocated),
+        money(spent),
+    ]);
+    rows
+}
+
+const ESTIMATE_COLUMNS: [&str; 12] = [
+    "STT",
+    "Đơn vị",
+    "Mét giá (kế hoạch)",
+    "Độ phức tạp",
+    "Công chỉnh lý",
+    "Trang số hóa",
+    "Công số hóa",
+    "Công nhập liệu",
+    "Dự toán cả kế hoạch (đồng)",
+    "Còn lại (đồng)",
+    "Được giao (đồng)",
+    "Đã chi (đồng)",
+];
+
+async fn page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> Result<Response, PageError> {
+    render(&state, &ctx, StatusCode::OK, None, vec![]).await
+}
+
+/// Which form was refused, with what was typed, so the page shows it again.
+enum Refused {
+    Norms(Vec<(String, String)>),
+    Budget(BudgetInput, String),
+    Complexity,
+}
+
+async fn render(
+    state: &AppState,
+    ctx: &Ctx,
+    status: StatusCode,
+    refused: Option<Refused>,
+    errors: Vec<String>,
+) -> Result<Response, PageError> {
+    let Some(costs) = costs(state, ctx).await? else {
+        return Err(PageError::NotYet("Chưa nạp kế hoạch của tỉnh (kho plan import): dự toán tính trên khối lượng của kế hoạch.".into()));
+    };
+    let visibility = ctx.actor.visibility();
+    let may_manage = kho_model::access::Permissions::shipped().allows(ctx.actor.role, Action::BudgetManage);
+    let typed: std::collections::HashMap<String, String> = match &refused {
+        Some(Refused::Norms(fields)) => fields.iter().cloned().collect(),
+        _ => Default::default(),
+    };
+    let norms: Vec<Value> = Norm::ALL
+        .iter()
+        .map(|n| {
+            let value = typed.get(&format!("gia_tri_{}", n.code())).cloned().unwrap_or_else(|| cost::milli_text(costs.norms.value(*n)));
+            let source = typed.get(&format!("nguon_{}", n.code())).cloned().unwrap_or_else(|| costs.norms.source(*n).to_string());
+            context! { code => n.code(), label => n.label(), unit => n.unit(), value, source }
+        })
+        .collect();
+    let rows = estimate_rows(&costs);
+    let years: Vec<Value> = costs
+        .years
+        .iter()
+        .map(|(year, whole, remaining, allocated, spent)| {
+            context! {
+                year, whole => money(*whole), remaining => money(*remaining), allocated => money(*allocated), spent => money(*spent),
+                gap => money(allocated - remaining), short => *allocated > 0 && allocated < remaining,
+            }
+        })
+        .collect();
+    let units: Vec<Value> =
+        costs.units.iter().map(|u| context! { id => u.unit_id, name => u.name.clone(), complexity => u.complexity.code() }).collect();
+    let scope = if visibility.all_units { BudgetScope::Province } else { BudgetScope::Units(&visibility.units) };
+    let names: std::collections::HashMap<i64, String> = state.store.units().await?.into_iter().map(|u| (u.id, u.name)).collect();
+    let lines: Vec<Value> = state
+        .store
+        .recent_budget_lines(&scope, 20)
+        .await?
+        .into_iter()
+        .map(|r| {
+            context! {
+                year => r.line.year, kind => r.line.kind.label(), amount => money(r.line.amount), source => r.line.source,
+                unit => r.unit_id.and_then(|u| names.get(&u).cloned()).unwrap_or_else(|| "Toàn tỉnh".into()),
+                by => r.entered_by, at => r.entered_at,
+            }
+        })
+        .collect();
+    let (budget_form, budget_unit) = match &refused {
+        Some(Refused::Budget(input, unit)) => {
+            (context! { year => &input.year, kind => &input.kind, amount => &input.amount, source => &input.source }, unit.clone())
+        }
+        _ => (Value::from(()), String::new()),
+    };
+    let refused_form = match &refused {
+        Some(Refused::Norms(_)) => "dinh-muc",
+        Some(Refused::Budget(..)) => "so-lieu",
+        Some(Refused::Complexity) => "do-phuc-tap",
+        None => "",
+    };
+    crate::pages::Page::new("cost.html", "kinh-phi", "Kinh phí").status(status).render(
+        state,
+        Some(ctx),
+        context! {
+            columns => ESTIMATE_COLUMNS, rows, years, norms, units, lines, may_manage,
+            may_set_norms => may_manage && visibility.all_units, province_wide => visibility.all_units,
+            complexities => Complexity::ALL.iter().map(|c| context! { code => c.code(), label => c.label() }).collect::<Vec<_>>(),
+            kinds => cost::BudgetKind::ALL.iter().map(|k| context! { code => k.code(), label => k.label() }).collect::<Vec<_>>(),
+            this_year => chrono::Datelike::year(&crate::reports::today()),
+            budget_form, budget_unit, refused_form, errors,
+            csrf_query => ctx.csrf.as_deref().map(crate::auth::urlencode),
+        },
+    )
+}
+
+/// The estimate as XLSX or CSV, the same lines as the page.
+async fn estimate_file(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, format: PaperFormat) -> Result<Response, PageError> {
+    let Some(costs) = costs(&state, &ctx).await? else {
+        return Err(PageError::NotYet("Chưa nạp kế hoạch của tỉnh (kho plan import).".into()));
+    };
+    let widths = [0.4, 2.2, 0.8, 1.2, 0.8, 1.0, 0.8, 0.8, 1.3, 1.3, 1.2, 1.2];
+    let doc = kho_documents::official::OfficialDocument {
+        issuer: crate::respond::keeping_archive(&state).await?.heading(),
+        number: None,
+        national_heading: false,
+        place_and_date: None,
+        title: "DỰ TOÁN KINH PHÍ CHỈNH LÝ, SỐ HÓA TÀI LIỆU THEO ĐỊNH MỨC".into(),
+        subtitle: None,
+        body: vec![kho_documents::official::Block::Table(kho_documents::official::Table {
+            numeric: (0..12).filter(|c| *c != 1 && *c != 3).collect(),
+            columns: ESTIMATE_COLUMNS.iter().zip(widths).map(|(c, w)| (c.to_string(), w)).collect(),
+            rows: estimate_rows(&costs),
+        })],
+        signatures: vec![],
+    };
+    paper(doc, format, "du-toan-kinh-phi").await
+}
+
+/// The norms in force as the CSV `kho plan norms` reads back.
+async fn norms_file(State(state): State<AppState>) -> Result<Response, PageError> {
+    let csv = format!("\u{feff}{}", state.store.norms().await?.to_csv());
+    Ok(crate::respond::download(csv.into_bytes(), "text/csv; charset=utf-8", "dinh-muc.csv".into()))
+}
+
+/// The norms form: every value and source, checked together; the province's to set.
+async fn set_norms(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    if !ctx.actor.visibility().all_units {
+        let refusal =
+            "Định mức dùng chung cho cả tỉnh: chỉ tài khoản của cơ quan toàn tỉnh (Sở Nội vụ, Trung tâm Lưu trữ lịch sử) được sửa.";
+        return render(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, Some(Refused::Norms(fields)), vec![refusal.into()]).await;
+    }
+    let field = |name: String| fields.iter().find(|(k, _)| *k == name).map(|(_, v)| v.trim().to_string());
+    let mut norms = state.store.norms().await?;
+    let mut errors = vec![];
+    for norm in Norm::ALL {
+        let Some(written) = field(format!("gia_tri_{}", norm.code())) else { continue };
+        let source = field(format!("nguon_{}", norm.code())).unwrap_or_default();
+        match cost::parse_milli(&written).and_then(|v| cost::norm_in_bounds(*norm, v)) {
+            Some(_) if source.is_empty() || source.chars().count() > 500 => {
+                errors.push(format!("{}: ghi căn cứ của định mức (văn bản, đơn giá), tối đa 500 ký tự.", norm.label()))
+            }
+            Some(value) => norms.set(*norm, value, &source),
+            None => errors.push(format!("{}: “{written}” không phải giá trị hợp lệ ({}).", norm.label(), norm.unit())),
+        }
+    }
+    if !errors.is_empty() {
+        return render(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, Some(Refused::Norms(fields)), errors).await;
+    }
+    state.store.audited(ctx.event("norms.set", "system", None, "ok")).set_norms(&norms, &ctx.actor.name).await?;
+    Ok(crate::pages::saved("/kinh-phi#dinh-muc".into()))
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct ComplexityForm {
+    don_vi: String,
+    do_phuc_tap: String,
+}
+
+/// A unit's complexity for chỉnh lý, by whoever manages the budget for that unit.
+async fn set_complexity(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Form(form): Form<ComplexityForm>,
+) -> Result<Response, PageError> {
+    let mut errors = vec![];
+    let unit = plan_unit(&state, &ctx, &form.don_vi, &mut errors).await?;
+    let complexity = Complexity::from_code(&form.do_phuc_tap);
+    if complexity.is_none() {
+        errors.push("Độ phức tạp: chọn một trong ba mức.".into());
+    }
+    let (Some(Some(unit)), Some(complexity), true) = (unit, complexity, errors.is_empty()) else {
+        return render(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, Some(Refused::Complexity), errors).await;
+    };
+    state.store.audited(ctx.event("complexity.set", "unit", Some(unit), "ok")).set_complexity(unit, complexity, &ctx.actor.name).await?;
+    Ok(crate::pages::saved("/kinh-phi#du-toan".into()))
+}
+
+/// The unit a form names: None when left empty (the province's own), a refusal when it is not a
+/// number, 404 when it is not one the person may manage.
+async fn plan_unit(state: &AppState, ctx: &Ctx, written: &str, errors: &mut Vec<String>) -> Result<Option<Option<i64>>, PageError> {
+    let visibility = ctx.actor.visibility();
+    match written.trim() {
+        "" if visibility.all_units => Ok(Some(None)),
+        "" => {
+            errors.push("Đơn vị: chọn đơn vị.".into());
+            Ok(None)
+        }
+        text => match text.parse::<i64>() {
+            Ok(id) if visibility.all_units || visibility.units.contains(&id) => {
+                state.store.unit(id).await?;
+                Ok(Some(Some(id)))
+            }
+            Ok(_) => Err(PageError::NotFound("đơn vị")),
+            Err(_) => {
+                errors.push(format!("Đơn vị: “{text}” không phải một đơn vị."));
+                Ok(None)
+            }
+        },
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct BudgetForm {
+    don_vi: String,
+    #[serde(flatten)]
+    line: BudgetInput,
+}
+
+/// A budget line allocated or spent, for a unit in one's scope or (province-wide) the province.
+async fn add_budget_line(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Form(form): Form<BudgetForm>,
+) -> Result<Response, PageError> {
+    let mut errors = vec![];
+    let unit = plan_unit(&state, &ctx, &form.don_vi, &mut errors).await?;
+    let last_year = match state.store.plan().await? {
+        Some(p) => p.plan.meta.commune_deadline.max(p.plan.meta.district_deadline).get(..4).and_then(|y| y.parse().ok()).unwrap_or(2035),
+        None => 2035,
+    };
+    let line = form.line.parse(PLAN_FIRST_YEAR - 1..=last_year);
+    if let Err(invalid) = &line {
+        errors.extend(invalid.errors.iter().map(|e| e.message.clone()));
+    }
+    let (Some(unit), Ok(line), true) = (unit, &line, errors.is_empty()) else {
+        return render(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, Some(Refused::Budget(form.line, form.don_vi)), errors).await;
+    };
+    state.store.audited(ctx.event("budget.add", "unit", unit, "ok")).add_budget_line(unit, line, &ctx.actor.name).await?;
+    Ok(crate::pages::saved("/kinh-phi#kinh-phi".into()))
+}
