@@ -131,6 +131,39 @@ impl Store {
         Ok(out)
     }
 
+    /// Hồ sơ described by each unit in each month (`YYYY-MM`, Vietnam time), of what `visibility`
+    /// may count, oldest first: the burn-up of description, from the tallies (migration 26).
+    pub async fn described_by_month(&self, visibility: &kho_model::access::Visibility) -> Result<Vec<(i64, String, i64)>, StoreError> {
+        let mut args = vec![];
+        let visible = visible_dossiers(visibility, &mut args);
+        let sql = format!(
+            "SELECT f.unit_id, t.month, CAST(SUM(t.dossiers) AS BIGINT) AS n FROM (SELECT * FROM fonds_tallies WHERE {visible}) t
+             JOIN fonds f ON f.id = t.fonds_id GROUP BY f.unit_id, t.month ORDER BY t.month"
+        );
+        self.by_month(sql, &args).await
+    }
+
+    /// Pages of signed copies made for each unit in each month (`YYYY-MM`, UTC), of hồ sơ
+    /// `visibility` may count, oldest first: the burn-up of số hóa.
+    pub async fn signed_by_month(&self, visibility: &kho_model::access::Visibility) -> Result<Vec<(i64, String, i64)>, StoreError> {
+        let mut args = vec![];
+        let visible = visible_dossiers(visibility, &mut args);
+        let sql = format!(
+            "SELECT f.unit_id, SUBSTR(r.created_at, 1, 7) AS month, CAST(SUM(r.pages) AS BIGINT) AS n
+             FROM renditions r JOIN dossiers d ON d.id = r.dossier_id JOIN fonds f ON f.id = d.fonds_id
+             WHERE d.id IN (SELECT id FROM dossiers WHERE {visible}) GROUP BY f.unit_id, SUBSTR(r.created_at, 1, 7) ORDER BY month"
+        );
+        self.by_month(sql, &args).await
+    }
+
+    async fn by_month(&self, sql: String, args: &[Arg]) -> Result<Vec<(i64, String, i64)>, StoreError> {
+        let mut out = vec![];
+        for row in bind_all(sqlx::query(AssertSqlSafe(sql)), args).fetch_all(&self.pool).await? {
+            out.push((row.try_get("unit_id")?, row.try_get("month")?, row.try_get::<Option<i64>, _>("n")?.unwrap_or(0)));
+        }
+        Ok(out)
+    }
+
     /// Each unit's figures to date and in `year` (Vietnam time), of what `visibility` may count.
     pub async fn report_figures(
         &self,

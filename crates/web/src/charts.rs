@@ -15,10 +15,54 @@ fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-/// Cumulative `done` (hundredths, at the first day of each month) from `start` to `end`
-/// against `target`: the plan's straight line dashed, what was done as steps, today marked.
+/// What a burn-up counts.
+#[derive(Clone, Copy)]
+pub enum Quantity {
+    /// Mét giá, in hundredths.
+    Metres,
+    /// Things counted one by one, named ("hồ sơ", "trang").
+    Count(&'static str),
+}
+
+impl Quantity {
+    fn text(self, value: i64) -> String {
+        match self {
+            Quantity::Metres => format!("{} m", vn::hundredths(value)),
+            Quantity::Count(name) => format!("{} {name}", vn::integer(value)),
+        }
+    }
+
+    /// The target as the axis writes it: short enough for its margin.
+    fn axis(self, value: i64) -> String {
+        match self {
+            Quantity::Metres => format!("{} m", vn::hundredths(value)),
+            Quantity::Count(_) => vn::integer(value),
+        }
+    }
+}
+
+/// Per-unit monthly amounts (`YYYY-MM`, oldest first) summed over `units` and made cumulative,
+/// at the first day of each month: the series a burn-up draws.
+pub fn cumulative(rows: &[(i64, String, i64)], units: &std::collections::BTreeSet<i64>) -> Vec<(chrono::NaiveDate, i64)> {
+    let mut months: Vec<(chrono::NaiveDate, i64)> = vec![];
+    for (unit, month, amount) in rows {
+        if !units.contains(unit) {
+            continue;
+        }
+        let Ok(first) = chrono::NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d") else { continue };
+        match months.last_mut() {
+            Some((m, total)) if *m == first => *total += amount,
+            _ => months.push((first, months.last().map(|(_, t)| *t).unwrap_or(0) + amount)),
+        }
+    }
+    months
+}
+
+/// Cumulative `done` (at the first day of each month) from `start` to `end` against `target`:
+/// the plan's straight line dashed, what was done as steps, today marked.
 pub fn burn_up(
     title: &str,
+    quantity: Quantity,
     done: &[(chrono::NaiveDate, i64)],
     start: chrono::NaiveDate,
     end: chrono::NaiveDate,
@@ -30,10 +74,10 @@ pub fn burn_up(
     let x = |d: chrono::NaiveDate| LEFT + ((d - start).num_days() as f64 / span).clamp(0.0, 1.0) * (WIDTH - LEFT - RIGHT);
     let y = |v: i64| TOP + (1.0 - v as f64 / top) * (HEIGHT - TOP - BOTTOM);
     let label = format!(
-        "{}: đã làm {} trên {} m kế hoạch, hạn {}",
+        "{}: đã làm {} trên {} kế hoạch, hạn {}",
         title,
-        vn::hundredths(done.last().map(|(_, v)| *v).unwrap_or(0)),
-        vn::hundredths(target),
+        quantity.text(done.last().map(|(_, v)| *v).unwrap_or(0)),
+        quantity.text(target),
         end.format("%d/%m/%Y")
     );
     let mut svg = format!(
@@ -58,8 +102,8 @@ pub fn burn_up(
         ));
     }
     svg.push_str(&format!(
-        "<text x=\"{lx}\" y=\"{ty:.1}\" font-size=\"11\" text-anchor=\"end\" fill=\"#333\">{} m</text><text x=\"{lx}\" y=\"{by}\" font-size=\"11\" text-anchor=\"end\" fill=\"#333\">0</text>",
-        vn::hundredths(target),
+        "<text x=\"{lx}\" y=\"{ty:.1}\" font-size=\"11\" text-anchor=\"end\" fill=\"#333\">{}</text><text x=\"{lx}\" y=\"{by}\" font-size=\"11\" text-anchor=\"end\" fill=\"#333\">0</text>",
+        quantity.axis(target),
         lx = LEFT - 4.0,
         ty = y(target) + 4.0,
         by = HEIGHT - BOTTOM

@@ -17,12 +17,14 @@
 
 use crate::AppState;
 use crate::auth::Ctx;
+use crate::charts::{Quantity, burn_up};
 use crate::error::PageError;
 use crate::pages::{Page, sees_work};
 use axum::Extension;
 use axum::extract::State;
 use axum::response::Response;
 use kho_model::access::{Action, Permissions};
+use kho_model::cost::Norm;
 use kho_model::disposal::Stage;
 use kho_model::vn;
 use minijinja::{Value, context};
@@ -209,6 +211,9 @@ async fn plan_progress(
     let meta = &stored.plan.meta;
     let districts = stored.plan.districts.len();
     let received_by_month = state.store.received_by_month(visibility).await?;
+    let described_by_month = state.store.described_by_month(visibility).await?;
+    let signed_by_month = state.store.signed_by_month(visibility).await?;
+    let norms = state.store.norms().await?;
     let (mut levels, mut behind, mut every) = (vec![], vec![], vec![]);
     for (name, lines, deadline, plan_units) in [
         ("Cấp huyện", &report.lines[..districts.min(report.lines.len())], &meta.district_deadline, &stored.district_units),
@@ -217,29 +222,65 @@ async fn plan_progress(
         let sum = |f: fn(&kho_documents::official::ReportLine) -> i64| lines.iter().map(f).sum::<i64>();
         let target: i64 = lines.iter().filter_map(|l| l.target).sum();
         let due = share_due(deadline);
-        // The level's units, and those merged into them, month by month.
+        // The level's units, and those merged into them, month by month: what was received, hồ
+        // sơ described and pages signed, against the plan's metres and what the norms make of them.
         let mut units: std::collections::BTreeSet<i64> = plan_units.iter().copied().collect();
         units.extend(state.store.predecessors(&units).await?);
-        let mut months: Vec<(chrono::NaiveDate, i64)> = vec![];
-        for (unit, month, received) in &received_by_month {
-            if !units.contains(unit) {
-                continue;
-            }
-            let Ok(first) = chrono::NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d") else { continue };
-            match months.last_mut() {
-                Some((m, total)) if *m == first => *total += received,
-                _ => months.push((first, months.last().map(|(_, t)| *t).unwrap_or(0) + received)),
-            }
-        }
+        let months = crate::charts::cumulative(&received_by_month, &units);
         let end = chrono::NaiveDate::parse_from_str(deadline, "%Y-%m-%d").unwrap_or(today);
-        let chart = crate::charts::burn_up(&format!("Tiếp nhận tài liệu {}", name.to_lowercase()), &months, start, end, target, today);
+        let level = name.to_lowercase();
+        let metres_kept = target as f64 / 100.0 * norms.value(Norm::KeptShare) as f64 / 100_000.0;
+        let per_metre = |norm: Norm| (metres_kept * norms.value(norm) as f64 / 1000.0).round() as i64;
+        let charts = [
+            (
+                format!(
+                    "Tiếp nhận tài liệu {level}: đường liền là mét giá đã tiếp nhận, đường đứt là tiến độ đều đến hạn {}.",
+                    vn::iso_date(deadline)
+                ),
+                burn_up(&format!("Tiếp nhận tài liệu {level}"), Quantity::Metres, &months, start, end, target, today),
+            ),
+            (
+                format!(
+                    "Biên mục hồ sơ {level}: hồ sơ đã biên mục, so với khoảng {} hồ sơ theo định mức ({} hồ sơ mỗi mét, phần còn lại sau chỉnh lý).",
+                    vn::integer(per_metre(Norm::DossiersPerMetre)),
+                    kho_model::cost::milli_text(norms.value(Norm::DossiersPerMetre))
+                ),
+                burn_up(
+                    &format!("Biên mục hồ sơ {level}"),
+                    Quantity::Count("hồ sơ"),
+                    &crate::charts::cumulative(&described_by_month, &units),
+                    start,
+                    end,
+                    per_metre(Norm::DossiersPerMetre),
+                    today,
+                ),
+            ),
+            (
+                format!(
+                    "Số hóa {level}: trang đã ký số, so với khoảng {} trang theo định mức ({} trang mỗi mét, phần còn lại sau chỉnh lý).",
+                    vn::integer(per_metre(Norm::PagesPerMetre)),
+                    kho_model::cost::milli_text(norms.value(Norm::PagesPerMetre))
+                ),
+                burn_up(
+                    &format!("Số hóa {level}"),
+                    Quantity::Count("trang"),
+                    &crate::charts::cumulative(&signed_by_month, &units),
+                    start,
+                    end,
+                    per_metre(Norm::PagesPerMetre),
+                    today,
+                ),
+            ),
+        ];
+        let charts: Vec<Value> =
+            charts.into_iter().map(|(caption, svg)| context! { caption, svg => Value::from_safe_string(svg) }).collect();
         let received = sum(|l| l.received);
         levels.push(context! {
             name, units => lines.len(), deadline => vn::iso_date(deadline),
             target => metres(target), received => metres(received), received_share => vn::percent(received, target),
             arranged => metres(sum(|l| l.arranged)), arranged_share => vn::percent(sum(|l| l.arranged), target),
             dossiers => sum(|l| l.dossiers), pages => sum(|l| l.pages), due_share => format!("{:.0}%", due * 100.0),
-            chart => Value::from_safe_string(chart), forecast => forecast(&months, received, target, today),
+            charts, forecast => forecast(&months, received, target, today),
         });
         for line in lines {
             let Some(target) = line.target.filter(|t| *t > 0) else { continue };
