@@ -231,47 +231,26 @@ async fn plan_progress(
         let level = name.to_lowercase();
         let metres_kept = target as f64 / 100.0 * norms.value(Norm::KeptShare) as f64 / 100_000.0;
         let per_metre = |norm: Norm| (metres_kept * norms.value(norm) as f64 / 1000.0).round() as i64;
-        let charts = [
-            (
-                format!(
-                    "Tiếp nhận tài liệu {level}: đường liền là mét giá đã tiếp nhận, đường đứt là tiến độ đều đến hạn {}.",
-                    vn::iso_date(deadline)
-                ),
-                burn_up(&format!("Tiếp nhận tài liệu {level}"), Quantity::Metres, &months, start, end, target, today),
+        let mut charts = vec![(
+            format!(
+                "Tiếp nhận tài liệu {level}: đường liền là mét giá đã tiếp nhận, đường đứt là tiến độ đều đến hạn {}.",
+                vn::iso_date(deadline)
             ),
-            (
-                format!(
-                    "Biên mục hồ sơ {level}: hồ sơ đã biên mục, so với khoảng {} hồ sơ theo định mức ({} hồ sơ mỗi mét, phần còn lại sau chỉnh lý).",
-                    vn::integer(per_metre(Norm::DossiersPerMetre)),
-                    kho_model::cost::milli_text(norms.value(Norm::DossiersPerMetre))
-                ),
-                burn_up(
-                    &format!("Biên mục hồ sơ {level}"),
-                    Quantity::Count("hồ sơ"),
-                    &crate::charts::cumulative(&described_by_month, &units),
-                    start,
-                    end,
-                    per_metre(Norm::DossiersPerMetre),
-                    today,
-                ),
-            ),
-            (
-                format!(
-                    "Số hóa {level}: trang đã ký số, so với khoảng {} trang theo định mức ({} trang mỗi mét, phần còn lại sau chỉnh lý).",
-                    vn::integer(per_metre(Norm::PagesPerMetre)),
-                    kho_model::cost::milli_text(norms.value(Norm::PagesPerMetre))
-                ),
-                burn_up(
-                    &format!("Số hóa {level}"),
-                    Quantity::Count("trang"),
-                    &crate::charts::cumulative(&signed_by_month, &units),
-                    start,
-                    end,
-                    per_metre(Norm::PagesPerMetre),
-                    today,
-                ),
-            ),
-        ];
+            burn_up(&format!("Tiếp nhận tài liệu {level}"), Quantity::Metres, &months, start, end, target, today),
+        )];
+        for (stage, done, things, rows, norm) in [
+            ("Biên mục hồ sơ", "hồ sơ đã biên mục", "hồ sơ", &described_by_month, Norm::DossiersPerMetre),
+            ("Số hóa", "trang đã ký số", "trang", &signed_by_month, Norm::PagesPerMetre),
+        ] {
+            let caption = format!(
+                "{stage} {level}: {done}, so với khoảng {} {things} theo định mức ({} {things} mỗi mét, phần còn lại sau chỉnh lý).",
+                vn::integer(per_metre(norm)),
+                kho_model::cost::milli_text(norms.value(norm))
+            );
+            let series = crate::charts::cumulative(rows, &units);
+            let chart = burn_up(&format!("{stage} {level}"), Quantity::Count(things), &series, start, end, per_metre(norm), today);
+            charts.push((caption, chart));
+        }
         let charts: Vec<Value> =
             charts.into_iter().map(|(caption, svg)| context! { caption, svg => Value::from_safe_string(svg) }).collect();
         let received = sum(|l| l.received);
