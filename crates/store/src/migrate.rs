@@ -52,6 +52,7 @@ const MIGRATIONS: &[(i64, &str, Sql)] = &[
     (25, "outside_work", Both(include_str!("../migrations/0025_outside_work.sql"))),
     (26, "fonds_tallies", Both(include_str!("../migrations/0026_fonds_tallies.sql"))),
     (27, "costs", Both(include_str!("../migrations/0027_costs.sql"))),
+    (28, "boxes_placed", Both(include_str!("../migrations/0028_boxes_placed.sql"))),
 ];
 
 const FOREIGN_KEYS_OFF: &str = "-- kho:foreign-keys-off";

@@ -156,6 +156,19 @@ impl Store {
         self.by_month(sql, &args).await
     }
 
+    /// Mét giá arranged (hundredths, from the thickness of boxes filled) for each unit in each
+    /// month (`YYYY-MM`, UTC) a box was placed, in the units `visibility` covers: the burn-up of
+    /// chỉnh lý.
+    pub async fn arranged_by_month(&self, visibility: &kho_model::access::Visibility) -> Result<Vec<(i64, String, i64)>, StoreError> {
+        let units = crate::accessions::in_scope_units(visibility, &["f.unit_id"]);
+        let sql = format!(
+            "SELECT f.unit_id, SUBSTR(b.placed_at, 1, 7) AS month, CAST(SUM(b.thickness_mm) AS BIGINT) / 10 AS n
+             FROM boxes b JOIN fonds f ON f.id = b.fonds_id WHERE b.placed_at IS NOT NULL AND {units}
+             GROUP BY f.unit_id, SUBSTR(b.placed_at, 1, 7) ORDER BY month"
+        );
+        self.by_month(sql, &[]).await
+    }
+
     async fn by_month(&self, sql: String, args: &[Arg]) -> Result<Vec<(i64, String, i64)>, StoreError> {
         let mut out = vec![];
         for row in bind_all(sqlx::query(AssertSqlSafe(sql)), args).fetch_all(&self.pool).await? {

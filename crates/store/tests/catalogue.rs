@@ -418,3 +418,28 @@ async fn a_units_figures_from_the_tallies_agree_with_a_fresh_count_through_every
         reopened.close().await;
     }
 }
+
+/// The burn-up of chỉnh lý dates metres arranged by when a box's thickness was first recorded: a
+/// box made by an import without it counts when it is filled and placed, once, in its month.
+#[tokio::test]
+async fn metres_arranged_are_dated_when_a_box_is_placed() {
+    for catalogue in catalogues().await {
+        let store = &catalogue.store;
+        let (fonds, _) = fonds_with_inventory(store, "02").await;
+        let unit = store.units().await.unwrap().into_iter().find(|u| u.name == "Huyện Mường Ảng").unwrap().id;
+        let month = chrono::Utc::now().format("%Y-%m").to_string();
+        store.fill_box(fonds, 1, None, None, None, None).await.unwrap();
+        assert!(
+            store.arranged_by_month(&Visibility::everything()).await.unwrap().is_empty(),
+            "{}: no thickness, not arranged",
+            catalogue.label
+        );
+        store.fill_box(fonds, 1, None, Some(125), None, None).await.unwrap();
+        store.fill_box(fonds, 2, None, Some(100), None, None).await.unwrap();
+        store.fill_box(fonds, 1, None, Some(120), None, None).await.unwrap();
+        let arranged = store.arranged_by_month(&Visibility::everything()).await.unwrap();
+        assert_eq!(arranged, vec![(unit, month, 22)], "{}: 120 + 100 mm = 0,22 m", catalogue.label);
+        let elsewhere = Visibility { all_units: false, units: vec![unit + 1000], ..Visibility::everything() };
+        assert!(store.arranged_by_month(&elsewhere).await.unwrap().is_empty(), "{}", catalogue.label);
+    }
+}

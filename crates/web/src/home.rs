@@ -211,6 +211,7 @@ async fn plan_progress(
     let meta = &stored.plan.meta;
     let districts = stored.plan.districts.len();
     let received_by_month = state.store.received_by_month(visibility).await?;
+    let arranged_by_month = state.store.arranged_by_month(visibility).await?;
     let described_by_month = state.store.described_by_month(visibility).await?;
     let signed_by_month = state.store.signed_by_month(visibility).await?;
     let norms = state.store.norms().await?;
@@ -222,8 +223,9 @@ async fn plan_progress(
         let sum = |f: fn(&kho_documents::official::ReportLine) -> i64| lines.iter().map(f).sum::<i64>();
         let target: i64 = lines.iter().filter_map(|l| l.target).sum();
         let due = share_due(deadline);
-        // The level's units, and those merged into them, month by month: what was received, hồ
-        // sơ described and pages signed, against the plan's metres and what the norms make of them.
+        // The level's units, and those merged into them, month by month: what was received,
+        // arranged, hồ sơ described and pages signed, against the plan's metres and what the
+        // norms make of them.
         let mut units: std::collections::BTreeSet<i64> = plan_units.iter().copied().collect();
         units.extend(state.store.predecessors(&units).await?);
         let months = crate::charts::cumulative(&received_by_month, &units);
@@ -238,6 +240,23 @@ async fn plan_progress(
             ),
             burn_up(&format!("Tiếp nhận tài liệu {level}"), Quantity::Metres, &months, start, end, target, today),
         )];
+        let kept = (metres_kept * 100.0).round() as i64;
+        charts.push((
+            format!(
+                "Chỉnh lý {level}: mét giá đã chỉnh lý (theo độ dày hộp đã xếp), so với khoảng {} m còn lại sau chỉnh lý ({} % kế hoạch, theo định mức).",
+                vn::hundredths(kept),
+                kho_model::cost::milli_text(norms.value(Norm::KeptShare))
+            ),
+            burn_up(
+                &format!("Chỉnh lý {level}"),
+                Quantity::Metres,
+                &crate::charts::cumulative(&arranged_by_month, &units),
+                start,
+                end,
+                kept,
+                today,
+            ),
+        ));
         for (stage, done, things, rows, norm) in [
             ("Biên mục hồ sơ", "hồ sơ đã biên mục", "hồ sơ", &described_by_month, Norm::DossiersPerMetre),
             ("Số hóa", "trang đã ký số", "trang", &signed_by_month, Norm::PagesPerMetre),

@@ -177,7 +177,7 @@ async fn the_annual_report_carries_the_catalogues_figures_against_the_plan() {
         // A burn-up per level and stage, drawn by the server, and a forecast or the reason there
         // is none. Description and số hóa are drawn against what the default norms make of the
         // plan's metres: 70 % kept, 50 hồ sơ and 5.000 pages a metre.
-        assert_eq!(home.matches("<svg class=\"chart\"").count(), 6, "{label}");
+        assert_eq!(home.matches("<svg class=\"chart\"").count(), 8, "{label}");
         assert!(
             home.contains(&format!("Tiếp nhận tài liệu cấp xã: đã làm 19,75 m trên {} m kế hoạch", kho_model::vn::hundredths(communes))),
             "{label}"
@@ -187,6 +187,8 @@ async fn the_annual_report_carries_the_catalogues_figures_against_the_plan() {
             (kho_model::vn::integer((kept * 50.0).round() as i64), kho_model::vn::integer((kept * 5000.0).round() as i64));
         assert!(home.contains(&format!("Biên mục hồ sơ cấp xã: đã làm 3 hồ sơ trên {dossiers} hồ sơ kế hoạch")), "{label}");
         assert!(home.contains(&format!("Số hóa cấp xã: đã làm 1 trang trên {pages} trang kế hoạch")), "{label}");
+        let arranged_target = kho_model::vn::hundredths((kept * 100.0).round() as i64);
+        assert!(home.contains(&format!("Chỉnh lý cấp xã: đã làm 0 m trên {arranged_target} m kế hoạch")), "{label}: no box placed yet");
         assert!(home.matches("Dự báo tiếp nhận xong ngày").count() + home.matches("Chưa dự báo được").count() == 2, "{label}");
 
         // Its table as a spreadsheet whose figures are numbers.
