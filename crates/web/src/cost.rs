@@ -288,7 +288,6 @@ async fn render(
             kinds => cost::BudgetKind::ALL.iter().map(|k| context! { code => k.code(), label => k.label() }).collect::<Vec<_>>(),
             this_year => chrono::Datelike::year(&crate::reports::today()),
             budget_form, budget_unit, refused_form, errors,
-            csrf_query => ctx.csrf.as_deref().map(crate::auth::urlencode),
         },
     )
 }

@@ -593,7 +593,7 @@ async fn render_unit(
         Some(&ctx),
         context! {
             unit_kind => unit.kind.label(), unit => ser(&unit), target => ser(&target), deadline, fonds, may_add, may_edit, successor => ser(&successor), predecessors,
-            outside, stages, form, errors, csrf_query => ctx.csrf.as_deref().map(crate::auth::urlencode),
+            outside, stages, form, errors,
         },
     )
 }
