@@ -78,3 +78,27 @@ async fn the_icon_the_retention_sources_and_the_file_picker_speak_to_people() {
         assert!(html.contains("Chưa chọn tệp nào"));
     }
 }
+
+/// Every form a browser posts carries the anti-forgery token where the guard reads it: in the
+/// form's fields, or for a file upload (multipart, whose body the guard does not read) in its
+/// action's query. A form that put it elsewhere would be refused as stale on every save.
+#[test]
+fn every_posted_form_carries_its_token_where_the_guard_reads_it() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let html = std::fs::read_to_string(&path).unwrap();
+        for form in html.split("<form").skip(1) {
+            let tag = &form[..form.find('>').unwrap()];
+            if !tag.contains("method=\"post\"") {
+                continue;
+            }
+            let body = &form[..form.find("</form>").unwrap_or(form.len())];
+            let ok = if tag.contains("multipart/form-data") { tag.contains("_csrf=") } else { body.contains("name=\"_csrf\"") };
+            assert!(ok, "{}: a form without its token where the guard reads it: <form{tag}>", path.display());
+            checked += 1;
+        }
+    }
+    assert!(checked > 20, "{checked} forms checked");
+}
