@@ -19,7 +19,7 @@ test('the leader sees the province behind or on time, unit by unit, and makes th
   await page.goto(`${baseUrl}/`);
   const progress = page.locator('#tien-do');
   assert.match(await progress.innerText(), /Cấp huyện[\s\S]*Cấp xã/);
-  assert.equal(await page.locator('svg.chart').count(), 8, 'a burn-up per level and stage: receiving, chỉnh lý, description, số hóa');
+  assert.equal(await page.locator('svg.chart').count(), 9, 'a burn-up per level and stage: receiving, chỉnh lý, description, số hóa; and the communes\' handover');
   assert.ok(await page.locator('svg.chart').first().isVisible(), 'drawn on the page');
   assert.match(await page.locator('main').innerText(), /Dự báo tiếp nhận xong ngày|Chưa dự báo được/);
   // A unit behind, with why; and in the table of every unit, marked.

@@ -36,6 +36,7 @@ crate::codes::code_list! {
         CheckMinutes = "phut_kiem_tra": "Kiểm tra chất lượng một trang",
         OcrMinutes = "phut_sua_ocr": "Hiệu đính văn bản nhận dạng (OCR) một trang",
         DossiersPerMetre = "ho_so_moi_met": "Hồ sơ mỗi mét giá",
+        PermanentShare = "ty_le_vinh_vien": "Phần hồ sơ bảo quản vĩnh viễn, phải bàn giao cho lưu trữ lịch sử",
         DocumentsPerDossier = "van_ban_moi_ho_so": "Văn bản mỗi hồ sơ",
         DossierEntryMinutes = "phut_nhap_ho_so": "Nhập dữ liệu một hồ sơ",
         DocumentEntryMinutes = "phut_nhap_van_ban": "Nhập dữ liệu một văn bản",
@@ -50,7 +51,7 @@ impl Norm {
         match self {
             Norm::ArrangeSorted | Norm::ArrangeMixed | Norm::ArrangeLoose => "công/mét giá",
             Norm::Materials => "đồng/mét giá",
-            Norm::KeptShare => "%",
+            Norm::KeptShare | Norm::PermanentShare => "%",
             Norm::PagesPerMetre => "trang/mét giá",
             Norm::ScanMinutes | Norm::CheckMinutes | Norm::OcrMinutes => "phút/trang",
             Norm::DossiersPerMetre => "hồ sơ/mét giá",
@@ -79,6 +80,10 @@ impl Norm {
             Norm::OcrMinutes => (1_500, ASSUMED_PAGE),
             Norm::DossiersPerMetre => (50_000, "Giả định: khoảng 100 trang mỗi hồ sơ (Bắc Ninh: bình quân 105 trang)"),
             Norm::DocumentsPerDossier => (10_000, "Giả định"),
+            Norm::PermanentShare => (
+                30_000,
+                "Giả định: kế hoạch giao bàn giao tài liệu vĩnh viễn của cấp xã trước 15/12/2035; thay bằng tỷ lệ thực tế khi đã biên mục",
+            ),
             Norm::DossierEntryMinutes => (5_000, ASSUMED_PAGE),
             Norm::DocumentEntryMinutes => (2_000, ASSUMED_PAGE),
             Norm::DayPrice => {
@@ -223,7 +228,7 @@ impl Norms {
 /// a thousand billion.
 pub fn norm_in_bounds(norm: Norm, value: Milli) -> Option<Milli> {
     let ok = match norm {
-        Norm::KeptShare => value <= 100_000,
+        Norm::KeptShare | Norm::PermanentShare => value <= 100_000,
         Norm::PagesPerMetre | Norm::DossiersPerMetre => value >= 1_000 && value <= 1_000_000_000,
         _ => value <= 1_000_000_000_000_000,
     };

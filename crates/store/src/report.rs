@@ -156,6 +156,19 @@ impl Store {
         self.by_month(sql, &args).await
     }
 
+    /// Hồ sơ received in packages (bàn giao) for each unit whose fonds they belong to, in each
+    /// month (`YYYY-MM`, UTC), of hồ sơ `visibility` may count: the burn-up of handover.
+    pub async fn handed_over_by_month(&self, visibility: &kho_model::access::Visibility) -> Result<Vec<(i64, String, i64)>, StoreError> {
+        let mut args = vec![];
+        let visible = visible_dossiers(visibility, &mut args);
+        let sql = format!(
+            "SELECT f.unit_id, SUBSTR(p.received_at, 1, 7) AS month, COUNT(*) AS n
+             FROM package_receipts p JOIN dossiers d ON d.id = p.dossier_id JOIN fonds f ON f.id = d.fonds_id
+             WHERE d.id IN (SELECT id FROM dossiers WHERE {visible}) GROUP BY f.unit_id, SUBSTR(p.received_at, 1, 7) ORDER BY month"
+        );
+        self.by_month(sql, &args).await
+    }
+
     /// Mét giá arranged (hundredths, from the thickness of boxes filled) for each unit in each
     /// month (`YYYY-MM`, UTC) a box was placed, in the units `visibility` covers: the burn-up of
     /// chỉnh lý.

@@ -214,11 +214,12 @@ async fn plan_progress(
     let arranged_by_month = state.store.arranged_by_month(visibility).await?;
     let described_by_month = state.store.described_by_month(visibility).await?;
     let signed_by_month = state.store.signed_by_month(visibility).await?;
+    let handed_over_by_month = state.store.handed_over_by_month(visibility).await?;
     let norms = state.store.norms().await?;
     let (mut levels, mut behind, mut every) = (vec![], vec![], vec![]);
-    for (name, lines, deadline, plan_units) in [
-        ("Cấp huyện", &report.lines[..districts.min(report.lines.len())], &meta.district_deadline, &stored.district_units),
-        ("Cấp xã", &report.lines[districts.min(report.lines.len())..], &meta.commune_deadline, &stored.commune_units),
+    for (name, lines, deadline, plan_units, district_level) in [
+        ("Cấp huyện", &report.lines[..districts.min(report.lines.len())], &meta.district_deadline, &stored.district_units, true),
+        ("Cấp xã", &report.lines[districts.min(report.lines.len())..], &meta.commune_deadline, &stored.commune_units, false),
     ] {
         let sum = |f: fn(&kho_documents::official::ReportLine) -> i64| lines.iter().map(f).sum::<i64>();
         let target: i64 = lines.iter().filter_map(|l| l.target).sum();
@@ -269,6 +270,18 @@ async fn plan_progress(
             let series = crate::charts::cumulative(rows, &units);
             let chart = burn_up(&format!("{stage} {level}"), Quantity::Count(things), &series, start, end, per_metre(norm), today);
             charts.push((caption, chart));
+        }
+        // The communes hand their permanent hồ sơ to the archive; the districts' are there already.
+        if !district_level {
+            let permanent =
+                (per_metre(Norm::DossiersPerMetre) as f64 * norms.value(Norm::PermanentShare) as f64 / 100_000.0).round() as i64;
+            let caption = format!(
+                "Bàn giao {level}: hồ sơ đã nhận vào lưu trữ lịch sử qua gói bàn giao, so với khoảng {} hồ sơ bảo quản vĩnh viễn theo định mức ({} % số hồ sơ).",
+                vn::integer(permanent),
+                kho_model::cost::milli_text(norms.value(Norm::PermanentShare))
+            );
+            let series = crate::charts::cumulative(&handed_over_by_month, &units);
+            charts.push((caption, burn_up(&format!("Bàn giao {level}"), Quantity::Count("hồ sơ"), &series, start, end, permanent, today)));
         }
         let charts: Vec<Value> =
             charts.into_iter().map(|(caption, svg)| context! { caption, svg => Value::from_safe_string(svg) }).collect();

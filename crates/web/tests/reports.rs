@@ -177,7 +177,7 @@ async fn the_annual_report_carries_the_catalogues_figures_against_the_plan() {
         // A burn-up per level and stage, drawn by the server, and a forecast or the reason there
         // is none. Description and số hóa are drawn against what the default norms make of the
         // plan's metres: 70 % kept, 50 hồ sơ and 5.000 pages a metre.
-        assert_eq!(home.matches("<svg class=\"chart\"").count(), 8, "{label}");
+        assert_eq!(home.matches("<svg class=\"chart\"").count(), 9, "{label}: four stages per level, and the communes' handover");
         assert!(
             home.contains(&format!("Tiếp nhận tài liệu cấp xã: đã làm 19,75 m trên {} m kế hoạch", kho_model::vn::hundredths(communes))),
             "{label}"
@@ -189,6 +189,9 @@ async fn the_annual_report_carries_the_catalogues_figures_against_the_plan() {
         assert!(home.contains(&format!("Số hóa cấp xã: đã làm 1 trang trên {pages} trang kế hoạch")), "{label}");
         let arranged_target = kho_model::vn::hundredths((kept * 100.0).round() as i64);
         assert!(home.contains(&format!("Chỉnh lý cấp xã: đã làm 0 m trên {arranged_target} m kế hoạch")), "{label}: no box placed yet");
+        let permanent = kho_model::vn::integer(((kept * 50.0).round() * 0.3).round() as i64);
+        assert!(home.contains(&format!("Bàn giao cấp xã: đã làm 0 hồ sơ trên {permanent} hồ sơ kế hoạch")), "{label}: 30 % of the hồ sơ");
+        assert!(!home.contains("Bàn giao cấp huyện"), "{label}: the districts' records are at the archive already");
         assert!(home.matches("Dự báo tiếp nhận xong ngày").count() + home.matches("Chưa dự báo được").count() == 2, "{label}");
 
         // Its table as a spreadsheet whose figures are numbers.
