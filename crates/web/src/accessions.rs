@@ -103,31 +103,19 @@ async fn list_file(State(state): State<AppState>, Extension(ctx): Extension<Ctx>
             ]
         })
         .collect();
-    let doc = kho_documents::official::OfficialDocument {
-        issuer: crate::respond::keeping_archive(&state).await?.heading(),
-        number: None,
-        national_heading: false,
-        place_and_date: None,
-        title: "DANH SÁCH BIÊN BẢN GIAO NHẬN TÀI LIỆU".into(),
-        subtitle: None,
-        body: vec![kho_documents::official::Block::Table(kho_documents::official::Table {
-            numeric: vec![0, 5, 6, 7, 8],
-            columns: vec![
-                ("STT".into(), 0.5),
-                ("Ngày giao nhận".into(), 1.0),
-                ("Bên giao".into(), 1.8),
-                ("Bên nhận".into(), 1.8),
-                ("Tên khối tài liệu".into(), 3.0),
-                ("Số bao".into(), 0.7),
-                ("Số hộp".into(), 0.7),
-                ("Số hồ sơ".into(), 0.8),
-                ("Mét giá".into(), 0.8),
-            ],
-            rows,
-        })],
-        signatures: vec![],
-    };
-    paper(doc, format, "danh-sach-bien-ban-giao-nhan").await
+    let columns = [
+        ("STT", 0.5),
+        ("Ngày giao nhận", 1.0),
+        ("Bên giao", 1.8),
+        ("Bên nhận", 1.8),
+        ("Tên khối tài liệu", 3.0),
+        ("Số bao", 0.7),
+        ("Số hộp", 0.7),
+        ("Số hồ sơ", 0.8),
+        ("Mét giá", 0.8),
+    ];
+    let title = "DANH SÁCH BIÊN BẢN GIAO NHẬN TÀI LIỆU";
+    crate::respond::list_file(&state, title, &columns, &[0, 5, 6, 7, 8], rows, format, "danh-sach-bien-ban-giao-nhan").await
 }
 
 async fn form_page(state: &AppState, ctx: &Ctx, input: &AccessionInput, invalid: Option<&Invalid>) -> Result<Response, PageError> {

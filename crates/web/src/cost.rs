@@ -8,7 +8,7 @@
 use crate::AppState;
 use crate::auth::Ctx;
 use crate::error::PageError;
-use crate::respond::{PaperFormat, paper};
+use crate::respond::PaperFormat;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -298,21 +298,10 @@ async fn estimate_file(State(state): State<AppState>, Extension(ctx): Extension<
         return Err(PageError::NotYet("Chưa nạp kế hoạch của tỉnh (kho plan import).".into()));
     };
     let widths = [0.4, 2.2, 0.8, 1.2, 0.8, 1.0, 0.8, 0.8, 1.3, 1.3, 1.2, 1.2];
-    let doc = kho_documents::official::OfficialDocument {
-        issuer: crate::respond::keeping_archive(&state).await?.heading(),
-        number: None,
-        national_heading: false,
-        place_and_date: None,
-        title: "DỰ TOÁN KINH PHÍ CHỈNH LÝ, SỐ HÓA TÀI LIỆU THEO ĐỊNH MỨC".into(),
-        subtitle: None,
-        body: vec![kho_documents::official::Block::Table(kho_documents::official::Table {
-            numeric: (0..12).filter(|c| *c != 1 && *c != 3).collect(),
-            columns: ESTIMATE_COLUMNS.iter().zip(widths).map(|(c, w)| (c.to_string(), w)).collect(),
-            rows: estimate_rows(&costs),
-        })],
-        signatures: vec![],
-    };
-    paper(doc, format, "du-toan-kinh-phi").await
+    let columns: Vec<(&str, f32)> = ESTIMATE_COLUMNS.iter().copied().zip(widths).collect();
+    let numeric: Vec<usize> = (0..12).filter(|c| *c != 1 && *c != 3).collect();
+    let title = "DỰ TOÁN KINH PHÍ CHỈNH LÝ, SỐ HÓA TÀI LIỆU THEO ĐỊNH MỨC";
+    crate::respond::list_file(&state, title, &columns, &numeric, estimate_rows(&costs), format, "du-toan-kinh-phi").await
 }
 
 /// The norms in force as the CSV `kho plan norms` reads back.

@@ -25,6 +25,8 @@ pub fn routes(max_upload: usize) -> Router<AppState> {
     Router::new()
         .route("/so-hoa", get(list).post(create))
         .route("/so-hoa/moi", get(new))
+        .route("/so-hoa/danh-sach.xlsx", get(|s, c| list_file(s, c, crate::respond::PaperFormat::Xlsx)))
+        .route("/so-hoa/danh-sach.csv", get(|s, c| list_file(s, c, crate::respond::PaperFormat::Csv)))
         .route("/so-hoa/{id}", get(show))
         .route("/so-hoa/{id}/tien-do", get(progress))
         .route("/so-hoa/{id}/uu-tien", post(priority))
@@ -146,6 +148,52 @@ async fn list(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> 
     }
     let may_edit = kho_model::access::Permissions::shipped().allows(ctx.actor.role, Action::Digitize);
     render(&state, &ctx, "so_hoa.html", "Số hóa", StatusCode::OK, context! { rows, may_edit })
+}
+
+/// The lô số hóa the person may see, with each one's progress as they may count it, as XLSX or CSV
+/// for other systems.
+async fn list_file(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    format: crate::respond::PaperFormat,
+) -> Result<Response, PageError> {
+    use kho_model::vn;
+    let units: std::collections::HashMap<i64, String> = state.store.units().await?.into_iter().map(|u| (u.id, u.name)).collect();
+    let visibility = ctx.actor.visibility();
+    let mut rows = vec![];
+    for (n, batch) in state.store.list_batches(&visibility).await?.into_iter().enumerate() {
+        let p = state.store.batch_progress(&visibility, batch.id).await?;
+        rows.push(vec![
+            vn::integer(n as i64 + 1),
+            vn::integer(batch.id),
+            batch.name,
+            units.get(&batch.unit_id).cloned().unwrap_or_default(),
+            batch.original_kind.label().to_string(),
+            vn::moment(&batch.created_at),
+            vn::integer(p.dossiers),
+            vn::integer(p.pages),
+            vn::integer(p.pages_done),
+            vn::integer(p.pages_rescan),
+            vn::integer(p.dossiers_done),
+            vn::integer(p.rendition_pages),
+        ]);
+    }
+    let columns = [
+        ("STT", 0.4),
+        ("Số lô", 0.5),
+        ("Tên lô", 2.0),
+        ("Đơn vị", 1.6),
+        ("Loại tài liệu gốc", 1.2),
+        ("Lập lúc", 1.1),
+        ("Hồ sơ", 0.6),
+        ("Trang", 0.7),
+        ("Trang đã đọc", 0.8),
+        ("Trang chờ quét lại", 0.8),
+        ("Hồ sơ đã ký số", 0.8),
+        ("Trang đã ký số", 0.8),
+    ];
+    let numeric = [0, 1, 6, 7, 8, 9, 10, 11];
+    crate::respond::list_file(&state, "DANH SÁCH LÔ SỐ HÓA", &columns, &numeric, rows, format, "danh-sach-lo-so-hoa").await
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -809,29 +809,16 @@ async fn fonds_list_file(
             secret_label(f.fields.classification).unwrap_or_default().to_string(),
         ]);
     }
-    let doc = kho_documents::official::OfficialDocument {
-        issuer: crate::respond::keeping_archive(&state).await?.heading(),
-        number: None,
-        national_heading: false,
-        place_and_date: None,
-        title: "DANH SÁCH PHÔNG LƯU TRỮ".into(),
-        subtitle: None,
-        body: vec![kho_documents::official::Block::Table(kho_documents::official::Table {
-            numeric: vec![0],
-            columns: vec![
-                ("STT".into(), 0.5),
-                ("Mã phông".into(), 0.9),
-                ("Tên phông".into(), 3.0),
-                ("Đơn vị hình thành".into(), 2.2),
-                ("Trạng thái".into(), 1.0),
-                ("Thời gian tài liệu".into(), 1.1),
-                ("Độ mật".into(), 0.8),
-            ],
-            rows,
-        })],
-        signatures: vec![],
-    };
-    crate::respond::paper(doc, format, "danh-sach-phong").await
+    let columns = [
+        ("STT", 0.5),
+        ("Mã phông", 0.9),
+        ("Tên phông", 3.0),
+        ("Đơn vị hình thành", 2.2),
+        ("Trạng thái", 1.0),
+        ("Thời gian tài liệu", 1.1),
+        ("Độ mật", 0.8),
+    ];
+    crate::respond::list_file(&state, "DANH SÁCH PHÔNG LƯU TRỮ", &columns, &[0], rows, format, "danh-sach-phong").await
 }
 
 #[derive(Deserialize, Default)]

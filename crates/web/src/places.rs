@@ -22,6 +22,8 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/kho-luu-tru", get(locations).post(create_location))
         .route("/phong/{id}/hop", get(boxes).post(fill_box))
+        .route("/phong/{id}/hop.xlsx", get(|s, c, p| boxes_file(s, c, p, PaperFormat::Xlsx)))
+        .route("/phong/{id}/hop.csv", get(|s, c, p| boxes_file(s, c, p, PaperFormat::Csv)))
         .route("/phong/{id}/nhan-hop.pdf", get(labels))
 }
 
@@ -162,6 +164,42 @@ async fn boxes_page(state: &AppState, ctx: &Ctx, fonds: &Fonds, status: StatusCo
 async fn boxes(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
     let fonds = records::fonds_for(&state, &ctx, Action::CatalogueView, id).await?;
     boxes_page(&state, &ctx, &fonds, StatusCode::OK, None).await
+}
+
+/// The hộp of a fonds with where each stands and what it holds, as XLSX or CSV for other systems.
+async fn boxes_file(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    format: PaperFormat,
+) -> Result<Response, PageError> {
+    let fonds = records::fonds_for(&state, &ctx, Action::CatalogueView, id).await?;
+    let (boxes, _) = placed_boxes(&state, &ctx, fonds.id).await?;
+    let rows: Vec<Vec<String>> = boxes
+        .into_iter()
+        .enumerate()
+        .map(|(n, (b, place))| {
+            let span = |a: Option<i64>, z: Option<i64>| match (a, z) {
+                (Some(a), Some(z)) if a == z => a.to_string(),
+                (Some(a), Some(z)) => format!("{a} – {z}"),
+                _ => String::new(),
+            };
+            vec![
+                vn::integer(n as i64 + 1),
+                vn::integer(b.number.into()),
+                place.unwrap_or_default(),
+                b.thickness_mm.map(|mm| vn::integer(mm.into())).unwrap_or_default(),
+                span(b.first_number.map(i64::from), b.last_number.map(i64::from)),
+                vn::integer(b.dossiers),
+                span(b.first_year, b.last_year),
+            ]
+        })
+        .collect();
+    let columns =
+        [("STT", 0.5), ("Hộp số", 0.6), ("Vị trí", 2.0), ("Độ dày (mm)", 0.8), ("Hồ sơ số", 1.0), ("Số hồ sơ", 0.8), ("Năm", 0.9)];
+    let title = format!("DANH SÁCH HỘP — PHÔNG {}", fonds.fields.code);
+    let name = format!("hop-phong-{}", kho_model::ids::file_stem(&fonds.fields.code.to_string()));
+    crate::respond::list_file(&state, &title, &columns, &[0, 1, 3, 5], rows, format, &name).await
 }
 
 /// A hộp filled as a person records it: its number, where it stands, how thick it is, and the

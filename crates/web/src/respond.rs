@@ -97,6 +97,34 @@ pub async fn keeping_archive(state: &crate::AppState) -> Result<kho_documents::o
     })
 }
 
+/// A list as a spreadsheet or CSV for other systems (or a plain paper): under the archive's
+/// heading, its title, one table whose `numeric` columns become numbers.
+pub async fn list_file(
+    state: &crate::AppState,
+    title: &str,
+    columns: &[(&str, f32)],
+    numeric: &[usize],
+    rows: Vec<Vec<String>>,
+    format: PaperFormat,
+    name: &str,
+) -> Result<Response, PageError> {
+    let doc = kho_documents::official::OfficialDocument {
+        issuer: keeping_archive(state).await?.heading(),
+        number: None,
+        national_heading: false,
+        place_and_date: None,
+        title: title.into(),
+        subtitle: None,
+        body: vec![kho_documents::official::Block::Table(kho_documents::official::Table {
+            numeric: numeric.to_vec(),
+            columns: columns.iter().map(|(c, w)| (c.to_string(), *w)).collect(),
+            rows,
+        })],
+        signatures: vec![],
+    };
+    paper(doc, format, name).await
+}
+
 /// An official paper rendered off the async threads and offered as `{name}.docx|pdf|xlsx`.
 pub async fn paper(doc: kho_documents::official::OfficialDocument, format: PaperFormat, name: &str) -> Result<Response, PageError> {
     use kho_documents::official::{to_csv, to_docx, to_pdf, to_xlsx};

@@ -675,6 +675,19 @@ async fn counts_of_boxes_and_fonds_figures_leave_out_what_the_clerk_may_not_see(
         assert!(page.contains("<td class=\"num\">1</td><td>1 – 1</td>") || page.contains("1 – 1"), "the box shows only what they see");
         let (_, page) = cleared.get(&format!("/phong/{fonds}/hop")).await;
         assert_eq!(figure(&page), "2");
+        // The list of hộp for other systems counts the same, its numbers as numbers.
+        let (_, csv) = plain.get(&format!("/phong/{fonds}/hop.csv")).await;
+        assert!(
+            csv.contains("STT,Hộp số,Vị trí,Độ dày (mm),Hồ sơ số,Số hồ sơ,Năm") && csv.contains("1,1,,100,1,1,2020"),
+            "{}: {csv}",
+            app.label
+        );
+        let (_, csv) = cleared.get(&format!("/phong/{fonds}/hop.csv")).await;
+        assert!(csv.contains("1,1,,100,1 – 2,2,2020"), "{}: {csv}", app.label);
+        let xlsx = plain.client.get(format!("{}/phong/{fonds}/hop.xlsx", plain.base)).send().await.unwrap();
+        assert_eq!(xlsx.status(), StatusCode::OK);
+        app.user("canbo.khac", Role::Archivist, Classification::Confidential, &[app.unit_id("Xã Mường Phăng").await], &[]).await;
+        assert_eq!(app.login("canbo.khac").await.get(&format!("/phong/{fonds}/hop.csv")).await.0, StatusCode::NOT_FOUND);
         let list = app.store.disposal_lists(fonds).await.unwrap()[0].id;
         let (_, page) = plain.get(&format!("/danh-muc-huy/{list}")).await;
         assert!(!page.contains("Hồ sơ 2"), "a secret hồ sơ on a danh mục stays hidden");

@@ -334,6 +334,12 @@ async fn a_contractor_digitizes_the_fonds_assigned_to_them() {
         assert_eq!(status, StatusCode::NOT_FOUND, "{}: another contractor's batch is absent", app.label);
         let (_, list) = other.get("/so-hoa").await;
         assert!(!list.contains("Lô của đơn vị thuê"));
+        // The list for other systems: each batch with its progress, only what one may see.
+        let (_, csv) = session.get("/so-hoa/danh-sach.csv").await;
+        assert!(csv.contains("STT,Số lô,Tên lô,Đơn vị") && csv.contains(&format!(",{batch},Lô của đơn vị thuê,")), "{}: {csv}", app.label);
+        assert!(csv.contains(&format!(",{second},Lô 2,")), "{}: {csv}", app.label);
+        let (_, csv) = other.get("/so-hoa/danh-sach.csv").await;
+        assert!(!csv.contains("Lô của đơn vị thuê"), "{}: {csv}", app.label);
     }
 }
 
