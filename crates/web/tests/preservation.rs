@@ -1,5 +1,6 @@
 //! Bảo quản in Quản trị: the fixity runs with what each found and mended, and the biên bản kiểm
-//! tra of a finished run read back from its PDF and DOCX. A file is named by its SHA-256 alone.
+//! tra of a finished run — and, when it found files lost or damaged, its biên bản xử lý sự cố và
+//! phục hồi — read back from their PDF and DOCX. A file is named by its SHA-256 alone.
 
 mod common;
 
@@ -58,10 +59,33 @@ async fn fixity_runs_are_listed_and_each_finished_one_has_its_biên_bản_kiểm
         let docx = admin.client.get(format!("{}/quan-tri/bao-quan/{run}/bien-ban-kiem-tra.docx", app.base)).send().await.unwrap();
         let document = docx_rs::read_docx(&docx.bytes().await.unwrap()).expect("a DOCX Word and LibreOffice open").json();
         assert!(document.contains("Kiểm tra định kỳ tài liệu lưu trữ số") && document.contains("đã chép lại từ bản thứ hai"), "{label}");
+        // The run found files lost and damaged: its biên bản xử lý sự cố và phục hồi (Phụ lục VII).
+        assert!(page.contains(&format!("/quan-tri/bao-quan/{run}/bien-ban-su-co.pdf")), "{label}");
+        let pdf = admin.client.get(format!("{}/quan-tri/bao-quan/{run}/bien-ban-su-co.pdf", app.base)).send().await.unwrap();
+        assert_eq!(pdf.status(), StatusCode::OK, "{label}");
+        let text = pdf_text(&pdf.bytes().await.unwrap());
+        for expected in [
+            "Xử lý sự cố và phục hồi dữ liệu tài liệu lưu trữ số",
+            &format!("lần kiểm tra toàn vẹn số {run}"),
+            "2 tệp bị mất và 1 tệp bị hỏng",
+            "Nguyên nhân:",
+            "đã phục hồi 1 tệp; chưa phục hồi được 2 tệp",
+            "--repair-from",
+            "NGƯỜI XỬ LÝ",
+        ] {
+            assert!(text.contains(expected), "{label}: “{expected}” in {text}");
+        }
+        let docx = admin.client.get(format!("{}/quan-tri/bao-quan/{run}/bien-ban-su-co.docx", app.base)).send().await.unwrap();
+        let document = docx_rs::read_docx(&docx.bytes().await.unwrap()).expect("a DOCX Word and LibreOffice open").json();
+        assert!(document.contains("Xử lý sự cố và phục hồi dữ liệu"), "{label}");
         let unfinished = admin.client.get(format!("{}/quan-tri/bao-quan/{open}/bien-ban-kiem-tra.pdf", app.base)).send().await.unwrap();
         assert_eq!(unfinished.status(), StatusCode::CONFLICT, "{label}: a run not finished has no biên bản yet");
         let absent = admin.client.get(format!("{}/quan-tri/bao-quan/999999/bien-ban-kiem-tra.pdf", app.base)).send().await.unwrap();
         assert_eq!(absent.status(), StatusCode::NOT_FOUND, "{label}");
+        let (clean, _) = store.fixity_run(true, "lenh", 2).await.unwrap();
+        store.finish_fixity_run(clean).await.unwrap();
+        let none = admin.client.get(format!("{}/quan-tri/bao-quan/{clean}/bien-ban-su-co.pdf", app.base)).send().await.unwrap();
+        assert_eq!(none.status(), StatusCode::CONFLICT, "{label}: a run that found nothing has no incident");
 
         // Bảo quản is the system's trail: an archivist does not open it.
         let clerk = app.login("canbo").await;
