@@ -9,29 +9,11 @@ use kho_store::Store;
 use std::path::Path;
 use std::process::ExitCode;
 
-/// The request a DIP answers, its codes checked: purpose 01–03, fee category 01–10.
+/// The request a DIP answers, its codes checked as the page checks them.
 pub fn request(id: &str, date: Option<&str>, purpose: &str, content: &str, fee: &str, topic: &str) -> Result<kho_packages::Request> {
-    let code = |value: &str, last: u32| value.len() == 2 && value.parse::<u32>().is_ok_and(|n| (1..=last).contains(&n));
-    anyhow::ensure!(!id.trim().is_empty(), "cần số phiếu yêu cầu (--request)");
-    anyhow::ensure!(code(purpose, 3), "mục đích khai thác “{purpose}” phải là 01 (cá nhân), 02 (công vụ) hoặc 03 (công vụ đặc biệt)");
-    anyhow::ensure!(fee.is_empty() || code(fee, 10), "đối tượng thu phí “{fee}” phải là mã từ 01 đến 10");
-    let date = match date {
-        Some(text) => {
-            let parsed = chrono::NaiveDate::parse_from_str(text.trim(), "%d/%m/%Y")
-                .with_context(|| format!("ngày yêu cầu “{text}” phải viết DD/MM/YYYY"))?;
-            parsed.format("%d/%m/%Y").to_string()
-        }
-        None => kho_web::reports::today().format("%d/%m/%Y").to_string(),
-    };
-    Ok(kho_packages::Request {
-        id: id.trim().to_string(),
-        date,
-        purpose: purpose.to_string(),
-        purpose_content: content.trim().to_string(),
-        fee_object_type: fee.to_string(),
-        research_topic: topic.trim().to_string(),
-        description: String::new(),
-    })
+    let today = kho_web::reports::today().format("%d/%m/%Y").to_string();
+    kho_packages::Request::checked(id, date.unwrap_or(""), purpose, content, fee, topic, &today)
+        .map_err(|problems| anyhow::anyhow!(problems.join(" ")))
 }
 
 pub async fn export(store: &Store, blobs: &Blobs, reference: &str, out: &Path, agency: &str, kind: kho_packages::Kind) -> Result<ExitCode> {

@@ -54,6 +54,61 @@ pub struct Request {
     pub description: String,
 }
 
+impl Request {
+    /// The request as a person wrote it, its codes checked — purpose 01–03, fee category 01–10
+    /// ("1" as "01"), the day DD/MM/YYYY (`today` when left empty) —, or every problem in words.
+    pub fn checked(
+        id: &str,
+        date: &str,
+        purpose: &str,
+        content: &str,
+        fee: &str,
+        topic: &str,
+        today: &str,
+    ) -> Result<Request, Vec<String>> {
+        let code = |value: &str, last: u32| match value.trim().parse::<u32>() {
+            Ok(n) if (1..=last).contains(&n) && value.trim().len() <= 2 => Some(format!("{n:02}")),
+            _ => None,
+        };
+        let mut problems = vec![];
+        if id.trim().is_empty() || id.trim().chars().count() > 100 {
+            problems.push("Số phiếu yêu cầu: bắt buộc, tối đa 100 ký tự.".to_string());
+        }
+        let purpose_code = code(purpose, 3);
+        if purpose_code.is_none() {
+            problems.push(format!("Mục đích khai thác “{}”: chọn 01 (cá nhân), 02 (công vụ) hoặc 03 (công vụ đặc biệt).", purpose.trim()));
+        }
+        let fee_code = if fee.trim().is_empty() { Some(String::new()) } else { code(fee, 10) };
+        if fee_code.is_none() {
+            problems.push(format!("Đối tượng thu phí “{}”: mã từ 01 đến 10, hoặc để trống.", fee.trim()));
+        }
+        let day = match date.trim() {
+            "" => Some(today.to_string()),
+            text => chrono::NaiveDate::parse_from_str(text, "%d/%m/%Y").ok().map(|d| d.format("%d/%m/%Y").to_string()),
+        };
+        if day.is_none() {
+            problems.push(format!("Ngày yêu cầu “{}”: viết NN/TT/NNNN.", date.trim()));
+        }
+        for (label, text) in [("Nội dung mục đích", content), ("Đề tài nghiên cứu", topic)] {
+            if text.chars().count() > 2000 {
+                problems.push(format!("{label}: tối đa 2.000 ký tự."));
+            }
+        }
+        match (purpose_code, fee_code, day) {
+            (Some(purpose), Some(fee_object_type), Some(date)) if problems.is_empty() => Ok(Request {
+                id: id.trim().to_string(),
+                date,
+                purpose,
+                purpose_content: content.trim().to_string(),
+                fee_object_type,
+                research_topic: topic.trim().to_string(),
+                description: String::new(),
+            }),
+            _ => Err(problems),
+        }
+    }
+}
+
 /// The three packages of TT05: what each is for decides its identifiers, its profile and its
 /// metadata.
 #[derive(Debug, Clone)]

@@ -36,12 +36,48 @@ pub fn routes(max_upload: usize) -> Router<AppState> {
         .route("/so-hoa/{id}/tai-len", get(piece_status).put(piece_put))
         .route("/ban-so-hoa/{id}", get(download))
         .route("/ho-so/{id}/goi-luu-tru.zip", get(package))
+        .route("/ho-so/{id}/goi-khai-thac", get(dip_form))
 }
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, serde::Serialize, Default)]
+#[serde(default)]
 struct PackageQuery {
-    /// `sip` for the gói nộp lưu; the AIP otherwise.
+    /// `sip` for the gói nộp lưu, `dip` for the gói khai thác answering a reader's request; the
+    /// AIP otherwise.
     loai: Option<String>,
+    /// The request a DIP answers: số phiếu, ngày, mục đích (01–03) and its content, đối tượng
+    /// thu phí (01–10), đề tài.
+    so_phieu: String,
+    ngay: String,
+    muc_dich: String,
+    noi_dung: String,
+    doi_tuong: String,
+    de_tai: String,
+}
+
+/// The form of a DIP's request, for a hồ sơ one may package (`/ho-so/{id}/goi-khai-thac`).
+async fn dip_form(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
+    records::whole_dossier_for(&state, &ctx, Action::PlanView, id).await?;
+    render_dip_form(&state, &ctx, id, &PackageQuery::default(), vec![], StatusCode::OK).await
+}
+
+async fn render_dip_form(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    query: &PackageQuery,
+    problems: Vec<String>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let dossier = state.store.dossier(id).await?;
+    let values = context! {
+        id, code => dossier.fields.file_code.to_string(), title => dossier.fields.title.clone(), form => Value::from(minijinja::value::Serde(query)), problems,
+        today => crate::reports::today().format("%d/%m/%Y").to_string(),
+    };
+    crate::pages::Page::new("dip_form.html", "so-hoa", "Gói khai thác (DIP)")
+        .crumbs(vec![crate::pages::crumb("Hồ sơ", format!("/ho-so/{id}")), crate::pages::here("Gói khai thác")])
+        .status(status)
+        .render(state, Some(ctx), values)
 }
 
 /// A package (TT 05/2025) of a digitized hồ sơ — the gói lưu trữ (AIP), or with `?loai=sip` the
@@ -57,7 +93,15 @@ async fn package(
     let kind = match query.loai.as_deref().map(str::trim) {
         None | Some("" | "aip") => kho_packages::Kind::Aip,
         Some("sip") => kho_packages::Kind::Sip,
-        Some(_) => return Err(PageError::NotFound("Không có loại gói này: chọn loai=sip (nộp lưu) hoặc loai=aip (lưu trữ).")),
+        Some("dip") => {
+            let today = crate::reports::today().format("%d/%m/%Y").to_string();
+            let q = &query;
+            match kho_packages::Request::checked(&q.so_phieu, &q.ngay, &q.muc_dich, &q.noi_dung, &q.doi_tuong, &q.de_tai, &today) {
+                Ok(request) => kho_packages::Kind::Dip(request),
+                Err(problems) => return render_dip_form(&state, &ctx, id, &query, problems, StatusCode::UNPROCESSABLE_ENTITY).await,
+            }
+        }
+        Some(_) => return Err(PageError::NotFound("Không có loại gói này: chọn loai=sip (nộp lưu), aip (lưu trữ) hoặc dip (khai thác).")),
     };
     let agency = state.config.organisation.clone();
     let aip = match kho_digitize::package::dossier_package(&state.store, &dossier, &agency, kind).await {

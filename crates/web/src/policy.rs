@@ -161,6 +161,7 @@ pub const ROUTES: &[Route] = &[
     long("PUT", "/so-hoa/{id}/tai-len", Act(Digitize)),
     route("GET", "/ban-so-hoa/{id}", Act(CatalogueView)),
     route("GET", "/ho-so/{id}/goi-luu-tru.zip", Act(PlanView)),
+    route("GET", "/ho-so/{id}/goi-khai-thac", Act(PlanView)),
     route("POST", "/ho-so/{id}/van-ban", Act(CatalogueEdit)),
     route("GET", "/ho-so/{id}/van-ban/moi", Act(CatalogueEdit)),
     route("GET", "/van-ban/{id}", Act(CatalogueView)),

@@ -29,6 +29,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("admin_preservation.html", include_str!("../templates/admin_preservation.html")),
     ("package_import.html", include_str!("../templates/package_import.html")),
     ("reports.html", include_str!("../templates/reports.html")),
+    ("dip_form.html", include_str!("../templates/dip_form.html")),
     ("cost.html", include_str!("../templates/cost.html")),
     ("retention.html", include_str!("../templates/retention.html")),
     ("import.html", include_str!("../templates/import.html")),

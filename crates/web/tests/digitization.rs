@@ -711,11 +711,43 @@ async fn a_digitized_hồ_sơ_is_downloaded_as_its_aip_by_whoever_may_see_all_of
         let trail = kho_store::AuditFilter { action: Some("package.export".into()), limit: 10, ..Default::default() };
         assert_eq!(app.store.list_audit(&trail).await.unwrap().0, 1, "{label}: audited");
 
+        // The gói khai thác answers a reader's request, typed on its form; a wrong request is
+        // refused field by field and what was typed is shown again.
+        assert!(page.contains(&format!("/ho-so/{land_id}/goi-khai-thac")), "{label}: offered on the hồ sơ page");
+        let (status, form) = clerk.get(&format!("/ho-so/{land_id}/goi-khai-thac")).await;
+        assert_eq!(status, StatusCode::OK, "{label}");
+        assert!(form.contains("Mục đích khai thác") && form.contains("03 — Công vụ đặc biệt"), "{label}");
+        let (status, refused) =
+            clerk.get(&format!("/ho-so/{land_id}/goi-luu-tru.zip?loai=dip&so_phieu=&muc_dich=7&doi_tuong=11&ngay=31/02/2026")).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+        for message in
+            ["Số phiếu yêu cầu: bắt buộc", "Mục đích khai thác “7”", "Đối tượng thu phí “11”", "Ngày yêu cầu “31&#x2f;02&#x2f;2026”"]
+        {
+            assert!(refused.contains(message), "{label}: {message}");
+        }
+        let dip = clerk
+            .client
+            .get(format!("{}/ho-so/{land_id}/goi-luu-tru.zip?loai=dip&so_phieu=15%2FPYC&ngay=05%2F12%2F2026&muc_dich=2&noi_dung=Gi%E1%BA%A3i+quy%E1%BA%BFt+tranh+ch%E1%BA%A5p&doi_tuong=&de_tai=", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(dip.status(), StatusCode::OK, "{label}");
+        let bytes = dip.bytes().await.unwrap();
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+        let ead_name = (0..archive.len())
+            .map(|i| archive.by_index(i).unwrap().name().unwrap().to_string())
+            .find(|n| n.ends_with("metadata/descriptive/EAD.xml") && n.matches('/').count() == 3)
+            .unwrap();
+        let mut ead = String::new();
+        std::io::Read::read_to_string(&mut archive.by_name(&ead_name).unwrap(), &mut ead).unwrap();
+        assert!(ead.contains("15/PYC") && ead.contains("05/12/2026") && ead.contains("Giải quyết tranh chấp"), "{label}: {ead}");
+
         // Not for a reader, nor another commune's staff.
         let reader = app.login("docgia").await;
         assert_eq!(reader.get(&format!("/ho-so/{land_id}/goi-luu-tru.zip")).await.0, StatusCode::FORBIDDEN, "{label}");
         let outsider = app.login("canbo.khac").await;
         assert_eq!(outsider.get(&format!("/ho-so/{land_id}/goi-luu-tru.zip")).await.0, StatusCode::NOT_FOUND, "{label}");
+        assert_eq!(outsider.get(&format!("/ho-so/{land_id}/goi-khai-thac")).await.0, StatusCode::NOT_FOUND, "{label}");
 
         // A classified văn bản inside: absent to the uncleared, refused as a file to the cleared.
         let (_, page) = clerk.get(&format!("/ho-so/{book_id}")).await;
