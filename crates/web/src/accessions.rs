@@ -412,27 +412,31 @@ async fn package_receive(
     let Ok(mut multipart) = multipart else {
         return refuse(vec!["Không đọc được tệp gửi lên; hãy chọn tệp ZIP của gói rồi bấm Nhận.".into()]).await;
     };
+    use crate::attachments::{DiskPart, Part};
     let (mut file, mut fonds) = (None, None);
     loop {
-        match crate::attachments::next_part(&state, &mut multipart, limit_mb).await {
-            Ok(Some(crate::attachments::Part::File { name, bytes, permit })) => file = Some((name, bytes, permit)),
-            Ok(Some(crate::attachments::Part::Field { name, value })) if name == "phong" => {
+        match crate::attachments::next_part_on_disk(&state, &mut multipart, limit_mb).await {
+            Ok(Some(DiskPart::File { name, file: received })) => file = Some((name, received)),
+            Ok(Some(DiskPart::Other(Part::Field { name, value }))) if name == "phong" => {
                 fonds = Some(value.trim().to_string()).filter(|v| !v.is_empty())
             }
-            Ok(Some(crate::attachments::Part::Field { .. })) => {}
-            Ok(Some(crate::attachments::Part::BadName(message))) => return refuse(vec![message]).await,
+            Ok(Some(DiskPart::Other(Part::BadName(message)))) => return refuse(vec![message]).await,
+            Ok(Some(DiskPart::Other(_))) => {}
             Ok(None) => break,
             Err(_) => return refuse(vec![format!("Tệp gửi lên bị gián đoạn hoặc lớn quá {limit_mb} MB.")]).await,
         }
     }
-    let Some((file_name, bytes, _permit)) = file.filter(|(_, b, _)| !b.is_empty()) else {
+    // The package is read from where it was received, not from memory: a handover of gigabytes
+    // costs what its largest copy costs, as on the command line.
+    let opened = file.as_ref().and_then(|(_, received)| std::fs::File::open(received.path()).ok());
+    let (Some((file_name, _received)), Some(opened)) = (file, opened.filter(|f| f.metadata().is_ok_and(|m| m.len() > 0))) else {
         return refuse(vec!["Chưa chọn tệp, hoặc tệp rỗng.".into()]).await;
     };
     let received = kho_digitize::package::receive(
         &state.store,
         &state.blobs,
         &ctx.actor,
-        std::io::Cursor::new(bytes),
+        std::io::BufReader::new(opened),
         fonds.as_deref(),
         &state.config.trusted_signers,
     )

@@ -325,8 +325,21 @@ pub(crate) enum Part {
     Field { name: String, value: String },
 }
 
+/// A part of an upload form as [`next_part_on_disk`] reads it: a chosen file left on disk where it
+/// was received (removed when `file` is dropped), or any other part.
+pub(crate) enum DiskPart {
+    File { name: String, file: Incoming },
+    Other(Part),
+}
+
 /// A file being received, removed whatever becomes of the request.
-struct Incoming(std::path::PathBuf);
+pub(crate) struct Incoming(std::path::PathBuf);
+
+impl Incoming {
+    pub(crate) fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+}
 
 impl Drop for Incoming {
     fn drop(&mut self) {
@@ -340,6 +353,22 @@ impl Drop for Incoming {
 /// to disk piece by piece (a slow or large upload holds no memory), then read into memory only
 /// once one of the server's upload permits is free.
 pub(crate) async fn next_part(state: &AppState, multipart: &mut Multipart, limit_mb: usize) -> Result<Option<Part>, String> {
+    match next_part_on_disk(state, multipart, limit_mb).await? {
+        Some(DiskPart::File { name, file }) => {
+            let internal = |e: std::io::Error| format!("Không đọc được tệp “{name}” tạm thời ({e}); hãy thử lại.");
+            let size = tokio::fs::metadata(file.path()).await.map_err(internal)?.len();
+            let permit = state.hold_upload(size).await?;
+            let bytes = tokio::fs::read(file.path()).await.map_err(internal)?;
+            Ok(Some(Part::File { name, bytes: bytes.into(), permit }))
+        }
+        Some(DiskPart::Other(part)) => Ok(Some(part)),
+        None => Ok(None),
+    }
+}
+
+/// [`next_part`], a file left on disk as it was received: for what reads it from there (a
+/// package of gigabytes), holding no memory for it.
+pub(crate) async fn next_part_on_disk(state: &AppState, multipart: &mut Multipart, limit_mb: usize) -> Result<Option<DiskPart>, String> {
     loop {
         let mut field = match multipart.next_field().await {
             Ok(Some(field)) => field,
@@ -352,14 +381,14 @@ pub(crate) async fn next_part(state: &AppState, multipart: &mut Multipart, limit
         let field_name = field.name().unwrap_or_default().to_string();
         let Some(raw_name) = field.file_name().map(str::to_string) else {
             let value = field.text().await.unwrap_or_default();
-            return Ok(Some(Part::Field { name: field_name, value }));
+            return Ok(Some(DiskPart::Other(Part::Field { name: field_name, value })));
         };
         if field_name != "file" || raw_name.is_empty() {
             continue;
         }
         let name = match kho_model::text::file_name("file", &raw_name) {
             Ok(n) => n,
-            Err(e) => return Ok(Some(Part::BadName(e.message))),
+            Err(e) => return Ok(Some(DiskPart::Other(Part::BadName(e.message)))),
         };
         let dir = state.config.incoming_dir();
         let token: String = (0..16).map(|_| format!("{:02x}", rand::random::<u8>())).collect();
@@ -380,10 +409,7 @@ pub(crate) async fn next_part(state: &AppState, multipart: &mut Multipart, limit
         // tokio's File hands writes to a blocking thread: flush, or the last ones may not be there.
         tokio::io::AsyncWriteExt::flush(&mut file).await.map_err(internal)?;
         drop(file);
-        let size = tokio::fs::metadata(&incoming.0).await.map_err(internal)?.len();
-        let permit = state.hold_upload(size).await?;
-        let bytes = tokio::fs::read(&incoming.0).await.map_err(internal)?;
-        return Ok(Some(Part::File { name, bytes: bytes.into(), permit }));
+        return Ok(Some(DiskPart::File { name, file: incoming }));
     }
 }
 
