@@ -1,0 +1,466 @@
+//! Tra cứu: a full-text index of the catalogue (hồ sơ and văn bản metadata) and of the OCR text of
+//! every page, for Vietnamese as people type it.
+//!
+//! Two analyzers read the same text. `vi_folded` lower-cases and folds every Vietnamese letter to
+//! ASCII (đ→d, ư→u, every tone), so "dat dai" finds "đất đai"; `vi_exact` only lower-cases, so a
+//! word keeps its tone — in Vietnamese a tone mark makes another word (ma, má, mà, mả, mã, mạ). A
+//! query is read on both: what it finds on the folded fields it finds, and a match on the exact
+//! fields weighs more, so "đường" comes before "Dương" while "duong" still reaches every spelling.
+//! All text is NFC-normalised first: decomposed marks would split words in the tokenizer.
+//!
+//! Who may see what is part of the query, never a filter on its results: an entry is found only in
+//! a fonds the reader may see, at a classification within their clearance and, for a reader, in
+//! public use; counts and facets count only those. The index is derived data: it is rebuilt from
+//! the catalogue and loses nothing when deleted.
+
+use std::collections::BTreeMap;
+use std::ops::Bound;
+use std::path::Path;
+use std::sync::Mutex;
+use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, QueryParser, RangeQuery, TermQuery, TermSetQuery};
+use tantivy::schema::{
+    FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions, Value,
+};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, SimpleTokenizer, TextAnalyzer};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term, doc};
+use unicode_normalization::UnicodeNormalization;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("chỉ mục tra cứu: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    #[error("chỉ mục tra cứu: {0}")]
+    Directory(#[from] tantivy::directory::error::OpenDirectoryError),
+}
+
+/// What an entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum Kind {
+    Dossier,
+    Document,
+    Page,
+}
+
+impl Kind {
+    fn code(self) -> u64 {
+        match self {
+            Kind::Dossier => 1,
+            Kind::Document => 2,
+            Kind::Page => 3,
+        }
+    }
+
+    fn from_code(code: u64) -> Kind {
+        match code {
+            2 => Kind::Document,
+            3 => Kind::Page,
+            _ => Kind::Dossier,
+        }
+    }
+}
+
+/// One thing to find: a hồ sơ, a văn bản or a scanned page, with what visibility and the filters
+/// decide on. `classification` and `mode` are the hồ sơ's (a page or văn bản is as secret as its
+/// hồ sơ, which is as secret as its most secret văn bản).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub kind: Kind,
+    pub dossier_id: i64,
+    pub document_id: Option<i64>,
+    pub page_id: Option<i64>,
+    /// The page's number in its hồ sơ's signed PDF.
+    pub page_no: Option<u32>,
+    pub fonds_id: i64,
+    pub unit_id: i64,
+    /// 0 none, 1 Mật, 2 Tối mật, 3 Tuyệt mật.
+    pub classification: u8,
+    /// TT05 mode: "01" public, "02" conditional, "03" restricted.
+    pub mode: String,
+    pub year: Option<i32>,
+    /// Thời hạn bảo quản code.
+    pub maintenance: Option<String>,
+    /// Văn bản's type code (TT05 typeName).
+    pub type_name: Option<String>,
+    /// What a hit shows as its heading: the mã hồ sơ and title, the số ký hiệu and trích yếu.
+    pub title: String,
+    /// Everything else to find it by: codes, bodies, keywords, the page's text.
+    pub text: String,
+}
+
+#[derive(Clone, Copy)]
+struct Fields {
+    kind: Field,
+    dossier: Field,
+    document: Field,
+    page: Field,
+    page_no: Field,
+    fonds: Field,
+    unit: Field,
+    classification: Field,
+    mode: Field,
+    year: Field,
+    facets: Field,
+    title: Field,
+    title_exact: Field,
+    text: Field,
+    text_exact: Field,
+}
+
+const FOLDED: &str = "vi_folded";
+const EXACT: &str = "vi_exact";
+
+fn schema() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let text = |tokenizer: &str, stored: bool| {
+        let indexing = TextFieldIndexing::default().set_tokenizer(tokenizer).set_index_option(IndexRecordOption::WithFreqsAndPositions);
+        let options = TextOptions::default().set_indexing_options(indexing);
+        if stored { options.set_stored() } else { options }
+    };
+    let fields = Fields {
+        kind: builder.add_u64_field("kind", INDEXED | STORED),
+        dossier: builder.add_u64_field("dossier", INDEXED | STORED),
+        document: builder.add_u64_field("document", STORED),
+        page: builder.add_u64_field("page", STORED),
+        page_no: builder.add_u64_field("page_no", STORED),
+        fonds: builder.add_u64_field("fonds", INDEXED),
+        unit: builder.add_u64_field("unit", INDEXED),
+        classification: builder.add_u64_field("classification", INDEXED),
+        mode: builder.add_text_field("mode", tantivy::schema::STRING),
+        year: builder.add_i64_field("year", INDEXED | FAST),
+        facets: builder.add_facet_field("facets", FacetOptions::default()),
+        // The folded fields keep the text as written: snippets are cut from it, their words
+        // found again through the folding analyzer, so "dat dai" marks "đất đai".
+        title: builder.add_text_field("title", text(FOLDED, true)),
+        title_exact: builder.add_text_field("title_exact", text(EXACT, false)),
+        text: builder.add_text_field("text", text(FOLDED, true)),
+        text_exact: builder.add_text_field("text_exact", text(EXACT, false)),
+    };
+    (builder.build(), fields)
+}
+
+/// Text as the index reads it: NFC, so that a decomposed mark never splits a word.
+pub fn normalized(text: &str) -> String {
+    text.nfc().collect()
+}
+
+/// Who may see what, as the query filters it (the catalogue's `Visibility`, with the fonds it
+/// allows listed).
+#[derive(Debug, Clone)]
+pub struct Allowed {
+    pub fonds: Vec<i64>,
+    pub clearance: u8,
+    pub public_only: bool,
+}
+
+/// What a person narrowed the search to.
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    pub unit: Option<i64>,
+    pub fonds: Option<i64>,
+    pub year_from: Option<i32>,
+    pub year_to: Option<i32>,
+    pub maintenance: Option<String>,
+    pub type_name: Option<String>,
+    pub mode: Option<String>,
+    pub kind: Option<Kind>,
+}
+
+/// A search: the words typed, who asks, the filters, which hits.
+#[derive(Debug, Clone)]
+pub struct Search {
+    pub text: String,
+    pub allowed: Allowed,
+    pub filters: Filters,
+    pub offset: usize,
+    pub limit: usize,
+}
+
+/// A hit: where it is and how it reads, its words marked (`<b>`, the rest escaped).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Hit {
+    pub kind: Kind,
+    pub dossier_id: i64,
+    pub document_id: Option<i64>,
+    pub page_id: Option<i64>,
+    pub page_no: Option<u32>,
+    pub title_html: String,
+    pub snippet_html: String,
+    pub score: f32,
+}
+
+/// The hits of one page, how many match in all, and the facet counts of all of them.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Hits {
+    pub total: usize,
+    pub hits: Vec<Hit>,
+    /// Per facet ("don_vi", "phong", "nam", "thbq", "loai", "che_do", "kieu"): each value and its count.
+    pub facets: BTreeMap<String, Vec<(String, u64)>>,
+}
+
+/// The facets counted, in the order a page shows them.
+pub const FACETS: [&str; 7] = ["kieu", "don_vi", "phong", "nam", "thbq", "loai", "che_do"];
+
+/// How much of a query is read: a longer one is cut, not refused.
+pub const QUERY_MOST_CHARS: usize = 500;
+
+/// The most hits a page may ask for.
+pub const PAGE_MOST: usize = 100;
+
+/// The index: where it lives, one writer, a reader that follows commits.
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    fields: Fields,
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir`, creating it when absent (or when it was made by another schema:
+    /// derived data is rebuilt, never migrated).
+    pub fn open(dir: &Path) -> Result<SearchIndex, SearchError> {
+        let (schema, fields) = schema();
+        std::fs::create_dir_all(dir).map_err(|e| tantivy::TantivyError::SystemError(e.to_string()))?;
+        let directory = tantivy::directory::MmapDirectory::open(dir)?;
+        let index = match Index::open_or_create(directory, schema.clone()) {
+            Ok(index) => index,
+            Err(tantivy::TantivyError::SchemaError(_)) => {
+                std::fs::remove_dir_all(dir).map_err(|e| tantivy::TantivyError::SystemError(e.to_string()))?;
+                std::fs::create_dir_all(dir).map_err(|e| tantivy::TantivyError::SystemError(e.to_string()))?;
+                Index::create_in_dir(dir, schema)?
+            }
+            Err(e) => return Err(e.into()),
+        };
+        SearchIndex::with(index, fields)
+    }
+
+    /// An index in memory (tests, benchmarks).
+    pub fn in_memory() -> Result<SearchIndex, SearchError> {
+        let (schema, fields) = schema();
+        SearchIndex::with(Index::create_in_ram(schema), fields)
+    }
+
+    fn with(index: Index, fields: Fields) -> Result<SearchIndex, SearchError> {
+        index
+            .tokenizers()
+            .register(FOLDED, TextAnalyzer::builder(SimpleTokenizer::default()).filter(LowerCaser).filter(AsciiFoldingFilter).build());
+        index.tokenizers().register(EXACT, TextAnalyzer::builder(SimpleTokenizer::default()).filter(LowerCaser).build());
+        let writer = index.writer_with_num_threads(1, 50_000_000)?;
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        Ok(SearchIndex { index, reader, writer: Mutex::new(writer), fields })
+    }
+
+    /// Replaces everything indexed of the hồ sơ `dossier_ids` by `entries` (which may be none: the
+    /// hồ sơ is gone), visible to searches after [`SearchIndex::commit`].
+    pub fn replace(&self, dossier_ids: &[i64], entries: &[Entry]) -> Result<(), SearchError> {
+        let writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        for id in dossier_ids {
+            writer.delete_term(Term::from_field_u64(self.fields.dossier, *id as u64));
+        }
+        for entry in entries {
+            writer.add_document(self.document(entry))?;
+        }
+        Ok(())
+    }
+
+    /// Empties the index (before a rebuild).
+    pub fn clear(&self) -> Result<(), SearchError> {
+        self.writer.lock().unwrap_or_else(|e| e.into_inner()).delete_all_documents()?;
+        Ok(())
+    }
+
+    /// Makes what was written visible to searches.
+    pub fn commit(&self) -> Result<(), SearchError> {
+        self.writer.lock().unwrap_or_else(|e| e.into_inner()).commit()?;
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// How many entries the index holds.
+    pub fn len(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn document(&self, entry: &Entry) -> TantivyDocument {
+        let f = &self.fields;
+        let (title, text) = (normalized(&entry.title), normalized(&entry.text));
+        let mut document = doc!(
+            f.kind => entry.kind.code(),
+            f.dossier => entry.dossier_id as u64,
+            f.fonds => entry.fonds_id as u64,
+            f.unit => entry.unit_id as u64,
+            f.classification => entry.classification as u64,
+            f.mode => entry.mode.clone(),
+            f.title => title.clone(),
+            f.title_exact => title,
+            f.text => text.clone(),
+            f.text_exact => text,
+        );
+        if let Some(id) = entry.document_id {
+            document.add_u64(f.document, id as u64);
+        }
+        if let Some(id) = entry.page_id {
+            document.add_u64(f.page, id as u64);
+        }
+        if let Some(n) = entry.page_no {
+            document.add_u64(f.page_no, n as u64);
+        }
+        let kind = match entry.kind {
+            Kind::Dossier => "ho_so",
+            Kind::Document => "van_ban",
+            Kind::Page => "trang",
+        };
+        document.add_facet(f.facets, Facet::from_path(["kieu", kind]));
+        document.add_facet(f.facets, Facet::from_path(["don_vi".to_string(), entry.unit_id.to_string()]));
+        document.add_facet(f.facets, Facet::from_path(["phong".to_string(), entry.fonds_id.to_string()]));
+        document.add_facet(f.facets, Facet::from_path(["che_do", entry.mode.as_str()]));
+        if let Some(year) = entry.year {
+            document.add_i64(f.year, year as i64);
+            document.add_facet(f.facets, Facet::from_path(["nam".to_string(), year.to_string()]));
+        }
+        if let Some(code) = &entry.maintenance {
+            document.add_facet(f.facets, Facet::from_path(["thbq", code.as_str()]));
+        }
+        if let Some(code) = &entry.type_name {
+            document.add_facet(f.facets, Facet::from_path(["loai", code.as_str()]));
+        }
+        document
+    }
+
+    /// The words typed as a query on both the folded and the exact fields, exact matches weighing
+    /// more; typos in the syntax are read leniently, never refused. None when nothing is left to
+    /// look for (empty, or only wildcards and signs).
+    fn words(&self, text: &str) -> Option<Box<dyn Query>> {
+        let text: String = normalized(text).chars().take(QUERY_MOST_CHARS).collect();
+        if !text.chars().any(char::is_alphanumeric) {
+            return None;
+        }
+        let f = &self.fields;
+        let mut parser = QueryParser::for_index(&self.index, vec![f.title, f.text, f.title_exact, f.text_exact]);
+        parser.set_conjunction_by_default();
+        parser.set_field_boost(f.title, 2.0);
+        parser.set_field_boost(f.title_exact, 6.0);
+        parser.set_field_boost(f.text_exact, 3.0);
+        let (query, _errors) = parser.parse_query_lenient(&text);
+        // Words typed without quotes: those that stand together as typed weigh more.
+        let words: Vec<&str> = text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+        if text.contains('"') || words.len() < 2 {
+            return Some(query);
+        }
+        let (phrase, _errors) = parser.parse_query_lenient(&format!("\"{}\"", words.join(" ")));
+        Some(Box::new(BooleanQuery::new(vec![(Occur::Must, query), (Occur::Should, Box::new(BoostQuery::new(phrase, 2.0)))])))
+    }
+
+    /// What `search.allowed` may see of the index, narrowed by its filters.
+    fn visible(&self, search: &Search) -> Vec<(Occur, Box<dyn Query>)> {
+        let f = &self.fields;
+        let term_set = |field: Field, values: &mut dyn Iterator<Item = u64>| -> Box<dyn Query> {
+            Box::new(TermSetQuery::new(values.map(|v| Term::from_field_u64(field, v)).collect::<Vec<_>>()))
+        };
+        let allowed = &search.allowed;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
+            (Occur::Must, term_set(f.fonds, &mut allowed.fonds.iter().map(|id| *id as u64))),
+            (Occur::Must, term_set(f.classification, &mut (0..=allowed.clearance as u64))),
+        ];
+        let text_term = |field: Field, value: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic))
+        };
+        if allowed.public_only {
+            clauses.push((Occur::Must, text_term(f.mode, "01")));
+        }
+        let filters = &search.filters;
+        let u64_term = |field: Field, value: u64| -> Box<dyn Query> {
+            Box::new(TermQuery::new(Term::from_field_u64(field, value), IndexRecordOption::Basic))
+        };
+        if let Some(unit) = filters.unit {
+            clauses.push((Occur::Must, u64_term(f.unit, unit as u64)));
+        }
+        if let Some(fonds) = filters.fonds {
+            clauses.push((Occur::Must, u64_term(f.fonds, fonds as u64)));
+        }
+        if let Some(kind) = filters.kind {
+            clauses.push((Occur::Must, u64_term(f.kind, kind.code())));
+        }
+        if let Some(mode) = &filters.mode {
+            clauses.push((Occur::Must, text_term(f.mode, mode)));
+        }
+        for (root, value) in [("thbq", &filters.maintenance), ("loai", &filters.type_name)] {
+            if let Some(value) = value {
+                let facet = Facet::from_path([root, value.as_str()]);
+                clauses.push((Occur::Must, Box::new(TermQuery::new(Term::from_facet(f.facets, &facet), IndexRecordOption::Basic))));
+            }
+        }
+        if filters.year_from.is_some() || filters.year_to.is_some() {
+            let bound = |year: Option<i32>| match year {
+                Some(y) => Bound::Included(Term::from_field_i64(f.year, y as i64)),
+                None => Bound::Unbounded,
+            };
+            clauses.push((Occur::Must, Box::new(RangeQuery::new(bound(filters.year_from), bound(filters.year_to)))));
+        }
+        clauses
+    }
+
+    /// The hits of `search`, with their total and facet counts, all within what its reader may see.
+    pub fn search(&self, search: &Search) -> Result<Hits, SearchError> {
+        let Some(words) = self.words(&search.text) else { return Ok(Hits::default()) };
+        if search.allowed.fonds.is_empty() {
+            return Ok(Hits::default());
+        }
+        let mut clauses = self.visible(search);
+        clauses.push((Occur::Must, words));
+        let query = BooleanQuery::new(clauses);
+        let searcher = self.reader.searcher();
+        let mut facets = FacetCollector::for_field("facets");
+        for root in FACETS {
+            facets.add_facet(Facet::from_path([root]));
+        }
+        let limit = search.limit.clamp(1, PAGE_MOST);
+        let top = TopDocs::with_limit(limit).and_offset(search.offset.min(1_000_000)).order_by_score();
+        let (total, top, counted) = searcher.search(&query, &(Count, top, facets))?;
+        let f = &self.fields;
+        let mut title_snippets = SnippetGenerator::create(&searcher, &query, f.title)?;
+        title_snippets.set_max_num_chars(300);
+        let mut text_snippets = SnippetGenerator::create(&searcher, &query, f.text)?;
+        text_snippets.set_max_num_chars(240);
+        let mut hits = Vec::with_capacity(top.len());
+        for (score, address) in top {
+            let document: TantivyDocument = searcher.doc(address)?;
+            let number = |field: Field| document.get_first(field).and_then(|v| v.as_u64());
+            let title = title_snippets.snippet_from_doc(&document);
+            let title_html = if title.highlighted().is_empty() {
+                escape(document.get_first(f.title).and_then(|v| v.as_str()).unwrap_or_default())
+            } else {
+                title.to_html()
+            };
+            hits.push(Hit {
+                kind: Kind::from_code(number(f.kind).unwrap_or(1)),
+                dossier_id: number(f.dossier).unwrap_or(0) as i64,
+                document_id: number(f.document).map(|v| v as i64),
+                page_id: number(f.page).map(|v| v as i64),
+                page_no: number(f.page_no).map(|v| v as u32),
+                title_html,
+                snippet_html: text_snippets.snippet_from_doc(&document).to_html(),
+                score,
+            });
+        }
+        let mut facet_counts = BTreeMap::new();
+        for root in FACETS {
+            let mut values: Vec<(String, u64)> = counted
+                .get(Facet::from_path([root]))
+                .map(|(facet, count)| (facet.to_path().last().map(|s| s.to_string()).unwrap_or_default(), count))
+                .collect();
+            values.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            facet_counts.insert(root.to_string(), values);
+        }
+        Ok(Hits { total, hits, facets: facet_counts })
+    }
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
