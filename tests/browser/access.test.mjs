@@ -16,7 +16,7 @@ test('a commune clerk sees only that commune', async () => {
   await page.getByRole('link', { name: 'Tra cứu' }).click();
   await page.fill('input[name=q]', 'so dang ky');
   await page.getByRole('button', { name: 'Tìm' }).click();
-  const titles = await page.locator('#results tbody tr td:nth-child(2)').allTextContents();
+  const titles = await page.locator('#results li', { has: page.locator('.tag', { hasText: 'Hồ sơ' }) }).locator('a').allTextContents();
   assert.ok(titles.length >= 1);
   for (const title of titles) assert.match(title, /mường phăng/i);
   // Another commune's hồ sơ by address: as if it did not exist.
@@ -29,7 +29,7 @@ test('a commune clerk sees only that commune', async () => {
 test('a cleared clerk sees the commune’s Mật record, marked', async () => {
   const page = await signIn(browser, 'canbo.muongang');
   await page.goto(`${baseUrl}/tra-cuu?q=quoc%20phong`);
-  const row = page.locator('#results tbody tr');
+  const row = page.locator('#results li', { has: page.locator('.tag', { hasText: 'Hồ sơ' }) });
   assert.equal(await row.count(), 1);
   await row.locator('a').click();
   assert.match(await page.locator('dl.facts').textContent(), /Độ mậtMật/);

@@ -75,7 +75,7 @@ for (const role of roles) {
 
       // A hồ sơ and its mục lục, found through the search every role has.
       await page.goto(`${baseUrl}/tra-cuu?q=nam`);
-      const first = page.locator('#results tbody a').first();
+      const first = page.locator('#results li', { has: page.locator('.tag', { hasText: 'Hồ sơ' }) }).locator('a').first();
       if (await first.count() === 1) {
         await first.click();
         await page.waitForURL(/\/ho-so\/\d+$/);

@@ -482,9 +482,9 @@ test('docgia searches from home and opens a hồ sơ found, on a phone and on a 
     await shot('1-tong-quan');
     await search.getByRole('button', { name: 'Tìm' }).click();
     await page.waitForURL(/\/tra-cuu\?q=/);
-    assert.match(await text(page.locator('main p.muted')), new RegExp(`^\\d+ hồ sơ khớp “${words}”\\.$`));
-    const found = await findRow(page, page.locator('#results tbody tr', { hasText: title }), title);
-    const code = await text(found.getByRole('link'));
+    assert.match(await text(page.locator('#tong-so')), new RegExp(`kết quả cho “${words}”`));
+    const found = await findRow(page, page.locator('#results li', { hasText: title }), title);
+    const code = (await text(found.getByRole('link'))).split(' — ')[0];
     await shot('2-ket-qua');
     await found.getByRole('link').click();
     await page.waitForURL(/\/ho-so\/\d+$/);

@@ -33,6 +33,10 @@ struct Cli {
     /// Địa chỉ cơ sở dữ liệu, ví dụ postgres://kho@127.0.0.1/kho. Bỏ trống: SQLite trong thư mục dữ liệu.
     #[arg(long, global = true, env = "KHO_DATABASE_URL")]
     database_url: Option<String>,
+    /// Thư mục chỉ mục tra cứu của máy chủ này (dữ liệu dẫn xuất, dựng lại được từ cơ sở dữ liệu).
+    /// Bỏ trống: THƯ_MỤC_DỮ_LIỆU/search. Nhiều máy chủ dùng chung một cơ sở dữ liệu: mỗi máy một thư mục.
+    #[arg(long, global = true, env = "KHO_SEARCH_DIR")]
+    search_dir: Option<PathBuf>,
     /// Tệp khóa xác thực nhật ký hệ thống (HMAC), ngoài cơ sở dữ liệu; các điểm kiểm tra nhật ký
     /// được ghi thêm vào audit-checkpoints.log cạnh nó. Bỏ trống: THƯ_MỤC_DỮ_LIỆU/keys/audit.key
     /// (tạo khi chưa có). Mọi tiến trình kho dùng chung một cơ sở dữ liệu phải dùng cùng khóa này.
@@ -148,6 +152,11 @@ enum Command {
     Token {
         #[command(subcommand)]
         command: TokenCommand,
+    },
+    /// Chỉ mục tra cứu toàn văn (mục lục, văn bản, chữ nhận dạng của từng trang).
+    Search {
+        #[command(subcommand)]
+        command: SearchCommand,
     },
     /// Báo cáo kết quả thực hiện kế hoạch, số liệu lấy từ cơ sở dữ liệu.
     Report {
@@ -408,6 +417,13 @@ enum KeyCommand {
 }
 
 #[derive(Subcommand)]
+enum SearchCommand {
+    /// Dựng lại chỉ mục từ cơ sở dữ liệu (kèm thanh tiến độ). Máy chủ đang chạy tự cập nhật chỉ
+    /// mục của nó; lệnh này dùng khi máy chủ dừng, hoặc cho thư mục chỉ mục khác (--search-dir).
+    Reindex,
+}
+
+#[derive(Subcommand)]
 enum ReportCommand {
     /// Báo cáo năm (trước 15/12): của Sở Nội vụ gửi UBND tỉnh (mọi đơn vị của kế hoạch), hoặc với
     /// --unit của một xã, phường gửi Sở Nội vụ; DOCX để sửa và ký, hoặc PDF.
@@ -632,6 +648,11 @@ fn audit_key_path(cli: &Cli) -> PathBuf {
     cli.audit_key_file.clone().unwrap_or_else(|| cli.data_dir.join("keys").join("audit.key"))
 }
 
+/// This server's search index folder.
+fn search_dir(cli: &Cli) -> PathBuf {
+    cli.search_dir.clone().unwrap_or_else(|| cli.data_dir.join("search"))
+}
+
 async fn open_store(cli: &Cli) -> Result<Store> {
     let store = match &cli.database_url {
         Some(url) => Store::open(url).await,
@@ -807,6 +828,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 request_timeout: std::time::Duration::from_secs(*request_timeout),
                 organisation: cli.organisation.clone().unwrap_or_else(|| kho_digitize::worker::WorkerConfig::default().organisation),
                 trusted_signers: trusted_signers(&cli)?,
+                search_dir: Some(search_dir(&cli)),
                 ..Default::default()
             };
             // On one machine the server also runs the số hóa line; at scale, `kho worker` does.
@@ -840,7 +862,11 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 eprintln!("Chế độ mạng LAN độc lập: nội dung tài liệu mật được mã hóa khi lưu; không có kết nối ra ngoài.");
             }
             eprintln!("Kho đang chạy: http://{listen}");
-            kho_web::serve(listener, kho_web::AppState::new(store.clone(), blobs, config)).await.context("máy chủ web dừng vì lỗi")?;
+            let state = kho_web::AppState::new(store.clone(), blobs, config);
+            // The search index: filled when it never was, then kept fresh from the catalogue's log.
+            let freshness = tokio::spawn(state.search.clone().keep_fresh(store.clone(), std::time::Duration::from_secs(2)));
+            kho_web::serve(listener, state).await.context("máy chủ web dừng vì lỗi")?;
+            freshness.abort();
             checkpoints.abort();
             if let Some(fixity) = fixity {
                 fixity.abort();
@@ -1078,6 +1104,25 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             package::export(&store, &blobs, &dossier.ho_so, &dossier.output, &agency, kind).await
         }
         Command::Package { command: PackageCommand::Check { file } } => package::check(file),
+        Command::Search { command: SearchCommand::Reindex } => {
+            let store = open_store(&cli).await?;
+            let dir = search_dir(&cli);
+            let index = kho_search::SearchIndex::open(&dir).with_context(|| {
+                format!("không mở được chỉ mục {} (máy chủ kho serve đang dùng nó? máy chủ tự cập nhật chỉ mục của mình)", dir.display())
+            })?;
+            let indexer = kho_web::search::Indexer::with(index);
+            let started = std::time::Instant::now();
+            let mut bar = progress::Progress::new("dựng chỉ mục tra cứu", store.dossier_total().await? as u64);
+            indexer.rebuild(&store, &mut |done, total| bar.set(done, total)).await?;
+            bar.finish();
+            println!(
+                "Đã dựng chỉ mục tra cứu: {} mục trong {:.1} s, tại {}.",
+                indexer.entries(),
+                started.elapsed().as_secs_f64(),
+                dir.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Report { command: ReportCommand::Annual { year, unit, format, output, difficulties, proposals } } => {
             let store = open_store(&cli).await?;
             let unit = match unit {

@@ -452,3 +452,55 @@ async fn the_annual_report_is_made_from_the_command_line() {
         assert!(!dir.path().join("x.docx").exists(), "{label}");
     }
 }
+
+/// `kho search reindex` fills a search index from the catalogue, and a plan's norms load from the
+/// CSV Kinh phí gives, refused whole when a line is wrong.
+#[tokio::test]
+async fn search_reindex_and_norms_load_from_the_command_line() {
+    for catalogue in catalogues().await {
+        let store = &catalogue.store;
+        store
+            .import_plan(
+                &kho_model::plan::Plan::parse(&kho_model::plan::PlanFiles {
+                    meta: include_str!("../../../demo/dien-bien/ke-hoach.csv"),
+                    districts: include_str!("../../../demo/dien-bien/districts.csv"),
+                    communes: include_str!("../../../demo/dien-bien/communes.csv"),
+                    tasks: include_str!("../../../demo/dien-bien/tasks.csv"),
+                })
+                .unwrap(),
+            )
+            .await
+            .unwrap();
+        let unit = store.units().await.unwrap().into_iter().find(|u| u.name == "Xã Mường Ảng").unwrap().id;
+        kho_store::test_support::fonds_with_dossiers(
+            store,
+            unit,
+            "X27",
+            &[("01", "Hồ sơ giao đất ở", "01", "1"), ("02", "Sổ hộ tịch", "01", "1")],
+        )
+        .await;
+        let dir = tempfile::tempdir().unwrap();
+        let search_dir = dir.path().join("search");
+        let out = kho(&catalogue.url, &["search", "reindex", "--search-dir", search_dir.to_str().unwrap()]);
+        let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(out.status.success(), "{}: {said}", catalogue.label);
+        assert!(said.contains("Đã dựng chỉ mục tra cứu: 2 mục"), "{}: {said}", catalogue.label);
+        let index = kho_search::SearchIndex::open(&search_dir).unwrap();
+        assert_eq!(index.read_up_to().unwrap(), Some(store.search_change_head().await.unwrap()), "{}", catalogue.label);
+
+        let norms = dir.path().join("dinh-muc.csv");
+        std::fs::write(&norms, "ma,gia_tri,nguon\ndon_gia_cong,350.000,QĐ 1/2026\nphut_quet,abc,x\n").unwrap();
+        let out = kho(&catalogue.url, &["plan", "norms", norms.to_str().unwrap()]);
+        let said = String::from_utf8_lossy(&out.stderr).to_string();
+        assert!(!out.status.success() && said.contains("Dòng 3") && said.contains("không nạp gì"), "{}: {said}", catalogue.label);
+        assert_eq!(store.norms().await.unwrap().value(kho_model::cost::Norm::DayPrice), 307_000_000, "{}: nothing loaded", catalogue.label);
+        std::fs::write(&norms, "ma,gia_tri,nguon\ndon_gia_cong,350.000,QĐ 1/2026\n").unwrap();
+        let out = kho(&catalogue.url, &["plan", "norms", norms.to_str().unwrap()]);
+        assert!(out.status.success(), "{}: {}", catalogue.label, String::from_utf8_lossy(&out.stderr));
+        let loaded = store.norms().await.unwrap();
+        assert_eq!(
+            (loaded.value(kho_model::cost::Norm::DayPrice), loaded.source(kho_model::cost::Norm::DayPrice)),
+            (350_000_000, "QĐ 1/2026")
+        );
+    }
+}

@@ -351,7 +351,7 @@ async fn a_hồ_sơ_is_handed_over_as_a_sip_and_delivered_as_a_dip() {
             ]
             .concat(),
         );
-        assert!(!out.status.success() && said(&out).contains("mục đích khai thác “04”"), "{label}: {}", said(&out));
+        assert!(!out.status.success() && said(&out).contains("Mục đích khai thác “04”"), "{label}: {}", said(&out));
         assert!(!out_dir.join("x.zip").exists(), "{label}");
     }
 }

@@ -277,6 +277,24 @@ impl SearchIndex {
         Ok(())
     }
 
+    /// [`SearchIndex::commit`], recording with it how far in the catalogue's log of changes the
+    /// index has read: the two cannot part, whatever stops the process.
+    pub fn commit_at(&self, change: i64) -> Result<(), SearchError> {
+        {
+            let mut writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+            let mut prepared = writer.prepare_commit()?;
+            prepared.set_payload(&change.to_string());
+            prepared.commit()?;
+        }
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// How far in the log of changes the last commit had read; None for an index never filled.
+    pub fn read_up_to(&self) -> Result<Option<i64>, SearchError> {
+        Ok(self.index.load_metas()?.payload.and_then(|p| p.parse().ok()))
+    }
+
     /// How many entries the index holds.
     pub fn len(&self) -> u64 {
         self.reader.searcher().num_docs()

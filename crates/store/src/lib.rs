@@ -22,6 +22,7 @@ mod places;
 mod plan;
 mod preservation;
 mod report;
+mod search;
 pub mod test_support;
 
 pub use accounts::{ApiToken, Session, User, UserSettings};
@@ -41,6 +42,7 @@ pub use places::{BoxRow, FondsStatistics, UnitProgress, kind_from_code, kind_lab
 pub use plan::{StoredPlan, TargetRow};
 pub use preservation::{BlobCopy, FixityFinding, FixityRun};
 pub use report::{OutsideWorkRow, UnitFigures};
+pub use search::{SearchDocument, SearchDossier, SearchPage, SearchSource};
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};

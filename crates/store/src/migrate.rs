@@ -53,6 +53,7 @@ const MIGRATIONS: &[(i64, &str, Sql)] = &[
     (26, "fonds_tallies", Both(include_str!("../migrations/0026_fonds_tallies.sql"))),
     (27, "costs", Both(include_str!("../migrations/0027_costs.sql"))),
     (28, "boxes_placed", Both(include_str!("../migrations/0028_boxes_placed.sql"))),
+    (29, "search_changes", Both(include_str!("../migrations/0029_search_changes.sql"))),
 ];
 
 const FOREIGN_KEYS_OFF: &str = "-- kho:foreign-keys-off";

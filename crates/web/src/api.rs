@@ -22,6 +22,7 @@ use utoipa::OpenApi;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(openapi))
+        .route("/search", get(crate::search::api))
         .route("/plan", get(plan))
         .route("/units", get(units))
         .route("/units/{id}", get(unit))
@@ -94,7 +95,8 @@ pub fn routes() -> Router<AppState> {
         crate::places::api_places,
         crate::places::api_place_create,
         crate::places::api_boxes,
-        crate::places::api_box_fill
+        crate::places::api_box_fill,
+        crate::search::api
     ),
     components(schemas(
         ApiErrorBody,

@@ -27,6 +27,7 @@ mod records;
 pub mod reports;
 mod respond;
 mod retention;
+pub mod search;
 mod server;
 mod staging;
 mod templates;
@@ -82,6 +83,9 @@ pub struct WebConfig {
     /// The certificates a package received must chain to (`--trusted-certs`); none: signatures
     /// are checked for integrity only, and the receipt says so.
     pub trusted_signers: kho_digitize::sign::TrustedSigners,
+    /// Where this server keeps its search index (`kho serve`: `DATA_DIR/search`); None: in
+    /// memory. Derived data, one per server: servers sharing a catalogue keep one each.
+    pub search_dir: Option<std::path::PathBuf>,
 }
 
 impl WebConfig {
@@ -108,6 +112,7 @@ impl Default for WebConfig {
             upload_memory_mb: 160,
             organisation: kho_digitize::worker::WorkerConfig::default().organisation,
             trusted_signers: Default::default(),
+            search_dir: None,
         }
     }
 }
@@ -126,12 +131,15 @@ pub struct AppState {
     /// its share of this before it is read into memory, so many large or slow uploads cost disk,
     /// not memory (`AppState::hold_upload`).
     uploads: Arc<tokio::sync::Semaphore>,
+    /// The search index, derived from the catalogue (`search::Indexer`).
+    pub search: Arc<search::Indexer>,
 }
 
 impl AppState {
     pub fn new(store: Store, blobs: kho_blobs::Blobs, config: WebConfig) -> AppState {
         AppState {
             uploads: Arc::new(tokio::sync::Semaphore::new(config.upload_memory_mb.max(1) as usize)),
+            search: Arc::new(search::Indexer::open(config.search_dir.as_deref())),
             store,
             blobs: Arc::new(blobs),
             config: Arc::new(config),

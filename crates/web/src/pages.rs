@@ -30,7 +30,7 @@ pub fn routes() -> Router<AppState> {
         .route("/don-vi/{id}", get(unit))
         .route("/don-vi/{id}/ngoai-kho", axum::routing::post(unit_outside_work))
         .route("/don-vi/{id}/sua", get(unit_edit).post(unit_update))
-        .route("/tra-cuu", get(search))
+        .route("/tra-cuu", get(crate::search::page))
         .route("/phong", get(fonds_list).post(fonds_create))
         .route("/phong/danh-sach.xlsx", get(|s, c| fonds_list_file(s, c, crate::respond::PaperFormat::Xlsx)))
         .route("/phong/danh-sach.csv", get(|s, c| fonds_list_file(s, c, crate::respond::PaperFormat::Csv)))
@@ -1424,27 +1424,6 @@ async fn document_update(
 }
 
 // ---- tra cứu ----
-
-async fn search(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Query(q): Query<ListQuery>) -> Result<Response, PageError> {
-    let query = q.q.trim().to_string();
-    let (pager, rows) = if query.is_empty() {
-        (None, vec![])
-    } else {
-        let filter = ListDossiers {
-            visibility: ctx.actor.visibility(),
-            inventory_id: None,
-            fonds_id: None,
-            query: Some(query.clone()),
-            undisposed: false,
-            seek: q.page.seek(),
-            limit: PAGE_SIZE,
-        };
-        let found = state.store.list_dossiers(&filter).await?;
-        let pager = crate::pager::pager(&found, &q.page, PAGE_SIZE, "/tra-cuu", &[("q", &query)]);
-        (Some(pager), found.items.iter().map(dossier_row).collect())
-    };
-    Page::new("search.html", "tra-cuu", "Tra cứu").render(&state, Some(&ctx), context! { query, pager, rows })
-}
 
 // ---- tài khoản: đăng nhập, đăng xuất, đổi mật khẩu ----
 

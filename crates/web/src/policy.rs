@@ -192,6 +192,7 @@ pub const ROUTES: &[Route] = &[
     route("GET", "/quan-tri/bao-quan/{id}/bien-ban-su-co.docx", Act(AuditView)),
     route("GET", "/quan-tri/bao-quan/{id}/bien-ban-su-co.pdf", Act(AuditView)),
     route("GET", "/api/v1/openapi.json", Public),
+    route("GET", "/api/v1/search", Act(CatalogueView)),
     route("GET", "/api/v1/plan", Act(PlanView)),
     route("GET", "/api/v1/retention", Act(CatalogueView)),
     route("GET", "/api/v1/retention/suggest", Act(CatalogueView)),
