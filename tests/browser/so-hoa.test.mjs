@@ -64,4 +64,18 @@ test('a batch is made, a scan uploaded, and its progress followed to the PDF/A',
   assert.equal(await page.locator('#page-image').evaluate((img) => img.style.width), '125%');
   await page.keyboard.press('r');
   assert.match(await page.locator('#page-image').evaluate((img) => img.style.transform), /rotate\(90deg\)/);
+
+  // The pages' text is searched: typed without tone marks in the box on every page, a page hit
+  // opens the viewer at that page.
+  await page.goto(`${baseUrl}/`);
+  await page.locator('header form.search-box input[name=q]').fill('dat');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/tra-cuu\?q=dat/);
+  await page.getByRole('link', { name: 'Trang đã số hóa' }).click();
+  const hit = page.locator('#results li').first();
+  assert.match(await hit.innerText(), /trang \d/);
+  assert.ok(await hit.locator('b').count() > 0, 'the word marked in the snippet');
+  await hit.getByRole('link').click();
+  await page.waitForURL(/\/trang\/\d+$/);
+  assert.match(await page.locator('#ocr-text').innerText(), /đất/i);
 });
