@@ -132,6 +132,22 @@ impl Store {
         rows.iter().map(|r| Ok((r.try_get("id")?, r.try_get("dossier_id")?))).collect()
     }
 
+    /// The first change still kept (None when the log is empty): a replica that read up to before
+    /// it missed the changes pruned since, and must rebuild.
+    pub async fn search_change_first(&self) -> Result<Option<i64>, StoreError> {
+        Ok(sqlx::query("SELECT MIN(id) FROM search_changes").fetch_one(&self.pool).await?.try_get(0)?)
+    }
+
+    /// Forgets the changes logged before `before` (ISO instant, UTC), keeping the last one so the
+    /// log always says where it stands; how many.
+    pub async fn prune_search_changes(&self, before: &str) -> Result<u64, StoreError> {
+        let done = sqlx::query("DELETE FROM search_changes WHERE changed_at < $1 AND id < (SELECT MAX(id) FROM search_changes)")
+            .bind(before)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
     /// The last change logged (0 when none).
     pub async fn search_change_head(&self) -> Result<i64, StoreError> {
         Ok(sqlx::query("SELECT COALESCE(MAX(id), 0) FROM search_changes").fetch_one(&self.pool).await?.try_get(0)?)

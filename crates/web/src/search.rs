@@ -33,6 +33,9 @@ const INLINE_REBUILD_MOST: i64 = 20_000;
 /// Changes read before a search; more are left to the server's loop.
 const INLINE_CHANGES_MOST: i64 = 2_000;
 
+/// Days the log of changes is kept: a server stopped longer rebuilds its index when it starts.
+pub const CHANGES_KEPT_DAYS: i64 = 30;
+
 /// Hồ sơ read from the catalogue at a time.
 const CHUNK: usize = 500;
 
@@ -111,9 +114,14 @@ impl Indexer {
     }
 
     /// Reads the catalogue's changes since the index last did, at most `most`: how many. An index
-    /// never filled is filled first when the catalogue is small; else nothing is done here.
+    /// never filled — or one whose place in the log was pruned away (a server stopped longer than
+    /// the log is kept) — is filled first when the catalogue is small; else nothing is done here.
     pub async fn catch_up(&self, store: &Store, most: i64) -> Result<usize, IndexError> {
-        if !self.ready() {
+        let behind = match (self.index.read_up_to()?, store.search_change_first().await?) {
+            (Some(read), Some(first)) => read + 1 < first,
+            _ => false,
+        };
+        if !self.ready() || behind {
             if store.dossier_total().await? > INLINE_REBUILD_MOST {
                 return Ok(0);
             }
@@ -139,20 +147,33 @@ impl Indexer {
         Ok(count)
     }
 
-    /// Keeps the index fresh while the server runs: fills it when it was never filled, then reads
-    /// the catalogue's changes every `every`.
+    /// Keeps the index fresh while the server runs: fills it when it was never filled (or fell
+    /// behind the log), then reads the catalogue's changes every `every`, and once a day forgets
+    /// the changes older than [`CHANGES_KEPT_DAYS`].
     pub async fn keep_fresh(self: Arc<Self>, store: Store, every: std::time::Duration) {
-        if !self.ready() {
+        let behind = match (self.index.read_up_to(), store.search_change_first().await) {
+            (Ok(Some(read)), Ok(Some(first))) => read + 1 < first,
+            _ => false,
+        };
+        if !self.ready() || behind {
             let started = std::time::Instant::now();
             match self.rebuild(&store, &mut |_, _| {}).await {
                 Ok(()) => tracing::info!(entries = self.entries(), seconds = started.elapsed().as_secs(), "đã dựng chỉ mục tra cứu"),
                 Err(e) => tracing::error!(error = %e, "không dựng được chỉ mục tra cứu"),
             }
         }
+        let mut pruned = std::time::Instant::now();
         loop {
             tokio::time::sleep(every).await;
             if let Err(e) = self.catch_up(&store, 10_000).await {
                 tracing::warn!(error = %e, "chỉ mục tra cứu chưa cập nhật được");
+            }
+            if pruned.elapsed() > std::time::Duration::from_secs(24 * 3600) {
+                pruned = std::time::Instant::now();
+                let before = (chrono::Utc::now() - chrono::Duration::days(CHANGES_KEPT_DAYS)).format("%Y-%m-%dT%H:%M:%SZ").to_string();
+                if let Err(e) = store.prune_search_changes(&before).await {
+                    tracing::warn!(error = %e, "không dọn được nhật ký thay đổi của chỉ mục");
+                }
             }
         }
     }

@@ -112,3 +112,25 @@ async fn the_catalogue_and_the_pages_are_searched_as_people_type() {
         }
     }
 }
+
+/// A replica whose place in the log was pruned away (a server stopped longer than the log is
+/// kept) rebuilds from the catalogue instead of missing what changed.
+#[tokio::test]
+async fn a_replica_behind_the_pruned_log_rebuilds() {
+    for app in apps().await {
+        let unit = app.unit_id("Xã Mường Ảng").await;
+        let (fonds, _) =
+            kho_store::test_support::fonds_with_dossiers(&app.store, unit, "X27", &[("01", "Hồ sơ giao đất", "01", "1")]).await;
+        let replica = kho_web::search::Indexer::open(None);
+        replica.catch_up(&app.store, 100).await.unwrap();
+        assert_eq!(replica.entries(), 1, "{}", app.label);
+        let inventory = app.store.list_inventories(&kho_model::access::Visibility::everything(), fonds).await.unwrap()[0].id;
+        for n in 2..=4 {
+            kho_store::test_support::add_dossier(&app.store, inventory, (&format!("0{n}"), "Hồ sơ xây dựng trường", "05", "1")).await;
+        }
+        let pruned = app.store.prune_search_changes("9999-12-31T00:00:00Z").await.unwrap();
+        assert!(pruned > 0, "{}", app.label);
+        replica.catch_up(&app.store, 100).await.unwrap();
+        assert_eq!(replica.entries(), 4, "{}: rebuilt whole, nothing missed", app.label);
+    }
+}
