@@ -150,7 +150,7 @@ fn incident_record(run: &FixityRun, findings: &[FixityFinding], issuer: &Issuer,
     let ((d, m, y), day) = record_day(run);
     let mut blocks: Vec<Block> = vec![
         Paragraph::plain(format!(
-            "Hôm nay, ngày {d} tháng {m} năm {y}, tại {}, lập biên bản xử lý sự cố và phục hồi tài liệu lưu trữ số phát hiện trong lần kiểm tra toàn vẹn số {}              ({}, bắt đầu lúc {}, kết thúc lúc {day}).",
+            "Hôm nay, ngày {d} tháng {m} năm {y}, tại {}, lập biên bản xử lý sự cố và phục hồi tài liệu lưu trữ số phát hiện trong lần kiểm tra toàn vẹn số {} ({}, bắt đầu lúc {}, kết thúc lúc {day}).",
             issuer.name,
             run.id,
             started_by(run).to_lowercase(),
@@ -167,7 +167,7 @@ fn incident_record(run: &FixityRun, findings: &[FixityFinding], issuer: &Issuer,
         .into(),
         Paragraph::plain("2. Nguyên nhân: ……………………………………………………………………………………").into(),
         Paragraph::plain(
-            "3. Biện pháp xử lý: chép lại tệp mất hoặc hỏng từ bản lưu còn nguyên vẹn (bản thứ hai) hoặc từ bản sao lưu,              rồi tính lại mã SHA-256 của bản đã chép và so với mã ghi nhận khi lưu.",
+            "3. Biện pháp xử lý: chép lại tệp mất hoặc hỏng từ bản lưu còn nguyên vẹn (bản thứ hai) hoặc từ bản sao lưu, rồi tính lại mã SHA-256 của bản đã chép và so với mã ghi nhận khi lưu.",
         )
         .into(),
         Paragraph::plain(format!(
@@ -180,7 +180,7 @@ fn incident_record(run: &FixityRun, findings: &[FixityFinding], issuer: &Issuer,
     blocks.extend(findings_blocks(findings));
     blocks.push(
         Paragraph::plain(if run.unmended() > 0 {
-            "5. Đề xuất: khôi phục các tệp chưa phục hồi được từ bản sao lưu (lệnh kho verify --restart --repair-from THƯ_MỤC_SAO_LƯU);              báo cáo thủ trưởng đơn vị về hồ sơ có tệp bị mất nếu không còn bản nào nguyên vẹn."
+            "5. Đề xuất: khôi phục các tệp chưa phục hồi được từ bản sao lưu (lệnh kho verify --restart --repair-from THƯ_MỤC_SAO_LƯU); báo cáo thủ trưởng đơn vị về hồ sơ có tệp bị mất nếu không còn bản nào nguyên vẹn."
         } else {
             "5. Đề xuất: tài liệu lưu trữ số đã được phục hồi đầy đủ; tiếp tục kiểm tra theo lịch và theo dõi phương tiện lưu trữ đã xảy ra sự cố."
         })
