@@ -6,6 +6,7 @@ mod backup;
 mod bench;
 mod bench_ocr;
 mod bench_preservation;
+mod bench_search;
 mod bench_uploads;
 mod demo;
 mod digitization;
@@ -538,6 +539,20 @@ enum AuditCommand {
 
 #[derive(Subcommand)]
 enum BenchCommand {
+    /// Tra cứu: một kho văn bản tổng hợp (~2 KB chữ mỗi văn bản, theo hạt giống), lập chỉ mục bằng
+    /// Kho, SQLite FTS5 và (cho --postgres) PostgreSQL FTS; thời gian dựng, dung lượng, p50/p95/p99,
+    /// độ trùng top 10, precision@10 và nDCG@10 trên bộ truy vấn có đáp án.
+    Search {
+        /// Số văn bản.
+        #[arg(long, default_value_t = 1_000_000)]
+        documents: u64,
+        /// Số lần chạy mỗi truy vấn.
+        #[arg(long, default_value_t = 5)]
+        repeat: u32,
+        /// PostgreSQL để so sánh (một cơ sở dữ liệu thử; bảng kho_bench_docs được tạo rồi xóa).
+        #[arg(long)]
+        postgres: Option<String>,
+    },
     /// Thêm hồ sơ và văn bản vào một kho trống, rồi đo thời gian liệt kê một mục lục qua HTTP.
     Catalogue {
         /// Số hồ sơ.
@@ -1175,6 +1190,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Bench { command: BenchCommand::Preservation { megabytes, file_megabytes } } => {
             bench_preservation::preservation(&cli.data_dir, *megabytes, *file_megabytes).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench { command: BenchCommand::Search { documents, repeat, postgres } } => {
+            bench_search::search(&cli.data_dir, *documents, (*repeat).max(1), postgres.as_deref()).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench { command: BenchCommand::Package { megabytes, file_megabytes } } => {
