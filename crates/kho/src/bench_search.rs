@@ -70,6 +70,32 @@ const TOPICS: [&str; 16] = [
     "tuyển dụng viên chức",
     "kiểm tra việc bàn giao tài sản",
 ];
+/// Names and villages only the judged văn bản carry: the noise never does, so every văn bản that
+/// matches a judged query is one the generator planted for it, and the judgments are exact.
+const RARE_NAMES: [&str; 20] = [
+    "Thào Seo Lử",
+    "Lầu A Chớ",
+    "Vàng A Sình",
+    "Sùng A Tủa",
+    "Hạng A Pó",
+    "Chá A Dế",
+    "Tòng Văn Hặc",
+    "Khoàng Thị Ún",
+    "Lù Văn Pấng",
+    "Ly Seo Chứ",
+    "Mào Văn Ỏn",
+    "Lỳ Thị Xuyến",
+    "Pờ Văn Hừ",
+    "Sình Thị Dở",
+    "Chảo Văn Lìn",
+    "Tẩn A Sử",
+    "Hờ A Dủa",
+    "Vừ Thị Xá",
+    "Phàn Văn Quẩy",
+    "Lồ Văn Chượng",
+];
+const VILLAGES: [&str; 10] =
+    ["Pá Khoang", "Huổi Hốc", "Nà Tấu", "Co Mận", "Phiêng Ban", "Hua Pe", "Nậm Khẩu Hu", "Lả Chà", "Pú Nhi", "Ló Mè"];
 const TYPES: [&str; 6] = ["Quyết định", "Công văn", "Tờ trình", "Báo cáo", "Biên bản", "Thông báo"];
 const NOTATIONS: [&str; 6] = ["QĐ-UBND", "UBND-VP", "TTr-UBND", "BC-UBND", "BB-UBND", "TB-UBND"];
 const FILLER: [&str; 24] = [
@@ -123,20 +149,22 @@ fn judged(places: &[String]) -> Vec<Judged> {
         let place = &places[(rng.next() % places.len() as u64) as usize];
         let (needle, typed) = match i % 5 {
             0 | 1 => {
-                let name = format!("{} {}", rng.pick(&FAMILY), rng.pick(&GIVEN));
-                let needle = format!("ông bà {name} trú tại bản Huổi {place}");
+                let name = RARE_NAMES[(i / 5 * 2 + i % 5) % RARE_NAMES.len()];
+                let needle = format!("ông bà {name} trú tại xã {place}");
                 let typed = format!("{name} {place}");
                 let typed = if i % 5 == 1 { kho_model::text::fold(&typed) } else { typed };
                 (needle, typed)
             }
             2 => {
-                let code = format!("{}/{}", 700 + i, NOTATIONS[i % NOTATIONS.len()]);
+                // Beyond the numbers the noise uses (1–999), so no other văn bản bears it.
+                let code = format!("{}/{}", 1700 + i, NOTATIONS[i % NOTATIONS.len()]);
                 (format!("theo văn bản số {code} ngày 12 tháng 3"), code)
             }
             _ => {
                 let topic = rng.pick(&TOPICS);
-                let needle = format!("việc {topic} tại xã {place} năm {}", 2010 + i % 15);
-                let phrase = format!("\"{topic} tại xã {place}\"");
+                let village = VILLAGES[(i / 5 * 2 + i % 5 - 3) % VILLAGES.len()];
+                let needle = format!("việc {topic} ở bản {village} năm {}", 2010 + i % 15);
+                let phrase = format!("\"{topic} ở bản {village}\"");
                 let typed = if i % 5 == 4 { kho_model::text::fold(&phrase) } else { phrase };
                 (needle, typed)
             }

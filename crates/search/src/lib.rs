@@ -205,6 +205,15 @@ pub const FACETS: [&str; 7] = ["kieu", "don_vi", "phong", "nam", "thbq", "loai",
 /// How much of a query is read: a longer one is cut, not refused.
 pub const QUERY_MOST_CHARS: usize = 500;
 
+/// How far apart, in words, the words typed together may stand and still weigh as near each
+/// other: a name and the place written a few words after it ("Lò Văn Thắng, trú tại bản … Mường
+/// Phăng").
+const NEAR: u32 = 6;
+
+/// How much more the words typed weigh when they stand near each other: Vietnamese writes a word
+/// as several syllables, so syllables together are the strongest sign of the thing asked for.
+const PHRASE_BOOST: f32 = 10.0;
+
 /// The most hits a page may ask for.
 pub const PAGE_MOST: usize = 100;
 
@@ -365,13 +374,13 @@ impl SearchIndex {
         parser.set_field_boost(f.title_exact, 6.0);
         parser.set_field_boost(f.text_exact, 3.0);
         let (query, _errors) = parser.parse_query_lenient(&text);
-        // Words typed without quotes: those that stand together as typed weigh more.
+        // Words typed without quotes: those that stand near each other, in order, weigh more.
         let words: Vec<&str> = text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
         if text.contains('"') || words.len() < 2 {
             return Some(query);
         }
-        let (phrase, _errors) = parser.parse_query_lenient(&format!("\"{}\"", words.join(" ")));
-        Some(Box::new(BooleanQuery::new(vec![(Occur::Must, query), (Occur::Should, Box::new(BoostQuery::new(phrase, 2.0)))])))
+        let (phrase, _errors) = parser.parse_query_lenient(&format!("\"{}\"~{NEAR}", words.join(" ")));
+        Some(Box::new(BooleanQuery::new(vec![(Occur::Must, query), (Occur::Should, Box::new(BoostQuery::new(phrase, PHRASE_BOOST)))])))
     }
 
     /// What `search.allowed` may see of the index, narrowed by its filters.
