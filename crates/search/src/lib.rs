@@ -223,6 +223,9 @@ pub struct SearchIndex {
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
     fields: Fields,
+    /// Where the last commit had read up to in the log of changes: read from the index once when
+    /// it opens, then set by each [`SearchIndex::commit_at`], so no search reads it from disk.
+    read_up_to: Mutex<Option<i64>>,
 }
 
 impl SearchIndex {
@@ -257,7 +260,8 @@ impl SearchIndex {
         index.tokenizers().register(EXACT, TextAnalyzer::builder(SimpleTokenizer::default()).filter(LowerCaser).build());
         let writer = index.writer_with_num_threads(1, 50_000_000)?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(SearchIndex { index, reader, writer: Mutex::new(writer), fields })
+        let read_up_to = index.load_metas()?.payload.and_then(|p| p.parse().ok());
+        Ok(SearchIndex { index, reader, writer: Mutex::new(writer), fields, read_up_to: Mutex::new(read_up_to) })
     }
 
     /// Replaces everything indexed of the hồ sơ `dossier_ids` by `entries` (which may be none: the
@@ -295,13 +299,14 @@ impl SearchIndex {
             prepared.set_payload(&change.to_string());
             prepared.commit()?;
         }
+        *self.read_up_to.lock().unwrap_or_else(|e| e.into_inner()) = Some(change);
         self.reader.reload()?;
         Ok(())
     }
 
     /// How far in the log of changes the last commit had read; None for an index never filled.
-    pub fn read_up_to(&self) -> Result<Option<i64>, SearchError> {
-        Ok(self.index.load_metas()?.payload.and_then(|p| p.parse().ok()))
+    pub fn read_up_to(&self) -> Option<i64> {
+        *self.read_up_to.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// How many entries the index holds.

@@ -77,7 +77,17 @@ impl Indexer {
 
     /// Whether the index was ever filled from the catalogue.
     pub fn ready(&self) -> bool {
-        matches!(self.index.read_up_to(), Ok(Some(_)))
+        self.index.read_up_to().is_some()
+    }
+
+    /// Whether the index must be filled whole: it never was, or its place in the log was pruned
+    /// away (a server stopped longer than the log is kept).
+    async fn needs_rebuild(&self, store: &Store) -> Result<bool, IndexError> {
+        Ok(match (self.index.read_up_to(), store.search_change_first().await?) {
+            (Some(read), Some(first)) => read + 1 < first,
+            (None, _) => true,
+            (Some(_), None) => false,
+        })
     }
 
     pub fn entries(&self) -> u64 {
@@ -117,18 +127,14 @@ impl Indexer {
     /// never filled — or one whose place in the log was pruned away (a server stopped longer than
     /// the log is kept) — is filled first when the catalogue is small; else nothing is done here.
     pub async fn catch_up(&self, store: &Store, most: i64) -> Result<usize, IndexError> {
-        let behind = match (self.index.read_up_to()?, store.search_change_first().await?) {
-            (Some(read), Some(first)) => read + 1 < first,
-            _ => false,
-        };
-        if !self.ready() || behind {
+        if self.needs_rebuild(store).await? {
             if store.dossier_total().await? > INLINE_REBUILD_MOST {
                 return Ok(0);
             }
             self.rebuild(store, &mut |_, _| {}).await?;
         }
         let _writing = self.writing.lock().await;
-        let from = self.index.read_up_to()?.unwrap_or(0);
+        let from = self.index.read_up_to().unwrap_or(0);
         let changes = store.search_changes_after(from, most).await?;
         let Some(&(last, _)) = changes.last() else { return Ok(0) };
         let mut ids: Vec<i64> = changes.iter().map(|(_, dossier)| *dossier).collect();
@@ -151,11 +157,7 @@ impl Indexer {
     /// behind the log), then reads the catalogue's changes every `every`, and once a day forgets
     /// the changes older than [`CHANGES_KEPT_DAYS`].
     pub async fn keep_fresh(self: Arc<Self>, store: Store, every: std::time::Duration) {
-        let behind = match (self.index.read_up_to(), store.search_change_first().await) {
-            (Ok(Some(read)), Ok(Some(first))) => read + 1 < first,
-            _ => false,
-        };
-        if !self.ready() || behind {
+        if self.needs_rebuild(&store).await.unwrap_or(!self.ready()) {
             let started = std::time::Instant::now();
             match self.rebuild(&store, &mut |_, _| {}).await {
                 Ok(()) => tracing::info!(entries = self.entries(), seconds = started.elapsed().as_secs(), "đã dựng chỉ mục tra cứu"),
@@ -279,14 +281,14 @@ const PER_PAGE: usize = 20;
 /// The deepest page asked for: no one reads further, and no answer grows with it.
 const LAST_PAGE: usize = 500;
 
-/// The search a query asks, for `visibility`: refreshed from the catalogue first.
-pub async fn run(state: &AppState, visibility: &Visibility, query: &SearchQuery) -> Result<(Hits, usize), PageError> {
+/// The search a query asks, for `visibility` and the fonds it allows (`Store::list_fonds`):
+/// refreshed from the catalogue first.
+pub async fn run(state: &AppState, visibility: &Visibility, fonds: Vec<i64>, query: &SearchQuery) -> Result<(Hits, usize), PageError> {
     let page = query.trang.trim().parse::<usize>().unwrap_or(1).clamp(1, LAST_PAGE);
     state.search.catch_up(&state.store, INLINE_CHANGES_MOST).await?;
     if query.q.trim().is_empty() {
         return Ok((Hits::default(), page));
     }
-    let fonds: Vec<i64> = state.store.list_fonds(visibility).await?.iter().map(|f| f.id).collect();
     let number = |text: &str| text.trim().parse::<i64>().ok();
     let code = |text: &str| Some(text.trim().to_string()).filter(|t| !t.is_empty() && t.len() <= 8);
     let search = Search {
@@ -337,16 +339,12 @@ pub async fn page(
     Query(query): Query<SearchQuery>,
 ) -> Result<Response, PageError> {
     let visibility = ctx.actor.visibility();
-    let (hits, page) = run(&state, &visibility, &query).await?;
+    let allowed = state.store.list_fonds(&visibility).await?;
+    let (hits, page) = run(&state, &visibility, allowed.iter().map(|f| f.id).collect(), &query).await?;
     let units: std::collections::HashMap<String, String> =
         state.store.units().await?.into_iter().map(|u| (u.id.to_string(), u.name)).collect();
-    let fonds: std::collections::HashMap<String, String> = state
-        .store
-        .list_fonds(&visibility)
-        .await?
-        .into_iter()
-        .map(|f| (f.id.to_string(), format!("{} — {}", f.fields.code, f.fields.name)))
-        .collect();
+    let fonds: std::collections::HashMap<String, String> =
+        allowed.into_iter().map(|f| (f.id.to_string(), format!("{} — {}", f.fields.code, f.fields.name))).collect();
     let label = |facet: &str, value: &str| -> String {
         match facet {
             "kieu" => match value {
@@ -440,7 +438,9 @@ pub(crate) async fn api(
     Extension(ctx): Extension<Ctx>,
     Query(query): Query<SearchQuery>,
 ) -> Result<Response, crate::error::ApiError> {
-    let (hits, page) = run(&state, &ctx.actor.visibility(), &query).await?;
+    let visibility = ctx.actor.visibility();
+    let fonds = state.store.list_fonds(&visibility).await?.iter().map(|f| f.id).collect();
+    let (hits, page) = run(&state, &visibility, fonds, &query).await?;
     let list: Vec<serde_json::Value> = hits
         .hits
         .iter()
