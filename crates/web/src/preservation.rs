@@ -112,6 +112,31 @@ fn record_day(run: &FixityRun) -> ((String, String, String), String) {
     ((d.to_string(), m.to_string(), y.to_string()), day)
 }
 
+/// A biên bản of Phụ lục VII as NĐ 30/2020 lays it out: the archive's heading, its number, the
+/// place and day, the subtitle, the body, signed by `signer` and the head of the unit.
+fn record_paper(
+    issuer: &Issuer,
+    province: &str,
+    (d, m, y): (&str, &str, &str),
+    subtitle: &str,
+    body: Vec<Block>,
+    signer: &str,
+) -> OfficialDocument {
+    OfficialDocument {
+        issuer: issuer.heading(),
+        number: Some(issuer.record_number()),
+        national_heading: true,
+        place_and_date: Some(format!("{province}, ngày {d} tháng {m} năm {y}")),
+        title: "BIÊN BẢN".into(),
+        subtitle: Some(subtitle.into()),
+        body,
+        signatures: vec![
+            Signature { capacity: signer.into(), name: String::new() },
+            Signature { capacity: "THỦ TRƯỞNG ĐƠN VỊ".into(), name: String::new() },
+        ],
+    }
+}
+
 /// The files a run found lost or damaged, each with its copy and what mended it (at most
 /// [`FINDINGS_LISTED`], saying so when there are more).
 fn findings_blocks(findings: &[FixityFinding]) -> Vec<Block> {
@@ -186,19 +211,7 @@ fn incident_record(run: &FixityRun, findings: &[FixityFinding], issuer: &Issuer,
         })
         .into(),
     );
-    OfficialDocument {
-        issuer: issuer.heading(),
-        number: Some(issuer.record_number()),
-        national_heading: true,
-        place_and_date: Some(format!("{province}, ngày {d} tháng {m} năm {y}")),
-        title: "BIÊN BẢN".into(),
-        subtitle: Some("Xử lý sự cố và phục hồi dữ liệu tài liệu lưu trữ số".into()),
-        body: blocks,
-        signatures: vec![
-            Signature { capacity: "NGƯỜI XỬ LÝ".into(), name: String::new() },
-            Signature { capacity: "THỦ TRƯỞNG ĐƠN VỊ".into(), name: String::new() },
-        ],
-    }
+    record_paper(issuer, province, (&d, &m, &y), "Xử lý sự cố và phục hồi dữ liệu tài liệu lưu trữ số", blocks, "NGƯỜI XỬ LÝ")
 }
 
 /// The biên bản kiểm tra định kỳ tài liệu lưu trữ số: what was checked, on which copies, how,
@@ -254,17 +267,5 @@ fn fixity_record(
         })
         .into(),
     );
-    OfficialDocument {
-        issuer: issuer.heading(),
-        number: Some(issuer.record_number()),
-        national_heading: true,
-        place_and_date: Some(format!("{province}, ngày {d} tháng {m} năm {y}")),
-        title: "BIÊN BẢN".into(),
-        subtitle: Some("Kiểm tra định kỳ tài liệu lưu trữ số".into()),
-        body: blocks,
-        signatures: vec![
-            Signature { capacity: "NGƯỜI KIỂM TRA".into(), name: String::new() },
-            Signature { capacity: "THỦ TRƯỞNG ĐƠN VỊ".into(), name: String::new() },
-        ],
-    }
+    record_paper(issuer, province, (&d, &m, &y), "Kiểm tra định kỳ tài liệu lưu trữ số", blocks, "NGƯỜI KIỂM TRA")
 }
