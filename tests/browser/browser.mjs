@@ -2,6 +2,7 @@
 // sign-in with the demo accounts `kho serve --demo` wrote (random passwords, never fixed ones).
 import { chromium } from 'playwright-core';
 import { readFileSync } from 'node:fs';
+import assert from 'node:assert/strict';
 
 export const baseUrl = process.env.KHO_URL ?? 'http://127.0.0.1:8080';
 
@@ -45,4 +46,10 @@ export async function signIn(browser, username, options = {}) {
   }
   await page.waitForURL((url) => !url.pathname.startsWith('/dang-nhap'));
   return page;
+}
+
+/// Nothing overflows the screen: the page is no wider than the viewport (phones included).
+export async function assertFits(page, what) {
+  const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+  assert.ok(scrollWidth <= innerWidth, `${what}: the page is ${scrollWidth} px wide on a ${innerWidth} px screen`);
 }

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { openBrowser, baseUrl, signIn } from './browser.mjs';
+import { openBrowser, baseUrl, signIn, assertFits } from './browser.mjs';
 
 const artefacts = new URL('./artefacts/', import.meta.url);
 mkdirSync(artefacts, { recursive: true });
@@ -34,10 +34,6 @@ let browser;
 before(async () => { browser = await openBrowser(); });
 after(async () => { await browser?.close(); });
 
-async function assertFits(page, what) {
-  const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
-  assert.ok(scrollWidth <= innerWidth, `${what}: the page is ${scrollWidth} px wide on a ${innerWidth} px screen`);
-}
 
 async function shoot(page, name) {
   await page.screenshot({ path: new URL(`${name}.png`, artefacts).pathname, fullPage: true });

@@ -21,7 +21,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { openBrowser, baseUrl, signIn } from './browser.mjs';
+import { openBrowser, baseUrl, signIn, assertFits } from './browser.mjs';
 
 const artefacts = new URL('./artefacts/', import.meta.url);
 mkdirSync(artefacts, { recursive: true });
@@ -59,10 +59,6 @@ async function as(user, viewport = sizes.desktop) {
   return page;
 }
 
-async function assertFits(page, what) {
-  const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
-  assert.ok(scrollWidth <= innerWidth, `${what}: the page is ${scrollWidth} px wide on a ${innerWidth} px screen`);
-}
 
 /// After a step: the page fits the screen, and its screenshot is kept.
 function stepper(page, user, size) {
