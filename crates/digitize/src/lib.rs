@@ -5,10 +5,12 @@
 //! jobs from the catalogue's queue ([`worker`]).
 
 pub mod checks;
+pub mod copy;
 pub mod export;
 pub mod hostile;
 pub mod ingest;
 pub mod intake;
+pub mod lettering;
 pub mod ocr;
 pub mod package;
 mod pdf_input;

@@ -70,6 +70,19 @@ fn encode(image: &DynamicImage, source_quality: Option<u8>) -> Vec<u8> {
 /// across, as JPEG: what the page viewer shows, light enough for a commune's connection. None
 /// when the bytes are no image.
 pub fn preview(bytes: &[u8], max_width: u32) -> Option<Vec<u8>> {
+    Some(jpeg(&scaled(bytes, max_width)?, 75))
+}
+
+/// A page of a bản đọc (TT 05/2025): the preview with `agency`'s name burnt in at the foot,
+/// centred, so no copy of the image leaves without it.
+pub fn reading_page(bytes: &[u8], max_width: u32, agency: &str) -> Option<Vec<u8>> {
+    let mut image = scaled(bytes, max_width)?;
+    crate::lettering::burn_foot(&mut image, agency);
+    Some(jpeg(&image, 75))
+}
+
+/// The page image at most `max_width` wide, grey or RGB.
+fn scaled(bytes: &[u8], max_width: u32) -> Option<DynamicImage> {
     let image = image::load_from_memory(bytes).ok()?;
     let image = if image.width() > max_width {
         let height = (u64::from(image.height()) * u64::from(max_width) / u64::from(image.width()).max(1)).max(1) as u32;
@@ -77,12 +90,11 @@ pub fn preview(bytes: &[u8], max_width: u32) -> Option<Vec<u8>> {
     } else {
         image
     };
-    let image = match image {
+    Some(match image {
         DynamicImage::ImageLuma8(_) | DynamicImage::ImageRgb8(_) => image,
         other if other.color().has_color() => DynamicImage::ImageRgb8(other.to_rgb8()),
         other => DynamicImage::ImageLuma8(other.to_luma8()),
-    };
-    Some(jpeg(&image, 75))
+    })
 }
 
 /// The page image as baseline JPEG (jpeg-encoder: SIMD, about twice the image crate's speed).

@@ -13,15 +13,13 @@ use cms::cert::{CertificateChoices, IssuerAndSerialNumber};
 use cms::signed_data::{EncapsulatedContentInfo, SignerIdentifier};
 use der::asn1::{OctetString, SetOfVec};
 use der::{Decode, Encode, Sequence};
-use lopdf::{Dictionary, Document, IncrementalDocument, Object, ObjectId, Stream, StringFormat, dictionary};
+use lopdf::{Dictionary, Document, IncrementalDocument, Object, StringFormat, dictionary};
 use sha2_10::{Digest, Sha256};
 use spki::{AlgorithmIdentifierOwned, DynSignatureAlgorithmIdentifier};
 use std::sync::Mutex;
 use x509_cert::Certificate;
 use x509_cert::attr::Attribute;
 
-/// Liberation Serif (SIL OFL 1.1): metric-compatible with Times New Roman, with Vietnamese.
-const FONT: &[u8] = include_bytes!("../../documents/fonts/LiberationSerif-Regular.ttf");
 /// Room for the CMS signature in the file (hex doubles it).
 const SIGNATURE_ROOM: usize = 8192;
 const BYTE_RANGE_PLACEHOLDER: [i64; 4] = [0, 9_999_999_999, 9_999_999_999, 9_999_999_999];
@@ -244,92 +242,45 @@ fn pdf_date(at: &DateTime<FixedOffset>) -> Object {
     Object::String(text.into_bytes(), StringFormat::Literal)
 }
 
-/// A glyph's outline as PDF path operators, placed at (`x`, `y`) and scaled by `scale` (points
-/// per font unit). TrueType's quadratic curves become the cubic ones PDF draws.
-struct PathOf<'a> {
-    ops: &'a mut String,
-    x: f32,
-    y: f32,
-    scale: f32,
-    last: (f32, f32),
+/// What a signature shows and says: the lines of its visible block (top right of page 1), the
+/// field's name and the reason it was signed for.
+pub struct Mark {
+    pub lines: Vec<String>,
+    pub field: &'static str,
+    pub reason: &'static str,
 }
 
-impl PathOf<'_> {
-    fn at(&self, x: f32, y: f32) -> (f32, f32) {
-        (self.x + x * self.scale, self.y + y * self.scale)
-    }
-}
-
-impl ttf_parser::OutlineBuilder for PathOf<'_> {
-    fn move_to(&mut self, x: f32, y: f32) {
-        let (x, y) = self.at(x, y);
-        self.ops.push_str(&format!("{x:.2} {y:.2} m\n"));
-        self.last = (x, y);
-    }
-    fn line_to(&mut self, x: f32, y: f32) {
-        let (x, y) = self.at(x, y);
-        self.ops.push_str(&format!("{x:.2} {y:.2} l\n"));
-        self.last = (x, y);
-    }
-    fn quad_to(&mut self, x1: f32, y1: f32, x: f32, y: f32) {
-        let ((qx, qy), (x, y)) = (self.at(x1, y1), self.at(x, y));
-        let (x0, y0) = self.last;
-        let (c1x, c1y) = (x0 + 2.0 / 3.0 * (qx - x0), y0 + 2.0 / 3.0 * (qy - y0));
-        let (c2x, c2y) = (x + 2.0 / 3.0 * (qx - x), y + 2.0 / 3.0 * (qy - y));
-        self.ops.push_str(&format!("{c1x:.2} {c1y:.2} {c2x:.2} {c2y:.2} {x:.2} {y:.2} c\n"));
-        self.last = (x, y);
-    }
-    fn curve_to(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, x: f32, y: f32) {
-        let ((ax, ay), (bx, by), (x, y)) = (self.at(x1, y1), self.at(x2, y2), self.at(x, y));
-        self.ops.push_str(&format!("{ax:.2} {ay:.2} {bx:.2} {by:.2} {x:.2} {y:.2} c\n"));
-        self.last = (x, y);
-    }
-    fn close(&mut self) {
-        self.ops.push_str("h\n");
-    }
-}
-
-/// The visible block as a form XObject and its size: each line's glyphs (Liberation Serif, 10 pt)
-/// drawn as filled outlines, not as text. The block is seen and printed, but it is not the page's
-/// text: `pdftotext`, a copy or a screen reader start with the document's own first line, and the
-/// field's description (`TU`) says the same words to whoever asks the annotation.
-fn appearance(doc: &mut Document, lines: &[String]) -> Result<(ObjectId, f32, f32), SignError> {
-    const SIZE: f32 = 10.0;
-    let face = ttf_parser::Face::parse(FONT, 0).map_err(pdf_error)?;
-    let scale = SIZE / f32::from(face.units_per_em());
-    let widest = lines
-        .iter()
-        .map(|line| {
-            line.chars().map(|ch| f32::from(face.glyph_index(ch).and_then(|g| face.glyph_hor_advance(g)).unwrap_or(0)) * scale).sum::<f32>()
-        })
-        .fold(0.0f32, f32::max);
-    let (width, height) = (widest + 8.0, 12.0 * lines.len() as f32 + 6.0);
-    let mut content = String::from("q 0 g\n");
-    for (i, line) in lines.iter().enumerate() {
-        let mut path = PathOf { ops: &mut content, x: 4.0, y: height - 4.0 - SIZE - 12.0 * i as f32, scale, last: (0.0, 0.0) };
-        for ch in line.chars() {
-            let glyph = face.glyph_index(ch).unwrap_or(ttf_parser::GlyphId(0));
-            face.outline_glyph(glyph, &mut path);
-            path.x += f32::from(face.glyph_hor_advance(glyph).unwrap_or(0)) * scale;
+impl Mark {
+    /// The digitizing body's signature on its PDF/A.
+    pub fn digitized(organisation: &str, at: DateTime<FixedOffset>) -> Mark {
+        Mark {
+            lines: vec![format!("Ký bởi: {organisation}"), format!("Thời gian ký: {}", at.format("%d/%m/%Y %H:%M:%S %:z"))],
+            field: "Chữ ký số của cơ quan số hóa",
+            reason: "Số hóa tài liệu lưu trữ theo Thông tư 05/2025/TT-BNV",
         }
     }
-    // Non-zero winding, as TrueType outlines are drawn.
-    content.push_str("f\nQ\n");
-    let mut form = Stream::new(
-        dictionary! {
-            "Type" => "XObject",
-            "Subtype" => "Form",
-            "BBox" => vec![0.into(), 0.into(), Object::Real(width), Object::Real(height)],
-            "Resources" => dictionary! {},
-        },
-        content.into_bytes(),
-    );
-    form.compress().map_err(pdf_error)?;
-    Ok((doc.add_object(form), width, height))
+
+    /// The archive's signature on a certified copy, shown as the "BẢN SAO" mark (TT 05/2025).
+    pub fn certified_copy(organisation: &str, at: DateTime<FixedOffset>) -> Mark {
+        Mark {
+            lines: vec![
+                "BẢN SAO".to_string(),
+                format!("Chứng thực bởi: {organisation}"),
+                format!("Thời gian ký: {}", at.format("%d/%m/%Y %H:%M:%S %:z")),
+            ],
+            field: "Chữ ký số chứng thực bản sao",
+            reason: "Cấp bản sao có xác thực tài liệu lưu trữ theo Thông tư 05/2025/TT-BNV",
+        }
+    }
 }
 
-/// Signs a PDF as an incremental update; returns the whole signed file.
+/// Signs a PDF as the digitizing body, as an incremental update; returns the whole signed file.
 pub fn sign(pdf: &[u8], key: &dyn SigningKey, organisation: &str, at: DateTime<FixedOffset>) -> Result<Vec<u8>, SignError> {
+    sign_as(pdf, key, organisation, &Mark::digitized(organisation, at), at)
+}
+
+/// Signs a PDF as an incremental update, showing `mark`; returns the whole signed file.
+pub fn sign_as(pdf: &[u8], key: &dyn SigningKey, organisation: &str, mark: &Mark, at: DateTime<FixedOffset>) -> Result<Vec<u8>, SignError> {
     let previous = Document::load_mem(pdf).map_err(pdf_error)?;
     let page = *previous.get_pages().get(&1).ok_or_else(|| SignError::Pdf("không có trang nào".into()))?;
     let catalog = previous.trailer.get(b"Root").and_then(Object::as_reference).map_err(pdf_error)?;
@@ -343,8 +294,8 @@ pub fn sign(pdf: &[u8], key: &dyn SigningKey, organisation: &str, at: DateTime<F
         return Err(SignError::Pdf("trang 1 không có MediaBox".into()));
     }
     let mut update = IncrementalDocument::create_from(pdf.to_vec(), previous);
-    let lines = [format!("Ký bởi: {organisation}"), format!("Thời gian ký: {}", at.format("%d/%m/%Y %H:%M:%S %:z"))];
-    let (form, width, height) = appearance(&mut update.new_document, &lines)?;
+    let lines = &mark.lines;
+    let (form, width, height) = crate::lettering::pdf_block(&mut update.new_document, lines).map_err(pdf_error)?;
     let (right, top) = (media[2] - 20.0, media[3] - 20.0);
     let rect = vec![Object::Real(right - width), Object::Real(top - height), Object::Real(right), Object::Real(top)];
     let signature = update.new_document.add_object(dictionary! {
@@ -355,13 +306,13 @@ pub fn sign(pdf: &[u8], key: &dyn SigningKey, organisation: &str, at: DateTime<F
         "Contents" => Object::String(vec![0; SIGNATURE_ROOM], StringFormat::Hexadecimal),
         "M" => pdf_date(&at),
         "Name" => utf16(organisation),
-        "Reason" => utf16("Số hóa tài liệu lưu trữ theo Thông tư 05/2025/TT-BNV"),
+        "Reason" => utf16(mark.reason),
     });
     let widget = update.new_document.add_object(dictionary! {
         "Type" => "Annot",
         "Subtype" => "Widget",
         "FT" => "Sig",
-        "T" => utf16("Chữ ký số của cơ quan số hóa"),
+        "T" => utf16(mark.field),
         "TU" => utf16(&lines.join("; ")),
         "V" => signature,
         "F" => 132,

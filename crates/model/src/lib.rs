@@ -6,6 +6,7 @@
 //! code and a Vietnamese message ([`FieldError`]).
 
 pub mod access;
+pub mod access_request;
 pub mod accession;
 pub mod arrangement;
 pub mod codes;
