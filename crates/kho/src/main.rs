@@ -834,7 +834,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             }
             let blobs = open_blobs(&cli, *enclave).context("chế độ mạng LAN độc lập cần khóa mã hóa nội dung")?;
             let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("không mở được cổng {listen}"))?;
+            let line_config = worker_config(&cli, 120, *demo)?;
             let config = kho_web::WebConfig {
+                signer: line_config.signer.clone().map(kho_web::Signer),
                 secure_cookies: *secure_cookies,
                 enclave: *enclave,
                 upload_dir: Some(cli.data_dir.join("uploads")),
@@ -849,7 +851,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             // On one machine the server also runs the số hóa line; at scale, `kho worker` does.
             let (stop, stopped) = tokio::sync::watch::channel(false);
             let line = if *workers > 0 {
-                let worker = kho_digitize::worker::Worker::new(store.clone(), blobs.clone(), worker_config(&cli, 120, *demo)?);
+                let worker = kho_digitize::worker::Worker::new(store.clone(), blobs.clone(), line_config);
                 Some(tokio::spawn(std::sync::Arc::new(worker).run(*workers, false, stopped)))
             } else {
                 None

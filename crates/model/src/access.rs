@@ -44,6 +44,7 @@ crate::codes::code_list! {
         AuditView = "audit.view": "Xem nhật ký hệ thống",
         DestructionApprove = "destruction.approve": "Quyết định hủy tài liệu",
         Digitize = "digitize": "Số hóa: lập lô, nhận tệp quét, đổi thứ tự ưu tiên",
+        AccessRequest = "access.request": "Lập phiếu yêu cầu khai thác",
         AccessApprove = "access.approve": "Duyệt yêu cầu khai thác",
         HandoverApprove = "handover.approve": "Duyệt bàn giao",
         BudgetManage = "budget.manage": "Định mức, độ phức tạp, kinh phí được giao và đã chi",

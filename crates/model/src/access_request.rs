@@ -123,12 +123,8 @@ impl RequestForm {
             },
         };
         let mut seen = std::collections::HashSet::new();
-        let codes: Vec<String> = codes
-            .split(['\n', ',', ';'])
-            .map(|c| crate::text::clean(c))
-            .filter(|c| !c.is_empty())
-            .filter(|c| seen.insert(c.clone()))
-            .collect();
+        let codes: Vec<String> =
+            codes.split(['\n', ',', ';']).map(crate::text::clean).filter(|c| !c.is_empty()).filter(|c| seen.insert(c.clone())).collect();
         if codes.is_empty() {
             problems.push(FieldError::required("codes", "Mã hồ sơ cần khai thác"));
         } else if codes.len() > MAX_DOSSIERS {

@@ -6,6 +6,7 @@
 //! Where the dialects differ (identity columns, timestamps) the difference is spelled once, in
 //! [`Backend`].
 
+mod access_requests;
 mod accessions;
 mod accounts;
 mod arrangement;
@@ -25,6 +26,7 @@ mod report;
 mod search;
 pub mod test_support;
 
+pub use access_requests::{AccessFilter, AccessItem, AccessMonth, AccessRequest, AccessRequestLine, Delivery, GRANTED_AS_PUBLIC};
 pub use accounts::{ApiToken, Session, User, UserSettings};
 pub use arrangement::{Arrangement, StepRecord};
 pub use audit::{AuditEntry, AuditEvent, AuditFilter, AuditSeal, BrokenLink, Checkpoint};

@@ -54,13 +54,14 @@ const MIGRATIONS: &[(i64, &str, Sql)] = &[
     (27, "costs", Both(include_str!("../migrations/0027_costs.sql"))),
     (28, "boxes_placed", Both(include_str!("../migrations/0028_boxes_placed.sql"))),
     (29, "search_changes", Both(include_str!("../migrations/0029_search_changes.sql"))),
+    (30, "access_requests", Both(include_str!("../migrations/0030_access_requests.sql"))),
 ];
 
 const FOREIGN_KEYS_OFF: &str = "-- kho:foreign-keys-off";
 
 impl Backend {
     /// The one place where the two dialects' schema spelling differs.
-    fn dialect(self, sql: &str) -> String {
+    pub(crate) fn dialect(self, sql: &str) -> String {
         let (id, now) = match self {
             Backend::Sqlite => ("INTEGER PRIMARY KEY AUTOINCREMENT", "(strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"),
             Backend::Postgres => (

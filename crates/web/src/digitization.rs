@@ -103,8 +103,19 @@ async fn package(
         }
         Some(_) => return Err(PageError::NotFound("Không có loại gói này: chọn loai=sip (nộp lưu), aip (lưu trữ) hoặc dip (khai thác).")),
     };
+    package_file(&state, &dossier, kind, ctx.event("package.export", "dossier", Some(id), "ok")).await
+}
+
+/// A hồ sơ's package, streamed as it is written, `event` audited with the package's folder.
+pub(crate) async fn package_file(
+    state: &AppState,
+    dossier: &kho_model::record::Dossier,
+    kind: kho_packages::Kind,
+    mut event: kho_store::AuditEvent,
+) -> Result<Response, PageError> {
+    let id = dossier.id;
     let agency = state.config.organisation.clone();
-    let aip = match kho_digitize::package::dossier_package(&state.store, &dossier, &agency, kind).await {
+    let aip = match kho_digitize::package::dossier_package(&state.store, dossier, &agency, kind).await {
         Ok(aip) => aip,
         Err(e @ (kho_digitize::package::PackageError::Classified(_) | kho_digitize::package::PackageError::NotDigitized(_))) => {
             return Err(PageError::NotYet(e.to_string()));
@@ -112,7 +123,6 @@ async fn package(
         Err(e) => return Err(PageError::Internal(e.to_string())),
     };
     let package = aip.build();
-    let mut event = ctx.event("package.export", "dossier", Some(id), "ok");
     event.detail = Some(format!("{} {}", aip.kind.code(), package.folder));
     state.store.audit(event).await?;
     // Streamed as it is written: the copies are read one at a time, so a hồ sơ of many

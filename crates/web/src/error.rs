@@ -83,6 +83,7 @@ impl From<PageError> for ApiError {
             PageError::NotFound(what) => ApiError::not_found(what),
             PageError::Forbidden => ApiError::new(StatusCode::FORBIDDEN, "forbidden", "Vai trò của bạn không được làm việc này."),
             PageError::NotYet(message) => ApiError::new(StatusCode::CONFLICT, "not_yet", message),
+            PageError::Gone(message) => ApiError::new(StatusCode::GONE, "expired", message),
             PageError::Unavailable(message) => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message),
             other => ApiError::internal(&other),
         }
@@ -104,6 +105,8 @@ pub enum PageError {
     Csrf,
     /// Not possible yet in the record's current state (409), e.g. a biên bản hủy before the hủy.
     NotYet(String),
+    /// What was granted for a time that has passed (410), e.g. a bản đọc after its days.
+    Gone(String),
     /// Stored content that cannot be served now (missing key, damaged file): 503, the message says why.
     Unavailable(String),
     /// A method the address does not take (405); the `Allow` header is added by [`method_not_allowed`].

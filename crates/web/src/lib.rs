@@ -4,6 +4,7 @@
 //! Handlers stay thin: they parse what came in, call [`records`] (which owns the
 //! parse-then-write sequence both the UI and the API share) or the store, and render. No SQL here.
 
+mod access;
 mod accessions;
 mod admin;
 mod api;
@@ -86,6 +87,19 @@ pub struct WebConfig {
     /// Where this server keeps its search index (`kho serve`: `DATA_DIR/search`); None: in
     /// memory. Derived data, one per server: servers sharing a catalogue keep one each.
     pub search_dir: Option<std::path::PathBuf>,
+    /// The archive's signing key, for certified copies (`--sign-p12`, `--sign-pkcs11-module`; the
+    /// demo's test certificate); none: certified copies cannot be issued, and the page says so.
+    pub signer: Option<Signer>,
+}
+
+/// The archive's signing key.
+#[derive(Clone)]
+pub struct Signer(pub Arc<dyn kho_digitize::sign::SigningKey>);
+
+impl std::fmt::Debug for Signer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Signer(…)")
+    }
 }
 
 impl WebConfig {
@@ -113,6 +127,7 @@ impl Default for WebConfig {
             organisation: kho_digitize::worker::WorkerConfig::default().organisation,
             trusted_signers: Default::default(),
             search_dir: None,
+            signer: None,
         }
     }
 }
@@ -182,6 +197,7 @@ pub fn router(state: AppState) -> Router {
         .merge(places::routes())
         .merge(digitization::routes(state.config.max_upload))
         .merge(viewer::routes())
+        .merge(access::routes())
         .nest(
             "/api/v1",
             api::routes()

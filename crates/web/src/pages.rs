@@ -77,7 +77,7 @@ const AREAS: &[Area] = &[
     Area { key: "chinh-ly", label: "Chỉnh lý", href: Some("/phong"), action: Action::PlanView },
     Area { key: "so-hoa", label: "Số hóa", href: Some("/so-hoa"), action: Action::PlanView },
     Area { key: "tra-cuu", label: "Tra cứu", href: Some("/tra-cuu"), action: Action::CatalogueView },
-    Area { key: "khai-thac", label: "Khai thác", href: None, action: Action::CatalogueView },
+    Area { key: "khai-thac", label: "Khai thác", href: Some("/khai-thac"), action: Action::CatalogueView },
     Area { key: "ban-giao", label: "Bàn giao", href: None, action: Action::PlanView },
     Area { key: "bao-cao", label: "Báo cáo", href: Some("/bao-cao"), action: Action::PlanView },
     Area { key: "kinh-phi", label: "Kinh phí", href: Some("/kinh-phi"), action: Action::PlanView },
@@ -181,6 +181,7 @@ impl IntoResponse for PageError {
                 "Vai trò của bạn không được làm việc này. Nếu cần, hãy liên hệ quản trị viên.".to_string(),
             ),
             PageError::NotYet(reason) => (StatusCode::CONFLICT, "Chưa thực hiện được".to_string(), reason.clone()),
+            PageError::Gone(reason) => (StatusCode::GONE, "Đã hết thời hạn".to_string(), reason.clone()),
             PageError::Unavailable(reason) => {
                 (StatusCode::SERVICE_UNAVAILABLE, "Không mở được tệp".to_string(), format!("Không mở được tệp: {reason}."))
             }
@@ -1222,7 +1223,7 @@ pub(crate) async fn render_dossier(
         .status(status)
         .render(&state, Some(&ctx), context! {
             heading => title, facts, documents, actions, flash, attachments, upload_error, renditions, scanned_pages, first_page, may_package,
-            retention, maintenance_code => dossier.fields.maintenance.code(), id,
+            may_request => kho_model::access::Permissions::shipped().allows(ctx.actor.role, Action::AccessRequest), retention, maintenance_code => dossier.fields.maintenance.code(), id,
             may_upload => may_edit, classified, enclave => state.config.enclave, csrf_query => ctx.csrf.as_deref().map(crate::auth::urlencode),
         })
 }

@@ -275,6 +275,11 @@ async fn every_route_role_scope_and_clearance_follows_the_policy() {
                     let callers = [Caller::Page(app.login(&username).await), Caller::Api(app.api(&username).await)];
                     for route in ROUTES {
                         let Access::Act(action) = route.access else { continue };
+                        // A phiếu yêu cầu khai thác is its reader's and its approvers': who may
+                        // reach it is not the role table's alone (tests/access.rs).
+                        if route.path.starts_with("/khai-thac/{id}") {
+                            continue;
+                        }
                         let is_api = route.path.starts_with("/api/");
                         let caller = if is_api { &callers[1] } else { &callers[0] };
                         let targets: Vec<Option<Target>> = match record_targets(route.path, &f) {

@@ -1,0 +1,659 @@
+//! Khai thác: the reader's path from the phiếu yêu cầu khai thác to what TT 05/2025 lets them be
+//! given — a bản đọc in the browser (no download, the agency's name burnt into the foot of every
+//! page, open for the phiếu's days, at most 15), an uncertified copy ("BẢN SAO"), a certified
+//! copy (signed by the archive) or the gói khai thác (DIP) — and the Lãnh đạo's decision on each
+//! hồ sơ under conditional use, with the reason when refused. Every delivery is logged; the
+//! reading room's figures are given by month.
+//!
+//! A reader may ask only for what they could be given: a hồ sơ in scope, in public use or under
+//! conditional use, holding nothing classified, not destroyed. Anything else — a hồ sơ of mode 03,
+//! a classified one, one that does not exist — is refused in the same words, so asking reveals
+//! nothing. A grant is checked again at every use against the hồ sơ as it is then: a hồ sơ since
+//! classified, closed or destroyed is no longer served. Whoever decides must see all of the hồ sơ
+//! themselves: nobody grants what they do not hold.
+
+use crate::AppState;
+use crate::auth::Ctx;
+use crate::error::PageError;
+use crate::pages::{Page, crumb, here};
+use crate::respond::PaperFormat;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Form, Router};
+use kho_model::access::{Action, Permissions, authorize};
+use kho_model::access_request::{ItemState, Output, Purpose, RequestForm};
+use kho_model::codes::{Classification, Mode};
+use kho_model::record::Dossier;
+use kho_model::vn;
+use kho_store::{AccessFilter, AccessItem, AccessRequest};
+use minijinja::context;
+use serde::Deserialize;
+use sha2::Digest;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/khai-thac", get(list).post(submit))
+        .route("/khai-thac/moi", get(new_form))
+        .route("/khai-thac/thong-ke", get(statistics))
+        .route("/khai-thac/thong-ke.xlsx", get(|s, c, q| statistics_file(s, c, q, PaperFormat::Xlsx)))
+        .route("/khai-thac/thong-ke.csv", get(|s, c, q| statistics_file(s, c, q, PaperFormat::Csv)))
+        .route("/khai-thac/{id}", get(show))
+        .route("/khai-thac/{id}/duyet", post(decide))
+        .route("/khai-thac/{id}/ho-so/{dossier}", get(read_view))
+        .route("/khai-thac/{id}/ho-so/{dossier}/trang/{page}", get(read_page))
+        .route("/khai-thac/{id}/ho-so/{dossier}/ban-sao.pdf", get(copy))
+        .route("/khai-thac/{id}/ho-so/{dossier}/goi-khai-thac.zip", get(package))
+}
+
+/// What a refused mã hồ sơ is told, whether it does not exist, is hidden, classified, closed
+/// (mode 03) or destroyed: the same words, so asking reveals nothing.
+fn not_requestable(code: &str) -> String {
+    format!(
+        "Mã hồ sơ “{code}”: không có hồ sơ mang mã này trong tài liệu được phép yêu cầu khai thác. \
+         Kiểm tra lại mã trên mục lục hồ sơ hoặc kết quả tra cứu."
+    )
+}
+
+/// Whether a hồ sơ may be given to `ctx` at all, as it is now: in scope, nothing classified
+/// anywhere in it, not closed (mode 03), not destroyed. Its mode when it may.
+async fn requestable(state: &AppState, ctx: &Ctx, dossier: &Dossier) -> Result<Option<Mode>, PageError> {
+    if dossier.disposal.as_deref() == Some("da_huy") {
+        return Ok(None);
+    }
+    let (place, label) = state.store.whole_dossier_label(dossier).await?;
+    let mode = label.mode.unwrap_or(Mode::Public);
+    if label.classification != Classification::None || mode == Mode::Secret {
+        return Ok(None);
+    }
+    // Scope, judged as if the hồ sơ were public: the reader's own rule for mode 02 is the grant.
+    let as_public = kho_model::access::Label::new(label.classification, Some(Mode::Public)).on(place);
+    Ok(authorize(&ctx.actor, Action::CatalogueView, &as_public).is_allowed().then_some(mode))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ListQuery {
+    /// Keyset: the page of phiếu before this id.
+    truoc: Option<i64>,
+}
+
+/// The phiếu: a reader's own; for a Lãnh đạo those waiting on them; for the archive's staff every
+/// phiếu asking for what they may see.
+async fn list(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Query(q): Query<ListQuery>) -> Result<Response, PageError> {
+    let permissions = Permissions::shipped();
+    let visibility = ctx.actor.visibility();
+    let may_request = permissions.allows(ctx.actor.role, Action::AccessRequest);
+    let may_decide = permissions.allows(ctx.actor.role, Action::AccessApprove);
+    let staff = crate::pages::sees_work(&ctx);
+    let mine = match (may_request, ctx.actor.user_id) {
+        (true, Some(user)) => Some(state.store.access_requests(&AccessFilter::Reader(user), q.truoc, 50).await?),
+        _ => None,
+    };
+    let waiting = if may_decide { Some(state.store.access_requests(&AccessFilter::Pending(&visibility), None, 50).await?) } else { None };
+    let all = if staff { Some(state.store.access_requests(&AccessFilter::Visible(&visibility), q.truoc, 50).await?) } else { None };
+    let lines = |found: Option<(Vec<kho_store::AccessRequestLine>, i64)>| {
+        found.map(|(lines, total)| {
+            let next = (lines.len() == 50).then(|| lines.last().map(|l| l.id)).flatten();
+            context! {
+                total, next,
+                lines => lines.iter().map(|l| context! {
+                    id => l.id, reader => l.reader_name.clone(), organisation => l.organisation.clone(),
+                    purpose => l.purpose.label(), output => l.output.label(), submitted => vn::moment(&l.submitted_at),
+                    dossiers => l.dossiers, pending => l.pending, granted => l.granted, refused => l.refused,
+                }).collect::<Vec<_>>(),
+            }
+        })
+    };
+    Page::new("khai_thac.html", "khai-thac", "Khai thác tài liệu").render(
+        &state,
+        Some(&ctx),
+        context! { may_request, may_decide, staff, mine => lines(mine), waiting => lines(waiting), all => lines(all) },
+    )
+}
+
+#[derive(Deserialize, Default, serde::Serialize, Clone)]
+#[serde(default)]
+struct RequestFields {
+    ho_ten: String,
+    co_quan: String,
+    so_dinh_danh: String,
+    muc_dich: String,
+    doi_tuong: String,
+    de_tai: String,
+    hinh_thuc: String,
+    so_ngay: String,
+    ma_ho_so: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct NewQuery {
+    /// A hồ sơ to ask for, from its page.
+    ho_so: Option<i64>,
+}
+
+/// The phiếu's form; from a hồ sơ's page, with its mã hồ sơ filled in.
+async fn new_form(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Query(q): Query<NewQuery>) -> Result<Response, PageError> {
+    let mut fields = RequestFields {
+        ho_ten: ctx.user.as_ref().map(|u| u.full_name.clone()).unwrap_or_default(),
+        muc_dich: Purpose::Personal.code().into(),
+        hinh_thuc: Output::ReadView.code().into(),
+        so_ngay: kho_model::access_request::MAX_DAYS.to_string(),
+        ..Default::default()
+    };
+    if let Some(id) = q.ho_so {
+        // Only what the person could ask for is filled in; anything else is left out silently.
+        if let Ok(dossier) = state.store.dossier(id).await {
+            if requestable(&state, &ctx, &dossier).await?.is_some() {
+                fields.ma_ho_so = dossier.fields.file_code.to_string();
+            }
+        }
+    }
+    render_form(&state, &ctx, &fields, vec![], StatusCode::OK)
+}
+
+fn render_form(
+    state: &AppState,
+    ctx: &Ctx,
+    fields: &RequestFields,
+    errors: Vec<String>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    Page::new("khai_thac_moi.html", "khai-thac", "Phiếu yêu cầu khai thác")
+        .crumbs(vec![crumb("Khai thác", "/khai-thac"), here("Phiếu yêu cầu mới")])
+        .status(status)
+        .render(
+            state,
+            Some(ctx),
+            context! {
+                form => minijinja::Value::from(minijinja::value::Serde(fields)), errors,
+                purposes => Purpose::ALL.iter().map(|p| context! { code => p.code(), label => p.label() }).collect::<Vec<_>>(),
+                outputs => Output::ALL.iter().map(|o| context! { code => o.code(), label => o.label() }).collect::<Vec<_>>(),
+                max_days => kho_model::access_request::MAX_DAYS,
+            },
+        )
+}
+
+/// A reader's phiếu: checked field by field, each mã hồ sơ resolved to what the reader may ask
+/// for; recorded whole or not at all.
+async fn submit(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Form(fields): Form<RequestFields>,
+) -> Result<Response, PageError> {
+    if !Permissions::shipped().allows(ctx.actor.role, Action::AccessRequest) {
+        return Err(PageError::Forbidden);
+    }
+    let Some(reader) = ctx.actor.user_id else { return Err(PageError::Forbidden) };
+    let f = &fields;
+    let form = RequestForm::checked(
+        &f.ho_ten,
+        &f.co_quan,
+        &f.so_dinh_danh,
+        &f.muc_dich,
+        &f.doi_tuong,
+        &f.de_tai,
+        &f.hinh_thuc,
+        &f.so_ngay,
+        &f.ma_ho_so,
+    );
+    let form = match form {
+        Ok(form) => form,
+        Err(problems) => {
+            let errors = problems.into_iter().map(|p| p.message).collect();
+            return render_form(&state, &ctx, &fields, errors, StatusCode::UNPROCESSABLE_ENTITY);
+        }
+    };
+    let mut dossiers = vec![];
+    let mut errors = vec![];
+    for code in &form.codes {
+        let found = match state.store.dossier_by_code(code).await {
+            Ok(dossier) => requestable(&state, &ctx, &dossier).await?.map(|mode| (dossier.id, mode)),
+            Err(kho_store::StoreError::NotFound(_) | kho_store::StoreError::Conflict { .. }) => None,
+            Err(e) => return Err(e.into()),
+        };
+        match found {
+            Some(found) => dossiers.push(found),
+            None => errors.push(not_requestable(code)),
+        }
+    }
+    if !errors.is_empty() {
+        return render_form(&state, &ctx, &fields, errors, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let mut event = ctx.event("access.request", "access_request", None, "ok");
+    event.detail = Some(format!("{}; {}; {} hồ sơ", form.purpose.label(), form.output.label(), dossiers.len()));
+    let id = state.store.audited(event).submit_access_request(reader, &form, &dossiers).await?;
+    Ok(Redirect::to(&format!("/khai-thac/{id}")).into_response())
+}
+
+/// Who is looking at a phiếu: its reader, or staff who may see (some of) its hồ sơ.
+struct Viewer {
+    owner: bool,
+    may_decide: bool,
+}
+
+/// A phiếu as `ctx` may see it: the reader sees their own whole; staff see the hồ sơ they may see
+/// (whole: fonds, hồ sơ and every văn bản); anyone else finds nothing.
+async fn phieu_for(state: &AppState, ctx: &Ctx, id: i64) -> Result<(AccessRequest, Viewer), PageError> {
+    let mut request = state.store.access_request(id).await.map_err(|_| PageError::NotFound("phiếu yêu cầu khai thác"))?;
+    let owner = ctx.actor.user_id == Some(request.reader_id);
+    let permissions = Permissions::shipped();
+    let may_decide = permissions.allows(ctx.actor.role, Action::AccessApprove);
+    if !owner {
+        if !crate::pages::sees_work(ctx) && !may_decide {
+            return Err(PageError::NotFound("phiếu yêu cầu khai thác"));
+        }
+        let mut seen = vec![];
+        for item in request.items.drain(..) {
+            let dossier = state.store.dossier(item.dossier_id).await?;
+            let (place, label) = state.store.whole_dossier_label(&dossier).await?;
+            if authorize(&ctx.actor, Action::CatalogueView, &label.on(place)).is_allowed() {
+                seen.push(item);
+            }
+        }
+        if seen.is_empty() {
+            return Err(PageError::NotFound("phiếu yêu cầu khai thác"));
+        }
+        request.items = seen;
+    }
+    Ok((request, Viewer { owner, may_decide: may_decide && !owner }))
+}
+
+fn now_utc() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+async fn show(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
+    render_phieu(&state, &ctx, id, vec![], StatusCode::OK).await
+}
+
+async fn render_phieu(state: &AppState, ctx: &Ctx, id: i64, errors: Vec<String>, status: StatusCode) -> Result<Response, PageError> {
+    let (request, viewer) = phieu_for(state, ctx, id).await?;
+    let now = now_utc();
+    let mut items = vec![];
+    for item in &request.items {
+        let open = viewer.owner && item.open_at(&now);
+        let copies = if open && matches!(request.output, Output::Copy | Output::CertifiedCopy) {
+            state
+                .store
+                .renditions(item.dossier_id)
+                .await?
+                .iter()
+                .map(|r| context! { id => r.id, name => r.file_name.clone(), pages => r.pages })
+                .collect()
+        } else {
+            vec![]
+        };
+        items.push(context! {
+            dossier_id => item.dossier_id, code => item.file_code.clone(), title => item.title.clone(),
+            state => item.state.label(), state_code => item.state.code(), reason => item.reason.clone(),
+            decided_by => item.decided_by.clone(), decided_at => item.decided_at.as_deref().map(vn::moment),
+            expires => item.expires_at.as_deref().map(vn::moment),
+            expired => item.state == ItemState::Granted && !item.open_at(&now),
+            open, copies, pending => item.state == ItemState::Pending,
+        });
+    }
+    let deliveries = if viewer.owner || crate::pages::sees_work(ctx) {
+        let shown: std::collections::HashSet<i64> = request.items.iter().map(|i| i.dossier_id).collect();
+        state
+            .store
+            .deliveries(id)
+            .await?
+            .into_iter()
+            .filter(|d| shown.contains(&d.dossier_id))
+            .map(|d| context! { code => d.file_code, output => d.output.label(), to => d.delivered_to, at => vn::moment(&d.delivered_at), bytes => d.bytes })
+            .collect::<Vec<_>>()
+    } else {
+        vec![]
+    };
+    let title = format!("Phiếu yêu cầu khai thác số {id}");
+    Page::new("khai_thac_phieu.html", "khai-thac", title.clone())
+        .crumbs(vec![crumb("Khai thác", "/khai-thac"), here(title)])
+        .status(status)
+        .render(
+            state,
+            Some(ctx),
+            context! {
+                id, owner => viewer.owner, may_decide => viewer.may_decide, errors, items, deliveries,
+                reader => request.reader_name, organisation => request.organisation, identity => request.identity_no,
+                purpose => format!("{} — {}", request.purpose.code(), request.purpose.label()), fee => request.fee_category,
+                topic => request.topic, output => request.output.label(), output_code => request.output.code(), days => request.days,
+                submitted => vn::moment(&request.submitted_at),
+                certified_ready => state.config.signer.is_some(),
+            },
+        )
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Decision {
+    ho_so: String,
+    quyet_dinh: String,
+    ly_do: String,
+}
+
+/// A Lãnh đạo grants or refuses one hồ sơ of a phiếu; a refusal needs its reason. Only a hồ sơ
+/// the Lãnh đạo may see whole can be decided by them.
+async fn decide(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    Form(decision): Form<Decision>,
+) -> Result<Response, PageError> {
+    let (request, viewer) = phieu_for(&state, &ctx, id).await?;
+    if !viewer.may_decide {
+        return Err(PageError::Forbidden);
+    }
+    let Some(item) = decision.ho_so.trim().parse::<i64>().ok().and_then(|d| request.items.iter().find(|i| i.dossier_id == d)) else {
+        return Err(PageError::NotFound("hồ sơ trong phiếu"));
+    };
+    let reason = kho_model::text::clean(&decision.ly_do);
+    let grant = match decision.quyet_dinh.as_str() {
+        "dong_y" => true,
+        "tu_choi" if reason.is_empty() => {
+            let message = format!("Hồ sơ {}: ghi lý do không cho khai thác, để người yêu cầu biết.", item.file_code);
+            return render_phieu(&state, &ctx, id, vec![message], StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+        "tu_choi" if reason.chars().count() > 1000 => {
+            return render_phieu(&state, &ctx, id, vec!["Lý do: tối đa 1000 ký tự.".into()], StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+        "tu_choi" => false,
+        _ => return render_phieu(&state, &ctx, id, vec!["Chọn đồng ý hoặc không đồng ý.".into()], StatusCode::UNPROCESSABLE_ENTITY).await,
+    };
+    let mut event = ctx.event(if grant { "access.grant" } else { "access.refuse" }, "access_request", Some(id), "ok");
+    event.detail = Some(if grant { item.file_code.clone() } else { format!("{}: {reason}", item.file_code) });
+    let decided =
+        state.store.audited(event).decide_access(id, item.dossier_id, grant, (!grant).then_some(reason.as_str()), &ctx.actor.name).await?;
+    if !decided {
+        return Err(PageError::NotYet(format!("Hồ sơ {} của phiếu này đã được quyết định trước đó.", item.file_code)));
+    }
+    Ok(Redirect::to(&format!("/khai-thac/{id}")).into_response())
+}
+
+/// The reader's own granted, unexpired hồ sơ of a phiếu, still fit to give: the phiếu and it.
+async fn granted(state: &AppState, ctx: &Ctx, id: i64, dossier_id: i64) -> Result<(AccessRequest, AccessItem, Dossier), PageError> {
+    let absent = || PageError::NotFound("hồ sơ được khai thác");
+    let request = state.store.access_request(id).await.map_err(|_| absent())?;
+    if ctx.actor.user_id != Some(request.reader_id) {
+        return Err(absent());
+    }
+    let item = request.items.iter().find(|i| i.dossier_id == dossier_id).cloned().ok_or_else(absent)?;
+    match item.state {
+        ItemState::Pending => return Err(PageError::NotYet(format!("Hồ sơ {} đang chờ lãnh đạo duyệt.", item.file_code))),
+        ItemState::Refused => return Err(PageError::NotYet(format!("Hồ sơ {} không được khai thác.", item.file_code))),
+        ItemState::Granted if !item.open_at(&now_utc()) => {
+            return Err(PageError::Gone(format!(
+                "Thời hạn khai thác hồ sơ {} đã hết lúc {}. Lập phiếu mới nếu cần khai thác tiếp.",
+                item.file_code,
+                item.expires_at.as_deref().map(vn::moment).unwrap_or_default()
+            )));
+        }
+        ItemState::Granted => {}
+    }
+    // As the hồ sơ is now: since classified, closed or destroyed, it is no longer given; since
+    // made conditional, a grant given for public use no longer holds.
+    let dossier = state.store.dossier(dossier_id).await?;
+    match requestable(state, ctx, &dossier).await? {
+        None => return Err(absent()),
+        Some(Mode::Conditional) if item.decided_by.as_deref() == Some(kho_store::GRANTED_AS_PUBLIC) => {
+            return Err(PageError::NotYet(format!(
+                "Hồ sơ {} nay thuộc diện sử dụng có điều kiện: lập phiếu mới để lãnh đạo duyệt.",
+                item.file_code
+            )));
+        }
+        Some(_) => {}
+    }
+    Ok((request, item, dossier))
+}
+
+/// The bản đọc: every scanned page of the hồ sơ, scaled by the server with the agency's name
+/// burnt into its foot; no download link, nothing cached. Each opening is logged.
+async fn read_view(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((id, dossier_id)): Path<(i64, i64)>,
+) -> Result<Response, PageError> {
+    let (_, item, dossier) = granted(&state, &ctx, id, dossier_id).await?;
+    let pages = state.store.dossier_page_ids(dossier_id).await?;
+    let mut event = ctx.event("access.deliver", "access_request", Some(id), "ok");
+    event.detail = Some(format!("{}: {}", Output::ReadView.label(), item.file_code));
+    state.store.audited(event).record_delivery(id, dossier_id, Output::ReadView, &ctx.actor.name, 0, "").await?;
+    let title = format!("Bản đọc — {}", item.file_code);
+    let mut response = Page::new("ban_doc.html", "khai-thac", title.clone())
+        .crumbs(vec![crumb("Khai thác", "/khai-thac"), crumb(format!("Phiếu số {id}"), format!("/khai-thac/{id}")), here(title)])
+        .render(
+            &state,
+            Some(&ctx),
+            context! {
+                id, dossier_id, code => item.file_code, title => dossier.fields.title.clone(), pages,
+                agency => state.config.organisation.clone(), expires => item.expires_at.as_deref().map(vn::moment),
+            },
+        )?;
+    response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("private, no-store"));
+    Ok(response)
+}
+
+/// One page of a bản đọc, with the agency's name burnt in.
+async fn read_page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((id, dossier_id, page_id)): Path<(i64, i64, i64)>,
+) -> Result<Response, PageError> {
+    granted(&state, &ctx, id, dossier_id).await?;
+    let page = state.store.scan_page(page_id).await.map_err(|_| PageError::NotFound("trang"))?;
+    if page.dossier_id != dossier_id {
+        return Err(PageError::NotFound("trang"));
+    }
+    let Some(blob) = page.image_blob.clone() else {
+        return Err(PageError::NotYet("Trang này chưa xử lý xong: chưa có ảnh để xem.".into()));
+    };
+    let bytes = state.blobs.read(&blob, page.sealed).await.map_err(|e| PageError::Unavailable(e.to_string()))?;
+    let agency = state.config.organisation.clone();
+    let image = crate::respond::blocking(move || {
+        kho_digitize::pipeline::reading_page(&bytes, 1400, &agency).ok_or("ảnh trang không đọc được".to_string())
+    })
+    .await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/jpeg"),
+            (header::CACHE_CONTROL, "private, no-store"),
+            (header::CONTENT_DISPOSITION, "inline"),
+            (header::HeaderName::from_static("x-content-type-options"), "nosniff"),
+        ],
+        image,
+    )
+        .into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct CopyQuery {
+    /// Which signed PDF/A of the hồ sơ (a hồ sơ split by văn bản has several); the first if none.
+    tep: Option<i64>,
+}
+
+/// The copy the phiếu asked for: uncertified ("BẢN SAO") or certified (signed by the archive).
+/// Logged with its size and SHA-256.
+async fn copy(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((id, dossier_id)): Path<(i64, i64)>,
+    Query(q): Query<CopyQuery>,
+) -> Result<Response, PageError> {
+    let (request, item, _) = granted(&state, &ctx, id, dossier_id).await?;
+    if !matches!(request.output, Output::Copy | Output::CertifiedCopy) {
+        return Err(PageError::NotFound("bản sao trong phiếu này"));
+    }
+    let renditions = state.store.renditions(dossier_id).await?;
+    let Some(rendition) = (match q.tep {
+        Some(tep) => renditions.iter().find(|r| r.id == tep),
+        None => renditions.first(),
+    }) else {
+        return Err(PageError::NotYet(format!("Hồ sơ {} chưa được số hóa: chưa có bản để sao.", item.file_code)));
+    };
+    let original = state.blobs.read(&rendition.blob, false).await.map_err(|e| PageError::Unavailable(e.to_string()))?;
+    let certified = request.output == Output::CertifiedCopy;
+    let signer = match (certified, &state.config.signer) {
+        (true, None) => {
+            return Err(PageError::NotYet(
+                "Chưa cấu hình khóa ký số của cơ quan (--sign-p12 hoặc --sign-pkcs11-module): chưa cấp được bản sao có xác thực.".into(),
+            ));
+        }
+        (_, signer) => signer.clone(),
+    };
+    let organisation = state.config.organisation.clone();
+    let at = chrono::Utc::now().with_timezone(&crate::reports::vietnam()).fixed_offset();
+    let pdf = crate::respond::blocking(move || match signer {
+        Some(signer) if certified => {
+            kho_digitize::copy::certified(&original, signer.0.as_ref(), &organisation, at).map_err(|e| e.to_string())
+        }
+        _ => kho_digitize::copy::uncertified(&original).map_err(|e| e.to_string()),
+    })
+    .await?;
+    let sha256: String = sha2::Sha256::digest(&pdf).iter().map(|b| format!("{b:02x}")).collect();
+    let mut event = ctx.event("access.deliver", "access_request", Some(id), "ok");
+    event.detail = Some(format!("{}: {}", request.output.label(), rendition.file_name));
+    state.store.audited(event).record_delivery(id, dossier_id, request.output, &ctx.actor.name, pdf.len() as i64, &sha256).await?;
+    let stem = rendition.file_name.trim_end_matches(".pdf");
+    let name = if certified { format!("{stem}.ban-sao-xac-thuc.pdf") } else { format!("{stem}.ban-sao.pdf") };
+    Ok(crate::respond::stored_file(pdf, "application/pdf", &name))
+}
+
+/// The gói khai thác (DIP) the phiếu asked for, carrying the phiếu.
+async fn package(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((id, dossier_id)): Path<(i64, i64)>,
+) -> Result<Response, PageError> {
+    let (request, item, dossier) = granted(&state, &ctx, id, dossier_id).await?;
+    if request.output != Output::Package {
+        return Err(PageError::NotFound("gói khai thác trong phiếu này"));
+    }
+    let submitted = vn::moment(&request.submitted_at);
+    let day = submitted.split(' ').next().unwrap_or_default().to_string();
+    let dip = kho_packages::Request::checked(
+        &format!("{id}/PYCKT"),
+        &day,
+        request.purpose.code(),
+        &request.topic,
+        &request.fee_category,
+        &request.topic,
+        &day,
+    )
+    .map_err(|problems| PageError::Internal(problems.join(" ")))?;
+    state.store.record_delivery(id, dossier_id, Output::Package, &ctx.actor.name, 0, "").await?;
+    let mut event = ctx.event("access.deliver", "access_request", Some(id), "ok");
+    event.detail = Some(format!("{}: {}", Output::Package.label(), item.file_code));
+    crate::digitization::package_file(&state, &dossier, kho_packages::Kind::Dip(dip), event).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct YearQuery {
+    nam: Option<String>,
+}
+
+const STATISTICS_COLUMNS: [&str; 12] = [
+    "Tháng",
+    "Phiếu yêu cầu",
+    "Người khai thác",
+    "Lượt hồ sơ yêu cầu",
+    "Cá nhân",
+    "Công vụ",
+    "Công vụ đặc biệt",
+    "Hồ sơ được duyệt",
+    "Hồ sơ bị từ chối",
+    "Lượt xem bản đọc",
+    "Bản sao",
+    "Bản sao có xác thực, gói DIP",
+];
+
+async fn statistics_rows(state: &AppState, ctx: &Ctx, year: i32) -> Result<Vec<Vec<String>>, PageError> {
+    let months = state.store.access_statistics(&ctx.actor.visibility(), year).await?;
+    let n = vn::integer;
+    let mut rows: Vec<Vec<String>> = months
+        .iter()
+        .map(|m| {
+            let month = m.month.get(5..).map(|mm| format!("{mm}/{year}")).unwrap_or_default();
+            vec![
+                month,
+                n(m.requests),
+                n(m.readers),
+                n(m.dossiers_asked),
+                n(m.by_purpose[0]),
+                n(m.by_purpose[1]),
+                n(m.by_purpose[2]),
+                n(m.granted),
+                n(m.refused),
+                n(m.delivered[0]),
+                n(m.delivered[1]),
+                n(m.delivered[2] + m.delivered[3]),
+            ]
+        })
+        .collect();
+    let sum = |f: &dyn Fn(&kho_store::AccessMonth) -> i64| n(months.iter().map(f).sum());
+    rows.push(vec![
+        "Cả năm".into(),
+        sum(&|m| m.requests),
+        "".into(),
+        sum(&|m| m.dossiers_asked),
+        sum(&|m| m.by_purpose[0]),
+        sum(&|m| m.by_purpose[1]),
+        sum(&|m| m.by_purpose[2]),
+        sum(&|m| m.granted),
+        sum(&|m| m.refused),
+        sum(&|m| m.delivered[0]),
+        sum(&|m| m.delivered[1]),
+        sum(&|m| m.delivered[2] + m.delivered[3]),
+    ]);
+    Ok(rows)
+}
+
+fn year_of(q: &YearQuery) -> Result<i32, PageError> {
+    match q.nam.as_deref().map(str::trim) {
+        None | Some("") => Ok(chrono::Datelike::year(&crate::reports::today())),
+        Some(typed) => match typed.parse::<i32>() {
+            Ok(year) if (2000..=2100).contains(&year) => Ok(year),
+            _ => Err(PageError::NotFound("năm thống kê (ghi năm như 2026)")),
+        },
+    }
+}
+
+/// The reading room by month: phiếu, readers, hồ sơ asked for by purpose, decisions, deliveries.
+async fn statistics(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, PageError> {
+    if !crate::pages::sees_work(&ctx) {
+        return Err(PageError::Forbidden);
+    }
+    let year = year_of(&q)?;
+    let rows = statistics_rows(&state, &ctx, year).await?;
+    let title = format!("Thống kê khai thác năm {year}");
+    Page::new("khai_thac_thong_ke.html", "khai-thac", title.clone()).crumbs(vec![crumb("Khai thác", "/khai-thac"), here(title)]).render(
+        &state,
+        Some(&ctx),
+        context! { year, columns => STATISTICS_COLUMNS, rows },
+    )
+}
+
+async fn statistics_file(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Query(q): Query<YearQuery>,
+    format: PaperFormat,
+) -> Result<Response, PageError> {
+    if !crate::pages::sees_work(&ctx) {
+        return Err(PageError::Forbidden);
+    }
+    let year = year_of(&q)?;
+    let rows = statistics_rows(&state, &ctx, year).await?;
+    let widths = [0.9, 0.9, 0.9, 0.9, 0.8, 0.8, 0.9, 0.9, 0.9, 0.9, 0.8, 1.2];
+    let columns: Vec<(&str, f32)> = STATISTICS_COLUMNS.iter().copied().zip(widths).collect();
+    let numeric: Vec<usize> = (1..12).collect();
+    let title = format!("THỐNG KÊ KHAI THÁC TÀI LIỆU LƯU TRỮ NĂM {year}");
+    crate::respond::list_file(&state, &title, &columns, &numeric, rows, format, &format!("thong-ke-khai-thac-{year}")).await
+}
