@@ -143,6 +143,19 @@ async fn commune_fonds(store: &Store, commune: &str, code: &str, with_secret: bo
             ..dossier("02-QS", "Hồ sơ về công tác quốc phòng, an ninh trên địa bàn xã năm 2025", "07/2025", "12/2025", "5", "31")
         };
         store.create_dossier(inventory_id, &secret.parse(&context)?).await?;
+        // Under conditional use (mode 02): a reader asks, a Lãnh đạo decides (khai thác demo).
+        let conditional = DossierInput {
+            mode: "02".into(),
+            ..dossier(
+                "04-KN",
+                "Hồ sơ giải quyết đơn khiếu nại về tranh chấp đất đai của hộ ông Lò Văn Pọm, bản Co Mận năm 2020",
+                "02/2020",
+                "09/2020",
+                "1",
+                "1",
+            )
+        };
+        store.create_dossier(inventory_id, &conditional.parse(&context)?).await?;
     }
     Ok(fonds_id)
 }

@@ -142,6 +142,27 @@ pub(crate) async fn overview(State(state): State<AppState>, Extension(ctx): Exte
         None
     };
 
+    // Phiếu yêu cầu khai thác: those waiting on a Lãnh đạo, a reader's own.
+    let access_waiting = if may(Action::AccessApprove) {
+        let (lines, total) = state.store.access_requests(&kho_store::AccessFilter::Pending(&visibility), None, SHORT_LIST).await?;
+        let rows: Vec<Value> =
+            lines.iter().map(|l| context! { id => l.id, reader => l.reader_name.clone(), pending => l.pending }).collect();
+        Some(context! { total, rows })
+    } else {
+        None
+    };
+    let my_requests = match (may(Action::AccessRequest), ctx.actor.user_id) {
+        (true, Some(user)) => {
+            let (lines, total) = state.store.access_requests(&kho_store::AccessFilter::Reader(user), None, SHORT_LIST).await?;
+            let rows: Vec<Value> = lines
+                .iter()
+                .map(|l| context! { id => l.id, submitted => kho_model::vn::moment(&l.submitted_at), pending => l.pending, granted => l.granted, refused => l.refused })
+                .collect();
+            Some(context! { total, rows })
+        }
+        _ => None,
+    };
+
     // The province's figures, for those who see the whole province's plan.
     let province = if ctx.actor.all_units && may(Action::PlanView) {
         match &stored {
@@ -169,6 +190,7 @@ pub(crate) async fn overview(State(state): State<AppState>, Extension(ctx): Exte
         Some(&ctx),
         context! {
             units, assigned, batches, may_create_batch => may(Action::Digitize), queue, decisions, clearances, province, reader, searchable,
+            access_waiting, my_requests,
             full_name => ctx.user.as_ref().map(|u| u.full_name.clone()),
         },
     )
