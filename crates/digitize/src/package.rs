@@ -94,6 +94,7 @@ pub async fn dossier_package(
         events,
         created: chrono::Utc::now(),
         software_version: env!("CARGO_PKG_VERSION").into(),
+        documentation: vec![],
     })
 }
 

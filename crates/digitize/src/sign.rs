@@ -248,6 +248,9 @@ pub struct Mark {
     pub lines: Vec<String>,
     pub field: &'static str,
     pub reason: &'static str,
+    /// At the foot of page 1, right, rather than its top right (a paper whose top right holds
+    /// the national heading).
+    pub at_foot: bool,
 }
 
 impl Mark {
@@ -257,6 +260,7 @@ impl Mark {
             lines: vec![format!("Ký bởi: {organisation}"), format!("Thời gian ký: {}", at.format("%d/%m/%Y %H:%M:%S %:z"))],
             field: "Chữ ký số của cơ quan số hóa",
             reason: "Số hóa tài liệu lưu trữ theo Thông tư 05/2025/TT-BNV",
+            at_foot: false,
         }
     }
 
@@ -270,6 +274,17 @@ impl Mark {
             ],
             field: "Chữ ký số chứng thực bản sao",
             reason: "Cấp bản sao có xác thực tài liệu lưu trữ theo Thông tư 05/2025/TT-BNV",
+            at_foot: false,
+        }
+    }
+
+    /// The archive's signature on a certified DIP's authentication sheet, at the sheet's foot.
+    pub fn dip_authentication(organisation: &str, at: DateTime<FixedOffset>) -> Mark {
+        Mark {
+            lines: vec![format!("Ký bởi: {organisation}"), format!("Thời gian ký: {}", at.format("%d/%m/%Y %H:%M:%S %:z"))],
+            field: "Chữ ký số xác thực gói khai thác",
+            reason: "Xác thực bản sao dạng gói thông tin khai thác (DIP) theo Thông tư 05/2025/TT-BNV",
+            at_foot: true,
         }
     }
 }
@@ -296,7 +311,7 @@ pub fn sign_as(pdf: &[u8], key: &dyn SigningKey, organisation: &str, mark: &Mark
     let mut update = IncrementalDocument::create_from(pdf.to_vec(), previous);
     let lines = &mark.lines;
     let (form, width, height) = crate::lettering::pdf_block(&mut update.new_document, lines).map_err(pdf_error)?;
-    let (right, top) = (media[2] - 20.0, media[3] - 20.0);
+    let (right, top) = if mark.at_foot { (media[2] - 20.0, media[1] + 20.0 + height) } else { (media[2] - 20.0, media[3] - 20.0) };
     let rect = vec![Object::Real(right - width), Object::Real(top - height), Object::Real(right), Object::Real(top)];
     let signature = update.new_document.add_object(dictionary! {
         "Type" => "Sig",

@@ -1001,3 +1001,66 @@ pub fn annual_report(r: &AnnualReport) -> OfficialDocument {
         signatures: vec![Signature { capacity: r.signer.clone(), name: String::new() }],
     }
 }
+
+/// What a certified DIP's authentication sheet says (TT 05/2025, Điều 42): eleven items.
+#[derive(Debug, Clone)]
+pub struct DipAuthentication {
+    /// Mã xác thực lưu trữ: the code that finds this issue again in the archive's log.
+    pub code: String,
+    /// Tên lưu trữ lịch sử.
+    pub archive: String,
+    pub recipient: String,
+    pub recipient_id: String,
+    /// Mã lưu trữ of the original (the mã hồ sơ).
+    pub original_code: String,
+    /// Số, ký hiệu.
+    pub notation: String,
+    /// Tên loại.
+    pub type_name: String,
+    /// Trích yếu nội dung (the hồ sơ's title).
+    pub summary: String,
+    pub purpose: String,
+    /// Ngày cấp, DD/MM/YYYY.
+    pub issued: String,
+    /// Thời hạn sử dụng, DD/MM/YYYY HH:MM.
+    pub valid_until: String,
+    pub copies: u32,
+}
+
+/// The authentication sheet of a bản sao có xác thực dạng gói khai thác (DIP).
+pub fn dip_authentication(a: &DipAuthentication, issuer: &Issuer, place_and_date: String) -> OfficialDocument {
+    let rows = [
+        ("Mã xác thực lưu trữ", a.code.clone()),
+        ("Tên lưu trữ lịch sử", a.archive.clone()),
+        ("Họ và tên, số định danh của người nhận", format!("{} — {}", a.recipient, a.recipient_id)),
+        ("Mã lưu trữ tài liệu gốc", a.original_code.clone()),
+        ("Số, ký hiệu", a.notation.clone()),
+        ("Tên loại", a.type_name.clone()),
+        ("Trích yếu nội dung", a.summary.clone()),
+        ("Mục đích khai thác", a.purpose.clone()),
+        ("Ngày cấp", a.issued.clone()),
+        ("Thời hạn sử dụng", a.valid_until.clone()),
+        ("Số lượng bản", a.copies.to_string()),
+    ];
+    OfficialDocument {
+        issuer: issuer.heading(),
+        number: Some(issuer.number("XT")),
+        national_heading: true,
+        place_and_date: Some(place_and_date),
+        title: "GIẤY XÁC THỰC".into(),
+        subtitle: Some("Bản sao có xác thực dạng gói thông tin khai thác (DIP)".into()),
+        body: vec![
+            Block::Table(Table {
+                numeric: vec![0],
+                columns: vec![("STT".into(), 0.5), ("Thông tin".into(), 2.4), ("Nội dung".into(), 3.6)],
+                rows: rows.iter().enumerate().map(|(i, (k, v))| vec![(i + 1).to_string(), (*k).to_string(), v.clone()]).collect(),
+            }),
+            Paragraph::plain(
+                "Gói thông tin khai thác kèm giấy này là bản sao có xác thực của tài liệu lưu trữ, được ký số bởi cơ quan lưu trữ; \
+                 giấy xác thực có giá trị trong thời hạn sử dụng ghi trên.",
+            )
+            .into(),
+        ],
+        signatures: vec![Signature { capacity: "THỦ TRƯỞNG CƠ QUAN LƯU TRỮ".into(), name: String::new() }],
+    }
+}

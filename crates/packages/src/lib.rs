@@ -249,6 +249,9 @@ pub struct DossierPackage {
     pub events: Vec<Event>,
     pub created: chrono::DateTime<chrono::Utc>,
     pub software_version: String,
+    /// Papers that go with the package under `documentation/` beside its README (a certified
+    /// DIP's authentication sheet): (file name, media type, bytes).
+    pub documentation: Vec<(String, String, Vec<u8>)>,
 }
 
 /// What a package's file holds: bytes made here (metadata, schemas), or a data file, whose
@@ -730,6 +733,10 @@ impl DossierPackage {
             x.open("fileSec", &[("ID", &format!("uuid-{}", new_uuid()))]);
             x.open("fileGrp", &[("ID", &doc_group), ("USE", "Documentation")]);
             file_element(&mut x, &Listed::made(format!("ID-{}", new_uuid()), "documentation/README.txt", "text/plain", &readme), &created);
+            for (name, media_type, bytes) in &self.documentation {
+                let href = format!("documentation/{name}");
+                file_element(&mut x, &Listed::made(format!("ID-{}", new_uuid()), &href, media_type, bytes), &created);
+            }
             x.close();
             x.open("fileGrp", &[("ID", &schema_group), ("USE", "Schemas")]);
             let schema_paths: Vec<String> = SCHEMAS.iter().map(|(name, _)| format!("schemas/{name}")).collect();
@@ -777,6 +784,9 @@ impl DossierPackage {
         files.push(("metadata/descriptive/EAD.xml".into(), Content::Made(ead)));
         files.push(("metadata/preservation/PREMIS.xml".into(), Content::Made(premis)));
         files.push(("documentation/README.txt".into(), Content::Made(readme)));
+        for (name, _, bytes) in &self.documentation {
+            files.push((format!("documentation/{name}"), Content::Made(bytes.clone())));
+        }
         for (name, bytes) in SCHEMAS {
             files.push((format!("schemas/{name}"), Content::Made(bytes.to_vec())));
         }

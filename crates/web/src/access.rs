@@ -521,7 +521,9 @@ async fn copy(
     Ok(crate::respond::stored_file(pdf, "application/pdf", &name))
 }
 
-/// The gói khai thác (DIP) the phiếu asked for, carrying the phiếu.
+/// The gói khai thác (DIP) the phiếu asked for, carrying the phiếu, and in `documentation/` the
+/// authentication sheet of TT 05/2025 Điều 42 signed by the archive: a bản sao có xác thực dạng
+/// DIP. Without the archive's key none is issued.
 async fn package(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
@@ -531,22 +533,64 @@ async fn package(
     if request.output != Output::Package {
         return Err(PageError::NotFound("gói khai thác trong phiếu này"));
     }
+    let Some(signer) = state.config.signer.clone() else {
+        return Err(PageError::NotYet(
+            "Chưa cấu hình khóa ký số của cơ quan (--sign-p12 hoặc --sign-pkcs11-module): chưa cấp được gói khai thác có xác thực.".into(),
+        ));
+    };
+    let now = chrono::Utc::now().with_timezone(&crate::reports::vietnam());
     let submitted = vn::moment(&request.submitted_at);
-    let day = submitted.split(' ').next().unwrap_or_default().to_string();
+    let asked_on = submitted.split(' ').next().unwrap_or_default().to_string();
+    let today = now.format("%d/%m/%Y").to_string();
     let dip = kho_packages::Request::checked(
         &format!("{id}/PYCKT"),
-        &day,
+        &asked_on,
         request.purpose.code(),
         &request.topic,
         &request.fee_category,
         &request.topic,
-        &day,
+        &today,
     )
     .map_err(|problems| PageError::Internal(problems.join(" ")))?;
-    state.store.record_delivery(id, dossier_id, Output::Package, &ctx.actor.name, 0, "").await?;
+    let issuer = crate::respond::keeping_archive(&state).await?;
+    let province = state.store.plan().await?.map(|p| p.plan.meta.province).unwrap_or_else(|| "……".into());
+    let code = format!("{id}.{dossier_id}.{}", &kho_packages::new_uuid()[..8]);
+    let sheet = kho_documents::official::DipAuthentication {
+        code: code.clone(),
+        archive: issuer.name.clone(),
+        recipient: request.reader_name.clone(),
+        recipient_id: request.identity_no.clone(),
+        original_code: item.file_code.clone(),
+        notation: dossier.fields.file_code.notation().to_string(),
+        type_name: "Hồ sơ".into(),
+        summary: dossier.fields.title.clone(),
+        purpose: format!("{} — {}", request.purpose.label(), request.topic),
+        issued: today.clone(),
+        valid_until: item.expires_at.as_deref().map(vn::moment).unwrap_or_default(),
+        copies: 1,
+    };
+    let place_and_date = format!("{province}, ngày {} tháng {} năm {}", now.format("%d"), now.format("%m"), now.format("%Y"));
+    let paper = kho_documents::official::dip_authentication(&sheet, &issuer, place_and_date);
+    let organisation = state.config.organisation.clone();
+    let at = now.fixed_offset();
+    let signed = crate::respond::blocking(move || {
+        let pdf = kho_documents::official::to_pdf(&paper)?;
+        kho_digitize::sign::sign_as(
+            &pdf,
+            signer.0.as_ref(),
+            &organisation,
+            &kho_digitize::sign::Mark::dip_authentication(&organisation, at),
+            at,
+        )
+        .map_err(|e| e.to_string())
+    })
+    .await?;
+    let sha256: String = sha2::Sha256::digest(&signed).iter().map(|b| format!("{b:02x}")).collect();
+    state.store.record_delivery(id, dossier_id, Output::Package, &ctx.actor.name, signed.len() as i64, &sha256).await?;
     let mut event = ctx.event("access.deliver", "access_request", Some(id), "ok");
-    event.detail = Some(format!("{}: {}", Output::Package.label(), item.file_code));
-    crate::digitization::package_file(&state, &dossier, kho_packages::Kind::Dip(dip), event).await
+    event.detail = Some(format!("{}: {}, mã xác thực {code}", Output::Package.label(), item.file_code));
+    let documentation = vec![("GiayXacThuc.pdf".to_string(), "application/pdf".to_string(), signed)];
+    crate::digitization::package_file(&state, &dossier, kho_packages::Kind::Dip(dip), documentation, event).await
 }
 
 #[derive(Deserialize, Default)]

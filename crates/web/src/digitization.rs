@@ -103,14 +103,16 @@ async fn package(
         }
         Some(_) => return Err(PageError::NotFound("Không có loại gói này: chọn loai=sip (nộp lưu), aip (lưu trữ) hoặc dip (khai thác).")),
     };
-    package_file(&state, &dossier, kind, ctx.event("package.export", "dossier", Some(id), "ok")).await
+    package_file(&state, &dossier, kind, vec![], ctx.event("package.export", "dossier", Some(id), "ok")).await
 }
 
-/// A hồ sơ's package, streamed as it is written, `event` audited with the package's folder.
+/// A hồ sơ's package with `documentation` beside its README, streamed as it is written, `event`
+/// audited with the package's folder.
 pub(crate) async fn package_file(
     state: &AppState,
     dossier: &kho_model::record::Dossier,
     kind: kho_packages::Kind,
+    documentation: Vec<(String, String, Vec<u8>)>,
     mut event: kho_store::AuditEvent,
 ) -> Result<Response, PageError> {
     let id = dossier.id;
@@ -122,6 +124,7 @@ pub(crate) async fn package_file(
         }
         Err(e) => return Err(PageError::Internal(e.to_string())),
     };
+    let aip = kho_packages::DossierPackage { documentation, ..aip };
     let package = aip.build();
     event.detail = Some(format!("{} {}", aip.kind.code(), package.folder));
     state.store.audit(event).await?;

@@ -291,3 +291,75 @@ async fn an_uncertified_copy_carries_no_signature() {
         assert_eq!(reader.get(&format!("{at}/ho-so/{}/goi-khai-thac.zip", h.public.0)).await.0, StatusCode::NOT_FOUND);
     }
 }
+
+/// A certified DIP: the package carries the phiếu and, under `documentation/`, the authentication
+/// sheet of its eleven items signed by the archive; the package passes Kho's own checks as any
+/// package received would. Without the archive's key, none is issued.
+#[tokio::test]
+async fn a_certified_dip_carries_its_authentication_sheet_signed_by_the_archive() {
+    let dir = tempfile::tempdir().unwrap();
+    let pki = kho_digitize::testing::pki(dir.path());
+    let key: std::sync::Arc<dyn kho_digitize::sign::SigningKey> =
+        std::sync::Arc::new(kho_digitize::sign::Pkcs12Key::open(&std::fs::read(&pki.p12).unwrap(), pki.password).unwrap());
+    let config = kho_web::WebConfig { signer: Some(kho_web::Signer(key.clone())), organisation: AGENCY.into(), ..Default::default() };
+    for app in apps_with(config, false).await {
+        let label = app.label;
+        let h = holdings(&app, &key).await;
+        app.user("docgia", Role::Reader, Classification::None, &[app.archive], &[]).await;
+        let reader = app.login("docgia").await;
+        let sent = reader.post("/khai-thac", &phieu(&h.public.1, "goi_khai_thac", "10")).await;
+        let at = sent.headers()["location"].to_str().unwrap().to_string();
+        let (_, page) = reader.get(&at).await;
+        let link = format!("{at}/ho-so/{}/goi-khai-thac.zip", h.public.0);
+        assert!(page.contains(&link.replace('/', "&#x2f;")) || page.contains(&link), "{label}");
+        let zip = reader.client.get(format!("{}{link}", reader.base)).send().await.unwrap();
+        assert_eq!(zip.status(), StatusCode::OK, "{label}");
+        let bytes = zip.bytes().await.unwrap().to_vec();
+        let received = kho_packages::check::check(std::io::Cursor::new(bytes.clone()), Default::default());
+        assert!(received.is_ok(), "{label}: {:?}", received.err());
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let names: Vec<String> = (0..archive.len()).map(|i| archive.by_index(i).unwrap().name().unwrap().to_string()).collect();
+        let sheet_name = names.iter().find(|n| n.ends_with("/documentation/GiayXacThuc.pdf")).unwrap_or_else(|| panic!("{names:?}"));
+        let mut sheet = vec![];
+        std::io::Read::read_to_end(&mut archive.by_name(sheet_name).unwrap(), &mut sheet).unwrap();
+        let trusted = kho_digitize::sign::TrustedSigners::load(&pki.dir.join("ca.pem")).unwrap();
+        assert!(matches!(kho_digitize::sign::verify(&sheet, &trusted), kho_digitize::sign::SignatureCheck::Valid { .. }), "{label}");
+        let path = dir.path().join(format!("giay-xac-thuc-{label}.pdf"));
+        std::fs::write(&path, &sheet).unwrap();
+        let text = kho_digitize::testing::run(dir.path(), "pdftotext", &[path.to_str().unwrap(), "-"]);
+        for item in [
+            "GIẤY XÁC THỰC",
+            "Mã xác thực lưu trữ",
+            "Lò Thị Xuân — 011190004321",
+            &h.public.1,
+            "Hồ sơ giao đất ở tại bản Co",
+            "Số lượng bản",
+            "Thời hạn sử dụng",
+        ] {
+            assert!(text.contains(item), "{label}: {item} in {text}");
+        }
+        let root_mets = names.iter().find(|n| n.ends_with("/METS.xml") && n.matches('/').count() == 1).unwrap();
+        let mut mets = String::new();
+        std::io::Read::read_to_string(&mut archive.by_name(root_mets).unwrap(), &mut mets).unwrap();
+        assert!(mets.contains("documentation/GiayXacThuc.pdf"), "{label}: listed in the METS");
+        let delivered = app.store.deliveries(sent_id(&at)).await.unwrap();
+        assert_eq!(delivered.len(), 1);
+        assert_eq!(delivered[0].output, kho_model::access_request::Output::Package);
+        assert_eq!(delivered[0].bytes, sheet.len() as i64, "{label}: the sheet's size and digest are logged");
+    }
+    // Without the archive's key: none issued, and the reader is told why.
+    for app in apps_with(kho_web::WebConfig::default(), false).await {
+        let h = holdings(&app, &key).await;
+        app.user("docgia", Role::Reader, Classification::None, &[app.archive], &[]).await;
+        let reader = app.login("docgia").await;
+        let sent = reader.post("/khai-thac", &phieu(&h.public.1, "goi_khai_thac", "10")).await;
+        let at = sent.headers()["location"].to_str().unwrap().to_string();
+        let (status, page) = reader.get(&format!("{at}/ho-so/{}/goi-khai-thac.zip", h.public.0)).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{}", app.label);
+        assert!(page.contains("Chưa cấu hình khóa ký số"), "{}", app.label);
+    }
+}
+
+fn sent_id(at: &str) -> i64 {
+    at.trim_start_matches("/khai-thac/").parse().unwrap()
+}
