@@ -19,7 +19,7 @@ fn pdf_error(e: impl std::fmt::Display) -> SignError {
 pub fn uncertified(pdf: &[u8]) -> Result<Vec<u8>, SignError> {
     let mut doc = unsigned(pdf)?;
     let page = first_page(&doc)?;
-    let media = media_box(&doc, page)?;
+    let media = crate::sign::media_box(&doc, page)?;
     let (form, width, height) = crate::lettering::pdf_block(&mut doc, &["BẢN SAO".to_string()]).map_err(pdf_error)?;
     let (x, y) = (media[2] - 20.0 - width, media[3] - 20.0 - height);
     add_xobject(&mut doc, page, b"KhoBanSao", form)?;
@@ -83,19 +83,6 @@ fn unsigned(pdf: &[u8]) -> Result<Document, SignError> {
 
 fn first_page(doc: &Document) -> Result<ObjectId, SignError> {
     doc.get_pages().get(&1).copied().ok_or_else(|| SignError::Pdf("không có trang nào".into()))
-}
-
-fn media_box(doc: &Document, page: ObjectId) -> Result<Vec<f32>, SignError> {
-    let media: Vec<f32> = doc
-        .get_dictionary(page)
-        .and_then(|d| d.get(b"MediaBox"))
-        .and_then(Object::as_array)
-        .map(|a| a.iter().filter_map(|v| v.as_float().ok()).collect())
-        .map_err(pdf_error)?;
-    if media.len() != 4 {
-        return Err(SignError::Pdf("trang 1 không có MediaBox".into()));
-    }
-    Ok(media)
 }
 
 /// Puts `form` among the page's XObjects as `name`, the page's resources made its own.

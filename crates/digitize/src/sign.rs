@@ -299,15 +299,7 @@ pub fn sign_as(pdf: &[u8], key: &dyn SigningKey, organisation: &str, mark: &Mark
     let previous = Document::load_mem(pdf).map_err(pdf_error)?;
     let page = *previous.get_pages().get(&1).ok_or_else(|| SignError::Pdf("không có trang nào".into()))?;
     let catalog = previous.trailer.get(b"Root").and_then(Object::as_reference).map_err(pdf_error)?;
-    let media: Vec<f32> = previous
-        .get_dictionary(page)
-        .and_then(|d| d.get(b"MediaBox"))
-        .and_then(Object::as_array)
-        .map(|a| a.iter().filter_map(|v| v.as_float().ok()).collect())
-        .map_err(pdf_error)?;
-    if media.len() != 4 {
-        return Err(SignError::Pdf("trang 1 không có MediaBox".into()));
-    }
+    let media = media_box(&previous, page)?;
     let mut update = IncrementalDocument::create_from(pdf.to_vec(), previous);
     let lines = &mark.lines;
     let (form, width, height) = crate::lettering::pdf_block(&mut update.new_document, lines).map_err(pdf_error)?;
@@ -379,6 +371,20 @@ pub fn sign_as(pdf: &[u8], key: &dyn SigningKey, organisation: &str, mark: &Mark
     let hex: String = der.iter().map(|b| format!("{b:02x}")).collect();
     out[start + 1..start + 1 + hex.len()].copy_from_slice(hex.as_bytes());
     Ok(out)
+}
+
+/// A page's MediaBox: [left, bottom, right, top].
+pub(crate) fn media_box(doc: &Document, page: lopdf::ObjectId) -> Result<Vec<f32>, SignError> {
+    let media: Vec<f32> = doc
+        .get_dictionary(page)
+        .and_then(|d| d.get(b"MediaBox"))
+        .and_then(Object::as_array)
+        .map(|a| a.iter().filter_map(|v| v.as_float().ok()).collect())
+        .map_err(pdf_error)?;
+    if media.len() != 4 {
+        return Err(SignError::Pdf("trang 1 không có MediaBox".into()));
+    }
+    Ok(media)
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {

@@ -71,6 +71,14 @@ async fn holdings(app: &App, key: &std::sync::Arc<dyn kho_digitize::sign::Signin
     Holdings { public: made[0].clone(), conditional: made[1].clone(), closed: made[2].1.clone(), secret: made[3].1.clone() }
 }
 
+/// The archive's signing key, from a throw-away PKI in its own folder.
+fn archive_key() -> (tempfile::TempDir, kho_digitize::testing::TestPki, std::sync::Arc<dyn kho_digitize::sign::SigningKey>) {
+    let dir = tempfile::tempdir().unwrap();
+    let pki = kho_digitize::testing::pki(dir.path());
+    let key = kho_digitize::sign::Pkcs12Key::open(&std::fs::read(&pki.p12).unwrap(), pki.password).unwrap();
+    (dir, pki, std::sync::Arc::new(key))
+}
+
 fn phieu<'a>(codes: &'a str, output: &'a str, days: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
         ("ho_ten", "Lò Thị Xuân"),
@@ -97,10 +105,7 @@ fn foot_ink(jpeg: &[u8]) -> (usize, usize) {
 
 #[tokio::test]
 async fn a_reader_asks_a_lãnh_đạo_grants_and_the_reader_reads_and_receives_a_certified_copy() {
-    let dir = tempfile::tempdir().unwrap();
-    let pki = kho_digitize::testing::pki(dir.path());
-    let key: std::sync::Arc<dyn kho_digitize::sign::SigningKey> =
-        std::sync::Arc::new(kho_digitize::sign::Pkcs12Key::open(&std::fs::read(&pki.p12).unwrap(), pki.password).unwrap());
+    let (_dir, pki, key) = archive_key();
     let config = kho_web::WebConfig { signer: Some(kho_web::Signer(key.clone())), organisation: AGENCY.into(), ..Default::default() };
     for app in apps_with(config, false).await {
         let label = app.label;
@@ -272,10 +277,7 @@ async fn a_reader_asks_a_lãnh_đạo_grants_and_the_reader_reads_and_receives_a
 /// An uncertified copy carries no signature, and "BẢN SAO" on page 1.
 #[tokio::test]
 async fn an_uncertified_copy_carries_no_signature() {
-    let dir = tempfile::tempdir().unwrap();
-    let pki = kho_digitize::testing::pki(dir.path());
-    let key: std::sync::Arc<dyn kho_digitize::sign::SigningKey> =
-        std::sync::Arc::new(kho_digitize::sign::Pkcs12Key::open(&std::fs::read(&pki.p12).unwrap(), pki.password).unwrap());
+    let (_dir, _pki, key) = archive_key();
     for app in apps_with(kho_web::WebConfig::default(), false).await {
         let h = holdings(&app, &key).await;
         app.user("docgia", Role::Reader, Classification::None, &[app.archive], &[]).await;
@@ -297,10 +299,7 @@ async fn an_uncertified_copy_carries_no_signature() {
 /// package received would. Without the archive's key, none is issued.
 #[tokio::test]
 async fn a_certified_dip_carries_its_authentication_sheet_signed_by_the_archive() {
-    let dir = tempfile::tempdir().unwrap();
-    let pki = kho_digitize::testing::pki(dir.path());
-    let key: std::sync::Arc<dyn kho_digitize::sign::SigningKey> =
-        std::sync::Arc::new(kho_digitize::sign::Pkcs12Key::open(&std::fs::read(&pki.p12).unwrap(), pki.password).unwrap());
+    let (dir, pki, key) = archive_key();
     let config = kho_web::WebConfig { signer: Some(kho_web::Signer(key.clone())), organisation: AGENCY.into(), ..Default::default() };
     for app in apps_with(config, false).await {
         let label = app.label;
