@@ -12,19 +12,22 @@
 //! a fonds the reader may see, at a classification within their clearance and, for a reader, in
 //! public use; counts and facets count only those. The index is derived data: it is rebuilt from
 //! the catalogue and loses nothing when deleted.
+//!
+//! What a search costs grows with what it matches, so the work done for every match is kept to
+//! the least: the words' conjunction, the count, and the facets read as term ordinals from one
+//! columnar field (`FacetKeys`). Words standing near each other are weighed only for the best
+//! [`RERANK`] matches, whose order the nearness then decides (`SearchIndex::rerank`).
 
 use std::collections::BTreeMap;
 use std::ops::Bound;
 use std::path::Path;
 use std::sync::Mutex;
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, QueryParser, RangeQuery, TermQuery, TermSetQuery};
-use tantivy::schema::{
-    FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions, Value,
-};
+use tantivy::schema::{FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, SimpleTokenizer, TextAnalyzer};
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term, doc};
+use tantivy::{DocAddress, DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, SegmentReader, TantivyDocument, Term, doc};
 use unicode_normalization::UnicodeNormalization;
 
 #[derive(Debug, thiserror::Error)]
@@ -101,7 +104,7 @@ struct Fields {
     classification: Field,
     mode: Field,
     year: Field,
-    facets: Field,
+    facet_keys: Field,
     title: Field,
     title_exact: Field,
     text: Field,
@@ -109,6 +112,7 @@ struct Fields {
 }
 
 const FOLDED: &str = "vi_folded";
+const FACET_KEYS: &str = "facet_keys";
 const EXACT: &str = "vi_exact";
 
 fn schema() -> (Schema, Fields) {
@@ -129,7 +133,9 @@ fn schema() -> (Schema, Fields) {
         classification: builder.add_u64_field("classification", INDEXED),
         mode: builder.add_text_field("mode", tantivy::schema::STRING),
         year: builder.add_i64_field("year", INDEXED | FAST),
-        facets: builder.add_facet_field("facets", FacetOptions::default()),
+        // "root/value" for every facet the entry counts in ("don_vi/12", "nam/2019"): filtered on
+        // as terms, counted from the column.
+        facet_keys: builder.add_text_field(FACET_KEYS, STRING | FAST),
         // The folded fields keep the text as written: snippets are cut from it, their words
         // found again through the folding analyzer, so "dat dai" marks "đất đai".
         title: builder.add_text_field("title", text(FOLDED, true)),
@@ -213,6 +219,10 @@ const NEAR: u32 = 6;
 /// How much more the words typed weigh when they stand near each other: Vietnamese writes a word
 /// as several syllables, so syllables together are the strongest sign of the thing asked for.
 const PHRASE_BOOST: f32 = 10.0;
+
+/// How many of the best matches by the words alone are ordered again by how near the words
+/// stand: enough that what the words alone rank lower than this is not what was asked for.
+const RERANK: usize = 200;
 
 /// The most hits a page may ask for.
 pub const PAGE_MOST: usize = 100;
@@ -347,19 +357,20 @@ impl SearchIndex {
             Kind::Document => "van_ban",
             Kind::Page => "trang",
         };
-        document.add_facet(f.facets, Facet::from_path(["kieu", kind]));
-        document.add_facet(f.facets, Facet::from_path(["don_vi".to_string(), entry.unit_id.to_string()]));
-        document.add_facet(f.facets, Facet::from_path(["phong".to_string(), entry.fonds_id.to_string()]));
-        document.add_facet(f.facets, Facet::from_path(["che_do", entry.mode.as_str()]));
+        let key = |root: &str, value: &str| format!("{root}/{value}");
+        document.add_text(f.facet_keys, key("kieu", kind));
+        document.add_text(f.facet_keys, key("don_vi", &entry.unit_id.to_string()));
+        document.add_text(f.facet_keys, key("phong", &entry.fonds_id.to_string()));
+        document.add_text(f.facet_keys, key("che_do", &entry.mode));
         if let Some(year) = entry.year {
             document.add_i64(f.year, year as i64);
-            document.add_facet(f.facets, Facet::from_path(["nam".to_string(), year.to_string()]));
+            document.add_text(f.facet_keys, key("nam", &year.to_string()));
         }
         if let Some(code) = &entry.maintenance {
-            document.add_facet(f.facets, Facet::from_path(["thbq", code.as_str()]));
+            document.add_text(f.facet_keys, key("thbq", code));
         }
         if let Some(code) = &entry.type_name {
-            document.add_facet(f.facets, Facet::from_path(["loai", code.as_str()]));
+            document.add_text(f.facet_keys, key("loai", code));
         }
         document
     }
@@ -367,7 +378,7 @@ impl SearchIndex {
     /// The words typed as a query on both the folded and the exact fields, exact matches weighing
     /// more; typos in the syntax are read leniently, never refused. None when nothing is left to
     /// look for (empty, or only wildcards and signs).
-    fn words(&self, text: &str) -> Option<Box<dyn Query>> {
+    fn words(&self, text: &str) -> Option<(Box<dyn Query>, Option<Box<dyn Query>>)> {
         let text: String = normalized(text).chars().take(QUERY_MOST_CHARS).collect();
         if !text.chars().any(char::is_alphanumeric) {
             return None;
@@ -382,10 +393,10 @@ impl SearchIndex {
         // Words typed without quotes: those that stand near each other, in order, weigh more.
         let words: Vec<&str> = text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
         if text.contains('"') || words.len() < 2 {
-            return Some(query);
+            return Some((query, None));
         }
         let (phrase, _errors) = parser.parse_query_lenient(&format!("\"{}\"~{NEAR}", words.join(" ")));
-        Some(Box::new(BooleanQuery::new(vec![(Occur::Must, query), (Occur::Should, Box::new(BoostQuery::new(phrase, PHRASE_BOOST)))])))
+        Some((query, Some(Box::new(BoostQuery::new(phrase, PHRASE_BOOST)))))
     }
 
     /// What `search.allowed` may see of the index, narrowed by its filters.
@@ -423,8 +434,7 @@ impl SearchIndex {
         }
         for (root, value) in [("thbq", &filters.maintenance), ("loai", &filters.type_name)] {
             if let Some(value) = value {
-                let facet = Facet::from_path([root, value.as_str()]);
-                clauses.push((Occur::Must, Box::new(TermQuery::new(Term::from_facet(f.facets, &facet), IndexRecordOption::Basic))));
+                clauses.push((Occur::Must, text_term(f.facet_keys, &format!("{root}/{value}"))));
             }
         }
         if filters.year_from.is_some() || filters.year_to.is_some() {
@@ -439,7 +449,7 @@ impl SearchIndex {
 
     /// The hits of `search`, with their total and facet counts, all within what its reader may see.
     pub fn search(&self, search: &Search) -> Result<Hits, SearchError> {
-        let Some(words) = self.words(&search.text) else { return Ok(Hits::default()) };
+        let Some((words, near)) = self.words(&search.text) else { return Ok(Hits::default()) };
         if search.allowed.fonds.is_empty() {
             return Ok(Hits::default());
         }
@@ -447,13 +457,17 @@ impl SearchIndex {
         clauses.push((Occur::Must, words));
         let query = BooleanQuery::new(clauses);
         let searcher = self.reader.searcher();
-        let mut facets = FacetCollector::for_field("facets");
-        for root in FACETS {
-            facets.add_facet(Facet::from_path([root]));
-        }
         let limit = search.limit.clamp(1, PAGE_MOST);
-        let top = TopDocs::with_limit(limit).and_offset(search.offset.min(1_000_000)).order_by_score();
-        let (total, top, counted) = searcher.search(&query, &(Count, top, facets))?;
+        let offset = search.offset.min(1_000_000);
+        // The best RERANK (or as many as the page reaches) by the words alone, with the count and
+        // the facets of every match; then the nearness of the words orders the best RERANK.
+        let top = TopDocs::with_limit((offset + limit).max(RERANK)).order_by_score();
+        let (total, top, counted) = searcher.search(&query, &(Count, top, FacetKeys))?;
+        let top = match near {
+            Some(near) => self.rerank(&searcher, near.as_ref(), top)?,
+            None => top,
+        };
+        let top: Vec<(Score, DocAddress)> = top.into_iter().skip(offset).take(limit).collect();
         let f = &self.fields;
         let mut title_snippets = SnippetGenerator::create(&searcher, &query, f.title)?;
         title_snippets.set_max_num_chars(300);
@@ -480,16 +494,108 @@ impl SearchIndex {
                 score,
             });
         }
-        let mut facet_counts = BTreeMap::new();
-        for root in FACETS {
-            let mut values: Vec<(String, u64)> = counted
-                .get(Facet::from_path([root]))
-                .map(|(facet, count)| (facet.to_path().last().map(|s| s.to_string()).unwrap_or_default(), count))
-                .collect();
+        let mut facet_counts: BTreeMap<String, Vec<(String, u64)>> = FACETS.iter().map(|root| (root.to_string(), vec![])).collect();
+        for (key, count) in counted {
+            if let Some((root, value)) = key.split_once('/') {
+                if let Some(values) = facet_counts.get_mut(root) {
+                    values.push((value.to_string(), count));
+                }
+            }
+        }
+        for values in facet_counts.values_mut() {
             values.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-            facet_counts.insert(root.to_string(), values);
         }
         Ok(Hits { total, hits, facets: facet_counts })
+    }
+}
+
+impl SearchIndex {
+    /// The best [`RERANK`] of `top` (best first) with the score of `near` added where it matches,
+    /// in their new order, followed by the rest as they were. Each segment's scorer is walked once,
+    /// forward, to the candidates it holds.
+    fn rerank(
+        &self,
+        searcher: &tantivy::Searcher,
+        near: &dyn Query,
+        top: Vec<(Score, DocAddress)>,
+    ) -> Result<Vec<(Score, DocAddress)>, SearchError> {
+        let cut = top.len().min(RERANK);
+        let (mut best, rest) = (top[..cut].to_vec(), &top[cut..]);
+        let weight = near.weight(tantivy::query::EnableScoring::enabled_from_searcher(searcher))?;
+        let mut order: Vec<usize> = (0..best.len()).collect();
+        order.sort_by_key(|&i| (best[i].1.segment_ord, best[i].1.doc_id));
+        let mut scorer: Option<(u32, Box<dyn tantivy::query::Scorer>)> = None;
+        for i in order {
+            let address = best[i].1;
+            if scorer.as_ref().is_none_or(|(segment, _)| *segment != address.segment_ord) {
+                scorer = Some((address.segment_ord, weight.scorer(searcher.segment_reader(address.segment_ord), 1.0)?));
+            }
+            let Some((_, s)) = scorer.as_mut() else { continue };
+            if s.doc() <= address.doc_id && s.seek(address.doc_id) == address.doc_id {
+                best[i].0 += s.score();
+            }
+        }
+        best.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        best.extend_from_slice(rest);
+        Ok(best)
+    }
+}
+
+/// Counts every facet key of the matches, from the column of `facet_keys`: a few array
+/// increments per match, the keys read once per segment at the end.
+struct FacetKeys;
+
+struct SegmentFacetKeys {
+    column: Option<tantivy::columnar::StrColumn>,
+    counts: Vec<u64>,
+}
+
+impl Collector for FacetKeys {
+    type Fruit = BTreeMap<String, u64>;
+    type Child = SegmentFacetKeys;
+
+    fn for_segment(&self, _segment: u32, reader: &SegmentReader) -> tantivy::Result<SegmentFacetKeys> {
+        let column = reader.fast_fields().str(FACET_KEYS)?;
+        let terms = column.as_ref().map(|c| c.num_terms()).unwrap_or(0);
+        Ok(SegmentFacetKeys { column, counts: vec![0; terms] })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<BTreeMap<String, u64>>) -> tantivy::Result<BTreeMap<String, u64>> {
+        let mut all = BTreeMap::new();
+        for fruit in fruits {
+            for (key, count) in fruit {
+                *all.entry(key).or_insert(0) += count;
+            }
+        }
+        Ok(all)
+    }
+}
+
+impl SegmentCollector for SegmentFacetKeys {
+    type Fruit = BTreeMap<String, u64>;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        if let Some(column) = &self.column {
+            for ord in column.term_ords(doc) {
+                self.counts[ord as usize] += 1;
+            }
+        }
+    }
+
+    fn harvest(self) -> BTreeMap<String, u64> {
+        let mut out = BTreeMap::new();
+        let Some(column) = self.column else { return out };
+        let mut key = String::new();
+        for (ord, count) in self.counts.into_iter().enumerate() {
+            if count > 0 && column.ord_to_str(ord as u64, &mut key).unwrap_or(false) {
+                out.insert(key.clone(), count);
+            }
+        }
+        out
     }
 }
 

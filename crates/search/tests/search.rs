@@ -226,3 +226,36 @@ fn an_index_on_disk_reopens() {
     let index = SearchIndex::open(dir.path()).unwrap();
     assert_eq!(found(&index, &search("dat dai")), vec![1]);
 }
+
+/// Words standing near each other order the best matches, page after page: every match is shown
+/// once whatever the page size, the near ones first, and what the words alone rank lower keeps
+/// its place after them.
+#[test]
+fn pages_of_many_matches_show_each_once_the_near_ones_first() {
+    let mut entries = vec![];
+    for n in 0..450 {
+        let title = if n % 50 == 7 {
+            format!("Hồ sơ số {n} về giao đất ở cho hộ gia đình")
+        } else {
+            format!("Hồ sơ số {n}: đất nông nghiệp, đất rừng và việc giao khoán bảo vệ rừng cho các hộ trong bản")
+        };
+        entries.push(entry(n, &title));
+    }
+    let index = index(&entries);
+    let total = index.search(&search("giao đất")).unwrap().total;
+    assert_eq!(total, 450);
+    for size in [10, 37, 100] {
+        let mut seen = vec![];
+        let mut offset = 0;
+        while offset < total {
+            let page = Search { offset, limit: size, ..search("giao đất") };
+            seen.extend(found(&index, &page));
+            offset += size;
+        }
+        assert_eq!(seen.len(), total, "page size {size}");
+        let unique: std::collections::BTreeSet<i64> = seen.iter().copied().collect();
+        assert_eq!(unique.len(), total, "page size {size}: each once");
+        let near: Vec<i64> = seen[..9].to_vec();
+        assert!(near.iter().all(|n| n % 50 == 7), "page size {size}: the nine with “giao đất” together first: {near:?}");
+    }
+}
