@@ -4,8 +4,10 @@
 //! (`simple` configuration on a folded column, its tsvector stored and GIN-indexed). The same queries on each:
 //! indexing time and size, p50/p95/p99 latency, how far their top-10 agree with Kho's, and
 //! relevance on a judged set: for each judged query, the văn bản that carry its needle (a person
-//! at a place, a số ký hiệu, a phrase) are the relevant ones, planted by the generator, so the
-//! judgments are exact — precision@10 and nDCG@10.
+//! at a place, a số ký hiệu, a phrase, a word typed with its tone marks) are the relevant ones,
+//! planted by the generator, so the judgments are exact — precision@10 and nDCG@10, and apart
+//! for the queries typed with tone marks, each against three times as many văn bản bearing its
+//! twin (the same letters under other tones).
 
 use anyhow::{Context, Result};
 use kho_search::{Allowed, Entry, Filters, Kind, Search, SearchIndex};
@@ -134,14 +136,39 @@ fn places() -> Vec<String> {
         .collect()
 }
 
-/// One judged query: what is typed, and the needle the generator plants in its relevant văn bản.
+/// One judged query: what is typed, the needle the generator plants in its relevant văn bản, and
+/// for a query typed with tone marks its twin — the same letters under other tones, another word —
+/// planted in [`TWINS`] văn bản that are not relevant.
 struct Judged {
     typed: String,
     needle: String,
+    twin: Option<String>,
 }
 
-/// 50 judged queries: a person at a place (with and without tone marks), a số ký hiệu, a phrase
-/// of a topic at a place (in quotes, with and without marks).
+/// Words that differ from a twin by their tone alone (a tone mark makes another word): the word
+/// typed, and its twin.
+const TONE_PAIRS: [(&str, &str); 10] = [
+    ("đường", "dương"),
+    ("bản", "bàn"),
+    ("năm", "nằm"),
+    ("mã", "mà"),
+    ("lý", "ly"),
+    ("cấp", "cặp"),
+    ("sổ", "số"),
+    ("hộ", "họ"),
+    ("đất", "đặt"),
+    ("chợ", "chờ"),
+];
+/// Places only the tone queries' needles and twins carry.
+const TONE_PLACES: [&str; 10] =
+    ["Huổi Khạ", "Phiêng Đanh", "Co Kham", "Pú Xi Nhè", "Tà Cáng", "Hát Lót Bôn", "Lọng Luông Pe", "Ten Co Mư", "Nậm Khăn Ổ", "Pá Vạt Xẻ"];
+/// Văn bản per tone query that carry its twin.
+const TWINS: u64 = 30;
+
+/// 60 judged queries: a person at a place (with and without tone marks), a số ký hiệu, a phrase
+/// of a topic at a place (in quotes, with and without marks); then ten typed with tone marks whose
+/// twins (the same letters, other tones) are planted three times as often: a search that folds
+/// the tones away cannot tell the asked word from its twin.
 fn judged(places: &[String]) -> Vec<Judged> {
     let mut rng = Rng(7);
     let mut out = vec![];
@@ -169,9 +196,33 @@ fn judged(places: &[String]) -> Vec<Judged> {
                 (needle, typed)
             }
         };
-        out.push(Judged { typed, needle });
+        out.push(Judged { typed, needle, twin: None });
+    }
+    for ((word, twin), place) in TONE_PAIRS.iter().zip(TONE_PLACES) {
+        out.push(Judged { typed: format!("{word} {place}"), needle: format!("{word} {place}"), twin: Some(format!("{twin} {place}")) });
     }
     out
+}
+
+/// What văn bản `n` of `total` carries: the needle (false) or the twin (true) of judged query q.
+/// The first `judged × PLANTED` slots, one in every `stride` văn bản, carry needles, the next
+/// `tone queries × TWINS` twins.
+fn planted(n: u64, total: u64, judged: &[Judged]) -> Option<(usize, bool)> {
+    let tones: Vec<usize> = (0..judged.len()).filter(|q| judged[*q].twin.is_some()).collect();
+    let needles = judged.len() as u64 * PLANTED;
+    let slots = needles + tones.len() as u64 * TWINS;
+    let stride = (total / slots).max(1);
+    if n % stride != 0 {
+        return None;
+    }
+    let k = n / stride;
+    if k < needles {
+        Some(((k % judged.len() as u64) as usize, false))
+    } else if k < slots {
+        Some((tones[((k - needles) % tones.len() as u64) as usize], true))
+    } else {
+        None
+    }
 }
 
 /// Văn bản per judged query that carry its needle.
@@ -193,13 +244,17 @@ fn document(n: u64, total: u64, places: &[String], judged: &[Judged]) -> (String
             _ => text.push_str(&format!("{}, ", rng.pick(&FILLER))),
         }
     }
-    let stride = (total / (judged.len() as u64 * PLANTED)).max(1);
-    let planted =
-        (n % stride == 0).then(|| (n / stride) as usize).filter(|k| *k < judged.len() * PLANTED as usize).map(|k| k % judged.len());
-    if let Some(q) = planted {
-        text.push_str(&judged[q].needle);
+    match planted(n, total, judged) {
+        Some((q, false)) => {
+            text.push_str(&judged[q].needle);
+            (title, text, Some(q))
+        }
+        Some((q, true)) => {
+            text.push_str(judged[q].twin.as_deref().unwrap_or_default());
+            (title, text, None)
+        }
+        None => (title, text, None),
     }
-    (title, text, planted)
 }
 
 fn percentiles(mut times: Vec<Duration>) -> (f64, f64, f64) {
@@ -266,9 +321,8 @@ pub async fn search(data_dir: &std::path::Path, documents: u64, repeat: u32, pos
     let mut relevant: HashMap<usize, BTreeSet<u64>> = HashMap::new();
     for n in 0..documents {
         // Only the planted văn bản matter here; the generator is cheap enough to ask twice.
-        let stride = (documents / (judged.len() as u64 * PLANTED)).max(1);
-        if n % stride == 0 && n / stride < judged.len() as u64 * PLANTED {
-            relevant.entry((n / stride) as usize % judged.len()).or_default().insert(n);
+        if let Some((q, false)) = planted(n, documents, &judged) {
+            relevant.entry(q).or_default().insert(n);
         }
     }
 
@@ -468,6 +522,7 @@ pub async fn search(data_dir: &std::path::Path, documents: u64, repeat: u32, pos
             continue;
         }
         let (mut precision, mut ndcg) = (0.0, 0.0);
+        let (mut tone_precision, mut tone_ndcg, mut tones) = (0.0, 0.0, 0);
         for (q, j) in judged.iter().enumerate() {
             let found = match name {
                 "Kho" => kho_search(&j.typed)?,
@@ -477,12 +532,18 @@ pub async fn search(data_dir: &std::path::Path, documents: u64, repeat: u32, pos
             let (p, n) = relevance(&found, relevant.get(&q).unwrap_or(&BTreeSet::new()));
             precision += p;
             ndcg += n;
+            if j.twin.is_some() {
+                (tone_precision, tone_ndcg, tones) = (tone_precision + p, tone_ndcg + n, tones + 1);
+            }
         }
         println!(
-            "  {name}: precision@10 {:.3}, nDCG@10 {:.3} trên {} truy vấn có đáp án",
+            "  {name}: precision@10 {:.3}, nDCG@10 {:.3} trên {} truy vấn có đáp án; riêng {tones} truy vấn gõ có dấu thanh \
+             (mỗi truy vấn có {TWINS} văn bản cùng chữ khác dấu): precision@10 {:.3}, nDCG@10 {:.3}",
             precision / judged.len() as f64,
             ndcg / judged.len() as f64,
-            judged.len()
+            judged.len(),
+            tone_precision / tones.max(1) as f64,
+            tone_ndcg / tones.max(1) as f64,
         );
     }
     if let Some(pg) = pg {
