@@ -75,7 +75,17 @@ test('a batch is made, a scan uploaded, and its progress followed to the PDF/A',
   const hit = page.locator('#results li').first();
   assert.match(await hit.innerText(), /trang \d/);
   assert.ok(await hit.locator('b').count() > 0, 'the word marked in the snippet');
-  await hit.getByRole('link').click();
+  // Its signed PDF/A opens in the browser at that page.
+  const pdfLink = hit.locator('a.pdf');
+  const at = (await hit.innerText()).match(/trang (\d+)/)[1];
+  assert.match(await pdfLink.innerText(), new RegExp(`PDF, trang ${at}`));
+  const href = await pdfLink.getAttribute('href');
+  assert.match(href, new RegExp(`^/ban-so-hoa/\\d+\\?xem=1#page=${at}$`));
+  const shown = await page.request.get(`${baseUrl}${href}`);
+  assert.equal(shown.status(), 200);
+  assert.equal(shown.headers()['content-type'], 'application/pdf');
+  assert.match(shown.headers()['content-disposition'], /^inline;/);
+  await hit.locator('a').first().click();
   await page.waitForURL(/\/trang\/\d+$/);
   assert.match(await page.locator('#ocr-text').innerText(), /đất/i);
 });

@@ -820,7 +820,19 @@ async fn sweep_stale(dir: &std::path::Path) {
     }
 }
 
-async fn download(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct ShowQuery {
+    /// `1`: shown in the browser (a search hit opens it at its page, `#page=N`), not saved.
+    xem: String,
+}
+
+async fn download(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    Query(show): Query<ShowQuery>,
+) -> Result<Response, PageError> {
     // The rendition's own label — its fonds, its hồ sơ and the văn bản it carries — decides.
     let (rendition, _, label) = records::rendition_for(&state, &ctx, id).await?;
     let sealed = label.classification.is_classified();
@@ -830,7 +842,8 @@ async fn download(State(state): State<AppState>, Extension(ctx): Extension<Ctx>,
         state.store.audit(ctx.event("rendition.download", "rendition", Some(id), outcome)).await?;
     }
     let content = content.map_err(|e| PageError::Unavailable(e.to_string()))?;
-    Ok(crate::respond::stored_file(content, "application/pdf", &rendition.file_name))
+    let disposition = if show.xem == "1" { "inline" } else { "attachment" };
+    Ok(crate::respond::stored_file_as(content, "application/pdf", &rendition.file_name, disposition))
 }
 
 // ---- the same line as JSON, for a scanning station or another system ----
@@ -886,7 +899,7 @@ pub(crate) async fn api_piece_put(
 #[utoipa::path(get, path = "/api/v1/renditions/{id}", tag = "Số hóa", params(("id" = i64, Path)), responses(
     (status = 200, description = "Bản PDF/A đã ký", content_type = "application/pdf"), (status = 404, body = ApiErrorBody)))]
 pub(crate) async fn api_download(state: State<AppState>, ctx: Extension<Ctx>, id: Path<i64>) -> Result<Response, ApiError> {
-    Ok(download(state, ctx, id).await?)
+    Ok(download(state, ctx, id, Query(ShowQuery::default())).await?)
 }
 
 /// Lô số hóa in the person's scope, newest first, with where each stands.

@@ -14,10 +14,15 @@ pub fn download(bytes: Vec<u8>, media_type: &str, name: String) -> Response {
 /// A file kept for a record (an attachment, a signed PDF/A), under its own — often Vietnamese —
 /// name: never sniffed, never cached by a shared cache.
 pub fn stored_file(bytes: Vec<u8>, media_type: &str, file_name: &str) -> Response {
+    stored_file_as(bytes, media_type, file_name, "attachment")
+}
+
+/// [`stored_file`], to be shown in the browser (`inline`) rather than saved (`attachment`).
+pub fn stored_file_as(bytes: Vec<u8>, media_type: &str, file_name: &str, disposition: &str) -> Response {
     (
         [
             (header::CONTENT_TYPE, media_type.to_string()),
-            (header::CONTENT_DISPOSITION, content_disposition(file_name)),
+            (header::CONTENT_DISPOSITION, content_disposition(disposition, file_name)),
             (header::HeaderName::from_static("x-content-type-options"), "nosniff".to_string()),
             (header::CACHE_CONTROL, "private, no-store".to_string()),
         ],
@@ -47,7 +52,7 @@ pub fn streamed_file(body: Streamed, media_type: &str, file_name: &str) -> Respo
     (
         [
             (header::CONTENT_TYPE, media_type.to_string()),
-            (header::CONTENT_DISPOSITION, content_disposition(file_name)),
+            (header::CONTENT_DISPOSITION, content_disposition("attachment", file_name)),
             (header::CACHE_CONTROL, "private, no-store".to_string()),
         ],
         axum::body::Body::new(body),
@@ -57,7 +62,7 @@ pub fn streamed_file(body: Streamed, media_type: &str, file_name: &str) -> Respo
 
 /// `filename*` per RFC 5987 so Vietnamese names survive, with an ASCII fallback; the name goes
 /// through the one display-name function first, whatever was stored before it existed.
-fn content_disposition(file_name: &str) -> String {
+fn content_disposition(disposition: &str, file_name: &str) -> String {
     let file_name = &kho_model::text::file_name("file", file_name).unwrap_or_else(|_| "tep".into());
     let ascii: String =
         kho_model::text::fold(file_name).chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' }).collect();
@@ -65,7 +70,7 @@ fn content_disposition(file_name: &str) -> String {
         .bytes()
         .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
         .collect();
-    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+    format!("{disposition}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 
 /// Runs document generation on the blocking pool.

@@ -315,6 +315,35 @@ pub async fn run(state: &AppState, visibility: &Visibility, fonds: Vec<i64>, que
     Ok((state.search.search(search).await?, page))
 }
 
+/// The signed PDF/A a page hit is in, opened at that page: the hồ sơ's copies the person may see,
+/// in order, their pages counted on (a hồ sơ split by văn bản has several). Read once per hồ sơ.
+#[derive(Default)]
+struct PdfPages(std::collections::HashMap<i64, Vec<(i64, i64)>>);
+
+impl PdfPages {
+    /// The link to the copy holding the hồ sơ's `page`, and that page's number in it.
+    async fn at(&mut self, state: &AppState, ctx: &Ctx, dossier_id: i64, page: u32) -> Result<Option<Value>, PageError> {
+        if !self.0.contains_key(&dossier_id) {
+            let dossier = state.store.dossier(dossier_id).await?;
+            let mut copies = crate::records::visible_renditions(state, ctx, &dossier).await?;
+            copies.sort_by_key(|r| r.ordinal.unwrap_or(0));
+            // Pages on from a whole-hồ sơ copy, or across the copies of its văn bản, not both.
+            let whole: Vec<_> = copies.iter().filter(|r| r.ordinal.is_none()).collect();
+            let counted = if whole.is_empty() { copies.iter().collect::<Vec<_>>() } else { whole };
+            self.0.insert(dossier_id, counted.iter().map(|r| (r.id, r.pages)).collect());
+        }
+        let mut first = 1i64;
+        for (id, pages) in &self.0[&dossier_id] {
+            if i64::from(page) < first + pages {
+                let in_file = i64::from(page) - first + 1;
+                return Ok(Some(context! { href => format!("/ban-so-hoa/{id}?xem=1#page={in_file}"), page => in_file }));
+            }
+            first += pages;
+        }
+        Ok(None)
+    }
+}
+
 /// Where a hit opens: the page viewer at the page, the văn bản, the hồ sơ.
 fn href(hit: &kho_search::Hit) -> String {
     match (hit.kind, hit.page_id, hit.document_id) {
@@ -394,16 +423,18 @@ pub async fn page(
             Some(context! { name => *name, values })
         })
         .collect();
-    let rows: Vec<Value> = hits
-        .hits
-        .iter()
-        .map(|h| {
-            context! {
-                href => href(h), kind => kind_label(h.kind), page_no => h.page_no,
-                title => Value::from_safe_string(h.title_html.clone()), snippet => Value::from_safe_string(h.snippet_html.clone()),
-            }
-        })
-        .collect();
+    let mut pdfs = PdfPages::default();
+    let mut rows: Vec<Value> = vec![];
+    for h in &hits.hits {
+        let pdf = match (h.kind, h.page_no) {
+            (Kind::Page, Some(n)) => pdfs.at(&state, &ctx, h.dossier_id, n).await?,
+            _ => None,
+        };
+        rows.push(context! {
+            href => href(h), kind => kind_label(h.kind), page_no => h.page_no, pdf,
+            title => Value::from_safe_string(h.title_html.clone()), snippet => Value::from_safe_string(h.snippet_html.clone()),
+        });
+    }
     let pages = hits.total.div_ceil(PER_PAGE).clamp(1, LAST_PAGE);
     let at = |n: usize| {
         let mut q = query.clone();

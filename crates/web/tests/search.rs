@@ -65,6 +65,10 @@ async fn the_catalogue_and_the_pages_are_searched_as_people_type() {
         let (_, page) = get(&clerk, "/tra-cuu?q=trang+da+doc").await;
         let pages = app.store.dossier_pages(made[0].0).await.unwrap();
         assert!(page.contains(&format!("href=\"/trang/{}\"", pages[0].id)), "{label}: {page}");
+        // … and its signed PDF/A, shown in the browser at that page.
+        let copy = app.store.renditions(made[0].0).await.unwrap()[0].id;
+        let pdf = format!("/ban-so-hoa/{copy}?xem=1#page=1");
+        assert!(page.contains(&pdf) || page.contains(&pdf.replace('/', "&#x2f;")), "{label}: {page}");
 
         // Facets narrow: the văn bản alone, then back.
         let (_, page) = get(&clerk, "/tra-cuu?q=dat").await;
