@@ -220,6 +220,9 @@ const NEAR: u32 = 6;
 /// as several syllables, so syllables together are the strongest sign of the thing asked for.
 const PHRASE_BOOST: f32 = 10.0;
 
+/// How much more again the words weigh when they stand side by side as typed, tone marks and all.
+const EXACT_PHRASE_BOOST: f32 = 20.0;
+
 /// How many of the best matches by the words alone are ordered again by how near the words
 /// stand: enough that what the words alone rank lower than this is not what was asked for.
 const RERANK: usize = 200;
@@ -395,8 +398,18 @@ impl SearchIndex {
         if text.contains('"') || words.len() < 2 {
             return Some((query, None));
         }
-        let (phrase, _errors) = parser.parse_query_lenient(&format!("\"{}\"~{NEAR}", words.join(" ")));
-        Some((query, Some(Box::new(BoostQuery::new(phrase, PHRASE_BOOST)))))
+        let near = format!("\"{}\"~{NEAR}", words.join(" "));
+        let (phrase, _errors) = parser.parse_query_lenient(&near);
+        // The words side by side as typed, tone marks and all, weigh more again: a twin under other
+        // tones may stand near the same words with the asked word a few words before it.
+        let mut exact = QueryParser::for_index(&self.index, vec![f.title_exact, f.text_exact]);
+        exact.set_field_boost(f.title_exact, 2.0);
+        let (exact_phrase, _errors) = exact.parse_query_lenient(&format!("\"{}\"", words.join(" ")));
+        let near: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+            (Occur::Should, Box::new(BoostQuery::new(phrase, PHRASE_BOOST))),
+            (Occur::Should, Box::new(BoostQuery::new(exact_phrase, EXACT_PHRASE_BOOST))),
+        ]));
+        Some((query, Some(near)))
     }
 
     /// What `search.allowed` may see of the index, narrowed by its filters.

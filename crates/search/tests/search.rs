@@ -259,3 +259,23 @@ fn pages_of_many_matches_show_each_once_the_near_ones_first() {
         assert!(near.iter().all(|n| n % 50 == 7), "page size {size}: the nine with “giao đất” together first: {near:?}");
     }
 }
+
+/// A word typed with its tone marks beside the words typed after it comes first, even where its
+/// twin under other tones stands beside them and the word itself a few words before: "đường Huổi
+/// Khạ" is not "đường giao thông … dương Huổi Khạ".
+#[test]
+fn a_word_typed_with_its_tones_beside_the_next_comes_before_its_twin_nearby() {
+    let mut entries = vec![];
+    for n in 0..40 {
+        let text = if n % 4 == 0 {
+            format!("đường dây điện, Lò Văn Thắng, bản đồ số {n}, đường Huổi Khạ")
+        } else {
+            format!("đường dây điện, đường giao thông nông thôn dương Huổi Khạ {n}")
+        };
+        entries.push(Entry { kind: Kind::Document, document_id: Some(n), text, ..entry(n, "Văn bản") });
+    }
+    let index = index(&entries);
+    let first: Vec<i64> = found(&index, &search("đường Huổi Khạ")).into_iter().take(10).collect();
+    assert!(first.iter().all(|n| n % 4 == 0), "the ten with “đường Huổi Khạ” first: {first:?}");
+    assert_eq!(found(&index, &search("duong Huoi Kha")).len(), 40, "typed without marks, every spelling");
+}
