@@ -111,8 +111,8 @@ impl Store {
     /// for `form.days`, one under conditional use waits for a Lãnh đạo. The phiếu's id.
     pub async fn submit_access_request(&self, reader_id: i64, form: &RequestForm, dossiers: &[(i64, Mode)]) -> Result<i64, StoreError> {
         let now = chrono::Utc::now();
-        let stamp = now.format("%Y-%m-%dT%H:%M:%SZ").to_string();
-        let expires = (now + chrono::Duration::days(i64::from(form.days))).format("%Y-%m-%dT%H:%M:%SZ").to_string();
+        let stamp = crate::stored(now);
+        let expires = crate::stored(now + chrono::Duration::days(i64::from(form.days)));
         let mut tx = self.pool.begin().await?;
         let id: i64 = sqlx::query(
             "INSERT INTO access_requests (reader_id, reader_name, organisation, identity_no, purpose, fee_category, topic, output, days, submitted_at)
@@ -271,11 +271,16 @@ impl Store {
         reason: Option<&str>,
         by: &str,
     ) -> Result<bool, StoreError> {
-        let request = self.access_request(request_id).await?;
-        let now = chrono::Utc::now();
-        let stamp = now.format("%Y-%m-%dT%H:%M:%SZ").to_string();
-        let expires = grant.then(|| (now + chrono::Duration::days(i64::from(request.days))).format("%Y-%m-%dT%H:%M:%SZ").to_string());
         let mut tx = self.pool.begin().await?;
+        let days: i64 = sqlx::query("SELECT days FROM access_requests WHERE id = $1")
+            .bind(request_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound("phiếu yêu cầu khai thác"))?
+            .try_get(0)?;
+        let now = chrono::Utc::now();
+        let stamp = crate::stored(now);
+        let expires = grant.then(|| crate::stored(now + chrono::Duration::days(days)));
         let changed = sqlx::query(
             "UPDATE access_items SET state = $1, decided_by = $2, decided_at = $3, reason = $4, expires_at = $5
              WHERE request_id = $6 AND dossier_id = $7 AND state = $8",

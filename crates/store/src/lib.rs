@@ -170,7 +170,13 @@ fn redact(url: &str) -> String {
     }
 }
 
-/// Now, as stored: ISO 8601 UTC to the second.
+/// An instant as the catalogue stores it: ISO 8601 UTC to the second, so that instants compare
+/// as text.
+pub fn stored(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// Now, as stored.
 fn now() -> String {
-    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    stored(chrono::Utc::now())
 }

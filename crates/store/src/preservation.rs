@@ -231,11 +231,10 @@ impl Store {
     /// the catalogue do not run it twice.
     pub async fn claim_fixity_slice(&self, every: chrono::Duration) -> Result<bool, StoreError> {
         let now = chrono::Utc::now();
-        let stamp = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
         let claimed =
             sqlx::query("UPDATE fixity_schedule SET last_slice_at = $1 WHERE id = 1 AND (last_slice_at IS NULL OR last_slice_at <= $2)")
-                .bind(stamp(now))
-                .bind(stamp(now - every))
+                .bind(crate::stored(now))
+                .bind(crate::stored(now - every))
                 .execute(&self.pool)
                 .await?;
         Ok(claimed.rows_affected() == 1)

@@ -30,7 +30,6 @@ use kho_model::vn;
 use kho_store::{AccessFilter, AccessItem, AccessRequest};
 use minijinja::context;
 use serde::Deserialize;
-use sha2::Digest;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -72,6 +71,9 @@ async fn requestable(state: &AppState, ctx: &Ctx, dossier: &Dossier) -> Result<O
     Ok(authorize(&ctx.actor, Action::CatalogueView, &as_public).is_allowed().then_some(mode))
 }
 
+/// Phiếu listed at a time.
+const LISTED: i64 = 50;
+
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct ListQuery {
@@ -88,14 +90,15 @@ async fn list(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Que
     let may_decide = permissions.allows(ctx.actor.role, Action::AccessApprove);
     let staff = crate::pages::sees_work(&ctx);
     let mine = match (may_request, ctx.actor.user_id) {
-        (true, Some(user)) => Some(state.store.access_requests(&AccessFilter::Reader(user), q.truoc, 50).await?),
+        (true, Some(user)) => Some(state.store.access_requests(&AccessFilter::Reader(user), q.truoc, LISTED).await?),
         _ => None,
     };
-    let waiting = if may_decide { Some(state.store.access_requests(&AccessFilter::Pending(&visibility), None, 50).await?) } else { None };
-    let all = if staff { Some(state.store.access_requests(&AccessFilter::Visible(&visibility), q.truoc, 50).await?) } else { None };
+    let waiting =
+        if may_decide { Some(state.store.access_requests(&AccessFilter::Pending(&visibility), None, LISTED).await?) } else { None };
+    let all = if staff { Some(state.store.access_requests(&AccessFilter::Visible(&visibility), q.truoc, LISTED).await?) } else { None };
     let lines = |found: Option<(Vec<kho_store::AccessRequestLine>, i64)>| {
         found.map(|(lines, total)| {
-            let next = (lines.len() == 50).then(|| lines.last().map(|l| l.id)).flatten();
+            let next = (lines.len() as i64 == LISTED).then(|| lines.last().map(|l| l.id)).flatten();
             context! {
                 total, next,
                 lines => lines.iter().map(|l| context! {
@@ -262,7 +265,7 @@ async fn phieu_for(state: &AppState, ctx: &Ctx, id: i64) -> Result<(AccessReques
 }
 
 fn now_utc() -> String {
-    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    kho_store::stored(chrono::Utc::now())
 }
 
 async fn show(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
@@ -493,7 +496,8 @@ async fn copy(
     }) else {
         return Err(PageError::NotYet(format!("Hồ sơ {} chưa được số hóa: chưa có bản để sao.", item.file_code)));
     };
-    let original = state.blobs.read(&rendition.blob, false).await.map_err(|e| PageError::Unavailable(e.to_string()))?;
+    // Re-hashed as it is read, as every download of a signed copy is: a damaged file is not copied.
+    let original = state.blobs.get(&rendition.blob, false, &rendition.sha256).await.map_err(|e| PageError::Unavailable(e.to_string()))?;
     let certified = request.output == Output::CertifiedCopy;
     let signer = match (certified, &state.config.signer) {
         (true, None) => {
@@ -512,7 +516,7 @@ async fn copy(
         _ => kho_digitize::copy::uncertified(&original).map_err(|e| e.to_string()),
     })
     .await?;
-    let sha256: String = sha2::Sha256::digest(&pdf).iter().map(|b| format!("{b:02x}")).collect();
+    let sha256 = kho_blobs::sha256_hex(&pdf);
     let mut event = ctx.event("access.deliver", "access_request", Some(id), "ok");
     event.detail = Some(format!("{}: {}", request.output.label(), rendition.file_name));
     state.store.audited(event).record_delivery(id, dossier_id, request.output, &ctx.actor.name, pdf.len() as i64, &sha256).await?;
@@ -585,7 +589,7 @@ async fn package(
         .map_err(|e| e.to_string())
     })
     .await?;
-    let sha256: String = sha2::Sha256::digest(&signed).iter().map(|b| format!("{b:02x}")).collect();
+    let sha256 = kho_blobs::sha256_hex(&signed);
     state.store.record_delivery(id, dossier_id, Output::Package, &ctx.actor.name, signed.len() as i64, &sha256).await?;
     let mut event = ctx.event("access.deliver", "access_request", Some(id), "ok");
     event.detail = Some(format!("{}: {}, mã xác thực {code}", Output::Package.label(), item.file_code));

@@ -343,13 +343,9 @@ async fn handover_record(
     let fonds = records::fonds_for(&state, &ctx, Action::PlanView, fonds_id).await?;
     // The days in Vietnam time, as UTC instants the way they are stored.
     let instant = |d: chrono::NaiveDate| {
-        d.and_hms_opt(0, 0, 0)
-            .expect("midnight")
-            .and_local_timezone(crate::reports::vietnam())
-            .unwrap()
-            .with_timezone(&chrono::Utc)
-            .format("%Y-%m-%dT%H:%M:%SZ")
-            .to_string()
+        kho_store::stored(
+            d.and_hms_opt(0, 0, 0).expect("midnight").and_local_timezone(crate::reports::vietnam()).unwrap().with_timezone(&chrono::Utc),
+        )
     };
     let (items, total) = state
         .store

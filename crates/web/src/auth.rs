@@ -388,7 +388,7 @@ pub async fn login(
         }
     };
     let Some(user) = user.filter(|_| valid) else {
-        let until = (chrono::Utc::now() + LOCKOUT_FOR).format("%Y-%m-%dT%H:%M:%SZ").to_string();
+        let until = kho_store::stored(chrono::Utc::now() + LOCKOUT_FOR);
         store.record_login_failure(username, LOCKOUT_AFTER, &until).await?;
         store.audit(event("failed", None)).await?;
         return Ok(Err(LoginRefused::Wrong));

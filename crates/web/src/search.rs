@@ -172,7 +172,7 @@ impl Indexer {
             }
             if pruned.elapsed() > std::time::Duration::from_secs(24 * 3600) {
                 pruned = std::time::Instant::now();
-                let before = (chrono::Utc::now() - chrono::Duration::days(CHANGES_KEPT_DAYS)).format("%Y-%m-%dT%H:%M:%SZ").to_string();
+                let before = kho_store::stored(chrono::Utc::now() - chrono::Duration::days(CHANGES_KEPT_DAYS));
                 if let Err(e) = store.prune_search_changes(&before).await {
                     tracing::warn!(error = %e, "không dọn được nhật ký thay đổi của chỉ mục");
                 }
