@@ -110,6 +110,24 @@ impl TestPki {
     }
 }
 
+/// A one-page PDF/A-1b of a blank A4 page at 100 dpi (the hồ sơ X27.2019.15.1, made by the
+/// province archive) with `words` as its text layer: what tests sign and copy.
+pub fn blank_pdf_a(words: &[crate::ocr::Word]) -> Vec<u8> {
+    let page = image::GrayImage::from_pixel(827, 1169, image::Luma([250]));
+    let mut jpeg = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageLuma8(page).write_to(&mut jpeg, image::ImageFormat::Jpeg).expect("JPEG to memory");
+    let jpeg = jpeg.into_inner();
+    let meta = crate::pdfa::Metadata {
+        title: "Hồ sơ giao đất".into(),
+        author: "Trung tâm Lưu trữ lịch sử tỉnh Điện Biên".into(),
+        subject: "X27.2019.15.1".into(),
+        keywords: String::new(),
+        created: chrono::DateTime::parse_from_rfc3339("2026-11-25T09:30:00+07:00").expect("a fixed date"),
+    };
+    let page = crate::pdfa::Page { picture: crate::pdfa::Picture::Jpeg(&jpeg), width: 827, height: 1169, dpi: 100, colour: false, words };
+    crate::pdfa::write(&[page], &meta, crate::pdfa::Conformance::A1b)
+}
+
 /// `pdf` signed by the test PKI's signer (made in `dir` on first use), as a digitizing body's
 /// copy is before it is handed over.
 pub fn signed(pdf: &[u8], dir: &Path) -> Vec<u8> {

@@ -4,7 +4,6 @@
 //! with the "BẢN SAO" mark as its visible block.
 
 use kho_digitize::ocr::Word;
-use kho_digitize::pdfa::{self, Conformance, Metadata};
 use kho_digitize::sign::Pkcs12Key;
 use kho_digitize::testing::{pki, run};
 use std::path::Path;
@@ -13,10 +12,6 @@ use std::process::Command;
 const ORGANISATION: &str = "Trung tâm Lưu trữ lịch sử tỉnh Điện Biên";
 
 fn scanned_pdf() -> Vec<u8> {
-    let page = image::GrayImage::from_pixel(827, 1169, image::Luma([250]));
-    let mut jpeg = std::io::Cursor::new(Vec::new());
-    image::DynamicImage::ImageLuma8(page).write_to(&mut jpeg, image::ImageFormat::Jpeg).unwrap();
-    let jpeg = jpeg.into_inner();
     let words = ["Quyết", "định", "giao", "đất"]
         .iter()
         .enumerate()
@@ -30,18 +25,7 @@ fn scanned_pdf() -> Vec<u8> {
             line: (1, 1, 1),
         })
         .collect::<Vec<_>>();
-    let meta = Metadata {
-        title: "Hồ sơ giao đất".into(),
-        author: ORGANISATION.into(),
-        subject: "X27.2019.15.1".into(),
-        keywords: String::new(),
-        created: chrono::DateTime::parse_from_rfc3339("2026-11-25T09:30:00+07:00").unwrap(),
-    };
-    pdfa::write(
-        &[pdfa::Page { picture: pdfa::Picture::Jpeg(&jpeg), width: 827, height: 1169, dpi: 100, colour: false, words: &words }],
-        &meta,
-        Conformance::A1b,
-    )
+    kho_digitize::testing::blank_pdf_a(&words)
 }
 
 /// Dark pixels of page 1 rendered at 72 dpi: at the top right, and elsewhere.

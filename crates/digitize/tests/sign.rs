@@ -3,7 +3,6 @@
 //! (trusting the test CA through an NSS database), PDFBox preflight (still PDF/A-1b after
 //! signing) and qpdf; the signature block is drawn at the top right of page 1 and is not page text.
 
-use kho_digitize::pdfa::{self, Conformance, Metadata};
 use kho_digitize::sign::{Pkcs11Key, Pkcs12Key, SigningKey, sign};
 use kho_digitize::testing::{TestPki, pki, run};
 use std::path::Path;
@@ -12,22 +11,7 @@ use std::process::Command;
 const ORGANISATION: &str = "Trung tâm Lưu trữ lịch sử tỉnh Điện Biên";
 
 fn pdf_a() -> Vec<u8> {
-    let page = image::GrayImage::from_pixel(827, 1169, image::Luma([250]));
-    let mut jpeg = std::io::Cursor::new(Vec::new());
-    image::DynamicImage::ImageLuma8(page).write_to(&mut jpeg, image::ImageFormat::Jpeg).unwrap();
-    let jpeg = jpeg.into_inner();
-    let meta = Metadata {
-        title: "Hồ sơ giao đất".into(),
-        author: ORGANISATION.into(),
-        subject: "X27.2019.15.1".into(),
-        keywords: String::new(),
-        created: chrono::DateTime::parse_from_rfc3339("2026-11-25T09:30:00+07:00").unwrap(),
-    };
-    pdfa::write(
-        &[pdfa::Page { picture: pdfa::Picture::Jpeg(&jpeg), width: 827, height: 1169, dpi: 100, colour: false, words: &[] }],
-        &meta,
-        Conformance::A1b,
-    )
+    kho_digitize::testing::blank_pdf_a(&[])
 }
 
 fn check(pki: &TestPki, name: &str, unsigned: &[u8], signed: &[u8]) {
