@@ -287,7 +287,7 @@ fn folded_terms(typed: &str) -> (bool, Vec<String>) {
     (phrase, words)
 }
 
-pub async fn search(data_dir: &std::path::Path, documents: u64, repeat: u32, postgres: Option<&str>) -> Result<()> {
+pub async fn search(data_dir: &std::path::Path, documents: u64, repeat: u32, postgres: Option<&str>, keep: bool) -> Result<()> {
     let places = places();
     let judged = judged(&places);
     let typical: Vec<String> = judged
@@ -311,7 +311,12 @@ pub async fn search(data_dir: &std::path::Path, documents: u64, repeat: u32, pos
         )
         .collect();
     let dir = data_dir.join("bench-search");
-    let _ = std::fs::remove_dir_all(&dir);
+    // Kept corpora are reused only when built for the same number of văn bản.
+    let built = dir.join(format!("built-{documents}"));
+    let reuse = keep && built.exists();
+    if !reuse {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
     std::fs::create_dir_all(&dir)?;
     println!(
         "Kho bench search: {documents} văn bản (~2 KB chữ mỗi văn bản), {} truy vấn thường gặp, {} truy vấn có đáp án",
@@ -330,7 +335,8 @@ pub async fn search(data_dir: &std::path::Path, documents: u64, repeat: u32, pos
     let started = Instant::now();
     let index = SearchIndex::open(&dir.join("kho"))?;
     let mut batch = Vec::with_capacity(10_000);
-    for n in 0..documents {
+    let indexed = index.len() == documents;
+    for n in (0..documents).filter(|_| !indexed) {
         let (title, text, _) = document(n, documents, &places, &judged);
         batch.push(Entry {
             kind: Kind::Document,
@@ -380,9 +386,11 @@ pub async fn search(data_dir: &std::path::Path, documents: u64, repeat: u32, pos
                 .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal),
         )
         .await?;
-    sqlx::query("CREATE VIRTUAL TABLE docs USING fts5(title, body, tokenize = 'unicode61 remove_diacritics 2')").execute(&sqlite).await?;
+    sqlx::query("CREATE VIRTUAL TABLE IF NOT EXISTS docs USING fts5(title, body, tokenize = 'unicode61 remove_diacritics 2')")
+        .execute(&sqlite)
+        .await?;
     let mut tx = sqlite.begin().await?;
-    for n in 0..documents {
+    for n in (0..documents).filter(|_| !reuse) {
         let (title, text, _) = document(n, documents, &places, &judged);
         sqlx::query("INSERT INTO docs (rowid, title, body) VALUES ($1, $2, $3)")
             .bind(n as i64)
@@ -396,7 +404,9 @@ pub async fn search(data_dir: &std::path::Path, documents: u64, repeat: u32, pos
         }
     }
     tx.commit().await?;
-    sqlx::query("INSERT INTO docs (docs) VALUES ('optimize')").execute(&sqlite).await?;
+    if !reuse {
+        sqlx::query("INSERT INTO docs (docs) VALUES ('optimize')").execute(&sqlite).await?;
+    }
     let sqlite_time = started.elapsed();
     println!(
         "  SQLite FTS5: dựng chỉ mục {:.1} s, {:.0} MB",
@@ -477,11 +487,14 @@ pub async fn search(data_dir: &std::path::Path, documents: u64, repeat: u32, pos
     // Latency on the typical queries, and how far the others' top 10 agree with Kho's.
     let mut times: HashMap<&str, Vec<Duration>> = HashMap::new();
     let mut agreement: HashMap<&str, Vec<f64>> = HashMap::new();
+    let mut slowest: Vec<(Duration, &str)> = vec![];
     for typed in &typical {
         let mut tops: HashMap<&str, Vec<u64>> = HashMap::new();
+        let mut kho_times = vec![];
         for _ in 0..repeat {
             let t = Instant::now();
             tops.insert("Kho", kho_search(typed)?);
+            kho_times.push(t.elapsed());
             times.entry("Kho").or_default().push(t.elapsed());
             let t = Instant::now();
             tops.insert("SQLite FTS5", fts5(typed.clone()).await?);
@@ -492,6 +505,8 @@ pub async fn search(data_dir: &std::path::Path, documents: u64, repeat: u32, pos
                 times.entry("PostgreSQL FTS").or_default().push(t.elapsed());
             }
         }
+        kho_times.sort();
+        slowest.push((kho_times[kho_times.len() / 2], typed));
         let kho: BTreeSet<u64> = tops["Kho"].iter().copied().collect();
         for other in ["SQLite FTS5", "PostgreSQL FTS"] {
             if let Some(top) = tops.get(other) {
@@ -515,6 +530,10 @@ pub async fn search(data_dir: &std::path::Path, documents: u64, repeat: u32, pos
             p95 / kho_p95
         );
     }
+
+    slowest.sort_by(|a, b| b.cmp(a));
+    let slowest: Vec<String> = slowest.iter().take(5).map(|(t, q)| format!("{q} {:.1} ms", t.as_secs_f64() * 1e3)).collect();
+    println!("  Kho, chậm nhất (trung vị): {}", slowest.join("; "));
 
     // Relevance on the judged set.
     for name in ["Kho", "SQLite FTS5", "PostgreSQL FTS"] {
@@ -550,6 +569,10 @@ pub async fn search(data_dir: &std::path::Path, documents: u64, repeat: u32, pos
         sqlx::query("DROP TABLE IF EXISTS kho_bench_docs").execute(&pg).await?;
     }
     sqlite.close().await;
-    let _ = std::fs::remove_dir_all(&dir);
+    if keep {
+        std::fs::write(&built, "")?;
+    } else {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
     Ok(())
 }

@@ -552,6 +552,9 @@ enum BenchCommand {
         /// PostgreSQL để so sánh (một cơ sở dữ liệu thử; bảng kho_bench_docs được tạo rồi xóa).
         #[arg(long)]
         postgres: Option<String>,
+        /// Giữ các chỉ mục đã dựng trong --data-dir để lần chạy sau dùng lại (đo riêng truy vấn).
+        #[arg(long)]
+        keep: bool,
     },
     /// Thêm hồ sơ và văn bản vào một kho trống, rồi đo thời gian liệt kê một mục lục qua HTTP.
     Catalogue {
@@ -1194,8 +1197,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             bench_preservation::preservation(&cli.data_dir, *megabytes, *file_megabytes).await?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Bench { command: BenchCommand::Search { documents, repeat, postgres } } => {
-            bench_search::search(&cli.data_dir, *documents, (*repeat).max(1), postgres.as_deref()).await?;
+        Command::Bench { command: BenchCommand::Search { documents, repeat, postgres, keep } } => {
+            bench_search::search(&cli.data_dir, *documents, (*repeat).max(1), postgres.as_deref(), *keep).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench { command: BenchCommand::Package { megabytes, file_megabytes } } => {

@@ -23,11 +23,14 @@ use std::ops::Bound;
 use std::path::Path;
 use std::sync::Mutex;
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, QueryParser, RangeQuery, TermQuery, TermSetQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, QueryParser, RangeQuery, TermQuery, TermSetQuery};
 use tantivy::schema::{FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, SimpleTokenizer, TextAnalyzer};
-use tantivy::{DocAddress, DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, SegmentReader, TantivyDocument, Term, doc};
+use tantivy::{
+    DocAddress, DocId, DocSet, Index, IndexReader, IndexWriter, ReloadPolicy, Score, SeekDangerResult, SegmentReader, TantivyDocument,
+    Term, doc,
+};
 use unicode_normalization::UnicodeNormalization;
 
 #[derive(Debug, thiserror::Error)]
@@ -380,8 +383,9 @@ impl SearchIndex {
 
     /// The words typed as a query on both the folded and the exact fields, exact matches weighing
     /// more; typos in the syntax are read leniently, never refused. None when nothing is left to
-    /// look for (empty, or only wildcards and signs).
-    fn words(&self, text: &str) -> Option<(Box<dyn Query>, Option<Box<dyn Query>>)> {
+    /// look for (empty, or only wildcards and signs). With it, unless the words were quoted, the
+    /// phrases that weigh their nearness, one field each (see [`SearchIndex::rerank`]).
+    fn words(&self, text: &str) -> Option<(Box<dyn Query>, Vec<Box<dyn Query>>)> {
         let text: String = normalized(text).chars().take(QUERY_MOST_CHARS).collect();
         if !text.chars().any(char::is_alphanumeric) {
             return None;
@@ -393,23 +397,36 @@ impl SearchIndex {
         parser.set_field_boost(f.title_exact, 6.0);
         parser.set_field_boost(f.text_exact, 3.0);
         let (query, _errors) = parser.parse_query_lenient(&text);
-        // Words typed without quotes: those that stand near each other, in order, weigh more.
+        // Words typed without quotes: those that stand near each other, in order, weigh more; and
+        // more again side by side as typed, tone marks and all, for a twin under other tones may
+        // stand near the same words with the asked word a few words before it.
         let words: Vec<&str> = text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
         if text.contains('"') || words.len() < 2 {
-            return Some((query, None));
+            return Some((query, vec![]));
         }
-        let near = format!("\"{}\"~{NEAR}", words.join(" "));
-        let (phrase, _errors) = parser.parse_query_lenient(&near);
-        // The words side by side as typed, tone marks and all, weigh more again: a twin under other
-        // tones may stand near the same words with the asked word a few words before it.
-        let mut exact = QueryParser::for_index(&self.index, vec![f.title_exact, f.text_exact]);
-        exact.set_field_boost(f.title_exact, 2.0);
-        let (exact_phrase, _errors) = exact.parse_query_lenient(&format!("\"{}\"", words.join(" ")));
-        let near: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
-            (Occur::Should, Box::new(BoostQuery::new(phrase, PHRASE_BOOST))),
-            (Occur::Should, Box::new(BoostQuery::new(exact_phrase, EXACT_PHRASE_BOOST))),
-        ]));
-        Some((query, Some(near)))
+        let words = words.join(" ");
+        let near = [
+            (f.title, 2.0 * PHRASE_BOOST, NEAR),
+            (f.text, PHRASE_BOOST, NEAR),
+            (f.title_exact, 6.0 * PHRASE_BOOST, NEAR),
+            (f.text_exact, 3.0 * PHRASE_BOOST, NEAR),
+            (f.title_exact, 2.0 * EXACT_PHRASE_BOOST, 0),
+            (f.text_exact, EXACT_PHRASE_BOOST, 0),
+        ];
+        let phrases = near
+            .into_iter()
+            .filter_map(|(field, boost, slop)| {
+                let mut analyzer = self.index.tokenizer_for_field(field).ok()?;
+                let mut stream = analyzer.token_stream(&words);
+                let mut terms = vec![];
+                while let Some(token) = stream.next() {
+                    terms.push((token.position, Term::from_field_text(field, &token.text)));
+                }
+                let phrase = PhraseQuery::new_with_offset_and_slop(terms, slop);
+                (phrase.phrase_terms().len() > 1).then(|| Box::new(BoostQuery::new(Box::new(phrase), boost)) as Box<dyn Query>)
+            })
+            .collect();
+        Some((query, phrases))
     }
 
     /// What `search.allowed` may see of the index, narrowed by its filters.
@@ -476,10 +493,7 @@ impl SearchIndex {
         // the facets of every match; then the nearness of the words orders the best RERANK.
         let top = TopDocs::with_limit((offset + limit).max(RERANK)).order_by_score();
         let (total, top, counted) = searcher.search(&query, &(Count, top, FacetKeys))?;
-        let top = match near {
-            Some(near) => self.rerank(&searcher, near.as_ref(), top)?,
-            None => top,
-        };
+        let top = if near.is_empty() { top } else { self.rerank(&searcher, &near, top)? };
         let top: Vec<(Score, DocAddress)> = top.into_iter().skip(offset).take(limit).collect();
         let f = &self.fields;
         let mut title_snippets = SnippetGenerator::create(&searcher, &query, f.title)?;
@@ -523,29 +537,53 @@ impl SearchIndex {
 }
 
 impl SearchIndex {
-    /// The best [`RERANK`] of `top` (best first) with the score of `near` added where it matches,
-    /// in their new order, followed by the rest as they were. Each segment's scorer is walked once,
-    /// forward, to the candidates it holds.
+    /// The best [`RERANK`] of `top` (best first) with the score of each of the phrases `near`
+    /// added where it matches, in their new order, followed by the rest as they were. Each phrase
+    /// is asked of each candidate alone (`seek_danger`), never searched for between them: what it
+    /// costs grows with the candidates, not with the matches.
     fn rerank(
         &self,
         searcher: &tantivy::Searcher,
-        near: &dyn Query,
+        near: &[Box<dyn Query>],
         top: Vec<(Score, DocAddress)>,
     ) -> Result<Vec<(Score, DocAddress)>, SearchError> {
         let cut = top.len().min(RERANK);
         let (mut best, rest) = (top[..cut].to_vec(), &top[cut..]);
-        let weight = near.weight(tantivy::query::EnableScoring::enabled_from_searcher(searcher))?;
         let mut order: Vec<usize> = (0..best.len()).collect();
         order.sort_by_key(|&i| (best[i].1.segment_ord, best[i].1.doc_id));
-        let mut scorer: Option<(u32, Box<dyn tantivy::query::Scorer>)> = None;
-        for i in order {
-            let address = best[i].1;
-            if scorer.as_ref().is_none_or(|(segment, _)| *segment != address.segment_ord) {
-                scorer = Some((address.segment_ord, weight.scorer(searcher.segment_reader(address.segment_ord), 1.0)?));
-            }
-            let Some((_, s)) = scorer.as_mut() else { continue };
-            if s.doc() <= address.doc_id && s.seek(address.doc_id) == address.doc_id {
-                best[i].0 += s.score();
+        for phrase in near {
+            let weight = phrase.weight(tantivy::query::EnableScoring::enabled_from_searcher(searcher))?;
+            // The scorer of the segment at hand, and the first doc it could still match.
+            let mut scorer: Option<(u32, Box<dyn tantivy::query::Scorer>, DocId)> = None;
+            for &i in &order {
+                let address = best[i].1;
+                let found = match scorer.as_mut() {
+                    Some((segment, s, next)) if *segment == address.segment_ord => {
+                        if address.doc_id < *next {
+                            continue;
+                        }
+                        let found = s.seek_danger(address.doc_id);
+                        (found, s)
+                    }
+                    _ => {
+                        // Made at the candidate, not at the segment's first match: finding that
+                        // could mean reading every position of the segment.
+                        let reader = searcher.segment_reader(address.segment_ord);
+                        let (found, s) = weight.scorer_danger(reader, address.doc_id, 1.0)?;
+                        let (_, s, _) = scorer.insert((address.segment_ord, s, 0));
+                        (found, s)
+                    }
+                };
+                let next = match found {
+                    (SeekDangerResult::Found, s) => {
+                        best[i].0 += s.score();
+                        address.doc_id + 1
+                    }
+                    (SeekDangerResult::SeekLowerBound(bound), _) => bound,
+                };
+                if let Some((_, _, n)) = scorer.as_mut() {
+                    *n = next;
+                }
             }
         }
         best.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
