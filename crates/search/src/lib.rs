@@ -10,13 +10,19 @@
 //!
 //! Who may see what is part of the query, never a filter on its results: an entry is found only in
 //! a fonds the reader may see, at a classification within their clearance and, for a reader, in
-//! public use; counts and facets count only those. The index is derived data: it is rebuilt from
-//! the catalogue and loses nothing when deleted.
+//! public use; counts and facets count only those. Each restriction is the cheaper of two clauses,
+//! the allowed required or the others excluded. The index is derived data: it is rebuilt from the
+//! catalogue and loses nothing when deleted.
 //!
-//! What a search costs grows with what it matches, so the work done for every match is kept to
-//! the least: the words' conjunction, the count, and the facets read as term ordinals from one
-//! columnar field (`FacetKeys`). Words standing near each other are weighed only for the best
-//! [`RERANK`] matches, whose order the nearness then decides (`SearchIndex::rerank`).
+//! What a search costs must not grow with what it matches, for the commonest words match nearly
+//! everything. A query of plain words is counted, with its facets, on the folded words alone,
+//! unscored, the facets read as one ordinal per match from one column (`FacetKeys`); and ranked
+//! by the words as typed with block-max pruning, which scores only what could enter the page,
+//! each candidate's visibility read from columns (`SearchIndex::pruned`). Whatever holds a word
+//! only under other tones follows in a second tier (`SearchIndex::tiered`). The title, the marks
+//! and how near the words stand weigh only for the best [`RERANK`], whose order they then decide,
+//! each asked of each candidate alone (`SearchIndex::rerank`). Phrases in quotes and the query
+//! syntax are scored in full.
 
 use std::collections::BTreeMap;
 use std::ops::Bound;
@@ -107,15 +113,18 @@ struct Fields {
     classification: Field,
     mode: Field,
     year: Field,
+    public: Field,
     facet_keys: Field,
+    facets: Field,
+    all: Field,
+    all_exact: Field,
     title: Field,
     title_exact: Field,
     text: Field,
-    text_exact: Field,
 }
 
 const FOLDED: &str = "vi_folded";
-const FACET_KEYS: &str = "facet_keys";
+const FACETS_OF_ENTRY: &str = "facets";
 const EXACT: &str = "vi_exact";
 
 fn schema() -> (Schema, Fields) {
@@ -131,20 +140,25 @@ fn schema() -> (Schema, Fields) {
         document: builder.add_u64_field("document", STORED),
         page: builder.add_u64_field("page", STORED),
         page_no: builder.add_u64_field("page_no", STORED),
-        fonds: builder.add_u64_field("fonds", INDEXED),
+        fonds: builder.add_u64_field("fonds", INDEXED | FAST),
         unit: builder.add_u64_field("unit", INDEXED),
-        classification: builder.add_u64_field("classification", INDEXED),
+        classification: builder.add_u64_field("classification", INDEXED | FAST),
         mode: builder.add_text_field("mode", tantivy::schema::STRING),
         year: builder.add_i64_field("year", INDEXED | FAST),
-        // "root/value" for every facet the entry counts in ("don_vi/12", "nam/2019"): filtered on
-        // as terms, counted from the column.
-        facet_keys: builder.add_text_field(FACET_KEYS, STRING | FAST),
-        // The folded fields keep the text as written: snippets are cut from it, their words
-        // found again through the folding analyzer, so "dat dai" marks "đất đai".
+        // 1 when in public use (mode 01): what a reader may see, read from the column.
+        public: builder.add_u64_field("public", FAST),
+        // "root/value" for every facet the entry counts in ("don_vi/12", "nam/2019"), filtered on
+        // as terms; and all of them as one value, counted from its column (`FacetKeys`).
+        facet_keys: builder.add_text_field("facet_keys", STRING),
+        facets: builder.add_text_field(FACETS_OF_ENTRY, STRING | FAST),
+        // The title as written, folded (stored: its snippet is cut from it) and with its marks.
         title: builder.add_text_field("title", text(FOLDED, true)),
         title_exact: builder.add_text_field("title_exact", text(EXACT, false)),
-        text: builder.add_text_field("text", text(FOLDED, true)),
-        text_exact: builder.add_text_field("text_exact", text(EXACT, false)),
+        // The text as written, only kept: its snippet is cut from it, its words found in `all`.
+        text: builder.add_text_field("text", STORED),
+        // The title and the text as one, folded and with their marks: what words are found by.
+        all: builder.add_text_field("all", text(FOLDED, false)),
+        all_exact: builder.add_text_field("all_exact", text(EXACT, false)),
     };
     (builder.build(), fields)
 }
@@ -164,7 +178,7 @@ pub struct Allowed {
 }
 
 /// What a person narrowed the search to.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Filters {
     pub unit: Option<i64>,
     pub fonds: Option<i64>,
@@ -174,6 +188,12 @@ pub struct Filters {
     pub type_name: Option<String>,
     pub mode: Option<String>,
     pub kind: Option<Kind>,
+}
+
+impl Filters {
+    pub fn is_empty(&self) -> bool {
+        *self == Filters::default()
+    }
 }
 
 /// A search: the words typed, who asks, the filters, which hits.
@@ -229,6 +249,20 @@ const EXACT_PHRASE_BOOST: f32 = 20.0;
 /// How many of the best matches by the words alone are ordered again by how near the words
 /// stand: enough that what the words alone rank lower than this is not what was asked for.
 const RERANK: usize = 200;
+
+/// One clause of a boolean query.
+type Clause = (Occur, Box<dyn Query>);
+
+/// Between the facet keys of an entry in its one `facets` value.
+const FACET_SEPARATOR: &str = "\u{1f}";
+
+/// A query as read: what it matches, the phrases that weigh how near its words stand (one field
+/// each, see [`SearchIndex::rerank`]), and, when it is only plain words, each folded and as typed.
+struct Words {
+    query: Box<dyn Query>,
+    near: Vec<Box<dyn Query>>,
+    plain: Option<Vec<(String, String)>>,
+}
 
 /// The most hits a page may ask for.
 pub const PAGE_MOST: usize = 100;
@@ -344,10 +378,14 @@ impl SearchIndex {
             f.unit => entry.unit_id as u64,
             f.classification => entry.classification as u64,
             f.mode => entry.mode.clone(),
+            f.all => title.clone(),
+            f.all_exact => title.clone(),
             f.title => title.clone(),
             f.title_exact => title,
-            f.text => text.clone(),
-            f.text_exact => text,
+            f.all => text.clone(),
+            f.all_exact => text.clone(),
+            f.text => text,
+            f.public => u64::from(entry.mode == "01"),
         );
         if let Some(id) = entry.document_id {
             document.add_u64(f.document, id as u64);
@@ -363,83 +401,119 @@ impl SearchIndex {
             Kind::Document => "van_ban",
             Kind::Page => "trang",
         };
-        let key = |root: &str, value: &str| format!("{root}/{value}");
-        document.add_text(f.facet_keys, key("kieu", kind));
-        document.add_text(f.facet_keys, key("don_vi", &entry.unit_id.to_string()));
-        document.add_text(f.facet_keys, key("phong", &entry.fonds_id.to_string()));
-        document.add_text(f.facet_keys, key("che_do", &entry.mode));
+        let mut keys = vec![format!("kieu/{kind}"), format!("don_vi/{}", entry.unit_id), format!("phong/{}", entry.fonds_id)];
+        keys.push(format!("che_do/{}", entry.mode));
         if let Some(year) = entry.year {
             document.add_i64(f.year, year as i64);
-            document.add_text(f.facet_keys, key("nam", &year.to_string()));
+            keys.push(format!("nam/{year}"));
         }
         if let Some(code) = &entry.maintenance {
-            document.add_text(f.facet_keys, key("thbq", code));
+            keys.push(format!("thbq/{code}"));
         }
         if let Some(code) = &entry.type_name {
-            document.add_text(f.facet_keys, key("loai", code));
+            keys.push(format!("loai/{code}"));
         }
+        for key in &keys {
+            document.add_text(f.facet_keys, key);
+        }
+        document.add_text(f.facets, keys.join(FACET_SEPARATOR));
         document
     }
 
     /// The words typed as a query on both the folded and the exact fields, exact matches weighing
     /// more; typos in the syntax are read leniently, never refused. None when nothing is left to
-    /// look for (empty, or only wildcards and signs). With it, unless the words were quoted, the
-    /// phrases that weigh their nearness, one field each (see [`SearchIndex::rerank`]).
-    fn words(&self, text: &str) -> Option<(Box<dyn Query>, Vec<Box<dyn Query>>)> {
+    /// look for (empty, or only wildcards and signs).
+    fn words(&self, text: &str) -> Option<Words> {
         let text: String = normalized(text).chars().take(QUERY_MOST_CHARS).collect();
         if !text.chars().any(char::is_alphanumeric) {
             return None;
         }
         let f = &self.fields;
-        let mut parser = QueryParser::for_index(&self.index, vec![f.title, f.text, f.title_exact, f.text_exact]);
+        let mut parser = QueryParser::for_index(&self.index, vec![f.title, f.all, f.title_exact, f.all_exact]);
         parser.set_conjunction_by_default();
         parser.set_field_boost(f.title, 2.0);
         parser.set_field_boost(f.title_exact, 6.0);
-        parser.set_field_boost(f.text_exact, 3.0);
+        parser.set_field_boost(f.all_exact, 3.0);
         let (query, _errors) = parser.parse_query_lenient(&text);
-        // Words typed without quotes: those that stand near each other, in order, weigh more; and
-        // more again side by side as typed, tone marks and all, for a twin under other tones may
-        // stand near the same words with the asked word a few words before it.
         let words: Vec<&str> = text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
-        if text.contains('"') || words.len() < 2 {
-            return Some((query, vec![]));
-        }
-        let words = words.join(" ");
-        let near = [
-            (f.title, 2.0 * PHRASE_BOOST, NEAR),
-            (f.text, PHRASE_BOOST, NEAR),
-            (f.title_exact, 6.0 * PHRASE_BOOST, NEAR),
-            (f.text_exact, 3.0 * PHRASE_BOOST, NEAR),
-            (f.title_exact, 2.0 * EXACT_PHRASE_BOOST, 0),
-            (f.text_exact, EXACT_PHRASE_BOOST, 0),
-        ];
-        let phrases = near
-            .into_iter()
-            .filter_map(|(field, boost, slop)| {
-                let mut analyzer = self.index.tokenizer_for_field(field).ok()?;
-                let mut stream = analyzer.token_stream(&words);
-                let mut terms = vec![];
-                while let Some(token) = stream.next() {
-                    terms.push((token.position, Term::from_field_text(field, &token.text)));
-                }
+        let plain = self.plain(&text);
+        let mut near = vec![];
+        if !text.contains('"') && words.len() > 1 {
+            // Words typed without quotes: those that stand near each other, in order, weigh more;
+            // and more again side by side as typed, tone marks and all, for a twin under other
+            // tones may stand near the same words with the asked word a few words before it.
+            let words = words.join(" ");
+            let phrases = [
+                (f.title, 2.0 * PHRASE_BOOST, NEAR),
+                (f.all, PHRASE_BOOST, NEAR),
+                (f.title_exact, 6.0 * PHRASE_BOOST, NEAR),
+                (f.all_exact, 3.0 * PHRASE_BOOST, NEAR),
+                (f.title_exact, 2.0 * EXACT_PHRASE_BOOST, 0),
+                (f.all_exact, EXACT_PHRASE_BOOST, 0),
+            ];
+            for (field, boost, slop) in phrases {
+                let terms = self
+                    .tokens(field, &words)
+                    .into_iter()
+                    .map(|(position, word)| (position, Term::from_field_text(field, &word)))
+                    .collect();
                 let phrase = PhraseQuery::new_with_offset_and_slop(terms, slop);
-                (phrase.phrase_terms().len() > 1).then(|| Box::new(BoostQuery::new(Box::new(phrase), boost)) as Box<dyn Query>)
-            })
-            .collect();
-        Some((query, phrases))
+                if phrase.phrase_terms().len() > 1 {
+                    near.push(Box::new(BoostQuery::new(Box::new(phrase), boost)) as Box<dyn Query>);
+                }
+            }
+        }
+        Some(Words { query, near, plain })
+    }
+
+    /// A query of plain words (no quotes, signs or operators, each word one word to the index),
+    /// each word folded and as typed. None for any other query.
+    fn plain(&self, text: &str) -> Option<Vec<(String, String)>> {
+        let f = &self.fields;
+        let mut terms: Vec<(String, String)> = vec![];
+        for piece in text.split_whitespace() {
+            if piece.chars().any(|c| "\"*:+-()[]{}^~\\!'`<>=".contains(c)) || ["AND", "OR", "NOT", "IN"].contains(&piece) {
+                return None;
+            }
+            let folded = self.tokens(f.all, piece);
+            let exact = self.tokens(f.all_exact, piece);
+            match (folded.as_slice(), exact.as_slice()) {
+                ([], []) => continue,
+                ([(_, folded)], [(_, exact)]) => {
+                    let pair = (folded.clone(), exact.clone());
+                    if !terms.contains(&pair) {
+                        terms.push(pair);
+                    }
+                }
+                _ => return None,
+            }
+        }
+        (!terms.is_empty()).then_some(terms)
+    }
+
+    /// The words of `text` as `field` reads them, with their positions.
+    fn tokens(&self, field: Field, text: &str) -> Vec<(usize, String)> {
+        let Ok(mut analyzer) = self.index.tokenizer_for_field(field) else { return vec![] };
+        let mut stream = analyzer.token_stream(text);
+        let mut tokens = vec![];
+        while let Some(token) = stream.next() {
+            tokens.push((token.position, token.text.clone()));
+        }
+        tokens
     }
 
     /// What `search.allowed` may see of the index, narrowed by its filters.
-    fn visible(&self, search: &Search) -> Vec<(Occur, Box<dyn Query>)> {
+    fn visible(&self, searcher: &tantivy::Searcher, search: &Search) -> Result<Vec<Clause>, SearchError> {
         let f = &self.fields;
-        let term_set = |field: Field, values: &mut dyn Iterator<Item = u64>| -> Box<dyn Query> {
-            Box::new(TermSetQuery::new(values.map(|v| Term::from_field_u64(field, v)).collect::<Vec<_>>()))
-        };
         let allowed = &search.allowed;
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
-            (Occur::Must, term_set(f.fonds, &mut allowed.fonds.iter().map(|id| *id as u64))),
-            (Occur::Must, term_set(f.classification, &mut (0..=allowed.clearance as u64))),
-        ];
+        let fonds: std::collections::HashSet<u64> = allowed.fonds.iter().map(|id| *id as u64).collect();
+        let number = |bytes: &[u8]| Some(u64::from_be_bytes(bytes.try_into().ok()?));
+        let mut clauses: Vec<Clause> = vec![];
+        clauses.extend(self.restricted(searcher, f.fonds, |bytes| number(bytes).is_some_and(|id| fonds.contains(&id)))?);
+        clauses.extend(self.restricted(searcher, f.classification, |bytes| number(bytes).is_some_and(|c| c <= allowed.clearance as u64))?);
+        if allowed.public_only {
+            clauses.extend(self.restricted(searcher, f.mode, |bytes| bytes == b"01")?);
+        }
         let text_term = |field: Field, value: &str| -> Box<dyn Query> {
             Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic))
         };
@@ -474,31 +548,74 @@ impl SearchIndex {
             };
             clauses.push((Occur::Must, Box::new(RangeQuery::new(bound(filters.year_from), bound(filters.year_to)))));
         }
-        clauses
+        Ok(clauses)
+    }
+
+    /// Only the entries whose `field` holds a value `allowed` (as its bytes in the index), as the
+    /// cheaper of two clauses: those values required, or the others excluded, whichever fewer
+    /// entries hold; none when every value held is allowed.
+    fn restricted(
+        &self,
+        searcher: &tantivy::Searcher,
+        field: Field,
+        allowed: impl Fn(&[u8]) -> bool,
+    ) -> Result<Option<Clause>, SearchError> {
+        let (mut yes, mut no) = (BTreeMap::<Vec<u8>, u64>::new(), BTreeMap::<Vec<u8>, u64>::new());
+        for reader in searcher.segment_readers() {
+            let inverted = reader.inverted_index(field)?;
+            let mut terms = inverted.terms().stream().map_err(tantivy::TantivyError::from)?;
+            while terms.advance() {
+                let side = if allowed(terms.key()) { &mut yes } else { &mut no };
+                *side.entry(terms.key().to_vec()).or_insert(0) += u64::from(terms.value().doc_freq);
+            }
+        }
+        if no.is_empty() {
+            return Ok(None);
+        }
+        let (occur, values) = if yes.values().sum::<u64>() <= no.values().sum::<u64>() { (Occur::Must, yes) } else { (Occur::MustNot, no) };
+        let numeric = matches!(searcher.schema().get_field_entry(field).field_type(), tantivy::schema::FieldType::U64(_));
+        let terms: Vec<Term> = values
+            .into_keys()
+            .filter_map(|bytes| match numeric {
+                true => Some(Term::from_field_u64(field, u64::from_be_bytes(bytes.as_slice().try_into().ok()?))),
+                false => Some(Term::from_field_text(field, std::str::from_utf8(&bytes).ok()?)),
+            })
+            .collect();
+        Ok(Some((occur, Box::new(TermSetQuery::new(terms)))))
     }
 
     /// The hits of `search`, with their total and facet counts, all within what its reader may see.
     pub fn search(&self, search: &Search) -> Result<Hits, SearchError> {
-        let Some((words, near)) = self.words(&search.text) else { return Ok(Hits::default()) };
+        let Some(words) = self.words(&search.text) else { return Ok(Hits::default()) };
         if search.allowed.fonds.is_empty() {
             return Ok(Hits::default());
         }
-        let mut clauses = self.visible(search);
-        clauses.push((Occur::Must, words));
-        let query = BooleanQuery::new(clauses);
         let searcher = self.reader.searcher();
+        let matching = self.visible_of(&searcher, search, words.query.box_clone())?;
         let limit = search.limit.clamp(1, PAGE_MOST);
         let offset = search.offset.min(1_000_000);
-        // The best RERANK (or as many as the page reaches) by the words alone, with the count and
-        // the facets of every match; then the nearness of the words orders the best RERANK.
-        let top = TopDocs::with_limit((offset + limit).max(RERANK)).order_by_score();
-        let (total, top, counted) = searcher.search(&query, &(Count, top, FacetKeys))?;
-        let top = if near.is_empty() { top } else { self.rerank(&searcher, &near, top)? };
+        let wanted = offset + limit;
+        let (total, top, counted) = match &words.plain {
+            Some(plain) if search.filters.is_empty() => {
+                // Plain words: counted unscored on the folded words, ranked with pruning.
+                let folded: Vec<Term> = plain.iter().map(|(folded, _)| Term::from_field_text(self.fields.all, folded)).collect();
+                let (total, counted) = searcher.search(&self.visible_of(&searcher, search, all_of(folded, false))?, &(Count, FacetKeys))?;
+                (total, self.tiered(&searcher, search, &words, plain, wanted, total)?, counted)
+            }
+            _ => {
+                // The best RERANK (or as many as the page reaches) by the words alone, with the
+                // count and the facets of every match; then nearness orders the best RERANK.
+                let top = TopDocs::with_limit(wanted.max(RERANK)).order_by_score();
+                let (total, top, counted) = searcher.search(&matching, &(Count, top, FacetKeys))?;
+                (total, self.rerank(&searcher, &words.near, top)?, counted)
+            }
+        };
+        let query = matching;
         let top: Vec<(Score, DocAddress)> = top.into_iter().skip(offset).take(limit).collect();
         let f = &self.fields;
         let mut title_snippets = SnippetGenerator::create(&searcher, &query, f.title)?;
         title_snippets.set_max_num_chars(300);
-        let mut text_snippets = SnippetGenerator::create(&searcher, &query, f.text)?;
+        let mut text_snippets = SnippetGenerator::create(&searcher, &query, f.all)?;
         text_snippets.set_max_num_chars(240);
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top {
@@ -517,7 +634,7 @@ impl SearchIndex {
                 page_id: number(f.page).map(|v| v as i64),
                 page_no: number(f.page_no).map(|v| v as u32),
                 title_html,
-                snippet_html: text_snippets.snippet_from_doc(&document).to_html(),
+                snippet_html: text_snippets.snippet(document.get_first(f.text).and_then(|v| v.as_str()).unwrap_or_default()).to_html(),
                 score,
             });
         }
@@ -537,6 +654,108 @@ impl SearchIndex {
 }
 
 impl SearchIndex {
+    /// `words` within what `search` may see and is narrowed to.
+    fn visible_of(&self, searcher: &tantivy::Searcher, search: &Search, words: Box<dyn Query>) -> Result<BooleanQuery, SearchError> {
+        let mut clauses = self.visible(searcher, search)?;
+        clauses.push((Occur::Must, words));
+        Ok(BooleanQuery::new(clauses))
+    }
+
+    /// Plain words, ranked in two tiers, best first, at least `wanted` of them where there are.
+    /// First what holds every word as typed, tone marks and all: ranked by the words alone on
+    /// `all` and `all_exact` with block-max pruning, so that the cost grows with the page, not with
+    /// the matches. Then, only when a page reaches past those, what holds some word only under
+    /// other tones, scored in full. The best [`RERANK`] of each tier are then ordered again by the
+    /// words in the title, as typed, and near each other.
+    fn tiered(
+        &self,
+        searcher: &tantivy::Searcher,
+        search: &Search,
+        words: &Words,
+        plain: &[(String, String)],
+        wanted: usize,
+        total: usize,
+    ) -> Result<Vec<(Score, DocAddress)>, SearchError> {
+        let f = &self.fields;
+        let as_typed: Vec<Term> = plain
+            .iter()
+            .map(
+                |(folded, exact)| {
+                    if folded == exact { Term::from_field_text(f.all, folded) } else { Term::from_field_text(f.all_exact, exact) }
+                },
+            )
+            .collect();
+        let k = wanted.max(RERANK).min(total);
+        let first = self.pruned(searcher, &search.allowed, all_of(as_typed.clone(), true).as_ref(), k)?;
+        let exhausted = first.len() < k;
+        let mut leaves: Vec<Box<dyn Query>> = words.near.iter().map(|q| q.box_clone()).collect();
+        for (folded, exact) in plain {
+            for (field, word, boost) in [(f.title, folded, 2.0), (f.title_exact, exact, 6.0), (f.all_exact, exact, 3.0)] {
+                let term = TermQuery::new(Term::from_field_text(field, word), IndexRecordOption::WithFreqs);
+                leaves.push(Box::new(BoostQuery::new(Box::new(term), boost)));
+            }
+        }
+        let mut top = self.rerank(searcher, &leaves, first)?;
+        if exhausted && wanted > top.len() && plain.iter().any(|(folded, exact)| folded != exact) {
+            let mut clauses = self.visible(searcher, search)?;
+            clauses.push((Occur::Must, words.query.box_clone()));
+            clauses.push((Occur::MustNot, all_of(as_typed, false)));
+            let rest = TopDocs::with_limit((wanted - top.len()).max(RERANK)).order_by_score();
+            let rest = searcher.search(&BooleanQuery::new(clauses), &rest)?;
+            top.extend(self.rerank(searcher, &words.near, rest)?);
+        }
+        Ok(top)
+    }
+
+    /// The best `k` of what `query` matches and `allowed` may see, by score then place. Block-max
+    /// pruning skips what cannot enter the best `k`; each candidate's visibility is read from the
+    /// columns, as tantivy reads whether it was deleted.
+    fn pruned(
+        &self,
+        searcher: &tantivy::Searcher,
+        allowed: &Allowed,
+        query: &dyn Query,
+        k: usize,
+    ) -> Result<Vec<(Score, DocAddress)>, SearchError> {
+        if k == 0 {
+            return Ok(vec![]);
+        }
+        let weight = query.weight(tantivy::query::EnableScoring::enabled_from_searcher(searcher))?;
+        let fonds: std::collections::HashSet<u64> = allowed.fonds.iter().map(|id| *id as u64).collect();
+        let mut best: Vec<(Score, DocAddress)> = vec![];
+        for (segment, reader) in searcher.segment_readers().iter().enumerate() {
+            let columns = reader.fast_fields();
+            let (in_fonds, classification, public) = (columns.u64("fonds")?, columns.u64("classification")?, columns.u64("public")?);
+            let alive = reader.alive_bitset();
+            let visible = |doc: DocId| {
+                alive.is_none_or(|a| a.is_alive(doc))
+                    && in_fonds.first(doc).is_some_and(|id| fonds.contains(&id))
+                    && classification.first(doc).is_some_and(|c| c <= allowed.clearance as u64)
+                    && (!allowed.public_only || public.first(doc) == Some(1))
+            };
+            // The worst of the best k on top: lowest score, then latest place.
+            let mut heap: std::collections::BinaryHeap<std::cmp::Reverse<Candidate>> = std::collections::BinaryHeap::with_capacity(k + 1);
+            let mut threshold = Score::MIN;
+            weight.for_each_pruning(Score::MIN, reader, &mut |doc, score| {
+                if !visible(doc) {
+                    return threshold;
+                }
+                heap.push(std::cmp::Reverse(Candidate(score, doc)));
+                if heap.len() > k {
+                    heap.pop();
+                }
+                if heap.len() == k {
+                    threshold = heap.peek().map(|c| c.0.0).unwrap_or(Score::MIN);
+                }
+                threshold
+            })?;
+            best.extend(heap.into_iter().map(|c| (c.0.0, DocAddress::new(segment as u32, c.0.1))));
+        }
+        best.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        best.truncate(k);
+        Ok(best)
+    }
+
     /// The best [`RERANK`] of `top` (best first) with the score of each of the phrases `near`
     /// added where it matches, in their new order, followed by the rest as they were. Each phrase
     /// is asked of each candidate alone (`seek_danger`), never searched for between them: what it
@@ -547,6 +766,9 @@ impl SearchIndex {
         near: &[Box<dyn Query>],
         top: Vec<(Score, DocAddress)>,
     ) -> Result<Vec<(Score, DocAddress)>, SearchError> {
+        if near.is_empty() {
+            return Ok(top);
+        }
         let cut = top.len().min(RERANK);
         let (mut best, rest) = (top[..cut].to_vec(), &top[cut..]);
         let mut order: Vec<usize> = (0..best.len()).collect();
@@ -592,8 +814,9 @@ impl SearchIndex {
     }
 }
 
-/// Counts every facet key of the matches, from the column of `facet_keys`: a few array
-/// increments per match, the keys read once per segment at the end.
+/// Counts every facet key of the matches from the column of `facets`, which holds all of an
+/// entry's keys as one value: one array increment per match, the keys read and split once per
+/// segment at the end.
 struct FacetKeys;
 
 struct SegmentFacetKeys {
@@ -606,7 +829,7 @@ impl Collector for FacetKeys {
     type Child = SegmentFacetKeys;
 
     fn for_segment(&self, _segment: u32, reader: &SegmentReader) -> tantivy::Result<SegmentFacetKeys> {
-        let column = reader.fast_fields().str(FACET_KEYS)?;
+        let column = reader.fast_fields().str(FACETS_OF_ENTRY)?;
         let terms = column.as_ref().map(|c| c.num_terms()).unwrap_or(0);
         Ok(SegmentFacetKeys { column, counts: vec![0; terms] })
     }
@@ -630,24 +853,53 @@ impl SegmentCollector for SegmentFacetKeys {
     type Fruit = BTreeMap<String, u64>;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        if let Some(column) = &self.column {
-            for ord in column.term_ords(doc) {
-                self.counts[ord as usize] += 1;
-            }
+        if let Some(ord) = self.column.as_ref().and_then(|c| c.ords().first(doc)) {
+            self.counts[ord as usize] += 1;
         }
     }
 
     fn harvest(self) -> BTreeMap<String, u64> {
         let mut out = BTreeMap::new();
         let Some(column) = self.column else { return out };
-        let mut key = String::new();
+        let mut keys = String::new();
         for (ord, count) in self.counts.into_iter().enumerate() {
-            if count > 0 && column.ord_to_str(ord as u64, &mut key).unwrap_or(false) {
-                out.insert(key.clone(), count);
+            if count > 0 && column.ord_to_str(ord as u64, &mut keys).unwrap_or(false) {
+                for key in keys.split(FACET_SEPARATOR) {
+                    *out.entry(key.to_string()).or_insert(0) += count;
+                }
             }
         }
         out
     }
+}
+
+/// A candidate for the best k: its score, then its place (earlier is better).
+#[derive(PartialEq)]
+struct Candidate(Score, DocId);
+
+impl Eq for Candidate {}
+
+impl PartialOrd for Candidate {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Candidate {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0).then(other.1.cmp(&self.1))
+    }
+}
+
+/// The conjunction of `terms`, scored or not.
+fn all_of(terms: Vec<Term>, scored: bool) -> Box<dyn Query> {
+    let option = if scored { IndexRecordOption::WithFreqs } else { IndexRecordOption::Basic };
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+        terms.into_iter().map(|t| (Occur::Must, Box::new(TermQuery::new(t, option)) as Box<dyn Query>)).collect();
+    if clauses.len() == 1 {
+        return clauses.remove(0).1;
+    }
+    Box::new(BooleanQuery::new(clauses))
 }
 
 fn escape(text: &str) -> String {

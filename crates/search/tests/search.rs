@@ -185,6 +185,23 @@ fn what_one_may_not_see_is_neither_shown_nor_counted() {
     let hits = index.search(&reader).unwrap();
     assert_eq!(hits.total, 1);
     assert_eq!(hits.facets["che_do"], vec![("01".to_string(), 1)], "facets count only what is visible");
+    // Whichever is cheaper, the allowed required or the others excluded, says the same.
+    let one_fonds = Search { allowed: Allowed { fonds: vec![3], ..everyone() }, ..search("đất đai") };
+    assert_eq!(found(&index, &one_fonds), vec![2], "fonds 3 alone");
+    let one_fonds = Search { allowed: Allowed { fonds: vec![3], ..everyone() }, ..search("\"đất đai\"") };
+    assert_eq!(index.search(&one_fonds).unwrap().total, 1, "fonds 3 alone, counted by a phrase");
+    let mut many = vec![];
+    for n in 10..20 {
+        let mut e = entry(n, "Hồ sơ đất đai tối mật");
+        e.classification = 2;
+        many.push(e);
+    }
+    index.replace(&[], &many).unwrap();
+    index.commit().unwrap();
+    let cleared_once = Search { allowed: Allowed { clearance: 1, ..everyone() }, ..search("đất đai") };
+    assert_eq!((index.search(&cleared_once).unwrap().total, found(&index, &cleared_once).contains(&10)), (3, false));
+    let reader = Search { allowed: Allowed { clearance: 0, public_only: true, ..everyone() }, ..search("đất đai") };
+    assert_eq!(found(&index, &reader), vec![1], "the many secret ones excluded by the allowed required");
     let nobody = Search { allowed: Allowed { fonds: vec![], ..everyone() }, ..search("đất đai") };
     assert_eq!(index.search(&nobody).unwrap().total, 0);
 }
@@ -278,4 +295,43 @@ fn a_word_typed_with_its_tones_beside_the_next_comes_before_its_twin_nearby() {
     let first: Vec<i64> = found(&index, &search("đường Huổi Khạ")).into_iter().take(10).collect();
     assert!(first.iter().all(|n| n % 4 == 0), "the ten with “đường Huổi Khạ” first: {first:?}");
     assert_eq!(found(&index, &search("duong Huoi Kha")).len(), 40, "typed without marks, every spelling");
+}
+
+/// A word typed with its tone marks, where hundreds hold it as typed and hundreds only under
+/// other tones, some in a fonds the reader may not see and some since reindexed: every page
+/// shows each visible match once, every one holding the word as typed before any that does not,
+/// and all of them are what the same words find narrowed by a filter that keeps everything.
+#[test]
+fn pages_of_a_word_with_its_tones_show_it_as_typed_first_and_each_once() {
+    let mut entries = vec![];
+    for n in 0..750 {
+        let (text, fonds) = match n % 3 {
+            0 => (format!("Sửa chữa đường liên bản số {n}"), 1),
+            1 => (format!("Ông Dương Văn {n} xin cấp đất"), 2),
+            _ => (format!("Mở đường vào bản số {n}"), 3),
+        };
+        entries.push(Entry { kind: Kind::Document, document_id: Some(n), text, fonds_id: fonds, ..entry(n, "Văn bản") });
+    }
+    let index = index(&entries);
+    let renamed: Vec<Entry> = [0, 3].iter().map(|n| entry(*n, "Văn bản về chợ")).collect();
+    index.replace(&[0, 3], &renamed).unwrap();
+    index.commit().unwrap();
+    let total = index.search(&search("đường")).unwrap().total;
+    assert_eq!(total, 248 + 250, "fonds 3 is not the reader's; 0 and 3 no longer hold the word");
+    let narrowed = Search { filters: Filters { unit: Some(10), ..Filters::default() }, limit: 100, ..search("đường") };
+    let mut everything = std::collections::BTreeSet::new();
+    for offset in (0..total).step_by(100) {
+        everything.extend(found(&index, &Search { offset, ..narrowed.clone() }));
+    }
+    assert_eq!(everything.len(), total);
+    for size in [37, 100] {
+        let mut seen = vec![];
+        for offset in (0..total + size).step_by(size) {
+            seen.extend(found(&index, &Search { offset, limit: size, ..search("đường") }));
+        }
+        let unique: std::collections::BTreeSet<i64> = seen.iter().copied().collect();
+        assert_eq!((seen.len(), unique.len()), (total, total), "page size {size}: each once");
+        assert_eq!(unique, everything, "page size {size}: what the narrowed search finds");
+        assert!(seen[..248].iter().all(|n| n % 3 == 0), "page size {size}: “đường” as typed first");
+    }
 }
