@@ -15,13 +15,15 @@
 use crate::AppState;
 use crate::auth::Ctx;
 use crate::error::PageError;
+use crate::error::{ApiError, ApiErrorBody};
 use crate::pages::{Page, crumb, here};
 use crate::respond::PaperFormat;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Extension, Form, Router};
+use axum::{Extension, Form, Json, Router};
+use kho_model::FieldError;
 use kho_model::access::{Action, Permissions, authorize};
 use kho_model::access_request::{ItemState, Output, Purpose, RequestForm};
 use kho_model::codes::{Classification, Mode};
@@ -30,6 +32,7 @@ use kho_model::vn;
 use kho_store::{AccessFilter, AccessItem, AccessRequest};
 use minijinja::context;
 use serde::Deserialize;
+use serde_json::json;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -186,11 +189,23 @@ async fn submit(
     Extension(ctx): Extension<Ctx>,
     Form(fields): Form<RequestFields>,
 ) -> Result<Response, PageError> {
+    match file_request(&state, &ctx, &fields).await? {
+        Ok(id) => Ok(Redirect::to(&format!("/khai-thac/{id}")).into_response()),
+        Err(problems) => {
+            let errors = problems.into_iter().map(|p| p.message).collect();
+            render_form(&state, &ctx, &fields, errors, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+    }
+}
+
+/// Files a phiếu for the reader signed in, checked field by field and then every mã hồ sơ: its id,
+/// or every problem found (nothing is filed then).
+async fn file_request(state: &AppState, ctx: &Ctx, fields: &RequestFields) -> Result<Result<i64, Vec<FieldError>>, PageError> {
     if !Permissions::shipped().allows(ctx.actor.role, Action::AccessRequest) {
         return Err(PageError::Forbidden);
     }
     let Some(reader) = ctx.actor.user_id else { return Err(PageError::Forbidden) };
-    let f = &fields;
+    let f = fields;
     let form = RequestForm::checked(
         &f.ho_ten,
         &f.co_quan,
@@ -204,31 +219,27 @@ async fn submit(
     );
     let form = match form {
         Ok(form) => form,
-        Err(problems) => {
-            let errors = problems.into_iter().map(|p| p.message).collect();
-            return render_form(&state, &ctx, &fields, errors, StatusCode::UNPROCESSABLE_ENTITY);
-        }
+        Err(problems) => return Ok(Err(problems)),
     };
     let mut dossiers = vec![];
-    let mut errors = vec![];
+    let mut problems = vec![];
     for code in &form.codes {
         let found = match state.store.dossier_by_code(code).await {
-            Ok(dossier) => requestable(&state, &ctx, &dossier).await?.map(|mode| (dossier.id, mode)),
+            Ok(dossier) => requestable(state, ctx, &dossier).await?.map(|mode| (dossier.id, mode)),
             Err(kho_store::StoreError::NotFound(_) | kho_store::StoreError::Conflict { .. }) => None,
             Err(e) => return Err(e.into()),
         };
         match found {
             Some(found) => dossiers.push(found),
-            None => errors.push(not_requestable(code)),
+            None => problems.push(FieldError::new("codes", "not_requestable", not_requestable(code))),
         }
     }
-    if !errors.is_empty() {
-        return render_form(&state, &ctx, &fields, errors, StatusCode::UNPROCESSABLE_ENTITY);
+    if !problems.is_empty() {
+        return Ok(Err(problems));
     }
     let mut event = ctx.event("access.request", "access_request", None, "ok");
     event.detail = Some(format!("{}; {}; {} hồ sơ", form.purpose.label(), form.output.label(), dossiers.len()));
-    let id = state.store.audited(event).submit_access_request(reader, &form, &dossiers).await?;
-    Ok(Redirect::to(&format!("/khai-thac/{id}")).into_response())
+    Ok(Ok(state.store.audited(event).submit_access_request(reader, &form, &dossiers).await?))
 }
 
 /// Who is looking at a phiếu: its reader, or staff who may see (some of) its hồ sơ.
@@ -262,6 +273,21 @@ async fn phieu_for(state: &AppState, ctx: &Ctx, id: i64) -> Result<(AccessReques
         request.items = seen;
     }
     Ok((request, Viewer { owner, may_decide: may_decide && !owner }))
+}
+
+/// The deliveries of a phiếu its viewer may see: for its reader and the archive's staff, those of
+/// the hồ sơ shown to them.
+async fn shown_deliveries(
+    state: &AppState,
+    ctx: &Ctx,
+    viewer: &Viewer,
+    request: &AccessRequest,
+) -> Result<Vec<kho_store::Delivery>, PageError> {
+    if !viewer.owner && !crate::pages::sees_work(ctx) {
+        return Ok(vec![]);
+    }
+    let shown: std::collections::HashSet<i64> = request.items.iter().map(|i| i.dossier_id).collect();
+    Ok(state.store.deliveries(request.id).await?.into_iter().filter(|d| shown.contains(&d.dossier_id)).collect())
 }
 
 fn now_utc() -> String {
@@ -298,19 +324,11 @@ async fn render_phieu(state: &AppState, ctx: &Ctx, id: i64, errors: Vec<String>,
             open, copies, pending => item.state == ItemState::Pending,
         });
     }
-    let deliveries = if viewer.owner || crate::pages::sees_work(ctx) {
-        let shown: std::collections::HashSet<i64> = request.items.iter().map(|i| i.dossier_id).collect();
-        state
-            .store
-            .deliveries(id)
-            .await?
-            .into_iter()
-            .filter(|d| shown.contains(&d.dossier_id))
-            .map(|d| context! { code => d.file_code, output => d.output.label(), to => d.delivered_to, at => vn::moment(&d.delivered_at), bytes => d.bytes })
-            .collect::<Vec<_>>()
-    } else {
-        vec![]
-    };
+    let deliveries: Vec<_> = shown_deliveries(state, ctx, &viewer, &request)
+        .await?
+        .into_iter()
+        .map(|d| context! { code => d.file_code, output => d.output.label(), to => d.delivered_to, at => vn::moment(&d.delivered_at), bytes => d.bytes })
+        .collect();
     let title = format!("Phiếu yêu cầu khai thác số {id}");
     Page::new("khai_thac_phieu.html", "khai-thac", title.clone())
         .crumbs(vec![crumb("Khai thác", "/khai-thac"), here(title)])
@@ -337,15 +355,23 @@ struct Decision {
     ly_do: String,
 }
 
-/// A Lãnh đạo grants or refuses one hồ sơ of a phiếu; a refusal needs its reason. Only a hồ sơ
-/// the Lãnh đạo may see whole can be decided by them.
+/// A Lãnh đạo grants or refuses one hồ sơ of a phiếu; a refusal needs its reason.
 async fn decide(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
     Path(id): Path<i64>,
     Form(decision): Form<Decision>,
 ) -> Result<Response, PageError> {
-    let (request, viewer) = phieu_for(&state, &ctx, id).await?;
+    match decide_one(&state, &ctx, id, &decision).await? {
+        Ok(()) => Ok(Redirect::to(&format!("/khai-thac/{id}")).into_response()),
+        Err(message) => render_phieu(&state, &ctx, id, vec![message], StatusCode::UNPROCESSABLE_ENTITY).await,
+    }
+}
+
+/// Records a Lãnh đạo's decision on one hồ sơ of phiếu `id`, or says what is missing from it.
+/// Only a hồ sơ the Lãnh đạo may see whole can be decided by them, and each only once.
+async fn decide_one(state: &AppState, ctx: &Ctx, id: i64, decision: &Decision) -> Result<Result<(), String>, PageError> {
+    let (request, viewer) = phieu_for(state, ctx, id).await?;
     if !viewer.may_decide {
         return Err(PageError::Forbidden);
     }
@@ -356,14 +382,11 @@ async fn decide(
     let grant = match decision.quyet_dinh.as_str() {
         "dong_y" => true,
         "tu_choi" if reason.is_empty() => {
-            let message = format!("Hồ sơ {}: ghi lý do không cho khai thác, để người yêu cầu biết.", item.file_code);
-            return render_phieu(&state, &ctx, id, vec![message], StatusCode::UNPROCESSABLE_ENTITY).await;
+            return Ok(Err(format!("Hồ sơ {}: ghi lý do không cho khai thác, để người yêu cầu biết.", item.file_code)));
         }
-        "tu_choi" if reason.chars().count() > 1000 => {
-            return render_phieu(&state, &ctx, id, vec!["Lý do: tối đa 1000 ký tự.".into()], StatusCode::UNPROCESSABLE_ENTITY).await;
-        }
+        "tu_choi" if reason.chars().count() > 1000 => return Ok(Err("Lý do: tối đa 1000 ký tự.".into())),
         "tu_choi" => false,
-        _ => return render_phieu(&state, &ctx, id, vec!["Chọn đồng ý hoặc không đồng ý.".into()], StatusCode::UNPROCESSABLE_ENTITY).await,
+        _ => return Ok(Err("Chọn đồng ý (dong_y) hoặc không đồng ý (tu_choi).".into())),
     };
     let mut event = ctx.event(if grant { "access.grant" } else { "access.refuse" }, "access_request", Some(id), "ok");
     event.detail = Some(if grant { item.file_code.clone() } else { format!("{}: {reason}", item.file_code) });
@@ -372,7 +395,7 @@ async fn decide(
     if !decided {
         return Err(PageError::NotYet(format!("Hồ sơ {} của phiếu này đã được quyết định trước đó.", item.file_code)));
     }
-    Ok(Redirect::to(&format!("/khai-thac/{id}")).into_response())
+    Ok(Ok(()))
 }
 
 /// The reader's own granted, unexpired hồ sơ of a phiếu, still fit to give: the phiếu and it.
@@ -472,7 +495,7 @@ async fn read_page(
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct CopyQuery {
+pub(crate) struct CopyQuery {
     /// Which signed PDF/A of the hồ sơ (a hồ sơ split by văn bản has several); the first if none.
     tep: Option<i64>,
 }
@@ -704,4 +727,267 @@ async fn statistics_file(
     let numeric: Vec<usize> = (1..12).collect();
     let title = format!("THỐNG KÊ KHAI THÁC TÀI LIỆU LƯU TRỮ NĂM {year}");
     crate::respond::list_file(&state, &title, &columns, &numeric, rows, format, &format!("thong-ke-khai-thac-{year}")).await
+}
+
+// ---- the same path as JSON, for the province's other systems ----
+
+/// `/api/v1` routes of khai thác: the phiếu, the Lãnh đạo's decisions, the copies and the gói khai
+/// thác, the reading room by month — the same checks, scope and log as the pages, through the
+/// same functions. The bản đọc is read in the browser only (TT 05/2025): it has no API.
+pub fn api_routes() -> Router<AppState> {
+    Router::new()
+        .route("/access-requests", get(api_list).post(api_submit))
+        .route("/access-requests/{id}", get(api_show))
+        .route("/access-requests/{id}/decisions", post(api_decide))
+        .route("/access-requests/{id}/dossiers/{dossier}/copy", get(api_copy))
+        .route("/access-requests/{id}/dossiers/{dossier}/package", get(api_package))
+        .route("/access-statistics", get(api_statistics))
+}
+
+/// A phiếu yêu cầu khai thác, as its reader files it.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({
+    "readerName": "Lò Thị Xuân", "identityNo": "011190004321", "organisation": "", "purpose": "01", "feeCategory": "",
+    "topic": "Lịch sử giao đất bản Co Mận", "output": "ban_sao", "days": 15, "codes": ["H47.01.X27.2019.01.15"]
+}))]
+pub(crate) struct AccessRequestInput {
+    /// Họ và tên người khai thác.
+    reader_name: String,
+    /// Cơ quan, tổ chức; bắt buộc khi mục đích là 02 hoặc 03.
+    #[serde(default)]
+    organisation: String,
+    /// Số định danh cá nhân (căn cước, hộ chiếu).
+    identity_no: String,
+    /// Mục đích: 01 Cá nhân, 02 Công vụ, 03 Công vụ đặc biệt.
+    purpose: String,
+    /// Đối tượng thu phí 01–10, hoặc để trống.
+    #[serde(default)]
+    fee_category: String,
+    /// Nội dung, đề tài nghiên cứu.
+    topic: String,
+    /// ban_doc, ban_sao, ban_sao_xac_thuc hoặc goi_khai_thac.
+    output: String,
+    /// Số ngày khai thác, 1–15; 15 khi không ghi.
+    days: Option<u32>,
+    /// Mã hồ sơ cần khai thác, tối đa 50.
+    codes: Vec<String>,
+}
+
+/// Files a phiếu for the reader signed in. A mã hồ sơ closed, classified or absent is refused in
+/// the same words; nothing is filed while any field or code is refused.
+#[utoipa::path(post, path = "/api/v1/access-requests", tag = "Khai thác", request_body = AccessRequestInput, responses(
+    (status = 201, description = "Đã ghi phiếu; Location là địa chỉ của phiếu", example = json!({ "id": 12 })),
+    (status = 422, description = "Từng trường hoặc mã hồ sơ bị từ chối, vì sao", body = ApiErrorBody),
+    (status = 403, description = "Vai trò không được yêu cầu khai thác", body = ApiErrorBody)))]
+pub(crate) async fn api_submit(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    crate::api::Body(input): crate::api::Body<AccessRequestInput>,
+) -> Result<Response, ApiError> {
+    let fields = RequestFields {
+        ho_ten: input.reader_name,
+        co_quan: input.organisation,
+        so_dinh_danh: input.identity_no,
+        muc_dich: input.purpose,
+        doi_tuong: input.fee_category,
+        de_tai: input.topic,
+        hinh_thuc: input.output,
+        so_ngay: input.days.map(|d| d.to_string()).unwrap_or_default(),
+        ma_ho_so: input.codes.join("\n"),
+    };
+    match file_request(&state, &ctx, &fields).await? {
+        Ok(id) => {
+            Ok((StatusCode::CREATED, [(header::LOCATION, format!("/api/v1/access-requests/{id}"))], Json(json!({ "id": id })))
+                .into_response())
+        }
+        Err(errors) => Err(ApiError::invalid(kho_model::Invalid { errors })),
+    }
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub(crate) struct ListParams {
+    /// mine (phiếu của người gọi), waiting (chờ Lãnh đạo duyệt) hoặc visible (mọi phiếu hỏi hồ sơ người
+    /// gọi được xem); mặc định mine cho người được yêu cầu khai thác, visible cho cán bộ lưu trữ.
+    list: Option<String>,
+    /// Trang sau: phiếu trước id này (`next` của trang trước).
+    before: Option<i64>,
+}
+
+/// Phiếu a page at a time, newest first: the caller's own, those waiting on a Lãnh đạo, or every
+/// phiếu asking for what the caller may see.
+#[utoipa::path(get, path = "/api/v1/access-requests", tag = "Khai thác", params(ListParams), responses(
+    (status = 200, description = "total, next, entries: id, readerName, organisation, purpose, output, submittedAt, dossiers, pending, granted, refused"),
+    (status = 403, body = ApiErrorBody)))]
+pub(crate) async fn api_list(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Query(q): Query<ListParams>,
+) -> Result<Response, ApiError> {
+    let permissions = Permissions::shipped();
+    let visibility = ctx.actor.visibility();
+    let mine = ctx.actor.user_id.filter(|_| permissions.allows(ctx.actor.role, Action::AccessRequest)).map(AccessFilter::Reader);
+    let waiting = permissions.allows(ctx.actor.role, Action::AccessApprove).then_some(AccessFilter::Pending(&visibility));
+    let visible = crate::pages::sees_work(&ctx).then_some(AccessFilter::Visible(&visibility));
+    let filter = match q.list.as_deref() {
+        Some("mine") => mine.ok_or(PageError::Forbidden)?,
+        Some("waiting") => waiting.ok_or(PageError::Forbidden)?,
+        Some("visible") => visible.ok_or(PageError::Forbidden)?,
+        Some(_) => return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "list: mine, waiting hoặc visible.")),
+        None => match mine.or(visible) {
+            Some(filter) => filter,
+            None => return Ok(Json(json!({ "total": 0, "next": null, "entries": [] })).into_response()),
+        },
+    };
+    let (lines, total) = state.store.access_requests(&filter, q.before, LISTED).await?;
+    let next = (lines.len() as i64 == LISTED).then(|| lines.last().map(|l| l.id)).flatten();
+    let entries: Vec<_> = lines
+        .iter()
+        .map(|l| {
+            json!({
+                "id": l.id, "readerName": l.reader_name, "organisation": l.organisation,
+                "purpose": l.purpose.code(), "output": l.output.code(), "submittedAt": l.submitted_at,
+                "dossiers": l.dossiers, "pending": l.pending, "granted": l.granted, "refused": l.refused,
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "total": total, "next": next, "entries": entries })).into_response())
+}
+
+/// A phiếu as the caller may see it: its reader sees it whole; staff see the hồ sơ they may see
+/// whole, and anyone else finds nothing.
+#[utoipa::path(get, path = "/api/v1/access-requests/{id}", tag = "Khai thác", params(("id" = i64, Path)), responses(
+    (status = 200, description = "Phiếu: người khai thác, mục đích, hình thức, số ngày; items (dossierId, fileCode, title, state, reason, decidedBy, decidedAt, expiresAt, open); deliveries"),
+    (status = 404, body = ApiErrorBody)))]
+pub(crate) async fn api_show(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    let (request, viewer) = phieu_for(&state, &ctx, id).await?;
+    let now = now_utc();
+    let items: Vec<_> = request
+        .items
+        .iter()
+        .map(|i| {
+            json!({
+                "dossierId": i.dossier_id, "fileCode": i.file_code, "title": i.title, "state": i.state.code(),
+                "reason": i.reason, "decidedBy": i.decided_by, "decidedAt": i.decided_at, "expiresAt": i.expires_at,
+                "open": viewer.owner && i.open_at(&now),
+            })
+        })
+        .collect();
+    let deliveries: Vec<_> = shown_deliveries(&state, &ctx, &viewer, &request)
+        .await?
+        .iter()
+        .map(|d| json!({ "dossierId": d.dossier_id, "fileCode": d.file_code, "output": d.output.code(), "to": d.delivered_to, "bytes": d.bytes, "sha256": d.sha256, "at": d.delivered_at }))
+        .collect();
+    Ok(Json(json!({
+        "id": request.id, "readerName": request.reader_name, "organisation": request.organisation, "identityNo": request.identity_no,
+        "purpose": request.purpose.code(), "feeCategory": request.fee_category, "topic": request.topic, "output": request.output.code(),
+        "days": request.days, "submittedAt": request.submitted_at, "items": items, "deliveries": deliveries,
+    }))
+    .into_response())
+}
+
+/// A Lãnh đạo's decision on one hồ sơ of a phiếu.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({ "dossierId": 42, "decision": "refuse", "reason": "Hồ sơ đang được chỉnh lý lại" }))]
+pub(crate) struct DecisionInput {
+    dossier_id: i64,
+    /// grant hoặc refuse.
+    decision: String,
+    /// Lý do, bắt buộc khi refuse; tối đa 1000 ký tự.
+    #[serde(default)]
+    reason: String,
+}
+
+/// Grants or refuses one hồ sơ of a phiếu (a Lãnh đạo who may see it whole), once.
+#[utoipa::path(post, path = "/api/v1/access-requests/{id}/decisions", tag = "Khai thác", params(("id" = i64, Path)), request_body = DecisionInput, responses(
+    (status = 200, description = "Đã ghi quyết định", example = json!({ "id": 12, "dossierId": 42 })),
+    (status = 409, description = "Hồ sơ đã được quyết định", body = ApiErrorBody),
+    (status = 422, description = "Thiếu lý do hoặc quyết định không hợp lệ", body = ApiErrorBody),
+    (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
+pub(crate) async fn api_decide(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    crate::api::Body(input): crate::api::Body<DecisionInput>,
+) -> Result<Response, ApiError> {
+    let quyet_dinh = match input.decision.as_str() {
+        "grant" => "dong_y",
+        "refuse" => "tu_choi",
+        other => other,
+    };
+    let decision = Decision { ho_so: input.dossier_id.to_string(), quyet_dinh: quyet_dinh.into(), ly_do: input.reason };
+    match decide_one(&state, &ctx, id, &decision).await? {
+        Ok(()) => Ok(Json(json!({ "id": id, "dossierId": input.dossier_id })).into_response()),
+        Err(message) => Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message)),
+    }
+}
+
+/// The copy the phiếu asked for, as the page gives it: uncertified ("BẢN SAO") or certified
+/// (signed by the archive); logged with its size and SHA-256.
+#[utoipa::path(get, path = "/api/v1/access-requests/{id}/dossiers/{dossier}/copy", tag = "Khai thác",
+    params(("id" = i64, Path), ("dossier" = i64, Path), ("tep" = Option<i64>, Query, description = "Bản PDF/A nào của hồ sơ; bản đầu khi không ghi")),
+    responses((status = 200, description = "Bản sao PDF/A", content_type = "application/pdf"),
+        (status = 409, description = "Chưa số hóa, hoặc chưa có khóa ký của cơ quan", body = ApiErrorBody),
+        (status = 410, description = "Hết thời hạn khai thác", body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
+pub(crate) async fn api_copy(
+    state: State<AppState>,
+    ctx: Extension<Ctx>,
+    path: Path<(i64, i64)>,
+    query: Query<CopyQuery>,
+) -> Result<Response, ApiError> {
+    Ok(copy(state, ctx, path, query).await?)
+}
+
+/// The gói khai thác (DIP) the phiếu asked for, with its authentication sheet signed by the
+/// archive (TT 05/2025 Điều 42).
+#[utoipa::path(get, path = "/api/v1/access-requests/{id}/dossiers/{dossier}/package", tag = "Khai thác",
+    params(("id" = i64, Path), ("dossier" = i64, Path)),
+    responses((status = 200, description = "Gói DIP (ZIP)", content_type = "application/zip"),
+        (status = 409, description = "Chưa có khóa ký của cơ quan", body = ApiErrorBody),
+        (status = 410, description = "Hết thời hạn khai thác", body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
+pub(crate) async fn api_package(state: State<AppState>, ctx: Extension<Ctx>, path: Path<(i64, i64)>) -> Result<Response, ApiError> {
+    Ok(package(state, ctx, path).await?)
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub(crate) struct YearParams {
+    /// Năm thống kê; năm nay khi không ghi.
+    year: Option<i32>,
+}
+
+/// The reading room by month, over the hồ sơ the caller may see.
+#[utoipa::path(get, path = "/api/v1/access-statistics", tag = "Khai thác", params(YearParams), responses(
+    (status = 200, description = "year, months: month, requests, readers, dossiersAsked, byPurpose (01, 02, 03), granted, refused, delivered (ban_doc, ban_sao, ban_sao_xac_thuc, goi_khai_thac)"),
+    (status = 403, body = ApiErrorBody)))]
+pub(crate) async fn api_statistics(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Query(q): Query<YearParams>,
+) -> Result<Response, ApiError> {
+    if !crate::pages::sees_work(&ctx) {
+        return Err(PageError::Forbidden.into());
+    }
+    let year = year_of(&YearQuery { nam: q.year.map(|y| y.to_string()) })?;
+    let months = state.store.access_statistics(&ctx.actor.visibility(), year).await?;
+    let by = |values: &[i64], codes: &[&str]| -> serde_json::Value {
+        codes.iter().zip(values).map(|(code, n)| (code.to_string(), json!(n))).collect::<serde_json::Map<_, _>>().into()
+    };
+    let purposes: Vec<&str> = Purpose::ALL.iter().map(|p| p.code()).collect();
+    let outputs: Vec<&str> = Output::ALL.iter().map(|o| o.code()).collect();
+    let months: Vec<_> = months
+        .iter()
+        .map(|m| {
+            json!({
+                "month": m.month, "requests": m.requests, "readers": m.readers, "dossiersAsked": m.dossiers_asked,
+                "byPurpose": by(&m.by_purpose, &purposes), "granted": m.granted, "refused": m.refused,
+                "delivered": by(&m.delivered, &outputs),
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "year": year, "months": months })).into_response())
 }

@@ -96,7 +96,14 @@ pub fn routes() -> Router<AppState> {
         crate::places::api_place_create,
         crate::places::api_boxes,
         crate::places::api_box_fill,
-        crate::search::api
+        crate::search::api,
+        crate::access::api_submit,
+        crate::access::api_list,
+        crate::access::api_show,
+        crate::access::api_decide,
+        crate::access::api_copy,
+        crate::access::api_package,
+        crate::access::api_statistics
     ),
     components(schemas(
         ApiErrorBody,
@@ -114,7 +121,9 @@ pub fn routes() -> Router<AppState> {
         kho_model::FieldError,
         crate::digitization::BatchInput,
         crate::places::PlaceForm,
-        crate::places::BoxForm
+        crate::places::BoxForm,
+        crate::access::AccessRequestInput,
+        crate::access::DecisionInput
     ))
 )]
 struct ApiDoc;

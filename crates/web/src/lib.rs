@@ -203,7 +203,8 @@ pub fn router(state: AppState) -> Router {
             api::routes()
                 .merge(digitization::api_routes(state.config.max_upload))
                 .merge(disposal::api_routes())
-                .merge(places::api_routes()),
+                .merge(places::api_routes())
+                .merge(access::api_routes()),
         )
         .route("/healthz", get(healthz))
         .route("/static/{file}", get(assets::serve))

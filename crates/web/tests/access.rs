@@ -362,3 +362,87 @@ async fn a_certified_dip_carries_its_authentication_sheet_signed_by_the_archive(
 fn sent_id(at: &str) -> i64 {
     at.trim_start_matches("/khai-thac/").parse().unwrap()
 }
+
+/// The same path by API alone, as the province's other systems would walk it: a reader files a
+/// phiếu (each bad field named; closed and absent codes refused in the same words), a Lãnh đạo
+/// finds it waiting, refuses only with a reason and decides once, the reader fetches the copy,
+/// another reader finds nothing, and the month counts it — all in the OpenAPI document.
+#[tokio::test]
+async fn khai_thác_by_api_alone() {
+    let (_dir, _pki, key) = archive_key();
+    for app in apps_with(kho_web::WebConfig::default(), false).await {
+        let label = app.label;
+        let h = holdings(&app, &key).await;
+        app.user("docgia", Role::Reader, Classification::None, &[app.archive], &[]).await;
+        app.user("docgia2", Role::Reader, Classification::None, &[app.archive], &[]).await;
+        app.user("lanhdao", Role::Leader, Classification::Secret, &[app.archive], &[]).await;
+        let (reader, other, leader) = (app.api("docgia").await, app.api("docgia2").await, app.api("lanhdao").await);
+        let post = reqwest::Method::POST;
+        let phieu = |codes: Vec<&str>, days: serde_json::Value, topic: &str| {
+            serde_json::json!({
+                "readerName": "Lò Thị Xuân", "identityNo": "011190004321", "purpose": "01", "topic": topic,
+                "output": "ban_sao", "days": days, "codes": codes,
+            })
+        };
+
+        let (status, body) = reader.call(post.clone(), "/api/v1/access-requests", Some(phieu(vec![], 20.into(), ""))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{label}: {body}");
+        let fields: Vec<&str> = body["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+        assert_eq!(fields, ["topic", "days", "codes"], "{label}: {body}");
+
+        let (status, body) =
+            reader.call(post.clone(), "/api/v1/access-requests", Some(phieu(vec![&h.closed, "X27.2019.99.1"], 3.into(), "Giao đất"))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+        let said: Vec<String> =
+            body["error"]["fields"].as_array().unwrap().iter().map(|f| f["message"].as_str().unwrap().replace(&h.closed, "MÃ")).collect();
+        assert_eq!(said[0], said[1].replace("X27.2019.99.1", "MÃ"), "{label}: a closed hồ sơ reads as an absent one");
+
+        let codes = vec![h.public.1.as_str(), h.conditional.1.as_str()];
+        let (status, body) = reader.call(post.clone(), "/api/v1/access-requests", Some(phieu(codes, 3.into(), "Giao đất"))).await;
+        assert_eq!(status, StatusCode::CREATED, "{label}: {body}");
+        let id = body["id"].as_i64().unwrap();
+        let at = format!("/api/v1/access-requests/{id}");
+        let (_, phieu) = reader.call(reqwest::Method::GET, &at, None).await;
+        let states: Vec<&str> = phieu["items"].as_array().unwrap().iter().map(|i| i["state"].as_str().unwrap()).collect();
+        assert_eq!(states, ["duoc_khai_thac", "cho_duyet"], "{label}: {phieu}");
+        assert_eq!(other.call(reqwest::Method::GET, &at, None).await.0, StatusCode::NOT_FOUND, "{label}: another reader's");
+        let (_, mine) = reader.call(reqwest::Method::GET, "/api/v1/access-requests", None).await;
+        assert_eq!((mine["total"].as_i64(), mine["entries"][0]["id"].as_i64()), (Some(1), Some(id)), "{label}: {mine}");
+
+        let (_, waiting) = leader.call(reqwest::Method::GET, "/api/v1/access-requests?list=waiting", None).await;
+        assert_eq!(waiting["entries"][0]["id"].as_i64(), Some(id), "{label}: {waiting}");
+        let decide = |decision: &str, reason: &str| {
+            Some(serde_json::json!({ "dossierId": h.conditional.0, "decision": decision, "reason": reason }))
+        };
+        let decisions = format!("{at}/decisions");
+        assert_eq!(leader.call(post.clone(), &decisions, decide("refuse", "")).await.0, StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+        assert_eq!(reader.call(post.clone(), &decisions, decide("grant", "")).await.0, StatusCode::FORBIDDEN, "{label}: a reader");
+        assert_eq!(leader.call(post.clone(), &decisions, decide("grant", "")).await.0, StatusCode::OK, "{label}");
+        assert_eq!(leader.call(post.clone(), &decisions, decide("refuse", "Muộn")).await.0, StatusCode::CONFLICT, "{label}: once");
+
+        let copy = format!("{}{at}/dossiers/{}/copy", reader.base, h.public.0);
+        let response = reader.client.get(&copy).bearer_auth(&reader.token).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{label}");
+        assert_eq!(response.headers()["content-type"], "application/pdf", "{label}");
+        let pdf = response.bytes().await.unwrap();
+        assert_eq!(kho_digitize::sign::verify(&pdf, &Default::default()), kho_digitize::sign::SignatureCheck::Unsigned, "{label}");
+        let stolen = other.client.get(&copy).bearer_auth(&other.token).send().await.unwrap();
+        assert_eq!(stolen.status(), StatusCode::NOT_FOUND, "{label}: another reader's copy");
+        let (_, phieu) = reader.call(reqwest::Method::GET, &at, None).await;
+        assert_eq!(phieu["deliveries"][0]["sha256"].as_str(), Some(kho_blobs::sha256_hex(&pdf).as_str()), "{label}: {phieu}");
+
+        app.user("luutru", Role::Archivist, Classification::Secret, &[app.archive], &[]).await;
+        let (status, figures) = app.api("luutru").await.call(reqwest::Method::GET, "/api/v1/access-statistics", None).await;
+        assert_eq!(status, StatusCode::OK, "{label}");
+        let month = figures["months"].as_array().unwrap().iter().find(|m| m["requests"].as_i64() == Some(1)).expect("this month");
+        assert_eq!((month["granted"].as_i64(), month["delivered"]["ban_sao"].as_i64()), (Some(2), Some(1)), "{label}: {month}");
+        assert_eq!(reader.call(reqwest::Method::GET, "/api/v1/access-statistics", None).await.0, StatusCode::FORBIDDEN, "{label}");
+
+        let (_, openapi) = reader.call(reqwest::Method::GET, "/api/v1/openapi.json", None).await;
+        for path in
+            ["/api/v1/access-requests", "/api/v1/access-requests/{id}/decisions", "/api/v1/access-requests/{id}/dossiers/{dossier}/copy"]
+        {
+            assert!(openapi["paths"].get(path).is_some(), "{label}: {path} in the OpenAPI document");
+        }
+    }
+}
