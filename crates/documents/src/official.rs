@@ -843,6 +843,21 @@ pub struct ReportLine {
     pub packages: i64,
 }
 
+/// Khai thác in a year: phiếu yêu cầu and their readers, hồ sơ asked for, granted and refused,
+/// bản đọc opened, copies given.
+#[derive(Debug, Clone, Default)]
+pub struct ReadingRoom {
+    pub requests: i64,
+    pub readers: i64,
+    pub dossiers_asked: i64,
+    pub granted: i64,
+    pub refused: i64,
+    pub readings: i64,
+    pub copies: i64,
+    /// Certified copies, the gói khai thác (DIP) included.
+    pub certified: i64,
+}
+
 /// An annual report on the plan: by a commune to Sở Nội vụ, or by Sở Nội vụ to the UBND tỉnh.
 #[derive(Debug, Clone)]
 pub struct AnnualReport {
@@ -857,6 +872,8 @@ pub struct AnnualReport {
     pub place: String,
     pub on: kho_model::ArchiveDate,
     pub lines: Vec<ReportLine>,
+    /// The reading room in the year, over the hồ sơ the report covers.
+    pub reading_room: ReadingRoom,
     /// Work done outside Kho in the year, one sentence each, kept apart from the figures above.
     pub outside: Vec<String>,
     /// Free text; the paper leaves dotted lines to fill in when empty.
@@ -926,7 +943,23 @@ pub fn annual_report(r: &AnnualReport) -> OfficialDocument {
             vn::integer(sum(|l| l.packages))
         ))
         .into(),
-        Paragraph::plain("6. Kết quả theo từng đơn vị:").into(),
+        Paragraph::plain({
+            let (u, n) = (&r.reading_room, vn::integer);
+            format!(
+                "6. Phục vụ khai thác, sử dụng tài liệu: trong năm có {} phiếu yêu cầu khai thác của {} người, yêu cầu {} lượt hồ sơ; \
+                 {} lượt hồ sơ được phục vụ, {} lượt không được khai thác; {} lượt đọc bản đọc, cấp {} bản sao và {} bản sao có xác thực.",
+                n(u.requests),
+                n(u.readers),
+                n(u.dossiers_asked),
+                n(u.granted),
+                n(u.refused),
+                n(u.readings),
+                n(u.copies),
+                n(u.certified)
+            )
+        })
+        .into(),
+        Paragraph::plain("7. Kết quả theo từng đơn vị:").into(),
     ];
     let mut rows: Vec<Vec<String>> = r
         .lines
@@ -976,7 +1009,7 @@ pub fn annual_report(r: &AnnualReport) -> OfficialDocument {
         rows,
     }));
     body.push(
-        Paragraph::plain("7. Số liệu thực hiện ngoài Kho trong năm (ghi nhận theo văn bản làm căn cứ, không cộng vào các số liệu trên):")
+        Paragraph::plain("8. Số liệu thực hiện ngoài Kho trong năm (ghi nhận theo văn bản làm căn cứ, không cộng vào các số liệu trên):")
             .into(),
     );
     if r.outside.is_empty() {

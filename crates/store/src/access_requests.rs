@@ -102,6 +102,14 @@ pub struct AccessMonth {
     pub by_purpose: Vec<i64>,
 }
 
+/// The reading room in a year: month by month, and the year as a whole (its `month` the year,
+/// its readers each counted once).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct AccessYear {
+    pub months: Vec<AccessMonth>,
+    pub year: AccessMonth,
+}
+
 fn parse<T>(code: &str, what: &str, from: impl Fn(&str) -> Option<T>) -> Result<T, StoreError> {
     from(code).ok_or_else(|| StoreError::Corrupt(format!("{what} “{code}”")))
 }
@@ -354,9 +362,9 @@ impl Store {
             .collect()
     }
 
-    /// The reading room's twelve months of `year` (Vietnam time), counting only phiếu, hồ sơ and
-    /// deliveries of hồ sơ `visibility` may see.
-    pub async fn access_statistics(&self, visibility: &Visibility, year: i32) -> Result<Vec<AccessMonth>, StoreError> {
+    /// The reading room's twelve months of `year` (Vietnam time), and the year as a whole,
+    /// counting only phiếu, hồ sơ and deliveries of hồ sơ `visibility` may see.
+    pub async fn access_statistics(&self, visibility: &Visibility, year: i32) -> Result<AccessYear, StoreError> {
         let mut months: BTreeMap<String, AccessMonth> = (1..=12)
             .map(|m| {
                 let month = format!("{year:04}-{m:02}");
@@ -431,6 +439,26 @@ impl Store {
                 entry.readers = row.try_get("b")?;
             }
         }
-        Ok(months.into_values().collect())
+        // The year's readers, each once however many months they came.
+        let (sql, args) =
+            prepare(&readers_sql.replace(" GROUP BY {vn_month:r.submitted_at}", "").replace("{vn_month:r.submitted_at} AS month, ", ""));
+        let row = bind_all(sqlx::query(AssertSqlSafe(sql)), &args).fetch_one(&self.pool).await?;
+        let (requests, readers) = (row.try_get("a")?, row.try_get("b")?);
+        let mut whole = AccessMonth {
+            month: format!("{year:04}"),
+            requests,
+            readers,
+            delivered: vec![0; Output::ALL.len()],
+            by_purpose: vec![0; Purpose::ALL.len()],
+            ..Default::default()
+        };
+        for m in months.values() {
+            whole.dossiers_asked += m.dossiers_asked;
+            whole.granted += m.granted;
+            whole.refused += m.refused;
+            whole.delivered.iter_mut().zip(&m.delivered).for_each(|(sum, n)| *sum += n);
+            whole.by_purpose.iter_mut().zip(&m.by_purpose).for_each(|(sum, n)| *sum += n);
+        }
+        Ok(AccessYear { months: months.into_values().collect(), year: whole })
     }
 }

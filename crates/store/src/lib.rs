@@ -26,7 +26,9 @@ mod report;
 mod search;
 pub mod test_support;
 
-pub use access_requests::{AccessFilter, AccessItem, AccessMonth, AccessRequest, AccessRequestLine, Delivery, GRANTED_AS_PUBLIC};
+pub use access_requests::{
+    AccessFilter, AccessItem, AccessMonth, AccessRequest, AccessRequestLine, AccessYear, Delivery, GRANTED_AS_PUBLIC,
+};
 pub use accounts::{ApiToken, Session, User, UserSettings};
 pub use arrangement::{Arrangement, StepRecord};
 pub use audit::{AuditEntry, AuditEvent, AuditFilter, AuditSeal, BrokenLink, Checkpoint};

@@ -642,43 +642,27 @@ const STATISTICS_COLUMNS: [&str; 12] = [
 ];
 
 async fn statistics_rows(state: &AppState, ctx: &Ctx, year: i32) -> Result<Vec<Vec<String>>, PageError> {
-    let months = state.store.access_statistics(&ctx.actor.visibility(), year).await?;
+    let figures = state.store.access_statistics(&ctx.actor.visibility(), year).await?;
     let n = vn::integer;
-    let mut rows: Vec<Vec<String>> = months
-        .iter()
-        .map(|m| {
-            let month = m.month.get(5..).map(|mm| format!("{mm}/{year}")).unwrap_or_default();
-            vec![
-                month,
-                n(m.requests),
-                n(m.readers),
-                n(m.dossiers_asked),
-                n(m.by_purpose[0]),
-                n(m.by_purpose[1]),
-                n(m.by_purpose[2]),
-                n(m.granted),
-                n(m.refused),
-                n(m.delivered[0]),
-                n(m.delivered[1]),
-                n(m.delivered[2] + m.delivered[3]),
-            ]
-        })
-        .collect();
-    let sum = |f: &dyn Fn(&kho_store::AccessMonth) -> i64| n(months.iter().map(f).sum());
-    rows.push(vec![
-        "Cả năm".into(),
-        sum(&|m| m.requests),
-        "".into(),
-        sum(&|m| m.dossiers_asked),
-        sum(&|m| m.by_purpose[0]),
-        sum(&|m| m.by_purpose[1]),
-        sum(&|m| m.by_purpose[2]),
-        sum(&|m| m.granted),
-        sum(&|m| m.refused),
-        sum(&|m| m.delivered[0]),
-        sum(&|m| m.delivered[1]),
-        sum(&|m| m.delivered[2] + m.delivered[3]),
-    ]);
+    let row = |label: String, m: &kho_store::AccessMonth| {
+        vec![
+            label,
+            n(m.requests),
+            n(m.readers),
+            n(m.dossiers_asked),
+            n(m.by_purpose[0]),
+            n(m.by_purpose[1]),
+            n(m.by_purpose[2]),
+            n(m.granted),
+            n(m.refused),
+            n(m.delivered[0]),
+            n(m.delivered[1]),
+            n(m.delivered[2] + m.delivered[3]),
+        ]
+    };
+    let mut rows: Vec<Vec<String>> =
+        figures.months.iter().map(|m| row(m.month.get(5..).map(|mm| format!("{mm}/{year}")).unwrap_or_default(), m)).collect();
+    rows.push(row("Cả năm".into(), &figures.year));
     Ok(rows)
 }
 
@@ -962,7 +946,7 @@ pub(crate) struct YearParams {
 
 /// The reading room by month, over the hồ sơ the caller may see.
 #[utoipa::path(get, path = "/api/v1/access-statistics", tag = "Khai thác", params(YearParams), responses(
-    (status = 200, description = "year, months: month, requests, readers, dossiersAsked, byPurpose (01, 02, 03), granted, refused, delivered (ban_doc, ban_sao, ban_sao_xac_thuc, goi_khai_thac)"),
+    (status = 200, description = "year; months and whole (the year, each reader once): month, requests, readers, dossiersAsked, byPurpose (01, 02, 03), granted, refused, delivered (ban_doc, ban_sao, ban_sao_xac_thuc, goi_khai_thac)"),
     (status = 403, body = ApiErrorBody)))]
 pub(crate) async fn api_statistics(
     State(state): State<AppState>,
@@ -973,21 +957,19 @@ pub(crate) async fn api_statistics(
         return Err(PageError::Forbidden.into());
     }
     let year = year_of(&YearQuery { nam: q.year.map(|y| y.to_string()) })?;
-    let months = state.store.access_statistics(&ctx.actor.visibility(), year).await?;
+    let figures = state.store.access_statistics(&ctx.actor.visibility(), year).await?;
     let by = |values: &[i64], codes: &[&str]| -> serde_json::Value {
         codes.iter().zip(values).map(|(code, n)| (code.to_string(), json!(n))).collect::<serde_json::Map<_, _>>().into()
     };
     let purposes: Vec<&str> = Purpose::ALL.iter().map(|p| p.code()).collect();
     let outputs: Vec<&str> = Output::ALL.iter().map(|o| o.code()).collect();
-    let months: Vec<_> = months
-        .iter()
-        .map(|m| {
-            json!({
-                "month": m.month, "requests": m.requests, "readers": m.readers, "dossiersAsked": m.dossiers_asked,
-                "byPurpose": by(&m.by_purpose, &purposes), "granted": m.granted, "refused": m.refused,
-                "delivered": by(&m.delivered, &outputs),
-            })
+    let figures_of = |m: &kho_store::AccessMonth| {
+        json!({
+            "month": m.month, "requests": m.requests, "readers": m.readers, "dossiersAsked": m.dossiers_asked,
+            "byPurpose": by(&m.by_purpose, &purposes), "granted": m.granted, "refused": m.refused,
+            "delivered": by(&m.delivered, &outputs),
         })
-        .collect();
-    Ok(Json(json!({ "year": year, "months": months })).into_response())
+    };
+    let months: Vec<_> = figures.months.iter().map(figures_of).collect();
+    Ok(Json(json!({ "year": year, "months": months, "whole": figures_of(&figures.year) })).into_response())
 }

@@ -162,6 +162,27 @@ pub async fn annual_report(
             )
         })
         .collect();
+    // The reading room over the hồ sơ of the units the report covers, as `visibility` may count them.
+    let covering = match unit {
+        Some(_) => Visibility {
+            all_units: false,
+            units: covered.iter().copied().filter(|u| visibility.all_units || visibility.units.contains(u)).collect(),
+            fonds: vec![],
+            ..visibility.clone()
+        },
+        None => visibility.clone(),
+    };
+    let used = store.access_statistics(&covering, year).await?.year;
+    let reading_room = kho_documents::official::ReadingRoom {
+        requests: used.requests,
+        readers: used.readers,
+        dossiers_asked: used.dossiers_asked,
+        granted: used.granted,
+        refused: used.refused,
+        readings: used.delivered[0],
+        copies: used.delivered[1],
+        certified: used.delivered[2] + used.delivered[3],
+    };
     let on = today();
     let date = kho_model::ArchiveDate::full(on.year() as u16, on.month() as u8, on.day() as u8).expect("today");
     let report = match unit {
@@ -177,6 +198,7 @@ pub async fn annual_report(
                 place: place_of(&unit.name, &province),
                 on: date,
                 lines: vec![line(id, targets.iter().find(|(t, _, _)| *t == id).map(|(_, m, _)| *m))],
+                reading_room,
                 outside,
                 difficulties: difficulties.into(),
                 proposals: proposals.into(),
@@ -196,6 +218,7 @@ pub async fn annual_report(
             place: province.clone(),
             on: date,
             lines: targets.iter().map(|(u, m, _)| line(*u, Some(*m))).collect(),
+            reading_room,
             outside,
             difficulties: difficulties.into(),
             proposals: proposals.into(),

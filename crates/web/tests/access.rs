@@ -253,7 +253,7 @@ async fn a_reader_asks_a_lãnh_đạo_grants_and_the_reader_reads_and_receives_a
         let year = chrono::Datelike::year(&kho_web::reports::today());
         let months = app.store.access_statistics(&kho_model::access::Visibility::everything(), year).await.unwrap();
         let month = kho_web::reports::today().format("%Y-%m").to_string();
-        let now = months.iter().find(|m| m.month == month).unwrap();
+        let now = months.months.iter().find(|m| m.month == month).unwrap();
         assert_eq!((now.requests, now.readers, now.dossiers_asked, now.granted, now.refused), (1, 1, 2, 2, 0), "{label}");
         assert_eq!(now.delivered, vec![2, 0, 1, 0], "{label}");
         assert_eq!(now.by_purpose, vec![1, 0, 0], "{label}");
@@ -437,6 +437,20 @@ async fn khai_thác_by_api_alone() {
         let month = figures["months"].as_array().unwrap().iter().find(|m| m["requests"].as_i64() == Some(1)).expect("this month");
         assert_eq!((month["granted"].as_i64(), month["delivered"]["ban_sao"].as_i64()), (Some(2), Some(1)), "{label}: {month}");
         assert_eq!(reader.call(reqwest::Method::GET, "/api/v1/access-statistics", None).await.0, StatusCode::FORBIDDEN, "{label}");
+        assert_eq!((figures["whole"]["requests"].as_i64(), figures["whole"]["readers"].as_i64()), (Some(1), Some(1)), "{label}");
+
+        // The year's annual report counts the reading room: the commune's own, and the province's.
+        let year = chrono::Datelike::year(&kho_web::reports::today());
+        let unit = app.unit_id("Xã Mường Ảng").await;
+        let archivist = app.login("luutru").await;
+        let said = "6. Phục vụ khai thác, sử dụng tài liệu: trong năm có 1 phiếu yêu cầu khai thác của 1 người, yêu cầu 2 lượt hồ sơ; \
+                    2 lượt hồ sơ được phục vụ, 0 lượt không được khai thác; 0 lượt đọc bản đọc, cấp 1 bản sao và 0 bản sao có xác thực.";
+        for query in [format!("nam={year}&don_vi={unit}"), format!("nam={year}")] {
+            let pdf = archivist.client.get(format!("{}/bao-cao/nam.pdf?{query}", archivist.base)).send().await.unwrap();
+            assert_eq!(pdf.status(), StatusCode::OK, "{label}: {query}");
+            let text = common::pdf_text(&pdf.bytes().await.unwrap()).split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(text.contains(said), "{label}: {query}: {text}");
+        }
 
         let (_, openapi) = reader.call(reqwest::Method::GET, "/api/v1/openapi.json", None).await;
         for path in

@@ -122,7 +122,8 @@ async fn the_annual_report_carries_the_catalogues_figures_against_the_plan() {
             "lũy kế 1 trang đã quét, kiểm tra và nhận dạng; 1 trang được lập bản số hóa ký số trong năm",
             "Thiếu kho chứa",
             "III. ĐỀ XUẤT, KIẾN NGHỊ",
-            "7. Số liệu thực hiện ngoài Kho trong năm",
+            "6. Phục vụ khai thác, sử dụng tài liệu: trong năm có 0 phiếu yêu cầu khai thác của 0 người",
+            "8. Số liệu thực hiện ngoài Kho trong năm",
             "- 10/02/2026 — Xã Mường Ảng: Tiếp nhận 5,5 mét giá, căn cứ Biên bản số 12/BB-UBND ngày 10/02/2026.",
         ] {
             assert!(text.contains(expected), "{label}: “{expected}” in\n{text}");
