@@ -1127,9 +1127,22 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Search { command: SearchCommand::Reindex } => {
             let store = open_store(&cli).await?;
             let dir = search_dir(&cli);
-            let index = kho_search::SearchIndex::open(&dir).with_context(|| {
-                format!("không mở được chỉ mục {} (máy chủ kho serve đang dùng nó? máy chủ tự cập nhật chỉ mục của mình)", dir.display())
-            })?;
+            let index = match kho_search::SearchIndex::open(&dir) {
+                Ok(index) => index,
+                Err(e) if e.is_locked() => {
+                    // A server holds it: every server on this catalogue rebuilds its own replica
+                    // when it reads the request in the log of changes, answering searches meanwhile.
+                    let change = store.request_search_rebuild().await?;
+                    println!(
+                        "Chỉ mục {} đang được máy chủ kho serve dùng: đã ghi yêu cầu dựng lại (thay đổi số {change}). \
+                         Mỗi máy chủ dùng kho dữ liệu này sẽ dựng lại chỉ mục của mình trong vài giây tới; \
+                         tra cứu vẫn trả lời theo chỉ mục cũ trong khi dựng.",
+                        dir.display()
+                    );
+                    return Ok(ExitCode::SUCCESS);
+                }
+                Err(e) => return Err(anyhow::Error::new(e).context(format!("không mở được chỉ mục {}", dir.display()))),
+            };
             let indexer = kho_web::search::Indexer::with(index);
             let started = std::time::Instant::now();
             let mut bar = progress::Progress::new("dựng chỉ mục tra cứu", store.dossier_total().await? as u64);

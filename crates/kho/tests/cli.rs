@@ -488,6 +488,37 @@ async fn search_reindex_and_norms_load_from_the_command_line() {
         let index = kho_search::SearchIndex::open(&search_dir).unwrap();
         assert_eq!(index.read_up_to(), Some(store.search_change_head().await.unwrap()), "{}", catalogue.label);
 
+        // While a server holds the index (here, this process), the command asks every server to
+        // rebuild its replica through the log of changes; the server does it whole, answering
+        // searches meanwhile: an entry the catalogue does not hold is gone after it.
+        let stray = kho_search::Entry {
+            kind: kho_search::Kind::Dossier,
+            dossier_id: 999_999,
+            document_id: None,
+            page_id: None,
+            page_no: None,
+            fonds_id: 1,
+            unit_id: unit,
+            classification: 0,
+            mode: "01".into(),
+            year: None,
+            maintenance: None,
+            type_name: None,
+            title: "Hồ sơ lạc".into(),
+            text: String::new(),
+        };
+        index.replace(&[], &[stray]).unwrap();
+        index.commit().unwrap();
+        assert_eq!(index.len(), 3, "{}", catalogue.label);
+        let out = kho(&catalogue.url, &["search", "reindex", "--search-dir", search_dir.to_str().unwrap()]);
+        let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(out.status.success() && said.contains("đã ghi yêu cầu dựng lại"), "{}: {said}", catalogue.label);
+        let server = kho_web::search::Indexer::with(index);
+        server.catch_up(store, 100, false).await.unwrap();
+        assert_eq!(server.entries(), 3, "{}: before a search, nothing waits on a rebuild", catalogue.label);
+        server.catch_up(store, 100, true).await.unwrap();
+        assert_eq!(server.entries(), 2, "{}: the server's loop rebuilt it whole", catalogue.label);
+
         let norms = dir.path().join("dinh-muc.csv");
         std::fs::write(&norms, "ma,gia_tri,nguon\ndon_gia_cong,350.000,QĐ 1/2026\nphut_quet,abc,x\n").unwrap();
         let out = kho(&catalogue.url, &["plan", "norms", norms.to_str().unwrap()]);

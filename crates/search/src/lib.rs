@@ -47,6 +47,13 @@ pub enum SearchError {
     Directory(#[from] tantivy::directory::error::OpenDirectoryError),
 }
 
+impl SearchError {
+    /// Whether another process holds the index's writer (a `kho serve` using it).
+    pub fn is_locked(&self) -> bool {
+        matches!(self, SearchError::Index(tantivy::TantivyError::LockFailure(..)))
+    }
+}
+
 /// What an entry is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum Kind {

@@ -46,7 +46,7 @@ pub use places::{BoxRow, FondsStatistics, UnitProgress, kind_from_code, kind_lab
 pub use plan::{StoredPlan, TargetRow};
 pub use preservation::{BlobCopy, FixityFinding, FixityRun};
 pub use report::{OutsideWorkRow, UnitFigures};
-pub use search::{SearchDocument, SearchDossier, SearchPage, SearchSource};
+pub use search::{REBUILD_ALL, SearchDocument, SearchDossier, SearchPage, SearchSource};
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};

@@ -5,6 +5,9 @@
 use crate::{Store, StoreError};
 use sqlx::{AssertSqlSafe, Row};
 
+/// The hồ sơ of a change that asks for every hồ sơ: no hồ sơ has id 0.
+pub const REBUILD_ALL: i64 = 0;
+
 /// A hồ sơ as the index reads it.
 #[derive(Debug, Clone)]
 pub struct SearchDossier {
@@ -122,7 +125,8 @@ impl Store {
         Ok(source)
     }
 
-    /// The changes after `after`, oldest first, at most `limit`: (change, hồ sơ).
+    /// The changes after `after`, oldest first, at most `limit`: (change, hồ sơ), the hồ sơ
+    /// [`REBUILD_ALL`] asking for everything.
     pub async fn search_changes_after(&self, after: i64, limit: i64) -> Result<Vec<(i64, i64)>, StoreError> {
         let rows = sqlx::query("SELECT id, dossier_id FROM search_changes WHERE id > $1 ORDER BY id LIMIT $2")
             .bind(after)
@@ -146,6 +150,14 @@ impl Store {
             .execute(&self.pool)
             .await?;
         Ok(done.rows_affected())
+    }
+
+    /// Asks every index fed from this log to be rebuilt whole (`kho search reindex` while a
+    /// server holds its index): a change of [`REBUILD_ALL`], read in order like any other, so each
+    /// `kho serve` on this catalogue rebuilds its own replica once. The change's id.
+    pub async fn request_search_rebuild(&self) -> Result<i64, StoreError> {
+        sqlx::query("INSERT INTO search_changes (dossier_id) VALUES ($1)").bind(REBUILD_ALL).execute(&self.pool).await?;
+        self.search_change_head().await
     }
 
     /// The last change logged (0 when none).

@@ -24,6 +24,8 @@ use std::sync::Arc;
 pub struct Indexer {
     index: Arc<SearchIndex>,
     writing: tokio::sync::Mutex<()>,
+    /// A rebuild is under way: searches answer from the last commit meanwhile.
+    rebuilding: std::sync::atomic::AtomicBool,
 }
 
 /// A catalogue this small is indexed whole before a search when its index was never filled; a
@@ -72,12 +74,17 @@ impl Indexer {
 
     /// An indexer over an index already opened (`kho search reindex`).
     pub fn with(index: SearchIndex) -> Indexer {
-        Indexer { index: Arc::new(index), writing: tokio::sync::Mutex::new(()) }
+        Indexer { index: Arc::new(index), writing: tokio::sync::Mutex::new(()), rebuilding: Default::default() }
     }
 
     /// Whether the index was ever filled from the catalogue.
     pub fn ready(&self) -> bool {
         self.index.read_up_to().is_some()
+    }
+
+    /// Whether a rebuild is under way (searches answer from what was committed before it).
+    pub fn rebuilding(&self) -> bool {
+        self.rebuilding.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Whether the index must be filled whole: it never was, or its place in the log was pruned
@@ -106,6 +113,13 @@ impl Indexer {
     /// committed until it is done. `progress(done, total)` after each chunk of hồ sơ.
     pub async fn rebuild(&self, store: &Store, progress: &mut (dyn FnMut(u64, u64) + Send)) -> Result<(), IndexError> {
         let _writing = self.writing.lock().await;
+        self.rebuilding.store(true, std::sync::atomic::Ordering::Relaxed);
+        let done = self.rebuild_whole(store, progress).await;
+        self.rebuilding.store(false, std::sync::atomic::Ordering::Relaxed);
+        done
+    }
+
+    async fn rebuild_whole(&self, store: &Store, progress: &mut (dyn FnMut(u64, u64) + Send)) -> Result<(), IndexError> {
         let head = store.search_change_head().await?;
         let total = store.dossier_total().await? as u64;
         self.blocking(|index| index.clear()).await?;
@@ -126,16 +140,32 @@ impl Indexer {
     /// Reads the catalogue's changes since the index last did, at most `most`: how many. An index
     /// never filled — or one whose place in the log was pruned away (a server stopped longer than
     /// the log is kept) — is filled first when the catalogue is small; else nothing is done here.
-    pub async fn catch_up(&self, store: &Store, most: i64) -> Result<usize, IndexError> {
+    /// A change asking for every hồ sơ ([`kho_store::REBUILD_ALL`]) rebuilds the index whole when
+    /// `wait` (the server's loop). Unless `wait` (before a search), nothing is done while another
+    /// writer is at work or a rebuild is asked for: the search answers from what was committed.
+    pub async fn catch_up(&self, store: &Store, most: i64, wait: bool) -> Result<usize, IndexError> {
+        if !wait && self.writing.try_lock().is_err() {
+            return Ok(0);
+        }
         if self.needs_rebuild(store).await? {
             if store.dossier_total().await? > INLINE_REBUILD_MOST {
                 return Ok(0);
             }
             self.rebuild(store, &mut |_, _| {}).await?;
         }
-        let _writing = self.writing.lock().await;
+        let writing = self.writing.lock().await;
         let from = self.index.read_up_to().unwrap_or(0);
         let changes = store.search_changes_after(from, most).await?;
+        if changes.iter().any(|(_, dossier)| *dossier == kho_store::REBUILD_ALL) {
+            drop(writing);
+            if !wait {
+                return Ok(0);
+            }
+            let started = std::time::Instant::now();
+            self.rebuild(store, &mut |_, _| {}).await?;
+            tracing::info!(entries = self.entries(), seconds = started.elapsed().as_secs(), "đã dựng lại chỉ mục tra cứu theo yêu cầu");
+            return Ok(changes.len());
+        }
         let Some(&(last, _)) = changes.last() else { return Ok(0) };
         let mut ids: Vec<i64> = changes.iter().map(|(_, dossier)| *dossier).collect();
         ids.sort_unstable();
@@ -167,7 +197,7 @@ impl Indexer {
         let mut pruned = std::time::Instant::now();
         loop {
             tokio::time::sleep(every).await;
-            if let Err(e) = self.catch_up(&store, 10_000).await {
+            if let Err(e) = self.catch_up(&store, 10_000, true).await {
                 tracing::warn!(error = %e, "chỉ mục tra cứu chưa cập nhật được");
             }
             if pruned.elapsed() > std::time::Duration::from_secs(24 * 3600) {
@@ -285,7 +315,7 @@ const LAST_PAGE: usize = 500;
 /// refreshed from the catalogue first.
 pub async fn run(state: &AppState, visibility: &Visibility, fonds: Vec<i64>, query: &SearchQuery) -> Result<(Hits, usize), PageError> {
     let page = query.trang.trim().parse::<usize>().unwrap_or(1).clamp(1, LAST_PAGE);
-    state.search.catch_up(&state.store, INLINE_CHANGES_MOST).await?;
+    state.search.catch_up(&state.store, INLINE_CHANGES_MOST, false).await?;
     if query.q.trim().is_empty() {
         return Ok((Hits::default(), page));
     }
@@ -453,7 +483,7 @@ pub async fn page(
             first => (page - 1) * PER_PAGE + 1, last => ((page - 1) * PER_PAGE + hits.hits.len()),
             previous => (page > 1).then(|| at(page - 1)), next => (page < pages && !hits.hits.is_empty()).then(|| at(page + 1)),
             narrowed, all => format!("/tra-cuu?{}", serde_urlencoded::to_string(&all).unwrap_or_default()),
-            building => !state.search.ready(),
+            building => !state.search.ready() || state.search.rebuilding(),
         },
     )
 }

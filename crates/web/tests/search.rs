@@ -126,7 +126,7 @@ async fn a_replica_behind_the_pruned_log_rebuilds() {
         let (fonds, _) =
             kho_store::test_support::fonds_with_dossiers(&app.store, unit, "X27", &[("01", "Hồ sơ giao đất", "01", "1")]).await;
         let replica = kho_web::search::Indexer::open(None);
-        replica.catch_up(&app.store, 100).await.unwrap();
+        replica.catch_up(&app.store, 100, true).await.unwrap();
         assert_eq!(replica.entries(), 1, "{}", app.label);
         let inventory = app.store.list_inventories(&kho_model::access::Visibility::everything(), fonds).await.unwrap()[0].id;
         for n in 2..=4 {
@@ -134,7 +134,7 @@ async fn a_replica_behind_the_pruned_log_rebuilds() {
         }
         let pruned = app.store.prune_search_changes("9999-12-31T00:00:00Z").await.unwrap();
         assert!(pruned > 0, "{}", app.label);
-        replica.catch_up(&app.store, 100).await.unwrap();
+        replica.catch_up(&app.store, 100, true).await.unwrap();
         assert_eq!(replica.entries(), 4, "{}: rebuilt whole, nothing missed", app.label);
     }
 }
