@@ -128,6 +128,19 @@ pub fn blank_pdf_a(words: &[crate::ocr::Word]) -> Vec<u8> {
     crate::pdfa::write(&[page], &meta, crate::pdfa::Conformance::A1b)
 }
 
+/// PDFBox preflight's verdict on the file at `path` as PDF/A-1b: whether it passes, and its report.
+pub fn preflight(path: &Path) -> (bool, String) {
+    let classpath = ["preflight", "pdfbox2", "fontbox2", "xmpbox", "commons-logging", "javax.activation", "jaxb-api"]
+        .map(|jar| format!("/usr/share/java/{jar}.jar"))
+        .join(":");
+    let out = Command::new("java")
+        .args(["-cp", &classpath, "org.apache.pdfbox.preflight.Validator_A1b", path.to_str().unwrap()])
+        .output()
+        .unwrap_or_else(|e| panic!("java: {e}"));
+    let report = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    (report.contains("is a valid PDF/A-1b file"), report)
+}
+
 /// `pdf` signed by the test PKI's signer (made in `dir` on first use), as a digitizing body's
 /// copy is before it is handed over.
 pub fn signed(pdf: &[u8], dir: &Path) -> Vec<u8> {

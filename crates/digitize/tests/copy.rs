@@ -66,15 +66,8 @@ fn a_copy_is_marked_bản_sao_and_a_certified_one_is_signed_by_the_archive_with_
     assert_eq!(elsewhere, 0, "and nothing else is drawn on the blank page");
     let qpdf = Command::new("qpdf").args(["--check", path.to_str().unwrap()]).output().unwrap();
     assert!(qpdf.status.success(), "{}", String::from_utf8_lossy(&qpdf.stdout));
-    let classpath = ["preflight", "pdfbox2", "fontbox2", "xmpbox", "commons-logging", "javax.activation", "jaxb-api"]
-        .map(|jar| format!("/usr/share/java/{jar}.jar"))
-        .join(":");
-    let out = Command::new("java")
-        .args(["-cp", &classpath, "org.apache.pdfbox.preflight.Validator_A1b", path.to_str().unwrap()])
-        .output()
-        .unwrap();
-    let preflight = String::from_utf8_lossy(&out.stdout);
-    assert!(preflight.contains("is a valid PDF/A-1b file"), "still PDF/A-1b: {preflight}");
+    let (valid, preflight) = kho_digitize::testing::preflight(&path);
+    assert!(valid, "still PDF/A-1b: {preflight}");
     // An uncertified copy of an unsigned file, or of a copy, is marked once.
     let again = kho_digitize::copy::uncertified(&kho_digitize::copy::uncertified(&scanned_pdf()).unwrap()).unwrap();
     assert_eq!(lopdf::Document::load_mem(&again).unwrap().get_pages().len(), 1);

@@ -52,21 +52,13 @@ fn run(program: &str, args: &[&str]) -> (bool, String) {
     (output.status.success(), format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr)))
 }
 
-fn preflight(path: &Path) -> (bool, String) {
-    let classpath = ["preflight", "pdfbox2", "fontbox2", "xmpbox", "commons-logging", "javax.activation", "jaxb-api"]
-        .map(|jar| format!("/usr/share/java/{jar}.jar"))
-        .join(":");
-    let (_, out) = run("java", &["-cp", &classpath, "org.apache.pdfbox.preflight.Validator_A1b", path.to_str().unwrap()]);
-    (out.contains("is a valid PDF/A-1b file"), out)
-}
-
 #[tokio::test]
 async fn a_two_layer_pdf_a_1b_passes_preflight_and_its_text_extracts_with_diacritics() {
     let dir = tempfile::tempdir().unwrap();
     let (bytes, ocr_text) = pdf(&["trang1-300dpi-suy-giam.png", "trang3-200dpi-suy-giam.jpg"], Conformance::A1b).await;
     let path = dir.path().join("a1b.pdf");
     std::fs::write(&path, &bytes).unwrap();
-    let (valid, report) = preflight(&path);
+    let (valid, report) = kho_digitize::testing::preflight(&path);
     assert!(valid, "PDFBox preflight: {report}");
     let (ok, report) = run("qpdf", &["--check", path.to_str().unwrap()]);
     assert!(ok && report.contains("No syntax or stream encoding errors"), "{report}");
@@ -194,7 +186,7 @@ async fn page_images_stay_lossless_where_that_is_no_larger() {
     let (bytes, _) = pdf(&["trang2-300dpi.png", "trang3-300dpi-g4.tif", "trang3-200dpi-suy-giam.jpg"], Conformance::A1b).await;
     let path = dir.path().join("anh.pdf");
     std::fs::write(&path, &bytes).unwrap();
-    let (valid, report) = preflight(&path);
+    let (valid, report) = kho_digitize::testing::preflight(&path);
     assert!(valid, "PDFBox preflight: {report}");
     // pdfimages -list: page num type width height color comp bpc enc interp object ID x-ppi y-ppi size ratio
     let (_, list) = run("pdfimages", &["-list", path.to_str().unwrap()]);

@@ -3,6 +3,7 @@
 //! Times New Roman 13–14 as NĐ 30/2020 asks (Liberation Serif, metrically identical, is embedded
 //! in the PDF so Vietnamese shows on any machine).
 
+use chrono::Datelike;
 use krilla::Document;
 use krilla::geom::{PathBuilder, Point};
 use krilla::page::PageSettings;
@@ -318,7 +319,17 @@ impl<'f> Writer<'f> {
     }
 
     fn finish(self) -> Result<Vec<u8>, String> {
-        let mut document = Document::new();
+        // PDF/A-1b, as every signed PDF Kho keeps: fonts embedded, colours device-independent,
+        // XMP metadata; krilla refuses to write what would not conform.
+        let configuration = krilla::configure::ConfigurationBuilder::new()
+            .with_archival_validator(krilla::configure::Archival::A1_B)
+            .finish()
+            .map_err(|e| format!("{e:?}"))?;
+        let mut document = Document::new_with(krilla::SerializeSettings { configuration, ..Default::default() });
+        // Dated by the day in Vietnam, as the paper is: the same paper made twice in a day is the same.
+        let today = chrono::Utc::now().with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7")).date_naive();
+        let date = krilla::metadata::DateTime::new(today.year() as u16).month(today.month() as u8).day(today.day() as u8);
+        document.set_metadata(krilla::metadata::Metadata::new().language("vi".into()).creator("Kho".into()).creation_date(date));
         for (n, items) in self.pages.iter().enumerate() {
             let mut page = document.start_page_with(PageSettings::from_wh(PAGE_W, PAGE_H).expect("A4"));
             let mut surface = page.surface();

@@ -325,6 +325,8 @@ async fn a_certified_dip_carries_its_authentication_sheet_signed_by_the_archive(
         assert!(matches!(kho_digitize::sign::verify(&sheet, &trusted), kho_digitize::sign::SignatureCheck::Valid { .. }), "{label}");
         let path = dir.path().join(format!("giay-xac-thuc-{label}.pdf"));
         std::fs::write(&path, &sheet).unwrap();
+        let (valid, preflight) = kho_digitize::testing::preflight(&path);
+        assert!(valid, "{label}: the signed sheet is PDF/A-1b: {preflight}");
         let text = kho_digitize::testing::run(dir.path(), "pdftotext", &[path.to_str().unwrap(), "-"]);
         for item in [
             "GIẤY XÁC THỰC",
