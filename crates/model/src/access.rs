@@ -34,6 +34,7 @@ crate::codes::code_list! {
         PlanView = "plan.view": "Xem kế hoạch",
         PlanImport = "plan.import": "Nạp kế hoạch",
         CatalogueView = "catalogue.view": "Xem phông, mục lục, hồ sơ, văn bản",
+        ContentView = "content.view": "Xem ảnh trang, chữ nhận dạng, bản PDF/A ngoài phiếu khai thác",
         CatalogueEdit = "catalogue.edit": "Thêm, sửa phông, mục lục, hồ sơ, văn bản",
         UnitsEdit = "units.edit": "Sửa thông tin đơn vị",
         UnitsScope = "units.scope": "Đổi loại đơn vị (quyết định phạm vi truy cập)",

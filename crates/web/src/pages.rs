@@ -1194,7 +1194,14 @@ pub(crate) async fn render_dossier(
     let may_package = !renditions.is_empty()
         && kho_model::access::Permissions::shipped().allows(ctx.actor.role, Action::PlanView)
         && !state.store.whole_dossier_label(&dossier).await?.1.classification.is_classified();
-    let page_ids = state.store.dossier_page_ids(id).await?;
+    // A reader asks for a hồ sơ once it is digitized: its content reaches them through the phiếu.
+    let may_request = kho_model::access::Permissions::shipped().allows(ctx.actor.role, Action::AccessRequest)
+        && !state.store.renditions(dossier.id).await?.is_empty();
+    // The pages, beside their text, for whoever sees content outside a phiếu.
+    let page_ids = match kho_model::access::Permissions::shipped().allows(ctx.actor.role, Action::ContentView) {
+        true => state.store.dossier_page_ids(id).await?,
+        false => vec![],
+    };
     let (scanned_pages, first_page) = (page_ids.len(), page_ids.first().copied());
     let classified = dossier.fields.classification.max(fonds.fields.classification).is_classified();
     let may_edit = kho_model::access::Permissions::shipped().allows(ctx.actor.role, Action::CatalogueEdit);
@@ -1223,7 +1230,7 @@ pub(crate) async fn render_dossier(
         .status(status)
         .render(&state, Some(&ctx), context! {
             heading => title, facts, documents, actions, flash, attachments, upload_error, renditions, scanned_pages, first_page, may_package,
-            may_request => kho_model::access::Permissions::shipped().allows(ctx.actor.role, Action::AccessRequest), retention, maintenance_code => dossier.fields.maintenance.code(), id,
+            may_request, retention, maintenance_code => dossier.fields.maintenance.code(), id,
             may_upload => may_edit, classified, enclave => state.config.enclave, csrf_query => ctx.csrf.as_deref().map(crate::auth::urlencode),
         })
 }

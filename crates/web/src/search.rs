@@ -374,10 +374,11 @@ impl PdfPages {
     }
 }
 
-/// Where a hit opens: the page viewer at the page, the văn bản, the hồ sơ.
-fn href(hit: &kho_search::Hit) -> String {
+/// Where a hit opens: the page viewer at the page (for whoever sees content outside a phiếu), the
+/// văn bản, the hồ sơ.
+fn href(hit: &kho_search::Hit, content: bool) -> String {
     match (hit.kind, hit.page_id, hit.document_id) {
-        (Kind::Page, Some(page), _) => format!("/trang/{page}"),
+        (Kind::Page, Some(page), _) if content => format!("/trang/{page}"),
         (Kind::Document, _, Some(document)) => format!("/van-ban/{document}"),
         _ => format!("/ho-so/{}", hit.dossier_id),
     }
@@ -454,6 +455,7 @@ pub async fn page(
         })
         .collect();
     let mut pdfs = PdfPages::default();
+    let content = kho_model::access::Permissions::shipped().allows(ctx.actor.role, kho_model::access::Action::ContentView);
     let mut rows: Vec<Value> = vec![];
     for h in &hits.hits {
         let pdf = match (h.kind, h.page_no) {
@@ -461,7 +463,7 @@ pub async fn page(
             _ => None,
         };
         rows.push(context! {
-            href => href(h), kind => kind_label(h.kind), page_no => h.page_no, pdf,
+            href => href(h, content), kind => kind_label(h.kind), page_no => h.page_no, pdf,
             title => Value::from_safe_string(h.title_html.clone()), snippet => Value::from_safe_string(h.snippet_html.clone()),
         });
     }
@@ -502,13 +504,14 @@ pub(crate) async fn api(
     let visibility = ctx.actor.visibility();
     let fonds = state.store.list_fonds(&visibility).await?.iter().map(|f| f.id).collect();
     let (hits, page) = run(&state, &visibility, fonds, &query).await?;
+    let content = kho_model::access::Permissions::shipped().allows(ctx.actor.role, kho_model::access::Action::ContentView);
     let list: Vec<serde_json::Value> = hits
         .hits
         .iter()
         .map(|h| {
             serde_json::json!({
                 "kind": h.kind, "dossierId": h.dossier_id, "documentId": h.document_id, "pageId": h.page_id, "pageNo": h.page_no,
-                "titleHtml": h.title_html, "snippetHtml": h.snippet_html, "href": href(h),
+                "titleHtml": h.title_html, "snippetHtml": h.snippet_html, "href": href(h, content),
             })
         })
         .collect();

@@ -171,8 +171,9 @@ async fn a_reader_asks_a_lãnh_đạo_grants_and_the_reader_reads_and_receives_a
         let marked = reader.client.get(format!("{}{image_at}", reader.base)).send().await.unwrap();
         assert_eq!(marked.headers()["cache-control"], "private, no-store");
         let marked = marked.bytes().await.unwrap();
-        let plain =
-            reader.client.get(format!("{}/trang/{page_id}/anh?rong=1400", reader.base)).send().await.unwrap().bytes().await.unwrap();
+        // The same page as the archive's staff see it, outside any phiếu (a reader may not).
+        let staff = app.login("lanhdao").await;
+        let plain = staff.client.get(format!("{}/trang/{page_id}/anh?rong=1400", staff.base)).send().await.unwrap().bytes().await.unwrap();
         let (marked_foot, _) = foot_ink(&marked);
         let (plain_foot, _) = foot_ink(&plain);
         assert!(marked_foot > plain_foot + 300, "{label}: the agency's name is burnt in ({marked_foot} against {plain_foot})");
@@ -291,6 +292,21 @@ async fn an_uncertified_copy_carries_no_signature() {
         assert_eq!(kho_digitize::sign::verify(&copy, &Default::default()), kho_digitize::sign::SignatureCheck::Unsigned, "{}", app.label);
         // The DIP was not asked for: not given.
         assert_eq!(reader.get(&format!("{at}/ho-so/{}/goi-khai-thac.zip", h.public.0)).await.0, StatusCode::NOT_FOUND);
+        // Outside a phiếu a reader finds the hồ sơ, not its content: no page, no signed PDF/A,
+        // so that every copy a reader takes is asked for, decided and logged.
+        let rendition = app.store.renditions(h.public.0).await.unwrap()[0].id;
+        let page = app.store.dossier_page_ids(h.public.0).await.unwrap()[0];
+        for path in [format!("/ban-so-hoa/{rendition}"), format!("/trang/{page}"), format!("/trang/{page}/anh")] {
+            assert_eq!(reader.get(&path).await.0, StatusCode::FORBIDDEN, "{}: {path}", app.label);
+        }
+        let (_, record) = reader.get(&format!("/ho-so/{}", h.public.0)).await;
+        let links = common::hrefs(&record);
+        assert!(
+            !links.iter().any(|l| l.starts_with("/ban-so-hoa/") || l.starts_with("/trang/")),
+            "{}: no content links: {links:?}",
+            app.label
+        );
+        assert!(links.iter().any(|l| l.starts_with("/khai-thac/moi?ho_so=")), "{}: but the way to ask for it: {links:?}", app.label);
     }
 }
 
