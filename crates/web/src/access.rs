@@ -80,8 +80,10 @@ const LISTED: i64 = 50;
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct ListQuery {
-    /// Keyset: the page of phiếu before this id.
-    truoc: Option<i64>,
+    /// Keyset, one per list: the page of phiếu before this id.
+    truoc_cua_toi: Option<i64>,
+    truoc_cho_duyet: Option<i64>,
+    truoc_tat_ca: Option<i64>,
 }
 
 /// The phiếu: a reader's own; for a Lãnh đạo those waiting on them; for the archive's staff every
@@ -93,12 +95,16 @@ async fn list(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Que
     let may_decide = permissions.allows(ctx.actor.role, Action::AccessApprove);
     let staff = crate::pages::sees_work(&ctx);
     let mine = match (may_request, ctx.actor.user_id) {
-        (true, Some(user)) => Some(state.store.access_requests(&AccessFilter::Reader(user), q.truoc, LISTED).await?),
+        (true, Some(user)) => Some(state.store.access_requests(&AccessFilter::Reader(user), q.truoc_cua_toi, LISTED).await?),
         _ => None,
     };
-    let waiting =
-        if may_decide { Some(state.store.access_requests(&AccessFilter::Pending(&visibility), None, LISTED).await?) } else { None };
-    let all = if staff { Some(state.store.access_requests(&AccessFilter::Visible(&visibility), q.truoc, LISTED).await?) } else { None };
+    let waiting = if may_decide {
+        Some(state.store.access_requests(&AccessFilter::Pending(&visibility), q.truoc_cho_duyet, LISTED).await?)
+    } else {
+        None
+    };
+    let all =
+        if staff { Some(state.store.access_requests(&AccessFilter::Visible(&visibility), q.truoc_tat_ca, LISTED).await?) } else { None };
     let lines = |found: Option<(Vec<kho_store::AccessRequestLine>, i64)>| {
         found.map(|(lines, total)| {
             let next = (lines.len() as i64 == LISTED).then(|| lines.last().map(|l| l.id)).flatten();

@@ -478,3 +478,47 @@ async fn khai_thác_by_api_alone() {
         }
     }
 }
+
+/// Each list of phiếu pages on by its own cursor: a Lãnh đạo walking back through every phiếu
+/// still sees the newest of those waiting on them.
+#[tokio::test]
+async fn each_list_of_phiếu_pages_on_by_its_own_cursor() {
+    for app in apps_with(kho_web::WebConfig::default(), false).await {
+        let label = app.label;
+        let unit = app.unit_id("Xã Mường Ảng").await;
+        let (_, made) = kho_store::test_support::fonds_with_dossiers(&app.store, unit, "X27", &[("1", "Hồ sơ giao đất", "01", "1")]).await;
+        app.user("docgia", Role::Reader, Classification::None, &[app.archive], &[]).await;
+        app.user("lanhdao", Role::Leader, Classification::Secret, &[app.archive], &[]).await;
+        let reader = app.store.user_by_name("docgia").await.unwrap().unwrap().id;
+        let form = kho_model::access_request::RequestForm::checked(
+            "Lò Thị Xuân",
+            "",
+            "011190004321",
+            "01",
+            "",
+            "Giao đất",
+            "ban_doc",
+            "3",
+            &made[0].1,
+        )
+        .unwrap();
+        let mut ids = vec![];
+        for _ in 0..60 {
+            ids.push(app.store.submit_access_request(reader, &form, &[(made[0].0, kho_model::Mode::Conditional)]).await.unwrap());
+        }
+        let leader = app.login("lanhdao").await;
+        let (_, page) = leader.get("/khai-thac").await;
+        let next = |page: &str, cursor: &str| -> Option<i64> {
+            let link = page.split(&format!("?{cursor}=")).nth(1)?;
+            link[..link.find('"')?].parse().ok()
+        };
+        let back = next(&page, "truoc_tat_ca").unwrap_or_else(|| panic!("{label}: every phiếu pages on"));
+        assert!(next(&page, "truoc_cho_duyet").is_some(), "{label}: those waiting page on too");
+        let (_, older) = leader.get(&format!("/khai-thac?truoc_tat_ca={back}")).await;
+        let newest = format!("/khai-thac/{}\"", ids.last().unwrap());
+        let waiting = older.split("id=\"waiting\"").nth(1).unwrap().split("</table>").next().unwrap();
+        let all = older.split("id=\"all\"").nth(1).unwrap().split("</table>").next().unwrap();
+        assert!(waiting.contains(&newest), "{label}: the waiting list stays at its first page");
+        assert!(!all.contains(&newest), "{label}: every phiếu, at its second page");
+    }
+}
