@@ -55,6 +55,7 @@ const MIGRATIONS: &[(i64, &str, Sql)] = &[
     (28, "boxes_placed", Both(include_str!("../migrations/0028_boxes_placed.sql"))),
     (29, "search_changes", Both(include_str!("../migrations/0029_search_changes.sql"))),
     (30, "access_requests", Both(include_str!("../migrations/0030_access_requests.sql"))),
+    (31, "job_tallies", Both(include_str!("../migrations/0031_job_tallies.sql"))),
 ];
 
 const FOREIGN_KEYS_OFF: &str = "-- kho:foreign-keys-off";

@@ -144,6 +144,15 @@ async fn urgent_hồ_sơ_go_first_and_a_dead_workers_job_comes_back() {
         let after = store.claim_job("c", 60, 3).await.unwrap().unwrap();
         assert_ne!(after.id, next.id, "{}: the poison job is not handed out a fourth time", catalogue.label);
         assert_eq!(store.failed_jobs(&Visibility::everything(), batch, 50).await.unwrap().0.len(), 1);
+
+        // The counts, kept by the triggers as the jobs changed: six pages, one read, one failed,
+        // two claimed ("a"'s first, and `after`), two waiting; the failed one queued again.
+        let counts = |c: kho_store::QueueCounts| (c.queued, c.running, c.done, c.failed);
+        assert_eq!(counts(store.queue_counts(Some(batch)).await.unwrap()), (2, 2, 1, 1), "{}", catalogue.label);
+        assert_eq!(counts(store.queue_counts(None).await.unwrap()), (2, 2, 1, 1), "{}", catalogue.label);
+        assert_eq!(store.retry_failed_jobs(batch).await.unwrap(), 1);
+        assert_eq!(counts(store.queue_counts(Some(batch)).await.unwrap()), (3, 2, 1, 0), "{}", catalogue.label);
+        assert_eq!(counts(store.queue_counts(Some(batch + 1)).await.unwrap()), (0, 0, 0, 0), "{}: another batch", catalogue.label);
     }
 }
 
