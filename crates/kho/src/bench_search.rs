@@ -503,8 +503,9 @@ pub async fn search(data_dir: &std::path::Path, documents: u64, repeat: u32, pos
         for _ in 0..repeat {
             let t = Instant::now();
             tops.insert("Kho", kho_search(typed)?);
-            kho_times.push(t.elapsed());
-            times.entry("Kho").or_default().push(t.elapsed());
+            let took = t.elapsed();
+            kho_times.push(took);
+            times.entry("Kho").or_default().push(took);
             let t = Instant::now();
             tops.insert("SQLite FTS5", fts5(typed.clone()).await?);
             times.entry("SQLite FTS5").or_default().push(t.elapsed());

@@ -524,9 +524,6 @@ impl SearchIndex {
         let text_term = |field: Field, value: &str| -> Box<dyn Query> {
             Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic))
         };
-        if allowed.public_only {
-            clauses.push((Occur::Must, text_term(f.mode, "01")));
-        }
         let filters = &search.filters;
         let u64_term = |field: Field, value: u64| -> Box<dyn Query> {
             Box::new(TermQuery::new(Term::from_field_u64(field, value), IndexRecordOption::Basic))
@@ -598,7 +595,9 @@ impl SearchIndex {
             return Ok(Hits::default());
         }
         let searcher = self.reader.searcher();
-        let matching = self.visible_of(&searcher, search, words.query.box_clone())?;
+        // Read from the term dictionaries once, then shared by every query of this search.
+        let visible = self.visible(&searcher, search)?;
+        let matching = within(&visible, words.query.box_clone());
         let limit = search.limit.clamp(1, PAGE_MOST);
         let offset = search.offset.min(1_000_000);
         let wanted = offset + limit;
@@ -606,8 +605,8 @@ impl SearchIndex {
             Some(plain) if search.filters.is_empty() => {
                 // Plain words: counted unscored on the folded words, ranked with pruning.
                 let folded: Vec<Term> = plain.iter().map(|(folded, _)| Term::from_field_text(self.fields.all, folded)).collect();
-                let (total, counted) = searcher.search(&self.visible_of(&searcher, search, all_of(folded, false))?, &(Count, FacetKeys))?;
-                (total, self.tiered(&searcher, search, &words, plain, wanted, total)?, counted)
+                let (total, counted) = searcher.search(&within(&visible, all_of(folded, false)), &(Count, FacetKeys))?;
+                (total, self.tiered(&searcher, search, &visible, &words, plain, wanted, total)?, counted)
             }
             _ => {
                 // The best RERANK (or as many as the page reaches) by the words alone, with the
@@ -617,12 +616,11 @@ impl SearchIndex {
                 (total, self.rerank(&searcher, &words.near, top)?, counted)
             }
         };
-        let query = matching;
         let top: Vec<(Score, DocAddress)> = top.into_iter().skip(offset).take(limit).collect();
         let f = &self.fields;
-        let mut title_snippets = SnippetGenerator::create(&searcher, &query, f.title)?;
+        let mut title_snippets = SnippetGenerator::create(&searcher, &matching, f.title)?;
         title_snippets.set_max_num_chars(300);
-        let mut text_snippets = SnippetGenerator::create(&searcher, &query, f.all)?;
+        let mut text_snippets = SnippetGenerator::create(&searcher, &matching, f.all)?;
         text_snippets.set_max_num_chars(240);
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top {
@@ -661,13 +659,6 @@ impl SearchIndex {
 }
 
 impl SearchIndex {
-    /// `words` within what `search` may see and is narrowed to.
-    fn visible_of(&self, searcher: &tantivy::Searcher, search: &Search, words: Box<dyn Query>) -> Result<BooleanQuery, SearchError> {
-        let mut clauses = self.visible(searcher, search)?;
-        clauses.push((Occur::Must, words));
-        Ok(BooleanQuery::new(clauses))
-    }
-
     /// Plain words, ranked in two tiers, best first, at least `wanted` of them where there are.
     /// First what holds every word as typed, tone marks and all: ranked by the words alone on
     /// `all` and `all_exact` with block-max pruning, so that the cost grows with the page, not with
@@ -678,6 +669,7 @@ impl SearchIndex {
         &self,
         searcher: &tantivy::Searcher,
         search: &Search,
+        visible: &[Clause],
         words: &Words,
         plain: &[(String, String)],
         wanted: usize,
@@ -704,11 +696,10 @@ impl SearchIndex {
         }
         let mut top = self.rerank(searcher, &leaves, first)?;
         if exhausted && wanted > top.len() && plain.iter().any(|(folded, exact)| folded != exact) {
-            let mut clauses = self.visible(searcher, search)?;
-            clauses.push((Occur::Must, words.query.box_clone()));
-            clauses.push((Occur::MustNot, all_of(as_typed, false)));
+            let found = Box::new(within(visible, words.query.box_clone()));
+            let others = BooleanQuery::new(vec![(Occur::Must, found as Box<dyn Query>), (Occur::MustNot, all_of(as_typed, false))]);
             let rest = TopDocs::with_limit((wanted - top.len()).max(RERANK)).order_by_score();
-            let rest = searcher.search(&BooleanQuery::new(clauses), &rest)?;
+            let rest = searcher.search(&others, &rest)?;
             top.extend(self.rerank(searcher, &words.near, rest)?);
         }
         Ok(top)
@@ -896,6 +887,13 @@ impl Ord for Candidate {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         self.0.total_cmp(&other.0).then(other.1.cmp(&self.1))
     }
+}
+
+/// `words` within the `visible` clauses of a search (what it may see and is narrowed to).
+fn within(visible: &[Clause], words: Box<dyn Query>) -> BooleanQuery {
+    let mut clauses: Vec<Clause> = visible.iter().map(|(occur, query)| (*occur, query.box_clone())).collect();
+    clauses.push((Occur::Must, words));
+    BooleanQuery::new(clauses)
 }
 
 /// The conjunction of `terms`, scored or not.

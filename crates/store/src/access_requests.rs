@@ -440,8 +440,10 @@ impl Store {
             }
         }
         // The year's readers, each once however many months they came.
-        let (sql, args) =
-            prepare(&readers_sql.replace(" GROUP BY {vn_month:r.submitted_at}", "").replace("{vn_month:r.submitted_at} AS month, ", ""));
+        let year_sql = "SELECT COUNT(DISTINCT r.id) AS a, COUNT(DISTINCT r.reader_id) AS b
+             FROM access_requests r JOIN access_items i ON i.request_id = r.id JOIN dossiers ON dossiers.id = i.dossier_id
+             WHERE {visible} AND {vn_month:r.submitted_at} BETWEEN $F AND $L";
+        let (sql, args) = prepare(year_sql);
         let row = bind_all(sqlx::query(AssertSqlSafe(sql)), &args).fetch_one(&self.pool).await?;
         let (requests, readers) = (row.try_get("a")?, row.try_get("b")?);
         let mut whole = AccessMonth {

@@ -89,6 +89,12 @@ pub(crate) fn sees_work(ctx: &Ctx) -> bool {
     kho_model::access::Permissions::shipped().allows(ctx.actor.role, Action::PlanView)
 }
 
+/// Whether the person sees digitized content (pages, their text, signed PDF/A) outside a phiếu
+/// yêu cầu khai thác: everyone but a reader, whose content comes through the phiếu.
+pub(crate) fn sees_content(ctx: &Ctx) -> bool {
+    kho_model::access::Permissions::shipped().allows(ctx.actor.role, Action::ContentView)
+}
+
 #[derive(Serialize)]
 pub(crate) struct Crumb {
     label: String,
@@ -1198,10 +1204,7 @@ pub(crate) async fn render_dossier(
     let may_request = kho_model::access::Permissions::shipped().allows(ctx.actor.role, Action::AccessRequest)
         && !state.store.renditions(dossier.id).await?.is_empty();
     // The pages, beside their text, for whoever sees content outside a phiếu.
-    let page_ids = match kho_model::access::Permissions::shipped().allows(ctx.actor.role, Action::ContentView) {
-        true => state.store.dossier_page_ids(id).await?,
-        false => vec![],
-    };
+    let page_ids = if sees_content(ctx) { state.store.dossier_page_ids(id).await? } else { vec![] };
     let (scanned_pages, first_page) = (page_ids.len(), page_ids.first().copied());
     let classified = dossier.fields.classification.max(fonds.fields.classification).is_classified();
     let may_edit = kho_model::access::Permissions::shipped().allows(ctx.actor.role, Action::CatalogueEdit);

@@ -149,7 +149,7 @@ pub async fn dossier_for(state: &AppState, ctx: &Ctx, action: Action, id: i64) -
 /// as secret as that văn bản, its name included. None for whoever sees content only through a
 /// phiếu yêu cầu khai thác (a reader).
 pub async fn visible_renditions(state: &AppState, ctx: &Ctx, dossier: &Dossier) -> Result<Vec<kho_store::Rendition>, Refused> {
-    if !kho_model::access::Permissions::shipped().allows(ctx.actor.role, Action::ContentView) {
+    if !crate::pages::sees_content(ctx) {
         return Ok(vec![]);
     }
     let (place, labels) = state.store.rendition_labels(dossier).await?;

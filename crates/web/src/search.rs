@@ -455,11 +455,11 @@ pub async fn page(
         })
         .collect();
     let mut pdfs = PdfPages::default();
-    let content = kho_model::access::Permissions::shipped().allows(ctx.actor.role, kho_model::access::Action::ContentView);
+    let content = crate::pages::sees_content(&ctx);
     let mut rows: Vec<Value> = vec![];
     for h in &hits.hits {
         let pdf = match (h.kind, h.page_no) {
-            (Kind::Page, Some(n)) => pdfs.at(&state, &ctx, h.dossier_id, n).await?,
+            (Kind::Page, Some(n)) if content => pdfs.at(&state, &ctx, h.dossier_id, n).await?,
             _ => None,
         };
         rows.push(context! {
@@ -504,7 +504,7 @@ pub(crate) async fn api(
     let visibility = ctx.actor.visibility();
     let fonds = state.store.list_fonds(&visibility).await?.iter().map(|f| f.id).collect();
     let (hits, page) = run(&state, &visibility, fonds, &query).await?;
-    let content = kho_model::access::Permissions::shipped().allows(ctx.actor.role, kho_model::access::Action::ContentView);
+    let content = crate::pages::sees_content(&ctx);
     let list: Vec<serde_json::Value> = hits
         .hits
         .iter()
