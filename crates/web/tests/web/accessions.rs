@@ -1,7 +1,7 @@
 //! Tiếp nhận: a transfer recorded through the form, refused field by field when wrong, and its
 //! biên bản giao nhận read back from the DOCX and the PDF it produces.
 
-mod common;
+use crate::common;
 
 use common::{apps, pdf_text};
 use kho_model::Classification;

@@ -3,7 +3,7 @@
 //! `policy/permissions.csv` and the scope and clearance rules say. Sessions for pages, tokens for
 //! the API. Runs on SQLite and PostgreSQL.
 
-mod common;
+use crate::common;
 
 use common::{Api, App, Session, apps};
 use kho_model::access::{Action, Permissions, Role};

@@ -2,7 +2,7 @@
 //! tra of a finished run — and, when it found files lost or damaged, its biên bản xử lý sự cố và
 //! phục hồi — read back from their PDF and DOCX. A file is named by its SHA-256 alone.
 
-mod common;
+use crate::common;
 
 use common::{apps, pdf_text};
 use kho_model::Classification;

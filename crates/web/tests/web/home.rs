@@ -3,7 +3,7 @@
 //! the province archivist's queue, the Lãnh đạo's approvals, the contractor's assigned fonds and
 //! batches, the reader's search, the administrator's province; no link on a home page is refused.
 
-mod common;
+use crate::common;
 
 use common::{App, Session, apps, hrefs, main_of, menu};
 use kho_model::ArchiveDate;

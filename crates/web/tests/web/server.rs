@@ -3,7 +3,7 @@
 //! slow clients (half-sent requests held by the thousand, a health check still answered), the
 //! whole-request time limit and the uploads it spares, and where sign-in may send a browser.
 
-mod common;
+use crate::common;
 
 use common::{App, PASSWORD, apps, apps_with, csrf_in};
 use kho_model::Classification;

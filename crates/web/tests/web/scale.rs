@@ -2,7 +2,7 @@
 //! every list is walked a page at a time — first, next, last, a page by its number, a hồ sơ by
 //! its number — in the browser's pages and in the API.
 
-mod common;
+use crate::common;
 
 use common::{App, apps};
 use kho_model::Classification;

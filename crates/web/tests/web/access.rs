@@ -6,7 +6,7 @@
 //! "BẢN SAO" mark; every delivery is logged and counted by month. Another reader, a Lãnh đạo of
 //! another commune, an expired grant and a hồ sơ classified after its grant all find nothing.
 
-mod common;
+use crate::common;
 
 use common::{App, apps_with};
 use kho_model::Classification;

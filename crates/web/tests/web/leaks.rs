@@ -6,7 +6,7 @@
 //! may not see is a leak. A second pass adds more secrets and checks that nothing a reader gets
 //! changes: hidden records are not counted either.
 
-mod common;
+use crate::common;
 
 use common::{Api, App, Session, apps_with};
 use kho_model::access::{Action, Permissions, Role};

@@ -5,7 +5,7 @@
 //! and every refusal of a file's content is in the audit trail. `kho ingest` has its own
 //! (`kho/tests/digitize.rs`).
 
-mod common;
+use crate::common;
 
 use common::{App, Session, apps_with};
 use kho_digitize::hostile::{Hostile, corpus};

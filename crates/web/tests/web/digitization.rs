@@ -3,7 +3,7 @@
 //! nobody can map), watches the progress as a worker reads the pages, and downloads the PDF/A
 //! from the hồ sơ's page. Another commune's clerk sees none of it.
 
-mod common;
+use crate::common;
 
 use common::{App, apps};
 use kho_model::Classification;

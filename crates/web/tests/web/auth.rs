@@ -2,7 +2,7 @@
 //! sessions, revoked tokens, guessed ids of other communes' and secret records — and the audit
 //! trail that records views of classified material.
 
-mod common;
+use crate::common;
 
 use common::{App, PASSWORD, apps, csrf_in};
 use kho_model::Classification;

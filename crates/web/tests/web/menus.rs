@@ -2,7 +2,7 @@
 //! Chỉnh lý or Hủy; an administrator's Quản trị is a live link), and every error page — 403,
 //! 404, 405, a refused form — keeps the layout and the menu of the person signed in.
 
-mod common;
+use crate::common;
 
 use common::{apps, menu};
 use kho_model::Classification;

@@ -2,7 +2,7 @@
 //! and the norms' formula written out here; the norms, a unit's complexity and the budget entered
 //! and refused as a province operator and a commune clerk would; each person's scope only.
 
-mod common;
+use crate::common;
 
 use common::{apps, demo_plan};
 use kho_model::Classification;

@@ -1,7 +1,7 @@
 //! The retention schedule on the web: Kho's suggestion says which rule matched and when the
 //! retention ends; an administrator replaces the table, all or nothing.
 
-mod common;
+use crate::common;
 
 use common::apps;
 use kho_model::Classification;

@@ -3,7 +3,7 @@
 //! mục lục, never one from a văn bản the clerk may not see); language chosen from TT05's list,
 //! a value outside it kept as written.
 
-mod common;
+use crate::common;
 
 use common::apps;
 use kho_model::Classification;

@@ -1,7 +1,7 @@
 //! Quản trị through its pages: an administrator creates an account with a scope and clearance,
 //! issues and revokes an API token, and reads and exports the audit trail.
 
-mod common;
+use crate::common;
 
 use common::{apps, csrf_in};
 use kho_model::Classification;

@@ -1,7 +1,7 @@
 //! Black-box HTTP tests: each starts Kho on 127.0.0.1 against a fresh catalogue (SQLite and
 //! PostgreSQL) and talks to it as a browser or an API client would.
 
-mod common;
+use crate::common;
 
 use common::{Api, App, Session, apps};
 use kho_model::Classification;

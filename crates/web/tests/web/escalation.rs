@@ -4,7 +4,7 @@
 //! leader's password; a commune clerk making their commune the province archive — each refused,
 //! and the two-person path (an administrator proposes, a cleared Lãnh đạo approves) shown working.
 
-mod common;
+use crate::common;
 
 use common::{App, PASSWORD};
 use kho_model::access::Role;

@@ -4,7 +4,7 @@
 //! keeps answering; nothing refused kept, in the catalogue, the blob store or the review folder;
 //! and an exported mục lục imported back to the same records, groups included.
 
-mod common;
+use crate::common;
 
 use common::{App, Session};
 use kho_model::access::{Role, Visibility};

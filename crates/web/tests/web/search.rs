@@ -3,7 +3,7 @@
 //! renamed one by its new words only; facets that narrow; a page hit that opens the page viewer;
 //! the API answering alike; and what one may not see neither shown nor counted.
 
-mod common;
+use crate::common;
 
 use common::apps;
 use kho_model::Classification;

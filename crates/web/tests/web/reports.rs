@@ -2,7 +2,7 @@
 //! read back from the DOCX and the PDF and checked against what the test put into the catalogue
 //! and the plan's own lines; who may report for whom.
 
-mod common;
+use crate::common;
 
 use common::{App, apps, demo_plan};
 use kho_model::Classification;

@@ -3,7 +3,7 @@
 //! retention rules of a superseded text marked in Vietnamese, a file picker with Vietnamese
 //! text, and an icon at `/favicon.ico` so no page logs a 404.
 
-mod common;
+use crate::common;
 
 use common::apps;
 use kho_model::Classification;

@@ -2,7 +2,7 @@
 //! AES-256-GCM when the record is classified (and only on the enclave), served back only to
 //! those who may see the record — and unreadable, not the catalogue, when the key is lost.
 
-mod common;
+use crate::common;
 
 use common::{App, Session, apps, apps_with};
 use kho_model::Classification;

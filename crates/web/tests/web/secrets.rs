@@ -4,7 +4,7 @@
 //! clerk, a reader and an uncleared clerk of the commune alike; an upload naming it answers as
 //! naming nothing; and on the ordinary server no record holding files is raised to a secret.
 
-mod common;
+use crate::common;
 
 use common::App;
 use kho_model::Classification;
