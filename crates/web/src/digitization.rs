@@ -14,7 +14,7 @@ use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{DefaultBodyLimit, Form, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Json, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use kho_digitize::ingest::{self, BatchCodes, IngestError, Taken};
 use kho_model::access::{Action, Resource, authorize};
 use kho_model::digitization::OriginalKind;
@@ -484,28 +484,48 @@ async fn priority(
     let Ok(Form(form)) = form else {
         return refuse(&state, &ctx, id, "Chọn hồ sơ cần đổi thứ tự.").await;
     };
-    records::dossier_for(&state, &ctx, Action::CatalogueView, form.dossier_id).await?;
-    let reason = kho_model::text::clean(&form.reason);
-    let over = match form.rank.trim() {
+    let rank = match form.rank.trim() {
         "" => None,
-        rank => {
-            let Ok(rank) = rank.parse::<i64>() else {
-                return refuse(&state, &ctx, id, "Thứ tự ưu tiên phải là số từ 0 đến 9.").await;
-            };
-            if reason.is_empty() {
-                return refuse(&state, &ctx, id, "Ghi lý do đổi thứ tự ưu tiên.").await;
-            }
-            Some((rank.clamp(0, 9), reason.as_str()))
-        }
+        rank => match rank.parse::<i64>() {
+            Ok(rank) => Some(rank),
+            Err(_) => return refuse(&state, &ctx, id, RANK_RANGE).await,
+        },
     };
-    state.store.set_priority(id, form.dossier_id, over, &ctx.actor.name).await?;
-    let mut event = ctx.event("digitize.priority", "dossier", Some(form.dossier_id), "ok");
+    match reprioritise(&state, &ctx, id, form.dossier_id, rank, &form.reason).await? {
+        Ok(()) => Ok(Redirect::to(&format!("/so-hoa/{id}")).into_response()),
+        Err(why) => refuse(&state, &ctx, id, why).await,
+    }
+}
+
+const RANK_RANGE: &str = "Thứ tự ưu tiên phải là số từ 0 đến 9.";
+
+/// Gives a hồ sơ of batch `id` its own rank (0–9, with the reason) or, with none, returns it to
+/// the plan's order; its queued jobs move with it. The caller has authorised `Digitize` on the
+/// batch; `Err` says why the change was refused.
+async fn reprioritise(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    dossier: i64,
+    rank: Option<i64>,
+    reason: &str,
+) -> Result<Result<(), &'static str>, PageError> {
+    records::dossier_for(state, ctx, Action::CatalogueView, dossier).await?;
+    let reason = kho_model::text::clean(reason);
+    let over = match rank {
+        None => None,
+        Some(rank) if !(0..=9).contains(&rank) => return Ok(Err(RANK_RANGE)),
+        Some(_) if reason.is_empty() => return Ok(Err("Ghi lý do đổi thứ tự ưu tiên.")),
+        Some(rank) => Some((rank, reason.as_str())),
+    };
+    state.store.set_priority(id, dossier, over, &ctx.actor.name).await?;
+    let mut event = ctx.event("digitize.priority", "dossier", Some(dossier), "ok");
     event.detail = Some(match over {
         Some((rank, reason)) => format!("lô {id}; ưu tiên {rank}: {reason}"),
         None => format!("lô {id}; trở lại thứ tự theo kế hoạch"),
     });
     state.store.audit(event).await?;
-    Ok(Redirect::to(&format!("/so-hoa/{id}")).into_response())
+    Ok(Ok(()))
 }
 
 #[derive(Debug, Deserialize)]
@@ -529,8 +549,14 @@ async fn frequent_use(
     let Ok(Form(form)) = form else {
         return refuse(&state, &ctx, id, "Chọn hồ sơ cần đánh dấu.").await;
     };
-    let (dossier, _) = records::dossier_for(&state, &ctx, Action::CatalogueView, form.dossier_id).await?;
-    let frequent = form.frequent == "1";
+    mark_frequent_use(&state, &ctx, id, form.dossier_id, form.frequent == "1").await?;
+    Ok(Redirect::to(&format!("/so-hoa/{id}")).into_response())
+}
+
+/// Marks (or clears) a hồ sơ of batch `id` as consulted often, with the plan's priority that
+/// follows; the caller has authorised `Digitize` on the batch.
+async fn mark_frequent_use(state: &AppState, ctx: &Ctx, id: i64, dossier: i64, frequent: bool) -> Result<(), PageError> {
+    let (dossier, _) = records::dossier_for(state, ctx, Action::CatalogueView, dossier).await?;
     let priority = kho_model::digitization::priority(&dossier.fields.title, dossier.fields.maintenance, frequent);
     state.store.set_frequent_use(id, dossier.id, frequent, (priority.rank, priority.reason)).await?;
     let mut event = ctx.event("digitize.frequent_use", "dossier", Some(dossier.id), "ok");
@@ -541,16 +567,22 @@ async fn frequent_use(
         priority.reason
     ));
     state.store.audit(event).await?;
-    Ok(Redirect::to(&format!("/so-hoa/{id}")).into_response())
+    Ok(())
 }
 
 async fn retry(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
     records::batch_for(&state, &ctx, Action::Digitize, id).await?;
+    retry_failed(&state, &ctx, id).await?;
+    Ok(Redirect::to(&format!("/so-hoa/{id}")).into_response())
+}
+
+/// Queues again every failed job of batch `id` (the caller has authorised): how many.
+async fn retry_failed(state: &AppState, ctx: &Ctx, id: i64) -> Result<u64, PageError> {
     let n = state.store.retry_failed_jobs(id).await?;
     let mut event = ctx.event("digitize.retry", "batch", Some(id), "ok");
     event.detail = Some(format!("{n} việc"));
     state.store.audit(event).await?;
-    Ok(Redirect::to(&format!("/so-hoa/{id}")).into_response())
+    Ok(n)
 }
 
 /// Scans sent from the browser: each file mapped to its hồ sơ by its TT05 name (or to the hồ
@@ -857,6 +889,9 @@ pub fn api_routes(max_upload: usize) -> Router<AppState> {
         .route("/batches/{id}/queue", get(api_queue))
         .route("/batches/{id}/files", post(api_upload).layer(DefaultBodyLimit::max(max_upload)))
         .route("/batches/{id}/export", get(api_export))
+        .route("/batches/{id}/dossiers/{dossier}/priority", put(api_priority))
+        .route("/batches/{id}/dossiers/{dossier}/frequent-use", put(api_frequent_use))
+        .route("/batches/{id}/retry", post(api_retry))
         .route("/batches/{id}/upload", get(api_piece_status).put(api_piece_put))
         .route("/dossiers/{id}/renditions", get(api_renditions))
         .route("/renditions/{id}", get(api_download))
@@ -979,6 +1014,72 @@ pub(crate) async fn api_queue(
     let limit = q.limit.unwrap_or(QUEUE_PAGE).clamp(1, 1000);
     let page = state.store.batch_queue(&ctx.actor.visibility(), id, q.after, limit, None).await?;
     Ok(Json(serde_json::json!({ "total": page.total, "next": page.next, "entries": page.entries })).into_response())
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct PriorityInput {
+    /// 0 (trước nhất) đến 9; null: trở lại thứ tự theo kế hoạch.
+    rank: Option<i64>,
+    /// Lý do, bắt buộc khi đặt thứ tự.
+    #[serde(default)]
+    reason: String,
+}
+
+/// Puts a hồ sơ of the batch ahead of (or behind) the plan's order, with the reason, or returns
+/// it to the plan's order; its queued pages move with it. The same as the batch page's form.
+#[utoipa::path(put, path = "/api/v1/batches/{id}/dossiers/{dossier}/priority", tag = "Số hóa",
+    params(("id" = i64, Path), ("dossier" = i64, Path)), request_body(content = PriorityInput, example = json!({ "rank": 0, "reason": "UBND xã cần gấp để giải quyết hồ sơ đất đai" })),
+    responses((status = 204, description = "Đã đổi thứ tự"), (status = 422, description = "Vì sao không đổi được", body = ApiErrorBody),
+        (status = 404, body = ApiErrorBody)))]
+pub(crate) async fn api_priority(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((id, dossier)): Path<(i64, i64)>,
+    crate::api::Body(input): crate::api::Body<PriorityInput>,
+) -> Result<Response, ApiError> {
+    records::batch_for(&state, &ctx, Action::Digitize, id).await?;
+    match reprioritise(&state, &ctx, id, dossier, input.rank, &input.reason).await? {
+        Ok(()) => Ok(StatusCode::NO_CONTENT.into_response()),
+        Err(why) => Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", why)),
+    }
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct FrequentUseInput {
+    /// true: hồ sơ thường xuyên được khai thác (kế hoạch xếp thứ sáu); false (hoặc không có): bỏ đánh dấu.
+    #[serde(default)]
+    frequent: bool,
+}
+
+/// Marks a hồ sơ of the batch as consulted often, or clears the mark; its place in the plan's
+/// order follows at once.
+#[utoipa::path(put, path = "/api/v1/batches/{id}/dossiers/{dossier}/frequent-use", tag = "Số hóa",
+    params(("id" = i64, Path), ("dossier" = i64, Path)), request_body(content = FrequentUseInput, example = json!({ "frequent": true })),
+    responses((status = 204, description = "Đã đánh dấu"), (status = 404, body = ApiErrorBody)))]
+pub(crate) async fn api_frequent_use(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((id, dossier)): Path<(i64, i64)>,
+    crate::api::Body(input): crate::api::Body<FrequentUseInput>,
+) -> Result<Response, ApiError> {
+    records::batch_for(&state, &ctx, Action::Digitize, id).await?;
+    mark_frequent_use(&state, &ctx, id, dossier, input.frequent).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// Queues again every job of the batch that failed (OCR, PDF/A, signing), as "Làm lại" does.
+#[utoipa::path(post, path = "/api/v1/batches/{id}/retry", tag = "Số hóa", params(("id" = i64, Path)), responses(
+    (status = 200, description = "retried: số việc đưa lại vào hàng đợi", example = json!({ "retried": 3 })), (status = 404, body = ApiErrorBody)))]
+pub(crate) async fn api_retry(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    records::batch_for(&state, &ctx, Action::Digitize, id).await?;
+    let retried = retry_failed(&state, &ctx, id).await?;
+    Ok(Json(serde_json::json!({ "retried": retried })).into_response())
 }
 
 /// Scans into the batch (multipart: `file` parts, each named by its TT05 code or after a

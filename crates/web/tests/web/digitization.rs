@@ -529,6 +529,38 @@ async fn a_scanning_station_works_through_the_api() {
         let (_, rest) = station.call(Method::GET, &format!("/api/v1/batches/{batch}/queue?after={after}"), None).await;
         assert_eq!((rest["entries"].as_array().unwrap().len(), &rest["next"]), (1, &serde_json::Value::Null), "{label}");
 
+        // The operator's controls: the second hồ sơ put first (only with a reason, 0 to 9), marked
+        // as consulted often and back; another commune's station finds no such batch.
+        let second_id = rest["entries"][0]["dossierId"].as_i64().unwrap();
+        let priority = format!("/api/v1/batches/{batch}/dossiers/{second_id}/priority");
+        let (status, refused) = station.call(Method::PUT, &priority, Some(serde_json::json!({ "rank": 0 }))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+        assert!(refused["error"]["message"].as_str().unwrap().contains("lý do"), "{label}: {refused}");
+        let (status, refused) = station.call(Method::PUT, &priority, Some(serde_json::json!({ "rank": 12, "reason": "Gấp" }))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{label}: {refused}");
+        let (status, _) = outsider.call(Method::PUT, &priority, Some(serde_json::json!({ "rank": 0, "reason": "Gấp" }))).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{label}");
+        let (status, _) = station.call(Method::PUT, &priority, Some(serde_json::json!({ "rank": 0, "reason": "Lãnh đạo cần gấp" }))).await;
+        assert_eq!(status, StatusCode::NO_CONTENT, "{label}");
+        let (_, queue) = station.call(Method::GET, &format!("/api/v1/batches/{batch}/queue"), None).await;
+        assert_eq!(queue["entries"][0]["dossierId"].as_i64(), Some(second_id), "{label}: put first: {queue}");
+        assert_eq!(queue["entries"][0]["overrideReason"], "Lãnh đạo cần gấp", "{label}: {queue}");
+        let (status, _) = station.call(Method::PUT, &priority, Some(serde_json::json!({ "rank": null }))).await;
+        assert_eq!(status, StatusCode::NO_CONTENT, "{label}");
+        let (_, queue) = station.call(Method::GET, &format!("/api/v1/batches/{batch}/queue"), None).await;
+        assert_eq!(queue["entries"][0]["fileCode"], land.as_str(), "{label}: back in the plan's order: {queue}");
+        let frequent = format!("/api/v1/batches/{batch}/dossiers/{second_id}/frequent-use");
+        let reason = |queue: &serde_json::Value| queue["entries"][1]["reason"].clone();
+        let before = reason(&queue);
+        let (status, _) = station.call(Method::PUT, &frequent, Some(serde_json::json!({ "frequent": true }))).await;
+        assert_eq!(status, StatusCode::NO_CONTENT, "{label}");
+        let (_, marked) = station.call(Method::GET, &format!("/api/v1/batches/{batch}/queue"), None).await;
+        assert!(reason(&marked).as_str().unwrap().contains("khai thác"), "{label}: {marked}");
+        let (status, _) = station.call(Method::PUT, &frequent, Some(serde_json::json!({ "frequent": false }))).await;
+        assert_eq!(status, StatusCode::NO_CONTENT, "{label}");
+        let (_, cleared) = station.call(Method::GET, &format!("/api/v1/batches/{batch}/queue"), None).await;
+        assert_eq!(reason(&cleared), before, "{label}");
+
         let tiff = std::fs::read(Path::new(PAGES).join("ho-so-3-trang.tif")).unwrap();
         let form = reqwest::multipart::Form::new()
             .part("file", reqwest::multipart::Part::bytes(tiff).file_name(format!("{land}.tif")))
@@ -583,6 +615,13 @@ async fn a_scanning_station_works_through_the_api() {
 
         let blobs = kho_blobs::Blobs::open(&app.catalogue.dir().join("blobs"), None).unwrap();
         let worker = kho_digitize::worker::Worker::new(app.store.clone(), blobs, Default::default());
+        // A job that failed is queued again by the station.
+        let job = app.store.claim_job("tram", 60, 3).await.unwrap().unwrap();
+        assert!(app.store.fail_job(&job, "máy hỏng").await.unwrap());
+        let (status, _) = outsider.call(Method::POST, &format!("/api/v1/batches/{batch}/retry"), None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{label}");
+        let (status, retried) = station.call(Method::POST, &format!("/api/v1/batches/{batch}/retry"), None).await;
+        assert_eq!((status, retried["retried"].as_u64()), (StatusCode::OK, Some(1)), "{label}: {retried}");
         while worker.run_one(0).await.unwrap().is_some() {}
         let (_, progress) = station.call(Method::GET, &format!("/api/v1/batches/{batch}"), None).await;
         assert_eq!(
@@ -632,6 +671,9 @@ async fn a_scanning_station_works_through_the_api() {
             "/api/v1/batches/{id}/files",
             "/api/v1/batches/{id}/export",
             "/api/v1/batches/{id}/upload",
+            "/api/v1/batches/{id}/dossiers/{dossier}/priority",
+            "/api/v1/batches/{id}/dossiers/{dossier}/frequent-use",
+            "/api/v1/batches/{id}/retry",
             "/api/v1/dossiers/{id}/renditions",
             "/api/v1/renditions/{id}",
         ] {
