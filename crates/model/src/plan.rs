@@ -706,13 +706,20 @@ mod tests {
 
 /// A stage of the plan's work, as work done outside Kho is entered against it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(into = "&'static str")]
 pub enum WorkStage {
     Received,
     Arranged,
     Destroyed,
     Digitized,
     HandedOver,
+}
+
+impl From<WorkStage> for &'static str {
+    /// Its code, as it is entered.
+    fn from(stage: WorkStage) -> &'static str {
+        stage.code()
+    }
 }
 
 impl WorkStage {
@@ -761,11 +768,20 @@ impl WorkStage {
 /// Work done outside Kho (before Kho was used, or recorded by another system), as the form gives
 /// it: which unit, which stage, how much, when, and the document that attests it.
 #[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct OutsideWorkInput {
+    /// tiep_nhan, chinh_ly, huy (tiêu hủy), so_hoa, ban_giao (bàn giao tài liệu số).
+    #[serde(deserialize_with = "crate::record::text_like")]
     pub stage: String,
+    /// Mét giá (tiếp nhận, chỉnh lý, tiêu hủy), số trang (số hóa) hoặc số hồ sơ (bàn giao).
+    #[serde(deserialize_with = "crate::record::text_like")]
     pub quantity: String,
+    /// Ngày thực hiện (DD/MM/YYYY hoặc YYYY-MM-DD).
+    #[serde(deserialize_with = "crate::record::text_like")]
     pub done_on: String,
+    /// Văn bản làm căn cứ: số, ngày, cơ quan.
+    #[serde(deserialize_with = "crate::record::text_like")]
     pub source: String,
 }
 

@@ -42,6 +42,7 @@ fn flag(field: &str, label: &str, input: &str) -> Result<bool, FieldError> {
 
 /// An organisation: the province archive, a commune or ward, a former district, an agency.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
 pub struct Unit {
     pub id: i64,
     pub name: String,

@@ -45,7 +45,8 @@ impl std::ops::AddAssign<&UnitFigures> for UnitFigures {
 }
 
 /// Work done outside Kho as it was entered.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct OutsideWorkRow {
     pub id: i64,
     pub unit_id: i64,

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use kho_model::access::Action;
-use kho_model::record::{DocumentInput, DossierInput, FondsInput, InventoryInput};
+use kho_model::record::{DocumentInput, DossierInput, FondsInput, InventoryInput, UnitInput};
 use kho_store::{ListDossiers, Seek};
 use serde::Deserialize;
 use serde_json::json;
@@ -24,8 +24,9 @@ pub fn routes() -> Router<AppState> {
         .route("/openapi.json", get(openapi))
         .route("/search", get(crate::search::api))
         .route("/plan", get(plan))
-        .route("/units", get(units))
-        .route("/units/{id}", get(unit))
+        .route("/units", get(units).post(unit_create))
+        .route("/units/{id}", get(unit).put(unit_update))
+        .route("/units/{id}/outside-work", axum::routing::post(outside_work_create))
         .route("/fonds", get(fonds_list).post(fonds_create))
         .route("/fonds/{id}", get(fonds_get).put(fonds_update))
         .route("/fonds/{id}/inventories", get(inventories).post(inventory_create))
@@ -50,6 +51,9 @@ pub fn routes() -> Router<AppState> {
         plan,
         units,
         unit,
+        unit_create,
+        unit_update,
+        outside_work_create,
         fonds_list,
         fonds_create,
         fonds_get,
@@ -110,6 +114,8 @@ pub fn routes() -> Router<AppState> {
     ),
     components(schemas(
         ApiErrorBody,
+        UnitInput,
+        kho_model::plan::OutsideWorkInput,
         FondsInput,
         InventoryInput,
         DossierInput,
@@ -229,11 +235,55 @@ async fn units(State(state): State<AppState>) -> Result<Response, ApiError> {
 }
 
 #[utoipa::path(get, path = "/api/v1/units/{id}", tag = "Đơn vị", params(("id" = i64, Path)), responses(
-    (status = 200, description = "Đơn vị và dòng của nó trong kế hoạch"), (status = 404, body = ApiErrorBody)))]
+    (status = 200, description = "Đơn vị, dòng của nó trong kế hoạch và số liệu thực hiện ngoài Kho"), (status = 404, body = ApiErrorBody)))]
 async fn unit(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, ApiError> {
     let unit = state.store.unit(id).await?;
     let target = state.store.unit_target(id).await?;
-    Ok(Json(json!({ "unit": unit, "target": target })).into_response())
+    let outside_work = state.store.outside_work(Some(&[id]), None).await?;
+    Ok(Json(json!({ "unit": unit, "target": target, "outsideWork": outside_work })).into_response())
+}
+
+/// A unit dissolved or merged in the reorganisation (a former district or commune), with the unit
+/// that inherits its records, as "Thêm đơn vị" does; the successor must be a unit one works for.
+#[utoipa::path(post, path = "/api/v1/units", tag = "Đơn vị", request_body(content = UnitInput, example = json!({
+        "name": "Xã Nà Nhạn (cũ)", "kind": "02", "oldAdminCode": "03208", "dissolvedOn": "2025-07-01", "successorId": 12 })),
+    responses((status = 201, description = "Đã thêm; Location là địa chỉ của đơn vị"), (status = 422, description = "Từng trường sai và vì sao", body = ApiErrorBody),
+        (status = 403, body = ApiErrorBody)))]
+async fn unit_create(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Body(input): Body<UnitInput>,
+) -> Result<Response, ApiError> {
+    created(records::create_unit(&state, &ctx, &input).await, |id| format!("/api/v1/units/{id}"))
+}
+
+/// A unit's description; its kind and successor (which decide who sees its records) only by an
+/// administrator, as on the page.
+#[utoipa::path(put, path = "/api/v1/units/{id}", tag = "Đơn vị", params(("id" = i64, Path)), request_body = UnitInput, responses(
+    (status = 200, description = "Đã lưu"), (status = 422, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
+async fn unit_update(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    Body(input): Body<UnitInput>,
+) -> Result<Response, ApiError> {
+    updated(records::update_unit(&state, &ctx, id, &input).await)
+}
+
+/// Work a unit did outside Kho (before Kho, or in another system), counted in the plan's progress
+/// and the annual report, with the document that attests it.
+#[utoipa::path(post, path = "/api/v1/units/{id}/outside-work", tag = "Đơn vị", params(("id" = i64, Path)),
+    request_body(content = kho_model::plan::OutsideWorkInput, example = json!({
+        "stage": "chinh_ly", "quantity": "12,5", "doneOn": "15/06/2025", "source": "Biên bản nghiệm thu số 12/BB-UBND ngày 15/6/2025" })),
+    responses((status = 201, description = "Đã ghi"), (status = 422, description = "Từng trường sai và vì sao", body = ApiErrorBody),
+        (status = 404, body = ApiErrorBody)))]
+async fn outside_work_create(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    Body(input): Body<kho_model::plan::OutsideWorkInput>,
+) -> Result<Response, ApiError> {
+    created(records::add_outside_work(&state, &ctx, id, &input).await, |_| format!("/api/v1/units/{id}"))
 }
 
 #[utoipa::path(get, path = "/api/v1/fonds", tag = "Phông", responses((status = 200, description = "Các phông")))]

@@ -526,16 +526,10 @@ async fn unit_outside_work(
     Path(id): Path<i64>,
     Form(input): Form<kho_model::plan::OutsideWorkInput>,
 ) -> Result<Response, PageError> {
-    state.store.unit(id).await?;
-    if !kho_model::access::authorize(&ctx.actor, Action::CatalogueEdit, &kho_model::access::Resource::Unit { unit_id: id }).is_allowed() {
-        return Err(PageError::NotFound("đơn vị"));
-    }
-    match input.parse() {
-        Ok(work) => {
-            state.store.audited(ctx.event("outside_work.add", "unit", Some(id), "ok")).add_outside_work(id, &work, &ctx.actor.name).await?;
-            Ok(saved(format!("/don-vi/{id}#ngoai-kho")))
-        }
-        Err(invalid) => render_unit(&state, &ctx, id, Some((input, invalid)), StatusCode::UNPROCESSABLE_ENTITY).await,
+    match records::add_outside_work(&state, &ctx, id, &input).await {
+        Ok(_) => Ok(saved(format!("/don-vi/{id}#ngoai-kho"))),
+        Err(Refused::Invalid(invalid)) => render_unit(&state, &ctx, id, Some((input, invalid)), StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(other) => Err(other.into()),
     }
 }
 

@@ -441,6 +441,17 @@ pub async fn create_unit(state: &AppState, ctx: &Ctx, input: &UnitInput) -> Resu
 
 /// A unit's kind decides scope (an account bound to the province archive sees every unit), so
 /// changing it is the administrator's alone (`units.scope`); every change is audited before → after.
+/// Records work done outside Kho for unit `id`, by whoever may record for it (to anyone else the
+/// unit is absent); checked field by field and audited. The new entry's id.
+pub async fn add_outside_work(state: &AppState, ctx: &Ctx, id: i64, input: &kho_model::plan::OutsideWorkInput) -> Result<i64, Refused> {
+    state.store.unit(id).await?;
+    if !authorize(&ctx.actor, Action::CatalogueEdit, &Resource::Unit { unit_id: id }).is_allowed() {
+        return Err(Refused::NotFound("đơn vị"));
+    }
+    let work = input.parse()?;
+    Ok(state.store.audited(ctx.event("outside_work.add", "unit", Some(id), "ok")).add_outside_work(id, &work, &ctx.actor.name).await?)
+}
+
 pub async fn update_unit(state: &AppState, ctx: &Ctx, id: i64, input: &UnitInput) -> Result<i64, Refused> {
     let before = unit_for(state, ctx, Action::UnitsEdit, id).await?;
     let result = async {

@@ -4,6 +4,7 @@
 mod access;
 mod accessions;
 mod admin;
+mod api;
 mod attachments;
 mod auth;
 mod common;

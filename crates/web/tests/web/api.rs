@@ -1,0 +1,83 @@
+//! The pages' workflows through `/api/v1` alone, as the province's other systems would drive them:
+//! the same checks, refusals field by field, scope and audit as the pages.
+
+use crate::common;
+
+use common::apps;
+use kho_model::Classification;
+use kho_model::access::Role;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+fn fields(refused: &Value) -> Vec<String> {
+    refused["error"]["fields"]
+        .as_array()
+        .map(|f| f.iter().map(|e| e["field"].as_str().unwrap_or("").to_string()).collect())
+        .unwrap_or_default()
+}
+
+/// A former commune added beside the commune that inherits its records, its name corrected, and
+/// the work it did before Kho recorded; nobody out of scope reaches it, and nobody but an
+/// administrator changes what decides scope.
+#[tokio::test]
+async fn units_and_the_work_done_outside_kho() {
+    for app in apps().await {
+        let label = app.label;
+        let commune = app.unit_id("Xã Mường Ảng").await;
+        let other = app.unit_id("Xã Mường Phăng").await;
+        app.user("luutru", Role::Archivist, Classification::None, &[commune], &[]).await;
+        app.user("luutru.khac", Role::Archivist, Classification::None, &[other], &[]).await;
+        let (clerk, outsider) = (app.api("luutru").await, app.api("luutru.khac").await);
+
+        let (status, refused) = clerk.call(Method::POST, "/api/v1/units", Some(json!({ "name": "Xã Ẳng Nưa (cũ)", "kind": "02" }))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{label}: {refused}");
+        assert_eq!(fields(&refused), ["dissolvedOn", "successorId"], "{label}: {refused}");
+        let former = json!({ "name": "Xã Ẳng Nưa (cũ)", "kind": "02", "oldAdminCode": "03220", "dissolvedOn": "2025-07-01", "successorId": commune });
+        let (status, refused) = outsider.call(Method::POST, "/api/v1/units", Some(former.clone())).await;
+        assert_eq!((status, fields(&refused)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["successorId".to_string()]), "{label}: {refused}");
+        let (status, created) = clerk.call(Method::POST, "/api/v1/units", Some(former.clone())).await;
+        assert_eq!(status, StatusCode::CREATED, "{label}: {created}");
+        let id = created["id"].as_i64().unwrap();
+        let unit = format!("/api/v1/units/{id}");
+
+        let mut renamed = former.clone();
+        renamed["name"] = json!("Xã Ẳng Nưa (trước 01/7/2025)");
+        let (status, saved) = clerk.call(Method::PUT, &unit, Some(renamed.clone())).await;
+        assert_eq!(status, StatusCode::OK, "{label}: {saved}");
+        let mut rescoped = renamed.clone();
+        rescoped["kind"] = json!("01");
+        let (status, refused) = clerk.call(Method::PUT, &unit, Some(rescoped)).await;
+        assert_eq!((status, fields(&refused)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["kind".to_string()]), "{label}: {refused}");
+        assert_eq!(outsider.call(Method::PUT, &unit, Some(renamed)).await.0, StatusCode::NOT_FOUND, "{label}");
+
+        // Its arrangement before Kho, as the acceptance paper has it; a quantity as a number or
+        // as a clerk writes it; every wrong field named.
+        let work = format!("{unit}/outside-work");
+        let (status, refused) =
+            clerk.call(Method::POST, &work, Some(json!({ "stage": "sap_xep", "quantity": "nhiều", "doneOn": "31/02/2025" }))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{label}: {refused}");
+        assert_eq!(fields(&refused), ["stage", "doneOn", "source"], "{label}: {refused}");
+        let (status, refused) = clerk
+            .call(Method::POST, &work, Some(json!({ "stage": "chinh_ly", "quantity": "nhiều", "doneOn": "15/06/2025", "source": "BB" })))
+            .await;
+        assert_eq!((status, fields(&refused)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["quantity".to_string()]), "{label}: {refused}");
+        let arranged =
+            json!({ "stage": "chinh_ly", "quantity": "12,5", "doneOn": "15/06/2025", "source": "Biên bản nghiệm thu số 12/BB-UBND" });
+        assert_eq!(clerk.call(Method::POST, &work, Some(arranged.clone())).await.0, StatusCode::CREATED, "{label}");
+        let scanned = json!({ "stage": "so_hoa", "quantity": 3200, "doneOn": "2025-06-20", "source": "Hợp đồng số 5/HĐ" });
+        assert_eq!(clerk.call(Method::POST, &work, Some(scanned)).await.0, StatusCode::CREATED, "{label}");
+        assert_eq!(outsider.call(Method::POST, &work, Some(arranged)).await.0, StatusCode::NOT_FOUND, "{label}");
+
+        let (_, shown) = clerk.call(Method::GET, &unit, None).await;
+        assert_eq!(shown["unit"]["name"], "Xã Ẳng Nưa (trước 01/7/2025)", "{label}: {shown}");
+        assert_eq!(shown["unit"]["successorId"], commune, "{label}: {shown}");
+        let quantities: Vec<_> = shown["outsideWork"].as_array().unwrap().iter().map(|w| w["work"]["quantity"].as_i64()).collect();
+        assert_eq!(quantities, [Some(3200), Some(1250)], "{label}: newest first; metres in hundredths, pages counted: {shown}");
+
+        let (_, doc) = clerk.call(Method::GET, "/api/v1/openapi.json", None).await;
+        for path in ["/api/v1/units", "/api/v1/units/{id}", "/api/v1/units/{id}/outside-work"] {
+            assert!(doc["paths"].get(path).is_some(), "{path} in the OpenAPI document");
+        }
+        assert!(doc["paths"]["/api/v1/units"].get("post").is_some() && doc["paths"]["/api/v1/units/{id}"].get("put").is_some());
+    }
+}
