@@ -238,6 +238,7 @@ pub fn norm_in_bounds(norm: Norm, value: Milli) -> Option<Milli> {
 /// What a unit's line of the plan costs by the norms: the whole line, and what remains after the
 /// work done so far. Days (công) and pages as numbers, costs in đồng.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Estimate {
     pub arrangement_days: f64,
     pub pages: f64,
@@ -308,17 +309,22 @@ crate::codes::code_list! {
     }
 }
 
-/// A budget line as a form sends it.
+/// A budget line as a form (or the API) sends it.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct BudgetInput {
-    #[serde(alias = "nam")]
+    /// Năm ngân sách.
+    #[serde(alias = "nam", deserialize_with = "crate::record::text_like")]
     pub year: String,
-    #[serde(alias = "loai")]
+    /// giao (kinh phí được giao) hoặc chi (kinh phí đã chi).
+    #[serde(alias = "loai", deserialize_with = "crate::record::text_like")]
     pub kind: String,
-    #[serde(alias = "so_tien")]
+    /// Số tiền, đồng (viết như người Việt viết: 1.250.000.000).
+    #[serde(alias = "so_tien", deserialize_with = "crate::record::text_like")]
     pub amount: String,
-    #[serde(alias = "can_cu")]
+    /// Căn cứ: quyết định giao dự toán, chứng từ chi.
+    #[serde(alias = "can_cu", deserialize_with = "crate::record::text_like")]
     pub source: String,
 }
 

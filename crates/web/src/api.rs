@@ -110,7 +110,11 @@ pub fn routes() -> Router<AppState> {
         crate::access::api_decide,
         crate::access::api_copy,
         crate::access::api_package,
-        crate::access::api_statistics
+        crate::access::api_statistics,
+        crate::cost::api_costs,
+        crate::cost::api_norms,
+        crate::cost::api_complexity,
+        crate::cost::api_budget_line
     ),
     components(schemas(
         ApiErrorBody,
@@ -134,7 +138,12 @@ pub fn routes() -> Router<AppState> {
         crate::places::PlaceForm,
         crate::places::BoxForm,
         crate::access::AccessRequestInput,
-        crate::access::DecisionInput
+        crate::access::DecisionInput,
+        crate::cost::NormsInput,
+        crate::cost::NormInput,
+        crate::cost::ComplexityInput,
+        crate::cost::BudgetLineInput,
+        kho_model::cost::BudgetInput
     ))
 )]
 struct ApiDoc;

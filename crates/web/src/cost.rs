@@ -8,17 +8,20 @@
 use crate::AppState;
 use crate::auth::Ctx;
 use crate::error::PageError;
+use crate::error::{ApiError, ApiErrorBody};
 use crate::respond::PaperFormat;
-use axum::extract::State;
+use axum::Json;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::Response;
-use axum::routing::{get, post};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
 use axum::{Extension, Form, Router};
 use kho_model::access::Action;
 use kho_model::cost::{self, BudgetInput, Complexity, Done, Estimate, Norm, Norms};
 use kho_model::vn;
 use kho_store::BudgetScope;
 use minijinja::{Value, context};
+use serde_json::json;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -316,30 +319,46 @@ async fn set_norms(
     Extension(ctx): Extension<Ctx>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    if !ctx.actor.visibility().all_units {
-        let refusal =
-            "Định mức dùng chung cho cả tỉnh: chỉ tài khoản của cơ quan toàn tỉnh (Sở Nội vụ, Trung tâm Lưu trữ lịch sử) được sửa.";
-        return render(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, Some(Refused::Norms(fields)), vec![refusal.into()]).await;
+    let field = |name: String| fields.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone());
+    let entries = Norm::ALL
+        .iter()
+        .filter_map(|norm| {
+            let written = field(format!("gia_tri_{}", norm.code()))?;
+            Some((*norm, written, field(format!("nguon_{}", norm.code())).unwrap_or_default()))
+        })
+        .collect();
+    match change_norms(&state, &ctx, entries).await? {
+        Ok(()) => Ok(crate::pages::saved("/kinh-phi#dinh-muc".into())),
+        Err(errors) => render(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, Some(Refused::Norms(fields)), errors).await,
     }
-    let field = |name: String| fields.iter().find(|(k, _)| *k == name).map(|(_, v)| v.trim().to_string());
+}
+
+/// Sets each norm given (its value as written, its source), all checked together: nothing is
+/// set if any is refused. The norms serve the whole province, so only a province-wide account
+/// sets them. `Err`: why, one line per problem.
+async fn change_norms(state: &AppState, ctx: &Ctx, entries: Vec<(Norm, String, String)>) -> Result<Result<(), Vec<String>>, PageError> {
+    if !ctx.actor.visibility().all_units {
+        return Ok(Err(vec![
+            "Định mức dùng chung cho cả tỉnh: chỉ tài khoản của cơ quan toàn tỉnh (Sở Nội vụ, Trung tâm Lưu trữ lịch sử) được sửa.".into(),
+        ]));
+    }
     let mut norms = state.store.norms().await?;
     let mut errors = vec![];
-    for norm in Norm::ALL {
-        let Some(written) = field(format!("gia_tri_{}", norm.code())) else { continue };
-        let source = field(format!("nguon_{}", norm.code())).unwrap_or_default();
-        match cost::parse_milli(&written).and_then(|v| cost::norm_in_bounds(*norm, v)) {
+    for (norm, written, source) in entries {
+        let (written, source) = (written.trim(), source.trim());
+        match cost::parse_milli(written).and_then(|v| cost::norm_in_bounds(norm, v)) {
             Some(_) if source.is_empty() || source.chars().count() > 500 => {
                 errors.push(format!("{}: ghi căn cứ của định mức (văn bản, đơn giá), tối đa 500 ký tự.", norm.label()))
             }
-            Some(value) => norms.set(*norm, value, &source),
+            Some(value) => norms.set(norm, value, source),
             None => errors.push(format!("{}: “{written}” không phải giá trị hợp lệ ({}).", norm.label(), norm.unit())),
         }
     }
     if !errors.is_empty() {
-        return render(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, Some(Refused::Norms(fields)), errors).await;
+        return Ok(Err(errors));
     }
     state.store.audited(ctx.event("norms.set", "system", None, "ok")).set_norms(&norms, &ctx.actor.name).await?;
-    Ok(crate::pages::saved("/kinh-phi#dinh-muc".into()))
+    Ok(Ok(()))
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -355,17 +374,31 @@ async fn set_complexity(
     Extension(ctx): Extension<Ctx>,
     Form(form): Form<ComplexityForm>,
 ) -> Result<Response, PageError> {
+    match change_complexity(&state, &ctx, &form.don_vi, &form.do_phuc_tap).await? {
+        Ok(()) => Ok(crate::pages::saved("/kinh-phi#du-toan".into())),
+        Err(errors) => render(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, Some(Refused::Complexity), errors).await,
+    }
+}
+
+/// Sets the complexity (its code) of the unit written, one the person may manage (else 404).
+async fn change_complexity(state: &AppState, ctx: &Ctx, unit: &str, complexity: &str) -> Result<Result<(), Vec<String>>, PageError> {
     let mut errors = vec![];
-    let unit = plan_unit(&state, &ctx, &form.don_vi, &mut errors).await?;
-    let complexity = Complexity::from_code(&form.do_phuc_tap);
+    let unit = plan_unit(state, ctx, unit, &mut errors).await?;
+    let complexity = Complexity::from_code(complexity);
     if complexity.is_none() {
-        errors.push("Độ phức tạp: chọn một trong ba mức.".into());
+        errors.push(format!(
+            "Độ phức tạp: chọn một trong ba mức ({}).",
+            Complexity::ALL.iter().map(|c| c.code()).collect::<Vec<_>>().join(", ")
+        ));
     }
     let (Some(Some(unit)), Some(complexity), true) = (unit, complexity, errors.is_empty()) else {
-        return render(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, Some(Refused::Complexity), errors).await;
+        if errors.is_empty() {
+            errors.push("Đơn vị: chọn đơn vị.".into());
+        }
+        return Ok(Err(errors));
     };
     state.store.audited(ctx.event("complexity.set", "unit", Some(unit), "ok")).set_complexity(unit, complexity, &ctx.actor.name).await?;
-    Ok(crate::pages::saved("/kinh-phi#du-toan".into()))
+    Ok(Ok(()))
 }
 
 /// The unit a form names: None when left empty (the province's own), a refusal when it is not a
@@ -406,19 +439,173 @@ async fn add_budget_line(
     Extension(ctx): Extension<Ctx>,
     Form(form): Form<BudgetForm>,
 ) -> Result<Response, PageError> {
+    match record_budget_line(&state, &ctx, &form.don_vi, &form.line).await? {
+        Ok(()) => Ok(crate::pages::saved("/kinh-phi#kinh-phi".into())),
+        Err(errors) => render(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, Some(Refused::Budget(form.line, form.don_vi)), errors).await,
+    }
+}
+
+/// Records a budget line for the unit written (empty: the province's own, for a province-wide
+/// account), checked against the plan's years.
+async fn record_budget_line(state: &AppState, ctx: &Ctx, unit: &str, input: &BudgetInput) -> Result<Result<(), Vec<String>>, PageError> {
     let mut errors = vec![];
-    let unit = plan_unit(&state, &ctx, &form.don_vi, &mut errors).await?;
+    let unit = plan_unit(state, ctx, unit, &mut errors).await?;
     let last_year = match state.store.plan().await? {
         Some(p) => p.plan.meta.commune_deadline.max(p.plan.meta.district_deadline).get(..4).and_then(|y| y.parse().ok()).unwrap_or(2035),
         None => 2035,
     };
-    let line = form.line.parse(PLAN_FIRST_YEAR - 1..=last_year);
+    let line = input.parse(PLAN_FIRST_YEAR - 1..=last_year);
     if let Err(invalid) = &line {
         errors.extend(invalid.errors.iter().map(|e| e.message.clone()));
     }
     let (Some(unit), Ok(line), true) = (unit, &line, errors.is_empty()) else {
-        return render(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, Some(Refused::Budget(form.line, form.don_vi)), errors).await;
+        return Ok(Err(errors));
     };
     state.store.audited(ctx.event("budget.add", "unit", unit, "ok")).add_budget_line(unit, line, &ctx.actor.name).await?;
-    Ok(crate::pages::saved("/kinh-phi#kinh-phi".into()))
+    Ok(Ok(()))
+}
+
+// ---- the same through /api/v1 ----
+
+/// `/api/v1` routes of the costs: the estimate, the norms, a unit's complexity, the budget lines.
+pub fn api_routes() -> Router<AppState> {
+    Router::new()
+        .route("/costs", get(api_costs))
+        .route("/costs/norms", put(api_norms))
+        .route("/costs/budget-lines", post(api_budget_line))
+        .route("/units/{id}/complexity", put(api_complexity))
+}
+
+fn refused(errors: Vec<String>) -> ApiError {
+    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", errors.join(" "))
+}
+
+/// The estimate the Kinh phí page shows, for the units in the person's scope: the norms in force,
+/// each unit's whole line and what remains by what is done, the budget allocated and spent, and
+/// the years.
+#[utoipa::path(get, path = "/api/v1/costs", tag = "Kinh phí", responses(
+    (status = 200, description = "norms (code, label, unit, value, source); units (unitId, name, metres, complexity, deadlineYear, whole, remaining: arrangementDays, pages, digitizationDays, entryDays, cost (đồng); allocated, spent); years (year, whole, remaining, allocated, spent)"),
+    (status = 404, description = "Chưa nạp kế hoạch", body = ApiErrorBody)))]
+pub(crate) async fn api_costs(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> Result<Response, ApiError> {
+    let Some(costs) = costs(&state, &ctx).await? else {
+        return Err(ApiError::new(StatusCode::NOT_FOUND, "no_plan", "Chưa nạp kế hoạch; dùng lệnh kho plan import."));
+    };
+    let norms: Vec<_> = Norm::ALL
+        .iter()
+        .map(|n| {
+            json!({ "code": n.code(), "label": n.label(), "unit": n.unit(), "value": cost::milli_text(costs.norms.value(*n)), "source": costs.norms.source(*n) })
+        })
+        .collect();
+    let units: Vec<_> = costs
+        .units
+        .iter()
+        .map(|u| {
+            json!({
+                "unitId": u.unit_id, "name": u.name, "metres": u.metres as f64 / 100.0, "complexity": u.complexity.code(),
+                "deadlineYear": u.deadline_year, "whole": u.whole, "remaining": u.remaining, "allocated": u.allocated, "spent": u.spent,
+            })
+        })
+        .collect();
+    let years: Vec<_> = costs
+        .years
+        .iter()
+        .map(|(year, whole, remaining, allocated, spent)| {
+            json!({ "year": year, "whole": whole, "remaining": remaining, "allocated": allocated, "spent": spent })
+        })
+        .collect();
+    Ok(Json(json!({ "norms": norms, "units": units, "years": years })).into_response())
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct NormsInput {
+    /// Các định mức cần đặt; định mức không nêu giữ nguyên.
+    norms: Vec<NormInput>,
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct NormInput {
+    /// Mã định mức, như GET /api/v1/costs trả về.
+    code: String,
+    /// Giá trị, viết như người Việt viết (1,5).
+    #[serde(deserialize_with = "kho_model::record::text_like")]
+    value: String,
+    /// Căn cứ: văn bản, đơn giá.
+    #[serde(default)]
+    source: String,
+}
+
+/// Sets norms, all checked together (nothing is set if one is refused); the province's to set.
+#[utoipa::path(put, path = "/api/v1/costs/norms", tag = "Kinh phí", request_body(content = NormsInput, example = json!({
+        "norms": [{ "code": "chinh_ly_so_bo", "value": "12,5", "source": "Quyết định số 15/QĐ-UBND ngày 10/01/2026 của UBND tỉnh" }] })),
+    responses((status = 204, description = "Đã đặt"), (status = 422, description = "Vì sao không đặt được", body = ApiErrorBody)))]
+pub(crate) async fn api_norms(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    crate::api::Body(input): crate::api::Body<NormsInput>,
+) -> Result<Response, ApiError> {
+    let mut entries = vec![];
+    let mut unknown = vec![];
+    for n in input.norms {
+        match Norm::from_code(&n.code) {
+            Some(norm) => entries.push((norm, n.value, n.source)),
+            None => unknown.push(format!("Không có định mức mã “{}”.", n.code)),
+        }
+    }
+    if !unknown.is_empty() {
+        return Err(refused(unknown));
+    }
+    match change_norms(&state, &ctx, entries).await? {
+        Ok(()) => Ok(StatusCode::NO_CONTENT.into_response()),
+        Err(errors) => Err(refused(errors)),
+    }
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct ComplexityInput {
+    /// Mã độ phức tạp chỉnh lý (TT 16/2023, Phụ lục III).
+    #[serde(default)]
+    complexity: String,
+}
+
+/// A unit's complexity for chỉnh lý, which the estimate weighs.
+#[utoipa::path(put, path = "/api/v1/units/{id}/complexity", tag = "Kinh phí", params(("id" = i64, Path)), request_body = ComplexityInput,
+    responses((status = 204, description = "Đã đặt"), (status = 422, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
+pub(crate) async fn api_complexity(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    crate::api::Body(input): crate::api::Body<ComplexityInput>,
+) -> Result<Response, ApiError> {
+    match change_complexity(&state, &ctx, &id.to_string(), &input.complexity).await? {
+        Ok(()) => Ok(StatusCode::NO_CONTENT.into_response()),
+        Err(errors) => Err(refused(errors)),
+    }
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct BudgetLineInput {
+    /// Đơn vị; không có: của cả tỉnh (chỉ tài khoản toàn tỉnh).
+    unit_id: Option<i64>,
+    #[serde(flatten)]
+    line: BudgetInput,
+}
+
+/// A budget line allocated or spent, for a unit in one's scope or (province-wide) the province.
+#[utoipa::path(post, path = "/api/v1/costs/budget-lines", tag = "Kinh phí", request_body(content = BudgetLineInput, example = json!({
+        "unitId": 12, "year": 2026, "kind": "giao", "amount": "1.250.000.000", "source": "Quyết định số 30/QĐ-UBND ngày 15/01/2026" })),
+    responses((status = 201, description = "Đã ghi"), (status = 422, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
+pub(crate) async fn api_budget_line(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    crate::api::Body(input): crate::api::Body<BudgetLineInput>,
+) -> Result<Response, ApiError> {
+    let unit = input.unit_id.map(|u| u.to_string()).unwrap_or_default();
+    match record_budget_line(&state, &ctx, &unit, &input.line).await? {
+        Ok(()) => Ok((StatusCode::CREATED, [(axum::http::header::LOCATION, "/api/v1/costs")]).into_response()),
+        Err(errors) => Err(refused(errors)),
+    }
 }

@@ -204,7 +204,8 @@ pub fn router(state: AppState) -> Router {
                 .merge(digitization::api_routes(state.config.max_upload))
                 .merge(disposal::api_routes())
                 .merge(places::api_routes())
-                .merge(access::api_routes()),
+                .merge(access::api_routes())
+                .merge(cost::api_routes()),
         )
         .route("/healthz", get(healthz))
         .route("/static/{file}", get(assets::serve))

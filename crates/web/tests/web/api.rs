@@ -81,3 +81,71 @@ async fn units_and_the_work_done_outside_kho() {
         assert!(doc["paths"]["/api/v1/units"].get("post").is_some() && doc["paths"]["/api/v1/units/{id}"].get("put").is_some());
     }
 }
+
+/// The Kinh phí page's work by API: the estimate for one's units, the province's norms (set only
+/// province-wide, all or nothing), a commune's complexity and its budget lines.
+#[tokio::test]
+async fn costs_norms_complexity_and_budget() {
+    for app in apps().await {
+        let label = app.label;
+        let commune = app.unit_id("Xã Mường Ảng").await;
+        let other = app.unit_id("Xã Mường Phăng").await;
+        app.user("sonoivu", Role::Leader, Classification::None, &[app.archive], &[]).await;
+        app.user("luutru", Role::Archivist, Classification::None, &[commune], &[]).await;
+        let (province, clerk) = (app.api("sonoivu").await, app.api("luutru").await);
+
+        let (status, costs) = clerk.call(Method::GET, "/api/v1/costs", None).await;
+        assert_eq!(status, StatusCode::OK, "{label}: {costs}");
+        let units: Vec<i64> = costs["units"].as_array().unwrap().iter().map(|u| u["unitId"].as_i64().unwrap()).collect();
+        assert_eq!(units, [commune], "{label}: a commune's clerk costs their commune only");
+        assert_eq!(costs["units"][0]["metres"], 198.0, "{label}: {costs}");
+        assert!(costs["units"][0]["whole"]["cost"].as_i64().unwrap() > 0, "{label}: {costs}");
+
+        let norm = |value: &str| json!({ "norms": [{ "code": "chinh_ly_so_bo", "value": value, "source": "Quyết định số 15/QĐ-UBND" }] });
+        let (status, refused) = clerk.call(Method::PUT, "/api/v1/costs/norms", Some(norm("12,5"))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+        assert!(refused["error"]["message"].as_str().unwrap().contains("cả tỉnh"), "{label}: {refused}");
+        let (status, refused) = province.call(Method::PUT, "/api/v1/costs/norms", Some(norm("mười hai"))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+        assert!(refused["error"]["message"].as_str().unwrap().contains("mười hai"), "{label}: {refused}");
+        let unknown = json!({ "norms": [{ "code": "khong_co", "value": "1", "source": "x" }] });
+        assert_eq!(province.call(Method::PUT, "/api/v1/costs/norms", Some(unknown)).await.0, StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+        assert_eq!(province.call(Method::PUT, "/api/v1/costs/norms", Some(norm("12,5"))).await.0, StatusCode::NO_CONTENT, "{label}");
+        let (_, costs) = clerk.call(Method::GET, "/api/v1/costs", None).await;
+        let set = costs["norms"].as_array().unwrap().iter().find(|n| n["code"] == "chinh_ly_so_bo").unwrap().clone();
+        assert_eq!((set["value"].as_str(), set["source"].as_str()), (Some("12,5"), Some("Quyết định số 15/QĐ-UBND")), "{label}: {set}");
+
+        let complexity = |unit: i64| format!("/api/v1/units/{unit}/complexity");
+        let (status, refused) = clerk.call(Method::PUT, &complexity(commune), Some(json!({ "complexity": "09" }))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{label}: {refused}");
+        assert_eq!(
+            clerk.call(Method::PUT, &complexity(other), Some(json!({ "complexity": "03" }))).await.0,
+            StatusCode::NOT_FOUND,
+            "{label}"
+        );
+        let whole = costs["units"][0]["whole"]["cost"].as_i64().unwrap();
+        assert_eq!(clerk.call(Method::PUT, &complexity(commune), Some(json!({ "complexity": "03" }))).await.0, StatusCode::NO_CONTENT);
+        let (_, costs) = clerk.call(Method::GET, "/api/v1/costs", None).await;
+        assert_eq!(costs["units"][0]["complexity"], "03", "{label}: {costs}");
+        assert!(costs["units"][0]["whole"]["cost"].as_i64().unwrap() > whole, "{label}: loose papers cost more: {costs}");
+
+        let line =
+            json!({ "unitId": commune, "year": 2026, "kind": "giao", "amount": "1.250.000.000", "source": "Quyết định số 30/QĐ-UBND" });
+        let (status, refused) = clerk
+            .call(
+                Method::POST,
+                "/api/v1/costs/budget-lines",
+                Some(json!({ "unitId": commune, "year": 1990, "kind": "giao", "amount": "5", "source": "x" })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{label}: {refused}");
+        let mut theirs = line.clone();
+        theirs["unitId"] = json!(other);
+        assert_eq!(clerk.call(Method::POST, "/api/v1/costs/budget-lines", Some(theirs)).await.0, StatusCode::NOT_FOUND, "{label}");
+        assert_eq!(clerk.call(Method::POST, "/api/v1/costs/budget-lines", Some(line)).await.0, StatusCode::CREATED, "{label}");
+        let (_, costs) = clerk.call(Method::GET, "/api/v1/costs", None).await;
+        assert_eq!(costs["units"][0]["allocated"], 1_250_000_000i64, "{label}: {costs}");
+        let year = costs["years"].as_array().unwrap().iter().find(|y| y["year"] == 2026).unwrap().clone();
+        assert_eq!(year["allocated"], 1_250_000_000i64, "{label}: {year}");
+    }
+}

@@ -165,9 +165,10 @@ async fn fixtures(app: &App) -> Fixtures {
 }
 
 /// Which fixture a path's `{id}` names, if it is a catalogue record.
-fn record_targets<'f>(path: &str, f: &'f Fixtures) -> Option<&'f [Target]> {
+fn record_targets<'f>(method: &str, path: &str, f: &'f Fixtures) -> Option<&'f [Target]> {
     let p = path.trim_start_matches("/api/v1");
-    if p == "/don-vi/{id}/sua" || p == "/don-vi/{id}/ngoai-kho" {
+    let unit_work = ["/don-vi/{id}/sua", "/don-vi/{id}/ngoai-kho", "/units/{id}/outside-work", "/units/{id}/complexity"];
+    if unit_work.contains(&p) || (p == "/units/{id}" && method == "PUT") {
         Some(&f.unit_target)
     } else if p.starts_with("/tiep-nhan/{id}") || p.starts_with("/accessions/{id}") {
         Some(&f.accession)
@@ -282,7 +283,7 @@ async fn every_route_role_scope_and_clearance_follows_the_policy() {
                         }
                         let is_api = route.path.starts_with("/api/");
                         let caller = if is_api { &callers[1] } else { &callers[0] };
-                        let targets: Vec<Option<Target>> = match record_targets(route.path, &f) {
+                        let targets: Vec<Option<Target>> = match record_targets(route.method, route.path, &f) {
                             Some(pair) => pair.iter().copied().map(Some).collect(),
                             None => vec![None],
                         };
