@@ -39,6 +39,7 @@ pub fn routes() -> Router<AppState> {
         .route("/accessions/{id}", get(accession_get))
         .route("/fonds/{id}/arrangement", get(arrangement))
         .route("/fonds/{id}/arrangement/steps", axum::routing::post(arrangement_step))
+        .route("/fonds/{id}/arrangement/scheme", axum::routing::put(arrangement_scheme))
         .route("/inventories/{id}/numbering", get(numbering).post(numbering_apply))
         .route("/inventories/{id}/entries", get(entries).post(entry_create))
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "Không có địa chỉ API này.") })
@@ -87,6 +88,7 @@ pub fn routes() -> Router<AppState> {
         accession_get,
         arrangement,
         arrangement_step,
+        arrangement_scheme,
         numbering,
         numbering_apply,
         entries,
@@ -126,6 +128,7 @@ pub fn routes() -> Router<AppState> {
         DocumentInput,
         kho_model::accession::AccessionInput,
         crate::arrangement::StepForm,
+        crate::arrangement::SchemeForm,
         crate::arrangement::Order,
         crate::arrangement::PhieuTin,
         crate::disposal::ProposalInput,
@@ -536,6 +539,27 @@ async fn arrangement_step(
     match crate::arrangement::record_step(&state, &ctx, id, &form).await? {
         Ok(step) => Ok(Json(json!({ "step": step })).into_response()),
         Err(message) => Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_step", message)),
+    }
+}
+
+/// The survey and the phương án phân loại of a fonds, as the Chỉnh lý page keeps them; the
+/// scheme is refused at its first wrong line.
+#[utoipa::path(put, path = "/api/v1/fonds/{id}/arrangement/scheme", tag = "Chỉnh lý", params(("id" = i64, Path)),
+    request_body(content = crate::arrangement::SchemeForm, example = json!({
+        "survey": "Khối tài liệu 12,5 mét giá, thời gian 2010–2024, phần lớn đã lập hồ sơ sơ bộ.",
+        "scheme": "I. Tổng hợp\nII. Tổ chức, cán bộ\nIII. Địa chính, xây dựng" })),
+    responses((status = 204, description = "Đã lưu"), (status = 422, description = "Dòng nào của phương án sai", body = ApiErrorBody),
+        (status = 404, body = ApiErrorBody)))]
+async fn arrangement_scheme(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    Body(form): Body<crate::arrangement::SchemeForm>,
+) -> Result<Response, ApiError> {
+    records::fonds_for(&state, &ctx, Action::CatalogueEdit, id).await?;
+    match crate::arrangement::record_scheme(&state, &ctx, id, &form).await? {
+        Ok(()) => Ok(StatusCode::NO_CONTENT.into_response()),
+        Err(message) => Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_scheme", message)),
     }
 }
 

@@ -153,10 +153,14 @@ async fn step(
     }
 }
 
-#[derive(Deserialize, Default)]
+/// The survey (khảo sát) and the phương án phân loại of a fonds, as the page's form or the API
+/// sends them.
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(default)]
-struct SchemeForm {
+pub(crate) struct SchemeForm {
+    /// Kết quả khảo sát tài liệu (TT 16/2023, bước 1): khối lượng, tình trạng, thời gian.
     survey: String,
+    /// Phương án phân loại: một dòng mỗi nhóm, mã và tên nhóm (ví dụ "I. Tổng hợp").
     scheme: String,
 }
 
@@ -168,14 +172,25 @@ async fn scheme(
 ) -> Result<Response, PageError> {
     let fonds = records::fonds_for(&state, &ctx, Action::CatalogueEdit, id).await?;
     let form = form.map(|Form(f)| f).unwrap_or_default();
+    match record_scheme(&state, &ctx, id, &form).await? {
+        Ok(()) => Ok(Redirect::to(&format!("/phong/{id}/chinh-ly")).into_response()),
+        Err(message) => {
+            render(&state, &ctx, &fonds, StatusCode::UNPROCESSABLE_ENTITY, Some(message), Some((&form.survey, &form.scheme))).await
+        }
+    }
+}
+
+/// Keeps a fonds' survey and classification scheme (the caller has authorised `CatalogueEdit` on
+/// it); `Err` says which line of the scheme is wrong.
+pub(crate) async fn record_scheme(state: &AppState, ctx: &Ctx, id: i64, form: &SchemeForm) -> Result<Result<(), String>, PageError> {
     if let Err(e) = parse_scheme(&form.scheme) {
-        return render(&state, &ctx, &fonds, StatusCode::UNPROCESSABLE_ENTITY, Some(e.message), Some((&form.survey, &form.scheme))).await;
+        return Ok(Err(e.message));
     }
     let survey = kho_model::text::clean_multiline(&form.survey);
     let scheme = kho_model::text::clean_multiline(&form.scheme);
     state.store.set_survey(id, Some(survey.as_str()).filter(|s| !s.is_empty()), Some(scheme.as_str()).filter(|s| !s.is_empty())).await?;
     state.store.audit(ctx.event("arrangement.scheme", "fonds", Some(id), "ok")).await?;
-    Ok(Redirect::to(&format!("/phong/{id}/chinh-ly")).into_response())
+    Ok(Ok(()))
 }
 
 pub fn numbering_routes() -> Router<AppState> {

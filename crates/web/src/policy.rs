@@ -252,6 +252,7 @@ pub const ROUTES: &[Route] = &[
     route("GET", "/api/v1/accessions/{id}", Act(PlanView)),
     route("GET", "/api/v1/fonds/{id}/arrangement", Act(PlanView)),
     route("POST", "/api/v1/fonds/{id}/arrangement/steps", Act(CatalogueEdit)),
+    route("PUT", "/api/v1/fonds/{id}/arrangement/scheme", Act(CatalogueEdit)),
     route("GET", "/api/v1/fonds/{id}/disposal-lists", Act(PlanView)),
     route("POST", "/api/v1/fonds/{id}/disposal-lists", Act(CatalogueEdit)),
     route("GET", "/api/v1/disposal-lists/{id}", Act(PlanView)),

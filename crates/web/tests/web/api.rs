@@ -149,3 +149,30 @@ async fn costs_norms_complexity_and_budget() {
         assert_eq!(year["allocated"], 1_250_000_000i64, "{label}: {year}");
     }
 }
+
+/// The survey and phương án phân loại of a fonds kept by API, refused at the line that is wrong,
+/// and read back with the steps; another commune's archivist finds no such fonds.
+#[tokio::test]
+async fn an_arrangement_scheme_is_kept_and_read_back() {
+    for app in apps().await {
+        let label = app.label;
+        let commune = app.unit_id("Xã Mường Ảng").await;
+        let other = app.unit_id("Xã Mường Phăng").await;
+        let (fonds, _) = kho_store::test_support::fonds_with_dossiers(&app.store, commune, "X27", &[("1", "Hồ sơ", "06", "1")]).await;
+        app.user("luutru", Role::Archivist, Classification::None, &[commune], &[]).await;
+        app.user("luutru.khac", Role::Archivist, Classification::None, &[other], &[]).await;
+        let (clerk, outsider) = (app.api("luutru").await, app.api("luutru.khac").await);
+        let scheme = format!("/api/v1/fonds/{fonds}/arrangement/scheme");
+
+        let wrong = json!({ "survey": "12,5 mét giá", "scheme": "I. Tổng hợp\n3. Nhóm lạc" });
+        let (status, refused) = clerk.call(Method::PUT, &scheme, Some(wrong)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+        assert!(refused["error"]["message"].as_str().unwrap().contains("dòng 2"), "{label}: {refused}");
+        let kept = json!({ "survey": "12,5 mét giá, 2010–2024", "scheme": "I. Tổng hợp\n1. Kế hoạch, báo cáo\nII. Địa chính" });
+        assert_eq!(outsider.call(Method::PUT, &scheme, Some(kept.clone())).await.0, StatusCode::NOT_FOUND, "{label}");
+        assert_eq!(clerk.call(Method::PUT, &scheme, Some(kept)).await.0, StatusCode::NO_CONTENT, "{label}");
+        let (_, arrangement) = clerk.call(Method::GET, &format!("/api/v1/fonds/{fonds}/arrangement"), None).await;
+        assert_eq!(arrangement["survey"], "12,5 mét giá, 2010–2024", "{label}: {arrangement}");
+        assert_eq!(arrangement["scheme"], "I. Tổng hợp\n1. Kế hoạch, báo cáo\nII. Địa chính", "{label}: {arrangement}");
+    }
+}
