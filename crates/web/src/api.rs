@@ -116,7 +116,13 @@ pub fn routes() -> Router<AppState> {
         crate::cost::api_costs,
         crate::cost::api_norms,
         crate::cost::api_complexity,
-        crate::cost::api_budget_line
+        crate::cost::api_budget_line,
+        crate::attachments::api_dossier_files,
+        crate::attachments::api_dossier_upload,
+        crate::attachments::api_edxml,
+        crate::attachments::api_accession_files,
+        crate::attachments::api_accession_upload,
+        crate::attachments::api_download
     ),
     components(schemas(
         ApiErrorBody,

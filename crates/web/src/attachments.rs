@@ -5,14 +5,14 @@
 
 use crate::AppState;
 use crate::auth::Ctx;
-use crate::error::PageError;
+use crate::error::{ApiError, ApiErrorBody, PageError};
 use crate::records::{self, Refused};
 use axum::Extension;
 use axum::Router;
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use kho_model::access::Action;
 use kho_store::{Attachment, AttachmentOwner};
@@ -52,18 +52,29 @@ async fn dossier_upload(
     Path(id): Path<i64>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, PageError> {
-    // Authorise before reading a byte of the body.
-    let (_, classified) = writable_dossier(&state, &ctx, id).await?;
-    let outcome = if classified && !state.config.enclave {
-        state.store.audit(ctx.event("attachment.upload", "dossier", Some(id), "refused")).await?;
-        Err("Nội dung tài liệu mật chỉ được lưu trên hệ thống mạng LAN độc lập (kho serve --enclave), không lưu trên máy chủ này.".into())
-    } else {
-        receive(&state, &ctx, AttachmentOwner::Dossier(id), classified, multipart).await?
-    };
-    match outcome {
+    match attach_to_dossier(&state, &ctx, id, multipart).await? {
         Ok(()) => Ok(crate::pages::saved(format!("/ho-so/{id}"))),
         Err(message) => crate::pages::render_dossier(&state, &ctx, id, None, Some(message), StatusCode::UNPROCESSABLE_ENTITY).await,
     }
+}
+
+/// Stores the form's files into hồ sơ `id`, by whoever may write it (authorised before a byte of
+/// the body is read); a hồ sơ with classified content takes files only in the enclave, sealed.
+/// `Err`: the refusal to show; files before a refused one stay stored.
+async fn attach_to_dossier(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Result<(), String>, PageError> {
+    let (_, classified) = writable_dossier(state, ctx, id).await?;
+    if classified && !state.config.enclave {
+        state.store.audit(ctx.event("attachment.upload", "dossier", Some(id), "refused")).await?;
+        return Ok(Err(
+            "Nội dung tài liệu mật chỉ được lưu trên hệ thống mạng LAN độc lập (kho serve --enclave), không lưu trên máy chủ này.".into(),
+        ));
+    }
+    receive(state, ctx, AttachmentOwner::Dossier(id), classified, multipart).await
 }
 
 async fn accession_upload(
@@ -72,11 +83,21 @@ async fn accession_upload(
     Path(id): Path<i64>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, PageError> {
-    records::accession_for(&state, &ctx, Action::CatalogueEdit, id).await?;
-    match receive(&state, &ctx, AttachmentOwner::Accession(id), false, multipart).await? {
+    match attach_to_accession(&state, &ctx, id, multipart).await? {
         Ok(()) => Ok(crate::pages::saved(format!("/tiep-nhan/{id}"))),
         Err(message) => crate::accessions::render_show(&state, &ctx, id, Some(message), StatusCode::UNPROCESSABLE_ENTITY).await,
     }
+}
+
+/// Stores the form's files with biên bản giao nhận `id` (its signed scan, the giving unit's letter).
+async fn attach_to_accession(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Result<(), String>, PageError> {
+    records::accession_for(state, ctx, Action::CatalogueEdit, id).await?;
+    receive(state, ctx, AttachmentOwner::Accession(id), false, multipart).await
 }
 
 /// Văn bản received from the e-office system as `.edxml` files (QCVN 102:2016), filed into the
@@ -90,22 +111,36 @@ async fn dossier_edxml(
     Path(id): Path<i64>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, PageError> {
-    let (dossier, classified) = writable_dossier(&state, &ctx, id).await?;
-    let (state_ref, ctx_ref) = (&state, &ctx);
-    let refuse = move |problems: Vec<String>| async move {
-        let (state, ctx) = (state_ref, ctx_ref);
+    match file_edxml(&state, &ctx, id, multipart).await? {
+        Ok(_) => Ok(crate::pages::saved(format!("/ho-so/{id}"))),
+        Err(problems) => {
+            crate::pages::render_dossier(
+                &state,
+                &ctx,
+                id,
+                None,
+                Some(format!("Không nhập văn bản nào từ edXML: {}", problems.join(" · "))),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
+}
+
+/// Files the `.edxml` of the form into hồ sơ `id` (see [`dossier_edxml`]): the new văn bản's ids,
+/// or every reason, file by file, why none was filed (audited).
+async fn file_edxml(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Result<Vec<i64>, Vec<String>>, PageError> {
+    let (dossier, classified) = writable_dossier(state, ctx, id).await?;
+    let refuse = |problems: Vec<String>| async move {
         let mut event = ctx.event("document.edxml", "dossier", Some(id), "refused");
         event.detail = Some(problems.join("; "));
         state.store.audit(event).await?;
-        crate::pages::render_dossier(
-            &state,
-            &ctx,
-            id,
-            None,
-            Some(format!("Không nhập văn bản nào từ edXML: {}", problems.join(" · "))),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await
+        Ok::<_, PageError>(Err(problems))
     };
     if classified && !state.config.enclave {
         return refuse(vec!["hồ sơ thuộc bí mật nhà nước chỉ nhận nội dung trên hệ thống mạng LAN độc lập".into()]).await;
@@ -114,7 +149,7 @@ async fn dossier_edxml(
     let limit_mb = state.config.max_upload / 1024 / 1024;
     let mut received = vec![];
     loop {
-        match next_part(&state, &mut multipart, limit_mb).await {
+        match next_part(state, &mut multipart, limit_mb).await {
             Ok(None) => break,
             Ok(Some(Part::File { name, bytes, permit })) => received.push((name, bytes, permit)),
             Ok(Some(Part::Field { .. })) => {}
@@ -224,7 +259,7 @@ async fn dossier_edxml(
             .join("; "),
     );
     state.store.audit(event).await?;
-    Ok(crate::pages::saved(format!("/ho-so/{id}")))
+    Ok(Ok(ids))
 }
 
 /// A refused file in the audit trail: who, where, its name as shown, size, SHA-256 and why — never
@@ -437,4 +472,126 @@ async fn download(State(state): State<AppState>, Extension(ctx): Extension<Ctx>,
     }
     let content = content.map_err(|e| PageError::Unavailable(e.to_string()))?;
     Ok(crate::respond::stored_file(content, &attachment.media_type, &attachment.file_name))
+}
+
+// ---- the same through /api/v1 ----
+
+/// `/api/v1` routes of the files: those of a hồ sơ and of a biên bản giao nhận, văn bản from
+/// edXML, and each file's bytes.
+pub fn api_routes(max_upload: usize) -> Router<AppState> {
+    Router::new()
+        .route("/dossiers/{id}/attachments", get(api_dossier_files).post(api_dossier_upload).layer(DefaultBodyLimit::max(max_upload)))
+        .route("/dossiers/{id}/edxml", post(api_edxml).layer(DefaultBodyLimit::max(max_upload)))
+        .route("/accessions/{id}/attachments", get(api_accession_files).post(api_accession_upload).layer(DefaultBodyLimit::max(max_upload)))
+        .route("/attachments/{id}", get(api_download))
+}
+
+/// The files of an owner the person may see, as JSON.
+async fn files_json(state: &AppState, ctx: &Ctx, owner: AttachmentOwner) -> Result<Response, ApiError> {
+    let files: Vec<_> = state
+        .store
+        .list_attachments(&ctx.actor.visibility(), owner)
+        .await?
+        .into_iter()
+        .map(|a| {
+            serde_json::json!({
+                "id": a.id, "fileName": a.file_name, "mediaType": a.media_type, "size": a.size, "sha256": a.sha256,
+                "sealed": a.sealed, "documentId": a.document, "uploadedBy": a.uploaded_by, "uploadedAt": a.uploaded_at,
+            })
+        })
+        .collect();
+    Ok(axum::Json(files).into_response())
+}
+
+fn stored(outcome: Result<(), String>, location: String) -> Result<Response, ApiError> {
+    match outcome {
+        Ok(()) => Ok((StatusCode::CREATED, [(axum::http::header::LOCATION, location)]).into_response()),
+        Err(message) => Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "file_refused", message)),
+    }
+}
+
+/// The files of a hồ sơ: id, fileName, mediaType, size, sha256, sealed, documentId, uploadedBy, uploadedAt.
+#[utoipa::path(get, path = "/api/v1/dossiers/{id}/attachments", tag = "Tệp đính kèm", params(("id" = i64, Path)), responses(
+    (status = 200, description = "Các tệp của hồ sơ; tải về tại /api/v1/attachments/{id}"), (status = 404, body = ApiErrorBody)))]
+pub(crate) async fn api_dossier_files(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    records::dossier_for(&state, &ctx, Action::CatalogueView, id).await?;
+    files_json(&state, &ctx, AttachmentOwner::Dossier(id)).await
+}
+
+/// Files into a hồ sơ (multipart, `file` parts): each checked by its content as the page checks
+/// it — executables, macros, bombs and PDF+ZIP polyglots refused — and stored whole.
+#[utoipa::path(post, path = "/api/v1/dossiers/{id}/attachments", tag = "Tệp đính kèm", params(("id" = i64, Path)),
+    request_body(content_type = "multipart/form-data", description = "Các phần “file”"), responses(
+    (status = 201, description = "Đã lưu các tệp"), (status = 422, description = "Tệp bị từ chối và vì sao (các tệp trước nó đã lưu)", body = ApiErrorBody),
+    (status = 413, description = "Tệp quá lớn"), (status = 404, body = ApiErrorBody)))]
+pub(crate) async fn api_dossier_upload(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Response, ApiError> {
+    stored(attach_to_dossier(&state, &ctx, id, multipart).await?, format!("/api/v1/dossiers/{id}/attachments"))
+}
+
+/// Văn bản from the e-office system as `.edxml` files (QCVN 102:2016), filed into the hồ sơ with
+/// their metadata and files: all of them, or — with every reason, file by file — none.
+#[utoipa::path(post, path = "/api/v1/dossiers/{id}/edxml", tag = "Tệp đính kèm", params(("id" = i64, Path)),
+    request_body(content_type = "multipart/form-data", description = "Các phần “file”, mỗi phần một tệp .edxml"), responses(
+    (status = 201, description = "documents: id các văn bản đã nhập", example = json!({ "documents": [812, 813] })),
+    (status = 422, description = "Không nhập văn bản nào; message nêu từng lý do", body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
+pub(crate) async fn api_edxml(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Response, ApiError> {
+    match file_edxml(&state, &ctx, id, multipart).await? {
+        Ok(documents) => Ok((
+            StatusCode::CREATED,
+            [(axum::http::header::LOCATION, format!("/api/v1/dossiers/{id}/documents"))],
+            axum::Json(serde_json::json!({ "documents": documents })),
+        )
+            .into_response()),
+        Err(problems) => Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "edxml_refused",
+            format!("Không nhập văn bản nào từ edXML: {}", problems.join(" · ")),
+        )),
+    }
+}
+
+/// The files kept with a biên bản giao nhận.
+#[utoipa::path(get, path = "/api/v1/accessions/{id}/attachments", tag = "Tệp đính kèm", params(("id" = i64, Path)), responses(
+    (status = 200, description = "Các tệp của biên bản"), (status = 404, body = ApiErrorBody)))]
+pub(crate) async fn api_accession_files(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    records::accession_for(&state, &ctx, Action::PlanView, id).await?;
+    files_json(&state, &ctx, AttachmentOwner::Accession(id)).await
+}
+
+/// Files with a biên bản giao nhận: its signed scan, the giving unit's letter.
+#[utoipa::path(post, path = "/api/v1/accessions/{id}/attachments", tag = "Tệp đính kèm", params(("id" = i64, Path)),
+    request_body(content_type = "multipart/form-data", description = "Các phần “file”"), responses(
+    (status = 201, description = "Đã lưu các tệp"), (status = 422, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
+pub(crate) async fn api_accession_upload(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Response, ApiError> {
+    stored(attach_to_accession(&state, &ctx, id, multipart).await?, format!("/api/v1/accessions/{id}/attachments"))
+}
+
+/// A file's bytes, as stored (the same as `/tep/{id}`); restricted ones audited on every download.
+#[utoipa::path(get, path = "/api/v1/attachments/{id}", tag = "Tệp đính kèm", params(("id" = i64, Path)), responses(
+    (status = 200, description = "Nội dung tệp, với kiểu và tên của nó"), (status = 404, body = ApiErrorBody)))]
+pub(crate) async fn api_download(state: State<AppState>, ctx: Extension<Ctx>, id: Path<i64>) -> Result<Response, ApiError> {
+    Ok(download(state, ctx, id).await?)
 }

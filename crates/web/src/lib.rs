@@ -205,7 +205,8 @@ pub fn router(state: AppState) -> Router {
                 .merge(disposal::api_routes())
                 .merge(places::api_routes())
                 .merge(access::api_routes())
-                .merge(cost::api_routes()),
+                .merge(cost::api_routes())
+                .merge(attachments::api_routes(state.config.max_upload)),
         )
         .route("/healthz", get(healthz))
         .route("/static/{file}", get(assets::serve))

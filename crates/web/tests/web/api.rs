@@ -176,3 +176,63 @@ async fn an_arrangement_scheme_is_kept_and_read_back() {
         assert_eq!(arrangement["scheme"], "I. Tổng hợp\n1. Kế hoạch, báo cáo\nII. Địa chính", "{label}: {arrangement}");
     }
 }
+
+/// The e-office system files văn bản by edXML and a scanning clerk sends files, by API alone: the
+/// files listed and fetched byte for byte, a hostile file refused by its content, the same
+/// edXML again refused with its reason; another commune finds neither hồ sơ nor biên bản.
+#[tokio::test]
+async fn files_and_edxml_through_the_api() {
+    let fixture = |name: &str| std::fs::read(format!("{}/../documents/tests/edxml/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    for app in apps().await {
+        let label = app.label;
+        let commune = app.unit_id("Xã Mường Ảng").await;
+        let other = app.unit_id("Xã Mường Phăng").await;
+        let (_, made) =
+            kho_store::test_support::fonds_with_dossiers(&app.store, commune, "X27", &[("1", "Hồ sơ bàn giao", "06", "1")]).await;
+        let dossier = made[0].0;
+        let accession = app.accession(commune).await;
+        app.user("vanthu", Role::Archivist, Classification::None, &[commune], &[]).await;
+        app.user("vanthu.khac", Role::Archivist, Classification::None, &[other], &[]).await;
+        let (clerk, outsider) = (app.api("vanthu").await, app.api("vanthu.khac").await);
+        let send = |api: &common::Api, path: String, files: Vec<(&'static str, Vec<u8>)>| {
+            let mut form = reqwest::multipart::Form::new();
+            for (name, bytes) in files {
+                form = form.part("file", reqwest::multipart::Part::bytes(bytes).file_name(name));
+            }
+            api.client.post(format!("{}{path}", api.base)).bearer_auth(&api.token).multipart(form).send()
+        };
+
+        let edxml = format!("/api/v1/dossiers/{dossier}/edxml");
+        let filed = send(&clerk, edxml.clone(), vec![("vnpt-cong-van.edxml", fixture("vnpt-cong-van.edxml"))]).await.unwrap();
+        assert_eq!(filed.status(), StatusCode::CREATED, "{label}");
+        let filed: Value = filed.json().await.unwrap();
+        assert_eq!(filed["documents"].as_array().unwrap().len(), 1, "{label}: {filed}");
+        let again = send(&clerk, edxml.clone(), vec![("vnpt-cong-van.edxml", fixture("vnpt-cong-van.edxml"))]).await.unwrap();
+        assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+        let again: Value = again.json().await.unwrap();
+        assert!(again["error"]["message"].as_str().unwrap().contains("đã có trong hồ sơ"), "{label}: {again}");
+        let hidden = send(&outsider, edxml, vec![("bkav-quyet-dinh.edxml", fixture("bkav-quyet-dinh.edxml"))]).await.unwrap();
+        assert_eq!(hidden.status(), StatusCode::NOT_FOUND, "{label}");
+
+        let files = format!("/api/v1/dossiers/{dossier}/attachments");
+        let letter = fixture("1203_UBND-VP.pdf");
+        let refused =
+            send(&clerk, files.clone(), vec![("to-trinh.pdf", letter.clone()), ("cai-dat.exe", b"MZ\x90\x00\x03".to_vec())]).await.unwrap();
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+        let (_, listed) = clerk.call(Method::GET, &files, None).await;
+        let names: Vec<&str> = listed.as_array().unwrap().iter().map(|f| f["fileName"].as_str().unwrap()).collect();
+        assert_eq!(names, ["1203_UBND-VP.pdf", "to-trinh.pdf"], "{label}: the edXML's file and the good one, not the executable");
+        let id = listed[1]["id"].as_i64().unwrap();
+        let fetched = clerk.client.get(format!("{}/api/v1/attachments/{id}", app.base)).bearer_auth(&clerk.token).send().await.unwrap();
+        assert_eq!(fetched.status(), StatusCode::OK, "{label}");
+        assert_eq!(fetched.bytes().await.unwrap().to_vec(), letter, "{label}");
+        assert_eq!(outsider.call(Method::GET, &format!("/api/v1/attachments/{id}"), None).await.0, StatusCode::NOT_FOUND, "{label}");
+        assert_eq!(outsider.call(Method::GET, &files, None).await.0, StatusCode::NOT_FOUND, "{label}");
+
+        let kept = format!("/api/v1/accessions/{accession}/attachments");
+        assert_eq!(send(&clerk, kept.clone(), vec![("bien-ban-ky.pdf", letter.clone())]).await.unwrap().status(), StatusCode::CREATED);
+        let (_, listed) = clerk.call(Method::GET, &kept, None).await;
+        assert_eq!(listed[0]["fileName"], "bien-ban-ky.pdf", "{label}: {listed}");
+        assert_eq!(send(&outsider, kept.clone(), vec![("x.pdf", letter.clone())]).await.unwrap().status(), StatusCode::NOT_FOUND);
+    }
+}

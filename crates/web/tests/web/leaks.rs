@@ -333,7 +333,7 @@ fn paths(ids: &Ids, user: i64) -> Vec<String> {
             ids.dossier.clone()
         } else if p.starts_with("/van-ban/{id}") || p.starts_with("/documents/{id}") {
             ids.document.clone()
-        } else if p.starts_with("/tep/{id}") {
+        } else if p.starts_with("/tep/{id}") || p.starts_with("/attachments/{id}") {
             ids.attachment.clone()
         } else if p.starts_with("/trang/{id}") {
             ids.scan_page.clone()

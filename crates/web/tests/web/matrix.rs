@@ -186,7 +186,7 @@ fn record_targets<'f>(method: &str, path: &str, f: &'f Fixtures) -> Option<&'f [
         Some(&f.dossier)
     } else if p.starts_with("/van-ban/{id}") || p.starts_with("/documents/{id}") {
         Some(&f.document)
-    } else if p.starts_with("/tep/{id}") {
+    } else if p.starts_with("/tep/{id}") || p.starts_with("/attachments/{id}") {
         Some(&f.attachment)
     } else if p.starts_with("/trang/{id}") {
         Some(&f.scan_page)
