@@ -122,7 +122,8 @@ pub fn routes() -> Router<AppState> {
         crate::attachments::api_edxml,
         crate::attachments::api_accession_files,
         crate::attachments::api_accession_upload,
-        crate::attachments::api_download
+        crate::attachments::api_download,
+        crate::import::api_import
     ),
     components(schemas(
         ApiErrorBody,

@@ -5,11 +5,12 @@
 use crate::AppState;
 use crate::attachments::Part;
 use crate::auth::Ctx;
-use crate::error::PageError;
+use crate::error::{ApiError, ApiErrorBody, PageError};
 use crate::records;
 use crate::respond::{PaperFormat, XLSX, blocking, download, paper};
 use crate::staging;
-use axum::extract::{Form, Multipart, Path, State};
+use axum::Json;
+use axum::extract::{Form, Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -19,7 +20,16 @@ use kho_model::inventory_sheet::{self, ImportedDossier, Prepared};
 use kho_model::record::Fonds;
 use minijinja::{Value, context};
 use serde::Deserialize;
+use serde_json::json;
 use std::collections::HashMap;
+
+/// `/api/v1/fonds/{id}/inventory-imports`: the same check and import by API.
+pub fn api_routes() -> Router<AppState> {
+    Router::new().route(
+        "/fonds/{id}/inventory-imports",
+        post(api_import).layer(axum::extract::DefaultBodyLimit::max(kho_documents::MAX_WORKBOOK_BYTES + 64 * 1024)),
+    )
+}
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -115,6 +125,76 @@ fn parse_number(text: &str) -> Option<u32> {
     text.trim().parse::<u32>().ok().filter(|n| *n > 0)
 }
 
+/// A workbook offered for import: its name, bytes, the mục lục number the archivist gave, and its
+/// share of the upload memory budget (kept while the bytes are worked on).
+struct Offered {
+    file_name: String,
+    bytes: axum::body::Bytes,
+    number: Option<u32>,
+    _permit: tokio::sync::OwnedSemaphorePermit,
+}
+
+/// The `file` and `number` of an import form, or why they cannot be read.
+async fn read_offer(
+    state: &AppState,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Offered, String> {
+    let Ok(mut multipart) = multipart else {
+        return Err("Không đọc được tệp gửi lên; hãy chọn tệp rồi bấm Kiểm tra.".into());
+    };
+    let (mut file, mut number) = (None, None);
+    loop {
+        match crate::attachments::next_part(state, &mut multipart, kho_documents::MAX_WORKBOOK_BYTES / 1024 / 1024).await {
+            Ok(Some(Part::File { name, bytes, permit })) => file = Some((name, bytes, permit)),
+            Ok(Some(Part::Field { name, value })) if name == "number" => number = parse_number(&value),
+            Ok(Some(Part::Field { .. })) => {}
+            Ok(Some(Part::BadName(message))) => return Err(message),
+            Ok(None) => break,
+            Err(_) => {
+                return Err(format!("Tệp gửi lên bị gián đoạn hoặc lớn quá {} MB.", kho_documents::MAX_WORKBOOK_BYTES / 1024 / 1024));
+            }
+        }
+    }
+    match file.filter(|(_, b, _)| !b.is_empty()) {
+        Some((file_name, bytes, permit)) => Ok(Offered { file_name, bytes, number, _permit: permit }),
+        None => Err("Chưa chọn tệp, hoặc tệp rỗng.".into()),
+    }
+}
+
+/// Reads an offered workbook as mục lục of the fonds; a file refused as a whole is audited.
+async fn check_offer(state: &AppState, ctx: &Ctx, fonds: &Fonds, offer: &Offered) -> Result<Result<Prepared, String>, PageError> {
+    let prepared = prepare(state, fonds, &offer.file_name, &offer.bytes, offer.number).await?;
+    if let Err(message) = &prepared {
+        let mut event = ctx.event("inventory.import", "fonds", Some(fonds.id), "refused");
+        event.detail = Some(format!("{}: {message}", offer.file_name));
+        state.store.audit(event).await?;
+    }
+    Ok(prepared)
+}
+
+/// Imports what was checked, all or nothing, each mục lục audited: their ids, or why not (a
+/// number already taken since the check).
+async fn import_checked(
+    state: &AppState,
+    ctx: &Ctx,
+    fonds: &Fonds,
+    prepared: &Prepared,
+    file_name: &str,
+) -> Result<Result<Vec<i64>, String>, PageError> {
+    match state.store.import_inventories(fonds.id, &prepared.inventories).await {
+        Ok(ids) => {
+            for (inventory_id, inventory) in ids.iter().zip(&prepared.inventories) {
+                let mut event = ctx.event("inventory.import", "inventory", Some(*inventory_id), "ok");
+                event.detail = Some(format!("{} hồ sơ từ {file_name}", inventory.rows.len()));
+                state.store.audit(event).await?;
+            }
+            Ok(Ok(ids))
+        }
+        Err(kho_store::StoreError::Conflict(e)) => Ok(Err(e.message)),
+        Err(e) => Err(e.into()),
+    }
+}
+
 async fn upload(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
@@ -124,33 +204,15 @@ async fn upload(
     let fonds = records::fonds_for(&state, &ctx, Action::CatalogueEdit, id).await?;
     let refuse =
         |message: String| render(&state, &ctx, &fonds, StatusCode::UNPROCESSABLE_ENTITY, context! { stage => "upload", error => message });
-    let Ok(mut multipart) = multipart else {
-        return refuse("Không đọc được tệp gửi lên; hãy chọn tệp rồi bấm Kiểm tra.".into());
+    let offer = match read_offer(&state, multipart).await {
+        Ok(offer) => offer,
+        Err(message) => return refuse(message),
     };
-    let too_large = || format!("Tệp gửi lên bị gián đoạn hoặc lớn quá {} MB.", kho_documents::MAX_WORKBOOK_BYTES / 1024 / 1024);
-    let (mut file, mut number) = (None, None);
-    loop {
-        match crate::attachments::next_part(&state, &mut multipart, kho_documents::MAX_WORKBOOK_BYTES / 1024 / 1024).await {
-            Ok(Some(Part::File { name, bytes, permit })) => file = Some((name, bytes, permit)),
-            Ok(Some(Part::Field { name, value })) if name == "number" => number = parse_number(&value),
-            Ok(Some(Part::Field { .. })) => {}
-            Ok(Some(Part::BadName(message))) => return refuse(message),
-            Ok(None) => break,
-            Err(_) => return refuse(too_large()),
-        }
-    }
-    let Some((file_name, bytes, _permit)) = file.filter(|(_, b, _)| !b.is_empty()) else {
-        return refuse("Chưa chọn tệp, hoặc tệp rỗng.".into());
-    };
-    let prepared = match prepare(&state, &fonds, &file_name, &bytes, number).await? {
+    let prepared = match check_offer(&state, &ctx, &fonds, &offer).await? {
         Ok(p) => p,
-        Err(message) => {
-            let mut event = ctx.event("inventory.import", "fonds", Some(fonds.id), "refused");
-            event.detail = Some(format!("{file_name}: {message}"));
-            state.store.audit(event).await?;
-            return refuse(message);
-        }
+        Err(message) => return refuse(message),
     };
+    let (file_name, number) = (offer.file_name.clone(), offer.number);
     let values = context! { stage => "review", file_name, number, rows => rows(&prepared), summary => summary(&prepared) };
     if !prepared.problems.is_empty() {
         // Refused: nothing of it is kept.
@@ -158,7 +220,7 @@ async fn upload(
     }
     // Kept aside (not in the blob store) so the confirmation imports exactly what was checked.
     let seal = fonds.fields.classification.is_classified() && state.blobs.has_key();
-    let staged = staging::keep(&state, &bytes, seal).await?;
+    let staged = staging::keep(&state, &offer.bytes, seal).await?;
     render(&state, &ctx, &fonds, StatusCode::OK, context! { token => staged.token, sha256 => staged.sha256, sealed => seal, ..values })
 }
 
@@ -209,18 +271,66 @@ async fn confirm(
     if !prepared.problems.is_empty() {
         return refuse(prepared.problems.iter().map(|p| p.to_string()).collect());
     }
-    match state.store.import_inventories(fonds.id, &prepared.inventories).await {
+    match import_checked(&state, &ctx, &fonds, &prepared, &form.file_name).await? {
         Ok(ids) => {
-            for (inventory_id, inventory) in ids.iter().zip(&prepared.inventories) {
-                let mut event = ctx.event("inventory.import", "inventory", Some(*inventory_id), "ok");
-                event.detail = Some(format!("{} hồ sơ từ {}", inventory.rows.len(), form.file_name));
-                state.store.audit(event).await?;
-            }
             let target = if ids.len() == 1 { format!("/muc-luc/{}?da_luu=1", ids[0]) } else { format!("/phong/{}?da_luu=1", fonds.id) };
             Ok(Redirect::to(&target).into_response())
         }
-        Err(kho_store::StoreError::Conflict(e)) => refuse(vec![e.message]),
-        Err(e) => Err(e.into()),
+        Err(message) => refuse(vec![message]),
+    }
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct ImportQuery {
+    /// true: chỉ kiểm tra, không nhập.
+    #[serde(default, rename = "dryRun")]
+    dry_run: bool,
+}
+
+/// A contractor's mục lục workbook (multipart: `file`, and `number` to give the mục lục its
+/// number) read and checked as the Nhập mục lục page checks it — merged cells, legacy encodings,
+/// codes like `01.TCCB` kept as written — and imported all or nothing: with any problem (by sheet,
+/// row and column) nothing is imported. `dryRun=true` checks only.
+#[utoipa::path(post, path = "/api/v1/fonds/{id}/inventory-imports", tag = "Mục lục", params(("id" = i64, Path), ImportQuery),
+    request_body(content_type = "multipart/form-data", description = "file: tệp .xlsx, .xls, .ods hoặc .csv; number (không bắt buộc): số mục lục"),
+    responses(
+        (status = 201, description = "Đã nhập: inventories (id các mục lục) và summary", example = json!({ "inventories": [31],
+            "summary": { "total": 1204, "inventories": [{ "number": 1, "count": 1204 }], "problems": [], "warnings": ["Sheet1, dòng 17: …"] } })),
+        (status = 200, description = "dryRun: summary của lần kiểm tra"),
+        (status = 422, description = "Không nhập gì: error.message và summary.problems nêu từng chỗ sai", body = ApiErrorBody),
+        (status = 404, body = ApiErrorBody)))]
+pub(crate) async fn api_import(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    Query(query): Query<ImportQuery>,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, ApiError> {
+    let fonds = records::fonds_for(&state, &ctx, Action::CatalogueEdit, id).await?;
+    let refused = |message: String| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "import_refused", message);
+    let offer = read_offer(&state, multipart).await.map_err(refused)?;
+    let prepared = check_offer(&state, &ctx, &fonds, &offer).await?.map_err(refused)?;
+    let summary = serde_json::to_value(summary(&prepared)).unwrap_or_default();
+    if !prepared.problems.is_empty() {
+        let message = format!("Không nhập gì: {} chỗ sai, đầu tiên: {}", prepared.problems.len(), prepared.problems[0]);
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Json(json!({ "error": { "code": "import_refused", "message": message }, "summary": summary })),
+        )
+            .into_response());
+    }
+    if query.dry_run {
+        return Ok(Json(json!({ "summary": summary })).into_response());
+    }
+    match import_checked(&state, &ctx, &fonds, &prepared, &offer.file_name).await? {
+        Ok(ids) => Ok((
+            StatusCode::CREATED,
+            [(axum::http::header::LOCATION, format!("/api/v1/fonds/{id}/inventories"))],
+            Json(json!({ "inventories": ids, "summary": summary })),
+        )
+            .into_response()),
+        Err(message) => Err(refused(message)),
     }
 }
 

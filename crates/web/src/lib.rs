@@ -206,7 +206,8 @@ pub fn router(state: AppState) -> Router {
                 .merge(places::api_routes())
                 .merge(access::api_routes())
                 .merge(cost::api_routes())
-                .merge(attachments::api_routes(state.config.max_upload)),
+                .merge(attachments::api_routes(state.config.max_upload))
+                .merge(import::api_routes()),
         )
         .route("/healthz", get(healthz))
         .route("/static/{file}", get(assets::serve))

@@ -228,6 +228,7 @@ pub const ROUTES: &[Route] = &[
     route("GET", "/api/v1/accessions/{id}/attachments", Act(PlanView)),
     long("POST", "/api/v1/accessions/{id}/attachments", Act(CatalogueEdit)),
     route("GET", "/api/v1/attachments/{id}", Act(CatalogueView)),
+    long("POST", "/api/v1/fonds/{id}/inventory-imports", Act(CatalogueEdit)),
     route("PUT", "/api/v1/costs/norms", Act(BudgetManage)),
     route("POST", "/api/v1/costs/budget-lines", Act(BudgetManage)),
     route("GET", "/api/v1/fonds", Act(CatalogueView)),

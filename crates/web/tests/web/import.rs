@@ -213,3 +213,54 @@ async fn an_exported_mục_lục_imports_back_to_the_same_records_groups_include
         assert_eq!(before, after, "{}", app.label);
     }
 }
+
+/// The same import by API, as a contractor's system sends its workbook: a dry run says what
+/// would be imported and imports nothing; the import takes the whole file; the faulty workbook is
+/// refused whole, its problems listed; a clerk of another unit finds no such fonds.
+#[tokio::test]
+async fn a_workbook_imports_through_the_api_all_or_nothing() {
+    for app in common::apps().await {
+        let label = app.label;
+        let district = app.unit_id("Huyện Mường Ảng").await;
+        let other = app.unit_id("Xã Mường Phăng").await;
+        app.user("nhap", Role::Archivist, Classification::None, &[district], &[]).await;
+        app.user("nhap.khac", Role::Archivist, Classification::None, &[other], &[]).await;
+        let (station, outsider) = (app.api("nhap").await, app.api("nhap.khac").await);
+        let send = |api: &common::Api, fonds: i64, query: &str, file: &str| {
+            let bytes = std::fs::read(corpus().join(file)).unwrap();
+            let form = reqwest::multipart::Form::new()
+                .part("file", reqwest::multipart::Part::bytes(bytes).file_name(file.to_string()))
+                .text("number", "4");
+            api.client
+                .post(format!("{}/api/v1/fonds/{fonds}/inventory-imports{query}", api.base))
+                .bearer_auth(&api.token)
+                .multipart(form)
+                .send()
+        };
+        let want = dossier_count(&expected()["02-xa-tcvn3.xlsx"]);
+
+        let target = fonds(&app, "P70").await;
+        let checked = send(&station, target, "?dryRun=true", "02-xa-tcvn3.xlsx").await.unwrap();
+        assert_eq!(checked.status(), StatusCode::OK, "{label}");
+        let checked: Value = checked.json().await.unwrap();
+        assert_eq!(checked["summary"]["total"].as_i64(), Some(want), "{label}: {checked}");
+        assert_eq!(count(&app, target).await, 0, "{label}: a dry run imports nothing");
+        let imported = send(&station, target, "", "02-xa-tcvn3.xlsx").await.unwrap();
+        assert_eq!(imported.status(), StatusCode::CREATED, "{label}");
+        let imported: Value = imported.json().await.unwrap();
+        let inventory = imported["inventories"][0].as_i64().unwrap();
+        assert_eq!(count(&app, target).await, want, "{label}");
+        let (_, shown) = station.call(reqwest::Method::GET, &format!("/api/v1/inventories/{inventory}"), None).await;
+        assert_eq!(shown["number"], 4, "{label}: the number the archivist gave: {shown}");
+
+        let faulty = fonds(&app, "P71").await;
+        let refused = send(&station, faulty, "", "10-loi-chin-loai.xlsx").await.unwrap();
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+        let refused: Value = refused.json().await.unwrap();
+        assert_eq!(refused["summary"]["problems"].as_array().map(Vec::len), Some(9), "{label}: {refused}");
+        assert!(refused["error"]["message"].as_str().unwrap().starts_with("Không nhập gì: 9 chỗ sai"), "{label}: {refused}");
+        assert_eq!(count(&app, faulty).await, 0, "{label}");
+        let hidden = send(&outsider, target, "", "02-xa-tcvn3.xlsx").await.unwrap();
+        assert_eq!(hidden.status(), StatusCode::NOT_FOUND, "{label}");
+    }
+}
