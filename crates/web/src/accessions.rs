@@ -3,20 +3,21 @@
 
 use crate::AppState;
 use crate::auth::Ctx;
-use crate::error::PageError;
+use crate::error::{ApiError, ApiErrorBody, PageError};
 use crate::records::{self, Refused};
 use crate::respond::{PaperFormat, paper};
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::{Extension, Router};
+use axum::{Extension, Json, Router};
 use chrono::Datelike;
 use kho_model::Invalid;
 use kho_model::access::Action;
 use kho_model::accession::{Accession, AccessionInput};
 use kho_model::vn;
 use minijinja::{Value, context};
+use serde_json::json;
 
 pub fn routes(max_upload: usize) -> Router<AppState> {
     Router::new()
@@ -403,30 +404,54 @@ async fn package_receive(
     Extension(ctx): Extension<Ctx>,
     multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Response, PageError> {
+    use kho_digitize::package::Receipt;
+    match receive_package(&state, &ctx, multipart).await? {
+        Ok(Receipt::Created { dossier, file_code, fonds, documents, files, bytes, signers }) => {
+            package_page(
+                &state,
+                &ctx,
+                StatusCode::OK,
+                context! { created => context! { dossier, file_code, fonds, documents, files, bytes, signers } },
+            )
+            .await
+        }
+        Ok(Receipt::AlreadyHere { dossier, file_code }) => {
+            package_page(&state, &ctx, StatusCode::OK, context! { already => context! { dossier, file_code } }).await
+        }
+        Err(problems) => package_page(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, context! { problems }).await,
+    }
+}
+
+/// The package of an upload form (`file`, and `phong`: the fonds to receive it into when the
+/// package names none here), received and audited: what it created, or every problem.
+async fn receive_package(
+    state: &AppState,
+    ctx: &Ctx,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Result<kho_digitize::package::Receipt, Vec<String>>, PageError> {
     let limit_mb = state.config.max_upload / 1024 / 1024;
-    let refuse = |problems: Vec<String>| package_page(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, context! { problems });
     let Ok(mut multipart) = multipart else {
-        return refuse(vec!["Không đọc được tệp gửi lên; hãy chọn tệp ZIP của gói rồi bấm Nhận.".into()]).await;
+        return Ok(Err(vec!["Không đọc được tệp gửi lên; hãy chọn tệp ZIP của gói rồi bấm Nhận.".into()]));
     };
     use crate::attachments::{DiskPart, Part};
     let (mut file, mut fonds) = (None, None);
     loop {
-        match crate::attachments::next_part_on_disk(&state, &mut multipart, limit_mb).await {
+        match crate::attachments::next_part_on_disk(state, &mut multipart, limit_mb).await {
             Ok(Some(DiskPart::File { name, file: received })) => file = Some((name, received)),
             Ok(Some(DiskPart::Other(Part::Field { name, value }))) if name == "phong" => {
                 fonds = Some(value.trim().to_string()).filter(|v| !v.is_empty())
             }
-            Ok(Some(DiskPart::Other(Part::BadName(message)))) => return refuse(vec![message]).await,
+            Ok(Some(DiskPart::Other(Part::BadName(message)))) => return Ok(Err(vec![message])),
             Ok(Some(DiskPart::Other(_))) => {}
             Ok(None) => break,
-            Err(_) => return refuse(vec![format!("Tệp gửi lên bị gián đoạn hoặc lớn quá {limit_mb} MB.")]).await,
+            Err(_) => return Ok(Err(vec![format!("Tệp gửi lên bị gián đoạn hoặc lớn quá {limit_mb} MB.")])),
         }
     }
     // The package is read from where it was received, not from memory: a handover of gigabytes
     // costs what its largest copy costs, as on the command line.
     let opened = file.as_ref().and_then(|(_, received)| std::fs::File::open(received.path()).ok());
     let (Some((file_name, _received)), Some(opened)) = (file, opened.filter(|f| f.metadata().is_ok_and(|m| m.len() > 0))) else {
-        return refuse(vec!["Chưa chọn tệp, hoặc tệp rỗng.".into()]).await;
+        return Ok(Err(vec!["Chưa chọn tệp, hoặc tệp rỗng.".into()]));
     };
     let received = kho_digitize::package::receive(
         &state.store,
@@ -438,29 +463,60 @@ async fn package_receive(
     )
     .await;
     let mut event = ctx.event("package.import", "dossier", None, "ok");
-    let response = match received {
-        Ok(kho_digitize::package::Receipt::Created { dossier, file_code, fonds, documents, files, bytes, signers }) => {
-            event.resource_id = Some(dossier);
+    match &received {
+        Ok(kho_digitize::package::Receipt::Created { dossier, file_code, .. }) => {
+            event.resource_id = Some(*dossier);
             event.detail = Some(format!("{file_name}: hồ sơ {file_code}"));
-            package_page(
-                &state,
-                &ctx,
-                StatusCode::OK,
-                context! { created => context! { dossier, file_code, fonds, documents, files, bytes, signers } },
-            )
-            .await
         }
         Ok(kho_digitize::package::Receipt::AlreadyHere { dossier, file_code }) => {
-            event.resource_id = Some(dossier);
+            event.resource_id = Some(*dossier);
             event.detail = Some(format!("{file_name}: hồ sơ {file_code} đã có"));
-            package_page(&state, &ctx, StatusCode::OK, context! { already => context! { dossier, file_code } }).await
         }
         Err(problems) => {
             event.outcome = "refused".into();
             event.detail = Some(format!("{file_name}: {} lỗi", problems.len()));
-            refuse(problems).await
         }
-    };
+    }
     state.store.audit(event).await?;
-    response
+    Ok(received)
+}
+
+/// `/api/v1/packages`: a package received by API.
+pub fn api_routes(max_upload: usize) -> Router<AppState> {
+    Router::new().route("/packages", axum::routing::post(api_package).layer(axum::extract::DefaultBodyLimit::max(max_upload)))
+}
+
+/// A package (SIP/AIP as ZIP, TT 05/2025) from another Kho or a commune's system (multipart:
+/// `file`, and `phong`, the fonds id, when the package's fonds is not here), checked whole as the
+/// Tiếp nhận gói page and `kho package import` check it: every problem listed and nothing created,
+/// or the hồ sơ with its văn bản and copies. A package received before creates nothing.
+#[utoipa::path(post, path = "/api/v1/packages", tag = "Tiếp nhận",
+    request_body(content_type = "multipart/form-data", description = "file: gói ZIP; phong (không bắt buộc): id phông nhận"),
+    responses(
+        (status = 201, description = "Đã tạo hồ sơ", example = json!({ "dossierId": 912, "fileCode": "H27.01.06.02.01.2019.01",
+            "fonds": "X27", "documents": 14, "files": 15, "bytes": 48213344, "signers": ["UBND xã Mường Ảng"] })),
+        (status = 200, description = "Gói đã nhận trước đây: alreadyHere, dossierId, fileCode"),
+        (status = 422, description = "Không tạo gì: problems nêu từng lỗi", body = ApiErrorBody)))]
+pub(crate) async fn api_package(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, ApiError> {
+    use kho_digitize::package::Receipt;
+    Ok(match receive_package(&state, &ctx, multipart).await? {
+        Ok(Receipt::Created { dossier, file_code, fonds, documents, files, bytes, signers }) => (
+            StatusCode::CREATED,
+            [(axum::http::header::LOCATION, format!("/api/v1/dossiers/{dossier}"))],
+            Json(json!({ "dossierId": dossier, "fileCode": file_code, "fonds": fonds, "documents": documents, "files": files, "bytes": bytes, "signers": signers })),
+        )
+            .into_response(),
+        Ok(Receipt::AlreadyHere { dossier, file_code }) => {
+            Json(json!({ "alreadyHere": true, "dossierId": dossier, "fileCode": file_code })).into_response()
+        }
+        Err(problems) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Json(json!({ "error": { "code": "package_refused", "message": format!("Không nhận gói: {}", problems.join(" · ")) }, "problems": problems })),
+        )
+            .into_response(),
+    })
 }

@@ -123,7 +123,8 @@ pub fn routes() -> Router<AppState> {
         crate::attachments::api_accession_files,
         crate::attachments::api_accession_upload,
         crate::attachments::api_download,
-        crate::import::api_import
+        crate::import::api_import,
+        crate::accessions::api_package
     ),
     components(schemas(
         ApiErrorBody,

@@ -207,7 +207,8 @@ pub fn router(state: AppState) -> Router {
                 .merge(access::api_routes())
                 .merge(cost::api_routes())
                 .merge(attachments::api_routes(state.config.max_upload))
-                .merge(import::api_routes()),
+                .merge(import::api_routes())
+                .merge(accessions::api_routes(state.config.max_upload)),
         )
         .route("/healthz", get(healthz))
         .route("/static/{file}", get(assets::serve))

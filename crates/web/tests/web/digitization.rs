@@ -818,7 +818,7 @@ async fn a_package_handed_over_between_two_running_kho_through_the_pages() {
     let label = format!("{} → {}", commune.label, archive.label);
 
     // The commune's Kho: a digitized hồ sơ with a real PDF copy.
-    let (fonds, land, _) = commune_fonds(&commune).await;
+    let (fonds, land, second) = commune_fonds(&commune).await;
     let unit = commune.unit_id("Xã Mường Ảng").await;
     let filter = kho_store::ListDossiers {
         visibility: kho_model::access::Visibility::everything(),
@@ -832,9 +832,9 @@ async fn a_package_handed_over_between_two_running_kho_through_the_pages() {
     let land_id =
         commune.store.list_dossiers(&filter).await.unwrap().items.iter().find(|d| d.fields.file_code.to_string() == land).unwrap().id;
     let jpeg = std::fs::read(Path::new(PAGES).join("trang1-200dpi-suy-giam.jpg")).unwrap();
-    let pdf = kho_digitize::testing::signed(&kho_digitize::testing::scanner_pdf(&[jpeg], 200), &commune.catalogue.dir().join("pki"));
+    let scanned = kho_digitize::testing::signed(&kho_digitize::testing::scanner_pdf(&[jpeg], 200), &commune.catalogue.dir().join("pki"));
     let blobs = kho_blobs::Blobs::open(&commune.catalogue.dir().join("blobs"), None).unwrap();
-    let stored = blobs.put(pdf.clone(), false).await.unwrap();
+    let stored = blobs.put(scanned.clone(), false).await.unwrap();
     let scan = kho_store::test_support::StoredFile { blob: &stored.name, sha256: &stored.sha256, size: stored.size as i64 };
     kho_store::test_support::digitized(&commune.store, unit, land_id, scan, None).await;
     commune.user("canbo.xa", Role::Archivist, Classification::None, &[unit], &[]).await;
@@ -926,4 +926,39 @@ async fn a_package_handed_over_between_two_running_kho_through_the_pages() {
     assert_eq!(outsider.get(&format!("/tiep-nhan/goi/bien-ban.docx?phong={fonds_id}")).await.0, StatusCode::NOT_FOUND, "{label}");
     let (_, page) = outsider.get("/tiep-nhan/goi").await;
     assert!(!page.contains(&land) && page.contains("Chưa nhận gói nào"), "{label}");
+
+    // The same by API, as a commune's system sends it: the second hồ sơ's package creates it, the
+    // first answers as already here, a broken one is refused with its problems.
+    let second_id =
+        commune.store.list_dossiers(&filter).await.unwrap().items.iter().find(|d| d.fields.file_code.to_string() == second).unwrap().id;
+    let stored_second = blobs.put(scanned, false).await.unwrap();
+    let scan =
+        kho_store::test_support::StoredFile { blob: &stored_second.name, sha256: &stored_second.sha256, size: stored_second.size as i64 };
+    kho_store::test_support::digitized(&commune.store, unit, second_id, scan, None).await;
+    let second_package = clerk
+        .client
+        .get(format!("{}/ho-so/{second_id}/goi-luu-tru.zip?loai=sip", commune.base))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec();
+    let station = archive.api("luutru").await;
+    let post = |bytes: Vec<u8>| {
+        let form = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(bytes).file_name("goi.zip"));
+        station.client.post(format!("{}/api/v1/packages", archive.base)).bearer_auth(&station.token).multipart(form).send()
+    };
+    let created = post(second_package).await.unwrap();
+    assert_eq!(created.status(), StatusCode::CREATED, "{label}");
+    let created: serde_json::Value = created.json().await.unwrap();
+    assert_eq!(created["fileCode"], second.as_str(), "{label}: {created}");
+    assert_eq!(archive.store.dossier_by_code(&second).await.unwrap().id, created["dossierId"].as_i64().unwrap(), "{label}");
+    let known: serde_json::Value = post(package.clone()).await.unwrap().json().await.unwrap();
+    assert_eq!((known["alreadyHere"].as_bool(), known["fileCode"].as_str()), (Some(true), Some(land.as_str())), "{label}: {known}");
+    let broken = post(package[..package.len() / 2].to_vec()).await.unwrap();
+    assert_eq!(broken.status(), StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+    let broken: serde_json::Value = broken.json().await.unwrap();
+    assert!(!broken["problems"].as_array().unwrap().is_empty(), "{label}: {broken}");
 }
