@@ -124,7 +124,8 @@ pub fn routes() -> Router<AppState> {
         crate::attachments::api_accession_upload,
         crate::attachments::api_download,
         crate::import::api_import,
-        crate::accessions::api_package
+        crate::accessions::api_package,
+        crate::reports::api_annual
     ),
     components(schemas(
         ApiErrorBody,

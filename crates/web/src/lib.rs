@@ -208,7 +208,8 @@ pub fn router(state: AppState) -> Router {
                 .merge(cost::api_routes())
                 .merge(attachments::api_routes(state.config.max_upload))
                 .merge(import::api_routes())
-                .merge(accessions::api_routes(state.config.max_upload)),
+                .merge(accessions::api_routes(state.config.max_upload))
+                .merge(reports::api_routes()),
         )
         .route("/healthz", get(healthz))
         .route("/static/{file}", get(assets::serve))

@@ -230,6 +230,7 @@ pub const ROUTES: &[Route] = &[
     route("GET", "/api/v1/attachments/{id}", Act(CatalogueView)),
     long("POST", "/api/v1/fonds/{id}/inventory-imports", Act(CatalogueEdit)),
     long("POST", "/api/v1/packages", Act(CatalogueEdit)),
+    route("GET", "/api/v1/reports/annual", Act(PlanView)),
     route("PUT", "/api/v1/costs/norms", Act(BudgetManage)),
     route("POST", "/api/v1/costs/budget-lines", Act(BudgetManage)),
     route("GET", "/api/v1/fonds", Act(CatalogueView)),

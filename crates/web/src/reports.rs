@@ -5,7 +5,7 @@
 
 use crate::AppState;
 use crate::auth::Ctx;
-use crate::error::PageError;
+use crate::error::{ApiError, ApiErrorBody, PageError};
 use crate::respond::{PaperFormat, paper};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -284,6 +284,20 @@ async fn annual(
     Query(query): Query<ReportQuery>,
     format: PaperFormat,
 ) -> Result<Response, PageError> {
+    match annual_paper(&state, &ctx, &query, format).await? {
+        Ok(paper) => Ok(paper),
+        Err(problems) => render(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, problems).await,
+    }
+}
+
+/// The annual report asked for, as a paper in `format` and audited; `Err`: what to correct. A
+/// unit one may not report for is absent.
+async fn annual_paper(
+    state: &AppState,
+    ctx: &Ctx,
+    query: &ReportQuery,
+    format: PaperFormat,
+) -> Result<Result<Response, Vec<String>>, PageError> {
     let mut problems = vec![];
     let this_year = today().year();
     let year = match query.nam.trim().parse::<i32>() {
@@ -293,7 +307,7 @@ async fn annual(
             None
         }
     };
-    let allowed = reporting_units(&state, &ctx).await?;
+    let allowed = reporting_units(state, ctx).await?;
     let visibility = ctx.actor.visibility();
     let unit = match query.don_vi.trim() {
         "" if visibility.all_units => None,
@@ -307,7 +321,7 @@ async fn annual(
         },
     };
     let (Some(year), true) = (year, problems.is_empty()) else {
-        return render(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, problems).await;
+        return Ok(Err(problems));
     };
     let Some(report) = annual_report(&state.store, &visibility, year, unit, &query.kho_khan, &query.de_xuat).await? else {
         return Err(PageError::NotYet("Chưa nạp kế hoạch của tỉnh (kho plan import): báo cáo so sánh với kế hoạch.".into()));
@@ -319,5 +333,61 @@ async fn annual(
         Some(id) => format!("bao-cao-nam-{year}-don-vi-{id}"),
         None => format!("bao-cao-nam-{year}"),
     };
-    paper(kho_documents::official::annual_report(&report), format, &name).await
+    Ok(Ok(paper(kho_documents::official::annual_report(&report), format, &name).await?))
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct AnnualQuery {
+    /// Năm báo cáo.
+    year: Option<String>,
+    /// Xã, phường báo cáo; không có: báo cáo của Sở Nội vụ trên toàn tỉnh (tài khoản toàn tỉnh).
+    unit_id: Option<String>,
+    /// pdf (mặc định), docx (để ký), xlsx hoặc csv (các bảng số liệu, cho hệ thống khác).
+    format: Option<String>,
+    /// Khó khăn, vướng mắc (mục 4 của báo cáo).
+    difficulties: Option<String>,
+    /// Đề xuất, kiến nghị.
+    proposals: Option<String>,
+}
+
+/// The annual report on the plan (due before 15/12), as the Báo cáo page gives it: of a commune
+/// to Sở Nội vụ, or of Sở Nội vụ to the UBND tỉnh, counted over what the person may see.
+#[utoipa::path(get, path = "/api/v1/reports/annual", tag = "Báo cáo", params(AnnualQuery), responses(
+    (status = 200, description = "Báo cáo năm theo định dạng đã chọn (PDF/A, DOCX, XLSX hoặc CSV)"),
+    (status = 422, description = "Năm hoặc đơn vị cần sửa", body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
+pub(crate) async fn api_annual(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Query(q): Query<AnnualQuery>,
+) -> Result<Response, ApiError> {
+    let format = match q.format.as_deref().unwrap_or("pdf") {
+        "pdf" => PaperFormat::Pdf,
+        "docx" => PaperFormat::Docx,
+        "xlsx" => PaperFormat::Xlsx,
+        "csv" => PaperFormat::Csv,
+        other => {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                format!("Định dạng “{other}”: chọn pdf, docx, xlsx hoặc csv."),
+            ));
+        }
+    };
+    let query = ReportQuery {
+        nam: q.year.unwrap_or_default(),
+        don_vi: q.unit_id.unwrap_or_default(),
+        kho_khan: q.difficulties.unwrap_or_default(),
+        de_xuat: q.proposals.unwrap_or_default(),
+    };
+    match annual_paper(&state, &ctx, &query, format).await? {
+        Ok(paper) => Ok(paper),
+        Err(problems) => Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", problems.join(" "))),
+    }
+}
+
+/// `/api/v1/reports/annual`.
+pub fn api_routes() -> Router<AppState> {
+    Router::new().route("/reports/annual", get(api_annual))
 }

@@ -236,3 +236,40 @@ async fn files_and_edxml_through_the_api() {
         assert_eq!(send(&outsider, kept.clone(), vec![("x.pdf", letter.clone())]).await.unwrap().status(), StatusCode::NOT_FOUND);
     }
 }
+
+/// The annual report by API: a commune's tables as CSV for another system, the province's as
+/// PDF; a wrong year or format said plainly, another commune absent.
+#[tokio::test]
+async fn the_annual_report_through_the_api() {
+    for app in apps().await {
+        let label = app.label;
+        let commune = app.unit_id("Xã Mường Ảng").await;
+        let other = app.unit_id("Xã Mường Phăng").await;
+        app.user("sonoivu", Role::Leader, Classification::None, &[app.archive], &[]).await;
+        app.user("luutru", Role::Archivist, Classification::None, &[commune], &[]).await;
+        let (province, clerk) = (app.api("sonoivu").await, app.api("luutru").await);
+        let get = |api: &common::Api, query: String| {
+            api.client.get(format!("{}/api/v1/reports/annual?{query}", api.base)).bearer_auth(&api.token).send()
+        };
+        let year = chrono::Datelike::year(&chrono::Utc::now());
+
+        let csv = get(&clerk, format!("year={year}&unitId={commune}&format=csv")).await.unwrap();
+        assert_eq!(csv.status(), StatusCode::OK, "{label}");
+        assert!(csv.headers()["content-type"].to_str().unwrap().starts_with("text/csv"), "{label}");
+        let text = csv.text().await.unwrap();
+        assert!(text.contains("Mường Ảng"), "{label}: {text}");
+        assert_eq!(get(&clerk, format!("year={year}&unitId={other}&format=csv")).await.unwrap().status(), StatusCode::NOT_FOUND, "{label}");
+        let wrong = get(&clerk, format!("year=1990&unitId={commune}")).await.unwrap();
+        assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+        let wrong: Value = wrong.json().await.unwrap();
+        assert!(wrong["error"]["message"].as_str().unwrap().contains("1990"), "{label}: {wrong}");
+        assert_eq!(
+            get(&clerk, format!("year={year}&unitId={commune}&format=odt")).await.unwrap().status(),
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+
+        let pdf = get(&province, format!("year={year}")).await.unwrap();
+        assert_eq!(pdf.status(), StatusCode::OK, "{label}");
+        assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF"), "{label}");
+    }
+}
