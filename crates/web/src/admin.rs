@@ -9,17 +9,18 @@
 
 use crate::AppState;
 use crate::auth::{self, Ctx};
-use crate::error::PageError;
+use crate::error::{ApiError, ApiErrorBody, PageError};
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::{Extension, Router};
+use axum::routing::{get, post, put};
+use axum::{Extension, Json, Router};
 use kho_model::Classification;
 use kho_model::access::{Action, ClearanceChange, Role, clearance_change};
 use kho_store::{AuditFilter, UserSettings};
 use minijinja::{Value, context};
 use serde::Deserialize;
+use serde_json::json;
 use std::collections::BTreeSet;
 
 pub fn routes() -> Router<AppState> {
@@ -217,6 +218,16 @@ async fn user_create(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let form = UserForm::from_pairs(pairs);
+    match create_account(&state, &ctx, &form).await? {
+        Ok(_) => Ok(Redirect::to("/quan-tri?da_luu=1").into_response()),
+        Err((status, message)) => user_form_page(&state, &ctx, &form, None, Some(message), status).await,
+    }
+}
+
+/// Creates an account as the form has it. It starts uncleared: a clearance asked for is applied
+/// or proposed as for any account. `Err`: the status and what to correct.
+async fn create_account(state: &AppState, ctx: &Ctx, form: &UserForm) -> Result<Result<i64, (StatusCode, String)>, PageError> {
+    let invalid = |message: String| Ok(Err((StatusCode::UNPROCESSABLE_ENTITY, message)));
     let checked = (|| {
         if !valid_username(&form.username) {
             return Err("Tên đăng nhập: 3–40 ký tự gồm chữ không dấu, số, “.”, “_” hoặc “-”.".to_string());
@@ -226,13 +237,12 @@ async fn user_create(
     })();
     let mut settings = match checked {
         Ok(s) => s,
-        Err(message) => return user_form_page(&state, &ctx, &form, None, Some(message), StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(message) => return invalid(message),
     };
-    // A new account starts uncleared; a clearance asked for is applied or proposed as for any account.
     let requested = settings.clearance;
     let change = clearance_change(&ctx.actor, None, Classification::None, requested);
     if let ClearanceChange::Refuse(message) = change {
-        return user_form_page(&state, &ctx, &form, None, Some(message.into()), StatusCode::UNPROCESSABLE_ENTITY).await;
+        return invalid(message.into());
     }
     if change == ClearanceChange::Propose {
         settings.clearance = Classification::None;
@@ -243,11 +253,11 @@ async fn user_create(
             event.detail = Some(format!("{} {} độ mật {}", form.username, settings.role.code(), settings.clearance.code()));
             state.store.audit(event).await?;
             if change == ClearanceChange::Propose {
-                propose(&state, &ctx, id, requested).await?;
+                propose(state, ctx, id, requested).await?;
             }
-            Ok(Redirect::to("/quan-tri?da_luu=1").into_response())
+            Ok(Ok(id))
         }
-        Err(kho_store::StoreError::Conflict(e)) => user_form_page(&state, &ctx, &form, None, Some(e.message), StatusCode::CONFLICT).await,
+        Err(kho_store::StoreError::Conflict(e)) => Ok(Err((StatusCode::CONFLICT, e.message))),
         Err(e) => Err(e.into()),
     }
 }
@@ -263,38 +273,38 @@ async fn user_update(
     Path(id): Path<i64>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
+    let form = UserForm::from_pairs(pairs);
+    match update_account(&state, &ctx, id, form).await? {
+        Ok(_) => Ok(Redirect::to("/quan-tri?da_luu=1").into_response()),
+        Err((form, message)) => user_form_page(&state, &ctx, &form, Some(id), Some(message), StatusCode::UNPROCESSABLE_ENTITY).await,
+    }
+}
+
+/// Changes account `id` as the form has it (its user name stays). Nobody changes their own role,
+/// clearance or scope; a higher clearance is proposed, not applied, unless the person may grant
+/// it. `Ok(true)` when a clearance was proposed; `Err`: the form back with what to correct.
+async fn update_account(state: &AppState, ctx: &Ctx, id: i64, mut form: UserForm) -> Result<Result<bool, (UserForm, String)>, PageError> {
     let user = state.store.user(id).await?;
-    let mut form = UserForm::from_pairs(pairs);
     form.username = user.username.clone();
     let mut settings = match form.settings() {
         Ok(s) => s,
-        Err(message) => return user_form_page(&state, &ctx, &form, Some(id), Some(message), StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(message) => return Ok(Err((form, message))),
     };
-    if ctx.actor.user_id == Some(id) {
-        // Nobody changes their own role, clearance or scope, nor locks themselves out.
-        if settings.role != user.role
+    if ctx.actor.user_id == Some(id)
+        && (settings.role != user.role
             || settings.clearance != user.clearance
             || settings.disabled
             || settings.units != user.units
-            || settings.fonds != user.fonds
-        {
-            return user_form_page(
-                &state,
-                &ctx,
-                &form,
-                Some(id),
-                Some("Không tự thay đổi vai trò, độ mật, phạm vi hoặc khóa tài khoản của chính mình; nhờ một quản trị viên khác.".into()),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
+            || settings.fonds != user.fonds)
+    {
+        // Nobody changes their own role, clearance or scope, nor locks themselves out.
+        let message = "Không tự thay đổi vai trò, độ mật, phạm vi hoặc khóa tài khoản của chính mình; nhờ một quản trị viên khác.";
+        return Ok(Err((form, message.into())));
     }
     let requested = settings.clearance;
     let change = clearance_change(&ctx.actor, Some(id), user.clearance, requested);
     match change {
-        ClearanceChange::Refuse(message) => {
-            return user_form_page(&state, &ctx, &form, Some(id), Some(message.into()), StatusCode::UNPROCESSABLE_ENTITY).await;
-        }
+        ClearanceChange::Refuse(message) => return Ok(Err((form, message.into()))),
         ClearanceChange::Propose => settings.clearance = user.clearance,
         ClearanceChange::Apply => {}
     }
@@ -314,10 +324,11 @@ async fn user_update(
         settings.fonds
     ));
     state.store.audit(event).await?;
-    if change == ClearanceChange::Propose {
-        propose(&state, &ctx, id, requested).await?;
+    let proposed = change == ClearanceChange::Propose;
+    if proposed {
+        propose(state, ctx, id, requested).await?;
     }
-    Ok(Redirect::to("/quan-tri?da_luu=1").into_response())
+    Ok(Ok(proposed))
 }
 
 /// Records a proposed clearance for a Lãnh đạo to approve.
@@ -375,16 +386,26 @@ async fn proposal_decide(
     Path(id): Path<i64>,
     Form(form): Form<Decision>,
 ) -> Result<Response, PageError> {
+    let grant = form.quyet_dinh != "tu_choi";
+    match decide_proposal(&state, &ctx, id, grant).await? {
+        Ok(()) if grant => Ok(Redirect::to("/quan-tri/do-mat?da_luu=1").into_response()),
+        Ok(()) => Ok(Redirect::to("/quan-tri/do-mat").into_response()),
+        Err(message) => proposals_page(&state, &ctx, Some(message.into()), None).await,
+    }
+}
+
+/// Grants or refuses the clearance proposed for account `id`, audited either way.
+async fn decide_proposal(state: &AppState, ctx: &Ctx, id: i64, grant: bool) -> Result<Result<(), &'static str>, PageError> {
     let user = state.store.user(id).await?;
     let Some(proposed) = user.proposed_clearance else {
-        return proposals_page(&state, &ctx, Some("Tài khoản này không có đề xuất độ mật nào đang chờ.".into()), None).await;
+        return Ok(Err("Tài khoản này không có đề xuất độ mật nào đang chờ."));
     };
-    if form.quyet_dinh == "tu_choi" {
+    if !grant {
         state.store.drop_proposal(id).await?;
         let mut event = ctx.event("user.clearance_refuse", "user", Some(id), "ok");
         event.detail = Some(format!("từ chối độ mật {} do {} đề xuất", proposed.code(), user.proposed_by.clone().unwrap_or_default()));
         state.store.audit(event).await?;
-        return Ok(Redirect::to("/quan-tri/do-mat").into_response());
+        return Ok(Ok(()));
     }
     let refusal = match clearance_change(&ctx.actor, Some(id), user.clearance, proposed) {
         ClearanceChange::Apply => None,
@@ -395,7 +416,7 @@ async fn proposal_decide(
         let mut event = ctx.event("user.clearance_grant", "user", Some(id), "denied");
         event.detail = Some(format!("độ mật {} → {}: {message}", user.clearance.code(), proposed.code()));
         state.store.audit(event).await?;
-        return proposals_page(&state, &ctx, Some(message.into()), None).await;
+        return Ok(Err(message));
     }
     state.store.set_clearance(id, proposed).await?;
     let mut event = ctx.event("user.clearance_grant", "user", Some(id), "ok");
@@ -406,7 +427,7 @@ async fn proposal_decide(
         user.proposed_by.clone().unwrap_or_default()
     ));
     state.store.audit(event).await?;
-    Ok(Redirect::to("/quan-tri/do-mat?da_luu=1").into_response())
+    Ok(Ok(()))
 }
 
 #[derive(Deserialize)]
@@ -421,19 +442,31 @@ async fn user_password(
     Path(id): Path<i64>,
     Form(form): Form<NewPassword>,
 ) -> Result<Response, PageError> {
+    match reset_password(&state, &ctx, id, &form.password).await? {
+        Ok(()) => Ok(Redirect::to("/quan-tri?da_luu=1").into_response()),
+        Err(message) => {
+            let user = state.store.user(id).await?;
+            user_form_page(&state, &ctx, &UserForm::of(&user), Some(id), Some(message), StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+    }
+}
+
+/// Sets account `id`'s password, unless it is cleared higher than the person (that is the
+/// console's) or the password is too weak.
+async fn reset_password(state: &AppState, ctx: &Ctx, id: i64, password: &str) -> Result<Result<(), String>, PageError> {
     let user = state.store.user(id).await?;
     if user.clearance.level() > ctx.actor.clearance.level() {
         // Otherwise resetting the password would be a way to sign in as someone cleared higher.
         state.store.audit(ctx.event("user.password_reset", "user", Some(id), "denied")).await?;
         let message = "Tài khoản này được tiếp cận độ mật cao hơn của bạn: mật khẩu chỉ được đặt lại tại máy chủ (kho user password TÊN) hoặc bởi chính người dùng.";
-        return user_form_page(&state, &ctx, &UserForm::of(&user), Some(id), Some(message.into()), StatusCode::UNPROCESSABLE_ENTITY).await;
+        return Ok(Err(message.into()));
     }
-    if let Err(message) = auth::check_new_password(&user.username, &form.password) {
-        return user_form_page(&state, &ctx, &UserForm::of(&user), Some(id), Some(message), StatusCode::UNPROCESSABLE_ENTITY).await;
+    if let Err(message) = auth::check_new_password(&user.username, password) {
+        return Ok(Err(message));
     }
-    state.store.set_password(id, &auth::hash_password(&form.password)).await?;
+    state.store.set_password(id, &auth::hash_password(password)).await?;
     state.store.audit(ctx.event("user.password_reset", "user", Some(id), "ok")).await?;
-    Ok(Redirect::to("/quan-tri?da_luu=1").into_response())
+    Ok(Ok(()))
 }
 
 // ---- API tokens ----
@@ -529,10 +562,18 @@ async fn own_token_revoke(
     Extension(ctx): Extension<Ctx>,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    let mine = state.store.tokens_of(ctx.actor.user_id.unwrap_or_default()).await?.iter().any(|t| t.id == id);
-    let revoked = mine && state.store.revoke_token(id).await?;
-    state.store.audit(ctx.event("token.revoke", "token", Some(id), if revoked { "ok" } else { "refused" })).await?;
+    revoke(&state, &ctx, id, true).await?;
     Ok(Redirect::to("/tai-khoan/ma-truy-cap").into_response())
+}
+
+/// Revokes token `id` — only one's own when `own` — audited. Whether there is such a token (one's
+/// own, when `own`), revoked now or before.
+async fn revoke(state: &AppState, ctx: &Ctx, id: i64, own: bool) -> Result<bool, PageError> {
+    let tokens = if own { state.store.tokens_of(ctx.actor.user_id.unwrap_or_default()).await? } else { state.store.list_tokens().await? };
+    let exists = tokens.iter().any(|t| t.id == id);
+    let revoked = exists && state.store.revoke_token(id).await?;
+    state.store.audit(ctx.event("token.revoke", "token", Some(id), if revoked { "ok" } else { "refused" })).await?;
+    Ok(exists)
 }
 
 /// `kho_` and 64 hex characters; shown once, stored only as its SHA-256.
@@ -541,8 +582,7 @@ pub fn new_api_token() -> String {
 }
 
 async fn token_revoke(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<i64>) -> Result<Response, PageError> {
-    let revoked = state.store.revoke_token(id).await?;
-    state.store.audit(ctx.event("token.revoke", "token", Some(id), if revoked { "ok" } else { "refused" })).await?;
+    revoke(&state, &ctx, id, false).await?;
     Ok(Redirect::to("/quan-tri/ma-truy-cap").into_response())
 }
 
@@ -812,5 +852,260 @@ fn audit_workbook(entries: &[kho_store::AuditEntry]) -> Result<Vec<u8>, rust_xls
         }
         sheet.autofit();
         workbook.save_to_buffer()
+    }
+}
+
+// ---- the same through /api/v1 ----
+
+/// `/api/v1` routes of Quản trị: accounts, clearance proposals, API tokens (everyone's, for the
+/// administrator; one's own, for anyone signed in). The same rules as the pages: nobody grants
+/// what they do not hold, nobody changes their own scope, a token is issued only to oneself.
+pub fn api_routes() -> Router<AppState> {
+    Router::new()
+        .route("/users", get(api_users).post(api_user_create))
+        .route("/users/{id}", put(api_user_update))
+        .route("/users/{id}/password", put(api_user_password))
+        .route("/clearance-proposals", get(api_proposals))
+        .route("/clearance-proposals/{id}/decision", post(api_proposal_decide))
+        .route("/tokens", get(api_tokens))
+        .route("/tokens/{id}", axum::routing::delete(api_token_revoke))
+        .route("/me/tokens", get(api_own_tokens).post(api_own_token_create))
+        .route("/me/tokens/{id}", axum::routing::delete(api_own_token_revoke))
+}
+
+fn invalid(message: impl Into<String>) -> ApiError {
+    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message)
+}
+
+/// An account as the API gives and takes it.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct UserInput {
+    /// Tên đăng nhập (chỉ khi tạo; không đổi được).
+    #[serde(default)]
+    username: String,
+    /// Mật khẩu (chỉ khi tạo).
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    full_name: String,
+    /// quan_tri, lanh_dao, luu_tru_vien, nhan_vien_so_hoa, doc_gia.
+    #[serde(default)]
+    role: String,
+    /// 00 (không mật), 01 (Mật), 02 (Tối mật), 03 (Tuyệt mật): cao hơn của người sửa thì thành đề xuất chờ Lãnh đạo duyệt.
+    #[serde(default)]
+    clearance: Option<String>,
+    #[serde(default)]
+    disabled: bool,
+    /// Các đơn vị (id) tài khoản làm việc.
+    #[serde(default)]
+    units: Vec<i64>,
+    /// Các phông (id) được giao riêng.
+    #[serde(default)]
+    fonds: Vec<i64>,
+}
+
+impl UserInput {
+    fn form(self) -> UserForm {
+        UserForm {
+            username: self.username.trim().to_string(),
+            full_name: kho_model::text::clean(&self.full_name),
+            role: self.role,
+            clearance: self.clearance.unwrap_or_else(|| "00".into()),
+            disabled: self.disabled,
+            units: self.units.into_iter().collect(),
+            fonds: self.fonds.into_iter().collect(),
+            password: self.password,
+        }
+    }
+}
+
+fn user_json(u: &kho_store::User) -> serde_json::Value {
+    json!({
+        "id": u.id, "username": u.username, "fullName": u.full_name, "role": u.role.code(), "clearance": u.clearance.code(),
+        "disabled": u.disabled, "units": u.units, "fonds": u.fonds, "proposedClearance": u.proposed_clearance.map(|c| c.code()),
+        "proposedBy": u.proposed_by,
+    })
+}
+
+/// Every account.
+#[utoipa::path(get, path = "/api/v1/users", tag = "Quản trị", responses(
+    (status = 200, description = "id, username, fullName, role, clearance, disabled, units, fonds, proposedClearance, proposedBy")))]
+pub(crate) async fn api_users(State(state): State<AppState>) -> Result<Response, ApiError> {
+    Ok(Json(state.store.list_users().await?.iter().map(user_json).collect::<Vec<_>>()).into_response())
+}
+
+/// An account, as "Thêm tài khoản" makes it; a clearance above the administrator's own becomes a
+/// proposal for a Lãnh đạo.
+#[utoipa::path(post, path = "/api/v1/users", tag = "Quản trị", request_body(content = UserInput, example = json!({
+        "username": "canbo.muongang", "password": "một mật khẩu dài và khó đoán", "fullName": "Lò Thị Hoa",
+        "role": "luu_tru_vien", "units": [37] })),
+    responses((status = 201, description = "Đã tạo"), (status = 422, body = ApiErrorBody), (status = 409, description = "Trùng tên đăng nhập", body = ApiErrorBody)))]
+pub(crate) async fn api_user_create(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    crate::api::Body(input): crate::api::Body<UserInput>,
+) -> Result<Response, ApiError> {
+    match create_account(&state, &ctx, &input.form()).await? {
+        Ok(id) => Ok((StatusCode::CREATED, [(axum::http::header::LOCATION, format!("/api/v1/users/{id}"))], Json(json!({ "id": id })))
+            .into_response()),
+        Err((status, message)) if status == StatusCode::CONFLICT => Err(ApiError::new(status, "conflict", message)),
+        Err((_, message)) => Err(invalid(message)),
+    }
+}
+
+/// An account's name, role, clearance, scope and lock, as its form changes them.
+#[utoipa::path(put, path = "/api/v1/users/{id}", tag = "Quản trị", params(("id" = i64, Path)), request_body = UserInput, responses(
+    (status = 200, description = "Đã lưu; proposed: độ mật cao hơn thành đề xuất chờ duyệt", example = json!({ "id": 12, "proposed": true })),
+    (status = 422, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
+pub(crate) async fn api_user_update(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    crate::api::Body(input): crate::api::Body<UserInput>,
+) -> Result<Response, ApiError> {
+    match update_account(&state, &ctx, id, input.form()).await? {
+        Ok(proposed) => Ok(Json(json!({ "id": id, "proposed": proposed })).into_response()),
+        Err((_, message)) => Err(invalid(message)),
+    }
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PasswordInput {
+    #[serde(default)]
+    password: String,
+}
+
+/// A new password for an account cleared no higher than the administrator.
+#[utoipa::path(put, path = "/api/v1/users/{id}/password", tag = "Quản trị", params(("id" = i64, Path)), request_body = PasswordInput, responses(
+    (status = 204, description = "Đã đặt"), (status = 422, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
+pub(crate) async fn api_user_password(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    crate::api::Body(input): crate::api::Body<PasswordInput>,
+) -> Result<Response, ApiError> {
+    match reset_password(&state, &ctx, id, &input.password).await? {
+        Ok(()) => Ok(StatusCode::NO_CONTENT.into_response()),
+        Err(message) => Err(invalid(message)),
+    }
+}
+
+/// Accounts with a clearance proposed and waiting, and whether the person may grant each.
+#[utoipa::path(get, path = "/api/v1/clearance-proposals", tag = "Quản trị", responses(
+    (status = 200, description = "Tài khoản có đề xuất độ mật: như /api/v1/users, thêm mayGrant")))]
+pub(crate) async fn api_proposals(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> Result<Response, ApiError> {
+    let rows: Vec<_> = state
+        .store
+        .clearance_proposals()
+        .await?
+        .iter()
+        .map(|u| {
+            let proposed = u.proposed_clearance.unwrap_or(Classification::None);
+            let mut row = user_json(u);
+            row["mayGrant"] = json!(clearance_change(&ctx.actor, Some(u.id), u.clearance, proposed) == ClearanceChange::Apply);
+            row
+        })
+        .collect();
+    Ok(Json(rows).into_response())
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ProposalDecision {
+    /// true: cấp độ mật được đề xuất (không cao hơn của chính mình); false: từ chối.
+    grant: bool,
+}
+
+/// A Lãnh đạo grants a proposed clearance (never above their own, never to themselves) or refuses it.
+#[utoipa::path(post, path = "/api/v1/clearance-proposals/{id}/decision", tag = "Quản trị", params(("id" = i64, Path, description = "id tài khoản")),
+    request_body(content = ProposalDecision, example = json!({ "grant": true })), responses(
+    (status = 204, description = "Đã quyết định"), (status = 422, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
+pub(crate) async fn api_proposal_decide(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    crate::api::Body(input): crate::api::Body<ProposalDecision>,
+) -> Result<Response, ApiError> {
+    match decide_proposal(&state, &ctx, id, input.grant).await? {
+        Ok(()) => Ok(StatusCode::NO_CONTENT.into_response()),
+        Err(message) => Err(invalid(message)),
+    }
+}
+
+fn tokens_json(tokens: &[kho_store::ApiToken]) -> Response {
+    let rows: Vec<_> = tokens
+        .iter()
+        .map(|t| {
+            json!({ "id": t.id, "username": t.username, "name": t.name, "createdAt": t.created_at, "revokedAt": t.revoked_at, "lastUsedAt": t.last_used_at })
+        })
+        .collect();
+    Json(rows).into_response()
+}
+
+/// Every API token (never its secret), for the administrator to see and revoke.
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "Quản trị", responses((status = 200, description = "id, username, name, createdAt, revokedAt, lastUsedAt")))]
+pub(crate) async fn api_tokens(State(state): State<AppState>) -> Result<Response, ApiError> {
+    Ok(tokens_json(&state.store.list_tokens().await?))
+}
+
+/// Revokes any token (a token revoked before answers as revoked).
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "Quản trị", params(("id" = i64, Path)), responses(
+    (status = 204, description = "Đã thu hồi"), (status = 404, description = "Không có mã này", body = ApiErrorBody)))]
+pub(crate) async fn api_token_revoke(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    if revoke(&state, &ctx, id, false).await? {
+        Ok(StatusCode::NO_CONTENT.into_response())
+    } else {
+        Err(ApiError::not_found("mã truy cập"))
+    }
+}
+
+/// One's own tokens.
+#[utoipa::path(get, path = "/api/v1/me/tokens", tag = "Quản trị", responses((status = 200, description = "Các mã của chính mình")))]
+pub(crate) async fn api_own_tokens(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> Result<Response, ApiError> {
+    Ok(tokens_json(&state.store.tokens_of(ctx.actor.user_id.unwrap_or_default()).await?))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TokenInput {
+    /// Tên gợi nhớ, ví dụ “Máy quét phòng 2”.
+    #[serde(default)]
+    name: String,
+}
+
+/// A new token for oneself (a scanning station's account issues its own); its secret is given
+/// this once and kept only as its SHA-256.
+#[utoipa::path(post, path = "/api/v1/me/tokens", tag = "Quản trị", request_body(content = TokenInput, example = json!({ "name": "Máy quét phòng 2" })),
+    responses((status = 201, description = "token: mã bí mật, chỉ hiện lần này", example = json!({ "token": "kho_3f9a…" })),
+        (status = 422, body = ApiErrorBody)))]
+pub(crate) async fn api_own_token_create(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    crate::api::Body(input): crate::api::Body<TokenInput>,
+) -> Result<Response, ApiError> {
+    match issue_own_token(&state, &ctx, &NewToken { name: input.name }).await? {
+        Ok(token) => Ok((StatusCode::CREATED, Json(json!({ "token": token }))).into_response()),
+        Err(message) => Err(invalid(message)),
+    }
+}
+
+/// Revokes one of one's own tokens; anyone else's is not found.
+#[utoipa::path(delete, path = "/api/v1/me/tokens/{id}", tag = "Quản trị", params(("id" = i64, Path)), responses(
+    (status = 204, description = "Đã thu hồi"), (status = 404, body = ApiErrorBody)))]
+pub(crate) async fn api_own_token_revoke(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    if revoke(&state, &ctx, id, true).await? {
+        Ok(StatusCode::NO_CONTENT.into_response())
+    } else {
+        Err(ApiError::not_found("mã truy cập"))
     }
 }

@@ -125,7 +125,18 @@ pub fn routes() -> Router<AppState> {
         crate::attachments::api_download,
         crate::import::api_import,
         crate::accessions::api_package,
-        crate::reports::api_annual
+        crate::reports::api_annual,
+        crate::admin::api_users,
+        crate::admin::api_user_create,
+        crate::admin::api_user_update,
+        crate::admin::api_user_password,
+        crate::admin::api_proposals,
+        crate::admin::api_proposal_decide,
+        crate::admin::api_tokens,
+        crate::admin::api_token_revoke,
+        crate::admin::api_own_tokens,
+        crate::admin::api_own_token_create,
+        crate::admin::api_own_token_revoke
     ),
     components(schemas(
         ApiErrorBody,
@@ -155,7 +166,11 @@ pub fn routes() -> Router<AppState> {
         crate::cost::NormInput,
         crate::cost::ComplexityInput,
         crate::cost::BudgetLineInput,
-        kho_model::cost::BudgetInput
+        kho_model::cost::BudgetInput,
+        crate::admin::UserInput,
+        crate::admin::PasswordInput,
+        crate::admin::ProposalDecision,
+        crate::admin::TokenInput
     ))
 )]
 struct ApiDoc;

@@ -209,7 +209,8 @@ pub fn router(state: AppState) -> Router {
                 .merge(attachments::api_routes(state.config.max_upload))
                 .merge(import::api_routes())
                 .merge(accessions::api_routes(state.config.max_upload))
-                .merge(reports::api_routes()),
+                .merge(reports::api_routes())
+                .merge(admin::api_routes()),
         )
         .route("/healthz", get(healthz))
         .route("/static/{file}", get(assets::serve))

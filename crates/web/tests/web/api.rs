@@ -273,3 +273,76 @@ async fn the_annual_report_through_the_api() {
         assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF"), "{label}");
     }
 }
+
+/// Quản trị by API: an administrator makes an account (a clearance above their own only
+/// proposed), is refused changing their own role, resets a password; a Lãnh đạo grants the
+/// proposal; the new account issues, uses and revokes its own token; nobody else's role reaches
+/// any of it.
+#[tokio::test]
+async fn accounts_clearances_and_tokens_through_the_api() {
+    for app in apps().await {
+        let label = app.label;
+        let commune = app.unit_id("Xã Mường Ảng").await;
+        let admin_id = app.user("quantri", Role::Admin, Classification::None, &[app.archive], &[]).await;
+        app.user("lanhdao", Role::Leader, Classification::Confidential, &[app.archive], &[]).await;
+        app.user("luutru", Role::Archivist, Classification::None, &[commune], &[]).await;
+        let (admin, leader, clerk) = (app.api("quantri").await, app.api("lanhdao").await, app.api("luutru").await);
+
+        let account = json!({ "username": "canbo.xa", "password": "Một mật khẩu đủ dài 2026", "fullName": "Lò Thị Hoa", "role": "luu_tru_vien", "clearance": "01", "units": [commune] });
+        assert_eq!(clerk.call(Method::POST, "/api/v1/users", Some(account.clone())).await.0, StatusCode::FORBIDDEN, "{label}");
+        let mut weak = account.clone();
+        weak["password"] = json!("123");
+        assert_eq!(admin.call(Method::POST, "/api/v1/users", Some(weak)).await.0, StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+        let (status, created) = admin.call(Method::POST, "/api/v1/users", Some(account.clone())).await;
+        assert_eq!(status, StatusCode::CREATED, "{label}: {created}");
+        let id = created["id"].as_i64().unwrap();
+        assert_eq!(admin.call(Method::POST, "/api/v1/users", Some(account)).await.0, StatusCode::CONFLICT, "{label}");
+        let (_, users) = admin.call(Method::GET, "/api/v1/users", None).await;
+        let made = users.as_array().unwrap().iter().find(|u| u["id"] == id).unwrap().clone();
+        assert_eq!(
+            (made["clearance"].as_str(), made["proposedClearance"].as_str()),
+            (Some("00"), Some("01")),
+            "{label}: proposed, not granted: {made}"
+        );
+
+        let own = json!({ "fullName": "Quản trị", "role": "lanh_dao", "units": [app.archive] });
+        let (status, refused) = admin.call(Method::PUT, &format!("/api/v1/users/{admin_id}"), Some(own)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+        assert!(refused["error"]["message"].as_str().unwrap().contains("chính mình"), "{label}: {refused}");
+        let renamed = json!({ "fullName": "Lò Thị Hoa (văn thư)", "role": "luu_tru_vien", "units": [commune] });
+        let (status, saved) = admin.call(Method::PUT, &format!("/api/v1/users/{id}"), Some(renamed)).await;
+        assert_eq!((status, saved["proposed"].as_bool()), (StatusCode::OK, Some(false)), "{label}: {saved}");
+
+        let (_, waiting) = leader.call(Method::GET, "/api/v1/clearance-proposals", None).await;
+        let row = waiting.as_array().unwrap().iter().find(|u| u["id"] == id).unwrap().clone();
+        assert_eq!(row["mayGrant"], true, "{label}: {row}");
+        let decision = format!("/api/v1/clearance-proposals/{id}/decision");
+        assert_eq!(admin.call(Method::POST, &decision, Some(json!({ "grant": true }))).await.0, StatusCode::FORBIDDEN, "{label}");
+        assert_eq!(leader.call(Method::POST, &decision, Some(json!({ "grant": true }))).await.0, StatusCode::NO_CONTENT, "{label}");
+        let (_, users) = admin.call(Method::GET, "/api/v1/users", None).await;
+        let granted = users.as_array().unwrap().iter().find(|u| u["id"] == id).unwrap().clone();
+        assert_eq!((granted["clearance"].as_str(), &granted["proposedClearance"]), (Some("01"), &Value::Null), "{label}: {granted}");
+        // Now cleared above the administrator: their password is the console's to reset.
+        let password = format!("/api/v1/users/{id}/password");
+        let (status, refused) = admin.call(Method::PUT, &password, Some(json!({ "password": "Mật khẩu mới rất dài 2027" }))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+        assert!(refused["error"]["message"].as_str().unwrap().contains("kho user password"), "{label}: {refused}");
+
+        // The account's own token, issued through the API and revoked; a revoked token opens nothing.
+        let station = app.api("canbo.xa").await;
+        let (status, issued) = station.call(Method::POST, "/api/v1/me/tokens", Some(json!({ "name": "Máy quét phòng 2" }))).await;
+        assert_eq!(status, StatusCode::CREATED, "{label}: {issued}");
+        let secret = issued["token"].as_str().unwrap().to_string();
+        assert!(secret.starts_with("kho_"), "{label}");
+        let second = common::Api { client: station.client.clone(), token: secret, base: station.base.clone() };
+        let (status, mine) = second.call(Method::GET, "/api/v1/me/tokens", None).await;
+        assert_eq!((status, mine.as_array().map(Vec::len)), (StatusCode::OK, Some(2)), "{label}: {mine}");
+        let token_id = mine.as_array().unwrap().iter().find(|t| t["name"] == "Máy quét phòng 2").unwrap()["id"].as_i64().unwrap();
+        assert_eq!(clerk.call(Method::DELETE, &format!("/api/v1/me/tokens/{token_id}"), None).await.0, StatusCode::NOT_FOUND, "{label}");
+        assert_eq!(station.call(Method::DELETE, &format!("/api/v1/me/tokens/{token_id}"), None).await.0, StatusCode::NO_CONTENT, "{label}");
+        assert_eq!(second.call(Method::GET, "/api/v1/me/tokens", None).await.0, StatusCode::UNAUTHORIZED, "{label}");
+        let (_, all) = admin.call(Method::GET, "/api/v1/tokens", None).await;
+        assert!(all.as_array().unwrap().iter().any(|t| t["id"] == token_id && !t["revokedAt"].is_null()), "{label}: {all}");
+        assert_eq!(admin.call(Method::DELETE, "/api/v1/tokens/987654", None).await.0, StatusCode::NOT_FOUND, "{label}");
+    }
+}

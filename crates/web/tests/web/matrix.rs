@@ -196,9 +196,9 @@ fn record_targets<'f>(method: &str, path: &str, f: &'f Fixtures) -> Option<&'f [
 }
 
 fn other_id(path: &str, f: &Fixtures) -> i64 {
-    if path.contains("/tai-khoan/") || path.contains("/do-mat/") {
+    if path.contains("/tai-khoan/") || path.contains("/do-mat/") || path.contains("/users/") || path.contains("/clearance-proposals/") {
         f.user
-    } else if path.contains("/ma-truy-cap/") {
+    } else if path.contains("/ma-truy-cap/") || path.contains("/tokens/") {
         f.token
     } else if path.contains("/bao-quan/") {
         f.fixity_run
