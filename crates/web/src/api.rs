@@ -136,7 +136,10 @@ pub fn routes() -> Router<AppState> {
         crate::admin::api_token_revoke,
         crate::admin::api_own_tokens,
         crate::admin::api_own_token_create,
-        crate::admin::api_own_token_revoke
+        crate::admin::api_own_token_revoke,
+        crate::retention::api_rules,
+        crate::retention::api_replace,
+        crate::retention::api_suggest
     ),
     components(schemas(
         ApiErrorBody,

@@ -214,6 +214,7 @@ pub const ROUTES: &[Route] = &[
     route("GET", "/api/v1/access-statistics", Act(PlanView)),
     route("GET", "/api/v1/plan", Act(PlanView)),
     route("GET", "/api/v1/retention", Act(CatalogueView)),
+    route("PUT", "/api/v1/retention", Act(RetentionManage)),
     route("GET", "/api/v1/retention/suggest", Act(CatalogueView)),
     route("GET", "/api/v1/units", Act(PlanView)),
     route("GET", "/api/v1/units/{id}", Act(PlanView)),

@@ -23,7 +23,10 @@ pub fn routes() -> Router<AppState> {
             "/quan-tri/thoi-han",
             get(admin_page).post(admin_replace).layer(axum::extract::DefaultBodyLimit::max(MAX_SCHEDULE_BYTES + 64 * 1024)),
         )
-        .route("/api/v1/retention", get(api_rules))
+        .route(
+            "/api/v1/retention",
+            get(api_rules).put(api_replace).layer(axum::extract::DefaultBodyLimit::max(MAX_SCHEDULE_BYTES + 64 * 1024)),
+        )
         .route("/api/v1/retention/suggest", get(api_suggest))
 }
 
@@ -114,27 +117,39 @@ async fn admin_replace(
     Extension(ctx): Extension<Ctx>,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Response, PageError> {
-    let refuse = |problems: Vec<String>| async {
-        let count = state.store.retention_rules().await?.len();
-        render(
-            &state,
-            &ctx,
-            "admin_retention.html",
-            "Bảng thời hạn bảo quản",
-            "quan-tri",
-            StatusCode::UNPROCESSABLE_ENTITY,
-            context! { count, problems, tabs => crate::admin::tabs(&ctx) },
-        )
-    };
+    match replace_schedule(&state, &ctx, multipart).await? {
+        Ok(_) => Ok(Redirect::to("/thoi-han?da_luu=1").into_response()),
+        Err(problems) => {
+            let count = state.store.retention_rules().await?.len();
+            render(
+                &state,
+                &ctx,
+                "admin_retention.html",
+                "Bảng thời hạn bảo quản",
+                "quan-tri",
+                StatusCode::UNPROCESSABLE_ENTITY,
+                context! { count, problems, tabs => crate::admin::tabs(&ctx) },
+            )
+        }
+    }
+}
+
+/// The schedule of the form's CSV in place of the one in force, audited: how many rules, or every
+/// problem (and nothing changed).
+async fn replace_schedule(
+    state: &AppState,
+    ctx: &Ctx,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Result<usize, Vec<String>>, PageError> {
     // Through the one intake for files: received to disk, its name made safe, refusals audited.
-    let Ok(mut multipart) = multipart else { return refuse(vec![crate::attachments::UNREADABLE.into()]).await };
+    let Ok(mut multipart) = multipart else { return Ok(Err(vec![crate::attachments::UNREADABLE.into()])) };
     let limit_mb = MAX_SCHEDULE_BYTES / 1024 / 1024;
     let (name, bytes, _permit) = loop {
-        match crate::attachments::next_part(&state, &mut multipart, limit_mb).await {
+        match crate::attachments::next_part(state, &mut multipart, limit_mb).await {
             Ok(Some(crate::attachments::Part::File { name, bytes, permit })) => break (name, bytes, permit),
             Ok(Some(crate::attachments::Part::Field { .. })) => continue,
-            Ok(Some(crate::attachments::Part::BadName(message))) | Err(message) => return refuse(vec![message]).await,
-            Ok(None) => return refuse(vec!["Chưa chọn tệp CSV.".into()]).await,
+            Ok(Some(crate::attachments::Part::BadName(message))) | Err(message) => return Ok(Err(vec![message])),
+            Ok(None) => return Ok(Err(vec!["Chưa chọn tệp CSV.".into()])),
         }
     };
     let text = if bytes.is_empty() {
@@ -145,37 +160,68 @@ async fn admin_replace(
     let text = match text {
         Ok(text) => text,
         Err(reason) => {
-            crate::attachments::refusal(&state, &ctx, "retention.replace", &name, false, &bytes, &reason).await?;
-            return refuse(vec![format!("Tệp “{name}”: {reason}.")]).await;
+            crate::attachments::refusal(state, ctx, "retention.replace", &name, false, &bytes, &reason).await?;
+            return Ok(Err(vec![format!("Tệp “{name}”: {reason}.")]));
         }
     };
     let rules = match retention::parse(&text) {
         Ok(rules) => rules,
         Err(problems) => {
             let reason = format!("{} lỗi trong bảng", problems.len());
-            crate::attachments::refusal(&state, &ctx, "retention.replace", &name, false, &bytes, &reason).await?;
-            return refuse(problems.iter().map(|p| format!("Tệp “{name}”: {p}")).collect()).await;
+            crate::attachments::refusal(state, ctx, "retention.replace", &name, false, &bytes, &reason).await?;
+            return Ok(Err(problems.iter().map(|p| format!("Tệp “{name}”: {p}")).collect()));
         }
     };
     state.store.replace_retention(&rules).await?;
     let mut event = ctx.event("retention.replace", "retention", None, "ok");
     event.detail = Some(format!("{} quy tắc", rules.len()));
     state.store.audit(event).await?;
-    Ok(Redirect::to("/thoi-han?da_luu=1").into_response())
+    Ok(Ok(rules.len()))
 }
 
-async fn api_rules(State(state): State<AppState>) -> Result<Response, ApiError> {
+/// A new schedule in place of the one in force (multipart: `file`, a CSV in UTF-8 with the
+/// columns `kho retention export` writes), as Quản trị → Bảng thời hạn bảo quản does: every
+/// problem listed and nothing changed, or the whole schedule replaced.
+#[utoipa::path(put, path = "/api/v1/retention", tag = "Thời hạn bảo quản",
+    request_body(content_type = "multipart/form-data", description = "file: bảng thời hạn bảo quản, CSV UTF-8"), responses(
+    (status = 200, description = "rules: số quy tắc đang dùng", example = json!({ "rules": 343 })),
+    (status = 422, description = "Không thay: problems nêu từng lỗi", body = crate::error::ApiErrorBody)))]
+pub(crate) async fn api_replace(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, ApiError> {
+    Ok(match replace_schedule(&state, &ctx, multipart).await? {
+        Ok(rules) => Json(serde_json::json!({ "rules": rules })).into_response(),
+        Err(problems) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Json(serde_json::json!({ "error": { "code": "schedule_refused", "message": problems.join(" ") }, "problems": problems })),
+        )
+            .into_response(),
+    })
+}
+
+/// The retention schedule in force: each rule with its code, title, retention and source (the
+/// text and article it comes from).
+#[utoipa::path(get, path = "/api/v1/retention", tag = "Thời hạn bảo quản", responses((status = 200, description = "Các quy tắc của bảng đang dùng")))]
+pub(crate) async fn api_rules(State(state): State<AppState>) -> Result<Response, ApiError> {
     Ok(Json(state.store.retention_rules().await?).into_response())
 }
 
-#[derive(Deserialize)]
-struct SuggestQuery {
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct SuggestQuery {
+    /// Tiêu đề hồ sơ.
     title: String,
-    /// The year the matter closed, to compute the year the retention ends.
+    /// Năm kết thúc công việc, để tính năm hết thời hạn.
     closed: Option<u16>,
 }
 
-async fn api_suggest(State(state): State<AppState>, Query(q): Query<SuggestQuery>) -> Result<Response, ApiError> {
+/// The retention the schedule suggests for a hồ sơ's title, with the rule, its source and why,
+/// and the runners-up.
+#[utoipa::path(get, path = "/api/v1/retention/suggest", tag = "Thời hạn bảo quản", params(SuggestQuery), responses(
+    (status = 200, description = "Thời hạn gợi ý, quy tắc, căn cứ và lý do")))]
+pub(crate) async fn api_suggest(State(state): State<AppState>, Query(q): Query<SuggestQuery>) -> Result<Response, ApiError> {
     let rules = state.store.retention_rules().await?;
     Ok(Json(explain(&rules, &q.title, q.closed)).into_response())
 }

@@ -63,5 +63,25 @@ async fn an_administrator_replaces_the_schedule_all_or_nothing() {
         let refused =
             clerk.client.post(format!("{}/quan-tri/thoi-han?_csrf={}", app.base, clerk.csrf)).multipart(form).send().await.unwrap();
         assert_eq!(refused.status(), StatusCode::FORBIDDEN, "only administrators replace the table");
+
+        // The same by API: refused whole with the problems listed, or replaced.
+        let (api, clerk_api) = (app.api("quantri").await, app.api("ltv").await);
+        let put = |token: &str, csv: &'static str| {
+            let form = reqwest::multipart::Form::new()
+                .part("file", reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("bang.csv"));
+            api.client.put(format!("{}/api/v1/retention", app.base)).bearer_auth(token).multipart(form).send()
+        };
+        let refused = put(&api.token, bad).await.unwrap();
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY, "{}", app.label);
+        let refused: serde_json::Value = refused.json().await.unwrap();
+        assert!(refused["problems"][0].as_str().unwrap().contains("dòng 3, cột retention_years"), "{refused}");
+        assert_eq!(app.store.retention_rules().await.unwrap().len(), 2, "unchanged");
+        assert_eq!(put(&clerk_api.token, good).await.unwrap().status(), StatusCode::FORBIDDEN, "{}", app.label);
+        let one: &'static str =
+            Box::leak(format!("{header}TT 10/2022/TT-BNV,I,1,Hồ sơ hội nghị tổng kết,Vĩnh viễn,,01,read\n").into_boxed_str());
+        let replaced = put(&api.token, one).await.unwrap();
+        assert_eq!(replaced.status(), StatusCode::OK, "{}", app.label);
+        assert_eq!(replaced.json::<serde_json::Value>().await.unwrap()["rules"], 1);
+        assert_eq!(app.store.retention_rules().await.unwrap().len(), 1);
     }
 }
