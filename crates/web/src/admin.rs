@@ -588,8 +588,9 @@ async fn token_revoke(State(state): State<AppState>, Extension(ctx): Extension<C
 
 // ---- audit trail ----
 
-#[derive(Deserialize, Default)]
-struct AuditQuery {
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct AuditQuery {
     #[serde(default)]
     actor: String,
     #[serde(default)]
@@ -603,8 +604,11 @@ struct AuditQuery {
     #[serde(default)]
     to: String,
     /// The last entry shown: the next page holds older ones (not a number: the newest page).
-    #[serde(default)]
+    #[serde(default, alias = "before")]
     truoc: String,
+    /// API only: entries per page, at most 1.000 (100 when absent).
+    #[serde(default)]
+    limit: Option<u64>,
 }
 
 impl AuditQuery {
@@ -871,6 +875,7 @@ pub fn api_routes() -> Router<AppState> {
         .route("/tokens/{id}", axum::routing::delete(api_token_revoke))
         .route("/me/tokens", get(api_own_tokens).post(api_own_token_create))
         .route("/me/tokens/{id}", axum::routing::delete(api_own_token_revoke))
+        .route("/audit", get(api_audit))
 }
 
 fn invalid(message: impl Into<String>) -> ApiError {
@@ -1108,4 +1113,28 @@ pub(crate) async fn api_own_token_revoke(
     } else {
         Err(ApiError::not_found("mã truy cập"))
     }
+}
+
+/// The audit trail, newest first, filtered as the Nhật ký page filters it (actor, action, kind,
+/// outcome, from, to as DD/MM/YYYY) and paged by `before` (the `next` of the previous answer);
+/// each entry with its chain hash, for another system to keep or check.
+#[utoipa::path(get, path = "/api/v1/audit", tag = "Quản trị", params(AuditQuery), responses(
+    (status = 200, description = "total, next, entries: seq, at, actor, action, actionText, kind, resourceId, outcome, address, detail, hash, prevHash")))]
+pub(crate) async fn api_audit(State(state): State<AppState>, Query(q): Query<AuditQuery>) -> Result<Response, ApiError> {
+    let limit = q.limit.unwrap_or(100).clamp(1, 1000);
+    let (total, mut entries) = state.store.list_audit(&q.filter(limit + 1)).await?;
+    let more = entries.len() as u64 > limit;
+    entries.truncate(limit as usize);
+    let next = if more { entries.last().map(|e| e.seq) } else { None };
+    let rows: Vec<_> = entries
+        .iter()
+        .map(|e| {
+            json!({
+                "seq": e.seq, "at": e.at, "actor": e.actor_name, "action": e.action, "actionText": action_text(&e.action),
+                "kind": e.resource_kind, "resourceId": e.resource_id, "outcome": e.outcome, "address": e.address, "detail": e.detail,
+                "hash": e.hash, "prevHash": e.prev_hash,
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "total": total, "next": next, "entries": rows })).into_response())
 }

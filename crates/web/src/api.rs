@@ -139,7 +139,8 @@ pub fn routes() -> Router<AppState> {
         crate::admin::api_own_token_revoke,
         crate::retention::api_rules,
         crate::retention::api_replace,
-        crate::retention::api_suggest
+        crate::retention::api_suggest,
+        crate::admin::api_audit
     ),
     components(schemas(
         ApiErrorBody,

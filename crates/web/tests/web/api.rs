@@ -344,5 +344,16 @@ async fn accounts_clearances_and_tokens_through_the_api() {
         let (_, all) = admin.call(Method::GET, "/api/v1/tokens", None).await;
         assert!(all.as_array().unwrap().iter().any(|t| t["id"] == token_id && !t["revokedAt"].is_null()), "{label}: {all}");
         assert_eq!(admin.call(Method::DELETE, "/api/v1/tokens/987654", None).await.0, StatusCode::NOT_FOUND, "{label}");
+
+        // All of it in the trail, read by API a page at a time.
+        let (status, trail) = admin.call(Method::GET, "/api/v1/audit?action=user.clearance_grant&limit=1", None).await;
+        assert_eq!(status, StatusCode::OK, "{label}");
+        assert_eq!((trail["total"].as_i64(), trail["entries"][0]["actor"].as_str()), (Some(1), Some("lanhdao")), "{label}: {trail}");
+        assert_eq!(trail["entries"][0]["actionText"], "Cấp độ mật được tiếp cận", "{label}: {trail}");
+        let (_, page) = admin.call(Method::GET, "/api/v1/audit?kind=token&limit=1", None).await;
+        let next = page["next"].as_i64().expect("more than one token event");
+        let (_, older) = admin.call(Method::GET, &format!("/api/v1/audit?kind=token&limit=1&before={next}"), None).await;
+        assert!(older["entries"][0]["seq"].as_i64().unwrap() < next, "{label}: {older}");
+        assert_eq!(clerk.call(Method::GET, "/api/v1/audit", None).await.0, StatusCode::FORBIDDEN, "{label}");
     }
 }

@@ -357,7 +357,7 @@ fn paths(ids: &Ids, user: i64) -> Vec<String> {
 }
 
 fn is_audit(path: &str) -> bool {
-    path.starts_with("/quan-tri/nhat-ky")
+    path.starts_with("/quan-tri/nhat-ky") || path.starts_with("/api/v1/audit")
 }
 
 /// Every path as `reader`: path → (status, text).
@@ -467,7 +467,9 @@ async fn nothing_leaves_kho_to_a_reader_who_may_not_see_it() {
         }
         // The audit trail again, now that every reader has been through every page.
         for reader in &readers {
-            for (path, (status, text)) in sweep(reader, &["/quan-tri/nhat-ky".into(), "/quan-tri/nhat-ky.xlsx".into()]).await {
+            for (path, (status, text)) in
+                sweep(reader, &["/quan-tri/nhat-ky".into(), "/quan-tri/nhat-ky.xlsx".into(), "/api/v1/audit?limit=1000".into()]).await
+            {
                 for marker in leaked(reader, &path, &text, &w.markers) {
                     failures.push(format!("{} GET {path} as {} ({status}), after the sweep: shows {marker}", app.label, reader.name));
                 }
