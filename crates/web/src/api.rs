@@ -140,7 +140,8 @@ pub fn routes() -> Router<AppState> {
         crate::retention::api_rules,
         crate::retention::api_replace,
         crate::retention::api_suggest,
-        crate::admin::api_audit
+        crate::admin::api_audit,
+        crate::digitization::api_package
     ),
     components(schemas(
         ApiErrorBody,

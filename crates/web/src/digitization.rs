@@ -894,6 +894,7 @@ pub fn api_routes(max_upload: usize) -> Router<AppState> {
         .route("/batches/{id}/retry", post(api_retry))
         .route("/batches/{id}/upload", get(api_piece_status).put(api_piece_put))
         .route("/dossiers/{id}/renditions", get(api_renditions))
+        .route("/dossiers/{id}/package", get(api_package))
         .route("/renditions/{id}", get(api_download))
 }
 
@@ -1121,6 +1122,40 @@ pub(crate) async fn api_renditions(
     let (dossier, _) = records::dossier_for(&state, &ctx, Action::CatalogueView, id).await?;
     let renditions = records::visible_renditions(&state, &ctx, &dossier).await?;
     Ok(Json(renditions).into_response())
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct PackageKind {
+    /// aip (gói lưu trữ, mặc định) hoặc sip (gói nộp lưu để bàn giao); gói khai thác (DIP) đi qua phiếu yêu cầu khai thác.
+    kind: Option<String>,
+}
+
+/// The package of a digitized hồ sơ (TT 05/2025; METS, PREMIS, the signed copies), streamed as
+/// it is written, for whoever may see all of it: the same as the hồ sơ page's "Gói lưu trữ". A
+/// hồ sơ holding anything classified is not handed out as a file. Audited.
+#[utoipa::path(get, path = "/api/v1/dossiers/{id}/package", tag = "Số hóa", params(("id" = i64, Path), PackageKind), responses(
+    (status = 200, content_type = "application/zip", description = "Gói ZIP, tên theo thư mục của gói"),
+    (status = 409, description = "Hồ sơ chưa số hóa, hoặc có tài liệu mật", body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
+pub(crate) async fn api_package(
+    state: State<AppState>,
+    ctx: Extension<Ctx>,
+    id: Path<i64>,
+    Query(q): Query<PackageKind>,
+) -> Result<Response, ApiError> {
+    let loai = match q.kind.as_deref().unwrap_or("aip") {
+        kind @ ("aip" | "sip") => kind.to_string(),
+        other => {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                format!(
+                    "Loại gói “{other}”: chọn aip hoặc sip; gói khai thác (DIP) cấp qua phiếu yêu cầu khai thác (/api/v1/access-requests)."
+                ),
+            ));
+        }
+    };
+    Ok(package(state, ctx, id, Query(PackageQuery { loai: Some(loai), ..Default::default() })).await?)
 }
 
 /// Every signed PDF/A of a batch the person may see, in one ZIP sent while it is read (a copy at a

@@ -935,16 +935,19 @@ async fn a_package_handed_over_between_two_running_kho_through_the_pages() {
     let scan =
         kho_store::test_support::StoredFile { blob: &stored_second.name, sha256: &stored_second.sha256, size: stored_second.size as i64 };
     kho_store::test_support::digitized(&commune.store, unit, second_id, scan, None).await;
-    let second_package = clerk
-        .client
-        .get(format!("{}/ho-so/{second_id}/goi-luu-tru.zip?loai=sip", commune.base))
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap()
-        .to_vec();
+    let commune_station = commune.api("canbo.xa").await;
+    let fetch = |kind: &str| {
+        commune_station
+            .client
+            .get(format!("{}/api/v1/dossiers/{second_id}/package?kind={kind}", commune.base))
+            .bearer_auth(&commune_station.token)
+            .send()
+    };
+    assert_eq!(fetch("dip").await.unwrap().status(), StatusCode::UNPROCESSABLE_ENTITY, "{label}: a DIP answers a phiếu");
+    let second_package = fetch("sip").await.unwrap();
+    assert_eq!(second_package.status(), StatusCode::OK, "{label}");
+    assert_eq!(second_package.headers()["content-type"], "application/zip", "{label}");
+    let second_package = second_package.bytes().await.unwrap().to_vec();
     let station = archive.api("luutru").await;
     let post = |bytes: Vec<u8>| {
         let form = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(bytes).file_name("goi.zip"));
