@@ -335,7 +335,15 @@ impl Store {
         .await?;
         let Some(row) = row else { return Ok(None) };
         let id: i64 = row.try_get("id")?;
-        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2").bind(crate::now()).bind(id).execute(&self.pool).await?;
+        // Once a minute at most: a scanning station polls many times a second, and a write on
+        // every request would queue them all behind the catalogue's writer.
+        let a_minute_ago = crate::stored(chrono::Utc::now() - chrono::Duration::seconds(60));
+        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $3)")
+            .bind(crate::now())
+            .bind(id)
+            .bind(a_minute_ago)
+            .execute(&self.pool)
+            .await?;
         Ok(Some(row.try_get("user_id")?))
     }
 

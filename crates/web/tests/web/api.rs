@@ -337,7 +337,9 @@ async fn accounts_clearances_and_tokens_through_the_api() {
         let second = common::Api { client: station.client.clone(), token: secret, base: station.base.clone() };
         let (status, mine) = second.call(Method::GET, "/api/v1/me/tokens", None).await;
         assert_eq!((status, mine.as_array().map(Vec::len)), (StatusCode::OK, Some(2)), "{label}: {mine}");
-        let token_id = mine.as_array().unwrap().iter().find(|t| t["name"] == "Máy quét phòng 2").unwrap()["id"].as_i64().unwrap();
+        let used = mine.as_array().unwrap().iter().find(|t| t["name"] == "Máy quét phòng 2").unwrap().clone();
+        assert!(used["lastUsedAt"].is_string(), "{label}: its use is recorded: {used}");
+        let token_id = used["id"].as_i64().unwrap();
         assert_eq!(clerk.call(Method::DELETE, &format!("/api/v1/me/tokens/{token_id}"), None).await.0, StatusCode::NOT_FOUND, "{label}");
         assert_eq!(station.call(Method::DELETE, &format!("/api/v1/me/tokens/{token_id}"), None).await.0, StatusCode::NO_CONTENT, "{label}");
         assert_eq!(second.call(Method::GET, "/api/v1/me/tokens", None).await.0, StatusCode::UNAUTHORIZED, "{label}");
