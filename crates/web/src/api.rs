@@ -141,7 +141,9 @@ pub fn routes() -> Router<AppState> {
         crate::retention::api_replace,
         crate::retention::api_suggest,
         crate::admin::api_audit,
-        crate::digitization::api_package
+        crate::digitization::api_package,
+        crate::preservation::api_runs,
+        crate::preservation::api_run
     ),
     components(schemas(
         ApiErrorBody,

@@ -245,6 +245,8 @@ pub const ROUTES: &[Route] = &[
     route("DELETE", "/api/v1/me/tokens/{id}", SignedIn),
     route("GET", "/api/v1/audit", Act(AuditView)),
     route("GET", "/api/v1/dossiers/{id}/package", Act(PlanView)),
+    route("GET", "/api/v1/preservation/runs", Act(AuditView)),
+    route("GET", "/api/v1/preservation/runs/{id}", Act(AuditView)),
     route("PUT", "/api/v1/costs/norms", Act(BudgetManage)),
     route("POST", "/api/v1/costs/budget-lines", Act(BudgetManage)),
     route("GET", "/api/v1/fonds", Act(CatalogueView)),

@@ -8,17 +8,18 @@
 
 use crate::AppState;
 use crate::auth::Ctx;
-use crate::error::PageError;
+use crate::error::{ApiError, ApiErrorBody, PageError};
 use crate::respond::{PaperFormat, paper};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Extension, Router};
+use axum::{Extension, Json, Router};
 use kho_documents::official::{Block, Issuer, OfficialDocument, Paragraph, Signature, Table};
 use kho_model::vn;
 use kho_store::{FixityFinding, FixityRun};
 use minijinja::{Value, context};
+use serde_json::json;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -268,4 +269,41 @@ fn fixity_record(
         .into(),
     );
     record_paper(issuer, province, (&d, &m, &y), "Kiểm tra định kỳ tài liệu lưu trữ số", blocks, "NGƯỜI KIỂM TRA")
+}
+
+// ---- the same through /api/v1 ----
+
+/// `/api/v1/preservation/runs[/{id}]`: the fixity runs and their findings.
+pub fn api_routes() -> Router<AppState> {
+    Router::new().route("/preservation/runs", get(api_runs)).route("/preservation/runs/{id}", get(api_run))
+}
+
+fn run_json(r: &FixityRun) -> serde_json::Value {
+    json!({
+        "id": r.id, "startedAt": r.started_at, "finishedAt": r.finished_at, "startedBy": r.started_by, "copies": r.copies,
+        "checked": r.checked, "missing": r.missing, "corrupt": r.corrupt, "repaired": r.repaired, "unmended": r.unmended(),
+    })
+}
+
+/// The latest fixity runs (the Bảo quản page's), newest first, and where the copies are kept.
+#[utoipa::path(get, path = "/api/v1/preservation/runs", tag = "Bảo quản", responses(
+    (status = 200, description = "copies (primary, second, missing: vì sao chưa có bản thứ hai); runs: id, startedAt, finishedAt, startedBy, copies, checked, missing, corrupt, repaired, unmended")))]
+pub(crate) async fn api_runs(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let runs: Vec<_> = state.store.fixity_runs(RUNS_SHOWN).await?.iter().map(run_json).collect();
+    let second = state.blobs.second_copy().await;
+    let copies = json!({ "primary": state.blobs.label().to_string(), "second": second.as_ref().ok(), "missing": second.as_ref().err() });
+    Ok(Json(json!({ "copies": copies, "runs": runs })).into_response())
+}
+
+/// A fixity run with every finding: the file (by its SHA-256 name, never by what refers to it),
+/// the copy, missing or corrupt, and what mended it.
+#[utoipa::path(get, path = "/api/v1/preservation/runs/{id}", tag = "Bảo quản", params(("id" = i64, Path)), responses(
+    (status = 200, description = "run và findings: blob, copy, outcome, mendedFrom"), (status = 404, body = ApiErrorBody)))]
+pub(crate) async fn api_run(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, ApiError> {
+    let (run, findings) = state.store.fixity_run_by_id(id).await?;
+    let findings: Vec<_> = findings
+        .iter()
+        .map(|f| json!({ "blob": f.blob, "copy": f.copy.code(), "outcome": f.outcome, "mendedFrom": f.mended_from }))
+        .collect();
+    Ok(Json(json!({ "run": run_json(&run), "findings": findings })).into_response())
 }

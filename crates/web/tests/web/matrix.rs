@@ -200,7 +200,7 @@ fn other_id(path: &str, f: &Fixtures) -> i64 {
         f.user
     } else if path.contains("/ma-truy-cap/") || path.contains("/tokens/") {
         f.token
-    } else if path.contains("/bao-quan/") {
+    } else if path.contains("/bao-quan/") || path.contains("/preservation/runs/") {
         f.fixity_run
     } else {
         f.unit

@@ -90,5 +90,28 @@ async fn fixity_runs_are_listed_and_each_finished_one_has_its_biên_bản_kiểm
         // Bảo quản is the system's trail: an archivist does not open it.
         let clerk = app.login("canbo").await;
         assert_eq!(clerk.get("/quan-tri/bao-quan").await.0, StatusCode::FORBIDDEN, "{label}");
+
+        // The same runs by API, each with its findings by file name and copy.
+        let (api, clerk_api) = (app.api("quantri").await, app.api("canbo").await);
+        let (status, listed) = api.call(reqwest::Method::GET, "/api/v1/preservation/runs", None).await;
+        assert_eq!(status, StatusCode::OK, "{label}");
+        let first = listed["runs"].as_array().unwrap().iter().find(|r| r["id"] == run).unwrap().clone();
+        assert_eq!(
+            (first["missing"].as_i64(), first["corrupt"].as_i64(), first["repaired"].as_i64()),
+            (Some(2), Some(1), Some(1)),
+            "{label}: {first}"
+        );
+        let order: Vec<i64> = listed["runs"].as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()).collect();
+        assert!(order.windows(2).all(|w| w[0] > w[1]) && order.contains(&open), "{label}: newest first: {order:?}");
+        let (_, shown) = api.call(reqwest::Method::GET, &format!("/api/v1/preservation/runs/{run}"), None).await;
+        let findings: Vec<(&str, &str, &str)> = shown["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| (&f["blob"].as_str().unwrap()[..1], f["copy"].as_str().unwrap(), f["outcome"].as_str().unwrap()))
+            .collect();
+        assert_eq!(findings, [("a", "primary", "corrupt"), ("b", "primary", "missing"), ("b", "replica", "missing")], "{label}: {shown}");
+        assert_eq!(api.call(reqwest::Method::GET, "/api/v1/preservation/runs/999999", None).await.0, StatusCode::NOT_FOUND, "{label}");
+        assert_eq!(clerk_api.call(reqwest::Method::GET, "/api/v1/preservation/runs", None).await.0, StatusCode::FORBIDDEN, "{label}");
     }
 }
