@@ -268,6 +268,17 @@ async fn the_annual_report_through_the_api() {
             StatusCode::UNPROCESSABLE_ENTITY
         );
 
+        // The page's own address answers a token as it answers a session (papers stay there).
+        let paper = clerk
+            .client
+            .get(format!("{}/bao-cao/nam.csv?nam={year}&don_vi={commune}", app.base))
+            .bearer_auth(&clerk.token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(paper.status(), StatusCode::OK, "{label}");
+        assert_eq!(paper.text().await.unwrap(), text, "{label}: the same tables");
+
         let pdf = get(&province, format!("year={year}")).await.unwrap();
         assert_eq!(pdf.status(), StatusCode::OK, "{label}");
         assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF"), "{label}");
