@@ -335,13 +335,37 @@ impl Store {
     /// Batches of the units in scope, newest first.
     /// The batches of the units in scope, and those holding a fonds assigned to the person (a
     /// scanning contractor's).
-    pub async fn list_batches(&self, visibility: &Visibility) -> Result<Vec<Batch>, StoreError> {
+    /// The batches `visibility` allows, newest first, `limit` at a time from before batch `before`
+    /// (the `next` of the page before), with how many there are in all.
+    pub async fn list_batches(&self, visibility: &Visibility, before: Option<i64>, limit: i64) -> Result<BatchPage, StoreError> {
         let condition = visible_batches(visibility, "id", "unit_id");
-        let sql = format!("SELECT * FROM scan_batches WHERE {condition} ORDER BY id DESC");
-        let rows = sqlx::query(AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
-        rows.iter().map(batch_from_row).collect()
+        let total: i64 = sqlx::query(AssertSqlSafe(format!("SELECT COUNT(*) FROM scan_batches WHERE {condition}")))
+            .fetch_one(&self.pool)
+            .await?
+            .try_get(0)?;
+        let sql = format!("SELECT * FROM scan_batches WHERE {condition} AND id < $1 ORDER BY id DESC LIMIT $2");
+        let rows =
+            sqlx::query(AssertSqlSafe(sql)).bind(before.unwrap_or(i64::MAX)).bind(limit.saturating_add(1)).fetch_all(&self.pool).await?;
+        let mut batches = rows.iter().map(batch_from_row).collect::<Result<Vec<_>, _>>()?;
+        let next = if batches.len() as i64 > limit {
+            batches.truncate(limit as usize);
+            batches.last().map(|b| b.id)
+        } else {
+            None
+        };
+        Ok(BatchPage { total, batches, next })
     }
+}
 
+/// A page of batches: how many in all, these, and the `before` of the next page.
+#[derive(Debug, Clone)]
+pub struct BatchPage {
+    pub total: i64,
+    pub batches: Vec<Batch>,
+    pub next: Option<i64>,
+}
+
+impl Store {
     /// The fonds a batch's hồ sơ belong to.
     pub async fn batch_fonds(&self, batch_id: i64) -> Result<Vec<i64>, StoreError> {
         let rows = sqlx::query(

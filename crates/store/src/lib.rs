@@ -35,8 +35,8 @@ pub use audit::{AuditEntry, AuditEvent, AuditFilter, AuditSeal, BrokenLink, Chec
 pub use catalogue::{Attachment, AttachmentOwner, DossierPage, ListDossiers, NewDossier, Seek};
 pub use cost::{BudgetRow, BudgetScope};
 pub use digitization::{
-    Batch, BatchProgress, Job, JobKind, NewScanFile, PageFlag, PageResult, QueueCounts, QueueEntry, QueuePage, Rendition, RenditionFile,
-    ScanPage,
+    Batch, BatchPage, BatchProgress, Job, JobKind, NewScanFile, PageFlag, PageResult, QueueCounts, QueueEntry, QueuePage, Rendition,
+    RenditionFile, ScanPage,
 };
 pub use disposal::{DisposalList, DisposalStep};
 pub use error::StoreError;

@@ -193,10 +193,25 @@ async fn progress_value(state: &AppState, ctx: &Ctx, batch: i64) -> Result<serde
     }))
 }
 
-async fn list(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> Result<Response, PageError> {
+/// Batches a page shows; each costs its progress.
+const BATCHES_SHOWN: i64 = 50;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct BatchListQuery {
+    /// The last batch of the page before: this page holds older ones.
+    truoc: Option<i64>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Query(q): Query<BatchListQuery>,
+) -> Result<Response, PageError> {
     let units: std::collections::HashMap<i64, String> = state.store.units().await?.into_iter().map(|u| (u.id, u.name)).collect();
+    let page = state.store.list_batches(&ctx.actor.visibility(), q.truoc, BATCHES_SHOWN).await?;
     let mut rows = vec![];
-    for batch in state.store.list_batches(&ctx.actor.visibility()).await? {
+    for batch in page.batches {
         let progress = progress_value(&state, &ctx, batch.id).await?;
         rows.push(context! {
             id => batch.id, name => batch.name, unit => units.get(&batch.unit_id).cloned().unwrap_or_default(),
@@ -204,7 +219,8 @@ async fn list(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> 
         });
     }
     let may_edit = kho_model::access::Permissions::shipped().allows(ctx.actor.role, Action::Digitize);
-    render(&state, &ctx, "so_hoa.html", "Số hóa", StatusCode::OK, context! { rows, may_edit })
+    let (total, next, first) = (page.total, page.next, q.truoc.is_some());
+    render(&state, &ctx, "so_hoa.html", "Số hóa", StatusCode::OK, context! { rows, may_edit, total, next, first })
 }
 
 /// The lô số hóa the person may see, with each one's progress as they may count it, as XLSX or CSV
@@ -218,7 +234,8 @@ async fn list_file(
     let units: std::collections::HashMap<i64, String> = state.store.units().await?.into_iter().map(|u| (u.id, u.name)).collect();
     let visibility = ctx.actor.visibility();
     let mut rows = vec![];
-    for (n, batch) in state.store.list_batches(&visibility).await?.into_iter().enumerate() {
+    // The whole list, as a file is: batches are a province's tens or hundreds, not its hồ sơ.
+    for (n, batch) in state.store.list_batches(&visibility, None, i64::MAX).await?.batches.into_iter().enumerate() {
         let p = state.store.batch_progress(&visibility, batch.id).await?;
         rows.push(vec![
             vn::integer(n as i64 + 1),
@@ -938,17 +955,32 @@ pub(crate) async fn api_download(state: State<AppState>, ctx: Extension<Ctx>, id
     Ok(download(state, ctx, id, Query(ShowQuery::default())).await?)
 }
 
-/// Lô số hóa in the person's scope, newest first, with where each stands.
-#[utoipa::path(get, path = "/api/v1/batches", tag = "Số hóa", responses((status = 200, description = "Các lô: id, name, unitId, originalKind, createdBy, createdAt, progress")))]
-pub(crate) async fn api_batches(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> Result<Response, ApiError> {
-    let mut out = vec![];
-    for batch in state.store.list_batches(&ctx.actor.visibility()).await? {
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct BatchesParams {
+    /// The page after this batch: the `next` of the previous answer.
+    before: Option<i64>,
+    /// At most 200; 50 when absent.
+    limit: Option<i64>,
+}
+
+/// Lô số hóa in the person's scope, newest first, a page at a time, with where each stands.
+#[utoipa::path(get, path = "/api/v1/batches", tag = "Số hóa", params(BatchesParams), responses(
+    (status = 200, description = "total, next, batches: id, name, unitId, originalKind, createdBy, createdAt, progress")))]
+pub(crate) async fn api_batches(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Query(q): Query<BatchesParams>,
+) -> Result<Response, ApiError> {
+    let page = state.store.list_batches(&ctx.actor.visibility(), q.before, q.limit.unwrap_or(BATCHES_SHOWN).clamp(1, 200)).await?;
+    let mut batches = vec![];
+    for batch in page.batches {
         let progress = progress_value(&state, &ctx, batch.id).await?;
         let mut value = serde_json::to_value(&batch).unwrap_or_default();
         value["progress"] = progress;
-        out.push(value);
+        batches.push(value);
     }
-    Ok(Json(out).into_response())
+    Ok(Json(serde_json::json!({ "total": page.total, "next": page.next, "batches": batches })).into_response())
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

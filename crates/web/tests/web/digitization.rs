@@ -630,9 +630,30 @@ async fn a_scanning_station_works_through_the_api() {
             "{label}: {progress}"
         );
         let (_, listed) = station.call(Method::GET, "/api/v1/batches", None).await;
-        assert!(listed.as_array().unwrap().iter().any(|b| b["id"] == batch), "{label}");
+        assert!(listed["batches"].as_array().unwrap().iter().any(|b| b["id"] == batch), "{label}: {listed}");
         let (_, listed) = outsider.call(Method::GET, "/api/v1/batches", None).await;
-        assert!(!listed.as_array().unwrap().iter().any(|b| b["id"] == batch), "{label}: nor in another's list");
+        assert!(!listed["batches"].as_array().unwrap().iter().any(|b| b["id"] == batch), "{label}: nor in another's list");
+        assert_eq!(listed["total"], 0, "{label}: nor counted");
+        // A page at a time, newest first.
+        let (more, _) = kho_store::test_support::fonds_with_dossiers(&app.store, unit, "X28", &[("1", "Sổ công văn đến", "06", "1")]).await;
+        let (status, newer) = station
+            .call(
+                Method::POST,
+                "/api/v1/batches",
+                Some(serde_json::json!({ "name": "Lô thứ hai", "fondsId": more, "originalKind": "mono" })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{label}: {newer}");
+        let (_, first) = station.call(Method::GET, "/api/v1/batches?limit=1", None).await;
+        assert_eq!((first["total"].as_i64(), &first["batches"][0]["id"]), (Some(2), &newer["id"]), "{label}: {first}");
+        let (_, second) = station.call(Method::GET, &format!("/api/v1/batches?limit=1&before={}", first["next"]), None).await;
+        assert_eq!(
+            (&second["batches"][0]["id"], &second["next"]),
+            (&serde_json::json!(batch), &serde_json::Value::Null),
+            "{label}: {second}"
+        );
+        let (status, page) = app.login("tram").await.get("/so-hoa").await;
+        assert!(status == StatusCode::OK && page.contains("2 lô"), "{label}: the page counts them");
 
         let dossier =
             app.store.batch_queue(&kho_model::access::Visibility::everything(), batch, None, 1, None).await.unwrap().entries[0].dossier_id;
