@@ -875,6 +875,7 @@ pub fn api_routes() -> Router<AppState> {
         .route("/tokens/{id}", axum::routing::delete(api_token_revoke))
         .route("/me/tokens", get(api_own_tokens).post(api_own_token_create))
         .route("/me/tokens/{id}", axum::routing::delete(api_own_token_revoke))
+        .route("/me/password", put(api_own_password))
         .route("/audit", get(api_audit))
 }
 
@@ -1137,4 +1138,28 @@ pub(crate) async fn api_audit(State(state): State<AppState>, Query(q): Query<Aud
         })
         .collect();
     Ok(Json(json!({ "total": total, "next": next, "entries": rows })).into_response())
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct OwnPasswordInput {
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    new: String,
+}
+
+/// One's own password, given the current one, as "Đổi mật khẩu" changes it; every session of the
+/// account ends with it.
+#[utoipa::path(put, path = "/api/v1/me/password", tag = "Quản trị", request_body = OwnPasswordInput, responses(
+    (status = 204, description = "Đã đổi"), (status = 422, description = "Mật khẩu hiện tại sai, hoặc mật khẩu mới quá yếu", body = ApiErrorBody)))]
+pub(crate) async fn api_own_password(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    crate::api::Body(input): crate::api::Body<OwnPasswordInput>,
+) -> Result<Response, ApiError> {
+    match crate::pages::change_own_password(&state, &ctx, &input.current, &input.new, &input.new).await? {
+        Ok(()) => Ok(StatusCode::NO_CONTENT.into_response()),
+        Err(message) => Err(invalid(message)),
+    }
 }

@@ -143,7 +143,8 @@ pub fn routes() -> Router<AppState> {
         crate::admin::api_audit,
         crate::digitization::api_package,
         crate::preservation::api_runs,
-        crate::preservation::api_run
+        crate::preservation::api_run,
+        crate::admin::api_own_password
     ),
     components(schemas(
         ApiErrorBody,
@@ -177,7 +178,8 @@ pub fn routes() -> Router<AppState> {
         crate::admin::UserInput,
         crate::admin::PasswordInput,
         crate::admin::ProposalDecision,
-        crate::admin::TokenInput
+        crate::admin::TokenInput,
+        crate::admin::OwnPasswordInput
     ))
 )]
 struct ApiDoc;

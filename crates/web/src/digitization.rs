@@ -90,20 +90,30 @@ async fn package(
     Query(query): Query<PackageQuery>,
 ) -> Result<Response, PageError> {
     let (dossier, _) = records::whole_dossier_for(&state, &ctx, Action::PlanView, id).await?;
-    let kind = match query.loai.as_deref().map(str::trim) {
-        None | Some("" | "aip") => kho_packages::Kind::Aip,
-        Some("sip") => kho_packages::Kind::Sip,
-        Some("dip") => {
-            let today = crate::reports::today().format("%d/%m/%Y").to_string();
-            let q = &query;
-            match kho_packages::Request::checked(&q.so_phieu, &q.ngay, &q.muc_dich, &q.noi_dung, &q.doi_tuong, &q.de_tai, &today) {
-                Ok(request) => kho_packages::Kind::Dip(request),
-                Err(problems) => return render_dip_form(&state, &ctx, id, &query, problems, StatusCode::UNPROCESSABLE_ENTITY).await,
-            }
-        }
-        Some(_) => return Err(PageError::NotFound("Không có loại gói này: chọn loai=sip (nộp lưu), aip (lưu trữ) hoặc dip (khai thác).")),
+    let kind = match package_kind(&query) {
+        Ok(kind) => kind,
+        Err(Some(problems)) => return render_dip_form(&state, &ctx, id, &query, problems, StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(None) => return Err(PageError::NotFound(UNKNOWN_PACKAGE)),
     };
     package_file(&state, &dossier, kind, vec![], ctx.event("package.export", "dossier", Some(id), "ok")).await
+}
+
+const UNKNOWN_PACKAGE: &str = "Không có loại gói này: chọn loai=sip (nộp lưu), aip (lưu trữ) hoặc dip (khai thác).";
+
+/// The package a request asks for: the AIP when it names none, the SIP, or a DIP answering the
+/// request it describes. `Err(Some)`: what is wrong with that request; `Err(None)`: no such kind.
+fn package_kind(q: &PackageQuery) -> Result<kho_packages::Kind, Option<Vec<String>>> {
+    match q.loai.as_deref().map(str::trim) {
+        None | Some("" | "aip") => Ok(kho_packages::Kind::Aip),
+        Some("sip") => Ok(kho_packages::Kind::Sip),
+        Some("dip") => {
+            let today = crate::reports::today().format("%d/%m/%Y").to_string();
+            kho_packages::Request::checked(&q.so_phieu, &q.ngay, &q.muc_dich, &q.noi_dung, &q.doi_tuong, &q.de_tai, &today)
+                .map(kho_packages::Kind::Dip)
+                .map_err(Some)
+        }
+        Some(_) => Err(None),
+    }
 }
 
 /// A hồ sơ's package with `documentation` beside its README, streamed as it is written, `event`
@@ -1158,36 +1168,53 @@ pub(crate) async fn api_renditions(
 
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
-pub(crate) struct PackageKind {
-    /// aip (gói lưu trữ, mặc định) hoặc sip (gói nộp lưu để bàn giao); gói khai thác (DIP) đi qua phiếu yêu cầu khai thác.
+#[serde(rename_all = "camelCase")]
+pub(crate) struct PackageParams {
+    /// aip (gói lưu trữ, mặc định), sip (gói nộp lưu để bàn giao) hoặc dip (gói khai thác, trả lời một yêu cầu: các trường dưới).
     kind: Option<String>,
+    /// DIP: số phiếu yêu cầu.
+    request_number: Option<String>,
+    /// DIP: ngày của phiếu (DD/MM/YYYY).
+    request_date: Option<String>,
+    /// DIP: mục đích, 01 Cá nhân, 02 Công vụ, 03 Công vụ đặc biệt.
+    purpose: Option<String>,
+    /// DIP: nội dung yêu cầu.
+    content: Option<String>,
+    /// DIP: đối tượng thu phí (01–10).
+    fee_category: Option<String>,
+    /// DIP: đề tài nghiên cứu.
+    topic: Option<String>,
 }
 
 /// The package of a digitized hồ sơ (TT 05/2025; METS, PREMIS, the signed copies), streamed as
-/// it is written, for whoever may see all of it: the same as the hồ sơ page's "Gói lưu trữ". A
-/// hồ sơ holding anything classified is not handed out as a file. Audited.
-#[utoipa::path(get, path = "/api/v1/dossiers/{id}/package", tag = "Số hóa", params(("id" = i64, Path), PackageKind), responses(
+/// it is written, for whoever may see all of it: the same as the hồ sơ page's "Gói lưu trữ" and
+/// "Gói khai thác". A hồ sơ holding anything classified is not handed out as a file. Audited.
+#[utoipa::path(get, path = "/api/v1/dossiers/{id}/package", tag = "Số hóa", params(("id" = i64, Path), PackageParams), responses(
     (status = 200, content_type = "application/zip", description = "Gói ZIP, tên theo thư mục của gói"),
+    (status = 422, description = "Loại gói hoặc yêu cầu của gói khai thác cần sửa", body = ApiErrorBody),
     (status = 409, description = "Hồ sơ chưa số hóa, hoặc có tài liệu mật", body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
 pub(crate) async fn api_package(
-    state: State<AppState>,
-    ctx: Extension<Ctx>,
-    id: Path<i64>,
-    Query(q): Query<PackageKind>,
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    Query(q): Query<PackageParams>,
 ) -> Result<Response, ApiError> {
-    let loai = match q.kind.as_deref().unwrap_or("aip") {
-        kind @ ("aip" | "sip") => kind.to_string(),
-        other => {
-            return Err(ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid",
-                format!(
-                    "Loại gói “{other}”: chọn aip hoặc sip; gói khai thác (DIP) cấp qua phiếu yêu cầu khai thác (/api/v1/access-requests)."
-                ),
-            ));
-        }
+    let (dossier, _) = records::whole_dossier_for(&state, &ctx, Action::PlanView, id).await?;
+    let query = PackageQuery {
+        loai: q.kind,
+        so_phieu: q.request_number.unwrap_or_default(),
+        ngay: q.request_date.unwrap_or_default(),
+        muc_dich: q.purpose.unwrap_or_default(),
+        noi_dung: q.content.unwrap_or_default(),
+        doi_tuong: q.fee_category.unwrap_or_default(),
+        de_tai: q.topic.unwrap_or_default(),
     };
-    Ok(package(state, ctx, id, Query(PackageQuery { loai: Some(loai), ..Default::default() })).await?)
+    let kind = match package_kind(&query) {
+        Ok(kind) => kind,
+        Err(Some(problems)) => return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_request", problems.join(" "))),
+        Err(None) => return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", UNKNOWN_PACKAGE)),
+    };
+    Ok(package_file(&state, &dossier, kind, vec![], ctx.event("package.export", "dossier", Some(id), "ok")).await?)
 }
 
 /// Every signed PDF/A of a batch the person may see, in one ZIP sent while it is read (a copy at a

@@ -1606,32 +1606,43 @@ async fn password_submit(
     Extension(ctx): Extension<Ctx>,
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, PageError> {
-    let user = ctx.user.clone().ok_or(PageError::Forbidden)?;
-    let refuse = |message: String| {
-        Page::new("password.html", "", "Đổi mật khẩu").status(StatusCode::UNPROCESSABLE_ENTITY).render(
+    if let Err(message) = change_own_password(&state, &ctx, &form.current, &form.new, &form.repeat).await? {
+        return Page::new("password.html", "", "Đổi mật khẩu").status(StatusCode::UNPROCESSABLE_ENTITY).render(
             &state,
             Some(&ctx),
             context! { error => message },
-        )
-    };
-    if !crate::auth::verify_password(&user.password_hash, &form.current) {
-        state.store.audit(ctx.event("password.change", "user", Some(user.id), "refused")).await?;
-        return refuse("Mật khẩu hiện tại không đúng.".into());
+        );
     }
-    if form.new != form.repeat {
-        return refuse("Hai lần nhập mật khẩu mới không giống nhau.".into());
-    }
-    if let Err(message) = crate::auth::check_new_password(&user.username, &form.new) {
-        return refuse(message);
-    }
-    state.store.set_password(user.id, &crate::auth::hash_password(&form.new)).await?;
-    state.store.audit(ctx.event("password.change", "user", Some(user.id), "ok")).await?;
     // Every session ended with the change; sign in again with the new password.
     let mut response = Redirect::to("/dang-nhap").into_response();
     response
         .headers_mut()
         .append(axum::http::header::SET_COOKIE, crate::auth::set_cookie(&state, crate::auth::SESSION_COOKIE, "", Some(0)));
     Ok(response)
+}
+
+/// The signed-in person's own password changed, given the current one; audited. `Err`: why not.
+pub(crate) async fn change_own_password(
+    state: &AppState,
+    ctx: &Ctx,
+    current: &str,
+    new: &str,
+    repeat: &str,
+) -> Result<Result<(), String>, PageError> {
+    let user = ctx.user.clone().ok_or(PageError::Forbidden)?;
+    if !crate::auth::verify_password(&user.password_hash, current) {
+        state.store.audit(ctx.event("password.change", "user", Some(user.id), "refused")).await?;
+        return Ok(Err("Mật khẩu hiện tại không đúng.".into()));
+    }
+    if new != repeat {
+        return Ok(Err("Hai lần nhập mật khẩu mới không giống nhau.".into()));
+    }
+    if let Err(message) = crate::auth::check_new_password(&user.username, new) {
+        return Ok(Err(message));
+    }
+    state.store.set_password(user.id, &crate::auth::hash_password(new)).await?;
+    state.store.audit(ctx.event("password.change", "user", Some(user.id), "ok")).await?;
+    Ok(Ok(()))
 }
 
 #[cfg(test)]

@@ -243,6 +243,7 @@ pub const ROUTES: &[Route] = &[
     route("GET", "/api/v1/me/tokens", SignedIn),
     route("POST", "/api/v1/me/tokens", SignedIn),
     route("DELETE", "/api/v1/me/tokens/{id}", SignedIn),
+    route("PUT", "/api/v1/me/password", SignedIn),
     route("GET", "/api/v1/audit", Act(AuditView)),
     route("GET", "/api/v1/dossiers/{id}/package", Act(PlanView)),
     route("GET", "/api/v1/preservation/runs", Act(AuditView)),

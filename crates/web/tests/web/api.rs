@@ -358,6 +358,31 @@ async fn accounts_clearances_and_tokens_through_the_api() {
         assert!(all.as_array().unwrap().iter().any(|t| t["id"] == token_id && !t["revokedAt"].is_null()), "{label}: {all}");
         assert_eq!(admin.call(Method::DELETE, "/api/v1/tokens/987654", None).await.0, StatusCode::NOT_FOUND, "{label}");
 
+        // One's own password, only with the current one.
+        let wrong = json!({ "current": "không phải", "new": "Mật khẩu mới của Hoa 2027" });
+        let (status, refused) = station.call(Method::PUT, "/api/v1/me/password", Some(wrong)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+        assert!(refused["error"]["message"].as_str().unwrap().contains("hiện tại không đúng"), "{label}: {refused}");
+        let right = json!({ "current": "Một mật khẩu đủ dài 2026", "new": "Mật khẩu mới của Hoa 2027" });
+        assert_eq!(station.call(Method::PUT, "/api/v1/me/password", Some(right)).await.0, StatusCode::NO_CONTENT, "{label}");
+        let hash = app.store.user(id).await.unwrap().password_hash;
+        assert!(kho_web::auth::verify_password(&hash, "Mật khẩu mới của Hoa 2027"), "{label}");
+
+        // The page's form, through the same function.
+        let session = app.login("luutru").await;
+        let mismatched = session
+            .post("/tai-khoan/mat-khau", &[("current", common::PASSWORD), ("new", "Mật khẩu mới của Lan 2027"), ("repeat", "khác")])
+            .await;
+        assert_eq!(mismatched.status(), StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+        assert!(mismatched.text().await.unwrap().contains("không giống nhau"), "{label}");
+        let changed = session
+            .post(
+                "/tai-khoan/mat-khau",
+                &[("current", common::PASSWORD), ("new", "Mật khẩu mới của Lan 2027"), ("repeat", "Mật khẩu mới của Lan 2027")],
+            )
+            .await;
+        assert_eq!((changed.status(), changed.headers()["location"].to_str().unwrap()), (StatusCode::SEE_OTHER, "/dang-nhap"), "{label}");
+
         // All of it in the trail, read by API a page at a time.
         let (status, trail) = admin.call(Method::GET, "/api/v1/audit?action=user.clearance_grant&limit=1", None).await;
         assert_eq!(status, StatusCode::OK, "{label}");

@@ -964,7 +964,20 @@ async fn a_package_handed_over_between_two_running_kho_through_the_pages() {
             .bearer_auth(&commune_station.token)
             .send()
     };
-    assert_eq!(fetch("dip").await.unwrap().status(), StatusCode::UNPROCESSABLE_ENTITY, "{label}: a DIP answers a phiếu");
+    assert_eq!(fetch("dip").await.unwrap().status(), StatusCode::UNPROCESSABLE_ENTITY, "{label}: a DIP answers a request it names");
+    assert_eq!(fetch("xyz").await.unwrap().status(), StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+    let today = chrono::Utc::now().format("%d/%m/%Y").to_string();
+    let dip = fetch(&format!("dip&requestNumber=12&requestDate={today}&purpose=02&content=Xác%20minh%20đất&feeCategory=01&topic="))
+        .await
+        .unwrap();
+    assert_eq!(dip.status(), StatusCode::OK, "{label}: {}", dip.text().await.unwrap_or_default());
+    let dip = dip.bytes().await.unwrap().to_vec();
+    let mut zipped = zip::ZipArchive::new(std::io::Cursor::new(dip)).unwrap();
+    let names: Vec<String> = (0..zipped.len()).map(|i| zipped.by_index(i).unwrap().name().unwrap().to_string()).collect();
+    let root = names.iter().find(|n| n.ends_with("/METS.xml") && !n.contains("representations")).unwrap().clone();
+    let mut mets = String::new();
+    std::io::Read::read_to_string(&mut zipped.by_name(&root).unwrap(), &mut mets).unwrap();
+    assert!(mets.contains("\"DIP\""), "{label}: a DIP: {}", &mets[..mets.len().min(1500)]);
     let second_package = fetch("sip").await.unwrap();
     assert_eq!(second_package.status(), StatusCode::OK, "{label}");
     assert_eq!(second_package.headers()["content-type"], "application/zip", "{label}");
