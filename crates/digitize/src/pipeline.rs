@@ -110,8 +110,8 @@ fn jpeg(image: &DynamicImage, quality: u8) -> Vec<u8> {
     out
 }
 
-fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> impl Future<Output = T> {
-    async move { tokio::task::spawn_blocking(f).await.expect("image work does not panic") }
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    tokio::task::spawn_blocking(f).await.expect("image work does not panic")
 }
 
 pub async fn read_page(page: PageImage, kind: OriginalKind) -> Result<ReadPage, OcrError> {

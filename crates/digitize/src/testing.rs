@@ -225,7 +225,7 @@ pub fn degraded(clean: &image::DynamicImage, dpi: u32, skew: f32) -> Vec<u8> {
         state ^= state << 13;
         state ^= state >> 7;
         state ^= state << 17;
-        if state % 32 == 0 {
+        if state.is_multiple_of(32) {
             let delta = (state >> 8) as i16 % 60 - 30;
             for c in pixel.0.iter_mut() {
                 *c = (i16::from(*c) + delta).clamp(0, 255) as u8;

@@ -492,10 +492,10 @@ fn vietnamese_number(text: &str) -> Option<(f64, bool)> {
     if !plain || !grouped || (digits.len() > 1 && digits.starts_with('0')) {
         return None;
     }
-    if let Some(f) = fraction {
-        if f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
+    if let Some(f) = fraction
+        && (f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
     }
     let value: f64 = format!("{}.{}", whole.replace('.', ""), fraction.unwrap_or("0")).parse().ok()?;
     Some((value, fraction.is_some()))

@@ -309,12 +309,10 @@ fn read_xlsx(name: &str, bytes: &[u8]) -> Result<Vec<Sheet>, ReadError> {
                 let value = cell_of(cell.get_value(), format);
                 let is_text = matches!(value, Cell::Text(_));
                 grid.put(row, column, value, &mut cells, name)?;
-                if is_text {
-                    if let Some(font) = style.and_then(|s| s.font.as_ref()).and_then(|f| f.name.as_ref()) {
-                        let lower = font.to_ascii_lowercase();
-                        if lower.starts_with(".vn") || lower.starts_with("vni") {
-                            grid.fonts.insert((row as usize, column as usize), font.clone());
-                        }
+                if is_text && let Some(font) = style.and_then(|s| s.font.as_ref()).and_then(|f| f.name.as_ref()) {
+                    let lower = font.to_ascii_lowercase();
+                    if lower.starts_with(".vn") || lower.starts_with("vni") {
+                        grid.fonts.insert((row as usize, column as usize), font.clone());
                     }
                 }
             }
@@ -363,10 +361,11 @@ fn read_xls(name: &str, bytes: &[u8]) -> Result<Vec<Sheet>, ReadError> {
                 None => cell_of(&data_ref(data), None),
             };
             // XLS keeps its number formats out of reach: a date on the 1st may be "mm/yyyy".
-            if let Cell::Date(d) = &value {
-                if d.earliest().2 == 1 && d.to_string().len() == 10 {
-                    grid.uncertain_dates.push((row as usize, column as usize));
-                }
+            if let Cell::Date(d) = &value
+                && d.earliest().2 == 1
+                && d.to_string().len() == 10
+            {
+                grid.uncertain_dates.push((row as usize, column as usize));
             }
             grid.put(row, column, value, &mut cells, name)?;
         }

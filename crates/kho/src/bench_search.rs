@@ -212,7 +212,7 @@ fn planted(n: u64, total: u64, judged: &[Judged]) -> Option<(usize, bool)> {
     let needles = judged.len() as u64 * PLANTED;
     let slots = needles + tones.len() as u64 * TWINS;
     let stride = (total / slots).max(1);
-    if n % stride != 0 {
+    if !n.is_multiple_of(stride) {
         return None;
     }
     let k = n / stride;

@@ -44,13 +44,7 @@ pub async fn load(store: &Store, data_dir: &Path) -> Result<()> {
 }
 
 async fn unit_id(store: &Store, name: &str) -> Result<i64> {
-    Ok(store
-        .units()
-        .await?
-        .into_iter()
-        .find(|u| u.name == name)
-        .map(|u| u.id)
-        .ok_or_else(|| anyhow::anyhow!("the demo plan names {name}"))?)
+    store.units().await?.into_iter().find(|u| u.name == name).map(|u| u.id).ok_or_else(|| anyhow::anyhow!("the demo plan names {name}"))
 }
 
 fn dossier(notation: &str, title: &str, start: &str, end: &str, total_doc: &str, pages: &str) -> DossierInput {

@@ -311,10 +311,10 @@ pub fn authorize(actor: &Actor, action: Action, resource: &Resource) -> Decision
             return Decision::NotFound;
         }
     }
-    if let Resource::Unit { unit_id } = resource {
-        if !in_scope(actor, *unit_id, None, None) {
-            return Decision::NotFound;
-        }
+    if let Resource::Unit { unit_id } = resource
+        && !in_scope(actor, *unit_id, None, None)
+    {
+        return Decision::NotFound;
     }
     if !Permissions::shipped().allows(actor.role, action) {
         return Decision::Forbidden;

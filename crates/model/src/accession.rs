@@ -138,10 +138,10 @@ impl AccessionInput {
     pub fn parse(&self) -> Result<AccessionFields, Invalid> {
         let mut c = Collector::default();
         let received_on = c.take(ArchiveDate::parse_field("receivedOn", "Ngày giao nhận", &self.received_on));
-        if let Some(d) = &received_on {
-            if d.earliest() != d.latest() {
-                c.push(FieldError::new("receivedOn", "invalid_date", "Ngày giao nhận: ghi đủ ngày, tháng, năm (NN/TT/NNNN)."));
-            }
+        if let Some(d) = &received_on
+            && d.earliest() != d.latest()
+        {
+            c.push(FieldError::new("receivedOn", "invalid_date", "Ngày giao nhận: ghi đủ ngày, tháng, năm (NN/TT/NNNN)."));
         }
         let giving = c.take(text::number("givingUnitId", "Bên giao", &self.giving_unit_id, 1, i64::MAX as u64).map(|n| n as i64));
         let receiving = c.take(text::number("receivingUnitId", "Bên nhận", &self.receiving_unit_id, 1, i64::MAX as u64).map(|n| n as i64));

@@ -229,7 +229,7 @@ impl Norms {
 pub fn norm_in_bounds(norm: Norm, value: Milli) -> Option<Milli> {
     let ok = match norm {
         Norm::KeptShare | Norm::PermanentShare => value <= 100_000,
-        Norm::PagesPerMetre | Norm::DossiersPerMetre => value >= 1_000 && value <= 1_000_000_000,
+        Norm::PagesPerMetre | Norm::DossiersPerMetre => (1_000..=1_000_000_000).contains(&value),
         _ => value <= 1_000_000_000_000_000,
     };
     ok.then_some(value)

@@ -293,10 +293,10 @@ pub fn parse_range(text: &str) -> Option<(ArchiveDate, ArchiveDate)> {
         return Some((single, single));
     }
     for separator in [" - ", " – ", "–", " đến ", "đến", "-", " "] {
-        if let Some((a, b)) = text.split_once(separator) {
-            if let (Some(start), Some(end)) = (ArchiveDate::parse(a.trim()), ArchiveDate::parse(b.trim())) {
-                return Some((start, end));
-            }
+        if let Some((a, b)) = text.split_once(separator)
+            && let (Some(start), Some(end)) = (ArchiveDate::parse(a.trim()), ArchiveDate::parse(b.trim()))
+        {
+            return Some((start, end));
         }
     }
     None
@@ -435,12 +435,12 @@ fn heading(sheet: &Sheet, above: usize) -> InventoryHeading {
                     heading.inventory_number.get_or_insert(n);
                 }
             }
-            if folded.starts_with("thoi han bao quan") {
-                if let Some((_, value)) = text.split_once(':') {
-                    let value = clean(value);
-                    if !value.is_empty() {
-                        heading.retention.get_or_insert(value);
-                    }
+            if folded.starts_with("thoi han bao quan")
+                && let Some((_, value)) = text.split_once(':')
+            {
+                let value = clean(value);
+                if !value.is_empty() {
+                    heading.retention.get_or_insert(value);
                 }
             }
         }
@@ -506,16 +506,16 @@ fn check_totals(sheet: &Sheet, line: usize, row: &[Cell], layout: &Layout, read:
     if let Some(at) = folded.find(" ho so") {
         let digits: String =
             folded[..at].chars().rev().take_while(|c| c.is_ascii_digit() || *c == '.').collect::<String>().chars().rev().collect();
-        if let Ok(stated) = digits.replace('.', "").parse::<usize>() {
-            if stated != read.len() {
-                warnings.push(Problem {
-                    file: sheet.name.clone(),
-                    row: line,
-                    column: None,
-                    code: "total_mismatch",
-                    message: format!("dòng cộng ghi {stated} hồ sơ nhưng trang có {} hồ sơ.", read.len()),
-                });
-            }
+        if let Ok(stated) = digits.replace('.', "").parse::<usize>()
+            && stated != read.len()
+        {
+            warnings.push(Problem {
+                file: sheet.name.clone(),
+                row: line,
+                column: None,
+                code: "total_mismatch",
+                message: format!("dòng cộng ghi {stated} hồ sơ nhưng trang có {} hồ sơ.", read.len()),
+            });
         }
     }
 }
@@ -625,10 +625,13 @@ pub fn read(sheets: &[Sheet], known_years: &BTreeSet<u16>) -> Report {
                 [Column::Ordinal, Column::Number, Column::Notation, Column::Title, Column::Dates, Column::Start, Column::End]
                     .iter()
                     .all(|c| place(*c).is_none_or(|i| row.get(i).is_none_or(Cell::is_empty) || sheet.merged.contains(&(r, i))));
-            if names_nothing && !own.iter().any(|(i, _)| Some(*i) == place(Column::Title)) && own.len() == 1 && !roman_head(&first_text) {
-                if place(Column::Ordinal).is_none_or(|i| own[0].0 != i) {
-                    continue;
-                }
+            if names_nothing
+                && !own.iter().any(|(i, _)| Some(*i) == place(Column::Title))
+                && own.len() == 1
+                && !roman_head(&first_text)
+                && place(Column::Ordinal).is_none_or(|i| own[0].0 != i)
+            {
+                continue;
             }
             let has_values = [Column::Dates, Column::Start, Column::End, Column::Retention, Column::Sheets, Column::Pages]
                 .iter()
@@ -797,41 +800,39 @@ pub fn read(sheets: &[Sheet], known_years: &BTreeSet<u16>) -> Report {
             }
             // Hồ sơ số identifies the hồ sơ; a list before arrangement has only its Số TT.
             let number = if place(Column::Number).is_some() { counts[&Column::Number] } else { counts[&Column::Ordinal] };
-            if let Some(n) = number {
-                if let Some((other_sheet, other_row)) = numbers_seen.insert((inventory, n), (sheet.name.clone(), line)) {
-                    let column = if place(Column::Number).is_some() { Column::Number } else { Column::Ordinal };
-                    problem(column, "duplicate_number", format!("hồ sơ số {n} trùng với {other_sheet}, dòng {other_row}."));
-                    continue;
-                }
+            if let Some(n) = number
+                && let Some((other_sheet, other_row)) = numbers_seen.insert((inventory, n), (sheet.name.clone(), line))
+            {
+                let column = if place(Column::Number).is_some() { Column::Number } else { Column::Ordinal };
+                problem(column, "duplicate_number", format!("hồ sơ số {n} trùng với {other_sheet}, dòng {other_row}."));
+                continue;
             }
-            if let Some(n) = &notation {
-                if let Some((other_sheet, other_row)) =
+            if let Some(n) = &notation
+                && let Some((other_sheet, other_row)) =
                     notations_seen.insert((inventory, start.year(), n.clone()), (sheet.name.clone(), line))
-                {
-                    report.warnings.push(Problem {
-                        file: sheet.name.clone(),
-                        row: line,
-                        column: place(Column::Notation).map(|i| format!("{} ({})", column_letter(i), Column::Notation.label())),
-                        code: "duplicate_notation",
-                        message: format!(
-                            "số và ký hiệu “{n}” của năm {} đã dùng ở {other_sheet}, dòng {other_row}: hai hồ sơ sẽ có cùng mã hồ sơ.",
-                            start.year()
-                        ),
-                    });
-                }
+            {
+                report.warnings.push(Problem {
+                    file: sheet.name.clone(),
+                    row: line,
+                    column: place(Column::Notation).map(|i| format!("{} ({})", column_letter(i), Column::Notation.label())),
+                    code: "duplicate_notation",
+                    message: format!(
+                        "số và ký hiệu “{n}” của năm {} đã dùng ở {other_sheet}, dòng {other_row}: hai hồ sơ sẽ có cùng mã hồ sơ.",
+                        start.year()
+                    ),
+                });
             }
-            if let Some(years) = maintenance_years {
-                if !known_years.is_empty() && !known_years.contains(&years) {
-                    report.warnings.push(Problem {
-                        file: sheet.name.clone(),
-                        row: line,
-                        column: place(Column::Retention).map(|i| format!("{} ({})", column_letter(i), Column::Retention.label())),
-                        code: "unusual_retention",
-                        message: format!(
-                            "thời hạn {years} năm không có trong bảng thời hạn bảo quản; Kho ghi mã 07 (Khác) với {years} năm."
-                        ),
-                    });
-                }
+            if let Some(years) = maintenance_years
+                && !known_years.is_empty()
+                && !known_years.contains(&years)
+            {
+                report.warnings.push(Problem {
+                    file: sheet.name.clone(),
+                    row: line,
+                    column: place(Column::Retention).map(|i| format!("{} ({})", column_letter(i), Column::Retention.label())),
+                    code: "unusual_retention",
+                    message: format!("thời hạn {years} năm không có trong bảng thời hạn bảo quản; Kho ghi mã 07 (Khác) với {years} năm."),
+                });
             }
             report.dossiers.push(ImportedDossier {
                 sheet: sheet.name.clone(),

@@ -322,15 +322,15 @@ impl Plan {
                         ));
                     }
                     let ordinal = c.integer("stt", &mut problems);
-                    if let (Some(g), Some(o)) = (group, ordinal) {
-                        if !seen.insert((g as u8, o)) {
-                            problems.push(t.problem(
-                                *line,
-                                "stt",
-                                "duplicate_task",
-                                format!("nhiệm vụ số {o} của nhóm “{group_text}” xuất hiện hai lần."),
-                            ));
-                        }
+                    if let (Some(g), Some(o)) = (group, ordinal)
+                        && !seen.insert((g as u8, o))
+                    {
+                        problems.push(t.problem(
+                            *line,
+                            "stt",
+                            "duplicate_task",
+                            format!("nhiệm vụ số {o} của nhóm “{group_text}” xuất hiện hai lần."),
+                        ));
                     }
                     let recurrence_text = c.text("lap_lai").to_string();
                     let recurrence = if recurrence_text.is_empty() {
@@ -349,15 +349,15 @@ impl Plan {
                     };
                     let starts_on = c.date("bat_dau", &mut problems);
                     let due_on = c.date("han_chot", &mut problems);
-                    if let (Some(s), Some(d)) = (&starts_on, &due_on) {
-                        if d < s {
-                            problems.push(t.problem(
-                                *line,
-                                "han_chot",
-                                "end_before_start",
-                                format!("hạn chót {} trước ngày bắt đầu {}.", vn::iso_date(d), vn::iso_date(s)),
-                            ));
-                        }
+                    if let (Some(s), Some(d)) = (&starts_on, &due_on)
+                        && d < s
+                    {
+                        problems.push(t.problem(
+                            *line,
+                            "han_chot",
+                            "end_before_start",
+                            format!("hạn chót {} trước ngày bắt đầu {}.", vn::iso_date(d), vn::iso_date(s)),
+                        ));
                     }
                     Some(Task {
                         group: group?,
@@ -531,7 +531,7 @@ fn parse_meta(table: &Table, problems: &mut Vec<PlanProblem>) -> Option<PlanMeta
         }
     }
     let before = problems.len();
-    let mut get = |key: &str| -> String {
+    let get = |key: &str| -> String {
         match values.get(key) {
             Some((_, value)) if !value.is_empty() => value.to_string(),
             Some((line, _)) => {
@@ -565,7 +565,7 @@ fn parse_meta(table: &Table, problems: &mut Vec<PlanProblem>) -> Option<PlanMeta
         "cap_xa_giai_doan_mo_rong",
         "bao_cao_hang_nam",
     ]
-    .map(|k| get(k));
+    .map(get);
     if problems.len() > before {
         return None;
     }

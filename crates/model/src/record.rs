@@ -112,10 +112,10 @@ impl UnitInput {
         let old_admin_code = c.take(admin_code("oldAdminCode", "Mã đơn vị hành chính cũ", &self.old_admin_code));
         let new_admin_code = c.take(admin_code("newAdminCode", "Mã đơn vị hành chính mới", &self.new_admin_code));
         let dissolved_on = c.take(ArchiveDate::parse_optional("dissolvedOn", "Ngày giải thể", &self.dissolved_on));
-        if let Some(Some(date)) = &dissolved_on {
-            if date.earliest() != date.latest() {
-                c.push(FieldError::new("dissolvedOn", "invalid_date", "Ngày giải thể: ghi đủ ngày, tháng, năm (NN/TT/NNNN)."));
-            }
+        if let Some(Some(date)) = &dissolved_on
+            && date.earliest() != date.latest()
+        {
+            c.push(FieldError::new("dissolvedOn", "invalid_date", "Ngày giải thể: ghi đủ ngày, tháng, năm (NN/TT/NNNN)."));
         }
         let successor_id = c.take(optional_id("successorId", "Đơn vị kế thừa", &self.successor_id));
         if successor_id == Some(Some(id)) {

@@ -98,15 +98,15 @@ pub fn parse(csv_text: &str) -> Result<Vec<RetentionRule>, Vec<Problem>> {
             refuse("retention_years", "permanent_with_years", "thời hạn Vĩnh viễn không có số năm.".into());
             continue;
         }
-        if let (Some(y), Some(expected)) = (years, maintenance.years()) {
-            if y != expected {
-                refuse(
-                    "retention_code",
-                    "code_years_mismatch",
-                    format!("mã {} là {} nhưng số năm là {y}.", maintenance.code(), maintenance.label()),
-                );
-                continue;
-            }
+        if let (Some(y), Some(expected)) = (years, maintenance.years())
+            && y != expected
+        {
+            refuse(
+                "retention_code",
+                "code_years_mismatch",
+                format!("mã {} là {} nhưng số năm là {y}.", maintenance.code(), maintenance.label()),
+            );
+            continue;
         }
         rules.push(RetentionRule {
             source: cell("source"),

@@ -606,7 +606,7 @@ impl SearchIndex {
                 // Plain words: counted unscored on the folded words, ranked with pruning.
                 let folded: Vec<Term> = plain.iter().map(|(folded, _)| Term::from_field_text(self.fields.all, folded)).collect();
                 let (total, counted) = searcher.search(&within(&visible, all_of(folded, false)), &(Count, FacetKeys))?;
-                (total, self.tiered(&searcher, search, &visible, &words, plain, wanted, total)?, counted)
+                (total, self.tiered(&searcher, search, &visible, &words, wanted, total)?, counted)
             }
             _ => {
                 // The best RERANK (or as many as the page reaches) by the words alone, with the
@@ -645,10 +645,10 @@ impl SearchIndex {
         }
         let mut facet_counts: BTreeMap<String, Vec<(String, u64)>> = FACETS.iter().map(|root| (root.to_string(), vec![])).collect();
         for (key, count) in counted {
-            if let Some((root, value)) = key.split_once('/') {
-                if let Some(values) = facet_counts.get_mut(root) {
-                    values.push((value.to_string(), count));
-                }
+            if let Some((root, value)) = key.split_once('/')
+                && let Some(values) = facet_counts.get_mut(root)
+            {
+                values.push((value.to_string(), count));
             }
         }
         for values in facet_counts.values_mut() {
@@ -671,10 +671,10 @@ impl SearchIndex {
         search: &Search,
         visible: &[Clause],
         words: &Words,
-        plain: &[(String, String)],
         wanted: usize,
         total: usize,
     ) -> Result<Vec<(Score, DocAddress)>, SearchError> {
+        let plain = words.plain.as_deref().unwrap_or_default();
         let f = &self.fields;
         let as_typed: Vec<Term> = plain
             .iter()

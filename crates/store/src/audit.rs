@@ -360,10 +360,10 @@ impl Store {
                 })
             })
             .collect::<Result<_, StoreError>>()?;
-        if let Some(path) = self.seal.as_ref().and_then(|s| s.checkpoints.as_ref()) {
-            if let Ok(text) = std::fs::read_to_string(path) {
-                all.extend(text.lines().filter_map(Checkpoint::parse));
-            }
+        if let Some(path) = self.seal.as_ref().and_then(|s| s.checkpoints.as_ref())
+            && let Ok(text) = std::fs::read_to_string(path)
+        {
+            all.extend(text.lines().filter_map(Checkpoint::parse));
         }
         all.sort_by_key(|c| c.head_seq);
         all.dedup();
@@ -427,16 +427,16 @@ impl Store {
     /// `progress` is called with the number checked so far.
     pub async fn verify_audit(&self, mut progress: impl FnMut(i64)) -> Result<Result<i64, BrokenLink>, StoreError> {
         let checkpoints = self.checkpoints().await?;
-        if let Some(seal) = &self.seal {
-            if let Some(forged) = checkpoints.iter().find(|c| seal.mac(&c.text()) != c.mac) {
-                return Ok(Err(BrokenLink {
-                    seq: forged.head_seq,
-                    reason: format!(
-                        "điểm kiểm tra lúc {} (đến bản ghi số {}) không đúng chữ ký: đã bị giả hoặc sửa",
-                        forged.at, forged.head_seq
-                    ),
-                }));
-            }
+        if let Some(seal) = &self.seal
+            && let Some(forged) = checkpoints.iter().find(|c| seal.mac(&c.text()) != c.mac)
+        {
+            return Ok(Err(BrokenLink {
+                seq: forged.head_seq,
+                reason: format!(
+                    "điểm kiểm tra lúc {} (đến bản ghi số {}) không đúng chữ ký: đã bị giả hoặc sửa",
+                    forged.at, forged.head_seq
+                ),
+            }));
         }
         let mut expected_seq = 1;
         let mut prev_hash = GENESIS.to_string();

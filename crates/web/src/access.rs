@@ -157,10 +157,10 @@ async fn new_form(State(state): State<AppState>, Extension(ctx): Extension<Ctx>,
     };
     if let Some(id) = q.ho_so {
         // Only what the person could ask for is filled in; anything else is left out silently.
-        if let Ok(dossier) = state.store.dossier(id).await {
-            if requestable(&state, &ctx, &dossier).await?.is_some() {
-                fields.ma_ho_so = dossier.fields.file_code.to_string();
-            }
+        if let Ok(dossier) = state.store.dossier(id).await
+            && requestable(&state, &ctx, &dossier).await?.is_some()
+        {
+            fields.ma_ho_so = dossier.fields.file_code.to_string();
         }
     }
     render_form(&state, &ctx, &fields, vec![], StatusCode::OK)

@@ -114,10 +114,10 @@ pub(crate) async fn record_step(state: &AppState, ctx: &Ctx, id: i64, form: &Ste
         (Ok(s), Ok(f)) => (s, f),
         (Err(e), _) | (_, Err(e)) => return Ok(Err(e)),
     };
-    if let (Some(s), Some(f)) = (started_on, finished_on) {
-        if f.earliest() < s.earliest() {
-            return Ok(Err(format!("Bước {number}: ngày xong {f} trước ngày bắt đầu {s}.")));
-        }
+    if let (Some(s), Some(f)) = (started_on, finished_on)
+        && f.earliest() < s.earliest()
+    {
+        return Ok(Err(format!("Bước {number}: ngày xong {f} trước ngày bắt đầu {s}.")));
     }
     let today = {
         use chrono::Datelike;

@@ -285,11 +285,11 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
         _ => {}
     }
     let ctx = ctx.expect("checked above");
-    if let Access::Act(action) = route.access {
-        if !Permissions::shipped().allows(ctx.actor.role, action) {
-            let _ = state.store.audit(ctx.event(action.code(), "route", None, "denied")).await;
-            return forbidden(&matched);
-        }
+    if let Access::Act(action) = route.access
+        && !Permissions::shipped().allows(ctx.actor.role, action)
+    {
+        let _ = state.store.audit(ctx.event(action.code(), "route", None, "denied")).await;
+        return forbidden(&matched);
     }
     let unsafe_method = !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS);
     if unsafe_method && ctx.session_hash.is_some() {

@@ -337,7 +337,7 @@ async fn plan_progress(
             }
         }
     }
-    behind.sort_by(|a, b| b.0.cmp(&a.0));
+    behind.sort_by_key(|b| std::cmp::Reverse(b.0));
     let at_risk = behind.into_iter().take(SHORT_LIST as usize).map(|(_, v)| v).collect();
     Ok((levels, at_risk, every))
 }

@@ -74,7 +74,7 @@ async fn prepare(
     let (name, owned) = (file_name.to_string(), bytes.to_vec());
     let sheets = match blocking(move || Ok(kho_documents::read_workbook(&name, &owned))).await? {
         Ok(s) => s,
-        Err(e) => return Ok(Err(format!("{}.", e.to_string()))),
+        Err(e) => return Ok(Err(format!("{}.", e))),
     };
     let years = kho_model::retention::known_years(&state.store.retention_rules().await?);
     let prefix = state.store.inventory_context(fonds, 1).await?.prefix;

@@ -1211,7 +1211,7 @@ pub(crate) async fn render_dossier(
     }
     let title = format!("Hồ sơ {}", dossier.fields.file_code);
     let actions = edit_actions(
-        &ctx,
+        ctx,
         vec![
             context! { href => format!("/ho-so/{id}/sua"), label => "Sửa hồ sơ", secondary => true },
             context! { href => format!("/ho-so/{id}/van-ban/moi"), label => "Thêm văn bản" },
@@ -1225,7 +1225,7 @@ pub(crate) async fn render_dossier(
             here(title.clone()),
         ])
         .status(status)
-        .render(&state, Some(&ctx), context! {
+        .render(state, Some(ctx), context! {
             heading => title, facts, documents, actions, flash, attachments, upload_error, renditions, scanned_pages, first_page, may_package,
             may_request, retention, maintenance_code => dossier.fields.maintenance.code(), id,
             may_upload => may_edit, classified, enclave => state.config.enclave, csrf_query => ctx.csrf.as_deref().map(crate::auth::urlencode),

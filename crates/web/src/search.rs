@@ -353,14 +353,14 @@ struct PdfPages(std::collections::HashMap<i64, Vec<(i64, i64)>>);
 impl PdfPages {
     /// The link to the copy holding the hồ sơ's `page`, and that page's number in it.
     async fn at(&mut self, state: &AppState, ctx: &Ctx, dossier_id: i64, page: u32) -> Result<Option<Value>, PageError> {
-        if !self.0.contains_key(&dossier_id) {
+        if let std::collections::hash_map::Entry::Vacant(e) = self.0.entry(dossier_id) {
             let dossier = state.store.dossier(dossier_id).await?;
             let mut copies = crate::records::visible_renditions(state, ctx, &dossier).await?;
             copies.sort_by_key(|r| r.ordinal.unwrap_or(0));
             // Pages on from a whole-hồ sơ copy, or across the copies of its văn bản, not both.
             let whole: Vec<_> = copies.iter().filter(|r| r.ordinal.is_none()).collect();
             let counted = if whole.is_empty() { copies.iter().collect::<Vec<_>>() } else { whole };
-            self.0.insert(dossier_id, counted.iter().map(|r| (r.id, r.pages)).collect());
+            e.insert(counted.iter().map(|r| (r.id, r.pages)).collect());
         }
         let mut first = 1i64;
         for (id, pages) in &self.0[&dossier_id] {
