@@ -144,7 +144,9 @@ pub fn routes() -> Router<AppState> {
         crate::digitization::api_package,
         crate::preservation::api_runs,
         crate::preservation::api_run,
-        crate::admin::api_own_password
+        crate::admin::api_own_password,
+        crate::viewer::api_page,
+        crate::viewer::api_image
     ),
     components(schemas(
         ApiErrorBody,

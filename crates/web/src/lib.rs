@@ -211,7 +211,8 @@ pub fn router(state: AppState) -> Router {
                 .merge(accessions::api_routes(state.config.max_upload))
                 .merge(reports::api_routes())
                 .merge(admin::api_routes())
-                .merge(preservation::api_routes()),
+                .merge(preservation::api_routes())
+                .merge(viewer::api_routes()),
         )
         .route("/healthz", get(healthz))
         .route("/static/{file}", get(assets::serve))

@@ -248,6 +248,8 @@ pub const ROUTES: &[Route] = &[
     route("GET", "/api/v1/dossiers/{id}/package", Act(PlanView)),
     route("GET", "/api/v1/preservation/runs", Act(AuditView)),
     route("GET", "/api/v1/preservation/runs/{id}", Act(AuditView)),
+    route("GET", "/api/v1/scan-pages/{id}", Act(ContentView)),
+    route("GET", "/api/v1/scan-pages/{id}/image", Act(ContentView)),
     route("PUT", "/api/v1/costs/norms", Act(BudgetManage)),
     route("POST", "/api/v1/costs/budget-lines", Act(BudgetManage)),
     route("GET", "/api/v1/fonds", Act(CatalogueView)),

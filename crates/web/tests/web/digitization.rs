@@ -450,6 +450,28 @@ async fn a_scanned_page_is_seen_beside_its_text_and_a_secret_one_by_nobody_uncle
             session.client.get(format!("{}/trang/{}/anh?rong=300", app.base, pages[0])).send().await.unwrap().bytes().await.unwrap();
         assert!(small.len() < full.len(), "{label}: scaled by the server on request");
 
+        // The same page for a quality-check station, by API.
+        let station = app.api("sohoa").await;
+        let (status, shown) = station.call(reqwest::Method::GET, &format!("/api/v1/scan-pages/{}", pages[0]), None).await;
+        assert_eq!(status, StatusCode::OK, "{label}");
+        assert_eq!(
+            (shown["place"].as_i64(), shown["count"].as_i64(), &shown["prev"]),
+            (Some(1), Some(3), &serde_json::Value::Null),
+            "{label}"
+        );
+        assert_eq!(shown["next"].as_i64(), Some(pages[1]), "{label}");
+        assert!(shown["text"].as_str().unwrap().contains("Giao đất ở"), "{label}: {shown}");
+        assert!(shown["warnings"][0].as_str().unwrap().contains("Văn bản đen trắng"), "{label}: {shown}");
+        let scaled = station
+            .client
+            .get(format!("{}/api/v1/scan-pages/{}/image?width=300", app.base, pages[0]))
+            .bearer_auth(&station.token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(scaled.headers()["content-type"], "image/jpeg", "{label}");
+        assert_eq!(scaled.bytes().await.unwrap().len(), small.len(), "{label}: the viewer's own image");
+
         // A Mật văn bản makes every page of the hồ sơ Mật.
         let secret = kho_model::record::DocumentInput {
             doc_ordinal: "9".into(),
@@ -477,6 +499,13 @@ async fn a_scanned_page_is_seen_beside_its_text_and_a_secret_one_by_nobody_uncle
                 assert_eq!((hidden.status(), missing.status()), (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND), "{label}: {name} {path}");
                 assert_eq!(hidden.text().await.unwrap(), missing.text().await.unwrap(), "{label}: {name}: the same answer as for nothing");
             }
+        }
+        for name in ["sohoa", "khac"] {
+            let api = app.api(name).await;
+            let hidden = api.call(reqwest::Method::GET, &format!("/api/v1/scan-pages/{}", pages[0]), None).await;
+            let missing = api.call(reqwest::Method::GET, &format!("/api/v1/scan-pages/{absent}"), None).await;
+            assert_eq!(hidden, missing, "{label}: {name}: by API too, the same answer as for nothing");
+            assert_eq!(hidden.0, StatusCode::NOT_FOUND, "{label}");
         }
         let cleared = app.login("mat").await;
         let (status, page) = cleared.get(&format!("/trang/{}", pages[0])).await;

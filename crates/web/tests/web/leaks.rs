@@ -335,7 +335,7 @@ fn paths(ids: &Ids, user: i64) -> Vec<String> {
             ids.document.clone()
         } else if p.starts_with("/tep/{id}") || p.starts_with("/attachments/{id}") {
             ids.attachment.clone()
-        } else if p.starts_with("/trang/{id}") {
+        } else if p.starts_with("/trang/{id}") || p.starts_with("/scan-pages/{id}") {
             ids.scan_page.clone()
         } else {
             vec![user]

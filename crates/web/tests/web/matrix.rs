@@ -188,7 +188,7 @@ fn record_targets<'f>(method: &str, path: &str, f: &'f Fixtures) -> Option<&'f [
         Some(&f.document)
     } else if p.starts_with("/tep/{id}") || p.starts_with("/attachments/{id}") {
         Some(&f.attachment)
-    } else if p.starts_with("/trang/{id}") {
+    } else if p.starts_with("/trang/{id}") || p.starts_with("/scan-pages/{id}") {
         Some(&f.scan_page)
     } else {
         None
