@@ -31,7 +31,7 @@ pub use access_requests::{
 };
 pub use accounts::{ApiToken, Session, User, UserSettings};
 pub use arrangement::{Arrangement, StepRecord};
-pub use audit::{AuditEntry, AuditEvent, AuditFilter, AuditSeal, BrokenLink, Checkpoint};
+pub use audit::{AUDIT_COUNT_MOST, AuditEntry, AuditEvent, AuditFilter, AuditSeal, BrokenLink, Checkpoint};
 pub use catalogue::{Attachment, AttachmentOwner, DossierPage, ListDossiers, NewDossier, Seek};
 pub use cost::{BudgetRow, BudgetScope};
 pub use digitization::{

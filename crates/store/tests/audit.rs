@@ -142,3 +142,30 @@ async fn a_change_and_its_entry_land_together_or_not_at_all() {
         assert_eq!(store.list_audit(&filter).await.unwrap().0, 1, "{}", catalogue.label);
     }
 }
+
+/// A listing counts the trail only so far: past its bound it says "more", and its cost does not
+/// grow with a trail of millions. The page still walks by the key to the oldest entry.
+#[tokio::test]
+async fn a_listing_counts_the_trail_only_up_to_its_bound() {
+    for catalogue in catalogues().await {
+        let store = &catalogue.store;
+        for n in 0..12 {
+            store.audit(event(n)).await.unwrap();
+        }
+        let bounded = kho_store::AuditFilter { limit: 5, count_most: Some(8), ..Default::default() };
+        let (count, rows) = store.list_audit(&bounded).await.unwrap();
+        assert_eq!((count, rows.len()), (9, 5), "{}: 8 counted, and one more to say there are more", catalogue.label);
+        let exact = kho_store::AuditFilter { limit: 5, count_most: Some(12), ..Default::default() };
+        assert_eq!(store.list_audit(&exact).await.unwrap().0, 12, "{}: within the bound, exact", catalogue.label);
+        let mut before = None;
+        let mut walked = 0;
+        loop {
+            let page = kho_store::AuditFilter { limit: 5, count_most: Some(8), before_seq: before, ..Default::default() };
+            let (_, rows) = store.list_audit(&page).await.unwrap();
+            let Some(last) = rows.last() else { break };
+            walked += rows.len();
+            before = Some(last.seq);
+        }
+        assert_eq!(walked, 12, "{}: every entry reached by its key", catalogue.label);
+    }
+}

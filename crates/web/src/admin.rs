@@ -624,6 +624,7 @@ impl AuditQuery {
             to: date(&self.to),
             before_seq: self.truoc.trim().parse().ok(),
             limit,
+            count_most: None,
         }
     }
 
@@ -788,7 +789,7 @@ async fn audit(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Qu
         "Nhật ký hệ thống",
         StatusCode::OK,
         context! {
-            rows, total, next, first, query => q.query_string(),
+            rows, total, next, first, query => q.query_string(), most => kho_store::AUDIT_COUNT_MOST,
             outcomes => OUTCOMES.iter().map(|o| context! { code => *o, text => outcome_text(o) }).collect::<Vec<_>>(),
             filter => context! { actor => q.actor.clone(), action => q.action.clone(), kind => q.kind.clone(), outcome => q.outcome.clone(), from => q.from.clone(), to => q.to.clone() },
         },
@@ -1120,7 +1121,7 @@ pub(crate) async fn api_own_token_revoke(
 /// outcome, from, to as DD/MM/YYYY) and paged by `before` (the `next` of the previous answer);
 /// each entry with its chain hash, for another system to keep or check.
 #[utoipa::path(get, path = "/api/v1/audit", tag = "Quản trị", params(AuditQuery), responses(
-    (status = 200, description = "total, next, entries: seq, at, actor, action, actionText, kind, resourceId, outcome, address, detail, hash, prevHash")))]
+    (status = 200, description = "total (đếm đến 100.001; totalExact false khi nhiều hơn), next, entries: seq, at, actor, action, actionText, kind, resourceId, outcome, address, detail, hash, prevHash")))]
 pub(crate) async fn api_audit(State(state): State<AppState>, Query(q): Query<AuditQuery>) -> Result<Response, ApiError> {
     let limit = q.limit.unwrap_or(100).clamp(1, 1000);
     let (total, mut entries) = state.store.list_audit(&q.filter(limit + 1)).await?;
@@ -1137,7 +1138,9 @@ pub(crate) async fn api_audit(State(state): State<AppState>, Query(q): Query<Aud
             })
         })
         .collect();
-    Ok(Json(json!({ "total": total, "next": next, "entries": rows })).into_response())
+    // Past AUDIT_COUNT_MOST the trail is not counted to the end: `total` is then that bound + 1
+    // and `totalExact` false.
+    Ok(Json(json!({ "total": total, "totalExact": total <= kho_store::AUDIT_COUNT_MOST, "next": next, "entries": rows })).into_response())
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

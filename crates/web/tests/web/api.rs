@@ -388,6 +388,7 @@ async fn accounts_clearances_and_tokens_through_the_api() {
         assert_eq!(status, StatusCode::OK, "{label}");
         assert_eq!((trail["total"].as_i64(), trail["entries"][0]["actor"].as_str()), (Some(1), Some("lanhdao")), "{label}: {trail}");
         assert_eq!(trail["entries"][0]["actionText"], "Cấp độ mật được tiếp cận", "{label}: {trail}");
+        assert_eq!(trail["totalExact"], true, "{label}: a short trail is counted exactly");
         let (_, page) = admin.call(Method::GET, "/api/v1/audit?kind=token&limit=1", None).await;
         let next = page["next"].as_i64().expect("more than one token event");
         let (_, older) = admin.call(Method::GET, &format!("/api/v1/audit?kind=token&limit=1&before={next}"), None).await;
