@@ -823,7 +823,7 @@ pub(crate) async fn api_list(
         Some("mine") => mine.ok_or(PageError::Forbidden)?,
         Some("waiting") => waiting.ok_or(PageError::Forbidden)?,
         Some("visible") => visible.ok_or(PageError::Forbidden)?,
-        Some(_) => return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "list: mine, waiting hoặc visible.")),
+        Some(_) => return Err(ApiError::refused("invalid", "list: mine, waiting hoặc visible.")),
         None => match mine.or(visible) {
             Some(filter) => filter,
             None => return Ok(Json(json!({ "total": 0, "next": null, "entries": [] })).into_response()),
@@ -913,7 +913,7 @@ pub(crate) async fn api_decide(
     let decision = Decision { ho_so: input.dossier_id.to_string(), quyet_dinh: quyet_dinh.into(), ly_do: input.reason };
     match decide_one(&state, &ctx, id, &decision).await? {
         Ok(()) => Ok(Json(json!({ "id": id, "dossierId": input.dossier_id })).into_response()),
-        Err(message) => Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message)),
+        Err(message) => Err(ApiError::refused("invalid", message)),
     }
 }
 

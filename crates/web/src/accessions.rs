@@ -513,10 +513,8 @@ pub(crate) async fn api_package(
         Ok(Receipt::AlreadyHere { dossier, file_code }) => {
             Json(json!({ "alreadyHere": true, "dossierId": dossier, "fileCode": file_code })).into_response()
         }
-        Err(problems) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Json(json!({ "error": { "code": "package_refused", "message": format!("Không nhận gói: {}", problems.join(" · ")) }, "problems": problems })),
-        )
-            .into_response(),
+        Err(problems) => {
+            return Err(ApiError::refused("package_refused", format!("Không nhận gói: {}", problems.join(" · "))).with("problems", json!(problems)));
+        }
     })
 }

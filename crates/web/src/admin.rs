@@ -766,10 +766,22 @@ fn outcome_text(code: &str) -> &str {
 /// The outcomes the audit page filters on.
 const OUTCOMES: [&str; 6] = ["ok", "refused", "denied", "failed", "locked", "throttled"];
 
+/// One page of the trail as `q` filters it: how many entries match (counted to
+/// `AUDIT_COUNT_MOST + 1`), `limit` of them from where `q` starts, and where the next page starts.
+async fn trail_page(
+    state: &AppState,
+    q: &AuditQuery,
+    limit: u64,
+) -> Result<(i64, Vec<kho_store::AuditEntry>, Option<i64>), kho_store::StoreError> {
+    let (total, mut entries) = state.store.list_audit(&q.filter(limit + 1)).await?;
+    let more = entries.len() as u64 > limit;
+    entries.truncate(limit as usize);
+    let next = if more { entries.last().map(|e| e.seq) } else { None };
+    Ok((total, entries, next))
+}
+
 async fn audit(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Query(q): Query<AuditQuery>) -> Result<Response, PageError> {
-    let (total, mut entries) = state.store.list_audit(&q.filter(101)).await?;
-    let more = entries.len() > 100;
-    entries.truncate(100);
+    let (total, entries, next) = trail_page(&state, &q, 100).await?;
     let rows: Vec<Value> = entries
         .iter()
         .map(|e| {
@@ -780,7 +792,6 @@ async fn audit(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Qu
             }
         })
         .collect();
-    let next = if more { entries.last().map(|e| e.seq) } else { None };
     let first = q.filter(0).before_seq;
     render(
         &state,
@@ -880,10 +891,6 @@ pub fn api_routes() -> Router<AppState> {
         .route("/audit", get(api_audit))
 }
 
-fn invalid(message: impl Into<String>) -> ApiError {
-    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message)
-}
-
 /// An account as the API gives and takes it.
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -957,7 +964,7 @@ pub(crate) async fn api_user_create(
         Ok(id) => Ok((StatusCode::CREATED, [(axum::http::header::LOCATION, format!("/api/v1/users/{id}"))], Json(json!({ "id": id })))
             .into_response()),
         Err((status, message)) if status == StatusCode::CONFLICT => Err(ApiError::new(status, "conflict", message)),
-        Err((_, message)) => Err(invalid(message)),
+        Err((_, message)) => Err(ApiError::refused("invalid", message)),
     }
 }
 
@@ -973,7 +980,7 @@ pub(crate) async fn api_user_update(
 ) -> Result<Response, ApiError> {
     match update_account(&state, &ctx, id, input.form()).await? {
         Ok(proposed) => Ok(Json(json!({ "id": id, "proposed": proposed })).into_response()),
-        Err((_, message)) => Err(invalid(message)),
+        Err((_, message)) => Err(ApiError::refused("invalid", message)),
     }
 }
 
@@ -995,7 +1002,7 @@ pub(crate) async fn api_user_password(
 ) -> Result<Response, ApiError> {
     match reset_password(&state, &ctx, id, &input.password).await? {
         Ok(()) => Ok(StatusCode::NO_CONTENT.into_response()),
-        Err(message) => Err(invalid(message)),
+        Err(message) => Err(ApiError::refused("invalid", message)),
     }
 }
 
@@ -1037,7 +1044,7 @@ pub(crate) async fn api_proposal_decide(
 ) -> Result<Response, ApiError> {
     match decide_proposal(&state, &ctx, id, input.grant).await? {
         Ok(()) => Ok(StatusCode::NO_CONTENT.into_response()),
-        Err(message) => Err(invalid(message)),
+        Err(message) => Err(ApiError::refused("invalid", message)),
     }
 }
 
@@ -1065,11 +1072,13 @@ pub(crate) async fn api_token_revoke(
     Extension(ctx): Extension<Ctx>,
     Path(id): Path<i64>,
 ) -> Result<Response, ApiError> {
-    if revoke(&state, &ctx, id, false).await? {
-        Ok(StatusCode::NO_CONTENT.into_response())
-    } else {
-        Err(ApiError::not_found("mã truy cập"))
-    }
+    revoked(&state, &ctx, id, false).await
+}
+
+/// 204 when token `id` (one's own, when `own`) is revoked now or was before; 404 when there is
+/// no such token.
+async fn revoked(state: &AppState, ctx: &Ctx, id: i64, own: bool) -> Result<Response, ApiError> {
+    if revoke(state, ctx, id, own).await? { Ok(StatusCode::NO_CONTENT.into_response()) } else { Err(ApiError::not_found("mã truy cập")) }
 }
 
 /// One's own tokens.
@@ -1098,7 +1107,7 @@ pub(crate) async fn api_own_token_create(
 ) -> Result<Response, ApiError> {
     match issue_own_token(&state, &ctx, &NewToken { name: input.name }).await? {
         Ok(token) => Ok((StatusCode::CREATED, Json(json!({ "token": token }))).into_response()),
-        Err(message) => Err(invalid(message)),
+        Err(message) => Err(ApiError::refused("invalid", message)),
     }
 }
 
@@ -1110,11 +1119,7 @@ pub(crate) async fn api_own_token_revoke(
     Extension(ctx): Extension<Ctx>,
     Path(id): Path<i64>,
 ) -> Result<Response, ApiError> {
-    if revoke(&state, &ctx, id, true).await? {
-        Ok(StatusCode::NO_CONTENT.into_response())
-    } else {
-        Err(ApiError::not_found("mã truy cập"))
-    }
+    revoked(&state, &ctx, id, true).await
 }
 
 /// The audit trail, newest first, filtered as the Nhật ký page filters it (actor, action, kind,
@@ -1123,11 +1128,7 @@ pub(crate) async fn api_own_token_revoke(
 #[utoipa::path(get, path = "/api/v1/audit", tag = "Quản trị", params(AuditQuery), responses(
     (status = 200, description = "total (đếm đến 100.001; totalExact false khi nhiều hơn), next, entries: seq, at, actor, action, actionText, kind, resourceId, outcome, address, detail, hash, prevHash")))]
 pub(crate) async fn api_audit(State(state): State<AppState>, Query(q): Query<AuditQuery>) -> Result<Response, ApiError> {
-    let limit = q.limit.unwrap_or(100).clamp(1, 1000);
-    let (total, mut entries) = state.store.list_audit(&q.filter(limit + 1)).await?;
-    let more = entries.len() as u64 > limit;
-    entries.truncate(limit as usize);
-    let next = if more { entries.last().map(|e| e.seq) } else { None };
+    let (total, entries, next) = trail_page(&state, &q, q.limit.unwrap_or(100).clamp(1, 1000)).await?;
     let rows: Vec<_> = entries
         .iter()
         .map(|e| {
@@ -1163,6 +1164,6 @@ pub(crate) async fn api_own_password(
 ) -> Result<Response, ApiError> {
     match crate::pages::change_own_password(&state, &ctx, &input.current, &input.new, &input.new).await? {
         Ok(()) => Ok(StatusCode::NO_CONTENT.into_response()),
-        Err(message) => Err(invalid(message)),
+        Err(message) => Err(ApiError::refused("invalid", message)),
     }
 }

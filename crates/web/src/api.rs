@@ -208,11 +208,9 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<
                 JsonRejection::JsonSyntaxError(e) => {
                     ApiError::new(StatusCode::BAD_REQUEST, "invalid_json", format!("Nội dung không phải JSON hợp lệ: {}.", e.body_text()))
                 }
-                JsonRejection::JsonDataError(e) => ApiError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "invalid_json_shape",
-                    format!("JSON không đúng cấu trúc: {}.", e.body_text()),
-                ),
+                JsonRejection::JsonDataError(e) => {
+                    ApiError::refused("invalid_json_shape", format!("JSON không đúng cấu trúc: {}.", e.body_text()))
+                }
                 other => ApiError::new(
                     StatusCode::BAD_REQUEST,
                     "invalid_body",
@@ -573,7 +571,7 @@ async fn arrangement_step(
     records::fonds_for(&state, &ctx, Action::CatalogueEdit, id).await?;
     match crate::arrangement::record_step(&state, &ctx, id, &form).await? {
         Ok(step) => Ok(Json(json!({ "step": step })).into_response()),
-        Err(message) => Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_step", message)),
+        Err(message) => Err(ApiError::refused("invalid_step", message)),
     }
 }
 
@@ -594,7 +592,7 @@ async fn arrangement_scheme(
     records::fonds_for(&state, &ctx, Action::CatalogueEdit, id).await?;
     match crate::arrangement::record_scheme(&state, &ctx, id, &form).await? {
         Ok(()) => Ok(StatusCode::NO_CONTENT.into_response()),
-        Err(message) => Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_scheme", message)),
+        Err(message) => Err(ApiError::refused("invalid_scheme", message)),
     }
 }
 
@@ -712,6 +710,6 @@ async fn entry_create(
             Json(json!({ "id": dossier, "tempNumber": temp })),
         )
             .into_response()),
-        Err(message) => Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_entry", message)),
+        Err(message) => Err(ApiError::refused("invalid_entry", message)),
     }
 }

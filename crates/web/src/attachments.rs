@@ -506,7 +506,7 @@ async fn files_json(state: &AppState, ctx: &Ctx, owner: AttachmentOwner) -> Resu
 fn stored(outcome: Result<(), String>, location: String) -> Result<Response, ApiError> {
     match outcome {
         Ok(()) => Ok((StatusCode::CREATED, [(axum::http::header::LOCATION, location)]).into_response()),
-        Err(message) => Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "file_refused", message)),
+        Err(message) => Err(ApiError::refused("file_refused", message)),
     }
 }
 
@@ -556,11 +556,7 @@ pub(crate) async fn api_edxml(
             axum::Json(serde_json::json!({ "documents": documents })),
         )
             .into_response()),
-        Err(problems) => Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "edxml_refused",
-            format!("Không nhập văn bản nào từ edXML: {}", problems.join(" · ")),
-        )),
+        Err(problems) => Err(ApiError::refused("edxml_refused", format!("Không nhập văn bản nào từ edXML: {}", problems.join(" · ")))),
     }
 }
 

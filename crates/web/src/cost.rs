@@ -476,10 +476,6 @@ pub fn api_routes() -> Router<AppState> {
         .route("/units/{id}/complexity", put(api_complexity))
 }
 
-fn refused(errors: Vec<String>) -> ApiError {
-    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", errors.join(" "))
-}
-
 /// The estimate the Kinh phí page shows, for the units in the person's scope: the norms in force,
 /// each unit's whole line and what remains by what is done, the budget allocated and spent, and
 /// the years.
@@ -554,11 +550,11 @@ pub(crate) async fn api_norms(
         }
     }
     if !unknown.is_empty() {
-        return Err(refused(unknown));
+        return Err(ApiError::refused("invalid", unknown.join(" ")));
     }
     match change_norms(&state, &ctx, entries).await? {
         Ok(()) => Ok(StatusCode::NO_CONTENT.into_response()),
-        Err(errors) => Err(refused(errors)),
+        Err(errors) => Err(ApiError::refused("invalid", errors.join(" "))),
     }
 }
 
@@ -581,7 +577,7 @@ pub(crate) async fn api_complexity(
 ) -> Result<Response, ApiError> {
     match change_complexity(&state, &ctx, &id.to_string(), &input.complexity).await? {
         Ok(()) => Ok(StatusCode::NO_CONTENT.into_response()),
-        Err(errors) => Err(refused(errors)),
+        Err(errors) => Err(ApiError::refused("invalid", errors.join(" "))),
     }
 }
 
@@ -606,6 +602,6 @@ pub(crate) async fn api_budget_line(
     let unit = input.unit_id.map(|u| u.to_string()).unwrap_or_default();
     match record_budget_line(&state, &ctx, &unit, &input.line).await? {
         Ok(()) => Ok((StatusCode::CREATED, [(axum::http::header::LOCATION, "/api/v1/costs")]).into_response()),
-        Err(errors) => Err(refused(errors)),
+        Err(errors) => Err(ApiError::refused("invalid", errors.join(" "))),
     }
 }

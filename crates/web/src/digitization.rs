@@ -1017,7 +1017,7 @@ pub(crate) async fn api_batch_create(
             Ok((StatusCode::CREATED, [(header::LOCATION, format!("/api/v1/batches/{batch}"))], Json(serde_json::json!({ "id": batch })))
                 .into_response())
         }
-        Err(message) => Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message)),
+        Err(message) => Err(ApiError::refused("invalid", message)),
     }
 }
 
@@ -1084,7 +1084,7 @@ pub(crate) async fn api_priority(
     records::batch_for(&state, &ctx, Action::Digitize, id).await?;
     match reprioritise(&state, &ctx, id, dossier, input.rank, &input.reason).await? {
         Ok(()) => Ok(StatusCode::NO_CONTENT.into_response()),
-        Err(why) => Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", why)),
+        Err(why) => Err(ApiError::refused("invalid", why)),
     }
 }
 
@@ -1211,8 +1211,8 @@ pub(crate) async fn api_package(
     };
     let kind = match package_kind(&query) {
         Ok(kind) => kind,
-        Err(Some(problems)) => return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_request", problems.join(" "))),
-        Err(None) => return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", UNKNOWN_PACKAGE)),
+        Err(Some(problems)) => return Err(ApiError::refused("invalid_request", problems.join(" "))),
+        Err(None) => return Err(ApiError::refused("invalid", UNKNOWN_PACKAGE)),
     };
     Ok(package_file(&state, &dossier, kind, vec![], ctx.event("package.export", "dossier", Some(id), "ok")).await?)
 }

@@ -553,8 +553,7 @@ pub(crate) async fn api_propose(
     for item in &input.items {
         let Some(reason) = Reason::from_code(&item.reason) else {
             let codes = Reason::ALL.iter().map(|r| r.code()).collect::<Vec<_>>().join(", ");
-            return Err(crate::error::ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
+            return Err(crate::error::ApiError::refused(
                 "invalid_reason",
                 format!("Lý do hủy “{}” không có; dùng một trong: {codes}.", item.reason),
             ));

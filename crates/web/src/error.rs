@@ -29,11 +29,29 @@ pub struct ApiErrorDetail {
 pub struct ApiError {
     status: StatusCode,
     body: ApiErrorBody,
+    /// What the client needs besides the message, beside `error` in the body: a refused import's
+    /// summary, a package's problems one by one.
+    details: Option<Box<(&'static str, serde_json::Value)>>,
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> ApiError {
-        ApiError { status, body: ApiErrorBody { error: ApiErrorDetail { code: code.into(), message: message.into(), fields: vec![] } } }
+        ApiError {
+            status,
+            body: ApiErrorBody { error: ApiErrorDetail { code: code.into(), message: message.into(), fields: vec![] } },
+            details: None,
+        }
+    }
+
+    /// A request refused for what it says (422), with why.
+    pub fn refused(code: &str, message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
+    }
+
+    /// The same error with `value` beside it in the body, under `key`.
+    pub fn with(mut self, key: &'static str, value: serde_json::Value) -> ApiError {
+        self.details = Some(Box::new((key, value)));
+        self
     }
 
     pub fn invalid(invalid: Invalid) -> ApiError {
@@ -41,6 +59,7 @@ impl ApiError {
         ApiError {
             status: StatusCode::UNPROCESSABLE_ENTITY,
             body: ApiErrorBody { error: ApiErrorDetail { code: "invalid".into(), message, fields: invalid.errors } },
+            details: None,
         }
     }
 
@@ -92,7 +111,15 @@ impl From<PageError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(self.body)).into_response()
+        match self.details {
+            None => (self.status, Json(self.body)).into_response(),
+            Some(details) => {
+                let (key, value) = *details;
+                let mut body = serde_json::json!({ "error": self.body.error });
+                body[key] = value;
+                (self.status, Json(body)).into_response()
+            }
+        }
     }
 }
 

@@ -308,17 +308,13 @@ pub(crate) async fn api_import(
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Response, ApiError> {
     let fonds = records::fonds_for(&state, &ctx, Action::CatalogueEdit, id).await?;
-    let refused = |message: String| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "import_refused", message);
+    let refused = |message: String| ApiError::refused("import_refused", message);
     let offer = read_offer(&state, multipart).await.map_err(refused)?;
     let prepared = check_offer(&state, &ctx, &fonds, &offer).await?.map_err(refused)?;
     let summary = serde_json::to_value(summary(&prepared)).unwrap_or_default();
     if !prepared.problems.is_empty() {
         let message = format!("Không nhập gì: {} chỗ sai, đầu tiên: {}", prepared.problems.len(), prepared.problems[0]);
-        return Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Json(json!({ "error": { "code": "import_refused", "message": message }, "summary": summary })),
-        )
-            .into_response());
+        return Err(refused(message).with("summary", summary));
     }
     if query.dry_run {
         return Ok(Json(json!({ "summary": summary })).into_response());

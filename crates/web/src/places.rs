@@ -353,7 +353,7 @@ pub(crate) async fn api_place_create(
 ) -> Result<Response, ApiError> {
     match add_place(&state, &ctx, &form).await? {
         Ok(id) => Ok((StatusCode::CREATED, [(header::LOCATION, "/api/v1/storage-places")], Json(json!({ "id": id }))).into_response()),
-        Err(message) => Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_place", message)),
+        Err(message) => Err(ApiError::refused("invalid_place", message)),
     }
 }
 
@@ -399,6 +399,6 @@ pub(crate) async fn api_box_fill(
     let fonds = records::fonds_for(&state, &ctx, Action::CatalogueEdit, id).await?;
     match fill(&state, &ctx, &fonds, &form).await? {
         Ok(box_id) => Ok(Json(json!({ "id": box_id })).into_response()),
-        Err(message) => Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_box", message)),
+        Err(message) => Err(ApiError::refused("invalid_box", message)),
     }
 }

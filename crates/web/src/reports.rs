@@ -368,11 +368,7 @@ pub(crate) async fn api_annual(
         "xlsx" => PaperFormat::Xlsx,
         "csv" => PaperFormat::Csv,
         other => {
-            return Err(ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid",
-                format!("Định dạng “{other}”: chọn pdf, docx, xlsx hoặc csv."),
-            ));
+            return Err(ApiError::refused("invalid", format!("Định dạng “{other}”: chọn pdf, docx, xlsx hoặc csv.")));
         }
     };
     let query = ReportQuery {
@@ -383,7 +379,7 @@ pub(crate) async fn api_annual(
     };
     match annual_paper(&state, &ctx, &query, format).await? {
         Ok(paper) => Ok(paper),
-        Err(problems) => Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", problems.join(" "))),
+        Err(problems) => Err(ApiError::refused("invalid", problems.join(" "))),
     }
 }
 

@@ -193,11 +193,9 @@ pub(crate) async fn api_replace(
 ) -> Result<Response, ApiError> {
     Ok(match replace_schedule(&state, &ctx, multipart).await? {
         Ok(rules) => Json(serde_json::json!({ "rules": rules })).into_response(),
-        Err(problems) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Json(serde_json::json!({ "error": { "code": "schedule_refused", "message": problems.join(" ") }, "problems": problems })),
-        )
-            .into_response(),
+        Err(problems) => {
+            return Err(ApiError::refused("schedule_refused", problems.join(" ")).with("problems", serde_json::json!(problems)));
+        }
     })
 }
 
