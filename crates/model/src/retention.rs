@@ -281,6 +281,12 @@ impl<'r> Matcher<'r> {
     /// The best rule for a hồ sơ titled `title` (with the classification group's name, if any),
     /// or None when nothing matches well enough to suggest.
     pub fn suggest(&self, title: &str, group: Option<&str>) -> Option<Suggestion> {
+        self.candidates(title, group, 1).into_iter().next()
+    }
+
+    /// The `most` rules that match a title best, best first, each matching well enough to be
+    /// suggested: the first is the suggestion, the others what an archivist weighs beside it.
+    pub fn candidates(&self, title: &str, group: Option<&str>, most: usize) -> Vec<Suggestion> {
         let expanded = expand(title);
         let mut title_words: HashSet<String> = words(&expanded).into_iter().collect();
         if let Some(group) = group {
@@ -289,18 +295,24 @@ impl<'r> Matcher<'r> {
         let title_periods = periods(&format!("{expanded} "));
         // How much the title says that some rule speaks of: what a rule must account for.
         let title_total: f64 = title_words.iter().map(|w| self.weight.get(w).copied().unwrap_or(0.0)).sum();
-        // The best rule and its score as compared (a suggestion shows it capped at 1).
-        let mut best: Option<(Suggestion, f64)> = None;
+        if title_total == 0.0 {
+            return vec![];
+        }
+        // Each rule's score as compared (a suggestion shows it capped at 1).
+        let mut scored: Vec<(Suggestion, f64)> = vec![];
         for (i, rule_words) in self.rule_words.iter().enumerate() {
             let total: f64 = rule_words.iter().map(|w| self.weight.get(w).copied().unwrap_or(0.0)).sum();
-            if total == 0.0 || title_total == 0.0 {
+            if total == 0.0 {
                 continue;
             }
             let matched: Vec<String> = rule_words.iter().filter(|w| title_words.contains(*w)).cloned().collect();
+            if matched.len() < 2 {
+                continue;
+            }
             let found: f64 = matched.iter().map(|w| self.weight.get(w).copied().unwrap_or(0.0)).sum();
             // The rule's words found, and the title's words the rule accounts for, together.
             let (rule_share, title_share) = (found / total, found / title_total);
-            let mut score = if found == 0.0 { 0.0 } else { 2.0 * rule_share * title_share / (rule_share + title_share) };
+            let mut score = 2.0 * rule_share * title_share / (rule_share + title_share);
             // A rule's variant for another period than the title's is the wrong variant.
             let variant = &self.rule_periods[i];
             if !variant.is_empty() && !title_periods.is_empty() {
@@ -314,11 +326,13 @@ impl<'r> Matcher<'r> {
             if rule.confidence == "read" {
                 score += 0.01;
             }
-            if matched.len() >= 2 && best.as_ref().is_none_or(|(_, b)| score > *b) {
-                best = Some((Suggestion { rule: i, score: score.min(1.0), matched }, score));
+            if score >= THRESHOLD {
+                scored.push((Suggestion { rule: i, score: score.min(1.0), matched }, score));
             }
         }
-        best.filter(|(_, score)| *score >= THRESHOLD).map(|(s, _)| s)
+        // Best first; between equal scores, the rule listed first in the schedule.
+        scored.sort_by(|(a, x), (b, y)| y.total_cmp(x).then(a.rule.cmp(&b.rule)));
+        scored.into_iter().take(most).map(|(s, _)| s).collect()
     }
 }
 
@@ -392,6 +406,7 @@ mod labelled_titles {
         let matcher = Matcher::new(&rules);
         let mut reader = csv::Reader::from_reader(LABELLED.as_bytes());
         let (mut right, mut counted, mut elsewhere, mut silent, mut wrong) = (0usize, 0usize, 0usize, 0usize, vec![]);
+        let mut among_three = 0usize;
         for row in reader.records() {
             let row = row.unwrap();
             let (title, note) = (&row[0], &row[5]);
@@ -403,7 +418,11 @@ mod labelled_titles {
                 continue;
             }
             counted += 1;
-            let suggested = matcher.suggest(title, None).map(|s| rules[s.rule].title.as_str());
+            let candidates: Vec<&str> = matcher.candidates(title, None, 3).iter().map(|s| rules[s.rule].title.as_str()).collect();
+            if expected.is_none_or(|rule| candidates.contains(&rule)) {
+                among_three += 1;
+            }
+            let suggested = candidates.first().copied();
             if suggested == expected {
                 right += 1;
             } else if suggested.is_none() {
@@ -413,8 +432,10 @@ mod labelled_titles {
             }
         }
         let share = 100.0 * right as f64 / counted as f64;
+        let three = 100.0 * among_three as f64 / counted as f64;
         println!(
             "{right}/{counted} tiêu đề được gợi ý đúng quy định ({share:.1} %), {} gợi ý sai, {silent} không gợi ý; \
+             quy định đúng nằm trong 3 gợi ý đầu: {among_three}/{counted} ({three:.1} %); \
              {elsewhere} tiêu đề theo quy định ngành Kho chưa có",
             wrong.len()
         );
@@ -423,6 +444,7 @@ mod labelled_titles {
         }
         assert!(counted >= 200, "the set is large enough to measure: {counted}");
         assert!(share >= FLOOR, "{share:.1} % < {FLOOR} %");
+        assert!(three >= FLOOR_AMONG_THREE, "{three:.1} % < {FLOOR_AMONG_THREE} %");
     }
 
     /// What the matcher reaches today; raised as it improves.
@@ -430,4 +452,7 @@ mod labelled_titles {
     /// wrong, 40 none) with word pairs, abbreviations, the title's share too and the period of
     /// a rule's variant.
     const FLOOR: f64 = 56.5;
+    /// The share whose rule is among the three shown (64.4 %, 168/261): the runners-up an
+    /// archivist weighs beside the suggestion.
+    const FLOOR_AMONG_THREE: f64 = 64.0;
 }

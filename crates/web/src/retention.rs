@@ -30,16 +30,24 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/retention/suggest", get(api_suggest))
 }
 
-/// A suggestion as the pages and the API show it.
+/// How many rules a suggestion shows: the best, and the runners-up an archivist weighs beside it.
+const CANDIDATES: usize = 3;
+
+/// A suggestion as the pages and the API show it: the best rule, why, and the runners-up.
 pub fn explain(rules: &[RetentionRule], title: &str, closed_year: Option<u16>) -> Option<Value> {
-    let suggestion = Matcher::new(rules).suggest(title, None)?;
-    let rule = &rules[suggestion.rule];
-    Some(context! {
-        title => rule.title.clone(), source => rule.source.clone(), source_text => rule.source_text(), item_no => rule.item_no.clone(), group => rule.group.clone(),
-        retention => rule.retention.clone(), maintenance => rule.maintenance.code(), maintenance_label => rule.maintenance.label(),
-        superseded => rule.superseded(), confidence => rule.confidence.clone(), score => (suggestion.score * 100.0).round() as i64,
-        matched => suggestion.matched.join(", "), expires => closed_year.and_then(|y| rule.expires(y)),
-    })
+    let candidates = Matcher::new(rules).candidates(title, None, CANDIDATES);
+    let described = |suggestion: &retention::Suggestion| {
+        let rule = &rules[suggestion.rule];
+        context! {
+            title => rule.title.clone(), source => rule.source.clone(), source_text => rule.source_text(), item_no => rule.item_no.clone(), group => rule.group.clone(),
+            retention => rule.retention.clone(), maintenance => rule.maintenance.code(), maintenance_label => rule.maintenance.label(),
+            superseded => rule.superseded(), confidence => rule.confidence.clone(), score => (suggestion.score * 100.0).round() as i64,
+            matched => suggestion.matched.join(", "), expires => closed_year.and_then(|y| rule.expires(y)),
+        }
+    };
+    let (best, others) = candidates.split_first()?;
+    let others: Vec<Value> = others.iter().map(described).collect();
+    Some(context! { others, ..described(best) })
 }
 
 #[derive(Deserialize, Default)]

@@ -27,6 +27,19 @@ async fn a_suggestion_names_its_rule_and_the_year_retention_ends() {
         assert_eq!(body["source"], "TT 10/2022/TT-BNV");
         let (_, rules) = api.call(reqwest::Method::GET, "/api/v1/retention", None).await;
         assert_eq!(rules.as_array().unwrap().len(), 343);
+
+        // Where the best match is a superseded rule, the rules in force that come close are shown
+        // beside it: the archivist weighs them, not only the first.
+        let title = "Hồ sơ quy hoạch cán bộ lãnh đạo, quản lý UBND xã nhiệm kỳ 2020-2025";
+        let query = serde_urlencoded::to_string([("tieu_de", title)]).unwrap();
+        let (_, page) = session.get(&format!("/thoi-han?{query}")).await;
+        assert!(page.contains("Quy tắc gần khác"), "{page}");
+        assert!(page.contains("Hồ sơ về quy hoạch cán bộ, công chức, viên chức - Các thành phần tài liệu khác"), "{page}");
+        let query = serde_urlencoded::to_string([("title", title)]).unwrap();
+        let (_, body) = api.call(reqwest::Method::GET, &format!("/api/v1/retention/suggest?{query}"), None).await;
+        let others = body["others"].as_array().unwrap();
+        assert_eq!(others.len(), 2, "{body}");
+        assert!(others.iter().all(|o| o["source"] == "TT 10/2022/TT-BNV" && o["score"].as_i64() < body["score"].as_i64()), "{body}");
     }
 }
 
