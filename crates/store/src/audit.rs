@@ -404,7 +404,9 @@ impl Store {
             push("at < ?", format!("{to}\u{7f}"));
         }
         if let Some(id) = filter.resource_id {
-            push("CAST(resource_id AS TEXT) = ?", id.to_string());
+            // An integer, written as one so that the (resource_kind, resource_id) index serves it;
+            // the arguments are bound as text.
+            conditions.push(format!("resource_id = {id}"));
         }
         let where_clause = if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
         // Counted up to one past AUDIT_COUNT_MOST: the trail grows with every restricted view, and

@@ -807,13 +807,22 @@ async fn audit(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Qu
     )
 }
 
-/// The filtered trail as an XLSX workbook; values are written as text, never as formulas.
+/// The filtered trail as an XLSX workbook; values are written as text, never as formulas. A
+/// workbook holds at most [`kho_store::AUDIT_COUNT_MOST`] entries, so that no export holds the
+/// whole trail in memory: past that, a narrower filter (fewer days) is asked for.
 async fn audit_xlsx(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
     Query(q): Query<AuditQuery>,
 ) -> Result<Response, PageError> {
-    let (_, entries) = state.store.list_audit(&q.filter(1_000_000)).await?;
+    let (total, _) = state.store.list_audit(&q.filter(0)).await?;
+    if total > kho_store::AUDIT_COUNT_MOST {
+        return Err(PageError::NotYet(format!(
+            "Bộ lọc khớp hơn {} bản ghi, quá nhiều cho một tệp XLSX. Hãy lọc theo khoảng ngày ngắn hơn (hoặc theo người, hành động) rồi xuất từng phần.",
+            kho_model::vn::integer(kho_store::AUDIT_COUNT_MOST)
+        )));
+    }
+    let (_, entries) = state.store.list_audit(&q.filter(kho_store::AUDIT_COUNT_MOST as u64)).await?;
     state.store.audit(ctx.event("audit.export", "audit", None, "ok")).await?;
     let bytes = crate::respond::blocking(move || audit_workbook(&entries).map_err(|e| e.to_string())).await?;
     Ok(crate::respond::download(bytes, crate::respond::XLSX, "nhat-ky-kho.xlsx".into()))

@@ -142,3 +142,37 @@ async fn the_audit_trail_is_read_page_by_page_along_its_sequence() {
         assert_eq!((status, seqs(&page).first()), (StatusCode::OK, seen.first()), "{label}: a mistyped address is the newest page");
     }
 }
+
+/// An XLSX export holds at most `AUDIT_COUNT_MOST` entries, so no export holds a trail of
+/// millions in memory: a filter that matches more is refused with what to do instead, and the
+/// page offers no export for it. On SQLite only: the bound takes 100,001 entries to pass.
+#[tokio::test]
+async fn an_audit_export_past_its_bound_asks_for_a_narrower_filter() {
+    let app = apps().await.into_iter().next().unwrap();
+    app.user("quantri", Role::Admin, Classification::None, &[app.archive], &[]).await;
+    let admin = app.login("quantri").await;
+    for n in 0..=kho_store::AUDIT_COUNT_MOST {
+        let event = kho_store::AuditEvent {
+            actor_name: "tram.quet".into(),
+            action: "dossier.view".into(),
+            resource_kind: "dossier".into(),
+            resource_id: Some(n),
+            outcome: "ok".into(),
+            ..Default::default()
+        };
+        app.store.audit(event).await.unwrap();
+    }
+    let (status, page) = admin.get("/quan-tri/nhat-ky?actor=tram.quet").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Hơn 100.000 bản ghi"), "{page}");
+    assert!(!page.contains("nhat-ky.xlsx"), "no export offered past the bound");
+    let refused = admin.client.get(format!("{}/quan-tri/nhat-ky.xlsx?actor=tram.quet", app.base)).send().await.unwrap();
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    assert!(refused.text().await.unwrap().contains("khoảng ngày ngắn hơn"));
+    // Narrowed, it is exported whole.
+    let (_, narrow) = admin.get("/quan-tri/nhat-ky?actor=quantri").await;
+    assert!(narrow.contains("nhat-ky.xlsx?"));
+    let export = admin.client.get(format!("{}/quan-tri/nhat-ky.xlsx?actor=quantri", app.base)).send().await.unwrap();
+    assert_eq!(export.status(), StatusCode::OK);
+    assert_eq!(&export.bytes().await.unwrap()[..2], b"PK");
+}
