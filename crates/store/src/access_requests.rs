@@ -121,7 +121,7 @@ impl Store {
         let now = chrono::Utc::now();
         let stamp = crate::stored(now);
         let expires = crate::stored(now + chrono::Duration::days(i64::from(form.days)));
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let id: i64 = sqlx::query(
             "INSERT INTO access_requests (reader_id, reader_name, organisation, identity_no, purpose, fee_category, topic, output, days, submitted_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
@@ -279,7 +279,7 @@ impl Store {
         reason: Option<&str>,
         by: &str,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let days: i64 = sqlx::query("SELECT days FROM access_requests WHERE id = $1")
             .bind(request_id)
             .fetch_optional(&mut *tx)
@@ -322,7 +322,7 @@ impl Store {
         bytes: i64,
         sha256: &str,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query(
             "INSERT INTO access_deliveries (request_id, dossier_id, output, delivered_to, bytes, sha256) VALUES ($1, $2, $3, $4, $5, $6)",
         )

@@ -60,7 +60,7 @@ impl Store {
         let sql = format!(
             "INSERT INTO accessions ({FIELDS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id"
         );
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let id: i64 = sqlx::query(AssertSqlSafe(sql))
             .bind(fields.received_on.sortable())
             .bind(fields.giving_unit_id)

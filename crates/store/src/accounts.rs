@@ -136,7 +136,7 @@ impl Store {
 
     /// Creates a user with a password hash and scope. All or nothing.
     pub async fn create_user(&self, username: &str, password_hash: &str, settings: &UserSettings) -> Result<i64, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let result = sqlx::query("INSERT INTO users (username, full_name, password_hash, role, clearance, disabled) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
             .bind(username)
             .bind(&settings.full_name)
@@ -210,7 +210,7 @@ impl Store {
 
     pub async fn update_user(&self, id: i64, settings: &UserSettings) -> Result<(), StoreError> {
         self.user(id).await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query("UPDATE users SET full_name = $1, role = $2, clearance = $3, disabled = $4 WHERE id = $5")
             .bind(&settings.full_name)
             .bind(settings.role.code())
@@ -231,7 +231,7 @@ impl Store {
 
     /// Sets a new password and ends every session of the user.
     pub async fn set_password(&self, id: i64, password_hash: &str) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query("UPDATE users SET password_hash = $1, password_changed_at = $2 WHERE id = $3")
             .bind(password_hash)
             .bind(crate::now())
@@ -393,7 +393,7 @@ impl Store {
 
     /// Counts a failure; after `limit` in a row the name is locked until `lock_until`.
     pub async fn record_login_failure(&self, username: &str, limit: i64, lock_until: &str) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let failures: i64 =
             match sqlx::query("SELECT failures FROM login_failures WHERE username = $1").bind(username).fetch_optional(&mut *tx).await? {
                 Some(row) => row.try_get::<i64, _>(0)? + 1,

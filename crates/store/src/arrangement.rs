@@ -58,7 +58,7 @@ impl Store {
     }
 
     pub async fn set_step(&self, fonds_id: i64, record: &StepRecord) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query("DELETE FROM arrangement_steps WHERE fonds_id = $1 AND step = $2")
             .bind(fonds_id)
             .bind(record.step as i64)
@@ -80,7 +80,7 @@ impl Store {
     }
 
     pub async fn set_survey(&self, fonds_id: i64, survey: Option<&str>, scheme: Option<&str>) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query("DELETE FROM arrangements WHERE fonds_id = $1").bind(fonds_id).execute(&mut *tx).await?;
         sqlx::query("INSERT INTO arrangements (fonds_id, survey, scheme, updated_at) VALUES ($1, $2, $3, $4)")
             .bind(fonds_id)

@@ -245,7 +245,7 @@ impl Store {
     pub async fn audit(&self, event: AuditEvent) -> Result<i64, StoreError> {
         let mut last = None;
         for attempt in 0..50u64 {
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.begin().await?;
             let result = match self.audit_in(&mut tx, &event).await {
                 Ok(seq) => tx.commit().await.map(|_| seq).map_err(StoreError::from),
                 Err(e) => Err(e),
@@ -315,7 +315,7 @@ impl Store {
     /// and to the file beside the key. `None` without a key.
     pub async fn audit_checkpoint(&self) -> Result<Option<Checkpoint>, StoreError> {
         let Some(seal) = &self.seal else { return Ok(None) };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         if self.backend == Backend::Postgres {
             sqlx::query("SELECT pg_advisory_xact_lock(728002)").execute(&mut *tx).await?;
         }

@@ -152,7 +152,7 @@ impl Store {
 
     pub async fn create_fonds(&self, fields: &FondsFields) -> Result<i64, StoreError> {
         self.check_fonds_units(fields).await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let result = sqlx::query(
             "INSERT INTO fonds (code, name, unit_id, status, history, start_date, end_date, custodian_unit_id, language, classification, description)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
@@ -194,7 +194,7 @@ impl Store {
                 "Phông đã có hồ sơ: không đổi được mã phông, trạng thái hay đơn vị hình thành vì mã hồ sơ phụ thuộc vào chúng.".into(),
             ));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let result = sqlx::query(
             "UPDATE fonds SET code = $1, name = $2, unit_id = $3, status = $4, history = $5, start_date = $6, end_date = $7,
                 custodian_unit_id = $8, language = $9, classification = $10, description = $11, updated_at = $12 WHERE id = $13",
@@ -283,7 +283,7 @@ impl Store {
 
     pub async fn create_inventory(&self, fonds_id: i64, fields: &InventoryFields) -> Result<i64, StoreError> {
         self.fonds(fonds_id).await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let result = sqlx::query(
             "INSERT INTO inventories (fonds_id, number, title, maintenance, description) VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
@@ -318,7 +318,7 @@ impl Store {
                 ));
             }
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let result = sqlx::query(
             "UPDATE inventories SET number = $1, title = $2, maintenance = $3, description = $4, updated_at = $5 WHERE id = $6",
         )
@@ -525,7 +525,7 @@ impl Store {
         receipt: Option<&crate::PackageReceipt>,
     ) -> Result<i64, StoreError> {
         let inventory = self.inventory(inventory_id).await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let id: i64 =
             match bind_dossier(sqlx::query(DOSSIER_INSERT), fields).bind(inventory.fonds_id).bind(inventory_id).fetch_one(&mut *tx).await {
                 Ok(row) => row.try_get(0)?,
@@ -672,7 +672,7 @@ impl Store {
 
     pub async fn create_dossier(&self, inventory_id: i64, fields: &DossierFields) -> Result<i64, StoreError> {
         let inventory = self.inventory(inventory_id).await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let result =
             bind_dossier(sqlx::query(DOSSIER_INSERT), fields).bind(inventory.fonds_id).bind(inventory_id).fetch_one(&mut *tx).await;
         match result {
@@ -689,7 +689,7 @@ impl Store {
     /// Updates a hồ sơ; when its code changes, its documents' docCodes follow in the same transaction.
     pub async fn update_dossier(&self, id: i64, fields: &DossierFields) -> Result<(), StoreError> {
         let current = self.dossier(id).await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let sql = "UPDATE dossiers SET file_code = $1, notation = $2, year = $3, title = $4, title_folded = $5, maintenance = $6, mode = $7,
                 language = $8, start_date = $9, end_date = $10, keyword = $11, total_doc = $12, number_of_paper = $13, number_of_page = $14,
                 format = $15, infor_sign = $16, confidence_level = $17, paper_file_code = $18, risk_recovery = $19, risk_recovery_status = $20,
@@ -908,7 +908,7 @@ impl Store {
     pub async fn create_document(&self, dossier_id: i64, fields: &DocumentFields) -> Result<i64, StoreError> {
         let dossier = self.dossier(dossier_id).await?;
         let doc_code = dossier.fields.file_code.doc_code(fields.doc_ordinal);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let result = bind_document(sqlx::query(DOCUMENT_INSERT), fields, doc_code).bind(dossier_id).fetch_one(&mut *tx).await;
         match result {
             Ok(row) => {
@@ -926,7 +926,7 @@ impl Store {
     /// The ids of the văn bản.
     pub async fn file_documents(&self, dossier_id: i64, items: &[(DocumentFields, Vec<Attachment>)]) -> Result<Vec<i64>, StoreError> {
         let dossier = self.dossier(dossier_id).await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let mut ids = vec![];
         for (fields, files) in items {
             let doc_code = dossier.fields.file_code.doc_code(fields.doc_ordinal);
@@ -953,7 +953,7 @@ impl Store {
                 mode = $14, confidence_level = $15, autograph = $16, format = $17, process = $18, description = $19, classification = $20,
                 updated_at = $21 WHERE id = $22";
         let doc_code = dossier.fields.file_code.doc_code(fields.doc_ordinal);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let result = bind_document(sqlx::query(sql), fields, doc_code).bind(crate::now()).bind(id).execute(&mut *tx).await;
         match result {
             Ok(_) => self.commit(tx, Some(id)).await,
@@ -997,7 +997,7 @@ impl Store {
     /// Adds hồ sơ to a mục lục in one transaction; their ids, in the order given.
     pub async fn insert_dossiers(&self, inventory_id: i64, items: &[NewDossier]) -> Result<Vec<i64>, StoreError> {
         let inventory = self.inventory(inventory_id).await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let ids = self.insert_dossier_rows(&mut tx, inventory.fonds_id, inventory_id, items).await?;
         tx.commit().await?;
         Ok(ids)
@@ -1050,7 +1050,7 @@ impl Store {
         inventories: &[kho_model::inventory_sheet::PreparedInventory],
     ) -> Result<Vec<i64>, StoreError> {
         self.fonds(fonds_id).await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let mut ids = Vec::with_capacity(inventories.len());
         let mut boxes: HashMap<u32, i64> = HashMap::new();
         for inventory in inventories {
@@ -1119,7 +1119,7 @@ impl Store {
     /// numbers are first cleared, so a renumbering that swaps numbers never collides; hồ sơ not
     /// listed keep theirs.
     pub async fn renumber(&self, inventory_id: i64, numbers: &[(i64, u32)]) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         for (dossier_id, _) in numbers {
             sqlx::query("UPDATE dossiers SET number = NULL WHERE id = $1 AND inventory_id = $2")
                 .bind(*dossier_id)
@@ -1225,7 +1225,7 @@ impl Store {
 
     /// Inserts many văn bản, each with its hồ sơ, in a single transaction: all or nothing.
     pub async fn insert_documents(&self, items: &[(i64, DossierCode, DocumentFields)]) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         for chunk in items.chunks(BULK_ROWS) {
             let sql = format!(
                 "INSERT INTO documents (doc_ordinal, doc_code, type_name, code_number, code_notation, issued_date, organ_name, subject,
@@ -1344,7 +1344,7 @@ impl Store {
             AttachmentOwner::Dossier(id) => (Some(self.dossier(id).await?.id), None),
             AttachmentOwner::Accession(id) => (None, Some(self.accession(id).await?.id)),
         };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let id = insert_attachment(&mut tx, (dossier, accession, attachment.document), attachment).await?;
         tx.commit().await?;
         Ok(id)

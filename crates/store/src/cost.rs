@@ -52,7 +52,7 @@ impl Store {
     /// Sets the norms that differ from those in force, in one transaction.
     pub async fn set_norms(&self, norms: &Norms, by: &str) -> Result<(), StoreError> {
         let current = self.norms().await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         for norm in Norm::ALL {
             if (current.value(*norm), current.source(*norm)) == (norms.value(*norm), norms.source(*norm)) {
                 continue;
@@ -85,7 +85,7 @@ impl Store {
     }
 
     pub async fn set_complexity(&self, unit_id: i64, complexity: Complexity, by: &str) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query(
             "INSERT INTO unit_complexity (unit_id, complexity, updated_by, updated_at) VALUES ($1, $2, $3, $4)
              ON CONFLICT (unit_id) DO UPDATE SET complexity = excluded.complexity, updated_by = excluded.updated_by,
@@ -102,7 +102,7 @@ impl Store {
 
     /// Records a budget line for `unit_id` (None: the province's); its id.
     pub async fn add_budget_line(&self, unit_id: Option<i64>, line: &BudgetLine, by: &str) -> Result<i64, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let id: i64 = sqlx::query(
             "INSERT INTO budget_lines (unit_id, year, kind, amount, source, entered_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )

@@ -426,7 +426,7 @@ impl Store {
     /// Puts hồ sơ into a batch with their computed priority. A hồ sơ already in a batch is
     /// refused by its code; nothing is added then.
     pub async fn add_to_batch(&self, batch_id: i64, entries: &[(i64, i64, &str)]) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         for (dossier_id, rank, reason) in entries {
             let inserted = sqlx::query("INSERT INTO batch_dossiers (batch_id, dossier_id, rank, reason) VALUES ($1, $2, $3, $4)")
                 .bind(batch_id)
@@ -600,7 +600,7 @@ q.pages, q.pages_done, q.pages_rescan, q.renditions \
         dossier_id: i64,
         update: sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments>,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         if update.execute(&mut *tx).await?.rows_affected() == 0 {
             return Err(StoreError::NotFound("hồ sơ trong lô số hóa"));
         }
@@ -623,7 +623,7 @@ q.pages, q.pages_done, q.pages_rescan, q.renditions \
     /// A new file for a hồ sơ and STT that already had one replaces it (a re-scan); the bytes of
     /// a master a re-scan replaced bring it back, its pages read again (`true`).
     pub async fn add_scan_file(&self, file: &NewScanFile) -> Result<(i64, bool), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let priority: i64 = sqlx::query("SELECT COALESCE(override_rank, rank) FROM batch_dossiers WHERE batch_id = $1 AND dossier_id = $2")
             .bind(file.batch_id)
             .bind(file.dossier_id)
@@ -774,7 +774,7 @@ q.pages, q.pages_done, q.pages_rescan, q.renditions \
     /// page to read and none awaits a re-scan, queues the hồ sơ's assembly. `false` when the
     /// claim was lost (another worker holds the job now): nothing is written.
     pub async fn finish_page(&self, job: &Job, page_id: i64, result: &PageResult) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         if self.backend == Backend::Postgres {
             // Two workers finishing a hồ sơ's last two pages at once would each count the other's
             // page as unfinished under READ COMMITTED, and neither would queue the assembly: the
@@ -841,7 +841,7 @@ q.pages, q.pages_done, q.pages_rescan, q.renditions \
     /// Replaces a hồ sơ's renditions with a new assembly and closes the job, in one transaction;
     /// `false` when the claim was lost.
     pub async fn finish_assembly(&self, job: &Job, dossier_id: i64, renditions: &[RenditionFile]) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         if !close_job(&mut tx, job, "done", None).await? {
             return Ok(false);
         }
@@ -1001,7 +1001,7 @@ q.pages, q.pages_done, q.pages_rescan, q.renditions \
     /// A job that cannot succeed as it stands (a damaged master, a missing blob): failed with
     /// the reason, for the operator to see. `false` when the claim was lost.
     pub async fn fail_job(&self, job: &Job, error: &str) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let closed = close_job(&mut tx, job, "failed", Some(error)).await?;
         tx.commit().await?;
         Ok(closed)

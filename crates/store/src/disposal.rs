@@ -100,7 +100,7 @@ impl Store {
         items: &[(i64, Reason)],
         by: &str,
     ) -> Result<i64, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let id: i64 = sqlx::query(
             "INSERT INTO disposal_lists (fonds_id, title, explanation, stage, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
@@ -188,7 +188,7 @@ impl Store {
         if list.stage.next() != Some(target) {
             return Err(conflict(format!("Danh mục đang ở bước “{}”; chưa thể ghi bước “{}”.", list.stage.label(), target.label())));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let updated = match &step {
             DisposalStep::Council { opinions, on } => sqlx::query("UPDATE disposal_lists SET stage = $1, council = $2, council_on = $3 WHERE id = $4 AND stage = $5")
                 .bind(target.code())

@@ -130,6 +130,18 @@ impl Store {
         Ok(store)
     }
 
+    /// A transaction that writes. On SQLite it takes the write lock as it begins (`BEGIN
+    /// IMMEDIATE`), waiting its turn under the busy timeout: a transaction that read first could
+    /// not take the lock after another writer committed, and would fail at once with "database is
+    /// locked" (SQLITE_BUSY_SNAPSHOT) whatever the timeout. Every write transaction of the store
+    /// begins here.
+    pub(crate) async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
     /// A consistent copy of the embedded catalogue at `path`, taken while Kho serves (SQLite's
     /// `VACUUM INTO`: one read transaction, never a file copy of a live database). PostgreSQL
     /// catalogues are saved by its own tools (`pg_dump`), not here.

@@ -173,9 +173,13 @@ async fn apply(
     check_foreign_keys: bool,
 ) -> Result<(), StoreError> {
     use sqlx::Connection;
-    let mut tx = connection.begin().await?;
+    // Several `kho serve` (or a server and `kho worker`) starting at once: one migrates, the
+    // others wait, none races — on SQLite by taking the write lock as the transaction begins.
+    let mut tx = match store.backend {
+        Backend::Sqlite => connection.begin_with("BEGIN IMMEDIATE").await?,
+        Backend::Postgres => connection.begin().await?,
+    };
     if store.backend == Backend::Postgres {
-        // Several `kho serve` starting at once: one migrates, the others wait, none races.
         sqlx::query("SELECT pg_advisory_xact_lock(728001)").execute(&mut *tx).await?;
     }
     let applied = sqlx::query("SELECT version FROM schema_migrations WHERE version = $1")

@@ -168,7 +168,7 @@ impl Store {
         inventory_id: Option<i64>,
         range: Option<(u32, u32)>,
     ) -> Result<i64, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let existing = sqlx::query("SELECT id FROM boxes WHERE fonds_id = $1 AND number = $2")
             .bind(fonds_id)
             .bind(number as i64)

@@ -99,7 +99,7 @@ const UNIT_COLUMNS: &str = "id, name, kind, agency_code, old_admin_code, new_adm
 impl Store {
     /// Replaces the plan with `plan`, creating the units it names. All or nothing.
     pub async fn import_plan(&self, plan: &Plan) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query("DELETE FROM plans").execute(&mut *tx).await?;
         let m = &plan.meta;
         let plan_id: i64 = sqlx::query(
@@ -284,7 +284,7 @@ impl Store {
         if let Some(successor) = unit.successor_id {
             self.unit(successor).await.map_err(|_| unknown_successor())?;
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let result = bind_unit(
             sqlx::query(
                 "INSERT INTO units (name, kind, agency_code, old_admin_code, new_admin_code, dissolved_on, successor_id, parent_body) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -349,7 +349,7 @@ impl Store {
                 )));
             }
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let result = bind_unit(
             sqlx::query(
                 "UPDATE units SET name = $1, kind = $2, agency_code = $3, old_admin_code = $4, new_admin_code = $5, dissolved_on = $6, successor_id = $7, parent_body = $8 WHERE id = $9",
@@ -389,7 +389,7 @@ impl Store {
 impl Store {
     /// Replaces the whole retention schedule. All or nothing.
     pub async fn replace_retention(&self, rules: &[kho_model::retention::RetentionRule]) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query("DELETE FROM retention_rules").execute(&mut *tx).await?;
         for (position, rule) in rules.iter().enumerate() {
             sqlx::query(

@@ -156,7 +156,7 @@ impl Store {
 
     /// Records a stretch of a fixity run: the blobs checked up to `last`, and what was found.
     pub async fn fixity_progress(&self, run: i64, last: &str, checked: i64, findings: &[FixityFinding]) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         for f in findings {
             sqlx::query(
                 "INSERT INTO fixity_findings (run_id, blob, copy, outcome, mended_from, found_at) VALUES ($1, $2, $3, $4, $5, $6) \

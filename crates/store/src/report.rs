@@ -58,7 +58,7 @@ pub struct OutsideWorkRow {
 impl Store {
     /// Records work done outside Kho for `unit_id`; its id.
     pub async fn add_outside_work(&self, unit_id: i64, work: &kho_model::plan::OutsideWork, entered_by: &str) -> Result<i64, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let id: i64 = sqlx::query(
             "INSERT INTO outside_work (unit_id, stage, quantity, done_on, source, entered_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )

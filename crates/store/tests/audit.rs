@@ -169,3 +169,37 @@ async fn a_listing_counts_the_trail_only_up_to_its_bound() {
         assert_eq!(walked, 12, "{}: every entry reached by its key", catalogue.label);
     }
 }
+
+/// A checkpoint reads the trail's head and then writes; entries appended beside it meanwhile must
+/// not fail it. On SQLite a transaction that reads before it writes cannot take the write lock
+/// once another has written (SQLITE_BUSY_SNAPSHOT, "database is locked" at once, whatever the
+/// busy timeout): Kho's write transactions take the lock when they begin.
+#[tokio::test]
+async fn checkpoints_taken_while_entries_are_appended_all_succeed() {
+    for catalogue in catalogues().await {
+        let dir = tempfile::tempdir().unwrap();
+        let store = catalogue.store.clone().with_audit_seal(AuditSeal::load_or_create(&dir.path().join("audit.key")).unwrap());
+        let writers: Vec<_> = (0..4)
+            .map(|w| {
+                let store = store.clone();
+                tokio::spawn(async move {
+                    for n in 0..60 {
+                        store.audit(event(w * 100 + n)).await.unwrap();
+                    }
+                })
+            })
+            .collect();
+        let mut failures = vec![];
+        for _ in 0..40 {
+            if let Err(e) = store.audit_checkpoint().await {
+                failures.push(e.to_string());
+            }
+            tokio::task::yield_now().await;
+        }
+        for w in writers {
+            w.await.unwrap();
+        }
+        assert!(failures.is_empty(), "{}: {failures:?}", catalogue.label);
+        assert_eq!(store.verify_audit(|_| {}).await.unwrap().map(|_| ()), Ok(()), "{}", catalogue.label);
+    }
+}
