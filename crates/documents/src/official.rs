@@ -227,10 +227,19 @@ const RIGHT: f32 = 57.0;
 const TOP: f32 = 57.0;
 const BOTTOM: f32 = 57.0;
 
+/// A line of text placed on a page: where it starts (x, baseline y), its face and size.
+struct Placed {
+    x: f32,
+    y: f32,
+    style: Style,
+    size: f32,
+    text: String,
+}
+
 /// Lays text out page by page.
 struct Writer<'f> {
     fonts: &'f Fonts,
-    pages: Vec<Vec<(f32, f32, Style, f32, String)>>,
+    pages: Vec<Vec<Placed>>,
     /// Ruled lines: page, x0, x1, y0, y1.
     rules: Vec<(usize, f32, f32, f32, f32)>,
     y: f32,
@@ -248,15 +257,15 @@ impl<'f> Writer<'f> {
         }
     }
 
-    /// Text in a column [x0, x1], centred or left-aligned; returns the height used.
-    fn block(&mut self, text: &str, style: Style, size: f32, x0: f32, x1: f32, centred: bool, y: f32) -> f32 {
+    /// Text in the column `[x0, x1]`, centred or left-aligned; returns the height used.
+    fn block(&mut self, text: &str, style: Style, size: f32, (x0, x1): (f32, f32), centred: bool, y: f32) -> f32 {
         let face = &self.fonts.get(style).1;
         let lines = wrap(face, text, size, x1 - x0);
         let leading = size * 1.35;
         for (i, line) in lines.iter().enumerate() {
             let w = width(face, line, size);
             let x = if centred { x0 + (x1 - x0 - w) / 2.0 } else { x0 };
-            self.pages.last_mut().expect("a page").push((x, y + size + i as f32 * leading, style, size, line.clone()));
+            self.pages.last_mut().expect("a page").push(Placed { x, y: y + size + i as f32 * leading, style, size, text: line.clone() });
         }
         lines.len() as f32 * leading
     }
@@ -266,7 +275,7 @@ impl<'f> Writer<'f> {
         let height = wrap(face, text, size, PAGE_W - LEFT - RIGHT).len() as f32 * size * 1.35;
         self.ensure(height);
         let y = self.y;
-        self.y += self.block(text, style, size, LEFT, PAGE_W - RIGHT, centred, y) + size * 0.35;
+        self.y += self.block(text, style, size, (LEFT, PAGE_W - RIGHT), centred, y) + size * 0.35;
     }
 
     /// A table with borders; the header row repeats after every page break.
@@ -293,7 +302,8 @@ impl<'f> Writer<'f> {
             let y = w.y;
             for (i, lines) in wrapped.iter().enumerate() {
                 for (k, line) in lines.iter().enumerate() {
-                    w.pages.last_mut().expect("a page").push((xs[i] + pad, y + pad + size + k as f32 * leading, style, size, line.clone()));
+                    let baseline = y + pad + size + k as f32 * leading;
+                    w.pages.last_mut().expect("a page").push(Placed { x: xs[i] + pad, y: baseline, style, size, text: line.clone() });
                 }
             }
             let page = w.pages.len() - 1;
@@ -334,7 +344,7 @@ impl<'f> Writer<'f> {
             let mut page = document.start_page_with(PageSettings::from_wh(PAGE_W, PAGE_H).expect("A4"));
             let mut surface = page.surface();
             surface.set_fill(Some(Fill::default()));
-            for (x, y, style, size, text) in items {
+            for Placed { x, y, style, size, text } in items {
                 surface.draw_text(Point::from_xy(*x, *y), self.fonts.get(*style).0.clone(), *size, text, false, TextDirection::Auto);
             }
             let rules: Vec<_> = self.rules.iter().filter(|r| r.0 == n).collect();
@@ -510,14 +520,14 @@ pub fn to_pdf(doc: &OfficialDocument) -> Result<Vec<u8>, String> {
         let mut left_y = TOP;
         for (i, line) in doc.issuer.iter().enumerate() {
             let style = if i + 1 < doc.issuer.len() { Style::Normal } else { Style::Bold };
-            left_y += w.block(line, style, 12.0, LEFT - 30.0, split, true, left_y);
+            left_y += w.block(line, style, 12.0, (LEFT - 30.0, split), true, left_y);
         }
         if let Some(number) = &doc.number {
-            left_y += 4.0 + w.block(number, Style::Normal, 13.0, LEFT - 30.0, split, true, left_y + 4.0);
+            left_y += 4.0 + w.block(number, Style::Normal, 13.0, (LEFT - 30.0, split), true, left_y + 4.0);
         }
         let mut right_y = TOP;
-        right_y += w.block(NATIONAL_HEADING, Style::Bold, 12.0, split, PAGE_W - RIGHT + 20.0, true, right_y);
-        right_y += w.block(MOTTO, Style::Bold, 13.0, split, PAGE_W - RIGHT + 20.0, true, right_y);
+        right_y += w.block(NATIONAL_HEADING, Style::Bold, 12.0, (split, PAGE_W - RIGHT + 20.0), true, right_y);
+        right_y += w.block(MOTTO, Style::Bold, 13.0, (split, PAGE_W - RIGHT + 20.0), true, right_y);
         let motto_width = width(&fonts.bold.1, MOTTO, 13.0);
         let centre = (split + PAGE_W - RIGHT + 20.0) / 2.0;
         w.rules.push((0, centre - motto_width / 2.0, centre + motto_width / 2.0, right_y + 2.0, right_y + 2.0));
@@ -533,7 +543,7 @@ pub fn to_pdf(doc: &OfficialDocument) -> Result<Vec<u8>, String> {
     }
     if let Some(place_and_date) = &doc.place_and_date {
         let y = w.y;
-        w.y += w.block(place_and_date, Style::Italic, 13.0, split, PAGE_W - RIGHT, true, y) + 14.0;
+        w.y += w.block(place_and_date, Style::Italic, 13.0, (split, PAGE_W - RIGHT), true, y) + 14.0;
     }
     w.paragraph(&doc.title, Style::Bold, 14.0, true);
     if let Some(subtitle) = &doc.subtitle {
@@ -559,10 +569,10 @@ pub fn to_pdf(doc: &OfficialDocument) -> Result<Vec<u8>, String> {
         for (i, s) in doc.signatures.iter().enumerate() {
             let (x0, x1) = (LEFT + i as f32 * column, LEFT + (i + 1) as f32 * column);
             let mut y = top;
-            y += w.block(&s.capacity, Style::Bold, 13.0, x0, x1, true, y);
-            y += w.block("(Ký, ghi rõ họ tên)", Style::Italic, 13.0, x0, x1, true, y);
+            y += w.block(&s.capacity, Style::Bold, 13.0, (x0, x1), true, y);
+            y += w.block("(Ký, ghi rõ họ tên)", Style::Italic, 13.0, (x0, x1), true, y);
             y += 60.0;
-            y += w.block(&s.name, Style::Bold, 13.0, x0, x1, true, y);
+            y += w.block(&s.name, Style::Bold, 13.0, (x0, x1), true, y);
             lowest = lowest.max(y);
         }
         w.y = lowest;

@@ -157,55 +157,49 @@ async fn commune_fonds(store: &Store, commune: &str, code: &str, with_secret: bo
 async fn demo_accounts(store: &Store, data_dir: &Path, archive: i64, contractor_fonds: BTreeSet<i64>) -> Result<()> {
     let muong_ang = unit_id(store, "Xã Mường Ảng").await?;
     let muong_phang = unit_id(store, "Xã Mường Phăng").await?;
-    let accounts: [(&str, &str, Role, Classification, BTreeSet<i64>, BTreeSet<i64>, &str); 7] = [
-        ("quantri", "Quản trị hệ thống", Role::Admin, Classification::None, [archive].into(), BTreeSet::new(), "toàn tỉnh"),
+    let settings = |full_name: &str, role: Role, clearance: Classification, units: BTreeSet<i64>, fonds: BTreeSet<i64>| UserSettings {
+        full_name: full_name.into(),
+        role,
+        clearance,
+        disabled: false,
+        units,
+        fonds,
+    };
+    let none = BTreeSet::new;
+    // Each account: its name, its settings, and its scope as the accounts file says it.
+    let accounts: [(&str, UserSettings, &str); 7] = [
+        ("quantri", settings("Quản trị hệ thống", Role::Admin, Classification::None, [archive].into(), none()), "toàn tỉnh"),
         // A Lãnh đạo approves what others propose up to their own clearance: with none, the demo's
         // proposals of Mật and its danh mục hủy holding Mật hồ sơ would wait for ever.
         (
             "lanhdao",
-            "Lãnh đạo Trung tâm",
-            Role::Leader,
-            Classification::Confidential,
-            [archive].into(),
-            BTreeSet::new(),
+            settings("Lãnh đạo Trung tâm", Role::Leader, Classification::Confidential, [archive].into(), none()),
             "toàn tỉnh, độ Mật",
         ),
         (
             "luutru.tinh",
-            "Lưu trữ viên tỉnh",
-            Role::Archivist,
-            Classification::Confidential,
-            [archive].into(),
-            BTreeSet::new(),
+            settings("Lưu trữ viên tỉnh", Role::Archivist, Classification::Confidential, [archive].into(), none()),
             "toàn tỉnh, độ Mật",
         ),
         (
             "canbo.muongang",
-            "Văn thư xã Mường Ảng",
-            Role::Archivist,
-            Classification::Confidential,
-            [muong_ang].into(),
-            BTreeSet::new(),
+            settings("Văn thư xã Mường Ảng", Role::Archivist, Classification::Confidential, [muong_ang].into(), none()),
             "Xã Mường Ảng, độ Mật",
         ),
         (
             "canbo.muongphang",
-            "Văn thư xã Mường Phăng",
-            Role::Archivist,
-            Classification::None,
-            [muong_phang].into(),
-            BTreeSet::new(),
+            settings("Văn thư xã Mường Phăng", Role::Archivist, Classification::None, [muong_phang].into(), none()),
             "Xã Mường Phăng",
         ),
-        ("sohoa", "Nhân viên đơn vị số hóa", Role::Contractor, Classification::None, BTreeSet::new(), contractor_fonds, "phông P05"),
-        ("docgia", "Độc giả phòng đọc", Role::Reader, Classification::None, [archive].into(), BTreeSet::new(), "tài liệu công khai"),
+        ("sohoa", settings("Nhân viên đơn vị số hóa", Role::Contractor, Classification::None, none(), contractor_fonds), "phông P05"),
+        ("docgia", settings("Độc giả phòng đọc", Role::Reader, Classification::None, [archive].into(), none()), "tài liệu công khai"),
     ];
     let mut lines =
         vec!["# Tài khoản mẫu của Kho (mật khẩu ngẫu nhiên, chỉ dùng để thử)".to_string(), "# tên\tmật khẩu\tvai trò\tphạm vi".to_string()];
     let operator = crate::accounts::operator();
-    for (username, full_name, role, clearance, units, fonds, scope) in accounts {
+    for (username, settings, scope) in accounts {
         let password = kho_web::auth::new_secret()[..16].to_string();
-        let settings = UserSettings { full_name: full_name.into(), role, clearance, disabled: false, units, fonds };
+        let role = settings.role;
         let id = store.create_user(username, &kho_web::auth::hash_password(&password), &settings).await?;
         crate::accounts::record(store, &operator, "user.create", "user", Some(id), Some(format!("tài khoản mẫu {username}"))).await?;
         lines.push(format!("{username}\t{password}\t{}\t{scope}", role.label()));

@@ -424,16 +424,28 @@ fn form_context<T: Serialize>(
     context! { fields, errors, action, cancel, csrf => ctx.csrf.clone() }
 }
 
+/// A form page as drawn: the page, its fields, where it posts and where "Hủy" leads.
+struct FormPage<'p> {
+    page: Page<'p>,
+    specs: Vec<FieldSpec>,
+    action: String,
+    cancel: String,
+}
+
+impl<'p> FormPage<'p> {
+    fn new(page: Page<'p>, specs: Vec<FieldSpec>, action: impl Into<String>, cancel: impl Into<String>) -> FormPage<'p> {
+        FormPage { page, specs, action: action.into(), cancel: cancel.into() }
+    }
+}
+
 fn form_page<T: Serialize>(
     state: &AppState,
     ctx: &Ctx,
-    page: Page,
-    specs: Vec<FieldSpec>,
+    form: FormPage,
     input: &T,
     invalid: Option<&Invalid>,
-    action: String,
-    cancel: String,
 ) -> Result<Response, PageError> {
+    let FormPage { page, specs, action, cancel } = form;
     let heading = page.title.clone();
     let page = if invalid.is_some() { page.status(StatusCode::UNPROCESSABLE_ENTITY) } else { page };
     let form = form_context(ctx, specs, input, invalid, action, cancel);
@@ -446,17 +458,12 @@ fn after_save<T: Serialize>(
     ctx: &Ctx,
     outcome: Result<i64, Refused>,
     target: impl Fn(i64) -> String,
-    page: Page,
-    specs: Vec<FieldSpec>,
+    form: FormPage,
     input: &T,
-    action: String,
-    cancel: String,
 ) -> Result<Response, PageError> {
     match outcome {
         Ok(id) => Ok(saved(target(id))),
-        Err(Refused::Invalid(invalid) | Refused::Conflict(invalid)) => {
-            form_page(state, ctx, page, specs, input, Some(&invalid), action, cancel)
-        }
+        Err(Refused::Invalid(invalid) | Refused::Conflict(invalid)) => form_page(state, ctx, form, input, Some(&invalid)),
         Err(other) => Err(other.into()),
     }
 }
@@ -648,12 +655,9 @@ async fn unit_new(
     form_page(
         &state,
         &ctx,
-        unit_new_page(),
-        predecessor_fields(&state, &ctx).await?,
+        FormPage::new(unit_new_page(), predecessor_fields(&state, &ctx).await?, "/don-vi/moi", "/ke-hoach"),
         &input,
         None,
-        "/don-vi/moi".into(),
-        "/ke-hoach".into(),
     )
 }
 
@@ -669,11 +673,8 @@ async fn unit_create(
         &ctx,
         outcome,
         |id| format!("/don-vi/{id}"),
-        unit_new_page(),
-        specs,
+        FormPage::new(unit_new_page(), specs, "/don-vi/moi", "/ke-hoach"),
         &input,
-        "/don-vi/moi".into(),
-        "/ke-hoach".into(),
     )
 }
 
@@ -704,12 +705,9 @@ async fn unit_edit(State(state): State<AppState>, Extension(ctx): Extension<Ctx>
     form_page(
         &state,
         &ctx,
-        page,
-        unit_fields(&state).await?,
+        FormPage::new(page, unit_fields(&state).await?, format!("/don-vi/{id}/sua"), format!("/don-vi/{id}")),
         &UnitInput::from(&unit),
         None,
-        format!("/don-vi/{id}/sua"),
-        format!("/don-vi/{id}"),
     )
 }
 
@@ -730,11 +728,8 @@ async fn unit_update(
         &ctx,
         outcome,
         |id| format!("/don-vi/{id}"),
-        page,
-        unit_fields(&state).await?,
+        FormPage::new(page, unit_fields(&state).await?, format!("/don-vi/{id}/sua"), format!("/don-vi/{id}")),
         &input,
-        format!("/don-vi/{id}/sua"),
-        format!("/don-vi/{id}"),
     )
 }
 
@@ -839,7 +834,7 @@ async fn fonds_new(
 ) -> Result<Response, PageError> {
     let input = FondsInput { unit_id: q.unit_id.unwrap_or_default(), status: "01".into(), language: "01".into(), ..Default::default() };
     let specs = fonds_fields(unit_choices(&state, &ctx).await?);
-    form_page(&state, &ctx, fonds_new_page(), specs, &input, None, "/phong".into(), "/phong".into())
+    form_page(&state, &ctx, FormPage::new(fonds_new_page(), specs, "/phong", "/phong"), &input, None)
 }
 
 async fn fonds_create(
@@ -849,7 +844,7 @@ async fn fonds_create(
 ) -> Result<Response, PageError> {
     let outcome = records::create_fonds(&state, &ctx, &input).await;
     let specs = fonds_fields(unit_choices(&state, &ctx).await?);
-    after_save(&state, &ctx, outcome, |id| format!("/phong/{id}"), fonds_new_page(), specs, &input, "/phong".into(), "/phong".into())
+    after_save(&state, &ctx, outcome, |id| format!("/phong/{id}"), FormPage::new(fonds_new_page(), specs, "/phong", "/phong"), &input)
 }
 
 fn fonds_facts(f: &Fonds, unit: &str, custodian: Option<&str>) -> Vec<(&'static str, String)> {
@@ -906,7 +901,7 @@ async fn fonds_edit(State(state): State<AppState>, Extension(ctx): Extension<Ctx
         here("Sửa"),
     ]);
     let specs = fonds_fields(unit_choices(&state, &ctx).await?);
-    form_page(&state, &ctx, page, specs, &input, None, format!("/phong/{id}"), format!("/phong/{id}"))
+    form_page(&state, &ctx, FormPage::new(page, specs, format!("/phong/{id}"), format!("/phong/{id}")), &input, None)
 }
 
 async fn fonds_update(
@@ -918,7 +913,14 @@ async fn fonds_update(
     let outcome = records::update_fonds(&state, &ctx, id, &input).await;
     let page = Page::new("form.html", "chinh-ly", "Sửa phông").crumbs(vec![crumb("Phông", "/phong"), here("Sửa")]);
     let specs = fonds_fields(unit_choices(&state, &ctx).await?);
-    after_save(&state, &ctx, outcome, |id| format!("/phong/{id}"), page, specs, &input, format!("/phong/{id}"), format!("/phong/{id}"))
+    after_save(
+        &state,
+        &ctx,
+        outcome,
+        |id| format!("/phong/{id}"),
+        FormPage::new(page, specs, format!("/phong/{id}"), format!("/phong/{id}")),
+        &input,
+    )
 }
 
 // ---- mục lục ----
@@ -937,7 +939,13 @@ async fn inventory_new(
         crumb(format!("Phông {}", fonds.fields.code), format!("/phong/{fonds_id}")),
         here("Thêm mục lục"),
     ]);
-    form_page(&state, &ctx, page, inventory_fields(), &input, None, format!("/phong/{fonds_id}/muc-luc"), format!("/phong/{fonds_id}"))
+    form_page(
+        &state,
+        &ctx,
+        FormPage::new(page, inventory_fields(), format!("/phong/{fonds_id}/muc-luc"), format!("/phong/{fonds_id}")),
+        &input,
+        None,
+    )
 }
 
 async fn inventory_create(
@@ -957,11 +965,8 @@ async fn inventory_create(
         &ctx,
         outcome,
         |id| format!("/muc-luc/{id}"),
-        page,
-        inventory_fields(),
+        FormPage::new(page, inventory_fields(), format!("/phong/{fonds_id}/muc-luc"), format!("/phong/{fonds_id}")),
         &input,
-        format!("/phong/{fonds_id}/muc-luc"),
-        format!("/phong/{fonds_id}"),
     )
 }
 
@@ -1029,7 +1034,7 @@ async fn inventory_edit(State(state): State<AppState>, Extension(ctx): Extension
         crumb(format!("Mục lục số {}", inventory.fields.number), format!("/muc-luc/{id}")),
         here("Sửa"),
     ]);
-    form_page(&state, &ctx, page, inventory_fields(), &input, None, format!("/muc-luc/{id}"), format!("/muc-luc/{id}"))
+    form_page(&state, &ctx, FormPage::new(page, inventory_fields(), format!("/muc-luc/{id}"), format!("/muc-luc/{id}")), &input, None)
 }
 
 async fn inventory_update(
@@ -1045,11 +1050,8 @@ async fn inventory_update(
         &ctx,
         outcome,
         |id| format!("/muc-luc/{id}"),
-        page,
-        inventory_fields(),
+        FormPage::new(page, inventory_fields(), format!("/muc-luc/{id}"), format!("/muc-luc/{id}")),
         &input,
-        format!("/muc-luc/{id}"),
-        format!("/muc-luc/{id}"),
     )
 }
 
@@ -1100,11 +1102,8 @@ async fn dossier_create(
         &ctx,
         outcome,
         |id| format!("/ho-so/{id}"),
-        page,
-        dossier_fields(),
+        FormPage::new(page, dossier_fields(), format!("/muc-luc/{inventory_id}/ho-so"), format!("/muc-luc/{inventory_id}")),
         &input,
-        format!("/muc-luc/{inventory_id}/ho-so"),
-        format!("/muc-luc/{inventory_id}"),
     )
 }
 
@@ -1240,7 +1239,7 @@ async fn dossier_edit(State(state): State<AppState>, Extension(ctx): Extension<C
         crumb(format!("Hồ sơ {}", dossier.fields.file_code), format!("/ho-so/{id}")),
         here("Sửa"),
     ]);
-    form_page(&state, &ctx, page, dossier_fields(), &input, None, format!("/ho-so/{id}"), format!("/ho-so/{id}"))
+    form_page(&state, &ctx, FormPage::new(page, dossier_fields(), format!("/ho-so/{id}"), format!("/ho-so/{id}")), &input, None)
 }
 
 async fn dossier_update(
@@ -1260,11 +1259,8 @@ async fn dossier_update(
         &ctx,
         outcome,
         |id| format!("/ho-so/{id}"),
-        page,
-        dossier_fields(),
+        FormPage::new(page, dossier_fields(), format!("/ho-so/{id}"), format!("/ho-so/{id}")),
         &input,
-        format!("/ho-so/{id}"),
-        format!("/ho-so/{id}"),
     )
 }
 
@@ -1289,7 +1285,13 @@ async fn document_new(
         here("Thêm văn bản"),
     ]);
     let specs = document_specs(&state, &ctx, dossier_id).await?;
-    form_page(&state, &ctx, page, specs, &input, None, format!("/ho-so/{dossier_id}/van-ban"), format!("/ho-so/{dossier_id}"))
+    form_page(
+        &state,
+        &ctx,
+        FormPage::new(page, specs, format!("/ho-so/{dossier_id}/van-ban"), format!("/ho-so/{dossier_id}")),
+        &input,
+        None,
+    )
 }
 
 /// The văn bản form of a hồ sơ, offering as issuing body the fonds' own name and those typed
@@ -1335,11 +1337,8 @@ async fn document_create(
         &ctx,
         outcome,
         |id| format!("/van-ban/{id}"),
-        page,
-        specs,
+        FormPage::new(page, specs, format!("/ho-so/{dossier_id}/van-ban"), format!("/ho-so/{dossier_id}")),
         &input,
-        format!("/ho-so/{dossier_id}/van-ban"),
-        format!("/ho-so/{dossier_id}"),
     )
 }
 
@@ -1395,7 +1394,7 @@ async fn document_edit(State(state): State<AppState>, Extension(ctx): Extension<
         here("Sửa"),
     ]);
     let specs = document_specs(&state, &ctx, document.dossier_id).await?;
-    form_page(&state, &ctx, page, specs, &input, None, format!("/van-ban/{id}"), format!("/van-ban/{id}"))
+    form_page(&state, &ctx, FormPage::new(page, specs, format!("/van-ban/{id}"), format!("/van-ban/{id}")), &input, None)
 }
 
 async fn document_update(
@@ -1420,11 +1419,8 @@ async fn document_update(
         &ctx,
         outcome,
         |id| format!("/van-ban/{id}"),
-        page,
-        specs,
+        FormPage::new(page, specs, format!("/van-ban/{id}"), format!("/van-ban/{id}")),
         &input,
-        format!("/van-ban/{id}"),
-        format!("/van-ban/{id}"),
     )
 }
 
