@@ -40,6 +40,35 @@ async fn a_suggestion_names_its_rule_and_the_year_retention_ends() {
         let others = body["others"].as_array().unwrap();
         assert_eq!(others.len(), 2, "{body}");
         assert!(others.iter().all(|o| o["source"] == "TT 10/2022/TT-BNV" && o["score"].as_i64() < body["score"].as_i64()), "{body}");
+
+        // And on the hồ sơ of that title, beside the retention it carries.
+        let unit = app.unit_id("Huyện Mường Ảng").await;
+        let fonds = kho_model::record::FondsInput {
+            code: "P05".into(),
+            name: "UBND huyện Mường Ảng".into(),
+            unit_id: unit.to_string(),
+            status: "02".into(),
+            ..Default::default()
+        };
+        let (_, inventory) = app.fonds_with_inventory(fonds).await;
+        let input = kho_model::record::DossierInput {
+            notation: "01-TCCB".into(),
+            title: title.into(),
+            maintenance: "05".into(),
+            mode: "01".into(),
+            start_date: "2020".into(),
+            end_date: "2025".into(),
+            total_doc: "1".into(),
+            number_of_page: "10".into(),
+            number_of_paper: "5".into(),
+            ..Default::default()
+        };
+        let dossier = app.dossier(inventory, &input).await;
+        let (_, page) = session.get(&format!("/ho-so/{dossier}")).await;
+        assert!(
+            page.contains("Gợi ý thời hạn bảo quản") && page.contains("Hoặc: “Hồ sơ về quy hoạch cán bộ, công chức, viên chức"),
+            "{page}"
+        );
     }
 }
 
