@@ -252,7 +252,9 @@ impl Store {
             };
             match result {
                 Ok(seq) => return Ok(seq),
-                // Two writers read the same head: the loser tries again on the new one.
+                // Every append takes the write lock (or, on PostgreSQL, the trail's advisory lock)
+                // before it reads the head, so two never read the same one; what is left is a
+                // writer holding the lock past the busy timeout (a long import): try again.
                 Err(e) if e.is_contention() => {
                     last = Some(e);
                     tokio::time::sleep(std::time::Duration::from_millis(attempt.min(20))).await;

@@ -822,7 +822,9 @@ async fn audit_xlsx(
             kho_model::vn::integer(kho_store::AUDIT_COUNT_MOST)
         )));
     }
-    let (_, entries) = state.store.list_audit(&q.filter(kho_store::AUDIT_COUNT_MOST as u64)).await?;
+    // Counted above: this read only lists.
+    let listing = kho_store::AuditFilter { count_most: Some(0), ..q.filter(kho_store::AUDIT_COUNT_MOST as u64) };
+    let (_, entries) = state.store.list_audit(&listing).await?;
     state.store.audit(ctx.event("audit.export", "audit", None, "ok")).await?;
     let bytes = crate::respond::blocking(move || audit_workbook(&entries).map_err(|e| e.to_string())).await?;
     Ok(crate::respond::download(bytes, crate::respond::XLSX, "nhat-ky-kho.xlsx".into()))
