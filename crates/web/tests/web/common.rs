@@ -65,6 +65,23 @@ pub struct Session {
     pub base: String,
 }
 
+/// A hồ sơ as a clerk would enter it, with only its number, title and secrecy chosen: the
+/// fields that are not the test's subject hold ordinary values.
+pub fn dossier_input(notation: &str, title: &str, classified: bool) -> kho_model::record::DossierInput {
+    kho_model::record::DossierInput {
+        notation: notation.into(),
+        title: title.into(),
+        maintenance: "05".into(),
+        mode: if classified { "03" } else { "01" }.into(),
+        classification: if classified { "01" } else { "" }.into(),
+        start_date: "2001".into(),
+        end_date: "2001".into(),
+        total_doc: "1".into(),
+        number_of_page: "4".into(),
+        ..Default::default()
+    }
+}
+
 pub fn csrf_in(html: &str) -> Option<String> {
     for marker in ["name=\"csrf-token\" content=\"", "name=\"_csrf\" value=\""] {
         if let Some(start) = html.find(marker) {

@@ -12,7 +12,7 @@ use kho_model::access::Role;
 use kho_model::accession::AccessionFields;
 use kho_model::arrangement::StepStatus;
 use kho_model::disposal::Reason;
-use kho_model::record::{DossierInput, FondsInput};
+use kho_model::record::FondsInput;
 use kho_store::{DisposalStep, StepRecord};
 use reqwest::StatusCode;
 
@@ -26,21 +26,6 @@ struct World {
     public_list: i64,
     secret_list: i64,
     dossier_a: i64,
-}
-
-fn dossier(notation: &str, title: &str, classified: bool) -> DossierInput {
-    DossierInput {
-        notation: notation.into(),
-        title: title.into(),
-        maintenance: "05".into(),
-        mode: if classified { "03" } else { "01" }.into(),
-        classification: if classified { "01" } else { "" }.into(),
-        start_date: "2001".into(),
-        end_date: "2001".into(),
-        total_doc: "1".into(),
-        number_of_page: "4".into(),
-        ..Default::default()
-    }
 }
 
 async fn accession(app: &App, giving: i64, metres: i64) {
@@ -88,12 +73,12 @@ async fn world(app: &App) -> World {
     };
     let (fonds_a, inventory_a) = app.fonds_with_inventory(fonds("X27", commune_a)).await;
     let (fonds_b, inventory_b) = app.fonds_with_inventory(fonds("X04", commune_b)).await;
-    let dossier_a = app.dossier(inventory_a, &dossier("01", "Sổ đăng ký khai sinh năm 2001", false)).await;
-    let other_a = app.dossier(inventory_a, &dossier("02", "Sổ đăng ký kết hôn năm 2001", false)).await;
-    let secret_a = app.dossier(inventory_a, &dossier("03", "Hồ sơ quốc phòng năm 2001", true)).await;
+    let dossier_a = app.dossier(inventory_a, &common::dossier_input("01", "Sổ đăng ký khai sinh năm 2001", false)).await;
+    let other_a = app.dossier(inventory_a, &common::dossier_input("02", "Sổ đăng ký kết hôn năm 2001", false)).await;
+    let secret_a = app.dossier(inventory_a, &common::dossier_input("03", "Hồ sơ quốc phòng năm 2001", true)).await;
     let mut dossiers_b = vec![];
     for n in 1..=5 {
-        dossiers_b.push(app.dossier(inventory_b, &dossier(&format!("0{n}"), &format!("Hồ sơ số {n} năm 2001"), false)).await);
+        dossiers_b.push(app.dossier(inventory_b, &common::dossier_input(&format!("0{n}"), &format!("Hồ sơ số {n} năm 2001"), false)).await);
     }
     accession(app, commune_a, 150).await;
     accession(app, commune_b, 300).await;

@@ -51,19 +51,7 @@ async fn a_suggestion_names_its_rule_and_the_year_retention_ends() {
             ..Default::default()
         };
         let (_, inventory) = app.fonds_with_inventory(fonds).await;
-        let input = kho_model::record::DossierInput {
-            notation: "01-TCCB".into(),
-            title: title.into(),
-            maintenance: "05".into(),
-            mode: "01".into(),
-            start_date: "2020".into(),
-            end_date: "2025".into(),
-            total_doc: "1".into(),
-            number_of_page: "10".into(),
-            number_of_paper: "5".into(),
-            ..Default::default()
-        };
-        let dossier = app.dossier(inventory, &input).await;
+        let dossier = app.dossier(inventory, &common::dossier_input("01-TCCB", title, false)).await;
         let (_, page) = session.get(&format!("/ho-so/{dossier}")).await;
         assert!(
             page.contains("Gợi ý thời hạn bảo quản") && page.contains("Hoặc: “Hồ sơ về quy hoạch cán bộ, công chức, viên chức"),
